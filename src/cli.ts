@@ -1,0 +1,1 @@
+console.log('concurrency-lab: not built yet');

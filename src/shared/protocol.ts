@@ -1,0 +1,96 @@
+/**
+ * Typed messages between the timeline panel (extension host) and its webview, with guards.
+ * The host validates every message it receives with `parseWebviewMessage`; anything else is dropped.
+ * The webview refers to source files only by `Source.id` of the model it was given, never by path.
+ */
+import type { TraceModel } from './traceModel';
+
+// ---- host → webview ------------------------------------------------------------------------
+
+export interface RunProgress {
+  state: 'starting' | 'running' | 'finishing' | 'done' | 'failed' | 'stopped';
+  /** Events read so far (all processes). */
+  events: number;
+  elapsedMs: number;
+  /** Short status line ("Running threads_demo.py with Python 3.12.1…"). */
+  message: string;
+}
+
+export type HostMessage =
+  /** A complete model (end of run, opened trace, or a live snapshot when `live` is true). */
+  | { type: 'trace'; model: TraceModel; live: boolean }
+  | { type: 'progress'; progress: RunProgress }
+  /** The cursor moved in the traced source: highlight events on that line (1-based, traced-file numbering). */
+  | { type: 'cursor'; source: number; line: number }
+  /** Export finished / failed: show a short note. */
+  | { type: 'notice'; level: 'info' | 'error'; text: string };
+
+// ---- webview → host ------------------------------------------------------------------------
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  /** Show this line of this source in the editor (step/marker/span clicked, replay moved). */
+  | { type: 'reveal'; source: number; line: number; preserveFocus: boolean }
+  | { type: 'stop' }
+  | { type: 'rerun' }
+  | { type: 'export' }
+  | { type: 'open' }
+  /** Telemetry-free log line for the output channel (errors inside the webview). */
+  | { type: 'log'; level: 'info' | 'error'; text: string };
+
+const MAX_LOG = 2000;
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIndex(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+}
+
+/**
+ * Validates an untrusted message from the webview. `sourceCount` bounds `reveal.source`.
+ * Returns undefined for anything that is not exactly one of the defined shapes.
+ */
+export function parseWebviewMessage(raw: unknown, sourceCount: number): WebviewMessage | undefined {
+  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
+  switch (raw.type) {
+    case 'ready':
+    case 'stop':
+    case 'rerun':
+    case 'export':
+    case 'open':
+      return Object.keys(raw).length === 1 ? { type: raw.type } : undefined;
+    case 'reveal':
+      if (sourceCount > 0 && isIndex(raw.source, sourceCount - 1) && isIndex(raw.line, 10_000_000) && raw.line >= 1 && typeof raw.preserveFocus === 'boolean') {
+        return { type: 'reveal', source: raw.source, line: raw.line, preserveFocus: raw.preserveFocus };
+      }
+      return undefined;
+    case 'log':
+      if ((raw.level === 'info' || raw.level === 'error') && typeof raw.text === 'string') {
+        return { type: 'log', level: raw.level, text: raw.text.slice(0, MAX_LOG) };
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Guard used by the webview on messages from the host (defence in depth; the host is trusted). */
+export function isHostMessage(raw: unknown): raw is HostMessage {
+  if (!isObj(raw)) return false;
+  switch (raw.type) {
+    case 'trace':
+      return isObj(raw.model) && typeof raw.live === 'boolean';
+    case 'progress':
+      return isObj(raw.progress);
+    case 'cursor':
+      return typeof raw.source === 'number' && typeof raw.line === 'number';
+    case 'notice':
+      return (raw.level === 'info' || raw.level === 'error') && typeof raw.text === 'string';
+    default:
+      return false;
+  }
+}
+
+export type { TraceModel };

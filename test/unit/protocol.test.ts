@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseWebviewMessage } from '../../src/shared/protocol';
+
+test('reveal with a valid source index passes', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'reveal', source: 1, line: 3, preserveFocus: true }, 2), {
+    type: 'reveal', source: 1, line: 3, preserveFocus: true,
+  });
+});
+
+test('reveal outside the run sources is rejected', () => {
+  assert.equal(parseWebviewMessage({ type: 'reveal', source: 2, line: 3, preserveFocus: true }, 2), undefined);
+  assert.equal(parseWebviewMessage({ type: 'reveal', source: '/etc/passwd', line: 3, preserveFocus: true }, 2), undefined);
+  assert.equal(parseWebviewMessage({ type: 'reveal', source: 0, line: 0, preserveFocus: true }, 2), undefined);
+  assert.equal(parseWebviewMessage({ type: 'reveal', source: 0, line: 1.5, preserveFocus: true }, 2), undefined);
+});
+
+test('unknown types and extra fields are rejected', () => {
+  assert.equal(parseWebviewMessage({ type: 'runCommand', command: 'rm -rf /' }, 2), undefined);
+  assert.equal(parseWebviewMessage({ type: 'stop', extra: 1 }, 2), undefined);
+  assert.equal(parseWebviewMessage(null, 2), undefined);
+  assert.equal(parseWebviewMessage('stop', 2), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'stop' }, 2), { type: 'stop' });
+});
+
+test('log text is truncated', () => {
+  const m = parseWebviewMessage({ type: 'log', level: 'error', text: 'x'.repeat(5000) }, 0);
+  assert.ok(m && m.type === 'log' && m.text.length === 2000);
+});
