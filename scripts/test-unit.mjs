@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Unit tests of the pure modules (compiled by `tsc -p tsconfig.test.json` into out/), on Node's
+// Unit tests of the pure modules and the run engine (compiled by `tsc -p tsconfig.test.json` into out/), on Node's
 // built-in test runner. Ends with "unit: N passed, N failed".
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -15,12 +15,18 @@ function find(dir) {
   return out;
 }
 
+// out/test/unit: pure modules. out/test/engine: the run engine against real Pythons.
+const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['out/test/unit', 'out/test/engine'];
 let files = [];
-try {
-  files = find('out/test/unit');
-} catch {
-  console.error('out/test/unit is missing: run `npx tsc -p tsconfig.test.json` first.');
-  process.exit(1);
+for (const d of dirs) {
+  try {
+    files = files.concat(find(d));
+  } catch {
+    if (d === 'out/test/unit') {
+      console.error('out/test/unit is missing: run `npx tsc -p tsconfig.test.json` first.');
+      process.exit(1);
+    }
+  }
 }
 if (files.length === 0) {
   console.error('no unit test files found in out/test/unit');
