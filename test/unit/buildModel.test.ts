@@ -1,0 +1,227 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { buildModel, stillRunning } from '../../src/trace/buildModel';
+import { EventFileReader } from '../../src/trace/readEvents';
+import { mergeStreams } from '../../src/trace/merge';
+import { RAW_KINDS, type RawEvent } from '../../src/trace/schema';
+import type { FlowKind, TraceModel } from '../../src/shared/traceModel';
+import { RawStream } from './rawStream';
+
+const fixtureDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'traces', 'two-processes');
+
+async function fixtureModel(): Promise<TraceModel> {
+  const streams = [];
+  for (const f of ['events-100.jsonl', 'events-200.jsonl']) {
+    const r = new EventFileReader(join(fixtureDir, f));
+    await r.poll(true);
+    streams.push(r.events);
+  }
+  return buildModel(mergeStreams(streams), { title: 'demo.py', exitCode: 0 });
+}
+
+function flowsOf(m: TraceModel, kind: FlowKind): { from: string; to: string }[] {
+  return m.flows.filter((f) => f.kind === kind).map((f) => ({ from: m.lanes[f.fromLane].name, to: m.lanes[f.toLane].name }));
+}
+
+void test('lanes form a tree: each process followed by its threads', async () => {
+  const m = await fixtureModel();
+  assert.deepEqual(m.lanes.map((l) => [l.kind, l.name, l.depth, l.parent]), [
+    ['process', 'MainProcess', 0, -1],
+    ['thread', 'MainThread', 1, 0],
+    ['thread', 'Worker-1', 1, 0],
+    ['process', 'Child', 0, -1],
+    ['thread', 'MainThread', 1, 3],
+  ]);
+  assert.ok(m.lanes.every((l, i) => l.id === i));
+  assert.equal(m.python, '3.12.1');
+  assert.equal(m.lanes[2].info.daemon, 'no');
+  assert.equal(m.lanes[3].info['exit code'], '3');
+  assert.deepEqual(m.stats.processes, { own: 2, internal: 0 });
+  assert.deepEqual(m.stats.threads, { own: 3, internal: 0 });
+  assert.equal(m.stats.events, 33);
+  assert.equal(m.stats.eventsByKind.print, 2);
+});
+
+void test('spans nest, carry CPU time, and a span that never returned is open', async () => {
+  const m = await fixtureModel();
+  const names = m.spans.map((s) => [s.name, m.lanes[s.lane].name, s.depth, s.open, s.cpu]);
+  assert.deepEqual(names, [
+    ['<module>', 'MainThread', 0, false, 4950],
+    ['work', 'Worker-1', 0, false, 700],
+    ['child_main', 'MainThread', 0, true, 0],
+  ]);
+  const open = m.spans[2];
+  assert.equal(open.end, m.lanes[open.lane].end);
+  assert.equal(m.sources.length, 1);
+  assert.equal(m.sources[0].label, 'demo.py');
+  assert.equal(m.spans[1].line, 9, 'call line comes from the call event');
+});
+
+void test('flows link start, release→acquire, put→get, end→join and child process begin/end', async () => {
+  const m = await fixtureModel();
+  assert.deepEqual(flowsOf(m, 'start'), [{ from: 'MainThread', to: 'Worker-1' }, { from: 'MainThread', to: 'Child' }]);
+  assert.deepEqual(flowsOf(m, 'release'), [{ from: 'Worker-1', to: 'MainThread' }]);
+  assert.deepEqual(flowsOf(m, 'put'), [{ from: 'Worker-1', to: 'MainThread' }]);
+  assert.deepEqual(flowsOf(m, 'join'), [{ from: 'Worker-1', to: 'MainThread' }, { from: 'Child', to: 'MainThread' }]);
+  for (const f of m.flows) assert.ok(f.fromOrder < f.toOrder && f.fromTs <= f.toTs, `flow ${f.kind} goes back in time`);
+});
+
+void test('markers have labels, wait bars and the function they happened in', async () => {
+  const m = await fixtureModel();
+  const acquire = m.markers.filter((x) => x.kind === 'lock_acquired');
+  assert.equal(acquire[1].label, 'acquire Lock #3 (waited 300 ns)');
+  assert.equal(acquire[1].detail.contended, 'yes');
+  const wait = m.markers.filter((x) => x.kind === 'lock_wait')[1];
+  assert.equal(wait.waitEnd, acquire[1].ts);
+  const join1 = m.markers.find((x) => x.kind === 'thread_join');
+  assert.equal(join1?.label, 'join thread "Worker-1"');
+  const exc = m.markers.find((x) => x.kind === 'exc');
+  assert.equal(exc?.line, 14);
+  assert.equal(exc?.severity, 'warn');
+  const printed = m.markers.find((x) => x.kind === 'print');
+  assert.equal(printed?.line, 9);
+  assert.equal(printed?.source, 0);
+  const procEnd = m.markers.find((x) => x.kind === 'proc_end' && m.lanes[x.lane].name === 'Child');
+  assert.equal(procEnd?.label, 'process ends with exit code 3');
+  assert.equal(m.lanes[procEnd.lane].kind, 'process');
+});
+
+void test('steps are every span start and marker, in order, pointing back at them', async () => {
+  const m = await fixtureModel();
+  assert.equal(m.steps.length, m.spans.length + m.markers.length);
+  for (let i = 1; i < m.steps.length; i++) assert.ok(m.steps[i - 1].order < m.steps[i].order);
+  for (const s of m.steps) {
+    const target = s.ref.type === 'span' ? m.spans[s.ref.index] : m.markers[s.ref.index];
+    assert.equal(target.order, s.order);
+    assert.equal(target.lane, s.lane);
+  }
+});
+
+void test('output lines keep their lane and order', async () => {
+  const m = await fixtureModel();
+  assert.deepEqual(m.output.map((o) => [m.lanes[o.lane].name, m.lanes[m.lanes[o.lane].parent].name, o.text]), [
+    ['Worker-1', 'MainProcess', 'worker has the lock'],
+    ['MainThread', 'Child', 'hello from the child'],
+  ]);
+});
+
+function asyncioStream(): RawStream {
+  const s = new RawStream(7);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
+    .ev(1, 0, 'code', { id: 1, name: 'main', qualname: 'main', file: '/p/a.py', line: 3 })
+    .ev(1, 0, 'code', { id: 2, name: 'fetch', qualname: 'fetch', file: '/p/a.py', line: 8 })
+    .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
+    .ev(1, 1, 'call', [1, 0, 3])
+    .ev(1, 1, 'task_create', { obj: 2, name: 'fetch-a', coro: 'fetch', parent: 1, internal: false })
+    .ev(1, 1, 'await', { target: 2, what: 'task' })
+    .ev(1, 1, 'yield', [1, 100, 2])
+    .ev(1, 2, 'call', [2, 100, 8])
+    .ev(1, 2, 'event_wait', { obj: 5, prim: 'asyncio.Event' })
+    .ev(1, 2, 'yield', [2, 150, 0])
+    .ev(2, 0, 'thread_begin', { obj: 9, name: 'asyncio_0', daemon: true, internal: true, ident: 1, native_id: 2 })
+    .ev(2, 0, 'event_set', { obj: 5, prim: 'asyncio.Event' })
+    .ev(1, 2, 'resume', [2, 160])
+    .ev(1, 2, 'event_woken', { obj: 5, prim: 'asyncio.Event', ok: true, waited_ns: 5000 })
+    .ev(1, 2, 'print', { stream: 'stdout', text: 'fetched' })
+    .ev(1, 2, 'return', [2, 200])
+    .ev(1, 2, 'task_done', { obj: 2, state: 'ok' })
+    .ev(1, 1, 'resume', [1, 210])
+    .ev(1, 1, 'awake', { target: 2 })
+    .ev(1, 1, 'exc', { type: 'ValueError', msg: '<b>bad</b>', file: '/p/a.py', line: 5, uncaught: true, where: 'task' })
+    .ev(1, 1, 'return', [1, 300])
+    .ev(1, 1, 'task_done', { obj: 1, state: 'error', error: 'ValueError: <b>bad</b>' });
+  return s;
+}
+
+void test('asyncio tasks get their own lanes under the loop thread, with coroutine segments as spans', () => {
+  const m = buildModel(asyncioStream().events);
+  assert.deepEqual(m.lanes.map((l) => [l.kind, l.name, l.internal]), [
+    ['process', 'MainProcess', false],
+    ['thread', 'MainThread', false],
+    ['task', 'Task-1', false],
+    ['task', 'fetch-a', false],
+    ['thread', 'asyncio_0', true],
+  ]);
+  assert.deepEqual(m.stats.tasks, { own: 2, internal: 0 });
+  assert.deepEqual(m.stats.threads, { own: 1, internal: 1 });
+  assert.deepEqual(m.spans.map((s) => [m.lanes[s.lane].name, s.name, s.cpu]), [
+    ['Task-1', 'main', 100], ['fetch-a', 'fetch', 50], ['fetch-a', 'fetch', 40], ['Task-1', 'main', 90],
+  ]);
+  assert.ok(m.steps.some((s) => s.text === 'resume fetch()'));
+  assert.deepEqual(flowsOf(m, 'start'), [{ from: 'MainThread', to: 'Task-1' }, { from: 'Task-1', to: 'fetch-a' }]);
+  assert.deepEqual(flowsOf(m, 'set'), [{ from: 'asyncio_0', to: 'fetch-a' }]);
+  assert.deepEqual(flowsOf(m, 'done'), [{ from: 'fetch-a', to: 'Task-1' }]);
+  const exc = m.markers.find((x) => x.kind === 'exc');
+  assert.equal(exc?.severity, 'error');
+  assert.equal(exc?.label, 'uncaught ValueError: <b>bad</b>');
+  assert.equal(m.markers.find((x) => x.kind === 'await')?.label, 'await task "fetch-a"');
+  assert.equal(m.lanes[2].info.state, 'ended');
+  assert.equal(m.lanes[2].info.coroutine, 'main');
+});
+
+void test('a timeout lists the lanes that never ended', () => {
+  const s = new RawStream(9);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'spinner' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'spinner' })
+    .ev(1, 0, 'thread_start', { obj: 2, name: 'quick' })
+    .ev(3, 0, 'thread_begin', { obj: 2, name: 'quick' })
+    .ev(3, 0, 'thread_end', { obj: 2 });
+  const m = buildModel(s.events, { error: { code: 'timeout', message: 'Stopped after 1 s.' } });
+  assert.deepEqual(m.error?.stillRunning, ['process "MainProcess" (pid 9)', 'thread "MainThread" (pid 9)', 'thread "spinner" (pid 9)']);
+  assert.deepEqual(stillRunning(m), m.error?.stillRunning);
+});
+
+void test('summary events add up suppressed calls and dropped events', () => {
+  const s = new RawStream(3);
+  s.ev(1, 0, 'limit', { what: 'calls', code: 1, suppressed: 1 })
+    .ev(1, 0, 'summary', { suppressed_calls: { 1: 500, 2: 20, 3: 'x' }, dropped_events: 7 });
+  const m = buildModel(s.events);
+  assert.equal(m.stats.suppressedCalls, 520);
+  assert.equal(m.stats.droppedEvents, 7);
+  assert.equal(m.markers[0].severity, 'warn');
+});
+
+void test('hostile and broken streams never throw', () => {
+  let seed = 42;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const junk: unknown[] = [null, 7, 'x', [], [1], [1, 'a', null], { obj: 'x' }, { obj: -1, key: 5 }, { name: { toString: 1 } }, { target: 1e300 }, { item: -5 }, [2, 'cpu'], { __proto__: null }, { constructor: 'x', obj: 1 }];
+  for (let round = 0; round < 20; round++) {
+    const events: RawEvent[] = [];
+    for (let i = 0; i < 2000; i++) {
+      events.push([i, i * 10, 1 + rnd(3), rnd(4), rnd(3), RAW_KINDS[rnd(RAW_KINDS.length)], junk[rnd(junk.length)]]);
+    }
+    const m = buildModel(events, { error: { code: 'timeout', message: 't' } });
+    assert.equal(m.stats.events, 2000);
+    for (const s of m.spans) assert.ok(s.lane >= 0 && s.lane < m.lanes.length && s.end >= s.start);
+    for (const f of m.flows) assert.ok(f.fromLane < m.lanes.length && f.toLane < m.lanes.length);
+    assert.doesNotThrow(() => JSON.stringify(m));
+  }
+  assert.equal(buildModel([]).lanes.length, 0);
+});
+
+void test('a million raw events build in a few seconds', () => {
+  const events: RawEvent[] = [];
+  const n = 1_000_000;
+  let seq = 0;
+  let ts = 0;
+  events.push([seq++, ts, 1, 1, 0, 'code', { id: 1, name: 'f', qualname: 'f', file: '/p/a.py', line: 1 }]);
+  for (let t = 2; t <= 5; t++) events.push([seq++, (ts += 10), 1, t, 0, 'thread_begin', { obj: t, name: `T${t}` }]);
+  while (events.length < n) {
+    const tid = 1 + (seq % 5);
+    const r = seq % 10;
+    if (r < 8) events.push([seq++, (ts += 10), 1, tid, 0, r % 2 === 0 ? 'call' : 'return', r % 2 === 0 ? [1, ts, 2] : [1, ts]]);
+    else if (r === 8) events.push([seq++, (ts += 10), 1, tid, 0, 'lock_release', { obj: 1, prim: 'Lock' }]);
+    else events.push([seq++, (ts += 10), 1, tid, 0, 'lock_acquired', { obj: 1, prim: 'Lock', ok: true, waited_ns: 5 }]);
+  }
+  const t0 = performance.now();
+  const m = buildModel(events);
+  const ms = performance.now() - t0;
+  console.log(`# buildModel: ${n} events → ${m.spans.length} spans, ${m.markers.length} markers, ${m.flows.length} flows in ${ms.toFixed(0)} ms`);
+  assert.equal(m.stats.events, n);
+  assert.ok(ms < 8000, `took ${ms} ms`);
+});

@@ -1,0 +1,19 @@
+// Builds raw event streams for tests, following src/trace/schema.ts exactly.
+import type { RawEvent, RawKind } from '../../src/trace/schema';
+
+export class RawStream {
+  readonly events: RawEvent[] = [];
+  private seq = 0;
+  constructor(readonly pid: number, public ts = 1_000_000) {}
+
+  /** Appends an event `dt` ns after the previous one. */
+  ev(tid: number, task: number, kind: RawKind, data: unknown, dt = 1000): this {
+    this.ts += dt;
+    this.events.push([this.seq++, this.ts, this.pid, tid, task, kind, data]);
+    return this;
+  }
+
+  jsonl(): string {
+    return this.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  }
+}
