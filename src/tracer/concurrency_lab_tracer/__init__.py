@@ -1,0 +1,61 @@
+"""Concurrency Lab tracer: stdlib only, activated by sitecustomize (or launch.py) when
+CONCURRENCY_LAB_OUT is set. See launch.py for the launch contract."""
+import atexit
+import os
+import sys
+
+from . import core
+
+DEFAULT_CALL_BUDGET = 2000
+DEFAULT_EVENT_CAP = 200000
+active = False
+
+
+def _int_env(name, default):
+    try:
+        return int(os.environ[name])
+    except (KeyError, ValueError):
+        return default
+
+
+def activate():
+    global active
+    if active or not os.environ.get(core.TRACER_OUT_ENV):
+        return active
+    active = True
+    core.out_dir = os.environ[core.TRACER_OUT_ENV]
+    core.program = os.environ.get('CONCURRENCY_LAB_FILE', '')
+    core.call_budget = _int_env('CONCURRENCY_LAB_CALL_BUDGET', DEFAULT_CALL_BUDGET)
+    core.event_cap = _int_env('CONCURRENCY_LAB_EVENT_CAP', DEFAULT_EVENT_CAP)
+    core.open_sink()
+
+    from . import meta, output, processes, threads, sync
+    origin, parent_obj, internal, name = processes.identity_from_env()
+    if origin == 'multiprocessing' and name == 'forkserver':
+        processes.role = 'forkserver'
+    core.tid_of(__import__('_thread').get_ident())
+    if sys.version_info >= (3, 12):
+        from . import calls_monitoring as calls
+        meta.mechanism = 'monitoring'
+    else:
+        from . import calls_settrace as calls
+        meta.mechanism = 'settrace'
+    meta.emit_meta()
+    processes.emit_begin(origin, parent_obj, internal, name)
+    core.flush()
+
+    output.install()
+    threads.patch()
+    sync.patch()
+    processes.install()
+    processes.after_fork_hooks.extend([calls.after_fork_child, output.after_fork_child])
+    from . import lazy
+    lazy.install()
+    calls.install()
+    atexit.register(_at_exit)
+    return True
+
+
+def _at_exit():
+    from . import processes
+    core.end_process(processes.exit_hint)

@@ -1,0 +1,366 @@
+"""asyncio: task serials and lifecycle, the running-task lookup used by every event, awaits,
+asyncio.sleep, and the asyncio Lock/Event/Condition/Semaphore/Queue twins.
+
+Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1 s per process).
+"""
+import sys
+
+from . import codes, core, output, queues
+from .sync import mark_if_program, prim_name, traced_obj
+
+perf_ns = core.perf_ns
+serial_of = {}  # id(task or future) -> serial, removed when it is done (ids are reused)
+kind_of = {}  # serial -> "task" | "future" | "gather"
+waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'awake' is due)
+_INTERNAL_CORO = ('shutdown_asyncgens', 'shutdown_default_executor', '_cancel_all_tasks')
+_patched = False
+
+
+def patch(asyncio):
+    global _patched
+    if _patched:
+        return
+    _patched = True
+    from asyncio import base_events, events, tasks
+
+    get_running_loop = events._get_running_loop
+    current_task = tasks.current_task
+
+    def current():
+        loop = get_running_loop()
+        if loop is None:
+            return 0
+        task = current_task(loop)
+        if task is None:
+            return 0
+        serial = serial_of.get(id(task))
+        if serial is None:
+            serial = register_task(task, None, 0)
+        return serial
+
+    def register_task(task, coro, parent):
+        serial = core.new_serial()
+        serial_of[id(task)] = serial
+        kind_of[serial] = 'task'
+        if coro is None:
+            coro = task.get_coro()
+        qualname = getattr(coro, '__qualname__', None) or type(coro).__name__
+        name = task.get_name() if hasattr(task, 'get_name') else 'Task-%d' % serial
+        internal = qualname.rsplit('.', 1)[-1] in _INTERNAL_CORO
+        core.emit('task_create', {'obj': serial, 'name': name, 'coro': qualname, 'parent': parent,
+                                  'internal': internal, 'line': core.program_line()})
+        task.add_done_callback(_task_done)
+        return serial
+
+    def awaited(value):
+        serial = serial_of.get(id(value), 0)
+        if serial:
+            me = current()
+            if me and waiting.get(me) != serial:
+                waiting[me] = serial
+                core.emit('await', {'target': serial, 'what': kind_of.get(serial, 'future')})
+        return serial
+
+    def resumed():
+        me = current()
+        target = waiting.pop(me, None) if me else None
+        if target is not None:
+            core.emit('awake', {'target': target})
+
+    core.current_task = current
+    codes.serial_lookup = awaited
+    _set_resumed_hook(resumed)
+
+    orig_create_task = base_events.BaseEventLoop.create_task
+
+    def create_task(self, coro, *args, **kwargs):
+        parent = current()
+        task = orig_create_task(self, coro, *args, **kwargs)
+        if id(task) not in serial_of:
+            register_task(task, coro, parent)
+        return task
+
+    base_events.BaseEventLoop.create_task = create_task
+    _patch_cancel(tasks)
+    _patch_gather(asyncio, tasks)
+    _patch_executor(base_events)
+    _patch_sleep(asyncio, tasks)
+    _patch_exception_handler(base_events)
+    _patch_locks(asyncio)
+    _patch_queues(asyncio)
+
+
+def _set_resumed_hook(fn):
+    mod = sys.modules.get(__package__ + '.calls_monitoring') or sys.modules.get(__package__ + '.calls_settrace')
+    if mod is not None:
+        mod.resumed = fn
+
+
+def _task_done(task):
+    serial = serial_of.pop(id(task), 0)
+    if not serial:
+        return
+    if task.cancelled():
+        state, error = 'cancelled', None
+    else:
+        exc = task.exception()
+        state, error = ('error', '%s: %s' % (type(exc).__name__, exc)) if exc is not None else ('ok', None)
+    output.flush_task(serial)
+    data = {'obj': serial, 'state': state}
+    if error:
+        data['error'] = error[:500]
+    core.emit('task_done', data)
+
+
+def _patch_cancel(tasks):
+    Task = tasks.Task
+    try:
+        orig_cancel = Task.cancel
+
+        def cancel(self, *args, **kwargs):
+            serial = serial_of.get(id(self))
+            if serial and not self.done():
+                core.emit('task_cancel', {'obj': serial, 'line': core.program_line()})
+            return orig_cancel(self, *args, **kwargs)
+
+        Task.cancel = cancel
+    except (TypeError, AttributeError):
+        pass  # the C Task type is immutable on some versions; cancellation shows as task_done
+
+
+def _future_done(fut):
+    serial = serial_of.pop(id(fut), 0)
+    if serial:
+        state = 'cancelled' if fut.cancelled() else ('error' if fut.exception() is not None else 'ok')
+        core.emit('future_done', {'obj': serial, 'state': state})
+
+
+def _patch_gather(asyncio, tasks):
+    orig_gather = tasks.gather
+
+    def gather(*aws, **kwargs):
+        fut = orig_gather(*aws, **kwargs)
+        if id(fut) not in serial_of:
+            serial = core.new_serial()
+            serial_of[id(fut)] = serial
+            kind_of[serial] = 'gather'
+            fut.add_done_callback(_future_done)
+        return fut
+
+    tasks.gather = gather
+    asyncio.gather = gather
+
+
+def _patch_executor(base_events):
+    orig = base_events.BaseEventLoop.run_in_executor
+
+    def run_in_executor(self, executor, func, *args):
+        fut = orig(self, executor, func, *args)
+        from . import futures
+        serial = futures.last_submitted()
+        if serial and id(fut) not in serial_of:
+            serial_of[id(fut)] = serial
+            kind_of[serial] = 'future'
+            fut.add_done_callback(lambda f: serial_of.pop(id(f), None))
+        return fut
+
+    base_events.BaseEventLoop.run_in_executor = run_in_executor
+
+
+def _patch_sleep(asyncio, tasks):
+    orig_sleep = tasks.sleep
+
+    async def sleep(delay, *args, **kwargs):
+        if not core.called_from_program():
+            return await orig_sleep(delay, *args, **kwargs)
+        core.emit('sleep', {'secs': delay, 'line': core.program_line()})
+        try:
+            return await orig_sleep(delay, *args, **kwargs)
+        finally:
+            core.emit('slept', {'secs': delay})
+
+    tasks.sleep = sleep
+    asyncio.sleep = sleep
+
+
+def _patch_exception_handler(base_events):
+    orig = base_events.BaseEventLoop.call_exception_handler
+
+    def call_exception_handler(self, context):
+        exc = context.get('exception')
+        if exc is not None and context.get('future') is not None:
+            core.emit('exc', {'type': type(exc).__name__, 'msg': str(exc)[:500], 'file': core.program,
+                              'line': 0, 'uncaught': True, 'where': 'task'})
+        return orig(self, context)
+
+    base_events.BaseEventLoop.call_exception_handler = call_exception_handler
+
+
+def _asyncio_prim(self, names):
+    return 'asyncio.' + prim_name(self, names)
+
+
+def _wrap_init(cls):
+    orig = cls.__dict__.get('__init__')
+    if orig is None:
+        return
+
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        mark_if_program(self)
+
+    cls.__init__ = __init__
+
+
+def _patch_locks(asyncio):
+    names = ('Lock', 'Semaphore', 'BoundedSemaphore')
+    for cls in (asyncio.Lock, asyncio.Semaphore, asyncio.BoundedSemaphore, asyncio.Event, asyncio.Condition):
+        _wrap_init(cls)
+    for cls in (asyncio.Lock, asyncio.Semaphore):
+        _wrap_acquire(cls, names)
+    if 'release' in asyncio.BoundedSemaphore.__dict__:
+        _wrap_release(asyncio.BoundedSemaphore, names)
+    _patch_async_event(asyncio.Event)
+    _patch_async_condition(asyncio.Condition)
+
+
+def _wrap_acquire(cls, names):
+    orig_acquire = cls.acquire
+
+    async def acquire(self):
+        obj = traced_obj(self)
+        if obj is None:
+            return await orig_acquire(self)
+        prim = _asyncio_prim(self, names)
+        contended = self.locked()
+        t0 = perf_ns()
+        if contended:
+            core.emit('lock_wait', {'obj': obj, 'prim': prim, 'line': core.program_line()})
+        ok = False
+        try:
+            ok = await orig_acquire(self)
+            return ok
+        finally:
+            core.emit('lock_acquired', {'obj': obj, 'prim': prim, 'ok': bool(ok),
+                                        'waited_ns': perf_ns() - t0 if contended else 0, 'contended': contended,
+                                        'line': core.program_line()})
+
+    cls.acquire = acquire
+    _wrap_release(cls, names)
+
+
+def _wrap_release(cls, names):
+    orig_release = cls.__dict__['release'] if 'release' in cls.__dict__ else cls.release
+
+    def release(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('lock_release', {'obj': obj, 'prim': _asyncio_prim(self, names), 'line': core.program_line()})
+        return orig_release(self)
+
+    cls.release = release
+
+
+def _patch_async_event(Ev):
+    orig_set, orig_clear, orig_wait = Ev.set, Ev.clear, Ev.wait
+
+    def set(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('event_set', {'obj': obj, 'prim': 'asyncio.Event', 'line': core.program_line()})
+        return orig_set(self)
+
+    def clear(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('event_clear', {'obj': obj, 'prim': 'asyncio.Event', 'line': core.program_line()})
+        return orig_clear(self)
+
+    async def wait(self):
+        obj = traced_obj(self)
+        if obj is None:
+            return await orig_wait(self)
+        core.emit('event_wait', {'obj': obj, 'prim': 'asyncio.Event', 'line': core.program_line()})
+        t0 = perf_ns()
+        ok = False
+        try:
+            ok = await orig_wait(self)
+            return ok
+        finally:
+            core.emit('event_woken', {'obj': obj, 'prim': 'asyncio.Event', 'ok': bool(ok), 'waited_ns': perf_ns() - t0})
+
+    Ev.set, Ev.clear, Ev.wait = set, clear, wait
+
+
+def _patch_async_condition(Cond):
+    orig_wait, orig_notify = Cond.wait, Cond.notify
+
+    async def wait(self):
+        obj = traced_obj(self)
+        if obj is None:
+            return await orig_wait(self)
+        core.emit('cond_wait', {'obj': obj, 'prim': 'asyncio.Condition', 'line': core.program_line()})
+        t0 = perf_ns()
+        ok = False
+        try:
+            ok = await orig_wait(self)
+            return ok
+        finally:
+            core.emit('cond_woken', {'obj': obj, 'prim': 'asyncio.Condition', 'ok': bool(ok),
+                                     'waited_ns': perf_ns() - t0})
+
+    def notify(self, n=1):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('cond_notify', {'obj': obj, 'prim': 'asyncio.Condition', 'n': n, 'line': core.program_line()})
+        return orig_notify(self, n)
+
+    def notify_all(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('cond_notify', {'obj': obj, 'prim': 'asyncio.Condition', 'n': -1, 'line': core.program_line()})
+        return orig_notify(self, len(self._waiters))
+
+    Cond.wait, Cond.notify, Cond.notify_all = wait, notify, notify_all
+
+
+def _patch_queues(asyncio):
+    names = queues.QUEUE_NAMES
+
+    def prim_of(q):
+        return _asyncio_prim(q, names)
+
+    Q = asyncio.Queue
+    _wrap_init(Q)
+    for cls in (asyncio.Queue, asyncio.LifoQueue, asyncio.PriorityQueue):
+        queues.wrap_store(cls, prim_of)
+    orig_get, orig_get_nowait = Q.get, Q.get_nowait
+    started = {}  # (queue id, task serial) -> perf_ns when a blocking get began
+
+    async def get(self):
+        obj = traced_obj(self)
+        if obj is None:
+            return await orig_get(self)
+        key = (id(self), core.current_task())
+        if self.empty():
+            core.emit('queue_get_wait', {'obj': obj, 'prim': prim_of(self), 'line': core.program_line()})
+            started[key] = perf_ns()
+        try:
+            return await orig_get(self)
+        finally:
+            started.pop(key, None)
+
+    def get_nowait(self):
+        obj = traced_obj(self)
+        if obj is None:
+            return orig_get_nowait(self)
+        t0 = started.pop((id(self), core.current_task()), 0)
+        try:
+            item = orig_get_nowait(self)
+        except BaseException:
+            queues.emit_get(self, obj, prim_of(self), False, t0)
+            raise
+        queues.emit_get(self, obj, prim_of(self), True, t0)
+        return item
+
+    Q.get, Q.get_nowait = get, get_nowait

@@ -1,0 +1,134 @@
+"""Function spans on Python 3.12+ with sys.monitoring.
+
+Code outside the program file gets DISABLE on its first event, so it costs nothing afterwards;
+a program function past its call budget is disabled the same way (its later calls cannot be
+counted: the summary reports -1 for it). RAISE and PY_UNWIND cannot be disabled, so they filter.
+"""
+import sys
+
+from . import codes, core
+
+mon = sys.monitoring
+E = mon.events
+DISABLE = mon.DISABLE
+_getframe = sys._getframe
+cpu_ns = core.cpu_ns
+emit_raw = core.emit_raw
+states = codes.states
+tool = None
+
+
+def _on_start(code, offset):
+    st = states.get(code)
+    if not st:
+        if st is False:
+            return DISABLE
+        st = codes.define(code)
+        if not st:
+            return DISABLE
+    left = st[1]
+    if left == 0:
+        codes.budget_hit(st, exact=False)
+        return DISABLE
+    st[1] = left - 1
+    frame = _getframe(1)
+    st[2].add(frame)
+    back = frame.f_back
+    line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else code.co_firstlineno
+    emit_raw('call', f'[{st[0]},{cpu_ns()},{line or 0}]')
+
+
+def _on_return(code, offset, retval):
+    st = states.get(code)
+    if not st:
+        return DISABLE
+    live = st[2]
+    frame = _getframe(1)
+    if frame in live:
+        live.discard(frame)
+        emit_raw('return', f'[{st[0]},{cpu_ns()}]')
+    elif st[1] == 0 and not live:
+        return DISABLE
+
+
+def _on_yield(code, offset, retval):
+    st = states.get(code)
+    if not st:
+        return DISABLE
+    live = st[2]
+    if _getframe(1) in live:
+        awaited = codes.awaited_serial(retval)
+        emit_raw('yield', f'[{st[0]},{cpu_ns()},{awaited}]')
+    elif st[1] == 0 and not live:
+        return DISABLE
+
+
+def _on_resume(code, offset):
+    st = states.get(code)
+    if not st:
+        return DISABLE
+    live = st[2]
+    if _getframe(1) in live:
+        emit_raw('resume', f'[{st[0]},{cpu_ns()}]')
+        hook = resumed
+        if hook is not None:
+            hook()
+    elif st[1] == 0 and not live:
+        return DISABLE
+
+
+def _on_throw(code, offset, exc):
+    _on_resume(code, offset)  # a throw into a coroutine (cancel) resumes it; never disable here
+
+
+def _on_unwind(code, offset, exc):
+    st = states.get(code)
+    if st:
+        live = st[2]
+        frame = _getframe(1)
+        if frame in live:
+            live.discard(frame)
+            emit_raw('return', f'[{st[0]},{cpu_ns()}]')
+
+
+def _on_raise(code, offset, exc):
+    if code.co_filename == core.program and not codes.skippable_exception(exc) and codes.raise_origin(exc):
+        frame = _getframe(1)
+        codes.emit_exc(exc, frame.f_lineno or 0, False)
+
+
+resumed = None  # asyncio patch: note that the running task woke up
+
+EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME | E.PY_THROW | E.PY_UNWIND | E.RAISE
+
+
+def install():
+    global tool
+    for candidate in (mon.PROFILER_ID, 3, 4, 5):
+        try:
+            mon.use_tool_id(candidate, 'concurrency-lab')
+        except ValueError:
+            continue
+        tool = candidate
+        break
+    if tool is None:
+        return False
+    for ev, fn in ((E.PY_START, _on_start), (E.PY_RETURN, _on_return), (E.PY_YIELD, _on_yield),
+                   (E.PY_RESUME, _on_resume), (E.PY_THROW, _on_throw), (E.PY_UNWIND, _on_unwind),
+                   (E.RAISE, _on_raise)):
+        mon.register_callback(tool, ev, fn)
+    mon.set_events(tool, EVENTS)
+    core.cap_hooks.append(stop)
+    return True
+
+
+def stop():
+    if tool is not None:
+        mon.set_events(tool, 0)
+
+
+def after_fork_child():
+    codes.reset()
+    if tool is not None:
+        mon.restart_events()  # a fresh budget per process: disabled program code is enabled again
+

@@ -1,0 +1,95 @@
+"""Code ids and per-function call budgets, shared by both call-hook mechanisms."""
+import itertools
+
+from . import core
+
+GENERATOR_FLAGS = 0x20 | 0x80 | 0x100 | 0x200  # generator, coroutine, iterable coroutine, async generator
+
+_ids = itertools.count(1)
+# code object -> [code id, calls left (negative = unlimited), frames recorded and not yet finished]
+# or False for code that is not the program's.
+states = {}
+
+
+def reset():
+    """Fork child: code ids are per process, so the child defines its own."""
+    global _ids
+    states.clear()
+    _ids = itertools.count(1)
+
+
+def _qualname(code, frame):
+    q = getattr(code, 'co_qualname', None)
+    if q:
+        return q
+    # Before 3.11 code objects have no qualname: a method's first argument names its class.
+    if frame is not None and code.co_argcount:
+        first = code.co_varnames[0]
+        if first in ('self', 'cls'):
+            owner = frame.f_locals.get(first)
+            if owner is not None:
+                cls = owner if first == 'cls' and isinstance(owner, type) else type(owner)
+                return cls.__name__ + '.' + code.co_name
+    return code.co_name
+
+
+def define(code, frame=None):
+    """State for program code (emitting its 'code' record), False for anything else."""
+    if code.co_filename != core.program:
+        states[code] = False
+        return False
+    cid = next(_ids)
+    budget = core.call_budget if core.call_budget > 0 else -1
+    st = states[code] = [cid, budget, set()]
+    core.emit('code', {'id': cid, 'name': code.co_name, 'qualname': _qualname(code, frame),
+                       'file': code.co_filename, 'line': code.co_firstlineno})
+    return st
+
+
+def budget_hit(st, exact):
+    """First call past the budget: say so once. `exact` False means later calls cannot be counted."""
+    cid = st[0]
+    if cid not in core.suppressed_calls:
+        core.suppressed_calls[cid] = 0 if exact else -1
+        core.emit('limit', {'what': 'calls', 'code': cid, 'budget': core.call_budget})
+    if exact:
+        core.suppressed_calls[cid] += 1
+
+
+def awaited_serial(value):
+    """Serial of the task/future a coroutine yielded to its event loop, or 0."""
+    lookup = serial_lookup
+    return lookup(value) if lookup is not None else 0
+
+
+serial_lookup = None  # set by the asyncio patch
+
+
+def skippable_exception(exc):
+    name = type(exc).__name__
+    return name in ('StopIteration', 'StopAsyncIteration', 'GeneratorExit')
+
+
+def raise_origin(exc):
+    """True in the frame where the exception started (not frames it merely passes through)."""
+    tb = getattr(exc, '__traceback__', None)
+    return tb is None or tb.tb_next is None
+
+
+def exc_where():
+    if core.current_task is not None and core.current_task():
+        return 'task'
+    from _thread import get_ident
+    return 'main' if core.tids.get(get_ident()) == 1 else 'thread'
+
+
+def emit_exc(exc, line, uncaught):
+    core.emit('exc', {'type': type(exc).__name__, 'msg': _msg(exc), 'file': core.program, 'line': line,
+                      'uncaught': uncaught, 'where': exc_where()})
+
+
+def _msg(exc):
+    try:
+        return str(exc)[:500]
+    except Exception:
+        return '<unprintable>'

@@ -1,0 +1,206 @@
+"""Per-process event sink and the small amount of state every hook shares.
+
+Events are lines `[seq,ts,pid,tid,task,"kind",data]` (see src/trace/schema.ts) appended to an
+in-memory list and written with os.write once ~1k lines are pending, before anything blocks,
+before fork/exec/_exit and at exit. There is no helper thread: a flush happens on the thread
+that produces the event, so a SIGKILL loses at most the pending lines.
+"""
+import itertools
+import os
+import sys
+import time
+from _thread import get_ident
+
+from .encode import dumps
+
+perf_ns = time.perf_counter_ns
+cpu_ns = time.thread_time_ns
+
+PENDING_LINES = 1024
+
+program = ''  # absolute path of the traced file; only its code is traced
+out_dir = ''
+call_budget = 0
+event_cap = 0  # 0 = unlimited
+pid = 0
+fd = -1
+_buf = []
+_seq = itertools.count()
+_cap_hit = False
+dropped = 0
+suppressed_calls = {}  # code id -> calls not recorded (-1: unknown, the hook was disabled)
+ended = False  # proc_end written
+_flushing = False
+
+# ident -> per-process thread serial (1 = main). Entries are removed when a thread ends because
+# CPython reuses idents.
+tids = {}
+_next_tid = itertools.count(1)
+
+# Set by the asyncio patch once asyncio is imported; returns the running task's serial or 0.
+current_task = None
+
+_serials = itertools.count(1)
+
+
+def new_serial():
+    return next(_serials)
+
+
+def tid_of(ident):
+    tid = tids.get(ident)
+    if tid is None:
+        tid = tids[ident] = next(_next_tid)
+    return tid
+
+
+def emit_raw(kind, payload):
+    """Write one event whose data is already JSON text. Hot path: keep it short."""
+    seq = next(_seq)
+    if event_cap and seq >= event_cap:
+        _over_cap()
+        return
+    ident = get_ident()
+    tid = tids.get(ident)
+    if tid is None:
+        tid = tid_of(ident)
+    task = current_task() if current_task is not None else 0
+    _buf.append(f'[{seq},{perf_ns()},{pid},{tid},{task},"{kind}",{payload}]\n')
+    if len(_buf) >= PENDING_LINES:
+        flush()
+
+
+def emit(kind, data):
+    emit_raw(kind, dumps(data))
+
+
+def emit_forced(kind, data):
+    """Write even past the event cap (limit and summary records)."""
+    seq = next(_seq)
+    tid = tid_of(get_ident())
+    task = current_task() if current_task is not None else 0
+    _buf.append(f'[{seq},{perf_ns()},{pid},{tid},{task},"{kind}",{dumps(data)}]\n')
+
+
+def _over_cap():
+    global _cap_hit, dropped
+    dropped += 1
+    if not _cap_hit:
+        _cap_hit = True
+        emit_forced('limit', {'what': 'events', 'cap': event_cap})
+        for hook in cap_hooks:
+            hook()
+        flush()
+
+
+cap_hooks = []  # called once when the event cap is reached (e.g. switch call hooks off)
+
+
+def flush():
+    """Write pending lines. Safe against concurrent appends: only the lines seen are removed."""
+    global _flushing
+    if fd < 0 or _flushing:
+        return
+    _flushing = True
+    try:
+        n = len(_buf)
+        if n == 0:
+            return
+        data = ''.join(_buf[:n]).encode('utf-8', 'surrogatepass')
+        del _buf[:n]
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(fd, view)
+            except InterruptedError:
+                continue
+            except OSError:
+                return
+            view = view[written:]
+    finally:
+        _flushing = False
+
+
+def open_sink():
+    """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
+    global fd, pid, _seq, _cap_hit, dropped, ended
+    pid = os.getpid()
+    if fd >= 0:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    del _buf[:]
+    _seq = itertools.count()
+    _cap_hit = False
+    dropped = 0
+    ended = False
+    suppressed_calls.clear()
+    path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0), 0o644)
+
+
+def reset_threads_after_fork():
+    """In a fork child only the forking thread survives; it becomes tid 1."""
+    global _next_tid
+    tids.clear()
+    _next_tid = itertools.count(1)
+    tid_of(get_ident())
+
+
+def end_process(exitcode):
+    """Write summary (if anything was suppressed) and proc_end once, then flush."""
+    global ended
+    if ended or fd < 0:
+        return
+    ended = True
+    for hook in end_hooks:
+        try:
+            hook()
+        except Exception:
+            pass
+    if dropped or suppressed_calls:
+        emit_forced('summary', {'suppressed_calls': {str(k): v for k, v in suppressed_calls.items()},
+                                'dropped_events': dropped})
+    emit_forced('proc_end', {'exitcode': exitcode})
+    flush()
+
+
+end_hooks = []  # run before proc_end (flush partial output lines, close spans' bookkeeping)
+
+
+def program_line(depth=2, limit=12):
+    """Line of the nearest program frame above the caller, or 0."""
+    try:
+        f = sys._getframe(depth)
+    except ValueError:
+        return 0
+    while f is not None and limit:
+        if f.f_code.co_filename == program:
+            return f.f_lineno
+        f = f.f_back
+        limit -= 1
+    return 0
+
+
+def called_from_program(depth=2, skip=()):
+    """True when the first frame above `depth` whose file is not in `skip` is program code."""
+    try:
+        f = sys._getframe(depth)
+    except ValueError:
+        return False
+    while f is not None and f.f_code.co_filename in skip:
+        f = f.f_back
+    return f is not None and f.f_code.co_filename == program
+
+
+TRACER_OUT_ENV = 'CONCURRENCY_LAB_OUT'
+
+
+def reserve_seq():
+    """Hold back a (seq, ts) for an event whose data is known only later (insert_reserved)."""
+    return next(_seq), perf_ns()
+
+
+def insert_reserved(seq, ts, kind, payload):
+    _buf.insert(0, f'[{seq},{ts},{pid},{tid_of(get_ident())},0,"{kind}",{payload}]\n')

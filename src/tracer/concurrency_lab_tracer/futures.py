@@ -1,0 +1,54 @@
+"""concurrent.futures: Executor.submit (future_submit) and completion (future_done, written
+before the result is published so it precedes whatever the result unblocks)."""
+from _thread import get_ident
+
+from . import core
+
+_last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
+
+
+def last_submitted():
+    return _last.pop(get_ident(), 0)
+
+
+def _wrap_submit(cls):
+    orig = cls.submit
+
+    def submit(self, fn, *args, **kwargs):
+        fut = orig(self, fn, *args, **kwargs)
+        serial = core.new_serial()
+        fut.__dict__['_clab_obj'] = serial
+        _last[get_ident()] = serial
+        core.emit('future_submit', {'obj': serial, 'executor': type(self).__name__,
+                                    'fn': getattr(fn, '__qualname__', None) or repr(fn)[:80],
+                                    'line': core.program_line()})
+        return fut
+
+    cls.submit = submit
+
+
+def patch_base(base):
+    Future = base.Future
+    orig_set_result, orig_set_exception = Future.set_result, Future.set_exception
+
+    def set_result(self, result):
+        obj = self.__dict__.get('_clab_obj')
+        if obj is not None:
+            core.emit('future_done', {'obj': obj, 'state': 'ok'})
+        return orig_set_result(self, result)
+
+    def set_exception(self, exception):
+        obj = self.__dict__.get('_clab_obj')
+        if obj is not None:
+            core.emit('future_done', {'obj': obj, 'state': 'error', 'error': '%s: %s' % (type(exception).__name__, exception)})
+        return orig_set_exception(self, exception)
+
+    Future.set_result, Future.set_exception = set_result, set_exception
+
+
+def patch_thread(mod):
+    _wrap_submit(mod.ThreadPoolExecutor)
+
+
+def patch_process(mod):
+    _wrap_submit(mod.ProcessPoolExecutor)

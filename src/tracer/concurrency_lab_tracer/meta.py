@@ -1,0 +1,27 @@
+"""The 'meta' record that opens every process's event file."""
+import platform
+import sys
+import time
+
+from . import core
+
+VERSION = '0.1.0'
+mechanism = 'none'
+
+
+def emit_meta():
+    mp = sys.modules.get('multiprocessing')
+    method = None
+    if mp is not None:
+        try:
+            method = mp.get_start_method(allow_none=True)
+        except Exception:
+            method = None
+    ts = core.perf_ns()
+    epoch = time.time_ns()
+    core.emit('meta', {
+        'python': platform.python_version(), 'impl': sys.implementation.name, 'platform': sys.platform,
+        'clock': 'perf_counter_ns', 'perf_ns': ts, 'epoch_ns': epoch, 'tracer': VERSION, 'file': core.program,
+        'argv': list(getattr(sys, 'argv', []) or []), 'start_method': method, 'mechanism': mechanism,
+        'call_budget': core.call_budget, 'event_cap': core.event_cap,
+    })

@@ -1,0 +1,258 @@
+"""Processes: begin/end in every process, multiprocessing start/join, fork children,
+spawn/forkserver helpers and subprocess-launched Pythons, os._exit.
+
+How a child learns who it is: a fork child inherits `_pending` (set by Process.start in the
+forking thread); a spawned interpreter reads CONCURRENCY_LAB_PARENT_OBJ and
+CONCURRENCY_LAB_PROC_INFO, which the parent puts in the child's environment only (and which a
+grandchild ignores because the recorded parent pid is not its own parent).
+"""
+import os
+import sys
+
+from . import core
+
+PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
+PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
+ROOT = 'CONCURRENCY_LAB_ROOT'
+
+_pending = None  # dict describing the Process being started by this (forking) thread
+role = 'main'  # 'forkserver' in multiprocessing's fork server
+_deferred_begin = None  # fork children of the fork server learn their Process in _bootstrap
+exit_hint = None  # exit code when known before atexit (launch.py sets it)
+after_fork_hooks = []
+
+
+def start_method_of(proc):
+    method = getattr(proc, '_start_method', None)
+    if method:
+        return method
+    try:
+        import multiprocessing
+        return multiprocessing.get_start_method()
+    except Exception:
+        return None
+
+
+def identity_from_env():
+    """(origin, parent_obj, internal, name) for a new interpreter."""
+    if not os.environ.get(ROOT):
+        os.environ[ROOT] = str(os.getpid())
+        return 'main', None, False, 'MainProcess'
+    info = os.environ.pop(PROC_INFO, '')
+    obj = os.environ.pop(PARENT_OBJ, '')
+    parts = info.split('|', 3)
+    if len(parts) == 4 and parts[0] == str(os.getppid()):
+        return parts[1], int(obj) if obj.isdigit() else None, parts[2] == '1', parts[3]
+    return 'subprocess', None, False, os.path.basename(sys.argv[0]) if getattr(sys, 'argv', None) else 'python'
+
+
+def child_env(obj, origin, internal, name):
+    return {PARENT_OBJ: str(obj) if obj is not None else '',
+            PROC_INFO: '%d|%s|%d|%s' % (os.getpid(), origin, 1 if internal else 0, name)}
+
+
+def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
+    core.emit('proc_begin', {'ppid': os.getppid(), 'name': name, 'parent_obj': parent_obj,
+                             'parent_pid': parent_pid if parent_pid is not None else os.getppid(),
+                             'origin': origin, 'internal': internal})
+
+
+def install():
+    if hasattr(os, 'register_at_fork'):
+        os.register_at_fork(before=core.flush, after_in_child=_after_fork_child)
+    real_exit = os._exit
+
+    def _exit(code):
+        core.end_process(code)
+        real_exit(code)
+
+    os._exit = _exit
+    for name in ('execv', 'execve'):
+        real = getattr(os, name, None)
+        if real is not None:
+            os.__dict__[name] = _flushing(real)
+
+
+def _flushing(fn):
+    def wrapper(*args, **kwargs):
+        core.end_process(None)
+        return fn(*args, **kwargs)
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def _after_fork_child():
+    global _deferred_begin
+    core.open_sink()
+    core.reset_threads_after_fork()
+    for hook in after_fork_hooks:
+        hook()
+    from . import meta
+    meta.emit_meta()
+    if _pending is not None:
+        p = _pending
+        emit_begin('multiprocessing', p['obj'], p['internal'], p['name'], parent_pid=p['pid'])
+    elif role == 'forkserver':
+        _deferred_begin = core.reserve_seq()
+    else:
+        emit_begin('fork', None, False, 'fork of %d' % os.getppid())
+
+
+def _finish_deferred_begin(proc):
+    global _deferred_begin
+    if _deferred_begin is None:
+        return
+    seq, ts = _deferred_begin
+    _deferred_begin = None
+    from .encode import dumps
+    data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': proc.__dict__.get('_clab_obj'),
+            'parent_pid': getattr(proc, '_parent_pid', None), 'origin': 'multiprocessing',
+            'internal': bool(proc.__dict__.get('_clab_internal'))}
+    core.insert_reserved(seq, ts, 'proc_begin', dumps(data))
+
+
+def _is_manager_server(proc):
+    target = getattr(proc, '_target', None)
+    return getattr(target, '__qualname__', '').endswith('_run_server')
+
+
+def patch_process(mod):
+    """multiprocessing.process.BaseProcess: start/join in the parent, _bootstrap in the child."""
+    Base = mod.BaseProcess
+    orig_start, orig_join, orig_bootstrap = Base.start, Base.join, Base._bootstrap
+
+    def start(self):
+        global _pending
+        obj = core.new_serial()
+        internal = _is_manager_server(self)
+        self.__dict__['_clab_obj'] = obj
+        self.__dict__['_clab_internal'] = internal
+        method = start_method_of(self)
+        core.emit('proc_start', {'obj': obj, 'name': self.name, 'method': method, 'internal': internal,
+                                 'line': core.program_line()})
+        core.flush()
+        _pending = {'obj': obj, 'name': self.name, 'internal': internal, 'pid': os.getpid()}
+        try:
+            orig_start(self)
+        finally:
+            _pending = None
+        core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
+
+    def join(self, timeout=None):
+        obj = self.__dict__.get('_clab_obj')
+        if obj is None:
+            return orig_join(self, timeout)
+        core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line()})
+        core.flush()
+        try:
+            return orig_join(self, timeout)
+        finally:
+            core.emit('proc_joined', {'obj': obj, 'child_pid': self.pid, 'exitcode': self.exitcode})
+
+    def _bootstrap(self, *args, **kwargs):
+        _finish_deferred_begin(self)
+        real_run = self.run
+
+        def run():
+            try:
+                return real_run()
+            except SystemExit:
+                raise
+            except BaseException as e:
+                from .threads import tb_program_line
+                core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': core.program,
+                                  'line': tb_program_line(e.__traceback__), 'uncaught': True, 'where': 'process'})
+                raise
+
+        self.run = run
+        code = 1
+        try:
+            code = orig_bootstrap(self, *args, **kwargs)
+            return code
+        finally:
+            core.end_process(code)
+
+    Base.start, Base.join, Base._bootstrap = start, join, _bootstrap
+
+
+def patch_util(util):
+    """spawnv_passfds starts spawn children and the resource tracker / fork server."""
+    orig = util.spawnv_passfds
+
+    def spawnv_passfds(path, args, passfds):
+        joined = ' '.join(str(a) for a in args)
+        if '--multiprocessing-fork' in args and _pending is not None:
+            env = child_env(_pending['obj'], 'multiprocessing', _pending['internal'], _pending['name'])
+            return _with_env(env, lambda: orig(path, args, passfds))
+        helper = 'forkserver' if 'forkserver' in joined else ('resource_tracker' if 'resource_tracker' in joined else None)
+        if helper is None:
+            return orig(path, args, passfds)
+        obj = core.new_serial()
+        core.emit('proc_start', {'obj': obj, 'name': helper, 'method': 'spawn', 'internal': True})
+        core.flush()
+        pid = _with_env(child_env(obj, 'multiprocessing', True, helper), lambda: orig(path, args, passfds))
+        core.emit('proc_started', {'obj': obj, 'child_pid': pid})
+        return pid
+
+    util.spawnv_passfds = spawnv_passfds
+
+
+def _with_env(env, fn):
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return fn()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def patch_forkserver(mod):
+    orig_main = mod.main
+
+    def main(*args, **kwargs):
+        global role
+        role = 'forkserver'
+        return orig_main(*args, **kwargs)
+
+    mod.main = main
+
+
+def patch_subprocess(subprocess):
+    Popen = subprocess.Popen
+    orig_init, orig_wait = Popen.__init__, Popen.wait
+    skip = (subprocess.__file__,)
+
+    def __init__(self, args, *rest, **kwargs):
+        if not core.called_from_program(2, skip) or len(rest) >= 9:
+            return orig_init(self, args, *rest, **kwargs)
+        obj = core.new_serial()
+        first = args if isinstance(args, (str, bytes)) else (list(args)[0] if args else '')
+        name = os.path.basename(os.fsdecode(first).split()[0]) if first else 'subprocess'
+        core.emit('proc_start', {'obj': obj, 'name': name, 'method': 'subprocess', 'internal': False,
+                                 'line': core.program_line()})
+        core.flush()
+        env = kwargs.get('env')
+        base = os.environ if env is None else env
+        if core.TRACER_OUT_ENV in base:
+            kwargs['env'] = dict(base, **child_env(obj, 'subprocess', False, name))
+        orig_init(self, args, *rest, **kwargs)
+        self.__dict__['_clab_obj'] = obj
+        core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
+
+    def wait(self, timeout=None, **kwargs):
+        obj = self.__dict__.get('_clab_obj')
+        if obj is None or self.returncode is not None:
+            return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
+        core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line(3)})
+        core.flush()
+        try:
+            return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
+        finally:
+            if self.returncode is not None:
+                core.emit('proc_joined', {'obj': obj, 'child_pid': self.pid, 'exitcode': self.returncode})
+
+    Popen.__init__, Popen.wait = __init__, wait

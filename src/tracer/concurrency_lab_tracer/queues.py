@@ -1,0 +1,164 @@
+"""queue.Queue/LifoQueue/PriorityQueue/SimpleQueue and the asyncio queues.
+
+Each put gets a number (1-based, per queue); the get reports the number of the item it
+received, which is how a put is linked to its get. queue_put is written inside _put, under the
+queue's own lock and before the item is stored, so it always precedes the matching queue_get.
+"""
+from _thread import get_ident
+
+from . import core
+from .sync import mark_if_program, prim_name, traced_obj
+
+perf_ns = core.perf_ns
+QUEUE_NAMES = ('Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue')
+_got = {}  # thread ident -> put number of the item its last traced _get removed
+
+
+class ItemLog(object):
+    """Put numbers of the items still in a queue, to tell a get which put it received."""
+    __slots__ = ('puts', 'pending', 'lifo')
+
+    def __init__(self, lifo):
+        self.puts = 0
+        self.pending = []  # [item, number] in insertion order
+        self.lifo = lifo
+
+    def add(self, item):
+        self.puts += 1
+        self.pending.append([item, self.puts])
+        return self.puts
+
+    def take(self, item):
+        pending = self.pending
+        order = range(len(pending) - 1, -1, -1) if self.lifo else range(len(pending))
+        for i in order:
+            if pending[i][0] is item:
+                return pending.pop(i)[1]
+        return 0
+
+
+def _log(q):
+    log = q.__dict__.get('_clab_items')
+    if log is None:
+        log = q.__dict__['_clab_items'] = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
+    return log
+
+
+def wrap_store(cls, prim_of):
+    """Wrap _put/_get (they run under the queue's lock) to number items and emit queue_put."""
+    orig_put = cls.__dict__['_put']
+    orig_get = cls.__dict__['_get']
+
+    def _put(self, item):
+        obj = traced_obj(self)
+        if obj is not None:
+            n = _log(self).add(item)
+            core.emit('queue_put', {'obj': obj, 'prim': prim_of(self), 'item': n, 'size': self._qsize() + 1,
+                                    'line': core.program_line()})
+        return orig_put(self, item)
+
+    def _get(self):
+        item = orig_get(self)
+        if traced_obj(self) is not None:
+            _got[get_ident()] = _log(self).take(item)
+        return item
+
+    cls._put = _put
+    cls._get = _get
+
+
+def emit_get(q, obj, prim, ok, t0):
+    core.emit('queue_get', {'obj': obj, 'prim': prim, 'item': _got.pop(get_ident(), 0) if ok else 0, 'ok': ok,
+                            'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line(3)})
+
+
+def patch_queue_module(queue):
+    def prim_of(q):
+        return prim_name(q, QUEUE_NAMES)
+
+    orig_init = queue.Queue.__dict__['__init__']
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        mark_if_program(self)
+
+    queue.Queue.__init__ = __init__
+    for cls in (queue.Queue, queue.LifoQueue, queue.PriorityQueue):
+        wrap_store(cls, prim_of)
+    orig_get = queue.Queue.get
+
+    def get(self, block=True, timeout=None):
+        obj = traced_obj(self)
+        if obj is None:
+            return orig_get(self, block, timeout)
+        prim = prim_of(self)
+        t0 = 0
+        if block and not self._qsize():
+            core.emit('queue_get_wait', {'obj': obj, 'prim': prim, 'line': core.program_line()})
+            core.flush()
+            t0 = perf_ns()
+        try:
+            item = orig_get(self, block, timeout)
+        except BaseException:
+            emit_get(self, obj, prim, False, t0)
+            raise
+        emit_get(self, obj, prim, True, t0)
+        return item
+
+    queue.Queue.get = get
+    _patch_simple_queue(queue)
+
+
+def _patch_simple_queue(queue):
+    base = queue.SimpleQueue
+    if isinstance(base, type) and base.__module__ == 'queue' and base.__dict__.get('_clab'):
+        return
+    try:
+        class SimpleQueue(base):
+            _clab = True
+
+            def __new__(cls, *args, **kwargs):
+                if cls is SimpleQueue and not core.called_from_program():
+                    return base()
+                self = base.__new__(cls)
+                self.__dict__['_clab_obj'] = core.new_serial()
+                self.__dict__['_clab_puts'] = 0
+                self.__dict__['_clab_gets'] = 0
+                return self
+
+            def put(self, item, block=True, timeout=None):
+                # FIFO: the n-th get receives the n-th put.
+                n = self._clab_puts = self._clab_puts + 1
+                core.emit('queue_put', {'obj': self._clab_obj, 'prim': 'SimpleQueue', 'item': n,
+                                        'size': base.qsize(self) + 1, 'line': core.program_line()})
+                return base.put(self, item, block, timeout)
+
+            def put_nowait(self, item):
+                return self.put(item, False)
+
+            def get(self, block=True, timeout=None):
+                obj = self._clab_obj
+                t0 = 0
+                if block and base.empty(self):
+                    core.emit('queue_get_wait', {'obj': obj, 'prim': 'SimpleQueue', 'line': core.program_line()})
+                    core.flush()
+                    t0 = perf_ns()
+                try:
+                    item = base.get(self, block, timeout)
+                except BaseException:
+                    core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': 0, 'ok': False,
+                                            'waited_ns': perf_ns() - t0 if t0 else 0})
+                    raise
+                n = self._clab_gets = self._clab_gets + 1
+                core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'ok': True,
+                                        'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line()})
+                return item
+
+            def get_nowait(self):
+                return self.get(False)
+
+        SimpleQueue.__module__ = 'queue'
+        SimpleQueue.__qualname__ = 'SimpleQueue'
+    except TypeError:
+        return
+    queue.SimpleQueue = SimpleQueue

@@ -1,0 +1,311 @@
+"""threading Lock/RLock/Semaphore/BoundedSemaphore/Event/Condition/Barrier.
+
+Only primitives the program itself creates are traced (the stdlib's internal locks are not).
+Events that can unblock another thread are written before the real operation; a blocking
+acquire is a lock_wait before and lock_acquired after.
+"""
+import threading
+
+from . import core
+
+perf_ns = core.perf_ns
+
+
+def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None):
+    """Shared acquire logic: a free lock gives one event; a contended one gives wait + acquired."""
+    base = {'obj': obj, 'prim': prim}
+    if key is not None:
+        base['key'] = key
+    if try_acquire():
+        d = dict(base, ok=True, waited_ns=0, contended=False)
+        d['line'] = core.program_line(3)
+        core.emit('lock_acquired', d)
+        return True
+    if not blocking:
+        core.emit('lock_acquired', dict(base, ok=False, waited_ns=0, contended=True))
+        return False
+    d = dict(base)
+    d['line'] = core.program_line(3)
+    core.emit('lock_wait', d)
+    core.flush()
+    t0 = perf_ns()
+    ok = False
+    try:
+        ok = block_acquire()
+    finally:
+        core.emit('lock_acquired', dict(base, ok=bool(ok), waited_ns=perf_ns() - t0, contended=True))
+    return ok
+
+
+class TracedLock(object):
+    """Wraps a real lock; behaves like threading.Lock."""
+    __slots__ = ('_lock', '_clab_obj', '__weakref__')
+    _prim = 'Lock'
+
+    def __init__(self, lock):
+        self._lock = lock
+        self._clab_obj = core.new_serial()
+
+    def acquire(self, blocking=True, timeout=-1):
+        lock = self._lock
+        return acquire_traced(lambda: lock.acquire(False), lambda: lock.acquire(True, timeout),
+                              self._clab_obj, self._prim, blocking)
+
+    __enter__ = acquire
+
+    def release(self):
+        core.emit('lock_release', {'obj': self._clab_obj, 'prim': self._prim, 'line': core.program_line()})
+        self._lock.release()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def locked(self):
+        return self._lock.locked()
+
+    def _is_owned(self):
+        # Condition's ownership probe; done on the inner lock so it leaves no events.
+        if self._lock.acquire(False):
+            self._lock.release()
+            return False
+        return True
+
+    def _at_fork_reinit(self):
+        self._lock._at_fork_reinit()
+
+    def __repr__(self):
+        return '<traced %r>' % (self._lock,)
+
+
+class TracedRLock(object):
+    __slots__ = ('_lock', '_clab_obj', '_depth', '__weakref__')
+    _prim = 'RLock'
+
+    def __init__(self, lock):
+        self._lock = lock
+        self._clab_obj = core.new_serial()
+        self._depth = 0
+
+    def acquire(self, blocking=True, timeout=-1):
+        lock = self._lock
+        if self._depth and lock._is_owned():
+            lock.acquire()
+            self._depth += 1
+            return True
+        ok = acquire_traced(lambda: lock.acquire(False), lambda: lock.acquire(True, timeout),
+                            self._clab_obj, self._prim, blocking)
+        if ok:
+            self._depth = 1
+        return ok
+
+    __enter__ = acquire
+
+    def release(self):
+        if self._depth == 1:
+            core.emit('lock_release', {'obj': self._clab_obj, 'prim': self._prim, 'line': core.program_line()})
+        if self._depth:
+            self._depth -= 1
+        self._lock.release()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def _is_owned(self):
+        return self._lock._is_owned()
+
+    def _release_save(self):
+        core.emit('lock_release', {'obj': self._clab_obj, 'prim': self._prim})
+        depth, self._depth = self._depth, 0
+        return (self._lock._release_save(), depth)
+
+    def _acquire_restore(self, state):
+        t0 = perf_ns()
+        self._lock._acquire_restore(state[0])
+        self._depth = state[1]
+        core.emit('lock_acquired', {'obj': self._clab_obj, 'prim': self._prim, 'ok': True,
+                                    'waited_ns': perf_ns() - t0, 'contended': False})
+
+    def _at_fork_reinit(self):
+        self._lock._at_fork_reinit()
+        self._depth = 0
+
+    def __repr__(self):
+        return '<traced %r>' % (self._lock,)
+
+
+def traced_obj(self):
+    return self.__dict__.get('_clab_obj')
+
+
+def mark_if_program(self, depth=3):
+    """Give a primitive a serial when the program (not the stdlib) constructed it."""
+    if core.called_from_program(depth):
+        self.__dict__['_clab_obj'] = core.new_serial()
+
+
+def wrap_init(cls):
+    orig = cls.__dict__['__init__']
+
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        mark_if_program(self)
+
+    cls.__init__ = __init__
+
+
+def prim_name(self, names):
+    for klass in type(self).__mro__:
+        if klass.__name__ in names and klass.__module__ in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
+            return klass.__name__
+    return type(self).__name__
+
+
+def patch():
+    real_lock = threading.Lock
+    real_rlock = threading.RLock
+
+    def Lock(*args, **kwargs):
+        lock = real_lock(*args, **kwargs)
+        return TracedLock(lock) if core.called_from_program() else lock
+
+    def RLock(*args, **kwargs):
+        lock = real_rlock(*args, **kwargs)
+        return TracedRLock(lock) if core.called_from_program() else lock
+
+    threading.Lock = Lock
+    threading.RLock = RLock
+    _patch_semaphore()
+    _patch_event()
+    _patch_condition()
+    _patch_barrier()
+
+
+def _patch_semaphore():
+    Sem = threading.Semaphore
+    for cls in (threading.Semaphore, threading.BoundedSemaphore):
+        if '__init__' in cls.__dict__:
+            wrap_init(cls)
+    orig_acquire = Sem.acquire
+    orig_release = Sem.release
+    names = ('Semaphore', 'BoundedSemaphore')
+
+    def acquire(self, blocking=True, timeout=None):
+        obj = traced_obj(self)
+        if obj is None:
+            return orig_acquire(self, blocking, timeout)
+        return acquire_traced(lambda: orig_acquire(self, False), lambda: orig_acquire(self, True, timeout),
+                              obj, prim_name(self, names), blocking)
+
+    def release(self, n=1):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('lock_release', {'obj': obj, 'prim': prim_name(self, names), 'line': core.program_line()})
+        return orig_release(self, n) if n != 1 else orig_release(self)
+
+    Sem.acquire = acquire
+    Sem.__enter__ = acquire
+    Sem.release = release
+    # BoundedSemaphore defines its own release (the bound check); wrap it as well.
+    if 'release' in threading.BoundedSemaphore.__dict__:
+        b_release = threading.BoundedSemaphore.__dict__['release']
+
+        def bounded_release(self, n=1):
+            obj = traced_obj(self)
+            if obj is not None:
+                core.emit('lock_release', {'obj': obj, 'prim': 'BoundedSemaphore', 'line': core.program_line()})
+            return b_release(self, n) if n != 1 else b_release(self)
+
+        threading.BoundedSemaphore.release = bounded_release
+
+
+def _patch_event():
+    Ev = threading.Event
+    wrap_init(Ev)
+    orig_set, orig_clear, orig_wait = Ev.set, Ev.clear, Ev.wait
+
+    def set(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('event_set', {'obj': obj, 'prim': 'Event', 'line': core.program_line()})
+        return orig_set(self)
+
+    def clear(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('event_clear', {'obj': obj, 'prim': 'Event', 'line': core.program_line()})
+        return orig_clear(self)
+
+    def wait(self, timeout=None):
+        obj = traced_obj(self)
+        if obj is None:
+            return orig_wait(self, timeout)
+        core.emit('event_wait', {'obj': obj, 'prim': 'Event', 'line': core.program_line()})
+        core.flush()
+        t0 = perf_ns()
+        ok = False
+        try:
+            ok = orig_wait(self, timeout)
+            return ok
+        finally:
+            core.emit('event_woken', {'obj': obj, 'prim': 'Event', 'ok': bool(ok), 'waited_ns': perf_ns() - t0})
+
+    Ev.set, Ev.clear, Ev.wait = set, clear, wait
+
+
+def _patch_condition():
+    Cond = threading.Condition
+    wrap_init(Cond)
+    orig_wait, orig_notify = Cond.wait, Cond.notify
+
+    def wait(self, timeout=None):
+        obj = traced_obj(self)
+        if obj is None:
+            return orig_wait(self, timeout)
+        core.emit('cond_wait', {'obj': obj, 'prim': 'Condition', 'line': core.program_line()})
+        core.flush()
+        t0 = perf_ns()
+        ok = False
+        try:
+            ok = orig_wait(self, timeout)
+            return ok
+        finally:
+            core.emit('cond_woken', {'obj': obj, 'prim': 'Condition', 'ok': bool(ok), 'waited_ns': perf_ns() - t0})
+
+    def notify(self, n=1):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('cond_notify', {'obj': obj, 'prim': 'Condition', 'n': n, 'line': core.program_line()})
+        return orig_notify(self, n)
+
+    def notify_all(self):
+        obj = traced_obj(self)
+        if obj is not None:
+            core.emit('cond_notify', {'obj': obj, 'prim': 'Condition', 'n': -1, 'line': core.program_line()})
+        return orig_notify(self, len(self._waiters))
+
+    Cond.wait, Cond.notify, Cond.notify_all = wait, notify, notify_all
+    Cond.notifyAll = notify_all
+
+
+def _patch_barrier():
+    Bar = threading.Barrier
+    wrap_init(Bar)
+    orig_wait = Bar.wait
+
+    def wait(self, timeout=None):
+        obj = traced_obj(self)
+        if obj is None:
+            return orig_wait(self, timeout)
+        core.emit('barrier_wait', {'obj': obj, 'prim': 'Barrier', 'parties': self.parties, 'line': core.program_line()})
+        core.flush()
+        t0 = perf_ns()
+        index = -1
+        try:
+            index = orig_wait(self, timeout)
+            return index
+        finally:
+            core.emit('barrier_pass', {'obj': obj, 'prim': 'Barrier', 'ok': index >= 0,
+                                       'waited_ns': perf_ns() - t0, 'index': index})
+
+    Bar.wait = wait
+

@@ -1,0 +1,126 @@
+"""threading.Thread lifecycle (start/begin/end/join), uncaught thread exceptions, time.sleep."""
+import threading
+import time
+from _thread import get_ident
+
+try:
+    from _thread import get_native_id as _native_id
+except ImportError:  # platforms without native thread ids
+    _native_id = None
+
+from . import core, output
+
+_INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
+
+
+def is_internal(thread):
+    """Runtime plumbing (pool handlers, feeder/management threads, asyncio's executor shutdown)."""
+    cls_mod = type(thread).__module__ or ''
+    if cls_mod != 'threading':
+        mod = cls_mod
+    else:
+        target = getattr(thread, '_target', None)
+        mod = (getattr(target, '__module__', None) or '') if target is not None else ''
+    return mod.startswith(_INTERNAL_PREFIXES)
+
+
+def obj_of(thread):
+    d = thread.__dict__
+    obj = d.get('_clab_obj')
+    if obj is None:
+        obj = d['_clab_obj'] = core.new_serial()
+        d['_clab_internal'] = is_internal(thread)
+    return obj
+
+
+def _describe(thread):
+    obj = obj_of(thread)
+    return {'obj': obj, 'name': thread.name, 'daemon': thread.daemon, 'internal': thread.__dict__['_clab_internal']}
+
+
+def patch():
+    Thread = threading.Thread
+    orig_start = Thread.start
+    orig_bootstrap_inner = Thread._bootstrap_inner
+    orig_join = Thread.join
+
+    def start(self):
+        d = _describe(self)
+        d['line'] = core.program_line()
+        core.emit('thread_start', d)
+        return orig_start(self)
+
+    def _bootstrap_inner(self):
+        ident = get_ident()
+        tid = core.tid_of(ident)
+        d = _describe(self)
+        d['ident'] = ident
+        d['native_id'] = _native_id() if _native_id is not None else None
+        core.emit('thread_begin', d)
+        try:
+            orig_bootstrap_inner(self)
+        finally:
+            end = {'obj': d['obj']}
+            err = self.__dict__.pop('_clab_error', None)
+            if err:
+                end['error'] = err
+            output.flush_thread(tid)
+            core.emit('thread_end', end)
+            core.flush()
+            core.tids.pop(ident, None)
+
+    def join(self, timeout=None):
+        obj = obj_of(self)
+        core.emit('thread_join', {'obj': obj, 'line': core.program_line()})
+        core.flush()
+        try:
+            return orig_join(self, timeout)
+        finally:
+            core.emit('thread_joined', {'obj': obj, 'alive': self.is_alive()})
+
+    Thread.start = start
+    Thread._bootstrap_inner = _bootstrap_inner
+    Thread.join = join
+
+    orig_hook = threading.excepthook
+
+    def excepthook(args):
+        exc = args.exc_value
+        if args.exc_type is not SystemExit and exc is not None:
+            thread = args.thread
+            text = '%s: %s' % (args.exc_type.__name__, exc)
+            if thread is not None:
+                thread.__dict__['_clab_error'] = text
+            core.emit('exc', {'type': args.exc_type.__name__, 'msg': str(exc)[:500], 'file': core.program,
+                              'line': tb_program_line(args.exc_traceback), 'uncaught': True, 'where': 'thread'})
+        return orig_hook(args)
+
+    threading.excepthook = excepthook
+    _patch_sleep()
+
+
+def tb_program_line(tb):
+    """Innermost traceback line inside the program file (0 if none)."""
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == core.program:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _patch_sleep():
+    real_sleep = time.sleep
+
+    def sleep(secs):
+        if not core.called_from_program():
+            return real_sleep(secs)
+        core.emit('sleep', {'secs': secs, 'line': core.program_line()})
+        core.flush()
+        try:
+            return real_sleep(secs)
+        finally:
+            core.emit('slept', {'secs': secs})
+
+    sleep.__doc__ = real_sleep.__doc__
+    time.sleep = sleep
