@@ -50,4 +50,6 @@ export interface RunResult {
   /** Raw stdout/stderr bytes of the whole process tree as the supervisor saw them (capped). */
   stdout: string;
   stderr: string;
+  /** Event-file lines that could not be read (garbage, torn by a kill); they are skipped. */
+  unreadableLines?: number;
 }

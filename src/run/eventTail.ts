@@ -1,0 +1,88 @@
+/**
+ * Follows the tracer's output directory while the program runs: new events-<pid>.jsonl files are
+ * picked up as processes appear, and each file is read incrementally.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EventFileReader } from '../trace/readEvents';
+import { mergeStreams } from '../trace/merge';
+import type { RawEvent } from '../trace/schema';
+
+const FILE = /^events-(\d+)\.jsonl$/;
+
+export class EventTail {
+  private readonly readers = new Map<number, EventFileReader>();
+  private busy: Promise<void> | undefined;
+
+  constructor(readonly dir: string) {}
+
+  /** Pids that have written events (every traced process of the run). */
+  pids(): number[] {
+    return [...this.readers.keys()];
+  }
+
+  get events(): number {
+    let n = 0;
+    for (const r of this.readers.values()) n += r.events.length;
+    return n;
+  }
+
+  get unreadableLines(): number {
+    let n = 0;
+    for (const r of this.readers.values()) n += r.bad + r.torn;
+    return n;
+  }
+
+  /** Reads what is new; concurrent calls share one read. `final` drops torn last lines. */
+  poll(final = false): Promise<void> {
+    if (this.busy) {
+      return final ? this.busy.then(() => this.poll(true)) : this.busy;
+    }
+    this.busy = this.read(final).finally(() => {
+      this.busy = undefined;
+    });
+    return this.busy;
+  }
+
+  /** Pids named by files in the directory right now (includes processes that have not written yet). */
+  async listPids(): Promise<number[]> {
+    await this.discover();
+    return this.pids();
+  }
+
+  private async discover(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = FILE.exec(name);
+      if (!m) continue;
+      const pid = Number(m[1]);
+      if (!this.readers.has(pid)) this.readers.set(pid, new EventFileReader(join(this.dir, name)));
+    }
+  }
+
+  private async read(final: boolean): Promise<void> {
+    await this.discover();
+    for (const r of this.readers.values()) await r.poll(final);
+  }
+
+  merged(): RawEvent[] {
+    return mergeStreams([...this.readers.values()].map((r) => r.events));
+  }
+
+  /** True when any process reported that its event cap was reached. */
+  eventCapHit(): boolean {
+    for (const r of this.readers.values()) {
+      for (let i = r.events.length - 1; i >= 0 && i >= r.events.length - 50; i--) {
+        const e = r.events[i];
+        if (e[5] === 'summary' && typeof e[6] === 'object' && e[6] !== null && ((e[6] as { dropped_events?: unknown }).dropped_events ?? 0) !== 0) return true;
+      }
+      if (r.events.some((e) => e[5] === 'limit' && typeof e[6] === 'object' && e[6] !== null && (e[6] as { what?: unknown }).what === 'events')) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Writes the program to a private temp directory so the child runs exactly what the editor shows
+ * (unsaved and untitled text included) and spawn/forkserver children can re-import it by path.
+ * A selection taken from inside a function is dedented; `toUser` maps locations back.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, parse } from 'node:path';
+import type { ProgramSource } from './types';
+
+export interface PreparedProgram {
+  /** Private directory (0700) holding the program and the tracer's event files. */
+  dir: string;
+  /** The program file the child runs. */
+  file: string;
+  /** Where the tracer writes events-<pid>.jsonl. */
+  outDir: string;
+  /** Leading white space removed from every line of a selection. */
+  indent: string;
+  /** Traced line L (1-based) is document line L + lineOffset. */
+  lineOffset: number;
+  title: string;
+  /** Label for the program file in the timeline. */
+  label: string;
+  /** Traced-file location (1-based line and column) → the user's document. */
+  toUser(line: number, column?: number): { line: number; column?: number };
+  cleanup(): Promise<void>;
+}
+
+/** Common leading white space of the non-blank lines. */
+export function commonIndent(lines: readonly string[]): string {
+  let prefix: string | undefined;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const ws = /^[ \t]*/.exec(line)?.[0] ?? '';
+    if (prefix === undefined) prefix = ws;
+    else {
+      let i = 0;
+      while (i < prefix.length && i < ws.length && prefix[i] === ws[i]) i++;
+      prefix = prefix.slice(0, i);
+    }
+    if (prefix === '') break;
+  }
+  return prefix ?? '';
+}
+
+export function dedent(text: string): { text: string; indent: string } {
+  const lines = text.split(/\r?\n/);
+  const indent = commonIndent(lines);
+  if (indent === '') return { text: lines.join('\n'), indent };
+  return { text: lines.map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l.trimStart())).join('\n'), indent };
+}
+
+/** A file name that says what ran, safe on every OS, ending in .py. */
+export function programFileName(program: ProgramSource): string {
+  const base = parse(program.userFile ?? program.displayName).name || 'program';
+  const safe = base.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'program';
+  return `${safe}${program.isSelection ? '_selection' : ''}.py`;
+}
+
+export async function prepareProgram(program: ProgramSource, root = tmpdir()): Promise<PreparedProgram> {
+  const dir = await mkdtemp(join(root, 'concurrency-lab-'));
+  try {
+    const { text, indent } = program.isSelection ? dedent(program.text) : { text: program.text.replace(/\r\n/g, '\n'), indent: '' };
+    const file = join(dir, programFileName(program));
+    await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, { encoding: 'utf8', mode: 0o600 });
+    const outDir = join(dir, 'events');
+    await mkdir(outDir, { mode: 0o700 });
+    const lineCount = program.text.split(/\r?\n/).filter((_, i, a) => i < a.length - 1 || a[i] !== '').length;
+    const title = program.isSelection
+      ? `selection of ${program.displayName} (lines ${program.startLine + 1}–${program.startLine + Math.max(1, lineCount)})`
+      : program.displayName;
+    const lineOffset = program.startLine;
+    return {
+      dir, file, outDir, indent, lineOffset, title,
+      label: program.isSelection ? `selection of ${program.displayName}` : program.displayName,
+      toUser: (line, column) => ({ line: line + lineOffset, column: column === undefined ? undefined : column + indent.length }),
+      cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }),
+    };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}

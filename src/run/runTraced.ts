@@ -1,0 +1,263 @@
+/**
+ * The run engine: check the program, run it under the tracer in its own process group with limits,
+ * follow its events while it runs, and build the model when it ends. Program faults come back as
+ * `model.error`; only our own bugs throw. Nothing here blocks the event loop: async fs, no sync
+ * spawn, output kept up to a cap.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { delimiter, dirname, join } from 'node:path';
+import type { RunProgress } from '../shared/protocol';
+import type { RunError, TraceModel } from '../shared/traceModel';
+import { buildModel } from '../trace/buildModel';
+import { TRACER_ENV } from '../trace/schema';
+import { EventTail } from './eventTail';
+import { explainCheck, parseCheckOutput } from './interpreterPolicy';
+import { killTree, sweep, type KillPlan } from './killTree';
+import { prepareProgram, type PreparedProgram } from './prepareProgram';
+import { spawnCollect } from './spawnCollect';
+import type { RunOptions, RunResult } from './types';
+
+const POLL_MS = 200;
+const KILL_GRACE_MS = 1000;
+const CHECK_TIMEOUT_MS = 30_000;
+/** How long to wait for the output pipes to drain once the program has exited. */
+const DRAIN_MS = 2000;
+
+type StopReason = 'timeout' | 'cancelled' | 'output-cap';
+
+function childEnv(opts: RunOptions, prepared: PreparedProgram | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' };
+  for (const k of Object.values(TRACER_ENV)) delete env[k];
+  if (!prepared) return env;
+  const inject = join(opts.tracerDir, 'inject');
+  // The user's folder follows the tracer so the program can import its sibling modules as it would in place.
+  const userDir = opts.program.userFile ? dirname(opts.program.userFile) : undefined;
+  env.PYTHONPATH = [inject, userDir, env.PYTHONPATH].filter((p): p is string => !!p).join(delimiter);
+  env[TRACER_ENV.outDir] = prepared.outDir;
+  env[TRACER_ENV.programFile] = prepared.file;
+  env[TRACER_ENV.callBudget] = String(Math.max(0, Math.floor(opts.callBudget)));
+  env[TRACER_ENV.eventCap] = String(Math.max(0, Math.floor(opts.eventCap)));
+  return env;
+}
+
+function signalName(sig: NodeJS.Signals | null): string | null {
+  return sig ?? null;
+}
+
+class Run {
+  private readonly started = Date.now();
+  private tail: EventTail | undefined;
+  private stopReason: StopReason | undefined;
+  private python = '';
+  private prepared!: PreparedProgram;
+  private stdout: Buffer[] = [];
+  private stderr: Buffer[] = [];
+  private outBytes = 0;
+
+  constructor(private readonly opts: RunOptions) {}
+
+  private progress(state: RunProgress['state'], message: string): void {
+    if (!this.opts.onProgress) return;
+    const tail = this.tail;
+    try {
+      this.opts.onProgress({ state, events: tail?.events ?? 0, elapsedMs: Date.now() - this.started, message }, () => this.model(tail ? tail.merged() : [], null, null, null));
+    } catch {
+      // a failing progress listener must not break the run
+    }
+  }
+
+  private model(events: Parameters<typeof buildModel>[0], exitCode: number | null, signal: string | null, error: RunError | null): TraceModel {
+    const p = this.prepared;
+    const model = buildModel(events, {
+      title: p.title,
+      lineOffset: p.lineOffset,
+      exitCode,
+      signal,
+      error,
+      sourceLabel: (file) => (file === p.file ? p.label : file.split(/[\\/]/).pop() ?? file),
+    });
+    if (!model.python && this.python) model.python = this.python;
+    return model;
+  }
+
+  private result(model: TraceModel): RunResult {
+    return { model, stdout: Buffer.concat(this.stdout).toString('utf8'), stderr: Buffer.concat(this.stderr).toString('utf8'), unreadableLines: this.tail?.unreadableLines ?? 0 };
+  }
+
+  private get userFile(): string {
+    return this.opts.program.userFile ?? this.opts.program.displayName;
+  }
+
+  async run(): Promise<RunResult> {
+    this.prepared = await prepareProgram(this.opts.program);
+    try {
+      if (this.opts.signal?.aborted) return this.result(this.model([], null, null, { code: 'cancelled', message: 'The run was cancelled before it started.' }));
+      this.progress('starting', `Checking ${this.opts.program.displayName}…`);
+      const checkError = await this.check();
+      if (checkError) {
+        this.progress('failed', checkError.message);
+        return this.result(this.model([], null, null, checkError));
+      }
+      return await this.execute();
+    } finally {
+      await this.prepared.cleanup().catch(() => undefined);
+    }
+  }
+
+  private async check(): Promise<RunError | null> {
+    const { opts, prepared } = this;
+    const r = await spawnCollect(opts.python, [join(opts.tracerDir, 'check.py'), prepared.file], {
+      cwd: opts.cwd, env: childEnv(opts, undefined), timeoutMs: CHECK_TIMEOUT_MS, signal: opts.signal,
+    });
+    if (r.spawnError) {
+      const missing = r.spawnError.code === 'ENOENT' || r.spawnError.code === 'EACCES' || r.spawnError.code === 'ENOTDIR';
+      return {
+        code: missing ? 'python-missing' : 'spawn-failed',
+        message: missing ? `Python was not found: tried "${opts.python}".` : `Could not start "${opts.python}": ${r.spawnError.message}.`,
+        hint: 'Install Python 3.8 or newer, or choose an interpreter (Python: Select Interpreter, or the concurrencyLab.pythonPath setting).',
+      };
+    }
+    if (opts.signal?.aborted) return { code: 'cancelled', message: 'The run was cancelled before it started.' };
+    const parsed = parseCheckOutput(r.stdout);
+    if (parsed) this.python = parsed.version ? parsed.version.slice(0, 3).join('.') : parsed.python;
+    if (!parsed && r.timedOut) return { code: 'spawn-failed', message: `"${opts.python}" did not answer the version check within ${CHECK_TIMEOUT_MS / 1000} s.` };
+    if (!parsed && r.stderr.trim()) {
+      return { code: 'tracer-failed', message: `The pre-run check failed: ${r.stderr.trim().split('\n').slice(-1)[0].slice(0, 300)}`, hint: `Is "${opts.python}" a Python 3.8+ interpreter?` };
+    }
+    return explainCheck(parsed, { python: opts.python, programText: opts.program.text, file: this.userFile, toUser: (line, column) => prepared.toUser(line, column) });
+  }
+
+  private keep(into: Buffer[], b: Buffer, child: ChildProcess, plan: KillPlan): void {
+    const cap = this.opts.outputCapBytes;
+    if (cap > 0 && this.outBytes + b.length > cap) {
+      // Past the cap: keep what fits, drain the rest unread so the child never blocks before the kill.
+      if (this.outBytes < cap) into.push(b.subarray(0, cap - this.outBytes));
+      this.outBytes = cap;
+      this.stop('output-cap', child, plan);
+      return;
+    }
+    this.outBytes += b.length;
+    into.push(b);
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  private stop(reason: StopReason, child: ChildProcess, plan: KillPlan): void {
+    if (this.stopReason || child.exitCode !== null || child.signalCode !== null) return;
+    this.stopReason = reason;
+    this.progress('finishing', reason === 'timeout' ? 'Time limit reached: stopping the program…' : reason === 'cancelled' ? 'Stopping the program…' : 'Output limit reached: stopping the program…');
+    this.stopping = killTree(plan);
+  }
+
+  private async execute(): Promise<RunResult> {
+    const { opts, prepared } = this;
+    const tail = new EventTail(prepared.outDir);
+    this.tail = tail;
+    const env = childEnv(opts, prepared);
+    let child: ChildProcess;
+    try {
+      child = spawn(opts.python, [join(opts.tracerDir, 'launch.py'), prepared.file], {
+        cwd: opts.cwd, env, detached: process.platform !== 'win32', windowsHide: true,
+        stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      return this.result(this.model([], null, null, { code: 'spawn-failed', message: `Could not start "${opts.python}": ${e instanceof Error ? e.message : String(e)}.` }));
+    }
+    const plan: KillPlan = {
+      pgid: child.pid ?? -1,
+      strays: () => tail.listPids(),
+      marker: `${TRACER_ENV.outDir}=${prepared.outDir}`,
+      graceMs: KILL_GRACE_MS,
+    };
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+      child.on('error', (error) => resolve({ code: null, signal: null, error }));
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    const drained = Promise.all([child.stdout, child.stderr].map((s) => new Promise<void>((r) => (s ? s.on('close', () => r()) : r()))));
+    child.stdout?.on('data', (b: Buffer) => this.keep(this.stdout, b, child, plan));
+    child.stderr?.on('data', (b: Buffer) => this.keep(this.stderr, b, child, plan));
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // the program may exit without reading its input
+      child.stdin.end(opts.stdin ?? '');
+    }
+    const timer = setTimeout(() => this.stop('timeout', child, plan), Math.max(1, opts.timeoutMs));
+    const onAbort = (): void => this.stop('cancelled', child, plan);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const poller = setInterval(() => {
+      void tail.poll().then(() => {
+        if (!this.stopReason) this.progress('running', `Running ${opts.program.displayName}${this.python ? ` with Python ${this.python}` : ''}…`);
+      });
+    }, POLL_MS);
+
+    const exit = await exited;
+    clearTimeout(timer);
+    clearInterval(poller);
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (this.stopping) await this.stopping;
+    // Whatever the program left behind (daemon grandchildren, setsid children) goes with it.
+    await sweep(plan);
+    await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    this.progress('finishing', 'Reading the trace…');
+    await tail.poll(true);
+    const events = tail.merged();
+    const error = this.runError(exit, tail, events.length);
+    const model = this.model(events, exit.code, signalName(exit.signal), error);
+    this.progress(this.stopReason === 'cancelled' ? 'stopped' : error && error.code !== 'uncaught-exception' ? 'failed' : 'done', error ? error.message : `Finished with exit code ${exit.code ?? '?'}.`);
+    return this.result(model);
+  }
+
+  private runError(exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }, tail: EventTail, eventCount: number): RunError | null {
+    const secs = (this.opts.timeoutMs / 1000).toFixed(this.opts.timeoutMs % 1000 === 0 ? 0 : 1);
+    switch (this.stopReason) {
+      case 'cancelled':
+        return { code: 'cancelled', message: 'The run was stopped; what was traced until then is shown.' };
+      case 'timeout':
+        return { code: 'timeout', message: `The program was still running after ${secs} s and was stopped.`, hint: 'Look for a deadlock or an endless loop in the lanes still running, or raise the time limit (concurrencyLab.timeoutSeconds).' };
+      case 'output-cap':
+        return { code: 'output-cap', message: `The program wrote more than ${Math.round(this.opts.outputCapBytes / 1024)} KiB of output and was stopped.`, hint: 'Print less, or raise the output limit.' };
+      default:
+        break;
+    }
+    if (exit.error) return { code: 'spawn-failed', message: `Could not start "${this.opts.python}": ${exit.error.message}.` };
+    if (exit.signal) {
+      return { code: 'crashed', message: `The Python process was killed by ${exit.signal}${exit.signal === 'SIGSEGV' ? ' (a crash inside the interpreter or a C extension)' : ''}.`, hint: 'The trace shows what happened up to the crash.' };
+    }
+    if (eventCount === 0 && exit.code !== 0) {
+      const last = Buffer.concat(this.stderr).toString('utf8').trim().split('\n').slice(-1)[0] ?? '';
+      return { code: 'tracer-failed', message: `The tracer did not start (exit code ${exit.code ?? '?'})${last ? `: ${last.slice(0, 300)}` : ''}.` };
+    }
+    const uncaught = this.firstUncaught(tail);
+    if (uncaught) return uncaught;
+    if (tail.eventCapHit()) {
+      return { code: 'event-cap', message: `The event limit of ${this.opts.eventCap.toLocaleString('en-US')} events per process was reached; later events were counted but not recorded.`, hint: 'Trace a smaller part of the program, or raise the event limit.' };
+    }
+    return null;
+  }
+
+  private firstUncaught(tail: EventTail): RunError | null {
+    for (const e of tail.merged()) {
+      if (e[5] !== 'exc') continue;
+      const d = e[6] as Record<string, unknown> | null;
+      if (typeof d !== 'object' || d === null || d.uncaught !== true) continue;
+      const type = typeof d.type === 'string' ? d.type : 'Exception';
+      if (type === 'SystemExit') continue;
+      const msg = typeof d.msg === 'string' ? d.msg : '';
+      const where = typeof d.where === 'string' ? d.where : 'main';
+      const inProgram = d.file === this.prepared.file && typeof d.line === 'number';
+      const at = inProgram ? this.prepared.toUser(d.line as number) : undefined;
+      return {
+        code: 'uncaught-exception',
+        message: `Uncaught ${type}${msg ? `: ${msg.slice(0, 300)}` : ''}${where === 'thread' ? ' in a thread' : where === 'task' ? ' in an asyncio task' : where === 'process' ? ' in a child process' : ''}.`,
+        file: at ? this.userFile : undefined,
+        line: at?.line,
+      };
+    }
+    return null;
+  }
+}
+
+export function runTraced(opts: RunOptions): Promise<RunResult> {
+  return new Run(opts).run();
+}
