@@ -231,14 +231,8 @@ class Parser {
       pushText(c);
       this.pos += 1;
     }
-    let flags = '';
-    for (;;) {
-      const c = this.src[this.pos];
-      if (c === undefined) return undefined;
-      this.pos += 1;
-      if (c === '}') break;
-      flags += c;
-    }
+    const flags = this.until('}');
+    if (flags === undefined) return undefined;
     try {
       return { regexp: new RegExp(regex, flags), format };
     } catch {
