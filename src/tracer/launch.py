@@ -85,6 +85,7 @@ def main():
             tracer.core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': program,
                                      'line': threads.tb_program_line(tb) or getattr(e, 'lineno', 0) or 0,
                                      'uncaught': True, 'where': 'main'})
+        e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
         sys.excepthook(type(e), e, tb)
         _note_exit(tracer, 1)
         return 1

@@ -67,10 +67,32 @@ def install():
         real_exit(code)
 
     os._exit = _exit
+    core.end_hooks.append(lambda: _finish_deferred_begin(None))
+    _flush_on_sigterm()
     for name in ('execv', 'execve'):
         real = getattr(os, name, None)
         if real is not None:
             os.__dict__[name] = _flushing(real)
+
+
+def _flush_on_sigterm():
+    """Pool.terminate() and timeouts send SIGTERM: write what we have, then die as before.
+
+    Installed only where SIGTERM still has its default action, so the program sees no difference
+    (a program that installs its own handler simply replaces this one)."""
+    import signal
+    try:
+        if signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+            return
+
+        def on_sigterm(signum, frame):
+            core.end_process(-signum)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+    except (ValueError, OSError, AttributeError):
+        pass  # not the main thread, or no SIGTERM on this platform
 
 
 def _flushing(fn):
@@ -105,9 +127,13 @@ def _finish_deferred_begin(proc):
     seq, ts = _deferred_begin
     _deferred_begin = None
     from .encode import dumps
-    data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': proc.__dict__.get('_clab_obj'),
-            'parent_pid': getattr(proc, '_parent_pid', None), 'origin': 'multiprocessing',
-            'internal': bool(proc.__dict__.get('_clab_internal'))}
+    if proc is None:  # ended before its Process object arrived (e.g. terminated while starting)
+        data = {'ppid': os.getppid(), 'name': 'forkserver child', 'parent_obj': None, 'parent_pid': None,
+                'origin': 'multiprocessing', 'internal': False}
+    else:
+        data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': proc.__dict__.get('_clab_obj'),
+                'parent_pid': getattr(proc, '_parent_pid', None), 'origin': 'multiprocessing',
+                'internal': bool(proc.__dict__.get('_clab_internal'))}
     core.insert_reserved(seq, ts, 'proc_begin', dumps(data))
 
 
