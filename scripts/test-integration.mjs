@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Integration tier: the mocha suites of test/integration run inside a real VS Code — code-server 4.100.3
+// (installed on first use into .vscode-test/) with headless Chromium as the window — or, when
+// VSCODE_EXECUTABLE_PATH names a desktop VS Code, through @vscode/test-electron. Expects the build
+// (`node scripts/test-all.mjs integration` does it). Ends with "integration: N passed, N failed".
+//   CONCURRENCY_LAB_TEST_GREP=<regexp>        only tests whose full title matches
+//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted   which passes (default both; untrusted runs when
+//                                             *.untrusted.test.js files exist, with workspace trust on)
+//   CONCURRENCY_LAB_TEST_TIMEOUT_MS=<ms>      per pass (default 600000)
+//   CONCURRENCY_LAB_TEST_VERBOSE=1            relay every workbench and server log line
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './vscode/codeServer.mjs';
+import { runSuite } from './vscode/runSuite.mjs';
+
+const OUT_DIR = join(REPO_ROOT, 'out', 'test', 'integration');
+const ENTRY = join(OUT_DIR, 'index.js');
+const FOLDER = join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+const env = process.env;
+const timeoutMs = Number(env.CONCURRENCY_LAB_TEST_TIMEOUT_MS) || 600_000;
+const verbose = env.CONCURRENCY_LAB_TEST_VERBOSE === '1';
+const grep = env.CONCURRENCY_LAB_TEST_GREP || undefined;
+
+function finish(passed, failed) {
+  console.log(`integration: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+function hasUntrustedTests() {
+  return readdirSync(OUT_DIR, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.untrusted.test.js'));
+}
+
+if (!existsSync(ENTRY) || !existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) {
+  console.error('Not built: run `node scripts/test-all.mjs integration` (or `npm run build && npm run compile-tests`).');
+  finish(0, 1);
+}
+
+if (env.VSCODE_EXECUTABLE_PATH) {
+  const { runElectron } = await import('../test/integration/electron.mjs');
+  const { passed, failed } = await runElectron({ folder: FOLDER, extensionTestsPath: ENTRY, grep });
+  finish(passed, failed);
+}
+
+const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted').split(',').map((s) => s.trim());
+const suites = requested.filter((s) => s === 'trusted' || (s === 'untrusted' && hasUntrustedTests()));
+let passed = 0;
+let failed = 0;
+for (const suite of suites) {
+  const t0 = Date.now();
+  const r = await runSuite({ suite, folder: FOLDER, extensionTestsPath: ENTRY, timeoutMs, grep, verbose });
+  console.log(`\n[${suite}] ${r.passed} passed, ${r.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  for (const t of r.tests) {
+    const mark = t.state === 'passed' ? '✔' : t.state === 'failed' ? '✖' : '-';
+    console.log(`  ${mark} ${t.title}${t.state === 'passed' ? ` (${t.durationMs} ms)` : ''}`);
+    if (t.error) console.log(t.error.split('\n').map((l) => `      ${l}`).join('\n'));
+  }
+  for (const p of r.problems) console.log(`  ✖ harness: ${p}`);
+  if (r.passed + r.failed === 0 && r.problems.length === 0) console.log(`  ✖ harness: no tests ran in the ${suite} pass`);
+  passed += r.passed;
+  failed += r.failed + r.problems.length + (r.passed + r.failed === 0 && r.problems.length === 0 ? 1 : 0);
+}
+finish(passed, failed);

@@ -1,0 +1,42 @@
+// Headless Debian Chromium driven by playwright-core (which never downloads a browser of its own).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath } from './system.mjs';
+
+// Without the networking flags Chromium floods the log with refused connections on offline machines.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Launches Chromium with a profile folder of our own, so leftovers can be found by that path.
+ * Returns { context, page, profileDir, close() }.
+ */
+export async function launchBrowser({ viewport = { width: 1400, height: 900 } } = {}) {
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)');
+  const profileDir = mkdtempSync(join(tmpdir(), 'concurrency-lab-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await context.close().catch(() => undefined);
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  return { context, page, profileDir, close };
+}

@@ -1,0 +1,72 @@
+// Process hygiene for the harness: stop whole process groups and prove nothing we started survived.
+import { readdirSync, readFileSync } from 'node:fs';
+
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is already empty
+  }
+}
+
+function groupAlive(pid) {
+  return signalGroup(pid, 0);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERM the group led by pid, wait for the leader and the group to go, then SIGKILL what is left. */
+export async function killGroup(pid, leaderExited, graceMs = 3000) {
+  if (!pid) return;
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  await Promise.race([leaderExited ?? Promise.resolve(), sleep(graceMs)]);
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+  for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(100);
+}
+
+function readProc(pid, file) {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return ''; // exited meanwhile, or not ours to read
+  }
+}
+
+/**
+ * Processes (other than this one) whose command line or environment contains any of the markers, e.g. a
+ * temp folder we created: children inherit the environment even when they leave the process group.
+ */
+export function processesMatching(markers) {
+  const found = [];
+  const wanted = markers.filter(Boolean);
+  if (process.platform !== 'linux' || wanted.length === 0) return found;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const cmdline = readProc(name, 'cmdline');
+    // Zombies have an empty cmdline and are reaped by their parent; they hold nothing worth reporting.
+    if (!cmdline) continue;
+    const environ = readProc(name, 'environ');
+    if (wanted.some((m) => cmdline.includes(m) || environ.includes(m))) found.push({ pid: Number(name), cmdline: cmdline.trim() });
+  }
+  return found;
+}
+
+/**
+ * After cleanup: report survivors matching the markers, kill them so the machine stays clean, and
+ * return them (the caller counts this as a failure).
+ */
+export async function reapOrphans(markers) {
+  await sleep(300);
+  const left = processesMatching(markers);
+  for (const p of left) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  return left;
+}

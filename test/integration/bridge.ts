@@ -1,0 +1,56 @@
+// Client for the harness bridge (scripts/vscode/bridge.mjs): from a test inside the extension host, look at
+// the page the harness drives — screenshot it, read a webview's text, count or wait for elements, click.
+// 'webview' targets the content of the last visible webview; 'page' the whole workbench.
+export type BridgeTarget = 'webview' | 'page';
+
+interface BridgeReply {
+  ok: boolean;
+  error?: string;
+  text?: string;
+  count?: number;
+  path?: string;
+}
+
+/** True when the harness started this run with a bridge (code-server runs; not @vscode/test-electron). */
+export function bridgeAvailable(): boolean {
+  return Boolean(process.env.CONCURRENCY_LAB_BRIDGE_URL && process.env.CONCURRENCY_LAB_BRIDGE_TOKEN);
+}
+
+async function call(body: Record<string, unknown>): Promise<BridgeReply> {
+  const url = process.env.CONCURRENCY_LAB_BRIDGE_URL;
+  const token = process.env.CONCURRENCY_LAB_BRIDGE_TOKEN;
+  if (!url || !token) throw new Error('no harness bridge in this run (it exists only under scripts/test-integration.mjs)');
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const reply = (await res.json()) as BridgeReply;
+  if (!reply.ok) throw new Error(`bridge ${String(body.op)} failed: ${reply.error ?? res.status}`);
+  return reply;
+}
+
+/** Saves a PNG of the webview (default) or the whole page to an absolute path. */
+export async function screenshot(path: string, target: BridgeTarget = 'webview'): Promise<void> {
+  await call({ op: 'screenshot', path, target });
+}
+
+/** innerText of the first element matching selector (default: the whole body). */
+export async function text(selector = 'body', target: BridgeTarget = 'webview'): Promise<string> {
+  return (await call({ op: 'text', selector, target })).text ?? '';
+}
+
+export async function count(selector: string, target: BridgeTarget = 'webview'): Promise<number> {
+  return (await call({ op: 'count', selector, target })).count ?? 0;
+}
+
+export async function waitFor(
+  selector: string,
+  options: { target?: BridgeTarget; state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeoutMs?: number } = {},
+): Promise<void> {
+  await call({ op: 'waitFor', selector, target: options.target ?? 'webview', state: options.state, timeoutMs: options.timeoutMs });
+}
+
+export async function click(selector: string, target: BridgeTarget = 'webview'): Promise<void> {
+  await call({ op: 'click', selector, target });
+}

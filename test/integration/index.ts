@@ -1,0 +1,84 @@
+// The extension-tests entry VS Code loads (extensionTestsPath): runs the mocha suites (tdd UI: suite/test)
+// inside the extension host and writes mocha's counts to CONCURRENCY_LAB_TEST_RESULTS, because after an
+// abrupt extension-host death the harness would otherwise see a plain "exit 0".
+//   CONCURRENCY_LAB_TEST_SUITE=untrusted  runs only *.untrusted.test.js (a pass with workspace trust on)
+//   CONCURRENCY_LAB_TEST_GREP=<regexp>    runs only tests whose full title matches
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export interface TestOutcome {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number;
+  error?: string;
+}
+
+export interface TestResults {
+  suite: string;
+  passed: number;
+  failed: number;
+  pending: number;
+  /** Set only by mocha's final callback: without it the run was cut short. */
+  finished: boolean;
+  tests: TestOutcome[];
+}
+
+const UNTRUSTED_SUFFIX = '.untrusted.test.js';
+
+export function suiteFiles(dir: string, suite: string): string[] {
+  const all = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.js'));
+  const wanted = all.filter((f) => (suite === 'untrusted') === f.endsWith(UNTRUSTED_SUFFIX));
+  return wanted.sort().map((f) => path.join(dir, f));
+}
+
+function writeResults(file: string | undefined, results: TestResults): void {
+  if (!file) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Atomically, so the harness never reads half a file after a crash.
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+export function run(): Promise<void> {
+  const suite = process.env.CONCURRENCY_LAB_TEST_SUITE === 'untrusted' ? 'untrusted' : 'trusted';
+  const resultsFile = process.env.CONCURRENCY_LAB_TEST_RESULTS;
+  const grep = process.env.CONCURRENCY_LAB_TEST_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000, ...(grep ? { grep } : {}) });
+  for (const f of suiteFiles(__dirname, suite)) mocha.addFile(f);
+
+  const results: TestResults = { suite, passed: 0, failed: 0, pending: 0, finished: false, tests: [] };
+  return new Promise<void>((resolve, reject) => {
+    try {
+      const runner = mocha.run((failures) => {
+        results.finished = true;
+        writeResults(resultsFile, results);
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else resolve();
+      });
+      // Written after every test too, so a later hang or crash still leaves what ran.
+      runner.on('pass', (t) => {
+        results.passed += 1;
+        results.tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 });
+        writeResults(resultsFile, results);
+      });
+      runner.on('fail', (t, err: unknown) => {
+        results.failed += 1;
+        const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        results.tests.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration ?? 0, error });
+        writeResults(resultsFile, results);
+      });
+      runner.on('pending', (t) => {
+        results.pending += 1;
+        results.tests.push({ title: t.fullTitle(), state: 'pending', durationMs: 0 });
+      });
+    } catch (e) {
+      // A suite file that throws while loading is a failure, not "no tests".
+      results.failed += 1;
+      results.finished = true;
+      results.tests.push({ title: 'loading the test files', state: 'failed', durationMs: 0, error: String(e) });
+      writeResults(resultsFile, results);
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
+}

@@ -1,0 +1,157 @@
+// The extension inside a real VS Code: it activates, its manifest's commands exist, its snippets insert,
+// and a webview can round-trip messages (and, under the code-server harness, be read from the page).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { bridgeAvailable, screenshot, text, waitFor } from './bridge';
+
+const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
+
+interface Manifest {
+  activationEvents?: string[];
+  contributes?: {
+    commands?: { command: string; title: string }[];
+    snippets?: { language: string; path: string }[];
+  };
+}
+
+interface SnippetDefinition {
+  prefix: string | string[];
+  body: string | string[];
+}
+
+function extension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  return ext;
+}
+
+function manifest(): Manifest {
+  return extension().packageJSON as Manifest;
+}
+
+/** The text a snippet body is sure to produce: its first line up to the first placeholder or variable. */
+export function literalHead(body: string | string[]): string {
+  const first = (Array.isArray(body) ? body : body.split('\n'))[0] ?? '';
+  const cut = first.search(/(?<!\\)\$/);
+  return (cut === -1 ? first : first.slice(0, cut)).replace(/\\([$}\\])/g, '$1').trim();
+}
+
+async function freshPythonEditor(): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
+  return vscode.window.showTextDocument(doc);
+}
+
+async function closeAll(): Promise<void> {
+  // Untitled documents would otherwise ask to be saved.
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isUntitled && doc.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+function nextMessage<T>(panel: vscode.WebviewPanel, predicate: (m: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching webview message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = panel.webview.onDidReceiveMessage((m: T) => {
+      if (!predicate(m)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(m);
+    });
+  });
+}
+
+function webviewHtml(nonce: string): string {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}';">
+</head><body><h1 id="greeting">smoke webview</h1><ul id="items"><li>one</li><li>two</li></ul>
+<script nonce="${nonce}">
+  const vscode = acquireVsCodeApi();
+  window.addEventListener('message', (e) => vscode.postMessage({ type: 'echo', value: e.data }));
+  vscode.postMessage({ type: 'ready', text: document.getElementById('greeting').textContent });
+</script></body></html>`;
+}
+
+suite('smoke', () => {
+  suiteTeardown(closeAll);
+
+  test('the manifest activates lazily (no "*" or onStartupFinished)', () => {
+    const events = manifest().activationEvents ?? [];
+    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `eager activation events: ${events.join(', ')}`);
+  });
+
+  test('the extension activates', async () => {
+    const ext = extension();
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  test('every contributed command is registered', async () => {
+    await extension().activate();
+    const contributed = (manifest().contributes?.commands ?? []).map((c) => c.command);
+    assert.ok(contributed.length > 0, 'package.json contributes no commands');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  test('snippets insert into a Python editor', async () => {
+    const contribution = (manifest().contributes?.snippets ?? []).find((s) => s.language === 'python');
+    if (!contribution) {
+      // No snippet file contributed yet: prove at least that snippet insertion works in this VS Code.
+      const editor = await freshPythonEditor();
+      assert.ok(await editor.insertSnippet(new vscode.SnippetString('t = threading.Thread(target=${1:work})\nt.start()')));
+      assert.equal(editor.document.getText(), 't = threading.Thread(target=work)\nt.start()');
+      return;
+    }
+    const file = path.join(extension().extensionPath, contribution.path);
+    const snippets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, SnippetDefinition>;
+    const names = Object.keys(snippets);
+    assert.ok(names.length > 0, `${contribution.path} holds no snippets`);
+    const wrong: string[] = [];
+    for (const name of names) {
+      const editor = await freshPythonEditor();
+      // By name through the contribution, exactly as a user's keybinding or the palette would.
+      await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'python', name });
+      const got = editor.document.getText();
+      const head = literalHead(snippets[name].body);
+      if (got.trim() === '' || !got.includes(head)) wrong.push(`${name}: expected to contain ${JSON.stringify(head)}, got ${JSON.stringify(got.slice(0, 80))}`);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('a webview panel opens and posts a message back', async () => {
+    const panel = vscode.window.createWebviewPanel('concurrencyLab.smoke', 'Smoke', vscode.ViewColumn.One, { enableScripts: true });
+    try {
+      const ready = nextMessage<{ type: string; text?: string }>(panel, (m) => m.type === 'ready');
+      panel.webview.html = webviewHtml(Math.random().toString(36).slice(2));
+      assert.equal((await ready).text, 'smoke webview');
+      const echo = nextMessage<{ type: string; value?: unknown }>(panel, (m) => m.type === 'echo');
+      await panel.webview.postMessage({ ping: 42 });
+      assert.deepEqual((await echo).value, { ping: 42 });
+
+      if (bridgeAvailable()) {
+        // The harness sees the same DOM the user would.
+        await waitFor('#items li');
+        assert.equal(await text('#greeting'), 'smoke webview');
+        const png = path.join(os.tmpdir(), `concurrency-lab-smoke-${process.pid}.png`);
+        await screenshot(png);
+        const bytes = fs.readFileSync(png);
+        fs.rmSync(png, { force: true });
+        assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+      }
+    } finally {
+      panel.dispose();
+    }
+  });
+});
