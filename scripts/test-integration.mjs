@@ -8,9 +8,10 @@
 //                                             *.untrusted.test.js files exist, with workspace trust on)
 //   CONCURRENCY_LAB_TEST_TIMEOUT_MS=<ms>      per pass (default 600000)
 //   CONCURRENCY_LAB_TEST_VERBOSE=1            relay every workbench and server log line
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
+import { hasUntrustedTests, printPass } from './vscode/results.mjs';
 import { runSuite } from './vscode/runSuite.mjs';
 
 const OUT_DIR = join(REPO_ROOT, 'out', 'test', 'integration');
@@ -22,12 +23,9 @@ const verbose = env.CONCURRENCY_LAB_TEST_VERBOSE === '1';
 const grep = env.CONCURRENCY_LAB_TEST_GREP || undefined;
 
 function finish(passed, failed) {
+  if (passed + failed === 0) console.log('no tests ran');
   console.log(`integration: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 || passed === 0 ? 1 : 0);
-}
-
-function hasUntrustedTests() {
-  return readdirSync(OUT_DIR, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.untrusted.test.js'));
 }
 
 if (!existsSync(ENTRY) || !existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) {
@@ -42,21 +40,13 @@ if (env.VSCODE_EXECUTABLE_PATH) {
 }
 
 const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted').split(',').map((s) => s.trim());
-const suites = requested.filter((s) => s === 'trusted' || (s === 'untrusted' && hasUntrustedTests()));
+const suites = requested.filter((s) => s === 'trusted' || (s === 'untrusted' && hasUntrustedTests(OUT_DIR)));
 let passed = 0;
 let failed = 0;
 for (const suite of suites) {
   const t0 = Date.now();
   const r = await runSuite({ suite, folder: FOLDER, extensionTestsPath: ENTRY, timeoutMs, grep, verbose });
-  console.log(`\n[${suite}] ${r.passed} passed, ${r.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  for (const t of r.tests) {
-    const mark = t.state === 'passed' ? '✔' : t.state === 'failed' ? '✖' : '-';
-    console.log(`  ${mark} ${t.title}${t.state === 'passed' ? ` (${t.durationMs} ms)` : ''}`);
-    if (t.error) console.log(t.error.split('\n').map((l) => `      ${l}`).join('\n'));
-  }
-  for (const p of r.problems) console.log(`  ✖ harness: ${p}`);
-  if (r.passed + r.failed === 0 && r.problems.length === 0) console.log(`  ✖ harness: no tests ran in the ${suite} pass`);
   passed += r.passed;
-  failed += r.failed + r.problems.length + (r.passed + r.failed === 0 && r.problems.length === 0 ? 1 : 0);
+  failed += printPass(suite, r, (Date.now() - t0) / 1000, { grep });
 }
 finish(passed, failed);

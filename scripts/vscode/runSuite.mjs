@@ -1,6 +1,6 @@
 // One pass of the integration suite inside code-server: server + Chromium + the mocha entry, raced against
 // a timeout, everything stopped afterwards and checked for survivors.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -8,6 +8,7 @@ import { launchBrowser } from './browser.mjs';
 import { startBridge } from './bridge.mjs';
 import { REPO_ROOT, startCodeServer } from './codeServer.mjs';
 import { reapOrphans } from './processes.mjs';
+import { judge, readResults } from './results.mjs';
 
 const NO_HOST = 'No extension host found';
 
@@ -72,14 +73,6 @@ async function drive(page, server, url, { timeoutMs, verbose, log }) {
   }
 }
 
-function readResults(file) {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Runs one suite ('trusted' or 'untrusted') and returns { passed, failed, problems: string[], tests }.
  * problems are harness-level failures (timeout, no results, leftovers); each counts as one failed test.
@@ -122,17 +115,8 @@ export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, g
   if (survivors.length > 0) {
     problems.push(`${survivors.length} process(es) outlived the run and were killed:\n${survivors.map((p) => `  ${p.pid} ${p.cmdline.slice(0, 200)}`).join('\n')}`);
   }
-  const results = existsSync(resultsFile) ? readResults(resultsFile) : undefined;
+  const results = readResults(resultsFile);
   rmSync(work, { recursive: true, force: true });
-  if (!results) {
-    const why = outcome.reason ?? `VS Code reported exit code ${outcome.code}`;
-    problems.push(`${why}; the test entry wrote no results (the extension host died or never ran the tests)`);
-  } else if (outcome.reason) {
-    problems.push(outcome.reason);
-  } else if (!results.finished) {
-    problems.push('the run stopped before mocha finished (the extension host died?)');
-  } else if (outcome.code !== 0 && results.failed === 0) {
-    problems.push(`VS Code reported exit code ${outcome.code} although no test failed`);
-  }
+  problems.push(...judge(results, outcome));
   return { passed: results?.passed ?? 0, failed: results?.failed ?? 0, tests: results?.tests ?? [], problems };
 }
