@@ -5,6 +5,7 @@ from _thread import get_ident
 from . import core
 
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
+_reserved = {}  # thread ident -> serial for the Future that submit() is about to create
 
 
 def last_submitted():
@@ -15,13 +16,19 @@ def _wrap_submit(cls):
     orig = cls.submit
 
     def submit(self, fn, *args, **kwargs):
-        fut = orig(self, fn, *args, **kwargs)
+        # The Future gets its serial as it is created (a fast worker may finish it before submit
+        # returns), and future_submit is written before the work can start.
         serial = core.new_serial()
-        fut.__dict__['_clab_obj'] = serial
-        _last[get_ident()] = serial
+        ident = get_ident()
         core.emit('future_submit', {'obj': serial, 'executor': type(self).__name__,
                                     'fn': getattr(fn, '__qualname__', None) or repr(fn)[:80],
                                     'line': core.program_line()})
+        _reserved[ident] = serial
+        try:
+            fut = orig(self, fn, *args, **kwargs)
+        finally:
+            _reserved.pop(ident, None)
+        _last[ident] = serial
         return fut
 
     cls.submit = submit
@@ -29,6 +36,15 @@ def _wrap_submit(cls):
 
 def patch_base(base):
     Future = base.Future
+    orig_init = Future.__init__
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        serial = _reserved.pop(get_ident(), None)
+        if serial is not None:
+            self.__dict__['_clab_obj'] = serial
+
+    Future.__init__ = __init__
     orig_set_result, orig_set_exception = Future.set_result, Future.set_exception
 
     def set_result(self, result):

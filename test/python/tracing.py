@@ -1,0 +1,153 @@
+"""Test helpers: run a fixture program through src/tracer/launch.py exactly as the run engine
+does, then load every events-<pid>.jsonl it left behind."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TRACER_DIR = os.path.join(ROOT, 'src', 'tracer')
+PROGRAMS = os.path.join(ROOT, 'test', 'fixtures', 'programs')
+PY = sys.executable
+VERSION = sys.version_info[:2]
+
+
+def program_path(name):
+    return os.path.join(PROGRAMS, name)
+
+
+def traced_env(out_dir, program, budget=0, cap=0, extra=None):
+    env = dict(os.environ)
+    for key in [k for k in env if k.startswith('CONCURRENCY_LAB_')]:
+        del env[key]
+    env.update({
+        'CONCURRENCY_LAB_OUT': out_dir,
+        'CONCURRENCY_LAB_FILE': program,
+        'CONCURRENCY_LAB_CALL_BUDGET': str(budget),
+        'CONCURRENCY_LAB_EVENT_CAP': str(cap),
+        'PYTHONPATH': os.pathsep.join([os.path.join(TRACER_DIR, 'inject')] + ([env['PYTHONPATH']] if env.get('PYTHONPATH') else [])),
+        'PYTHONUNBUFFERED': '1',
+        'PYTHONUTF8': '1',
+    })
+    if extra:
+        env.update(extra)
+    return env
+
+
+def untraced_env():
+    env = dict(os.environ)
+    for key in [k for k in env if k.startswith('CONCURRENCY_LAB_')]:
+        del env[key]
+    env.update({'PYTHONUNBUFFERED': '1', 'PYTHONUTF8': '1'})
+    return env
+
+
+class Run(object):
+    def __init__(self, stdout, stderr, code, events, out_dir):
+        self.stdout = stdout
+        self.stderr = stderr
+        self.code = code
+        self.events = events  # all events of all processes, sorted by (ts, pid, seq)
+        self.out_dir = out_dir
+
+    def by_pid(self):
+        out = {}
+        for e in self.events:
+            out.setdefault(e[2], []).append(e)
+        for evs in out.values():
+            evs.sort(key=lambda e: e[0])
+        return out
+
+    def kind(self, kind, pid=None):
+        return [e for e in self.events if e[5] == kind and (pid is None or e[2] == pid)]
+
+    def main_pid(self):
+        begins = [e for e in self.kind('proc_begin') if e[6]['origin'] == 'main']
+        assert len(begins) == 1, begins
+        return begins[0][2]
+
+    def prints(self, stream='stdout'):
+        return [e for e in self.kind('print') if e[6]['stream'] == stream]
+
+    def thread_names(self, pid=None):
+        """tid -> thread name, from thread_begin (tid 1 is the main thread)."""
+        names = {}
+        for e in self.kind('thread_begin', pid):
+            names[(e[2], e[3])] = e[6]['name']
+        return names
+
+    def codes(self, pid=None):
+        out = {}
+        for e in self.kind('code', pid):
+            out[(e[2], e[6]['id'])] = e[6]
+        return out
+
+    def before(self, a, b):
+        """Event a is ordered before b (same process: seq; across processes: ts)."""
+        if a[2] == b[2]:
+            return a[0] < b[0]
+        return (a[1], a[2], a[0]) < (b[1], b[2], b[0])
+
+
+def load_events(out_dir):
+    events = []
+    for name in sorted(os.listdir(out_dir)):
+        if not (name.startswith('events-') and name.endswith('.jsonl')):
+            continue
+        with open(os.path.join(out_dir, name), 'rb') as f:
+            lines = f.read().decode('utf-8').split('\n')
+        for i, line in enumerate(lines):
+            if not line:
+                continue
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                if i == len(lines) - 1 or (i == len(lines) - 2 and lines[-1] == ''):
+                    continue  # a torn last line after a kill
+                raise
+            events.append(ev)
+    events.sort(key=lambda e: (e[1], e[2], e[0]))
+    return events
+
+
+def run_traced(name, args=(), budget=0, cap=0, timeout=60, extra_env=None, cwd=None, program=None):
+    program = program or program_path(name)
+    out_dir = tempfile.mkdtemp(prefix='clab-test-')
+    try:
+        p = subprocess.run([PY, os.path.join(TRACER_DIR, 'launch.py'), program] + list(args),
+                           env=traced_env(out_dir, program, budget, cap, extra_env), cwd=cwd or PROGRAMS,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=timeout)
+        events = load_events(out_dir)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return Run(p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'), p.returncode, events, out_dir)
+
+
+def run_untraced(name, args=(), timeout=60):
+    program = program_path(name)
+    p = subprocess.run([PY, program] + list(args), env=untraced_env(), cwd=PROGRAMS, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=timeout)
+    return p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'), p.returncode
+
+
+class TraceCase(unittest.TestCase):
+    """Base class: a fixture run once per test class (runs are the slow part)."""
+    PROGRAM = None
+    ARGS = ()
+    BUDGET = 0
+    CAP = 0
+    trace = None
+
+    @classmethod
+    def setUpClass(cls):
+        if cls.PROGRAM:
+            cls.trace = run_traced(cls.PROGRAM, cls.ARGS, budget=cls.BUDGET, cap=cls.CAP)
+
+    def assertRanOk(self):
+        self.assertEqual(self.trace.code, 0, 'exit %s\nstderr:\n%s' % (self.trace.code, self.trace.stderr))
+
+    def assertOrdered(self, a, b, msg=''):
+        self.assertTrue(self.trace.before(a, b), '%s\nexpected %r\nbefore   %r' % (msg, a, b))
