@@ -1,1 +1,41 @@
-export {};
+/** Webview entry: wires the VS Code API to the timeline app. Only validated host messages get through. */
+import { isHostMessage, type WebviewMessage } from '../shared/protocol';
+import { TimelineApp, type TimelineProbe } from './app';
+
+interface VsCodeApi {
+  postMessage(msg: WebviewMessage): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+declare global {
+  interface Window {
+    timelineProbe?: TimelineProbe;
+  }
+}
+
+function start(): void {
+  const vscode = acquireVsCodeApi();
+  const root = document.getElementById('app') ?? document.body;
+  const post = (msg: WebviewMessage): void => vscode.postMessage(msg);
+  let app: TimelineApp;
+  try {
+    app = new TimelineApp(root, post);
+  } catch (e) {
+    post({ type: 'log', level: 'error', text: `timeline failed to start: ${String(e)}` });
+    return;
+  }
+  window.timelineProbe = app.probe();
+  window.addEventListener('message', (e: MessageEvent<unknown>) => {
+    if (!isHostMessage(e.data)) return;
+    try {
+      app.handle(e.data);
+    } catch (err) {
+      post({ type: 'log', level: 'error', text: `timeline: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+    }
+  });
+  window.addEventListener('error', (e) => post({ type: 'log', level: 'error', text: `timeline: ${e.message}` }));
+  post({ type: 'ready' });
+}
+
+start();

@@ -1,0 +1,399 @@
+/** The timeline controller: owns the view state, routes host messages and user actions to the parts. */
+import type { HostMessage, WebviewMessage } from '../shared/protocol';
+import type { TraceModel } from '../shared/traceModel';
+import { Banner } from './banner';
+import { CanvasView, type CanvasHost } from './canvasView';
+import { el } from './dom';
+import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
+import { RULER_H, layoutLanes, type LayoutState, type Row } from './layout';
+import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
+import { OutputPane } from './outputPane';
+import { eventRect } from './renderer';
+import { StepList } from './stepList';
+import { laneColor, readTheme, watchTheme, type Theme } from './theme';
+import { Toolbar } from './toolbar';
+import { fitWindow, isFitted, panWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
+import { eventTime, type EventRef, type ViewState } from './viewState';
+
+export type Post = (msg: WebviewMessage) => void;
+
+const REPLAY_INTERVAL_MS = 350;
+
+export class TimelineApp implements CanvasHost {
+  private v: ViewState | null = null;
+  private currentTheme: Theme;
+  private readonly layoutState: { collapsed: Set<number>; internalShown: Set<number>; showAllInternal: boolean; laneFilter: number } = {
+    collapsed: new Set(),
+    internalShown: new Set(),
+    showAllInternal: false,
+    laneFilter: -1,
+  };
+  private filterState: StepFilter = NO_FILTER;
+  private playTimer = 0;
+  private readonly toolbar: Toolbar;
+  private readonly banner = new Banner();
+  private readonly canvas: CanvasView;
+  private readonly list: StepList;
+  private readonly output: OutputPane;
+
+  constructor(root: HTMLElement, private readonly post: Post) {
+    this.currentTheme = readTheme();
+    this.toolbar = new Toolbar({
+      fit: () => this.fit(),
+      zoom: (f) => this.zoom(f, 0.5),
+      toggleFlows: () => this.toggleFlows(),
+      toggleInternal: () => this.toggleInternal(),
+      filter: (f) => this.applyFilter(f),
+      exportTrace: () => post({ type: 'export' }),
+      openTrace: () => post({ type: 'open' }),
+      rerun: () => post({ type: 'rerun' }),
+      stop: () => post({ type: 'stop' }),
+      replayStep: (d) => this.replayStep(d),
+      replayTo: (s) => this.replayTo(s),
+      togglePlay: () => this.togglePlay(),
+    });
+    this.canvas = new CanvasView(this);
+    this.list = new StepList({ select: (step, focusEditor) => this.select(step, { reveal: true, focusEditor, scrollList: true }) });
+    this.output = new OutputPane((order) => this.selectOrder(order));
+    const main = el('div', { class: 'main' });
+    const stepsPane = el('section', { class: 'pane steps-pane', 'aria-label': 'Execution order' });
+    stepsPane.append(this.list.headerEl, this.list.root);
+    const outPane = el('section', { class: 'pane output-pane', 'aria-label': 'Output' });
+    outPane.append(el('div', { class: 'pane-title' }, 'Output'), this.output.root);
+    const bottom = el('div', { class: 'bottom' });
+    bottom.append(stepsPane, outPane);
+    main.append(this.canvas.root, this.toolbar.replayBar, bottom);
+    root.append(this.toolbar.root, this.banner.root, main, this.banner.notice);
+    this.toolbar.setReplay(-1, 0, false);
+    watchTheme(() => {
+      this.currentTheme = readTheme();
+      this.refreshList();
+      this.redraw();
+    });
+    this.redraw();
+  }
+
+  handle(msg: HostMessage): void {
+    switch (msg.type) {
+      case 'trace':
+        this.setModel(msg.model, msg.live);
+        break;
+      case 'progress':
+        this.toolbar.setProgress(msg.progress);
+        break;
+      case 'cursor':
+        this.setCursor(msg.source, msg.line);
+        break;
+      case 'notice':
+        this.banner.showNotice(msg.level, msg.text);
+        break;
+    }
+  }
+
+  // ---- CanvasHost ---------------------------------------------------------------------------
+
+  view(): ViewState | null {
+    return this.v;
+  }
+
+  theme(): Theme {
+    return this.currentTheme;
+  }
+
+  zoom(factor: number, anchor: number): void {
+    if (!this.v) return;
+    this.setWindow(zoomWindow(this.v.window, factor, anchor, fitWindow(this.v.model.duration)));
+  }
+
+  pan(fraction: number): void {
+    if (!this.v) return;
+    this.setWindow(panWindow(this.v.window, fraction, fitWindow(this.v.model.duration)));
+  }
+
+  fit(): void {
+    if (!this.v) return;
+    this.setWindow(fitWindow(this.v.model.duration));
+  }
+
+  scrollBy(dy: number): void {
+    if (!this.v) return;
+    const max = Math.max(0, this.v.layout.height - (this.canvas.viewHeight - RULER_H) + 8);
+    const next = Math.max(0, Math.min(max, this.v.scrollY + dy));
+    if (next !== this.v.scrollY) {
+      this.v.scrollY = next;
+      this.redraw();
+    }
+  }
+
+  selectEvent(ref: EventRef): void {
+    if (!this.v) return;
+    const step = ref.type === 'span' ? this.v.index.spanStep[ref.index] : this.v.index.markerStep[ref.index];
+    if (step !== undefined && step >= 0) this.select(step, { reveal: true, focusEditor: false, scrollList: true, keepView: true });
+  }
+
+  zoomToEvent(ref: EventRef): void {
+    if (!this.v) return;
+    const m = this.v.model;
+    let start = eventTime(m, ref);
+    let end = ref.type === 'span' ? m.spans[ref.index].end : (m.markers[ref.index].waitEnd ?? start);
+    const pad = Math.max((end - start) * 0.1, 2000);
+    start -= pad;
+    end += pad;
+    this.setWindow(zoomWindow({ start, end }, 1, 0.5, fitWindow(m.duration)));
+  }
+
+  clickGutter(row: Row): void {
+    const s = this.layoutState;
+    if (row.type === 'internal') {
+      if (row.parent < 0) s.showAllInternal = true;
+      else s.internalShown.add(row.parent);
+      if (s.showAllInternal) this.toolbar.setInternal(true);
+    } else if (row.hasChildren) {
+      if (s.collapsed.has(row.lane)) s.collapsed.delete(row.lane);
+      else s.collapsed.add(row.lane);
+    } else return;
+    this.relayout();
+  }
+
+  stepLane(delta: number): void {
+    const v = this.v;
+    if (!v || v.model.steps.length === 0) return;
+    if (v.selected < 0) {
+      this.select(delta > 0 ? 0 : v.model.steps.length - 1, { reveal: true, focusEditor: false, scrollList: true });
+      return;
+    }
+    const lane = v.model.steps[v.selected].lane;
+    for (let i = v.selected + delta; i >= 0 && i < v.model.steps.length; i += delta) {
+      if (v.model.steps[i].lane === lane) {
+        this.select(i, { reveal: true, focusEditor: false, scrollList: true });
+        return;
+      }
+    }
+  }
+
+  setHover(ref: EventRef | null): void {
+    if (!this.v) return;
+    const same = ref === this.v.hover || (ref !== null && this.v.hover !== null && ref.type === this.v.hover.type && ref.index === this.v.hover.index);
+    if (same) return;
+    this.v.hover = ref;
+    this.redraw();
+  }
+
+  togglePlay(): void {
+    if (this.playTimer !== 0) {
+      this.stopPlay();
+      return;
+    }
+    const v = this.v;
+    if (!v || v.model.steps.length === 0) return;
+    if (v.replay < 0 || v.replay >= v.model.steps.length - 1) this.replayTo(0);
+    this.playTimer = window.setInterval(() => {
+      const cur = this.v;
+      if (!cur || cur.replay >= cur.model.steps.length - 1) {
+        this.stopPlay();
+        return;
+      }
+      this.replayTo(cur.replay + 1);
+    }, REPLAY_INTERVAL_MS);
+    this.syncReplayBar();
+  }
+
+  // ---- model --------------------------------------------------------------------------------
+
+  private setModel(model: TraceModel, live: boolean): void {
+    const prev = this.v;
+    const index = buildModelIndex(model);
+    // A live snapshot (or the final model after live ones) keeps the user's view; a new run starts fresh.
+    const keep = prev !== null && (live || prev.model.title === model.title) && prev.model.t0 === model.t0;
+    const prevOrder = keep && prev.selected >= 0 ? prev.model.steps[prev.selected]?.order : undefined;
+    if (!keep) {
+      this.stopPlay();
+      this.layoutState.collapsed.clear();
+      this.layoutState.internalShown.clear();
+    }
+    const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration) ? prev.window : fitWindow(model.duration);
+    let selected = -1;
+    if (prevOrder !== undefined) {
+      const s = stepAtOrder(index, prevOrder);
+      if (model.steps[s]?.order === prevOrder) selected = s;
+    }
+    this.v = {
+      model,
+      index,
+      layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
+      window,
+      scrollY: keep ? prev.scrollY : 0,
+      selected,
+      matches: null,
+      cursor: keep ? prev.cursor.filter((i) => i < model.steps.length) : [],
+      replay: keep && prev.replay < model.steps.length ? prev.replay : -1,
+      showFlows: prev ? prev.showFlows : true,
+      hover: null,
+    };
+    this.toolbar.setTitle(model.title);
+    document.title = model.title;
+    this.toolbar.setLanes(model.lanes);
+    if (!keep) this.filterState = this.toolbar.readFilter();
+    this.banner.setError(model.error);
+    this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
+    this.applyFilter(this.filterState);
+    this.list.setSelected(selected, false);
+    this.list.setReplay(this.v.replay);
+    this.syncReplayBar();
+    this.redraw();
+  }
+
+  private relayout(): void {
+    if (!this.v) return;
+    this.v.layout = layoutLanes(this.v.model.lanes, laneDepths(this.v.index), this.layoutState);
+    this.scrollBy(0);
+    this.redraw();
+  }
+
+  private applyFilter(f: StepFilter): void {
+    this.filterState = f;
+    const v = this.v;
+    if (!v) return;
+    const lanes = f.lane >= 0 && f.lane < v.model.lanes.length ? laneSubtree(v.model, f.lane) : undefined;
+    const rows = filterSteps(v.model, f, lanes);
+    v.matches = isFilterActive(f) ? eventMatches(v.model, rows) : null;
+    if (this.layoutState.laneFilter !== f.lane) {
+      this.layoutState.laneFilter = f.lane;
+      v.layout = layoutLanes(v.model.lanes, laneDepths(v.index), this.layoutState);
+      v.scrollY = 0;
+    }
+    this.list.setData(v.model, rows, (l) => laneColor(this.currentTheme, l));
+    this.list.setSelected(v.selected, true);
+    this.toolbar.setStatus(isFilterActive(f) ? `${rows.length} of ${v.model.steps.length} steps match` : '');
+    this.redraw();
+  }
+
+  private refreshList(): void {
+    const v = this.v;
+    if (!v) return;
+    this.list.setData(v.model, this.list.visibleSteps, (l) => laneColor(this.currentTheme, l));
+    this.output.setModel(v.model, (l) => laneColor(this.currentTheme, l));
+  }
+
+  private setWindow(w: TimeWindow): void {
+    if (!this.v) return;
+    this.v.window = w;
+    this.redraw();
+  }
+
+  private redraw(): void {
+    this.canvas.requestDraw();
+  }
+
+  // ---- selection, cursor, replay ------------------------------------------------------------
+
+  private select(step: number, opts: { reveal: boolean; focusEditor: boolean; scrollList: boolean; keepView?: boolean }): void {
+    const v = this.v;
+    if (!v || step < 0 || step >= v.model.steps.length) return;
+    v.selected = step;
+    const st = v.model.steps[step];
+    this.list.setSelected(step, opts.scrollList);
+    if (!opts.keepView) this.bringIntoView(step);
+    const ref = st.ref;
+    if (ref.type === 'marker' && v.model.markers[ref.index]?.kind === 'print') this.output.highlight(st.order);
+    if (opts.reveal && st.source >= 0 && st.source < v.model.sources.length && st.line >= 1) {
+      this.post({ type: 'reveal', source: st.source, line: st.line, preserveFocus: !opts.focusEditor });
+    }
+    this.redraw();
+  }
+
+  private bringIntoView(step: number): void {
+    const v = this.v;
+    if (!v) return;
+    const st = v.model.steps[step];
+    v.window = revealTime(v.window, st.ts, fitWindow(v.model.duration));
+    const ri = v.layout.rowOfLane[st.lane];
+    const row = ri >= 0 ? v.layout.rows[ri] : undefined;
+    if (row) {
+      const viewH = this.canvas.viewHeight - RULER_H;
+      if (row.y < v.scrollY || row.y + row.h > v.scrollY + viewH) this.scrollBy(row.y - 24 - v.scrollY);
+    }
+  }
+
+  private selectOrder(order: number): void {
+    if (!this.v || this.v.model.steps.length === 0) return;
+    this.select(stepAtOrder(this.v.index, order), { reveal: true, focusEditor: false, scrollList: true });
+  }
+
+  private setCursor(source: number, line: number): void {
+    const v = this.v;
+    if (!v) return;
+    v.cursor = stepsOnLine(v.model, source, line);
+    this.list.setCursor(v.cursor);
+    this.redraw();
+  }
+
+  private replayTo(step: number): void {
+    const v = this.v;
+    if (!v || v.model.steps.length === 0) return;
+    const s = Math.max(0, Math.min(v.model.steps.length - 1, step));
+    v.replay = s;
+    this.list.setReplay(s);
+    this.select(s, { reveal: true, focusEditor: false, scrollList: true });
+    this.syncReplayBar();
+  }
+
+  private replayStep(delta: number): void {
+    const v = this.v;
+    if (!v) return;
+    const base = v.replay < 0 ? (delta > 0 ? -1 : v.model.steps.length) : v.replay;
+    this.replayTo(base + delta);
+  }
+
+  private stopPlay(): void {
+    if (this.playTimer !== 0) window.clearInterval(this.playTimer);
+    this.playTimer = 0;
+    this.syncReplayBar();
+  }
+
+  private syncReplayBar(): void {
+    this.toolbar.setReplay(this.v?.replay ?? -1, this.v?.model.steps.length ?? 0, this.playTimer !== 0);
+  }
+
+  private toggleFlows(): void {
+    if (!this.v) return;
+    this.v.showFlows = !this.v.showFlows;
+    this.toolbar.setFlows(this.v.showFlows);
+    this.redraw();
+  }
+
+  private toggleInternal(): void {
+    this.layoutState.showAllInternal = !this.layoutState.showAllInternal;
+    if (!this.layoutState.showAllInternal) this.layoutState.internalShown.clear();
+    this.toolbar.setInternal(this.layoutState.showAllInternal);
+    this.relayout();
+  }
+
+  /** Read-only view of the state for the browser tests (positions on the canvas, selection). */
+  probe(): TimelineProbe {
+    return {
+      selected: () => this.v?.selected ?? -1,
+      replay: () => this.v?.replay ?? -1,
+      window: () => (this.v ? { ...this.v.window } : null),
+      scrollY: () => this.v?.scrollY ?? 0,
+      rowCount: () => this.v?.layout.rows.length ?? 0,
+      stepBox: (step: number) => {
+        const v = this.v;
+        const s = this.canvas.scaleNow();
+        const st = v?.model.steps[step];
+        return v && s && st ? eventRect(v, s, st.ref) : null;
+      },
+    };
+  }
+}
+
+export interface TimelineProbe {
+  selected(): number;
+  replay(): number;
+  window(): TimeWindow | null;
+  scrollY(): number;
+  rowCount(): number;
+  stepBox(step: number): { x: number; y: number; w: number; h: number } | null;
+}
+
+export type { LayoutState };

@@ -1,0 +1,228 @@
+/** The canvas: sizing for devicePixelRatio, frame scheduling, mouse/keyboard input, hover card. */
+import { el } from './dom';
+import { hitTest } from './hitTest';
+import { HoverCard } from './hoverCard';
+import type { Row } from './layout';
+import { toTime, type Scale } from './lod';
+import { drawFrame, frameScale } from './renderer';
+import type { Theme } from './theme';
+import { GUTTER_W, type EventRef, type ViewState } from './viewState';
+
+export interface CanvasHost {
+  view(): ViewState | null;
+  theme(): Theme;
+  zoom(factor: number, anchor: number): void;
+  pan(fraction: number): void;
+  fit(): void;
+  scrollBy(dy: number): void;
+  selectEvent(ref: EventRef): void;
+  zoomToEvent(ref: EventRef): void;
+  clickGutter(row: Row): void;
+  /** Previous/next event on the selected lane. */
+  stepLane(delta: number): void;
+  setHover(ref: EventRef | null): void;
+  togglePlay(): void;
+}
+
+const DRAG_THRESHOLD_PX = 4;
+
+export class CanvasView {
+  readonly root = el('div', { class: 'canvas-wrap' });
+  readonly canvas = el('canvas', {
+    class: 'timeline-canvas',
+    tabindex: '0',
+    role: 'application',
+    'aria-label': 'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Page Up/Down scroll lanes.',
+  });
+  private readonly card = new HoverCard();
+  private readonly ctx: CanvasRenderingContext2D;
+  private scale: Scale | null = null;
+  private pending = false;
+  private frames = 0;
+  private cssW = 0;
+  private cssH = 0;
+  private drag: { x: number; y: number; moved: boolean; start: number; scroll: number } | null = null;
+
+  constructor(private readonly host: CanvasHost) {
+    this.root.append(this.canvas, this.card.root);
+    const ctx = this.canvas.getContext('2d', { alpha: false });
+    if (ctx === null) throw new Error('2D canvas is not available');
+    this.ctx = ctx;
+    new ResizeObserver(() => this.requestDraw()).observe(this.root);
+    this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.canvas.addEventListener('pointerdown', (e) => this.onDown(e));
+    this.canvas.addEventListener('pointermove', (e) => this.onMove(e));
+    this.canvas.addEventListener('pointerup', (e) => this.onUp(e));
+    this.canvas.addEventListener('pointerleave', () => {
+      this.card.hide();
+      host.setHover(null);
+    });
+    this.canvas.addEventListener('dblclick', (e) => {
+      const hit = this.hitAt(e);
+      if (hit?.type === 'event') host.zoomToEvent(hit.ref);
+    });
+    this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  requestDraw(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  /** Width of the time area in CSS pixels (for zoom anchors and pans). */
+  get timeWidth(): number {
+    return Math.max(1, this.cssW - GUTTER_W);
+  }
+
+  get viewHeight(): number {
+    return this.cssH;
+  }
+
+  /** Canvas x (CSS px) of a time in the current frame, for tests and the card. */
+  scaleNow(): Scale | null {
+    const v = this.host.view();
+    return v ? frameScale(v, this.cssW) : null;
+  }
+
+  private draw(): void {
+    const rect = this.root.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    this.cssW = Math.max(1, Math.floor(rect.width));
+    this.cssH = Math.max(1, Math.floor(rect.height));
+    const pw = Math.round(this.cssW * dpr);
+    const ph = Math.round(this.cssH * dpr);
+    if (this.canvas.width !== pw || this.canvas.height !== ph) {
+      this.canvas.width = pw;
+      this.canvas.height = ph;
+      this.canvas.style.width = `${this.cssW}px`;
+      this.canvas.style.height = `${this.cssH}px`;
+    }
+    const v = this.host.view();
+    const theme = this.host.theme();
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (v === null) {
+      this.ctx.fillStyle = theme.background;
+      this.ctx.fillRect(0, 0, this.cssW, this.cssH);
+      this.ctx.fillStyle = theme.muted;
+      this.ctx.font = `13px ${theme.font}`;
+      this.ctx.fillText('Run a Python file with the timeline to see what every thread, task and process did.', 16, 32);
+      return;
+    }
+    this.scale = drawFrame(this.ctx, v, theme, this.cssW, this.cssH);
+    this.frames++;
+    // Frame counter and mark: lets tests wait for a real paint and the benchmark time it.
+    this.canvas.dataset.frames = String(this.frames);
+    performance.mark('timeline-frame');
+  }
+
+  private local(e: MouseEvent): { x: number; y: number } {
+    const r = this.canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private hitAt(e: MouseEvent): ReturnType<typeof hitTest> | null {
+    const v = this.host.view();
+    if (v === null || this.scale === null) return null;
+    const { x, y } = this.local(e);
+    return hitTest(v, this.scale, x, y);
+  }
+
+  private onWheel(e: WheelEvent): void {
+    const v = this.host.view();
+    if (v === null) return;
+    e.preventDefault();
+    const { x } = this.local(e);
+    const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+    const dx = e.deltaMode === 1 ? e.deltaX * 16 : e.deltaX;
+    if (x < GUTTER_W && !e.ctrlKey && !e.metaKey) {
+      this.host.scrollBy(dy);
+    } else if (e.shiftKey || Math.abs(dx) > Math.abs(dy)) {
+      this.host.pan((e.shiftKey ? dy : dx) / this.timeWidth);
+    } else {
+      const anchor = Math.max(0, Math.min(1, (x - GUTTER_W) / this.timeWidth));
+      this.host.zoom(Math.exp(-dy * 0.0025), anchor);
+    }
+  }
+
+  private onDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    const v = this.host.view();
+    if (v === null) return;
+    this.canvas.setPointerCapture(e.pointerId);
+    this.drag = { x: e.clientX, y: e.clientY, moved: false, start: v.window.start, scroll: v.scrollY };
+  }
+
+  private onMove(e: PointerEvent): void {
+    const d = this.drag;
+    if (d !== null) {
+      const dx = e.clientX - d.x;
+      const dy = e.clientY - d.y;
+      if (!d.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD_PX) return;
+      d.moved = true;
+      this.card.hide();
+      const v = this.host.view();
+      if (v === null) return;
+      const span = v.window.end - v.window.start;
+      const wantStart = d.start - (dx / this.timeWidth) * span;
+      this.host.pan((wantStart - v.window.start) / span);
+      this.host.scrollBy(d.scroll - dy - v.scrollY);
+      return;
+    }
+    const hit = this.hitAt(e);
+    const v = this.host.view();
+    if (hit?.type === 'event' && v !== null) {
+      const { x, y } = this.local(e);
+      this.card.show(v.model, hit.ref, x, y, this.root.getBoundingClientRect());
+      this.host.setHover(hit.ref);
+      this.canvas.style.cursor = 'pointer';
+    } else {
+      this.card.hide();
+      this.host.setHover(null);
+      this.canvas.style.cursor = hit?.type === 'gutter' ? 'pointer' : 'default';
+    }
+  }
+
+  private onUp(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = null;
+    if (d === null || d.moved) return;
+    const hit = this.hitAt(e);
+    if (hit?.type === 'event') this.host.selectEvent(hit.ref);
+    else if (hit?.type === 'gutter' || (hit?.type === 'lane' && hit.row.type === 'internal')) this.host.clickGutter(hit.row);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const h = this.host;
+    const keys: Record<string, () => void> = {
+      '+': () => h.zoom(1.6, 0.5),
+      '=': () => h.zoom(1.6, 0.5),
+      '-': () => h.zoom(1 / 1.6, 0.5),
+      _: () => h.zoom(1 / 1.6, 0.5),
+      '0': () => h.fit(),
+      ArrowLeft: () => h.pan(-0.1),
+      ArrowRight: () => h.pan(0.1),
+      ArrowUp: () => h.scrollBy(-40),
+      ArrowDown: () => h.scrollBy(40),
+      PageUp: () => h.scrollBy(-this.cssH * 0.8),
+      PageDown: () => h.scrollBy(this.cssH * 0.8),
+      '[': () => h.stepLane(-1),
+      ']': () => h.stepLane(1),
+      ',': () => h.stepLane(-1),
+      '.': () => h.stepLane(1),
+      ' ': () => h.togglePlay(),
+    };
+    const act = keys[e.key];
+    if (act === undefined || e.altKey) return;
+    e.preventDefault();
+    act();
+  }
+
+  /** Time under a canvas x, for tests. */
+  timeAt(x: number): number | null {
+    return this.scale ? toTime(this.scale, x) : null;
+  }
+}

@@ -1,0 +1,25 @@
+/** Tiny DOM helpers. Text goes in through textContent only: program output is hostile. */
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function button(label: string, aria: string, onClick: () => void, cls = ''): HTMLButtonElement {
+  const b = el('button', { type: 'button', 'aria-label': aria, title: aria, class: `btn ${cls}`.trim() }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export function clear(node: Element): void {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}

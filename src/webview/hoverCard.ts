@@ -1,0 +1,67 @@
+/** The details card shown over the canvas. Every value is set as text. */
+import type { TraceModel } from '../shared/traceModel';
+import { clear, el } from './dom';
+import { cpuFraction, formatDuration, formatOffset, formatPercent } from './format';
+import type { EventRef } from './viewState';
+
+export function cardRows(model: TraceModel, ref: EventRef): { title: string; rows: [string, string][] } {
+  const src = (id: number, line: number): string => {
+    const s = model.sources[id];
+    return s && line > 0 ? `${s.label}:${line}` : '—';
+  };
+  if (ref.type === 'span') {
+    const sp = model.spans[ref.index];
+    const lane = model.lanes[sp.lane];
+    const wall = sp.end - sp.start;
+    const frac = cpuFraction(sp.cpu, sp.start, sp.end);
+    const rows: [string, string][] = [
+      ['lane', lane ? `${lane.kind} ${lane.name}` : '?'],
+      ['start', formatOffset(sp.start)],
+      ['duration', `${formatDuration(wall)}${sp.open ? ' (never returned)' : ''}`],
+      ['on CPU', sp.cpu < 0 ? 'unknown' : `${formatDuration(sp.cpu)} (${formatPercent(frac)})`],
+      ['waiting/off CPU', sp.cpu < 0 ? 'unknown' : formatDuration(Math.max(0, wall - sp.cpu))],
+      ['source', src(sp.source, sp.line)],
+      ['step', String(sp.order + 1)],
+    ];
+    return { title: `${sp.qualname || sp.name}()`, rows };
+  }
+  const m = model.markers[ref.index];
+  const lane = model.lanes[m.lane];
+  const rows: [string, string][] = [
+    ['kind', m.kind],
+    ['lane', lane ? `${lane.kind} ${lane.name}` : '?'],
+    ['time', formatOffset(m.ts)],
+  ];
+  if (m.waitEnd !== undefined) rows.push(['waited', formatDuration(m.waitEnd - m.ts)]);
+  for (const [k, v] of Object.entries(m.detail)) rows.push([k, v]);
+  rows.push(['source', src(m.source, m.line)], ['step', String(m.order + 1)]);
+  return { title: m.label, rows };
+}
+
+export class HoverCard {
+  readonly root = el('div', { class: 'hovercard', role: 'tooltip' });
+
+  constructor() {
+    this.root.hidden = true;
+  }
+
+  show(model: TraceModel, ref: EventRef, x: number, y: number, bounds: DOMRect): void {
+    const { title, rows } = cardRows(model, ref);
+    clear(this.root);
+    this.root.append(el('div', { class: 'card-title' }, title));
+    const table = el('dl');
+    for (const [k, v] of rows) table.append(el('dt', {}, k), el('dd', {}, v));
+    this.root.append(table);
+    this.root.hidden = false;
+    const w = this.root.offsetWidth;
+    const h = this.root.offsetHeight;
+    const left = x + 14 + w > bounds.width ? Math.max(0, x - w - 10) : x + 14;
+    const top = y + 14 + h > bounds.height ? Math.max(0, y - h - 10) : y + 14;
+    this.root.style.left = `${left}px`;
+    this.root.style.top = `${top}px`;
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+  }
+}

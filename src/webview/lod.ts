@@ -1,0 +1,152 @@
+/**
+ * Level of detail over time-sorted typed arrays. Each query costs O(drawn × log n), never O(n):
+ * when many events fall in one pixel column they are reported once, as an aggregate, so a
+ * 1M-event lane zoomed out draws at most one thing per column.
+ */
+
+/** First index i with arr[i] >= v (arr ascending); arr.length if none. */
+export function lowerBound(arr: ArrayLike<number>, v: number, lo = 0, hi = arr.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index i with arr[i] > v (arr ascending); arr.length if none. */
+export function upperBound(arr: ArrayLike<number>, v: number, lo = 0, hi = arr.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Intervals sorted by start; `maxEnd[i]` = max(ends[0..i]) so "first interval that may reach t" is a binary search. */
+export interface IntervalIndex {
+  starts: Float64Array;
+  ends: Float64Array;
+  maxEnd: Float64Array;
+  /** Index of each interval in the model's array. */
+  ids: Int32Array;
+}
+
+export function buildIntervalIndex(ids: ArrayLike<number>, start: (id: number) => number, end: (id: number) => number): IntervalIndex {
+  const n = ids.length;
+  const order = Int32Array.from(ids);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = start(order[i - 1]) <= start(order[i]);
+  if (!sorted) order.sort((a, b) => start(a) - start(b) || a - b);
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  const maxEnd = new Float64Array(n);
+  let m = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const id = order[i];
+    starts[i] = start(id);
+    ends[i] = Math.max(end(id), starts[i]);
+    m = Math.max(m, ends[i]);
+    maxEnd[i] = m;
+  }
+  return { starts, ends, maxEnd, ids: order };
+}
+
+/** Points sorted by time. */
+export interface PointIndex {
+  ts: Float64Array;
+  ids: Int32Array;
+}
+
+export function buildPointIndex(ids: ArrayLike<number>, time: (id: number) => number): PointIndex {
+  const order = Int32Array.from(ids);
+  let sorted = true;
+  for (let i = 1; i < order.length && sorted; i++) sorted = time(order[i - 1]) <= time(order[i]);
+  if (!sorted) order.sort((a, b) => time(a) - time(b) || a - b);
+  const ts = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) ts[i] = time(order[i]);
+  return { ts, ids: order };
+}
+
+/** Maps time to pixels for one frame. */
+export interface Scale {
+  t0: number;
+  t1: number;
+  /** Pixels per nanosecond. */
+  k: number;
+  /** x of t0. */
+  x0: number;
+}
+
+export function toX(s: Scale, t: number): number {
+  return s.x0 + (t - s.t0) * s.k;
+}
+
+export function toTime(s: Scale, x: number): number {
+  return s.t0 + (x - s.x0) / s.k;
+}
+
+/** A drawn run of one interval, or of several merged into whole pixel columns (`count` > 1). */
+export interface IntervalRun {
+  /** Position in the index of the first interval of the run. */
+  first: number;
+  count: number;
+  x0: number;
+  x1: number;
+}
+
+/**
+ * Visits the intervals visible in [s.t0, s.t1]. Intervals narrower than a pixel that share
+ * columns are merged into one run; the walk then jumps by binary search to the next column.
+ */
+export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: IntervalRun) => void): void {
+  const n = ix.starts.length;
+  let i = lowerBound(ix.maxEnd, s.t0);
+  while (i < n) {
+    const start = ix.starts[i];
+    if (start > s.t1) break;
+    if (ix.ends[i] < s.t0) {
+      i++;
+      continue;
+    }
+    const x0 = toX(s, start);
+    let x1 = toX(s, ix.ends[i]);
+    if (x1 - x0 >= 1) {
+      visit({ first: i, count: 1, x0, x1 });
+      i++;
+      continue;
+    }
+    // Sub-pixel: swallow everything that starts before the next column boundary.
+    const first = i;
+    const colEnd = Math.floor(x0) + 1;
+    let next = lowerBound(ix.starts, toTime(s, colEnd), i + 1);
+    // Everything in [i, next) merges into this column; the run reaches as far as the furthest of them.
+    x1 = Math.max(colEnd, toX(s, ix.ends[next - 1]));
+    if (x1 > colEnd + 1) {
+      // One of the swallowed intervals is long: stop the run at its end instead of hiding what follows it.
+      next = Math.max(next, lowerBound(ix.starts, toTime(s, Math.floor(x1)), next));
+    }
+    visit({ first, count: next - first, x0: Math.floor(x0), x1 });
+    i = next;
+  }
+}
+
+/** A group of points drawn as one glyph: `count` > 1 is an aggregate bucket. */
+export interface PointBucket {
+  first: number;
+  count: number;
+  x: number;
+}
+
+/** Visits the points in [s.t0, s.t1], merging those closer than `bucketPx` into one bucket. */
+export function visitPoints(ix: PointIndex, s: Scale, bucketPx: number, visit: (b: PointBucket) => void): void {
+  const n = ix.ts.length;
+  let i = lowerBound(ix.ts, s.t0);
+  while (i < n && ix.ts[i] <= s.t1) {
+    const x = toX(s, ix.ts[i]);
+    const next = Math.max(i + 1, lowerBound(ix.ts, toTime(s, x + bucketPx), i + 1));
+    visit({ first: i, count: next - i, x });
+    i = next;
+  }
+}

@@ -1,0 +1,422 @@
+/**
+ * Draws one frame of the timeline on a 2D canvas. Cost is bounded by what is visible: every lane
+ * is walked with the level-of-detail visitors (binary search + per-column jumps), never event by event.
+ */
+import type { Lane, Marker } from '../shared/traceModel';
+import { cpuFraction, formatDuration, niceTicks } from './format';
+import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
+import { toX, visitIntervals, visitPoints, type Scale } from './lod';
+import { markerStyle, type MarkerShape } from './markerStyle';
+import { laneColor, type Theme } from './theme';
+import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
+
+const MARKER_R = 4.5;
+const MAX_FLOWS_PER_FRAME = 3000;
+const MAX_CURSOR_MARKS = 2000;
+
+export function frameScale(v: ViewState, widthCss: number): Scale {
+  const w = Math.max(1, widthCss - GUTTER_W);
+  return { t0: v.window.start, t1: v.window.end, k: w / (v.window.end - v.window.start), x0: GUTTER_W };
+}
+
+interface Frame {
+  ctx: CanvasRenderingContext2D;
+  v: ViewState;
+  s: Scale;
+  theme: Theme;
+  width: number;
+  height: number;
+  charW: number;
+}
+
+export function drawFrame(ctx: CanvasRenderingContext2D, v: ViewState, theme: Theme, width: number, height: number): Scale {
+  const s = frameScale(v, width);
+  const f: Frame = { ctx, v, s, theme, width, height, charW: 6.6 };
+  ctx.save();
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = `11px ${theme.font}`;
+  ctx.textBaseline = 'middle';
+  drawGrid(f);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, RULER_H, width, height - RULER_H);
+  ctx.clip();
+  const rows = visibleRows(f);
+  for (const row of rows) drawRowBackground(f, row);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(GUTTER_W, RULER_H, width - GUTTER_W, height - RULER_H);
+  ctx.clip();
+  for (const row of rows) if (row.type === 'lane') drawLane(f, row);
+  drawErrors(f);
+  drawCursor(f);
+  if (v.showFlows) drawFlows(f);
+  drawSelection(f);
+  drawReplay(f);
+  ctx.restore();
+  for (const row of rows) drawGutter(f, row);
+  ctx.restore();
+  drawRuler(f);
+  ctx.restore();
+  return s;
+}
+
+function rowTop(f: Frame, row: Row): number {
+  return RULER_H + row.y - f.v.scrollY;
+}
+
+function visibleRows(f: Frame): Row[] {
+  const top = f.v.scrollY;
+  const bottom = top + f.height - RULER_H;
+  return f.v.layout.rows.filter((r) => r.y + r.h >= top && r.y <= bottom);
+}
+
+function drawGrid(f: Frame): void {
+  const { ctx, s, theme } = f;
+  const { step, first } = niceTicks(s.t0, s.t1, f.width - GUTTER_W);
+  ctx.strokeStyle = theme.border;
+  ctx.globalAlpha = 0.45;
+  ctx.beginPath();
+  for (let t = first; t <= s.t1; t += step) {
+    const x = Math.round(toX(s, t)) + 0.5;
+    ctx.moveTo(x, RULER_H);
+    ctx.lineTo(x, f.height);
+  }
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+}
+
+function drawRuler(f: Frame): void {
+  const { ctx, s, theme } = f;
+  ctx.fillStyle = theme.laneHeader;
+  ctx.fillRect(0, 0, f.width, RULER_H);
+  ctx.strokeStyle = theme.border;
+  ctx.beginPath();
+  ctx.moveTo(0, RULER_H - 0.5);
+  ctx.lineTo(f.width, RULER_H - 0.5);
+  ctx.stroke();
+  const { step, first } = niceTicks(s.t0, s.t1, f.width - GUTTER_W);
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'left';
+  for (let t = first; t <= s.t1; t += step) {
+    const x = Math.round(toX(s, t)) + 0.5;
+    if (x < GUTTER_W) continue;
+    ctx.fillRect(x, RULER_H - 6, 1, 6);
+    ctx.fillText(formatDuration(t).replace(/^0 ns$/, '0'), x + 3, RULER_H / 2);
+  }
+  ctx.fillStyle = theme.foreground;
+  ctx.fillText(`${formatDuration(s.t1 - s.t0)} shown`, 8, RULER_H / 2);
+}
+
+function drawRowBackground(f: Frame, row: Row): void {
+  const { ctx, theme } = f;
+  const y = rowTop(f, row);
+  if (row.type === 'lane' && row.indent === 0) {
+    ctx.fillStyle = theme.border;
+    ctx.fillRect(0, y, f.width, 1);
+  }
+  ctx.fillStyle = theme.laneHeader;
+  ctx.fillRect(0, y, GUTTER_W, row.h);
+  if (row.type === 'lane' && f.v.selected >= 0 && f.v.model.steps[f.v.selected]?.lane === row.lane) {
+    ctx.fillStyle = theme.selection;
+    ctx.globalAlpha = 0.18;
+    ctx.fillRect(0, y, f.width, row.h);
+    ctx.globalAlpha = 1;
+  }
+}
+
+function laneLabel(lane: Lane): string {
+  if (lane.kind === 'process') return `${lane.name} (pid ${lane.pid})`;
+  return lane.name;
+}
+
+function drawGutter(f: Frame, row: Row): void {
+  const { ctx, theme, v } = f;
+  const y = rowTop(f, row);
+  const x = 8 + row.indent * 12;
+  ctx.textAlign = 'left';
+  if (row.type === 'internal') {
+    ctx.fillStyle = theme.muted;
+    ctx.font = `italic 11px ${theme.font}`;
+    const n = row.lanes.length;
+    ctx.fillText(`▸ ${n} internal lane${n === 1 ? '' : 's'}`, x, y + GROUP_H / 2, GUTTER_W - x - 4);
+    ctx.font = `11px ${theme.font}`;
+    return;
+  }
+  const lane = v.model.lanes[row.lane];
+  const mid = y + MARKER_H / 2 + 2;
+  if (row.hasChildren) {
+    ctx.fillStyle = theme.muted;
+    ctx.fillText(row.collapsed ? '▸' : '▾', x, mid);
+  }
+  ctx.fillStyle = laneColor(theme, row.lane);
+  ctx.fillRect(x + 11, mid - 4, 3, 8);
+  ctx.fillStyle = lane.internal ? theme.muted : theme.foreground;
+  ctx.font = `${lane.kind === 'process' ? '600 ' : ''}11px ${theme.font}`;
+  ctx.fillText(laneLabel(lane), x + 18, mid, GUTTER_W - x - 22);
+  ctx.font = `10px ${theme.font}`;
+  ctx.fillStyle = theme.muted;
+  if (row.h > MARKER_H + SPAN_H) ctx.fillText(lane.kind, x + 18, mid + 13, GUTTER_W - x - 22);
+  ctx.font = `11px ${theme.font}`;
+}
+
+function spanAlpha(f: Frame, i: number): number {
+  const sp = f.v.model.spans[i];
+  const frac = cpuFraction(sp.cpu, sp.start, sp.end);
+  // Waiting or sleeping shows pale, burning CPU shows solid: GIL turn-taking reads at a glance.
+  return frac < 0 ? 0.45 : 0.18 + 0.72 * frac;
+}
+
+function dimmed(f: Frame, ref: EventRef): boolean {
+  const m = f.v.matches;
+  if (m === null) return false;
+  return ref.type === 'span' ? m.spans[ref.index] !== 1 : m.markers[ref.index] !== 1;
+}
+
+function drawLane(f: Frame, row: LaneRow): void {
+  const { ctx, v, s, theme } = f;
+  const lane = v.index.lanes[row.lane];
+  const y = rowTop(f, row);
+  const color = laneColor(theme, row.lane);
+  // Wait bars: from the blocking call to when it returned.
+  ctx.fillStyle = theme.muted;
+  visitIntervals(lane.waits, s, (run) => {
+    const m = v.model.markers[lane.waits.ids[run.first]];
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: lane.waits.ids[run.first] }) ? 0.15 : 0.55;
+    ctx.fillStyle = m.severity === 'error' ? theme.error : theme.muted;
+    ctx.fillRect(run.x0, y + MARKER_H - 5, Math.max(1, run.x1 - run.x0), 3);
+  });
+  const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
+  for (let d = 0; d < spanRows; d++) {
+    const ix = lane.spans[d];
+    const sy = y + MARKER_H + d * SPAN_H;
+    visitIntervals(ix, s, (run) => {
+      const id = ix.ids[run.first];
+      const w = Math.max(1, run.x1 - run.x0);
+      const dim = dimmed(f, { type: 'span', index: id });
+      ctx.fillStyle = color;
+      ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
+      ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
+      if (run.count === 1 && w > 28) {
+        const sp = v.model.spans[id];
+        const x = Math.max(run.x0, GUTTER_W) + 3;
+        const room = Math.min(run.x1, f.width) - x - 3;
+        if (room > 12) {
+          ctx.globalAlpha = dim ? 0.4 : 1;
+          ctx.fillStyle = theme.foreground;
+          ctx.textAlign = 'left';
+          const label = sp.open ? `${sp.name} …` : sp.name;
+          ctx.fillText(fitText(label, room, f.charW), x, sy + (SPAN_H - 2) / 2, room);
+        }
+      }
+    });
+  }
+  ctx.globalAlpha = 1;
+  const mid = y + MARKER_H / 2 - 1;
+  visitPoints(lane.markers, s, 3, (b) => {
+    const id = lane.markers.ids[b.first];
+    const m = v.model.markers[id];
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
+    drawMarkerGlyph(f, m, b.x, mid, b.count > 1 ? MARKER_R + 0.5 : MARKER_R);
+    if (b.count > 1) {
+      ctx.fillStyle = theme.muted;
+      ctx.fillRect(b.x - 0.5, y + 1, 1, 2);
+    }
+  });
+  ctx.globalAlpha = 1;
+}
+
+function fitText(text: string, room: number, charW: number): string {
+  const max = Math.floor(room / charW);
+  if (text.length <= max) return text;
+  return max <= 1 ? '' : `${text.slice(0, max - 1)}…`;
+}
+
+function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {
+  ctx.beginPath();
+  switch (shape) {
+    case 'triangle':
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y + r);
+      ctx.lineTo(x - r, y + r);
+      ctx.closePath();
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      break;
+    case 'square':
+      ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+      break;
+    case 'bar':
+      ctx.rect(x - 1, y - r, 2, r * 2);
+      break;
+    case 'dot':
+      ctx.arc(x, y, r * 0.6, 0, Math.PI * 2);
+      break;
+    case 'circle':
+    case 'cross':
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      break;
+  }
+}
+
+function drawMarkerGlyph(f: Frame, m: Marker, x: number, y: number, r: number): void {
+  const { ctx, theme } = f;
+  const st = markerStyle(m.kind, m.severity);
+  ctx.fillStyle = theme.roles[st.color];
+  if (st.shape === 'cross') {
+    ctx.strokeStyle = theme.roles[st.color];
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(x - r, y - r);
+    ctx.lineTo(x + r, y + r);
+    ctx.moveTo(x + r, y - r);
+    ctx.lineTo(x - r, y + r);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    return;
+  }
+  shapePath(ctx, st.shape, x, y, r);
+  ctx.fill();
+}
+
+function laneY(f: Frame, lane: number): { y: number; row: Row } | null {
+  const ri = f.v.layout.rowOfLane[lane];
+  if (ri === undefined || ri < 0) return null;
+  const row = f.v.layout.rows[ri];
+  return { y: rowTop(f, row), row };
+}
+
+/** Uncaught exceptions must be findable at any zoom: a ring around each, never merged away. */
+function drawErrors(f: Frame): void {
+  const { ctx, v, s, theme } = f;
+  ctx.strokeStyle = theme.error;
+  ctx.lineWidth = 2;
+  for (let k = 0; k < v.index.errors.length && k < 500; k++) {
+    const m = v.model.markers[v.index.errors[k]];
+    if (m.ts < s.t0 || m.ts > s.t1) continue;
+    const at = laneY(f, m.lane);
+    if (at === null) continue;
+    const x = toX(s, m.ts);
+    const y = at.y + MARKER_H / 2 - 1;
+    ctx.beginPath();
+    ctx.arc(x, y, MARKER_R + 3, 0, Math.PI * 2);
+    ctx.stroke();
+    drawMarkerGlyph(f, m, x, y, MARKER_R);
+  }
+  ctx.lineWidth = 1;
+}
+
+/** Where an event is drawn (CSS px), or null when its lane is folded away. */
+export function eventRect(v: ViewState, s: Scale, ref: EventRef): { x: number; y: number; w: number; h: number } | null {
+  const lane = eventLane(v.model, ref);
+  const ri = v.layout.rowOfLane[lane];
+  if (ri === undefined || ri < 0) return null;
+  const row = v.layout.rows[ri];
+  const top = RULER_H + row.y - v.scrollY;
+  if (ref.type === 'marker') {
+    const m = v.model.markers[ref.index];
+    const x = toX(s, m.ts);
+    const w = m.waitEnd !== undefined ? Math.max(0, toX(s, m.waitEnd) - x) : 0;
+    return { x: x - MARKER_R - 2, y: top + 1, w: w + 2 * MARKER_R + 4, h: MARKER_H - 2 };
+  }
+  if (row.type !== 'lane' || row.lane !== lane) return null;
+  const sp = v.model.spans[ref.index];
+  const d = Math.min(sp.depth, MAX_SPAN_ROWS - 1);
+  const x0 = toX(s, sp.start);
+  return { x: x0 - 1, y: top + MARKER_H + d * SPAN_H - 1, w: Math.max(2, toX(s, sp.end) - x0) + 2, h: SPAN_H };
+}
+
+function eventBox(f: Frame, ref: EventRef): { x: number; y: number; w: number; h: number } | null {
+  return eventRect(f.v, f.s, ref);
+}
+
+function drawCursor(f: Frame): void {
+  const { ctx, v, theme } = f;
+  if (v.cursor.length === 0) return;
+  ctx.fillStyle = theme.highlight;
+  for (let k = 0; k < v.cursor.length && k < MAX_CURSOR_MARKS; k++) {
+    const st = v.model.steps[v.cursor[k]];
+    const b = eventBox(f, st.ref);
+    if (b && b.x + b.w >= GUTTER_W && b.x <= f.width) ctx.fillRect(b.x, b.y, b.w, b.h);
+  }
+}
+
+function drawSelection(f: Frame): void {
+  const { ctx, v, theme } = f;
+  const ref = v.selected >= 0 ? v.model.steps[v.selected]?.ref : undefined;
+  for (const [r, color, width] of [
+    [ref, theme.focus, 2],
+    [v.hover ?? undefined, theme.foreground, 1],
+  ] as const) {
+    if (!r) continue;
+    const b = eventBox(f, r);
+    if (!b) continue;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.strokeRect(b.x, b.y, b.w, b.h);
+  }
+  ctx.lineWidth = 1;
+}
+
+function drawFlows(f: Frame): void {
+  const { ctx, v, s, theme } = f;
+  const fl = v.index.flows;
+  let drawn = 0;
+  ctx.strokeStyle = theme.muted;
+  ctx.fillStyle = theme.muted;
+  ctx.globalAlpha = 0.8;
+  ctx.lineWidth = 1.25;
+  visitIntervals(fl, s, (run) => {
+    for (let k = run.first; k < run.first + run.count && drawn < MAX_FLOWS_PER_FRAME; k++) {
+      const flow = v.model.flows[fl.ids[k]];
+      const a = laneY(f, flow.fromLane);
+      const b = laneY(f, flow.toLane);
+      if (a === null || b === null || (a.row === b.row && flow.fromLane === flow.toLane)) continue;
+      const x1 = toX(s, flow.fromTs);
+      const x2 = toX(s, flow.toTs);
+      const y1 = a.y + MARKER_H / 2 - 1;
+      const y2 = b.y + MARKER_H / 2 - 1;
+      if (Math.max(y1, y2) < RULER_H && Math.min(y1, y2) < RULER_H) continue;
+      drawn++;
+      const bend = Math.max(8, Math.min(40, Math.abs(x2 - x1) / 2));
+      ctx.beginPath();
+      ctx.moveTo(x1, y1);
+      ctx.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2 - 4, y2);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x2 - 1, y2);
+      ctx.lineTo(x2 - 7, y2 - 3.5);
+      ctx.lineTo(x2 - 7, y2 + 3.5);
+      ctx.closePath();
+      ctx.fill();
+    }
+  });
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = 1;
+}
+
+function drawReplay(f: Frame): void {
+  const { ctx, v, s, theme } = f;
+  if (v.replay < 0) return;
+  const st = v.model.steps[v.replay];
+  if (!st) return;
+  const x = Math.max(GUTTER_W, toX(s, st.ts));
+  // What has not happened yet is veiled, not hidden, so the user keeps their bearings.
+  ctx.fillStyle = theme.background;
+  ctx.globalAlpha = 0.72;
+  ctx.fillRect(x + 1, RULER_H, f.width - x, f.height - RULER_H);
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.focus;
+  ctx.fillRect(Math.round(x), RULER_H, 2, f.height - RULER_H);
+}
+
+export function contentHeight(v: ViewState): number {
+  return v.layout.height;
+}
+

@@ -1,0 +1,182 @@
+/**
+ * The execution-order list, virtualised: only the rows in view exist in the DOM, however many
+ * steps the run has. Past a few hundred thousand rows the scroll height is scaled down (browsers
+ * cap element heights), and scroll position maps proportionally onto the row range.
+ */
+import type { TraceModel } from '../shared/traceModel';
+import { clear, el } from './dom';
+import { formatOffset } from './format';
+
+export const ROW_H = 20;
+/** Well below Chromium's ~16.7M px element height limit. */
+const MAX_SCROLL_PX = 8_000_000;
+
+export interface StepListActions {
+  /** A row was chosen; `focusEditor` when the user pressed Enter (reveal without preserving focus). */
+  select(step: number, focusEditor: boolean): void;
+}
+
+export class StepList {
+  readonly root = el('div', { class: 'steps', tabindex: '0', role: 'listbox', 'aria-label': 'Execution order' });
+  private readonly spacer = el('div', { class: 'steps-spacer' });
+  private readonly win = el('div', { class: 'steps-window' });
+  private readonly header = el('div', { class: 'steps-header', 'aria-hidden': 'true' });
+  private model: TraceModel | null = null;
+  private rows: Int32Array = new Int32Array(0);
+  /** step index → position in `rows` (or -1), built lazily for filtered lists. */
+  private selected = -1;
+  private cursor = new Set<number>();
+  private replay = -1;
+  private laneColors: (lane: number) => string = () => 'transparent';
+  private pending = false;
+
+  constructor(private readonly actions: StepListActions) {
+    for (const [cls, text] of [['n', '#'], ['t', 'time'], ['lane', 'lane'], ['text', 'step'], ['src', 'source']]) {
+      this.header.append(el('span', { class: cls }, text));
+    }
+    this.root.append(this.spacer, this.win);
+    this.root.addEventListener('scroll', () => this.schedule());
+    this.root.addEventListener('click', (e) => {
+      const row = (e.target as HTMLElement).closest('.step');
+      if (row instanceof HTMLElement && row.dataset.step !== undefined) actions.select(Number(row.dataset.step), false);
+    });
+    this.root.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.schedule()).observe(this.root);
+  }
+
+  get headerEl(): HTMLElement {
+    return this.header;
+  }
+
+  setData(model: TraceModel, rows: Int32Array, laneColors: (lane: number) => string): void {
+    this.model = model;
+    this.rows = rows;
+    this.laneColors = laneColors;
+    this.spacer.style.height = `${Math.min(rows.length * ROW_H, MAX_SCROLL_PX)}px`;
+    this.render();
+  }
+
+  get visibleSteps(): Int32Array {
+    return this.rows;
+  }
+
+  setSelected(step: number, scroll: boolean): void {
+    this.selected = step;
+    if (scroll && step >= 0) this.scrollToStep(step);
+    this.render();
+  }
+
+  setCursor(steps: number[]): void {
+    this.cursor = new Set(steps);
+    this.render();
+  }
+
+  setReplay(step: number): void {
+    this.replay = step;
+    this.render();
+  }
+
+  /** Position of a step in the (possibly filtered) list: binary search, rows are ascending. */
+  positionOf(step: number): number {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.rows[mid] < step) lo = mid + 1;
+      else if (this.rows[mid] > step) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  private scaled(): { total: number; scroll: number } {
+    const view = this.root.clientHeight;
+    const total = this.rows.length * ROW_H;
+    return { total: Math.max(1, total - view), scroll: Math.max(1, Math.min(total, MAX_SCROLL_PX) - view) };
+  }
+
+  private firstRow(): number {
+    const { total, scroll } = this.scaled();
+    const contentTop = this.rows.length * ROW_H <= MAX_SCROLL_PX ? this.root.scrollTop : (this.root.scrollTop / scroll) * total;
+    return Math.max(0, Math.floor(contentTop / ROW_H));
+  }
+
+  private scrollToStep(step: number): void {
+    const pos = this.positionOf(step);
+    if (pos < 0) return;
+    const view = this.root.clientHeight;
+    const visible = Math.max(1, Math.floor(view / ROW_H) - 1);
+    const first = this.firstRow();
+    if (pos >= first && pos < first + visible) return;
+    const targetTop = Math.max(0, pos * ROW_H - view / 3);
+    const { total, scroll } = this.scaled();
+    this.root.scrollTop = this.rows.length * ROW_H <= MAX_SCROLL_PX ? targetTop : (targetTop / total) * scroll;
+  }
+
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const model = this.model;
+    clear(this.win);
+    if (model === null) return;
+    const view = this.root.clientHeight || 400;
+    const count = Math.ceil(view / ROW_H) + 2;
+    const first = Math.min(this.firstRow(), Math.max(0, this.rows.length - count + 2));
+    const scaledList = this.rows.length * ROW_H > MAX_SCROLL_PX;
+    this.win.style.top = `${scaledList ? this.root.scrollTop : first * ROW_H}px`;
+    for (let p = first; p < Math.min(this.rows.length, first + count); p++) {
+      const i = this.rows[p];
+      const st = model.steps[i];
+      const lane = model.lanes[st.lane];
+      const row = el('div', { class: 'step', role: 'option', id: `step-${i}`, 'aria-selected': String(i === this.selected) });
+      row.dataset.step = String(i);
+      if (i === this.selected) row.classList.add('selected');
+      if (this.cursor.has(i)) row.classList.add('cursor');
+      if (this.replay >= 0 && i > this.replay) row.classList.add('future');
+      if (st.ref.type === 'marker' && model.markers[st.ref.index]?.severity === 'error') row.classList.add('error');
+      const chip = el('span', { class: 'chip' });
+      chip.style.backgroundColor = this.laneColors(st.lane);
+      const laneCell = el('span', { class: 'lane' });
+      laneCell.append(chip, document.createTextNode(lane ? lane.name : '?'));
+      const src = model.sources[st.source];
+      row.append(
+        el('span', { class: 'n' }, String(st.order + 1)),
+        el('span', { class: 't' }, formatOffset(st.ts)),
+        laneCell,
+        el('span', { class: 'text' }, st.text),
+        el('span', { class: 'src' }, src && st.line > 0 ? `${src.label}:${st.line}` : ''),
+      );
+      this.win.append(row);
+    }
+    if (this.selected >= 0 && this.positionOf(this.selected) >= 0) this.root.setAttribute('aria-activedescendant', `step-${this.selected}`);
+    else this.root.removeAttribute('aria-activedescendant');
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (this.rows.length === 0) return;
+    const page = Math.max(1, Math.floor(this.root.clientHeight / ROW_H) - 1);
+    const pos = this.selected >= 0 ? this.positionOf(this.selected) : -1;
+    let next = -2;
+    if (e.key === 'ArrowDown') next = pos + 1;
+    else if (e.key === 'ArrowUp') next = pos < 0 ? 0 : pos - 1;
+    else if (e.key === 'PageDown') next = pos + page;
+    else if (e.key === 'PageUp') next = pos - page;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = this.rows.length - 1;
+    else if (e.key === 'Enter' && this.selected >= 0) {
+      this.actions.select(this.selected, true);
+      e.preventDefault();
+      return;
+    }
+    if (next === -2) return;
+    e.preventDefault();
+    this.actions.select(this.rows[Math.max(0, Math.min(this.rows.length - 1, next))], false);
+  }
+}

@@ -1,0 +1,44 @@
+/** Everything a frame depends on, shared by the renderer, the hit test and the app. */
+import type { TraceModel } from '../shared/traceModel';
+import type { Layout } from './layout';
+import type { ModelIndex } from './modelIndex';
+import type { TimeWindow } from './viewport';
+
+export const GUTTER_W = 190;
+
+export interface EventRef {
+  type: 'span' | 'marker';
+  index: number;
+}
+
+export interface ViewState {
+  model: TraceModel;
+  index: ModelIndex;
+  layout: Layout;
+  window: TimeWindow;
+  /** Vertical scroll of the lane area (content px). */
+  scrollY: number;
+  /** Selected step (index into model.steps), -1 for none. */
+  selected: number;
+  /** Match flags while a search/filter is active, else null. */
+  matches: { spans: Uint8Array; markers: Uint8Array } | null;
+  /** Steps on the editor cursor's line. */
+  cursor: number[];
+  /** Replay position (step index) or -1 when not replaying. */
+  replay: number;
+  showFlows: boolean;
+  hover: EventRef | null;
+}
+
+export function stepRef(model: TraceModel, step: number): EventRef | null {
+  const st = model.steps[step];
+  return st ? { type: st.ref.type, index: st.ref.index } : null;
+}
+
+export function eventLane(model: TraceModel, ref: EventRef): number {
+  return ref.type === 'span' ? (model.spans[ref.index]?.lane ?? -1) : (model.markers[ref.index]?.lane ?? -1);
+}
+
+export function eventTime(model: TraceModel, ref: EventRef): number {
+  return ref.type === 'span' ? (model.spans[ref.index]?.start ?? 0) : (model.markers[ref.index]?.ts ?? 0);
+}

@@ -1,0 +1,258 @@
+/**
+ * Serves the real timeline page (buildTimelineHtml + dist/webview.js + media/timeline.css) on
+ * 127.0.0.1 and drives it in headless Chromium. A stand-in for acquireVsCodeApi records what the
+ * page posts; host messages arrive through window.postMessage like VS Code delivers them.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
+import type { TraceModel } from '../../src/shared/traceModel';
+import { buildTimelineHtml } from '../../src/timeline/html';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** VS Code's Dark Modern / Light Modern values for the variables the page reads. */
+export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
+  dark: {
+    'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', foreground: '#cccccc', descriptionForeground: '#9d9d9d',
+    'panel-border': '#2b2b2b', 'sideBar-background': '#181818', 'focusBorder': '#0078d4',
+    'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'list-hoverBackground': '#2a2d2e',
+    'list-inactiveSelectionBackground': '#37373d', 'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
+    'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-purple': '#b180d7',
+    'editorError-foreground': '#f14c4c', 'editorWarning-foreground': '#cca700', 'terminal-ansiCyan': '#29b8db',
+    'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc',
+    'button-secondaryHoverBackground': '#3c3c3c', 'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
+    'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'textLink-foreground': '#4daafc',
+    'editorHoverWidget-background': '#202020', 'editorHoverWidget-border': '#454545', 'widget-shadow': 'rgba(0, 0, 0, 0.36)',
+    'inputValidation-errorBackground': '#5a1d1d', 'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'editor-font-family': '"Droid Sans Mono", monospace',
+  },
+  light: {
+    'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', foreground: '#3b3b3b', descriptionForeground: '#6e6e6e',
+    'panel-border': '#e5e5e5', 'sideBar-background': '#f8f8f8', 'focusBorder': '#005fb8',
+    'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'list-hoverBackground': '#f2f2f2',
+    'list-inactiveSelectionBackground': '#e4e6f1', 'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
+    'charts-blue': '#1a85ff', 'charts-red': '#e51400', 'charts-green': '#388a34', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-purple': '#652d90',
+    'editorError-foreground': '#e51400', 'editorWarning-foreground': '#bf8803', 'terminal-ansiCyan': '#0598bc',
+    'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b',
+    'button-secondaryHoverBackground': '#cccccc', 'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
+    'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8',
+    'editorHoverWidget-background': '#f8f8f8', 'editorHoverWidget-border': '#c8c8c8', 'widget-shadow': 'rgba(0, 0, 0, 0.16)',
+    'inputValidation-errorBackground': '#f2dede', 'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'editor-font-family': '"Droid Sans Mono", monospace',
+  },
+};
+
+export interface PageServer {
+  origin: string;
+  /** The nonce of the last page served. */
+  lastNonce(): string;
+  close(): Promise<void>;
+}
+
+export async function servePage(extra: Record<string, string> = {}): Promise<PageServer> {
+  let nonce = '';
+  const files: Record<string, [string, string]> = {
+    '/dist/webview.js': [join(ROOT, 'dist', 'webview.js'), 'text/javascript'],
+    '/media/timeline.css': [join(ROOT, 'media', 'timeline.css'), 'text/css'],
+    ...Object.fromEntries(Object.entries(extra).map(([url, file]) => [url, [file, url.endsWith('.json') ? 'application/json' : 'application/octet-stream']])),
+  };
+  const server: Server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (url === '/' || url === '/index.html') {
+      const addr = server.address() as AddressInfo;
+      const origin = `http://127.0.0.1:${addr.port}`;
+      nonce = randomBytes(16).toString('base64');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(buildTimelineHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/timeline.css`, title: 'Timeline' }));
+      return;
+    }
+    const f = files[url];
+    if (!f) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    try {
+      res.writeHead(200, { 'content-type': f[1] });
+      res.end(readFileSync(f[0]));
+    } catch {
+      res.writeHead(500);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    lastNonce: () => nonce,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+interface PageGlobals {
+  __posted: WebviewMessage[];
+  __alerts: string[];
+  __cspViolations: string[];
+  __setTheme(kind: 'dark' | 'light'): void;
+}
+
+/** Opens the timeline page with the VS Code stand-ins and waits for its 'ready'. */
+export async function openTimeline(browser: Browser, server: PageServer, opts: { theme?: 'dark' | 'light'; width?: number; height?: number; dpr?: number } = {}): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: opts.dpr ?? 1 });
+  const page = await ctx.newPage();
+  await page.addInitScript(({ themes, kind }) => {
+    const w = window as unknown as PageGlobals & { acquireVsCodeApi(): unknown };
+    w.__posted = [];
+    w.__alerts = [];
+    w.__cspViolations = [];
+    let acquired = false;
+    w.acquireVsCodeApi = () => {
+      if (acquired) throw new Error('acquireVsCodeApi called twice');
+      acquired = true;
+      return {
+        postMessage: (m: WebviewMessage) => w.__posted.push(JSON.parse(JSON.stringify(m)) as WebviewMessage),
+        getState: () => undefined,
+        setState: () => undefined,
+      };
+    };
+    window.alert = (m?: unknown) => {
+      w.__alerts.push(String(m));
+    };
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    w.__setTheme = (k: 'dark' | 'light') => {
+      for (const [name, value] of Object.entries(themes[k])) document.documentElement.style.setProperty(`--vscode-${name}`, value);
+      const apply = (): void => {
+        document.body.classList.remove('vscode-dark', 'vscode-light');
+        document.body.classList.add(`vscode-${k}`);
+      };
+      if (document.body) apply();
+      else document.addEventListener('DOMContentLoaded', apply);
+    };
+    w.__setTheme(kind);
+  }, { themes: THEMES, kind: opts.theme ?? 'dark' });
+  page.on('dialog', (d) => {
+    void page.evaluate((m) => (window as unknown as PageGlobals).__alerts.push(`dialog: ${m}`), d.message()).catch(() => undefined);
+    void d.dismiss().catch(() => undefined);
+  });
+  await page.goto(`${server.origin}/`);
+  await page.waitForFunction(() => (window as unknown as PageGlobals).__posted.some((m) => m.type === 'ready'));
+  return page;
+}
+
+export async function postToPage(page: Page, msg: HostMessage | Record<string, unknown>): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), msg);
+}
+
+/**
+ * Posts a model too large for one DevTools message: the JSON goes over in chunks, then the page
+ * parses it and posts it to itself. Resolves with the page-clock times of the post and the first frame.
+ */
+export async function postLarge(page: Page, model: TraceModel, live = false): Promise<{ parseMs: number; paintMs: number }> {
+  const json = JSON.stringify({ type: 'trace', model, live });
+  const CHUNK = 16 * 1024 * 1024;
+  await page.evaluate(() => {
+    (window as unknown as { __chunks: string[] }).__chunks = [];
+  });
+  for (let i = 0; i < json.length; i += CHUNK) {
+    await page.evaluate((c) => (window as unknown as { __chunks: string[] }).__chunks.push(c), json.slice(i, i + CHUNK));
+  }
+  return page.evaluate(() => new Promise<{ parseMs: number; paintMs: number }>((resolve) => {
+    const w = window as unknown as { __chunks: string[] };
+    const canvas = document.querySelector('canvas') as HTMLCanvasElement;
+    const before = Number(canvas.dataset.frames ?? 0);
+    const t0 = performance.now();
+    const msg = JSON.parse(w.__chunks.join('')) as unknown;
+    w.__chunks = [];
+    const t1 = performance.now();
+    window.postMessage(msg, '*');
+    const check = (): void => {
+      const marks = performance.getEntriesByName('timeline-frame');
+      if (Number(canvas.dataset.frames ?? 0) > before && marks.length > 0) {
+        resolve({ parseMs: t1 - t0, paintMs: marks[marks.length - 1].startTime - t1 });
+      } else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }));
+}
+
+export async function frames(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0));
+}
+
+/** Posts a message and waits until the canvas has painted after it. */
+export async function postAndPaint(page: Page, msg: HostMessage): Promise<void> {
+  const before = await frames(page);
+  await postToPage(page, msg);
+  await page.waitForFunction((n) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > n, before);
+}
+
+export async function waitPaint(page: Page, before: number): Promise<void> {
+  await page.waitForFunction((n) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > n, before);
+}
+
+export async function posted(page: Page): Promise<WebviewMessage[]> {
+  return page.evaluate(() => (window as unknown as PageGlobals).__posted);
+}
+
+export async function clearPosted(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as PageGlobals).__posted.length = 0;
+  });
+}
+
+export async function alerts(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as PageGlobals).__alerts);
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as PageGlobals).__cspViolations);
+}
+
+export async function setTheme(page: Page, kind: 'dark' | 'light'): Promise<void> {
+  await page.evaluate((k) => (window as unknown as PageGlobals).__setTheme(k), kind);
+}
+
+/** RGB of the canvas at CSS coordinates (read back from the canvas itself). */
+export async function pixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
+  return page.evaluate(({ x, y }) => {
+    const c = document.querySelector('canvas') as HTMLCanvasElement;
+    const k = c.width / c.clientWidth;
+    const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+    return [d[0], d[1], d[2]] as [number, number, number];
+  }, { x, y });
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export async function stepBox(page: Page, step: number): Promise<Box> {
+  const b = await page.evaluate((s) => window.timelineProbe?.stepBox(s) ?? null, step);
+  if (b === null) throw new Error(`step ${step} is not drawn`);
+  return b;
+}
+
+/** Canvas-relative point → page point for mouse events. */
+export async function canvasPoint(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
+  const r = await page.locator('canvas').boundingBox();
+  if (r === null) throw new Error('no canvas');
+  return { x: r.x + x, y: r.y + y };
+}
+
+declare global {
+  interface Window {
+    timelineProbe?: import('../../src/webview/app').TimelineProbe;
+  }
+}

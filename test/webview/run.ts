@@ -1,0 +1,54 @@
+/**
+ * Runs the browser tests: one Chromium, a fresh page per test. Prints one line per test and ends with
+ * "webview: N passed, N failed". Assumes `npm run build` and `tsc -p tsconfig.test.json` ran.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, launch, openTimeline, servePage } from './harness';
+import { cases } from './timeline.cases';
+
+const TEST_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+export async function main(filter?: string): Promise<number> {
+  if (!existsSync(join(ROOT, 'dist', 'webview.js'))) {
+    console.log('dist/webview.js is missing: run `npm run build` first.');
+    console.log('webview: 0 passed, 1 failed');
+    return 1;
+  }
+  const server = await servePage();
+  const browser = await launch();
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const c of cases.filter((k) => filter === undefined || k.name.includes(filter))) {
+      const t0 = Date.now();
+      const page = await openTimeline(browser, server);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      try {
+        await withTimeout(c.run({ page, server }), TEST_TIMEOUT_MS, c.name);
+        if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+        passed++;
+        console.log(`  ✔ ${c.name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
+      } finally {
+        await page.context().close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`webview: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,490 @@
+/** Browser tests of the timeline webview: real page, real Chromium, real input events. */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { WebviewMessage } from '../../src/shared/protocol';
+import type { TraceModel } from '../../src/shared/traceModel';
+import {
+  alerts, canvasPoint, postLarge, clearPosted, cspViolations, frames, pixel, postAndPaint, postToPage, posted, setTheme, stepBox, waitPaint,
+  type PageServer,
+} from './harness';
+import { HOSTILE, demoModel, synthModel } from './models';
+
+export interface Ctx {
+  page: Page;
+  server: PageServer;
+}
+
+export interface Case {
+  name: string;
+  run(ctx: Ctx): Promise<void>;
+}
+
+const reveals = (msgs: WebviewMessage[]): WebviewMessage[] => msgs.filter((m) => m.type === 'reveal');
+
+async function load(page: Page, model: TraceModel, live = false): Promise<void> {
+  await postAndPaint(page, { type: 'trace', model, live });
+}
+
+async function selectedRowStep(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.querySelector('.step.selected')?.getAttribute('data-step') ?? -1));
+}
+
+async function selected(page: Page): Promise<number> {
+  return page.evaluate(() => window.timelineProbe?.selected() ?? -2);
+}
+
+async function view(page: Page): Promise<{ start: number; end: number }> {
+  const w = await page.evaluate(() => window.timelineProbe?.window() ?? null);
+  assert.ok(w, 'no window');
+  return w;
+}
+
+function colorDistance(a: number[], b: number[]): number {
+  return Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
+}
+
+function hex(c: string): number[] {
+  return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+}
+
+/** Steps of a demo whose marker label / span name contains `text`. */
+function findStep(model: TraceModel, pred: (text: string) => boolean): number {
+  const i = model.steps.findIndex((s) => pred(s.text));
+  assert.ok(i >= 0, 'step not found in model');
+  return i;
+}
+
+async function typeSearch(page: Page, text: string): Promise<void> {
+  await page.fill('input[type=search]', text);
+  await page.press('input[type=search]', 'Enter');
+}
+
+export const cases: Case[] = [
+  {
+    name: 'page has a strict CSP with the script nonce, posts ready, no violations',
+    async run({ page, server }) {
+      const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+      assert.ok(csp);
+      const nonce = server.lastNonce();
+      assert.match(csp, /default-src 'none'/);
+      assert.ok(csp.includes(`script-src 'nonce-${nonce}'`), csp);
+      assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+      const scriptNonce = await page.evaluate(() => (document.querySelector('script') as HTMLScriptElement).nonce);
+      assert.equal(scriptNonce, nonce);
+      assert.equal((await posted(page)).filter((m) => m.type === 'ready').length, 1);
+      await load(page, demoModel());
+      assert.deepEqual(await cspViolations(page), []);
+      const inline = await page.evaluate(() => Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length);
+      assert.equal(inline, 0);
+    },
+  },
+  {
+    name: 'renders lanes, steps and output for a demo run',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      const rows = await page.locator('.step').count();
+      assert.ok(rows > 5 && rows < m.steps.length, `rows=${rows}`);
+      assert.equal(await page.locator('.step .text').first().textContent(), m.steps[0].text);
+      assert.equal(await page.locator('.output .line').count(), m.output.length);
+      // 9 own lanes, plus one folded row for MainProcess's feeder thread and one for resource_tracker.
+      assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
+      const bg = await pixel(page, 1270, 790);
+      const span = await stepBox(page, findStep(m, (t) => t === 'call crunch()'));
+      const inside = await pixel(page, span.x + span.w / 2, span.y + span.h / 2);
+      assert.ok(colorDistance(bg, inside) > 60, `span not painted: ${inside.join()} vs bg ${bg.join()}`);
+    },
+  },
+  {
+    name: 'internal lanes expand from the toolbar toggle and the folded row',
+    async run({ page }) {
+      await load(page, demoModel());
+      const before = await page.evaluate(() => window.timelineProbe?.rowCount() ?? 0);
+      await page.click('button[aria-label="Show runtime-internal lanes"]');
+      await page.waitForFunction((n) => (window.timelineProbe?.rowCount() ?? 0) > n, before);
+      assert.equal(await page.getAttribute('button[aria-label="Show runtime-internal lanes"]', 'aria-pressed'), 'true');
+      assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 12);
+    },
+  },
+  {
+    name: 'clicking a list row selects it on the canvas and reveals its line',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      await clearPosted(page);
+      const target = findStep(m, (t) => t.startsWith('acquire Lock #1 (waited'));
+      await page.fill('input[type=search]', '');
+      await page.evaluate((i) => {
+        const list = document.querySelector('.steps') as HTMLElement;
+        list.scrollTop = Math.max(0, i * 20 - 40);
+      }, target);
+      await page.waitForSelector(`.step[data-step="${target}"]`);
+      const f = await frames(page);
+      await page.click(`.step[data-step="${target}"]`);
+      await waitPaint(page, f);
+      assert.equal(await selected(page), target);
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: 25, preserveFocus: true }]);
+      assert.equal(await selectedRowStep(page), target);
+      // The canvas outlines the selected event in the focus colour.
+      const b = await stepBox(page, target);
+      const edge = await pixel(page, b.x + b.w / 2, b.y);
+      assert.ok(colorDistance(edge, hex('#0078d4')) < 60, `outline colour ${edge.join()}`);
+    },
+  },
+  {
+    name: 'clicking an event on the canvas selects its list row and reveals its line',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      await clearPosted(page);
+      const target = findStep(m, (t) => t === 'call crunch()');
+      const b = await stepBox(page, target);
+      const p = await canvasPoint(page, b.x + b.w / 2, b.y + b.h / 2);
+      await page.mouse.click(p.x, p.y);
+      await page.waitForSelector('.step.selected');
+      assert.equal(await selectedRowStep(page), target);
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: 9, preserveFocus: true }]);
+      // Enter in the list reveals with focus moving to the editor.
+      await clearPosted(page);
+      await page.focus('.steps');
+      await page.keyboard.press('Enter');
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: 9, preserveFocus: false }]);
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await selected(page), target + 1);
+    },
+  },
+  {
+    name: 'hover card shows span details with CPU share, as text',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      const target = findStep(m, (t) => t === 'call crunch()');
+      const b = await stepBox(page, target);
+      const p = await canvasPoint(page, b.x + b.w / 2, b.y + b.h / 2);
+      await page.mouse.move(p.x, p.y);
+      await page.waitForSelector('.hovercard:not([hidden])');
+      const text = await page.textContent('.hovercard');
+      assert.ok(text?.includes('crunch()'), text ?? '');
+      assert.ok(text?.includes('on CPU') && text.includes('98%'), text ?? '');
+      assert.ok(text?.includes('429 ms'), text ?? '');
+    },
+  },
+  {
+    name: "host 'cursor' highlights that line's events in the list and on the canvas",
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      const expected = m.steps.map((s, i) => (s.line === 35 ? i : -1)).filter((i) => i >= 0);
+      assert.ok(expected.length >= 2);
+      const b = await stepBox(page, expected[0]);
+      const before = await pixel(page, b.x + b.w / 2, b.y + 2);
+      await postAndPaint(page, { type: 'cursor', source: 0, line: 35 });
+      await page.evaluate((i) => {
+        (document.querySelector('.steps') as HTMLElement).scrollTop = Math.max(0, i * 20 - 40);
+      }, expected[0]);
+      await page.waitForSelector(`.step[data-step="${expected[0]}"]`);
+      const marked = await page.evaluate(() => Array.from(document.querySelectorAll('.step.cursor')).map((e) => Number(e.getAttribute('data-step'))));
+      assert.ok(marked.length > 0);
+      for (const s of marked) assert.ok(expected.includes(s), `step ${s} is not on line 35`);
+      const after = await pixel(page, b.x + b.w / 2, b.y + 2);
+      assert.ok(colorDistance(before, after) > 20, `no canvas highlight: ${before.join()} → ${after.join()}`);
+    },
+  },
+  {
+    name: 'replay steps forward and back, veils the future and reveals each step',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      await clearPosted(page);
+      for (let i = 0; i < 3; i++) await page.click('button[aria-label="Step forward"]');
+      assert.equal(await page.evaluate(() => window.timelineProbe?.replay()), 2);
+      assert.deepEqual(reveals(await posted(page)).map((r) => (r.type === 'reveal' ? r.line : -1)), [m.steps[0].line, m.steps[1].line, m.steps[2].line]);
+      assert.equal(await page.textContent('.replay-label'), `step 3 / ${m.steps.length}`);
+      assert.ok((await page.locator('.step.future').count()) > 0);
+      assert.equal(await page.locator('.step[data-step="1"].future').count(), 0);
+      await page.click('button[aria-label="Step back"]');
+      assert.equal(await page.evaluate(() => window.timelineProbe?.replay()), 1);
+      assert.equal(await selected(page), 1);
+      // Events after the replay position are dimmed on the canvas.
+      const crunch = await stepBox(page, findStep(m, (t) => t === 'call crunch()'));
+      const dim = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      await page.fill('.scrubber', String(m.steps.length - 1));
+      await page.waitForFunction((n) => window.timelineProbe?.replay() === n, m.steps.length - 1);
+      await page.waitForTimeout(50);
+      const lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      assert.ok(colorDistance(dim, lit) > 40, `future not veiled: ${dim.join()} vs ${lit.join()}`);
+    },
+  },
+  {
+    name: 'replay plays and pauses',
+    async run({ page }) {
+      await load(page, demoModel());
+      await page.click('button[aria-label="Play replay (space)"]');
+      await page.waitForFunction(() => (window.timelineProbe?.replay() ?? -1) >= 2, undefined, { timeout: 5000 });
+      await page.click('button[aria-label="Pause replay (space)"]');
+      const at = await page.evaluate(() => window.timelineProbe?.replay());
+      await page.waitForTimeout(800);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.replay()), at);
+    },
+  },
+  {
+    name: 'search and filters narrow the step list',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      await typeSearch(page, 'WORKER-2');
+      const expected = m.steps.filter((s) => s.text.toLowerCase().includes('worker-2') || m.lanes[s.lane].name.toLowerCase().includes('worker-2')).length;
+      await page.waitForFunction((n) => document.querySelector('.status')?.textContent?.startsWith(`${n} of `) === true, expected);
+      assert.equal(await page.textContent('.status'), `${expected} of ${m.steps.length} steps match`);
+      assert.equal(await page.locator('.step').count(), expected);
+      await typeSearch(page, '');
+      await page.selectOption('select[aria-label="Filter by kind"]', 'lock');
+      const texts = await page.locator('.step .text').allTextContents();
+      assert.ok(texts.length >= 4);
+      for (const t of texts) assert.match(t, /Lock/);
+      await page.selectOption('select[aria-label="Filter by kind"]', '');
+      const child = m.lanes.find((l) => l.name === 'Process-1');
+      assert.ok(child);
+      await page.selectOption('select[aria-label="Filter by lane"]', String(child.id));
+      const laneTexts = await page.locator('.step .lane').allTextContents();
+      assert.ok(laneTexts.length > 0);
+      for (const t of laneTexts) assert.ok(t === 'Process-1' || t === 'MainThread', t);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 2);
+    },
+  },
+  {
+    name: 'keyboard and wheel zoom, fit, and pan',
+    async run({ page }) {
+      await load(page, demoModel());
+      const fit = await view(page);
+      await page.focus('canvas');
+      await page.keyboard.press('+');
+      const z = await view(page);
+      assert.ok(Math.abs((fit.end - fit.start) / (z.end - z.start) - 1.6) < 0.01);
+      await page.keyboard.press('ArrowRight');
+      const p = await view(page);
+      assert.ok(p.start > z.start);
+      await page.keyboard.press('0');
+      assert.deepEqual(await view(page), fit);
+      const c = await canvasPoint(page, 700, 200);
+      await page.mouse.move(c.x, c.y);
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -300);
+      await page.keyboard.up('Control');
+      await page.waitForFunction((w) => (window.timelineProbe?.window()?.end ?? 0) - (window.timelineProbe?.window()?.start ?? 0) < w, fit.end - fit.start);
+      const zw = await view(page);
+      await page.mouse.down();
+      await page.mouse.move(c.x - 200, c.y, { steps: 4 });
+      await page.mouse.up();
+      const dragged = await view(page);
+      assert.ok(dragged.start > zw.start, 'drag left moves later in time');
+      await page.click('button[aria-label="Fit the whole run (0)"]');
+      assert.deepEqual(await view(page), fit);
+    },
+  },
+  {
+    name: "'[' and ']' walk the selected lane's events",
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      const start = findStep(m, (t) => t === 'worker-2 begins');
+      await page.click('.step[data-step="0"]');
+      await page.evaluate((i) => {
+        (document.querySelector('.steps') as HTMLElement).scrollTop = Math.max(0, i * 20 - 40);
+      }, start);
+      await page.click(`.step[data-step="${start}"]`);
+      await page.focus('canvas');
+      await page.keyboard.press(']');
+      const lane = m.steps[start].lane;
+      const next = m.steps.findIndex((s, i) => i > start && s.lane === lane);
+      assert.equal(await selected(page), next);
+      await page.keyboard.press('[');
+      assert.equal(await selected(page), start);
+    },
+  },
+  {
+    name: 'clicking an output line selects the print step',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      await clearPosted(page);
+      const line = m.output.find((o) => o.text.startsWith('worker-2 found'));
+      assert.ok(line);
+      await page.click('.output .line:has-text("worker-2 found")');
+      assert.equal(m.steps[await selected(page)].order, line.order);
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: 30, preserveFocus: true }]);
+      assert.equal(await page.locator('.output .line.selected').count(), 1);
+    },
+  },
+  {
+    name: 'toolbar buttons post export, open, rerun; Stop shows while running',
+    async run({ page }) {
+      await load(page, demoModel());
+      await clearPosted(page);
+      await page.click('button[aria-label="Export the trace (Chrome trace JSON)"]');
+      await page.click('button[aria-label="Open a saved trace"]');
+      await page.click('button[aria-label="Run the program again"]');
+      assert.equal(await page.isVisible('button[aria-label="Stop the run"]'), false);
+      await postToPage(page, { type: 'progress', progress: { state: 'running', events: 1234, elapsedMs: 300, message: 'Running app.py with Python 3.12.1…' } });
+      await page.waitForSelector('button[aria-label="Stop the run"]', { state: 'visible' });
+      assert.ok((await page.textContent('.status'))?.includes('1,234 events'));
+      assert.equal(await page.isVisible('progress'), true);
+      await page.click('button[aria-label="Stop the run"]');
+      assert.deepEqual((await posted(page)).map((m) => m.type), ['export', 'open', 'rerun', 'stop']);
+      await postToPage(page, { type: 'progress', progress: { state: 'stopped', events: 1300, elapsedMs: 400, message: 'Stopped.' } });
+      await page.waitForSelector('button[aria-label="Stop the run"]', { state: 'hidden' });
+    },
+  },
+  {
+    name: 'live snapshots keep the zoom and selection; a new run resets them',
+    async run({ page }) {
+      const first = demoModel({ until: 500 });
+      await load(page, first, true);
+      await page.focus('canvas');
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      await page.click('.step[data-step="3"]');
+      const zoomed = await view(page);
+      const order = first.steps[3].order;
+      await load(page, demoModel({ until: 800 }), true);
+      assert.deepEqual(await view(page), zoomed);
+      assert.equal(await selected(page), 3);
+      assert.equal(await page.evaluate((o) => Number(document.querySelector('.step.selected .n')?.textContent) - 1 === o, order), true);
+      const other = synthModel(2000, 3);
+      await load(page, other, false);
+      assert.equal(await selected(page), -1);
+      assert.ok((await view(page)).end > other.duration);
+    },
+  },
+  {
+    name: 'a fitted live view keeps fitting as the run grows',
+    async run({ page }) {
+      await load(page, demoModel({ until: 300 }), true);
+      const a = await view(page);
+      await load(page, demoModel({ until: 900 }), true);
+      const b = await view(page);
+      assert.ok(b.end > a.end * 2, `${a.end} → ${b.end}`);
+    },
+  },
+  {
+    name: 'an error model shows a banner (what, where, hint) and still draws the trace',
+    async run({ page }) {
+      const m = demoModel({ error: true });
+      await load(page, m);
+      await page.waitForSelector('.banner:not([hidden])');
+      assert.equal(await page.textContent('.banner-title'), 'Uncaught exception');
+      assert.equal(await page.textContent('.banner-where'), 'threads_vs_asyncio.py:36');
+      assert.equal(await page.textContent('.banner-message'), 'ValueError: bad response');
+      assert.ok((await page.textContent('.banner-hint'))?.includes('fetch-2'));
+      assert.equal(await page.getAttribute('.banner', 'role'), 'alert');
+      assert.ok((await frames(page)) > 0);
+      const exc = findStep(m, (t) => t.startsWith('ValueError'));
+      const b = await stepBox(page, exc);
+      // The exception is ringed in the error colour.
+      let found = false;
+      for (let dx = -9; dx <= 9 && !found; dx++) {
+        const px = await pixel(page, b.x + b.w / 2 + dx, b.y + b.h / 2 - 1);
+        found = colorDistance(px, hex('#f14c4c')) < 80;
+      }
+      assert.ok(found, 'no error-coloured ring around the exception');
+    },
+  },
+  {
+    name: 'XSS: markup in prints, lane/function names and exceptions stays text',
+    async run({ page }) {
+      const m = demoModel({ hostile: true, error: true });
+      await load(page, m);
+      await page.click('button[aria-label="Show runtime-internal lanes"]');
+      // Make every hostile string visible: list rows, output, banner, hover card, lane options.
+      for (const text of [HOSTILE.print, HOSTILE.exc, HOSTILE.func]) {
+        await typeSearch(page, text);
+        await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('1 of ') === true);
+        assert.equal(await page.textContent('.step .text'), text.startsWith('<iframe') ? `call ${text}()` : text === HOSTILE.print ? `print: ${text}` : text);
+      }
+      for (const lane of [HOSTILE.thread, HOSTILE.task]) {
+        await typeSearch(page, lane);
+        await page.waitForSelector('.step');
+        const cells = await page.locator('.step .lane').allTextContents();
+        assert.ok(cells.includes(lane), cells.join());
+      }
+      const out = (await page.locator('.output').textContent()) ?? '';
+      assert.ok(out.includes(HOSTILE.print));
+      assert.equal(await page.textContent('.banner-message'), HOSTILE.exc);
+      const options = (await page.locator('select[aria-label="Filter by lane"] option').allTextContents()).join('\n');
+      assert.ok(options.includes(HOSTILE.thread) && options.includes(HOSTILE.task));
+      const fn = m.steps.findIndex((s) => s.text.includes(HOSTILE.func));
+      await typeSearch(page, '');
+      const b = await stepBox(page, fn);
+      const p = await canvasPoint(page, b.x + b.w / 2, b.y + b.h / 2);
+      await page.mouse.move(p.x, p.y);
+      await page.waitForSelector('.hovercard:not([hidden])');
+      assert.ok(((await page.textContent('.card-title')) ?? '').includes(HOSTILE.func));
+      await page.waitForTimeout(100);
+      const injected = await page.evaluate(() => document.querySelectorAll('img, iframe, svg, b, body script:not([nonce])').length);
+      assert.equal(injected, 0);
+      assert.deepEqual(await alerts(page), []);
+      assert.deepEqual(await cspViolations(page), []);
+    },
+  },
+  {
+    name: 'invalid host messages are ignored; notices show as text',
+    async run({ page }) {
+      await load(page, demoModel());
+      await postToPage(page, { type: 'trace', model: 'nope', live: false });
+      await postToPage(page, { type: 'eval', code: 'alert(1)' });
+      await postToPage(page, { type: 'cursor', source: 'x', line: 1 });
+      await postToPage(page, { type: 'notice', level: 'error', text: 'Export failed: <b>disk full</b>' });
+      await page.waitForSelector('.notice:not([hidden])');
+      assert.equal(await page.textContent('.notice'), 'Export failed: <b>disk full</b>');
+      assert.equal(await page.locator('.notice b').count(), 0);
+      assert.deepEqual((await posted(page)).filter((m) => m.type === 'log'), []);
+      assert.equal(await page.textContent('.toolbar .title'), 'threads_vs_asyncio.py');
+    },
+  },
+  {
+    name: 'the step list is virtualised: 200k steps make only a screenful of rows',
+    async run({ page }) {
+      const m = synthModel(200_000, 5);
+      await postLarge(page, m);
+      const rows = await page.locator('.step').count();
+      assert.ok(rows > 5 && rows < 100, `rows=${rows}`);
+      await page.focus('.steps');
+      await page.keyboard.press('End');
+      await page.waitForSelector(`.step[data-step="${m.steps.length - 1}"]`);
+      assert.equal(await page.textContent(`.step[data-step="${m.steps.length - 1}"] .n`), String(m.steps.length));
+      assert.ok((await page.locator('.step').count()) < 100);
+    },
+  },
+  {
+    name: 'theme changes repaint with the new --vscode-* colours',
+    async run({ page }) {
+      await load(page, demoModel());
+      const box = await page.locator('canvas').boundingBox();
+      assert.ok(box);
+      // A spot of plain background: right edge, just under the ruler, between grid lines.
+      const [x, y] = [box.width - 3, 24];
+      const dark = await pixel(page, x, y);
+      assert.ok(colorDistance(dark, hex('#1f1f1f')) < 10, dark.join());
+      const f = await frames(page);
+      await setTheme(page, 'light');
+      await waitPaint(page, f);
+      const light = await pixel(page, x, y);
+      assert.ok(colorDistance(light, hex('#ffffff')) < 10, light.join());
+    },
+  },
+  {
+    name: 'flow arrows toggle',
+    async run({ page }) {
+      await load(page, demoModel());
+      const shot = (): Promise<string> => page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
+      const on = await shot();
+      assert.equal(await page.getAttribute('button[aria-label="Show flow arrows"]', 'aria-pressed'), 'true');
+      const f = await frames(page);
+      await page.click('button[aria-label="Show flow arrows"]');
+      await waitPaint(page, f);
+      assert.equal(await page.getAttribute('button[aria-label="Show flow arrows"]', 'aria-pressed'), 'false');
+      assert.notEqual(await shot(), on);
+    },
+  },
+];
+
