@@ -132,9 +132,10 @@ const BASE_SETTINGS = {
  * Starts code-server detached in its own process group and waits until it listens.
  * trust: false seeds "workspace trust off"; true leaves trust on (tests of the untrusted path).
  * dataDir: keep user data and extensions there (npm start); default is a fresh temp folder removed on stop.
+ * port: listen there instead of on a free port.
  * Returns { url, port, pid, dataDir, logFile, stop() }.
  */
-export async function startCodeServer({ trust = false, env = {}, dataDir, settings = {}, log = console.error, startupTimeoutMs = 60000 } = {}) {
+export async function startCodeServer({ trust = false, env = {}, dataDir, port: wantedPort, settings = {}, log = console.error, startupTimeoutMs = 60000 } = {}) {
   const entry = await ensureCodeServer({ log });
   const fresh = !dataDir;
   const root = dataDir ?? mkdtempSync(join(tmpdir(), 'concurrency-lab-vscode-'));
@@ -151,7 +152,7 @@ export async function startCodeServer({ trust = false, env = {}, dataDir, settin
     JSON.stringify({ ...BASE_SETTINGS, ...existing, 'security.workspace.trust.enabled': trust, ...settings }, null, 2) + '\n',
   );
   const logFile = join(root, 'code-server.log');
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const args = [
     entry,
     '--config', config,
@@ -217,6 +218,15 @@ export async function startCodeServer({ trust = false, env = {}, dataDir, settin
     output: () => output,
     stop,
   };
+}
+
+/** The workbench URL that opens folder and runs extensionTestsPath with this repo as the development extension. */
+export function workbenchUrl(serverUrl, port, { folder, extensionTestsPath }) {
+  // Plain paths would be read as file:// URIs, which the web workbench cannot launch.
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(REPO_ROOT)]];
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  return `${serverUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -6,20 +6,11 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
 import { startBridge } from './bridge.mjs';
-import { REPO_ROOT, startCodeServer } from './codeServer.mjs';
+import { startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { reapOrphans } from './processes.mjs';
 import { judge, readResults } from './results.mjs';
 
 const NO_HOST = 'No extension host found';
-
-/** The workbench URL that opens folder and runs extensionTestsPath with this repo as the development extension. */
-export function workbenchUrl(serverUrl, port, { folder, extensionTestsPath }) {
-  // Plain paths would be read as file:// URIs, which the web workbench cannot launch.
-  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(REPO_ROOT)]];
-  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
-  return `${serverUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-}
 
 async function consoleText(msg) {
   const values = await Promise.all(msg.args().map((a) => a.jsonValue().catch(() => String(a))));
