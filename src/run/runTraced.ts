@@ -48,6 +48,8 @@ class Run {
   private readonly started = Date.now();
   private tail: EventTail | undefined;
   private stopReason: StopReason | undefined;
+  /** process.hrtime at the stop: the same monotonic clock as the tracer's perf_counter_ns. */
+  private stoppedAt: number | undefined;
   private python = '';
   private prepared!: PreparedProgram;
   private stdout: Buffer[] = [];
@@ -69,6 +71,7 @@ class Run {
   private model(events: Parameters<typeof buildModel>[0], exitCode: number | null, signal: string | null, error: RunError | null): TraceModel {
     const p = this.prepared;
     const model = buildModel(events, {
+      stoppedAt: this.stoppedAt,
       title: p.title,
       lineOffset: p.lineOffset,
       exitCode,
@@ -145,6 +148,7 @@ class Run {
   private stop(reason: StopReason, child: ChildProcess, plan: KillPlan): void {
     if (this.stopReason || child.exitCode !== null || child.signalCode !== null) return;
     this.stopReason = reason;
+    this.stoppedAt = Number(process.hrtime.bigint());
     this.progress('finishing', reason === 'timeout' ? 'Time limit reached: stopping the program…' : reason === 'cancelled' ? 'Stopping the program…' : 'Output limit reached: stopping the program…');
     this.stopping = killTree(plan);
   }

@@ -21,6 +21,12 @@ export interface BuildOptions {
   error?: RunError | null;
   /** Label of a source file in the UI (defaults to its basename). */
   sourceLabel?: (file: string) => string;
+  /**
+   * When the run engine stopped the program (absolute tracer-clock ns: CLOCK_MONOTONIC, the clock of
+   * Node's process.hrtime). Ends written after it (the tracer's SIGTERM flush) do not count as the
+   * lane ending on its own, so a timeout still lists what was running.
+   */
+  stoppedAt?: number;
 }
 
 /** Longest output line kept in the model (the supervisor's raw stdout keeps everything up to its cap). */
@@ -399,7 +405,7 @@ class Builder {
         break;
       }
       case 'thread_end': {
-        L.ended = true;
+        if (this.endedOnItsOwn(ev)) L.ended = true;
         this.threadEnds.set(`${pid}:${obj}`, here);
         if (str(d, 'error')) L.info.error = clip(str(d, 'error'), 300);
         break;
@@ -424,7 +430,7 @@ class Builder {
         break;
       }
       case 'proc_end': {
-        L.ended = true;
+        if (this.endedOnItsOwn(ev)) L.ended = true;
         const code = num(d, 'exitcode');
         if (code !== undefined) L.info['exit code'] = String(code);
         this.procEnds.set(pid, here);
@@ -450,7 +456,7 @@ class Builder {
         this.doneObjs.set(key, here);
         const t = this.laneIndex.get(`k${key}`);
         if (t !== undefined) {
-          this.lanes[t].ended = true;
+          if (this.endedOnItsOwn(ev)) this.lanes[t].ended = true;
           this.lanes[t].info.state = clip(str(d, 'state', 'ok'), 20);
         }
         break;
@@ -528,6 +534,10 @@ class Builder {
       default:
         break;
     }
+  }
+
+  private endedOnItsOwn(ev: RawEvent): boolean {
+    return this.opts.stoppedAt === undefined || ev[1] <= this.opts.stoppedAt;
   }
 
   /** Flows whose ends may arrive in either order (a child can begin before start() returns). */

@@ -198,3 +198,16 @@ void test('a million raw events build in a few seconds', () => {
   assert.equal(m.stats.events, n);
   assert.ok(ms < 8000, `took ${ms} ms`);
 });
+
+void test('ends written after the engine stopped the program do not count as ending on its own', () => {
+  const s = new RawStream(4, 0);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' }, 10)
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'done-early' }, 10)
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'done-early' }, 10)
+    .ev(2, 0, 'thread_end', { obj: 1 }, 10)
+    .ev(1, 0, 'proc_end', { exitcode: -15 }, 1000);
+  const m = buildModel(s.events, { stoppedAt: 100, error: { code: 'timeout', message: 't' } });
+  assert.deepEqual(m.error?.stillRunning, ['process "MainProcess" (pid 4)', 'thread "MainThread" (pid 4)']);
+  const plain = buildModel(s.events, { error: { code: 'timeout', message: 't' } });
+  assert.deepEqual(plain.error?.stillRunning, []);
+});
