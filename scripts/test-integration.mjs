@@ -4,8 +4,9 @@
 // VSCODE_EXECUTABLE_PATH names a desktop VS Code, through @vscode/test-electron. Expects the build
 // (`node scripts/test-all.mjs integration` does it). Ends with "integration: N passed, N failed".
 //   CONCURRENCY_LAB_TEST_GREP=<regexp>        only tests whose full title matches
-//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted   which passes (default both; untrusted runs when
-//                                             *.untrusted.test.js files exist, with workspace trust on)
+//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted,start   which passes (default all; untrusted runs when
+//                                             *.untrusted.test.js files exist, with workspace trust on;
+//                                             start checks `npm start` in code-server)
 //   CONCURRENCY_LAB_TEST_TIMEOUT_MS=<ms>      per pass (default 600000)
 //   CONCURRENCY_LAB_TEST_VERBOSE=1            relay every workbench and server log line
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
 import { hasUntrustedTests, printPass } from './vscode/results.mjs';
 import { runSuite } from './vscode/runSuite.mjs';
+import { checkStart } from './vscode/startCheck.mjs';
 
 const OUT_DIR = join(REPO_ROOT, 'out', 'test', 'integration');
 const ENTRY = join(OUT_DIR, 'index.js');
@@ -39,7 +41,7 @@ if (env.VSCODE_EXECUTABLE_PATH) {
   finish(passed, failed);
 }
 
-const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted').split(',').map((s) => s.trim());
+const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,start').split(',').map((s) => s.trim());
 const suites = requested.filter((s) => s === 'trusted' || (s === 'untrusted' && hasUntrustedTests(OUT_DIR)));
 let passed = 0;
 let failed = 0;
@@ -48,5 +50,17 @@ for (const suite of suites) {
   const r = await runSuite({ suite, folder: FOLDER, extensionTestsPath: ENTRY, timeoutMs, grep, verbose });
   passed += r.passed;
   failed += printPass(suite, r, (Date.now() - t0) / 1000, { grep });
+}
+
+// `npm start` on this machine means code-server: check that path too (skipped when a grep narrows the run).
+if (!grep && requested.includes('start')) {
+  try {
+    const { title, seconds } = await checkStart();
+    console.log(`\n[start] ✔ npm start serves the demos (${title}) and Ctrl-C stops it (${seconds.toFixed(1)} s)`);
+    passed += 1;
+  } catch (e) {
+    console.log(`\n[start] ✖ npm start: ${e instanceof Error ? e.message : String(e)}`);
+    failed += 1;
+  }
 }
 finish(passed, failed);
