@@ -17,6 +17,18 @@ interface Manifest {
   };
 }
 
+/** The part of activate()'s return value this suite observes (the lead's ConcurrencyLabApi). */
+interface TimelineObserver {
+  timeline?: { onDidReceiveMessage: vscode.Event<{ type: string }> };
+}
+
+/** What the smoke webview posts back. */
+interface SmokeMessage {
+  type: 'ready' | 'echo';
+  text?: string;
+  value?: unknown;
+}
+
 interface SnippetDefinition {
   prefix: string | string[];
   body: string | string[];
@@ -55,17 +67,17 @@ async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-function nextMessage<T>(panel: vscode.WebviewPanel, predicate: (m: T) => boolean, timeoutMs = 15_000): Promise<T> {
+function nextEvent<T>(event: vscode.Event<T>, predicate: (e: T) => boolean, timeoutMs = 15_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`no matching webview message within ${timeoutMs} ms`));
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
     }, timeoutMs);
-    const sub = panel.webview.onDidReceiveMessage((m: T) => {
-      if (!predicate(m)) return;
+    const sub = event((e) => {
+      if (!predicate(e)) return;
       clearTimeout(timer);
       sub.dispose();
-      resolve(m);
+      resolve(e);
     });
   });
 }
@@ -133,10 +145,11 @@ suite('smoke', () => {
   test('a webview panel opens and posts a message back', async () => {
     const panel = vscode.window.createWebviewPanel('concurrencyLab.smoke', 'Smoke', vscode.ViewColumn.One, { enableScripts: true });
     try {
-      const ready = nextMessage<{ type: string; text?: string }>(panel, (m) => m.type === 'ready');
+      const messages = panel.webview.onDidReceiveMessage as vscode.Event<SmokeMessage>;
+      const ready = nextEvent(messages, (m) => m.type === 'ready');
       panel.webview.html = webviewHtml(Math.random().toString(36).slice(2));
       assert.equal((await ready).text, 'smoke webview');
-      const echo = nextMessage<{ type: string; value?: unknown }>(panel, (m) => m.type === 'echo');
+      const echo = nextEvent(messages, (m) => m.type === 'echo');
       await panel.webview.postMessage({ ping: 42 });
       assert.deepEqual((await echo).value, { ping: 42 });
 
@@ -153,5 +166,23 @@ suite('smoke', () => {
     } finally {
       panel.dispose();
     }
+  });
+
+  test('the Timeline panel opens and its webview reports ready', async () => {
+    const api = (await extension().activate()) as TimelineObserver | undefined;
+    const timeline = api?.timeline;
+    assert.ok(timeline, 'activate() returns no timeline to observe');
+    // A panel left open by an earlier test would not say "ready" again.
+    await closeAll();
+    const ready = nextEvent(timeline.onDidReceiveMessage, (m) => m.type === 'ready');
+    await vscode.commands.executeCommand('concurrencyLab.showTimeline');
+    await ready;
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(
+      tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('concurrencyLab.timeline')),
+      `no timeline tab among: ${tabs.map((t) => t.label).join(', ')}`,
+    );
+    if (bridgeAvailable()) await waitFor('[role="toolbar"]');
+    await closeAll();
   });
 });
