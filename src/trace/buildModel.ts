@@ -223,7 +223,9 @@ class Builder {
     const cpu = at(payload, 1) ?? -1;
     const code = this.codes.get(`${pid}:${codeId}`);
     const L = this.lanes[lane];
-    const line = resumed ? code?.line ?? 0 : at(payload, 2) ?? code?.line ?? 0;
+    // The span points at the function; its step points at the call site when the tracer knows it.
+    const line = code?.line ?? at(payload, 2) ?? 0;
+    const stepLine = resumed ? line : at(payload, 2) ?? line;
     const span: Span = {
       lane, order, start: ts, end: ts, name: code?.name ?? `code ${codeId}`, qualname: code?.qualname ?? `code ${codeId}`,
       source: code?.source ?? -1, line, depth: L.stack.length, cpu: -1, open: true,
@@ -232,7 +234,7 @@ class Builder {
     this.spans.push(span);
     L.stack.push({ span: index, code: codeId, cpu0: cpu });
     if (cpu >= 0) L.lastCpu = cpu;
-    this.steps.push({ order, ts, lane, ref: { type: 'span', index }, text: `${resumed ? 'resume' : 'call'} ${clip(span.qualname, 120)}()`, source: span.source, line: span.line });
+    this.steps.push({ order, ts, lane, ref: { type: 'span', index }, text: `${resumed ? 'resume' : 'call'} ${clip(span.qualname, 120)}()`, source: span.source, line: stepLine });
   }
 
   closeSpan(lane: number, ts: number, payload: unknown): void {

