@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { bridgeAvailable, screenshot, text, waitFor } from './bridge';
+import { closeAll, nextEvent } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -54,32 +55,6 @@ export function literalHead(body: string | string[]): string {
 async function freshPythonEditor(): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
   return vscode.window.showTextDocument(doc);
-}
-
-async function closeAll(): Promise<void> {
-  // Untitled documents would otherwise ask to be saved.
-  for (const doc of vscode.workspace.textDocuments) {
-    if (doc.isUntitled && doc.isDirty) {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
-  }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-}
-
-function nextEvent<T>(event: vscode.Event<T>, predicate: (e: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no matching event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const sub = event((e) => {
-      if (!predicate(e)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(e);
-    });
-  });
 }
 
 function webviewHtml(nonce: string): string {

@@ -1,0 +1,29 @@
+// Small helpers every integration suite needs to leave the workbench as it found it.
+import * as vscode from 'vscode';
+
+/** Closes every editor; untitled documents are reverted first so nothing asks to be saved. */
+export async function closeAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isUntitled && doc.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The next event that satisfies predicate, or a rejection after timeoutMs. */
+export function nextEvent<T>(event: vscode.Event<T>, predicate: (e: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = event((e) => {
+      if (!predicate(e)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e);
+    });
+  });
+}
