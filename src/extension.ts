@@ -1,7 +1,84 @@
 import * as vscode from 'vscode';
+import { insertPattern, InsertPatternArgs, PatternPreviewProvider, PREVIEW_SCHEME } from './commands/insertPattern';
+import { openDemo } from './commands/openDemo';
+import { runFile, runSelection } from './commands/run';
+import { selectInterpreter } from './commands/selectInterpreter';
+import { exportTrace, openTrace } from './commands/traceFiles';
+import { InterpreterService } from './host/interpreter';
+import { InterpreterStatus } from './host/interpreterStatus';
+import { RunController } from './host/runController';
+import { TIMELINE_VIEW_TYPE, TimelinePanel } from './timeline/TimelinePanel';
 
-export function activate(context: vscode.ExtensionContext): void {
-  void context;
+/** What activate() returns: used by the integration tests to observe runs; not a public API. */
+export interface ConcurrencyLabApi {
+  runs: RunController;
+  timeline: TimelinePanel;
+  interpreters: InterpreterService;
 }
 
-export function deactivate(): void {}
+let activeRuns: RunController | undefined;
+
+export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
+  const log = vscode.window.createOutputChannel('Python Concurrency Lab', { log: true });
+  const interpreters = new InterpreterService();
+  // The panel's buttons call into the run controller, which needs the panel: tie the knot lazily.
+  const controller: { runs?: RunController } = {};
+  const timeline = new TimelinePanel(
+    context.extensionUri,
+    {
+      onStop: () => controller.runs?.stop(),
+      onRerun: () => void controller.runs?.rerun(),
+      onExport: () => void exportTrace(timeline),
+      onOpen: () => void openTrace(timeline),
+    },
+    log,
+  );
+  const running = new RunController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer').fsPath, interpreters, timeline, log);
+  controller.runs = running;
+  activeRuns = running;
+  const previews = new PatternPreviewProvider();
+
+  const command = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(`concurrencyLab.${id}`, fn);
+  context.subscriptions.push(
+    log,
+    interpreters,
+    timeline,
+    running,
+    previews,
+    new InterpreterStatus(interpreters),
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
+        timeline.restore(panel);
+        return Promise.resolve();
+      },
+    }),
+    command('runFile', (uri?: vscode.Uri) => runFile(running, uri instanceof vscode.Uri ? uri : undefined)),
+    command('runSelection', () => runSelection(running)),
+    command('stopRun', () => {
+      if (!running.stop()) void vscode.window.showInformationMessage('Concurrency Lab: no program is running.');
+    }),
+    command('rerun', () => running.rerun()),
+    command('insertPattern', (arg?: unknown) => insertPattern(context.extensionUri, previews, insertArgs(arg))),
+    command('openDemo', (id?: string) => openDemo(context.extensionUri, running, typeof id === 'string' ? id : undefined)),
+    command('showTimeline', () => timeline.show(false)),
+    command('exportTrace', (target?: vscode.Uri) => exportTrace(timeline, target instanceof vscode.Uri ? target : undefined)),
+    command('openTrace', (source?: vscode.Uri) => openTrace(timeline, source instanceof vscode.Uri ? source : undefined)),
+    command('selectInterpreter', () => selectInterpreter(interpreters)),
+  );
+  return { runs: running, timeline, interpreters };
+}
+
+/** Command arguments come from anywhere (keybindings, other extensions): keep only well-formed ones. */
+function insertArgs(arg: unknown): InsertPatternArgs {
+  if (typeof arg === 'string') return { prefix: arg };
+  if (typeof arg !== 'object' || arg === null) return {};
+  const { prefix, filter } = arg as Record<string, unknown>;
+  return { prefix: typeof prefix === 'string' ? prefix : undefined, filter: typeof filter === 'string' ? filter : undefined };
+}
+
+/** A window reload or close mid-run must not leave the program's processes behind: wait for the kill. */
+export async function deactivate(): Promise<void> {
+  await activeRuns?.stopAndWait();
+  activeRuns = undefined;
+}

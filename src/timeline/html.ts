@@ -24,10 +24,14 @@ function checkNonce(nonce: string): string {
   return nonce;
 }
 
-/** A CSP source list is space separated: anything else (quotes, semicolons) would widen the policy. */
+/**
+ * webview.cspSource is a space-separated source list (code-server gives "'self' https://*.vscode-cdn.net"):
+ * allow host sources and the 'self' keyword, nothing that could end the directive or add other keywords.
+ */
 function checkSource(source: string): string {
-  if (!/^[^\s;'"]+$/.test(source)) throw new Error(`unsafe CSP source: ${source}`);
-  return source;
+  const tokens = source.trim().split(/\s+/);
+  if (!tokens.every((t) => t === "'self'" || /^[^\s;'",]+$/.test(t))) throw new Error(`unsafe CSP source: ${source}`);
+  return tokens.join(' ');
 }
 
 export function buildTimelineCsp(cspSource: string, nonce: string): string {

@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import { PythonExtension } from '@vscode/python-extension';
+
+export type InterpreterOrigin = 'python-extension' | 'setting' | 'path';
+
+export interface Interpreter {
+  /** What we spawn: an absolute path, or a bare command looked up on PATH. */
+  command: string;
+  origin: InterpreterOrigin;
+  /** "3.12.1", or undefined when the probe failed. */
+  version?: string;
+  /** sys.executable as the interpreter reports it. */
+  executable?: string;
+  /** Why the probe failed ("not found", "Python 2.7.18 is too old"), when it did. */
+  problem?: string;
+}
+
+const PYTHON_EXTENSION_ID = 'ms-python.python';
+const PROBE =
+  'import sys, json; print(json.dumps({"v": list(sys.version_info[:3]), "exe": sys.executable}))';
+
+/**
+ * Chooses the interpreter: `concurrencyLab.pythonPath` when set, else the Python extension's active
+ * environment when that extension is installed, else python3/python on PATH; then asks it for its version.
+ * Probes run asynchronously and are cached per command, so the status bar never blocks the host.
+ */
+export class InterpreterService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly probes = new Map<string, Promise<Interpreter>>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private pythonApi: Promise<PythonExtension | undefined> | undefined;
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('concurrencyLab.pythonPath')) {
+          this.probes.clear();
+          this.changed.fire();
+        }
+      }),
+      vscode.extensions.onDidChange(() => {
+        this.pythonApi = undefined;
+        this.changed.fire();
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** True when the Python extension is installed (its picker is then the one to use). */
+  hasPythonExtension(): boolean {
+    return vscode.extensions.getExtension(PYTHON_EXTENSION_ID) !== undefined;
+  }
+
+  async resolve(resource?: vscode.Uri): Promise<Interpreter> {
+    // An explicit setting wins over the Python extension: otherwise a user who set it while that
+    // extension is installed would see it silently ignored.
+    const setting = vscode.workspace.getConfiguration('concurrencyLab', resource).get<string>('pythonPath', '').trim();
+    if (setting) return this.probe(expandHome(setting), 'setting');
+    const fromExtension = await this.fromPythonExtension(resource);
+    if (fromExtension) return this.probe(fromExtension, 'python-extension');
+    const python3 = await this.probe('python3', 'path');
+    if (!python3.problem || process.platform !== 'win32') {
+      if (!python3.problem) return python3;
+      const python = await this.probe('python', 'path');
+      return python.problem ? python3 : python;
+    }
+    return this.probe('python', 'path');
+  }
+
+  /** Forget cached probes (after the user picked another interpreter). */
+  refresh(): void {
+    this.probes.clear();
+    this.changed.fire();
+  }
+
+  private async fromPythonExtension(resource?: vscode.Uri): Promise<string | undefined> {
+    if (!this.hasPythonExtension()) return undefined;
+    try {
+      this.pythonApi ??= PythonExtension.api().then(
+        (api) => {
+          this.disposables.push(api.environments.onDidChangeActiveEnvironmentPath(() => this.changed.fire()));
+          return api;
+        },
+        () => undefined,
+      );
+      const api = await this.pythonApi;
+      if (!api) return undefined;
+      const active = api.environments.getActiveEnvironmentPath(resource);
+      const resolved = await api.environments.resolveEnvironment(active);
+      return resolved?.executable.uri?.fsPath ?? active.path;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private probe(command: string, origin: InterpreterOrigin): Promise<Interpreter> {
+    const key = `${origin}:${command}`;
+    let p = this.probes.get(key);
+    if (!p) {
+      p = probeInterpreter(command, origin);
+      this.probes.set(key, p);
+      // A missing interpreter may be installed later: don't cache failures for long.
+      void p.then((r) => {
+        if (r.problem) setTimeout(() => this.probes.delete(key), 10_000);
+      });
+    }
+    return p;
+  }
+}
+
+function expandHome(p: string): string {
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  return home && (p === '~' || p.startsWith('~/')) ? home + p.slice(1) : p;
+}
+
+export function probeInterpreter(command: string, origin: InterpreterOrigin): Promise<Interpreter> {
+  return new Promise((resolve) => {
+    execFile(command, ['-c', PROBE], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const problem = code === 'ENOENT' ? `"${command}" was not found` : `"${command}" could not run (${err.message.split('\n')[0]})`;
+        resolve({ command, origin, problem });
+        return;
+      }
+      try {
+        const info = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { v: number[]; exe: string };
+        const version = info.v.join('.');
+        const tooOld = info.v[0] < 3 || (info.v[0] === 3 && info.v[1] < 8);
+        resolve({ command, origin, version, executable: info.exe, problem: tooOld ? `Python ${version} is too old: Concurrency Lab needs Python 3.8 or newer` : undefined });
+      } catch {
+        resolve({ command, origin, problem: `"${command}" did not answer like a Python interpreter` });
+      }
+    });
+  });
+}
+
+export function describeOrigin(origin: InterpreterOrigin): string {
+  switch (origin) {
+    case 'python-extension':
+      return 'the Python extension\'s selected environment';
+    case 'setting':
+      return 'the concurrencyLab.pythonPath setting';
+    case 'path':
+      return 'PATH';
+  }
+}

@@ -1,0 +1,57 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProgramSource } from '../run/types';
+import type { RunRequest } from './runController';
+
+export type ProgramChoice = { request: RunRequest } | { problem: string };
+
+function displayName(doc: vscode.TextDocument): string {
+  return doc.isUntitled || doc.uri.scheme !== 'file' ? path.basename(doc.uri.path) || 'Untitled' : path.basename(doc.uri.fsPath);
+}
+
+function userFile(doc: vscode.TextDocument): string | undefined {
+  return !doc.isUntitled && doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+}
+
+/** The whole document, saved first when it is a dirty file (the run then sees what the user sees). */
+export async function programFromDocument(doc: vscode.TextDocument): Promise<ProgramChoice> {
+  if (doc.languageId !== 'python') {
+    return { problem: `Run with Timeline runs Python code, and "${displayName(doc)}" is a ${doc.languageId} document. Open a Python file (or change the language mode to Python) and try again.` };
+  }
+  if (doc.isDirty && !doc.isUntitled && doc.uri.scheme === 'file') await doc.save();
+  const program: ProgramSource = {
+    text: doc.getText(),
+    userFile: userFile(doc),
+    startLine: 0,
+    isSelection: false,
+    displayName: displayName(doc),
+  };
+  if (!program.text.trim()) return { problem: `"${program.displayName}" is empty: there is nothing to run.` };
+  return { request: { program, uri: doc.uri } };
+}
+
+/**
+ * The selected code. A multi-line selection is widened to whole lines (a selection that starts mid-line
+ * would cut the first statement); a selection within one line runs exactly what is selected.
+ */
+export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
+  const doc = editor.document;
+  if (doc.languageId !== 'python') {
+    return { problem: `Run Selection with Timeline runs Python code, and "${displayName(doc)}" is a ${doc.languageId} document.` };
+  }
+  const sel = editor.selection;
+  if (sel.isEmpty) {
+    return { problem: 'Nothing is selected. Select the lines to run, or use "Run File with Timeline" to run the whole file.' };
+  }
+  const range = sel.isSingleLine ? sel : new vscode.Range(sel.start.line, 0, sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1, 0);
+  const text = doc.getText(range);
+  if (!text.trim()) return { problem: 'The selection is only white space: there is nothing to run.' };
+  const program: ProgramSource = {
+    text,
+    userFile: userFile(doc),
+    startLine: range.start.line,
+    isSelection: true,
+    displayName: displayName(doc),
+  };
+  return { request: { program, uri: doc.uri } };
+}

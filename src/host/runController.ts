@@ -1,0 +1,255 @@
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runTraced } from '../run/runTraced';
+import type { ProgramSource } from '../run/types';
+import type { RunProgress } from '../shared/protocol';
+import type { RunError, TraceModel } from '../shared/traceModel';
+import type { SourceLink, TimelinePanel } from '../timeline/TimelinePanel';
+import { describeOrigin, InterpreterService } from './interpreter';
+import { readRunSettings } from './settings';
+
+/** What the user asked to run, captured at the moment they asked (re-run repeats it). */
+export interface RunRequest {
+  program: ProgramSource;
+  /** The editor document it came from (file or untitled). */
+  uri: vscode.Uri;
+}
+
+export interface RunOutcome {
+  model: TraceModel | undefined;
+  /** Why nothing ran (trust, interpreter…), when nothing did. */
+  refused?: string;
+}
+
+/** How often a live snapshot is rebuilt while a program runs, and up to what size it is worth it. */
+const LIVE_SNAPSHOT_MS = 1000;
+const LIVE_SNAPSHOT_MAX_EVENTS = 50_000;
+
+/**
+ * Runs programs one at a time with the tracer, feeding the Timeline panel and the editor: progress
+ * with a Stop button, live snapshots, the final model, and errors that say what to do.
+ * Starting a run while another is going stops the old one first.
+ */
+export class RunController implements vscode.Disposable {
+  private current: { abort: AbortController; done: Promise<RunOutcome> } | undefined;
+  private lastRequest: RunRequest | undefined;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('concurrencyLab');
+  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  /** Fires when a run ends (or is refused). */
+  readonly onDidFinish = this.finished.event;
+
+  constructor(
+    private readonly tracerDir: string,
+    private readonly interpreters: InterpreterService,
+    private readonly timeline: TimelinePanel,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  dispose(): void {
+    this.current?.abort.abort();
+    this.diagnostics.dispose();
+    this.finished.dispose();
+  }
+
+  get isRunning(): boolean {
+    return this.current !== undefined;
+  }
+
+  stop(): boolean {
+    if (!this.current) return false;
+    this.current.abort.abort();
+    return true;
+  }
+
+  /** Stops the current run, if any, and resolves once its process tree is gone. */
+  async stopAndWait(): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    current.abort.abort();
+    await current.done;
+  }
+
+  async rerun(): Promise<RunOutcome> {
+    if (!this.lastRequest) {
+      void vscode.window.showInformationMessage('Concurrency Lab: nothing to run again yet. Use Run File with Timeline first.');
+      return { model: undefined, refused: 'nothing to re-run' };
+    }
+    // Re-read the document: the user may have edited it since.
+    const req = this.lastRequest;
+    try {
+      const doc = await vscode.workspace.openTextDocument(req.uri);
+      if (!req.program.isSelection) req.program.text = doc.getText();
+    } catch {
+      // the document is gone: run the text we captured
+    }
+    return this.run(req);
+  }
+
+  async run(request: RunRequest): Promise<RunOutcome> {
+    if (!vscode.workspace.isTrusted) {
+      const msg = 'Concurrency Lab runs your program to trace it, so running needs a trusted workspace. Snippets, patterns and demo text still work here.';
+      void vscode.window.showWarningMessage(msg, 'Manage Workspace Trust').then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return this.refuse(msg);
+    }
+    const py = await this.interpreters.resolve(request.uri);
+    if (py.problem) {
+      const msg = `Concurrency Lab: ${py.problem} (from ${describeOrigin(py.origin)}). Choose a Python 3.8+ interpreter to run programs.`;
+      void vscode.window.showErrorMessage(msg, 'Select Interpreter').then((a) => {
+        if (a) void vscode.commands.executeCommand('concurrencyLab.selectInterpreter');
+      });
+      return this.refuse(msg);
+    }
+    if (this.current) {
+      this.current.abort.abort();
+      await this.current.done;
+    }
+    this.lastRequest = request;
+    this.diagnostics.delete(request.uri);
+    const abort = new AbortController();
+    const done = this.execute(request, py.command, py.version ?? '', abort);
+    this.current = { abort, done };
+    void vscode.commands.executeCommand('setContext', 'concurrencyLab.running', true);
+    try {
+      return await done;
+    } finally {
+      if (this.current?.done === done) {
+        this.current = undefined;
+        void vscode.commands.executeCommand('setContext', 'concurrencyLab.running', false);
+      }
+    }
+  }
+
+  private refuse(reason: string): RunOutcome {
+    const outcome = { model: undefined, refused: reason };
+    this.finished.fire(outcome);
+    return outcome;
+  }
+
+  private async execute(request: RunRequest, python: string, version: string, abort: AbortController): Promise<RunOutcome> {
+    const settings = readRunSettings(request.uri);
+    const name = request.program.displayName;
+    const what = request.program.isSelection ? `selection of ${name}` : name;
+    const startMsg = `Running ${what} with Python ${version}…`;
+    this.timeline.show();
+    this.timeline.showProgress({ state: 'starting', events: 0, elapsedMs: 0, message: startMsg });
+    this.log.info(`${startMsg} (${python}, timeout ${settings.timeoutMs / 1000}s)`);
+    const links = (model: TraceModel): (SourceLink | undefined)[] =>
+      model.sources.map(() => ({ uri: request.uri, lineOffset: model.lineOffset }));
+
+    let lastSnapshot = 0;
+    const model = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Concurrency Lab: ${what}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        const onProgress = (p: RunProgress, snapshot: () => TraceModel): void => {
+          this.timeline.showProgress(p);
+          progress.report({ message: `${p.events.toLocaleString()} events · ${(p.elapsedMs / 1000).toFixed(1)} s` });
+          const now = Date.now();
+          if (p.state === 'running' && p.events > 0 && p.events <= LIVE_SNAPSHOT_MAX_EVENTS && now - lastSnapshot >= LIVE_SNAPSHOT_MS) {
+            lastSnapshot = now;
+            const live = snapshot();
+            this.timeline.showModel(live, links(live), true);
+          }
+        };
+        try {
+          const result = await runTraced({
+            python,
+            program: request.program,
+            cwd: workingDirectory(request),
+            tracerDir: this.tracerDir,
+            timeoutMs: settings.timeoutMs,
+            eventCap: settings.eventCap,
+            callBudget: settings.callBudget,
+            outputCapBytes: settings.outputCapBytes,
+            stdin: settings.stdin,
+            env: settings.env,
+            signal: abort.signal,
+            onProgress,
+          });
+          return result.model;
+        } catch (e) {
+          // The engine reports program faults in the model; a throw here is our own bug.
+          this.log.error(`Run failed inside Concurrency Lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          void vscode.window.showErrorMessage(`Concurrency Lab could not run ${what}: ${e instanceof Error ? e.message : String(e)}. See the "Python Concurrency Lab" output for details.`);
+          return undefined;
+        }
+      },
+    );
+    if (!model) {
+      this.timeline.showProgress({ state: 'failed', events: 0, elapsedMs: 0, message: `Could not run ${what}.` });
+      const outcome = { model: undefined };
+      this.finished.fire(outcome);
+      return outcome;
+    }
+    this.timeline.showModel(model, links(model));
+    void vscode.commands.executeCommand('setContext', 'concurrencyLab.hasTrace', true);
+    this.timeline.showProgress({
+      state: model.error?.code === 'cancelled' ? 'stopped' : model.error && model.error.code !== 'uncaught-exception' ? 'failed' : 'done',
+      events: model.stats.events,
+      elapsedMs: Math.round(model.duration / 1e6),
+      message: summarize(model),
+    });
+    this.log.info(`Finished ${what}: ${summarize(model)}`);
+    if (model.error) this.explain(model.error, request);
+    const outcome = { model };
+    this.finished.fire(outcome);
+    return outcome;
+  }
+
+  /** Turns a run error into a message with the action that fixes it, and a squiggle where it applies. */
+  private explain(error: RunError, request: RunRequest): void {
+    const where = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';
+    const text = `${error.message}${where}${error.hint ? ` ${error.hint}` : ''}`;
+    if (error.line && (error.code === 'syntax-error' || error.code === 'unguarded-process' || error.code === 'uncaught-exception')) {
+      const line = Math.max(0, error.line - 1);
+      const col = Math.max(0, (error.column ?? 1) - 1);
+      const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), `${error.message}${error.hint ? `\n${error.hint}` : ''}`,
+        error.code === 'uncaught-exception' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+      d.source = 'Concurrency Lab';
+      this.diagnostics.set(request.uri, [d]);
+    }
+    const show = error.code === 'uncaught-exception' || error.code === 'timeout' || error.code === 'event-cap' || error.code === 'output-cap'
+      ? vscode.window.showWarningMessage
+      : error.code === 'cancelled' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+    const actions: string[] = [];
+    if (error.line) actions.push('Go to Line');
+    if (error.code === 'timeout') actions.push('Change Timeout');
+    if (error.code === 'event-cap') actions.push('Change Event Cap');
+    if (error.code === 'python-missing' || error.code === 'python-too-old') actions.push('Select Interpreter');
+    void show(`Concurrency Lab: ${text}`, ...actions).then(async (a) => {
+      if (a === 'Go to Line' && error.line) {
+        const doc = await vscode.workspace.openTextDocument(request.uri);
+        const pos = new vscode.Position(Math.min(doc.lineCount - 1, error.line - 1), Math.max(0, (error.column ?? 1) - 1));
+        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+      } else if (a === 'Change Timeout') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'concurrencyLab.timeoutSeconds');
+      } else if (a === 'Change Event Cap') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'concurrencyLab.eventCap');
+      } else if (a === 'Select Interpreter') {
+        await vscode.commands.executeCommand('concurrencyLab.selectInterpreter');
+      }
+    });
+  }
+}
+
+function workingDirectory(request: RunRequest): string {
+  if (request.program.userFile) return path.dirname(request.program.userFile);
+  const folder = vscode.workspace.getWorkspaceFolder(request.uri) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : homedir();
+}
+
+export function summarize(model: TraceModel): string {
+  const s = model.stats;
+  const parts = [
+    `exit code ${model.exitCode ?? model.signal ?? '?'}`,
+    `${s.processes.own + s.processes.internal} process${s.processes.own + s.processes.internal === 1 ? '' : 'es'}`,
+    `${s.threads.own + s.threads.internal} thread${s.threads.own + s.threads.internal === 1 ? '' : 's'}`,
+    `${s.tasks.own + s.tasks.internal} task${s.tasks.own + s.tasks.internal === 1 ? '' : 's'}`,
+    `${s.events.toLocaleString()} events`,
+    `${(model.duration / 1e9).toFixed(2)} s`,
+  ];
+  return parts.join(' · ');
+}

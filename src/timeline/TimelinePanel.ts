@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { HostMessage, parseWebviewMessage, RunProgress, WebviewMessage } from '../shared/protocol';
+import type { TraceModel } from '../shared/traceModel';
+import { buildTimelineHtml } from './html';
+
+export const TIMELINE_VIEW_TYPE = 'concurrencyLab.timeline';
+
+/** Where a model's source lives in the editor: the user's document and the traced-file → document line shift. */
+export interface SourceLink {
+  uri: vscode.Uri;
+  lineOffset: number;
+}
+
+export interface TimelineHandlers {
+  onStop(): void;
+  onRerun(): void;
+  onExport(): void;
+  onOpen(): void;
+}
+
+/**
+ * The one Timeline panel (host side). Owns the webview, queues messages until the webview says
+ * it is ready, validates everything the webview sends, and maps source indexes to editor lines.
+ */
+export class TimelinePanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private model: TraceModel | undefined;
+  private links: (SourceLink | undefined)[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly replayDecoration = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    borderColor: new vscode.ThemeColor('focusBorder'),
+    borderStyle: 'solid',
+    borderWidth: '0 0 0 2px',
+  });
+  private readonly messagesEmitter = new vscode.EventEmitter<WebviewMessage>();
+  /** Every valid message from the webview (tests and commands listen). */
+  readonly onDidReceiveMessage = this.messagesEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly handlers: TimelineHandlers,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.replayDecoration,
+      this.messagesEmitter,
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onCursor(e)),
+    );
+  }
+
+  get currentModel(): TraceModel | undefined {
+    return this.model;
+  }
+
+  get isVisible(): boolean {
+    return this.panel?.visible ?? false;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Opens (or reveals) the panel without stealing focus from the editor. */
+  show(preserveFocus = true): void {
+    if (this.panel) {
+      try {
+        this.panel.reveal(undefined, preserveFocus);
+        return;
+      } catch {
+        // Closed by the user a moment ago and the dispose event has not reached us yet: make a new one.
+        this.panel = undefined;
+        this.ready = false;
+      }
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      'Concurrency Timeline',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      this.webviewOptions(),
+    );
+    this.attach(panel);
+  }
+
+  /** Adopts a panel VS Code restored after a reload. */
+  restore(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel);
+  }
+
+  showProgress(progress: RunProgress): void {
+    this.post({ type: 'progress', progress });
+  }
+
+  showModel(model: TraceModel, links: (SourceLink | undefined)[], live = false): void {
+    this.model = model;
+    this.links = links;
+    this.show();
+    if (this.panel) this.panel.title = `Timeline: ${model.title}`;
+    if (live) {
+      // Only the newest snapshot matters: drop queued ones the webview has not taken yet.
+      this.queue = this.queue.filter((m) => !(m.type === 'trace' && m.live));
+    }
+    this.post({ type: 'trace', model, live });
+  }
+
+  notice(level: 'info' | 'error', text: string): void {
+    this.post({ type: 'notice', level, text });
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    const webview = panel.webview;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    webview.html = buildTimelineHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.css')).toString(),
+      title: 'Concurrency Timeline',
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.ready = false;
+        for (const d of this.panelDisposables) d.dispose();
+        this.panelDisposables = [];
+      }),
+    );
+    // A re-created webview starts empty: give it the last model again once it is ready.
+    if (this.model) this.queue = [{ type: 'trace', model: this.model, live: false }, ...this.queue.filter((m) => m.type !== 'trace')];
+  }
+
+  private post(message: HostMessage): void {
+    if (!this.panel || !this.ready) {
+      if (message.type === 'progress') this.queue = this.queue.filter((m) => m.type !== 'progress');
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw, this.model?.sources.length ?? 0);
+    if (!message) {
+      this.log.warn(`Ignored an invalid message from the timeline webview: ${safePreview(raw)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        for (const m of this.queue.splice(0)) void this.panel?.webview.postMessage(m);
+        break;
+      case 'reveal':
+        void this.reveal(message.source, message.line, message.preserveFocus);
+        break;
+      case 'stop':
+        this.handlers.onStop();
+        break;
+      case 'rerun':
+        this.handlers.onRerun();
+        break;
+      case 'export':
+        this.handlers.onExport();
+        break;
+      case 'open':
+        this.handlers.onOpen();
+        break;
+      case 'log':
+        if (message.level === 'error') this.log.error(`[timeline] ${message.text}`);
+        else this.log.info(`[timeline] ${message.text}`);
+        break;
+    }
+    this.messagesEmitter.fire(message);
+  }
+
+  /** Shows the traced line in its document and marks it (the replay's "current line"). */
+  private async reveal(source: number, line: number, preserveFocus: boolean): Promise<void> {
+    const link = this.links[source];
+    if (!link) return;
+    const docLine = line - 1 + link.lineOffset;
+    try {
+      const doc = await vscode.workspace.openTextDocument(link.uri);
+      if (docLine < 0 || docLine >= doc.lineCount) return;
+      const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === link.uri.toString());
+      const editor = await vscode.window.showTextDocument(doc, {
+        viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+        preserveFocus,
+        preview: false,
+      });
+      const range = doc.lineAt(docLine).range;
+      this.revealing = true;
+      editor.selection = new vscode.Selection(range.start, range.start);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      editor.setDecorations(this.replayDecoration, [range]);
+    } catch (e) {
+      this.log.warn(`Could not reveal ${link.uri.toString()}:${docLine + 1}: ${String(e)}`);
+    } finally {
+      setTimeout(() => (this.revealing = false), 50);
+    }
+  }
+
+  private revealing = false;
+
+  /** Moving the cursor in a traced document highlights that line's events in the timeline. */
+  private onCursor(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (this.revealing || !this.panel || !this.model) return;
+    const uri = e.textEditor.document.uri.toString();
+    const source = this.links.findIndex((l) => l?.uri.toString() === uri);
+    if (source < 0) return;
+    const link = this.links[source];
+    if (!link) return;
+    const line = e.selections[0].active.line - link.lineOffset + 1;
+    if (line < 1) return;
+    this.post({ type: 'cursor', source, line });
+  }
+}
+
+function safePreview(raw: unknown): string {
+  try {
+    return JSON.stringify(raw).slice(0, 200);
+  } catch {
+    return typeof raw;
+  }
+}

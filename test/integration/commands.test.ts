@@ -1,0 +1,233 @@
+// Each user-facing command end to end inside a real VS Code, with real Python runs.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ConcurrencyLabApi } from '../../src/extension';
+import type { RunOutcome } from '../../src/host/runController';
+
+const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
+
+async function api(): Promise<ConcurrencyLabApi> {
+  const ext = vscode.extensions.getExtension<ConcurrencyLabApi>(EXTENSION_ID);
+  assert.ok(ext, 'extension not loaded');
+  return ext.activate();
+}
+
+/** A scratch folder outside the workspace for files the tests write. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lab-it-'));
+
+function writeScratch(name: string, text: string): vscode.Uri {
+  const file = path.join(scratch, name);
+  fs.writeFileSync(file, text);
+  return vscode.Uri.file(file);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function closeAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isUntitled && doc.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (cond()) resolve();
+      else if (Date.now() - start > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+/** Lines as the model shows them (the program's stdout, lane-attributed). */
+function stdoutLines(outcome: RunOutcome): string[] {
+  return (outcome.model?.output ?? []).filter((o) => o.stream === 'stdout').map((o) => o.text);
+}
+
+suite('commands', function () {
+  this.timeout(120_000);
+  suiteTeardown(async () => {
+    await closeAll();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+  teardown(closeAll);
+
+  test('Run Selection on a partial selection inside a function runs just that code', async () => {
+    const uri = writeScratch('partial.py', [
+      'import threading',
+      '',
+      'def outer():',
+      '    print("outer must not run")',
+      '    def work(n):',
+      '        print(f"worker {n}")',
+      '    ts = [threading.Thread(target=work, args=(i,), name=f"w{i}") for i in range(2)]',
+      '    for t in ts: t.start()',
+      '    for t in ts: t.join()',
+      '',
+      'print("module level must not run")',
+      '',
+    ].join('\n'));
+    const editor = await vscode.window.showTextDocument(uri);
+    // Lines 5–9 (1-based), starting mid-line: the command widens to whole lines and dedents.
+    editor.selection = new vscode.Selection(4, 6, 8, 30);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runSelection');
+    const model = outcome.model;
+    assert.ok(model, `no model: ${outcome.refused ?? ''}`);
+    assert.equal(model.error, null, JSON.stringify(model.error));
+    assert.equal(model.exitCode, 0);
+    assert.deepEqual(stdoutLines(outcome).sort(), ['worker 0', 'worker 1']);
+    const threads = model.lanes.filter((l) => l.kind === 'thread' && !l.internal).map((l) => l.name).sort();
+    assert.ok(threads.includes('w0') && threads.includes('w1'), `thread lanes: ${threads.join(', ')}`);
+    assert.equal(model.lineOffset, 4);
+    // The worker's print comes from line 6 of the user's file: the span of work() maps there.
+    const span = model.spans.find((s) => s.name === 'work');
+    assert.ok(span, 'no span for work()');
+    assert.equal(span.line + model.lineOffset, 5, 'work() is defined on line 5 of the document');
+  });
+
+  test('Run Selection with nothing selected explains itself and runs nothing', async () => {
+    const uri = writeScratch('empty_sel.py', 'print("hi")\n');
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runSelection');
+    assert.equal(outcome.model, undefined);
+    assert.match(outcome.refused ?? '', /Nothing is selected/);
+  });
+
+  test('Run File refuses a non-Python document', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'print(1)' });
+    await vscode.window.showTextDocument(doc);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(outcome.model, undefined);
+    assert.match(outcome.refused ?? '', /plaintext/);
+  });
+
+  test('Run File maps a syntax error to the editor line', async () => {
+    const uri = writeScratch('broken.py', 'import threading\n\ndef f(:\n    pass\n');
+    await vscode.window.showTextDocument(uri);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(outcome.model?.error?.code, 'syntax-error');
+    assert.equal(outcome.model?.error?.line, 3);
+    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Concurrency Lab');
+    assert.equal(diags.length, 1, 'a diagnostic marks the syntax error');
+    assert.equal(diags[0].range.start.line, 2);
+  });
+
+  test('Open Demo opens a demo as a new document and runs it', async () => {
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'producer-consumer');
+    assert.ok(outcome?.model, 'the demo ran');
+    assert.equal(outcome.model.exitCode, 0, JSON.stringify(outcome.model.error));
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.ok(doc?.isUntitled, 'the demo is an untitled document the user can edit freely');
+    assert.equal(doc.languageId, 'python');
+    assert.ok(outcome.model.lanes.filter((l) => l.kind === 'thread').length >= 2);
+  });
+
+  test('Stop Run ends the whole process tree', async () => {
+    const uri = writeScratch('forever.py', [
+      'import multiprocessing as mp, threading, time',
+      '',
+      'def spin():',
+      '    while True:',
+      '        time.sleep(0.01)',
+      '',
+      'if __name__ == "__main__":',
+      '    threading.Thread(target=spin, name="spinner", daemon=True).start()',
+      '    procs = [mp.Process(target=spin, name=f"child{i}") for i in range(2)]',
+      '    for p in procs: p.start()',
+      '    print("started", flush=True)',
+      '    spin()',
+      '',
+    ].join('\n'));
+    await vscode.window.showTextDocument(uri);
+    const lab = await api();
+    const pids = new Set<number>();
+    const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    // Wait until the children are traced (their lanes exist in a live snapshot), then stop.
+    const started = Date.now();
+    await waitUntil(() => lab.runs.isRunning || Date.now() - started > 5000, 10_000, 'the run to start');
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.ok(lab.runs.isRunning, 'still running before Stop');
+    await vscode.commands.executeCommand('concurrencyLab.stopRun');
+    const outcome = await running;
+    assert.equal(outcome.model?.error?.code, 'cancelled');
+    for (const lane of outcome.model?.lanes ?? []) if (lane.kind === 'process') pids.add(lane.pid);
+    assert.ok(pids.size >= 3, `main and two children were traced (saw ${pids.size} processes)`);
+    await waitUntil(() => [...pids].every((p) => !alive(p)), 5000, `pids ${[...pids].join(', ')} to exit`);
+    assert.equal(lab.runs.isRunning, false);
+  });
+
+  test('Insert Pattern: the quick pick inserts the chosen pattern at the cursor', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '# before\n\n# after\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const inserting = vscode.commands.executeCommand<{ prefix: string } | undefined>('concurrencyLab.insertPattern', { filter: 'async-gather' });
+    // Accept the first (filtered) item through the real quick input, as the Enter key would.
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const pattern = await inserting;
+    assert.ok(pattern, 'a pattern was chosen');
+    assert.equal(pattern.prefix, 'async-gather');
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.ok(text.startsWith('# before\n'), 'inserted after the first line');
+    assert.match(text, /asyncio\.gather\(/);
+    assert.ok(text.trimEnd().endsWith('# after'), 'the following line is kept');
+  });
+
+  test('Export Trace and Open Trace round-trip the model', async () => {
+    const lab = await api();
+    const uri = writeScratch('roundtrip.py', 'import threading\n\ndef hello():\n    print("hello")\n\nt = threading.Thread(target=hello, name="greeter")\nt.start()\nt.join()\n');
+    await vscode.window.showTextDocument(uri);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.ok(outcome.model);
+    const out = vscode.Uri.file(path.join(scratch, 'roundtrip.trace.json'));
+    await vscode.commands.executeCommand('concurrencyLab.exportTrace', out);
+    const exported = JSON.parse(fs.readFileSync(out.fsPath, 'utf8')) as { traceEvents?: unknown[] };
+    assert.ok(Array.isArray(exported.traceEvents) && exported.traceEvents.length > 0, 'Chrome trace events were written');
+    const opened = await vscode.commands.executeCommand('concurrencyLab.openTrace', out);
+    assert.equal(opened, true);
+    assert.deepEqual(lab.timeline.currentModel?.lanes.map((l) => l.name), outcome.model.lanes.map((l) => l.name));
+    assert.deepEqual(lab.timeline.currentModel?.output, outcome.model.output);
+  });
+
+  test('Open Trace rejects a malformed file with a message, not a crash', async () => {
+    const bad = writeScratch('bad.trace.json', '{"traceEvents": [ {"ph": "X", "ts": ');
+    const opened = await vscode.commands.executeCommand('concurrencyLab.openTrace', bad);
+    assert.equal(opened, false);
+  });
+
+  test('a missing or too-old interpreter is refused with a specific message', async () => {
+    const cfg = vscode.workspace.getConfiguration('concurrencyLab');
+    const uri = writeScratch('interp.py', 'print(1)\n');
+    await vscode.window.showTextDocument(uri);
+    try {
+      await cfg.update('pythonPath', '/nonexistent/python3.99', vscode.ConfigurationTarget.Global);
+      let outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+      assert.match(outcome.refused ?? '', /was not found/);
+      const py27 = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions', '2.7.18', 'bin', 'python');
+      if (fs.existsSync(py27)) {
+        await cfg.update('pythonPath', py27, vscode.ConfigurationTarget.Global);
+        outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+        assert.match(outcome.refused ?? '', /2\.7\.18 is too old/);
+      }
+    } finally {
+      await cfg.update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
