@@ -27,11 +27,60 @@ export interface PreparedProgram {
   cleanup(): Promise<void>;
 }
 
-/** Common leading white space of the non-blank lines. */
-export function commonIndent(lines: readonly string[]): string {
-  let prefix: string | undefined;
+/**
+ * For each line, whether it starts inside a triple-quoted string. Those lines are string content:
+ * their indentation is data, so dedenting must neither count nor change them.
+ */
+export function stringContinuations(lines: readonly string[]): boolean[] {
+  const out: boolean[] = [];
+  let open: string | undefined; // the triple quote we are inside
   for (const line of lines) {
-    if (line.trim() === '') continue;
+    out.push(open !== undefined);
+    let i = 0;
+    while (i < line.length) {
+      if (open !== undefined) {
+        const end = line.indexOf(open, i);
+        if (end < 0) break;
+        if (backslashesBefore(line, end) % 2 === 1) {
+          i = end + 1;
+          continue;
+        }
+        i = end + 3;
+        open = undefined;
+        continue;
+      }
+      const c = line[i];
+      if (c === '#') break;
+      if (c === '"' || c === "'") {
+        if (line.startsWith(c.repeat(3), i)) {
+          open = c.repeat(3);
+          i += 3;
+          continue;
+        }
+        // a one-line string: skip to its closing quote
+        let j = i + 1;
+        while (j < line.length && line[j] !== c) j += line[j] === '\\' ? 2 : 1;
+        i = j + 1;
+        continue;
+      }
+      i++;
+    }
+  }
+  return out;
+}
+
+function backslashesBefore(line: string, at: number): number {
+  let n = 0;
+  while (at - n - 1 >= 0 && line[at - n - 1] === '\\') n++;
+  return n;
+}
+
+/** Common leading white space of the non-blank lines (skipping those marked in `skip`). */
+export function commonIndent(lines: readonly string[], skip: readonly boolean[] = []): string {
+  let prefix: string | undefined;
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k];
+    if (skip[k] || line.trim() === '') continue;
     const ws = /^[ \t]*/.exec(line)?.[0] ?? '';
     if (prefix === undefined) prefix = ws;
     else {
@@ -46,9 +95,10 @@ export function commonIndent(lines: readonly string[]): string {
 
 export function dedent(text: string): { text: string; indent: string } {
   const lines = text.split(/\r?\n/);
-  const indent = commonIndent(lines);
+  const inString = stringContinuations(lines);
+  const indent = commonIndent(lines, inString);
   if (indent === '') return { text: lines.join('\n'), indent };
-  return { text: lines.map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l.trimStart())).join('\n'), indent };
+  return { text: lines.map((l, k) => (inString[k] ? l : l.startsWith(indent) ? l.slice(indent.length) : l.trimStart())).join('\n'), indent };
 }
 
 /** A file name that says what ran, safe on every OS, ending in .py. */
