@@ -12,7 +12,7 @@ import multiprocessing
 import threading
 import time
 
-WORK = 3_000_000  # loop iterations per job: a few tenths of a second of pure Python
+WORK = 2_000_000  # loop iterations per job: a few tenths of a second of pure Python
 
 
 def count_down(n):

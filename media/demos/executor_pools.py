@@ -20,7 +20,10 @@ def fetch(name, seconds):
 
 
 def sum_of_squares(n):
-    return n, sum(i * i for i in range(n))  # pure computation: processes run it in parallel
+    total = 0
+    for i in range(n):  # pure computation: processes run it in parallel
+        total += i * i
+    return n, total
 
 
 def thread_pool():

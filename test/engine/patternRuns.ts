@@ -1,0 +1,89 @@
+/**
+ * Shared by snippets.test.ts and demos.test.ts: the Pythons to test on, a traced run of a program
+ * text through the real run engine, and lane counting for the assertions.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePythonVersion } from '../../src/patterns/catalog';
+import { runTraced } from '../../src/run/runTraced';
+import type { RunResult } from '../../src/run/types';
+import type { LaneKind, TraceModel } from '../../src/shared/traceModel';
+
+export const repoRoot = join(__dirname, '..', '..', '..');
+
+export interface TestPython {
+  version: string;
+  path: string;
+}
+
+function pyenvRoot(): string {
+  if (process.env.PYENV_ROOT) return process.env.PYENV_ROOT;
+  try {
+    return execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
+  } catch {
+    return join(homedir(), '.pyenv');
+  }
+}
+
+/** Every Python 3.8+ under $(pyenv root)/versions, oldest first. Throws when there is none. */
+export function findPythons(): TestPython[] {
+  const dir = join(pyenvRoot(), 'versions');
+  const found: TestPython[] = [];
+  for (const version of existsSync(dir) ? readdirSync(dir) : []) {
+    const v = parsePythonVersion(version);
+    const path = join(dir, version, 'bin', 'python3');
+    if (v && /^\d+\.\d+\.\d+$/.test(version) && (v[0] > 3 || (v[0] === 3 && v[1] >= 8)) && existsSync(path)) found.push({ version, path });
+  }
+  if (found.length === 0) throw new Error(`No Python 3.8+ found under ${dir}: these tests need at least one.`);
+  const key = (p: TestPython): number[] => p.version.split('.').map(Number);
+  return found.sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1] || key(a)[2] - key(b)[2]);
+}
+
+/** Minimum number of lanes of each kind that belong to the program (runtime-internal ones excluded). */
+export type LaneExpectation = Partial<Record<LaneKind, number>>;
+
+export function countOwnLanes(model: TraceModel): Record<LaneKind, number> {
+  const counts: Record<LaneKind, number> = { process: 0, thread: 0, task: 0 };
+  for (const lane of model.lanes) if (!lane.internal) counts[lane.kind] += 1;
+  return counts;
+}
+
+/** Lanes the expectation asks for but the trace lacks, as readable text ("thread: 2 < 3"); empty when met. */
+export function missingLanes(model: TraceModel, expected: LaneExpectation): string[] {
+  const counts = countOwnLanes(model);
+  return (Object.keys(expected) as LaneKind[])
+    .filter((kind) => counts[kind] < (expected[kind] ?? 0))
+    .map((kind) => `${kind}: ${counts[kind]} < ${expected[kind]}`);
+}
+
+/** A one-glance account of a run for assertion messages. */
+export function describeRun(r: RunResult): string {
+  const lanes = r.model.lanes.map((l) => `${'  '.repeat(l.depth)}${l.kind} ${l.name}${l.internal ? ' (internal)' : ''}`).join('\n');
+  return [
+    `exit ${r.model.exitCode} signal ${r.model.signal} error ${JSON.stringify(r.model.error)}`,
+    `lanes:\n${lanes}`,
+    `stdout (tail):\n${r.stdout.slice(-800)}`,
+    `stderr (tail):\n${r.stderr.slice(-1500)}`,
+  ].join('\n');
+}
+
+/** Runs `text` as a file named `displayName` under the tracer, in a scratch working directory. */
+export async function runTracedText(python: string, text: string, displayName: string, timeoutMs: number): Promise<RunResult> {
+  const cwd = mkdtempSync(join(tmpdir(), 'cl-patterns-'));
+  try {
+    return await runTraced({
+      python,
+      program: { text, startLine: 0, isSelection: false, displayName },
+      cwd,
+      tracerDir: join(repoRoot, 'src', 'tracer'),
+      timeoutMs,
+      eventCap: 200_000,
+      callBudget: 2000,
+      outputCapBytes: 10 * 1024 * 1024,
+    });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
