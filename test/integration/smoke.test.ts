@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bridgeAvailable, screenshot, text, waitFor } from './bridge';
+import { bridgeAvailable, click, count, screenshot, text, waitFor } from './bridge';
 import { closeAll, nextEvent } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
@@ -25,7 +25,7 @@ interface TimelineObserver {
 
 /** What the smoke webview posts back. */
 interface SmokeMessage {
-  type: 'ready' | 'echo';
+  type: 'ready' | 'echo' | 'pressed';
   text?: string;
   value?: unknown;
 }
@@ -61,8 +61,10 @@ function webviewHtml(nonce: string): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}';">
 </head><body><h1 id="greeting">smoke webview</h1><ul id="items"><li>one</li><li>two</li></ul>
+<button id="press">press</button>
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
+  document.getElementById('press').addEventListener('click', () => vscode.postMessage({ type: 'pressed' }));
   window.addEventListener('message', (e) => vscode.postMessage({ type: 'echo', value: e.data }));
   vscode.postMessage({ type: 'ready', text: document.getElementById('greeting').textContent });
 </script></body></html>`;
@@ -132,6 +134,11 @@ suite('smoke', () => {
         // The harness sees the same DOM the user would.
         await waitFor('#items li');
         assert.equal(await text('#greeting'), 'smoke webview');
+        assert.equal(await count('#items li'), 2);
+        assert.equal(await count('.monaco-workbench', 'page'), 1);
+        const pressed = nextEvent(messages, (m) => m.type === 'pressed');
+        await click('#press');
+        await pressed;
         const png = path.join(os.tmpdir(), `concurrency-lab-smoke-${process.pid}.png`);
         await screenshot(png);
         const bytes = fs.readFileSync(png);
