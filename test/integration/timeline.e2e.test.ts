@@ -1,0 +1,67 @@
+// End to end in a real VS Code: a demo runs, the Timeline panel shows its lanes, step list and output
+// (read from the webview DOM through the harness bridge), and clicking a step reveals its source line.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ConcurrencyLabApi } from '../../src/extension';
+import type { RunOutcome } from '../../src/host/runController';
+import type { WebviewMessage } from '../../src/shared/protocol';
+import { bridgeAvailable, click, count, screenshot, text, waitFor } from './bridge';
+
+const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
+
+suite('timeline end to end', function () {
+  this.timeout(120_000);
+
+  test('a demo run shows its lanes, steps and output, and a step click reveals the line', async function () {
+    if (!bridgeAvailable()) this.skip(); // only the code-server harness can read the webview DOM
+    const ext = vscode.extensions.getExtension<ConcurrencyLabApi>(EXTENSION_ID);
+    assert.ok(ext);
+    const lab = await ext.activate();
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'three-patterns');
+    const model = outcome?.model;
+    assert.ok(model, 'the demo ran');
+    assert.equal(model.exitCode, 0, JSON.stringify(model.error));
+
+    await waitFor('.steps .step', { timeoutMs: 20_000 });
+    const steps = await text('.steps');
+    const ownThreads = model.lanes.filter((l) => l.kind === 'thread' && !l.internal);
+    assert.ok(ownThreads.length >= 3, `the demo starts threads (lanes: ${model.lanes.map((l) => l.name).join(', ')})`);
+    assert.ok(model.lanes.some((l) => l.kind === 'task'), 'asyncio tasks have lanes');
+    assert.ok(model.lanes.filter((l) => l.kind === 'process').length >= 3, 'child processes have lanes');
+    // The list shows the first steps in order, each with its lane.
+    assert.match(steps, /MainThread/);
+    assert.ok((await count('.steps .step')) > 5, 'several steps are rendered');
+    const firstStdout = model.output.find((o) => o.stream === 'stdout');
+    assert.ok(firstStdout, 'the demo printed');
+    const output = await text('.output');
+    assert.ok(output.includes(firstStdout.text), `output pane shows ${JSON.stringify(firstStdout.text)}`);
+
+    // Clicking a step with a source line moves the editor there.
+    const index = model.steps.findIndex((s) => s.line > 0);
+    assert.ok(index >= 0, 'some step has a source line');
+    const revealed = new Promise<WebviewMessage>((resolve) => {
+      const sub = lab.timeline.onDidReceiveMessage((m) => {
+        if (m.type === 'reveal') {
+          sub.dispose();
+          resolve(m);
+        }
+      });
+    });
+    await click(`#step-${index}`);
+    const msg = await revealed;
+    assert.equal(msg.type === 'reveal' && msg.line, model.steps[index].line);
+    await new Promise((r) => setTimeout(r, 500));
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.isUntitled && e.document.getText().includes('asyncio'));
+    assert.ok(editor, 'the demo document is visible');
+    assert.equal(editor.selection.active.line, model.steps[index].line - 1 + model.lineOffset);
+
+    // A picture for the README (set CONCURRENCY_LAB_SCREENSHOT to keep it).
+    const png = process.env.CONCURRENCY_LAB_SCREENSHOT ?? path.join(os.tmpdir(), `concurrency-lab-e2e-${process.pid}.png`);
+    await screenshot(png, 'page');
+    assert.equal(fs.readFileSync(png).subarray(1, 4).toString('latin1'), 'PNG');
+    if (!process.env.CONCURRENCY_LAB_SCREENSHOT) fs.rmSync(png, { force: true });
+  });
+});
