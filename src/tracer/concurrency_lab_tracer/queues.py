@@ -53,7 +53,7 @@ def wrap_store(cls, prim_of):
         obj = traced_obj(self)
         if obj is not None:
             n = _log(self).add(item)
-            core.emit('queue_put', {'obj': obj, 'prim': prim_of(self), 'item': n, 'size': self.qsize() + 1,
+            core.emit('queue_put', {'obj': obj, 'prim': prim_of(self), 'item': n, 'size': self._qsize() + 1,
                                     'line': core.program_line()})
         return orig_put(self, item)
 
