@@ -30,6 +30,7 @@ export class TimelineApp implements CanvasHost {
   };
   private filterState: StepFilter = NO_FILTER;
   private playTimer = 0;
+  private modelToken = 0;
   private readonly toolbar: Toolbar;
   private readonly banner = new Banner();
   private readonly canvas: CanvasView;
@@ -232,15 +233,22 @@ export class TimelineApp implements CanvasHost {
     };
     this.toolbar.setTitle(model.title);
     document.title = model.title;
-    this.toolbar.setLanes(model.lanes);
-    if (!keep) this.filterState = this.toolbar.readFilter();
     this.banner.setError(model.error);
-    this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
-    this.applyFilter(this.filterState);
-    this.list.setSelected(selected, false);
-    this.list.setReplay(this.v.replay);
     this.syncReplayBar();
     this.redraw();
+    // The canvas paints first; the list, output and filters (DOM work) follow right after that frame.
+    const token = ++this.modelToken;
+    this.canvas.afterNextFrame(() => {
+      if (token !== this.modelToken || this.v === null) return;
+      this.toolbar.setLanes(model.lanes);
+      if (!keep) this.filterState = this.toolbar.readFilter();
+      this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
+      this.applyFilter(this.filterState);
+      this.list.setSelected(this.v.selected, false);
+      this.list.setReplay(this.v.replay);
+      // Lets tests (and anyone watching) know the whole model is on screen.
+      document.body.dataset.loaded = String(token);
+    });
   }
 
   private relayout(): void {

@@ -4,7 +4,7 @@ import { clear, el } from './dom';
 import { formatCount } from './format';
 
 /** More lines than this are summarised: the pane is for reading, the trace file keeps everything. */
-const MAX_LINES = 3000;
+const MAX_LINES = 1000;
 
 export class OutputPane {
   readonly root = el('div', { class: 'output', role: 'log', 'aria-label': 'Program output', tabindex: '0' });

@@ -11,7 +11,7 @@ import { laneColor, type Theme } from './theme';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
-const MAX_FLOWS_PER_FRAME = 3000;
+const MAX_FLOWS_PER_FRAME = 800;
 const MAX_CURSOR_MARKS = 2000;
 
 export function frameScale(v: ViewState, widthCss: number): Scale {

@@ -78,9 +78,9 @@ export class Toolbar {
     this.scrubber.addEventListener('input', () => a.replayTo(Number(this.scrubber.value)));
     this.replayBar.append(
       el('span', { class: 'replay-title' }, 'Replay'),
-      button('⏮', 'Step back', () => a.replayStep(-1)),
+      button('◂', 'Step back', () => a.replayStep(-1)),
       this.playBtn,
-      button('⏭', 'Step forward', () => a.replayStep(1)),
+      button('▸', 'Step forward', () => a.replayStep(1)),
       this.scrubber,
       this.replayLabel,
     );
@@ -134,7 +134,7 @@ export class Toolbar {
     this.scrubber.value = String(position < 0 ? Math.max(0, total - 1) : position);
     this.scrubber.disabled = total === 0;
     this.replayLabel.textContent = total === 0 ? 'no steps' : position < 0 ? `all ${formatCount(total)} steps` : `step ${formatCount(position + 1)} / ${formatCount(total)}`;
-    this.playBtn.textContent = playing ? '⏸' : '▶';
+    this.playBtn.textContent = playing ? '❚❚' : '▶';
     this.playBtn.setAttribute('aria-label', playing ? 'Pause replay (space)' : 'Play replay (space)');
     this.playBtn.setAttribute('aria-pressed', String(playing));
   }

@@ -54,12 +54,21 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8', js: 'text/javascript', css: 'text/css', json: 'application/json', wasm: 'application/wasm',
+  png: 'image/png', ico: 'image/x-icon', woff2: 'font/woff2', txt: 'text/plain',
+};
+
+function contentType(url: string): string {
+  return TYPES[url.split('.').pop() ?? ''] ?? 'application/octet-stream';
+}
+
 export async function servePage(extra: Record<string, string> = {}): Promise<PageServer> {
   let nonce = '';
   const files: Record<string, [string, string]> = {
     '/dist/webview.js': [join(ROOT, 'dist', 'webview.js'), 'text/javascript'],
     '/media/timeline.css': [join(ROOT, 'media', 'timeline.css'), 'text/css'],
-    ...Object.fromEntries(Object.entries(extra).map(([url, file]) => [url, [file, url.endsWith('.json') ? 'application/json' : 'application/octet-stream']])),
+    ...Object.fromEntries(Object.entries(extra).map(([url, file]) => [url, [file, contentType(url)]])),
   };
   const server: Server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
@@ -128,14 +137,21 @@ export async function openTimeline(browser: Browser, server: PageServer, opts: {
       w.__alerts.push(String(m));
     };
     document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    // Like VS Code, put the theme variables on <html> and the theme class on <body> before our script runs.
     w.__setTheme = (k: 'dark' | 'light') => {
-      for (const [name, value] of Object.entries(themes[k])) document.documentElement.style.setProperty(`--vscode-${name}`, value);
-      const apply = (): void => {
+      const apply = (): boolean => {
+        const html = document.documentElement;
+        if (html) for (const [name, value] of Object.entries(themes[k])) html.style.setProperty(`--vscode-${name}`, value);
+        if (!document.body) return false;
         document.body.classList.remove('vscode-dark', 'vscode-light');
         document.body.classList.add(`vscode-${k}`);
+        return true;
       };
-      if (document.body) apply();
-      else document.addEventListener('DOMContentLoaded', apply);
+      if (apply()) return;
+      const obs = new MutationObserver(() => {
+        if (apply()) obs.disconnect();
+      });
+      obs.observe(document, { childList: true, subtree: true });
     };
     w.__setTheme(kind);
   }, { themes: THEMES, kind: opts.theme ?? 'dark' });
@@ -162,10 +178,11 @@ export async function postLarge(page: Page, model: TraceModel, live = false): Pr
   await page.evaluate(() => {
     (window as unknown as { __chunks: string[] }).__chunks = [];
   });
+  const loaded = await loadedCount(page);
   for (let i = 0; i < json.length; i += CHUNK) {
     await page.evaluate((c) => (window as unknown as { __chunks: string[] }).__chunks.push(c), json.slice(i, i + CHUNK));
   }
-  return page.evaluate(() => new Promise<{ parseMs: number; paintMs: number }>((resolve) => {
+  const times = await page.evaluate(() => new Promise<{ parseMs: number; paintMs: number }>((resolve) => {
     const w = window as unknown as { __chunks: string[] };
     const canvas = document.querySelector('canvas') as HTMLCanvasElement;
     const before = Number(canvas.dataset.frames ?? 0);
@@ -182,6 +199,8 @@ export async function postLarge(page: Page, model: TraceModel, live = false): Pr
     };
     requestAnimationFrame(check);
   }));
+  await waitLoaded(page, loaded);
+  return times;
 }
 
 export async function frames(page: Page): Promise<number> {
@@ -191,8 +210,19 @@ export async function frames(page: Page): Promise<number> {
 /** Posts a message and waits until the canvas has painted after it. */
 export async function postAndPaint(page: Page, msg: HostMessage): Promise<void> {
   const before = await frames(page);
+  const loaded = await loadedCount(page);
   await postToPage(page, msg);
   await page.waitForFunction((n) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > n, before);
+  if (msg.type === 'trace') await waitLoaded(page, loaded);
+}
+
+async function loadedCount(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.body.dataset.loaded ?? 0));
+}
+
+/** The list, output and filters follow the first canvas frame of a model: wait for them too. */
+async function waitLoaded(page: Page, before: number): Promise<void> {
+  await page.waitForFunction((n) => Number(document.body.dataset.loaded ?? 0) > n, before);
 }
 
 export async function waitPaint(page: Page, before: number): Promise<void> {
