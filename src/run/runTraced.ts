@@ -92,7 +92,16 @@ class Run {
   }
 
   async run(): Promise<RunResult> {
-    this.prepared = await prepareProgram(this.opts.program);
+    try {
+      this.prepared = await prepareProgram(this.opts.program);
+    } catch (e) {
+      const error: RunError = {
+        code: 'spawn-failed',
+        message: `Could not create a private temporary folder for the run: ${e instanceof Error ? e.message : String(e)}.`,
+        hint: 'Check that the system temp folder (TMPDIR) exists and is writable.',
+      };
+      return { model: buildModel([], { title: this.opts.program.displayName, error }), stdout: '', stderr: '' };
+    }
     try {
       if (this.opts.signal?.aborted) return this.result(this.model([], null, null, { code: 'cancelled', message: 'The run was cancelled before it started.' }));
       this.progress('starting', `Checking ${this.opts.program.displayName}…`);
@@ -225,6 +234,12 @@ class Run {
         break;
     }
     if (exit.error) return { code: 'spawn-failed', message: `Could not start "${this.opts.python}": ${exit.error.message}.` };
+    const uncaught = this.firstUncaught(tail, (type, isUncaught) => isUncaught && type !== 'SystemExit');
+    // An uncaught KeyboardInterrupt ends Python by re-raising SIGINT (we never send SIGINT): the
+    // exception is the story, even when the tracer saw it only as raised.
+    if (exit.signal === 'SIGINT') {
+      return uncaught ?? this.firstUncaught(tail, (type) => type === 'KeyboardInterrupt', true) ?? { code: 'uncaught-exception', message: 'The program was interrupted (KeyboardInterrupt).' };
+    }
     if (exit.signal) {
       return { code: 'crashed', message: `The Python process was killed by ${exit.signal}${exit.signal === 'SIGSEGV' ? ' (a crash inside the interpreter or a C extension)' : ''}.`, hint: 'The trace shows what happened up to the crash.' };
     }
@@ -232,7 +247,6 @@ class Run {
       const last = Buffer.concat(this.stderr).toString('utf8').trim().split('\n').slice(-1)[0] ?? '';
       return { code: 'tracer-failed', message: `The tracer did not start (exit code ${exit.code ?? '?'})${last ? `: ${last.slice(0, 300)}` : ''}.` };
     }
-    const uncaught = this.firstUncaught(tail);
     if (uncaught) return uncaught;
     if (tail.eventCapHit()) {
       return { code: 'event-cap', message: `The event limit of ${this.opts.eventCap.toLocaleString('en-US')} events per process was reached; later events were counted but not recorded.`, hint: 'Trace a smaller part of the program, or raise the event limit.' };
@@ -240,20 +254,23 @@ class Run {
     return null;
   }
 
-  private firstUncaught(tail: EventTail): RunError | null {
-    for (const e of tail.merged()) {
+  /** The first (or last) exception event that `wanted` accepts, as an error located in the user's file. */
+  private firstUncaught(tail: EventTail, wanted: (type: string, uncaught: boolean) => boolean, last = false): RunError | null {
+    const events = tail.merged();
+    if (last) events.reverse();
+    for (const e of events) {
       if (e[5] !== 'exc') continue;
       const d = e[6] as Record<string, unknown> | null;
-      if (typeof d !== 'object' || d === null || d.uncaught !== true) continue;
+      if (typeof d !== 'object' || d === null) continue;
       const type = typeof d.type === 'string' ? d.type : 'Exception';
-      if (type === 'SystemExit') continue;
+      if (!wanted(type, d.uncaught === true)) continue;
       const msg = typeof d.msg === 'string' ? d.msg : '';
       const where = typeof d.where === 'string' ? d.where : 'main';
       const inProgram = d.file === this.prepared.file && typeof d.line === 'number';
       const at = inProgram ? this.prepared.toUser(d.line as number) : undefined;
       return {
         code: 'uncaught-exception',
-        message: `Uncaught ${type}${msg ? `: ${msg.slice(0, 300)}` : ''}${where === 'thread' ? ' in a thread' : where === 'task' ? ' in an asyncio task' : where === 'process' ? ' in a child process' : ''}.`,
+        message: `Uncaught ${type}${msg ? `: ${msg.slice(0, 300).replace(/\.$/, '')}` : ''}${where === 'thread' ? ' in a thread' : where === 'task' ? ' in an asyncio task' : where === 'process' ? ' in a child process' : ''}.`,
         file: at ? this.userFile : undefined,
         line: at?.line,
       };
