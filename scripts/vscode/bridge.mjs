@@ -7,7 +7,7 @@
 //   {op:'text', selector?, target?}                      innerText of the first match (default body)
 //   {op:'count', selector, target?}                      number of matches
 //   {op:'waitFor', selector, target?, state?, timeoutMs?}
-//   {op:'click', selector, target?}
+//   {op:'click', selector, target?, timeoutMs?}       fails fast if something (a toast) covers the element
 // target 'webview' (the default) is the content of the last visible ready webview; 'page' is the workbench.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -52,7 +52,7 @@ async function perform(page, req) {
       return {};
     }
     case 'click':
-      await need().first().click();
+      await need().first().click({ timeout: Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000 });
       return {};
     default:
       throw new Error(`unknown op ${JSON.stringify(req.op)}`);

@@ -51,6 +51,7 @@ export async function waitFor(
   await call({ op: 'waitFor', selector, target: options.target ?? 'webview', state: options.state, timeoutMs: options.timeoutMs });
 }
 
-export async function click(selector: string, target: BridgeTarget = 'webview'): Promise<void> {
-  await call({ op: 'click', selector, target });
+/** Clicks like a user: fails (after timeoutMs, default 10 s) when something such as a toast covers the element. */
+export async function click(selector: string, target: BridgeTarget = 'webview', timeoutMs?: number): Promise<void> {
+  await call({ op: 'click', selector, target, timeoutMs });
 }

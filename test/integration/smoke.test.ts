@@ -107,15 +107,17 @@ suite('smoke', () => {
     const names = Object.keys(snippets);
     assert.ok(names.length > 0, `${contribution.path} holds no snippets`);
     const wrong: string[] = [];
+    const editor = await freshPythonEditor();
     for (const name of names) {
-      const editor = await freshPythonEditor();
+      await editor.edit((b) => b.delete(new vscode.Range(0, 0, editor.document.lineCount, 0)));
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
       // By name through the contribution, exactly as a user's keybinding or the palette would.
       await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'python', name });
       const got = editor.document.getText();
       const head = literalHead(snippets[name].body);
       if (got.trim() === '' || !got.includes(head)) wrong.push(`${name}: expected to contain ${JSON.stringify(head)}, got ${JSON.stringify(got.slice(0, 80))}`);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     assert.deepEqual(wrong, []);
   });
 

@@ -1,7 +1,10 @@
 // Small helpers every integration suite needs to leave the workbench as it found it.
 import * as vscode from 'vscode';
 
-/** Closes every editor; untitled documents are reverted first so nothing asks to be saved. */
+/**
+ * Closes every editor and notification; untitled documents are reverted first so nothing asks to be saved.
+ * Toasts left by earlier tests would otherwise cover webviews and swallow the bridge's clicks.
+ */
 export async function closeAll(): Promise<void> {
   for (const doc of vscode.workspace.textDocuments) {
     if (doc.isUntitled && doc.isDirty) {
@@ -10,6 +13,7 @@ export async function closeAll(): Promise<void> {
     }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('notifications.clearAll');
 }
 
 /** The next event that satisfies predicate, or a rejection after timeoutMs. */
