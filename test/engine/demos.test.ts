@@ -8,10 +8,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMOS } from '../../src/patterns/demos';
-import { describeRun, findPythons, missingLanes, repoRoot, runTracedText, type LaneExpectation } from './patternRuns';
+import { describeRun, findPythons, repoRoot, runTracedText, unmetExpectations, type TraceExpectation } from './patternRuns';
 
-interface DemoExpectation {
-  lanes: LaneExpectation;
+interface DemoExpectation extends TraceExpectation {
   /** Lines (or parts of lines) the demo's output must contain. */
   stdout: (string | RegExp)[];
 }
@@ -19,28 +18,55 @@ interface DemoExpectation {
 const EXPECTED: Record<string, DemoExpectation> = {
   'three-patterns': {
     lanes: { process: 3, thread: 3, task: 3 },
+    markers: ['thread_start', 'task_create', 'proc_start', 'proc_joined'],
+    names: ['thread-A', 'thread-B', 'process-A', 'process-B'],
     stdout: ['[thread B] end after 0.1 s', '[asyncio] results: [\'A\', \'B\']', '[processes] exit codes: 0 0'],
   },
   'io-bound': {
     lanes: { process: 2, thread: 3, task: 7 },
+    markers: ['future_submit', 'task_create', 'sleep'],
     stdout: [/^threads +6 requests/m, /^asyncio +6 requests/m, /^processes +6 requests/m],
   },
-  'cpu-bound-gil': { lanes: { process: 3, thread: 3 }, stdout: [/^2 threads took/m, /^2 processes took/m] },
-  'race-condition': { lanes: { thread: 5 }, stdout: ['locked: expected 200, got 200 (0 updates lost)', 'lock fixed it'] },
+  'cpu-bound-gil': {
+    lanes: { process: 3, thread: 3 },
+    names: ['cpu-thread-0', 'cpu-thread-1', 'cpu-process-0', 'cpu-process-1'],
+    stdout: [/^2 threads took/m, /^2 processes took/m],
+  },
+  'race-condition': {
+    lanes: { thread: 5 },
+    markers: ['lock_acquired', 'lock_release'],
+    names: ['unsafe-0', 'unsafe-1', 'locked-0', 'locked-1'],
+    stdout: ['locked: expected 200, got 200 (0 updates lost)', 'lock fixed it'],
+  },
   deadlock: {
     lanes: { thread: 3 },
+    markers: ['lock_wait'],
+    names: ['alice', 'bob'],
     stdout: ['alice waits for lock B, held by bob', 'bob waits for lock A, held by alice'],
   },
-  'producer-consumer': { lanes: { thread: 4 }, stdout: ['handled 8 of 8 items', 'consumer-0 stops', 'consumer-1 stops'] },
+  'producer-consumer': {
+    lanes: { thread: 4 },
+    markers: ['queue_put', 'queue_get'],
+    names: ['producer', 'consumer-0', 'consumer-1'],
+    stdout: ['handled 8 of 8 items', 'consumer-0 stops', 'consumer-1 stops'],
+  },
   'asyncio-cancellation': {
     lanes: { task: 5 },
+    markers: ['task_create', 'task_done'],
+    names: ['big-file', 'mirror-1', 'mirror-2', 'mirror-3'],
     stdout: ['main: big-file was cancelled: True', 'slow-mirror: cleanup in finally', "main: cancelled ['mirror-3']"],
   },
   'executor-pools': {
     lanes: { process: 3, thread: 4 },
+    markers: ['future_submit', 'future_done'],
+    names: ['fetcher_0'],
     stdout: ['thread pool finished: fast', /process pool finished: sum of squares below 300000/],
   },
-  'asyncio-blocking': { lanes: { task: 5, thread: 2 }, stdout: [/starved: tick after \d+ ms/, /steady: tick after \d+ ms/] },
+  'asyncio-blocking': {
+    lanes: { task: 5, thread: 2 },
+    markers: ['future_submit', 'sleep'],
+    stdout: [/starved: tick after \d+ ms/, /steady: tick after \d+ ms/],
+  },
 };
 
 /** Demos finish in a few seconds; the margin is for a loaded machine. */
@@ -73,7 +99,7 @@ void describe(`demos run traced on Python ${pythons.map((p) => p.version).join('
           assert.equal(r.model.exitCode, 0, why);
           assert.equal(r.model.error, null, why);
         }
-        assert.deepEqual(missingLanes(r.model, expected?.lanes ?? {}), [], why);
+        assert.deepEqual(unmetExpectations(r.model, expected ?? { lanes: {} }), [], why);
         for (const want of expected?.stdout ?? []) {
           if (typeof want === 'string') assert.ok(r.stdout.includes(want), `missing "${want}"\n${why}`);
           else assert.match(r.stdout, want, why);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parsePythonVersion } from '../../src/patterns/catalog';
 import { runTraced } from '../../src/run/runTraced';
 import type { RunResult } from '../../src/run/types';
-import type { LaneKind, TraceModel } from '../../src/shared/traceModel';
+import type { LaneKind, MarkerKind, TraceModel } from '../../src/shared/traceModel';
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -51,11 +51,29 @@ export function countOwnLanes(model: TraceModel): Record<LaneKind, number> {
 }
 
 /** Lanes the expectation asks for but the trace lacks, as readable text ("thread: 2 < 3"); empty when met. */
-export function missingLanes(model: TraceModel, expected: LaneExpectation): string[] {
+function missingLanes(model: TraceModel, expected: LaneExpectation): string[] {
   const counts = countOwnLanes(model);
   return (Object.keys(expected) as LaneKind[])
     .filter((kind) => counts[kind] < (expected[kind] ?? 0))
     .map((kind) => `${kind}: ${counts[kind]} < ${expected[kind]}`);
+}
+
+/** What a run must show: own lanes per kind, marker kinds, and lane names (as Python names them). */
+export interface TraceExpectation {
+  lanes: LaneExpectation;
+  markers?: MarkerKind[];
+  names?: string[];
+}
+
+/** Everything `expected` asks for that the trace lacks, as readable text; empty when all is there. */
+export function unmetExpectations(model: TraceModel, expected: TraceExpectation): string[] {
+  const kinds = new Set(model.markers.map((m) => m.kind));
+  const names = new Set(model.lanes.map((l) => l.name));
+  return [
+    ...missingLanes(model, expected.lanes),
+    ...(expected.markers ?? []).filter((k) => !kinds.has(k)).map((k) => `no ${k} marker`),
+    ...(expected.names ?? []).filter((n) => !names.has(n)).map((n) => `no lane named "${n}"`),
+  ];
 }
 
 /** A one-glance account of a run for assertion messages. */

@@ -8,54 +8,58 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPattern, loadCatalog, supportsPython } from '../../src/patterns/catalog';
-import { describeRun, findPythons, missingLanes, repoRoot, runTracedText, type LaneExpectation } from './patternRuns';
+import { describeRun, findPythons, repoRoot, runTracedText, unmetExpectations, type TraceExpectation } from './patternRuns';
 
-/** Own lanes each snippet must show, main process/thread/task included. */
-const EXPECTED_LANES: Record<string, LaneExpectation> = {
-  'thread-start': { thread: 3 },
-  'thread-subclass': { thread: 4 },
-  'thread-daemon': { thread: 2 },
-  'thread-timer': { thread: 3 },
-  'thread-queue-workers': { thread: 4 },
-  'thread-shutdown': { thread: 2 },
-  'async-gather': { task: 3 },
-  'async-create-task': { task: 3 },
-  'async-taskgroup': { task: 3 },
-  'async-wait-for': { task: 1 }, // 3.12+ awaits the coroutine in the caller's task: no extra lane
-  'async-timeout': { task: 1 },
-  'async-queue': { task: 3 },
-  'async-semaphore': { task: 6 },
-  'async-to-thread': { task: 3, thread: 2 },
-  'async-run-in-executor': { task: 1, thread: 2 },
-  'async-cancel': { task: 2 },
-  'async-as-completed': { task: 4 },
-  'async-event': { task: 3 },
-  'async-lock': { task: 6 },
-  'async-shutdown': { task: 4 },
-  'async-blocking': { task: 3 },
-  'mp-process': { process: 3 },
-  'mp-pool': { process: 3 },
-  'mp-pool-imap': { process: 3 },
-  'mp-queue': { process: 3 },
-  'mp-pipe': { process: 2 },
-  'mp-lock': { process: 4 },
-  'mp-value-array': { process: 5 },
-  'mp-manager': { process: 4 },
-  'exec-threads': { thread: 3 },
-  'exec-threads-map': { thread: 3 },
-  'exec-processes': { process: 3 },
-  'exec-processes-map': { process: 3 },
-  'exec-cancel': { thread: 3 },
-  'sync-lock': { thread: 3 },
-  'sync-rlock': { thread: 4 },
-  'sync-condition': { thread: 3 },
-  'sync-event': { thread: 3 },
-  'sync-barrier': { thread: 4 },
-  'sync-semaphore': { thread: 5 },
-  'race-condition': { thread: 3 },
-  'race-fixed': { thread: 3 },
-  'deadlock': { thread: 3 },
-  'deadlock-fixed': { thread: 3 },
+/**
+ * What each snippet must show: own lanes (main process/thread/task included), the markers of the
+ * primitive it is about, and the names it gives its threads, tasks and processes.
+ */
+const EXPECTED: Record<string, TraceExpectation> = {
+  'thread-start': { lanes: { thread: 3 }, markers: ['thread_start', 'thread_joined'], names: ['first', 'second'] },
+  'thread-subclass': { lanes: { thread: 4 }, markers: ['thread_joined'], names: ['Worker-0', 'Worker-2'] },
+  'thread-daemon': { lanes: { thread: 2 }, names: ['heartbeat'] },
+  'thread-timer': { lanes: { thread: 3 }, markers: ['thread_start'] },
+  'thread-queue-workers': { lanes: { thread: 4 }, markers: ['queue_put', 'queue_get'], names: ['worker-0', 'worker-2'] },
+  'thread-shutdown': { lanes: { thread: 2 }, markers: ['event_set', 'event_woken'], names: ['poll'] },
+  'async-gather': { lanes: { task: 3 }, markers: ['task_create', 'task_done'] },
+  'async-create-task': { lanes: { task: 3 }, markers: ['task_create', 'task_done'], names: ['job-a', 'job-b'] },
+  'async-taskgroup': { lanes: { task: 3 }, markers: ['task_create', 'task_done'], names: ['a', 'b'] },
+  // 3.12+ awaits the coroutine in the caller's task: no extra lane to expect.
+  'async-wait-for': { lanes: { task: 1 } },
+  'async-timeout': { lanes: { task: 1 } },
+  'async-queue': { lanes: { task: 3 }, markers: ['queue_put', 'queue_get'], names: ['consumer-0', 'consumer-1'] },
+  'async-semaphore': { lanes: { task: 6 }, markers: ['lock_acquired', 'lock_release'] },
+  'async-to-thread': { lanes: { task: 3, thread: 2 }, markers: ['future_submit', 'future_done'] },
+  'async-run-in-executor': { lanes: { task: 1, thread: 2 }, markers: ['future_submit', 'future_done'] },
+  'async-cancel': { lanes: { task: 2 }, markers: ['task_done'], names: ['worker'] },
+  'async-as-completed': { lanes: { task: 4 }, names: ['fetch-0', 'fetch-2'] },
+  'async-event': { lanes: { task: 3 }, markers: ['event_set', 'event_woken'], names: ['waiter-0', 'waiter-1'] },
+  'async-lock': { lanes: { task: 6 }, markers: ['lock_acquired', 'lock_release'] },
+  'async-shutdown': { lanes: { task: 4 }, markers: ['event_set'], names: ['w0', 'w1', 'stubborn'] },
+  'async-blocking': { lanes: { task: 3 }, markers: ['sleep'] },
+  'mp-process': { lanes: { process: 3 }, markers: ['proc_start', 'proc_joined'], names: ['first', 'second'] },
+  'mp-pool': { lanes: { process: 3 }, markers: ['proc_start'] },
+  'mp-pool-imap': { lanes: { process: 3 }, markers: ['proc_start'] },
+  'mp-queue': { lanes: { process: 3 }, markers: ['proc_start'], names: ['producer', 'consumer'] },
+  'mp-pipe': { lanes: { process: 2 }, markers: ['proc_joined'], names: ['echo'] },
+  'mp-lock': { lanes: { process: 4 }, markers: ['proc_joined'], names: ['report-0', 'report-2'] },
+  'mp-value-array': { lanes: { process: 5 }, markers: ['proc_joined'] },
+  'mp-manager': { lanes: { process: 4 }, markers: ['proc_joined'] },
+  'exec-threads': { lanes: { thread: 3 }, markers: ['future_submit', 'future_done'] },
+  'exec-threads-map': { lanes: { thread: 3 }, markers: ['future_submit', 'future_done'] },
+  'exec-processes': { lanes: { process: 3 }, markers: ['future_submit', 'future_done'] },
+  'exec-processes-map': { lanes: { process: 3 }, markers: ['future_submit', 'future_done'] },
+  'exec-cancel': { lanes: { thread: 3 }, markers: ['future_submit', 'future_done'] },
+  'sync-lock': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['increment-0', 'increment-1'] },
+  'sync-rlock': { lanes: { thread: 4 }, markers: ['lock_acquired', 'lock_release'], names: ['client-0'] },
+  'sync-condition': { lanes: { thread: 3 }, markers: ['cond_wait', 'cond_notify', 'cond_woken'], names: ['consumer-0', 'consumer-1'] },
+  'sync-event': { lanes: { thread: 3 }, markers: ['event_wait', 'event_set', 'event_woken'], names: ['waiter-0', 'waiter-1'] },
+  'sync-barrier': { lanes: { thread: 4 }, markers: ['barrier_wait', 'barrier_pass'], names: ['runner-0', 'runner-2'] },
+  'sync-semaphore': { lanes: { thread: 5 }, markers: ['lock_acquired', 'lock_release'], names: ['client-0', 'client-3'] },
+  'race-condition': { lanes: { thread: 3 }, names: ['increment-0', 'increment-1'] },
+  'race-fixed': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['increment-0', 'increment-1'] },
+  'deadlock': { lanes: { thread: 3 }, markers: ['lock_wait'], names: ['t1', 't2'] },
+  'deadlock-fixed': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['t1', 't2'] },
 };
 
 /** A snippet finishes in well under a second; the margin is for a loaded machine. */
@@ -64,9 +68,9 @@ const RUN_TIMEOUT_MS = 15_000;
 const catalog = loadCatalog(readFileSync(join(repoRoot, 'snippets', 'python.code-snippets'), 'utf8'));
 const pythons = findPythons();
 
-void test('every snippet declares the lanes it is about, and only snippets do', () => {
-  assert.deepEqual(catalog.map((e) => e.prefix).filter((p) => !(p in EXPECTED_LANES)), []);
-  assert.deepEqual(Object.keys(EXPECTED_LANES).filter((p) => !findPattern(catalog, p)), []);
+void test('every snippet declares what its trace must show, and only snippets do', () => {
+  assert.deepEqual(catalog.map((e) => e.prefix).filter((p) => !(p in EXPECTED)), []);
+  assert.deepEqual(Object.keys(EXPECTED).filter((p) => !findPattern(catalog, p)), []);
 });
 
 // Two runs at a time: a run is mostly waiting on a child Python, and the machine has two cores.
@@ -83,7 +87,7 @@ void describe(`snippets run traced on Python ${pythons.map((p) => p.version).joi
         assert.equal(r.model.exitCode, 0, describeRun(r));
         assert.equal(r.model.error, null, describeRun(r));
         assert.notEqual(r.stdout.trim(), '', describeRun(r));
-        assert.deepEqual(missingLanes(r.model, EXPECTED_LANES[entry.prefix] ?? {}), [], describeRun(r));
+        assert.deepEqual(unmetExpectations(r.model, EXPECTED[entry.prefix] ?? { lanes: {} }), [], describeRun(r));
       });
     }
   }
