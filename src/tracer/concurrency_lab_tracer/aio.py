@@ -4,6 +4,7 @@ asyncio.sleep, and the asyncio Lock/Event/Condition/Semaphore/Queue twins.
 Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1 s per process).
 """
 import sys
+from _thread import get_ident
 
 from . import codes, core, output, queues
 from .sync import mark_if_program, prim_name, traced_obj
@@ -72,15 +73,39 @@ def patch(asyncio):
     _set_resumed_hook(resumed)
 
     orig_create_task = base_events.BaseEventLoop.create_task
+    naming = set()  # idents inside asyncio.create_task/TaskGroup.create_task: they name the task afterwards
 
     def create_task(self, coro, *args, **kwargs):
         parent = current()
         task = orig_create_task(self, coro, *args, **kwargs)
-        if id(task) not in serial_of:
+        if id(task) not in serial_of and get_ident() not in naming:
             register_task(task, coro, parent)
         return task
 
+    def registering_after_naming(orig):
+        # Before 3.13 these call loop.create_task(coro) and set the name afterwards: register then.
+        def create_task(*args, **kwargs):
+            parent = current()
+            ident = get_ident()
+            outer = ident in naming
+            naming.add(ident)
+            try:
+                task = orig(*args, **kwargs)
+            finally:
+                if not outer:
+                    naming.discard(ident)
+            if not outer and id(task) not in serial_of:
+                register_task(task, None, parent)
+            return task
+        create_task.__name__ = orig.__name__
+        create_task.__doc__ = orig.__doc__
+        return create_task
+
     base_events.BaseEventLoop.create_task = create_task
+    tasks.create_task = asyncio.create_task = registering_after_naming(tasks.create_task)
+    taskgroups = sys.modules.get('asyncio.taskgroups')
+    if taskgroups is not None:
+        taskgroups.TaskGroup.create_task = registering_after_naming(taskgroups.TaskGroup.create_task)
     _patch_cancel(tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
@@ -113,19 +138,22 @@ def _task_done(task):
 
 
 def _patch_cancel(tasks):
-    Task = tasks.Task
+    """The C Task type cannot be patched; loops create tasks through `tasks.Task`, so a subclass
+    that only adds a task_cancel record to cancel() is swapped in there."""
+    base = tasks.Task
     try:
-        orig_cancel = Task.cancel
+        class Task(base):
+            def cancel(self, *args, **kwargs):
+                serial = serial_of.get(id(self))
+                if serial and not self.done():
+                    core.emit('task_cancel', {'obj': serial, 'line': core.program_line()})
+                return base.cancel(self, *args, **kwargs)
 
-        def cancel(self, *args, **kwargs):
-            serial = serial_of.get(id(self))
-            if serial and not self.done():
-                core.emit('task_cancel', {'obj': serial, 'line': core.program_line()})
-            return orig_cancel(self, *args, **kwargs)
-
-        Task.cancel = cancel
-    except (TypeError, AttributeError):
-        pass  # the C Task type is immutable on some versions; cancellation shows as task_done
+        Task.__name__ = Task.__qualname__ = base.__name__
+        Task.__module__ = base.__module__
+    except TypeError:
+        return  # cancellation still shows as task_done state "cancelled"
+    tasks.Task = Task
 
 
 def _future_done(fut):

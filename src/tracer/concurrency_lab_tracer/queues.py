@@ -44,6 +44,13 @@ def _log(q):
     return log
 
 
+def _unlocked_size(q):
+    """Size without taking the queue's mutex: _put runs while queue.Queue holds it (not reentrant).
+    queue.Queue has _qsize(); the asyncio queues (single-threaded, no mutex) only have qsize()."""
+    size = getattr(q, '_qsize', None)
+    return size() if size is not None else q.qsize()
+
+
 def wrap_store(cls, prim_of):
     """Wrap _put/_get (they run under the queue's lock) to number items and emit queue_put."""
     orig_put = cls.__dict__['_put']
@@ -53,7 +60,7 @@ def wrap_store(cls, prim_of):
         obj = traced_obj(self)
         if obj is not None:
             n = _log(self).add(item)
-            core.emit('queue_put', {'obj': obj, 'prim': prim_of(self), 'item': n, 'size': self._qsize() + 1,
+            core.emit('queue_put', {'obj': obj, 'prim': prim_of(self), 'item': n, 'size': _unlocked_size(self) + 1,
                                     'line': core.program_line()})
         return orig_put(self, item)
 

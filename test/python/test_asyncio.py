@@ -1,0 +1,120 @@
+import sys
+import unittest
+
+from tracing import TraceCase, VERSION
+
+
+class AsyncioTasks(TraceCase):
+    PROGRAM = 'asyncio_tasks.py'
+
+    def tasks(self):
+        return {e[6]['obj']: e for e in self.trace.kind('task_create')}
+
+    def test_exit_and_output(self):
+        self.assertRanOk()
+        for line in ('gathered', 'awaited first', 'wait_for timed', 'executor 20', 'queue [0, 1, 2, 3, 4]',
+                     'cancelled', 'caught task failed'):
+            self.assertIn(line, self.trace.stdout)
+
+    def test_task_lanes_named_as_python_names_them(self):
+        names = {e[6]['name'] for e in self.tasks().values() if not e[6]['internal']}
+        for n in ('first', 'waiter', 'sleeper', 'fails'):
+            self.assertIn(n, names)
+        if VERSION >= (3, 11):
+            self.assertIn('tg1', names)
+            self.assertIn('tg2', names)
+        coros = {e[6]['coro'] for e in self.tasks().values()}
+        self.assertIn('main', coros)
+        self.assertIn('worker', coros)
+
+    def test_runtime_tasks_are_internal(self):
+        internal = [e for e in self.tasks().values() if e[6]['internal']]
+        self.assertTrue(internal, 'asyncio.run creates shutdown tasks')
+        for e in internal:
+            self.assertIn('shutdown', e[6]['coro'])
+
+    def test_parents(self):
+        tasks = self.tasks()
+        main = [s for s, e in tasks.items() if e[6]['coro'] == 'main']
+        self.assertEqual(len(main), 1)
+        first = [e for e in tasks.values() if e[6]['name'] == 'first'][0]
+        self.assertEqual(first[6]['parent'], main[0])
+
+    def test_done_states(self):
+        tasks = self.tasks()
+        done = {e[6]['obj']: e for e in self.trace.kind('task_done')}
+        self.assertEqual(set(tasks), set(done), 'every task finishes')
+        by_name = {tasks[o][6]['name']: d for o, d in done.items()}
+        self.assertEqual(by_name['sleeper'][6]['state'], 'cancelled')
+        self.assertEqual(by_name['fails'][6]['state'], 'error')
+        self.assertIn('ValueError: task failed', by_name['fails'][6]['error'])
+        self.assertEqual(by_name['first'][6]['state'], 'ok')
+
+    def test_task_done_before_the_await_on_it_completes(self):
+        done = {e[6]['obj']: e for e in self.trace.kind('task_done')}
+        done.update({e[6]['obj']: e for e in self.trace.kind('future_done')})
+        awakes = self.trace.kind('awake')
+        self.assertTrue(awakes)
+        for a in awakes:
+            target = a[6]['target']
+            if target in done:
+                self.assertOrdered(done[target], a, 'done before the awaiting task wakes')
+        awaits = self.trace.kind('await')
+        whats = {e[6]['what'] for e in awaits}
+        self.assertIn('gather', whats)
+        self.assertIn('task', whats)
+
+    def test_events_carry_their_task(self):
+        tasks = self.tasks()
+        for e in self.trace.prints():
+            # wait_for runs its coroutine inside the caller's task from 3.12 on.
+            if e[6]['text'].startswith('worker ') and 'timed' not in e[6]['text']:
+                self.assertIn(e[4], tasks, 'worker prints come from a task lane')
+                self.assertEqual(tasks[e[4]][6]['coro'], 'worker')
+        yields = self.trace.kind('yield')
+        self.assertTrue(yields)
+        self.assertTrue(all(y[4] != 0 for y in yields), 'coroutines yield inside tasks')
+
+    def test_executor_threads_and_awaited_future(self):
+        names = self.trace.thread_names()
+        self.assertTrue(any(n.startswith('asyncio') or n.startswith('ThreadPoolExecutor') for n in names.values()), names)
+        awaited_futures = [e for e in self.trace.kind('await') if e[6]['what'] == 'future']
+        self.assertTrue(awaited_futures, 'run_in_executor futures are linked to future_submit')
+        submits = {e[6]['obj'] for e in self.trace.kind('future_submit')}
+        for e in awaited_futures:
+            self.assertIn(e[6]['target'], submits)
+
+    def test_asyncio_primitives(self):
+        prims = {e[6].get('prim') for e in self.trace.events if isinstance(e[6], dict) and 'prim' in e[6]}
+        for p in ('asyncio.Lock', 'asyncio.Event', 'asyncio.Condition', 'asyncio.Semaphore', 'asyncio.Queue'):
+            self.assertIn(p, prims)
+        locks = sorted([e for e in self.trace.events if isinstance(e[6], dict) and e[6].get('prim') == 'asyncio.Lock'],
+                       key=lambda e: e[0])
+        self.assertIn('lock_wait', [e[5] for e in locks], 'the second holder waits')
+        holder = None
+        for e in locks:
+            if e[5] == 'lock_acquired' and e[6]['ok']:
+                self.assertIsNone(holder)
+                holder = e[4]
+            elif e[5] == 'lock_release':
+                holder = None
+        puts = {e[6]['item']: e for e in self.trace.kind('queue_put') if e[6]['prim'] == 'asyncio.Queue'}
+        gets = [e for e in self.trace.kind('queue_get') if e[6]['prim'] == 'asyncio.Queue']
+        self.assertEqual(sorted(g[6]['item'] for g in gets), [1, 2, 3, 4, 5])
+        for g in gets:
+            self.assertOrdered(puts[g[6]['item']], g)
+
+    def test_sleep_events(self):
+        sleeps = [e for e in self.trace.kind('sleep')]
+        slept = [e for e in self.trace.kind('slept')]
+        self.assertGreaterEqual(len(sleeps), 5)
+        self.assertGreaterEqual(len(slept), len(sleeps) - 1, 'only the cancelled sleeper may not finish')
+
+    def test_cancel_recorded(self):
+        cancels = self.trace.kind('task_cancel')
+        tasks = self.tasks()
+        self.assertIn('sleeper', [tasks[e[6]['obj']][6]['name'] for e in cancels if e[6]['obj'] in tasks])
+
+
+if __name__ == '__main__':
+    unittest.main()

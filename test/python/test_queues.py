@@ -1,0 +1,47 @@
+import unittest
+
+from tracing import TraceCase
+
+
+class ThreadQueues(TraceCase):
+    PROGRAM = 'queues_threads.py'
+
+    def test_exit(self):
+        self.assertRanOk()
+        self.assertIn('20 20 20 20 True', self.trace.stdout)
+
+    def test_each_flavour_traced_once(self):
+        prims = {}
+        for e in self.trace.kind('queue_put'):
+            prims.setdefault(e[6]['prim'], set()).add(e[6]['obj'])
+        self.assertEqual({k: len(v) for k, v in prims.items()},
+                         {'Queue': 1, 'LifoQueue': 1, 'PriorityQueue': 1, 'SimpleQueue': 1})
+
+    def test_every_get_follows_its_put(self):
+        puts = {(e[6]['obj'], e[6]['item']): e for e in self.trace.kind('queue_put')}
+        gets = [e for e in self.trace.kind('queue_get') if e[6]['ok']]
+        self.assertEqual(len(gets), 80)
+        for g in gets:
+            key = (g[6]['obj'], g[6]['item'])
+            self.assertIn(key, puts, 'get of an unknown put %r' % (g,))
+            self.assertOrdered(puts[key], g, 'queue_get after its queue_put')
+        self.assertEqual(len({(g[6]['obj'], g[6]['item']) for g in gets}), 80, 'each put is received once')
+
+    def test_puts_and_gets_on_their_threads(self):
+        names = self.trace.thread_names()
+        for e in self.trace.kind('queue_put'):
+            self.assertEqual(names[(e[2], e[3])], 'producer')
+        for e in self.trace.kind('queue_get'):
+            self.assertEqual(names[(e[2], e[3])], 'consumer')
+
+    def test_blocking_get_is_wait_then_get(self):
+        waits = self.trace.kind('queue_get_wait')
+        self.assertGreater(len(waits), 0, 'the consumer starts first, so it must block at least once')
+        gets = sorted(self.trace.kind('queue_get'), key=lambda e: e[0])
+        for w in waits:
+            after = [g for g in gets if g[0] > w[0] and g[3] == w[3] and g[6]['obj'] == w[6]['obj']]
+            self.assertTrue(after, 'a queue_get_wait is followed by its queue_get')
+
+
+if __name__ == '__main__':
+    unittest.main()
