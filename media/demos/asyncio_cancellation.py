@@ -51,7 +51,7 @@ async def failing(name):
 
 async def cancel_leftovers():
     tasks = [
-        asyncio.create_task(download("mirror-1", 0.05), name="mirror-1"),
+        asyncio.create_task(download("mirror-1", 0.02), name="mirror-1"),
         asyncio.create_task(failing("mirror-2"), name="mirror-2"),
         asyncio.create_task(download("mirror-3", 10), name="mirror-3"),
     ]

@@ -72,7 +72,7 @@ const EXPECTED: Record<string, DemoExpectation> = {
 /** Demos finish in a few seconds; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 20_000;
 /** The deadlock demo hangs by design: a short timeout keeps the suite quick. */
-const DEADLOCK_TIMEOUT_MS = 2500;
+const DEADLOCK_TIMEOUT_MS = 4000;
 
 const pythons = findPythons();
 const demoDir = join(repoRoot, 'media', 'demos');
