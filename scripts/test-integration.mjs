@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
 import { hasUntrustedTests, printPass } from './vscode/results.mjs';
 import { runSuite } from './vscode/runSuite.mjs';
+import { ensureSystemPackages } from './vscode/system.mjs';
 import { checkStart } from './vscode/startCheck.mjs';
 
 const OUT_DIR = join(REPO_ROOT, 'out', 'test', 'integration');
@@ -39,6 +40,14 @@ if (env.VSCODE_EXECUTABLE_PATH) {
   const { runElectron } = await import('../test/integration/electron.mjs');
   const { passed, failed } = await runElectron({ folder: FOLDER, extensionTestsPath: ENTRY, grep });
   finish(passed, failed);
+}
+
+try {
+  // Chromium is the window; as root this installs what is missing, otherwise it says what to run.
+  ensureSystemPackages();
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  finish(0, 1);
 }
 
 const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,start').split(',').map((s) => s.trim());

@@ -2,7 +2,7 @@
 // (VS Code 1.100.3 on Node 20) installed on first use into the ignored .vscode-test/ folder.
 //   node scripts/vscode/codeServer.mjs install   installs it now (CI does this up front)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,9 +55,53 @@ function tail(file, lines) {
   }
 }
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e instanceof Error && 'code' in e && e.code === 'EPERM';
+  }
+}
+
+/** Serialises installs: `npm start` and a test run, or two test runs, may both find no install. */
+async function withInstallLock(fn, log) {
+  const lock = `${CACHE_DIR}.lock`;
+  const pidFile = join(lock, 'pid');
+  mkdirSync(dirname(lock), { recursive: true });
+  let said = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(pidFile, String(process.pid));
+      break;
+    } catch (e) {
+      if (!(e instanceof Error && 'code' in e && e.code === 'EEXIST')) throw e;
+      const owner = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+      const age = Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if ((owner && !alive(owner)) || (!owner && age > 60_000)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!said) log(`Waiting for another process (pid ${owner || '?'}) to finish installing code-server…`);
+      said = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Installs code-server on first use; returns the path of its Node entry script. */
 export async function ensureCodeServer({ log = console.error } = {}) {
   if (existsSync(MARKER) && installedOk()) return ENTRY;
+  return withInstallLock(() => (existsSync(MARKER) && installedOk() ? ENTRY : install(log)), log);
+}
+
+async function install(log) {
   ensureSystemPackages({ forInstall: true, log });
   seedRipgrepCache();
   mkdirSync(CACHE_DIR, { recursive: true });
