@@ -97,11 +97,9 @@ def patch(asyncio):
             if not outer and id(task) not in serial_of:
                 register_task(task, None, parent)
             return task
-        create_task.__name__ = orig.__name__
-        create_task.__doc__ = orig.__doc__
-        return create_task
+        return core.impersonate(create_task, orig)
 
-    base_events.BaseEventLoop.create_task = create_task
+    base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
     tasks.create_task = asyncio.create_task = registering_after_naming(tasks.create_task)
     taskgroups = sys.modules.get('asyncio.taskgroups')
     if taskgroups is not None:
@@ -175,8 +173,7 @@ def _patch_gather(asyncio, tasks):
             fut.add_done_callback(_future_done)
         return fut
 
-    tasks.gather = gather
-    asyncio.gather = gather
+    tasks.gather = asyncio.gather = core.impersonate(gather, orig_gather)
 
 
 def _patch_executor(base_events):
@@ -207,8 +204,7 @@ def _patch_sleep(asyncio, tasks):
         finally:
             core.emit('slept', {'secs': delay})
 
-    tasks.sleep = sleep
-    asyncio.sleep = sleep
+    tasks.sleep = asyncio.sleep = core.impersonate(sleep, orig_sleep)
 
 
 def _patch_exception_handler(base_events):

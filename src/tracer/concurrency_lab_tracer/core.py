@@ -204,3 +204,15 @@ def reserve_seq():
 
 def insert_reserved(seq, ts, kind, payload):
     _buf.insert(0, f'[{seq},{ts},{pid},{tid_of(get_ident())},0,"{kind}",{payload}]\n')
+
+
+def impersonate(wrapper, original, module=None):
+    """Give a replacement function the original's identity so pickle (which stores functions by
+    module + qualname, e.g. Manager's registry holding threading.Lock) still finds it."""
+    for attr in ('__name__', '__qualname__', '__doc__'):
+        try:
+            setattr(wrapper, attr, getattr(original, attr))
+        except (AttributeError, TypeError):
+            pass
+    wrapper.__module__ = module or getattr(original, '__module__', None) or wrapper.__module__
+    return wrapper

@@ -66,13 +66,13 @@ def install():
         core.end_process(code)
         real_exit(code)
 
-    os._exit = _exit
+    os._exit = core.impersonate(_exit, real_exit, 'os')
     core.end_hooks.append(lambda: _finish_deferred_begin(None))
     _flush_on_sigterm()
     for name in ('execv', 'execve'):
         real = getattr(os, name, None)
         if real is not None:
-            os.__dict__[name] = _flushing(real)
+            os.__dict__[name] = core.impersonate(_flushing(real), real, 'os')
 
 
 def _flush_on_sigterm():
@@ -99,7 +99,6 @@ def _flushing(fn):
     def wrapper(*args, **kwargs):
         core.end_process(None)
         return fn(*args, **kwargs)
-    wrapper.__name__ = fn.__name__
     return wrapper
 
 
@@ -220,7 +219,7 @@ def patch_util(util):
         core.emit('proc_started', {'obj': obj, 'child_pid': pid})
         return pid
 
-    util.spawnv_passfds = spawnv_passfds
+    util.spawnv_passfds = core.impersonate(spawnv_passfds, orig)
 
 
 def _with_env(env, fn):
@@ -244,7 +243,7 @@ def patch_forkserver(mod):
         role = 'forkserver'
         return orig_main(*args, **kwargs)
 
-    mod.main = main
+    mod.main = core.impersonate(main, orig_main)
 
 
 def patch_subprocess(subprocess):

@@ -172,6 +172,10 @@ def patch():
         lock = real_rlock(*args, **kwargs)
         return TracedRLock(lock) if core.called_from_program() else lock
 
+    # Named as what they replace, so pickle (Manager's registry) finds them as threading.Lock/RLock.
+    for fn, name in ((Lock, 'Lock'), (RLock, 'RLock')):
+        fn.__name__ = fn.__qualname__ = name
+        fn.__module__ = 'threading'
     threading.Lock = Lock
     threading.RLock = RLock
     _patch_semaphore()

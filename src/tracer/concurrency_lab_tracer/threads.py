@@ -122,5 +122,4 @@ def _patch_sleep():
         finally:
             core.emit('slept', {'secs': secs})
 
-    sleep.__doc__ = real_sleep.__doc__
-    time.sleep = sleep
+    time.sleep = core.impersonate(sleep, real_sleep, 'time')
