@@ -117,18 +117,25 @@ export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: Interva
       i++;
       continue;
     }
-    // Sub-pixel: swallow everything that starts before the next column boundary.
+    // Sub-pixel: merge it with what follows while the gaps stay under a pixel and the members stay
+    // narrower than a pixel. Each step jumps by binary search, so a dense lane costs O(width · log n).
     const first = i;
-    const colEnd = Math.floor(x0) + 1;
-    let next = lowerBound(ix.starts, toTime(s, colEnd), i + 1);
-    // Everything in [i, next) merges into this column; the run reaches as far as the furthest of them.
-    x1 = Math.max(colEnd, toX(s, ix.ends[next - 1]));
-    if (x1 > colEnd + 1) {
-      // One of the swallowed intervals is long: stop the run at its end instead of hiding what follows it.
-      next = Math.max(next, lowerBound(ix.starts, toTime(s, Math.floor(x1)), next));
+    x1 = Math.max(x1, x0 + 1);
+    let j = i + 1;
+    for (;;) {
+      const next = lowerBound(ix.starts, toTime(s, x1 + 1), j);
+      if (next <= j) break;
+      if (toX(s, ix.ends[next - 1]) - toX(s, ix.starts[next - 1]) >= 1) {
+        // A wide interval ends the block; the narrow ones before it still join.
+        if (next - 1 > j) x1 = Math.max(x1, toX(s, ix.ends[next - 2]));
+        j = next - 1;
+        break;
+      }
+      x1 = Math.max(x1, toX(s, ix.ends[next - 1]));
+      j = next;
     }
-    visit({ first, count: next - first, x0: Math.floor(x0), x1 });
-    i = next;
+    visit({ first, count: j - first, x0: Math.floor(x0), x1 });
+    i = j;
   }
 }
 

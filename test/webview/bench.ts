@@ -86,6 +86,10 @@ interface Result {
   frameMaxMs: number;
   /** Our own draw() time per frame (timeline only). */
   drawMedianMs?: number;
+  /** Timeline only: posting the message to the first frame (the issue's first-paint measure). */
+  postToPaintMedianMs?: number;
+  /** Timeline only: JSON.parse, Chromium's structured clone of the message, our code (model → first frame). */
+  openParts?: { parseMs: number; cloneMs: number; oursMs: number };
   notes?: string;
 }
 
@@ -94,6 +98,7 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
   const openMs: number[] = [];
   let frames: number[] = [];
   let draws: number[] = [];
+  const parts: { parseMs: number; cloneMs: number; oursMs: number }[] = [];
   for (let i = 0; i < loads; i++) {
     const page = await openTimeline(browser, server, { width: 1400, height: 860 });
     // postLarge times post → first frame; add the parse so it compares with speedscope's import.
@@ -104,6 +109,16 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
       return performance.now() - t0;
     });
     openMs.push(t.parseMs + t.paintMs + flushMs);
+    const split = await page.evaluate(() => {
+      const at = (name: string): number => {
+        const e = performance.getEntriesByName(name);
+        return e.length > 0 ? e[e.length - 1].startTime : NaN;
+      };
+      return { message: at('timeline-message'), data: at('timeline-message-data'), frame: at('timeline-frame') };
+    });
+    // post → message event: serialise + deliver; message → data: deserialise; data → frame: our code.
+    const posted = split.frame - t.paintMs;
+    parts.push({ parseMs: t.parseMs, cloneMs: split.data - posted, oursMs: split.frame - split.data });
     if (i === loads - 1) {
       const box = await page.locator('canvas').boundingBox();
       if (box === null) throw new Error('no canvas');
@@ -113,7 +128,14 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
     }
     await page.context().close();
   }
-  return summarise('timeline', events, openMs, frames, draws);
+  const r = summarise('timeline', events, openMs, frames, draws);
+  r.openParts = {
+    parseMs: median(parts.map((p) => p.parseMs)),
+    cloneMs: median(parts.map((p) => p.cloneMs)),
+    oursMs: median(parts.map((p) => p.oursMs)),
+  };
+  r.postToPaintMedianMs = median(parts.map((p) => p.cloneMs + p.oursMs));
+  return r;
 }
 
 async function benchSpeedscope(browser: Browser, server: PageServer, events: number, file: string, loads: number): Promise<Result> {
@@ -209,6 +231,11 @@ export async function main(): Promise<void> {
     ...results.map((r) => `| ${r.viewer} | ${r.events.toLocaleString('en-US')} | ${fmt(r.openMedianMs)} | ${r.loads} | ${fmt(r.frameMedianMs)} | ${fmt(r.frameP95Ms)} | ${fmt(r.frameMaxMs)} | ${fmt(r.drawMedianMs)} |`),
   ];
   console.log(lines.join('\n'));
+  console.log('\nTimeline open, split (medians):');
+  for (const r of results.filter((x) => x.openParts)) {
+    const p = r.openParts as { parseMs: number; cloneMs: number; oursMs: number };
+    console.log(`- ${r.events.toLocaleString('en-US')} events: post → first frame ${fmt(r.postToPaintMedianMs)} ms = structured clone ${fmt(p.cloneMs)} ms + our code ${fmt(p.oursMs)} ms (JSON.parse before posting: ${fmt(p.parseMs)} ms)`);
+  }
   console.log('\nTargets: timeline open ≤150 ms at 100k; frames ≤16 ms median/p95 at 100k.');
   writeFileSync(join(BENCH_DIR, 'timeline.json'), JSON.stringify({ when: new Date().toISOString(), chromium: '/usr/bin/chromium', results }, null, 2));
   console.log('wrote .bench/timeline.json');
