@@ -83,12 +83,30 @@ const WAIT_END: Readonly<Record<string, string>> = {
   queue_get: 'queue_get_wait', thread_joined: 'thread_join', proc_joined: 'proc_join', slept: 'sleep', awake: 'await',
 };
 
+/** Map keyed by two numbers (pid and a per-process serial) without building a string per lookup. */
+class PairIndex<V> {
+  private readonly outer = new Map<number, Map<number, V>>();
+  get(a: number, b: number): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+  set(a: number, b: number, v: V): void {
+    let inner = this.outer.get(a);
+    if (!inner) {
+      inner = new Map();
+      this.outer.set(a, inner);
+    }
+    inner.set(b, v);
+  }
+}
+
 class Builder {
   readonly lanes: TmpLane[] = [];
-  readonly laneIndex = new Map<string, number>();
+  readonly processLanes = new Map<number, number>();
+  readonly threadLanes = new PairIndex<number>();
+  readonly taskLanes = new PairIndex<number>();
   readonly sources: Source[] = [];
   readonly sourceIndex = new Map<string, number>();
-  readonly codes = new Map<string, CodeInfo>();
+  readonly codes = new PairIndex<CodeInfo>();
   readonly spans: Span[] = [];
   readonly markers: Marker[] = [];
   readonly flows: Flow[] = [];
@@ -142,39 +160,38 @@ class Builder {
     return id;
   }
 
-  private newLane(key: string, kind: LaneKind, parent: number, pid: number, tid: number, task: number, name: string, ts: number): number {
+  private newLane(kind: LaneKind, parent: number, pid: number, tid: number, task: number, name: string, ts: number): number {
     const id = this.lanes.length;
     this.lanes.push({
       kind, parent, name, pid, tid, task, internal: false, start: ts, end: ts, ended: false, seen: false,
       info: {}, stack: [], lastCpu: -1,
     });
-    this.laneIndex.set(key, id);
+    if (kind === 'process') this.processLanes.set(pid, id);
+    else if (kind === 'thread') this.threadLanes.set(pid, tid, id);
+    else this.taskLanes.set(pid, task, id);
     return id;
   }
 
   processLane(pid: number, ts: number): number {
-    const key = `p${pid}`;
-    const id = this.laneIndex.get(key);
+    const id = this.processLanes.get(pid);
     if (id !== undefined) return id;
-    const lane = this.newLane(key, 'process', -1, pid, 0, 0, this.procNamesByPid.get(pid) ?? `pid ${pid}`, ts);
+    const lane = this.newLane('process', -1, pid, 0, 0, this.procNamesByPid.get(pid) ?? `pid ${pid}`, ts);
     this.lanes[lane].info.pid = String(pid);
     return lane;
   }
 
   threadLane(pid: number, tid: number, ts: number): number {
-    const key = `t${pid}:${tid}`;
-    const id = this.laneIndex.get(key);
+    const id = this.threadLanes.get(pid, tid);
     if (id !== undefined) return id;
     const p = this.processLane(pid, ts);
-    return this.newLane(key, 'thread', p, pid, tid, 0, tid === 1 ? 'MainThread' : `Thread ${tid}`, ts);
+    return this.newLane('thread', p, pid, tid, 0, tid === 1 ? 'MainThread' : `Thread ${tid}`, ts);
   }
 
   taskLane(pid: number, tid: number, task: number, ts: number): number {
-    const key = `k${pid}:${task}`;
-    const id = this.laneIndex.get(key);
+    const id = this.taskLanes.get(pid, task);
     if (id !== undefined) return id;
     const t = this.threadLane(pid, tid, ts);
-    return this.newLane(key, 'task', t, pid, tid, task, this.taskNames.get(`${pid}:${task}`) ?? `Task #${task}`, ts);
+    return this.newLane('task', t, pid, tid, task, this.taskNames.get(`${pid}:${task}`) ?? `Task #${task}`, ts);
   }
 
   /** The lane an event belongs to; extends its (and its ancestors') time range. */
@@ -221,7 +238,7 @@ class Builder {
   openSpan(lane: number, order: number, ts: number, pid: number, payload: unknown, resumed: boolean): void {
     const codeId = at(payload, 0) ?? -1;
     const cpu = at(payload, 1) ?? -1;
-    const code = this.codes.get(`${pid}:${codeId}`);
+    const code = this.codes.get(pid, codeId);
     const L = this.lanes[lane];
     // The span points at the function; its step points at the call site when the tracer knows it.
     const line = code?.line ?? at(payload, 2) ?? 0;
@@ -306,7 +323,7 @@ class Builder {
           if (id === undefined) continue;
           const file = str(d, 'file');
           const name = clip(str(d, 'name', '?'), 200);
-          this.codes.set(`${pid}:${id}`, {
+          this.codes.set(pid, id, {
             name, qualname: clip(str(d, 'qualname', name), 300), source: file ? this.source(file) : -1, line: num(d, 'line') ?? 0,
           });
           continue;
@@ -456,7 +473,7 @@ class Builder {
       case 'task_done': {
         const key = `${pid}:${obj}`;
         this.doneObjs.set(key, here);
-        const t = this.laneIndex.get(`k${key}`);
+        const t = this.taskLanes.get(pid, obj);
         if (t !== undefined) {
           if (this.endedOnItsOwn(ev)) this.lanes[t].ended = true;
           this.lanes[t].info.state = clip(str(d, 'state', 'ok'), 20);
