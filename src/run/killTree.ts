@@ -4,6 +4,7 @@
  * their event file names and killed too — after checking, where /proc allows, that the pid still
  * belongs to this run and was not reused.
  */
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -33,6 +34,15 @@ async function ownedByRun(pid: number, marker: string): Promise<boolean> {
   }
 }
 
+/** Windows has no process groups: taskkill /T walks the tree. */
+function taskkillTree(pid: number): Promise<void> {
+  return new Promise((resolve) => {
+    const p = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    p.on('error', () => resolve());
+    p.on('close', () => resolve());
+  });
+}
+
 export interface KillPlan {
   /** Process group id (= pid of the child spawned detached). */
   pgid: number;
@@ -58,7 +68,7 @@ async function signalStrays(plan: KillPlan, sig: NodeJS.Signals): Promise<number
 /** SIGTERM everything, wait up to graceMs for it to go, then SIGKILL what is left. */
 export async function killTree(plan: KillPlan): Promise<void> {
   if (process.platform === 'win32') {
-    signal(plan.pgid, 'SIGKILL');
+    await taskkillTree(plan.pgid);
     return;
   }
   signal(-plan.pgid, 'SIGTERM');

@@ -93,6 +93,15 @@ const cases: Case[] = [
     check: (r) => assert.equal(r.model.error?.code, 'timeout'),
   },
   {
+    name: 'ignores SIGTERM', expected: 'timeout, then SIGKILL',
+    text: `import signal, time\n${NOTE_PID}signal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.05)\n`,
+    opts: { timeoutMs: 1500 },
+    check: (r) => {
+      assert.equal(r.model.error?.code, 'timeout');
+      assert.equal(r.model.signal, 'SIGKILL');
+    },
+  },
+  {
     name: 'daemon thread still running at exit', expected: 'normal exit 0, no error',
     text: 'import threading, time\nthreading.Thread(target=lambda: time.sleep(60), daemon=True, name="bg").start()\nprint("main done")\n',
     check: (r) => {
