@@ -7,7 +7,7 @@ import type { EventRef } from './viewState';
 export function cardRows(model: TraceModel, ref: EventRef): { title: string; rows: [string, string][] } {
   const src = (id: number, line: number): string => {
     const s = model.sources[id];
-    return s && line > 0 ? `${s.label}:${line}` : '—';
+    return s && line > 0 ? `${s.label}:${line + model.lineOffset}` : '—';
   };
   if (ref.type === 'span') {
     const sp = model.spans[ref.index];

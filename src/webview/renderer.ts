@@ -11,7 +11,7 @@ import { laneColor, type Theme } from './theme';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
-const MAX_FLOWS_PER_FRAME = 800;
+const MAX_FLOWS_PER_FRAME = 400;
 const MAX_CURSOR_MARKS = 2000;
 
 export function frameScale(v: ViewState, widthCss: number): Scale {
@@ -51,13 +51,13 @@ export function drawFrame(ctx: CanvasRenderingContext2D, v: ViewState, theme: Th
   for (const row of rows) if (row.type === 'lane') drawLane(f, row);
   drawErrors(f);
   drawCursor(f);
-  if (v.showFlows) drawFlows(f);
+  const hiddenFlows = v.showFlows ? drawFlows(f) : 0;
   drawSelection(f);
   drawReplay(f);
   ctx.restore();
   for (const row of rows) drawGutter(f, row);
   ctx.restore();
-  drawRuler(f);
+  drawRuler(f, hiddenFlows);
   ctx.restore();
   return s;
 }
@@ -87,7 +87,7 @@ function drawGrid(f: Frame): void {
   ctx.globalAlpha = 1;
 }
 
-function drawRuler(f: Frame): void {
+function drawRuler(f: Frame, hiddenFlows: number): void {
   const { ctx, s, theme } = f;
   ctx.fillStyle = theme.laneHeader;
   ctx.fillRect(0, 0, f.width, RULER_H);
@@ -107,6 +107,15 @@ function drawRuler(f: Frame): void {
   }
   ctx.fillStyle = theme.foreground;
   ctx.fillText(`${formatDuration(s.t1 - s.t0)} shown`, 8, RULER_H / 2);
+  if (hiddenFlows > 0) {
+    const note = `${hiddenFlows} more arrows: zoom in to see them`;
+    ctx.textAlign = 'right';
+    ctx.fillStyle = theme.laneHeader;
+    ctx.fillRect(f.width - ctx.measureText(note).width - 16, 0, ctx.measureText(note).width + 16, RULER_H - 1);
+    ctx.fillStyle = theme.muted;
+    ctx.fillText(note, f.width - 8, RULER_H / 2);
+    ctx.textAlign = 'left';
+  }
 }
 
 function drawRowBackground(f: Frame, row: Row): void {
@@ -366,16 +375,21 @@ function drawSelection(f: Frame): void {
   ctx.lineWidth = 1;
 }
 
-function drawFlows(f: Frame): void {
+/** Returns how many visible arrows were left out (too many to read at this zoom). */
+function drawFlows(f: Frame): number {
   const { ctx, v, s, theme } = f;
   const fl = v.index.flows;
   let drawn = 0;
-  ctx.strokeStyle = theme.muted;
-  ctx.fillStyle = theme.muted;
-  ctx.globalAlpha = 0.8;
-  ctx.lineWidth = 1.25;
+  let skipped = 0;
+  // All curves in one path and all heads in another: one stroke and one fill however many arrows.
+  const curves = new Path2D();
+  const heads = new Path2D();
   visitIntervals(fl, s, (run) => {
-    for (let k = run.first; k < run.first + run.count && drawn < MAX_FLOWS_PER_FRAME; k++) {
+    for (let k = run.first; k < run.first + run.count; k++) {
+      if (drawn >= MAX_FLOWS_PER_FRAME) {
+        skipped += run.first + run.count - k;
+        break;
+      }
       const flow = v.model.flows[fl.ids[k]];
       const a = laneY(f, flow.fromLane);
       const b = laneY(f, flow.toLane);
@@ -384,23 +398,27 @@ function drawFlows(f: Frame): void {
       const x2 = toX(s, flow.toTs);
       const y1 = a.y + MARKER_H / 2 - 1;
       const y2 = b.y + MARKER_H / 2 - 1;
-      if (Math.max(y1, y2) < RULER_H && Math.min(y1, y2) < RULER_H) continue;
+      if ((y1 < RULER_H && y2 < RULER_H) || (y1 > f.height && y2 > f.height)) continue;
       drawn++;
       const bend = Math.max(8, Math.min(40, Math.abs(x2 - x1) / 2));
-      ctx.beginPath();
-      ctx.moveTo(x1, y1);
-      ctx.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2 - 4, y2);
-      ctx.stroke();
-      ctx.beginPath();
-      ctx.moveTo(x2 - 1, y2);
-      ctx.lineTo(x2 - 7, y2 - 3.5);
-      ctx.lineTo(x2 - 7, y2 + 3.5);
-      ctx.closePath();
-      ctx.fill();
+      curves.moveTo(x1, y1);
+      curves.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2 - 4, y2);
+      heads.moveTo(x2 - 1, y2);
+      heads.lineTo(x2 - 7, y2 - 3.5);
+      heads.lineTo(x2 - 7, y2 + 3.5);
+      heads.closePath();
     }
   });
+  if (drawn === 0) return skipped;
+  ctx.strokeStyle = theme.muted;
+  ctx.fillStyle = theme.muted;
+  ctx.globalAlpha = 0.8;
+  ctx.lineWidth = 1.25;
+  ctx.stroke(curves);
+  ctx.fill(heads);
   ctx.globalAlpha = 1;
   ctx.lineWidth = 1;
+  return skipped;
 }
 
 function drawReplay(f: Frame): void {

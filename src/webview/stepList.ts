@@ -151,7 +151,8 @@ export class StepList {
         el('span', { class: 't' }, formatOffset(st.ts)),
         laneCell,
         el('span', { class: 'text' }, st.text),
-        el('span', { class: 'src' }, src && st.line > 0 ? `${src.label}:${st.line}` : ''),
+        // Lines are shown as the user's document numbers them (a selection run is offset).
+        el('span', { class: 'src' }, src && st.line > 0 ? `${src.label}:${st.line + model.lineOffset}` : ''),
       );
       this.win.append(row);
     }

@@ -473,6 +473,17 @@ export const cases: Case[] = [
     },
   },
   {
+    name: "a selection run's steps show the user's line numbers; reveal keeps traced numbering",
+    async run({ page }) {
+      const m = { ...demoModel(), lineOffset: 100 };
+      await load(page, m);
+      await clearPosted(page);
+      assert.equal(await page.textContent('.step[data-step="0"] .src'), `threads_vs_asyncio.py:${m.steps[0].line + 100}`);
+      await page.click('.step[data-step="0"]');
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: m.steps[0].line, preserveFocus: true }]);
+    },
+  },
+  {
     name: 'flow arrows toggle',
     async run({ page }) {
       await load(page, demoModel());

@@ -38,4 +38,6 @@ test('a nonce or source that could widen the policy is refused', () => {
   assert.throws(() => buildTimelineCsp(opts.cspSource, "abc' 'unsafe-inline"));
   assert.throws(() => buildTimelineCsp(opts.cspSource, 'short'));
   assert.throws(() => buildTimelineCsp("https://x; script-src 'unsafe-inline'", opts.nonce));
+  assert.throws(() => buildTimelineCsp("https://x 'unsafe-eval'", opts.nonce));
+  assert.equal(buildTimelineCsp("'self' https://*.vscode-cdn.net", opts.nonce).split('; ')[2], "style-src 'self' https://*.vscode-cdn.net");
 });
