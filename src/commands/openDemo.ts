@@ -4,6 +4,8 @@ import { DEMOS, type Demo } from '../patterns/demos';
 import type { RunController, RunOutcome } from '../host/runController';
 import { programFromDocument } from '../host/programFromEditor';
 
+const DEADLOCK_DEMO_TIMEOUT_MS = 4000;
+
 /**
  * Open Demo…: a complete, commented program opened as a new (untitled) document, so the user can edit it
  * freely without touching the extension's files, then run with the timeline.
@@ -24,5 +26,7 @@ export async function openDemo(extensionUri: vscode.Uri, runs: RunController, id
   const choice = await programFromDocument(doc);
   if ('problem' in choice) return undefined;
   choice.request.program.displayName = demo.file;
+  // It hangs on purpose: stop it after a few seconds instead of the general timeout.
+  if (demo.expectsTimeout) choice.request.timeoutMs = DEADLOCK_DEMO_TIMEOUT_MS;
   return runs.run(choice.request);
 }

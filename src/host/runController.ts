@@ -14,6 +14,8 @@ export interface RunRequest {
   program: ProgramSource;
   /** The editor document it came from (file or untitled). */
   uri: vscode.Uri;
+  /** Overrides concurrencyLab.timeoutSeconds (a demo that deadlocks on purpose needs no 30 s wait). */
+  timeoutMs?: number;
 }
 
 export interface RunOutcome {
@@ -130,6 +132,7 @@ export class RunController implements vscode.Disposable {
 
   private async execute(request: RunRequest, python: string, version: string, abort: AbortController): Promise<RunOutcome> {
     const settings = readRunSettings(request.uri);
+    if (request.timeoutMs !== undefined) settings.timeoutMs = Math.min(settings.timeoutMs, request.timeoutMs);
     const name = request.program.displayName;
     const what = request.program.isSelection ? `selection of ${name}` : name;
     const startMsg = `Running ${what} with Python ${version}…`;

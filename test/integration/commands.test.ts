@@ -139,6 +139,18 @@ suite('commands', function () {
     assert.ok(outcome.model.lanes.filter((l) => l.kind === 'thread').length >= 2);
   });
 
+  test('the deadlock demo is stopped by a short timeout that names the stuck threads', async () => {
+    const started = Date.now();
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'deadlock');
+    const error = outcome?.model?.error;
+    assert.equal(error?.code, 'timeout');
+    assert.ok(Date.now() - started < 20_000, 'not the general 30 s timeout');
+    const stuck = (error?.stillRunning ?? []).join(' | ');
+    assert.equal((error?.stillRunning ?? []).filter((s) => s.startsWith('thread') && !s.includes('MainThread')).length, 2, stuck);
+    const waits = (outcome?.model?.markers ?? []).filter((m) => m.kind === 'lock_wait');
+    assert.ok(waits.length >= 2, 'both threads are shown waiting for a lock');
+  });
+
   test('Stop Run ends the whole process tree', async () => {
     const uri = writeScratch('forever.py', [
       'import multiprocessing as mp, threading, time',
