@@ -227,11 +227,11 @@ function drawLane(f: Frame, row: LaneRow): void {
     const id = lane.markers.ids[b.first];
     const m = v.model.markers[id];
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
-    if (b.count === 1) {
+    if (b.count <= 3) {
       drawMarkerGlyph(f, m, b.x, mid, MARKER_R);
       return;
     }
-    // An aggregate bucket: a plain tick (cheap to draw by the thousand) in the first event's colour.
+    // A dense bucket: a plain tick (cheap to draw by the thousand) in the first event's colour.
     ctx.fillStyle = theme.roles[markerStyle(m.kind, m.severity).color];
     ctx.fillRect(b.x - 1, mid - MARKER_R, 3, MARKER_R * 2);
   });
