@@ -12,6 +12,7 @@ import {
 import type { RawEvent } from './schema';
 import { asData, at, bool, clip, num, str, type Data } from './rawData';
 import { markerText, type NameLookup } from './markerText';
+import { MARKER_KINDS } from './modelKinds';
 
 export interface BuildOptions {
   title?: string;
@@ -32,19 +33,10 @@ export interface BuildOptions {
 /** Longest output line kept in the model (the supervisor's raw stdout keeps everything up to its cap). */
 const MAX_OUTPUT_LINE = 10_000;
 
-interface TmpLane {
-  kind: LaneKind;
-  parent: number;
-  name: string;
-  pid: number;
-  tid: number;
-  task: number;
-  internal: boolean;
-  start: number;
-  end: number;
+/** A lane while it is being built: the model's fields plus bookkeeping. */
+interface TmpLane extends Omit<Lane, 'id' | 'depth'> {
   ended: boolean;
   seen: boolean;
-  info: Record<string, string>;
   stack: OpenSpan[];
   lastCpu: number;
 }
@@ -68,14 +60,6 @@ interface Point {
   order: number;
 }
 
-const MARKER_KINDS: ReadonlySet<string> = new Set<MarkerKind>([
-  'thread_start', 'thread_begin', 'thread_end', 'thread_join', 'thread_joined',
-  'proc_start', 'proc_begin', 'proc_end', 'proc_join', 'proc_joined',
-  'task_create', 'task_done', 'task_cancel', 'await', 'awake',
-  'lock_wait', 'lock_acquired', 'lock_release', 'event_set', 'event_clear', 'event_wait', 'event_woken',
-  'cond_notify', 'cond_wait', 'cond_woken', 'barrier_wait', 'barrier_pass',
-  'queue_put', 'queue_get_wait', 'queue_get', 'future_submit', 'future_done', 'sleep', 'slept', 'print', 'exc', 'limit',
-]);
 
 /** Blocking operation → the event that completes it (draws the wait bar). */
 const WAIT_END: Readonly<Record<string, string>> = {
@@ -84,6 +68,13 @@ const WAIT_END: Readonly<Record<string, string>> = {
 };
 
 /** Map keyed by two numbers (pid and a per-process serial) without building a string per lookup. */
+/** A wake-up event → the event kind that caused it and the flow drawn between them. */
+const WOKEN_BY: Readonly<Record<'event_woken' | 'cond_woken' | 'barrier_pass', [string, FlowKind]>> = {
+  event_woken: ['event_set', 'set'],
+  cond_woken: ['cond_notify', 'notify'],
+  barrier_pass: ['barrier_wait', 'barrier'],
+};
+
 class PairIndex<V> {
   private readonly outer = new Map<number, Map<number, V>>();
   get(a: number, b: number): V | undefined {
@@ -131,9 +122,8 @@ class Builder {
   readonly procBegins: { pid: number; parentKey: string | null; at: Point }[] = [];
   readonly lastRelease = new Map<string, Point>();
   readonly puts = new Map<string, Point>();
-  readonly lastSet = new Map<string, Point>();
-  readonly lastNotify = new Map<string, Point>();
-  readonly lastBarrierWait = new Map<string, Point>();
+  /** Latest set/notify/barrier arrival per object: what woke the waiters that follow. */
+  readonly lastSignal = new Map<string, Point>();
   readonly doneObjs = new Map<string, Point>();
   readonly threadEnds = new Map<string, Point>();
   readonly procEnds = new Map<number, Point>();
@@ -522,27 +512,16 @@ class Builder {
         break;
       }
       case 'event_set':
-        this.lastSet.set(this.objKey(pid, d), here);
-        break;
-      case 'event_woken': {
-        const from = this.lastSet.get(this.objKey(pid, d));
-        if (ok && from && from.lane !== lane) this.flow('set', from, here);
-        break;
-      }
       case 'cond_notify':
-        this.lastNotify.set(this.objKey(pid, d), here);
-        break;
-      case 'cond_woken': {
-        const from = this.lastNotify.get(this.objKey(pid, d));
-        if (ok && from && from.lane !== lane) this.flow('notify', from, here);
-        break;
-      }
       case 'barrier_wait':
-        this.lastBarrierWait.set(this.objKey(pid, d), here);
+        this.lastSignal.set(`${kind}|${this.objKey(pid, d)}`, here);
         break;
+      case 'event_woken':
+      case 'cond_woken':
       case 'barrier_pass': {
-        const from = this.lastBarrierWait.get(this.objKey(pid, d));
-        if (ok && from && from.lane !== lane) this.flow('barrier', from, here);
+        const [signal, flowKind] = WOKEN_BY[kind];
+        const from = this.lastSignal.get(`${signal}|${this.objKey(pid, d)}`);
+        if (ok && from && from.lane !== lane) this.flow(flowKind, from, here);
         break;
       }
       case 'print': {

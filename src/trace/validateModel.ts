@@ -4,22 +4,11 @@
  * cannot make the timeline read outside its arrays. Returns an error text naming the bad field.
  */
 import { TRACE_MODEL_VERSION, type TraceModel } from '../shared/traceModel';
+import { ERROR_CODES, FLOW_KINDS, LANE_KINDS, MARKER_KINDS } from './modelKinds';
 
 const MAX_ITEMS = 20_000_000;
 const MAX_STRING = 1_000_000;
-const LANE_KINDS = new Set(['process', 'thread', 'task']);
-const MARKER_KINDS = new Set([
-  'thread_start', 'thread_begin', 'thread_end', 'thread_join', 'thread_joined', 'proc_start', 'proc_begin', 'proc_end', 'proc_join',
-  'proc_joined', 'task_create', 'task_done', 'task_cancel', 'await', 'awake', 'lock_wait', 'lock_acquired', 'lock_release', 'event_set',
-  'event_clear', 'event_wait', 'event_woken', 'cond_notify', 'cond_wait', 'cond_woken', 'barrier_wait', 'barrier_pass', 'queue_put',
-  'queue_get_wait', 'queue_get', 'future_submit', 'future_done', 'sleep', 'slept', 'print', 'exc', 'limit',
-]);
-const FLOW_KINDS = new Set(['start', 'join', 'release', 'put', 'set', 'notify', 'done', 'await', 'submit', 'barrier']);
 const SEVERITIES = new Set(['info', 'warn', 'error']);
-const ERROR_CODES = new Set([
-  'python-missing', 'python-too-old', 'syntax-error', 'timeout', 'cancelled', 'event-cap', 'unguarded-process', 'spawn-failed',
-  'output-cap', 'crashed', 'tracer-failed', 'uncaught-exception',
-]);
 
 class Invalid extends Error {}
 
