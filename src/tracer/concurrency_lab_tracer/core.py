@@ -123,8 +123,9 @@ def flush():
 
 def open_sink():
     """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
-    global fd, pid, _seq, _cap_hit, dropped, ended
+    global fd, pid, _seq, _cap_hit, dropped, ended, _flushing
     pid = os.getpid()
+    _flushing = False  # another thread may have been mid-flush when this process forked
     if fd >= 0:
         try:
             os.close(fd)

@@ -59,7 +59,7 @@ def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
 
 def install():
     if hasattr(os, 'register_at_fork'):
-        os.register_at_fork(before=core.flush, after_in_child=_after_fork_child)
+        os.register_at_fork(before=_before_fork, after_in_parent=_unblock_sigterm, after_in_child=_after_fork_child)
     real_exit = os._exit
 
     def _exit(code):
@@ -102,7 +102,36 @@ def _flushing(fn):
     return wrapper
 
 
+_SIGTERM_ONLY = None
+
+
+def _before_fork():
+    """Flush, and hold SIGTERM until the child has opened its own file and written its begin:
+    Pool.terminate() can signal a worker the instant it exists."""
+    global _SIGTERM_ONLY
+    core.flush()
+    try:
+        import signal
+        _SIGTERM_ONLY = {signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGTERM_ONLY)
+    except (AttributeError, ValueError, OSError):
+        _SIGTERM_ONLY = None
+
+
+def _unblock_sigterm():
+    if _SIGTERM_ONLY:
+        import signal
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGTERM_ONLY)
+
+
 def _after_fork_child():
+    try:
+        _begin_fork_child()
+    finally:
+        _unblock_sigterm()
+
+
+def _begin_fork_child():
     global _deferred_begin
     core.open_sink()
     core.reset_threads_after_fork()
