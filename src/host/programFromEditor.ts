@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { importPrelude } from '../run/selectionPrelude';
 import type { ProgramSource } from '../run/types';
 import type { RunRequest } from './runController';
 
@@ -32,7 +33,8 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
 
 /**
  * The selected code. A multi-line selection is widened to whole lines (a selection that starts mid-line
- * would cut the first statement); a selection within one line runs exactly what is selected.
+ * would cut the first statement); a selection within one line runs exactly what is selected. The file's
+ * top-level imports above the selection come along, so the selected code finds the names it uses.
  */
 export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
   const doc = editor.document;
@@ -46,12 +48,15 @@ export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
   const range = sel.isSingleLine ? sel : new vscode.Range(sel.start.line, 0, sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1, 0);
   const text = doc.getText(range);
   if (!text.trim()) return { problem: 'The selection is only white space: there is nothing to run.' };
+  const lines: string[] = [];
+  for (let i = 0; i < range.start.line; i++) lines.push(doc.lineAt(i).text);
   const program: ProgramSource = {
     text,
     userFile: userFile(doc),
     startLine: range.start.line,
     isSelection: true,
     displayName: displayName(doc),
+    prelude: importPrelude(lines, range.start.line),
   };
   return { request: { program, uri: doc.uri } };
 }

@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
+import { layoutSelection } from './selectionPrelude';
 import type { ProgramSource } from './types';
 
 export interface PreparedProgram {
@@ -111,7 +112,11 @@ export function programFileName(program: ProgramSource): string {
 export async function prepareProgram(program: ProgramSource, root = tmpdir()): Promise<PreparedProgram> {
   const dir = await mkdtemp(join(root, 'concurrency-lab-'));
   try {
-    const { text, indent } = program.isSelection ? dedent(program.text) : { text: program.text.replace(/\r\n/g, '\n'), indent: '' };
+    const dedented = program.isSelection ? dedent(program.text) : { text: program.text.replace(/\r\n/g, '\n'), indent: '' };
+    const { indent } = dedented;
+    // With a prelude the file mirrors the document line for line (imports above, the selection in place).
+    const mirrored = program.isSelection && program.prelude !== undefined && program.startLine > 0;
+    const text = mirrored ? layoutSelection(program.prelude ?? [], program.startLine, dedented.text) : dedented.text;
     const file = join(dir, programFileName(program));
     await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, { encoding: 'utf8', mode: 0o600 });
     const outDir = join(dir, 'events');
@@ -120,11 +125,13 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     const title = program.isSelection
       ? `selection of ${program.displayName} (lines ${program.startLine + 1}–${program.startLine + Math.max(1, lineCount)})`
       : program.displayName;
-    const lineOffset = program.startLine;
+    const lineOffset = mirrored ? 0 : program.startLine;
+    // Only the selection's own lines were dedented; prelude lines keep their columns.
+    const shifted = (line: number): boolean => !mirrored || line > program.startLine;
     return {
       dir, file, outDir, indent, lineOffset, title,
       label: program.isSelection ? `selection of ${program.displayName}` : program.displayName,
-      toUser: (line, column) => ({ line: line + lineOffset, column: column === undefined ? undefined : column + indent.length }),
+      toUser: (line, column) => ({ line: line + lineOffset, column: column === undefined ? undefined : column + (shifted(line) ? indent.length : 0) }),
       cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }),
     };
   } catch (e) {

@@ -4,6 +4,7 @@
  */
 import type { RunProgress } from '../shared/protocol';
 import type { TraceModel } from '../shared/traceModel';
+import type { PreludeLine } from './selectionPrelude';
 
 export interface ProgramSource {
   /** The code to run. For a file run, the file's current text (it may be unsaved). */
@@ -17,6 +18,11 @@ export interface ProgramSource {
   startLine: number;
   /** True when `text` is a selection rather than the whole document. */
   isSelection: boolean;
+  /**
+   * For a selection: the document's top-level imports above it (see selectionPrelude.ts). When given,
+   * the run's file keeps every line at its document line number, so lineOffset is 0.
+   */
+  prelude?: PreludeLine[];
   /** Display name ("app.py" or "Untitled-1"). */
   displayName: string;
 }
