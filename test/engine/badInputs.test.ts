@@ -3,11 +3,10 @@
 // "# case |" lines form the report table (case, expected, observed).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions, RunResult } from '../../src/run/types';
-import { MAIN_PYTHON, pythonFor, run, survivors } from './engineHelpers';
+import { MAIN_PYTHON, pidsIn, pythonFor, run, survivors, withTempDir } from './engineHelpers';
 
 interface Case {
   name: string;
@@ -302,26 +301,21 @@ const cases: Case[] = [
 
 for (const c of cases) {
   void test(`${c.name}: ${c.expected}`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cl-bad-'));
-    const pidsFile = join(dir, 'pids');
-    try {
+    await withTempDir(async (dir) => {
+      const pidsFile = join(dir, 'pids');
       const t0 = Date.now();
       const r = await run(c.text, { ...c.opts, env: { PIDS_FILE: pidsFile, ...c.opts?.env } });
       const ms = Date.now() - t0;
       const e = r.model.error;
       console.log(`# case | ${c.name} | ${c.expected} | ${e ? `${e.code}: ${e.message.slice(0, 90)}` : 'no error'}; exit ${r.model.exitCode ?? r.model.signal ?? '-'}; ${r.model.stats.events} events; ${ms} ms`);
       c.check(r);
-      const pids = (await readFile(pidsFile, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
-      assert.deepEqual(await survivors(pids), [], 'processes of the run survived');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      assert.deepEqual(await survivors(await pidsIn(pidsFile)), [], 'processes of the run survived');
+    }, 'cl-bad-');
   });
 }
 
 void test('a path with spaces and non-ASCII letters: runs there, title keeps the name', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cl bad é-'));
-  try {
+  await withTempDir(async (dir) => {
     const folder = join(dir, 'my dir ü');
     await mkdir(folder);
     const r = await run('import os\nprint(os.path.basename(os.getcwd()))\n', {
@@ -331,9 +325,7 @@ void test('a path with spaces and non-ASCII letters: runs there, title keeps the
     console.log(`# case | path with spaces and non-ASCII | runs, title kept | ${r.model.error ? r.model.error.code : 'no error'}; title ${r.model.title}`);
     assert.equal(r.stdout, 'my dir ü\n');
     assert.equal(r.model.title, 'dé mo.py');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  }, 'cl bad é-');
 });
 
 void test('two runs at once stay separate', async () => {

@@ -2,11 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importChromeTrace } from '../../src/trace/chromeTrace';
-import { MAIN_PYTHON, repoRoot, survivors, tracerDir } from './engineHelpers';
+import { MAIN_PYTHON, repoRoot, survivors, tracerDir, withTempDir } from './engineHelpers';
 
 const cli = join(repoRoot, 'out', 'src', 'cli.js');
 
@@ -22,15 +21,12 @@ function runCli(args: string[], onStart?: (kill: (sig: NodeJS.Signals) => void) 
   });
 }
 
-async function withProgram(text: string, fn: (file: string, dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'cl-cli-'));
-  try {
+function withProgram(text: string, fn: (file: string, dir: string) => Promise<void>): Promise<void> {
+  return withTempDir(async (dir) => {
     const file = join(dir, 'prog.py');
     await writeFile(file, text);
     await fn(file, dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  }, 'cl-cli-');
 }
 
 const PROGRAM = `import asyncio, sys, threading

@@ -1,6 +1,8 @@
 // Shared helpers of the engine tests: real Pythons from pyenv, the tracer from src/tracer.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTraced } from '../../src/run/runTraced';
 import type { RunOptions, RunResult } from '../../src/run/types';
@@ -73,4 +75,20 @@ export async function survivors(pids: number[], ms = 3000): Promise<number[]> {
     if (left.length === 0 || Date.now() > until) return left;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Runs `fn` with a fresh temp folder that is removed afterwards. */
+export async function withTempDir<T>(fn: (dir: string) => Promise<T>, prefix = 'cl-engine-'): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pids the test programs append, one a line, to the file named by PIDS_FILE. */
+export async function pidsIn(file: string): Promise<number[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
 }

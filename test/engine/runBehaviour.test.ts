@@ -3,10 +3,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAIN_PYTHON, OLD_PYTHON, repoRoot, run } from './engineHelpers';
+import { MAIN_PYTHON, OLD_PYTHON, repoRoot, run, withTempDir } from './engineHelpers';
 
 const DEMO = `import asyncio, queue, sys, threading
 
@@ -47,8 +46,7 @@ function untraced(python: string, file: string): Promise<{ code: number; stdout:
 
 for (const python of [MAIN_PYTHON, OLD_PYTHON].filter((p): p is string => p !== undefined)) {
   void test(`stdout, stderr and exit code equal the untraced run (${python.split('/').slice(-3, -2)[0] ?? python})`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cl-engine-'));
-    try {
+    await withTempDir(async (dir) => {
       const file = join(dir, 'demo.py');
       await writeFile(file, DEMO);
       const plain = await untraced(python, file);
@@ -67,9 +65,7 @@ for (const python of [MAIN_PYTHON, OLD_PYTHON].filter((p): p is string => p !== 
       assert.equal(m.output.find((o) => o.text === 'worker 1')?.lane, w1?.id, 'print attributed to its thread');
       assert.ok(m.flows.some((f) => f.kind === 'start' && m.lanes[f.toLane].name === 'W0'));
       assert.ok(m.flows.some((f) => f.kind === 'put'));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 }
 

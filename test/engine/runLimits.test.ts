@@ -1,10 +1,8 @@
 // Timeouts, cancellation and the output cap: the program is stopped and no process of it survives.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, survivors } from './engineHelpers';
+import { pidsIn, run, survivors, withTempDir } from './engineHelpers';
 
 const TREE = `
 import multiprocessing as mp, os, subprocess, sys, threading, time
@@ -38,14 +36,8 @@ if __name__ == "__main__":
     p.join()
 `;
 
-async function pidsIn(file: string): Promise<number[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
-}
-
 void test('a timeout stops the whole tree: threads, a child process and setsid grandchildren', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cl-engine-'));
-  try {
+  await withTempDir(async (dir) => {
     const pidsFile = join(dir, 'pids');
     const t0 = Date.now();
     const result = await run(TREE, { timeoutMs: 4000, env: { PIDS_FILE: pidsFile } });
@@ -60,14 +52,11 @@ void test('a timeout stops the whole tree: threads, a child process and setsid g
     const running = model.error?.stillRunning ?? [];
     assert.ok(running.some((r) => r.includes('"spinner"')), running.join('; '));
     assert.ok(running.some((r) => r.includes('"sleeper"')), running.join('; '));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('an AbortSignal cancels the run and kills the tree', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cl-engine-'));
-  try {
+  await withTempDir(async (dir) => {
     const pidsFile = join(dir, 'pids');
     const abort = new AbortController();
     let progressCalls = 0;
@@ -87,9 +76,7 @@ void test('an AbortSignal cancels the run and kills the tree', async () => {
     const pids = await pidsIn(pidsFile);
     assert.ok(pids.length >= 2);
     assert.deepEqual(await survivors(pids), []);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('output past the cap stops the program and keeps only the cap', async () => {
@@ -101,8 +88,7 @@ void test('output past the cap stops the program and keeps only the cap', async 
 });
 
 void test('orphans left by a program that exits normally are killed too', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cl-engine-'));
-  try {
+  await withTempDir(async (dir) => {
     const pidsFile = join(dir, 'pids');
     const text = `import os, subprocess, sys, time
 subprocess.Popen([sys.executable, "-c", "import os, sys, time; open(sys.argv[1], 'a').write(str(os.getpid()) + '\\\\n'); time.sleep(600)", os.environ["PIDS_FILE"]], start_new_session=True)
@@ -117,7 +103,5 @@ print("bye")
     const pids = await pidsIn(pidsFile);
     assert.equal(pids.length, 1);
     assert.deepEqual(await survivors(pids), []);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
