@@ -12,6 +12,7 @@ import { buildModel } from '../trace/buildModel';
 import { TRACER_ENV } from '../trace/schema';
 import { EventTail } from './eventTail';
 import { explainCheck, parseCheckOutput } from './interpreterPolicy';
+import { startWatchdog } from './watchdog';
 import { killTree, sweep, type KillPlan } from './killTree';
 import { prepareProgram, type PreparedProgram } from './prepareProgram';
 import { spawnCollect } from './spawnCollect';
@@ -182,6 +183,7 @@ class Run {
       marker: `${TRACER_ENV.outDir}=${prepared.outDir}`,
       graceMs: KILL_GRACE_MS,
     };
+    const watchdog = startWatchdog(opts.python, plan.pgid, prepared.outDir, plan.marker);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
       child.on('error', (error) => resolve({ code: null, signal: null, error }));
       child.on('exit', (code, signal) => resolve({ code, signal }));
@@ -209,6 +211,7 @@ class Run {
     if (this.stopping) await this.stopping;
     // Whatever the program left behind (daemon grandchildren, setsid children) goes with it.
     await sweep(plan);
+    watchdog?.dispose();
     await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS))]);
     child.stdout?.destroy();
     child.stderr?.destroy();
