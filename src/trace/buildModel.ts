@@ -279,6 +279,7 @@ class Builder {
     return {
       thread: (pid, obj) => this.threadNames.get(`${pid}:${obj}`),
       task: (pid, obj) => this.taskNames.get(`${pid}:${obj}`),
+      code: (pid, id) => this.codes.get(pid, id)?.qualname,
       process: (pid, obj, childPid) => this.procNames.get(`${pid}:${obj}`) ?? (childPid !== undefined ? this.procNamesByPid.get(childPid) : undefined),
     };
   }

@@ -9,6 +9,8 @@ export interface NameLookup {
   thread(pid: number, obj: number): string | undefined;
   task(pid: number, obj: number): string | undefined;
   process(pid: number, obj: number, childPid: number | undefined): string | undefined;
+  /** Qualified name of a traced function by its per-process code id. */
+  code(pid: number, id: number): string | undefined;
 }
 
 export interface MarkerText {
@@ -174,7 +176,11 @@ export function markerText(kind: MarkerKind, d: Data, pid: number, names: NameLo
     }
     case 'limit': {
       const what = str(d, 'what');
-      label = what === 'events' ? 'event cap reached: later events are counted, not recorded' : 'call budget reached: later calls of a function are not recorded';
+      const fn = names.code(pid, num(d, 'code') ?? -1);
+      const budget = num(d, 'budget');
+      label = what === 'events'
+        ? 'event cap reached: later events are counted, not recorded'
+        : `call budget${budget !== undefined ? ` of ${budget}` : ''} reached${fn ? ` for ${clip(fn, 80)}()` : ''}: later calls are not recorded`;
       severity = 'warn';
       break;
     }

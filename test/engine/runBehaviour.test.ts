@@ -106,3 +106,28 @@ void test('the temp directory is private while running and removed afterwards', 
   assert.ok(file, 'a live snapshot named the program file');
   assert.ok(!existsSync(file), `${file} still exists`);
 });
+
+void test('live snapshots show what ran so far while the program is still running', async () => {
+  let live: { outputs: string[]; state: string } | undefined;
+  const text = 'import time\nprint("early", flush=True)\ntime.sleep(1.5)\nprint("late")\n';
+  const { model } = await run(text, {
+    onProgress: (p, snapshot) => {
+      if (p.state !== 'running' || live) return;
+      const m = snapshot();
+      if (m.output.length > 0) live = { outputs: m.output.map((o) => o.text), state: p.state };
+    },
+  });
+  assert.deepEqual(live?.outputs, ['early'], 'a snapshot taken mid-run had the first line only');
+  assert.deepEqual(model.output.map((o) => o.text), ['early', 'late']);
+});
+
+void test('the call budget suppresses calls past it and counts them', async () => {
+  const text = 'def tiny(i):\n    return i\nfor i in range(5000):\n    tiny(i)\nprint("done")\n';
+  const { model, stdout } = await run(text, { callBudget: 100 });
+  assert.equal(stdout, 'done\n');
+  const spans = model.spans.filter((s) => s.name === 'tiny').length;
+  assert.ok(spans >= 100 && spans <= 101, `${spans} spans`);
+  // sys.monitoring stops calling us for a disabled function, so 3.12+ cannot count what it skipped (-1).
+  assert.ok(model.stats.suppressedCalls >= 0);
+  assert.equal(model.markers.find((m) => m.kind === 'limit')?.label, 'call budget of 100 reached for tiny(): later calls are not recorded');
+});
