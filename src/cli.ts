@@ -6,7 +6,7 @@
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TraceModel } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
@@ -116,6 +116,17 @@ async function defaultPython(): Promise<string> {
   return candidates[candidates.length - 1].command;
 }
 
+/** dist/tracer next to the bundle; from a tsc build (out/src/cli.js) the sources in src/tracer. */
+async function defaultTracerDir(): Promise<string> {
+  const bundled = join(__dirname, 'tracer');
+  try {
+    await access(join(bundled, 'launch.py'));
+    return bundled;
+  } catch {
+    return join(__dirname, '..', '..', 'src', 'tracer');
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   if ('help' in args) {
@@ -144,7 +155,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       python: args.python ?? (await defaultPython()),
       program: { text, userFile: file, startLine: 0, isSelection: false, displayName: basename(file) },
       cwd: dirname(file),
-      tracerDir: args.tracerDir ?? join(__dirname, 'tracer'),
+      tracerDir: args.tracerDir ?? (await defaultTracerDir()),
       timeoutMs: Math.round(args.timeoutS * 1000),
       eventCap: args.eventCap,
       callBudget: args.callBudget,
