@@ -69,7 +69,7 @@ function runSuite({ python, version }) {
     let output = '';
     const child = spawn(python, ['-m', 'unittest', 'discover', '-s', 'test/python', '-t', 'test/python', '-p', 'test_*.py', '-v'], {
       cwd: ROOT,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), SUITE_TIMEOUT_MS);

@@ -29,7 +29,7 @@ def activate():
     core.event_cap = _int_env('CONCURRENCY_LAB_EVENT_CAP', DEFAULT_EVENT_CAP)
     core.open_sink()
 
-    from . import meta, output, processes, threads, sync
+    from . import meta, output, processes, threads
     origin, parent_obj, internal, name = processes.identity_from_env()
     if origin == 'multiprocessing' and name == 'forkserver':
         processes.role = 'forkserver'
@@ -45,13 +45,12 @@ def activate():
     core.flush()
 
     output.install()
-    threads.patch()
-    sync.patch()
-    processes.install()
+    threads.patch_sleep()
+    processes.install(root=origin == 'main')
     processes.after_fork_hooks.extend([calls.after_fork_child, output.after_fork_child])
+    calls.install()  # before lazy patches: patching threading applies the hooks calls registered
     from . import lazy
     lazy.install()
-    calls.install()
     atexit.register(_at_exit)
     return True
 

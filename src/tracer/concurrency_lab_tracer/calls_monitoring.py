@@ -55,26 +55,26 @@ def _on_yield(code, offset, retval):
     st = states.get(code)
     if not st:
         return DISABLE
-    live = st[2]
-    if _getframe(1) in live:
+    if st[1] == 0:  # over budget: suspensions are no longer shown, the span just stays open
+        return None if st[2] else DISABLE
+    if _getframe(1) in st[2]:
         awaited = codes.awaited_serial(retval)
         emit_raw('yield', f'[{st[0]},{cpu_ns()},{awaited}]')
-    elif st[1] == 0 and not live:
-        return DISABLE
 
 
 def _on_resume(code, offset):
     st = states.get(code)
     if not st:
         return DISABLE
-    live = st[2]
-    if _getframe(1) in live:
+    left = st[1]
+    if left == 0:
+        return None if st[2] else DISABLE
+    if _getframe(1) in st[2]:
+        st[1] = left - 1  # each resume counts against the budget like a call (genexprs resume a lot)
         emit_raw('resume', f'[{st[0]},{cpu_ns()}]')
         hook = resumed
         if hook is not None:
             hook()
-    elif st[1] == 0 and not live:
-        return DISABLE
 
 
 def _on_throw(code, offset, exc):

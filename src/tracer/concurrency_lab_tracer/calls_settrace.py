@@ -6,7 +6,6 @@ and its suppressed calls are counted exactly. Recorded frames get a local hook w
 off; it sees return/yield and exceptions.
 """
 import sys
-import threading
 
 import opcode
 
@@ -14,6 +13,7 @@ from . import codes, core
 
 cpu_ns = core.cpu_ns
 emit_raw = core.emit_raw
+suppressed = core.suppressed_calls
 states = codes.states
 GEN = codes.GENERATOR_FLAGS
 
@@ -50,16 +50,21 @@ def _global(frame, event, arg):
         st = codes.define(code, frame)
         if not st:
             return None
+    left = st[1]
     if code.co_flags & GEN and not _is_first_step(frame):
-        if frame.f_trace is not None:
+        if frame.f_trace is not None and left != 0:
+            st[1] = left - 1  # each resume counts against the budget like a call
             emit_raw('resume', f'[{st[0]},{cpu_ns()}]')
             hook = resumed
             if hook is not None:
                 hook()
         return None
-    left = st[1]
     if left == 0:
-        codes.budget_hit(st, exact=True)
+        counted = suppressed.get(st[0])
+        if counted is None:
+            codes.budget_hit(st, exact=True)
+        else:
+            suppressed[st[0]] = counted + 1
         return None
     st[1] = left - 1
     back = frame.f_back
@@ -75,7 +80,8 @@ def _local(frame, event, arg):
         st = states.get(code)
         if st:
             if code.co_flags & GEN and _is_suspending(frame):
-                emit_raw('yield', f'[{st[0]},{cpu_ns()},{codes.awaited_serial(arg)}]')
+                if st[1] != 0:
+                    emit_raw('yield', f'[{st[0]},{cpu_ns()},{codes.awaited_serial(arg)}]')
             else:
                 emit_raw('return', f'[{st[0]},{cpu_ns()}]')
     elif event == 'exception':
@@ -92,7 +98,10 @@ _stopped = False
 
 def install():
     sys.settrace(_global)
-    threading.settrace(_global)
+    from . import threads
+    threads.threading_hooks.append(lambda threading: threading.settrace(_global))
+    if 'threading' in sys.modules:
+        sys.modules['threading'].settrace(_global)
     core.cap_hooks.append(stop)
     return True
 
@@ -101,7 +110,9 @@ def stop():
     global _stopped
     _stopped = True
     sys.settrace(None)
-    threading.settrace(None)
+    threading = sys.modules.get('threading')
+    if threading is not None:
+        threading.settrace(None)
 
 
 def after_fork_child():

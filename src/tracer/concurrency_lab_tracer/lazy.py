@@ -3,19 +3,25 @@ costs ~0.1 s per process)."""
 import sys
 
 
-def _patchers():
-    from . import aio, futures, processes, queues
-    return {
-        'asyncio': aio.patch,
-        'queue': queues.patch_queue_module,
-        'multiprocessing.process': processes.patch_process,
-        'multiprocessing.util': processes.patch_util,
-        'multiprocessing.forkserver': processes.patch_forkserver,
-        'concurrent.futures._base': futures.patch_base,
-        'concurrent.futures.thread': futures.patch_thread,
-        'concurrent.futures.process': futures.patch_process,
-        'subprocess': processes.patch_subprocess,
-    }
+# module imported by the program -> (our module, function that patches it); ours are imported only then.
+PATCHES = {
+    'threading': ('threads', 'patch_threading'),
+    'asyncio': ('aio', 'patch'),
+    'queue': ('queues', 'patch_queue_module'),
+    'multiprocessing.process': ('processes', 'patch_process'),
+    'multiprocessing.util': ('processes', 'patch_util'),
+    'multiprocessing.connection': ('processes', 'patch_connection'),
+    'multiprocessing.forkserver': ('processes', 'patch_forkserver'),
+    'concurrent.futures._base': ('futures', 'patch_base'),
+    'concurrent.futures.thread': ('futures', 'patch_thread'),
+    'concurrent.futures.process': ('futures', 'patch_process'),
+    'subprocess': ('processes', 'patch_subprocess'),
+}
+
+
+def _patcher(name):
+    module_name, func = PATCHES[name]
+    return getattr(__import__(__package__ + '.' + module_name, fromlist=[func]), func)
 
 
 PATCHERS = {}
@@ -27,7 +33,7 @@ def _apply(name, module):
         return
     _done.add(name)
     try:
-        PATCHERS[name](module)
+        _patcher(name)(module)
     except Exception:
         pass  # a patch that does not fit this Python must never break the program
 
@@ -66,7 +72,7 @@ class _PatchOnImport(object):
 
 
 def install():
-    PATCHERS.update(_patchers())
+    PATCHERS.update(PATCHES)
     for name in list(PATCHERS):
         module = sys.modules.get(name)
         if module is not None:

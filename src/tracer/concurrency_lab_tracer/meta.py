@@ -1,5 +1,4 @@
 """The 'meta' record that opens every process's event file."""
-import platform
 import sys
 import time
 
@@ -20,7 +19,7 @@ def emit_meta():
     ts = core.perf_ns()
     epoch = time.time_ns()
     core.emit('meta', {
-        'python': platform.python_version(), 'impl': sys.implementation.name, 'platform': sys.platform,
+        'python': '%d.%d.%d' % sys.version_info[:3], 'impl': sys.implementation.name, 'platform': sys.platform,
         'clock': 'perf_counter_ns', 'perf_ns': ts, 'epoch_ns': epoch, 'tracer': VERSION, 'file': core.program,
         'argv': list(getattr(sys, 'argv', []) or []), 'start_method': method, 'mechanism': mechanism,
         'call_budget': core.call_budget, 'event_cap': core.event_cap,

@@ -57,9 +57,9 @@ def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
                              'origin': origin, 'internal': internal})
 
 
-def install():
+def install(root):
     if hasattr(os, 'register_at_fork'):
-        os.register_at_fork(before=_before_fork, after_in_parent=_unblock_sigterm, after_in_child=_after_fork_child)
+        os.register_at_fork(before=core.flush, after_in_child=_after_fork_child)
     real_exit = os._exit
 
     def _exit(code):
@@ -68,31 +68,50 @@ def install():
 
     os._exit = core.impersonate(_exit, real_exit, 'os')
     core.end_hooks.append(lambda: _finish_deferred_begin(None))
-    _flush_on_sigterm()
+    if root:
+        _flush_on_sigterm()
     for name in ('execv', 'execve'):
         real = getattr(os, name, None)
         if real is not None:
             os.__dict__[name] = core.impersonate(_flushing(real), real, 'os')
 
 
-def _flush_on_sigterm():
-    """Pool.terminate() and timeouts send SIGTERM: write what we have, then die as before.
+_sigterm_handler = None
 
-    Installed only where SIGTERM still has its default action, so the program sees no difference
-    (a program that installs its own handler simply replaces this one)."""
-    import signal
+
+def _flush_on_sigterm():
+    """The engine stops a run with SIGTERM (then SIGKILL): write what we have, then die as before.
+
+    Only in the root process, and only where SIGTERM still has its default action. Children keep
+    the default: a handler runs only between bytecodes of the main thread, so a worker blocked in
+    C would outlive Pool.terminate() (nobody follows up with SIGKILL there). Children flush before
+    every multiprocessing send/recv instead, which is where they sit when terminated."""
+    global _sigterm_handler
+    import _signal
     try:
-        if signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        if _signal.getsignal(_signal.SIGTERM) != _signal.SIG_DFL:
             return
 
         def on_sigterm(signum, frame):
-            core.end_process(-signum)
-            signal.signal(signum, signal.SIG_DFL)
+            if os.getpid() == core.pid:  # not a fork child that has yet to open its own file
+                core.end_process(-signum)
+            _signal.signal(signum, _signal.SIG_DFL)
             os.kill(os.getpid(), signum)
 
-        signal.signal(signal.SIGTERM, on_sigterm)
+        _signal.signal(_signal.SIGTERM, on_sigterm)
+        _sigterm_handler = on_sigterm
     except (ValueError, OSError, AttributeError):
         pass  # not the main thread, or no SIGTERM on this platform
+
+
+def _default_sigterm_in_child():
+    if _sigterm_handler is not None:
+        import _signal
+        try:
+            if _signal.getsignal(_signal.SIGTERM) is _sigterm_handler:
+                _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
 
 
 def _flushing(fn):
@@ -102,37 +121,9 @@ def _flushing(fn):
     return wrapper
 
 
-_SIGTERM_ONLY = None
-
-
-def _before_fork():
-    """Flush, and hold SIGTERM until the child has opened its own file and written its begin:
-    Pool.terminate() can signal a worker the instant it exists."""
-    global _SIGTERM_ONLY
-    core.flush()
-    try:
-        import signal
-        _SIGTERM_ONLY = {signal.SIGTERM}
-        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGTERM_ONLY)
-    except (AttributeError, ValueError, OSError):
-        _SIGTERM_ONLY = None
-
-
-def _unblock_sigterm():
-    if _SIGTERM_ONLY:
-        import signal
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGTERM_ONLY)
-
-
 def _after_fork_child():
-    try:
-        _begin_fork_child()
-    finally:
-        _unblock_sigterm()
-
-
-def _begin_fork_child():
     global _deferred_begin
+    _default_sigterm_in_child()
     core.open_sink()
     core.reset_threads_after_fork()
     for hook in after_fork_hooks:
@@ -262,6 +253,21 @@ def _with_env(env, fn):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def patch_connection(mod):
+    """Flush before multiprocessing pipes block or hand data over: that is where pool and
+    executor workers wait, and where Pool.terminate() finds them."""
+    Base = mod._ConnectionBase
+
+    def flushing_first(fn):
+        def wrapper(self, *args, **kwargs):
+            core.flush()
+            return fn(self, *args, **kwargs)
+        return core.impersonate(wrapper, fn)
+
+    for name in ('send_bytes', 'send', 'recv_bytes', 'recv', 'poll'):
+        setattr(Base, name, flushing_first(getattr(Base, name)))
 
 
 def patch_forkserver(mod):

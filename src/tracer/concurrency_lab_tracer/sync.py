@@ -4,8 +4,6 @@ Only primitives the program itself creates are traced (the stdlib's internal loc
 Events that can unblock another thread are written before the real operation; a blocking
 acquire is a lock_wait before and lock_acquired after.
 """
-import threading
-
 from . import core
 
 perf_ns = core.perf_ns
@@ -160,7 +158,7 @@ def prim_name(self, names):
     return type(self).__name__
 
 
-def patch():
+def patch(threading):
     real_lock = threading.Lock
     real_rlock = threading.RLock
 
@@ -178,13 +176,13 @@ def patch():
         fn.__module__ = 'threading'
     threading.Lock = Lock
     threading.RLock = RLock
-    _patch_semaphore()
-    _patch_event()
-    _patch_condition()
-    _patch_barrier()
+    _patch_semaphore(threading)
+    _patch_event(threading)
+    _patch_condition(threading)
+    _patch_barrier(threading)
 
 
-def _patch_semaphore():
+def _patch_semaphore(threading):
     Sem = threading.Semaphore
     for cls in (threading.Semaphore, threading.BoundedSemaphore):
         if '__init__' in cls.__dict__:
@@ -222,7 +220,7 @@ def _patch_semaphore():
         threading.BoundedSemaphore.release = bounded_release
 
 
-def _patch_event():
+def _patch_event(threading):
     Ev = threading.Event
     wrap_init(Ev)
     orig_set, orig_clear, orig_wait = Ev.set, Ev.clear, Ev.wait
@@ -256,7 +254,7 @@ def _patch_event():
     Ev.set, Ev.clear, Ev.wait = set, clear, wait
 
 
-def _patch_condition():
+def _patch_condition(threading):
     Cond = threading.Condition
     wrap_init(Cond)
     orig_wait, orig_notify = Cond.wait, Cond.notify
@@ -291,7 +289,7 @@ def _patch_condition():
     Cond.notifyAll = notify_all
 
 
-def _patch_barrier():
+def _patch_barrier(threading):
     Bar = threading.Barrier
     wrap_init(Bar)
     orig_wait = Bar.wait

@@ -1,5 +1,4 @@
 """threading.Thread lifecycle (start/begin/end/join), uncaught thread exceptions, time.sleep."""
-import threading
 import time
 from _thread import get_ident
 
@@ -38,7 +37,19 @@ def _describe(thread):
     return {'obj': obj, 'name': thread.name, 'daemon': thread.daemon, 'internal': thread.__dict__['_clab_internal']}
 
 
-def patch():
+def patch_threading(threading):
+    """Applied when threading is first imported (a program that never imports it saves the import)."""
+    patch(threading)
+    from . import sync
+    sync.patch(threading)
+    for hook in threading_hooks:
+        hook(threading)
+
+
+threading_hooks = []  # e.g. settrace for threads started later
+
+
+def patch(threading):
     Thread = threading.Thread
     orig_start = Thread.start
     orig_bootstrap_inner = Thread._bootstrap_inner
@@ -96,7 +107,6 @@ def patch():
         return orig_hook(args)
 
     threading.excepthook = excepthook
-    _patch_sleep()
 
 
 def tb_program_line(tb):
@@ -109,7 +119,7 @@ def tb_program_line(tb):
     return line
 
 
-def _patch_sleep():
+def patch_sleep():
     real_sleep = time.sleep
 
     def sleep(secs):
