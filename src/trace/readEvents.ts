@@ -10,6 +10,8 @@ import { isRawKind, type RawEvent } from './schema';
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Bytes read per call so one huge file cannot stall the event loop for long. */
 const CHUNK_BYTES = 1024 * 1024;
+/** A file past this is not read further: the tracer's event cap keeps real files far below it. */
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export interface ParseCounts {
   events: number;
@@ -65,8 +67,10 @@ export class EventFileReader {
   private offset = 0;
   private pending: Buffer = Buffer.alloc(0);
   private skippingLongLine = false;
+  /** True once the file passed maxBytes and reading stopped. */
+  oversize = false;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string, private readonly maxBytes = MAX_FILE_BYTES) {}
 
   /** Reads what was appended since the last call. Returns the number of new events. */
   async poll(final = false): Promise<number> {
@@ -80,7 +84,11 @@ export class EventFileReader {
     try {
       const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, this.offset);
+        if (this.offset >= this.maxBytes) {
+          this.oversize = true;
+          break;
+        }
+        const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_BYTES, this.maxBytes - this.offset), this.offset);
         if (bytesRead === 0) break;
         this.offset += bytesRead;
         this.consume(buf.subarray(0, bytesRead));

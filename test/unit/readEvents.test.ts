@@ -105,3 +105,15 @@ void test('many lines spanning several read chunks all arrive', async () => {
     assert.ok(r.events.every((e, i) => e[0] === i));
   });
 });
+
+void test('a file past the byte limit is not read further', async () => {
+  await withDir(async (dir) => {
+    const f = join(dir, 'events-1.jsonl');
+    const line = '[0,1,1,1,0,"sleep",{"secs":1}]\n';
+    await writeFile(f, line.repeat(100));
+    const r = new EventFileReader(f, line.length * 10);
+    await r.poll(true);
+    assert.equal(r.events.length, 10);
+    assert.equal(r.oversize, true);
+  });
+});
