@@ -5,6 +5,7 @@
  * spawn, output kept up to a cap.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type { RunProgress } from '../shared/protocol';
 import type { RunError, TraceModel } from '../shared/traceModel';
@@ -105,6 +106,10 @@ class Run {
     }
     try {
       if (this.opts.signal?.aborted) return this.result(this.model([], null, null, { code: 'cancelled', message: 'The run was cancelled before it started.' }));
+      if (!(await isDirectory(this.opts.cwd))) {
+        // spawn would report a missing cwd as ENOENT, which reads like a missing interpreter
+        return this.result(this.model([], null, null, { code: 'spawn-failed', message: `The working folder "${this.opts.cwd}" does not exist.`, hint: 'Open the folder again, or run a saved file from an existing folder.' }));
+      }
       this.progress('starting', `Checking ${this.opts.program.displayName}…`);
       const checkError = await this.check();
       if (checkError) {
@@ -279,6 +284,14 @@ class Run {
       };
     }
     return null;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -281,6 +281,14 @@ const cases: Case[] = [
     check: (r) => assert.equal(r.model.error?.code, pythonFor('3.7') ? 'python-too-old' : 'python-missing'),
   },
   {
+    name: 'working folder missing', expected: 'spawn-failed naming the folder, not a missing Python',
+    text: 'print(1)\n', opts: { cwd: '/no/such/folder' },
+    check: (r) => {
+      assert.equal(r.model.error?.code, 'spawn-failed');
+      assert.match(r.model.error?.message ?? '', /\/no\/such\/folder/);
+    },
+  },
+  {
     name: 'untitled unsaved document', expected: 'runs from its text',
     text: 'print("untitled")\n',
     opts: { program: { text: 'print("untitled")\n', startLine: 0, isSelection: false, displayName: 'Untitled-1' } },
