@@ -5,7 +5,7 @@ import { Banner } from './banner';
 import { CanvasView, type CanvasHost } from './canvasView';
 import { el } from './dom';
 import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
-import { RULER_H, layoutLanes, type LayoutState, type Row } from './layout';
+import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
 import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
@@ -404,4 +404,3 @@ export interface TimelineProbe {
   stepBox(step: number): { x: number; y: number; w: number; h: number } | null;
 }
 
-export type { LayoutState };

@@ -3,7 +3,7 @@ import { el } from './dom';
 import { hitTest } from './hitTest';
 import { HoverCard } from './hoverCard';
 import type { Row } from './layout';
-import { toTime, type Scale } from './lod';
+import type { Scale } from './lod';
 import { drawFrame, frameScale } from './renderer';
 import type { Theme } from './theme';
 import { GUTTER_W, type EventRef, type ViewState } from './viewState';
@@ -240,10 +240,5 @@ export class CanvasView {
     if (act === undefined || e.altKey) return;
     e.preventDefault();
     act();
-  }
-
-  /** Time under a canvas x, for tests. */
-  timeAt(x: number): number | null {
-    return this.scale ? toTime(this.scale, x) : null;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
+import { cpuFraction } from './format';
 import { MAX_SPAN_ROWS } from './layout';
 
 export interface LaneIndex {
@@ -24,6 +25,8 @@ export interface ModelIndex {
   markerStep: Int32Array;
   /** step.order of each step, ascending, for order → step lookups. */
   stepOrder: Float64Array;
+  /** On-CPU share of each span (0..1), -1 when unknown: read every frame, so computed once. */
+  spanCpu: Float32Array;
 }
 
 export function buildModelIndex(model: TraceModel): ModelIndex {
@@ -70,7 +73,11 @@ export function buildModelIndex(model: TraceModel): ModelIndex {
     if (st.ref.type === 'span' && st.ref.index >= 0 && st.ref.index < spanStep.length) spanStep[st.ref.index] = i;
     else if (st.ref.type === 'marker' && st.ref.index >= 0 && st.ref.index < markerStep.length) markerStep[st.ref.index] = i;
   });
-  return { lanes, errors: Int32Array.from(errors), flows: flowIndex, spanStep, markerStep, stepOrder };
+  const spanCpu = new Float32Array(model.spans.length);
+  model.spans.forEach((sp, i) => {
+    spanCpu[i] = cpuFraction(sp.cpu, sp.start, sp.end);
+  });
+  return { lanes, errors: Int32Array.from(errors), flows: flowIndex, spanStep, markerStep, stepOrder, spanCpu };
 }
 
 /** The step at `order`, or the last one before it (an output line's order may fall between steps). */

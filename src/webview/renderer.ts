@@ -3,7 +3,7 @@
  * is walked with the level-of-detail visitors (binary search + per-column jumps), never event by event.
  */
 import type { Lane, Marker } from '../shared/traceModel';
-import { cpuFraction, formatDuration, niceTicks } from './format';
+import { formatDuration, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
@@ -171,8 +171,7 @@ function drawGutter(f: Frame, row: Row): void {
 }
 
 function spanAlpha(f: Frame, i: number): number {
-  const sp = f.v.model.spans[i];
-  const frac = cpuFraction(sp.cpu, sp.start, sp.end);
+  const frac = f.v.index.spanCpu[i];
   // Waiting or sleeping shows pale, burning CPU shows solid: GIL turn-taking reads at a glance.
   return frac < 0 ? 0.45 : 0.18 + 0.72 * frac;
 }
@@ -200,11 +199,11 @@ function drawLane(f: Frame, row: LaneRow): void {
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
     const sy = y + MARKER_H + d * SPAN_H;
+    ctx.fillStyle = color;
     visitIntervals(ix, s, (run) => {
       const id = ix.ids[run.first];
       const w = Math.max(1, run.x1 - run.x0);
-      const dim = dimmed(f, { type: 'span', index: id });
-      ctx.fillStyle = color;
+      const dim = v.matches !== null && v.matches.spans[id] !== 1;
       ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
       ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
       if (run.count === 1 && w > 28) {
@@ -217,24 +216,38 @@ function drawLane(f: Frame, row: LaneRow): void {
           ctx.textAlign = 'left';
           const label = sp.open ? `${sp.name} …` : sp.name;
           ctx.fillText(fitText(label, room, f.charW), x, sy + (SPAN_H - 2) / 2, room);
+          ctx.fillStyle = color;
         }
       }
     });
   }
   ctx.globalAlpha = 1;
   const mid = y + MARKER_H / 2 - 1;
+  // Dense buckets that touch are drawn as one activity strip: at 100k+ events zoomed out that is a
+  // handful of rectangles per lane instead of thousands of glyphs.
+  let stripFrom = -1;
+  let stripTo = -1;
+  const flushStrip = (): void => {
+    if (stripFrom < 0) return;
+    ctx.globalAlpha = v.matches ? 0.35 : 0.7;
+    ctx.fillStyle = theme.muted;
+    ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
+    stripFrom = -1;
+  };
   visitPoints(lane.markers, s, 3, (b) => {
     const id = lane.markers.ids[b.first];
     const m = v.model.markers[id];
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
-    if (b.count <= 3) {
-      drawMarkerGlyph(f, m, b.x, mid, MARKER_R);
+    if (b.count > 3) {
+      if (stripFrom >= 0 && b.x - stripTo > 4) flushStrip();
+      if (stripFrom < 0) stripFrom = b.x;
+      stripTo = b.x;
       return;
     }
-    // A dense bucket: a plain tick (cheap to draw by the thousand) in the first event's colour.
-    ctx.fillStyle = theme.roles[markerStyle(m.kind, m.severity).color];
-    ctx.fillRect(b.x - 1, mid - MARKER_R, 3, MARKER_R * 2);
+    flushStrip();
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
+    drawMarkerGlyph(f, m, b.x, mid, MARKER_R);
   });
+  flushStrip();
   ctx.globalAlpha = 1;
 }
 
@@ -434,9 +447,5 @@ function drawReplay(f: Frame): void {
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.focus;
   ctx.fillRect(Math.round(x), RULER_H, 2, f.height - RULER_H);
-}
-
-export function contentHeight(v: ViewState): number {
-  return v.layout.height;
 }
 

@@ -23,7 +23,6 @@ export class StepList {
   private readonly header = el('div', { class: 'steps-header', 'aria-hidden': 'true' });
   private model: TraceModel | null = null;
   private rows: Int32Array = new Int32Array(0);
-  /** step index → position in `rows` (or -1), built lazily for filtered lists. */
   private selected = -1;
   private cursor = new Set<number>();
   private replay = -1;

@@ -30,11 +30,6 @@ export interface ViewState {
   hover: EventRef | null;
 }
 
-export function stepRef(model: TraceModel, step: number): EventRef | null {
-  const st = model.steps[step];
-  return st ? { type: st.ref.type, index: st.ref.index } : null;
-}
-
 export function eventLane(model: TraceModel, ref: EventRef): number {
   return ref.type === 'span' ? (model.spans[ref.index]?.lane ?? -1) : (model.markers[ref.index]?.lane ?? -1);
 }

@@ -81,6 +81,8 @@ interface Result {
   openMs: number[];
   openMedianMs: number;
   frames: number;
+  /** Every measured frame, in gesture order (20 zoom-ins, 30 pans, 10 zoom-outs). */
+  framesMs: number[];
   frameMedianMs: number;
   frameP95Ms: number;
   frameMaxMs: number;
@@ -188,6 +190,7 @@ function summarise(viewer: Result['viewer'], events: number, openMs: number[], f
     openMs: openMs.map((x) => Math.round(x * 10) / 10),
     openMedianMs: median(openMs),
     frames: frames.length,
+    framesMs: frames.map((x) => Math.round(x * 10) / 10),
     frameMedianMs: median(frames),
     frameP95Ms: p95(frames),
     frameMaxMs: Math.max(...frames),
