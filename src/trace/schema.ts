@@ -27,6 +27,22 @@
  * Ordering rule: events that unblock another thread or process (release, put, set, notify,
  * start) are written BEFORE the real operation; blocking operations are written as a
  * `*_wait` before and a matching completion after.
+ *
+ * Added by the tracer (all optional; readers may ignore them):
+ * - `line` on most object-shaped data: the program line that caused the event (0 = unknown).
+ * - 'call' line: the call site when the caller is program code, else the function's def line.
+ * - proc_begin.origin may also be "fork" (a bare os.fork() child); proc_begin.parent_obj is null
+ *   for a forkserver child terminated before its Process object arrived (name "forkserver child").
+ * - 'limit' carries `budget` (calls) or `cap` (events); 'meta' carries perf_ns (the ts that
+ *   epoch_ns was read with), call_budget and event_cap.
+ * - summary.suppressed_calls[code] is -1 when the count is unknown: on 3.12+ a function past its
+ *   budget is disabled in sys.monitoring, so later calls cannot be counted. Generator/coroutine
+ *   resumes count against the budget too; past it, their yield/resume are no longer written.
+ * - mp.Queue: queue_put.size is -1 (not known without a lock round-trip); queue_get.from_pid is
+ *   the pid whose put numbered `item` (numbers are per producing process).
+ * - future_done.error ("Type: msg") when state is "error".
+ * - exc with uncaught=false is written where a program frame raises (3.12+: RAISE; 3.8-3.11:
+ *   the settrace 'exception' event), not again in each frame it passes through.
  */
 
 export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task: number, kind: RawKind, data: unknown];
