@@ -79,6 +79,9 @@ export class TimelineApp implements CanvasHost {
       case 'trace':
         this.setModel(msg.model, msg.live);
         break;
+      case 'traceJson':
+        this.setModel(parseModel(msg.json), msg.live);
+        break;
       case 'progress':
         this.toolbar.setProgress(msg.progress);
         break;
@@ -393,6 +396,14 @@ export class TimelineApp implements CanvasHost {
       },
     };
   }
+}
+
+/** The host is trusted, but a truncated or wrong file must fail loudly, not half-render. */
+function parseModel(json: string): TraceModel {
+  const m = JSON.parse(json) as unknown;
+  const ok = typeof m === 'object' && m !== null && ['lanes', 'spans', 'markers', 'steps', 'flows', 'output', 'sources'].every((k) => Array.isArray((m as Record<string, unknown>)[k]));
+  if (!ok) throw new Error('trace JSON is not a timeline model');
+  return m as TraceModel;
 }
 
 export interface TimelineProbe {

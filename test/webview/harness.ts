@@ -172,8 +172,9 @@ export async function postToPage(page: Page, msg: HostMessage | Record<string, u
  * Posts a model too large for one DevTools message: the JSON goes over in chunks, then the page
  * parses it and posts it to itself. Resolves with the page-clock times of the post and the first frame.
  */
-export async function postLarge(page: Page, model: TraceModel, live = false): Promise<{ parseMs: number; paintMs: number }> {
-  const json = JSON.stringify({ type: 'trace', model, live });
+export async function postLarge(page: Page, model: TraceModel, live = false, asJson = false): Promise<{ parseMs: number; paintMs: number }> {
+  // As an object: the page parses the JSON and posts the object ('trace'). As JSON: it posts the text ('traceJson').
+  const json = asJson ? JSON.stringify(model) : JSON.stringify({ type: 'trace', model, live });
   const CHUNK = 16 * 1024 * 1024;
   await page.evaluate(() => {
     (window as unknown as { __chunks: string[] }).__chunks = [];
@@ -182,12 +183,13 @@ export async function postLarge(page: Page, model: TraceModel, live = false): Pr
   for (let i = 0; i < json.length; i += CHUNK) {
     await page.evaluate((c) => (window as unknown as { __chunks: string[] }).__chunks.push(c), json.slice(i, i + CHUNK));
   }
-  const times = await page.evaluate(() => new Promise<{ parseMs: number; paintMs: number }>((resolve) => {
+  const times = await page.evaluate(({ asJson, live }) => new Promise<{ parseMs: number; paintMs: number }>((resolve) => {
     const w = window as unknown as { __chunks: string[] };
     const canvas = document.querySelector('canvas') as HTMLCanvasElement;
     const before = Number(canvas.dataset.frames ?? 0);
+    const text = w.__chunks.join('');
     const t0 = performance.now();
-    const msg = JSON.parse(w.__chunks.join('')) as unknown;
+    const msg = asJson ? { type: 'traceJson', json: text, live } : (JSON.parse(text) as unknown);
     w.__chunks = [];
     const t1 = performance.now();
     window.postMessage(msg, '*');
@@ -198,7 +200,7 @@ export async function postLarge(page: Page, model: TraceModel, live = false): Pr
       } else requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
-  }));
+  }), { asJson, live });
   await waitLoaded(page, loaded);
   return times;
 }

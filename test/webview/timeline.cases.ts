@@ -484,6 +484,22 @@ export const cases: Case[] = [
     },
   },
   {
+    name: "'traceJson' (the model as JSON text) renders like 'trace'; a broken one is logged, not drawn",
+    async run({ page }) {
+      const m = demoModel();
+      await postLarge(page, m, false, true);
+      assert.equal(await page.textContent('.toolbar .title'), m.title);
+      assert.equal(await page.locator('.output .line').count(), m.output.length);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
+      await postToPage(page, { type: 'traceJson', json: '{"lanes": 3', live: false });
+      await page.waitForFunction(() => document.body.dataset.loaded !== undefined);
+      await page.waitForTimeout(100);
+      const logs = (await posted(page)).filter((x) => x.type === 'log');
+      assert.equal(logs.length, 1);
+      assert.equal(await page.textContent('.toolbar .title'), m.title);
+    },
+  },
+  {
     name: 'flow arrows toggle',
     async run({ page }) {
       await load(page, demoModel());
