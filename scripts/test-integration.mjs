@@ -4,9 +4,9 @@
 // VSCODE_EXECUTABLE_PATH names a desktop VS Code, through @vscode/test-electron. Expects the build
 // (`node scripts/test-all.mjs integration` does it). Ends with "integration: N passed, N failed".
 //   CONCURRENCY_LAB_TEST_GREP=<regexp>        only tests whose full title matches
-//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted,start   which passes (default all; untrusted runs when
-//                                             *.untrusted.test.js files exist, with workspace trust on;
-//                                             start checks `npm start` in code-server)
+//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted,start,harness   which passes (default all; untrusted
+//                                             runs *.untrusted.test.js with workspace trust on; start checks
+//                                             `npm start` in code-server; harness is the harness's self-test)
 //   CONCURRENCY_LAB_TEST_TIMEOUT_MS=<ms>      per pass (default 600000)
 //   CONCURRENCY_LAB_TEST_VERBOSE=1            relay every workbench and server log line
 import { existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
 import { hasUntrustedTests, printPass } from './vscode/results.mjs';
 import { runSuite } from './vscode/runSuite.mjs';
+import { runHarnessSelfTest } from './vscode/selfTest.mjs';
 import { ensureSystemPackages } from './vscode/system.mjs';
 import { checkStart } from './vscode/startCheck.mjs';
 
@@ -50,7 +51,7 @@ try {
   finish(0, 1);
 }
 
-const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,start').split(',').map((s) => s.trim());
+const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,start,harness').split(',').map((s) => s.trim());
 const suites = requested.filter((s) => s === 'trusted' || (s === 'untrusted' && hasUntrustedTests(OUT_DIR)));
 let passed = 0;
 let failed = 0;
@@ -71,5 +72,13 @@ if (!grep && requested.includes('start')) {
     console.log(`\n[start] ✖ npm start: ${e instanceof Error ? e.message : String(e)}`);
     failed += 1;
   }
+}
+
+// The harness itself must be able to fail: broken runs on purpose, each reported as what it is.
+if (!grep && requested.includes('harness')) {
+  console.log('\n[harness] self-test');
+  const r = await runHarnessSelfTest();
+  passed += r.passed;
+  failed += r.failed;
 }
 finish(passed, failed);

@@ -67,8 +67,9 @@ async function drive(page, server, url, { timeoutMs, verbose, log }) {
 /**
  * Runs one suite ('trusted' or 'untrusted') and returns { passed, failed, problems: string[], tests }.
  * problems are harness-level failures (timeout, no results, leftovers); each counts as one failed test.
+ * env: more variables for code-server and so the extension host.
  */
-export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, grep, verbose = false, log = console.log }) {
+export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, grep, env = {}, verbose = false, log = console.log }) {
   const work = mkdtempSync(join(tmpdir(), 'concurrency-lab-it-'));
   const resultsFile = join(work, 'results.json');
   const bridge = await startBridge({ log: verbose ? log : () => undefined });
@@ -84,6 +85,7 @@ export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, g
         CONCURRENCY_LAB_TEST_SUITE: suite,
         ...(grep ? { CONCURRENCY_LAB_TEST_GREP: grep } : {}),
         ...bridge.env,
+        ...env,
       },
       log,
     });

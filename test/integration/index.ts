@@ -3,6 +3,7 @@
 // abrupt extension-host death the harness would otherwise see a plain "exit 0".
 //   CONCURRENCY_LAB_TEST_SUITE=untrusted  runs only *.untrusted.test.js (a pass with workspace trust on)
 //   CONCURRENCY_LAB_TEST_GREP=<regexp>    runs only tests whose full title matches
+//   CONCURRENCY_LAB_TEST_DIR=<dir>        runs the tests there instead (the harness's self-test)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -45,7 +46,7 @@ export function run(): Promise<void> {
   const resultsFile = process.env.CONCURRENCY_LAB_TEST_RESULTS;
   const grep = process.env.CONCURRENCY_LAB_TEST_GREP;
   const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000, ...(grep ? { grep } : {}) });
-  for (const f of suiteFiles(__dirname, suite)) mocha.addFile(f);
+  for (const f of suiteFiles(process.env.CONCURRENCY_LAB_TEST_DIR ?? __dirname, suite)) mocha.addFile(f);
 
   const results: TestResults = { suite, passed: 0, failed: 0, pending: 0, finished: false, tests: [] };
   return new Promise<void>((resolve, reject) => {
