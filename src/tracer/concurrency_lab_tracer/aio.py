@@ -7,7 +7,7 @@ import sys
 from _thread import get_ident
 
 from . import codes, core, output, queues
-from .sync import mark_if_program, prim_name, traced_obj
+from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
 perf_ns = core.perf_ns
 serial_of = {}  # id(task or future) -> serial, removed when it is done (ids are reused)
@@ -275,45 +275,22 @@ def _wrap_acquire(cls, names):
 
 def _wrap_release(cls, names):
     orig_release = cls.__dict__['release'] if 'release' in cls.__dict__ else cls.release
-
-    def release(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('lock_release', {'obj': obj, 'prim': _asyncio_prim(self, names), 'line': core.program_line()})
-        return orig_release(self)
-
-    cls.release = release
+    cls.release = announcing('lock_release', orig_release, lambda self: _asyncio_prim(self, names))
 
 
 def _patch_async_event(Ev):
-    orig_set, orig_clear, orig_wait = Ev.set, Ev.clear, Ev.wait
-
-    def set(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('event_set', {'obj': obj, 'prim': 'asyncio.Event', 'line': core.program_line()})
-        return orig_set(self)
-
-    def clear(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('event_clear', {'obj': obj, 'prim': 'asyncio.Event', 'line': core.program_line()})
-        return orig_clear(self)
+    orig_wait = Ev.wait
 
     async def wait(self):
         obj = traced_obj(self)
         if obj is None:
             return await orig_wait(self)
-        core.emit('event_wait', {'obj': obj, 'prim': 'asyncio.Event', 'line': core.program_line()})
-        t0 = perf_ns()
-        ok = False
-        try:
-            ok = await orig_wait(self)
-            return ok
-        finally:
-            core.emit('event_woken', {'obj': obj, 'prim': 'asyncio.Event', 'ok': bool(ok), 'waited_ns': perf_ns() - t0})
+        return await blocking_await('event_wait', 'event_woken', {'obj': obj, 'prim': 'asyncio.Event'},
+                                    lambda: orig_wait(self))
 
-    Ev.set, Ev.clear, Ev.wait = set, clear, wait
+    Ev.set = announcing('event_set', Ev.set, 'asyncio.Event')
+    Ev.clear = announcing('event_clear', Ev.clear, 'asyncio.Event')
+    Ev.wait = wait
 
 
 def _patch_async_condition(Cond):
@@ -323,29 +300,13 @@ def _patch_async_condition(Cond):
         obj = traced_obj(self)
         if obj is None:
             return await orig_wait(self)
-        core.emit('cond_wait', {'obj': obj, 'prim': 'asyncio.Condition', 'line': core.program_line()})
-        t0 = perf_ns()
-        ok = False
-        try:
-            ok = await orig_wait(self)
-            return ok
-        finally:
-            core.emit('cond_woken', {'obj': obj, 'prim': 'asyncio.Condition', 'ok': bool(ok),
-                                     'waited_ns': perf_ns() - t0})
+        return await blocking_await('cond_wait', 'cond_woken', {'obj': obj, 'prim': 'asyncio.Condition'},
+                                    lambda: orig_wait(self))
 
-    def notify(self, n=1):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('cond_notify', {'obj': obj, 'prim': 'asyncio.Condition', 'n': n, 'line': core.program_line()})
-        return orig_notify(self, n)
-
-    def notify_all(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('cond_notify', {'obj': obj, 'prim': 'asyncio.Condition', 'n': -1, 'line': core.program_line()})
-        return orig_notify(self, len(self._waiters))
-
-    Cond.wait, Cond.notify, Cond.notify_all = wait, notify, notify_all
+    Cond.wait = wait
+    Cond.notify = announcing('cond_notify', orig_notify, 'asyncio.Condition', lambda self, n=1: {'n': n})
+    Cond.notify_all = announcing('cond_notify', lambda self: orig_notify(self, len(self._waiters)),
+                                 'asyncio.Condition', lambda self: {'n': -1})
 
 
 def _patch_queues(asyncio):

@@ -12,6 +12,8 @@ PATCHES = {
     'multiprocessing.util': ('processes', 'patch_util'),
     'multiprocessing.connection': ('processes', 'patch_connection'),
     'multiprocessing.forkserver': ('processes', 'patch_forkserver'),
+    'multiprocessing.synchronize': ('mpsync', 'patch_synchronize'),
+    'multiprocessing.queues': ('mpsync', 'patch_queues'),
     'concurrent.futures._base': ('futures', 'patch_base'),
     'concurrent.futures.thread': ('futures', 'patch_thread'),
     'concurrent.futures.process': ('futures', 'patch_process'),

@@ -59,7 +59,7 @@ def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
 
 def install(root):
     if hasattr(os, 'register_at_fork'):
-        os.register_at_fork(before=core.flush, after_in_child=_after_fork_child)
+        os.register_at_fork(before=_before_fork, after_in_parent=_unblock_sigterm, after_in_child=_after_fork_child)
     real_exit = os._exit
 
     def _exit(code):
@@ -104,7 +104,25 @@ def _flush_on_sigterm():
         pass  # not the main thread, or no SIGTERM on this platform
 
 
+def _before_fork():
+    """Flush; and while the root's SIGTERM handler is installed, hold SIGTERM across the fork.
+    A fork child inherits the handler, and a SIGTERM landing before Python's after-fork code
+    clears its pending-signal flags would be swallowed: the child (say, a pool worker being
+    terminated) would never die. The child restores the default action before unblocking."""
+    core.flush()
+    if _sigterm_handler is not None:
+        import _signal
+        _signal.pthread_sigmask(_signal.SIG_BLOCK, {_signal.SIGTERM})
+
+
+def _unblock_sigterm():
+    if _sigterm_handler is not None:
+        import _signal
+        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, {_signal.SIGTERM})
+
+
 def _default_sigterm_in_child():
+    global _sigterm_handler
     if _sigterm_handler is not None:
         import _signal
         try:
@@ -112,6 +130,8 @@ def _default_sigterm_in_child():
                 _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
         except (ValueError, OSError):
             pass
+        _unblock_sigterm()  # a SIGTERM that arrived meanwhile now takes its default action
+        _sigterm_handler = None
 
 
 def _flushing(fn):

@@ -35,6 +35,45 @@ def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None):
     return ok
 
 
+def blocking_call(begin, end, base, call, result_fields=lambda r: {'ok': bool(r)}):
+    """A blocking wait: `begin` event, flush (a kill while blocked loses nothing), the call, then
+    `end` with how long it waited and what result_fields(result) says (result None if it raised)."""
+    core.emit(begin, dict(base, line=core.program_line(3)))
+    core.flush()
+    t0 = perf_ns()
+    result = None
+    try:
+        result = call()
+        return result
+    finally:
+        core.emit(end, dict(base, waited_ns=perf_ns() - t0, **result_fields(result)))
+
+
+async def blocking_await(begin, end, base, call):
+    """blocking_call for a coroutine (asyncio waits: no flush, the event loop thread is not blocked)."""
+    core.emit(begin, dict(base, line=core.program_line(3)))
+    t0 = perf_ns()
+    ok = False
+    try:
+        ok = await call()
+        return ok
+    finally:
+        core.emit(end, dict(base, ok=bool(ok), waited_ns=perf_ns() - t0))
+
+
+def announcing(kind, orig, prim, fields=None):
+    """Wrap a method that may unblock others (set, clear, notify): the event goes first."""
+    def wrapper(self, *args, **kwargs):
+        obj = traced_obj(self)
+        if obj is not None:
+            data = {'obj': obj, 'prim': prim(self) if callable(prim) else prim, 'line': core.program_line()}
+            if fields is not None:
+                data.update(fields(self, *args, **kwargs))
+            core.emit(kind, data)
+        return orig(self, *args, **kwargs)
+    return wrapper
+
+
 class TracedLock(object):
     """Wraps a real lock; behaves like threading.Lock."""
     __slots__ = ('_lock', '_clab_obj', '__weakref__')
@@ -223,35 +262,17 @@ def _patch_semaphore(threading):
 def _patch_event(threading):
     Ev = threading.Event
     wrap_init(Ev)
-    orig_set, orig_clear, orig_wait = Ev.set, Ev.clear, Ev.wait
-
-    def set(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('event_set', {'obj': obj, 'prim': 'Event', 'line': core.program_line()})
-        return orig_set(self)
-
-    def clear(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('event_clear', {'obj': obj, 'prim': 'Event', 'line': core.program_line()})
-        return orig_clear(self)
+    orig_wait = Ev.wait
 
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
             return orig_wait(self, timeout)
-        core.emit('event_wait', {'obj': obj, 'prim': 'Event', 'line': core.program_line()})
-        core.flush()
-        t0 = perf_ns()
-        ok = False
-        try:
-            ok = orig_wait(self, timeout)
-            return ok
-        finally:
-            core.emit('event_woken', {'obj': obj, 'prim': 'Event', 'ok': bool(ok), 'waited_ns': perf_ns() - t0})
+        return blocking_call('event_wait', 'event_woken', {'obj': obj, 'prim': 'Event'}, lambda: orig_wait(self, timeout))
 
-    Ev.set, Ev.clear, Ev.wait = set, clear, wait
+    Ev.set = announcing('event_set', Ev.set, 'Event')
+    Ev.clear = announcing('event_clear', Ev.clear, 'Event')
+    Ev.wait = wait
 
 
 def _patch_condition(threading):
@@ -263,30 +284,13 @@ def _patch_condition(threading):
         obj = traced_obj(self)
         if obj is None:
             return orig_wait(self, timeout)
-        core.emit('cond_wait', {'obj': obj, 'prim': 'Condition', 'line': core.program_line()})
-        core.flush()
-        t0 = perf_ns()
-        ok = False
-        try:
-            ok = orig_wait(self, timeout)
-            return ok
-        finally:
-            core.emit('cond_woken', {'obj': obj, 'prim': 'Condition', 'ok': bool(ok), 'waited_ns': perf_ns() - t0})
+        return blocking_call('cond_wait', 'cond_woken', {'obj': obj, 'prim': 'Condition'}, lambda: orig_wait(self, timeout))
 
-    def notify(self, n=1):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('cond_notify', {'obj': obj, 'prim': 'Condition', 'n': n, 'line': core.program_line()})
-        return orig_notify(self, n)
-
-    def notify_all(self):
-        obj = traced_obj(self)
-        if obj is not None:
-            core.emit('cond_notify', {'obj': obj, 'prim': 'Condition', 'n': -1, 'line': core.program_line()})
-        return orig_notify(self, len(self._waiters))
-
-    Cond.wait, Cond.notify, Cond.notify_all = wait, notify, notify_all
-    Cond.notifyAll = notify_all
+    Cond.wait = wait
+    Cond.notify = announcing('cond_notify', orig_notify, 'Condition', lambda self, n=1: {'n': n})
+    # notify_all is notify(len(waiters)) in the stdlib; calling that directly avoids a second record.
+    Cond.notify_all = Cond.notifyAll = announcing(
+        'cond_notify', lambda self: orig_notify(self, len(self._waiters)), 'Condition', lambda self: {'n': -1})
 
 
 def _patch_barrier(threading):
@@ -298,16 +302,8 @@ def _patch_barrier(threading):
         obj = traced_obj(self)
         if obj is None:
             return orig_wait(self, timeout)
-        core.emit('barrier_wait', {'obj': obj, 'prim': 'Barrier', 'parties': self.parties, 'line': core.program_line()})
-        core.flush()
-        t0 = perf_ns()
-        index = -1
-        try:
-            index = orig_wait(self, timeout)
-            return index
-        finally:
-            core.emit('barrier_pass', {'obj': obj, 'prim': 'Barrier', 'ok': index >= 0,
-                                       'waited_ns': perf_ns() - t0, 'index': index})
+        return blocking_call('barrier_wait', 'barrier_pass', {'obj': obj, 'prim': 'Barrier', 'parties': self.parties},
+                             lambda: orig_wait(self, timeout),
+                             lambda index: {'ok': index is not None, 'index': -1 if index is None else index})
 
     Bar.wait = wait
-

@@ -1,0 +1,194 @@
+"""multiprocessing Lock / Event / Queue created by the program.
+
+Each gets `key`, a string that is the same in every process (the semaphore's name, or its
+address, which a fork child shares), so the timeline can link a release in one process to the
+acquire in another. The key and serial travel to spawn/forkserver children inside the pickled
+state; fork children inherit them with the object. Queue items travel as
+('__clab_item__', pid, n, item) so the getting process knows which put it received.
+"""
+import os
+
+from . import core
+from .sync import acquire_traced, announcing, blocking_call
+
+ITEM_TAG = '__clab_item__'
+_MP_DIRS = ()
+
+
+def _skip_files():
+    import multiprocessing.context as context
+    return (context.__file__,)
+
+
+def _semlock_key(semlock):
+    name = getattr(semlock, 'name', None)
+    return 'sem:' + name if name else 'sem:%x' % semlock.handle
+
+
+def _mark(self, semlock, depth=3):
+    if core.called_from_program(depth, _skip_files()):
+        self.__dict__['_clab_obj'] = core.new_serial()
+        self.__dict__['_clab_key'] = _semlock_key(semlock)
+
+
+def _carry_identity(cls):
+    """Append (serial, key) to the pickled state and take it back off on the other side."""
+    orig_get, orig_set = cls.__getstate__, cls.__setstate__
+
+    def __getstate__(self):
+        state = orig_get(self)
+        obj = self.__dict__.get('_clab_obj')
+        return (state, (obj, self.__dict__['_clab_key'])) if obj is not None else state
+
+    def __setstate__(self, state):
+        ident = None
+        if len(state) == 2 and isinstance(state[1], tuple) and len(state[1]) == 2 and isinstance(state[0], tuple):
+            state, ident = state
+        orig_set(self, state)
+        if ident is not None:
+            self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident
+            _retrace(self)
+
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+
+
+def _retrace(self):
+    make = getattr(self, '_clab_make_methods', None)
+    if make is not None:
+        make()
+
+
+def patch_synchronize(mod):
+    SemLock, Lock, Event = mod.SemLock, mod.Lock, mod.Event
+    orig_lock_init = Lock.__init__
+    orig_make = SemLock._make_methods
+
+    def lock_init(self, *args, **kwargs):
+        orig_lock_init(self, *args, **kwargs)
+        _mark(self, self._semlock)
+        _retrace(self)
+
+    def _make_methods(self):
+        orig_make(self)
+        if self.__dict__.get('_clab_obj') is not None:
+            _trace_lock_methods(self)
+
+    def _clab_make_methods(self):
+        _make_methods(self)
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *args):
+        return self.release()
+
+    Lock.__init__ = lock_init
+    SemLock._make_methods = _make_methods
+    Lock._clab_make_methods = _clab_make_methods
+    Lock.__enter__, Lock.__exit__ = __enter__, __exit__
+    _carry_identity(SemLock)
+    _patch_event(Event)
+
+
+def _trace_lock_methods(self):
+    semlock = self._semlock
+    obj, key = self._clab_obj, self._clab_key
+
+    def acquire(block=True, timeout=None):
+        return acquire_traced(lambda: semlock.acquire(False), lambda: semlock.acquire(True, timeout),
+                              obj, 'mp.Lock', block, key)
+
+    def release():
+        core.emit('lock_release', {'obj': obj, 'prim': 'mp.Lock', 'key': key, 'line': core.program_line()})
+        core.flush()
+        semlock.release()
+
+    self.acquire, self.release = acquire, release
+
+
+def _patch_event(Event):
+    orig_init, orig_wait = Event.__init__, Event.wait
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        _mark(self, self._flag._semlock)
+
+    def key(self):
+        return {'key': self.__dict__['_clab_key']}
+
+    def wait(self, timeout=None):
+        obj = self.__dict__.get('_clab_obj')
+        if obj is None:
+            return orig_wait(self, timeout)
+        return blocking_call('event_wait', 'event_woken', dict(key(self), obj=obj, prim='mp.Event'),
+                             lambda: orig_wait(self, timeout))
+
+    def set_and_flush(self):
+        if self.__dict__.get('_clab_obj') is not None:
+            core.flush()  # the waiters are in other processes: let them see the set
+        return orig_set(self)
+
+    orig_set = Event.set
+    Event.__init__, Event.wait = __init__, wait
+    Event.set = announcing('event_set', set_and_flush, 'mp.Event', key)
+    Event.clear = announcing('event_clear', Event.clear, 'mp.Event', key)
+
+
+def patch_queues(mod):
+    Queue = mod.Queue
+    orig_init, orig_put, orig_get = Queue.__init__, Queue.put, Queue.get
+    orig_getstate, orig_setstate = Queue.__getstate__, Queue.__setstate__
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        if type(self) is Queue and core.called_from_program(2, _skip_files()):
+            self.__dict__['_clab_obj'] = core.new_serial()
+            self.__dict__['_clab_key'] = 'queue:' + _semlock_key(self._rlock._semlock)
+            self.__dict__['_clab_puts'] = 0
+
+    def put(self, obj, block=True, timeout=None):
+        ident = self.__dict__.get('_clab_obj')
+        if ident is None:
+            return orig_put(self, obj, block, timeout)
+        n = self.__dict__['_clab_puts'] = self.__dict__.get('_clab_puts', 0) + 1
+        core.emit('queue_put', {'obj': ident, 'prim': 'mp.Queue', 'key': self._clab_key, 'item': n,
+                                'size': -1, 'line': core.program_line()})
+        core.flush()
+        return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
+
+    def get(self, block=True, timeout=None):
+        ident = self.__dict__.get('_clab_obj')
+        if ident is None:
+            return orig_get(self, block, timeout)
+        base = {'obj': ident, 'prim': 'mp.Queue', 'key': self._clab_key}
+        core.emit('queue_get_wait', dict(base, line=core.program_line()))
+        core.flush()
+        t0 = core.perf_ns()
+        try:
+            got = orig_get(self, block, timeout)
+        except BaseException:
+            core.emit('queue_get', dict(base, item=0, ok=False, waited_ns=core.perf_ns() - t0))
+            raise
+        item, from_pid = 0, None
+        if type(got) is tuple and len(got) == 4 and got[0] == ITEM_TAG:
+            _, from_pid, item, got = got
+        core.emit('queue_get', dict(base, item=item, from_pid=from_pid, ok=True, waited_ns=core.perf_ns() - t0,
+                                    line=core.program_line()))
+        return got
+
+    def __getstate__(self):
+        state = orig_getstate(self)
+        ident = self.__dict__.get('_clab_obj')
+        return (state, (ident, self.__dict__['_clab_key'])) if ident is not None else state
+
+    def __setstate__(self, state):
+        ident = None
+        if len(state) == 2 and isinstance(state[0], tuple):
+            state, ident = state
+        orig_setstate(self, state)
+        if ident is not None:
+            self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident
+            self.__dict__['_clab_puts'] = 0
+
+    Queue.__init__, Queue.put, Queue.get = __init__, put, get
+    Queue.__getstate__, Queue.__setstate__ = __getstate__, __setstate__

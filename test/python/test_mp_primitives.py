@@ -1,0 +1,61 @@
+import unittest
+
+from tracing import TraceCase
+
+
+class MpPrimitivesBase(object):
+    def keyed(self, prim):
+        evs = [e for e in self.trace.events if isinstance(e[6], dict) and e[6].get('prim') == prim]
+        keys = {e[6]['key'] for e in evs}
+        self.assertEqual(len(keys), 1, '%s has one key in every process: %r' % (prim, keys))
+        self.assertGreaterEqual(len({e[2] for e in evs}), 3, '%s is seen in the parent and both children' % prim)
+        return evs
+
+    def test_exit(self):
+        self.assertRanOk()
+        self.assertIn("['from child 0', 'from child 1']", self.trace.stdout)
+
+    def test_lock_across_processes(self):
+        evs = self.keyed('mp.Lock')
+        holder = None
+        for e in evs:  # trace order across processes is by timestamp
+            if e[5] == 'lock_acquired' and e[6]['ok']:
+                self.assertIsNone(holder, 'acquired in %d while %s held it' % (e[2], holder))
+                holder = e[2]
+            elif e[5] == 'lock_release':
+                self.assertEqual(holder, e[2])
+                holder = None
+        self.assertEqual(len([e for e in evs if e[5] == 'lock_acquired' and e[6]['ok']]), 3)
+
+    def test_event_across_processes(self):
+        evs = self.keyed('mp.Event')
+        sets = [e for e in evs if e[5] == 'event_set']
+        woken = [e for e in evs if e[5] == 'event_woken']
+        self.assertEqual(len(sets), 1)
+        self.assertEqual(len(woken), 2)
+        for w in woken:
+            self.assertOrdered(sets[0], w)
+
+    def test_queue_items_link_put_to_get(self):
+        evs = self.keyed('mp.Queue')
+        puts = {(e[2], e[6]['item']): e for e in evs if e[5] == 'queue_put'}
+        gets = [e for e in evs if e[5] == 'queue_get']
+        self.assertEqual(len(gets), 2)
+        for g in gets:
+            put = puts[(g[6]['from_pid'], g[6]['item'])]
+            self.assertOrdered(put, g, 'get after its put')
+            self.assertEqual(g[2], self.trace.main_pid())
+
+
+class ForkMpPrimitives(MpPrimitivesBase, TraceCase):
+    PROGRAM = 'mp_primitives.py'
+    ARGS = ('fork',)
+
+
+class SpawnMpPrimitives(MpPrimitivesBase, TraceCase):
+    PROGRAM = 'mp_primitives.py'
+    ARGS = ('spawn',)
+
+
+if __name__ == '__main__':
+    unittest.main()
