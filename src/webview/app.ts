@@ -36,6 +36,8 @@ export class TimelineApp implements CanvasHost {
   private readonly canvas: CanvasView;
   private readonly list: StepList;
   private readonly output: OutputPane;
+  /** Screen readers hear what got selected on the canvas. */
+  private readonly announcer = el('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
 
   constructor(root: HTMLElement, private readonly post: Post) {
     this.currentTheme = readTheme();
@@ -64,7 +66,7 @@ export class TimelineApp implements CanvasHost {
     const bottom = el('div', { class: 'bottom' });
     bottom.append(stepsPane, outPane);
     main.append(this.canvas.root, this.toolbar.replayBar, bottom);
-    root.append(this.toolbar.root, this.banner.root, main, this.banner.notice);
+    root.append(this.toolbar.root, this.banner.root, main, this.banner.notice, this.announcer);
     this.toolbar.setReplay(-1, 0, false);
     watchTheme(() => {
       this.currentTheme = readTheme();
@@ -173,6 +175,10 @@ export class TimelineApp implements CanvasHost {
         return;
       }
     }
+  }
+
+  openSelected(): void {
+    if (this.v && this.v.selected >= 0) this.select(this.v.selected, { reveal: true, focusEditor: true, scrollList: true, keepView: true });
   }
 
   setHover(ref: EventRef | null): void {
@@ -307,6 +313,8 @@ export class TimelineApp implements CanvasHost {
     if (!opts.keepView) this.bringIntoView(step);
     const ref = st.ref;
     if (ref.type === 'marker' && v.model.markers[ref.index]?.kind === 'print') this.output.highlight(st.order);
+    const lane = v.model.lanes[st.lane];
+    this.announcer.textContent = `Step ${st.order + 1}: ${lane ? lane.name : ''} ${st.text}`;
     if (opts.reveal && st.source >= 0 && st.source < v.model.sources.length && st.line >= 1) {
       this.post({ type: 'reveal', source: st.source, line: st.line, preserveFocus: !opts.focusEditor });
     }

@@ -20,6 +20,8 @@ export interface CanvasHost {
   clickGutter(row: Row): void;
   /** Previous/next event on the selected lane. */
   stepLane(delta: number): void;
+  /** Show the selected event's line and move focus to the editor. */
+  openSelected(): void;
   setHover(ref: EventRef | null): void;
   togglePlay(): void;
 }
@@ -32,7 +34,7 @@ export class CanvasView {
     class: 'timeline-canvas',
     tabindex: '0',
     role: 'application',
-    'aria-label': 'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Page Up/Down scroll lanes.',
+    'aria-label': 'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Enter opens its line, Page Up/Down scroll lanes, Space plays the replay.',
   });
   private readonly card = new HoverCard();
   private readonly ctx: CanvasRenderingContext2D;
@@ -235,6 +237,7 @@ export class CanvasView {
       ',': () => h.stepLane(-1),
       '.': () => h.stepLane(1),
       ' ': () => h.togglePlay(),
+      Enter: () => h.openSelected(),
     };
     const act = keys[e.key];
     if (act === undefined || e.altKey) return;

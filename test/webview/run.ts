@@ -30,7 +30,7 @@ export async function main(filter?: string): Promise<number> {
   try {
     for (const c of cases.filter((k) => filter === undefined || k.name.includes(filter))) {
       const t0 = Date.now();
-      const page = await openTimeline(browser, server);
+      const page = await openTimeline(browser, server, { dpr: c.dpr ?? 1 });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       try {

@@ -16,6 +16,8 @@ export interface Ctx {
 
 export interface Case {
   name: string;
+  /** Device pixel ratio of the page (default 1). */
+  dpr?: number;
   run(ctx: Ctx): Promise<void>;
 }
 
@@ -300,6 +302,10 @@ export const cases: Case[] = [
       assert.equal(await selected(page), next);
       await page.keyboard.press('[');
       assert.equal(await selected(page), start);
+      assert.equal(await page.textContent('.sr-only[role=status]'), `Step ${m.steps[start].order + 1}: worker-2 worker-2 begins`);
+      await clearPosted(page);
+      await page.keyboard.press('Enter');
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: m.steps[start].line, preserveFocus: false }]);
     },
   },
   {
@@ -497,6 +503,26 @@ export const cases: Case[] = [
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
       assert.equal(await page.textContent('.toolbar .title'), m.title);
+    },
+  },
+  {
+    name: 'the canvas renders at devicePixelRatio 2 and lanes fold from the gutter',
+    dpr: 2,
+    async run({ page }) {
+      await load(page, demoModel());
+      const size = await page.evaluate(() => {
+        const c = document.querySelector('canvas') as HTMLCanvasElement;
+        return { w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight, dpr: window.devicePixelRatio };
+      });
+      assert.equal(size.dpr, 2);
+      assert.equal(size.w, size.cw * 2);
+      assert.equal(size.h, size.ch * 2);
+      // The ▾ of MainProcess, first row under the ruler.
+      const p = await canvasPoint(page, 10, 22 + 8);
+      await page.mouse.click(p.x, p.y);
+      await page.waitForFunction(() => window.timelineProbe?.rowCount() === 4);
+      await page.mouse.click(p.x, p.y);
+      await page.waitForFunction(() => window.timelineProbe?.rowCount() === 11);
     },
   },
   {
