@@ -1,6 +1,6 @@
 // One pass of the integration suite inside code-server: server + Chromium + the mocha entry, raced against
 // a timeout, everything stopped afterwards and checked for survivors.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -72,6 +72,9 @@ async function drive(page, server, url, { timeoutMs, verbose, log }) {
 export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, grep, env = {}, verbose = false, log = console.log }) {
   const work = mkdtempSync(join(tmpdir(), 'concurrency-lab-it-'));
   const resultsFile = join(work, 'results.json');
+  // Temp files of code-server, the extension and the programs it runs land here and go with the run.
+  const runTmp = join(work, 'tmp');
+  mkdirSync(runTmp);
   const bridge = await startBridge({ log: verbose ? log : () => undefined });
   const problems = [];
   let server;
@@ -83,6 +86,7 @@ export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, g
       env: {
         CONCURRENCY_LAB_TEST_RESULTS: resultsFile,
         CONCURRENCY_LAB_TEST_SUITE: suite,
+        TMPDIR: runTmp,
         ...(grep ? { CONCURRENCY_LAB_TEST_GREP: grep } : {}),
         ...bridge.env,
         ...env,
