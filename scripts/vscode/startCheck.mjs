@@ -1,7 +1,7 @@
 // Checks `npm start` the way a user meets it on a machine without desktop VS Code: it prints a URL, that URL
 // shows the demos in an Extension Development Host, and Ctrl-C leaves nothing running.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser } from './browser.mjs';
@@ -25,9 +25,12 @@ function waitFor(what, timeoutMs, start) {
 export async function checkStart() {
   const t0 = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'concurrency-lab-start-'));
+  mkdirSync(join(dataDir, 'tmp'));
   const child = spawn(process.execPath, ['scripts/start.mjs', '--code-server', '--data-dir', dataDir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // code-server's sockets and temp files go with the check
+    env: { ...process.env, TMPDIR: join(dataDir, 'tmp') },
   });
   let output = '';
   child.stdout.on('data', (b) => (output += b.toString()));
