@@ -106,9 +106,9 @@ export class TimelinePanel implements vscode.Disposable {
     if (this.panel) this.panel.title = `Timeline: ${model.title}`;
     if (live) {
       // Only the newest snapshot matters: drop queued ones the webview has not taken yet.
-      this.queue = this.queue.filter((m) => !(m.type === 'trace' && m.live));
+      this.queue = this.queue.filter((m) => !(m.type === 'traceJson' && m.live));
     }
-    this.post({ type: 'trace', model, live });
+    this.post(traceMessage(model, live));
   }
 
   notice(level: 'info' | 'error', text: string): void {
@@ -145,7 +145,7 @@ export class TimelinePanel implements vscode.Disposable {
       }),
     );
     // A re-created webview starts empty: give it the last model again once it is ready.
-    if (this.model) this.queue = [{ type: 'trace', model: this.model, live: false }, ...this.queue.filter((m) => m.type !== 'trace')];
+    if (this.model) this.queue = [traceMessage(this.model, false), ...this.queue.filter((m) => m.type !== 'traceJson')];
   }
 
   private post(message: HostMessage): void {
@@ -231,6 +231,14 @@ export class TimelinePanel implements vscode.Disposable {
     if (line < 1) return;
     this.post({ type: 'cursor', source, line });
   }
+}
+
+/**
+ * Models travel as JSON text: the webview's last hop is a structured clone, which copies a string at once
+ * but an object graph object by object (seconds at 100k events).
+ */
+function traceMessage(model: TraceModel, live: boolean): HostMessage {
+  return { type: 'traceJson', json: JSON.stringify(model), live };
 }
 
 function safePreview(raw: unknown): string {
