@@ -44,10 +44,21 @@ export class EventTail {
     return this.busy;
   }
 
-  /** Pids named by files in the directory right now (includes processes that have not written yet). */
+  /**
+   * Every pid of the run known so far: traced processes (their event files, even empty ones) and
+   * children the tracer saw started (proc_started), which covers programs that are not Python.
+   */
   async listPids(): Promise<number[]> {
     await this.discover();
-    return this.pids();
+    const pids = new Set(this.pids());
+    for (const r of this.readers.values()) {
+      for (const e of r.events) {
+        if (e[5] !== 'proc_started') continue;
+        const child = (e[6] as { child_pid?: unknown } | null)?.child_pid;
+        if (typeof child === 'number' && Number.isSafeInteger(child) && child > 1) pids.add(child);
+      }
+    }
+    return [...pids];
   }
 
   private async discover(): Promise<void> {

@@ -113,6 +113,7 @@ class Builder {
   readonly taskNames = new Map<string, string>();
   readonly procNames = new Map<string, string>();
   readonly procNamesByPid = new Map<number, string>();
+  readonly procInternal = new Set<string>();
 
   // flow bookkeeping
   readonly threadStarts = new Map<string, Point>();
@@ -343,8 +344,18 @@ class Builder {
           // Links the Process object to the child's pid (for subprocess children that lack parent_obj).
           const d = asData(payload);
           const child = num(d, 'child_pid');
-          const from = this.procStarts.get(`${pid}:${num(d, 'obj') ?? -1}`);
+          const key = `${pid}:${num(d, 'obj') ?? -1}`;
+          const from = this.procStarts.get(key);
           if (child !== undefined && from) this.procStartByChild.set(child, from);
+          // The child gets its lane now: a child killed before its tracer flushed still shows (and
+          // still counts as running at a timeout); its own events, if any, fill the lane in.
+          if (child !== undefined && child > 0 && !this.processLanes.has(child)) {
+            const lane = this.processLane(child, ts);
+            const L = this.lanes[lane];
+            L.name = this.procNames.get(key) ?? L.name;
+            L.internal = this.procInternal.has(key);
+            L.info['parent pid'] = String(pid);
+          }
           continue;
         }
         default:
@@ -368,6 +379,7 @@ class Builder {
         break;
       case 'proc_start':
         if (str(d, 'name')) this.procNames.set(`${pid}:${obj}`, clip(str(d, 'name'), 200));
+        if (bool(d, 'internal') === true) this.procInternal.add(`${pid}:${obj}`);
         break;
       case 'proc_begin':
         if (str(d, 'name')) this.procNamesByPid.set(pid, clip(str(d, 'name'), 200));
@@ -449,6 +461,15 @@ class Builder {
       case 'proc_joined': {
         const child = num(d, 'child_pid');
         if (child !== undefined) this.procJoined.push({ childPid: child, at: here });
+        // The parent saw the child exit: that ends its lane even if the child wrote no proc_end
+        // (killed, or not a Python program at all).
+        const code = num(d, 'exitcode');
+        const childLane = child !== undefined ? this.processLanes.get(child) : undefined;
+        if (code !== undefined && childLane !== undefined && this.endedOnItsOwn(ev)) {
+          const C = this.lanes[childLane];
+          C.ended = true;
+          C.info['exit code'] ??= String(code);
+        }
         break;
       }
       case 'task_create': {

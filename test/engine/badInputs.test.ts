@@ -101,6 +101,15 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'starts a non-Python program in its own session', expected: 'timeout, that program killed too',
+    text: 'import os, subprocess, time\np = subprocess.Popen(["sleep", "600"], start_new_session=True)\nopen(os.environ["PIDS_FILE"], "a").write(str(p.pid) + "\\n")\ntime.sleep(600)\n',
+    opts: { timeoutMs: 1500 },
+    check: (r) => {
+      assert.equal(r.model.error?.code, 'timeout');
+      assert.ok(r.model.lanes.some((l) => l.kind === 'process' && l.name === 'sleep'));
+    },
+  },
+  {
     name: 'daemon thread still running at exit', expected: 'normal exit 0, no error',
     text: 'import threading, time\nthreading.Thread(target=lambda: time.sleep(60), daemon=True, name="bg").start()\nprint("main done")\n',
     check: (r) => {

@@ -213,3 +213,25 @@ void test('ends written after the engine stopped the program do not count as end
   const plain = buildModel(s.events, { error: { code: 'timeout', message: 't' } });
   assert.deepEqual(plain.error?.stillRunning, []);
 });
+
+void test('a child process that left no events still gets its lane from the parent, and counts as running', () => {
+  const s = new RawStream(10, 0);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'proc_start', { obj: 1, name: 'looper', method: 'fork', internal: false })
+    .ev(1, 0, 'proc_started', { obj: 1, child_pid: 11 })
+    .ev(1, 0, 'proc_start', { obj: 2, name: 'ResourceTracker', method: 'spawn', internal: true })
+    .ev(1, 0, 'proc_started', { obj: 2, child_pid: 12 })
+    .ev(1, 0, 'proc_join', { obj: 1, child_pid: 11 })
+    .ev(1, 0, 'proc_start', { obj: 3, name: 'ls', method: 'subprocess', internal: false })
+    .ev(1, 0, 'proc_started', { obj: 3, child_pid: 13 })
+    .ev(1, 0, 'proc_joined', { obj: 3, child_pid: 13, exitcode: 0 });
+  const m = buildModel(s.events, { error: { code: 'timeout', message: 't' } });
+  assert.equal(m.lanes.find((l) => l.pid === 13)?.info.state, 'ended', 'a joined child has ended');
+  assert.equal(m.lanes.find((l) => l.pid === 13)?.info['exit code'], '0');
+  assert.deepEqual(m.lanes.filter((l) => l.kind === 'process').map((l) => [l.name, l.pid, l.internal, l.info['parent pid']]), [
+    ['MainProcess', 10, false, undefined], ['looper', 11, false, '10'], ['ResourceTracker', 12, true, '10'], ['ls', 13, false, '10'],
+  ]);
+  assert.deepEqual(m.stats.processes, { own: 3, internal: 1 });
+  assert.ok(m.error?.stillRunning?.includes('process "looper" (pid 11)'));
+  assert.equal(m.markers.find((x) => x.kind === 'proc_join')?.label, 'join process "looper"');
+});
