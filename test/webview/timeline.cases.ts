@@ -1,13 +1,21 @@
 /** Browser tests of the timeline webview: real page, real Chromium, real input events. */
 import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { WebviewMessage } from '../../src/shared/protocol';
 import type { TraceModel } from '../../src/shared/traceModel';
 import {
-  alerts, canvasPoint, postLarge, clearPosted, cspViolations, frames, pixel, postAndPaint, postToPage, posted, setTheme, stepBox, waitPaint,
+  ROOT, alerts, canvasPoint, postLarge, clearPosted, cspViolations, frames, pixel, postAndPaint, postToPage, posted, setTheme, stepBox, waitPaint,
   type PageServer,
 } from './harness';
 import { HOSTILE, demoModel, synthModel } from './models';
+
+/** Models recorded by the CLI from media/demos (test/fixtures/models): what the real model builder makes. */
+function recordedModels(): [string, TraceModel][] {
+  const dir = join(ROOT, 'test', 'fixtures', 'models');
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as TraceModel]);
+}
 
 export interface Ctx {
   page: Page;
@@ -523,6 +531,28 @@ export const cases: Case[] = [
       await page.waitForFunction(() => window.timelineProbe?.rowCount() === 4);
       await page.mouse.click(p.x, p.y);
       await page.waitForFunction(() => window.timelineProbe?.rowCount() === 11);
+    },
+  },
+  {
+    name: 'models recorded from real demo runs render: every own lane, every step, every output line',
+    async run({ page }) {
+      const models = recordedModels();
+      assert.ok(models.length >= 3);
+      for (const [file, m] of models) {
+        await load(page, m);
+        assert.equal(await page.textContent('.toolbar .title'), m.title, file);
+        const own = m.lanes.filter((l) => !l.internal).length;
+        const rows = await page.evaluate(() => window.timelineProbe?.rowCount() ?? 0);
+        assert.ok(rows >= own && rows <= m.lanes.length, `${file}: ${rows} rows for ${own} own lanes`);
+        assert.equal(await page.locator('.output .line').count(), m.output.length, file);
+        await page.focus('.steps');
+        await page.keyboard.press('End');
+        const last = m.steps.length - 1;
+        await page.waitForSelector(`.step[data-step="${last}"]`);
+        assert.equal(await page.textContent(`.step[data-step="${last}"] .text`), m.steps[last].text, file);
+        assert.equal((await page.locator('.banner').isVisible()), m.error !== null, file);
+      }
+      assert.deepEqual((await posted(page)).filter((x) => x.type === 'log'), []);
     },
   },
   {
