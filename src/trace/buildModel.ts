@@ -271,7 +271,13 @@ class Builder {
     const line = num(d, 'line');
     const stack = this.lanes[lane].stack;
     const top = stack.length > 0 ? this.spans[stack[stack.length - 1].span] : undefined;
-    if (file) return { source: this.source(file), line: line ?? 0 };
+    if (file) {
+      // Only files the program's traced code lives in are sources (the editor maps those); a line in
+      // another file (the stdlib) would point into the wrong document.
+      const known = this.sourceIndex.get(file);
+      if (known !== undefined) return { source: known, line: line ?? 0 };
+      return top ? { source: top.source, line: top.line } : { source: -1, line: 0 };
+    }
     if (top) return { source: top.source, line: line ?? top.line };
     return { source: -1, line: line ?? 0 };
   }

@@ -147,6 +147,17 @@ void test('a timeout lists the lanes that never ended', () => {
   assert.deepEqual(stillRunning(m), m.error?.stillRunning);
 });
 
+void test('an event located in a file the program does not live in points at its enclosing function instead', () => {
+  const s = new RawStream(6);
+  s.ev(1, 0, 'code', { id: 1, name: 'work', qualname: 'work', file: '/p/a.py', line: 3 })
+    .ev(1, 0, 'call', [1, 0, 7])
+    .ev(1, 0, 'exc', { type: 'KeyError', msg: 'x', file: '/usr/lib/python3.12/threading.py', line: 900, uncaught: false, where: 'main' })
+    .ev(1, 0, 'exc', { type: 'KeyError', msg: 'y', file: '/p/a.py', line: 4, uncaught: false, where: 'main' });
+  const m = buildModel(s.events);
+  assert.deepEqual(m.sources.map((x) => x.file), ['/p/a.py']);
+  assert.deepEqual(m.markers.map((x) => [x.source, x.line]), [[0, 3], [0, 4]]);
+});
+
 void test('summary events add up suppressed calls and dropped events', () => {
   const s = new RawStream(3);
   s.ev(1, 0, 'limit', { what: 'calls', code: 1, suppressed: 1 })
