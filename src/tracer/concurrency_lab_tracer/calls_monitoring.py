@@ -55,8 +55,8 @@ def _on_yield(code, offset, retval):
     st = states.get(code)
     if not st:
         return DISABLE
-    if st[1] == 0:  # over budget: suspensions are no longer shown, the span just stays open
-        return None if st[2] else DISABLE
+    if st[1] == 0:  # over budget: suspensions are no longer shown (the span stays open until it returns)
+        return DISABLE
     if _getframe(1) in st[2]:
         awaited = codes.awaited_serial(retval)
         emit_raw('yield', f'[{st[0]},{cpu_ns()},{awaited}]')
@@ -68,7 +68,7 @@ def _on_resume(code, offset):
         return DISABLE
     left = st[1]
     if left == 0:
-        return None if st[2] else DISABLE
+        return DISABLE
     if _getframe(1) in st[2]:
         st[1] = left - 1  # each resume counts against the budget like a call (genexprs resume a lot)
         emit_raw('resume', f'[{st[0]},{cpu_ns()}]')
@@ -104,7 +104,8 @@ EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME | E.PY_THROW | E.PY
 
 def install():
     global tool
-    for candidate in (mon.PROFILER_ID, 3, 4, 5):
+    # Unnamed ids first: taking PROFILER_ID (2) would make cProfile fail inside the program.
+    for candidate in (4, 3, mon.PROFILER_ID, 5):
         try:
             mon.use_tool_id(candidate, 'concurrency-lab')
         except ValueError:

@@ -33,9 +33,14 @@ def _qualname(code, frame):
     return code.co_name
 
 
+# Comprehensions and generator expressions are parts of an expression, not functions the
+# program defines; as spans they would only add noise (and a genexpr resumes once per item).
+EXPRESSION_CODES = ('<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>')
+
+
 def define(code, frame=None):
     """State for program code (emitting its 'code' record), False for anything else."""
-    if code.co_filename != core.program:
+    if code.co_filename != core.program or code.co_name in EXPRESSION_CODES:
         states[code] = False
         return False
     cid = next(_ids)

@@ -24,22 +24,44 @@ except ImportError:  # pragma: no cover - CPython always has _json
         return ''.join(out)
 
 
+_keys = {}  # quoted dict keys ('"obj":'); event data uses a handful of literal keys
+
+
 def dumps(v):
+    t = type(v)
+    if t is dict:
+        parts = []
+        append = parts.append
+        for k, x in v.items():
+            qk = _keys.get(k)
+            if qk is None:
+                qk = _keys[k] = _quote(str(k)) + ':'
+            tx = type(x)
+            if tx is str:
+                append(qk + _quote(x))
+            elif tx is int:
+                append(qk + str(x))
+            elif x is None:
+                append(qk + 'null')
+            elif x is True:
+                append(qk + 'true')
+            elif x is False:
+                append(qk + 'false')
+            else:
+                append(qk + dumps(x))
+        return '{' + ','.join(parts) + '}'
+    if t is str:
+        return _quote(v)
+    if t is int:
+        return str(v)
     if v is None:
         return 'null'
     if v is True:
         return 'true'
     if v is False:
         return 'false'
-    t = type(v)
-    if t is str:
-        return _quote(v)
-    if t is int:
-        return str(v)
-    if t is dict:
-        return '{' + ','.join(_quote(str(k)) + ':' + dumps(x) for k, x in v.items()) + '}'
     if t is list or t is tuple:
-        return '[' + ','.join(dumps(x) for x in v) + ']'
+        return '[' + ','.join([dumps(x) for x in v]) + ']'
     if isinstance(v, bool):
         return 'true' if v else 'false'
     if isinstance(v, int):
