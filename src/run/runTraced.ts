@@ -86,7 +86,20 @@ class Run {
   }
 
   private result(model: TraceModel): RunResult {
-    return { model, stdout: Buffer.concat(this.stdout).toString('utf8'), stderr: Buffer.concat(this.stderr).toString('utf8'), unreadableLines: this.tail?.unreadableLines ?? 0 };
+    const fix = this.userPaths();
+    for (const o of model.output) o.text = fix(o.text);
+    return { model, stdout: fix(Buffer.concat(this.stdout).toString('utf8')), stderr: fix(Buffer.concat(this.stderr).toString('utf8')), unreadableLines: this.tail?.unreadableLines ?? 0 };
+  }
+
+  /**
+   * A whole-file run prints the user's path where the untraced run would (tracebacks, __file__), not
+   * the temp copy's. A selection keeps the temp path: its line numbers are not the document's.
+   */
+  private userPaths(): (text: string) => string {
+    const user = this.opts.program.userFile;
+    const temp = this.prepared.file;
+    if (!user || !temp || this.opts.program.isSelection) return (t) => t;
+    return (t) => (t.includes(temp) ? t.split(temp).join(user) : t);
   }
 
   private get userFile(): string {

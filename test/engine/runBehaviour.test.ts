@@ -131,3 +131,9 @@ void test('the call budget suppresses calls past it and counts them', async () =
   assert.ok(model.stats.suppressedCalls >= 0);
   assert.equal(model.markers.find((m) => m.kind === 'limit')?.label, 'call budget of 100 reached for tiny(): later calls are not recorded');
 });
+
+void test('a file run prints the user path, not the temp copy, in tracebacks and __file__', async () => {
+  const { stdout, stderr } = await run('print(__file__)\nraise ValueError("x")\n');
+  assert.equal(stdout, '/work/user/app.py\n');
+  assert.match(stderr, /File "\/work\/user\/app\.py", line 2, in <module>/);
+});
