@@ -1,10 +1,28 @@
 import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMOS, type Demo } from '../patterns/demos';
 import type { RunController, RunOutcome } from '../host/runController';
 import { programFromDocument } from '../host/programFromEditor';
 
 const DEADLOCK_DEMO_TIMEOUT_MS = 4000;
+
+/**
+ * An untitled document named after the demo (the tab reads "deadlock.py", Save As proposes it), in the
+ * first workspace folder when there is one. Opening a demo again resets that document to the original.
+ */
+async function demoDocument(demo: Demo, text: string): Promise<vscode.TextDocument> {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  const target = folder ? vscode.Uri.joinPath(folder.uri, demo.file) : vscode.Uri.file(path.join(os.homedir(), demo.file));
+  const doc = await vscode.workspace.openTextDocument(target.with({ scheme: 'untitled' }));
+  if (doc.getText() !== text) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    await vscode.workspace.applyEdit(edit);
+  }
+  return doc.languageId === 'python' ? doc : vscode.languages.setTextDocumentLanguage(doc, 'python');
+}
 
 /**
  * Open Demo…: a complete, commented program opened as a new (untitled) document, so the user can edit it
@@ -21,7 +39,7 @@ export async function openDemo(extensionUri: vscode.Uri, runs: RunController, id
   }
   if (!demo) return undefined;
   const text = await readFile(vscode.Uri.joinPath(extensionUri, 'media', 'demos', demo.file).fsPath, 'utf8');
-  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: text });
+  const doc = await demoDocument(demo, text);
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
   const choice = await programFromDocument(doc);
   if ('problem' in choice) return undefined;

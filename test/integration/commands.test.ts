@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
+import { bridgeAvailable, count, text, waitFor } from './bridge';
+import { closeAll } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -31,16 +33,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function closeAll(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments) {
-    if (doc.isUntitled && doc.isDirty) {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
-  }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
 function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -134,6 +126,7 @@ suite('commands', function () {
     assert.equal(outcome.model.exitCode, 0, JSON.stringify(outcome.model.error));
     const doc = vscode.window.activeTextEditor?.document;
     assert.ok(doc?.isUntitled, 'the demo is an untitled document the user can edit freely');
+    assert.ok(doc.uri.path.endsWith('producer_consumer.py'), `named after the demo: ${doc.uri.toString()}`);
     assert.equal(doc.languageId, 'python');
     assert.ok(outcome.model.lanes.filter((l) => l.kind === 'thread').length >= 2);
   });
@@ -182,6 +175,54 @@ suite('commands', function () {
     assert.ok(pids.size >= 3, `main and two children were traced (saw ${pids.size} processes)`);
     await waitUntil(() => [...pids].every((p) => !alive(p)), 5000, `pids ${[...pids].join(', ')} to exit`);
     assert.equal(lab.runs.isRunning, false);
+  });
+
+  test('two runs started at once: the second replaces the first, and both settle', async () => {
+    const slow = writeScratch('slow one.py', 'import time\nprint("slow", flush=True)\ntime.sleep(30)\n');
+    const quick = writeScratch('quick.py', 'print("quick")\n');
+    await vscode.window.showTextDocument(slow);
+    const first = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.window.showTextDocument(quick);
+    const second = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    const [a, b] = await Promise.all([first, second]);
+    assert.equal(a.model?.error?.code, 'cancelled');
+    assert.equal(b.model?.exitCode, 0);
+    assert.deepEqual(stdoutLines(b), ['quick']);
+  });
+
+  test('closing the panel mid-run neither fails the run nor loses the trace', async () => {
+    const lab = await api();
+    const uri = writeScratch('close_mid_run.py', 'import threading, time\n\ndef work():\n    time.sleep(1.5)\n    print("done")\n\nt = threading.Thread(target=work)\nt.start()\nt.join()\n');
+    await vscode.window.showTextDocument(uri);
+    const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    await new Promise((r) => setTimeout(r, 700));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const outcome = await running;
+    assert.equal(outcome.model?.exitCode, 0);
+    assert.deepEqual(stdoutLines(outcome), ['done']);
+    assert.equal(lab.timeline.currentModel, outcome.model, 'the panel holds the finished trace');
+  });
+
+  test('a path with spaces and non-ASCII characters runs, and hostile output stays text', async function () {
+    const uri = writeScratch('días de hilo.py', [
+      'import threading',
+      'def work():',
+      '    print("<img src=x onerror=alert(1)>")',
+      't = threading.Thread(target=work, name="<b>bold</b>")',
+      't.start(); t.join()',
+      '',
+    ].join('\n'));
+    await vscode.window.showTextDocument(uri);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(outcome.model?.exitCode, 0, JSON.stringify(outcome.model?.error));
+    assert.deepEqual(stdoutLines(outcome), ['<img src=x onerror=alert(1)>']);
+    assert.ok(outcome.model.lanes.some((l) => l.name === '<b>bold</b>'));
+    if (!bridgeAvailable()) return;
+    await waitFor('.output', { timeoutMs: 10_000 });
+    assert.match(await text('.output'), /<img src=x onerror=alert\(1\)>/, 'shown literally');
+    assert.equal(await count('img'), 0, 'no element was injected');
+    assert.equal(await count('b'), 0, 'no markup from a thread name');
   });
 
   test('Insert Pattern: the quick pick inserts the chosen pattern at the cursor', async () => {

@@ -9,6 +9,7 @@ import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
 import type { WebviewMessage } from '../../src/shared/protocol';
 import { bridgeAvailable, click, count, screenshot, text, waitFor } from './bridge';
+import { closeAll } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -20,6 +21,7 @@ suite('timeline end to end', function () {
     const ext = vscode.extensions.getExtension<ConcurrencyLabApi>(EXTENSION_ID);
     assert.ok(ext);
     const lab = await ext.activate();
+    await closeAll(); // toasts from earlier suites would cover the webview
     const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'three-patterns');
     const model = outcome?.model;
     assert.ok(model, 'the demo ran');
@@ -54,7 +56,7 @@ suite('timeline end to end', function () {
     const msg = await revealed;
     assert.equal(msg.type === 'reveal' && msg.line, model.steps[index].line);
     await new Promise((r) => setTimeout(r, 500));
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document.isUntitled && e.document.getText().includes('asyncio'));
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('three_patterns.py'));
     assert.ok(editor, 'the demo document is visible');
     assert.equal(editor.selection.active.line, model.steps[index].line - 1 + model.lineOffset);
 

@@ -3,18 +3,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/runController';
+import { closeAll } from './workbench';
 
 suite('untrusted workspace', function () {
   this.timeout(60_000);
-  teardown(async () => {
-    for (const doc of vscode.workspace.textDocuments) {
-      if (doc.isUntitled && doc.isDirty) {
-        await vscode.window.showTextDocument(doc);
-        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      }
-    }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  teardown(closeAll);
 
   test('the workspace really is untrusted in this pass', () => {
     assert.equal(vscode.workspace.isTrusted, false);
@@ -34,6 +27,7 @@ suite('untrusted workspace', function () {
     assert.match(outcome?.refused ?? '', /trusted workspace/);
     const active = vscode.window.activeTextEditor?.document;
     assert.ok(active?.isUntitled, `the demo opened as an untitled document (active: ${active?.uri.toString() ?? 'none'})`);
+    assert.ok(active.uri.path.endsWith('race_condition.py'), 'named after the demo');
     assert.match(active.getText(), /threading/);
   });
 
