@@ -18,6 +18,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 export async function main(filter?: string): Promise<number> {
+  // A concurrent `npm run build` empties dist/ for a moment: give it a few seconds to come back.
+  for (let i = 0; i < 30 && !existsSync(join(ROOT, 'dist', 'webview.js')); i++) await new Promise((r) => setTimeout(r, 500));
   if (!existsSync(join(ROOT, 'dist', 'webview.js'))) {
     console.log('dist/webview.js is missing: run `npm run build` first.');
     console.log('webview: 0 passed, 1 failed');
