@@ -34,6 +34,13 @@ class SameOutsideBehaviour(unittest.TestCase):
     def test_processes(self):
         self.check_same('subprocess_child.py')
 
+    def test_input_with_stdin_closed(self):
+        t = self.check_same('reads_input.py')
+        self.assertEqual(t.code, 1)
+
+    def test_program_hooks_and_redirects(self):
+        self.check_same('own_hooks.py')
+
     def test_syntax_error(self):
         t = self.check_same('syntax_error.py')
         self.assertEqual(t.code, 1)

@@ -1,6 +1,8 @@
 import unittest
 
-from tracing import TraceCase, VERSION, run_traced
+import signal
+
+from tracing import TraceCase, VERSION, run_traced, run_traced_then_signal
 
 
 class KilledProcessesKeepTheirEvents(unittest.TestCase):
@@ -22,6 +24,17 @@ class KilledProcessesKeepTheirEvents(unittest.TestCase):
         self.assertEqual(len(calls), 3000)
         self.assertEqual(t.kind('proc_end')[-1][6]['exitcode'], 3)
         self.assertIn('about to die 3000', [e[6]['text'] for e in t.prints()])
+
+
+class StoppedDeadlock(unittest.TestCase):
+    def test_sigterm_flushes_the_waits_of_a_deadlock(self):
+        t = run_traced_then_signal('deadlock.py', 1.0, signal.SIGTERM)
+        self.assertEqual(t.code, -signal.SIGTERM, 'dies of SIGTERM, as it would untraced')
+        self.assertIn('started', t.stdout)
+        waits = t.kind('lock_wait')
+        self.assertEqual(len(waits), 2, 'each thread waits for the lock the other holds')
+        self.assertEqual(len({w[3] for w in waits}), 2)
+        self.assertEqual(t.kind('proc_end')[-1][6]['exitcode'], -signal.SIGTERM)
 
 
 class CallBudget(TraceCase):

@@ -126,6 +126,28 @@ def run_traced(name, args=(), budget=0, cap=0, timeout=60, extra_env=None, cwd=N
     return Run(p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'), p.returncode, events, out_dir)
 
 
+def run_traced_then_signal(name, delay, sig, args=()):
+    """Start a traced run, send `sig` after `delay` seconds (as the engine does on timeout)."""
+    import time
+    program = program_path(name)
+    out_dir = tempfile.mkdtemp(prefix='clab-test-')
+    try:
+        p = subprocess.Popen([PY, os.path.join(TRACER_DIR, 'launch.py'), program] + list(args),
+                             env=traced_env(out_dir, program), cwd=PROGRAMS, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(sig)
+        try:
+            out, err = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        events = load_events(out_dir)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return Run(out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'), p.returncode, events, out_dir)
+
+
 def run_untraced(name, args=(), timeout=60):
     program = program_path(name)
     p = subprocess.run([PY, program] + list(args), env=untraced_env(), cwd=PROGRAMS, stdout=subprocess.PIPE,

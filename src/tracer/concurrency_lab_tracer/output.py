@@ -50,6 +50,8 @@ class StreamProxy(object):
 
     def _clab_flush_key(self, match):
         parts = self._clab_parts
+        if not parts:
+            return
         for key in [k for k in list(parts) if match(k)]:
             pending = parts.pop(key, None)
             if pending:
