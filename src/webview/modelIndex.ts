@@ -33,25 +33,31 @@ export function buildModelIndex(model: TraceModel): ModelIndex {
   const nl = model.lanes.length;
   const spansBy: number[][][] = Array.from({ length: nl }, () => []);
   const maxDepth = new Int32Array(nl);
-  model.spans.forEach((s, i) => {
-    if (s.lane < 0 || s.lane >= nl) return;
+  // Plain loops over the model arrays: this runs on every trace message, before the first frame.
+  const spans = model.spans;
+  const markers = model.markers;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    const lane = s.lane;
+    if (!(lane >= 0 && lane < nl)) continue;
     const row = Math.min(Math.max(0, s.depth), MAX_SPAN_ROWS - 1);
-    const perLane = spansBy[s.lane];
+    const perLane = spansBy[lane];
     while (perLane.length <= row) perLane.push([]);
     perLane[row].push(i);
-    if (s.depth > maxDepth[s.lane]) maxDepth[s.lane] = s.depth;
-  });
+    if (s.depth > maxDepth[lane]) maxDepth[lane] = s.depth;
+  }
   const markersBy: number[][] = Array.from({ length: nl }, () => []);
   const waitsBy: number[][] = Array.from({ length: nl }, () => []);
   const errors: number[] = [];
-  model.markers.forEach((m, i) => {
-    if (m.lane < 0 || m.lane >= nl) return;
-    markersBy[m.lane].push(i);
-    if (m.waitEnd !== undefined && m.waitEnd > m.ts) waitsBy[m.lane].push(i);
+  for (let i = 0; i < markers.length; i++) {
+    const m = markers[i];
+    const lane = m.lane;
+    if (!(lane >= 0 && lane < nl)) continue;
+    markersBy[lane].push(i);
+    const w = m.waitEnd;
+    if (w !== undefined && w > m.ts) waitsBy[lane].push(i);
     if (m.severity === 'error') errors.push(i);
-  });
-  const spans = model.spans;
-  const markers = model.markers;
+  }
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
     lanes.push({
