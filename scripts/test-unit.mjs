@@ -36,7 +36,7 @@ let tail = '';
 const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
 child.stdout.on('data', (b) => {
   process.stdout.write(b);
-  tail = (tail + b.toString()).slice(-3000);
+  tail = (tail + b.toString()).slice(-200_000);
 });
 child.on('close', (code) => {
   const num = (re) => Number((tail.match(re) ?? [])[1] ?? 0);

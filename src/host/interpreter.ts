@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
+import { interpreterCandidates, type InterpreterOrigin } from '../run/interpreterPolicy';
 
-export type InterpreterOrigin = 'python-extension' | 'setting' | 'path';
+export type { InterpreterOrigin };
 
 export interface Interpreter {
   /** What we spawn: an absolute path, or a bare command looked up on PATH. */
@@ -57,19 +58,16 @@ export class InterpreterService implements vscode.Disposable {
   }
 
   async resolve(resource?: vscode.Uri): Promise<Interpreter> {
-    // An explicit setting wins over the Python extension: otherwise a user who set it while that
-    // extension is installed would see it silently ignored.
-    const setting = vscode.workspace.getConfiguration('concurrencyLab', resource).get<string>('pythonPath', '').trim();
-    if (setting) return this.probe(expandHome(setting), 'setting');
-    const fromExtension = await this.fromPythonExtension(resource);
-    if (fromExtension) return this.probe(fromExtension, 'python-extension');
-    const python3 = await this.probe('python3', 'path');
-    if (!python3.problem || process.platform !== 'win32') {
-      if (!python3.problem) return python3;
-      const python = await this.probe('python', 'path');
-      return python.problem ? python3 : python;
+    const setting = expandHome(vscode.workspace.getConfiguration('concurrencyLab', resource).get<string>('pythonPath', '').trim());
+    const pythonExtension = setting ? undefined : await this.fromPythonExtension(resource);
+    const candidates = interpreterCandidates({ setting, pythonExtension });
+    let first: Interpreter | undefined;
+    for (const c of candidates) {
+      const probed = await this.probe(c.command, c.origin);
+      if (!probed.problem) return probed;
+      first ??= probed;
     }
-    return this.probe('python', 'path');
+    return first ?? this.probe('python3', 'path');
   }
 
   /** Forget cached probes (after the user picked another interpreter). */

@@ -12,14 +12,15 @@ export interface InterpreterCandidate {
 }
 
 /**
- * The Python extension's active environment wins, then our concurrencyLab.pythonPath setting, then
- * python3/python on PATH (tried in that order by the caller until one runs).
+ * Our concurrencyLab.pythonPath setting wins when set (a user who sets it means it, even with the Python
+ * extension installed), then the Python extension's active environment, then python3/python on PATH
+ * (tried in that order by the caller until one runs).
  */
 export function interpreterCandidates(opts: { pythonExtension?: string; setting?: string; platform?: NodeJS.Platform }): InterpreterCandidate[] {
-  const ext = opts.pythonExtension?.trim();
-  if (ext) return [{ command: ext, origin: 'python-extension' }];
   const setting = opts.setting?.trim();
   if (setting) return [{ command: setting, origin: 'setting' }];
+  const ext = opts.pythonExtension?.trim();
+  if (ext) return [{ command: ext, origin: 'python-extension' }];
   const names = (opts.platform ?? process.platform) === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
   return names.map((command) => ({ command, origin: 'path' as const }));
 }

@@ -6,9 +6,9 @@ const ctx = (programText = '', toUser = (line: number, column?: number) => ({ li
   python: 'python3', programText, file: '/w/app.py', toUser, platform: 'linux',
 });
 
-void test('interpreter order: Python extension, then setting, then PATH', () => {
-  assert.deepEqual(interpreterCandidates({ pythonExtension: '/venv/bin/python', setting: '/usr/bin/python3.9' }), [{ command: '/venv/bin/python', origin: 'python-extension' }]);
-  assert.deepEqual(interpreterCandidates({ pythonExtension: ' ', setting: '/usr/bin/python3.9' }), [{ command: '/usr/bin/python3.9', origin: 'setting' }]);
+void test('interpreter order: our setting, then the Python extension, then PATH', () => {
+  assert.deepEqual(interpreterCandidates({ pythonExtension: '/venv/bin/python', setting: '/usr/bin/python3.9' }), [{ command: '/usr/bin/python3.9', origin: 'setting' }]);
+  assert.deepEqual(interpreterCandidates({ pythonExtension: '/venv/bin/python', setting: ' ' }), [{ command: '/venv/bin/python', origin: 'python-extension' }]);
   assert.deepEqual(interpreterCandidates({ platform: 'linux' }).map((c) => c.command), ['python3', 'python']);
   assert.deepEqual(interpreterCandidates({ platform: 'win32' }).map((c) => c.command), ['python', 'python3']);
 });
