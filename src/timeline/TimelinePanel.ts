@@ -124,10 +124,9 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    // Build the page before adopting the panel: if that throws, no half-made panel is left behind.
     webview.html = buildTimelineHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
@@ -135,6 +134,8 @@ export class TimelinePanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.css')).toString(),
       title: 'Concurrency Timeline',
     });
+    this.panel = panel;
+    this.ready = false;
     this.panelDisposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => {
