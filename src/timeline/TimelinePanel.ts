@@ -85,7 +85,12 @@ export class TimelinePanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
       this.webviewOptions(),
     );
-    this.attach(panel);
+    try {
+      this.attach(panel);
+    } catch (e) {
+      panel.dispose();
+      throw e;
+    }
   }
 
   /** Adopts a panel VS Code restored after a reload. */
