@@ -638,14 +638,25 @@ export function buildModel(events: readonly RawEvent[], opts: BuildOptions = {})
     };
   });
 
-  // Spans still open at the end run to their lane's end.
+  // Spans still open at the end run to their lane's end; on a lane that never ended (a deadlock stopped
+  // by the timeout) they, and the waits nobody answered, run to the end of the trace: that is the picture
+  // of who was stuck, and for how long.
+  const traceEnd = b.lanes.reduce((m, l) => Math.max(m, l.end), 0);
+  const stillGoing = (l: (typeof b.lanes)[number]): boolean => !(l.ended || processEnded.has(l.pid));
   b.lanes.forEach((l) => {
+    const end = stillGoing(l) ? traceEnd : l.end;
     for (const o of l.stack) {
       const s = b.spans[o.span];
-      s.end = Math.max(s.start, l.end);
+      s.end = Math.max(s.start, end);
       s.cpu = o.cpu0 >= 0 && l.lastCpu >= o.cpu0 ? l.lastCpu - o.cpu0 : -1;
     }
   });
+  for (const w of b.pendingWaits.values()) {
+    const m = b.markers[w];
+    if (m.waitEnd !== undefined || !stillGoing(b.lanes[m.lane])) continue;
+    m.waitEnd = Math.max(m.ts, traceEnd);
+    m.detail = { ...m.detail, state: 'still waiting when the run ended' };
+  }
   for (const s of b.spans) s.lane = remap[s.lane];
   for (const m of b.markers) m.lane = remap[m.lane];
   for (const s of b.steps) s.lane = remap[s.lane];

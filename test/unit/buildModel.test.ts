@@ -246,3 +246,24 @@ void test('a child process that left no events still gets its lane from the pare
   assert.ok(m.error?.stillRunning?.includes('process "looper" (pid 11)'));
   assert.equal(m.markers.find((x) => x.kind === 'proc_join')?.label, 'join process "looper"');
 });
+
+void test('a deadlock stopped by the timeout: stuck waits and spans run to the end of the trace', () => {
+  const s = new RawStream(300);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, parent_pid: 1, origin: 'main', internal: false });
+  s.ev(1, 0, 'code', { id: 1, name: 'transfer', qualname: 'transfer', file: '/w/app.py', line: 3 });
+  s.ev(1, 0, 'thread_start', { obj: 7, name: 'alice', daemon: false, internal: false });
+  s.ev(2, 0, 'thread_begin', { obj: 7, name: 'alice', daemon: false, internal: false, ident: 11, native_id: 12 });
+  s.ev(2, 0, 'call', [1, 0, 3]);
+  s.ev(2, 0, 'lock_wait', { obj: 5, prim: 'Lock' });
+  s.ev(1, 0, 'thread_join', { obj: 7 });
+  s.ev(1, 0, 'sleep', { secs: 5 }, 5_000_000_000); // the main thread's last sign of life, 5 s later
+  const m = buildModel(s.events, { title: 'deadlock.py', exitCode: null });
+  const end = m.lanes.reduce((x, l) => Math.max(x, l.end), 0);
+  const wait = m.markers.find((k) => k.kind === 'lock_wait');
+  assert.ok(wait, 'the wait is a marker');
+  assert.equal(wait.waitEnd, end, 'the unanswered wait lasts until the trace ends');
+  assert.equal(wait.detail.state, 'still waiting when the run ended');
+  const span = m.spans.find((k) => k.name === 'transfer');
+  assert.ok(span?.open);
+  assert.equal(span.end, end, 'the stuck function is drawn up to the end, not to its last event');
+});
