@@ -66,4 +66,24 @@ suite('timeline end to end', function () {
     assert.equal(fs.readFileSync(png).subarray(1, 4).toString('latin1'), 'PNG');
     if (!process.env.CONCURRENCY_LAB_SCREENSHOT) fs.rmSync(png, { force: true });
   });
+
+  test('the live timeline fills while the program runs, and its Stop button ends the run', async function () {
+    if (!bridgeAvailable()) this.skip();
+    await closeAll();
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'python',
+      content: 'import threading, time\n\ndef tick(n):\n    print(f"tick {n}", flush=True)\n    time.sleep(0.2)\n\nfor i in range(1000):\n    tick(i)\n',
+    });
+    await vscode.window.showTextDocument(doc);
+    const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    await waitFor('button[aria-label="Stop the run"]', { timeoutMs: 20_000, state: 'visible' });
+    // A live snapshot reaches the list before the program ends.
+    await waitFor('.steps .step', { timeoutMs: 20_000 });
+    assert.match(await text('.output'), /tick 0/);
+    await click('button[aria-label="Stop the run"]');
+    const outcome = await running;
+    assert.equal(outcome.model?.error?.code, 'cancelled');
+    assert.ok((outcome.model?.output.length ?? 0) >= 1, 'what ran before the stop is kept');
+    await waitFor('button[aria-label="Stop the run"]', { timeoutMs: 10_000, state: 'hidden' });
+  });
 });
