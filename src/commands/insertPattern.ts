@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { loadCatalog, PATTERN_GROUPS, type Pattern } from '../patterns/catalog';
+import { findPattern, groupCatalog, loadCatalog, type Pattern } from '../patterns/catalog';
 
 export const PREVIEW_SCHEME = 'concurrency-lab-pattern';
 
@@ -56,15 +56,13 @@ export interface InsertPatternArgs {
 export async function insertPattern(extensionUri: vscode.Uri, previews: PatternPreviewProvider, args: InsertPatternArgs = {}): Promise<Pattern | undefined> {
   const patterns = await patternCatalog(extensionUri);
   const { prefix, filter } = args;
-  let chosen: Pattern | undefined = prefix ? patterns.find((p) => p.prefix === prefix || p.name === prefix) : undefined;
+  let chosen: Pattern | undefined = prefix ? (findPattern(patterns, prefix) ?? patterns.find((p) => p.name === prefix)) : undefined;
   const target = vscode.window.activeTextEditor;
   if (!chosen) {
     const items: PatternItem[] = [];
-    for (const group of PATTERN_GROUPS) {
-      const inGroup = patterns.filter((p) => p.group === group);
-      if (!inGroup.length) continue;
+    for (const { group, entries } of groupCatalog(patterns)) {
       items.push({ label: group, kind: vscode.QuickPickItemKind.Separator });
-      for (const p of inGroup) {
+      for (const p of entries) {
         items.push({ label: p.name, description: `${p.prefix}${p.minPython !== '3.8' ? ` · Python ${p.minPython}+` : ''}`, detail: p.description, pattern: p });
       }
     }

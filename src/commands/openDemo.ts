@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEMOS, type Demo } from '../patterns/demos';
+import { DEMOS, findDemo, type Demo } from '../patterns/demos';
 import type { RunController, RunOutcome } from '../host/runController';
 import { programFromDocument } from '../host/programFromEditor';
 
@@ -29,7 +29,7 @@ async function demoDocument(demo: Demo, text: string): Promise<vscode.TextDocume
  * freely without touching the extension's files, then run with the timeline.
  */
 export async function openDemo(extensionUri: vscode.Uri, runs: RunController, id?: string): Promise<RunOutcome | undefined> {
-  let demo: Demo | undefined = id ? DEMOS.find((d) => d.id === id) : undefined;
+  let demo: Demo | undefined = id ? findDemo(id) : undefined;
   if (!demo) {
     const pick = await vscode.window.showQuickPick(
       DEMOS.map((d) => ({ label: d.title, detail: d.description, demo: d })),

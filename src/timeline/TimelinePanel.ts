@@ -58,10 +58,6 @@ export class TimelinePanel implements vscode.Disposable {
     return this.model;
   }
 
-  get isVisible(): boolean {
-    return this.panel?.visible ?? false;
-  }
-
   dispose(): void {
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
