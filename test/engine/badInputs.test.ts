@@ -16,6 +16,10 @@ interface Case {
   check(r: RunResult): void;
 }
 
+// Cases whose check needs the program to reach a state (a thread spinning, both locks taken) before the
+// timeout: on a loaded 2-core machine, starting Python with the tracer and importing asyncio can take
+// longer than 2 s, and a run stopped before the deadlock names the wrong lanes.
+const REACH_STATE_MS = 5000;
 const NOTE_PID = 'import os as _os\nopen(_os.environ["PIDS_FILE"], "a").write(str(_os.getpid()) + "\\n")\n';
 
 const stuck = (r: RunResult, lanes: string[]): void => {
@@ -49,13 +53,13 @@ const cases: Case[] = [
   },
   {
     name: 'infinite loop in a worker thread', expected: 'timeout naming the thread',
-    text: 'import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin, name="spinner").start()\n', opts: { timeoutMs: 2000 },
+    text: 'import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin, name="spinner").start()\n', opts: { timeoutMs: REACH_STATE_MS },
     check: (r) => stuck(r, ['thread "spinner"']),
   },
   {
     name: 'infinite loop in a child process', expected: 'timeout naming the process',
     text: `import multiprocessing as mp\n${NOTE_PID}def spin():\n    ${NOTE_PID.replace(/\n(?=.)/g, '\n    ')}    while True:\n        pass\nif __name__ == "__main__":\n    mp.Process(target=spin, name="looper").start()\n`,
-    opts: { timeoutMs: 2500 },
+    opts: { timeoutMs: REACH_STATE_MS },
     check: (r) => stuck(r, ['process "looper"']),
   },
   {
@@ -66,7 +70,7 @@ const cases: Case[] = [
       'def two():', '    with b:', '        time.sleep(0.1)', '        with a: pass',
       'threading.Thread(target=one, name="one").start()', 'threading.Thread(target=two, name="two").start()', '',
     ].join('\n'),
-    opts: { timeoutMs: 2000 },
+    opts: { timeoutMs: REACH_STATE_MS },
     check: (r) => stuck(r, ['thread "one"', 'thread "two"']),
   },
   {
@@ -78,7 +82,7 @@ const cases: Case[] = [
       '    await asyncio.gather(asyncio.create_task(one(), name="one"), asyncio.create_task(two(), name="two"))',
       'asyncio.run(main())', '',
     ].join('\n'),
-    opts: { timeoutMs: 2000 },
+    opts: { timeoutMs: REACH_STATE_MS },
     check: (r) => {
       // Task names are the tracer's business (its own tier checks them); here: both tasks and main are listed.
       stuck(r, ['thread "MainThread"']);
