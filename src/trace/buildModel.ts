@@ -526,12 +526,13 @@ class Builder {
         break;
       }
       case 'queue_put':
-        this.puts.set(`${this.objKey(pid, d)}#${num(d, 'item') ?? 0}`, here);
+        // Item numbers count per process, so a shared queue's item is named by its sender too.
+        this.puts.set(`${this.objKey(pid, d)}#${pid}#${num(d, 'item') ?? 0}`, here);
         break;
       case 'queue_get': {
         const item = num(d, 'item') ?? 0;
         if (!ok || item <= 0) break;
-        const key = `${this.objKey(pid, d)}#${item}`;
+        const key = `${this.objKey(pid, d)}#${num(d, 'from_pid') ?? pid}#${item}`;
         const from = this.puts.get(key);
         if (from) {
           this.puts.delete(key);

@@ -267,3 +267,17 @@ void test('a deadlock stopped by the timeout: stuck waits and spans run to the e
   assert.ok(span?.open);
   assert.equal(span.end, end, 'the stuck function is drawn up to the end, not to its last event');
 });
+
+void test('a multiprocessing queue links each get to the put of the process that sent it', () => {
+  // Every process numbers its own puts from 1, so two children both send item 1.
+  const key = 'queue:sem:/mp-abc';
+  const streams = [10, 11, 12].map((pid) => new RawStream(pid, pid * 10));
+  streams[1].ev(1, 0, 'queue_put', { obj: 1, prim: 'mp.Queue', key, item: 1, size: -1 });
+  streams[2].ev(1, 0, 'queue_put', { obj: 1, prim: 'mp.Queue', key, item: 1, size: -1 }, 500);
+  for (const from_pid of [12, 11]) {
+    streams[0].ev(1, 0, 'queue_get', { obj: 1, prim: 'mp.Queue', key, item: 1, from_pid, ok: true, waited_ns: 0 }, 2000);
+  }
+  const m = buildModel(mergeStreams(streams.map((s) => s.events)), {});
+  const puts = m.flows.filter((f) => f.kind === 'put').map((f) => [m.lanes[f.fromLane].pid, m.lanes[f.toLane].pid, f.toTs]);
+  assert.deepEqual(puts.map(([from, to]) => [from, to]), [[12, 10], [11, 10]]);
+});
