@@ -3,7 +3,7 @@ import unittest
 from tracing import TraceCase
 
 
-class MpPrimitivesBase(object):
+class Keyed(object):
     def keyed(self, prim):
         evs = [e for e in self.trace.events if isinstance(e[6], dict) and e[6].get('prim') == prim]
         keys = {e[6]['key'] for e in evs}
@@ -11,6 +11,8 @@ class MpPrimitivesBase(object):
         self.assertGreaterEqual(len({e[2] for e in evs}), 3, '%s is seen in the parent and both children' % prim)
         return evs
 
+
+class MpPrimitivesBase(Keyed):
     def test_exit(self):
         self.assertRanOk()
         self.assertIn("['from child 0', 'from child 1']", self.trace.stdout)
@@ -45,6 +47,53 @@ class MpPrimitivesBase(object):
             put = puts[(g[6]['from_pid'], g[6]['item'])]
             self.assertOrdered(put, g, 'get after its put')
             self.assertEqual(g[2], self.trace.main_pid())
+
+
+class MpLocksBase(Keyed):
+    def assertExclusive(self, prim):
+        evs = self.keyed(prim)
+        holder = None
+        for e in evs:
+            if e[5] == 'lock_acquired' and e[6]['ok']:
+                self.assertIsNone(holder, '%s acquired in %d while %s held it' % (prim, e[2], holder))
+                holder = e[2]
+            elif e[5] == 'lock_release':
+                self.assertEqual(holder, e[2])
+                holder = None
+        return evs
+
+    def count(self, evs, kind):
+        return len([e for e in evs if e[5] == kind and (kind != 'lock_acquired' or e[6]['ok'])])
+
+    def test_exit(self):
+        self.assertRanOk()
+        self.assertEqual(sorted(self.trace.stdout.split()[:-1]), ['0', '1', 'child', 'child'])
+
+    def test_rlock_traces_only_the_outer_acquire(self):
+        evs = self.assertExclusive('mp.RLock')
+        self.assertEqual(self.count(evs, 'lock_acquired'), 3, 'parent + two children, nested acquires not counted')
+        self.assertEqual(self.count(evs, 'lock_release'), 3)
+
+    def test_bounded_semaphore_of_one_is_exclusive(self):
+        evs = self.assertExclusive('mp.BoundedSemaphore')
+        self.assertEqual(self.count(evs, 'lock_acquired'), 3)
+
+    def test_semaphore_and_no_internal_locks(self):
+        evs = self.keyed('mp.Semaphore')
+        self.assertEqual(self.count(evs, 'lock_acquired'), 3)
+        self.assertEqual(self.count(evs, 'lock_release'), 3)
+        prims = {e[6].get('prim') for e in self.trace.events if isinstance(e[6], dict)}
+        self.assertFalse({'mp.Lock', 'mp.Condition'} & prims, 'Condition internals stay untraced: %r' % prims)
+
+
+class ForkMpLocks(MpLocksBase, TraceCase):
+    PROGRAM = 'mp_locks.py'
+    ARGS = ('fork',)
+
+
+class SpawnMpLocks(MpLocksBase, TraceCase):
+    PROGRAM = 'mp_locks.py'
+    ARGS = ('spawn',)
 
 
 class ForkMpPrimitives(MpPrimitivesBase, TraceCase):

@@ -1,4 +1,4 @@
-"""multiprocessing Lock / Event / Queue created by the program.
+"""multiprocessing Lock / RLock / Semaphore / BoundedSemaphore / Event / Queue created by the program.
 
 Each gets `key`, a string that is the same in every process (the semaphore's name, or its
 address, which a fork child shares), so the timeline can link a release in one process to the
@@ -58,23 +58,19 @@ def _retrace(self):
         make()
 
 
-def patch_synchronize(mod):
-    SemLock, Lock, Event = mod.SemLock, mod.Lock, mod.Event
-    orig_lock_init = Lock.__init__
-    orig_make = SemLock._make_methods
+# The SemLock kinds the program uses as locks; Condition, Event, Barrier and the queues build their
+# own from these inside multiprocessing, and _mark leaves those untraced.
+_LOCK_CLASSES = ('Lock', 'RLock', 'Semaphore', 'BoundedSemaphore')
 
-    def lock_init(self, *args, **kwargs):
-        orig_lock_init(self, *args, **kwargs)
-        _mark(self, self._semlock)
-        _retrace(self)
+
+def patch_synchronize(mod):
+    SemLock = mod.SemLock
+    orig_make = SemLock._make_methods
 
     def _make_methods(self):
         orig_make(self)
         if self.__dict__.get('_clab_obj') is not None:
             _trace_lock_methods(self)
-
-    def _clab_make_methods(self):
-        _make_methods(self)
 
     def __enter__(self):
         return self.acquire()
@@ -82,24 +78,42 @@ def patch_synchronize(mod):
     def __exit__(self, *args):
         return self.release()
 
-    Lock.__init__ = lock_init
-    SemLock._make_methods = _make_methods
-    Lock._clab_make_methods = _clab_make_methods
-    Lock.__enter__, Lock.__exit__ = __enter__, __exit__
+    for name in _LOCK_CLASSES:
+        cls = getattr(mod, name)
+        _trace_init(cls)
+        cls.__enter__, cls.__exit__ = __enter__, __exit__
+    SemLock._make_methods = SemLock._clab_make_methods = _make_methods
     _carry_identity(SemLock)
-    _patch_event(Event)
+    _patch_event(mod.Event)
+
+
+def _trace_init(cls):
+    orig_init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        _mark(self, self._semlock)
+        _retrace(self)
+
+    cls.__init__ = __init__
 
 
 def _trace_lock_methods(self):
     semlock = self._semlock
     obj, key = self._clab_obj, self._clab_key
+    prim = 'mp.' + type(self).__name__
+    reentrant = prim == 'mp.RLock'
 
     def acquire(block=True, timeout=None):
+        if reentrant and semlock._is_mine():  # a nested acquire neither waits nor changes the holder
+            return semlock.acquire(block, timeout)
         return acquire_traced(lambda: semlock.acquire(False), lambda: semlock.acquire(True, timeout),
-                              obj, 'mp.Lock', block, key)
+                              obj, prim, block, key)
 
     def release():
-        core.emit('lock_release', {'obj': obj, 'prim': 'mp.Lock', 'key': key, 'line': core.program_line()})
+        if reentrant and (not semlock._is_mine() or semlock._count() > 1):
+            return semlock.release()  # still held, or not ours (which raises)
+        core.emit('lock_release', {'obj': obj, 'prim': prim, 'key': key, 'line': core.program_line()})
         core.flush()
         semlock.release()
 
