@@ -11,6 +11,16 @@ class Keyed(object):
         self.assertGreaterEqual(len({e[2] for e in evs}), 3, '%s is seen in the parent and both children' % prim)
         return evs
 
+    def assertPutsReachGets(self, prim):
+        evs = self.keyed(prim)
+        puts = {(e[2], e[6]['item']): e for e in evs if e[5] == 'queue_put'}
+        gets = [e for e in evs if e[5] == 'queue_get']
+        self.assertEqual(len(gets), 2)
+        for g in gets:
+            put = puts[(g[6]['from_pid'], g[6]['item'])]
+            self.assertOrdered(put, g, 'get after its put')
+            self.assertEqual(g[2], self.trace.main_pid())
+
 
 class MpPrimitivesBase(Keyed):
     def test_exit(self):
@@ -39,14 +49,7 @@ class MpPrimitivesBase(Keyed):
             self.assertOrdered(sets[0], w)
 
     def test_queue_items_link_put_to_get(self):
-        evs = self.keyed('mp.Queue')
-        puts = {(e[2], e[6]['item']): e for e in evs if e[5] == 'queue_put'}
-        gets = [e for e in evs if e[5] == 'queue_get']
-        self.assertEqual(len(gets), 2)
-        for g in gets:
-            put = puts[(g[6]['from_pid'], g[6]['item'])]
-            self.assertOrdered(put, g, 'get after its put')
-            self.assertEqual(g[2], self.trace.main_pid())
+        self.assertPutsReachGets('mp.Queue')
 
 
 class MpLocksBase(Keyed):
@@ -67,7 +70,10 @@ class MpLocksBase(Keyed):
 
     def test_exit(self):
         self.assertRanOk()
-        self.assertEqual(sorted(self.trace.stdout.split()[:-1]), ['0', '1', 'child', 'child'])
+        self.assertIn("['from child 0', 'from child 1']", self.trace.stdout)
+
+    def test_joinable_queue_items_link_put_to_get(self):
+        self.assertPutsReachGets('mp.JoinableQueue')
 
     def test_rlock_traces_only_the_outer_acquire(self):
         evs = self.assertExclusive('mp.RLock')

@@ -52,6 +52,10 @@ def _carry_identity(cls):
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
 
 
+def prim(self):
+    return 'mp.' + type(self).__name__
+
+
 def _retrace(self):
     make = getattr(self, '_clab_make_methods', None)
     if make is not None:
@@ -101,19 +105,19 @@ def _trace_init(cls):
 def _trace_lock_methods(self):
     semlock = self._semlock
     obj, key = self._clab_obj, self._clab_key
-    prim = 'mp.' + type(self).__name__
-    reentrant = prim == 'mp.RLock'
+    name = prim(self)
+    reentrant = name == 'mp.RLock'
 
     def acquire(block=True, timeout=None):
         if reentrant and semlock._is_mine():  # a nested acquire neither waits nor changes the holder
             return semlock.acquire(block, timeout)
         return acquire_traced(lambda: semlock.acquire(False), lambda: semlock.acquire(True, timeout),
-                              obj, prim, block, key)
+                              obj, name, block, key)
 
     def release():
         if reentrant and (not semlock._is_mine() or semlock._count() > 1):
             return semlock.release()  # still held, or not ours (which raises)
-        core.emit('lock_release', {'obj': obj, 'prim': prim, 'key': key, 'line': core.program_line()})
+        core.emit('lock_release', {'obj': obj, 'prim': name, 'key': key, 'line': core.program_line()})
         core.flush()
         semlock.release()
 
@@ -149,32 +153,37 @@ def _patch_event(Event):
 
 
 def patch_queues(mod):
-    Queue = mod.Queue
-    orig_init, orig_put, orig_get = Queue.__init__, Queue.put, Queue.get
+    Queue, Joinable = mod.Queue, mod.JoinableQueue
+    orig_init, orig_get = Queue.__init__, Queue.get
     orig_getstate, orig_setstate = Queue.__getstate__, Queue.__setstate__
+    # JoinableQueue.__init__ runs Queue.__init__ from multiprocessing/queues.py: look past it.
+    skip = _skip_files() + (mod.__file__,)
 
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
-        if type(self) is Queue and core.called_from_program(2, _skip_files()):
+        if type(self) in (Queue, Joinable) and core.called_from_program(2, skip):
             self.__dict__['_clab_obj'] = core.new_serial()
             self.__dict__['_clab_key'] = 'queue:' + _semlock_key(self._rlock._semlock)
             self.__dict__['_clab_puts'] = 0
 
-    def put(self, obj, block=True, timeout=None):
-        ident = self.__dict__.get('_clab_obj')
-        if ident is None:
-            return orig_put(self, obj, block, timeout)
-        n = self.__dict__['_clab_puts'] = self.__dict__.get('_clab_puts', 0) + 1
-        core.emit('queue_put', {'obj': ident, 'prim': 'mp.Queue', 'key': self._clab_key, 'item': n,
-                                'size': -1, 'line': core.program_line()})
-        core.flush()
-        return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
+    def traced_put(orig_put):
+        # JoinableQueue.put is its own code (it counts unfinished tasks), not a call to Queue.put.
+        def put(self, obj, block=True, timeout=None):
+            ident = self.__dict__.get('_clab_obj')
+            if ident is None:
+                return orig_put(self, obj, block, timeout)
+            n = self.__dict__['_clab_puts'] = self.__dict__.get('_clab_puts', 0) + 1
+            core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': self._clab_key, 'item': n,
+                                    'size': -1, 'line': core.program_line()})
+            core.flush()
+            return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
+        return put
 
     def get(self, block=True, timeout=None):
         ident = self.__dict__.get('_clab_obj')
         if ident is None:
             return orig_get(self, block, timeout)
-        base = {'obj': ident, 'prim': 'mp.Queue', 'key': self._clab_key}
+        base = {'obj': ident, 'prim': prim(self), 'key': self._clab_key}
         core.emit('queue_get_wait', dict(base, line=core.program_line()))
         core.flush()
         t0 = core.perf_ns()
@@ -204,5 +213,6 @@ def patch_queues(mod):
             self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident
             self.__dict__['_clab_puts'] = 0
 
-    Queue.__init__, Queue.put, Queue.get = __init__, put, get
+    Queue.__init__, Queue.get = __init__, get
+    Queue.put, Joinable.put = traced_put(Queue.put), traced_put(Joinable.put)
     Queue.__getstate__, Queue.__setstate__ = __getstate__, __setstate__
