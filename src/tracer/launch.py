@@ -76,21 +76,38 @@ def main():
     except SystemExit as e:
         _note_exit(tracer, e.code)
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        # Python itself must end the process (it re-raises SIGINT after finalising, which gives the
+        # untraced exit status), so let it propagate with a hook that prints the program's frames only.
+        _note_uncaught(tracer, e, program)
+        sys.excepthook = _without_own_frames(sys.excepthook)
         raise
     except BaseException as e:
-        tb = _strip_own_frames(e.__traceback__)
-        if tracer is not None:
-            from concurrency_lab_tracer import threads
-            tracer.core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': program,
-                                     'line': threads.tb_program_line(tb) or getattr(e, 'lineno', 0) or 0,
-                                     'uncaught': True, 'where': 'main'})
+        tb = _note_uncaught(tracer, e, program)
         e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
         sys.excepthook(type(e), e, tb)
         _note_exit(tracer, 1)
         return 1
     _note_exit(tracer, 0)
     return 0
+
+
+def _note_uncaught(tracer, e, program):
+    """Record an exception that ends the program; returns its traceback without launcher frames."""
+    tb = _strip_own_frames(e.__traceback__)
+    if tracer is not None:
+        from concurrency_lab_tracer import threads
+        tracer.core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': program,
+                                 'line': threads.tb_program_line(tb) or getattr(e, 'lineno', 0) or 0,
+                                 'uncaught': True, 'where': 'main'})
+    return tb
+
+
+def _without_own_frames(hook):
+    def excepthook(exc_type, exc, tb):
+        tb = _strip_own_frames(tb)
+        hook(exc_type, exc.with_traceback(tb) if exc is not None else exc, tb)
+    return excepthook
 
 
 def _note_exit(tracer, code):

@@ -1,6 +1,6 @@
 import unittest
 
-from tracing import TraceCase
+from tracing import TraceCase, run_untraced
 
 
 class Exceptions(TraceCase):
@@ -46,6 +46,22 @@ class Exceptions(TraceCase):
     def test_unterminated_output_flushed_at_exit(self):
         texts = [e[6]['text'] for e in self.trace.prints('stdout')]
         self.assertIn('partial line without newline', texts)
+
+
+
+class UncaughtKeyboardInterrupt(TraceCase):
+    PROGRAM = 'keyboard_interrupt.py'
+
+    def test_same_exit_and_traceback_as_untraced(self):
+        _, stderr, code = run_untraced(self.PROGRAM)
+        self.assertEqual(self.trace.code, code, 'ends by SIGINT like an untraced run')
+        self.assertEqual(self.trace.stderr, stderr)
+        self.assertNotIn('launch.py', self.trace.stderr)
+
+    def test_recorded_as_uncaught_where_raised(self):
+        exc = [e for e in self.trace.kind('exc') if e[6]['uncaught']]
+        self.assertEqual(len(exc), 1)
+        self.assertEqual((exc[0][6]['type'], exc[0][6]['where'], exc[0][6]['line']), ('KeyboardInterrupt', 'main', 3))
 
 
 if __name__ == '__main__':
