@@ -84,32 +84,53 @@ class MpLocksBase(Keyed):
         evs = self.assertExclusive('mp.BoundedSemaphore')
         self.assertEqual(self.count(evs, 'lock_acquired'), 3)
 
-    def test_semaphore_and_no_internal_locks(self):
+    def test_semaphore_and_no_internal_primitives(self):
         evs = self.keyed('mp.Semaphore')
         self.assertEqual(self.count(evs, 'lock_acquired'), 3)
         self.assertEqual(self.count(evs, 'lock_release'), 3)
         prims = {e[6].get('prim') for e in self.trace.events if isinstance(e[6], dict)}
-        self.assertFalse({'mp.Lock', 'mp.Condition'} & prims, 'Condition internals stay untraced: %r' % prims)
+        self.assertNotIn('mp.Lock', prims, 'the queue\'s own lock stays untraced')
+        conds = {e[6]['key'] for e in self.trace.events if isinstance(e[6], dict) and e[6].get('prim') == 'mp.Condition'}
+        self.assertEqual(len(conds), 1, "the program's Condition, not JoinableQueue's own")
 
 
-class ForkMpLocks(MpLocksBase, TraceCase):
-    PROGRAM = 'mp_locks.py'
-    ARGS = ('fork',)
+class MpConditionsBase(Keyed):
+    def test_exit(self):
+        self.assertRanOk()
+        self.assertIn('arrived 2', self.trace.stdout)
+
+    def test_condition_notify_wakes_the_waiting_process(self):
+        evs = self.keyed('mp.Condition')
+        main = self.trace.main_pid()
+        waits = [e for e in evs if e[5] == 'cond_wait']
+        woken = [e for e in evs if e[5] == 'cond_woken' and e[6]['ok']]
+        notifies = [e for e in evs if e[5] == 'cond_notify']
+        self.assertGreaterEqual(len(waits), 1)
+        self.assertTrue(all(e[2] == main for e in waits + woken), 'only the parent waits')
+        self.assertEqual(sorted({e[2] for e in notifies}), sorted({e[2] for e in evs} - {main}), 'each child notifies')
+        self.assertTrue(all(e[6]['n'] == -1 for e in notifies), 'notify_all is one record')
+        self.assertOrdered(notifies[0], woken[0], 'woken after a notify')
+
+    def test_barrier_passes_after_the_last_arrival(self):
+        evs = self.keyed('mp.Barrier')
+        arrivals = [e for e in evs if e[5] == 'barrier_wait']
+        passes = [e for e in evs if e[5] == 'barrier_pass']
+        self.assertEqual(len(arrivals), 3)
+        self.assertEqual(sorted(e[6]['index'] for e in passes), [0, 1, 2])
+        for p in passes:
+            self.assertOrdered(arrivals[-1], p, 'nobody passes before everyone arrived')
 
 
-class SpawnMpLocks(MpLocksBase, TraceCase):
-    PROGRAM = 'mp_locks.py'
-    ARGS = ('spawn',)
+def _per_start_method(base, program):
+    """ForkX and SpawnX test classes: the same checks under both ways of starting a child."""
+    for method in ('fork', 'spawn'):
+        name = method.capitalize() + base.__name__[:-len('Base')]
+        globals()[name] = type(name, (base, TraceCase), {'PROGRAM': program, 'ARGS': (method,)})
 
 
-class ForkMpPrimitives(MpPrimitivesBase, TraceCase):
-    PROGRAM = 'mp_primitives.py'
-    ARGS = ('fork',)
-
-
-class SpawnMpPrimitives(MpPrimitivesBase, TraceCase):
-    PROGRAM = 'mp_primitives.py'
-    ARGS = ('spawn',)
+_per_start_method(MpPrimitivesBase, 'mp_primitives.py')
+_per_start_method(MpLocksBase, 'mp_locks.py')
+_per_start_method(MpConditionsBase, 'mp_conditions.py')
 
 
 if __name__ == '__main__':

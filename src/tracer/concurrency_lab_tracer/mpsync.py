@@ -1,4 +1,5 @@
-"""multiprocessing Lock / RLock / Semaphore / BoundedSemaphore / Event / Queue created by the program.
+"""multiprocessing Lock / RLock / Semaphore / BoundedSemaphore / Event / Condition / Barrier / Queue /
+JoinableQueue created by the program.
 
 Each gets `key`, a string that is the same in every process (the semaphore's name, or its
 address, which a fork child shares), so the timeline can link a release in one process to the
@@ -7,6 +8,7 @@ state; fork children inherit them with the object. Queue items travel as
 ('__clab_item__', pid, n, item) so the getting process knows which put it received.
 """
 import os
+import sys
 
 from . import core
 from .sync import acquire_traced, announcing, blocking_call
@@ -31,6 +33,9 @@ def _mark(self, semlock, depth=3):
         self.__dict__['_clab_key'] = _semlock_key(semlock)
 
 
+_IDENT_TAG = '__clab_ident__'
+
+
 def _carry_identity(cls):
     """Append (serial, key) to the pickled state and take it back off on the other side."""
     orig_get, orig_set = cls.__getstate__, cls.__setstate__
@@ -38,18 +43,31 @@ def _carry_identity(cls):
     def __getstate__(self):
         state = orig_get(self)
         obj = self.__dict__.get('_clab_obj')
-        return (state, (obj, self.__dict__['_clab_key'])) if obj is not None else state
+        return (state, (_IDENT_TAG, obj, self.__dict__['_clab_key'])) if obj is not None else state
 
     def __setstate__(self, state):
         ident = None
-        if len(state) == 2 and isinstance(state[1], tuple) and len(state[1]) == 2 and isinstance(state[0], tuple):
+        if len(state) == 2 and type(state[1]) is tuple and len(state[1]) == 3 and state[1][0] == _IDENT_TAG:
             state, ident = state
         orig_set(self, state)
         if ident is not None:
-            self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident
+            self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident[1:]
             _retrace(self)
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+
+
+def _key_of(self):
+    return {'key': self.__dict__['_clab_key']}
+
+
+def _flushing(orig):
+    """The waiters are in other processes: let the event reach the file before they wake."""
+    def call(self, *args, **kwargs):
+        if self.__dict__.get('_clab_obj') is not None:
+            core.flush()
+        return orig(self, *args, **kwargs)
+    return call
 
 
 def prim(self):
@@ -89,6 +107,8 @@ def patch_synchronize(mod):
     SemLock._make_methods = SemLock._clab_make_methods = _make_methods
     _carry_identity(SemLock)
     _patch_event(mod.Event)
+    _patch_condition(mod.Condition)
+    _patch_barrier(mod.Barrier)
 
 
 def _trace_init(cls):
@@ -124,6 +144,15 @@ def _trace_lock_methods(self):
     self.acquire, self.release = acquire, release
 
 
+def _keyed_wait(orig_wait, begin, end, prim):
+    def wait(self, timeout=None):
+        obj = self.__dict__.get('_clab_obj')
+        if obj is None:
+            return orig_wait(self, timeout)
+        return blocking_call(begin, end, dict(_key_of(self), obj=obj, prim=prim), lambda: orig_wait(self, timeout))
+    return wait
+
+
 def _patch_event(Event):
     orig_init, orig_wait = Event.__init__, Event.wait
 
@@ -131,25 +160,38 @@ def _patch_event(Event):
         orig_init(self, *args, **kwargs)
         _mark(self, self._flag._semlock)
 
-    def key(self):
-        return {'key': self.__dict__['_clab_key']}
+    Event.__init__, Event.wait = __init__, _keyed_wait(orig_wait, 'event_wait', 'event_woken', 'mp.Event')
+    Event.set = announcing('event_set', _flushing(Event.set), 'mp.Event', _key_of)
+    Event.clear = announcing('event_clear', Event.clear, 'mp.Event', _key_of)
 
-    def wait(self, timeout=None):
-        obj = self.__dict__.get('_clab_obj')
-        if obj is None:
-            return orig_wait(self, timeout)
-        return blocking_call('event_wait', 'event_woken', dict(key(self), obj=obj, prim='mp.Event'),
-                             lambda: orig_wait(self, timeout))
 
-    def set_and_flush(self):
-        if self.__dict__.get('_clab_obj') is not None:
-            core.flush()  # the waiters are in other processes: let them see the set
-        return orig_set(self)
+def _patch_condition(Cond):
+    orig_init, orig_wait, orig_notify = Cond.__init__, Cond.wait, Cond.notify
 
-    orig_set = Event.set
-    Event.__init__, Event.wait = __init__, wait
-    Event.set = announcing('event_set', set_and_flush, 'mp.Event', key)
-    Event.clear = announcing('event_clear', Event.clear, 'mp.Event', key)
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        _mark(self, self._wait_semaphore._semlock)
+
+    Cond.__init__, Cond.wait = __init__, _keyed_wait(orig_wait, 'cond_wait', 'cond_woken', 'mp.Condition')
+    Cond.notify = announcing('cond_notify', _flushing(orig_notify), 'mp.Condition',
+                             lambda self, n=1: dict(_key_of(self), n=n))
+    # notify_all is notify(sys.maxsize) in the stdlib; calling that directly avoids a second record.
+    Cond.notify_all = announcing('cond_notify', _flushing(lambda self: orig_notify(self, sys.maxsize)),
+                                 'mp.Condition', lambda self: dict(_key_of(self), n=-1))
+    _carry_identity(Cond)
+
+
+def _patch_barrier(Bar):
+    """mp.Barrier is threading.Barrier over shared memory: its wait is threading's, which the thread
+    tracer records (with this key, so arrivals in every process meet)."""
+    orig_init = Bar.__init__
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        _mark(self, self._cond._wait_semaphore._semlock)
+
+    Bar.__init__ = __init__
+    _carry_identity(Bar)
 
 
 def patch_queues(mod):

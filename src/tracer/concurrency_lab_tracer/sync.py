@@ -302,8 +302,11 @@ def _patch_barrier(threading):
         obj = traced_obj(self)
         if obj is None:
             return orig_wait(self, timeout)
-        return blocking_call('barrier_wait', 'barrier_pass', {'obj': obj, 'prim': 'Barrier', 'parties': self.parties},
-                             lambda: orig_wait(self, timeout),
+        base = {'obj': obj, 'prim': 'Barrier', 'parties': self.parties}
+        key = self.__dict__.get('_clab_key')
+        if key is not None:  # a multiprocessing Barrier (mpsync): the parties are in other processes
+            base.update(prim='mp.Barrier', key=key)
+        return blocking_call('barrier_wait', 'barrier_pass', base, lambda: orig_wait(self, timeout),
                              lambda index: {'ok': index is not None, 'index': -1 if index is None else index})
 
     Bar.wait = wait
