@@ -71,7 +71,13 @@ def main():
         return 2
 
     try:
-        code = compile(source, program, 'exec', dont_inherit=True)
+        compile_program = getattr(tracer and tracer.calls, 'compile_program', None)
+        rewritten = compile_program(source, program) if compile_program is not None else None
+        if rewritten is not None:  # 3.8-3.11: the program rewritten to report its own calls
+            code, extra = rewritten
+            main_module.__dict__.update(extra)
+        else:
+            code = compile(source, program, 'exec', dont_inherit=True)
         exec(code, main_module.__dict__)
     except SystemExit as e:
         _note_exit(tracer, e.code)

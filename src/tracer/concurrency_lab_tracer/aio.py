@@ -114,9 +114,10 @@ def patch(asyncio):
 
 
 def _set_resumed_hook(fn):
-    mod = sys.modules.get(__package__ + '.calls_monitoring') or sys.modules.get(__package__ + '.calls_settrace')
-    if mod is not None:
-        mod.resumed = fn
+    for name in ('calls_monitoring', 'calls_settrace', 'calls_ast'):
+        mod = sys.modules.get(__package__ + '.' + name)
+        if mod is not None:
+            mod.resumed = fn
 
 
 def _task_done(task):
