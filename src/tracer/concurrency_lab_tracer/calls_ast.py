@@ -91,15 +91,6 @@ def _define(st):
     return st.tok
 
 
-def _caller_line(st, frame):
-    back = frame.f_back
-    while back is not None and back.f_code in HELPER_CODES:
-        back = back.f_back
-    if back is not None and back.f_code.co_filename == core.program:
-        return back.f_lineno or 0
-    return st.line
-
-
 def _record_call(st, frame):
     left = st.left
     if left == 0:
@@ -107,7 +98,11 @@ def _record_call(st, frame):
         return None
     st.left = left - 1
     tok = st.tok or _define(st)
-    emit_raw('call', f'[{tok[0]},{cpu_ns()},{_caller_line(st, frame)}]')
+    back = frame.f_back
+    while back is not None and back.f_code.co_filename == HELPER_FILE:
+        back = back.f_back
+    line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else st.line
+    emit_raw('call', f'[{tok[0]},{cpu_ns()},{line or 0}]')
     return tok
 
 
@@ -179,11 +174,11 @@ _reported = {}  # id(exception) -> id of the traceback it was reported with (a r
 
 
 def _splice(tb):
-    """Drop the tracer's await wrappers from a traceback (in place); returns its first entry."""
+    """Drop this file's frames (await wrappers) from a traceback, in place; returns its first entry."""
     prev = tb
     cur = tb.tb_next if tb is not None else None
     while cur is not None:
-        if cur.tb_frame.f_code in HELPER_CODES:
+        if cur.tb_frame.f_code.co_filename == HELPER_FILE:
             prev.tb_next = cur.tb_next
         else:
             prev = cur
@@ -323,9 +318,9 @@ def _clab_afor(f, iterable):
     return _AsyncFor(f, it, anext)
 
 
-HELPER_CODES = frozenset(fn.__code__ for fn in (
-    _clab_await, _await_iter,
-    _AsyncWith.__aenter__, _AsyncWith.__aexit__, _AsyncFor.__anext__, _clab_awith, _clab_afor))
+# Frames of this file sit between program frames only as await wrappers (and momentarily while
+# async with/for start an await): tracebacks and call lines skip them.
+HELPER_FILE = _clab_await.__code__.co_filename
 
 HELPERS = {'_clab_call': _clab_call, '_clab_gcall': _clab_gcall, '_clab_ret': _clab_ret,
            '_clab_raised': _clab_raised, '_clab_caught': _clab_caught, '_clab_yielding': _clab_yielding,
@@ -585,7 +580,7 @@ def install():
         use_settrace()  # the program file run directly by a child interpreter: nothing to rewrite
         return True
     lazy.PATCHES['multiprocessing.spawn'] = (__name__.rsplit('.', 1)[1], 'patch_spawn')
-    core.helper_files = (_clab_await.__code__.co_filename,)
+    core.helper_files = (HELPER_FILE,)
     core.cap_hooks.append(stop)
     core.end_hooks.append(_count_suppressed)
     return True
