@@ -30,8 +30,10 @@ rewritten except handler and function exit splices it out of the traceback again
 
 Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions (not spans with
 settrace either), code the program builds with exec/compile, and the program file imported
-under another name. The module body is a span ('<module>'), as with settrace. The rewrite adds
-`_clab_*` names to the program's globals and an `_clab_f` local to each function.
+under another name. The module body is a span ('<module>'), as with settrace. What the program
+can see of the rewrite: `_clab_*` names in its globals, `_clab_f` in each function's locals(),
+and one wrapper frame per await level between coroutines (f_back, inspect.stack() and the
+recursion limit inside awaited coroutines; tracebacks are spliced, see above).
 
 Falls back to settrace for the process if the rewrite fails (or the source cannot be read), when
 the program file is run directly by a child interpreter, and when CONCURRENCY_LAB_MECHANISM is
