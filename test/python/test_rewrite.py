@@ -148,6 +148,20 @@ class Budget(TraceCase):
         self.assertEqual(len(calls) + len(resumes), 3)
 
 
+def run_source(name, source, untraced=False):
+    """Write `source` to a temporary program file; (untraced run or None, traced run) of it."""
+    folder = tempfile.mkdtemp(prefix='clab-test-')
+    try:
+        path = os.path.join(folder, name)
+        with open(path, 'w') as f:
+            f.write(source)
+        plain = subprocess.run([PY, path], env=untraced_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE) \
+            if untraced else None
+        return plain, run_traced(None, program=path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def deeply_nested_program():
     """19 nested loops: compiles as written, but not with the two blocks the 3.8-3.11 rewrite adds
     around a function body (CPython allows 20), so the tracer must fall back to settrace."""
@@ -158,21 +172,44 @@ def deeply_nested_program():
 
 class RewriteFailureFallsBackToSettrace(unittest.TestCase):
     def test_spans_still_recorded(self):
-        folder = tempfile.mkdtemp(prefix='clab-test-')
-        try:
-            path = os.path.join(folder, 'deep.py')
-            with open(path, 'w') as f:
-                f.write(deeply_nested_program())
-            untraced = subprocess.run([PY, path], env=untraced_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            t = run_traced(None, program=path)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        untraced, t = run_source('deep.py', deeply_nested_program(), untraced=True)
         self.assertEqual(untraced.stdout.decode(), 'deep deep\n')
         self.assertEqual((t.stdout, t.stderr, t.code), ('deep deep\n', '', 0))
         names = [c['name'] for c in t.codes().values()]
         self.assertEqual(sorted(set(names) - {'<module>'}), ['deep', 'main'])
         deep = [c['id'] for c in t.codes().values() if c['name'] == 'deep'][0]
         self.assertEqual(len([e for e in t.kind('call') if e[6][0] == deep]), 2)
+
+
+SELF_AS_CHILD = """import subprocess
+import sys
+
+
+def work(where):
+    print("work in", where)
+
+
+if sys.argv[1:] == ["child"]:
+    work("child")
+else:
+    work("parent")
+    subprocess.run([sys.executable, __file__, "child"])
+"""
+
+
+class ProgramRunDirectlyByAChild(unittest.TestCase):
+    def test_child_falls_back_to_settrace(self):
+        _, t = run_source('self_child.py', SELF_AS_CHILD)
+        self.assertEqual((t.stdout, t.code), ('work in parent\nwork in child\n', 0), t.stderr)
+        main = t.main_pid()
+        child = [e[2] for e in t.kind('proc_begin') if e[6]['origin'] == 'subprocess']
+        self.assertEqual(len(child), 1)
+        codes = t.codes()
+        work = sorted(e[2] for e in t.kind('call') if codes[(e[2], e[6][0])]['name'] == 'work')
+        self.assertEqual(work, sorted([main, child[0]]), 'work is a span in both processes')
+        if REWRITES:
+            meta = {e[2]: e[6]['mechanism'] for e in t.kind('meta')}
+            self.assertEqual((meta[main], meta[child[0]]), ('ast', 'settrace'))
 
 
 class SpawnChildrenReimportTheProgram(unittest.TestCase):

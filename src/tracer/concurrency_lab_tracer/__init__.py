@@ -45,7 +45,7 @@ def activate():
         meta.mechanism = 'settrace'
     else:
         from . import calls_ast as calls
-        meta.mechanism = 'ast'
+        meta.mechanism = 'settrace' if calls.runs_program_directly() else 'ast'
     meta.emit_meta()
     processes.emit_begin(origin, parent_obj, internal, name)
     core.flush()

@@ -576,10 +576,15 @@ def patch_spawn(spawn):
     runpy.run_path = core.impersonate(run_path, orig)
 
 
+def runs_program_directly():
+    """A child interpreter started on the program file itself (not through launch.py)."""
+    return bool(getattr(sys, 'argv', None) and sys.argv[0] and is_program(sys.argv[0]))
+
+
 def install():
     from . import lazy
-    if getattr(sys, 'argv', None) and sys.argv[0] and is_program(sys.argv[0]):
-        use_settrace()  # the program file run directly by a child interpreter: nothing to rewrite
+    if runs_program_directly():
+        use_settrace()  # the interpreter runs the file itself: there is nothing to rewrite
         return True
     lazy.PATCHES['multiprocessing.spawn'] = (__name__.rsplit('.', 1)[1], 'patch_spawn')
     core.helper_files = (HELPER_FILE,)
