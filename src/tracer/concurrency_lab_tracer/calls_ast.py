@@ -238,7 +238,7 @@ def _await_iter(aw):
 @types.coroutine
 def _clab_await(f, aw):
     it = _await_iter(aw)
-    if f is None or not f.tok[0]:
+    if f.__class__ is not GenFrame or not f.tok[0]:  # not recorded, or an async genexp in a plain function
         return (yield from it)
     try:
         y = next(it)
@@ -370,6 +370,9 @@ class _OwnScope(ast.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node  # a lambda's body is its own scope; left as it is
+
+    def visit_GeneratorExp(self, node):
+        return node  # consumed lazily, maybe after the function returned: its awaits are not the function's
 
     def _wrap(self, node, fn, *args):
         new = _call(fn, _name('_clab_f'), *args)
