@@ -41,15 +41,16 @@
  * - mp.Queue: queue_put.size is -1 (not known without a lock round-trip); queue_get.from_pid is
  *   the pid whose put numbered `item` (numbers are per producing process).
  * - future_done.error ("Type: msg") when state is "error".
- * - exc with uncaught=false is written where a program frame raises (3.12+: RAISE; 3.8-3.11:
- *   the settrace 'exception' event), not again in each frame it passes through.
+ * - exc with uncaught=false is written where a program frame raises (3.12+: RAISE; 3.8-3.11: the
+ *   rewritten function's except handlers and exit, or the settrace 'exception' event when the tracer
+ *   fell back to settrace), not again in each frame it passes through.
  */
 
 export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task: number, kind: RawKind, data: unknown];
 
 export const RAW_KINDS = [
   // --- process-wide ---------------------------------------------------------------------------
-  'meta', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"setprofile"}
+  'meta', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"ast"|"settrace"}
   'proc_begin', //  {ppid, name, parent_obj: serial of the Process object in the parent or null, parent_pid, origin: "main"|"multiprocessing"|"subprocess", internal: bool}
   'proc_end', //    {exitcode}                  last event of a process (atexit, _bootstrap end or os._exit wrapper)
   'code', //        {id, name, qualname, file, line}   defines a code id used by call/return; emitted once before first use

@@ -7,6 +7,8 @@ Launch contract (the Node run engine relies on exactly this):
               CONCURRENCY_LAB_FILE=<abs path>  only functions whose co_filename is this file are traced
               CONCURRENCY_LAB_CALL_BUDGET=<n>  calls recorded per function (0 = unlimited; default 2000)
               CONCURRENCY_LAB_EVENT_CAP=<n>    events written per process (0 = unlimited; default 200000)
+              CONCURRENCY_LAB_MECHANISM=settrace   (optional, 3.8-3.11) trace with sys.settrace instead of
+                                                    rewriting the program's source (see calls_ast.py)
               PYTHONPATH=<tracerDir>/inject[:...]   its sitecustomize.py starts the tracer in every Python
                                                     of the run (spawn/forkserver/subprocess children too)
               PYTHONUNBUFFERED=1  PYTHONUTF8=1
@@ -71,7 +73,13 @@ def main():
         return 2
 
     try:
-        code = compile(source, program, 'exec', dont_inherit=True)
+        compile_program = getattr(tracer and tracer.calls, 'compile_program', None)
+        rewritten = compile_program(source, program) if compile_program is not None else None
+        if rewritten is not None:  # 3.8-3.11: the program rewritten to report its own calls
+            code, extra = rewritten
+            main_module.__dict__.update(extra)
+        else:
+            code = compile(source, program, 'exec', dont_inherit=True)
         exec(code, main_module.__dict__)
     except SystemExit as e:
         _note_exit(tracer, e.code)

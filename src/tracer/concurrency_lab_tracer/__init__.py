@@ -8,7 +8,10 @@ from . import core
 
 DEFAULT_CALL_BUDGET = 2000
 DEFAULT_EVENT_CAP = 200000
+# 3.8-3.11: "settrace" traces with sys.settrace instead of rewriting the program (see calls_ast)
+MECHANISM_ENV = 'CONCURRENCY_LAB_MECHANISM'
 active = False
+calls = None  # the call-hook module in use; launch.py compiles the program with its compile_program if it has one
 
 
 def _int_env(name, default):
@@ -19,7 +22,7 @@ def _int_env(name, default):
 
 
 def activate():
-    global active
+    global active, calls
     if active or not os.environ.get(core.TRACER_OUT_ENV):
         return active
     active = True
@@ -37,9 +40,12 @@ def activate():
     if sys.version_info >= (3, 12):
         from . import calls_monitoring as calls
         meta.mechanism = 'monitoring'
-    else:
+    elif os.environ.get(MECHANISM_ENV) == 'settrace':
         from . import calls_settrace as calls
         meta.mechanism = 'settrace'
+    else:
+        from . import calls_ast as calls
+        meta.mechanism = 'settrace' if calls.runs_program_directly() else 'ast'
     meta.emit_meta()
     processes.emit_begin(origin, parent_obj, internal, name)
     core.flush()

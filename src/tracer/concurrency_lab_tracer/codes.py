@@ -43,12 +43,17 @@ def define(code, frame=None):
     if code.co_filename != core.program or code.co_name in EXPRESSION_CODES:
         states[code] = False
         return False
-    cid = next(_ids)
     budget = core.call_budget if core.call_budget > 0 else -1
+    cid = new_code(code.co_name, _qualname(code, frame), code.co_filename, code.co_firstlineno)
     st = states[code] = [cid, budget, set()]
-    core.emit('code', {'id': cid, 'name': code.co_name, 'qualname': _qualname(code, frame),
-                       'file': code.co_filename, 'line': code.co_firstlineno})
     return st
+
+
+def new_code(name, qualname, file, line):
+    """A fresh code id, announced with its 'code' record."""
+    cid = next(_ids)
+    core.emit('code', {'id': cid, 'name': name, 'qualname': qualname, 'file': file, 'line': line})
+    return cid
 
 
 def budget_hit(st, exact):

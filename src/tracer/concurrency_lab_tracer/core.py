@@ -184,13 +184,16 @@ def program_line(depth=2, limit=12):
     return 0
 
 
+helper_files = ()  # files of tracer frames that sit between program frames (calls_ast's await wrapper)
+
+
 def called_from_program(depth=2, skip=()):
     """True when the first frame above `depth` whose file is not in `skip` is program code."""
     try:
         f = sys._getframe(depth)
     except ValueError:
         return False
-    while f is not None and f.f_code.co_filename in skip:
+    while f is not None and (f.f_code.co_filename in skip or f.f_code.co_filename in helper_files):
         f = f.f_back
     return f is not None and f.f_code.co_filename == program
 

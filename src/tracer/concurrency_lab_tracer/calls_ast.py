@@ -1,0 +1,608 @@
+"""Function spans on Python 3.8-3.11 by rewriting the program's own source (no global trace hook).
+
+The program file is parsed with `ast` when it is run (launch.py; runpy.run_path in spawn and
+forkserver children re-importing it as __mp_main__) and every function, async function and
+generator is rewritten to report its own call/return/yield/resume, so the standard library runs
+at full speed. The rewrite keeps line numbers (inserted statements carry the def's line) and adds
+no frame to plain functions. A function body becomes:
+
+    if _clab_sN.on:                      # per-function state; False past the call budget
+        _clab_f = _clab_call(_clab_sN)   # 'call' (and 'code' on first use); generators: _clab_gcall
+    else:
+        _clab_f = None
+        _clab_sN.n += 1                  # suppressed calls are counted exactly
+    try:
+        <body>                           # except handlers start with _clab_caught(_clab_f)
+    except BaseException as _clab_e:
+        if _clab_f:
+            _clab_raised(_clab_f, _clab_e)   # 'exc' where the exception started
+        raise
+    finally:
+        if _clab_f:
+            _clab_ret(_clab_f)           # 'return'
+
+`yield v` becomes `_clab_resumed(_clab_f, (yield _clab_yielding(_clab_f, v)))` (same for
+`yield from`, reported as one suspension); `await x` becomes `await _clab_await(_clab_f, x)`,
+which drives x's iterator itself and reports a yield only when x really suspends (its argument is
+the awaited task/future), and `async with` / `async for` awaits go through the same wrapper. That
+wrapper is the one tracer frame the rewrite adds, between a coroutine and what it awaits; every
+rewritten except handler and function exit splices it out of the traceback again.
+
+Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions (not spans with
+settrace either), code the program builds with exec/compile, and the program file imported
+under another name. The module body is a span ('<module>'), as with settrace. What the program
+can see of the rewrite: `_clab_*` names in its globals, `_clab_f` in each function's locals(),
+and one wrapper frame per await level between coroutines (f_back, inspect.stack() and the
+recursion limit inside awaited coroutines; tracebacks are spliced, see above).
+
+Falls back to settrace for the process if the rewrite fails (or the source cannot be read), when
+the program file is run directly by a child interpreter, and when CONCURRENCY_LAB_MECHANISM is
+'settrace'.
+"""
+import ast
+import os
+import sys
+import types
+
+from . import codes, core
+
+cpu_ns = core.cpu_ns
+emit_raw = core.emit_raw
+_getframe = sys._getframe
+GeneratorType = types.GeneratorType
+CoroutineType = types.CoroutineType
+CO_ITERABLE_COROUTINE = 0x100
+
+resumed = None  # asyncio patch: note that the running task woke up
+_all_states = []
+fallback = None  # the settrace module once this process fell back to it
+
+
+class State(object):
+    """One rewritten function. `on` is the only attribute a call past the budget reads."""
+    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line')
+
+    def __init__(self, name, qualname, line):
+        self.name = name
+        self.qualname = qualname
+        self.line = line
+        self.reset()
+
+    def reset(self):
+        self.on = True
+        self.n = 0  # calls suppressed past the budget
+        self.left = core.call_budget if core.call_budget > 0 else -1
+        if getattr(self, 'tok', None) is not None:
+            self.tok[0] = 0  # frames still running from before a fork report nothing
+        self.tok = None  # [code id] once defined in this process
+
+
+class GenFrame(object):
+    """A recorded generator/coroutine frame: its state and whether a resume is due."""
+    __slots__ = ('tok', 'st', 'pending')
+
+    def __init__(self, tok, st):
+        self.tok = tok
+        self.st = st
+        self.pending = False
+
+
+def _define(st):
+    cid = codes.new_code(st.name, st.qualname, core.program, st.line)
+    st.tok = [cid]
+    return st.tok
+
+
+def _record_call(st, frame):
+    left = st.left
+    if left == 0:
+        _budget_hit(st)
+        return None
+    st.left = left - 1
+    tok = st.tok or _define(st)
+    back = frame.f_back
+    while back is not None and back.f_code.co_filename == HELPER_FILE:
+        back = back.f_back
+    line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else st.line
+    emit_raw('call', f'[{tok[0]},{cpu_ns()},{line or 0}]')
+    return tok
+
+
+def _clab_call(st):
+    return _record_call(st, _getframe(1))
+
+
+def _clab_gcall(st):
+    tok = _record_call(st, _getframe(1))
+    return GenFrame(tok, st) if tok is not None else None
+
+
+def _budget_hit(st):
+    st.on = False
+    st.n += 1
+    cid = st.tok[0] if st.tok else 0
+    if cid and cid not in core.suppressed_calls:
+        core.suppressed_calls[cid] = 0
+        core.emit('limit', {'what': 'calls', 'code': cid, 'budget': core.call_budget})
+
+
+def _count_suppressed():
+    for st in _all_states:
+        if st.tok and st.tok[0] in core.suppressed_calls:
+            core.suppressed_calls[st.tok[0]] = st.n
+
+
+def _clab_ret(f):
+    if f.__class__ is GenFrame:
+        if f.pending:
+            _resume(f)
+        f = f.tok
+    cid = f[0]
+    if cid:
+        emit_raw('return', f'[{cid},{cpu_ns()}]')
+
+
+def _clab_yielding(f, value):
+    if f is not None:
+        cid = f.tok[0]
+        if cid and f.st.left != 0:
+            f.pending = True
+            emit_raw('yield', f'[{cid},{cpu_ns()},{codes.awaited_serial(value)}]')
+    return value
+
+
+def _resume(f):
+    f.pending = False
+    st = f.st
+    left = st.left
+    cid = f.tok[0]
+    if cid and left != 0:
+        st.left = left - 1  # each resume counts against the budget like a call
+        emit_raw('resume', f'[{cid},{cpu_ns()}]')
+        hook = resumed
+        if hook is not None:
+            hook()
+
+
+def _clab_resumed(f, sent):
+    if f is not None and f.pending:
+        _resume(f)
+    return sent
+
+
+# --- exceptions ------------------------------------------------------------------------------
+
+_reported = {}  # id(exception) -> id of the traceback it was reported with (a re-raise is not reported again)
+
+
+def _splice(tb):
+    """Drop this file's frames (await wrappers) from a traceback, in place; returns its first entry."""
+    prev = tb
+    cur = tb.tb_next if tb is not None else None
+    while cur is not None:
+        if cur.tb_frame.f_code.co_filename == HELPER_FILE:
+            prev.tb_next = cur.tb_next
+        else:
+            prev = cur
+        cur = cur.tb_next
+    return tb
+
+
+def _clab_raised(f, exc):
+    if f.__class__ is GenFrame:
+        if f.pending:
+            _resume(f)  # thrown in (throw/close/cancel) while suspended
+        f = f.tok
+    tb = _splice(exc.__traceback__)
+    if tb is None or tb.tb_next is not None or not f[0] or codes.skippable_exception(exc):
+        return
+    if _reported.get(id(exc)) == id(tb):
+        return
+    if len(_reported) > 256:
+        _reported.clear()
+    _reported[id(exc)] = id(tb)
+    codes.emit_exc(exc, tb.tb_lineno or 0, False)
+
+
+def _clab_caught(f):
+    """First statement of every rewritten except handler."""
+    exc = sys.exc_info()[1]
+    if exc is None:
+        return
+    if f:
+        _clab_raised(f, exc)
+    else:
+        _splice(exc.__traceback__)
+
+
+# --- await -----------------------------------------------------------------------------------
+
+def _await_iter(aw):
+    """The iterator `await aw` drives, with CPython's errors for things that cannot be awaited."""
+    t = type(aw)
+    if t is CoroutineType:
+        return aw.__await__()
+    if t is GeneratorType and aw.gi_code.co_flags & CO_ITERABLE_COROUTINE:
+        return aw
+    getter = getattr(t, '__await__', None)
+    if getter is None:
+        raise TypeError("object %.100s can't be used in 'await' expression" % t.__name__)
+    it = getter(aw)
+    if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
+        raise TypeError('__await__() returned a coroutine')
+    if not hasattr(type(it), '__next__'):
+        raise TypeError("__await__() returned non-iterator of type '%.100s'" % type(it).__name__)
+    return it
+
+
+@types.coroutine
+def _clab_await(f, aw):
+    it = _await_iter(aw)
+    if f.__class__ is not GenFrame or not f.tok[0]:  # not recorded, or an async genexp in a plain function
+        return (yield from it)
+    try:
+        y = next(it)
+    except StopIteration as e:
+        return e.value
+    while True:
+        _clab_yielding(f, y)
+        try:
+            sent = yield y
+        except GeneratorExit:
+            if f.pending:
+                _resume(f)
+            close = getattr(it, 'close', None)
+            if close is not None:
+                close()
+            raise
+        except BaseException as e:
+            if f.pending:
+                _resume(f)
+            throw = getattr(it, 'throw', None)
+            if throw is None:
+                raise
+            try:
+                y = throw(e)
+            except StopIteration as stop:
+                return stop.value
+        else:
+            if f.pending:
+                _resume(f)
+            try:
+                y = next(it) if sent is None else it.send(sent)
+            except StopIteration as e:
+                return e.value
+
+
+class _AsyncWith(object):
+    __slots__ = ('f', 'cm', 'enter', 'exit')
+
+    def __init__(self, f, cm, enter, exit):
+        self.f, self.cm, self.enter, self.exit = f, cm, enter, exit
+
+    def __aenter__(self):
+        return _clab_await(self.f, self.enter(self.cm))
+
+    def __aexit__(self, typ, value, tb):
+        return _clab_await(self.f, self.exit(self.cm, typ, value, tb))
+
+
+def _clab_awith(f, cm):
+    t = type(cm)
+    enter = getattr(t, '__aenter__', None)
+    exit = getattr(t, '__aexit__', None)
+    if enter is None or exit is None:
+        return cm  # let `async with` raise its own error
+    return _AsyncWith(f, cm, enter, exit)
+
+
+class _AsyncFor(object):
+    __slots__ = ('f', 'it', 'anext')
+
+    def __init__(self, f, it, anext):
+        self.f, self.it, self.anext = f, it, anext
+
+    def __aiter__(self):
+        return self
+
+    def __anext__(self):
+        return _clab_await(self.f, self.anext(self.it))
+
+
+def _clab_afor(f, iterable):
+    aiter = getattr(type(iterable), '__aiter__', None)
+    if aiter is None:
+        return iterable  # let `async for` raise its own error
+    it = aiter(iterable)
+    anext = getattr(type(it), '__anext__', None)
+    if anext is None:
+        return iterable
+    return _AsyncFor(f, it, anext)
+
+
+# Frames of this file sit between program frames only as await wrappers (and momentarily while
+# async with/for start an await): tracebacks and call lines skip them.
+HELPER_FILE = _clab_await.__code__.co_filename
+
+HELPERS = {'_clab_call': _clab_call, '_clab_gcall': _clab_gcall, '_clab_ret': _clab_ret,
+           '_clab_raised': _clab_raised, '_clab_caught': _clab_caught, '_clab_yielding': _clab_yielding,
+           '_clab_resumed': _clab_resumed, '_clab_await': _clab_await, '_clab_awith': _clab_awith,
+           '_clab_afor': _clab_afor}
+
+
+# --- the rewrite -----------------------------------------------------------------------------
+
+def _name(id_, ctx=None):
+    return ast.Name(id=id_, ctx=ctx or ast.Load())
+
+
+def _call(fn, *args):
+    return ast.Call(func=_name(fn), args=list(args), keywords=[])
+
+
+def _is_docstring(stmt):
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _own_nodes(body):
+    """Nodes of a function's own scope (not of nested functions, lambdas or classes)."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            stack.append(child)
+
+
+class _OwnScope(ast.NodeTransformer):
+    """Rewrites yields, awaits, async with/for and except handlers of one function's own scope."""
+
+    def __init__(self, outer):
+        self.outer = outer
+
+    def visit_FunctionDef(self, node):
+        return self.outer.visit(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        return node  # a lambda's body is its own scope; left as it is
+
+    def visit_GeneratorExp(self, node):
+        return node  # consumed lazily, maybe after the function returned: its awaits are not the function's
+
+    def _wrap(self, node, fn, *args):
+        new = _call(fn, _name('_clab_f'), *args)
+        return ast.copy_location(new, node)
+
+    def visit_Yield(self, node):
+        self.generic_visit(node)
+        value = node.value if node.value is not None else ast.copy_location(ast.Constant(value=None), node)
+        node.value = self._wrap(node, '_clab_yielding', value)
+        return self._wrap(node, '_clab_resumed', node)
+
+    def visit_YieldFrom(self, node):
+        self.generic_visit(node)
+        node.value = self._wrap(node, '_clab_yielding', node.value)
+        return self._wrap(node, '_clab_resumed', node)
+
+    def visit_Await(self, node):
+        self.generic_visit(node)
+        node.value = self._wrap(node, '_clab_await', node.value)
+        return node
+
+    def visit_AsyncWith(self, node):
+        self.generic_visit(node)
+        for item in node.items:
+            item.context_expr = self._wrap(item.context_expr, '_clab_awith', item.context_expr)
+        return node
+
+    def visit_AsyncFor(self, node):
+        self.generic_visit(node)
+        node.iter = self._wrap(node.iter, '_clab_afor', node.iter)
+        return node
+
+    def visit_comprehension(self, node):
+        self.generic_visit(node)
+        if node.is_async:
+            node.iter = self._wrap(node.iter, '_clab_afor', node.iter)
+        return node
+
+    def visit_ExceptHandler(self, node):
+        self.generic_visit(node)
+        node.body.insert(0, _at(node.body[0], ast.Expr(value=_call('_clab_caught', _name('_clab_f')))))
+        return node
+
+
+def _at(where, stmt):
+    """Give an inserted statement (and its children) the line of `where`."""
+    for n in ast.walk(stmt):
+        if 'lineno' in n._attributes:
+            n.lineno = where.lineno
+            n.col_offset = where.col_offset
+            n.end_lineno = where.lineno
+            n.end_col_offset = where.col_offset
+    return stmt
+
+
+def _parse_stmts(text, where):
+    return [_at(where, s) for s in ast.parse(text).body]
+
+
+class Rewriter(ast.NodeTransformer):
+    def __init__(self):
+        self.states = []
+        self.qual = []  # enclosing qualname parts
+
+    def _state(self, name, qualname, line):
+        st = State(name, qualname, line)
+        self.states.append(st)
+        return '_clab_s%d' % (len(self.states) - 1)
+
+    def _instrument(self, body, where, sname, generator, module=False):
+        """body -> prologue + try/except/finally around the (rewritten) body."""
+        start = 1 if body and _is_docstring(body[0]) else 0
+        if module:
+            while start < len(body) and isinstance(body[start], ast.ImportFrom) and body[start].module == '__future__':
+                start += 1
+        head, rest = body[:start], body[start:]
+        if not rest:
+            rest = [ast.Pass()]
+            _at(where, rest[0])
+        anchor = rest[0] if module else where
+        call = '_clab_gcall' if generator else '_clab_call'
+        if module:
+            prologue = _parse_stmts('_clab_f = %s(%s)' % (call, sname), anchor)
+        else:
+            prologue = _parse_stmts('if %s.on:\n    _clab_f = %s(%s)\nelse:\n    _clab_f = None\n    %s.n += 1'
+                                    % (sname, call, sname, sname), anchor)
+        wrapper = _parse_stmts('try:\n    pass\nexcept BaseException as _clab_e:\n    if _clab_f:\n'
+                               '        _clab_raised(_clab_f, _clab_e)\n    raise\n'
+                               'finally:\n    if _clab_f:\n        _clab_ret(_clab_f)', anchor)[0]
+        scope = _OwnScope(self)
+        wrapper.body = [scope.visit(s) for s in rest]
+        return head + prologue + [wrapper]
+
+    def visit_Module(self, node):
+        sname = self._state('<module>', '<module>', 1)
+        node.body = self._instrument(node.body, node.body[0] if node.body else None, sname, False, module=True) \
+            if node.body else node.body
+        return node
+
+    def visit_ClassDef(self, node):
+        # The class body is not a span; its methods are.
+        self.qual.append(node.name)
+        node.body = [self.visit(s) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                     else _visit_nested_defs(self, s) for s in node.body]
+        self.qual.pop()
+        return node
+
+    def visit_FunctionDef(self, node):
+        qualname = '.'.join(self.qual + [node.name])
+        line = min([node.lineno] + [d.lineno for d in node.decorator_list])
+        sname = self._state(node.name, qualname, line)
+        own = list(_own_nodes(node.body))
+        generator = isinstance(node, ast.AsyncFunctionDef) or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own)
+        self.qual += [node.name, '<locals>']
+        node.body = self._instrument(node.body, node, sname, generator)
+        del self.qual[-2:]
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _visit_nested_defs(rewriter, node):
+    """A class-body statement (if/try/with ...): rewrite the functions and classes it defines."""
+    for _, value in ast.iter_fields(node):
+        for i, child in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                value[i] = rewriter.visit(child)
+            elif isinstance(child, ast.AST):
+                _visit_nested_defs(rewriter, child)
+    return node
+
+
+def rewrite(source, filename):
+    """(code object, globals to add) for the rewritten program."""
+    tree = ast.parse(source, filename)
+    rw = Rewriter()
+    tree = rw.visit(tree)
+    ast.fix_missing_locations(tree)
+    code = compile(tree, filename, 'exec', dont_inherit=True)
+    extra = dict(HELPERS)
+    for i, st in enumerate(rw.states):
+        extra['_clab_s%d' % i] = st
+    _all_states.extend(rw.states)
+    return code, extra
+
+
+def compile_program(source, filename):
+    """(code, globals to add) wherever the tracer runs the program file; None (and settrace for
+    this process) when it cannot be rewritten: the caller compiles it as usual."""
+    if fallback is None:
+        try:
+            return rewrite(source, filename)
+        except Exception:
+            use_settrace()
+    return None
+
+
+def use_settrace():
+    global fallback
+    if fallback is None:
+        from . import calls_settrace, meta
+        fallback = calls_settrace
+        calls_settrace.resumed = resumed
+        meta.mechanism = 'settrace'
+        calls_settrace.install()
+
+
+def is_program(path):
+    try:
+        return bool(core.program) and os.path.realpath(path) == os.path.realpath(core.program)
+    except (TypeError, ValueError):
+        return False
+
+
+def patch_spawn(spawn):
+    """Spawn and forkserver children re-import the program with runpy.run_path('__mp_main__').
+    (Patched when multiprocessing.spawn is imported: since 3.11 runpy is frozen and is not seen
+    being imported.)"""
+    runpy = spawn.runpy
+    orig = runpy.run_path
+    if getattr(orig, '_clab_patched', False):
+        return
+
+    def run_path(path_name, init_globals=None, run_name=None):
+        if not is_program(path_name):
+            return orig(path_name, init_globals, run_name)
+        try:
+            with open(path_name, 'rb') as f:
+                source = f.read()
+        except OSError:
+            use_settrace()
+            return orig(path_name, init_globals, run_name)
+        rewritten = compile_program(source, path_name)
+        if rewritten is None:
+            return orig(path_name, init_globals, run_name)
+        code, extra = rewritten
+        if run_name is None:
+            run_name = '<run_path>'
+        g = dict(init_globals or {})
+        g.update(extra)
+        return runpy._run_module_code(code, g, run_name, pkg_name=run_name.rpartition('.')[0], script_name=path_name)
+
+    run_path._clab_patched = True
+    runpy.run_path = core.impersonate(run_path, orig)
+
+
+def runs_program_directly():
+    """A child interpreter started on the program file itself (not through launch.py)."""
+    return bool(getattr(sys, 'argv', None) and sys.argv[0] and is_program(sys.argv[0]))
+
+
+def install():
+    from . import lazy
+    if runs_program_directly():
+        use_settrace()  # the interpreter runs the file itself: there is nothing to rewrite
+        return True
+    lazy.PATCHES['multiprocessing.spawn'] = (__name__.rsplit('.', 1)[1], 'patch_spawn')
+    core.helper_files = (HELPER_FILE,)
+    core.cap_hooks.append(stop)
+    core.end_hooks.append(_count_suppressed)
+    return True
+
+
+def stop():
+    for st in _all_states:
+        st.on = False
+        st.left = 0
+
+
+def after_fork_child():
+    codes.reset()
+    for st in _all_states:
+        st.reset()

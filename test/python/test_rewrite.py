@@ -1,0 +1,235 @@
+"""Python 3.8-3.11 trace the program by rewriting its source (calls_ast); settrace is the fallback.
+The same checks run on 3.12+ (sys.monitoring), where they hold too."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from tracing import PY, TraceCase, VERSION, program_path, run_traced, run_untraced, untraced_env
+
+REWRITES = VERSION < (3, 12)
+SETTRACE = {'CONCURRENCY_LAB_MECHANISM': 'settrace'}
+
+
+def marker_line(name, marker):
+    """Line number of the fixture line carrying `# L:<marker>`."""
+    with open(program_path(name), encoding='utf-8') as f:
+        for i, line in enumerate(f, 1):
+            if line.rstrip().endswith('# L:' + marker):
+                return i
+    raise AssertionError('no marker ' + marker)
+
+
+def mechanisms(trace):
+    return {e[6]['mechanism'] for e in trace.kind('meta')}
+
+
+class SpanChecks(object):
+    """Checks on rewrite_cases.py, shared by the rewrite run and the settrace run."""
+    PROGRAM = 'rewrite_cases.py'
+    MECHANISM = 'ast'
+
+    def code(self, name):
+        found = [c for c in self.trace.codes(self.trace.main_pid()).values() if c['name'] == name]
+        self.assertEqual(len(found), 1, name)
+        return found[0]
+
+    def events(self, kind, name):
+        cid = self.code(name)['id']
+        return [e for e in self.trace.kind(kind, self.trace.main_pid()) if e[6][0] == cid]
+
+    def counts(self, name):
+        return tuple(len(self.events(k, name)) for k in ('call', 'yield', 'resume', 'return'))
+
+    def test_same_output_and_tracebacks_as_untraced(self):
+        out, err, code = run_untraced(self.PROGRAM)
+        self.assertEqual(self.trace.stdout, out)
+        self.assertEqual(self.trace.stderr, err)
+        self.assertEqual(self.trace.code, code)
+        self.assertIn('child+base+Child', out, 'super() and __class__ work')
+        self.assertIn('in fails\n    raise RuntimeError("async boom")', out, 'the await chain traceback is intact')
+        self.assertIn("callee_line:%d ['who_called', 'callee_line', '<module>']" % marker_line(self.PROGRAM, 'who-called'),
+                      out, 'frames and their lines seen by sys._getframe/inspect are unchanged')
+
+    def test_mechanism(self):
+        expected = 'monitoring' if VERSION >= (3, 12) else self.MECHANISM
+        self.assertEqual(mechanisms(self.trace), {expected})
+
+    def test_span_lines(self):
+        self.assertEqual(self.code('decorated')['line'], marker_line(self.PROGRAM, 'decorated-def'))
+        hello = {c['line'] for c in self.trace.codes().values() if c['name'] == 'hello'}
+        self.assertIn(marker_line(self.PROGRAM, 'method-def'), hello)
+        self.assertEqual(self.code('<module>')['line'], 1)
+        calls = self.events('call', 'who_called')
+        self.assertEqual([e[6][2] for e in calls], [marker_line(self.PROGRAM, 'who-called')], 'call line = call site')
+
+    def test_exceptions_recorded_once_where_raised(self):
+        exc = self.trace.kind('exc')
+        key = [e[6] for e in exc if e[6]['type'] == 'KeyError']
+        self.assertEqual([(e['line'], e['uncaught']) for e in key], [(marker_line(self.PROGRAM, 'raise'), False)])
+        boom = [e[6] for e in exc if e[6]['type'] == 'RuntimeError']
+        self.assertEqual([e['line'] for e in boom], [marker_line(self.PROGRAM, 'async-raise')])
+        self.assertFalse([e for e in exc if e[6]['type'] in ('StopIteration', 'GeneratorExit', 'StopAsyncIteration')])
+
+    def test_plain_functions_and_recursion(self):
+        self.assertEqual(self.counts('fact'), (10, 0, 0, 10))
+        self.assertEqual(self.counts('finally_return'), (1, 0, 0, 1))
+        self.assertEqual(self.counts('inner'), (2, 0, 0, 2), 'nested function with nonlocal')
+
+    def test_coroutines_yield_only_when_they_suspend(self):
+        self.assertEqual(self.counts('no_suspend'), (1, 0, 0, 1))
+        self.assertEqual(self.counts('leaf'), (4, 4, 4, 4))
+        self.assertEqual(self.counts('fails'), (1, 1, 1, 1))
+
+    def test_awaited_task_is_named(self):
+        amain_task = [e for e in self.trace.kind('task_create') if e[6]['coro'] == 'leaf']
+        self.assertEqual(len(amain_task), 1)
+        target = amain_task[0][6]['obj']
+        self.assertIn(target, [e[6][2] for e in self.events('yield', 'amain')], 'amain yields on the task it awaits')
+        self.assertIn(target, [e[6]['target'] for e in self.trace.kind('await')])
+
+
+class RewrittenProgram(SpanChecks, TraceCase):
+    # Exact generator counts: settrace reports an async generator's aclose() as a yield, and
+    # sys.monitoring (3.12+) reports no resume when close() throws GeneratorExit in.
+    def test_generators_send_close_throw(self):
+        if not REWRITES:
+            self.skipTest('exact counts are checked where the program is rewritten')
+        self.assertEqual(self.counts('squares'), (2, 5, 5, 2), 'squares(3) by next/send, squares(2) by yield from')
+        self.assertEqual(self.counts('closing'), (1, 1, 1, 1), 'close() resumes it with GeneratorExit, then it returns')
+        self.assertEqual(self.counts('thrown'), (1, 2, 2, 1), 'throw() resumes it; it yields again; close() ends it')
+
+    def test_async_generators(self):
+        if not REWRITES:
+            self.skipTest('exact counts are checked where the program is rewritten')
+        # ticks(3) and ticks(2) fully: 5 sleeps + 5 yields; ticks(5): 1 sleep + 1 yield, then aclose() resumes it.
+        self.assertEqual(self.counts('ticks'), (3, 12, 12, 3))
+
+    def test_lambdas_and_class_bodies_are_not_spans(self):
+        names = {c['name'] for c in self.trace.codes().values()}
+        if REWRITES:
+            self.assertNotIn('<lambda>', names)
+            self.assertNotIn('Child', names)
+        self.assertIn('describe', names, 'methods of an Enum are spans; the rewrite adds no members')
+
+
+class SettraceFallbackByEnv(SpanChecks, TraceCase):
+    MECHANISM = 'settrace'
+
+    @classmethod
+    def setUpClass(cls):
+        cls.trace = run_traced(cls.PROGRAM, extra_env=SETTRACE)
+
+
+class Budget(TraceCase):
+    PROGRAM = 'rewrite_cases.py'
+    BUDGET = 3
+
+    def test_suppressed_calls_counted(self):
+        self.assertEqual(self.trace.code, 0, self.trace.stderr)
+        codes = self.trace.codes(self.trace.main_pid())
+        fact = [c for c in codes.values() if c['name'] == 'fact'][0]['id']
+        bump = [c for c in codes.values() if c['name'] == 'bump'][0]['id']
+        self.assertEqual(len([e for e in self.trace.kind('call') if e[6][0] == fact]), 3)
+        self.assertEqual(len([e for e in self.trace.kind('return') if e[6][0] == fact]), 3)
+        limits = [e[6]['code'] for e in self.trace.kind('limit') if e[6]['what'] == 'calls']
+        self.assertEqual(limits.count(fact), 1)
+        self.assertNotIn(bump, limits, 'called twice: within the budget')
+        suppressed = self.trace.kind('summary')[0][6]['suppressed_calls']
+        self.assertEqual(suppressed[str(fact)], -1 if VERSION >= (3, 12) else 7)
+        self.assertNotIn(str(bump), suppressed)
+
+    def test_resumes_count_against_the_budget(self):
+        codes = self.trace.codes(self.trace.main_pid())
+        ticks = [c for c in codes.values() if c['name'] == 'ticks'][0]['id']
+        resumes = [e for e in self.trace.kind('resume') if e[6][0] == ticks]
+        calls = [e for e in self.trace.kind('call') if e[6][0] == ticks]
+        self.assertEqual(len(calls) + len(resumes), 3)
+
+
+def run_source(name, source, untraced=False):
+    """Write `source` to a temporary program file; (untraced run or None, traced run) of it."""
+    folder = tempfile.mkdtemp(prefix='clab-test-')
+    try:
+        path = os.path.join(folder, name)
+        with open(path, 'w') as f:
+            f.write(source)
+        plain = subprocess.run([PY, path], env=untraced_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE) \
+            if untraced else None
+        return plain, run_traced(None, program=path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def deeply_nested_program():
+    """19 nested loops: compiles as written, but not with the two blocks the 3.8-3.11 rewrite adds
+    around a function body (CPython allows 20), so the tracer must fall back to settrace."""
+    loops = ['%sfor _ in [0]:' % (' ' * (4 + i)) for i in range(19)]
+    return '\n'.join(['def deep():'] + loops + [' ' * 23 + "return 'deep'", '', '', 'def main():',
+                                                  '    print(deep(), deep())', '', '', 'main()', ''])
+
+
+class RewriteFailureFallsBackToSettrace(unittest.TestCase):
+    def test_spans_still_recorded(self):
+        untraced, t = run_source('deep.py', deeply_nested_program(), untraced=True)
+        self.assertEqual(untraced.stdout.decode(), 'deep deep\n')
+        self.assertEqual((t.stdout, t.stderr, t.code), ('deep deep\n', '', 0))
+        names = [c['name'] for c in t.codes().values()]
+        self.assertEqual(sorted(set(names) - {'<module>'}), ['deep', 'main'])
+        deep = [c['id'] for c in t.codes().values() if c['name'] == 'deep'][0]
+        self.assertEqual(len([e for e in t.kind('call') if e[6][0] == deep]), 2)
+
+
+SELF_AS_CHILD = """import subprocess
+import sys
+
+
+def work(where):
+    print("work in", where)
+
+
+if sys.argv[1:] == ["child"]:
+    work("child")
+else:
+    work("parent")
+    subprocess.run([sys.executable, __file__, "child"])
+"""
+
+
+class ProgramRunDirectlyByAChild(unittest.TestCase):
+    def test_child_falls_back_to_settrace(self):
+        _, t = run_source('self_child.py', SELF_AS_CHILD)
+        self.assertEqual((t.stdout, t.code), ('work in parent\nwork in child\n', 0), t.stderr)
+        main = t.main_pid()
+        child = [e[2] for e in t.kind('proc_begin') if e[6]['origin'] == 'subprocess']
+        self.assertEqual(len(child), 1)
+        codes = t.codes()
+        work = sorted(e[2] for e in t.kind('call') if codes[(e[2], e[6][0])]['name'] == 'work')
+        self.assertEqual(work, sorted([main, child[0]]), 'work is a span in both processes')
+        if REWRITES:
+            meta = {e[2]: e[6]['mechanism'] for e in t.kind('meta')}
+            self.assertEqual((meta[main], meta[child[0]]), ('ast', 'settrace'))
+
+
+class SpawnChildrenReimportTheProgram(unittest.TestCase):
+    def check(self, extra_env, mechanism):
+        t = run_traced('processes_mp.py', ('spawn',), extra_env=extra_env)
+        self.assertEqual(t.code, 0, t.stderr)
+        children = {e[2] for e in t.kind('proc_begin') if e[6]['origin'] == 'multiprocessing' and not e[6]['internal']}
+        self.assertTrue(children)
+        codes = t.codes()
+        square = {e[2] for e in t.kind('call') if codes[(e[2], e[6][0])]['name'] == 'square'}
+        self.assertTrue(square and square <= children, 'square runs (and is recorded) in the spawned workers')
+        if VERSION < (3, 12):
+            self.assertEqual({e[6]['mechanism'] for e in t.kind('meta') if e[2] in children}, {mechanism})
+
+    def test_rewritten_in_children(self):
+        self.check(None, 'ast')
+
+    def test_settrace_in_children(self):
+        self.check(SETTRACE, 'settrace')
+
+
+if __name__ == '__main__':
+    unittest.main()
