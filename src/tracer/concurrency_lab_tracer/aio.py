@@ -66,6 +66,8 @@ def patch(asyncio):
         return serial
 
     def resumed():
+        if not waiting:  # the common case: nobody awaits a task or future we know
+            return
         me = current()
         target = waiting.pop(me, None) if me else None
         if target is not None:
