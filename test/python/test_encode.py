@@ -61,10 +61,43 @@ class HostileNamesInEvents(TraceCase):
         done = [e[6] for e in self.trace.kind('task_done') if e[6]['obj'] == tasks[0]['obj']]
         self.assertEqual(done[0]['state'], 'error')
         self.assertEqual(done[0]['error'], 'ValueError: ' + from_fixture)
+        partial = [e for e in self.trace.prints() if e[6]['text'] == 'partial line of the task']
+        self.assertEqual(len(partial), 1)
+        ended = [e for e in self.trace.kind('task_done') if e[6]['obj'] == tasks[0]['obj']][0]
+        self.assertOrdered(partial[0], ended, "a task's unfinished line is written when it ends")
         self.assertIn(from_fixture, [e[6]['name'] for e in self.trace.kind('thread_start')])
         self.assertIn(from_fixture, [e[6]['fn'] for e in self.trace.kind('future_submit')])
         self.assertIn(1e-300, [e[6]['secs'] for e in self.trace.kind('sleep')])
         self.assertIn(1e-300, [e[6]['secs'] for e in self.trace.kind('slept')])
+
+
+
+class PrimitiveNames(unittest.TestCase):
+    """prim_name is asked on every put/get/release, so it caches per (type, names): a cached
+    answer must still depend on both."""
+
+    def test_stdlib_base_name_per_type_and_name_set(self):
+        import queue
+        import threading
+        sys.path.insert(0, TRACER_DIR)
+        try:
+            from concurrency_lab_tracer.sync import prim_name
+        finally:
+            sys.path.remove(TRACER_DIR)
+
+        class Jobs(queue.LifoQueue):
+            pass
+
+        class Gate(threading.BoundedSemaphore):
+            pass
+
+        sems = ('Semaphore', 'BoundedSemaphore')
+        for _ in range(2):
+            self.assertEqual(prim_name(Jobs(), ('Queue', 'LifoQueue')), 'LifoQueue')
+            self.assertEqual(prim_name(queue.Queue(), ('Queue', 'LifoQueue')), 'Queue')
+            self.assertEqual(prim_name(Gate(), sems), 'BoundedSemaphore')
+            self.assertEqual(prim_name(Gate(), ('Semaphore',)), 'Semaphore')
+            self.assertEqual(prim_name(Gate(), ('Lock',)), 'Gate')
 
 
 if __name__ == '__main__':

@@ -217,11 +217,22 @@ def wrap_init(cls):
     cls.__init__ = __init__
 
 
+_prim_names = {}  # (type, names) -> prim_name's answer (every put/get/release asks)
+
+
 def prim_name(self, names):
-    for klass in type(self).__mro__:
+    cls = type(self)
+    name = _prim_names.get((cls, names))
+    if name is None:
+        name = _prim_names[(cls, names)] = _stdlib_name(cls, names)
+    return name
+
+
+def _stdlib_name(cls, names):
+    for klass in cls.__mro__:
         if klass.__name__ in names and klass.__module__ in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
             return klass.__name__
-    return type(self).__name__
+    return cls.__name__
 
 
 def patch(threading):
