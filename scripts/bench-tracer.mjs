@@ -2,6 +2,7 @@
 // Tracer overhead benchmark (not a test): wall time of traced / untraced runs, median of interleaved
 // runs, for four workloads on every Python 3.8+ found. Prints a markdown table, writes .bench/tracer.json.
 //   node scripts/bench-tracer.mjs [runs=7]
+//   BENCH_PYTHONS=3.12,3.13 node scripts/bench-tracer.mjs 5   only those Pythons (major.minor or full version)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, loadavg, tmpdir } from 'node:os';
@@ -32,6 +33,11 @@ function pythons() {
       const [maj, min] = v.split('.').map(Number);
       if (maj === 3 && min >= 8) out.push({ python: bin, version: v });
     }
+  }
+  const only = (process.env.BENCH_PYTHONS ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  if (only.length > 0) {
+    const keep = out.filter(({ version }) => only.some((v) => version === v || version.startsWith(`${v}.`)));
+    out.splice(0, out.length, ...keep);
   }
   if (out.length === 0) out.push({ python: 'python3', version: spawnSync('python3', ['-V'], { encoding: 'utf8' }).stdout.trim() });
   return out.sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true }));

@@ -7,9 +7,12 @@ import sys
 from _thread import get_ident
 
 from . import codes, core, output, queues
+from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
 perf_ns = core.perf_ns
+emit_raw = core.emit_raw
+program_caller = core.program_caller
 serial_of = {}  # id(task or future) -> serial, removed when it is done (ids are reused)
 kind_of = {}  # serial -> "task" | "future" | "gather"
 waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'awake' is due)
@@ -50,9 +53,9 @@ def patch(asyncio):
             coro = task.get_coro()
         qualname = getattr(coro, '__qualname__', None) or type(coro).__name__
         name = task.get_name() if hasattr(task, 'get_name') else 'Task-%d' % serial
-        internal = qualname.rsplit('.', 1)[-1] in _INTERNAL_CORO
-        core.emit('task_create', {'obj': serial, 'name': name, 'coro': qualname, 'parent': parent,
-                                  'internal': internal, 'line': core.program_line()})
+        internal = 'true' if qualname.rsplit('.', 1)[-1] in _INTERNAL_CORO else 'false'
+        emit_raw('task_create', f'{{"obj":{serial},"name":{text(name)},"coro":{text(qualname)},"parent":{parent},'
+                                f'"internal":{internal},"line":{core.program_line()}}}')
         task.add_done_callback(_task_done)
         return serial
 
@@ -62,14 +65,16 @@ def patch(asyncio):
             me = current()
             if me and waiting.get(me) != serial:
                 waiting[me] = serial
-                core.emit('await', {'target': serial, 'what': kind_of.get(serial, 'future')})
+                emit_raw('await', f'{{"target":{serial},"what":"{kind_of.get(serial, "future")}"}}')
         return serial
 
     def resumed():
+        if not waiting:  # the common case: nobody awaits a task or future we know
+            return
         me = current()
         target = waiting.pop(me, None) if me else None
         if target is not None:
-            core.emit('awake', {'target': target})
+            emit_raw('awake', f'{{"target":{target}}}')
 
     core.current_task = current
     codes.serial_lookup = awaited
@@ -128,15 +133,16 @@ def _task_done(task):
     if not serial:
         return
     if task.cancelled():
-        state, error = 'cancelled', None
+        payload = f'{{"obj":{serial},"state":"cancelled"}}'
     else:
         exc = task.exception()
-        state, error = ('error', '%s: %s' % (type(exc).__name__, exc)) if exc is not None else ('ok', None)
+        if exc is None:
+            payload = f'{{"obj":{serial},"state":"ok"}}'
+        else:
+            error = '%s: %s' % (type(exc).__name__, exc)
+            payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
     output.flush_task(serial)
-    data = {'obj': serial, 'state': state}
-    if error:
-        data['error'] = error[:500]
-    core.emit('task_done', data)
+    emit_raw('task_done', payload)
 
 
 def _patch_cancel(tasks):
@@ -200,13 +206,15 @@ def _patch_sleep(asyncio, tasks):
     orig_sleep = tasks.sleep
 
     async def sleep(delay, *args, **kwargs):
-        if not core.called_from_program():
+        caller = program_caller()
+        if caller is None:
             return await orig_sleep(delay, *args, **kwargs)
-        core.emit('sleep', {'secs': delay, 'line': core.program_line()})
+        secs = number(delay)
+        emit_raw('sleep', f'{{"secs":{secs},"line":{caller.f_lineno or 0}}}')
         try:
             return await orig_sleep(delay, *args, **kwargs)
         finally:
-            core.emit('slept', {'secs': delay})
+            emit_raw('slept', f'{{"secs":{secs}}}')
 
     tasks.sleep = asyncio.sleep = core.impersonate(sleep, orig_sleep)
 

@@ -1,8 +1,11 @@
 """Function spans on Python 3.12+ with sys.monitoring.
 
-Code outside the program file gets DISABLE on its first event, so it costs nothing afterwards;
-a program function past its call budget is disabled the same way (its later calls cannot be
-counted: the summary reports -1 for it). RAISE and PY_UNWIND cannot be disabled, so they filter.
+Only PY_START (and the events that cannot be local) is global: code outside the program file gets
+DISABLE on its first start, so it costs nothing afterwards, and its returns, yields and resumes
+are never reported at all (importing asyncio runs ~1,000 such code objects). Program code gets
+PY_RETURN/PY_YIELD/PY_RESUME as local events when it first starts. A program function past its
+call budget is disabled the same way (its later calls cannot be counted: the summary reports -1
+for it). RAISE and PY_UNWIND cannot be disabled (nor be local), so they filter.
 """
 import sys
 
@@ -26,6 +29,7 @@ def _on_start(code, offset):
         st = codes.define(code)
         if not st:
             return DISABLE
+        _watch(code)
     left = st[1]
     if left == 0:
         codes.budget_hit(st, exact=False)
@@ -58,7 +62,8 @@ def _on_yield(code, offset, retval):
     if st[1] == 0:  # over budget: suspensions are no longer shown (the span stays open until it returns)
         return DISABLE
     if _getframe(1) in st[2]:
-        awaited = codes.awaited_serial(retval)
+        lookup = codes.serial_lookup
+        awaited = lookup(retval) if lookup is not None else 0
         emit_raw('yield', f'[{st[0]},{cpu_ns()},{awaited}]')
 
 
@@ -99,7 +104,21 @@ def _on_raise(code, offset, exc):
 
 resumed = None  # asyncio patch: note that the running task woke up
 
-EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME | E.PY_THROW | E.PY_UNWIND | E.RAISE
+LOCAL_EVENTS = E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
+GLOBAL_EVENTS = E.PY_START | E.PY_THROW | E.PY_UNWIND | E.RAISE  # THROW/UNWIND/RAISE cannot be local
+EVENTS = GLOBAL_EVENTS | LOCAL_EVENTS
+_local = True  # False after set_local_events failed once: every event is global then, as before
+
+
+def _watch(code):
+    global _local
+    if _local:
+        try:
+            mon.set_local_events(tool, code, LOCAL_EVENTS)
+            return
+        except (ValueError, TypeError, AttributeError):
+            _local = False
+        mon.set_events(tool, EVENTS)
 
 
 def install():
@@ -118,7 +137,7 @@ def install():
                    (E.PY_RESUME, _on_resume), (E.PY_THROW, _on_throw), (E.PY_UNWIND, _on_unwind),
                    (E.RAISE, _on_raise)):
         mon.register_callback(tool, ev, fn)
-    mon.set_events(tool, EVENTS)
+    mon.set_events(tool, GLOBAL_EVENTS)
     core.cap_hooks.append(stop)
     return True
 
@@ -126,6 +145,12 @@ def install():
 def stop():
     if tool is not None:
         mon.set_events(tool, 0)
+        for code, st in list(states.items()):
+            if st:
+                try:
+                    mon.set_local_events(tool, code, 0)
+                except ValueError:
+                    pass
 
 
 def after_fork_child():

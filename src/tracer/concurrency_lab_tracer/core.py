@@ -36,6 +36,8 @@ _flushing = False
 # CPython reuses idents.
 tids = {}
 _next_tid = itertools.count(1)
+# ident -> "pid,tid," (the constant middle of that thread's event lines; see forget_thread).
+_ctx = {}
 
 # Set by the asyncio patch once asyncio is imported; returns the running task's serial or 0.
 current_task = None
@@ -51,21 +53,29 @@ def tid_of(ident):
     tid = tids.get(ident)
     if tid is None:
         tid = tids[ident] = next(_next_tid)
+    if ident not in _ctx:
+        _ctx[ident] = f'{pid},{tid},'
     return tid
 
 
+def forget_thread(ident):
+    """A thread ended: its ident may be reused by a new thread, which gets a new serial."""
+    tids.pop(ident, None)
+    _ctx.pop(ident, None)
+
+
 def emit_raw(kind, payload):
-    """Write one event whose data is already JSON text. Hot path: keep it short."""
+    """Write one event whose data is already JSON text. Hot path: keep it short (the thread's
+    "pid,tid," is cached; the task lookup is the only call besides the clock)."""
     seq = next(_seq)
     if event_cap and seq >= event_cap:
         _over_cap()
         return
-    ident = get_ident()
-    tid = tids.get(ident)
-    if tid is None:
-        tid = tid_of(ident)
-    task = current_task() if current_task is not None else 0
-    _buf.append(f'[{seq},{perf_ns()},{pid},{tid},{task},"{kind}",{payload}]\n')
+    ctx = _ctx.get(get_ident())
+    if ctx is None:
+        tid_of(get_ident())
+        ctx = _ctx[get_ident()]
+    _buf.append(f'[{seq},{perf_ns()},{ctx}{current_task() if current_task is not None else 0},"{kind}",{payload}]\n')
     if len(_buf) >= PENDING_LINES:
         flush()
 
@@ -125,6 +135,7 @@ def open_sink():
     """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
     global fd, pid, _seq, _cap_hit, dropped, ended, _flushing
     pid = os.getpid()
+    _ctx.clear()  # the lines carry the pid
     _flushing = False  # another thread may have been mid-flush when this process forked
     if fd >= 0:
         try:
@@ -145,6 +156,7 @@ def reset_threads_after_fork():
     """In a fork child only the forking thread survives; it becomes tid 1."""
     global _next_tid
     tids.clear()
+    _ctx.clear()
     _next_tid = itertools.count(1)
     tid_of(get_ident())
 
@@ -178,13 +190,25 @@ def program_line(depth=2, limit=12):
         return 0
     while f is not None and limit:
         if f.f_code.co_filename == program:
-            return f.f_lineno
+            return f.f_lineno or 0  # hot events put it straight into their JSON text
         f = f.f_back
         limit -= 1
     return 0
 
 
 helper_files = ()  # files of tracer frames that sit between program frames (calls_ast's await wrapper)
+
+
+def program_caller(depth=2):
+    """The frame `depth` levels above the caller when it is program code, else None: one look
+    instead of called_from_program() + program_line() (that frame is the nearest program frame)."""
+    try:
+        f = sys._getframe(depth)
+    except ValueError:
+        return None
+    while f is not None and f.f_code.co_filename in helper_files:
+        f = f.f_back
+    return f if f is not None and f.f_code.co_filename == program else None
 
 
 def called_from_program(depth=2, skip=()):

@@ -2,6 +2,9 @@
 
 Importing the json package pulls in re and costs milliseconds per process start; the C string
 escaper alone is enough. Output is ASCII, so program text cannot break a line.
+
+Hot events build their data with f-strings instead of dumps(): `quote` for any string that is not
+a literal of ours, `number` for a value the program passed (sleep seconds).
 """
 try:
     from _json import encode_basestring_ascii as _quote
@@ -22,6 +25,24 @@ except ImportError:  # pragma: no cover - CPython always has _json
                 out.append(ch)
         out.append('"')
         return ''.join(out)
+
+
+quote = _quote
+
+
+def text(v):
+    """JSON for a name that should be a str (task names, qualnames) but need not be."""
+    return _quote(v if type(v) is str else str(v))
+
+
+def number(v):
+    """JSON for an int/float the program supplied (what dumps() writes for it)."""
+    t = type(v)
+    if t is int:
+        return str(v)
+    if t is float and v - v == 0:  # finite (inf - inf and nan - nan are nan)
+        return repr(v)
+    return dumps(v)
 
 
 _keys = {}  # quoted dict keys ('"obj":'); event data uses a handful of literal keys

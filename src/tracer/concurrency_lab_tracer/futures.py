@@ -3,6 +3,7 @@ before the result is published so it precedes whatever the result unblocks)."""
 from _thread import get_ident
 
 from . import core
+from .encode import quote, text
 
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
 _reserved = {}  # thread ident -> serial for the Future that submit() is about to create
@@ -20,9 +21,10 @@ def _wrap_submit(cls):
         # returns), and future_submit is written before the work can start.
         serial = core.new_serial()
         ident = get_ident()
-        core.emit('future_submit', {'obj': serial, 'executor': type(self).__name__,
-                                    'fn': getattr(fn, '__qualname__', None) or repr(fn)[:80],
-                                    'line': core.program_line()})
+        name = getattr(fn, '__qualname__', None) or repr(fn)[:80]
+        core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(type(self).__name__)},'
+                                       f'"fn":{text(name)},'
+                                       f'"line":{core.program_line()}}}')
         _reserved[ident] = serial
         try:
             fut = orig(self, fn, *args, **kwargs)
@@ -50,7 +52,7 @@ def patch_base(base):
     def set_result(self, result):
         obj = self.__dict__.get('_clab_obj')
         if obj is not None:
-            core.emit('future_done', {'obj': obj, 'state': 'ok'})
+            core.emit_raw('future_done', f'{{"obj":{obj},"state":"ok"}}')
         return orig_set_result(self, result)
 
     def set_exception(self, exception):

@@ -7,9 +7,11 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 from _thread import get_ident
 
 from . import core
-from .sync import mark_if_program, prim_name, traced_obj
+from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
 perf_ns = core.perf_ns
+emit_raw = core.emit_raw
+program_line = core.program_line
 QUEUE_NAMES = ('Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue')
 _got = {}  # thread ident -> put number of the item its last traced _get removed
 
@@ -60,8 +62,8 @@ def wrap_store(cls, prim_of):
         obj = traced_obj(self)
         if obj is not None:
             n = _log(self).add(item)
-            core.emit('queue_put', {'obj': obj, 'prim': prim_of(self), 'item': n, 'size': _unlocked_size(self) + 1,
-                                    'line': core.program_line()})
+            emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{_unlocked_size(self) + 1},'
+                                  f'"line":{program_line()}}}')
         return orig_put(self, item)
 
     def _get(self):
@@ -75,8 +77,9 @@ def wrap_store(cls, prim_of):
 
 
 def emit_get(q, obj, prim, ok, t0):
-    core.emit('queue_get', {'obj': obj, 'prim': prim, 'item': _got.pop(get_ident(), 0) if ok else 0, 'ok': ok,
-                            'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line(3)})
+    emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{_got.pop(get_ident(), 0) if ok else 0},'
+                          f'"ok":{"true" if ok else "false"},"waited_ns":{perf_ns() - t0 if t0 else 0},'
+                          f'"line":{program_line(3)}}}')
 
 
 def patch_queue_module(queue):
@@ -101,7 +104,7 @@ def patch_queue_module(queue):
         prim = prim_of(self)
         t0 = 0
         if block and not self._qsize():
-            core.emit('queue_get_wait', {'obj': obj, 'prim': prim, 'line': core.program_line()})
+            emit_raw('queue_get_wait', f'{obj_head(obj, prim)}"line":{program_line()}}}')
             core.flush()
             t0 = perf_ns()
         try:

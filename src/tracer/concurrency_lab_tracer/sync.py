@@ -5,25 +5,47 @@ Events that can unblock another thread are written before the real operation; a 
 acquire is a lock_wait before and lock_acquired after.
 """
 from . import core
+from .encode import dumps, quote
 
 perf_ns = core.perf_ns
+emit_raw = core.emit_raw
+program_line = core.program_line
+
+
+def obj_head(obj, prim, key=None):
+    """'{"obj":N,"prim":"..",' (and "key") - the start of every primitive event's data."""
+    if key is None:
+        return f'{{"obj":{obj},"prim":{quote(prim)},'
+    return f'{{"obj":{obj},"prim":{quote(prim)},"key":{dumps(key)},'
+
+
+def emit_free_acquire(head, line):
+    """lock_acquired for an acquire that did not wait (the common case: no dict, no encoder)."""
+    emit_raw('lock_acquired', f'{head}"ok":true,"waited_ns":0,"contended":false,"line":{line}}}')
+
+
+def emit_release(head, line):
+    emit_raw('lock_release', f'{head}"line":{line}}}')
 
 
 def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None):
     """Shared acquire logic: a free lock gives one event; a contended one gives wait + acquired."""
+    if try_acquire():
+        emit_free_acquire(obj_head(obj, prim, key), program_line(3))
+        return True
+    return acquire_contended(block_acquire, obj, prim, blocking, key)
+
+
+def acquire_contended(block_acquire, obj, prim, blocking, key=None):
+    """The lock was taken: a failed non-blocking acquire, or lock_wait ... lock_acquired."""
     base = {'obj': obj, 'prim': prim}
     if key is not None:
         base['key'] = key
-    if try_acquire():
-        d = dict(base, ok=True, waited_ns=0, contended=False)
-        d['line'] = core.program_line(3)
-        core.emit('lock_acquired', d)
-        return True
     if not blocking:
         core.emit('lock_acquired', dict(base, ok=False, waited_ns=0, contended=True))
         return False
     d = dict(base)
-    d['line'] = core.program_line(3)
+    d['line'] = program_line(3)  # walks on past acquire_traced's frame when that called us
     core.emit('lock_wait', d)
     core.flush()
     t0 = perf_ns()
@@ -66,10 +88,13 @@ def announcing(kind, orig, prim, fields=None):
     def wrapper(self, *args, **kwargs):
         obj = traced_obj(self)
         if obj is not None:
-            data = {'obj': obj, 'prim': prim(self) if callable(prim) else prim, 'line': core.program_line()}
-            if fields is not None:
+            name = prim(self) if callable(prim) else prim
+            if fields is None:
+                emit_raw(kind, f'{obj_head(obj, name)}"line":{program_line()}}}')
+            else:
+                data = {'obj': obj, 'prim': name, 'line': program_line()}
                 data.update(fields(self, *args, **kwargs))
-            core.emit(kind, data)
+                core.emit(kind, data)
         return orig(self, *args, **kwargs)
     return wrapper
 
@@ -85,13 +110,15 @@ class TracedLock(object):
 
     def acquire(self, blocking=True, timeout=-1):
         lock = self._lock
-        return acquire_traced(lambda: lock.acquire(False), lambda: lock.acquire(True, timeout),
-                              self._clab_obj, self._prim, blocking)
+        if lock.acquire(False):
+            emit_free_acquire(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
+            return True
+        return acquire_contended(lambda: lock.acquire(True, timeout), self._clab_obj, self._prim, blocking)
 
     __enter__ = acquire
 
     def release(self):
-        core.emit('lock_release', {'obj': self._clab_obj, 'prim': self._prim, 'line': core.program_line()})
+        emit_release(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
         self._lock.release()
 
     def __exit__(self, *exc):
@@ -139,7 +166,7 @@ class TracedRLock(object):
 
     def release(self):
         if self._depth == 1:
-            core.emit('lock_release', {'obj': self._clab_obj, 'prim': self._prim, 'line': core.program_line()})
+            emit_release(f'{{"obj":{self._clab_obj},"prim":"RLock",', program_line())
         if self._depth:
             self._depth -= 1
         self._lock.release()
@@ -190,11 +217,22 @@ def wrap_init(cls):
     cls.__init__ = __init__
 
 
+_prim_names = {}  # (type, names) -> prim_name's answer (every put/get/release asks)
+
+
 def prim_name(self, names):
-    for klass in type(self).__mro__:
+    cls = type(self)
+    name = _prim_names.get((cls, names))
+    if name is None:
+        name = _prim_names[(cls, names)] = _stdlib_name(cls, names)
+    return name
+
+
+def _stdlib_name(cls, names):
+    for klass in cls.__mro__:
         if klass.__name__ in names and klass.__module__ in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
             return klass.__name__
-    return type(self).__name__
+    return cls.__name__
 
 
 def patch(threading):
@@ -240,7 +278,7 @@ def _patch_semaphore(threading):
     def release(self, n=1):
         obj = traced_obj(self)
         if obj is not None:
-            core.emit('lock_release', {'obj': obj, 'prim': prim_name(self, names), 'line': core.program_line()})
+            emit_release(obj_head(obj, prim_name(self, names)), program_line())
         return orig_release(self, n) if n != 1 else orig_release(self)
 
     Sem.acquire = acquire
@@ -253,7 +291,7 @@ def _patch_semaphore(threading):
         def bounded_release(self, n=1):
             obj = traced_obj(self)
             if obj is not None:
-                core.emit('lock_release', {'obj': obj, 'prim': 'BoundedSemaphore', 'line': core.program_line()})
+                emit_release(obj_head(obj, 'BoundedSemaphore'), program_line())
             return b_release(self, n) if n != 1 else b_release(self)
 
         threading.BoundedSemaphore.release = bounded_release

@@ -8,6 +8,7 @@ except ImportError:  # platforms without native thread ids
     _native_id = None
 
 from . import core, output
+from .encode import number
 
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
 
@@ -78,7 +79,7 @@ def patch(threading):
             output.flush_thread(tid)
             core.emit('thread_end', end)
             core.flush()
-            core.tids.pop(ident, None)
+            core.forget_thread(ident)
 
     def join(self, timeout=None):
         obj = obj_of(self)
@@ -122,14 +123,19 @@ def tb_program_line(tb):
 def patch_sleep():
     real_sleep = time.sleep
 
+    emit_raw = core.emit_raw
+    program_caller = core.program_caller
+
     def sleep(secs):
-        if not core.called_from_program():
+        caller = program_caller()
+        if caller is None:
             return real_sleep(secs)
-        core.emit('sleep', {'secs': secs, 'line': core.program_line()})
+        n = number(secs)
+        emit_raw('sleep', f'{{"secs":{n},"line":{caller.f_lineno or 0}}}')
         core.flush()
         try:
             return real_sleep(secs)
         finally:
-            core.emit('slept', {'secs': secs})
+            emit_raw('slept', f'{{"secs":{n}}}')
 
     time.sleep = core.impersonate(sleep, real_sleep, 'time')

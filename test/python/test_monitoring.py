@@ -1,0 +1,34 @@
+"""3.12+: only PY_START (and the events that cannot be local) is global; program code gets
+return/yield/resume as local events, so other code never calls back once it has been disabled."""
+import sys
+import unittest
+
+from tracing import VERSION, TraceCase
+
+
+@unittest.skipUnless(VERSION >= (3, 12), 'sys.monitoring is 3.12+')
+class LocalEventsForProgramCode(TraceCase):
+    PROGRAM = 'monitoring_events.py'
+
+    def reported(self):
+        return dict((line.split()[0], int(line.split()[1])) for line in self.trace.stdout.splitlines())
+
+    def test_return_yield_resume_are_local_to_program_code(self):
+        self.assertRanOk()
+        E = sys.monitoring.events
+        local = E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
+        got = self.reported()
+        self.assertEqual(got['global'], E.PY_START | E.PY_THROW | E.PY_UNWIND | E.RAISE)
+        self.assertEqual(got['program'], local)
+        self.assertEqual(got['stdlib'], 0)
+
+    def test_spans_still_open_and_close(self):
+        codes = {e[6]['id']: e[6]['name'] for e in self.trace.kind('code')}
+        calls = [codes[e[6][0]] for e in self.trace.kind('call')]
+        returns = [codes[e[6][0]] for e in self.trace.kind('return')]
+        self.assertEqual(calls, ['<module>', 'main', 'traced'])
+        self.assertEqual(sorted(returns), sorted(calls))
+
+
+if __name__ == '__main__':
+    unittest.main()
