@@ -64,5 +64,18 @@ class UncaughtKeyboardInterrupt(TraceCase):
         self.assertEqual((exc[0][6]['type'], exc[0][6]['where'], exc[0][6]['line']), ('KeyboardInterrupt', 'main', 3))
 
 
+
+class ExceptionsAtShutdown(TraceCase):
+    PROGRAM = 'shutdown_exceptions.py'
+
+    def test_nothing_added_to_stderr(self):
+        stdout, stderr, code = run_untraced(self.PROGRAM)
+        self.assertEqual((self.trace.stdout, self.trace.stderr, self.trace.code), (stdout, stderr, code))
+
+    def test_nothing_recorded_after_the_process_ended(self):
+        kinds = [e[5] for e in self.trace.events]
+        self.assertEqual(kinds[-1], 'proc_end', kinds[-5:])
+
+
 if __name__ == '__main__':
     unittest.main()

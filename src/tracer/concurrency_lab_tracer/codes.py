@@ -1,5 +1,6 @@
 """Code ids and per-function call budgets, shared by both call-hook mechanisms."""
 import itertools
+from _thread import get_ident
 
 from . import core
 
@@ -89,7 +90,6 @@ def raise_origin(exc):
 def exc_where():
     if core.current_task is not None and core.current_task():
         return 'task'
-    from _thread import get_ident
     return 'main' if core.tids.get(get_ident()) == 1 else 'thread'
 
 

@@ -103,7 +103,7 @@ def _over_cap():
         flush()
 
 
-cap_hooks = []  # called once when the event cap is reached (e.g. switch call hooks off)
+cap_hooks = []  # switch call hooks off: once the event cap is reached, and when the process ends
 
 
 def flush():
@@ -177,6 +177,13 @@ def end_process(exitcode):
                                 'dropped_events': dropped})
     emit_forced('proc_end', {'exitcode': exitcode})
     flush()
+    # Nothing after proc_end counts, and what still runs (objects' __del__ at shutdown, daemon
+    # threads) would call back into a tracer whose modules are being torn down.
+    for hook in cap_hooks:
+        try:
+            hook()
+        except Exception:
+            pass
 
 
 end_hooks = []  # run before proc_end (flush partial output lines, close spans' bookkeeping)
