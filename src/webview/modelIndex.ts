@@ -20,24 +20,58 @@ export interface ModelIndex {
   /** Markers with severity 'error', drawn on top at every zoom. */
   errors: Int32Array;
   flows: IntervalIndex;
-  /** span index → step index (-1 if the span has no step). */
-  spanStep: Int32Array;
-  markerStep: Int32Array;
-  /** step.order of each step, ascending, for order → step lookups. */
-  stepOrder: Float64Array;
   /** On-CPU share of each span (0..1), -1 when unknown: read every frame, so computed once. */
   spanCpu: Float32Array;
+  /**
+   * The step maps below are not needed to draw: they are built on first use (or in idle time after the
+   * first frame), from the model's steps as they are then. `stepsChanged()` drops them when the steps
+   * arrive later than the index (a big model's steps are made after its first frame).
+   */
+  /** span index → step index (-1 if the span has no step). */
+  readonly spanStep: Int32Array;
+  readonly markerStep: Int32Array;
+  /** step.order of each step, ascending, for order → step lookups. */
+  readonly stepOrder: Float64Array;
+  stepsChanged(): void;
+}
+
+interface StepMaps {
+  spanStep: Int32Array;
+  markerStep: Int32Array;
+  stepOrder: Float64Array;
+}
+
+function buildStepMaps(model: TraceModel): StepMaps {
+  const spanStep = new Int32Array(model.spans.length).fill(-1);
+  const markerStep = new Int32Array(model.markers.length).fill(-1);
+  const steps = model.steps;
+  const stepOrder = new Float64Array(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const st = steps[i];
+    stepOrder[i] = st.order;
+    const ref = st.ref;
+    if (ref.type === 'span' && ref.index >= 0 && ref.index < spanStep.length) spanStep[ref.index] = i;
+    else if (ref.type === 'marker' && ref.index >= 0 && ref.index < markerStep.length) markerStep[ref.index] = i;
+  }
+  return { spanStep, markerStep, stepOrder };
 }
 
 export function buildModelIndex(model: TraceModel): ModelIndex {
   const nl = model.lanes.length;
   const spansBy: number[][][] = Array.from({ length: nl }, () => []);
   const maxDepth = new Int32Array(nl);
-  // Plain loops over the model arrays: this runs on every trace message, before the first frame.
+  // Plain loops over the model arrays into typed columns, read by the index builders below: this runs
+  // on every trace message, before the first frame, mostly in code not yet optimised.
   const spans = model.spans;
   const markers = model.markers;
+  const spanStart = new Float64Array(spans.length);
+  const spanEnd = new Float64Array(spans.length);
+  const spanCpu = new Float32Array(spans.length);
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i];
+    spanStart[i] = s.start;
+    spanEnd[i] = s.end;
+    spanCpu[i] = cpuFraction(s.cpu, s.start, s.end);
     const lane = s.lane;
     if (!(lane >= 0 && lane < nl)) continue;
     const row = Math.min(Math.max(0, s.depth), MAX_SPAN_ROWS - 1);
@@ -49,41 +83,63 @@ export function buildModelIndex(model: TraceModel): ModelIndex {
   const markersBy: number[][] = Array.from({ length: nl }, () => []);
   const waitsBy: number[][] = Array.from({ length: nl }, () => []);
   const errors: number[] = [];
+  const markerTs = new Float64Array(markers.length);
+  const waitEnd = new Float64Array(markers.length);
   for (let i = 0; i < markers.length; i++) {
     const m = markers[i];
+    markerTs[i] = m.ts;
+    const w = m.waitEnd;
+    waitEnd[i] = w ?? m.ts;
     const lane = m.lane;
     if (!(lane >= 0 && lane < nl)) continue;
     markersBy[lane].push(i);
-    const w = m.waitEnd;
     if (w !== undefined && w > m.ts) waitsBy[lane].push(i);
     if (m.severity === 'error') errors.push(i);
   }
+  const startOf = (i: number): number => spanStart[i];
+  const endOf = (i: number): number => spanEnd[i];
+  const tsOf = (i: number): number => markerTs[i];
+  const waitEndOf = (i: number): number => waitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
     lanes.push({
-      spans: spansBy[l].map((ids) => buildIntervalIndex(ids, (i) => spans[i].start, (i) => spans[i].end)),
-      markers: buildPointIndex(markersBy[l], (i) => markers[i].ts),
-      waits: buildIntervalIndex(waitsBy[l], (i) => markers[i].ts, (i) => markers[i].waitEnd ?? markers[i].ts),
+      spans: spansBy[l].map((ids) => buildIntervalIndex(ids, startOf, endOf)),
+      markers: buildPointIndex(markersBy[l], tsOf),
+      waits: buildIntervalIndex(waitsBy[l], tsOf, waitEndOf),
       maxDepth: maxDepth[l],
     });
   }
   const flows = model.flows;
-  const flowIds = Array.from({ length: flows.length }, (_, i) => i);
-  const flowIndex = buildIntervalIndex(flowIds, (i) => Math.min(flows[i].fromTs, flows[i].toTs), (i) => Math.max(flows[i].fromTs, flows[i].toTs));
+  const flowFrom = new Float64Array(flows.length);
+  const flowTo = new Float64Array(flows.length);
+  const flowIds = new Int32Array(flows.length);
+  for (let i = 0; i < flows.length; i++) {
+    flowFrom[i] = Math.min(flows[i].fromTs, flows[i].toTs);
+    flowTo[i] = Math.max(flows[i].fromTs, flows[i].toTs);
+    flowIds[i] = i;
+  }
+  const flowIndex = buildIntervalIndex(flowIds, (i) => flowFrom[i], (i) => flowTo[i]);
 
-  const spanStep = new Int32Array(model.spans.length).fill(-1);
-  const markerStep = new Int32Array(model.markers.length).fill(-1);
-  const stepOrder = new Float64Array(model.steps.length);
-  model.steps.forEach((st, i) => {
-    stepOrder[i] = st.order;
-    if (st.ref.type === 'span' && st.ref.index >= 0 && st.ref.index < spanStep.length) spanStep[st.ref.index] = i;
-    else if (st.ref.type === 'marker' && st.ref.index >= 0 && st.ref.index < markerStep.length) markerStep[st.ref.index] = i;
-  });
-  const spanCpu = new Float32Array(model.spans.length);
-  model.spans.forEach((sp, i) => {
-    spanCpu[i] = cpuFraction(sp.cpu, sp.start, sp.end);
-  });
-  return { lanes, errors: Int32Array.from(errors), flows: flowIndex, spanStep, markerStep, stepOrder, spanCpu };
+  let maps: StepMaps | null = null;
+  const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
+  return {
+    lanes,
+    errors: Int32Array.from(errors),
+    flows: flowIndex,
+    spanCpu,
+    get spanStep() {
+      return stepMaps().spanStep;
+    },
+    get markerStep() {
+      return stepMaps().markerStep;
+    },
+    get stepOrder() {
+      return stepMaps().stepOrder;
+    },
+    stepsChanged() {
+      maps = null;
+    },
+  };
 }
 
 /** The step at `order`, or the last one before it (an output line's order may fall between steps). */
