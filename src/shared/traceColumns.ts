@@ -42,7 +42,7 @@ export const MARKER_KINDS: readonly MarkerKind[] = [
   'print', 'exc', 'limit',
 ];
 export const FLOW_KINDS: readonly FlowKind[] = ['start', 'join', 'release', 'put', 'set', 'notify', 'done', 'await', 'submit', 'barrier'];
-const SEVERITIES: readonly Marker['severity'][] = ['info', 'warn', 'error'];
+export const SEVERITIES: readonly Marker['severity'][] = ['info', 'warn', 'error'];
 const STREAMS: readonly OutputLine['stream'][] = ['stdout', 'stderr'];
 const REF_TYPES: readonly Step['ref']['type'][] = ['span', 'marker'];
 
@@ -174,11 +174,85 @@ function parseHead(head: string): Head {
   return h as unknown as Head;
 }
 
-/** A decoded model whose steps and output lines are still to be made (see `decodeTraceColumnsDeferred`). */
+/**
+ * What a frame draws, as columns (index = position in model.spans / markers / flows): all the first
+ * frame of a model needs. From a payload these are views into its buffer, so they cost nothing to make.
+ */
+export interface EventColumns {
+  spanLane: Int32Array;
+  spanDepth: Int32Array;
+  spanStart: Float64Array;
+  spanEnd: Float64Array;
+  spanCpu: Float64Array;
+  /** 1 for a span still open when the trace ended. */
+  spanOpen: Int32Array;
+  spanName(i: number): string;
+  markerLane: Int32Array;
+  markerTs: Float64Array;
+  /** NaN when the marker has no waitEnd. */
+  markerWaitEnd: Float64Array;
+  /** Index into MARKER_KINDS / SEVERITIES. */
+  markerKind: Int32Array;
+  markerSeverity: Int32Array;
+  flowFromLane: Int32Array;
+  flowToLane: Int32Array;
+  flowFromTs: Float64Array;
+  flowToTs: Float64Array;
+}
+
+/** The columns of a model that arrived as objects ('trace', 'traceJson', tests). */
+export function columnsOfModel(model: TraceModel): EventColumns {
+  const { spans, markers, flows } = model;
+  const ns = spans.length;
+  const nm = markers.length;
+  const nf = flows.length;
+  const c: EventColumns = {
+    spanLane: new Int32Array(ns), spanDepth: new Int32Array(ns), spanStart: new Float64Array(ns), spanEnd: new Float64Array(ns),
+    spanCpu: new Float64Array(ns), spanOpen: new Int32Array(ns), spanName: (i) => spans[i].name,
+    markerLane: new Int32Array(nm), markerTs: new Float64Array(nm), markerWaitEnd: new Float64Array(nm), markerKind: new Int32Array(nm), markerSeverity: new Int32Array(nm),
+    flowFromLane: new Int32Array(nf), flowToLane: new Int32Array(nf), flowFromTs: new Float64Array(nf), flowToTs: new Float64Array(nf),
+  };
+  for (let i = 0; i < ns; i++) {
+    const s = spans[i];
+    // A lane outside the model (only a hand-made model can have one) is left out of the index by it.
+    c.spanLane[i] = Number.isInteger(s.lane) ? s.lane : -1;
+    c.spanDepth[i] = s.depth;
+    c.spanStart[i] = s.start;
+    c.spanEnd[i] = s.end;
+    c.spanCpu[i] = s.cpu;
+    c.spanOpen[i] = s.open ? 1 : 0;
+  }
+  for (let i = 0; i < nm; i++) {
+    const m = markers[i];
+    c.markerLane[i] = Number.isInteger(m.lane) ? m.lane : -1;
+    c.markerTs[i] = m.ts;
+    c.markerWaitEnd[i] = m.waitEnd ?? NaN;
+    c.markerKind[i] = Math.max(0, MARKER_KINDS.indexOf(m.kind));
+    c.markerSeverity[i] = Math.max(0, SEVERITIES.indexOf(m.severity));
+  }
+  for (let i = 0; i < nf; i++) {
+    const x = flows[i];
+    c.flowFromLane[i] = x.fromLane;
+    c.flowToLane[i] = x.toLane;
+    c.flowFromTs[i] = x.fromTs;
+    c.flowToTs[i] = x.toTs;
+  }
+  return c;
+}
+
+/** A decoded model whose objects are still to be made (see `decodeTraceColumnsDeferred`). */
 export interface DeferredTrace {
-  /** Spans, markers and flows are in; `steps` and `output` are empty until `finish()`. */
+  /** Head fields and lanes are in; `spans`, `markers`, `flows`, `steps` and `output` are empty until `finish()`. */
   model: TraceModel;
-  /** Fills `model.steps` and `model.output`. Cannot fail (everything was validated up front); idempotent. */
+  /** The events to draw, ready now. */
+  columns: EventColumns;
+  /**
+   * Makes up to `maxRows` more objects; each of model.spans, markers, flows, steps and output is set
+   * once all of its rows are made, in that order. True when all are. Cannot fail (everything was
+   * validated up front).
+   */
+  work: (maxRows: number) => boolean;
+  /** Makes all the rest (idempotent). */
   finish: () => void;
 }
 
@@ -193,8 +267,8 @@ export function decodeTraceColumns(head: unknown, text: unknown, data: unknown):
 }
 
 /**
- * Like `decodeTraceColumns`, but makes only what the first frame draws (spans, markers, flows):
- * the step and output objects — half of all objects — are made by `finish()`, after that frame.
+ * Like `decodeTraceColumns`, but makes no objects: the first frame draws from `columns` (views into
+ * the buffer), and `finish()` makes the span, marker, flow, step and output objects after that frame.
  * The whole payload is still validated before this returns.
  */
 export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: unknown): DeferredTrace {
@@ -307,45 +381,88 @@ export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: u
     }
   }
 
-  // Row r of a table: column c of it is at base + c * len + r.
-  const rows = <T>(t: Table, make: (fo: number, io: number, len: number, r: number) => T): T[] => {
+  const col = (t: Table, c: number): Int32Array => n.subarray(base[t].i + c * counts[t], base[t].i + (c + 1) * counts[t]);
+  const fcol = (t: Table, c: number): Float64Array => f.subarray(base[t].f + c * counts[t], base[t].f + (c + 1) * counts[t]);
+  const spanNames = col('spans', 2);
+  const columns: EventColumns = {
+    spanLane: col('spans', 0), spanDepth: col('spans', 6), spanStart: fcol('spans', 0), spanEnd: fcol('spans', 1), spanCpu: fcol('spans', 2),
+    spanOpen: col('spans', 7), spanName: (i) => str(spanNames[i]),
+    markerLane: col('markers', 0), markerTs: fcol('markers', 0), markerWaitEnd: fcol('markers', 1), markerKind: col('markers', 2), markerSeverity: col('markers', 6),
+    flowFromLane: col('flows', 1), flowToLane: col('flows', 3), flowFromTs: fcol('flows', 0), flowToTs: fcol('flows', 1),
+  };
+
+  const model: TraceModel = { ...h, spans: [], markers: [], flows: [], steps: [], output: [] };
+  // Making the objects, a slice of rows at a time. Row r of a table: column c is at base + c * len + r.
+  interface Job {
+    /** Makes rows [from, to) of this job's table; the last slice hands the array to the model. */
+    run(from: number, to: number): void;
+    len: number;
+  }
+  const job = <T>(t: Table, adopt: (out: T[]) => void, make: (fo: number, io: number, len: number, r: number) => T): Job => {
     const len = counts[t];
     const out: T[] = new Array<T>(len);
     const { f: fo, i: io } = base[t];
-    for (let r = 0; r < len; r++) out[r] = make(fo, io, len, r);
-    return out;
-  };
-  const spans = rows<Span>('spans', (fo, io, len, r) => ({
-    lane: n[io + r], order: n[io + len + r], start: f[fo + r], end: f[fo + len + r],
-    name: str(n[io + 2 * len + r]), qualname: str(n[io + 3 * len + r]), source: n[io + 4 * len + r], line: n[io + 5 * len + r],
-    depth: n[io + 6 * len + r], cpu: f[fo + 2 * len + r], open: n[io + 7 * len + r] !== 0,
-  }));
-  const markers = rows<Marker>('markers', (fo, io, len, r) => {
-    const m: Marker = {
-      lane: n[io + r], order: n[io + len + r], ts: f[fo + r], kind: MARKER_KINDS[n[io + 2 * len + r]], label: str(n[io + 3 * len + r]),
-      source: n[io + 4 * len + r], line: n[io + 5 * len + r], severity: SEVERITIES[n[io + 6 * len + r]], detail: details.get(n[io + 7 * len + r]) as Record<string, string>,
+    return {
+      len,
+      run(from, to) {
+        for (let r = from; r < to; r++) out[r] = make(fo, io, len, r);
+        if (to === len) adopt(out);
+      },
     };
-    const w = f[fo + len + r];
-    if (!Number.isNaN(w)) m.waitEnd = w;
-    return m;
-  });
-  const flows = rows<Flow>('flows', (fo, io, len, r) => ({
-    kind: FLOW_KINDS[n[io + r]], fromLane: n[io + len + r], fromTs: f[fo + r], fromOrder: n[io + 2 * len + r],
-    toLane: n[io + 3 * len + r], toTs: f[fo + len + r], toOrder: n[io + 4 * len + r],
-  }));
-
-  const model: TraceModel = { ...h, spans, markers, flows, steps: [], output: [] };
-  let done = false;
-  const finish = (): void => {
-    if (done) return;
-    done = true;
-    model.steps = rows<Step>('steps', (fo, io, len, r) => ({
+  };
+  const jobs: Job[] = [
+    job<Span>('spans', (out) => {
+      model.spans = out;
+    }, (fo, io, len, r) => ({
+      lane: n[io + r], order: n[io + len + r], start: f[fo + r], end: f[fo + len + r],
+      name: str(n[io + 2 * len + r]), qualname: str(n[io + 3 * len + r]), source: n[io + 4 * len + r], line: n[io + 5 * len + r],
+      depth: n[io + 6 * len + r], cpu: f[fo + 2 * len + r], open: n[io + 7 * len + r] !== 0,
+    })),
+    job<Marker>('markers', (out) => {
+      model.markers = out;
+    }, (fo, io, len, r) => {
+      const m: Marker = {
+        lane: n[io + r], order: n[io + len + r], ts: f[fo + r], kind: MARKER_KINDS[n[io + 2 * len + r]], label: str(n[io + 3 * len + r]),
+        source: n[io + 4 * len + r], line: n[io + 5 * len + r], severity: SEVERITIES[n[io + 6 * len + r]], detail: details.get(n[io + 7 * len + r]) as Record<string, string>,
+      };
+      const w = f[fo + len + r];
+      if (!Number.isNaN(w)) m.waitEnd = w;
+      return m;
+    }),
+    job<Flow>('flows', (out) => {
+      model.flows = out;
+    }, (fo, io, len, r) => ({
+      kind: FLOW_KINDS[n[io + r]], fromLane: n[io + len + r], fromTs: f[fo + r], fromOrder: n[io + 2 * len + r],
+      toLane: n[io + 3 * len + r], toTs: f[fo + len + r], toOrder: n[io + 4 * len + r],
+    })),
+    job<Step>('steps', (out) => {
+      model.steps = out;
+    }, (fo, io, len, r) => ({
       order: n[io + r], ts: f[fo + r], lane: n[io + len + r], ref: { type: REF_TYPES[n[io + 2 * len + r]], index: n[io + 3 * len + r] },
       text: str(n[io + 4 * len + r]), source: n[io + 5 * len + r], line: n[io + 6 * len + r],
-    }));
-    model.output = rows<OutputLine>('output', (fo, io, len, r) => ({
+    })),
+    job<OutputLine>('output', (out) => {
+      model.output = out;
+    }, (fo, io, len, r) => ({
       order: n[io + r], ts: f[fo + r], lane: n[io + len + r], stream: STREAMS[n[io + 2 * len + r]], text: str(n[io + 3 * len + r]),
-    }));
+    })),
+  ];
+  let at = 0;
+  let row = 0;
+  const work = (maxRows: number): boolean => {
+    let budget = maxRows;
+    while (at < jobs.length && budget > 0) {
+      const j = jobs[at];
+      const to = Math.min(j.len, row + budget);
+      j.run(row, to);
+      budget -= to - row;
+      row = to;
+      if (row === j.len) {
+        at++;
+        row = 0;
+      }
+    }
+    return at === jobs.length;
   };
-  return { model, finish };
+  return { model, columns, work, finish: () => void work(Infinity) };
 }

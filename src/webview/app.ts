@@ -1,6 +1,6 @@
 /** The timeline controller: owns the view state, routes host messages and user actions to the parts. */
 import type { HostMessage, WebviewMessage } from '../shared/protocol';
-import { decodeTraceColumnsDeferred } from '../shared/traceColumns';
+import { decodeTraceColumnsDeferred, type EventColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
 import { Banner } from './banner';
 import { CanvasView, type CanvasHost } from './canvasView';
@@ -19,8 +19,10 @@ import { eventTime, type EventRef, type ViewState } from './viewState';
 export type Post = (msg: WebviewMessage) => void;
 
 const REPLAY_INTERVAL_MS = 350;
-/** Models with more events than this draw their first frame before their steps are made. */
-const DEFER_STEPS_ABOVE = 20_000;
+/** 'traceColumns' models with more events than this draw their first frame before their objects are made. */
+const DEFER_OBJECTS_ABOVE = 20_000;
+/** Objects made per task after the first frame: ~10–20 ms of work, so input keeps flowing. */
+const OBJECTS_PER_TASK = 50_000;
 
 export class TimelineApp implements CanvasHost {
   private v: ViewState | null = null;
@@ -91,11 +93,11 @@ export class TimelineApp implements CanvasHost {
         const began = performance.now();
         const d = decodeTraceColumnsDeferred(msg.head, msg.text, msg.data);
         performance.measure('timeline-decode', { start: began });
-        // A small model is made whole at once; a big one draws before its steps exist.
-        if (d.model.spans.length + d.model.markers.length < DEFER_STEPS_ABOVE) {
+        // A small model is made whole at once; a big one draws from its columns before its objects exist.
+        if (d.columns.spanLane.length + d.columns.markerLane.length < DEFER_OBJECTS_ABOVE) {
           d.finish();
-          this.setModel(d.model, msg.live);
-        } else this.setModel(d.model, msg.live, d.finish);
+          this.setModel(d.model, msg.live, undefined, d.columns);
+        } else this.setModel(d.model, msg.live, d.work, d.columns);
         break;
       }
       case 'progress':
@@ -225,15 +227,16 @@ export class TimelineApp implements CanvasHost {
   // ---- model --------------------------------------------------------------------------------
 
   /**
-   * Shows a model. The first frame needs only the lanes and the drawing index; everything else — the
-   * steps of a big 'traceColumns' model (`finish`), the step maps, the lane filter, output pane and
-   * step list — is done after that frame has been painted, in separate tasks so input is never held
-   * for long. `document.body.dataset.loaded` is bumped when all of it is done.
+   * Shows a model. The first frame needs only the lanes and the drawing index (built from `columns`
+   * when given); everything else — the objects of a big 'traceColumns' model (`finish`), the step
+   * maps, the lane filter, output pane and step list — is done after that frame has been painted, in
+   * separate tasks so input is never held for long. `document.body.dataset.loaded` is bumped when all
+   * of it is done.
    */
-  private setModel(model: TraceModel, live: boolean, finish?: () => void): void {
+  private setModel(model: TraceModel, live: boolean, work?: (maxRows: number) => boolean, columns?: EventColumns): void {
     const prev = this.v;
     let began = performance.now();
-    const index = buildModelIndex(model);
+    const index = buildModelIndex(model, columns);
     performance.measure('timeline-index', { start: began });
     began = performance.now();
     // A live snapshot (or the final model after live ones) keeps the user's view; a new run starts fresh.
@@ -264,10 +267,11 @@ export class TimelineApp implements CanvasHost {
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
       scrollY: keep ? prev.scrollY : 0,
-      ...(finish ? { selected: -1, cursor: [], replay: -1 } : stepState()),
+      ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
       showFlows: prev ? prev.showFlows : true,
       hover: null,
+      pending: work !== undefined,
     };
     performance.measure('timeline-layout', { start: began });
     this.toolbar.setTitle(model.title);
@@ -277,14 +281,13 @@ export class TimelineApp implements CanvasHost {
     this.redraw();
     const token = ++this.modelToken;
     this.canvas.afterNextFrame(() => this.runChunks(token, [
+      // The model's objects, a slice per task (a 1M-event model takes a few hundred ms in all).
+      () => work?.(OBJECTS_PER_TASK) === false,
       () => {
-        if (finish) {
-          finish();
-          index.stepsChanged();
-        }
+        if (work) index.stepsChanged();
         void index.stepOrder; // builds the step maps now rather than on the first click
-        if (finish && this.v) {
-          Object.assign(this.v, stepState());
+        if (work && this.v) {
+          Object.assign(this.v, stepState(), { pending: false });
           this.syncReplayBar();
           this.redraw();
         }
@@ -305,12 +308,13 @@ export class TimelineApp implements CanvasHost {
     ]));
   }
 
-  /** Runs `chunks` one task each, dropping the rest as soon as another model has arrived. */
-  private runChunks(token: number, chunks: (() => void)[]): void {
-    if (token !== this.modelToken || this.v === null) return;
-    const next = chunks.shift();
-    if (next === undefined) return;
-    next();
+  /**
+   * Runs `chunks` one task each (a chunk that returns true has more to do and runs again in the next
+   * task), dropping the rest as soon as another model has arrived.
+   */
+  private runChunks(token: number, chunks: (() => boolean | void)[]): void {
+    if (token !== this.modelToken || this.v === null || chunks.length === 0) return;
+    if (chunks[0]() !== true) chunks.shift();
     if (chunks.length > 0) setTimeout(() => this.runChunks(token, chunks), 0);
   }
 

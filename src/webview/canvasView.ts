@@ -155,7 +155,7 @@ export class CanvasView {
 
   private hitAt(e: MouseEvent): ReturnType<typeof hitTest> | null {
     const v = this.host.view();
-    if (v === null || this.scale === null) return null;
+    if (v === null || this.scale === null || v.pending === true) return null;
     const { x, y } = this.local(e);
     return hitTest(v, this.scale, x, y);
   }

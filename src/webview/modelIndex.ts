@@ -2,6 +2,7 @@
  * Search structures built once per model: per-lane, per-depth span intervals, per-lane marker
  * points and wait bars, step ↔ event maps. Pure (no DOM), so it is unit-tested and benchmarked in Node.
  */
+import { columnsOfModel, SEVERITIES, type EventColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
 import { cpuFraction } from './format';
@@ -22,6 +23,8 @@ export interface ModelIndex {
   flows: IntervalIndex;
   /** On-CPU share of each span (0..1), -1 when unknown: read every frame, so computed once. */
   spanCpu: Float32Array;
+  /** What the renderer reads of each event (the model's objects may not exist yet). */
+  cols: EventColumns;
   /**
    * The step maps below are not needed to draw: they are built on first use (or in idle time after the
    * first frame), from the model's steps as they are then. `stepsChanged()` drops them when the steps
@@ -56,50 +59,46 @@ function buildStepMaps(model: TraceModel): StepMaps {
   return { spanStep, markerStep, stepOrder };
 }
 
-export function buildModelIndex(model: TraceModel): ModelIndex {
+/**
+ * `cols` are the model's events as columns: given by a 'traceColumns' payload before its objects exist,
+ * else taken from the objects.
+ */
+export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsOfModel(model)): ModelIndex {
   const nl = model.lanes.length;
   const spansBy: number[][][] = Array.from({ length: nl }, () => []);
   const maxDepth = new Int32Array(nl);
-  // Plain loops over the model arrays into typed columns, read by the index builders below: this runs
-  // on every trace message, before the first frame, mostly in code not yet optimised.
-  const spans = model.spans;
-  const markers = model.markers;
-  const spanStart = new Float64Array(spans.length);
-  const spanEnd = new Float64Array(spans.length);
-  const spanCpu = new Float32Array(spans.length);
-  for (let i = 0; i < spans.length; i++) {
-    const s = spans[i];
-    spanStart[i] = s.start;
-    spanEnd[i] = s.end;
-    spanCpu[i] = cpuFraction(s.cpu, s.start, s.end);
-    const lane = s.lane;
+  // Plain loops over typed columns: this runs on every trace message, before the first frame, mostly
+  // in code not yet optimised.
+  const { spanLane, spanDepth, spanStart, spanEnd, markerLane, markerTs, markerWaitEnd, markerSeverity } = cols;
+  const ns = spanLane.length;
+  const nm = markerLane.length;
+  const spanCpu = new Float32Array(ns);
+  for (let i = 0; i < ns; i++) {
+    spanCpu[i] = cpuFraction(cols.spanCpu[i], spanStart[i], spanEnd[i]);
+    const lane = spanLane[i];
     if (!(lane >= 0 && lane < nl)) continue;
-    const row = Math.min(Math.max(0, s.depth), MAX_SPAN_ROWS - 1);
+    const depth = spanDepth[i];
+    const row = Math.min(Math.max(0, depth), MAX_SPAN_ROWS - 1);
     const perLane = spansBy[lane];
     while (perLane.length <= row) perLane.push([]);
     perLane[row].push(i);
-    if (s.depth > maxDepth[lane]) maxDepth[lane] = s.depth;
+    if (depth > maxDepth[lane]) maxDepth[lane] = depth;
   }
   const markersBy: number[][] = Array.from({ length: nl }, () => []);
   const waitsBy: number[][] = Array.from({ length: nl }, () => []);
   const errors: number[] = [];
-  const markerTs = new Float64Array(markers.length);
-  const waitEnd = new Float64Array(markers.length);
-  for (let i = 0; i < markers.length; i++) {
-    const m = markers[i];
-    markerTs[i] = m.ts;
-    const w = m.waitEnd;
-    waitEnd[i] = w ?? m.ts;
-    const lane = m.lane;
+  const errorCode = SEVERITIES.indexOf('error');
+  for (let i = 0; i < nm; i++) {
+    const lane = markerLane[i];
     if (!(lane >= 0 && lane < nl)) continue;
     markersBy[lane].push(i);
-    if (w !== undefined && w > m.ts) waitsBy[lane].push(i);
-    if (m.severity === 'error') errors.push(i);
+    if (markerWaitEnd[i] > markerTs[i]) waitsBy[lane].push(i);
+    if (markerSeverity[i] === errorCode) errors.push(i);
   }
   const startOf = (i: number): number => spanStart[i];
   const endOf = (i: number): number => spanEnd[i];
   const tsOf = (i: number): number => markerTs[i];
-  const waitEndOf = (i: number): number => waitEnd[i];
+  const waitEndOf = (i: number): number => markerWaitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
     lanes.push({
@@ -109,16 +108,17 @@ export function buildModelIndex(model: TraceModel): ModelIndex {
       maxDepth: maxDepth[l],
     });
   }
-  const flows = model.flows;
-  const flowFrom = new Float64Array(flows.length);
-  const flowTo = new Float64Array(flows.length);
-  const flowIds = new Int32Array(flows.length);
-  for (let i = 0; i < flows.length; i++) {
-    flowFrom[i] = Math.min(flows[i].fromTs, flows[i].toTs);
-    flowTo[i] = Math.max(flows[i].fromTs, flows[i].toTs);
+  const { flowFromTs, flowToTs } = cols;
+  const nf = flowFromTs.length;
+  const flowLo = new Float64Array(nf);
+  const flowHi = new Float64Array(nf);
+  const flowIds = new Int32Array(nf);
+  for (let i = 0; i < nf; i++) {
+    flowLo[i] = Math.min(flowFromTs[i], flowToTs[i]);
+    flowHi[i] = Math.max(flowFromTs[i], flowToTs[i]);
     flowIds[i] = i;
   }
-  const flowIndex = buildIntervalIndex(flowIds, (i) => flowFrom[i], (i) => flowTo[i]);
+  const flowIndex = buildIntervalIndex(flowIds, (i) => flowLo[i], (i) => flowHi[i]);
 
   let maps: StepMaps | null = null;
   const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
@@ -127,6 +127,7 @@ export function buildModelIndex(model: TraceModel): ModelIndex {
     errors: Int32Array.from(errors),
     flows: flowIndex,
     spanCpu,
+    cols,
     get spanStep() {
       return stepMaps().spanStep;
     },

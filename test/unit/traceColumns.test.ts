@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { COLUMNS_MAGIC, decodeTraceColumns, decodeTraceColumnsDeferred, encodeTraceColumns, type TraceColumns } from '../../src/shared/traceColumns';
+import { COLUMNS_MAGIC, columnsOfModel, decodeTraceColumns, decodeTraceColumnsDeferred, encodeTraceColumns, type TraceColumns } from '../../src/shared/traceColumns';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { demoModel, HOSTILE, synthModel } from '../webview/models';
 
@@ -64,20 +64,44 @@ test('odd strings survive: empty, unicode, lone surrogates, NUL, quotes and mark
   assert.deepEqual(d.markers[0].detail, m.markers[0].detail);
 });
 
-test('deferred decoding draws from spans, markers and flows first; finish() adds steps and output once', () => {
+test('deferred decoding gives drawing columns at once and makes the objects in slices', () => {
   const m = synthModel(5000, 2);
   const c = encodeTraceColumns(m);
   const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
-  assert.equal(d.model.spans.length, m.spans.length);
-  assert.equal(d.model.markers.length, m.markers.length);
-  assert.equal(d.model.flows.length, m.flows.length);
-  assert.equal(d.model.steps.length, 0);
-  assert.equal(d.model.output.length, 0);
-  d.finish();
+  assert.deepEqual(d.model.lanes, m.lanes);
+  for (const k of ['spans', 'markers', 'flows', 'steps', 'output'] as const) assert.equal(d.model[k].length, 0, k);
+  const cols = d.columns;
+  assert.deepEqual(Array.from(cols.spanStart), m.spans.map((s) => s.start));
+  assert.deepEqual(Array.from(cols.spanLane), m.spans.map((s) => s.lane));
+  assert.deepEqual(m.spans.map((_s, i) => cols.spanName(i)), m.spans.map((s) => s.name));
+  assert.deepEqual(Array.from(cols.markerWaitEnd), m.markers.map((x) => x.waitEnd ?? NaN));
+  assert.deepEqual(Array.from(cols.flowToLane), m.flows.map((x) => x.toLane));
+  // The same columns as a model that arrived as objects.
+  const fromObjects = columnsOfModel(m);
+  for (const k of ['spanDepth', 'spanEnd', 'spanCpu', 'spanOpen', 'markerLane', 'markerTs', 'markerKind', 'markerSeverity', 'flowFromLane', 'flowFromTs', 'flowToTs'] as const) {
+    assert.deepEqual(Array.from(cols[k]), Array.from(fromObjects[k]), k);
+  }
+  let slices = 1;
+  while (!d.work(1000)) slices++;
+  assert.ok(slices >= Math.floor((m.spans.length + m.markers.length + m.flows.length + m.steps.length + m.output.length) / 1000), String(slices));
   const steps = d.model.steps;
   d.finish();
   assert.equal(d.model.steps, steps);
   assert.deepEqual(viaJson(d.model), viaJson(m));
+});
+
+test('a model arrives table by table: spans are set before steps, never half a table', () => {
+  const m = synthModel(3000, 4);
+  const c = encodeTraceColumns(m);
+  const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
+  d.work(m.spans.length);
+  assert.equal(d.model.spans.length, m.spans.length);
+  assert.equal(d.model.markers.length, 0);
+  d.work(m.markers.length - 1);
+  assert.equal(d.model.markers.length, 0);
+  d.work(1);
+  assert.equal(d.model.markers.length, m.markers.length);
+  assert.equal(d.model.steps.length, 0);
 });
 
 test('values without an exact encoding are refused by the encoder (the panel then sends JSON)', () => {

@@ -563,6 +563,45 @@ export const cases: Case[] = [
     },
   },
   {
+    name: "pointer input between a big model's first frame and its objects is ignored safely, then works",
+    async run({ page }) {
+      const m = synthModel(60_000, 11);
+      const box = await page.locator('canvas').boundingBox();
+      assert.ok(box);
+      // The marker row of MainThread, under the MainProcess row (which has no events of its own): dense with markers.
+      const at = { x: box.x + 190 + (box.width - 190) / 2, y: box.y + 22 + 34 + 7 };
+      // Right after the first frame (a microtask of that frame, before any deferred task): hover, click, double-click.
+      await page.evaluate((p) => {
+        const c = document.querySelector('canvas') as HTMLCanvasElement;
+        const w = window as unknown as { __early?: { loaded: string | undefined; selected: number; frames: string | undefined } };
+        const obs = new MutationObserver(() => {
+          obs.disconnect();
+          const opts = { clientX: p.x, clientY: p.y, bubbles: true, button: 0, pointerId: 1 };
+          c.dispatchEvent(new PointerEvent('pointermove', opts));
+          c.dispatchEvent(new PointerEvent('pointerdown', opts));
+          c.dispatchEvent(new PointerEvent('pointerup', opts));
+          c.dispatchEvent(new MouseEvent('dblclick', opts));
+          w.__early = { loaded: document.body.dataset.loaded, selected: window.timelineProbe?.selected() ?? -2, frames: c.dataset.frames };
+        });
+        obs.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
+      }, at);
+      await postLarge(page, m);
+      const early = await page.evaluate(() => (window as unknown as { __early?: { loaded: string | undefined; selected: number } }).__early);
+      assert.ok(early, 'the probe ran');
+      assert.equal(early.loaded, undefined, 'the probe ran before the model was loaded');
+      assert.equal(early.selected, -1);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.selected()), -1);
+      assert.deepEqual((await posted(page)).filter((x) => x.type === 'log'), []);
+      // Loaded: the same click selects an event and reveals its line.
+      await clearPosted(page);
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForFunction(() => (window.timelineProbe?.selected() ?? -1) >= 0);
+      assert.equal(reveals(await posted(page)).length, 1);
+    },
+  },
+  {
     name: 'the canvas renders at devicePixelRatio 2 and lanes fold from the gutter',
     dpr: 2,
     async run({ page }) {
