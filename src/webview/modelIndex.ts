@@ -60,51 +60,86 @@ function buildStepMaps(model: TraceModel): StepMaps {
 }
 
 /**
+ * Ids 0..keys.length-1 grouped by key, in id order within a key (a stable counting sort). `count[k + 1]`
+ * holds how many ids have key k (keys < 0 are left out); on return `count[k]` is where key k's ids start
+ * and `count[k + 1]` where they end.
+ */
+function bucket(keys: Int32Array, count: Int32Array): Int32Array {
+  for (let k = 1; k < count.length; k++) count[k] += count[k - 1];
+  const ids = new Int32Array(count[count.length - 1]);
+  const at = count.slice(0, count.length - 1);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k >= 0 && k < at.length) ids[at[k]++] = i;
+  }
+  return ids;
+}
+
+/**
  * `cols` are the model's events as columns: given by a 'traceColumns' payload before its objects exist,
  * else taken from the objects.
  */
 export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsOfModel(model)): ModelIndex {
   const nl = model.lanes.length;
-  const spansBy: number[][][] = Array.from({ length: nl }, () => []);
-  const maxDepth = new Int32Array(nl);
-  // Plain loops over typed columns: this runs on every trace message, before the first frame, mostly
-  // in code not yet optimised.
+  // Typed loops only (a counting sort by lane and row, no growing arrays): this runs on every trace
+  // message, before the first frame, mostly in code not yet optimised.
   const { spanLane, spanDepth, spanStart, spanEnd, markerLane, markerTs, markerWaitEnd, markerSeverity } = cols;
   const ns = spanLane.length;
   const nm = markerLane.length;
   const spanCpu = new Float32Array(ns);
+  const maxDepth = new Int32Array(nl);
+  const maxRow = new Int32Array(nl).fill(-1);
+  const spanKey = new Int32Array(ns);
+  const spanCount = new Int32Array(nl * MAX_SPAN_ROWS + 1);
   for (let i = 0; i < ns; i++) {
     spanCpu[i] = cpuFraction(cols.spanCpu[i], spanStart[i], spanEnd[i]);
     const lane = spanLane[i];
-    if (!(lane >= 0 && lane < nl)) continue;
+    if (!(lane >= 0 && lane < nl)) {
+      spanKey[i] = -1;
+      continue;
+    }
     const depth = spanDepth[i];
     const row = Math.min(Math.max(0, depth), MAX_SPAN_ROWS - 1);
-    const perLane = spansBy[lane];
-    while (perLane.length <= row) perLane.push([]);
-    perLane[row].push(i);
+    const key = lane * MAX_SPAN_ROWS + row;
+    spanKey[i] = key;
+    spanCount[key + 1]++;
+    if (row > maxRow[lane]) maxRow[lane] = row;
     if (depth > maxDepth[lane]) maxDepth[lane] = depth;
   }
-  const markersBy: number[][] = Array.from({ length: nl }, () => []);
-  const waitsBy: number[][] = Array.from({ length: nl }, () => []);
+  const spanIds = bucket(spanKey, spanCount);
+  const markerCount = new Int32Array(nl + 1);
+  const waitKey = new Int32Array(nm);
+  const waitCount = new Int32Array(nl + 1);
   const errors: number[] = [];
   const errorCode = SEVERITIES.indexOf('error');
   for (let i = 0; i < nm; i++) {
     const lane = markerLane[i];
+    waitKey[i] = -1;
     if (!(lane >= 0 && lane < nl)) continue;
-    markersBy[lane].push(i);
-    if (markerWaitEnd[i] > markerTs[i]) waitsBy[lane].push(i);
+    markerCount[lane + 1]++;
+    if (markerWaitEnd[i] > markerTs[i]) {
+      waitKey[i] = lane;
+      waitCount[lane + 1]++;
+    }
     if (markerSeverity[i] === errorCode) errors.push(i);
   }
+  const markerIds = bucket(markerLane, markerCount);
+  const waitIds = bucket(waitKey, waitCount);
   const startOf = (i: number): number => spanStart[i];
   const endOf = (i: number): number => spanEnd[i];
   const tsOf = (i: number): number => markerTs[i];
   const waitEndOf = (i: number): number => markerWaitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
+    const rows: IntervalIndex[] = [];
+    for (let r = 0; r <= maxRow[l]; r++) {
+      const key = l * MAX_SPAN_ROWS + r;
+      rows.push(buildIntervalIndex(spanIds.subarray(spanCount[key], spanCount[key + 1]), startOf, endOf));
+    }
     lanes.push({
-      spans: spansBy[l].map((ids) => buildIntervalIndex(ids, startOf, endOf)),
-      markers: buildPointIndex(markersBy[l], tsOf),
-      waits: buildIntervalIndex(waitsBy[l], tsOf, waitEndOf),
+      spans: rows,
+      markers: buildPointIndex(markerIds.subarray(markerCount[l], markerCount[l + 1]), tsOf),
+      waits: buildIntervalIndex(waitIds.subarray(waitCount[l], waitCount[l + 1]), tsOf, waitEndOf),
       maxDepth: maxDepth[l],
     });
   }
