@@ -25,6 +25,12 @@ export type HostMessage =
    * 100k events: ~0.3–0.8 s of clone vs ~0.2 s of JSON.parse).
    */
   | { type: 'traceJson'; json: string; live: boolean }
+  /**
+   * The same model in the columnar encoding of traceColumns.ts: numbers as binary columns in `data`
+   * (an ArrayBuffer, transferred as bytes), strings in `text`, the small rest as JSON in `head`.
+   * What the panel sends: no JSON.parse of the bulk before the first frame.
+   */
+  | { type: 'traceColumns'; head: string; text: string; data: ArrayBuffer; live: boolean }
   | { type: 'progress'; progress: RunProgress }
   /** The cursor moved in the traced source: highlight events on that line (1-based, traced-file numbering). */
   | { type: 'cursor'; source: number; line: number }
@@ -90,6 +96,8 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
       return isObj(raw.model) && typeof raw.live === 'boolean';
     case 'traceJson':
       return typeof raw.json === 'string' && typeof raw.live === 'boolean';
+    case 'traceColumns':
+      return typeof raw.head === 'string' && typeof raw.text === 'string' && raw.data instanceof ArrayBuffer && typeof raw.live === 'boolean' && Object.keys(raw).length === 5;
     case 'progress':
       return isObj(raw.progress);
     case 'cursor':

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { HostMessage, parseWebviewMessage, RunProgress, WebviewMessage } from '../shared/protocol';
+import { encodeTraceColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from './html';
 
@@ -107,7 +108,7 @@ export class TimelinePanel implements vscode.Disposable {
     if (this.panel) this.panel.title = `Timeline: ${model.title}`;
     if (live) {
       // Only the newest snapshot matters: drop queued ones the webview has not taken yet.
-      this.queue = this.queue.filter((m) => !(m.type === 'traceJson' && m.live));
+      this.queue = this.queue.filter((m) => !(isTraceMessage(m) && m.live));
     }
     this.post(traceMessage(model, live));
   }
@@ -147,7 +148,7 @@ export class TimelinePanel implements vscode.Disposable {
       }),
     );
     // A re-created webview starts empty: give it the last model again once it is ready.
-    if (this.model) this.queue = [traceMessage(this.model, false), ...this.queue.filter((m) => m.type !== 'traceJson')];
+    if (this.model) this.queue = [traceMessage(this.model, false), ...this.queue.filter((m) => !isTraceMessage(m))];
   }
 
   private post(message: HostMessage): void {
@@ -236,11 +237,22 @@ export class TimelinePanel implements vscode.Disposable {
 }
 
 /**
- * Models travel as JSON text: the webview's last hop is a structured clone, which copies a string at once
- * but an object graph object by object (seconds at 100k events).
+ * Models travel in the columnar encoding (binary columns in an ArrayBuffer, which VS Code transfers as
+ * bytes, plus one string of all texts): the webview draws without JSON-parsing tens of MB first. An
+ * object graph would be structured-cloned object by object (seconds at 100k events). A model the
+ * encoding cannot hold exactly (a number that is not an int32 where one is expected) goes as JSON text.
  */
 function traceMessage(model: TraceModel, live: boolean): HostMessage {
-  return { type: 'traceJson', json: JSON.stringify(model), live };
+  try {
+    const { head, text, data } = encodeTraceColumns(model);
+    return { type: 'traceColumns', head, text, data, live };
+  } catch {
+    return { type: 'traceJson', json: JSON.stringify(model), live };
+  }
+}
+
+function isTraceMessage(m: HostMessage): m is Extract<HostMessage, { live: boolean }> {
+  return m.type === 'traceColumns' || m.type === 'traceJson' || m.type === 'trace';
 }
 
 function safePreview(raw: unknown): string {

@@ -1,5 +1,6 @@
 /** The timeline controller: owns the view state, routes host messages and user actions to the parts. */
 import type { HostMessage, WebviewMessage } from '../shared/protocol';
+import { decodeTraceColumnsDeferred, type EventColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
 import { Banner } from './banner';
 import { CanvasView, type CanvasHost } from './canvasView';
@@ -18,6 +19,10 @@ import { eventTime, type EventRef, type ViewState } from './viewState';
 export type Post = (msg: WebviewMessage) => void;
 
 const REPLAY_INTERVAL_MS = 350;
+/** 'traceColumns' models with more events than this draw their first frame before their objects are made. */
+const DEFER_OBJECTS_ABOVE = 20_000;
+/** Objects made per task after the first frame: ~10–20 ms of work, so input keeps flowing. */
+const OBJECTS_PER_TASK = 50_000;
 
 export class TimelineApp implements CanvasHost {
   private v: ViewState | null = null;
@@ -84,6 +89,17 @@ export class TimelineApp implements CanvasHost {
       case 'traceJson':
         this.setModel(parseModel(msg.json), msg.live);
         break;
+      case 'traceColumns': {
+        const began = performance.now();
+        const d = decodeTraceColumnsDeferred(msg.head, msg.text, msg.data);
+        performance.measure('timeline-decode', { start: began });
+        // A small model is made whole at once; a big one draws from its columns before its objects exist.
+        if (d.columns.spanLane.length + d.columns.markerLane.length < DEFER_OBJECTS_ABOVE) {
+          d.finish();
+          this.setModel(d.model, msg.live, undefined, d.columns);
+        } else this.setModel(d.model, msg.live, d.work, d.columns);
+        break;
+      }
       case 'progress':
         this.toolbar.setProgress(msg.progress);
         break;
@@ -210,9 +226,19 @@ export class TimelineApp implements CanvasHost {
 
   // ---- model --------------------------------------------------------------------------------
 
-  private setModel(model: TraceModel, live: boolean): void {
+  /**
+   * Shows a model. The first frame needs only the lanes and the drawing index (built from `columns`
+   * when given); everything else — the objects of a big 'traceColumns' model (`finish`), the step
+   * maps, the lane filter, output pane and step list — is done after that frame has been painted, in
+   * separate tasks so input is never held for long. `document.body.dataset.loaded` is bumped when all
+   * of it is done.
+   */
+  private setModel(model: TraceModel, live: boolean, work?: (maxRows: number) => boolean, columns?: EventColumns): void {
     const prev = this.v;
-    const index = buildModelIndex(model);
+    let began = performance.now();
+    const index = buildModelIndex(model, columns);
+    performance.measure('timeline-index', { start: began });
+    began = performance.now();
     // A live snapshot (or the final model after live ones) keeps the user's view; a new run starts fresh.
     const keep = prev !== null && (live || prev.model.title === model.title) && prev.model.t0 === model.t0;
     const prevOrder = keep && prev.selected >= 0 ? prev.model.steps[prev.selected]?.order : undefined;
@@ -222,42 +248,74 @@ export class TimelineApp implements CanvasHost {
       this.layoutState.internalShown.clear();
     }
     const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration) ? prev.window : fitWindow(model.duration);
-    let selected = -1;
-    if (prevOrder !== undefined) {
-      const s = stepAtOrder(index, prevOrder);
-      if (model.steps[s]?.order === prevOrder) selected = s;
-    }
+    // What depends on the steps: taken over from the previous view once the steps exist.
+    const stepState = (): Pick<ViewState, 'selected' | 'cursor' | 'replay'> => {
+      let selected = -1;
+      if (prevOrder !== undefined) {
+        const s = stepAtOrder(index, prevOrder);
+        if (model.steps[s]?.order === prevOrder) selected = s;
+      }
+      return {
+        selected,
+        cursor: keep ? prev.cursor.filter((i) => i < model.steps.length) : [],
+        replay: keep && prev.replay < model.steps.length ? prev.replay : -1,
+      };
+    };
     this.v = {
       model,
       index,
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
       scrollY: keep ? prev.scrollY : 0,
-      selected,
+      ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
-      cursor: keep ? prev.cursor.filter((i) => i < model.steps.length) : [],
-      replay: keep && prev.replay < model.steps.length ? prev.replay : -1,
       showFlows: prev ? prev.showFlows : true,
       hover: null,
+      pending: work !== undefined,
     };
+    performance.measure('timeline-layout', { start: began });
     this.toolbar.setTitle(model.title);
     document.title = model.title;
     this.banner.setError(model.error);
     this.syncReplayBar();
     this.redraw();
-    // The canvas paints first; the list, output and filters (DOM work) follow right after that frame.
     const token = ++this.modelToken;
-    this.canvas.afterNextFrame(() => {
-      if (token !== this.modelToken || this.v === null) return;
-      this.toolbar.setLanes(model.lanes);
-      if (!keep) this.filterState = this.toolbar.readFilter();
-      this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
-      this.applyFilter(this.filterState);
-      this.list.setSelected(this.v.selected, false);
-      this.list.setReplay(this.v.replay);
-      // Lets tests (and anyone watching) know the whole model is on screen.
-      document.body.dataset.loaded = String(token);
-    });
+    this.canvas.afterNextFrame(() => this.runChunks(token, [
+      // The model's objects, a slice per task (a 1M-event model takes a few hundred ms in all).
+      () => work?.(OBJECTS_PER_TASK) === false,
+      () => {
+        if (work) index.stepsChanged();
+        void index.stepOrder; // builds the step maps now rather than on the first click
+        if (work && this.v) {
+          Object.assign(this.v, stepState(), { pending: false });
+          this.syncReplayBar();
+          this.redraw();
+        }
+      },
+      () => {
+        this.toolbar.setLanes(model.lanes);
+        if (!keep) this.filterState = this.toolbar.readFilter();
+        this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
+      },
+      () => {
+        const v = this.v as ViewState;
+        this.applyFilter(this.filterState);
+        this.list.setSelected(v.selected, false);
+        this.list.setReplay(v.replay);
+        // Lets tests (and anyone watching) know the whole model is on screen.
+        document.body.dataset.loaded = String(token);
+      },
+    ]));
+  }
+
+  /**
+   * Runs `chunks` one task each (a chunk that returns true has more to do and runs again in the next
+   * task), dropping the rest as soon as another model has arrived.
+   */
+  private runChunks(token: number, chunks: (() => boolean | void)[]): void {
+    if (token !== this.modelToken || this.v === null || chunks.length === 0) return;
+    if (chunks[0]() !== true) chunks.shift();
+    if (chunks.length > 0) setTimeout(() => this.runChunks(token, chunks), 0);
   }
 
   private relayout(): void {

@@ -51,6 +51,12 @@ export class CanvasView {
     const ctx = this.canvas.getContext('2d', { alpha: false });
     if (ctx === null) throw new Error('2D canvas is not available');
     this.ctx = ctx;
+    // Look the frame fonts up now, while the page is idle, not in the first frame of a big model.
+    const font = host.theme().font;
+    for (const f of [`11px ${font}`, `italic 11px ${font}`, `600 11px ${font}`, `10px ${font}`]) {
+      ctx.font = f;
+      ctx.measureText('MainThread ▸▾ 0.5 ms shown…');
+    }
     new ResizeObserver(() => this.requestDraw()).observe(this.root);
     this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.canvas.addEventListener('pointerdown', (e) => this.onDown(e));
@@ -149,7 +155,7 @@ export class CanvasView {
 
   private hitAt(e: MouseEvent): ReturnType<typeof hitTest> | null {
     const v = this.host.view();
-    if (v === null || this.scale === null) return null;
+    if (v === null || this.scale === null || v.pending === true) return null;
     const { x, y } = this.local(e);
     return hitTest(v, this.scale, x, y);
   }

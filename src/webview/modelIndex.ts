@@ -2,6 +2,7 @@
  * Search structures built once per model: per-lane, per-depth span intervals, per-lane marker
  * points and wait bars, step ↔ event maps. Pure (no DOM), so it is unit-tested and benchmarked in Node.
  */
+import { columnsOfModel, SEVERITIES, type EventColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
 import { cpuFraction } from './format';
@@ -20,70 +21,161 @@ export interface ModelIndex {
   /** Markers with severity 'error', drawn on top at every zoom. */
   errors: Int32Array;
   flows: IntervalIndex;
-  /** span index → step index (-1 if the span has no step). */
-  spanStep: Int32Array;
-  markerStep: Int32Array;
-  /** step.order of each step, ascending, for order → step lookups. */
-  stepOrder: Float64Array;
   /** On-CPU share of each span (0..1), -1 when unknown: read every frame, so computed once. */
   spanCpu: Float32Array;
+  /** What the renderer reads of each event (the model's objects may not exist yet). */
+  cols: EventColumns;
+  /**
+   * The step maps below are not needed to draw: they are built on first use (or in idle time after the
+   * first frame), from the model's steps as they are then. `stepsChanged()` drops them when the steps
+   * arrive later than the index (a big model's steps are made after its first frame).
+   */
+  /** span index → step index (-1 if the span has no step). */
+  readonly spanStep: Int32Array;
+  readonly markerStep: Int32Array;
+  /** step.order of each step, ascending, for order → step lookups. */
+  readonly stepOrder: Float64Array;
+  stepsChanged(): void;
 }
 
-export function buildModelIndex(model: TraceModel): ModelIndex {
+interface StepMaps {
+  spanStep: Int32Array;
+  markerStep: Int32Array;
+  stepOrder: Float64Array;
+}
+
+function buildStepMaps(model: TraceModel): StepMaps {
+  const spanStep = new Int32Array(model.spans.length).fill(-1);
+  const markerStep = new Int32Array(model.markers.length).fill(-1);
+  const steps = model.steps;
+  const stepOrder = new Float64Array(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const st = steps[i];
+    stepOrder[i] = st.order;
+    const ref = st.ref;
+    if (ref.type === 'span' && ref.index >= 0 && ref.index < spanStep.length) spanStep[ref.index] = i;
+    else if (ref.type === 'marker' && ref.index >= 0 && ref.index < markerStep.length) markerStep[ref.index] = i;
+  }
+  return { spanStep, markerStep, stepOrder };
+}
+
+/**
+ * Ids 0..keys.length-1 grouped by key, in id order within a key (a stable counting sort). `count[k + 1]`
+ * holds how many ids have key k (keys < 0 are left out); on return `count[k]` is where key k's ids start
+ * and `count[k + 1]` where they end.
+ */
+function bucket(keys: Int32Array, count: Int32Array): Int32Array {
+  for (let k = 1; k < count.length; k++) count[k] += count[k - 1];
+  const ids = new Int32Array(count[count.length - 1]);
+  const at = count.slice(0, count.length - 1);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k >= 0 && k < at.length) ids[at[k]++] = i;
+  }
+  return ids;
+}
+
+/**
+ * `cols` are the model's events as columns: given by a 'traceColumns' payload before its objects exist,
+ * else taken from the objects.
+ */
+export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsOfModel(model)): ModelIndex {
   const nl = model.lanes.length;
-  const spansBy: number[][][] = Array.from({ length: nl }, () => []);
+  // Typed loops only (a counting sort by lane and row, no growing arrays): this runs on every trace
+  // message, before the first frame, mostly in code not yet optimised.
+  const { spanLane, spanDepth, spanStart, spanEnd, markerLane, markerTs, markerWaitEnd, markerSeverity } = cols;
+  const ns = spanLane.length;
+  const nm = markerLane.length;
+  const spanCpu = new Float32Array(ns);
   const maxDepth = new Int32Array(nl);
-  // Plain loops over the model arrays: this runs on every trace message, before the first frame.
-  const spans = model.spans;
-  const markers = model.markers;
-  for (let i = 0; i < spans.length; i++) {
-    const s = spans[i];
-    const lane = s.lane;
-    if (!(lane >= 0 && lane < nl)) continue;
-    const row = Math.min(Math.max(0, s.depth), MAX_SPAN_ROWS - 1);
-    const perLane = spansBy[lane];
-    while (perLane.length <= row) perLane.push([]);
-    perLane[row].push(i);
-    if (s.depth > maxDepth[lane]) maxDepth[lane] = s.depth;
+  const maxRow = new Int32Array(nl).fill(-1);
+  const spanKey = new Int32Array(ns);
+  const spanCount = new Int32Array(nl * MAX_SPAN_ROWS + 1);
+  for (let i = 0; i < ns; i++) {
+    spanCpu[i] = cpuFraction(cols.spanCpu[i], spanStart[i], spanEnd[i]);
+    const lane = spanLane[i];
+    if (!(lane >= 0 && lane < nl)) {
+      spanKey[i] = -1;
+      continue;
+    }
+    const depth = spanDepth[i];
+    const row = Math.min(Math.max(0, depth), MAX_SPAN_ROWS - 1);
+    const key = lane * MAX_SPAN_ROWS + row;
+    spanKey[i] = key;
+    spanCount[key + 1]++;
+    if (row > maxRow[lane]) maxRow[lane] = row;
+    if (depth > maxDepth[lane]) maxDepth[lane] = depth;
   }
-  const markersBy: number[][] = Array.from({ length: nl }, () => []);
-  const waitsBy: number[][] = Array.from({ length: nl }, () => []);
+  const spanIds = bucket(spanKey, spanCount);
+  const markerCount = new Int32Array(nl + 1);
+  const waitKey = new Int32Array(nm);
+  const waitCount = new Int32Array(nl + 1);
   const errors: number[] = [];
-  for (let i = 0; i < markers.length; i++) {
-    const m = markers[i];
-    const lane = m.lane;
+  const errorCode = SEVERITIES.indexOf('error');
+  for (let i = 0; i < nm; i++) {
+    const lane = markerLane[i];
+    waitKey[i] = -1;
     if (!(lane >= 0 && lane < nl)) continue;
-    markersBy[lane].push(i);
-    const w = m.waitEnd;
-    if (w !== undefined && w > m.ts) waitsBy[lane].push(i);
-    if (m.severity === 'error') errors.push(i);
+    markerCount[lane + 1]++;
+    if (markerWaitEnd[i] > markerTs[i]) {
+      waitKey[i] = lane;
+      waitCount[lane + 1]++;
+    }
+    if (markerSeverity[i] === errorCode) errors.push(i);
   }
+  const markerIds = bucket(markerLane, markerCount);
+  const waitIds = bucket(waitKey, waitCount);
+  const startOf = (i: number): number => spanStart[i];
+  const endOf = (i: number): number => spanEnd[i];
+  const tsOf = (i: number): number => markerTs[i];
+  const waitEndOf = (i: number): number => markerWaitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
+    const rows: IntervalIndex[] = [];
+    for (let r = 0; r <= maxRow[l]; r++) {
+      const key = l * MAX_SPAN_ROWS + r;
+      rows.push(buildIntervalIndex(spanIds.subarray(spanCount[key], spanCount[key + 1]), startOf, endOf));
+    }
     lanes.push({
-      spans: spansBy[l].map((ids) => buildIntervalIndex(ids, (i) => spans[i].start, (i) => spans[i].end)),
-      markers: buildPointIndex(markersBy[l], (i) => markers[i].ts),
-      waits: buildIntervalIndex(waitsBy[l], (i) => markers[i].ts, (i) => markers[i].waitEnd ?? markers[i].ts),
+      spans: rows,
+      markers: buildPointIndex(markerIds.subarray(markerCount[l], markerCount[l + 1]), tsOf),
+      waits: buildIntervalIndex(waitIds.subarray(waitCount[l], waitCount[l + 1]), tsOf, waitEndOf),
       maxDepth: maxDepth[l],
     });
   }
-  const flows = model.flows;
-  const flowIds = Array.from({ length: flows.length }, (_, i) => i);
-  const flowIndex = buildIntervalIndex(flowIds, (i) => Math.min(flows[i].fromTs, flows[i].toTs), (i) => Math.max(flows[i].fromTs, flows[i].toTs));
+  const { flowFromTs, flowToTs } = cols;
+  const nf = flowFromTs.length;
+  const flowLo = new Float64Array(nf);
+  const flowHi = new Float64Array(nf);
+  const flowIds = new Int32Array(nf);
+  for (let i = 0; i < nf; i++) {
+    flowLo[i] = Math.min(flowFromTs[i], flowToTs[i]);
+    flowHi[i] = Math.max(flowFromTs[i], flowToTs[i]);
+    flowIds[i] = i;
+  }
+  const flowIndex = buildIntervalIndex(flowIds, (i) => flowLo[i], (i) => flowHi[i]);
 
-  const spanStep = new Int32Array(model.spans.length).fill(-1);
-  const markerStep = new Int32Array(model.markers.length).fill(-1);
-  const stepOrder = new Float64Array(model.steps.length);
-  model.steps.forEach((st, i) => {
-    stepOrder[i] = st.order;
-    if (st.ref.type === 'span' && st.ref.index >= 0 && st.ref.index < spanStep.length) spanStep[st.ref.index] = i;
-    else if (st.ref.type === 'marker' && st.ref.index >= 0 && st.ref.index < markerStep.length) markerStep[st.ref.index] = i;
-  });
-  const spanCpu = new Float32Array(model.spans.length);
-  model.spans.forEach((sp, i) => {
-    spanCpu[i] = cpuFraction(sp.cpu, sp.start, sp.end);
-  });
-  return { lanes, errors: Int32Array.from(errors), flows: flowIndex, spanStep, markerStep, stepOrder, spanCpu };
+  let maps: StepMaps | null = null;
+  const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
+  return {
+    lanes,
+    errors: Int32Array.from(errors),
+    flows: flowIndex,
+    spanCpu,
+    cols,
+    get spanStep() {
+      return stepMaps().spanStep;
+    },
+    get markerStep() {
+      return stepMaps().markerStep;
+    },
+    get stepOrder() {
+      return stepMaps().stepOrder;
+    },
+    stepsChanged() {
+      maps = null;
+    },
+  };
 }
 
 /** The step at `order`, or the last one before it (an output line's order may fall between steps). */

@@ -2,7 +2,8 @@
  * Draws one frame of the timeline on a 2D canvas. Cost is bounded by what is visible: every lane
  * is walked with the level-of-detail visitors (binary search + per-column jumps), never event by event.
  */
-import type { Lane, Marker } from '../shared/traceModel';
+import { MARKER_KINDS, SEVERITIES } from '../shared/traceColumns';
+import type { Lane } from '../shared/traceModel';
 import { formatDuration, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
@@ -185,14 +186,15 @@ function dimmed(f: Frame, ref: EventRef): boolean {
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
   const lane = v.index.lanes[row.lane];
+  const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, row.lane);
   // Wait bars: from the blocking call to when it returned.
   ctx.fillStyle = theme.muted;
   visitIntervals(lane.waits, s, (run) => {
-    const m = v.model.markers[lane.waits.ids[run.first]];
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: lane.waits.ids[run.first] }) ? 0.15 : 0.55;
-    ctx.fillStyle = m.severity === 'error' ? theme.error : theme.muted;
+    const id = lane.waits.ids[run.first];
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.15 : 0.55;
+    ctx.fillStyle = SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.muted;
     ctx.fillRect(run.x0, y + MARKER_H - 5, Math.max(1, run.x1 - run.x0), 3);
   });
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
@@ -207,14 +209,14 @@ function drawLane(f: Frame, row: LaneRow): void {
       ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
       ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
       if (run.count === 1 && w > 28) {
-        const sp = v.model.spans[id];
         const x = Math.max(run.x0, GUTTER_W) + 3;
         const room = Math.min(run.x1, f.width) - x - 3;
         if (room > 12) {
           ctx.globalAlpha = dim ? 0.4 : 1;
           ctx.fillStyle = theme.foreground;
           ctx.textAlign = 'left';
-          const label = sp.open ? `${sp.name} …` : sp.name;
+          const name = cols.spanName(id);
+          const label = cols.spanOpen[id] !== 0 ? `${name} …` : name;
           ctx.fillText(fitText(label, room, f.charW), x, sy + (SPAN_H - 2) / 2, room);
           ctx.fillStyle = color;
         }
@@ -236,7 +238,6 @@ function drawLane(f: Frame, row: LaneRow): void {
   };
   visitPoints(lane.markers, s, 3, (b) => {
     const id = lane.markers.ids[b.first];
-    const m = v.model.markers[id];
     if (b.count > 3) {
       if (stripFrom >= 0 && b.x - stripTo > 4) flushStrip();
       if (stripFrom < 0) stripFrom = b.x;
@@ -245,7 +246,7 @@ function drawLane(f: Frame, row: LaneRow): void {
     }
     flushStrip();
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
-    drawMarkerGlyph(f, m, b.x, mid, MARKER_R);
+    drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
   });
   flushStrip();
   ctx.globalAlpha = 1;
@@ -289,9 +290,11 @@ function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number,
   }
 }
 
-function drawMarkerGlyph(f: Frame, m: Marker, x: number, y: number, r: number): void {
+/** Marker `id`'s glyph, from the index columns (the marker objects may not exist yet). */
+function drawMarkerGlyph(f: Frame, id: number, x: number, y: number, r: number): void {
   const { ctx, theme } = f;
-  const st = markerStyle(m.kind, m.severity);
+  const cols = f.v.index.cols;
+  const st = markerStyle(MARKER_KINDS[cols.markerKind[id]], SEVERITIES[cols.markerSeverity[id]]);
   ctx.fillStyle = theme.roles[st.color];
   if (st.shape === 'cross') {
     ctx.strokeStyle = theme.roles[st.color];
@@ -321,17 +324,19 @@ function drawErrors(f: Frame): void {
   const { ctx, v, s, theme } = f;
   ctx.strokeStyle = theme.error;
   ctx.lineWidth = 2;
+  const cols = v.index.cols;
   for (let k = 0; k < v.index.errors.length && k < 500; k++) {
-    const m = v.model.markers[v.index.errors[k]];
-    if (m.ts < s.t0 || m.ts > s.t1) continue;
-    const at = laneY(f, m.lane);
+    const id = v.index.errors[k];
+    const ts = cols.markerTs[id];
+    if (ts < s.t0 || ts > s.t1) continue;
+    const at = laneY(f, cols.markerLane[id]);
     if (at === null) continue;
-    const x = toX(s, m.ts);
+    const x = toX(s, ts);
     const y = at.y + MARKER_H / 2 - 1;
     ctx.beginPath();
     ctx.arc(x, y, MARKER_R + 3, 0, Math.PI * 2);
     ctx.stroke();
-    drawMarkerGlyph(f, m, x, y, MARKER_R);
+    drawMarkerGlyph(f, id, x, y, MARKER_R);
   }
   ctx.lineWidth = 1;
 }
@@ -392,6 +397,7 @@ function drawSelection(f: Frame): void {
 function drawFlows(f: Frame): number {
   const { ctx, v, s, theme } = f;
   const fl = v.index.flows;
+  const cols = v.index.cols;
   let drawn = 0;
   let skipped = 0;
   // All curves in one path and all heads in another: one stroke and one fill however many arrows.
@@ -403,12 +409,14 @@ function drawFlows(f: Frame): number {
         skipped += run.first + run.count - k;
         break;
       }
-      const flow = v.model.flows[fl.ids[k]];
-      const a = laneY(f, flow.fromLane);
-      const b = laneY(f, flow.toLane);
-      if (a === null || b === null || (a.row === b.row && flow.fromLane === flow.toLane)) continue;
-      const x1 = toX(s, flow.fromTs);
-      const x2 = toX(s, flow.toTs);
+      const id = fl.ids[k];
+      const fromLane = cols.flowFromLane[id];
+      const toLane = cols.flowToLane[id];
+      const a = laneY(f, fromLane);
+      const b = laneY(f, toLane);
+      if (a === null || b === null || (a.row === b.row && fromLane === toLane)) continue;
+      const x1 = toX(s, cols.flowFromTs[id]);
+      const x2 = toX(s, cols.flowToTs[id]);
       const y1 = a.y + MARKER_H / 2 - 1;
       const y2 = b.y + MARKER_H / 2 - 1;
       if ((y1 < RULER_H && y2 < RULER_H) || (y1 > f.height && y2 > f.height)) continue;

@@ -28,6 +28,11 @@ export interface ViewState {
   replay: number;
   showFlows: boolean;
   hover: EventRef | null;
+  /**
+   * True between the first frame of a 'traceColumns' model and the moment its objects (spans, markers,
+   * steps…) exist: it is drawn from the index columns, and the pointer hits nothing yet.
+   */
+  pending?: boolean;
 }
 
 export function eventLane(model: TraceModel, ref: EventRef): number {

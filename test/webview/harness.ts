@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
+import { encodeTraceColumns } from '../../src/shared/traceColumns';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { buildTimelineHtml } from '../../src/timeline/html';
 
@@ -168,39 +169,66 @@ export async function postToPage(page: Page, msg: HostMessage | Record<string, u
   await page.evaluate((m) => window.postMessage(m, '*'), msg);
 }
 
+export type PostEncoding = 'object' | 'json' | 'columns';
+
 /**
- * Posts a model too large for one DevTools message: the JSON goes over in chunks, then the page
- * parses it and posts it to itself. Resolves with the page-clock times of the post and the first frame.
+ * Posts a model too large for one DevTools message: the payload goes over in chunks and is rebuilt in
+ * the page, then the page posts the message to itself — 'trace' (parsed object), 'traceJson' (text) or
+ * 'traceColumns' (what the panel sends: binary columns as an ArrayBuffer). Resolves with the page-clock
+ * times: `parseMs` (the JSON.parse of an 'object' post, before posting), `paintMs` (postMessage → end of
+ * the first frame) and `loadedMs` (postMessage → the list, output, filters and indexes all ready).
  */
-export async function postLarge(page: Page, model: TraceModel, live = false, asJson = false): Promise<{ parseMs: number; paintMs: number }> {
-  // As an object: the page parses the JSON and posts the object ('trace'). As JSON: it posts the text ('traceJson').
-  const json = asJson ? JSON.stringify(model) : JSON.stringify({ type: 'trace', model, live });
+export async function postLarge(page: Page, model: TraceModel, live = false, encoding: PostEncoding = 'columns'): Promise<{ parseMs: number; paintMs: number; loadedMs: number }> {
+  let text: string;
+  let head = '';
+  let data = '';
+  if (encoding === 'columns') {
+    const c = encodeTraceColumns(model);
+    head = c.head;
+    text = c.text;
+    data = Buffer.from(c.data).toString('base64');
+  } else text = encoding === 'json' ? JSON.stringify(model) : JSON.stringify({ type: 'trace', model, live });
   const CHUNK = 16 * 1024 * 1024;
   await page.evaluate(() => {
-    (window as unknown as { __chunks: string[] }).__chunks = [];
+    const w = window as unknown as { __chunks: string[]; __data: string[] };
+    w.__chunks = [];
+    w.__data = [];
   });
   const loaded = await loadedCount(page);
-  for (let i = 0; i < json.length; i += CHUNK) {
-    await page.evaluate((c) => (window as unknown as { __chunks: string[] }).__chunks.push(c), json.slice(i, i + CHUNK));
+  for (let i = 0; i < text.length; i += CHUNK) {
+    await page.evaluate((c) => (window as unknown as { __chunks: string[] }).__chunks.push(c), text.slice(i, i + CHUNK));
   }
-  const times = await page.evaluate(({ asJson, live }) => new Promise<{ parseMs: number; paintMs: number }>((resolve) => {
-    const w = window as unknown as { __chunks: string[] };
+  for (let i = 0; i < data.length; i += CHUNK) {
+    await page.evaluate((c) => (window as unknown as { __data: string[] }).__data.push(c), data.slice(i, i + CHUNK));
+  }
+  const times = await page.evaluate(({ encoding, live, head, loaded }) => new Promise<{ parseMs: number; paintMs: number; loadedMs: number }>((resolve) => {
+    const w = window as unknown as { __chunks: string[]; __data: string[] };
     const canvas = document.querySelector('canvas') as HTMLCanvasElement;
     const before = Number(canvas.dataset.frames ?? 0);
     const text = w.__chunks.join('');
-    const t0 = performance.now();
-    const msg = asJson ? { type: 'traceJson', json: text, live } : (JSON.parse(text) as unknown);
+    let buffer: ArrayBuffer | undefined;
+    if (encoding === 'columns') {
+      const bin = atob(w.__data.join(''));
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      buffer = bytes.buffer;
+    }
     w.__chunks = [];
+    w.__data = [];
+    const t0 = performance.now();
+    const msg = encoding === 'columns' ? { type: 'traceColumns', head, text, data: buffer, live }
+      : encoding === 'json' ? { type: 'traceJson', json: text, live } : (JSON.parse(text) as unknown);
     const t1 = performance.now();
     window.postMessage(msg, '*');
+    let paintMs = -1;
     const check = (): void => {
       const marks = performance.getEntriesByName('timeline-frame');
-      if (Number(canvas.dataset.frames ?? 0) > before && marks.length > 0) {
-        resolve({ parseMs: t1 - t0, paintMs: marks[marks.length - 1].startTime - t1 });
-      } else requestAnimationFrame(check);
+      if (paintMs < 0 && Number(canvas.dataset.frames ?? 0) > before && marks.length > 0) paintMs = marks[marks.length - 1].startTime - t1;
+      if (paintMs >= 0 && Number(document.body.dataset.loaded ?? 0) > loaded) resolve({ parseMs: t1 - t0, paintMs, loadedMs: performance.now() - t1 });
+      else setTimeout(check, 1);
     };
-    requestAnimationFrame(check);
-  }), { asJson, live });
+    setTimeout(check, 1);
+  }), { encoding, live, head, loaded });
   await waitLoaded(page, loaded);
   return times;
 }

@@ -501,7 +501,7 @@ export const cases: Case[] = [
     name: "'traceJson' (the model as JSON text) renders like 'trace'; a broken one is logged, not drawn",
     async run({ page }) {
       const m = demoModel();
-      await postLarge(page, m, false, true);
+      await postLarge(page, m, false, 'json');
       assert.equal(await page.textContent('.toolbar .title'), m.title);
       assert.equal(await page.locator('.output .line').count(), m.output.length);
       assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
@@ -511,6 +511,94 @@ export const cases: Case[] = [
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
       assert.equal(await page.textContent('.toolbar .title'), m.title);
+    },
+  },
+  {
+    name: "'traceColumns' (what the panel sends) renders like 'trace'; a malformed one is logged, not drawn",
+    async run({ page }) {
+      const m = demoModel({ hostile: true, error: true });
+      await postLarge(page, m);
+      assert.equal(await page.textContent('.toolbar .title'), m.title);
+      assert.equal(await page.locator('.output .line').count(), m.output.length);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
+      assert.equal(await page.textContent(`.step[data-step="0"] .text`), m.steps[0].text);
+      assert.deepEqual(await alerts(page), []);
+      // A well-formed message whose buffer is all zeros (no magic): rejected by the decoder, logged once.
+      await page.evaluate(() => window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'));
+      // Not an ArrayBuffer: not even a host message; dropped silently.
+      await postToPage(page, { type: 'traceColumns', head: '{}', text: '', data: 'AAAA', live: false });
+      await page.waitForTimeout(100);
+      const logs = (await posted(page)).filter((x) => x.type === 'log');
+      assert.equal(logs.length, 1);
+      assert.match(logs[0].type === 'log' ? logs[0].text : '', /malformed trace columns/);
+      assert.equal(await page.textContent('.toolbar .title'), m.title);
+    },
+  },
+  {
+    name: 'a big model paints before its steps exist; the deferred list, search, output and step maps then all work',
+    async run({ page }) {
+      const m = synthModel(100_000, 9);
+      const t = await postLarge(page, m);
+      assert.ok(t.paintMs <= t.loadedMs, JSON.stringify(t));
+      assert.equal(await page.locator('.output .line').count(), Math.min(1000, m.output.length));
+      await page.focus('.steps');
+      await page.keyboard.press('End');
+      const last = m.steps.length - 1;
+      await page.waitForSelector(`.step[data-step="${last}"]`);
+      assert.equal(await page.textContent(`.step[data-step="${last}"] .text`), m.steps[last].text);
+      let target = m.steps.length - 1;
+      while (m.steps[target].ref.type !== 'marker') target--;
+      const q = m.steps[target].text.toLowerCase();
+      const expected = m.steps.filter((s) => s.text.toLowerCase().includes(q) || m.lanes[s.lane].name.toLowerCase().includes(q)).length;
+      await typeSearch(page, m.steps[target].text);
+      await page.waitForFunction((n) => document.querySelector('.status')?.textContent?.startsWith(`${n} of `) === true, expected);
+      assert.equal(await page.textContent('.status'), `${expected} of ${m.steps.length} steps match`);
+      await clearPosted(page);
+      await page.click(`.step[data-step="${target}"]`);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.selected()), target);
+      const st = m.steps[target];
+      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: st.source, line: st.line, preserveFocus: true }]);
+      // The canvas knows the selected event: its box is where the marker is drawn.
+      assert.ok(await page.evaluate((s) => window.timelineProbe?.stepBox(s) ?? null, target));
+    },
+  },
+  {
+    name: "pointer input between a big model's first frame and its objects is ignored safely, then works",
+    async run({ page }) {
+      const m = synthModel(60_000, 11);
+      const box = await page.locator('canvas').boundingBox();
+      assert.ok(box);
+      // The marker row of MainThread, under the MainProcess row (which has no events of its own): dense with markers.
+      const at = { x: box.x + 190 + (box.width - 190) / 2, y: box.y + 22 + 34 + 7 };
+      // Right after the first frame (a microtask of that frame, before any deferred task): hover, click, double-click.
+      await page.evaluate((p) => {
+        const c = document.querySelector('canvas') as HTMLCanvasElement;
+        const w = window as unknown as { __early?: { loaded: string | undefined; selected: number; frames: string | undefined } };
+        const obs = new MutationObserver(() => {
+          obs.disconnect();
+          const opts = { clientX: p.x, clientY: p.y, bubbles: true, button: 0, pointerId: 1 };
+          c.dispatchEvent(new PointerEvent('pointermove', opts));
+          c.dispatchEvent(new PointerEvent('pointerdown', opts));
+          c.dispatchEvent(new PointerEvent('pointerup', opts));
+          c.dispatchEvent(new MouseEvent('dblclick', opts));
+          w.__early = { loaded: document.body.dataset.loaded, selected: window.timelineProbe?.selected() ?? -2, frames: c.dataset.frames };
+        });
+        obs.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
+      }, at);
+      await postLarge(page, m);
+      const early = await page.evaluate(() => (window as unknown as { __early?: { loaded: string | undefined; selected: number } }).__early);
+      assert.ok(early, 'the probe ran');
+      assert.equal(early.loaded, undefined, 'the probe ran before the model was loaded');
+      assert.equal(early.selected, -1);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.selected()), -1);
+      assert.deepEqual((await posted(page)).filter((x) => x.type === 'log'), []);
+      // Loaded: the same click selects an event and reveals its line.
+      await clearPosted(page);
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForFunction(() => (window.timelineProbe?.selected() ?? -1) >= 0);
+      assert.equal(reveals(await posted(page)).length, 1);
     },
   },
   {

@@ -7,3 +7,14 @@ test("'traceJson' carries the model as text and a live flag", () => {
   assert.equal(isHostMessage({ type: 'traceJson', json: {}, live: false }), false);
   assert.equal(isHostMessage({ type: 'traceJson', json: '{}' }), false);
 });
+
+test("'traceColumns' carries head and text strings, an ArrayBuffer and a live flag, nothing else", () => {
+  const ok = { type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(8), live: false };
+  assert.equal(isHostMessage(ok), true);
+  assert.equal(isHostMessage({ ...ok, data: new Uint8Array(8) }), false);
+  assert.equal(isHostMessage({ ...ok, data: [1, 2] }), false);
+  assert.equal(isHostMessage({ ...ok, head: {} }), false);
+  assert.equal(isHostMessage({ ...ok, text: 1 }), false);
+  assert.equal(isHostMessage({ ...ok, live: 'no' }), false);
+  assert.equal(isHostMessage({ ...ok, extra: 1 }), false);
+});

@@ -3,11 +3,12 @@ import * as assert from 'node:assert/strict';
 import { eventMatches, filterSteps, laneSubtree, NO_FILTER, stepsOnLine } from '../../../src/webview/filter';
 import { hitTest } from '../../../src/webview/hitTest';
 import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/modelIndex';
-import { layoutLanes, MARKER_H, RULER_H, SPAN_H } from '../../../src/webview/layout';
+import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
 import { fitWindow } from '../../../src/webview/viewport';
 import { GUTTER_W, type ViewState } from '../../../src/webview/viewState';
 import { frameScale } from '../../../src/webview/renderer';
+import { decodeTraceColumnsDeferred, encodeTraceColumns } from '../../../src/shared/traceColumns';
 import { demoModel } from '../../webview/models';
 
 test('the index maps every step to its event and back', () => {
@@ -22,6 +23,40 @@ test('the index maps every step to its event and back', () => {
   const worker = m.lanes.findIndex((l) => l.name === 'worker-1');
   assert.equal(laneDepths(ix)[worker], 1);
   assert.equal(ix.lanes[worker].spans.length, 2);
+});
+
+test('the index groups spans by lane and row: deep calls share the last row, stray lanes are left out', () => {
+  const m = demoModel();
+  const worker = m.lanes.findIndex((l) => l.name === 'worker-1');
+  const base = m.spans.findIndex((s) => s.lane === worker);
+  const add = (over: Partial<(typeof m.spans)[number]>): number => m.spans.push({ ...m.spans[base], ...over }) - 1;
+  const deep = add({ depth: 14, start: 1, end: 2 });
+  const neg = add({ depth: -3, start: 3, end: 4 });
+  const stray = add({ lane: m.lanes.length + 5 });
+  const strayMarker = m.markers.push({ ...m.markers[0], lane: -1 }) - 1;
+  const ix = buildModelIndex(m);
+  const lane = ix.lanes[worker];
+  assert.equal(lane.spans.length, MAX_SPAN_ROWS);
+  assert.equal(lane.maxDepth, 14);
+  assert.ok(Array.from(lane.spans[MAX_SPAN_ROWS - 1].ids).includes(deep));
+  assert.ok(Array.from(lane.spans[0].ids).includes(neg));
+  const everywhere = ix.lanes.flatMap((l) => l.spans.flatMap((row) => Array.from(row.ids)));
+  assert.equal(everywhere.includes(stray), false);
+  assert.equal(everywhere.length, m.spans.length - 1);
+  assert.equal(ix.lanes.some((l) => Array.from(l.markers.ids).includes(strayMarker)), false);
+  // Each row is sorted by start, whatever order the spans came in.
+  for (const row of lane.spans) for (let i = 1; i < row.starts.length; i++) assert.ok(row.starts[i - 1] <= row.starts[i]);
+  // Built from the columns of a 'traceColumns' payload, it is the same index.
+  const c = encodeTraceColumns({ ...m, spans: m.spans.filter((_s, i) => i !== stray), markers: m.markers.slice(0, -1) });
+  const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
+  const fromCols = buildModelIndex(d.model, d.columns);
+  d.finish();
+  const fromObjects = buildModelIndex(d.model);
+  const shape = (x: typeof ix): unknown => x.lanes.map((l) => ({ spans: l.spans.map((r) => Array.from(r.ids)), markers: Array.from(l.markers.ids), waits: Array.from(l.waits.ids), depth: l.maxDepth }));
+  assert.deepEqual(shape(fromCols), shape(fromObjects));
+  assert.deepEqual(Array.from(fromCols.spanCpu), Array.from(fromObjects.spanCpu));
+  assert.deepEqual(Array.from(fromCols.errors), Array.from(fromObjects.errors));
+  assert.deepEqual(Array.from(fromCols.flows.ids), Array.from(fromObjects.flows.ids));
 });
 
 test('filters match text, lane names, lanes with their children, and kinds', () => {
