@@ -8,6 +8,9 @@ import { drawFrame, frameScale } from './renderer';
 import type { Theme } from './theme';
 import { GUTTER_W, type EventRef, type ViewState } from './viewState';
 
+/** How long work queued for after the next frame waits for a frame that may never come. */
+const AFTER_FRAME_FALLBACK_MS = 250;
+
 export interface CanvasHost {
   view(): ViewState | null;
   theme(): Theme;
@@ -77,6 +80,14 @@ export class CanvasView {
   afterNextFrame(fn: () => void): void {
     this.afterFrame.push(fn);
     this.requestDraw();
+    // A hidden panel gets no animation frames: what follows the frame must not wait for one.
+    setTimeout(() => this.runAfterFrame(), AFTER_FRAME_FALLBACK_MS);
+  }
+
+  private runAfterFrame(): void {
+    const run = this.afterFrame;
+    this.afterFrame = [];
+    for (const fn of run) fn();
   }
 
   requestDraw(): void {
@@ -139,13 +150,7 @@ export class CanvasView {
     }
     performance.mark('timeline-frame');
     performance.measure('timeline-draw', { start: began });
-    if (this.afterFrame.length > 0) {
-      const run = this.afterFrame;
-      this.afterFrame = [];
-      setTimeout(() => {
-        for (const fn of run) fn();
-      }, 0);
-    }
+    if (this.afterFrame.length > 0) setTimeout(() => this.runAfterFrame(), 0);
   }
 
   private local(e: MouseEvent): { x: number; y: number } {

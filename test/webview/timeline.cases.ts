@@ -535,6 +535,20 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'a hidden panel (no animation frames) still builds its step list and output',
+    async run({ page }) {
+      const m = demoModel();
+      // Chromium gives a hidden iframe no animation frames; the panel may be in a background tab.
+      await page.evaluate(() => {
+        window.requestAnimationFrame = () => 0;
+      });
+      await postToPage(page, { type: 'trace', model: m, live: false });
+      await page.waitForFunction(() => document.body.dataset.loaded !== undefined, undefined, { timeout: 5000 });
+      assert.equal(await page.locator('.output .line').count(), m.output.length);
+      assert.equal(await page.textContent('.step[data-step="0"] .text'), m.steps[0].text);
+    },
+  },
+  {
     name: 'a big model paints before its steps exist; the deferred list, search, output and step maps then all work',
     async run({ page }) {
       const m = synthModel(100_000, 9);
