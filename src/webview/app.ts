@@ -193,6 +193,24 @@ export class TimelineApp implements CanvasHost {
     }
   }
 
+  toggleFold(): void {
+    const v = this.v;
+    if (!v || v.selected < 0) return;
+    const lane = v.model.steps[v.selected].lane;
+    const rowOf = (l: number): Row | undefined => v.layout.rows[v.layout.rowOfLane[l]];
+    const shown = rowOf(lane);
+    if (shown === undefined) return;
+    // Folded away (into a collapsed ancestor or an internal group): unfold what hides it.
+    if (shown.type === 'internal' || shown.lane !== lane || shown.hasChildren) {
+      this.clickGutter(shown);
+      return;
+    }
+    // A lane with nothing under it folds into its parent, as in a tree view.
+    const parent = v.model.lanes[lane].parent;
+    const parentRow = parent >= 0 ? rowOf(parent) : undefined;
+    if (parentRow?.type === 'lane' && parentRow.lane === parent) this.clickGutter(parentRow);
+  }
+
   openSelected(): void {
     if (this.v && this.v.selected >= 0) this.select(this.v.selected, { reveal: true, focusEditor: true, scrollList: true, keepView: true });
   }

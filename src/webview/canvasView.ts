@@ -25,6 +25,8 @@ export interface CanvasHost {
   stepLane(delta: number): void;
   /** Show the selected event's line and move focus to the editor. */
   openSelected(): void;
+  /** Fold or unfold the lanes around the selected event, as a click in the gutter would. */
+  toggleFold(): void;
   setHover(ref: EventRef | null): void;
   togglePlay(): void;
 }
@@ -37,7 +39,7 @@ export class CanvasView {
     class: 'timeline-canvas',
     tabindex: '0',
     role: 'application',
-    'aria-label': 'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Enter opens its line, Page Up/Down scroll lanes, Space plays the replay.',
+    'aria-label': 'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Enter opens its line, C folds or unfolds the lanes around it, Page Up/Down scroll lanes, Space plays the replay.',
   });
   private readonly card = new HoverCard();
   private readonly ctx: CanvasRenderingContext2D;
@@ -249,6 +251,7 @@ export class CanvasView {
       '.': () => h.stepLane(1),
       ' ': () => h.togglePlay(),
       Enter: () => h.openSelected(),
+      c: () => h.toggleFold(),
     };
     const act = keys[e.key];
     if (act === undefined || e.altKey) return;

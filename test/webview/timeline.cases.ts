@@ -317,6 +317,27 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'C folds the lanes around the selected event and unfolds them again, from the keyboard',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      const rows = (): Promise<number> => page.evaluate(() => window.timelineProbe?.rowCount() ?? 0);
+      const before = await rows();
+      const start = findStep(m, (t) => t === 'worker-2 begins');
+      await page.evaluate((i) => {
+        (document.querySelector('.steps') as HTMLElement).scrollTop = Math.max(0, i * 20 - 40);
+      }, start);
+      await page.click(`.step[data-step="${start}"]`);
+      await page.focus('canvas');
+      await page.keyboard.press('c');
+      const siblings = m.lanes.filter((l) => l.parent === m.lanes[m.steps[start].lane].parent && !l.internal).length;
+      assert.ok((await rows()) <= before - siblings, `a thread folds into its process: ${before} → ${await rows()}`);
+      await page.keyboard.press('c');
+      assert.equal(await rows(), before, 'and unfolds again');
+      assert.equal(await selected(page), start, 'the selection stays');
+    },
+  },
+  {
     name: 'clicking an output line selects the print step',
     async run({ page }) {
       const m = demoModel();
