@@ -116,5 +116,34 @@ class AsyncioTasks(TraceCase):
         self.assertIn('sleeper', [tasks[e[6]['obj']][6]['name'] for e in cancels if e[6]['obj'] in tasks])
 
 
+class AsyncioSleeps(TraceCase):
+    """asyncio.sleep is replaced by a twin that records sleep/slept (and sleeps itself when it can)."""
+    PROGRAM = 'asyncio_sleeps.py'
+
+    def test_results_and_timing_as_untraced(self):
+        self.assertRanOk()
+        self.assertIn('cancelled CancelledError True', self.trace.stdout)
+        self.assertIn('results None r z None None waited True', self.trace.stdout)
+
+    def test_each_sleep_recorded_with_its_duration(self):
+        sleeps = self.trace.kind('sleep')
+        slept = self.trace.kind('slept')
+        self.assertEqual([e[6]['secs'] for e in sleeps], [0.05, 0.01, 0, 0, 0.02, 0, 10])
+        self.assertEqual([e[6]['secs'] for e in slept], [0.05, 0.01, 0, 0, 0.02, 0, 10])
+        by_task = {}
+        for e in sorted(sleeps + slept, key=lambda e: e[0]):
+            by_task.setdefault(e[4], []).append(e)
+        for events in by_task.values():
+            for begin, end in zip(events[::2], events[1::2]):
+                self.assertEqual((begin[5], end[5]), ('sleep', 'slept'))
+                if begin[6]['secs'] != 10:  # the cancelled one ends early
+                    self.assertGreaterEqual(end[1] - begin[1], begin[6]['secs'] * 0.9e9)
+
+    def test_cancelled_sleep_ends_the_task_cancelled(self):
+        tasks = {e[6]['obj']: e[6]['name'] for e in self.trace.kind('task_create')}
+        done = {tasks.get(e[6]['obj']): e[6]['state'] for e in self.trace.kind('task_done')}
+        self.assertEqual(done['long'], 'cancelled')
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -84,9 +84,11 @@ def patch(asyncio):
     naming = set()  # idents inside asyncio.create_task/TaskGroup.create_task: they name the task afterwards
 
     def create_task(self, coro, *args, **kwargs):
+        if get_ident() in naming:  # the asyncio.create_task around this registers (and looks up the parent)
+            return orig_create_task(self, coro, *args, **kwargs)
         parent = current()
         task = orig_create_task(self, coro, *args, **kwargs)
-        if id(task) not in serial_of and get_ident() not in naming:
+        if id(task) not in serial_of:
             register_task(task, coro, parent)
         return task
 
@@ -204,6 +206,8 @@ def _patch_executor(base_events):
 
 def _patch_sleep(asyncio, tasks):
     orig_sleep = tasks.sleep
+    get_running_loop = tasks.events.get_running_loop
+    wake = getattr(tasks.futures, '_set_result_unless_cancelled', None)
 
     async def sleep(delay, *args, **kwargs):
         caller = program_caller()
@@ -212,7 +216,16 @@ def _patch_sleep(asyncio, tasks):
         secs = number(delay)
         emit_raw('sleep', f'{{"secs":{secs},"line":{caller.f_lineno or 0}}}')
         try:
-            return await orig_sleep(delay, *args, **kwargs)
+            if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
+                return await orig_sleep(delay, *args, **kwargs)
+            # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
+            loop = get_running_loop()
+            future = loop.create_future()
+            h = loop.call_later(delay, wake, future, None)
+            try:
+                return await future
+            finally:
+                h.cancel()
         finally:
             emit_raw('slept', f'{{"secs":{secs}}}')
 
