@@ -75,6 +75,23 @@ class AsyncioTasks(TraceCase):
         self.assertTrue(yields)
         self.assertTrue(all(y[4] != 0 for y in yields), 'coroutines yield inside tasks')
 
+    def test_task_column_of_asyncio_events(self):
+        tasks = self.tasks()
+        main = [s for s, e in tasks.items() if e[6]['coro'] == 'main'][0]
+        for e in tasks.values():
+            self.assertEqual(e[4], e[6]['parent'], 'task_create is written by the creating task')
+        self.assertTrue(any(e[4] == main for e in tasks.values()))
+        for e in self.trace.kind('task_done'):
+            self.assertEqual(e[4], 0, 'done callbacks run between tasks')
+        for kind in ('sleep', 'slept', 'await', 'awake'):
+            events = [e for e in self.trace.kind(kind) if e[3] == 1]  # (executor threads' time.sleep)
+            self.assertTrue(events, kind)
+            for e in events:
+                self.assertIn(e[4], tasks, kind + ' is written by the task that sleeps or awaits')
+        for e in self.trace.kind('sleep') + self.trace.kind('slept'):
+            if e[6]['secs'] == 10 and e[3] == 1:
+                self.assertEqual(tasks[e[4]][6]['name'], 'sleeper')
+
     def test_executor_threads_and_awaited_future(self):
         names = self.trace.thread_names()
         self.assertTrue(any(n.startswith('asyncio') or n.startswith('ThreadPoolExecutor') for n in names.values()), names)
