@@ -59,8 +59,7 @@ def main():
     if tracer_dir in sys.path:
         sys.path.remove(tracer_dir)
 
-    import types
-    main_module = types.ModuleType('__main__')
+    main_module = type(sys)('__main__')  # types.ModuleType without importing types
     main_module.__dict__.update({'__file__': program, '__cached__': None, '__builtins__': __builtins__,
                                  '__loader__': None, '__spec__': None, '__package__': None})
     sys.modules['__main__'] = main_module

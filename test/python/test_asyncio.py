@@ -75,6 +75,23 @@ class AsyncioTasks(TraceCase):
         self.assertTrue(yields)
         self.assertTrue(all(y[4] != 0 for y in yields), 'coroutines yield inside tasks')
 
+    def test_task_column_of_asyncio_events(self):
+        tasks = self.tasks()
+        main = [s for s, e in tasks.items() if e[6]['coro'] == 'main'][0]
+        for e in tasks.values():
+            self.assertEqual(e[4], e[6]['parent'], 'task_create is written by the creating task')
+        self.assertTrue(any(e[4] == main for e in tasks.values()))
+        for e in self.trace.kind('task_done'):
+            self.assertEqual(e[4], 0, 'done callbacks run between tasks')
+        for kind in ('sleep', 'slept', 'await', 'awake'):
+            events = [e for e in self.trace.kind(kind) if e[3] == 1]  # (executor threads' time.sleep)
+            self.assertTrue(events, kind)
+            for e in events:
+                self.assertIn(e[4], tasks, kind + ' is written by the task that sleeps or awaits')
+        for e in self.trace.kind('sleep') + self.trace.kind('slept'):
+            if e[6]['secs'] == 10 and e[3] == 1:
+                self.assertEqual(tasks[e[4]][6]['name'], 'sleeper')
+
     def test_executor_threads_and_awaited_future(self):
         names = self.trace.thread_names()
         self.assertTrue(any(n.startswith('asyncio') or n.startswith('ThreadPoolExecutor') for n in names.values()), names)
@@ -114,6 +131,35 @@ class AsyncioTasks(TraceCase):
         cancels = self.trace.kind('task_cancel')
         tasks = self.tasks()
         self.assertIn('sleeper', [tasks[e[6]['obj']][6]['name'] for e in cancels if e[6]['obj'] in tasks])
+
+
+class AsyncioSleeps(TraceCase):
+    """asyncio.sleep is replaced by a twin that records sleep/slept (and sleeps itself when it can)."""
+    PROGRAM = 'asyncio_sleeps.py'
+
+    def test_results_and_timing_as_untraced(self):
+        self.assertRanOk()
+        self.assertIn('cancelled CancelledError True', self.trace.stdout)
+        self.assertIn('results None r z None None waited True', self.trace.stdout)
+
+    def test_each_sleep_recorded_with_its_duration(self):
+        sleeps = self.trace.kind('sleep')
+        slept = self.trace.kind('slept')
+        self.assertEqual([e[6]['secs'] for e in sleeps], [0.05, 0.01, 0, 0, 0.02, 0, 10])
+        self.assertEqual([e[6]['secs'] for e in slept], [0.05, 0.01, 0, 0, 0.02, 0, 10])
+        by_task = {}
+        for e in sorted(sleeps + slept, key=lambda e: e[0]):
+            by_task.setdefault(e[4], []).append(e)
+        for events in by_task.values():
+            for begin, end in zip(events[::2], events[1::2]):
+                self.assertEqual((begin[5], end[5]), ('sleep', 'slept'))
+                if begin[6]['secs'] != 10:  # the cancelled one ends early
+                    self.assertGreaterEqual(end[1] - begin[1], begin[6]['secs'] * 0.9e9)
+
+    def test_cancelled_sleep_ends_the_task_cancelled(self):
+        tasks = {e[6]['obj']: e[6]['name'] for e in self.trace.kind('task_create')}
+        done = {tasks.get(e[6]['obj']): e[6]['state'] for e in self.trace.kind('task_done')}
+        self.assertEqual(done['long'], 'cancelled')
 
 
 if __name__ == '__main__':

@@ -42,10 +42,11 @@ def patch(asyncio):
             return 0
         serial = serial_of.get(id(task))
         if serial is None:
-            serial = register_task(task, None, 0)
+            serial = register_task(task, None, 0, True)
         return serial
 
-    def register_task(task, coro, parent):
+    def register_task(task, coro, parent, running=False):
+        """`running`: found as the running task (its events' task column is itself, else the parent)."""
         serial = core.new_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = 'task'
@@ -55,7 +56,7 @@ def patch(asyncio):
         name = task.get_name() if hasattr(task, 'get_name') else 'Task-%d' % serial
         internal = 'true' if qualname.rsplit('.', 1)[-1] in _INTERNAL_CORO else 'false'
         emit_raw('task_create', f'{{"obj":{serial},"name":{text(name)},"coro":{text(qualname)},"parent":{parent},'
-                                f'"internal":{internal},"line":{core.program_line()}}}')
+                                f'"internal":{internal},"line":{core.program_line()}}}', serial if running else parent)
         task.add_done_callback(_task_done)
         return serial
 
@@ -65,7 +66,7 @@ def patch(asyncio):
             me = current()
             if me and waiting.get(me) != serial:
                 waiting[me] = serial
-                emit_raw('await', f'{{"target":{serial},"what":"{kind_of.get(serial, "future")}"}}')
+                emit_raw('await', f'{{"target":{serial},"what":"{kind_of.get(serial, "future")}"}}', me)
         return serial
 
     def resumed():
@@ -74,7 +75,7 @@ def patch(asyncio):
         me = current()
         target = waiting.pop(me, None) if me else None
         if target is not None:
-            emit_raw('awake', f'{{"target":{target}}}')
+            emit_raw('awake', f'{{"target":{target}}}', me)
 
     core.current_task = current
     codes.serial_lookup = awaited
@@ -84,9 +85,11 @@ def patch(asyncio):
     naming = set()  # idents inside asyncio.create_task/TaskGroup.create_task: they name the task afterwards
 
     def create_task(self, coro, *args, **kwargs):
+        if get_ident() in naming:  # the asyncio.create_task around this registers (and looks up the parent)
+            return orig_create_task(self, coro, *args, **kwargs)
         parent = current()
         task = orig_create_task(self, coro, *args, **kwargs)
-        if id(task) not in serial_of and get_ident() not in naming:
+        if id(task) not in serial_of:
             register_task(task, coro, parent)
         return task
 
@@ -142,7 +145,7 @@ def _task_done(task):
             error = '%s: %s' % (type(exc).__name__, exc)
             payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
     output.flush_task(serial)
-    emit_raw('task_done', payload)
+    emit_raw('task_done', payload, 0)  # a done callback runs between tasks
 
 
 def _patch_cancel(tasks):
@@ -204,17 +207,29 @@ def _patch_executor(base_events):
 
 def _patch_sleep(asyncio, tasks):
     orig_sleep = tasks.sleep
+    get_running_loop = tasks.events.get_running_loop
+    wake = getattr(tasks.futures, '_set_result_unless_cancelled', None)
 
     async def sleep(delay, *args, **kwargs):
         caller = program_caller()
         if caller is None:
             return await orig_sleep(delay, *args, **kwargs)
         secs = number(delay)
-        emit_raw('sleep', f'{{"secs":{secs},"line":{caller.f_lineno or 0}}}')
+        me = core.current_task()  # (this coroutine runs in one task throughout)
+        emit_raw('sleep', f'{{"secs":{secs},"line":{caller.f_lineno or 0}}}', me)
         try:
-            return await orig_sleep(delay, *args, **kwargs)
+            if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
+                return await orig_sleep(delay, *args, **kwargs)
+            # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
+            loop = get_running_loop()
+            future = loop.create_future()
+            h = loop.call_later(delay, wake, future, None)
+            try:
+                return await future
+            finally:
+                h.cancel()
         finally:
-            emit_raw('slept', f'{{"secs":{secs}}}')
+            emit_raw('slept', f'{{"secs":{secs}}}', me)
 
     tasks.sleep = asyncio.sleep = core.impersonate(sleep, orig_sleep)
 

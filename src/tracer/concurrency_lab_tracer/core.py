@@ -64,9 +64,10 @@ def forget_thread(ident):
     _ctx.pop(ident, None)
 
 
-def emit_raw(kind, payload):
+def emit_raw(kind, payload, task=-1):
     """Write one event whose data is already JSON text. Hot path: keep it short (the thread's
-    "pid,tid," is cached; the task lookup is the only call besides the clock)."""
+    "pid,tid," is cached; the task lookup is the only call besides the clock, and a caller that
+    already knows the running task's serial passes it as `task`)."""
     seq = next(_seq)
     if event_cap and seq >= event_cap:
         _over_cap()
@@ -75,7 +76,9 @@ def emit_raw(kind, payload):
     if ctx is None:
         tid_of(get_ident())
         ctx = _ctx[get_ident()]
-    _buf.append(f'[{seq},{perf_ns()},{ctx}{current_task() if current_task is not None else 0},"{kind}",{payload}]\n')
+    if task < 0:
+        task = current_task() if current_task is not None else 0
+    _buf.append(f'[{seq},{perf_ns()},{ctx}{task},"{kind}",{payload}]\n')
     if len(_buf) >= PENDING_LINES:
         flush()
 
