@@ -65,9 +65,9 @@ const cases: Case[] = [
   {
     name: 'deadlock of two threads', expected: 'timeout naming both threads',
     text: [
-      'import threading, time', 'a, b = threading.Lock(), threading.Lock()',
-      'def one():', '    with a:', '        time.sleep(0.1)', '        with b: pass',
-      'def two():', '    with b:', '        time.sleep(0.1)', '        with a: pass',
+      'import threading', 'a, b, both = threading.Lock(), threading.Lock(), threading.Barrier(2)',
+      'def one():', '    with a:', '        both.wait()', '        with b: pass',
+      'def two():', '    with b:', '        both.wait()', '        with a: pass',
       'threading.Thread(target=one, name="one").start()', 'threading.Thread(target=two, name="two").start()', '',
     ].join('\n'),
     opts: { timeoutMs: REACH_STATE_MS },

@@ -28,7 +28,7 @@ class KilledProcessesKeepTheirEvents(unittest.TestCase):
 
 class StoppedDeadlock(unittest.TestCase):
     def test_sigterm_flushes_the_waits_of_a_deadlock(self):
-        t = run_traced_then_signal('deadlock.py', 1.0, signal.SIGTERM)
+        t = run_traced_then_signal('deadlock.py', 2.0, signal.SIGTERM)
         self.assertEqual(t.code, -signal.SIGTERM, 'dies of SIGTERM, as it would untraced')
         self.assertIn('started', t.stdout)
         waits = t.kind('lock_wait')
