@@ -119,11 +119,9 @@ def _clab_gcall(st):
 
 def _budget_hit(st):
     st.on = False
-    st.n += 1
-    cid = st.tok[0] if st.tok else 0
-    if cid and cid not in core.suppressed_calls:
-        core.suppressed_calls[cid] = 0
-        core.emit('limit', {'what': 'calls', 'code': cid, 'budget': core.call_budget})
+    st.n += 1  # the count itself is st.n (see _count_suppressed)
+    if st.tok and st.tok[0]:
+        codes.announce_budget(st.tok[0])
 
 
 def _count_suppressed():

@@ -58,13 +58,18 @@ def new_code(name, qualname, file, line):
 
 
 def budget_hit(st, exact):
-    """First call past the budget: say so once. `exact` False means later calls cannot be counted."""
+    """A call past the budget. `exact` False means later calls cannot be counted."""
     cid = st[0]
-    if cid not in core.suppressed_calls:
-        core.suppressed_calls[cid] = 0 if exact else -1
-        core.emit('limit', {'what': 'calls', 'code': cid, 'budget': core.call_budget})
+    announce_budget(cid, 0 if exact else -1)
     if exact:
         core.suppressed_calls[cid] += 1
+
+
+def announce_budget(cid, suppressed=0):
+    """The first call of `cid` past its budget: say so once, and start its suppressed count."""
+    if cid not in core.suppressed_calls:
+        core.suppressed_calls[cid] = suppressed
+        core.emit('limit', {'what': 'calls', 'code': cid, 'budget': core.call_budget})
 
 
 def awaited_serial(value):

@@ -72,10 +72,11 @@ def emit_raw(kind, payload, task=-1):
     if event_cap and seq >= event_cap:
         _over_cap()
         return
-    ctx = _ctx.get(get_ident())
+    ident = get_ident()
+    ctx = _ctx.get(ident)
     if ctx is None:
-        tid_of(get_ident())
-        ctx = _ctx[get_ident()]
+        tid_of(ident)
+        ctx = _ctx[ident]
     if task < 0:
         task = current_task() if current_task is not None else 0
     _buf.append(f'[{seq},{perf_ns()},{ctx}{task},"{kind}",{payload}]\n')
@@ -209,27 +210,22 @@ def program_line(depth=2, limit=12):
 helper_files = ()  # files of tracer frames that sit between program frames (calls_ast's await wrapper)
 
 
-def program_caller(depth=2):
-    """The frame `depth` levels above the caller when it is program code, else None: one look
-    instead of called_from_program() + program_line() (that frame is the nearest program frame)."""
+def program_caller(depth=2, skip=()):
+    """The first frame from `depth` levels above the caller on, past tracer helper frames and files
+    in `skip`, when it is program code; else None. One look instead of called_from_program() +
+    program_line() (that frame is the nearest program frame)."""
     try:
         f = sys._getframe(depth)
     except ValueError:
         return None
-    while f is not None and f.f_code.co_filename in helper_files:
+    while f is not None and (f.f_code.co_filename in helper_files or f.f_code.co_filename in skip):
         f = f.f_back
     return f if f is not None and f.f_code.co_filename == program else None
 
 
 def called_from_program(depth=2, skip=()):
     """True when the first frame above `depth` whose file is not in `skip` is program code."""
-    try:
-        f = sys._getframe(depth)
-    except ValueError:
-        return False
-    while f is not None and (f.f_code.co_filename in skip or f.f_code.co_filename in helper_files):
-        f = f.f_back
-    return f is not None and f.f_code.co_filename == program
+    return program_caller(depth + 1, skip) is not None
 
 
 TRACER_OUT_ENV = 'CONCURRENCY_LAB_OUT'

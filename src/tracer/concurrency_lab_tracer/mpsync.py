@@ -11,7 +11,7 @@ import os
 import sys
 
 from . import core
-from .sync import acquire_traced, announcing, blocking_call
+from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
 
 ITEM_TAG = '__clab_item__'
 _MP_DIRS = ()
@@ -137,7 +137,7 @@ def _trace_lock_methods(self):
     def release():
         if reentrant and (not semlock._is_mine() or semlock._count() > 1):
             return semlock.release()  # still held, or not ours (which raises)
-        core.emit('lock_release', {'obj': obj, 'prim': name, 'key': key, 'line': core.program_line()})
+        emit_release(obj_head(obj, name, key), core.program_line())
         core.flush()
         semlock.release()
 
