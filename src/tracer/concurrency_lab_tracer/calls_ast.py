@@ -46,8 +46,7 @@ import types
 
 from . import codes, core
 
-cpu_ns = core.cpu_ns
-emit_raw = core.emit_raw
+emit_span = core.emit_span
 _getframe = sys._getframe
 GeneratorType = types.GeneratorType
 CoroutineType = types.CoroutineType
@@ -104,7 +103,7 @@ def _record_call(st, frame):
     while back is not None and back.f_code.co_filename == HELPER_FILE:
         back = back.f_back
     line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else st.line
-    emit_raw('call', f'[{tok[0]},{cpu_ns()},{line or 0}]')
+    emit_span('call', tok[0], line or 0)
     return tok
 
 
@@ -137,7 +136,7 @@ def _clab_ret(f):
         f = f.tok
     cid = f[0]
     if cid:
-        emit_raw('return', f'[{cid},{cpu_ns()}]')
+        emit_span('return', cid)
 
 
 def _clab_yielding(f, value):
@@ -145,7 +144,7 @@ def _clab_yielding(f, value):
         cid = f.tok[0]
         if cid and f.st.left != 0:
             f.pending = True
-            emit_raw('yield', f'[{cid},{cpu_ns()},{codes.awaited_serial(value)}]')
+            emit_span('yield', cid, codes.awaited_serial(value))
     return value
 
 
@@ -156,7 +155,7 @@ def _resume(f):
     cid = f.tok[0]
     if cid and left != 0:
         st.left = left - 1  # each resume counts against the budget like a call
-        emit_raw('resume', f'[{cid},{cpu_ns()}]')
+        emit_span('resume', cid)
         hook = resumed
         if hook is not None:
             hook()

@@ -15,8 +15,7 @@ mon = sys.monitoring
 E = mon.events
 DISABLE = mon.DISABLE
 _getframe = sys._getframe
-cpu_ns = core.cpu_ns
-emit_raw = core.emit_raw
+emit_span = core.emit_span
 states = codes.states
 tool = None
 
@@ -39,7 +38,7 @@ def _on_start(code, offset):
     st[2].add(frame)
     back = frame.f_back
     line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else code.co_firstlineno
-    emit_raw('call', f'[{st[0]},{cpu_ns()},{line or 0}]')
+    emit_span('call', st[0], line or 0)
 
 
 def _on_return(code, offset, retval):
@@ -50,7 +49,7 @@ def _on_return(code, offset, retval):
     frame = _getframe(1)
     if frame in live:
         live.discard(frame)
-        emit_raw('return', f'[{st[0]},{cpu_ns()}]')
+        emit_span('return', st[0])
     elif st[1] == 0 and not live:
         return DISABLE
 
@@ -64,7 +63,7 @@ def _on_yield(code, offset, retval):
     if _getframe(1) in st[2]:
         lookup = codes.serial_lookup
         awaited = lookup(retval) if lookup is not None else 0
-        emit_raw('yield', f'[{st[0]},{cpu_ns()},{awaited}]')
+        emit_span('yield', st[0], awaited)
 
 
 def _on_resume(code, offset):
@@ -76,7 +75,7 @@ def _on_resume(code, offset):
         return DISABLE
     if _getframe(1) in st[2]:
         st[1] = left - 1  # each resume counts against the budget like a call (genexprs resume a lot)
-        emit_raw('resume', f'[{st[0]},{cpu_ns()}]')
+        emit_span('resume', st[0])
         hook = resumed
         if hook is not None:
             hook()
@@ -93,7 +92,7 @@ def _on_unwind(code, offset, exc):
         frame = _getframe(1)
         if frame in live:
             live.discard(frame)
-            emit_raw('return', f'[{st[0]},{cpu_ns()}]')
+            emit_span('return', st[0])
 
 
 def _on_raise(code, offset, exc):

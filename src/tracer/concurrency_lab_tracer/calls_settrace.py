@@ -11,8 +11,7 @@ import opcode
 
 from . import codes, core
 
-cpu_ns = core.cpu_ns
-emit_raw = core.emit_raw
+emit_span = core.emit_span
 suppressed = core.suppressed_calls
 states = codes.states
 GEN = codes.GENERATOR_FLAGS
@@ -54,7 +53,7 @@ def _global(frame, event, arg):
     if code.co_flags & GEN and not _is_first_step(frame):
         if frame.f_trace is not None and left != 0:
             st[1] = left - 1  # each resume counts against the budget like a call
-            emit_raw('resume', f'[{st[0]},{cpu_ns()}]')
+            emit_span('resume', st[0])
             hook = resumed
             if hook is not None:
                 hook()
@@ -69,7 +68,7 @@ def _global(frame, event, arg):
     st[1] = left - 1
     back = frame.f_back
     line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else code.co_firstlineno
-    emit_raw('call', f'[{st[0]},{cpu_ns()},{line or 0}]')
+    emit_span('call', st[0], line or 0)
     frame.f_trace_lines = False
     return _local
 
@@ -81,9 +80,9 @@ def _local(frame, event, arg):
         if st:
             if code.co_flags & GEN and _is_suspending(frame):
                 if st[1] != 0:
-                    emit_raw('yield', f'[{st[0]},{cpu_ns()},{codes.awaited_serial(arg)}]')
+                    emit_span('yield', st[0], codes.awaited_serial(arg))
             else:
-                emit_raw('return', f'[{st[0]},{cpu_ns()}]')
+                emit_span('return', st[0])
     elif event == 'exception':
         exc = arg[1]
         tb = arg[2]
