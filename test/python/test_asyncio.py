@@ -162,5 +162,50 @@ class AsyncioSleeps(TraceCase):
         self.assertEqual(done['long'], 'cancelled')
 
 
+class AsyncioTaskEnds(TraceCase):
+    """A task whose coroutine is the program's ends when that coroutine returns or raises, with the
+    state asyncio gives it, and without a done callback of ours (an extra event-loop step); other
+    tasks, and tasks whose coroutine ran out of call budget before starting, end by callback."""
+    PROGRAM = 'asyncio_task_ends.py'
+    BUDGET = 5
+
+    def ends(self):
+        """task serial -> state text as the program printed it (ok / cancelled / error Type: msg)."""
+        done = {}
+        for e in self.trace.kind('task_done'):
+            self.assertNotIn(e[6]['obj'], done, 'a task ends once')
+            d = e[6]
+            done[d['obj']] = d['state'] if d['state'] != 'error' else 'error ' + d['error']
+        return done
+
+    def test_runs_as_untraced(self):
+        self.assertRanOk()
+        from tracing import run_untraced
+        out, _, code = run_untraced(self.PROGRAM)
+        self.assertEqual(code, 0)
+        strip = lambda text: [line for line in text.splitlines() if not line.startswith('callbacks')]
+        self.assertEqual(strip(self.trace.stdout), strip(out))
+
+    def test_each_task_ends_as_asyncio_says(self):
+        created = [e[6] for e in self.trace.kind('task_create') if not e[6]['internal'] and e[6]['coro'] != 'main']
+        ends = self.ends()
+        printed = [line.split(' ', 2)[2] for line in self.trace.stdout.splitlines() if line.startswith('end ')]
+        self.assertEqual(printed, ['ok', 'error ValueError: bad value', 'cancelled', 'cancelled',
+                                   'error RuntimeError: coroutine raised StopIteration', 'ok', 'ok'])
+        self.assertEqual([ends.get(t['obj']) for t in created[:7]], printed)
+        self.assertEqual(len(created), 7 + 12)
+        self.assertEqual([ends.get(t['obj']) for t in created[7:]], ['ok'] * 12)
+
+    def test_program_coroutine_tasks_carry_no_done_callback_of_ours(self):
+        line = [x for x in self.trace.stdout.splitlines() if x.startswith('callbacks')][0]
+        self.assertEqual(line, 'callbacks [0, 0, 0, 0, 0, 0, 1]')  # the last task runs asyncio.sleep
+
+    def test_a_task_ends_right_after_its_coroutine_returns(self):
+        by_seq = sorted(self.trace.events, key=lambda e: e[0])
+        first = [e[6]['obj'] for e in self.trace.kind('task_create') if e[6]['coro'] == 'returns'][0]
+        i = [k for k, e in enumerate(by_seq) if e[5] == 'task_done' and e[6]['obj'] == first][0]
+        self.assertEqual((by_seq[i - 1][5], by_seq[i - 1][4]), ('return', first))
+
+
 if __name__ == '__main__':
     unittest.main()

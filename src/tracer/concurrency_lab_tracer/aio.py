@@ -5,6 +5,7 @@ Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1
 """
 import sys
 from _thread import get_ident
+from types import CoroutineType
 
 from . import codes, core, output, queues
 from .encode import number, quote, text
@@ -18,6 +19,7 @@ kind_of = {}  # serial -> "task" | "future" | "gather"
 waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'awake' is due)
 _INTERNAL_CORO = ('shutdown_asyncgens', 'shutdown_default_executor', '_cancel_all_tasks')
 _patched = False
+_CancelledError = None
 
 
 def patch(asyncio):
@@ -26,6 +28,8 @@ def patch(asyncio):
         return
     _patched = True
     from asyncio import base_events, events, tasks
+    global _CancelledError
+    _CancelledError = asyncio.CancelledError
 
     get_running_loop = events._get_running_loop
     current_task = tasks.current_task
@@ -53,11 +57,16 @@ def patch(asyncio):
         if coro is None:
             coro = task.get_coro()
         qualname = getattr(coro, '__qualname__', None) or type(coro).__name__
+        about = coro_json.get(qualname) if type(qualname) is str else None
+        if about is None:
+            about = _describe_coro(qualname)
+            if type(qualname) is str:
+                coro_json[qualname] = about
         name = task.get_name() if hasattr(task, 'get_name') else 'Task-%d' % serial
-        internal = 'true' if qualname.rsplit('.', 1)[-1] in _INTERNAL_CORO else 'false'
-        emit_raw('task_create', f'{{"obj":{serial},"name":{text(name)},"coro":{text(qualname)},"parent":{parent},'
-                                f'"internal":{internal},"line":{core.program_line()}}}', serial if running else parent)
-        task.add_done_callback(_task_done)
+        emit_raw('task_create', f'{{"obj":{serial},"name":{text(name)},{about}{parent},"line":{core.program_line()}}}',
+                 serial if running else parent)
+        if not _ends_with_its_coroutine(task, coro):
+            task.add_done_callback(_task_done)
         return serial
 
     def awaited(value):
@@ -79,6 +88,8 @@ def patch(asyncio):
 
     core.current_task = current
     codes.serial_lookup = awaited
+    codes.task_ended = _task_ended
+    codes.task_needs_callback = _add_done_callback
     _set_resumed_hook(resumed)
 
     orig_create_task = base_events.BaseEventLoop.create_task
@@ -124,6 +135,14 @@ def patch(asyncio):
     _patch_queues(asyncio)
 
 
+coro_json = {}  # coroutine qualname -> the constant middle of its tasks' task_create data
+
+
+def _describe_coro(qualname):
+    internal = 'true' if str(qualname).rsplit('.', 1)[-1] in _INTERNAL_CORO else 'false'
+    return f'"coro":{text(qualname)},"internal":{internal},"parent":'
+
+
 def _set_resumed_hook(fn):
     for name in ('calls_monitoring', 'calls_settrace', 'calls_ast'):
         mod = sys.modules.get(__package__ + '.' + name)
@@ -131,21 +150,64 @@ def _set_resumed_hook(fn):
             mod.resumed = fn
 
 
+def _ends_with_its_coroutine(task, coro):
+    """Let the end of the task's program coroutine report the task's end (see codes.task_roots):
+    a done callback would cost the event loop one more step per task."""
+    if type(coro) is not CoroutineType or task.done():
+        return False
+    frame = coro.cr_frame
+    if frame is None or frame.f_code.co_filename != core.program:
+        return False
+    calls = getattr(sys.modules[__package__], 'calls', None)
+    reports_end = getattr(calls, 'reports_end', None)
+    if reports_end is None or not reports_end(frame, coro):
+        return False
+    codes.task_roots[frame] = (task, coro)
+    return True
+
+
+def _add_done_callback(task):
+    task.add_done_callback(_task_done)
+
+
 def _task_done(task):
-    serial = serial_of.pop(id(task), 0)
+    if task.cancelled():
+        _write_done(task, True, None)
+    else:
+        _write_done(task, False, task.exception())
+
+
+def _task_ended(task, exc):
+    """The task's coroutine returned (exc None) or raised: the task ends as asyncio's Task.__step
+    will end it right after."""
+    if exc is None:
+        _write_done(task, bool(getattr(task, '_must_cancel', False)), None)  # cancelled as it returned
+    elif isinstance(exc, GeneratorExit):
+        return  # closed, not finished: asyncio never ends such a task
+    elif isinstance(exc, _CancelledError):
+        _write_done(task, True, None)
+    elif isinstance(exc, StopIteration):
+        _write_done(task, False, RuntimeError('coroutine raised StopIteration'))
+    else:
+        _write_done(task, False, exc)
+
+
+def _write_done(task, cancelled, exc):
+    serial = serial_of.get(id(task), 0)
     if not serial:
         return
-    if task.cancelled():
+    if cancelled:
         payload = f'{{"obj":{serial},"state":"cancelled"}}'
+    elif exc is None:
+        payload = f'{{"obj":{serial},"state":"ok"}}'
     else:
-        exc = task.exception()
-        if exc is None:
-            payload = f'{{"obj":{serial},"state":"ok"}}'
-        else:
-            error = '%s: %s' % (type(exc).__name__, exc)
-            payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
+        error = '%s: %s' % (type(exc).__name__, exc)
+        payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
+    # A partial line the task printed last ends with it (while it may still be the running task,
+    # so it is forgotten only after: a lookup of an unknown running task would register it anew).
     output.flush_task(serial)
-    emit_raw('task_done', payload, 0)  # a done callback runs between tasks
+    emit_raw('task_done', payload, 0)  # as from a done callback, which runs between tasks
+    serial_of.pop(id(task), None)
 
 
 def _patch_cancel(tasks):

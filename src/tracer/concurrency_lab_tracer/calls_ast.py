@@ -54,6 +54,7 @@ CO_ITERABLE_COROUTINE = 0x100
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []
+task_roots = codes.task_roots
 fallback = None  # the settrace module once this process fell back to it
 
 
@@ -66,6 +67,7 @@ class State(object):
         self.qualname = qualname
         self.line = line
         self.reset()
+        _state_of_def[(name, line)] = self  # what its code objects' co_name and co_firstlineno are
 
     def reset(self):
         self.on = True
@@ -77,13 +79,28 @@ class State(object):
 
 
 class GenFrame(object):
-    """A recorded generator/coroutine frame: its state and whether a resume is due."""
-    __slots__ = ('tok', 'st', 'pending')
+    """A recorded generator/coroutine frame: its state, whether a resume is due, and the exception
+    leaving it (if one is)."""
+    __slots__ = ('tok', 'st', 'pending', 'exc')
 
     def __init__(self, tok, st):
         self.tok = tok
         self.st = st
         self.pending = False
+        self.exc = None
+
+
+_state_of_def = {}  # (function name, first line) -> State
+
+
+def reports_end(frame, coro):
+    """Will the end of this program coroutine frame (a task's root) be recorded? A started one was
+    recorded if its function is still within budget (budgets only run out)."""
+    if fallback is not None:
+        return False
+    code = frame.f_code
+    st = _state_of_def.get((code.co_name, code.co_firstlineno))
+    return st is not None and st.on
 
 
 def _define(st):
@@ -96,6 +113,8 @@ def _record_call(st, frame):
     left = st.left
     if left == 0:
         _budget_hit(st)
+        if codes.task_roots:  # coroutines of this function that have not started will not be recorded
+            codes.unroot(frame.f_code, lambda f, coro: f is not frame and codes.started(coro))
         return None
     st.left = left - 1
     tok = st.tok or _define(st)
@@ -133,7 +152,12 @@ def _clab_ret(f):
     if f.__class__ is GenFrame:
         if f.pending:
             _resume(f)
-        f = f.tok
+        cid = f.tok[0]
+        if cid:
+            emit_span('return', cid)
+        if task_roots:
+            codes.root_ended(_getframe(1), f.exc)
+        return
     cid = f[0]
     if cid:
         emit_span('return', cid)
@@ -186,6 +210,13 @@ def _splice(tb):
 
 
 def _clab_raised(f, exc):
+    """The exception is leaving the function (_clab_ret runs next)."""
+    if f.__class__ is GenFrame:
+        f.exc = exc
+    _note_raised(f, exc)
+
+
+def _note_raised(f, exc):
     if f.__class__ is GenFrame:
         if f.pending:
             _resume(f)  # thrown in (throw/close/cancel) while suspended
@@ -207,7 +238,7 @@ def _clab_caught(f):
     if exc is None:
         return
     if f:
-        _clab_raised(f, exc)
+        _note_raised(f, exc)
     else:
         _splice(exc.__traceback__)
 

@@ -17,6 +17,7 @@ DISABLE = mon.DISABLE
 _getframe = sys._getframe
 emit_span = core.emit_span
 states = codes.states
+task_roots = codes.task_roots
 tool = None
 
 
@@ -32,6 +33,8 @@ def _on_start(code, offset):
     left = st[1]
     if left == 0:
         codes.budget_hit(st, exact=False)
+        if task_roots:
+            codes.unroot(code, lambda frame, coro: frame in st[2])
         return DISABLE
     st[1] = left - 1
     frame = _getframe(1)
@@ -50,6 +53,8 @@ def _on_return(code, offset, retval):
     if frame in live:
         live.discard(frame)
         emit_span('return', st[0])
+        if task_roots:
+            codes.root_ended(frame, None)
     elif st[1] == 0 and not live:
         return DISABLE
 
@@ -93,6 +98,18 @@ def _on_unwind(code, offset, exc):
         if frame in live:
             live.discard(frame)
             emit_span('return', st[0])
+            if task_roots:
+                codes.root_ended(frame, exc)
+
+
+def reports_end(frame, coro):
+    """Will the end of this program coroutine frame (a task's root) be recorded?"""
+    st = states.get(frame.f_code)
+    if st is None:
+        return True  # not started yet, with its whole budget
+    if st is False:
+        return False
+    return frame in st[2] or (st[1] != 0 and not codes.started(coro))
 
 
 def _on_raise(code, offset, exc):

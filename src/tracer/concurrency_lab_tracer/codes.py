@@ -16,6 +16,7 @@ def reset():
     """Fork child: code ids are per process, so the child defines its own."""
     global _ids
     states.clear()
+    task_roots.clear()
     _ids = itertools.count(1)
 
 
@@ -108,3 +109,37 @@ def _msg(exc):
         return str(exc)[:500]
     except Exception:
         return '<unprintable>'
+
+
+# Tasks whose end is reported by the end of their program coroutine rather than by a done callback
+# (which costs the event loop one more step per task): coroutine frame -> task. The call hooks
+# report the end of every such frame they recorded; a frame they will not record (its function
+# ran out of budget before it started) is handed back to a done callback (see unroot).
+task_roots = {}  # coroutine frame -> (task, coroutine)
+task_ended = None  # set by the asyncio patch: task_ended(task, exception or None)
+task_needs_callback = None  # set by the asyncio patch: fall back to a done callback for this task
+
+
+def root_ended(frame, exc):
+    """A recorded program coroutine frame returned (exc None) or raised: end its task, if it roots one."""
+    root = task_roots.pop(frame, None)
+    if root is not None:
+        task_ended(root[0], exc)
+
+
+def unroot(code, keep):
+    """`code` ran out of call budget: its frames for which `keep(frame, coroutine)` is false will
+    not be recorded, so their tasks' ends come from done callbacks."""
+    for frame, (task, coro) in list(task_roots.items()):
+        if frame.f_code is code and not keep(frame, coro):
+            del task_roots[frame]
+            task_needs_callback(task)
+
+
+def started(coro):
+    """Has this coroutine begun running (it may be suspended, running or finished)?"""
+    suspended = getattr(coro, 'cr_suspended', None)  # 3.11+
+    if suspended is not None:
+        return suspended or coro.cr_running or coro.cr_frame is None
+    frame = coro.cr_frame
+    return frame is None or frame.f_lasti != -1
