@@ -58,6 +58,8 @@ export const RAW_KINDS = [
   'summary', //     {suppressed_calls: {codeId: n}, dropped_events: n}  written at process end when anything was suppressed
 
   // --- function spans (hot path: data is a compact array) ---------------------------------
+  // cpuNs is the thread's CPU clock, never decreasing per thread, exact to within 20 us (the tracer
+  // extrapolates it between real reads: core.CPU_RESOLUTION_NS).
   'call', //        [codeId, cpuNs, line]       a program function starts (or a coroutine/generator starts its first step)
   'return', //      [codeId, cpuNs]             it returns (or unwinds with an exception: see 'exc')
   'yield', //       [codeId, cpuNs, awaitedObj] a coroutine/generator suspends; awaitedObj is the serial of the awaited task/future or 0
