@@ -137,7 +137,8 @@ class Budget(TraceCase):
         self.assertEqual(limits.count(fact), 1)
         self.assertNotIn(bump, limits, 'called twice: within the budget')
         suppressed = self.trace.kind('summary')[0][6]['suppressed_calls']
-        self.assertEqual(suppressed[str(fact)], -1 if VERSION >= (3, 12) else 7)
+        # Past its budget a module-level function runs its original code: its calls go uncounted.
+        self.assertEqual(suppressed[str(fact)], -1)
         self.assertNotIn(str(bump), suppressed)
 
     def test_resumes_count_against_the_budget(self):
@@ -229,6 +230,44 @@ class SpawnChildrenReimportTheProgram(unittest.TestCase):
 
     def test_settrace_in_children(self):
         self.check(SETTRACE, 'settrace')
+
+
+class PastTheBudget(TraceCase):
+    """Past its budget a module- or class-level function gets its original code back (so its calls
+    cost nothing); closures made on each call of their parent keep the rewritten code."""
+    PROGRAM = 'budget_untrace.py'
+    BUDGET = 3
+
+    def test_functions_past_the_budget_run_their_original_code(self):
+        self.assertRanOk()
+        rewritten = VERSION < (3, 12)  # 3.12+ uses sys.monitoring and rewrites nothing
+        self.assertEqual(self.trace.stdout.splitlines(), [
+            'total 2450 method 20 closure 45',
+            'rewritten: tiny False, Box.method False, called twice %s, closure %s' % (rewritten, rewritten),
+        ])
+
+    def test_spans_stop_at_the_budget_and_are_announced(self):
+        codes = self.trace.codes(self.trace.main_pid())
+        names = {c['id']: c['name'] for c in codes.values()}
+        calls = [names[e[6][0]] for e in self.trace.kind('call', self.trace.main_pid())]
+        for name in ('tiny', 'method', 'inner'):
+            self.assertEqual(calls.count(name), 3, name)
+        self.assertEqual(calls.count('twice'), 2)
+        main = self.trace.main_pid()
+        limited = sorted(names[e[6]['code']] for e in self.trace.kind('limit', main) if e[6]['what'] == 'calls')
+        self.assertEqual(limited, ['inner', 'method', 'rewritten', 'tiny'])
+        summary = self.trace.kind('summary', main)[0][6]
+        suppressed = {names[int(k)]: v for k, v in summary['suppressed_calls'].items()}
+        self.assertEqual(suppressed['tiny'], -1)
+        self.assertEqual(suppressed['inner'], -1 if VERSION >= (3, 12) else 7)  # still rewritten: counted
+
+    def test_a_fork_child_records_its_own_calls_again(self):
+        pids = [p for p in self.trace.by_pid() if p != self.trace.main_pid()]
+        if not pids:
+            self.skipTest('no fork on this platform')
+        names = {c['id']: c['name'] for c in self.trace.codes(pids[0]).values()}
+        calls = [names[e[6][0]] for e in self.trace.kind('call', pids[0])]
+        self.assertEqual(calls.count('tiny'), 3)
 
 
 if __name__ == '__main__':

@@ -10,7 +10,7 @@ no frame to plain functions. A function body becomes:
         _clab_f = _clab_call(_clab_sN)   # 'call' (and 'code' on first use); generators: _clab_gcall
     else:
         _clab_f = None
-        _clab_sN.n += 1                  # suppressed calls are counted exactly
+        _clab_sN.n += 1                  # suppressed calls of closures are counted exactly
     try:
         <body>                           # except handlers start with _clab_caught(_clab_f)
     except BaseException as _clab_e:
@@ -27,6 +27,12 @@ which drives x's iterator itself and reports a yield only when x really suspends
 the awaited task/future), and `async with` / `async for` awaits go through the same wrapper. That
 wrapper is the one tracer frame the rewrite adds, between a coroutine and what it awaits; every
 rewritten except handler and function exit splices it out of the traceback again.
+
+Module- and class-level functions also get an innermost decorator, `@_clab_sN.adopt`, that notes
+the function object (and returns it unchanged). When such a function runs out of call budget it
+gets its original code back (compiled from the source when first needed), so its later calls cost
+nothing, as with sys.monitoring's DISABLE on 3.12+; like there, they are no longer counted. A fork
+child puts the rewritten code back: it has budgets of its own.
 
 Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions (not spans with
 settrace either), code the program builds with exec/compile, and the program file imported
@@ -49,6 +55,7 @@ from . import codes, core
 emit_span = core.emit_span
 _getframe = sys._getframe
 GeneratorType = types.GeneratorType
+CodeType = types.CodeType
 CoroutineType = types.CoroutineType
 CO_ITERABLE_COROUTINE = 0x100
 
@@ -60,14 +67,21 @@ fallback = None  # the settrace module once this process fell back to it
 
 class State(object):
     """One rewritten function. `on` is the only attribute a call past the budget reads."""
-    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line')
+    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line', 'funcs')
 
     def __init__(self, name, qualname, line):
         self.name = name
         self.qualname = qualname
         self.line = line
+        self.funcs = []  # its function objects made once (module and class level; see adopt)
         self.reset()
         _state_of_def[(name, line)] = self  # what its code objects' co_name and co_firstlineno are
+
+    def adopt(self, func):
+        """Decorator the rewrite gives module- and class-level functions: remember the function object
+        so that its original code can be put back once it is past its budget (see _untrace)."""
+        self.funcs.append(func)
+        return func
 
     def reset(self):
         self.on = True
@@ -140,12 +154,51 @@ def _budget_hit(st):
     st.n += 1  # the count itself is st.n (see _count_suppressed)
     if st.tok and st.tok[0]:
         codes.announce_budget(st.tok[0])
+    if st.funcs:
+        _untrace(st)
+
+
+_sources = {}  # program file -> its source, to compile the original code when first needed
+_originals = {}  # program file -> {(function name, first line): original code object}
+_untraced = []  # (function, its rewritten code) swapped back to the original code
+
+
+def _untrace(st):
+    """Past its budget a function costs the rewrite's test on every call (about as much as a tiny
+    function itself), so its function objects get their original code back: later calls run
+    exactly as untraced, and are no longer counted (-1, as with sys.monitoring on 3.12+)."""
+    for func in st.funcs:
+        rewritten = func.__code__
+        original = _original_code(rewritten)
+        if original is None:
+            continue
+        try:
+            func.__code__ = original
+        except (ValueError, TypeError):  # a closure that no longer fits: keep the rewritten code
+            continue
+        _untraced.append((func, rewritten))
+
+
+def _original_code(code):
+    table = _originals.get(code.co_filename)
+    if table is None:
+        table = _originals[code.co_filename] = {}
+        source = _sources.get(code.co_filename)
+        if source is not None:
+            todo = [compile(source, code.co_filename, 'exec', dont_inherit=True)]
+            while todo:
+                for const in todo.pop().co_consts:
+                    if type(const) is CodeType:
+                        table.setdefault((const.co_name, const.co_firstlineno), const)
+                        todo.append(const)
+    return table.get((code.co_name, code.co_firstlineno))
 
 
 def _count_suppressed():
+    uncounted = set(id(func.__code__) for func, _ in _untraced)  # (their calls run the original code)
     for st in _all_states:
         if st.tok and st.tok[0] in core.suppressed_calls:
-            core.suppressed_calls[st.tok[0]] = st.n
+            core.suppressed_calls[st.tok[0]] = -1 if any(id(f.__code__) in uncounted for f in st.funcs) else st.n
 
 
 def _clab_ret(f):
@@ -514,9 +567,13 @@ class Rewriter(ast.NodeTransformer):
         sname = self._state(node.name, qualname, line)
         own = list(_own_nodes(node.body))
         generator = isinstance(node, ast.AsyncFunctionDef) or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own)
+        made_once = '<locals>' not in self.qual  # not a closure made on every call of its parent
         self.qual += [node.name, '<locals>']
         node.body = self._instrument(node.body, node, sname, generator)
         del self.qual[-2:]
+        if made_once:  # innermost decorator, so it sees the function itself
+            adopt = ast.Attribute(value=_name(sname), attr='adopt', ctx=ast.Load())
+            node.decorator_list.append(_at(node.decorator_list[0] if node.decorator_list else node, adopt))
         return node
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -540,6 +597,7 @@ def rewrite(source, filename):
     tree = rw.visit(tree)
     ast.fix_missing_locations(tree)
     code = compile(tree, filename, 'exec', dont_inherit=True)
+    _sources[filename] = source
     extra = dict(HELPERS)
     for i, st in enumerate(rw.states):
         extra['_clab_s%d' % i] = st
@@ -632,5 +690,8 @@ def stop():
 
 def after_fork_child():
     codes.reset()
+    for func, rewritten in _untraced:  # the child has its own budgets
+        func.__code__ = rewritten
+    del _untraced[:]
     for st in _all_states:
         st.reset()
