@@ -207,5 +207,20 @@ class AsyncioTaskEnds(TraceCase):
         self.assertEqual((by_seq[i - 1][5], by_seq[i - 1][4]), ('return', first))
 
 
+class AsyncioAbandonedTask(TraceCase):
+    """The tracer holds no reference to a task: an abandoned pending one is destroyed and its
+    coroutine closed by the garbage collector exactly as untraced (same output, same order)."""
+    PROGRAM = 'asyncio_abandoned.py'
+
+    def test_same_stdout_and_stderr_as_untraced(self):
+        import re
+        from tracing import run_untraced
+        out, err, code = run_untraced(self.PROGRAM)
+        addresses = lambda text: re.sub('0x[0-9a-f]+', '0x?', text)
+        self.assertEqual((self.trace.stdout, addresses(self.trace.stderr), self.trace.code), (out, addresses(err), code))
+        self.assertEqual(out, 'closed\ncollected\n')
+        self.assertIn('Task was destroyed but it is pending!', err)
+
+
 if __name__ == '__main__':
     unittest.main()

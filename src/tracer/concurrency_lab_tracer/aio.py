@@ -6,6 +6,7 @@ Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1
 import sys
 from _thread import get_ident
 from types import CoroutineType
+from weakref import ref as weakref
 
 from . import codes, core, output, queues
 from .encode import number, quote, text
@@ -20,6 +21,7 @@ waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'a
 _INTERNAL_CORO = ('shutdown_asyncgens', 'shutdown_default_executor', '_cancel_all_tasks')
 _patched = False
 _CancelledError = None
+_running_task = None  # set by patch: the running asyncio task, or None
 
 
 def patch(asyncio):
@@ -89,7 +91,14 @@ def patch(asyncio):
     core.current_task = current
     codes.serial_lookup = awaited
     codes.task_ended = _task_ended
-    codes.task_needs_callback = _add_done_callback
+    codes.tasks_need_callbacks = _add_done_callbacks
+
+    def running_task():
+        loop = get_running_loop()
+        return current_task(loop) if loop is not None else None
+
+    global _running_task
+    _running_task = running_task
     _set_resumed_hook(resumed)
 
     orig_create_task = base_events.BaseEventLoop.create_task
@@ -162,12 +171,30 @@ def _ends_with_its_coroutine(task, coro):
     reports_end = getattr(calls, 'reports_end', None)
     if reports_end is None or not reports_end(frame, coro):
         return False
-    codes.task_roots[frame] = (task, coro)
+    codes.task_roots[id(frame)] = weakref(coro)
     return True
 
 
-def _add_done_callback(task):
-    task.add_done_callback(_task_done)
+def _add_done_callbacks(coros):
+    """Done callbacks for the tasks running these coroutines (found among all tasks: the roots
+    hold no reference to them). Once per function that runs out of budget."""
+    wanted = set(id(c) for c in coros)
+    for task in _all_tasks():
+        if id(task.get_coro()) in wanted and not task.done():
+            task.add_done_callback(_task_done)
+
+
+def _all_tasks():
+    from asyncio import tasks
+    found = list(getattr(tasks, '_all_tasks', ()))  # 3.8-3.11: every loop's tasks
+    found += list(getattr(tasks, '_scheduled_tasks', ()))  # 3.12+
+    found += list(getattr(tasks, '_eager_tasks', ()))
+    if not found:
+        try:
+            found = list(tasks.all_tasks())
+        except RuntimeError:  # no running loop
+            pass
+    return found
 
 
 def _task_done(task):
@@ -177,9 +204,12 @@ def _task_done(task):
         _write_done(task, False, task.exception())
 
 
-def _task_ended(task, exc):
-    """The task's coroutine returned (exc None) or raised: the task ends as asyncio's Task.__step
-    will end it right after."""
+def _task_ended(coro, exc):
+    """The coroutine of the running task returned (exc None) or raised: the task ends as asyncio's
+    Task.__step will end it right after."""
+    task = _running_task()
+    if task is None or task.get_coro() is not coro:
+        return
     if exc is None:
         _write_done(task, bool(getattr(task, '_must_cancel', False)), None)  # cancelled as it returned
     elif isinstance(exc, GeneratorExit):

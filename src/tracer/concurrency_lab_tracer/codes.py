@@ -112,28 +112,40 @@ def _msg(exc):
 
 
 # Tasks whose end is reported by the end of their program coroutine rather than by a done callback
-# (which costs the event loop one more step per task): coroutine frame -> task. The call hooks
-# report the end of every such frame they recorded; a frame they will not record (its function
-# ran out of budget before it started) is handed back to a done callback (see unroot).
-task_roots = {}  # coroutine frame -> (task, coroutine)
-task_ended = None  # set by the asyncio patch: task_ended(task, exception or None)
-task_needs_callback = None  # set by the asyncio patch: fall back to a done callback for this task
+# (which costs the event loop one more step per task): id(coroutine frame) -> weak reference to
+# the coroutine. Nothing here refers to the task (even a weak reference changes the order in which
+# the garbage collector finalises an abandoned task and its coroutine): the task is the running one
+# when its coroutine ends. The call hooks report the end of every such frame they recorded; one
+# they will not record (its function ran out of budget before it started) is handed back to a
+# done callback (see unroot).
+task_roots = {}
+task_ended = None  # set by the asyncio patch: task_ended(coroutine, exception or None)
+tasks_need_callbacks = None  # set by the asyncio patch: done callbacks for the tasks of these coroutines
 
 
 def root_ended(frame, exc):
     """A recorded program coroutine frame returned (exc None) or raised: end its task, if it roots one."""
-    root = task_roots.pop(frame, None)
+    root = task_roots.pop(id(frame), None)
     if root is not None:
-        task_ended(root[0], exc)
+        coro = root()
+        if coro is not None:
+            task_ended(coro, exc)
 
 
 def unroot(code, keep):
-    """`code` ran out of call budget: its frames for which `keep(frame, coroutine)` is false will
-    not be recorded, so their tasks' ends come from done callbacks."""
-    for frame, (task, coro) in list(task_roots.items()):
-        if frame.f_code is code and not keep(frame, coro):
-            del task_roots[frame]
-            task_needs_callback(task)
+    """`code` ran out of call budget: its coroutines for which `keep(frame, coroutine)` is false
+    will not be recorded, so their tasks' ends come from done callbacks."""
+    dropped = []
+    for key, coro_ref in list(task_roots.items()):
+        coro = coro_ref()
+        frame = coro.cr_frame if coro is not None else None
+        if frame is None:
+            del task_roots[key]
+        elif frame.f_code is code and not keep(frame, coro):
+            del task_roots[key]
+            dropped.append(coro)
+    if dropped:
+        tasks_need_callbacks(dropped)
 
 
 def started(coro):
