@@ -191,14 +191,15 @@ class AsyncioTaskEnds(TraceCase):
         ends = self.ends()
         printed = [line.split(' ', 2)[2] for line in self.trace.stdout.splitlines() if line.startswith('end ')]
         self.assertEqual(printed, ['ok', 'error ValueError: bad value', 'cancelled', 'cancelled',
-                                   'error RuntimeError: coroutine raised StopIteration', 'ok', 'ok'])
-        self.assertEqual([ends.get(t['obj']) for t in created[:7]], printed)
-        self.assertEqual(len(created), 7 + 12)
-        self.assertEqual([ends.get(t['obj']) for t in created[7:]], ['ok'] * 12)
+                                   'error RuntimeError: coroutine raised StopIteration', 'ok', 'ok',
+                                   'error Unprintable: <unprintable>'])
+        self.assertEqual([ends.get(t['obj']) for t in created[:8]], printed)
+        self.assertEqual(len(created), 8 + 12)
+        self.assertEqual([ends.get(t['obj']) for t in created[8:]], ['ok'] * 12)
 
     def test_program_coroutine_tasks_carry_no_done_callback_of_ours(self):
         line = [x for x in self.trace.stdout.splitlines() if x.startswith('callbacks')][0]
-        self.assertEqual(line, 'callbacks [0, 0, 0, 0, 0, 0, 1]')  # the last task runs asyncio.sleep
+        self.assertEqual(line, 'callbacks [0, 0, 0, 0, 0, 0, 1, 0]')  # the last task runs asyncio.sleep
 
     def test_a_task_ends_right_after_its_coroutine_returns(self):
         by_seq = sorted(self.trace.events, key=lambda e: e[0])

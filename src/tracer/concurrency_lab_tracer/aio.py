@@ -231,7 +231,7 @@ def _write_done(task, cancelled, exc):
     elif exc is None:
         payload = f'{{"obj":{serial},"state":"ok"}}'
     else:
-        error = '%s: %s' % (type(exc).__name__, exc)
+        error = '%s: %s' % (type(exc).__name__, codes.message(exc))  # (its str() may raise)
         payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
     # A partial line the task printed last ends with it (while it may still be the running task,
     # so it is forgotten only after: a lookup of an unknown running task would register it anew).

@@ -100,11 +100,11 @@ def exc_where():
 
 
 def emit_exc(exc, line, uncaught):
-    core.emit('exc', {'type': type(exc).__name__, 'msg': _msg(exc), 'file': core.program, 'line': line,
+    core.emit('exc', {'type': type(exc).__name__, 'msg': message(exc), 'file': core.program, 'line': line,
                       'uncaught': uncaught, 'where': exc_where()})
 
 
-def _msg(exc):
+def message(exc):
     try:
         return str(exc)[:500]
     except Exception:
@@ -129,7 +129,10 @@ def root_ended(frame, exc):
     if root is not None:
         coro = root()
         if coro is not None:
-            task_ended(coro, exc)
+            try:
+                task_ended(coro, exc)
+            except Exception:
+                pass  # (called from a function's return: nothing of ours may raise into the program)
 
 
 def unroot(code, keep):
