@@ -223,5 +223,24 @@ class AsyncioAbandonedTask(TraceCase):
         self.assertIn('Task was destroyed but it is pending!', err)
 
 
+class AsyncioSharedGenerator(TraceCase):
+    """A coroutine's events carry the task it runs in; a generator's carry whichever task resumed it."""
+    PROGRAM = 'asyncio_shared_generator.py'
+
+    def test_each_step_of_the_generator_belongs_to_the_task_that_ran_it(self):
+        self.assertRanOk()
+        tasks = {e[6]['obj']: e[6]['name'] for e in self.trace.kind('task_create')}
+        counter = [c['id'] for c in self.trace.codes().values() if c['name'] == 'counter'][0]
+        step = [c['id'] for c in self.trace.codes().values() if c['name'] == 'step'][0]
+        steps = [tasks.get(e[4]) for e in sorted(self.trace.events, key=lambda e: e[0])
+                 if e[5] in ('call', 'resume') and e[6][0] == counter]
+        self.assertEqual(steps, ['a', 'b', 'a', 'b'])
+        for e in self.trace.events:
+            if e[5] in ('call', 'yield', 'resume', 'return') and e[6][0] == step:
+                self.assertIn(tasks.get(e[4]), ('a', 'b'))
+        printed = [tasks.get(e[4]) + ' ' + e[6]['text'] for e in self.trace.prints()]
+        self.assertEqual(sorted(printed), ['a a 1', 'a a 3', 'b b 2', 'b b 4'])
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -58,6 +58,7 @@ GeneratorType = types.GeneratorType
 CodeType = types.CodeType
 CoroutineType = types.CoroutineType
 CO_ITERABLE_COROUTINE = 0x100
+CO_COROUTINE = 0x80
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []
@@ -95,13 +96,14 @@ class State(object):
 class GenFrame(object):
     """A recorded generator/coroutine frame: its state, whether a resume is due, and the exception
     leaving it (if one is)."""
-    __slots__ = ('tok', 'st', 'pending', 'exc')
+    __slots__ = ('tok', 'st', 'pending', 'exc', 'task')
 
-    def __init__(self, tok, st):
+    def __init__(self, tok, st, task):
         self.tok = tok
         self.st = st
         self.pending = False
         self.exc = None
+        self.task = task  # the task's serial for all its events, or -1: look it up each time
 
 
 _state_of_def = {}  # (function name, first line) -> State
@@ -123,7 +125,7 @@ def _define(st):
     return st.tok
 
 
-def _record_call(st, frame):
+def _record_call(st, frame, task=-1):
     left = st.left
     if left == 0:
         _budget_hit(st)
@@ -136,7 +138,7 @@ def _record_call(st, frame):
     while back is not None and back.f_code.co_filename == HELPER_FILE:
         back = back.f_back
     line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else st.line
-    emit_span('call', tok[0], line or 0)
+    emit_span('call', tok[0], line or 0, task)
     return tok
 
 
@@ -145,8 +147,13 @@ def _clab_call(st):
 
 
 def _clab_gcall(st):
-    tok = _record_call(st, _getframe(1))
-    return GenFrame(tok, st) if tok is not None else None
+    frame = _getframe(1)
+    task = -1  # a generator may be resumed by any task: its events look the task up each time
+    if frame.f_code.co_flags & CO_COROUTINE:  # a coroutine stays in the task it starts in
+        lookup = core.current_task
+        task = lookup() if lookup is not None else 0
+    tok = _record_call(st, frame, task)
+    return GenFrame(tok, st, task) if tok is not None else None
 
 
 def _budget_hit(st):
@@ -207,7 +214,7 @@ def _clab_ret(f):
             _resume(f)
         cid = f.tok[0]
         if cid:
-            emit_span('return', cid)
+            emit_span('return', cid, None, f.task)
         if task_roots:
             codes.root_ended(_getframe(1), f.exc)
         return
@@ -221,7 +228,7 @@ def _clab_yielding(f, value):
         cid = f.tok[0]
         if cid and f.st.left != 0:
             f.pending = True
-            emit_span('yield', cid, codes.awaited_serial(value))
+            emit_span('yield', cid, codes.awaited_serial(value), f.task)
     return value
 
 
@@ -232,7 +239,7 @@ def _resume(f):
     cid = f.tok[0]
     if cid and left != 0:
         st.left = left - 1  # each resume counts against the budget like a call
-        emit_span('resume', cid)
+        emit_span('resume', cid, None, f.task)
         hook = resumed
         if hook is not None:
             hook()

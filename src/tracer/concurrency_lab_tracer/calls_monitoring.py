@@ -38,10 +38,12 @@ def _on_start(code, offset):
         return DISABLE
     st[1] = left - 1
     frame = _getframe(1)
-    st[2].add(frame)
+    lookup = core.current_task
+    task = lookup() if lookup is not None else 0
+    st[2][frame] = task if st[3] else -1  # (-1: a generator may be resumed by any task; look it up each time)
     back = frame.f_back
     line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else code.co_firstlineno
-    emit_span('call', st[0], line or 0)
+    emit_span('call', st[0], line or 0, task)
 
 
 def _on_return(code, offset, retval):
@@ -50,9 +52,9 @@ def _on_return(code, offset, retval):
         return DISABLE
     live = st[2]
     frame = _getframe(1)
-    if frame in live:
-        live.discard(frame)
-        emit_span('return', st[0])
+    task = live.pop(frame, None)
+    if task is not None:
+        emit_span('return', st[0], None, task)
         if task_roots:
             codes.root_ended(frame, None)
     elif st[1] == 0 and not live:
@@ -65,10 +67,11 @@ def _on_yield(code, offset, retval):
         return DISABLE
     if st[1] == 0:  # over budget: suspensions are no longer shown (the span stays open until it returns)
         return DISABLE
-    if _getframe(1) in st[2]:
+    task = st[2].get(_getframe(1))
+    if task is not None:
         lookup = codes.serial_lookup
         awaited = lookup(retval) if lookup is not None else 0
-        emit_span('yield', st[0], awaited)
+        emit_span('yield', st[0], awaited, task)
 
 
 def _on_resume(code, offset):
@@ -78,9 +81,10 @@ def _on_resume(code, offset):
     left = st[1]
     if left == 0:
         return DISABLE
-    if _getframe(1) in st[2]:
+    task = st[2].get(_getframe(1))
+    if task is not None:
         st[1] = left - 1  # each resume counts against the budget like a call (genexprs resume a lot)
-        emit_span('resume', st[0])
+        emit_span('resume', st[0], None, task)
         hook = resumed
         if hook is not None:
             hook()
@@ -93,11 +97,10 @@ def _on_throw(code, offset, exc):
 def _on_unwind(code, offset, exc):
     st = states.get(code)
     if st:
-        live = st[2]
         frame = _getframe(1)
-        if frame in live:
-            live.discard(frame)
-            emit_span('return', st[0])
+        task = st[2].pop(frame, None)
+        if task is not None:
+            emit_span('return', st[0], None, task)
             if task_roots:
                 codes.root_ended(frame, exc)
 

@@ -5,10 +5,12 @@ from _thread import get_ident
 from . import core
 
 GENERATOR_FLAGS = 0x20 | 0x80 | 0x100 | 0x200  # generator, coroutine, iterable coroutine, async generator
+GENERATOR = 0x20
+ASYNC_GENERATOR = 0x200
 
 _ids = itertools.count(1)
-# code object -> [code id, calls left (negative = unlimited), frames recorded and not yet finished]
-# or False for code that is not the program's.
+# code object -> [code id, calls left (negative = unlimited), ...] (see define) or False for code
+# that is not the program's.
 states = {}
 
 
@@ -47,7 +49,9 @@ def define(code, frame=None):
         return False
     budget = core.call_budget if core.call_budget > 0 else -1
     cid = new_code(code.co_name, _qualname(code, frame), code.co_filename, code.co_firstlineno)
-    st = states[code] = [cid, budget, set()]
+    # [code id, calls left, {recorded frame still running: the task it runs in, or -1}, whether a
+    # frame stays in one task (a plain function or a coroutine; not a generator: any task may resume it)]
+    st = states[code] = [cid, budget, {}, not code.co_flags & (GENERATOR | ASYNC_GENERATOR)]
     return st
 
 

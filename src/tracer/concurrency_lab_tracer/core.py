@@ -90,9 +90,10 @@ def emit_raw(kind, payload, task=-1):
         flush()
 
 
-def emit_span(kind, cid, third=None):
+def emit_span(kind, cid, third=None, task=-1):
     """Write a call/return/yield/resume event: data [cid, thread CPU ns] or [cid, CPU ns, third].
-    The hottest path of all (emit_raw inlined, one line built, CPU clock mostly extrapolated)."""
+    The hottest path of all (emit_raw inlined, one line built, CPU clock mostly extrapolated); a
+    caller that knows the frame's task passes it."""
     seq = next(_seq)
     if event_cap and seq >= event_cap:
         _over_cap()
@@ -115,7 +116,8 @@ def emit_span(kind, cid, third=None):
         ctx[1] = now
         ctx[2] = cpu
     ctx[3] = cpu
-    task = current_task() if current_task is not None else 0
+    if task < 0:
+        task = current_task() if current_task is not None else 0
     if third is None:
         _buf.append(f'[{seq},{now},{ctx[0]}{task},"{kind}",[{cid},{cpu}]]\n')
     else:
