@@ -3,10 +3,10 @@
 Importing `ast` and rewriting cost ~2 ms per process for an empty program and ~7 ms for a 100-line
 one (3.8), and a run pays it again in every spawn/forkserver child, and again when the same program
 is run again. One file per Python version holds the last rewrite: it is used only when the source
-bytes are identical and neither this Python, its -O level nor the rewriter has changed since. The
-engine runs each copy of the program from a new temporary directory, so the cached code gets the
-file name of this run. Like Python's own bytecode cache, nothing is written when
-sys.dont_write_bytecode is set, and a cache that cannot be read or written is simply not used.
+bytes are identical and neither this Python, its -O level nor the rewriter (rewrite.py, calls_ast.py)
+has changed since. The engine runs each copy of the program from a new temporary directory, so the
+cached code gets the file name of this run. Like Python's own bytecode cache, nothing is written
+when sys.dont_write_bytecode is set, and a cache that cannot be read or written is simply not used.
 """
 import marshal
 import os
@@ -14,7 +14,8 @@ import sys
 
 FORMAT = 1  # bump when what is stored changes
 _here = os.path.dirname(os.path.abspath(__file__))
-_rewriter = os.path.join(_here, 'rewrite.py')
+# the rewriter and the helpers its output calls
+_sources = (os.path.join(_here, 'rewrite.py'), os.path.join(_here, 'calls_ast.py'))
 
 
 def _path():
@@ -23,8 +24,8 @@ def _path():
 
 def _stamp():
     """What the rewrite depends on besides the source."""
-    st = os.stat(_rewriter)
-    return (FORMAT, sys.hexversion, sys.flags.optimize, st.st_mtime_ns, st.st_size)
+    stats = [os.stat(path) for path in _sources]
+    return (FORMAT, sys.hexversion, sys.flags.optimize) + tuple((st.st_mtime_ns, st.st_size) for st in stats)
 
 
 def load(source, filename):
