@@ -3,10 +3,11 @@ The same checks run on 3.12+ (sys.monitoring), where they hold too."""
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
-from tracing import PY, TraceCase, VERSION, program_path, run_traced, run_untraced, untraced_env
+from tracing import PY, TRACER_DIR, TraceCase, VERSION, program_path, run_traced, run_untraced, untraced_env
 
 REWRITES = VERSION < (3, 12)
 SETTRACE = {'CONCURRENCY_LAB_MECHANISM': 'settrace'}
@@ -268,6 +269,61 @@ class PastTheBudget(TraceCase):
         names = {c['id']: c['name'] for c in self.trace.codes(pids[0]).values()}
         calls = [names[e[6][0]] for e in self.trace.kind('call', pids[0])]
         self.assertEqual(calls.count('tiny'), 3)
+
+
+CACHED = """import uuid  # %s
+
+
+class Box(object):
+    def get(self):
+        raise ValueError('from ' + __file__)
+
+    def where(self):
+        return 'from ' + __file__
+
+
+def main():
+    print(Box().where())
+    Box().get()
+
+
+main()
+"""
+
+
+@unittest.skipUnless(REWRITES, 'only 3.8-3.11 rewrite the program')
+class RewriteCache(unittest.TestCase):
+    """A program rewritten before is taken from rewrite_cache, with the file name of this run."""
+
+    def run_in(self, folder, source):
+        path = os.path.join(folder, 'cached.py')
+        with open(path, 'w') as f:
+            f.write(source)
+        return path, run_traced(None, program=path, extra_env={'PYTHONDONTWRITEBYTECODE': ''})
+
+    def test_second_run_from_another_folder(self):
+        import uuid
+        source = CACHED % uuid.uuid4()
+        cache = os.path.join(TRACER_DIR, 'concurrency_lab_tracer', '__pycache__',
+                             'program-rewrite.%s.bin' % sys.implementation.cache_tag)
+        folders = [tempfile.mkdtemp(prefix='clab-test-') for _ in range(2)]
+        try:
+            path_a, a = self.run_in(folders[0], source)
+            stored = os.stat(cache)
+            path_b, b = self.run_in(folders[1], source)
+            self.assertEqual(os.stat(cache).st_mtime_ns, stored.st_mtime_ns, 'the second run did not rewrite')
+        finally:
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+        for path, t in ((path_a, a), (path_b, b)):
+            self.assertEqual(t.stdout, 'from %s\n' % path)
+            self.assertIn('File "%s", line 6, in get' % path, t.stderr)
+            self.assertEqual(t.code, 1)
+            self.assertEqual(mechanisms(t), {'ast'})
+            self.assertEqual({c['file'] for c in t.codes().values()}, {path})
+        shape = [[(e[5], e[6][0]) if e[5] in ('call', 'return') else (e[5], e[6].get('line'))
+                  for e in t.events if e[5] in ('call', 'return', 'exc', 'code')] for t in (a, b)]
+        self.assertEqual(shape[0], shape[1])
 
 
 if __name__ == '__main__':
