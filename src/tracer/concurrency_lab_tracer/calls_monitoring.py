@@ -22,7 +22,7 @@ tool = None
 
 
 def _on_start(code, offset):
-    st = states.get(code)
+    st = states.get(id(code))
     if not st:
         if st is False:
             return DISABLE
@@ -47,7 +47,7 @@ def _on_start(code, offset):
 
 
 def _on_return(code, offset, retval):
-    st = states.get(code)
+    st = states.get(id(code))
     if not st:
         return DISABLE
     live = st[2]
@@ -62,7 +62,7 @@ def _on_return(code, offset, retval):
 
 
 def _on_yield(code, offset, retval):
-    st = states.get(code)
+    st = states.get(id(code))
     if not st:
         return DISABLE
     if st[1] == 0:  # over budget: suspensions are no longer shown (the span stays open until it returns)
@@ -75,7 +75,7 @@ def _on_yield(code, offset, retval):
 
 
 def _on_resume(code, offset):
-    st = states.get(code)
+    st = states.get(id(code))
     if not st:
         return DISABLE
     left = st[1]
@@ -95,7 +95,7 @@ def _on_throw(code, offset, exc):
 
 
 def _on_unwind(code, offset, exc):
-    st = states.get(code)
+    st = states.get(id(code))
     if st:
         frame = _getframe(1)
         task = st[2].pop(frame, None)
@@ -107,7 +107,7 @@ def _on_unwind(code, offset, exc):
 
 def reports_end(frame, coro):
     """Will the end of this program coroutine frame (a task's root) be recorded?"""
-    st = states.get(frame.f_code)
+    st = states.get(id(frame.f_code))
     if st is None:
         return True  # not started yet, with its whole budget
     if st is False:
@@ -164,10 +164,10 @@ def install():
 def stop():
     if tool is not None:
         mon.set_events(tool, 0)
-        for code, st in list(states.items()):
+        for st in list(states.values()):
             if st:
                 try:
-                    mon.set_local_events(tool, code, 0)
+                    mon.set_local_events(tool, st[4], 0)
                 except ValueError:
                     pass
 

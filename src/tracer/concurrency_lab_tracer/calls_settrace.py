@@ -42,9 +42,9 @@ def _is_suspending(frame):
 
 def _global(frame, event, arg):
     code = frame.f_code
-    st = states.get(code)
+    st = states.get(id(code))
     if not st:
-        if st is False:
+        if st is False or code.co_filename != core.program:
             return None
         st = codes.define(code, frame)
         if not st:
@@ -76,7 +76,7 @@ def _global(frame, event, arg):
 def _local(frame, event, arg):
     if event == 'return':
         code = frame.f_code
-        st = states.get(code)
+        st = states.get(id(code))
         if st:
             if code.co_flags & GEN and _is_suspending(frame):
                 if st[1] != 0:

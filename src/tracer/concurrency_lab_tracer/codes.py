@@ -9,15 +9,20 @@ GENERATOR = 0x20
 ASYNC_GENERATOR = 0x200
 
 _ids = itertools.count(1)
-# code object -> [code id, calls left (negative = unlimited), ...] (see define) or False for code
-# that is not the program's.
+# id(code object) -> [code id, calls left (negative = unlimited), ...] (see define), or False for
+# program code that is not recorded; other code has no entry. Keyed by id because hashing a code
+# object hashes its constants, nested code objects included: tens of microseconds for a module
+# body, on every lookup. Every code object with an entry stays alive (its state or _pinned holds
+# it), so its id cannot be reused.
 states = {}
+_pinned = []
 
 
 def reset():
     """Fork child: code ids are per process, so the child defines its own."""
     global _ids
     states.clear()
+    del _pinned[:]
     task_roots.clear()
     _ids = itertools.count(1)
 
@@ -43,15 +48,20 @@ EXPRESSION_CODES = ('<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>')
 
 
 def define(code, frame=None):
-    """State for program code (emitting its 'code' record), False for anything else."""
-    if code.co_filename != core.program or code.co_name in EXPRESSION_CODES:
-        states[code] = False
+    """State for program code (emitting its 'code' record), False for anything else (remembered
+    only for program code: the rest is checked by file name each time, which costs less)."""
+    if code.co_filename != core.program:
+        return False
+    if code.co_name in EXPRESSION_CODES:
+        states[id(code)] = False
+        _pinned.append(code)
         return False
     budget = core.call_budget if core.call_budget > 0 else -1
     cid = new_code(code.co_name, _qualname(code, frame), code.co_filename, code.co_firstlineno)
     # [code id, calls left, {recorded frame still running: the task it runs in, or -1}, whether a
-    # frame stays in one task (a plain function or a coroutine; not a generator: any task may resume it)]
-    st = states[code] = [cid, budget, {}, not code.co_flags & (GENERATOR | ASYNC_GENERATOR)]
+    # frame stays in one task (a plain function or a coroutine; not a generator: any task may resume
+    # it), the code object]
+    st = states[id(code)] = [cid, budget, {}, not code.co_flags & (GENERATOR | ASYNC_GENERATOR), code]
     return st
 
 
