@@ -8,6 +8,8 @@ from _thread import get_ident
 from types import CoroutineType
 from weakref import ref as weakref
 
+_getframe = sys._getframe
+
 from . import codes, core, output, queues
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
@@ -102,39 +104,30 @@ def patch(asyncio):
     _set_resumed_hook(resumed)
 
     orig_create_task = base_events.BaseEventLoop.create_task
-    naming = set()  # idents inside asyncio.create_task/TaskGroup.create_task: they name the task afterwards
+    # Before 3.13 asyncio.create_task and TaskGroup.create_task call loop.create_task(coro) and name
+    # the task afterwards with tasks._set_task_name: their tasks are registered there, named.
+    taskgroups = sys.modules.get('asyncio.taskgroups')
+    namers = [tasks.create_task] + ([taskgroups.TaskGroup.create_task] if taskgroups is not None else [])
+    namer_codes = set(id(f.__code__) for f in namers if '_set_task_name' in f.__code__.co_names)
+    orig_set_task_name = getattr(tasks, '_set_task_name', None)
 
     def create_task(self, coro, *args, **kwargs):
-        if get_ident() in naming:  # the asyncio.create_task around this registers (and looks up the parent)
-            return orig_create_task(self, coro, *args, **kwargs)
+        if namer_codes and id(_getframe(1).f_code) in namer_codes:
+            return orig_create_task(self, coro, *args, **kwargs)  # named and registered next
         parent = current()
         task = orig_create_task(self, coro, *args, **kwargs)
         if id(task) not in serial_of:
             register_task(task, coro, parent)
         return task
 
-    def registering_after_naming(orig):
-        # Before 3.13 these call loop.create_task(coro) and set the name afterwards: register then.
-        def create_task(*args, **kwargs):
-            parent = current()
-            ident = get_ident()
-            outer = ident in naming
-            naming.add(ident)
-            try:
-                task = orig(*args, **kwargs)
-            finally:
-                if not outer:
-                    naming.discard(ident)
-            if not outer and id(task) not in serial_of:
-                register_task(task, None, parent)
-            return task
-        return core.impersonate(create_task, orig)
+    def set_task_name(task, name):
+        orig_set_task_name(task, name)
+        if id(task) not in serial_of and id(_getframe(1).f_code) in namer_codes:
+            register_task(task, None, current())  # (still in the creating task)
 
     base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
-    tasks.create_task = asyncio.create_task = registering_after_naming(tasks.create_task)
-    taskgroups = sys.modules.get('asyncio.taskgroups')
-    if taskgroups is not None:
-        taskgroups.TaskGroup.create_task = registering_after_naming(taskgroups.TaskGroup.create_task)
+    if namer_codes and orig_set_task_name is not None:
+        tasks._set_task_name = core.impersonate(set_task_name, orig_set_task_name)
     _patch_cancel(tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
@@ -167,12 +160,22 @@ def _ends_with_its_coroutine(task, coro):
     frame = coro.cr_frame
     if frame is None or frame.f_code.co_filename != core.program:
         return False
-    calls = getattr(sys.modules[__package__], 'calls', None)
-    reports_end = getattr(calls, 'reports_end', None)
-    if reports_end is None or not reports_end(frame, coro):
+    reports_end = _reports_end or _find_reports_end()
+    if not reports_end(frame, coro):
         return False
     codes.task_roots[id(frame)] = weakref(coro)
     return True
+
+
+_reports_end = None
+
+
+def _find_reports_end():
+    """The call mechanism's reports_end (a mechanism without one never reports a task's end)."""
+    global _reports_end
+    calls = getattr(sys.modules[__package__], 'calls', None)
+    _reports_end = getattr(calls, 'reports_end', None) or (lambda frame, coro: False)
+    return _reports_end
 
 
 def _add_done_callbacks(coros):
