@@ -36,6 +36,7 @@ def patch(asyncio):
     _CancelledError = asyncio.CancelledError
 
     get_running_loop = events._get_running_loop
+    next_serial = core.new_serial
     current_task = tasks.current_task
     running = tasks.__dict__.get('_current_tasks')
     if type(current_task) is type(patch) and type(running) is dict:
@@ -55,7 +56,7 @@ def patch(asyncio):
 
     def register_task(task, coro, parent, running=False):
         """`running`: found as the running task (its events' task column is itself, else the parent)."""
-        serial = core.new_serial()
+        serial = next_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = 'task'
         if coro is None:
@@ -66,8 +67,9 @@ def patch(asyncio):
             about = _describe_coro(qualname)
             if type(qualname) is str:
                 coro_json[qualname] = about
-        name = task.get_name() if hasattr(task, 'get_name') else 'Task-%d' % serial
-        emit_raw('task_create', f'{{"obj":{serial},"name":{text(name)},{about}{parent},"line":{core.program_line()}}}',
+        name = task.get_name()
+        name = quote(name) if type(name) is str else text(name)
+        emit_raw('task_create', f'{{"obj":{serial},"name":{name},{about}{parent},"line":{core.program_line()}}}',
                  serial if running else parent)
         if not _ends_with_its_coroutine(task, coro):
             task.add_done_callback(_task_done)
@@ -131,7 +133,7 @@ def patch(asyncio):
     _patch_cancel(tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
-    _patch_sleep(asyncio, tasks)
+    _patch_sleep(asyncio, tasks, current)
     _patch_exception_handler(base_events)
     _patch_locks(asyncio)
     _patch_queues(asyncio)
@@ -300,7 +302,7 @@ def _patch_executor(base_events):
     base_events.BaseEventLoop.run_in_executor = run_in_executor
 
 
-def _patch_sleep(asyncio, tasks):
+def _patch_sleep(asyncio, tasks, current):
     orig_sleep = tasks.sleep
     get_running_loop = tasks.events.get_running_loop
     wake = getattr(tasks.futures, '_set_result_unless_cancelled', None)
@@ -310,20 +312,21 @@ def _patch_sleep(asyncio, tasks):
         if caller is None:
             return await orig_sleep(delay, *args, **kwargs)
         secs = number(delay)
-        me = core.current_task()  # (this coroutine runs in one task throughout)
+        me = current()  # (this coroutine runs in one task throughout)
         emit_raw('sleep', f'{{"secs":{secs},"line":{caller.f_lineno or 0}}}', me)
-        try:
-            if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
-                return await orig_sleep(delay, *args, **kwargs)
-            # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
-            loop = get_running_loop()
-            future = loop.create_future()
-            h = loop.call_later(delay, wake, future, None)
+        if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
             try:
-                return await future
+                return await orig_sleep(delay, *args, **kwargs)
             finally:
-                h.cancel()
+                emit_raw('slept', f'{{"secs":{secs}}}', me)
+        # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
+        loop = get_running_loop()
+        future = loop.create_future()
+        h = loop.call_later(delay, wake, future, None)
+        try:
+            return await future
         finally:
+            h.cancel()
             emit_raw('slept', f'{{"secs":{secs}}}', me)
 
     tasks.sleep = asyncio.sleep = core.impersonate(sleep, orig_sleep)
