@@ -162,7 +162,10 @@ def _budget_hit(st):
     if st.tok and st.tok[0]:
         codes.announce_budget(st.tok[0])
     if st.funcs:
-        _untrace(st)
+        try:
+            _untrace(st)
+        except Exception:
+            pass  # (runs inside a program call: nothing of ours may raise into it)
 
 
 _sources = {}  # program file -> its source, to compile the original code when first needed

@@ -37,7 +37,7 @@ _flushing = False
 tids = {}
 _next_tid = itertools.count(1)
 # ident -> [its event lines' constant middle "pid,tid,", perf_ns and thread_time_ns of the last real
-# CPU-clock read, last CPU time written] (see cpu_at and forget_thread).
+# CPU-clock read, last CPU time written] (see emit_span and forget_thread).
 _ctx = {}
 # Reading a thread's CPU clock is a system call (~0.5 us, more than the rest of an event). Within
 # this much wall time of the last real read a span event extrapolates it instead, assuming the
