@@ -36,7 +36,6 @@ def patch(asyncio):
     _CancelledError = asyncio.CancelledError
 
     get_running_loop = events._get_running_loop
-    next_serial = core.new_serial
     current_task = tasks.current_task
     running = tasks.__dict__.get('_current_tasks')
     if type(current_task) is type(patch) and type(running) is dict:
@@ -56,7 +55,7 @@ def patch(asyncio):
 
     def register_task(task, coro, parent, running=False):
         """`running`: found as the running task (its events' task column is itself, else the parent)."""
-        serial = next_serial()
+        serial = core.new_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = 'task'
         if coro is None:

@@ -57,8 +57,8 @@ _getframe = sys._getframe
 GeneratorType = types.GeneratorType
 CodeType = types.CodeType
 CoroutineType = types.CoroutineType
-CO_ITERABLE_COROUTINE = 0x100
-CO_COROUTINE = 0x80
+CO_ITERABLE_COROUTINE = codes.ITERABLE_COROUTINE
+CO_COROUTINE = codes.COROUTINE
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []

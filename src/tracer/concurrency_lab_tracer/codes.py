@@ -4,9 +4,12 @@ from _thread import get_ident
 
 from . import core
 
-GENERATOR_FLAGS = 0x20 | 0x80 | 0x100 | 0x200  # generator, coroutine, iterable coroutine, async generator
+# co_flags of code that suspends
 GENERATOR = 0x20
+COROUTINE = 0x80
+ITERABLE_COROUTINE = 0x100  # a generator made awaitable by types.coroutine
 ASYNC_GENERATOR = 0x200
+GENERATOR_FLAGS = GENERATOR | COROUTINE | ITERABLE_COROUTINE | ASYNC_GENERATOR
 
 _ids = itertools.count(1)
 # id(code object) -> [code id, calls left (negative = unlimited), ...] (see define), or False for
