@@ -294,8 +294,11 @@ class Builder {
   run(events: readonly RawEvent[]): void {
     const t0 = events.length > 0 ? events[0][1] : 0;
     const names = this.names();
-    for (let order = 0; order < events.length; order++) {
-      const ev = events[order];
+    // Steps are numbered by this counter: one per event, plus one for each step an event stands
+    // for besides its own (a sleep's wake and its resume; a return and its task's end).
+    let order = 0;
+    for (let i = 0; i < events.length; i++, order++) {
+      const ev = events[i];
       const kind = ev[5];
       this.eventsByKind[kind] = (this.eventsByKind[kind] ?? 0) + 1;
       const ts = ev[1] - t0;
@@ -313,8 +316,20 @@ class Builder {
         case 'yield': {
           const lane = this.laneOf(pid, ev[3], ev[4], ts);
           this.closeSpan(lane, ts, payload);
+          // A task's coroutine that returned and so ended its task ok: the return stands for task_done.
+          if (kind === 'return' && at(payload, 2) === 1 && ev[4] > 0) {
+            this.eventsByKind.task_done = (this.eventsByKind.task_done ?? 0) + 1;
+            this.marker('task_done', [ev[0], ev[1], pid, ev[3], 0, 'task_done', { obj: ev[4], state: 'ok' }], ++order, ts, names);
+          }
           continue;
         }
+        case 'sleep':
+        case 'slept':
+          if (Array.isArray(payload)) {
+            order = this.suspendingSleep(kind, ev, order, ts, names);
+            continue;
+          }
+          break;
         case 'code': {
           const d = asData(payload);
           const id = num(d, 'id');
@@ -365,9 +380,33 @@ class Builder {
           continue;
         }
         default:
-          if (MARKER_KINDS.has(kind)) this.marker(kind, ev, order, ts, names);
+          break;
       }
+      if (MARKER_KINDS.has(kind)) this.marker(kind, ev, order, ts, names);
     }
+  }
+
+  /**
+   * An asyncio.sleep that suspends a recorded coroutine frame: data [codeId, cpuNs, secs, line] for
+   * 'sleep', [codeId, cpuNs, secs] for 'slept'. The sleep stands for that frame's yield (right after
+   * it), the wake for its resume (right before it, a step of its own). Returns the last order used.
+   */
+  private suspendingSleep(kind: 'sleep' | 'slept', ev: RawEvent, order: number, ts: number, names: NameLookup): number {
+    const payload = ev[6];
+    const span = [at(payload, 0) ?? -1, at(payload, 1) ?? -1];
+    const data: Record<string, number> = { secs: at(payload, 2) ?? 0 };
+    const marker: RawEvent = [ev[0], ev[1], ev[2], ev[3], ev[4], kind, data];
+    const lane = this.laneOf(ev[2], ev[3], ev[4], ts);
+    if (kind === 'sleep') {
+      data.line = at(payload, 3) ?? 0;
+      this.marker(kind, marker, order, ts, names);
+      this.closeSpan(lane, ts, span);
+      return order;
+    }
+    this.touch(lane, { lane, ts, order });
+    this.openSpan(lane, order, ts, ev[2], span, true);
+    this.marker(kind, marker, order + 1, ts, names);
+    return order + 1;
   }
 
   marker(kind: MarkerKind, ev: RawEvent, order: number, ts: number, names: NameLookup): void {

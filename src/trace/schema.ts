@@ -61,7 +61,9 @@ export const RAW_KINDS = [
   // cpuNs is the thread's CPU clock, never decreasing per thread, exact to within 20 us (the tracer
   // extrapolates it between real reads: core.CPU_RESOLUTION_NS).
   'call', //        [codeId, cpuNs, line]       a program function starts (or a coroutine/generator starts its first step)
-  'return', //      [codeId, cpuNs]             it returns (or unwinds with an exception: see 'exc')
+  'return', //      [codeId, cpuNs, taskDone?]  it returns (or unwinds with an exception: see 'exc'); taskDone 1: the
+  //                                            coroutine of the event's task returned and so ended it ok (the
+  //                                            event stands for that task's task_done {obj: task, state: "ok"})
   'yield', //       [codeId, cpuNs, awaitedObj] a coroutine/generator suspends; awaitedObj is the serial of the awaited task/future or 0
   'resume', //      [codeId, cpuNs]             it resumes
 
@@ -104,8 +106,11 @@ export const RAW_KINDS = [
   'queue_get', //     {obj, prim, key?, item: the put number it received or 0 if unknown, ok: bool, waited_ns}
   'future_submit', // {obj, executor, fn: qualname}         Executor.submit: obj is the future
   'future_done', //   {obj, state: "ok"|"cancelled"|"error"}
-  'sleep', //         {secs}                               time.sleep / asyncio.sleep begins
+  'sleep', //         {secs, line}                         time.sleep / asyncio.sleep begins
+  //                  [codeId, cpuNs, secs, line]          an asyncio.sleep suspends the recorded coroutine frame of codeId
+  //                                                       (it stands for that frame's yield, which is not written)
   'slept', //         {secs}                               it ended
+  //                  [codeId, cpuNs, secs]                ... and that frame resumes (stands for its resume)
 
   // --- output and errors ---------------------------------------------------------------------
   'print', //       {stream: "stdout"|"stderr", text}       one line (without the newline) or the tail of unterminated output at flush

@@ -244,3 +244,78 @@ class AsyncioSharedGenerator(TraceCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class AsyncioFoldedEvents(TraceCase):
+    """Two events less per sleep and one less per task, as written: an asyncio.sleep awaited by a
+    recorded coroutine carries that frame's code id and CPU clock and stands for its yield and
+    resume; a task's coroutine that returns ends its task ok with its return ([codeId, cpuNs, 1])."""
+    PROGRAM = 'asyncio_folded.py'
+
+    def written(self, name):
+        """Kinds and data of the raw events of the task named `name`, in order, and its serial."""
+        serial = [e[6]['obj'] for e in self.trace.raw if e[5] == 'task_create' and e[6]['name'] == name][0]
+        return [(e[5], e[6]) for e in sorted(self.trace.raw, key=lambda e: e[0])
+                if e[4] == serial and e[5] not in ('code', 'limit')], serial
+
+    def cid(self, name):
+        return [e[6]['id'] for e in self.trace.raw if e[5] == 'code' and e[6]['name'] == name][0]
+
+    def raw_done(self, serial):
+        return [e[6] for e in self.trace.raw if e[5] == 'task_done' and e[6]['obj'] == serial]
+
+    def test_runs_as_untraced(self):
+        self.assertRanOk()
+        self.assertEqual(self.trace.stdout, "['napped', 'outer', 'CancelledError', 'ValueError', 'ticked']\n")
+
+    def test_a_sleeping_task_writes_call_sleep_slept_return(self):
+        events, serial = self.written('nap')
+        nap = self.cid('nap')
+        self.assertEqual([k for k, _ in events], ['call', 'sleep', 'slept', 'return'])
+        (_, call), (_, sleep), (_, slept), (_, ret) = events
+        self.assertEqual((sleep[0], sleep[2], sleep[3]), (nap, 0.01, 7))
+        self.assertEqual((slept[0], slept[2]), (nap, 0.01))
+        self.assertEqual((ret[0], ret[2]), (nap, 1), 'the return ends the task ok')
+        self.assertTrue(call[1] <= sleep[1] <= slept[1] <= ret[1], 'the CPU clock runs on through them')
+        self.assertEqual(self.raw_done(serial), [], 'no task_done of its own')
+
+    def test_only_the_frame_awaiting_the_sleep_folds_its_suspension(self):
+        events, _ = self.written('outer')
+        outer, inner = self.cid('outer'), self.cid('inner')
+        self.assertEqual([(k, d[0]) for k, d in events], [
+            ('call', outer), ('call', inner), ('sleep', inner), ('yield', outer),
+            ('resume', outer), ('slept', inner), ('return', inner), ('return', outer)])
+        self.assertEqual(len(events[6][1]), 2, "inner's return ends no task")
+        self.assertEqual(events[7][1][2], 1)
+
+    def test_other_ends_are_written_after_the_return(self):
+        for name, state, raised in (('cancelled', 'cancelled', []), ('fails', 'error', ['exc'])):
+            events, serial = self.written(name)
+            self.assertEqual([k for k, _ in events], ['call', 'sleep', 'slept'] + raised + ['return'], name)
+            self.assertEqual(len(events[-1][1]), 2, name)
+            self.assertEqual([d['state'] for d in self.raw_done(serial)], [state])
+        self.assertEqual(self.written('cancelled')[0][2][1][2], 10, 'a cancelled sleep still wakes')
+
+    def test_every_sleep_of_a_recorded_frame_folds(self):
+        events, _ = self.written('ticks')
+        self.assertEqual([k for k, _ in events], ['call'] + ['sleep', 'slept'] * 3 + ['return'])
+        self.assertTrue(all(type(d) is list for _, d in events))
+        self.assertEqual([e for e in self.trace.raw if e[5] in ('yield', 'resume') and e[6][0] in (self.cid('ticks'), self.cid('nap'))], [])
+
+
+class AsyncioFoldedPastTheBudget(TraceCase):
+    """A wake counts against the budget as a resume does; past it, a sleep no longer stands for a
+    suspension (none is shown) and is written as a plain marker."""
+    PROGRAM = 'asyncio_folded.py'
+    BUDGET = 2
+
+    def test_sleeps_past_the_budget_are_plain(self):
+        self.assertRanOk()
+        ticks = [e[6]['id'] for e in self.trace.raw if e[5] == 'code' and e[6]['name'] == 'ticks'][0]
+        serial = [e[6]['obj'] for e in self.trace.raw if e[5] == 'task_create' and e[6]['name'] == 'ticks'][0]
+        events = [e for e in sorted(self.trace.raw, key=lambda e: e[0]) if e[4] == serial and e[5] in ('sleep', 'slept')]
+        self.assertEqual([(e[5], type(e[6]).__name__) for e in events],
+                         [('sleep', 'list'), ('slept', 'list'), ('sleep', 'dict'), ('slept', 'dict'), ('sleep', 'dict'), ('slept', 'dict')])
+        self.assertEqual(events[0][6][0], ticks)
+        spans = [e[5] for e in self.trace.raw if e[5] in ('call', 'yield', 'resume', 'return') and e[6][0] == ticks]
+        self.assertEqual(spans, ['call', 'return'])

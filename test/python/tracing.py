@@ -50,7 +50,8 @@ class Run(object):
         self.stdout = stdout
         self.stderr = stderr
         self.code = code
-        self.events = events  # all events of all processes, sorted by (ts, pid, seq)
+        self.raw = events  # all events of all processes as written, sorted by (ts, pid, seq)
+        self.events = unfold(events)  # ... with folded events spelled out (see unfold)
         self.out_dir = out_dir
 
     def by_pid(self):
@@ -90,6 +91,30 @@ class Run(object):
         if a[2] == b[2]:
             return a[0] < b[0]
         return (a[1], a[2], a[0]) < (b[1], b[2], b[0])
+
+
+def unfold(events):
+    """The events as the model reads them (src/trace/buildModel.ts), for tests that check what
+    happened rather than how it was written: a 'sleep'/'slept' with array data [codeId, cpuNs, secs,
+    line?] also stands for that frame's yield (right after it) / resume (right before it), and a
+    'return' [codeId, cpuNs, 1] for its task's task_done (state ok, written between tasks). What
+    an event stands for gets its seq + 0.5."""
+    out = []
+    for e in events:
+        kind, data = e[5], e[6]
+        head = e[:5]
+        if kind == 'sleep' and isinstance(data, list):
+            out.append(head + ['sleep', {'secs': data[2], 'line': data[3]}])
+            out.append([e[0] + 0.5] + e[1:5] + ['yield', [data[0], data[1], 0]])
+        elif kind == 'slept' and isinstance(data, list):
+            out.append(head + ['resume', [data[0], data[1]]])
+            out.append([e[0] + 0.5] + e[1:5] + ['slept', {'secs': data[2]}])
+        elif kind == 'return' and len(data) > 2 and data[2] == 1:
+            out.append(head + ['return', data[:2]])
+            out.append([e[0] + 0.5, e[1], e[2], e[3], 0, 'task_done', {'obj': e[4], 'state': 'ok'}])
+        else:
+            out.append(e)
+    return out
 
 
 def load_events(out_dir):

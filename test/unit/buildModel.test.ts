@@ -281,3 +281,73 @@ void test('a multiprocessing queue links each get to the put of the process that
   const puts = m.flows.filter((f) => f.kind === 'put').map((f) => [m.lanes[f.fromLane].pid, m.lanes[f.toLane].pid, f.toTs]);
   assert.deepEqual(puts.map(([from, to]) => [from, to]), [[12, 10], [11, 10]]);
 });
+
+/** A task that sleeps once, written the long way (yield, resume and task_done of their own) or folded. */
+function sleeperStream(folded: boolean): RawStream {
+  const s = new RawStream(7);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
+    .ev(1, 0, 'code', { id: 1, name: 'main', qualname: 'main', file: '/p/a.py', line: 3 })
+    .ev(1, 0, 'code', { id: 2, name: 'nap', qualname: 'nap', file: '/p/a.py', line: 8 })
+    .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
+    .ev(1, 1, 'call', [1, 0, 3])
+    .ev(1, 1, 'task_create', { obj: 2, name: 'napper', coro: 'nap', parent: 1, internal: false, line: 4 })
+    .ev(1, 1, 'await', { target: 2, what: 'task' })
+    .ev(1, 1, 'yield', [1, 100, 2])
+    .ev(1, 2, 'call', [2, 100, 8]);
+  if (folded) s.ev(1, 2, 'sleep', [2, 150, 0.25, 9]);
+  else s.ev(1, 2, 'sleep', { secs: 0.25, line: 9 }).ev(1, 2, 'yield', [2, 150, 0], 0);
+  if (folded) s.ev(1, 2, 'slept', [2, 160, 0.25], 250_000_000);
+  else s.ev(1, 2, 'resume', [2, 160], 250_000_000).ev(1, 2, 'slept', { secs: 0.25 }, 0);
+  s.ev(1, 2, 'print', { stream: 'stdout', text: 'awake' });
+  if (folded) s.ev(1, 2, 'return', [2, 200, 1]);
+  else s.ev(1, 2, 'return', [2, 200]).ev(1, 0, 'task_done', { obj: 2, state: 'ok' }, 0);
+  s.ev(1, 1, 'resume', [1, 210])
+    .ev(1, 1, 'awake', { target: 2 })
+    .ev(1, 1, 'return', [1, 300])
+    .ev(1, 0, 'task_done', { obj: 1, state: 'cancelled' });
+  return s;
+}
+
+/** The model without step numbers (folded events use fewer of them), steps and flows in their order. */
+function withoutOrders(m: TraceModel): unknown {
+  const strip = <T extends object>(xs: readonly T[]): unknown[] => xs.map((x) => Object.fromEntries(Object.entries(x).filter(([k]) => !/order/i.test(k))));
+  return { lanes: m.lanes, spans: strip(m.spans), markers: strip(m.markers), steps: strip(m.steps), flows: strip(m.flows), output: strip(m.output) };
+}
+
+void test('a sleep that suspends a coroutine stands for its yield and resume, a return with 1 for its task end', () => {
+  const long = buildModel(sleeperStream(false).events);
+  const folded = buildModel(sleeperStream(true).events);
+  assert.deepEqual(withoutOrders(folded), withoutOrders(long));
+  // What the folded events stand for, spelled out.
+  const napper = folded.lanes.findIndex((l) => l.name === 'napper');
+  assert.deepEqual(folded.spans.filter((s) => s.lane === napper).map((s) => [s.name, s.end - s.start, s.cpu, s.open]), [
+    ['nap', 1000, 50, false],
+    ['nap', 2000, 40, false],
+  ]);
+  const steps = folded.steps.map((s) => s.text);
+  const sleep = steps.indexOf('sleep 0.25 s');
+  assert.ok(sleep > 0);
+  assert.deepEqual(steps.slice(sleep, sleep + 3), ['sleep 0.25 s', 'resume nap()', 'woke after sleep 0.25 s']);
+  const done = folded.markers.find((m) => m.kind === 'task_done' && m.label.includes('napper'));
+  assert.ok(done, 'the return ended its task');
+  assert.equal(folded.lanes[done.lane].kind, 'thread', 'a task ends between tasks, on its thread');
+  assert.equal(folded.lanes[napper].info.state, 'ended');
+  assert.equal(folded.stats.eventsByKind.task_done, 2);
+  assert.equal(new Set(folded.steps.map((s) => s.order)).size, folded.steps.length, 'every step has its own number');
+  assert.ok(folded.steps.every((s, i) => i === 0 || s.order > folded.steps[i - 1].order), 'steps stay in order');
+  const sleepMarker = folded.markers.find((m) => m.kind === 'sleep');
+  assert.equal(sleepMarker?.waitEnd !== undefined && sleepMarker.waitEnd - sleepMarker.ts, 250_000_000, 'the wait bar spans the sleep');
+});
+
+void test('a return whose third item is not 1, or outside a task, ends no task', () => {
+  const s = new RawStream(7);
+  s.ev(1, 0, 'code', { id: 1, name: 'f', qualname: 'f', file: '/p/a.py', line: 1 })
+    .ev(1, 0, 'call', [1, 0, 1])
+    .ev(1, 0, 'return', [1, 10, 1])
+    .ev(1, 0, 'task_create', { obj: 3, name: 'T', coro: 'g', parent: 0, internal: false })
+    .ev(1, 3, 'call', [1, 20, 1])
+    .ev(1, 3, 'return', [1, 30, 0]);
+  const m = buildModel(s.events);
+  assert.equal(m.markers.filter((x) => x.kind === 'task_done').length, 0);
+  assert.equal(m.stats.eventsByKind.task_done, undefined);
+});

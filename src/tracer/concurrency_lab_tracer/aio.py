@@ -102,7 +102,7 @@ def patch(asyncio):
 
     global _running_task
     _running_task = running_task
-    _set_resumed_hook(resumed)
+    _tell_mechanisms('resumed', resumed)
 
     orig_create_task = base_events.BaseEventLoop.create_task
     # Before 3.13 asyncio.create_task and TaskGroup.create_task call loop.create_task(coro) and name
@@ -146,11 +146,11 @@ def _describe_coro(qualname):
     return f'"coro":{text(qualname)},"internal":{internal},"parent":'
 
 
-def _set_resumed_hook(fn):
-    for name in ('calls_monitoring', 'calls_settrace', 'calls_ast'):
-        mod = sys.modules.get(__package__ + '.' + name)
+def _tell_mechanisms(name, value):
+    for module in ('calls_monitoring', 'calls_settrace', 'calls_ast'):
+        mod = sys.modules.get(__package__ + '.' + module)
         if mod is not None:
-            mod.resumed = fn
+            setattr(mod, name, value)
 
 
 def _ends_with_its_coroutine(task, coro):
@@ -208,14 +208,26 @@ def _task_done(task):
         _write_done(task, False, task.exception())
 
 
-def _task_ended(coro, exc):
-    """The coroutine of the running task returned (exc None) or raised: the task ends as asyncio's
-    Task.__step will end it right after."""
+def _task_ended(coro, exc, cid, frame_task):
+    """The coroutine of the running task returned (exc None) or raised: write its return (code id
+    `cid`, unless 0) and end the task as asyncio's Task.__step will end it right after. A task
+    that ends ok ends with the return itself: its data's third item is 1 (see schema.ts)."""
     task = _running_task()
     if task is None or task.get_coro() is not coro:
+        if cid:
+            core.emit_span('return', cid, None, frame_task)
         return
+    if exc is None and cid and not getattr(task, '_must_cancel', False):  # (else cancelled as it returned)
+        serial = serial_of.get(id(task), 0)
+        if serial == frame_task:
+            output.flush_task(serial)  # a partial line it printed last (see _write_done)
+            serial_of.pop(id(task), None)
+            core.emit_span('return', cid, 1, frame_task)
+            return
+    if cid:
+        core.emit_span('return', cid, None, frame_task)
     if exc is None:
-        _write_done(task, bool(getattr(task, '_must_cancel', False)), None)  # cancelled as it returned
+        _write_done(task, bool(getattr(task, '_must_cancel', False)), None)
     elif isinstance(exc, GeneratorExit):
         return  # closed, not finished: asyncio never ends such a task
     elif isinstance(exc, _CancelledError):
@@ -306,29 +318,45 @@ def _patch_sleep(asyncio, tasks, current):
     get_running_loop = tasks.events.get_running_loop
     wake = getattr(tasks.futures, '_set_result_unless_cancelled', None)
 
+    calls = getattr(sys.modules[__package__], 'calls', None)
+    sleep_begin = getattr(calls, 'sleep_begin', None)
+    sleep_end = getattr(calls, 'sleep_end', None)
+    emit_span = core.emit_span
+
     async def sleep(delay, *args, **kwargs):
         caller = program_caller()
         if caller is None:
             return await orig_sleep(delay, *args, **kwargs)
         secs = number(delay)
-        me = current()  # (this coroutine runs in one task throughout)
-        emit_raw('sleep', f'{{"secs":{secs},"line":{caller.f_lineno or 0}}}', me)
-        if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
-            try:
-                return await orig_sleep(delay, *args, **kwargs)
-            finally:
-                emit_raw('slept', f'{{"secs":{secs}}}', me)
-        # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
-        loop = get_running_loop()
-        future = loop.create_future()
-        h = loop.call_later(delay, wake, future, None)
+        line = caller.f_lineno or 0
+        # When the awaiting frame is recorded, 'sleep' and 'slept' carry its code id and CPU clock and
+        # stand for its yield and resume (see the mechanisms' sleep_begin).
+        span = sleep_begin(caller, _getframe(0)) if sleep_begin is not None else None
+        if span is None:
+            me = current()  # (this coroutine runs in one task throughout)
+            emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
+        else:
+            emit_span('sleep', span[0], f'{secs},{line}', span[1])
         try:
-            return await future
+            if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
+                return await orig_sleep(delay, *args, **kwargs)
+            # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
+            loop = get_running_loop()
+            future = loop.create_future()
+            h = loop.call_later(delay, wake, future, None)
+            try:
+                return await future
+            finally:
+                h.cancel()
         finally:
-            h.cancel()
-            emit_raw('slept', f'{{"secs":{secs}}}', me)
+            if span is None:
+                emit_raw('slept', f'{{"secs":{secs}}}', me)
+            else:
+                sleep_end(span)
+                emit_span('slept', span[0], secs, span[1])
 
     tasks.sleep = asyncio.sleep = core.impersonate(sleep, orig_sleep)
+    _tell_mechanisms('sleep_code', sleep.__code__)
 
 
 def _patch_exception_handler(base_events):

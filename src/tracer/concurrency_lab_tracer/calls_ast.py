@@ -25,7 +25,9 @@ no frame to plain functions. A function body becomes:
 `yield v` becomes `_clab_resumed(_clab_f, (yield _clab_yielding(_clab_f, v)))` (same for
 `yield from`, reported as one suspension); `await x` becomes `await _clab_await(_clab_f, x)`,
 which drives x's iterator itself and reports a yield only when x really suspends (its argument is
-the awaited task/future), and `async with` / `async for` awaits go through the same wrapper. That
+the awaited task/future), and `async with` / `async for` awaits go through the same wrapper. An
+asyncio.sleep is delegated to with `yield from`: the sleep twin writes the suspension itself (its
+'sleep' and 'slept' stand for the yield and resume; see sleep_begin). That
 wrapper is the one tracer frame the rewrite adds, between a coroutine and what it awaits; every
 rewritten except handler and function exit splices it out of the traceback again.
 
@@ -216,10 +218,13 @@ def _clab_ret(f):
         if f.pending:
             _resume(f)
         cid = f.tok[0]
+        if task_roots:
+            frame = _getframe(1)
+            if id(frame) in task_roots:
+                codes.root_ended(frame, f.exc, cid, f.task)
+                return
         if cid:
             emit_span('return', cid, None, f.task)
-        if task_roots:
-            codes.root_ended(_getframe(1), f.exc)
         return
     cid = f[0]
     if cid:
@@ -326,11 +331,21 @@ def _await_iter(aw):
     return it
 
 
+sleep_code = None  # the asyncio patch's sleep twin (its code object)
+_sleeper = None  # (GenFrame, twin coroutine) while the wrapper starts driving an asyncio.sleep
+
+
 @types.coroutine
 def _clab_await(f, aw):
-    it = _await_iter(aw)
     if f.__class__ is not GenFrame or not f.tok[0]:  # not recorded, or an async genexp in a plain function
-        return (yield from it)
+        return (yield from _await_iter(aw))
+    if aw.__class__ is CoroutineType and aw.cr_code is sleep_code:
+        # The twin reports this frame's suspension itself (see sleep_begin): plain delegation, and no
+        # Python step of this wrapper per suspension.
+        global _sleeper
+        _sleeper = (f, aw)
+        return (yield from aw)
+    it = _await_iter(aw)
     try:
         y = next(it)
     except StopIteration as e:
@@ -363,6 +378,27 @@ def _clab_await(f, aw):
                 y = next(it) if sent is None else it.send(sent)
             except StopIteration as e:
                 return e.value
+
+
+def sleep_begin(frame, own):
+    """The asyncio.sleep twin (frame `own`) starts, driven by the await wrapper of the recorded
+    coroutine frame `frame`: its 'sleep' stands for that frame's yield and its 'slept' for the resume
+    (the wrapper reports neither). Returns (code id, task, GenFrame) or None."""
+    global _sleeper
+    s = _sleeper
+    if s is None:
+        return None
+    _sleeper = None
+    f = s[0]
+    if s[1].cr_frame is not own or f.st.left == 0 or not f.tok[0]:
+        return None  # (past its budget a coroutine's suspensions are not shown)
+    return (f.tok[0], f.task, f)
+
+
+def sleep_end(token):
+    st = token[2].st
+    if st.left > 0:
+        st.left -= 1  # the resume counts against the budget
 
 
 class _AsyncWith(object):

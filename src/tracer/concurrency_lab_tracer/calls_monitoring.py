@@ -54,10 +54,11 @@ def _on_return(code, offset, retval):
     frame = _getframe(1)
     task = live.pop(frame, None)
     if task is not None:
-        emit_span('return', st[0], None, task)
-        if task_roots:
-            codes.root_ended(frame, None)
-    elif st[1] == 0 and not live:
+        if task_roots and id(frame) in task_roots:
+            codes.root_ended(frame, None, st[0], task)
+        else:
+            emit_span('return', st[0], None, task)
+    elif st[1] == 0 and not live and not st[5]:
         return DISABLE
 
 
@@ -100,9 +101,35 @@ def _on_unwind(code, offset, exc):
         frame = _getframe(1)
         task = st[2].pop(frame, None)
         if task is not None:
-            emit_span('return', st[0], None, task)
-            if task_roots:
-                codes.root_ended(frame, exc)
+            if task_roots and id(frame) in task_roots:
+                codes.root_ended(frame, exc, st[0], task)
+            else:
+                emit_span('return', st[0], None, task)
+
+
+def sleep_begin(frame, own):
+    """An asyncio.sleep awaited directly by program frame `frame` is about to suspend it. When the
+    frame is recorded its 'sleep' stands for its yield and its 'slept' for its resume (two events
+    less per sleep): it is set aside until sleep_end, so its yield and resume hooks find nothing
+    to report (and a return hook of another frame of its code does not disable its own return).
+    Returns (code id, task, what sleep_end needs) or None."""
+    st = states.get(id(frame.f_code))
+    if not st or st[1] == 0:
+        return None
+    task = st[2].pop(frame, None)
+    if task is None:
+        return None
+    st[5][frame] = task
+    return (st[0], task, st, frame)
+
+
+def sleep_end(token):
+    """The sleep is over: the frame is recorded again (its 'slept' is its resume, counted against its
+    budget as a resume is)."""
+    st, frame = token[2], token[3]
+    st[2][frame] = st[5].pop(frame, token[1])
+    if st[1] > 0:
+        st[1] -= 1
 
 
 def reports_end(frame, coro):

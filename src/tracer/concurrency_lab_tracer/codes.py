@@ -63,8 +63,9 @@ def define(code, frame=None):
     cid = new_code(code.co_name, _qualname(code, frame), code.co_filename, code.co_firstlineno)
     # [code id, calls left, {recorded frame still running: the task it runs in, or -1}, whether a
     # frame stays in one task (a plain function or a coroutine; not a generator: any task may resume
-    # it), the code object]
-    st = states[id(code)] = [cid, budget, {}, not code.co_flags & (GENERATOR | ASYNC_GENERATOR), code]
+    # it), the code object, {recorded frame suspended by an asyncio.sleep: its task} (sys.monitoring;
+    # see calls_monitoring.sleep_begin)]
+    st = states[id(code)] = [cid, budget, {}, not code.co_flags & (GENERATOR | ASYNC_GENERATOR), code, {}]
     return st
 
 
@@ -136,20 +137,24 @@ def message(exc):
 # they will not record (its function ran out of budget before it started) is handed back to a
 # done callback (see unroot).
 task_roots = {}
-task_ended = None  # set by the asyncio patch: task_ended(coroutine, exception or None)
+task_ended = None  # set by the asyncio patch: task_ended(coroutine, exception or None, code id, task)
 tasks_need_callbacks = None  # set by the asyncio patch: done callbacks for the tasks of these coroutines
 
 
-def root_ended(frame, exc):
-    """A recorded program coroutine frame returned (exc None) or raised: end its task, if it roots one."""
+def root_ended(frame, exc, cid, task):
+    """A recorded program coroutine frame (code id `cid`, 0 when its 'call' was not written) that
+    may root a task returned (exc None) or raised: write its 'return', and end its task. A task that
+    ends ok ends with its coroutine's return event itself (one event less per task)."""
     root = task_roots.pop(id(frame), None)
-    if root is not None:
-        coro = root()
-        if coro is not None:
-            try:
-                task_ended(coro, exc)
-            except Exception:
-                pass  # (called from a function's return: nothing of ours may raise into the program)
+    coro = root() if root is not None else None
+    if coro is None:
+        if cid:
+            core.emit_span('return', cid, None, task)
+        return
+    try:
+        task_ended(coro, exc, cid, task)
+    except Exception:
+        pass  # (called from a function's return: nothing of ours may raise into the program)
 
 
 def unroot(code, keep):
