@@ -53,8 +53,9 @@ def patch(asyncio):
             serial = register_task(task, None, 0, True)
         return serial
 
-    def register_task(task, coro, parent, running=False):
-        """`running`: found as the running task (its events' task column is itself, else the parent)."""
+    def register_task(task, coro, parent, running=False, line=-1):
+        """`running`: found as the running task (its events' task column is itself, else the parent).
+        `line`: of the program code that created it, when the caller knows it (-1: look it up)."""
         serial = core.new_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = 'task'
@@ -68,7 +69,9 @@ def patch(asyncio):
                 coro_json[qualname] = about
         name = task.get_name()
         name = quote(name) if type(name) is str else text(name)
-        emit_raw('task_create', f'{{"obj":{serial},"name":{name},{about}{parent},"line":{core.program_line()}}}',
+        if line < 0:
+            line = core.program_line()
+        emit_raw('task_create', f'{{"obj":{serial},"name":{name},{about}{parent},"line":{line}}}',
                  serial if running else parent)
         if not _ends_with_its_coroutine(task, coro):
             task.add_done_callback(_task_done)
@@ -123,8 +126,11 @@ def patch(asyncio):
 
     def set_task_name(task, name):
         orig_set_task_name(task, name)
-        if id(task) not in serial_of and id(_getframe(1).f_code) in namer_codes:
-            register_task(task, None, current())  # (still in the creating task)
+        namer = _getframe(1)
+        if id(task) not in serial_of and id(namer.f_code) in namer_codes:
+            caller = namer.f_back  # (the program creates most tasks itself: no search for its line then)
+            line = caller.f_lineno or 0 if caller is not None and caller.f_code.co_filename == core.program else -1
+            register_task(task, None, current(), False, line)  # (still in the creating task)
 
     base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
     if namer_codes and orig_set_task_name is not None:
@@ -262,6 +268,8 @@ def _patch_cancel(tasks):
     base = tasks.Task
     try:
         class Task(base):
+            __slots__ = ()  # (the C Task keeps its own attribute dict)
+
             def cancel(self, *args, **kwargs):
                 serial = serial_of.get(id(self))
                 if serial and not self.done():

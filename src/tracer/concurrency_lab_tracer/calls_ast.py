@@ -24,12 +24,13 @@ no frame to plain functions. A function body becomes:
 
 `yield v` becomes `_clab_resumed(_clab_f, (yield _clab_yielding(_clab_f, v)))` (same for
 `yield from`, reported as one suspension); `await x` becomes `await _clab_await(_clab_f, x)`,
-which drives x's iterator itself and reports a yield only when x really suspends (its argument is
-the awaited task/future), and `async with` / `async for` awaits go through the same wrapper. An
-asyncio.sleep is delegated to with `yield from`: the sleep twin writes the suspension itself (its
-'sleep' and 'slept' stand for the yield and resume; see sleep_begin). That
-wrapper is the one tracer frame the rewrite adds, between a coroutine and what it awaits; every
-rewritten except handler and function exit splices it out of the traceback again.
+which in a recorded coroutine awaits a wrapper that drives x's iterator itself and reports a yield
+only when x really suspends (its argument is the awaited task/future); `async with` / `async for`
+awaits go through the same wrapper. Where nothing is reported (the coroutine is not recorded, or
+x is an asyncio.sleep, whose twin writes the suspension itself: its 'sleep' and 'slept' stand for
+the yield and resume, see sleep_begin) x is awaited as it is. That wrapper is the one tracer frame
+the rewrite adds, between a coroutine and what it awaits; every rewritten except handler and
+function exit splices it out of the traceback again.
 
 Module- and class-level functions also get an innermost decorator, `@_clab_sN.adopt`, that notes
 the function object (and returns it unchanged). When such a function runs out of call budget it
@@ -41,8 +42,8 @@ Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions 
 settrace either), code the program builds with exec/compile, and the program file imported
 under another name. The module body is a span ('<module>'), as with settrace. What the program
 can see of the rewrite: `_clab_*` names in its globals, `_clab_f` in each function's locals(),
-and one wrapper frame per await level between coroutines (f_back, inspect.stack() and the
-recursion limit inside awaited coroutines; tracebacks are spliced, see above).
+and one wrapper frame per await level between recorded coroutines (f_back, inspect.stack() and
+the recursion limit inside awaited coroutines; tracebacks are spliced, see above).
 
 Falls back to settrace for the process if the rewrite fails (or the source cannot be read), when
 the program file is run directly by a child interpreter, and when CONCURRENCY_LAB_MECHANISM is
@@ -332,19 +333,24 @@ def _await_iter(aw):
 
 
 sleep_code = None  # the asyncio patch's sleep twin (its code object)
-_sleeper = None  # (GenFrame, twin coroutine) while the wrapper starts driving an asyncio.sleep
+_sleeper = None  # (GenFrame, twin coroutine) while `await` starts driving an asyncio.sleep
+
+
+def _clab_await(f, aw):
+    """What a rewritten `await aw` awaits: aw itself when nothing is to be reported (no wrapper
+    frame at all), else the wrapper that reports the frame's suspensions."""
+    if f.__class__ is not GenFrame or not f.tok[0]:  # not recorded, or an async genexp in a plain function
+        return aw
+    if aw.__class__ is CoroutineType and aw.cr_code is sleep_code:
+        # The twin reports this frame's suspension itself (see sleep_begin).
+        global _sleeper
+        _sleeper = (f, aw)
+        return aw
+    return _await_steps(f, aw)
 
 
 @types.coroutine
-def _clab_await(f, aw):
-    if f.__class__ is not GenFrame or not f.tok[0]:  # not recorded, or an async genexp in a plain function
-        return (yield from _await_iter(aw))
-    if aw.__class__ is CoroutineType and aw.cr_code is sleep_code:
-        # The twin reports this frame's suspension itself (see sleep_begin): plain delegation, and no
-        # Python step of this wrapper per suspension.
-        global _sleeper
-        _sleeper = (f, aw)
-        return (yield from aw)
+def _await_steps(f, aw):
     it = _await_iter(aw)
     try:
         y = next(it)
@@ -449,7 +455,7 @@ def _clab_afor(f, iterable):
 
 # Frames of this file sit between program frames only as await wrappers (and momentarily while
 # async with/for start an await): tracebacks and call lines skip them.
-HELPER_FILE = _clab_await.__code__.co_filename
+HELPER_FILE = _await_steps.__code__.co_filename
 
 HELPERS = {'_clab_call': _clab_call, '_clab_gcall': _clab_gcall, '_clab_ret': _clab_ret,
            '_clab_raised': _clab_raised, '_clab_caught': _clab_caught, '_clab_yielding': _clab_yielding,
