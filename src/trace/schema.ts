@@ -88,7 +88,7 @@ export const RAW_KINDS = [
   'awake', //       {target}                                  the awaiting task resumed after that target
 
   // --- synchronisation (threading and asyncio; multiprocessing ones carry key) ---------
-  // prim: "Lock"|"RLock"|"Semaphore"|"BoundedSemaphore"|"Condition"|"Event"|"Barrier"|"Queue"|"LifoQueue"|"PriorityQueue"|"SimpleQueue"|"mp.Lock"|"mp.RLock"|"mp.Semaphore"|"mp.BoundedSemaphore"|"mp.Event"|"mp.Condition"|"mp.Barrier"|"mp.Queue"|"mp.JoinableQueue"|"asyncio.Lock"|…
+  // prim: "Lock"|"RLock"|"Semaphore"|"BoundedSemaphore"|"Condition"|"Event"|"Barrier"|"Queue"|"LifoQueue"|"PriorityQueue"|"SimpleQueue"|"mp.Lock"|"mp.RLock"|"mp.Semaphore"|"mp.BoundedSemaphore"|"mp.Event"|"mp.Condition"|"mp.Barrier"|"mp.Queue"|"mp.JoinableQueue"|"mp.SimpleQueue"|"asyncio.Lock"|…
   'lock_wait', //     {obj, prim, key?}                     a blocking acquire begins
   'lock_acquired', // {obj, prim, key?, ok: bool, waited_ns, contended: bool}
   'lock_release', //  {obj, prim, key?}                     before the real release

@@ -70,10 +70,13 @@ class MpLocksBase(Keyed):
 
     def test_exit(self):
         self.assertRanOk()
-        self.assertIn("['from child 0', 'from child 1']", self.trace.stdout)
+        self.assertIn("['from child 0', 'from child 1'] [0, 10] True", self.trace.stdout)
 
     def test_joinable_queue_items_link_put_to_get(self):
         self.assertPutsReachGets('mp.JoinableQueue')
+
+    def test_simple_queue_items_link_put_to_get(self):
+        self.assertPutsReachGets('mp.SimpleQueue')
 
     def test_rlock_traces_only_the_outer_acquire(self):
         evs = self.assertExclusive('mp.RLock')

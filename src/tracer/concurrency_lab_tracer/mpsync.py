@@ -1,5 +1,5 @@
 """multiprocessing Lock / RLock / Semaphore / BoundedSemaphore / Event / Condition / Barrier / Queue /
-JoinableQueue created by the program.
+JoinableQueue / SimpleQueue created by the program.
 
 Each gets `key`, a string that is the same in every process (the semaphore's name, or its
 address, which a fork child shares), so the timeline can link a release in one process to the
@@ -195,32 +195,59 @@ def _patch_barrier(Bar):
 
 
 def patch_queues(mod):
-    Queue, Joinable = mod.Queue, mod.JoinableQueue
-    orig_init, orig_get = Queue.__init__, Queue.get
-    orig_getstate, orig_setstate = Queue.__getstate__, Queue.__setstate__
+    Queue, Joinable, Simple = mod.Queue, mod.JoinableQueue, mod.SimpleQueue
     # JoinableQueue.__init__ runs Queue.__init__ from multiprocessing/queues.py: look past it.
     skip = _skip_files() + (mod.__file__,)
+    for cls in (Queue, Simple):
+        _mark_queues(cls, (Queue, Joinable, Simple), skip)
+        _carry_queue_identity(cls)
+    orig_get, orig_simple_get, orig_simple_put = Queue.get, Simple.get, Simple.put
+    # JoinableQueue.put is its own code (it counts unfinished tasks), not a call to Queue.put.
+    for cls in (Queue, Joinable):
+        cls.put = _traced_put(cls.put)
+    Queue.get = _traced_get(orig_get)
+    # SimpleQueue's put and get take no block/timeout: the same records, its own signatures.
+    simple_put = _traced_put(lambda self, obj, block, timeout: orig_simple_put(self, obj))
+    simple_get = _traced_get(lambda self, block, timeout: orig_simple_get(self))
+
+    def put(self, obj):
+        return simple_put(self, obj)
+
+    def get(self):
+        return simple_get(self)
+
+    Simple.put, Simple.get = core.impersonate(put, orig_simple_put), core.impersonate(get, orig_simple_get)
+
+
+def _mark_queues(cls, traced_types, skip):
+    orig_init = cls.__init__
 
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
-        if type(self) in (Queue, Joinable) and core.called_from_program(2, skip):
+        if type(self) in traced_types and core.called_from_program(2, skip):
             self.__dict__['_clab_obj'] = core.new_serial()
             self.__dict__['_clab_key'] = 'queue:' + _semlock_key(self._rlock._semlock)
             self.__dict__['_clab_puts'] = 0
 
-    def traced_put(orig_put):
-        # JoinableQueue.put is its own code (it counts unfinished tasks), not a call to Queue.put.
-        def put(self, obj, block=True, timeout=None):
-            ident = self.__dict__.get('_clab_obj')
-            if ident is None:
-                return orig_put(self, obj, block, timeout)
-            n = self.__dict__['_clab_puts'] = self.__dict__.get('_clab_puts', 0) + 1
-            core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': self._clab_key, 'item': n,
-                                    'size': -1, 'line': core.program_line()})
-            core.flush()
-            return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
-        return put
+    cls.__init__ = __init__
 
+
+def _traced_put(orig_put):
+    """orig_put(self, obj, block, timeout)"""
+    def put(self, obj, block=True, timeout=None):
+        ident = self.__dict__.get('_clab_obj')
+        if ident is None:
+            return orig_put(self, obj, block, timeout)
+        n = self.__dict__['_clab_puts'] = self.__dict__.get('_clab_puts', 0) + 1
+        core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': self._clab_key, 'item': n,
+                                'size': -1, 'line': core.program_line()})
+        core.flush()
+        return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
+    return put
+
+
+def _traced_get(orig_get):
+    """orig_get(self, block, timeout)"""
     def get(self, block=True, timeout=None):
         ident = self.__dict__.get('_clab_obj')
         if ident is None:
@@ -240,6 +267,12 @@ def patch_queues(mod):
         core.emit('queue_get', dict(base, item=item, from_pid=from_pid, ok=True, waited_ns=core.perf_ns() - t0,
                                     line=core.program_line()))
         return got
+    return get
+
+
+def _carry_queue_identity(cls):
+    """The serial and key travel to spawn/forkserver children inside the pickled state."""
+    orig_getstate, orig_setstate = cls.__getstate__, cls.__setstate__
 
     def __getstate__(self):
         state = orig_getstate(self)
@@ -255,6 +288,4 @@ def patch_queues(mod):
             self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident
             self.__dict__['_clab_puts'] = 0
 
-    Queue.__init__, Queue.get = __init__, get
-    Queue.put, Joinable.put = traced_put(Queue.put), traced_put(Joinable.put)
-    Queue.__getstate__, Queue.__setstate__ = __getstate__, __setstate__
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
