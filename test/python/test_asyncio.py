@@ -319,3 +319,25 @@ class AsyncioFoldedPastTheBudget(TraceCase):
         self.assertEqual(events[0][6][0], ticks)
         spans = [e[5] for e in self.trace.raw if e[5] in ('call', 'yield', 'resume', 'return') and e[6][0] == ticks]
         self.assertEqual(spans, ['call', 'return'])
+
+
+class AsyncioCancelKinds(TraceCase):
+    """cancel() is recorded for tasks made with create_task, asyncio.Task(...), ensure_future and
+    (3.12+) the eager task factory, and the program still sees asyncio's own Task type."""
+    PROGRAM = 'asyncio_cancel_kinds.py'
+
+    def test_same_output_as_untraced(self):
+        from tracing import run_untraced
+        out, _, code = run_untraced(self.PROGRAM)
+        self.assertEqual((self.trace.stdout, self.trace.code), (out, code))
+        self.assertIn('create_task True True CancelledError', out)
+
+    def test_every_cancel_recorded(self):
+        tasks = {e[6]['obj']: e[6] for e in self.trace.kind('task_create') if e[6]['coro'] == 'forever'}
+        expected = 4 if sys.version_info >= (3, 12) else 3
+        self.assertEqual(len(tasks), expected)
+        cancelled = sorted(e[6]['obj'] for e in self.trace.kind('task_cancel'))
+        self.assertEqual(cancelled, sorted(tasks))
+        done = {e[6]['obj']: e[6]['state'] for e in self.trace.kind('task_done') if e[6]['obj'] in tasks}
+        self.assertEqual(set(done.values()), {'cancelled'})
+        self.assertEqual(len(done), expected)

@@ -135,7 +135,7 @@ def patch(asyncio):
     base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
     if namer_codes and orig_set_task_name is not None:
         tasks._set_task_name = core.impersonate(set_task_name, orig_set_task_name)
-    _patch_cancel(tasks)
+    _patch_cancel(asyncio, tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
     _patch_sleep(asyncio, tasks, current)
@@ -262,9 +262,11 @@ def _write_done(task, cancelled, exc):
     serial_of.pop(id(task), None)
 
 
-def _patch_cancel(tasks):
-    """The C Task type cannot be patched; loops create tasks through `tasks.Task`, so a subclass
-    that only adds a task_cancel record to cancel() is swapped in there."""
+def _patch_cancel(asyncio, tasks):
+    """The C Task type cannot be patched, so a subclass that only adds a task_cancel record to
+    cancel() takes its place wherever asyncio hands out the class: `tasks.Task` (what loops create),
+    `asyncio.Task` (so `type(task) is asyncio.Task` holds as untraced, and tasks the program makes
+    itself are recorded too) and, 3.12+, the eager task factory, which was bound to the C type."""
     base = tasks.Task
     try:
         class Task(base):
@@ -281,6 +283,15 @@ def _patch_cancel(tasks):
     except TypeError:
         return  # cancellation still shows as task_done state "cancelled"
     tasks.Task = Task
+    if getattr(asyncio, 'Task', None) is base:
+        asyncio.Task = Task
+    make_factory = getattr(tasks, 'create_eager_task_factory', None)
+    eager = getattr(tasks, 'eager_task_factory', None)
+    if make_factory is not None and eager is not None:
+        ours = make_factory(Task)
+        tasks.eager_task_factory = ours
+        if getattr(asyncio, 'eager_task_factory', None) is eager:
+            asyncio.eager_task_factory = ours
 
 
 def _future_done(fut):
