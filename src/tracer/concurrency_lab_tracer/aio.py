@@ -351,6 +351,7 @@ def _patch_sleep(asyncio, tasks, current):
         # When the awaiting frame is recorded, 'sleep' and 'slept' carry its code id and CPU clock and
         # stand for its yield and resume (see the mechanisms' sleep_begin).
         span = sleep_begin(caller, _getframe(0)) if sleep_begin is not None else None
+        pid = core.pid
         if span is None:
             me = current()  # (this coroutine runs in one task throughout)
             emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
@@ -368,11 +369,15 @@ def _patch_sleep(asyncio, tasks, current):
             finally:
                 h.cancel()
         finally:
+            if span is not None:
+                sleep_end(span)
+                if core.pid == pid:
+                    emit_span('slept', span[0], secs, span[1])
+                else:  # woke in a fork child, where that code id means nothing: a plain wake
+                    span = None
+                    me = current()
             if span is None:
                 emit_raw('slept', f'{{"secs":{secs}}}', me)
-            else:
-                sleep_end(span)
-                emit_span('slept', span[0], secs, span[1])
 
     tasks.sleep = asyncio.sleep = core.impersonate(sleep, orig_sleep)
     _tell_mechanisms('sleep_code', sleep.__code__)
