@@ -1,3 +1,4 @@
+import os
 import sys
 import unittest
 
@@ -341,3 +342,21 @@ class AsyncioCancelKinds(TraceCase):
         done = {e[6]['obj']: e[6]['state'] for e in self.trace.kind('task_done') if e[6]['obj'] in tasks}
         self.assertEqual(set(done.values()), {'cancelled'})
         self.assertEqual(len(done), expected)
+
+
+@unittest.skipUnless(hasattr(os, 'fork'), 'needs fork')
+class AsyncioForkWhileSleeping(TraceCase):
+    """A sleep that began before a fork ends in the child too, where the parent's code ids mean
+    nothing: the child writes a plain wake, not one that stands for a resume."""
+    PROGRAM = 'asyncio_fork_sleep.py'
+
+    def test_the_child_wakes_plainly(self):
+        self.assertRanOk()
+        self.assertEqual(sorted(self.trace.stdout.split('\n')), ['', 'child napped', 'parent napped'])
+        parent = self.trace.main_pid()
+        children = {e[2] for e in self.trace.raw} - {parent}
+        self.assertEqual(len(children), 1)
+        child = children.pop()
+        slept = [e for e in self.trace.raw if e[5] == 'slept']
+        self.assertEqual([type(e[6]).__name__ for e in slept if e[2] == child], ['dict'])
+        self.assertEqual([type(e[6]).__name__ for e in slept if e[2] == parent], ['list', 'list'])
