@@ -2,7 +2,7 @@
 
 The program file is parsed with `ast` when it is run (launch.py; runpy.run_path in spawn and
 forkserver children re-importing it as __mp_main__; the rewrite itself is in rewrite.py, and
-rewrite_cache keeps the last one) and every function, async function and
+program_cache keeps the last one) and every function, async function and
 generator is rewritten to report its own call/return/yield/resume, so the standard library runs
 at full speed. The rewrite keeps line numbers (inserted statements carry the def's line) and adds
 no frame to plain functions. A function body becomes:
@@ -476,15 +476,15 @@ def compile_program(source, filename):
 
 def _rewritten(source, filename):
     """(code, globals to add) for the rewritten program; the rewrite (module rewrite, see there) runs
-    only when this source is not in rewrite_cache."""
-    from . import rewrite_cache
-    cached = rewrite_cache.load(source, filename)
+    only when this source is not in program_cache."""
+    from . import program_cache
+    cached = program_cache.load(source, filename)
     if cached is not None:
         code, specs = cached
     else:
         from . import rewrite
         code, specs = rewrite.rewrite(source, filename)
-        rewrite_cache.store(source, filename, code, specs)
+        program_cache.store(source, filename, code, specs)
     _sources[filename] = source  # (to compile the original code of functions past their budget)
     extra = dict(HELPERS)
     for i, spec in enumerate(specs):

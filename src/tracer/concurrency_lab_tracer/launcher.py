@@ -59,9 +59,9 @@ def main(launch_file):
 
     try:
         compile_program = getattr(tracer and tracer.calls, 'compile_program', None)
-        rewritten = compile_program(source, program) if compile_program is not None else None
-        if rewritten is not None:  # 3.8-3.11: the program rewritten to report its own calls
-            code, extra = rewritten
+        compiled = compile_program(source, program) if compile_program is not None else None
+        if compiled is not None:  # cached, and on 3.8-3.11 rewritten to report its own calls
+            code, extra = compiled
             main_module.__dict__.update(extra)
         else:
             code = compile(source, program, 'exec', dont_inherit=True)

@@ -1,5 +1,5 @@
 """The source rewrite behind calls_ast (see there): every function of the program reports its own
-calls, returns, yields and resumes. Imported only when a program is not in rewrite_cache: `ast`
+calls, returns, yields and resumes. Imported only when a program is not in program_cache: `ast`
 and the rewrite cost several ms per process."""
 import ast
 
