@@ -387,9 +387,9 @@ def _await_steps(f, aw):
 
 
 def sleep_begin(frame, own):
-    """The asyncio.sleep twin (frame `own`) starts, driven by the await wrapper of the recorded
-    coroutine frame `frame`: its 'sleep' stands for that frame's yield and its 'slept' for the resume
-    (the wrapper reports neither). Returns (code id, task, GenFrame) or None."""
+    """The asyncio.sleep twin (frame `own`) starts, awaited by the rewritten `await` of the recorded
+    coroutine frame `frame` (_clab_await noted which): its 'sleep' stands for that frame's yield and
+    its 'slept' for the resume (no wrapper reports either). Returns (code id, task, GenFrame) or None."""
     global _sleeper
     s = _sleeper
     if s is None:
