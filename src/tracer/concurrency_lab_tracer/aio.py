@@ -180,9 +180,13 @@ _reports_end = None
 def _find_reports_end():
     """The call mechanism's reports_end (a mechanism without one never reports a task's end)."""
     global _reports_end
-    calls = getattr(sys.modules[__package__], 'calls', None)
-    _reports_end = getattr(calls, 'reports_end', None) or (lambda frame, coro: False)
+    _reports_end = getattr(_mechanism(), 'reports_end', None) or (lambda frame, coro: False)
     return _reports_end
+
+
+def _mechanism():
+    """The call-hook module in use (calls_monitoring, calls_ast or calls_settrace), or None."""
+    return getattr(sys.modules[__package__], 'calls', None)
 
 
 def _add_done_callbacks(coros):
@@ -337,7 +341,7 @@ def _patch_sleep(asyncio, tasks, current):
     get_running_loop = tasks.events.get_running_loop
     wake = getattr(tasks.futures, '_set_result_unless_cancelled', None)
 
-    calls = getattr(sys.modules[__package__], 'calls', None)
+    calls = _mechanism()
     sleep_begin = getattr(calls, 'sleep_begin', None)
     sleep_end = getattr(calls, 'sleep_end', None)
     emit_span = core.emit_span

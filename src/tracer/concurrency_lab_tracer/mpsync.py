@@ -233,7 +233,7 @@ def _mark_queues(cls, traced_types, skip):
 
 
 def _traced_put(orig_put):
-    """orig_put(self, obj, block, timeout)"""
+    """A queue's put recording queue_put and tagging the item; orig_put(self, obj, block, timeout)."""
     def put(self, obj, block=True, timeout=None):
         ident = self.__dict__.get('_clab_obj')
         if ident is None:
@@ -247,7 +247,7 @@ def _traced_put(orig_put):
 
 
 def _traced_get(orig_get):
-    """orig_get(self, block, timeout)"""
+    """A queue's get recording the wait and the put it received; orig_get(self, block, timeout)."""
     def get(self, block=True, timeout=None):
         ident = self.__dict__.get('_clab_obj')
         if ident is None:
