@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Tracer overhead benchmark (not a test): wall time of traced / untraced runs, median of interleaved
 // runs, for four workloads on every Python 3.8+ found. Prints a markdown table, writes .bench/tracer.json.
-//   node scripts/bench-tracer.mjs [runs=7]
+//   node scripts/bench-tracer.mjs [runs=15]
 //   BENCH_PYTHONS=3.12,3.13 node scripts/bench-tracer.mjs 5   only those Pythons (major.minor or full version)
 //   BENCH_WORKLOADS=c node scripts/bench-tracer.mjs 21        only those workloads (a, b, c, d)
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const TRACER = join(ROOT, 'src', 'tracer');
 const PROGRAMS = join(ROOT, 'test', 'fixtures', 'programs');
-const RUNS = Math.max(5, Number(process.argv[2] ?? 7));
+const RUNS = Math.max(5, Number(process.argv[2] ?? 15));
 const CALL_BUDGET = '2000';
 const EVENT_CAP = '200000';
 const ALL_WORKLOADS = [
