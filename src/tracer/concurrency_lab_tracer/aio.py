@@ -227,7 +227,8 @@ def _task_ended(coro, exc, cid, frame_task):
         if cid:
             core.emit_span('return', cid, None, frame_task)
         return
-    if exc is None and cid and not getattr(task, '_must_cancel', False):  # (else cancelled as it returned)
+    cancelled_as_it_returned = exc is None and bool(getattr(task, '_must_cancel', False))
+    if exc is None and cid and not cancelled_as_it_returned:
         serial = serial_of.get(id(task), 0)
         if serial == frame_task:
             output.flush_task(serial)  # a partial line it printed last (see _write_done)
@@ -237,7 +238,7 @@ def _task_ended(coro, exc, cid, frame_task):
     if cid:
         core.emit_span('return', cid, None, frame_task)
     if exc is None:
-        _write_done(task, bool(getattr(task, '_must_cancel', False)), None)
+        _write_done(task, cancelled_as_it_returned, None)
     elif isinstance(exc, GeneratorExit):
         return  # closed, not finished: asyncio never ends such a task
     elif isinstance(exc, _CancelledError):

@@ -478,13 +478,12 @@ def _rewritten(source, filename):
     """(code, globals to add) for the rewritten program; the rewrite (module rewrite, see there) runs
     only when this source is not in program_cache."""
     from . import program_cache
-    cached = program_cache.load(source, filename)
-    if cached is not None:
-        code, specs = cached
-    else:
+
+    def make():
         from . import rewrite
-        code, specs = rewrite.rewrite(source, filename)
-        program_cache.store(source, filename, code, specs)
+        return rewrite.rewrite(source, filename)
+
+    code, specs = program_cache.get(source, filename, make)
     _sources[filename] = source  # (to compile the original code of functions past their budget)
     extra = dict(HELPERS)
     for i, spec in enumerate(specs):

@@ -136,14 +136,10 @@ def compile_program(source, filename):
     """(code, no globals to add) for the program file, from program_cache when it was compiled
     before (the first compile() of a process costs more than the cache: see there)."""
     from . import program_cache
-    cached = program_cache.load(source, filename)
-    if cached is not None:
-        return cached[0], {}
     try:
-        code = compile(source, filename, 'exec', dont_inherit=True)
+        code, _ = program_cache.get(source, filename, lambda: (compile(source, filename, 'exec', dont_inherit=True), ()))
     except Exception:
         return None  # the launcher compiles it again: its error then shows no frame of ours
-    program_cache.store(source, filename, code, ())
     return code, {}
 
 

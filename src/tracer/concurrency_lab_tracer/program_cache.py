@@ -31,6 +31,16 @@ def _stamp():
     return (FORMAT, sys.hexversion, sys.flags.optimize) + tuple((st.st_mtime_ns, st.st_size) for st in stats)
 
 
+def get(source, filename, make):
+    """(code, state specs) for this source: the stored ones, else make() (which may raise), stored."""
+    cached = load(source, filename)
+    if cached is not None:
+        return cached
+    code, specs = make()
+    store(source, filename, code, specs)
+    return code, specs
+
+
 def load(source, filename):
     """(code, state specs) as stored for this source (see store), or None."""
     try:
