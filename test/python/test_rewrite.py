@@ -199,19 +199,53 @@ else:
 """
 
 
-class ProgramRunDirectlyByAChild(unittest.TestCase):
-    def test_child_falls_back_to_settrace(self):
-        _, t = run_source('self_child.py', SELF_AS_CHILD)
+class WorkInParentAndChild(unittest.TestCase):
+    def check(self, name, source):
+        """The program's `work` ran in the main process and in one subprocess child, as a whole span in
+        each; returns (trace, main pid, child pid)."""
+        _, t = run_source(name, source)
         self.assertEqual((t.stdout, t.code), ('work in parent\nwork in child\n', 0), t.stderr)
         main = t.main_pid()
         child = [e[2] for e in t.kind('proc_begin') if e[6]['origin'] == 'subprocess']
         self.assertEqual(len(child), 1)
         codes = t.codes()
-        work = sorted(e[2] for e in t.kind('call') if codes[(e[2], e[6][0])]['name'] == 'work')
-        self.assertEqual(work, sorted([main, child[0]]), 'work is a span in both processes')
+        spans = dict((kind, sorted(e[2] for e in t.kind(kind) if codes[(e[2], e[6][0])]['name'] == 'work'))
+                     for kind in ('call', 'return'))
+        self.assertEqual(spans['call'], sorted([main, child[0]]), 'work is a span in both processes')
+        self.assertEqual(spans['return'], spans['call'])
+        return t, main, child[0]
+
+
+class ProgramRunDirectlyByAChild(WorkInParentAndChild):
+    def test_child_falls_back_to_settrace(self):
+        t, main, child = self.check('self_child.py', SELF_AS_CHILD)
         if REWRITES:
             meta = {e[2]: e[6]['mechanism'] for e in t.kind('meta')}
-            self.assertEqual((meta[main], meta[child[0]]), ('ast', 'settrace'))
+            self.assertEqual((meta[main], meta[child]), ('ast', 'settrace'))
+
+
+IMPORTED_BY_A_CHILD = """import os
+import subprocess
+import sys
+
+
+def work(where):
+    print("work in", where)
+
+
+if __name__ == "__main__":
+    work("parent")
+    here = os.path.dirname(os.path.abspath(__file__))
+    subprocess.run([sys.executable, "-c", "import by_name; by_name.work('child')"], cwd=here)
+"""
+
+
+class ProgramImportedByNameInAChild(WorkInParentAndChild):
+    """The child gets the program's code from the import system (not from the tracer's compile):
+    3.12+ switches events on for it as it is loaded, 3.8-3.11 trace that process with settrace."""
+
+    def test_its_functions_are_spans_in_the_child(self):
+        self.check('by_name.py', IMPORTED_BY_A_CHILD)
 
 
 class SpawnChildrenReimportTheProgram(unittest.TestCase):

@@ -44,8 +44,8 @@ def activate():
         from . import calls_settrace as calls
         meta.mechanism = 'settrace'
     else:
-        from . import calls_ast as calls
-        meta.mechanism = 'settrace' if calls.runs_program_directly() else 'ast'
+        from . import calls_ast as calls, program_loads
+        meta.mechanism = 'settrace' if program_loads.runs_program_directly() else 'ast'
     meta.emit_meta()
     processes.emit_begin(origin, parent_obj, internal, name)
     core.flush()

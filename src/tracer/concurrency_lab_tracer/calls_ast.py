@@ -40,7 +40,8 @@ child puts the rewritten code back: it has budgets of its own.
 
 Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions (not spans with
 settrace either), code the program builds with exec/compile, and the program file imported
-under another name. The module body is a span ('<module>'), as with settrace. What the program
+under another name (a process that imports it and does not run it rewritten traces it with
+settrace, see program_loads; in one that does, that import is not traced). The module body is a span ('<module>'), as with settrace. What the program
 can see of the rewrite: `_clab_*` names in its globals, `_clab_f` in each function's locals(),
 and one wrapper frame per await level between recorded coroutines (f_back, inspect.stack() and
 the recursion limit inside awaited coroutines; tracebacks are spliced, see above).
@@ -49,11 +50,10 @@ Falls back to settrace for the process if the rewrite fails (or the source canno
 the program file is run directly by a child interpreter, and when CONCURRENCY_LAB_MECHANISM is
 'settrace'.
 """
-import os
 import sys
 import types
 
-from . import codes, core
+from . import codes, core, program_loads
 
 emit_span = core.emit_span
 _getframe = sys._getframe
@@ -502,56 +502,23 @@ def use_settrace():
         calls_settrace.install()
 
 
-def is_program(path):
-    try:
-        return bool(core.program) and os.path.realpath(path) == os.path.realpath(core.program)
-    except (TypeError, ValueError):
-        return False
+def compiled_elsewhere():
+    """The program's code is made where it cannot be rewritten (see program_loads)."""
+    use_settrace()
 
 
-def patch_spawn(spawn):
-    """Spawn and forkserver children re-import the program with runpy.run_path('__mp_main__').
-    (Patched when multiprocessing.spawn is imported: since 3.11 runpy is frozen and is not seen
-    being imported.)"""
-    runpy = spawn.runpy
-    orig = runpy.run_path
-    if getattr(orig, '_clab_patched', False):
-        return
-
-    def run_path(path_name, init_globals=None, run_name=None):
-        if not is_program(path_name):
-            return orig(path_name, init_globals, run_name)
-        try:
-            with open(path_name, 'rb') as f:
-                source = f.read()
-        except OSError:
-            use_settrace()
-            return orig(path_name, init_globals, run_name)
-        rewritten = compile_program(source, path_name)
-        if rewritten is None:
-            return orig(path_name, init_globals, run_name)
-        code, extra = rewritten
-        if run_name is None:
-            run_name = '<run_path>'
-        g = dict(init_globals or {})
-        g.update(extra)
-        return runpy._run_module_code(code, g, run_name, pkg_name=run_name.rpartition('.')[0], script_name=path_name)
-
-    run_path._clab_patched = True
-    runpy.run_path = core.impersonate(run_path, orig)
-
-
-def runs_program_directly():
-    """A child interpreter started on the program file itself (not through launch.py)."""
-    return bool(getattr(sys, 'argv', None) and sys.argv[0] and is_program(sys.argv[0]))
+def _imported(code):
+    """The program is imported under a module name, as compiled by Python: settrace traces it, unless
+    this process already runs it rewritten (both would report its calls; that import stays untraced)."""
+    if not _all_states:
+        use_settrace()
 
 
 def install():
-    from . import lazy
-    if runs_program_directly():
+    if program_loads.runs_program_directly():
         use_settrace()  # the interpreter runs the file itself: there is nothing to rewrite
         return True
-    lazy.PATCHES['multiprocessing.spawn'] = (__name__.rsplit('.', 1)[1], 'patch_spawn')
+    program_loads.watch_imports(_imported)
     core.helper_files = (HELPER_FILE,)
     core.cap_hooks.append(stop)
     core.end_hooks.append(_count_suppressed)

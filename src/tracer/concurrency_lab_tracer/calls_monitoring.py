@@ -1,15 +1,18 @@
 """Function spans on Python 3.12+ with sys.monitoring.
 
-Only PY_START (and the events that cannot be local) is global: code outside the program file gets
-DISABLE on its first start, so it costs nothing afterwards, and its returns, yields and resumes
-are never reported at all (importing asyncio runs ~1,000 such code objects). Program code gets
-PY_RETURN/PY_YIELD/PY_RESUME as local events when it first starts. A program function past its
-call budget is disabled the same way (its later calls cannot be counted: the summary reports -1
-for it). RAISE and PY_UNWIND cannot be disabled (nor be local), so they filter.
+Only the program's own code objects have PY_START/PY_RETURN/PY_YIELD/PY_RESUME, as local events:
+every code object of the program is known before it runs (the launcher and spawn children compile
+it with compile_program, and an import of it under a module name is seen by program_loads), so
+other code never calls back at all. (A global PY_START would call back once for every other code
+object that runs, to be disabled: ~700 while asyncio is imported and more at exit, ~2-6 ms per
+process.) Where the program's code is made out of sight (a child interpreter runs the file
+itself), PY_START is global instead and other code is disabled on its first start. A program
+function past its call budget is disabled the same way (its later calls cannot be counted: the
+summary reports -1 for it). RAISE, PY_THROW and PY_UNWIND cannot be local, so they filter.
 """
 import sys
 
-from . import codes, core
+from . import codes, core, program_loads
 
 mon = sys.monitoring
 E = mon.events
@@ -29,7 +32,8 @@ def _on_start(code, offset):
         st = codes.define(code)
         if not st:
             return DISABLE
-        _watch(code)
+        if not _watched_ahead:
+            _watch(code)
     left = st[1]
     if left == 0:
         codes.budget_hit(st, exact=False)
@@ -140,7 +144,26 @@ def compile_program(source, filename):
         code, _ = program_cache.get(source, filename, lambda: (compile(source, filename, 'exec', dont_inherit=True), ()))
     except Exception:
         return None  # the launcher compiles it again: its error then shows no frame of ours
+    watch_program(code)
     return code, {}
+
+
+def compiled_elsewhere():
+    """The program's code is made where it cannot be watched ahead (see program_loads)."""
+    _watch_all()
+
+
+def watch_program(module_code):
+    """Events for the program's code objects (the module's and every one nested in it), before
+    any of them runs. Comprehensions and generator expressions get none (see codes.define)."""
+    if not _watched_ahead:
+        return
+    todo = [module_code]
+    while todo:
+        code = todo.pop()
+        todo.extend(c for c in code.co_consts if type(c) is CodeType)
+        if code.co_name not in codes.EXPRESSION_CODES and _watch(code):
+            _watched.append(code)
 
 
 def reports_end(frame, coro):
@@ -161,21 +184,36 @@ def _on_raise(code, offset, exc):
 
 resumed = None  # asyncio patch: note that the running task woke up
 
-LOCAL_EVENTS = E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
-GLOBAL_EVENTS = E.PY_START | E.PY_THROW | E.PY_UNWIND | E.RAISE  # THROW/UNWIND/RAISE cannot be local
+LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
+GLOBAL_EVENTS = E.PY_THROW | E.PY_UNWIND | E.RAISE  # these cannot be local
 EVENTS = GLOBAL_EVENTS | LOCAL_EVENTS
-_local = True  # False after set_local_events failed once: every event is global then, as before
+CodeType = type(_on_start.__code__)
+_local = True  # False after set_local_events failed once: every event is global then
+_watched_ahead = True  # the program's code objects get their events before they run (else PY_START is global)
+_watched = []  # code objects given events ahead (see stop)
 
 
 def _watch(code):
+    """Local events for one program code object; False when they cannot be local (then all are global)."""
     global _local
     if _local:
         try:
             mon.set_local_events(tool, code, LOCAL_EVENTS)
-            return
+            return True
         except (ValueError, TypeError, AttributeError):
             _local = False
+        _watch_all()
         mon.set_events(tool, EVENTS)
+    return False
+
+
+def _watch_all():
+    """PY_START for all code from now on: program code is defined (and watched) on its first start,
+    anything else disabled there."""
+    global _watched_ahead
+    if _watched_ahead and tool is not None:
+        _watched_ahead = False
+        mon.set_events(tool, GLOBAL_EVENTS | E.PY_START)
 
 
 def install():
@@ -195,6 +233,8 @@ def install():
                    (E.RAISE, _on_raise)):
         mon.register_callback(tool, ev, fn)
     mon.set_events(tool, GLOBAL_EVENTS)
+    if program_loads.runs_program_directly() or not program_loads.watch_imports(watch_program):
+        _watch_all()
     core.cap_hooks.append(stop)
     return True
 
@@ -202,12 +242,11 @@ def install():
 def stop():
     if tool is not None:
         mon.set_events(tool, 0)
-        for st in list(states.values()):
-            if st:
-                try:
-                    mon.set_local_events(tool, st[4], 0)
-                except ValueError:
-                    pass
+        for code in _watched + [st[4] for st in states.values() if st]:
+            try:
+                mon.set_local_events(tool, code, 0)
+            except ValueError:
+                pass
 
 
 def after_fork_child():
