@@ -156,7 +156,7 @@ def compiled_elsewhere():
 def watch_program(module_code):
     """Events for the program's code objects (the module's and every one nested in it), before
     any of them runs. Comprehensions and generator expressions get none (see codes.define)."""
-    if not _watched_ahead:
+    if not _watched_ahead or _stopped:
         return
     todo = [module_code]
     while todo:
@@ -191,6 +191,7 @@ CodeType = type(_on_start.__code__)
 _local = True  # False after set_local_events failed once: every event is global then
 _watched_ahead = True  # the program's code objects get their events before they run (else PY_START is global)
 _watched = []  # code objects given events ahead (see stop)
+_stopped = False  # the event cap was hit: nothing switches events on again
 
 
 def _watch(code):
@@ -211,7 +212,7 @@ def _watch_all():
     """PY_START for all code from now on: program code is defined (and watched) on its first start,
     anything else disabled there."""
     global _watched_ahead
-    if _watched_ahead and tool is not None:
+    if _watched_ahead and tool is not None and not _stopped:
         _watched_ahead = False
         mon.set_events(tool, GLOBAL_EVENTS | E.PY_START)
 
@@ -240,6 +241,8 @@ def install():
 
 
 def stop():
+    global _stopped
+    _stopped = True
     if tool is not None:
         mon.set_events(tool, 0)
         for code in _watched + [st[4] for st in states.values() if st]:
