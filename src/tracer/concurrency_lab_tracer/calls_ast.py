@@ -41,10 +41,11 @@ child puts the rewritten code back: it has budgets of its own.
 Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions (not spans with
 settrace either), code the program builds with exec/compile, and the program file imported
 under another name (a process that imports it and does not run it rewritten traces it with
-settrace, see program_loads; in one that does, that import is not traced). The module body is a span ('<module>'), as with settrace. What the program
-can see of the rewrite: `_clab_*` names in its globals, `_clab_f` in each function's locals(),
-and one wrapper frame per await level between recorded coroutines (f_back, inspect.stack() and
-the recursion limit inside awaited coroutines; tracebacks are spliced, see above).
+settrace, see program_loads; in one that does, that import is not traced). The module body is a
+span ('<module>'), as with settrace. What the program can see of the rewrite: `_clab_*` names in
+its globals, `_clab_f` in each function's locals(), and one wrapper frame per await level between
+recorded coroutines (f_back, inspect.stack() and the recursion limit inside awaited coroutines;
+tracebacks are spliced, see above).
 
 Falls back to settrace for the process if the rewrite fails (or the source cannot be read), when
 the program file is run directly by a child interpreter, and when CONCURRENCY_LAB_MECHANISM is

@@ -196,14 +196,13 @@ _stopped = False  # the event cap was hit: nothing switches events on again
 
 def _watch(code):
     """Local events for one program code object; False when they cannot be local (then all are global)."""
-    global _local
+    global _local, _watched_ahead
     if _local:
         try:
             mon.set_local_events(tool, code, LOCAL_EVENTS)
             return True
         except (ValueError, TypeError, AttributeError):
-            _local = False
-        _watch_all()
+            _local = _watched_ahead = False
         mon.set_events(tool, EVENTS)
     return False
 

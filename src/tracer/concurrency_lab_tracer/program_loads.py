@@ -26,9 +26,16 @@ def is_program(path):
         return False
 
 
+_direct = None
+
+
 def runs_program_directly():
-    """A child interpreter started on the program file itself (not through launch.py)."""
-    return bool(getattr(sys, 'argv', None) and sys.argv[0] and is_program(sys.argv[0]))
+    """A child interpreter started on the program file itself (not through launch.py). Asked at
+    activation, by the tracer and by the mechanism: the two realpath() calls are made once."""
+    global _direct
+    if _direct is None:
+        _direct = bool(getattr(sys, 'argv', None) and sys.argv[0] and is_program(sys.argv[0]))
+    return _direct
 
 
 def _mechanism():
