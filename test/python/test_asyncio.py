@@ -209,6 +209,42 @@ class AsyncioTaskEnds(TraceCase):
         self.assertEqual((by_seq[i - 1][5], by_seq[i - 1][4]), ('return', first))
 
 
+class AsyncioCreatePaths(TraceCase):
+    """asyncio.create_task is done in one call of ours where the loop's create_task is asyncio's:
+    it still names tasks as untraced (before 3.13 a named task uses up a default name first), goes
+    through a loop class's own create_task and a task factory, and fails the same with no loop."""
+    PROGRAM = 'asyncio_create_paths.py'
+
+    def test_runs_as_untraced(self):
+        self.assertRanOk()
+        from tracing import run_untraced
+        out, err, code = run_untraced(self.PROGRAM)
+        self.assertEqual((code, err), (0, ''))
+        self.assertEqual(self.trace.stdout, out)
+        self.assertIn('no loop: no running event loop', out)
+
+    def test_each_task_recorded_with_its_name_parent_and_line(self):
+        created = [e[6] for e in self.trace.kind('task_create') if not e[6]['internal']]
+        by_coro = {}
+        for d in created:
+            by_coro.setdefault(d['coro'], []).append(d)
+        main = by_coro['main'][0]['obj']
+        jobs = by_coro['job']
+        expect = [('Task-2', main, 28), ('named', main, 29)]
+        if VERSION >= (3, 11):
+            expect.append(('in-context', main, 32))
+        counted = by_coro['on_counting_loop'][0]['obj']
+        expect.append(('counted' if VERSION >= (3, 13) else None, counted, None))
+        expect.append(('factory-named', by_coro['with_factory'][0]['obj'], 44))
+        self.assertEqual(len(jobs), len(expect))
+        for d, (name, parent, line) in zip(jobs, expect):
+            if name is not None:
+                self.assertEqual(d['name'], name)
+            self.assertEqual(d['parent'], parent)
+            if line is not None:
+                self.assertEqual(d['line'], line)
+
+
 class AsyncioAbandonedTask(TraceCase):
     """The tracer holds no reference to a task: an abandoned pending one is destroyed and its
     coroutine closed by the garbage collector exactly as untraced (same output, same order)."""

@@ -132,9 +132,10 @@ def patch(asyncio):
             line = caller.f_lineno or 0 if caller is not None and caller.f_code.co_filename == core.program else -1
             register_task(task, None, current(), False, line)  # (still in the creating task)
 
-    base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
+    wrapped = base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
     if namer_codes and orig_set_task_name is not None:
         tasks._set_task_name = core.impersonate(set_task_name, orig_set_task_name)
+    _patch_module_create_task(asyncio, tasks, wrapped, orig_create_task, orig_set_task_name, current, register_task)
     _patch_cancel(asyncio, tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
@@ -142,6 +143,51 @@ def patch(asyncio):
     _patch_exception_handler(base_events)
     _patch_locks(asyncio)
     _patch_queues(asyncio)
+
+
+def _patch_module_create_task(asyncio, tasks, wrapped, loop_create_task, set_task_name, current, register_task):
+    """asyncio.create_task in one call, for the common case of a loop whose create_task is
+    BaseEventLoop's: it does what asyncio.create_task does and registers the task itself, so the
+    hooks on loop.create_task and _set_task_name have nothing to do (~0.6 us less per task). Other
+    loops get the original."""
+    orig = tasks.create_task
+    if type(orig) is not type(_patch_module_create_task):
+        return
+    get_running_loop = tasks.events.get_running_loop
+    # Before 3.13 a task is made without its name and named after, so it uses up a default name
+    # (Task-<n>) as untraced; 3.13 hands the name to loop.create_task.
+    names_after = '_set_task_name' in orig.__code__.co_names and set_task_name is not None
+
+    def register(task, coro, parent, name):
+        if names_after and name is not None:
+            set_task_name(task, name)
+        if id(task) not in serial_of:  # (an eager task registered itself as it ran)
+            caller = _getframe(2)
+            register_task(task, coro, parent, False,
+                          caller.f_lineno or 0 if caller.f_code.co_filename == core.program else -1)
+        return task
+
+    if 'context' in orig.__code__.co_varnames:  # 3.11+
+        def create_task(coro, *, name=None, context=None):
+            loop = get_running_loop()
+            if type(loop).create_task is not wrapped:
+                return orig(coro, name=name, context=context)
+            parent = current()
+            named = {} if names_after else {'name': name}
+            if context is not None:
+                named['context'] = context
+            return register(loop_create_task(loop, coro, **named), coro, parent, name)
+    else:
+        def create_task(coro, *, name=None):
+            loop = get_running_loop()
+            if type(loop).create_task is not wrapped:
+                return orig(coro, name=name)
+            parent = current()
+            return register(loop_create_task(loop, coro), coro, parent, name)
+
+    tasks.create_task = core.impersonate(create_task, orig)
+    if getattr(asyncio, 'create_task', None) is orig:
+        asyncio.create_task = tasks.create_task
 
 
 coro_json = {}  # coroutine qualname -> the constant middle of its tasks' task_create data
