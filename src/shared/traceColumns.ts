@@ -31,7 +31,7 @@ export interface TraceColumns {
 export const MARKER_KINDS: readonly MarkerKind[] = [
   'thread_start', 'thread_begin', 'thread_end', 'thread_join', 'thread_joined',
   'proc_start', 'proc_begin', 'proc_end', 'proc_join', 'proc_joined',
-  'task_create', 'task_done', 'task_cancel', 'await', 'awake',
+  'task_create', 'task_done', 'task_cancel', 'task_name', 'await', 'awake',
   'lock_wait', 'lock_acquired', 'lock_release',
   'event_set', 'event_clear', 'event_wait', 'event_woken',
   'cond_notify', 'cond_wait', 'cond_woken',

@@ -527,6 +527,17 @@ class Builder {
         if (str(d, 'coro')) T.info.coroutine = clip(str(d, 'coro'), 200);
         break;
       }
+      case 'task_name': {
+        // After its label (which names the task as it was): later labels and the lane use the new name.
+        const name = clip(str(d, 'name'), 200);
+        this.taskNames.set(`${pid}:${obj}`, name);
+        const t = this.taskLanes.get(pid, obj);
+        if (t !== undefined) {
+          this.lanes[t].info['created as'] ??= this.lanes[t].name;
+          this.lanes[t].name = name;
+        }
+        break;
+      }
       case 'task_done': {
         const key = `${pid}:${obj}`;
         this.doneObjs.set(key, here);

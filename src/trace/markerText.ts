@@ -95,6 +95,7 @@ export function markerText(kind: MarkerKind, d: Data, pid: number, names: NameLo
       break;
     }
     case 'task_cancel': label = `cancel task ${quoted(names.task(pid, obj), `#${obj}`)}`; break;
+    case 'task_name': label = `rename task ${quoted(names.task(pid, obj), `#${obj}`)} to ${quoted(str(d, 'name'), '""')}`; break;
     case 'await': {
       const target = num(d, 'target') ?? 0;
       const what = str(d, 'what', 'other');

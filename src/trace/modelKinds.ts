@@ -6,7 +6,7 @@ type Exhaustive<U extends string, L extends readonly U[]> = [U] extends [L[numbe
 const markerKinds = [
   'thread_start', 'thread_begin', 'thread_end', 'thread_join', 'thread_joined',
   'proc_start', 'proc_begin', 'proc_end', 'proc_join', 'proc_joined',
-  'task_create', 'task_done', 'task_cancel', 'await', 'awake',
+  'task_create', 'task_done', 'task_cancel', 'task_name', 'await', 'awake',
   'lock_wait', 'lock_acquired', 'lock_release', 'event_set', 'event_clear', 'event_wait', 'event_woken',
   'cond_notify', 'cond_wait', 'cond_woken', 'barrier_wait', 'barrier_pass',
   'queue_put', 'queue_get_wait', 'queue_get', 'future_submit', 'future_done', 'sleep', 'slept', 'print', 'exc', 'limit',

@@ -84,6 +84,7 @@ export const RAW_KINDS = [
   'task_create', // {obj, name, coro: qualname, parent: task serial or 0, internal}
   'task_done', //   {obj, state: "ok"|"cancelled"|"error", error?: "Type: msg"}
   'task_cancel', // {obj}                                   cancel() requested
+  'task_name', //   {obj, name, line}                      renamed after it was made (Task.set_name)
   'await', //       {target: serial, what: "task"|"future"|"gather"|"sleep"|"lock"|"queue"|"event"|"other", name?}  a task blocks on target
   'awake', //       {target}                                  the awaiting task resumed after that target
 

@@ -245,6 +245,32 @@ class AsyncioCreatePaths(TraceCase):
                 self.assertEqual(d['line'], line)
 
 
+class AsyncioRenames(TraceCase):
+    """Task.set_name after a task was made is a task_name event (in the task that called it, with
+    its line); a name given at creation is not a rename."""
+    PROGRAM = 'asyncio_renames.py'
+
+    def test_runs_as_untraced(self):
+        self.assertRanOk()
+        from tracing import run_untraced
+        out, _, code = run_untraced(self.PROGRAM)
+        self.assertEqual(code, 0)
+        self.assertEqual(self.trace.stdout, out)
+
+    def test_each_rename_recorded_once_where_it_happened(self):
+        created = {e[6]['obj']: e[6] for e in self.trace.kind('task_create') if not e[6]['internal']}
+        main = [o for o, d in created.items() if d['coro'] == 'main'][0]
+        renames = [(created[e[6]['obj']]['coro'], e[6]['name'], e[4] == e[6]['obj'], e[4] == main, e[6]['line'])
+                   for e in self.trace.kind('task_name')]
+        self.assertEqual(sorted(renames), [
+            ('idle', '42', False, True, 22),
+            ('idle', 'first', False, True, 21),
+            ('worker', 'worker-0', True, False, 7),
+            ('worker', 'worker-1', True, False, 7),
+        ])
+        self.assertIn('given', [d['name'] for d in created.values()])
+
+
 class AsyncioAbandonedTask(TraceCase):
     """The tracer holds no reference to a task: an abandoned pending one is destroyed and its
     coroutine closed by the garbage collector exactly as untraced (same output, same order)."""

@@ -351,3 +351,28 @@ void test('a return whose third item is not 1, or outside a task, ends no task',
   assert.equal(m.markers.filter((x) => x.kind === 'task_done').length, 0);
   assert.equal(m.stats.eventsByKind.task_done, undefined);
 });
+
+void test('a task renamed after it was made: its lane and later labels take the new name, earlier ones keep the old', () => {
+  const s = new RawStream(7);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
+    .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
+    .ev(1, 1, 'task_create', { obj: 2, name: 'Task-2', coro: 'work', parent: 1, internal: false })
+    .ev(1, 1, 'task_cancel', { obj: 2 })
+    .ev(1, 2, 'task_name', { obj: 2, name: 'worker-<b>1</b>', line: 7 })
+    .ev(1, 0, 'task_done', { obj: 2, state: 'cancelled' });
+  const m = buildModel(s.events);
+  const lane = m.lanes.findIndex((l) => l.kind === 'task' && l.name === 'worker-<b>1</b>');
+  assert.ok(lane >= 0, 'the lane carries the new name');
+  assert.equal(m.lanes[lane].info['created as'], 'Task-2');
+  assert.deepEqual(m.steps.map((x) => x.text).filter((t) => /task "/.test(t)), [
+    'create task "Task-1" running main()',
+    'create task "Task-2" running work()',
+    'cancel task "Task-2"',
+    'rename task "Task-2" to "worker-<b>1</b>"',
+    'task "worker-<b>1</b>" cancelled',
+  ]);
+  const rename = m.markers.find((x) => x.kind === 'task_name');
+  assert.equal(rename?.lane, lane, 'the rename is on the lane of the task that did it');
+  assert.equal(rename?.line, 7);
+  assert.equal(m.stats.eventsByKind.task_name, 1);
+});

@@ -315,7 +315,7 @@ def _write_done(task, cancelled, exc):
 
 def _patch_cancel(asyncio, tasks):
     """The C Task type cannot be patched, so a subclass that only adds a task_cancel record to
-    cancel() takes its place wherever asyncio hands out the class: `tasks.Task` (what loops create),
+    cancel() and a task_name record to set_name() takes its place wherever asyncio hands out the class: `tasks.Task` (what loops create),
     `asyncio.Task` (so `type(task) is asyncio.Task` holds as untraced, and tasks the program makes
     itself are recorded too) and, 3.12+, the eager task factory, which was bound to the C type."""
     base = tasks.Task
@@ -328,6 +328,12 @@ def _patch_cancel(asyncio, tasks):
                 if serial and not self.done():
                     core.emit('task_cancel', {'obj': serial, 'line': core.program_line()})
                 return base.cancel(self, *args, **kwargs)
+
+            def set_name(self, value):
+                base.set_name(self, value)
+                serial = serial_of.get(id(self))  # (none while asyncio names a task it is making)
+                if serial:
+                    core.emit('task_name', {'obj': serial, 'name': str(self.get_name()), 'line': core.program_line()})
 
         Task.__name__ = Task.__qualname__ = base.__name__
         Task.__module__ = base.__module__
