@@ -1,6 +1,6 @@
 import unittest
 
-from tracing import TraceCase, run_untraced
+from tracing import TraceCase, marker_line, run_untraced
 
 
 class Exceptions(TraceCase):
@@ -47,6 +47,21 @@ class Exceptions(TraceCase):
         texts = [e[6]['text'] for e in self.trace.prints('stdout')]
         self.assertIn('partial line without newline', texts)
 
+
+
+class RepeatedExceptions(TraceCase):
+    """Each raise is recorded once where it started: a loop raising and catching the same exception
+    (Python reuses the last one's memory) records every one, and a re-raise in the handler of the
+    frame it started in (after calling a function, or through a second handler) none."""
+    PROGRAM = 'exceptions_repeated.py'
+
+    def test_each_raise_recorded_once(self):
+        self.assertRanOk()
+        lines = [e[6]['line'] for e in self.trace.kind('exc')]
+        expect = {marker_line(self.PROGRAM, 'callee-raise'): 7, marker_line(self.PROGRAM, 'direct-raise'): 7,
+                  marker_line(self.PROGRAM, 'reraise'): 3}
+        self.assertEqual({line: lines.count(line) for line in expect}, expect)
+        self.assertEqual(len(lines), 17)
 
 
 class UncaughtKeyboardInterrupt(TraceCase):

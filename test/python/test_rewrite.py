@@ -7,19 +7,10 @@ import sys
 import tempfile
 import unittest
 
-from tracing import PY, TRACER_DIR, TraceCase, VERSION, program_path, run_traced, run_untraced, untraced_env
+from tracing import PY, TRACER_DIR, TraceCase, VERSION, marker_line, run_traced, run_untraced, untraced_env
 
 REWRITES = VERSION < (3, 12)
 SETTRACE = {'CONCURRENCY_LAB_MECHANISM': 'settrace'}
-
-
-def marker_line(name, marker):
-    """Line number of the fixture line carrying `# L:<marker>`."""
-    with open(program_path(name), encoding='utf-8') as f:
-        for i, line in enumerate(f, 1):
-            if line.rstrip().endswith('# L:' + marker):
-                return i
-    raise AssertionError('no marker ' + marker)
 
 
 def mechanisms(trace):

@@ -19,6 +19,15 @@ def program_path(name):
     return os.path.join(PROGRAMS, name)
 
 
+def marker_line(name, marker):
+    """Line number of the fixture line carrying `# L:<marker>`."""
+    with open(program_path(name), encoding='utf-8') as f:
+        for i, line in enumerate(f, 1):
+            if line.rstrip().endswith('# L:' + marker):
+                return i
+    raise AssertionError('no marker ' + marker)
+
+
 def traced_env(out_dir, program, budget=0, cap=0, extra=None):
     env = dict(os.environ)
     for key in [k for k in env if k.startswith('CONCURRENCY_LAB_')]:
@@ -195,6 +204,13 @@ class TraceCase(unittest.TestCase):
 
     def assertRanOk(self):
         self.assertEqual(self.trace.code, 0, 'exit %s\nstderr:\n%s' % (self.trace.code, self.trace.stderr))
+
+    def assertSameStdoutAsUntraced(self):
+        """Exit 0 and the very stdout of an untraced run."""
+        self.assertRanOk()
+        out, _, code = run_untraced(self.PROGRAM, self.ARGS)
+        self.assertEqual(code, 0)
+        self.assertEqual(self.trace.stdout, out)
 
     def assertOrdered(self, a, b, msg=''):
         self.assertTrue(self.trace.before(a, b), '%s\nexpected %r\nbefore   %r' % (msg, a, b))

@@ -53,6 +53,7 @@ the program file is run directly by a child interpreter, and when CONCURRENCY_LA
 """
 import sys
 import types
+from _thread import get_ident
 
 from . import codes, core, program_loads
 
@@ -216,6 +217,8 @@ def _count_suppressed():
 
 
 def _clab_ret(f):
+    if _last_reported:
+        _frame_exits(_getframe(1))
     if f.__class__ is GenFrame:
         if f.pending:
             _resume(f)
@@ -263,7 +266,12 @@ def _clab_resumed(f, sent):
 
 # --- exceptions ------------------------------------------------------------------------------
 
-_reported = {}  # id(exception) -> id of the traceback it was reported with (a re-raise is not reported again)
+# thread ident -> (exception, its traceback, the frame it was raised in) for the last exception the
+# thread reported, so that a re-raise in that frame (its handler's, then its exit's) is not
+# reported again. Held until that frame exits or the thread reports another: ids alone (no
+# reference) are reused, and a loop that raises and catches lost most of its exceptions. The
+# traceback has that frame only (the one where it started), which is alive anyway.
+_last_reported = {}
 
 
 def _splice(tb):
@@ -294,12 +302,20 @@ def _note_raised(f, exc):
     tb = _splice(exc.__traceback__)
     if tb is None or tb.tb_next is not None or not f[0] or codes.skippable_exception(exc):
         return
-    if _reported.get(id(exc)) == id(tb):
+    ident = get_ident()
+    last = _last_reported.get(ident)
+    if last is not None and last[0] is exc and last[1] is tb:
         return
-    if len(_reported) > 256:
-        _reported.clear()
-    _reported[id(exc)] = id(tb)
+    _last_reported[ident] = (exc, tb, tb.tb_frame)
     codes.emit_exc(exc, tb.tb_lineno or 0, False)
+
+
+def _frame_exits(frame):
+    """Forget the exception this thread last reported, if it started in this frame."""
+    ident = get_ident()
+    last = _last_reported.get(ident)
+    if last is not None and last[2] is frame:
+        del _last_reported[ident]
 
 
 def _clab_caught(f):
