@@ -216,12 +216,8 @@ class AsyncioCreatePaths(TraceCase):
     PROGRAM = 'asyncio_create_paths.py'
 
     def test_runs_as_untraced(self):
-        self.assertRanOk()
-        from tracing import run_untraced
-        out, err, code = run_untraced(self.PROGRAM)
-        self.assertEqual((code, err), (0, ''))
-        self.assertEqual(self.trace.stdout, out)
-        self.assertIn('no loop: no running event loop', out)
+        self.assertSameStdoutAsUntraced()
+        self.assertIn('no loop: no running event loop', self.trace.stdout)
 
     def test_each_task_recorded_with_its_name_parent_and_line(self):
         created = [e[6] for e in self.trace.kind('task_create') if not e[6]['internal']]
@@ -251,11 +247,7 @@ class AsyncioRenames(TraceCase):
     PROGRAM = 'asyncio_renames.py'
 
     def test_runs_as_untraced(self):
-        self.assertRanOk()
-        from tracing import run_untraced
-        out, _, code = run_untraced(self.PROGRAM)
-        self.assertEqual(code, 0)
-        self.assertEqual(self.trace.stdout, out)
+        self.assertSameStdoutAsUntraced()
 
     def test_each_rename_recorded_once_where_it_happened(self):
         created = {e[6]['obj']: e[6] for e in self.trace.kind('task_create') if not e[6]['internal']}
@@ -269,6 +261,42 @@ class AsyncioRenames(TraceCase):
             ('worker', 'worker-1', True, False, 7),
         ])
         self.assertIn('given', [d['name'] for d in created.values()])
+
+
+@unittest.skipUnless(VERSION >= (3, 12), 'eager tasks are 3.12+')
+class AsyncioEagerTasks(TraceCase):
+    """An eager task runs (and may end) inside create_task: it is registered as it starts, with the
+    task that made it as parent and the creating line, and create_task does not register it again;
+    a name given to create_task arrives as a rename (its first step ran under the default name)."""
+    PROGRAM = 'asyncio_eager.py'
+
+    def test_runs_as_untraced(self):
+        self.assertSameStdoutAsUntraced()
+
+    def test_one_task_each_made_by_main_at_its_line(self):
+        created = [e[6] for e in self.trace.kind('task_create') if not e[6]['internal']]
+        self.assertEqual([d['coro'] for d in created], ['main', 'quick', 'slow', 'fails', 'quick', 'slow'])
+        main = created[0]['obj']
+        self.assertEqual([(d['parent'], d['line']) for d in created[1:]], [(main, 23), (main, 24), (main, 25), (main, 27), (main, 28)])
+        by_seq = sorted(self.trace.events, key=lambda e: e[0])
+        for d in created[1:]:
+            first = [i for i, e in enumerate(by_seq) if e[4] == d['obj']][0]
+            made = [i for i, e in enumerate(by_seq) if e[5] == 'task_create' and e[6]['obj'] == d['obj']][0]
+            self.assertLess(made, first, 'made before its first step is written')
+
+    def test_given_names_arrive_as_renames(self):
+        created = {e[6]['obj']: e[6] for e in self.trace.kind('task_create') if not e[6]['internal']}
+        final = {o: d['name'] for o, d in created.items()}
+        for e in self.trace.kind('task_name'):
+            final[e[6]['obj']] = e[6]['name']
+        self.assertEqual(sorted(n for n in final.values() if not n.startswith('Task-') and n != 'None'),
+                         ['eager-quick', 'eager-slow', 'tg-quick', 'tg-slow'])
+
+    def test_each_task_ends_once(self):
+        created = [e[6]['obj'] for e in self.trace.kind('task_create') if not e[6]['internal']]
+        ends = [e[6]['obj'] for e in self.trace.kind('task_done')]
+        ends += [e[4] for e in self.trace.kind('return') if len(e[6]) > 2 and e[6][2] == 1]
+        self.assertEqual(sorted(o for o in ends if o in created), sorted(created))
 
 
 class AsyncioAbandonedTask(TraceCase):

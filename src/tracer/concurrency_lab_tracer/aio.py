@@ -22,6 +22,11 @@ kind_of = {}  # serial -> "task" | "future" | "gather"
 waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'awake' is due)
 _INTERNAL_CORO = ('shutdown_asyncgens', 'shutdown_default_executor', '_cancel_all_tasks')
 _patched = False
+# A task can start eagerly inside loop.create_task (3.12+: an eager task factory), before the hook
+# making it has it: current() registers it then, with the parent and asking frame noted here, and
+# a task that ends right there stays known (_forget) until that hook has looked for it.
+_making = []  # (parent serial, frame that asked) for each create hook running
+_held = []  # tasks that ended while being made
 _CancelledError = None
 _running_task = None  # set by patch: the running asyncio task, or None
 
@@ -50,6 +55,9 @@ def patch(asyncio):
             return 0
         serial = serial_of.get(id(task))
         if serial is None:
+            if _making:  # starting eagerly as it is made
+                parent, asker = _making[-1]
+                return register_task(task, None, parent, False, core.program_line_from(asker))
             serial = register_task(task, None, 0, True)
         return serial
 
@@ -116,12 +124,18 @@ def patch(asyncio):
     orig_set_task_name = getattr(tasks, '_set_task_name', None)
 
     def create_task(self, coro, *args, **kwargs):
-        if namer_codes and id(_getframe(1).f_code) in namer_codes:
-            return orig_create_task(self, coro, *args, **kwargs)  # named and registered next
+        asker = _getframe(1)
         parent = current()
-        task = orig_create_task(self, coro, *args, **kwargs)
+        _making.append((parent, asker))
+        try:
+            task = orig_create_task(self, coro, *args, **kwargs)
+        finally:
+            _making.pop()
+        if namer_codes and id(asker.f_code) in namer_codes:
+            return task  # named and registered next (unless it started eagerly)
         if id(task) not in serial_of:
             register_task(task, coro, parent)
+        _release()
         return task
 
     def set_task_name(task, name):
@@ -131,6 +145,7 @@ def patch(asyncio):
             caller = namer.f_back  # (the program creates most tasks itself: no search for its line then)
             line = caller.f_lineno or 0 if caller is not None and caller.f_code.co_filename == core.program else -1
             register_task(task, None, current(), False, line)  # (still in the creating task)
+        _release()
 
     wrapped = base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
     if namer_codes and orig_set_task_name is not None:
@@ -158,13 +173,20 @@ def _patch_module_create_task(asyncio, tasks, wrapped, loop_create_task, set_tas
     # (Task-<n>) as untraced; 3.13 hands the name to loop.create_task.
     names_after = '_set_task_name' in orig.__code__.co_names and set_task_name is not None
 
-    def register(task, coro, parent, name):
+    def make(loop, coro, name, named):
+        asker = _getframe(2)
+        parent = current()
+        _making.append((parent, asker))
+        try:
+            task = loop_create_task(loop, coro, **named) if named else loop_create_task(loop, coro)
+        finally:
+            _making.pop()
         if names_after and name is not None:
-            set_task_name(task, name)
-        if id(task) not in serial_of:  # (an eager task registered itself as it ran)
-            caller = _getframe(2)
+            set_task_name(task, name)  # (a rename, if it started eagerly: see the Task subclass)
+        if id(task) not in serial_of:
             register_task(task, coro, parent, False,
-                          caller.f_lineno or 0 if caller.f_code.co_filename == core.program else -1)
+                          asker.f_lineno or 0 if asker.f_code.co_filename == core.program else -1)
+        _release()
         return task
 
     if 'context' in orig.__code__.co_varnames:  # 3.11+
@@ -172,18 +194,16 @@ def _patch_module_create_task(asyncio, tasks, wrapped, loop_create_task, set_tas
             loop = get_running_loop()
             if type(loop).create_task is not wrapped:
                 return orig(coro, name=name, context=context)
-            parent = current()
             named = {} if names_after else {'name': name}
             if context is not None:
                 named['context'] = context
-            return register(loop_create_task(loop, coro, **named), coro, parent, name)
+            return make(loop, coro, name, named)
     else:
         def create_task(coro, *, name=None):
             loop = get_running_loop()
             if type(loop).create_task is not wrapped:
                 return orig(coro, name=name)
-            parent = current()
-            return register(loop_create_task(loop, coro), coro, parent, name)
+            return make(loop, coro, name, None)
 
     tasks.create_task = core.impersonate(create_task, orig)
     if getattr(asyncio, 'create_task', None) is orig:
@@ -278,7 +298,7 @@ def _task_ended(coro, exc, cid, frame_task):
         serial = serial_of.get(id(task), 0)
         if serial == frame_task:
             output.flush_task(serial)  # a partial line it printed last (see _write_done)
-            serial_of.pop(id(task), None)
+            _forget(task)
             core.emit_span('return', cid, 1, frame_task)
             return
     if cid:
@@ -310,7 +330,20 @@ def _write_done(task, cancelled, exc):
     # so it is forgotten only after: a lookup of an unknown running task would register it anew).
     output.flush_task(serial)
     emit_raw('task_done', payload, 0)  # as from a done callback, which runs between tasks
-    serial_of.pop(id(task), None)
+    _forget(task)
+
+
+def _forget(task):
+    if _making:
+        _held.append(task)  # (held, so that its id is not reused meanwhile)
+    else:
+        serial_of.pop(id(task), None)
+
+
+def _release():
+    """The outermost create hook is done: tasks that ended as they were made are forgotten."""
+    while _held and not _making:
+        serial_of.pop(id(_held.pop()), None)
 
 
 def _patch_cancel(asyncio, tasks):

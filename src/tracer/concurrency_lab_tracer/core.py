@@ -74,6 +74,8 @@ def emit_raw(kind, payload, task=-1):
     """Write one event whose data is already JSON text. Hot path: keep it short (the thread's
     "pid,tid," is cached; the task lookup is the only call besides the clock, and a caller that
     already knows the running task's serial passes it as `task`)."""
+    if task < 0:  # (first: a task met here for the first time is registered, its task_create comes first)
+        task = current_task() if current_task is not None else 0
     seq = next(_seq)
     if event_cap and seq >= event_cap:
         _over_cap()
@@ -83,8 +85,6 @@ def emit_raw(kind, payload, task=-1):
     if ctx is None:
         tid_of(ident)
         ctx = _ctx[ident]
-    if task < 0:
-        task = current_task() if current_task is not None else 0
     _buf.append(f'[{seq},{perf_ns()},{ctx[0]}{task},"{kind}",{payload}]\n')
     if len(_buf) >= PENDING_LINES:
         flush()
@@ -94,6 +94,8 @@ def emit_span(kind, cid, third=None, task=-1):
     """Write a call/return/yield/resume event: data [cid, thread CPU ns] or [cid, CPU ns, third].
     The hottest path of all (emit_raw inlined, one line built, CPU clock mostly extrapolated); a
     caller that knows the frame's task passes it."""
+    if task < 0:  # (first, as in emit_raw)
+        task = current_task() if current_task is not None else 0
     seq = next(_seq)
     if event_cap and seq >= event_cap:
         _over_cap()
@@ -116,8 +118,6 @@ def emit_span(kind, cid, third=None, task=-1):
         ctx[1] = now
         ctx[2] = cpu
     ctx[3] = cpu
-    if task < 0:
-        task = current_task() if current_task is not None else 0
     if third is None:
         _buf.append(f'[{seq},{now},{ctx[0]}{task},"{kind}",[{cid},{cpu}]]\n')
     else:
@@ -132,9 +132,9 @@ def emit(kind, data):
 
 def emit_forced(kind, data):
     """Write even past the event cap (limit and summary records)."""
+    task = current_task() if current_task is not None else 0
     seq = next(_seq)
     tid = tid_of(get_ident())
-    task = current_task() if current_task is not None else 0
     _buf.append(f'[{seq},{perf_ns()},{pid},{tid},{task},"{kind}",{dumps(data)}]\n')
 
 
@@ -241,6 +241,11 @@ def program_line(depth=2, limit=12):
         f = sys._getframe(depth)
     except ValueError:
         return 0
+    return program_line_from(f, limit)
+
+
+def program_line_from(f, limit=12):
+    """Line of the nearest program frame from frame `f` on, or 0."""
     while f is not None and limit:
         if f.f_code.co_filename == program:
             return f.f_lineno or 0  # hot events put it straight into their JSON text
