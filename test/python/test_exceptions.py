@@ -52,16 +52,17 @@ class Exceptions(TraceCase):
 class RepeatedExceptions(TraceCase):
     """Each raise is recorded once where it started: a loop raising and catching the same exception
     (Python reuses the last one's memory) records every one, and a re-raise in the handler of the
-    frame it started in (after calling a function, or through a second handler) none."""
+    frame it started in (after calling a function, through a second handler, or after awaiting while
+    another task raised) none."""
     PROGRAM = 'exceptions_repeated.py'
 
     def test_each_raise_recorded_once(self):
         self.assertRanOk()
         lines = [e[6]['line'] for e in self.trace.kind('exc')]
         expect = {marker_line(self.PROGRAM, 'callee-raise'): 7, marker_line(self.PROGRAM, 'direct-raise'): 7,
-                  marker_line(self.PROGRAM, 'reraise'): 3}
+                  marker_line(self.PROGRAM, 'reraise'): 3, marker_line(self.PROGRAM, 'async-reraise'): 2}
         self.assertEqual({line: lines.count(line) for line in expect}, expect)
-        self.assertEqual(len(lines), 17)
+        self.assertEqual(len(lines), 19)
 
 
 class UncaughtKeyboardInterrupt(TraceCase):

@@ -53,7 +53,6 @@ the program file is run directly by a child interpreter, and when CONCURRENCY_LA
 """
 import sys
 import types
-from _thread import get_ident
 
 from . import codes, core, program_loads
 
@@ -218,7 +217,7 @@ def _count_suppressed():
 
 def _clab_ret(f):
     if _last_reported:
-        _frame_exits(_getframe(1))
+        _last_reported.pop(id(_getframe(1)), None)
     if f.__class__ is GenFrame:
         if f.pending:
             _resume(f)
@@ -266,11 +265,11 @@ def _clab_resumed(f, sent):
 
 # --- exceptions ------------------------------------------------------------------------------
 
-# thread ident -> (exception, its traceback, the frame it was raised in) for the last exception the
-# thread reported, so that a re-raise in that frame (its handler's, then its exit's) is not
-# reported again. Held until that frame exits or the thread reports another: ids alone (no
+# id(frame) -> (exception, its traceback, the frame) for the last exception reported where it
+# started, so that a re-raise in that frame (its handler's, then its exit's; a coroutine may await
+# in between) is not reported again. Held until the frame exits or reports another: ids alone (no
 # reference) are reused, and a loop that raises and catches lost most of its exceptions. The
-# traceback has that frame only (the one where it started), which is alive anyway.
+# traceback has that frame only, which is alive anyway.
 _last_reported = {}
 
 
@@ -302,20 +301,12 @@ def _note_raised(f, exc):
     tb = _splice(exc.__traceback__)
     if tb is None or tb.tb_next is not None or not f[0] or codes.skippable_exception(exc):
         return
-    ident = get_ident()
-    last = _last_reported.get(ident)
+    frame = tb.tb_frame
+    last = _last_reported.get(id(frame))
     if last is not None and last[0] is exc and last[1] is tb:
         return
-    _last_reported[ident] = (exc, tb, tb.tb_frame)
+    _last_reported[id(frame)] = (exc, tb, frame)
     codes.emit_exc(exc, tb.tb_lineno or 0, False)
-
-
-def _frame_exits(frame):
-    """Forget the exception this thread last reported, if it started in this frame."""
-    ident = get_ident()
-    last = _last_reported.get(ident)
-    if last is not None and last[2] is frame:
-        del _last_reported[ident]
 
 
 def _clab_caught(f):
