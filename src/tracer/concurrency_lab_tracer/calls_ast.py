@@ -43,14 +43,15 @@ settrace either), code the program builds with exec/compile, and the program fil
 under another name (a process that imports it and does not run it rewritten traces it with
 settrace, see program_loads; in one that does, that import is not traced). The module body is a
 span ('<module>'), as with settrace. What the program can see of the rewrite: `_clab_*` names in
-its globals, `_clab_f` in each function's locals(), and one wrapper frame per await level between
-recorded coroutines (f_back, inspect.stack() and the recursion limit inside awaited coroutines;
-tracebacks are spliced, see above).
+builtins (none in its globals), `_clab_f` in each function's locals(), and one wrapper frame per
+await level between recorded coroutines (f_back, inspect.stack() and the recursion limit inside
+awaited coroutines; tracebacks are spliced, see above).
 
 Falls back to settrace for the process if the rewrite fails (or the source cannot be read), when
 the program file is run directly by a child interpreter, and when CONCURRENCY_LAB_MECHANISM is
 'settrace'.
 """
+import builtins
 import sys
 import types
 
@@ -72,13 +73,14 @@ fallback = None  # the settrace module once this process fell back to it
 
 class State(object):
     """One rewritten function. `on` is the only attribute a call past the budget reads."""
-    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line', 'funcs')
+    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line', 'funcs', 'f')
 
     def __init__(self, name, qualname, line):
         self.name = name
         self.qualname = qualname
         self.line = line
         self.funcs = []  # its function objects made once (module and class level; see adopt)
+        self.f = None  # the module body's token (a function's is its local _clab_f)
         self.reset()
         _state_of_def[(name, line)] = self  # what its code objects' co_name and co_firstlineno are
 
@@ -472,8 +474,8 @@ HELPERS = {'_clab_call': _clab_call, '_clab_gcall': _clab_gcall, '_clab_ret': _c
 
 
 def compile_program(source, filename):
-    """(code, globals to add) wherever the tracer runs the program file; None (and settrace for
-    this process) when it cannot be rewritten: the caller compiles it as usual."""
+    """(code, globals to add: none) wherever the tracer runs the program file; None (and settrace
+    for this process) when it cannot be rewritten: the caller compiles it as usual."""
     if fallback is None:
         try:
             return _rewritten(source, filename)
@@ -483,8 +485,9 @@ def compile_program(source, filename):
 
 
 def _rewritten(source, filename):
-    """(code, globals to add) for the rewritten program; the rewrite (module rewrite, see there) runs
-    only when this source is not in program_cache."""
+    """(code, {}) for the rewritten program; the rewrite (module rewrite, see there) runs only when
+    this source is not in program_cache. The names its code calls (helpers and the functions'
+    states) are builtins, so that the program's globals are its own."""
     from . import program_cache
 
     def make():
@@ -493,11 +496,12 @@ def _rewritten(source, filename):
 
     code, specs = program_cache.get(source, filename, make)
     _sources[filename] = source  # (to compile the original code of functions past their budget)
-    extra = dict(HELPERS)
+    names = dict(HELPERS)
     for i, spec in enumerate(specs):
-        st = extra['_clab_s%d' % i] = State(*spec)
+        st = names['_clab_s%d' % i] = State(*spec)
         _all_states.append(st)
-    return code, extra
+    builtins.__dict__.update(names)
+    return code, {}
 
 
 def use_settrace():

@@ -31,8 +31,9 @@ def _own_nodes(body):
 class _OwnScope(ast.NodeTransformer):
     """Rewrites yields, awaits, async with/for and except handlers of one function's own scope."""
 
-    def __init__(self, outer):
+    def __init__(self, outer, token):
         self.outer = outer
+        self.token = token  # the expression for the frame's token (see Rewriter._instrument)
 
     def visit_FunctionDef(self, node):
         return self.outer.visit(node)
@@ -47,7 +48,7 @@ class _OwnScope(ast.NodeTransformer):
         return node  # consumed lazily, maybe after the function returned: its awaits are not the function's
 
     def _wrap(self, node, fn, *args):
-        new = _call(fn, _name('_clab_f'), *args)
+        new = _call(fn, self.token(), *args)
         return ast.copy_location(new, node)
 
     def visit_Yield(self, node):
@@ -85,7 +86,7 @@ class _OwnScope(ast.NodeTransformer):
 
     def visit_ExceptHandler(self, node):
         self.generic_visit(node)
-        node.body.insert(0, _at(node.body[0], ast.Expr(value=_call('_clab_caught', _name('_clab_f')))))
+        node.body.insert(0, _at(node.body[0], ast.Expr(value=_call('_clab_caught', self.token()))))
         return node
 
 
@@ -125,15 +126,18 @@ class Rewriter(ast.NodeTransformer):
             _at(where, rest[0])
         anchor = rest[0] if module else where
         call = '_clab_gcall' if generator else '_clab_call'
+        # A function keeps its token in the local _clab_f; the module body on its state (a global
+        # would show in the program's globals()).
+        token = '%s.f' % sname if module else '_clab_f'
         if module:
-            prologue = _parse_stmts('_clab_f = %s(%s)' % (call, sname), anchor)
+            prologue = _parse_stmts('%s = %s(%s)' % (token, call, sname), anchor)
         else:
             prologue = _parse_stmts('if %s.on:\n    _clab_f = %s(%s)\nelse:\n    _clab_f = None\n    %s.n += 1'
                                     % (sname, call, sname, sname), anchor)
-        wrapper = _parse_stmts('try:\n    pass\nexcept BaseException as _clab_e:\n    if _clab_f:\n'
-                               '        _clab_raised(_clab_f, _clab_e)\n    raise\n'
-                               'finally:\n    if _clab_f:\n        _clab_ret(_clab_f)', anchor)[0]
-        scope = _OwnScope(self)
+        wrapper = _parse_stmts('try:\n    pass\nexcept BaseException as _clab_e:\n    if %s:\n'
+                               '        _clab_raised(%s, _clab_e)\n    raise\n'
+                               'finally:\n    if %s:\n        _clab_ret(%s)' % ((token,) * 4), anchor)[0]
+        scope = _OwnScope(self, lambda: ast.parse(token, mode='eval').body)
         wrapper.body = [scope.visit(s) for s in rest]
         return head + prologue + [wrapper]
 
