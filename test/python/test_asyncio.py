@@ -2,7 +2,7 @@ import os
 import sys
 import unittest
 
-from tracing import TraceCase, VERSION
+from tracing import TraceCase, VERSION, marker_line
 
 
 class AsyncioTasks(TraceCase):
@@ -275,14 +275,24 @@ class AsyncioEagerTasks(TraceCase):
 
     def test_one_task_each_made_by_main_at_its_line(self):
         created = [e[6] for e in self.trace.kind('task_create') if not e[6]['internal']]
-        self.assertEqual([d['coro'] for d in created], ['main', 'quick', 'slow', 'fails', 'quick', 'slow'])
+        self.assertEqual([d['coro'] for d in created[:6]], ['main', 'quick', 'slow', 'fails', 'quick', 'slow'])
         main = created[0]['obj']
-        self.assertEqual([(d['parent'], d['line']) for d in created[1:]], [(main, 23), (main, 24), (main, 25), (main, 27), (main, 28)])
+        self.assertEqual([(d['parent'], d['line']) for d in created[1:6]],
+                         [(main, marker_line(self.PROGRAM, m)) for m in 'abfgh'])
         by_seq = sorted(self.trace.events, key=lambda e: e[0])
-        for d in created[1:]:
+        for d in created[1:6]:
             first = [i for i, e in enumerate(by_seq) if e[4] == d['obj']][0]
             made = [i for i, e in enumerate(by_seq) if e[5] == 'task_create' and e[6]['obj'] == d['obj']][0]
             self.assertLess(made, first, 'made before its first step is written')
+
+    def test_a_thread_making_an_eager_task_lends_no_creator_to_another(self):
+        created = {e[6]['coro']: e for e in self.trace.kind('task_create')}
+        a, b = created['blocks_in_its_eager_step'], created['quick']  # (the last quick: thread B's)
+        self.assertEqual(a[6]['parent'], created['in_thread_a'][6]['obj'])
+        self.assertEqual(a[6]['line'], marker_line(self.PROGRAM, 'thread-a-create'))
+        self.assertNotEqual(a[3], b[3], 'two threads')
+        self.assertNotEqual(b[6]['parent'], created['in_thread_a'][6]['obj'])
+        self.assertNotEqual(b[6]['line'], a[6]['line'])
 
     def test_given_names_arrive_as_renames(self):
         created = {e[6]['obj']: e[6] for e in self.trace.kind('task_create') if not e[6]['internal']}

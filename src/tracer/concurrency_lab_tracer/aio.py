@@ -24,10 +24,12 @@ _INTERNAL_CORO = ('shutdown_asyncgens', 'shutdown_default_executor', '_cancel_al
 _patched = False
 # A task can start eagerly inside loop.create_task (3.12+: an eager task factory), before the hook
 # making it has it: current() registers it then, with the parent and asking frame noted here, and
-# a task that ends right there stays known (_forget) until that hook has looked for it.
-_making = []  # (parent serial, frame that asked) for each create hook running
-_held = []  # tasks that ended while being made
+# a task that ends right there stays known (_forget) until that hook has looked for it. Per thread:
+# each may run a loop of its own.
+_making = {}  # thread ident -> [(parent serial, frame that asked)], one per create hook running in it
+_held = {}  # thread ident -> [tasks that ended while being made]
 _CancelledError = None
+EAGER = False  # set by patch: tasks can start inside loop.create_task (3.12+)
 _running_task = None  # set by patch: the running asyncio task, or None
 
 
@@ -37,8 +39,9 @@ def patch(asyncio):
         return
     _patched = True
     from asyncio import base_events, events, tasks
-    global _CancelledError
+    global _CancelledError, EAGER
     _CancelledError = asyncio.CancelledError
+    EAGER = hasattr(tasks, 'eager_task_factory')
 
     get_running_loop = events._get_running_loop
     current_task = tasks.current_task
@@ -55,8 +58,9 @@ def patch(asyncio):
             return 0
         serial = serial_of.get(id(task))
         if serial is None:
-            if _making:  # starting eagerly as it is made
-                parent, asker = _making[-1]
+            making = _making.get(get_ident()) if _making else None
+            if making:  # starting eagerly as it is made
+                parent, asker = making[-1]
                 return register_task(task, None, parent, False, core.program_line_from(asker))
             serial = register_task(task, None, 0, True)
         return serial
@@ -126,11 +130,7 @@ def patch(asyncio):
     def create_task(self, coro, *args, **kwargs):
         asker = _getframe(1)
         parent = current()
-        _making.append((parent, asker))
-        try:
-            task = orig_create_task(self, coro, *args, **kwargs)
-        finally:
-            _making.pop()
+        task = _made(orig_create_task, parent, asker, self, coro, *args, **kwargs)
         if namer_codes and id(asker.f_code) in namer_codes:
             return task  # named and registered next (unless it started eagerly)
         if id(task) not in serial_of:
@@ -176,11 +176,7 @@ def _patch_module_create_task(asyncio, tasks, wrapped, loop_create_task, set_tas
     def make(loop, coro, name, named):
         asker = _getframe(2)
         parent = current()
-        _making.append((parent, asker))
-        try:
-            task = loop_create_task(loop, coro, **named) if named else loop_create_task(loop, coro)
-        finally:
-            _making.pop()
+        task = _made(loop_create_task, parent, asker, loop, coro, **(named or {}))
         if names_after and name is not None:
             set_task_name(task, name)  # (a rename, if it started eagerly: see the Task subclass)
         if id(task) not in serial_of:
@@ -333,24 +329,45 @@ def _write_done(task, cancelled, exc):
     _forget(task)
 
 
+def _made(create, parent, asker, *args, **kwargs):
+    """create(*args, **kwargs), noting who asks for a task that may start (and end) in it."""
+    if not EAGER:
+        return create(*args, **kwargs)
+    ident = get_ident()
+    making = _making.get(ident)
+    if making is None:
+        making = _making[ident] = []
+    making.append((parent, asker))
+    try:
+        return create(*args, **kwargs)
+    finally:
+        making.pop()
+        if not making:
+            del _making[ident]
+
+
 def _forget(task):
-    if _making:
-        _held.append(task)  # (held, so that its id is not reused meanwhile)
+    if _making and get_ident() in _making:
+        _held.setdefault(get_ident(), []).append(task)  # (held, so that its id is not reused meanwhile)
     else:
         serial_of.pop(id(task), None)
 
 
 def _release():
-    """The outermost create hook is done: tasks that ended as they were made are forgotten."""
-    while _held and not _making:
-        serial_of.pop(id(_held.pop()), None)
+    """This thread's outermost create hook is done: tasks that ended as they were made are forgotten."""
+    if _held:
+        ident = get_ident()
+        if ident not in _making:
+            for task in _held.pop(ident, ()):
+                serial_of.pop(id(task), None)
 
 
 def _patch_cancel(asyncio, tasks):
     """The C Task type cannot be patched, so a subclass that only adds a task_cancel record to
-    cancel() and a task_name record to set_name() takes its place wherever asyncio hands out the class: `tasks.Task` (what loops create),
-    `asyncio.Task` (so `type(task) is asyncio.Task` holds as untraced, and tasks the program makes
-    itself are recorded too) and, 3.12+, the eager task factory, which was bound to the C type."""
+    cancel() and a task_name record to set_name() takes its place wherever asyncio hands out the
+    class: `tasks.Task` (what loops create), `asyncio.Task` (so `type(task) is asyncio.Task` holds
+    as untraced, and tasks the program makes itself are recorded too) and, 3.12+, the eager task
+    factory, which was bound to the C type."""
     base = tasks.Task
     try:
         class Task(base):
