@@ -424,7 +424,8 @@ class AsyncioFoldedPastTheBudget(TraceCase):
 
 class AsyncioCancelKinds(TraceCase):
     """cancel() is recorded for tasks made with create_task, asyncio.Task(...), ensure_future and
-    (3.12+) the eager task factory, and the program still sees asyncio's own Task type."""
+    (3.12+) the eager task factory, and the program still sees asyncio's own Task type. A task
+    cancelled before it started (its coroutine never runs) ends too."""
     PROGRAM = 'asyncio_cancel_kinds.py'
 
     def test_same_output_as_untraced(self):
@@ -435,7 +436,7 @@ class AsyncioCancelKinds(TraceCase):
 
     def test_every_cancel_recorded(self):
         tasks = {e[6]['obj']: e[6] for e in self.trace.kind('task_create') if e[6]['coro'] == 'forever'}
-        expected = 4 if sys.version_info >= (3, 12) else 3
+        expected = 5 if sys.version_info >= (3, 12) else 4
         self.assertEqual(len(tasks), expected)
         cancelled = sorted(e[6]['obj'] for e in self.trace.kind('task_cancel'))
         self.assertEqual(cancelled, sorted(tasks))

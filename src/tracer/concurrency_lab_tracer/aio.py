@@ -377,6 +377,7 @@ def _patch_cancel(asyncio, tasks):
                 serial = serial_of.get(id(self))
                 if serial and not self.done():
                     core.emit('task_cancel', {'obj': serial, 'line': core.program_line()})
+                    _end_by_callback_if_unstarted(self)
                 return base.cancel(self, *args, **kwargs)
 
             def set_name(self, value):
@@ -399,6 +400,18 @@ def _patch_cancel(asyncio, tasks):
         tasks.eager_task_factory = ours
         if getattr(asyncio, 'eager_task_factory', None) is eager:
             asyncio.eager_task_factory = ours
+
+
+def _end_by_callback_if_unstarted(task):
+    """A task cancelled before its coroutine started ends without running it (asyncio throws into
+    the unstarted coroutine), so no hook of ours sees its end: a done callback reports it."""
+    if not codes.task_roots:
+        return
+    coro = task.get_coro()
+    frame = getattr(coro, 'cr_frame', None)
+    if frame is not None and id(frame) in codes.task_roots and not codes.started(coro):
+        del codes.task_roots[id(frame)]
+        task.add_done_callback(_task_done)
 
 
 def _future_done(fut):
