@@ -60,6 +60,12 @@ class StreamProxy(object):
     def __getattr__(self, name):
         return getattr(self._clab_stream, name)
 
+    @property
+    def __class__(self):
+        # What the program sees: isinstance(sys.stdout, io.TextIOWrapper) holds as untraced (only
+        # type(sys.stdout) tells the proxy).
+        return type(self._clab_stream)
+
     def __setattr__(self, name, value):
         setattr(self._clab_stream, name, value)
 
