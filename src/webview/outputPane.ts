@@ -1,15 +1,21 @@
 /** Program output, each line tagged with the lane that printed it. Text only; clicking selects its step. */
 import type { TraceModel } from '../shared/traceModel';
-import { clear, el } from './dom';
+import { button, clear, el } from './dom';
 import { formatCount } from './format';
 
-/** More lines than this are summarised: the pane is for reading, the trace file keeps everything. */
-const MAX_LINES = 1000;
+/**
+ * Lines shown at once: the pane shows a window of the output, moved by its "earlier" / "more" buttons
+ * and to whatever line a selected step printed (a program printing in a loop easily passes this).
+ */
+export const WINDOW_LINES = 1000;
 
 export class OutputPane {
   readonly root = el('div', { class: 'output', role: 'log', 'aria-label': 'Program output', tabindex: '0' });
-  private shownFor: TraceModel | null = null;
-  private shownCount = 0;
+  private model: TraceModel | null = null;
+  private laneColor: (lane: number) => string = () => '';
+  /** model.output[start, end) are the rows shown. */
+  private start = 0;
+  private end = 0;
 
   constructor(private readonly onPick: (order: number) => void) {
     this.root.addEventListener('click', (e) => {
@@ -27,44 +33,90 @@ export class OutputPane {
 
   setModel(model: TraceModel, laneColor: (lane: number) => string): void {
     const lines = model.output;
-    // A live snapshot only ever adds lines at the end: append instead of rebuilding (keeps scroll).
-    const append = this.shownFor !== null && this.shownCount <= lines.length && this.shownCount > 0 &&
-      this.shownFor.output[this.shownCount - 1]?.order === lines[this.shownCount - 1]?.order;
+    // A live snapshot only ever adds lines at the end: extend the window instead of rebuilding (keeps scroll).
+    const previous = this.model;
+    const append = previous !== null && this.end > 0 && this.end <= lines.length &&
+      previous.output[this.end - 1]?.order === lines[this.end - 1]?.order;
+    this.model = model;
+    this.laneColor = laneColor;
     if (!append) {
-      clear(this.root);
-      this.shownCount = 0;
-    }
-    this.shownFor = model;
-    if (lines.length === 0 && this.shownCount === 0) {
-      this.root.append(el('div', { class: 'empty' }, 'No output.'));
+      this.show(0);
       return;
     }
-    this.root.querySelector('.empty, .more')?.remove();
     const stuckToBottom = this.root.scrollTop + this.root.clientHeight >= this.root.scrollHeight - 4;
-    const end = Math.min(lines.length, MAX_LINES);
-    for (let i = this.shownCount; i < end; i++) {
-      const o = lines[i];
-      const lane = model.lanes[o.lane];
-      const row = el('div', { class: `line ${o.stream}`, tabindex: '-1' });
-      row.dataset.order = String(o.order);
-      const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${lane.name}` : '' }, lane ? lane.name : '?');
-      tag.style.borderColor = laneColor(o.lane);
-      tag.style.color = laneColor(o.lane);
-      row.append(tag, el('span', { class: 'text' }, o.text));
-      this.root.append(row);
-    }
-    this.shownCount = end;
-    if (lines.length > MAX_LINES) this.root.append(el('div', { class: 'more' }, `… ${formatCount(lines.length - MAX_LINES)} more lines (export the trace to see all)`));
-    if (append && stuckToBottom) this.root.scrollTop = this.root.scrollHeight;
+    this.fill();
+    if (stuckToBottom) this.root.scrollTop = this.root.scrollHeight;
   }
 
-  /** Marks the output lines printed by this step's order. */
+  /** Marks the output lines printed by this step's order, moving the window to them if needed. */
   highlight(order: number): void {
     for (const n of Array.from(this.root.querySelectorAll('.line.selected'))) n.classList.remove('selected');
+    const lines = this.model?.output;
+    if (!lines) return;
+    const i = indexOfOrder(lines, order);
+    if (i < 0) return;
+    if (i < this.start || i >= this.end) this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
     const hit = this.root.querySelector(`.line[data-order="${order}"]`);
     if (hit) {
       hit.classList.add('selected');
       hit.scrollIntoView({ block: 'nearest' });
     }
   }
+
+  /** Rebuilds the pane as the window starting at output line `start`. */
+  private show(start: number): void {
+    const lines = this.model?.output ?? [];
+    clear(this.root);
+    this.start = this.end = start;
+    if (lines.length === 0) {
+      this.root.append(el('div', { class: 'empty' }, 'No output.'));
+      return;
+    }
+    if (start > 0) {
+      const earlier = button(`… ${formatCount(start)} earlier lines`, `Show the ${formatCount(Math.min(start, WINDOW_LINES))} lines before these`,
+        () => this.show(Math.max(0, start - WINDOW_LINES)), 'more earlier');
+      this.root.append(earlier);
+    }
+    this.fill();
+  }
+
+  /** Adds rows up to the window's size and the "more" button for what is past it. */
+  private fill(): void {
+    const model = this.model;
+    if (!model) return;
+    const lines = model.output;
+    this.root.querySelector('.more.later')?.remove();
+    const end = Math.min(lines.length, this.start + WINDOW_LINES);
+    for (let i = this.end; i < end; i++) {
+      const o = lines[i];
+      const lane = model.lanes[o.lane];
+      const row = el('div', { class: `line ${o.stream}`, tabindex: '-1' });
+      row.dataset.order = String(o.order);
+      const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${lane.name}` : '' }, lane ? lane.name : '?');
+      tag.style.borderColor = this.laneColor(o.lane);
+      tag.style.color = this.laneColor(o.lane);
+      row.append(tag, el('span', { class: 'text' }, o.text));
+      this.root.append(row);
+    }
+    this.end = Math.max(this.end, end);
+    if (lines.length > this.end) {
+      const next = this.end;
+      this.root.append(button(`… ${formatCount(lines.length - next)} more lines`, `Show the ${formatCount(Math.min(lines.length - next, WINDOW_LINES))} lines after these`,
+        () => this.show(next), 'more later'));
+    }
+  }
+}
+
+/** Index of the output line with this step order (lines are in order), or -1. */
+function indexOfOrder(lines: TraceModel['output'], order: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = lines[mid].order;
+    if (o === order) return mid;
+    if (o < order) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

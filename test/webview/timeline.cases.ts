@@ -352,6 +352,33 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'output past the first 1000 lines: a step that printed it moves the window there; earlier and more buttons page through',
+    async run({ page }) {
+      const m = synthModel(100_000, 9);
+      assert.ok(m.output.length > 3000, `enough output (${m.output.length} lines)`);
+      await postLarge(page, m);
+      const shown = (): Promise<string[]> => page.$$eval('.output .line .text', (ns) => ns.map((n) => n.textContent ?? ''));
+      assert.deepEqual(await shown(), m.output.slice(0, 1000).map((o) => o.text));
+      // The step that printed line 2500: select it through the step list's search.
+      const line = m.output[2500];
+      const target = m.steps.findIndex((s) => s.order === line.order);
+      assert.ok(target >= 0);
+      await typeSearch(page, line.text);
+      await page.click(`.step[data-step="${target}"]`);
+      assert.equal(await page.textContent('.output .line.selected .text'), line.text);
+      const around = await shown();
+      assert.equal(around.length, 1000);
+      assert.deepEqual(around, m.output.slice(2000, 3000).map((o) => o.text));
+      // Paging: "earlier" shows the 1000 lines before, "more" the ones after (buttons, so keyboard works too).
+      await page.click('.output .more.earlier');
+      assert.deepEqual(await shown(), m.output.slice(1000, 2000).map((o) => o.text));
+      await page.focus('.output .more.later');
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await shown(), m.output.slice(2000, 3000).map((o) => o.text));
+      assert.match((await page.textContent('.output .more.later')) ?? '', new RegExp(`${(m.output.length - 3000).toLocaleString('en-US')} more lines`));
+    },
+  },
+  {
     name: 'toolbar buttons post export, open, rerun; Stop shows while running',
     async run({ page }) {
       await load(page, demoModel());
