@@ -142,9 +142,8 @@ def patch(asyncio):
         orig_set_task_name(task, name)
         namer = _getframe(1)
         if id(task) not in serial_of and id(namer.f_code) in namer_codes:
-            caller = namer.f_back  # (the program creates most tasks itself: no search for its line then)
-            line = caller.f_lineno or 0 if caller is not None and caller.f_code.co_filename == core.program else -1
-            register_task(task, None, current(), False, line)  # (still in the creating task)
+            # (still in the creating task; its line is the namer's caller's, when that is the program)
+            register_task(task, None, current(), False, core.program_line_from(namer.f_back))
         _release()
 
     wrapped = base_events.BaseEventLoop.create_task = core.impersonate(create_task, orig_create_task)
@@ -180,8 +179,7 @@ def _patch_module_create_task(asyncio, tasks, wrapped, loop_create_task, set_tas
         if names_after and name is not None:
             set_task_name(task, name)  # (a rename, if it started eagerly: see the Task subclass)
         if id(task) not in serial_of:
-            register_task(task, coro, parent, False,
-                          asker.f_lineno or 0 if asker.f_code.co_filename == core.program else -1)
+            register_task(task, coro, parent, False, core.program_line_from(asker))
         _release()
         return task
 
@@ -347,8 +345,9 @@ def _made(create, parent, asker, *args, **kwargs):
 
 
 def _forget(task):
-    if _making and get_ident() in _making:
-        _held.setdefault(get_ident(), []).append(task)  # (held, so that its id is not reused meanwhile)
+    ident = get_ident() if _making else None
+    if ident in _making:
+        _held.setdefault(ident, []).append(task)  # (held, so that its id is not reused meanwhile)
     else:
         serial_of.pop(id(task), None)
 

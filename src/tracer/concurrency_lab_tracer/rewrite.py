@@ -129,6 +129,10 @@ class Rewriter(ast.NodeTransformer):
         # A function keeps its token in the local _clab_f; the module body on its state (a global
         # would show in the program's globals()).
         token = '%s.f' % sname if module else '_clab_f'
+
+        def token_node():
+            return ast.Attribute(value=_name(sname), attr='f', ctx=ast.Load()) if module else _name('_clab_f')
+
         if module:
             prologue = _parse_stmts('%s = %s(%s)' % (token, call, sname), anchor)
         else:
@@ -137,7 +141,7 @@ class Rewriter(ast.NodeTransformer):
         wrapper = _parse_stmts('try:\n    pass\nexcept BaseException as _clab_e:\n    if %s:\n'
                                '        _clab_raised(%s, _clab_e)\n    raise\n'
                                'finally:\n    if %s:\n        _clab_ret(%s)' % ((token,) * 4), anchor)[0]
-        scope = _OwnScope(self, lambda: ast.parse(token, mode='eval').body)
+        scope = _OwnScope(self, token_node)
         wrapper.body = [scope.visit(s) for s in rest]
         return head + prologue + [wrapper]
 
