@@ -14,7 +14,8 @@
  * Each table is stored column by column (all span starts, then all span ends, …).
  * Pure: imports neither vscode nor the DOM.
  */
-import type { Flow, FlowKind, Marker, MarkerKind, OutputLine, Span, Step, TraceModel } from './traceModel';
+import { MARKER_KINDS } from './eventKinds';
+import { FLOW_KINDS, OUTPUT_STREAMS as STREAMS, SEVERITIES, type Flow, type Marker, type OutputLine, type Span, type Step, type TraceModel } from './traceModel';
 
 export const COLUMNS_MAGIC = 0x544c4350; // "PCLT"
 export const COLUMNS_VERSION = 1;
@@ -28,22 +29,6 @@ export interface TraceColumns {
   data: ArrayBuffer;
 }
 
-export const MARKER_KINDS: readonly MarkerKind[] = [
-  'thread_start', 'thread_begin', 'thread_end', 'thread_join', 'thread_joined',
-  'proc_start', 'proc_begin', 'proc_end', 'proc_join', 'proc_joined',
-  'task_create', 'task_done', 'task_cancel', 'task_name', 'await', 'awake',
-  'lock_wait', 'lock_acquired', 'lock_release',
-  'event_set', 'event_clear', 'event_wait', 'event_woken',
-  'cond_notify', 'cond_wait', 'cond_woken',
-  'barrier_wait', 'barrier_pass',
-  'queue_put', 'queue_get_wait', 'queue_get',
-  'future_submit', 'future_done',
-  'sleep', 'slept',
-  'print', 'exc', 'limit',
-];
-export const FLOW_KINDS: readonly FlowKind[] = ['start', 'join', 'release', 'put', 'set', 'notify', 'done', 'await', 'submit', 'barrier'];
-export const SEVERITIES: readonly Marker['severity'][] = ['info', 'warn', 'error'];
-const STREAMS: readonly OutputLine['stream'][] = ['stdout', 'stderr'];
 const REF_TYPES: readonly Step['ref']['type'][] = ['span', 'marker'];
 
 /** Float64 and Int32 columns per row of each table. */

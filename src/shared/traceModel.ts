@@ -8,9 +8,25 @@
  * merged stream: the step list shows it 1-based.
  */
 
+import type { MarkerKind } from './eventKinds';
+
+export type { MarkerKind };
+
 export const TRACE_MODEL_VERSION = 1;
 
-export type LaneKind = 'process' | 'thread' | 'task';
+// The string unions of the model, each declared once as a list (the columnar transfer codes a value by
+// its index in its list; validateModel checks files against them).
+export const LANE_KINDS = ['process', 'thread', 'task'] as const;
+export type LaneKind = (typeof LANE_KINDS)[number];
+export const SEVERITIES = ['info', 'warn', 'error'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const FLOW_KINDS = ['start', 'join', 'release', 'put', 'set', 'notify', 'done', 'await', 'submit', 'barrier'] as const;
+export type FlowKind = (typeof FLOW_KINDS)[number];
+export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
+export const ERROR_CODES = [
+  'python-missing', 'python-too-old', 'syntax-error', 'timeout', 'cancelled', 'event-cap',
+  'unguarded-process', 'spawn-failed', 'output-cap', 'crashed', 'tracer-failed', 'uncaught-exception',
+] as const;
 
 export interface Lane {
   /** Index into TraceModel.lanes. */
@@ -64,19 +80,6 @@ export interface Span {
   open: boolean;
 }
 
-export type MarkerKind =
-  | 'thread_start' | 'thread_begin' | 'thread_end' | 'thread_join' | 'thread_joined'
-  | 'proc_start' | 'proc_begin' | 'proc_end' | 'proc_join' | 'proc_joined'
-  | 'task_create' | 'task_done' | 'task_cancel' | 'task_name' | 'await' | 'awake'
-  | 'lock_wait' | 'lock_acquired' | 'lock_release'
-  | 'event_set' | 'event_clear' | 'event_wait' | 'event_woken'
-  | 'cond_notify' | 'cond_wait' | 'cond_woken'
-  | 'barrier_wait' | 'barrier_pass'
-  | 'queue_put' | 'queue_get_wait' | 'queue_get'
-  | 'future_submit' | 'future_done'
-  | 'sleep' | 'slept'
-  | 'print' | 'exc' | 'limit';
-
 export interface Marker {
   lane: number;
   order: number;
@@ -87,14 +90,12 @@ export interface Marker {
   source: number;
   line: number;
   /** Emphasis: an uncaught exception, a failed acquire, a timeout. */
-  severity: 'info' | 'warn' | 'error';
+  severity: Severity;
   /** Hover-card details: key → value, shown as text. */
   detail: Record<string, string>;
   /** For a blocking op, the time it completed (wait ends): draws a wait bar from ts to waitEnd. */
   waitEnd?: number;
 }
-
-export type FlowKind = 'start' | 'join' | 'release' | 'put' | 'set' | 'notify' | 'done' | 'await' | 'submit' | 'barrier';
 
 export interface Flow {
   kind: FlowKind;
@@ -124,15 +125,13 @@ export interface OutputLine {
   order: number;
   ts: number;
   lane: number;
-  stream: 'stdout' | 'stderr';
+  stream: (typeof OUTPUT_STREAMS)[number];
   text: string;
 }
 
 export interface RunError {
   /** Machine-readable category used by the UI and the tests. */
-  code:
-    | 'python-missing' | 'python-too-old' | 'syntax-error' | 'timeout' | 'cancelled' | 'event-cap'
-    | 'unguarded-process' | 'spawn-failed' | 'output-cap' | 'crashed' | 'tracer-failed' | 'uncaught-exception';
+  code: (typeof ERROR_CODES)[number];
   /** One sentence: what happened. */
   message: string;
   /** What the user can do about it. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { HostMessage, parseWebviewMessage, RunProgress, WebviewMessage } from '../shared/protocol';
-import { encodeTraceColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from './html';
+import { traceMessage } from './traceMessage';
 
 export const TIMELINE_VIEW_TYPE = 'concurrencyLab.timeline';
 
@@ -110,7 +110,7 @@ export class TimelinePanel implements vscode.Disposable {
       // Only the newest snapshot matters: drop queued ones the webview has not taken yet.
       this.queue = this.queue.filter((m) => !(isTraceMessage(m) && m.live));
     }
-    this.post(traceMessage(model, live));
+    this.post(traceMessage(model, live, (text) => this.log.warn(text)));
   }
 
   notice(level: 'info' | 'error', text: string): void {
@@ -148,7 +148,7 @@ export class TimelinePanel implements vscode.Disposable {
       }),
     );
     // A re-created webview starts empty: give it the last model again once it is ready.
-    if (this.model) this.queue = [traceMessage(this.model, false), ...this.queue.filter((m) => !isTraceMessage(m))];
+    if (this.model) this.queue = [traceMessage(this.model, false, (text) => this.log.warn(text)), ...this.queue.filter((m) => !isTraceMessage(m))];
   }
 
   private post(message: HostMessage): void {
@@ -233,21 +233,6 @@ export class TimelinePanel implements vscode.Disposable {
     const line = e.selections[0].active.line - link.lineOffset + 1;
     if (line < 1) return;
     this.post({ type: 'cursor', source, line });
-  }
-}
-
-/**
- * Models travel in the columnar encoding (binary columns in an ArrayBuffer, which VS Code transfers as
- * bytes, plus one string of all texts): the webview draws without JSON-parsing tens of MB first. An
- * object graph would be structured-cloned object by object (seconds at 100k events). A model the
- * encoding cannot hold exactly (a number that is not an int32 where one is expected) goes as JSON text.
- */
-function traceMessage(model: TraceModel, live: boolean): HostMessage {
-  try {
-    const { head, text, data } = encodeTraceColumns(model);
-    return { type: 'traceColumns', head, text, data, live };
-  } catch {
-    return { type: 'traceJson', json: JSON.stringify(model), live };
   }
 }
 

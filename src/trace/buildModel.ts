@@ -12,7 +12,7 @@ import {
 import type { RawEvent } from './schema';
 import { asData, at, bool, clip, num, str, type Data } from './rawData';
 import { markerText, type NameLookup } from './markerText';
-import { MARKER_KINDS } from './modelKinds';
+import { isMarkerKind } from '../shared/eventKinds';
 
 export interface BuildOptions {
   title?: string;
@@ -382,7 +382,7 @@ class Builder {
         default:
           break;
       }
-      if (MARKER_KINDS.has(kind)) this.marker(kind, ev, order, ts, names);
+      if (isMarkerKind(kind)) this.marker(kind, ev, order, ts, names);
     }
   }
 

@@ -4,7 +4,8 @@
  * into it: every line is parsed defensively and bad ones are counted, never thrown.
  */
 import { open } from 'node:fs/promises';
-import { isRawKind, type RawEvent } from './schema';
+import { isEventKind } from '../shared/eventKinds';
+import type { RawEvent } from './schema';
 
 /** Largest single line we accept; longer ones (a runaway print) are dropped as unreadable. */
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -28,7 +29,7 @@ export function toRawEvent(v: unknown): RawEvent | undefined {
   if (!Array.isArray(v) || v.length !== 7) return undefined;
   const [seq, ts, pid, tid, task, kind] = v as unknown[];
   if (!isInt(seq) || typeof ts !== 'number' || !Number.isFinite(ts) || !isInt(pid) || !isInt(tid) || !isInt(task)) return undefined;
-  if (!isRawKind(kind)) return undefined;
+  if (!isEventKind(kind)) return undefined;
   return v as RawEvent;
 }
 

@@ -12,8 +12,8 @@
  * - tid:  per-process thread serial (1 = main thread, 2, 3 … in order of first sight).
  *         Not threading.get_ident(): CPython reuses idents once a thread ends.
  * - task: serial of the running asyncio task, 0 when none. Serials are per process.
- * - kind: one of the names below.
- * - data: a JSON value whose shape depends on kind (see RawData).
+ * - kind: one of EVENT_KINDS (src/shared/eventKinds.ts, where each kind's data shape is noted).
+ * - data: a JSON value whose shape depends on kind.
  *
  * A torn last line (the process was killed mid-write) is skipped by the reader.
  * Cross-process order: merge by (ts, pid, seq).
@@ -45,86 +45,9 @@
  *   rewritten function's except handlers and exit, or the settrace 'exception' event when the tracer
  *   fell back to settrace), not again in each frame it passes through.
  */
+import type { EventKind } from '../shared/eventKinds';
 
-export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task: number, kind: RawKind, data: unknown];
-
-export const RAW_KINDS = [
-  // --- process-wide ---------------------------------------------------------------------------
-  'meta', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"ast"|"settrace"}
-  'proc_begin', //  {ppid, name, parent_obj: serial of the Process object in the parent or null, parent_pid, origin: "main"|"multiprocessing"|"subprocess", internal: bool}
-  'proc_end', //    {exitcode}                  last event of a process (atexit, _bootstrap end or os._exit wrapper)
-  'code', //        {id, name, qualname, file, line}   defines a code id used by call/return; emitted once before first use
-  'limit', //       {what: "events"|"calls", code?: id, suppressed?: n}   a budget was hit; later events of that kind are counted, not written
-  'summary', //     {suppressed_calls: {codeId: n}, dropped_events: n}  written at process end when anything was suppressed
-
-  // --- function spans (hot path: data is a compact array) ---------------------------------
-  // cpuNs is the thread's CPU clock, never decreasing per thread, exact to within 20 us (the tracer
-  // extrapolates it between real reads: core.CPU_RESOLUTION_NS).
-  'call', //        [codeId, cpuNs, line]       a program function starts (or a coroutine/generator starts its first step)
-  'return', //      [codeId, cpuNs, taskDone?]  it returns (or unwinds with an exception: see 'exc'); taskDone 1: the
-  //                                            coroutine of the event's task returned and so ended it ok (the
-  //                                            event stands for that task's task_done {obj: task, state: "ok"})
-  'yield', //       [codeId, cpuNs, awaitedObj] a coroutine/generator suspends; awaitedObj is the serial of the awaited task/future or 0
-  'resume', //      [codeId, cpuNs]             it resumes
-
-  // --- threads -------------------------------------------------------------------------------
-  'thread_start', // {obj, name, daemon, internal}         in the starting thread, before Thread.start
-  'thread_begin', // {obj, name, daemon, internal, ident, native_id}  first event on the new thread (its tid is new)
-  'thread_end', //   {obj, error?: "Type: msg"}            last event on the thread
-  'thread_join', //  {obj}                                  join begins (blocking)
-  'thread_joined', // {obj, alive: bool}                    join returned
-
-  // --- processes (seen from the parent) ---------------------------------------------------
-  'proc_start', //  {obj, name, method: "fork"|"spawn"|"forkserver"|"subprocess", internal}  before the child is started
-  'proc_started', // {obj, child_pid}                      after start returned: links obj to the child's pid
-  'proc_join', //   {obj, child_pid}
-  'proc_joined', // {obj, child_pid, exitcode}
-
-  // --- asyncio tasks -------------------------------------------------------------------------
-  'task_create', // {obj, name, coro: qualname, parent: task serial or 0, internal}
-  'task_done', //   {obj, state: "ok"|"cancelled"|"error", error?: "Type: msg"}
-  'task_cancel', // {obj}                                   cancel() requested
-  'task_name', //   {obj, name, line}                      renamed after it was made (Task.set_name)
-  'await', //       {target: serial, what: "task"|"future"|"gather"|"sleep"|"lock"|"queue"|"event"|"other", name?}  a task blocks on target
-  'awake', //       {target}                                  the awaiting task resumed after that target
-
-  // --- synchronisation (threading and asyncio; multiprocessing ones carry key) ---------
-  // prim: "Lock"|"RLock"|"Semaphore"|"BoundedSemaphore"|"Condition"|"Event"|"Barrier"|"Queue"|"LifoQueue"|"PriorityQueue"|"SimpleQueue"|"mp.Lock"|"mp.RLock"|"mp.Semaphore"|"mp.BoundedSemaphore"|"mp.Event"|"mp.Condition"|"mp.Barrier"|"mp.Queue"|"mp.JoinableQueue"|"mp.SimpleQueue"|"asyncio.Lock"|…
-  'lock_wait', //     {obj, prim, key?}                     a blocking acquire begins
-  'lock_acquired', // {obj, prim, key?, ok: bool, waited_ns, contended: bool}
-  'lock_release', //  {obj, prim, key?}                     before the real release
-  'event_set', //     {obj, prim, key?}                     before the real set
-  'event_clear', //   {obj, prim, key?}
-  'event_wait', //    {obj, prim, key?}
-  'event_woken', //   {obj, prim, key?, ok: bool, waited_ns}
-  'cond_notify', //   {obj, prim, n}                        before the real notify (n = -1 for notify_all)
-  'cond_wait', //     {obj, prim}
-  'cond_woken', //    {obj, prim, ok: bool, waited_ns}
-  'barrier_wait', //  {obj, prim, parties}
-  'barrier_pass', //  {obj, prim, ok: bool, waited_ns, index}
-  'queue_put', //     {obj, prim, key?, item: per-queue put number (1-based), size}   before the real put
-  'queue_get_wait', // {obj, prim, key?}                     a blocking get begins
-  'queue_get', //     {obj, prim, key?, item: the put number it received or 0 if unknown, ok: bool, waited_ns}
-  'future_submit', // {obj, executor, fn: qualname}         Executor.submit: obj is the future
-  'future_done', //   {obj, state: "ok"|"cancelled"|"error"}
-  'sleep', //         {secs, line}                         time.sleep / asyncio.sleep begins
-  //                  [codeId, cpuNs, secs, line]          an asyncio.sleep suspends the recorded coroutine frame of codeId
-  //                                                       (it stands for that frame's yield, which is not written)
-  'slept', //         {secs}                               it ended
-  //                  [codeId, cpuNs, secs]                ... and that frame resumes (stands for its resume)
-
-  // --- output and errors ---------------------------------------------------------------------
-  'print', //       {stream: "stdout"|"stderr", text}       one line (without the newline) or the tail of unterminated output at flush
-  'exc', //         {type, msg, file, line, uncaught: bool, where: "thread"|"task"|"process"|"main"}
-] as const;
-
-export type RawKind = (typeof RAW_KINDS)[number];
-
-const KIND_SET: ReadonlySet<string> = new Set(RAW_KINDS);
-
-export function isRawKind(k: unknown): k is RawKind {
-  return typeof k === 'string' && KIND_SET.has(k);
-}
+export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task: number, kind: EventKind, data: unknown];
 
 /** Environment variables the run engine sets for the tracer (and that reach child processes). */
 export const TRACER_ENV = {

@@ -3,12 +3,16 @@
  * webview will follow (lane, source, span/marker refs) is bounds-checked here, so a crafted file
  * cannot make the timeline read outside its arrays. Returns an error text naming the bad field.
  */
-import { TRACE_MODEL_VERSION, type TraceModel } from '../shared/traceModel';
-import { ERROR_CODES, FLOW_KINDS, LANE_KINDS, MARKER_KINDS } from './modelKinds';
+import { MARKER_KINDS as MARKER_LIST } from '../shared/eventKinds';
+import { ERROR_CODES as ERROR_LIST, FLOW_KINDS as FLOW_LIST, LANE_KINDS as LANE_LIST, SEVERITIES as SEVERITY_LIST, TRACE_MODEL_VERSION, type TraceModel } from '../shared/traceModel';
 
 const MAX_ITEMS = 20_000_000;
 const MAX_STRING = 1_000_000;
-const SEVERITIES = new Set(['info', 'warn', 'error']);
+const SEVERITIES: ReadonlySet<string> = new Set(SEVERITY_LIST);
+const MARKER_KINDS: ReadonlySet<string> = new Set(MARKER_LIST);
+const FLOW_KINDS: ReadonlySet<string> = new Set(FLOW_LIST);
+const LANE_KINDS: ReadonlySet<string> = new Set(LANE_LIST);
+const ERROR_CODES: ReadonlySet<string> = new Set(ERROR_LIST);
 
 class Invalid extends Error {}
 

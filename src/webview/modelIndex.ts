@@ -2,7 +2,8 @@
  * Search structures built once per model: per-lane, per-depth span intervals, per-lane marker
  * points and wait bars, step ↔ event maps. Pure (no DOM), so it is unit-tested and benchmarked in Node.
  */
-import { columnsOfModel, SEVERITIES, type EventColumns } from '../shared/traceColumns';
+import { columnsOfModel, type EventColumns } from '../shared/traceColumns';
+import { SEVERITIES } from '../shared/traceModel';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
 import { cpuFraction } from './format';

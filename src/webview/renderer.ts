@@ -2,7 +2,8 @@
  * Draws one frame of the timeline on a 2D canvas. Cost is bounded by what is visible: every lane
  * is walked with the level-of-detail visitors (binary search + per-column jumps), never event by event.
  */
-import { MARKER_KINDS, SEVERITIES } from '../shared/traceColumns';
+import { MARKER_KINDS } from '../shared/eventKinds';
+import { SEVERITIES } from '../shared/traceModel';
 import type { Lane } from '../shared/traceModel';
 import { formatDuration, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';

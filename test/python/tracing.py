@@ -2,6 +2,7 @@
 does, then load every events-<pid>.jsonl it left behind."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,17 @@ TRACER_DIR = os.path.join(ROOT, 'src', 'tracer')
 PROGRAMS = os.path.join(ROOT, 'test', 'fixtures', 'programs')
 PY = sys.executable
 VERSION = sys.version_info[:2]
+
+
+def declared_event_kinds():
+    """The kinds of EVENT_KINDS in src/shared/eventKinds.ts, the one declaration both sides follow."""
+    with open(os.path.join(ROOT, 'src', 'shared', 'eventKinds.ts'), encoding='utf-8') as f:
+        text = f.read()
+    body = text[text.index('export const EVENT_KINDS = {'):text.index('} as const')]
+    return frozenset(re.findall(r"^\s*(\w+): '(?:marker|model)',", body, re.M))
+
+
+EVENT_KINDS = declared_event_kinds()
 
 
 def program_path(name):
@@ -142,6 +154,8 @@ def load_events(out_dir):
                 if i == len(lines) - 1 or (i == len(lines) - 2 and lines[-1] == ''):
                     continue  # a torn last line after a kill
                 raise
+            if ev[5] not in EVENT_KINDS:
+                raise AssertionError('%s: event kind %r is not declared in src/shared/eventKinds.ts' % (name, ev[5]))
             events.append(ev)
     events.sort(key=lambda e: (e[1], e[2], e[0]))
     return events

@@ -9,6 +9,8 @@ import { buildModel, type BuildOptions } from '../../src/trace/buildModel';
 import { EventFileReader } from '../../src/trace/readEvents';
 import { mergeStreams } from '../../src/trace/merge';
 import type { TraceModel } from '../../src/shared/traceModel';
+import { decodeTraceColumns } from '../../src/shared/traceColumns';
+import { traceMessage } from '../../src/timeline/traceMessage';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TRACES = join(ROOT, 'test', 'fixtures', 'traces');
@@ -34,6 +36,15 @@ void test('there are recorded traces to snapshot', () => {
 });
 
 for (const name of traces) {
+  void test(`the model of trace "${name}" travels to the timeline in the columnar encoding, unchanged`, async () => {
+    const model = await modelOf(join(TRACES, name));
+    const warnings: string[] = [];
+    const message = traceMessage(model, false, (t) => warnings.push(t));
+    assert.deepEqual(warnings, [], 'no fallback to JSON');
+    assert.ok(message.type === 'traceColumns');
+    assert.deepEqual(decodeTraceColumns(message.head, message.text, message.data), model);
+  });
+
   void test(`the model of trace "${name}" matches its snapshot`, async () => {
     const model = await modelOf(join(TRACES, name));
     const text = `${JSON.stringify(model, null, 1)}\n`;

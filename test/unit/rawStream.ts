@@ -1,5 +1,6 @@
 // Builds raw event streams for tests, following src/trace/schema.ts exactly.
-import type { RawEvent, RawKind } from '../../src/trace/schema';
+import type { EventKind as RawKind } from '../../src/shared/eventKinds';
+import type { RawEvent } from '../../src/trace/schema';
 
 export class RawStream {
   readonly events: RawEvent[] = [];
