@@ -1,0 +1,37 @@
+/**
+ * The event handlers of every family, joined into one table: each event kind has exactly one handler
+ * (the compiler asks for a new kind's; test/unit/buildFamilies.test.ts checks no two families share one).
+ */
+import type { EventKind } from '../../shared/eventKinds';
+import type { Handle, Handlers } from './handler';
+import { locks } from './locks';
+import { output } from './output';
+import { processes } from './processes';
+import { queues } from './queues';
+import { signals } from './signals';
+import { sleeps } from './sleeps';
+import { spans } from './spans';
+import type { BuildState } from './state';
+import { tasks } from './tasks';
+import { threads } from './threads';
+
+export const FAMILIES = { spans, sleeps, threads, processes, tasks, locks, signals, queues, output } as const;
+
+/** Every kind's handler over `b`, and what runs after the last event. */
+export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Handle>; finish: () => void } {
+  const f = {
+    spans: spans(b), sleeps: sleeps(b), threads: threads(b), processes: processes(b), tasks: tasks(b),
+    locks: locks(b), signals: signals(b), queues: queues(b), output: output(b),
+  } satisfies Record<keyof typeof FAMILIES, unknown>;
+  const all = {
+    ...f.spans.handlers, ...f.sleeps.handlers, ...f.threads.handlers, ...f.processes.handlers, ...f.tasks.handlers,
+    ...f.locks.handlers, ...f.signals.handlers, ...f.queues.handlers, ...f.output.handlers,
+  } satisfies Handlers<EventKind>;
+  return {
+    // A Map: a kind read from the stream never reaches Object.prototype's names.
+    handlers: new Map<string, Handle>(Object.entries(all)),
+    finish: () => {
+      for (const family of Object.values<{ finish?: () => void }>(f)) family.finish?.();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/** asyncio tasks and executor futures: creation, naming, awaiting, and the end that wakes an awaiter. */
+import { asData, bool, clip, num, str } from '../rawData';
+import type { RawEvent } from '../schema';
+import type { FamilyOf } from './handler';
+import type { Point } from './state';
+
+type TaskKind = 'task_create' | 'task_done' | 'task_cancel' | 'task_name' | 'await' | 'awake' | 'future_submit' | 'future_done';
+
+export const tasks: FamilyOf<TaskKind> = (b) => {
+  /** Where each task or future ended ("pid:obj"): an awaiter that wakes after it draws a flow from there. */
+  const done = new Map<string, Point>();
+  const submits = new Map<string, Point>();
+  const objOf = (ev: RawEvent): number => num(asData(ev[6]), 'obj') ?? -1;
+  return {
+    handlers: {
+      task_create(ev, ts) {
+        const pid = ev[2];
+        const d = asData(ev[6]);
+        const obj = objOf(ev);
+        const key = `${pid}:${obj}`;
+        if (str(d, 'name')) b.taskNames.set(key, clip(str(d, 'name'), 200));
+        const here = b.marker('task_create', ev, ts);
+        const task = b.taskLane(pid, ev[3], obj, ts);
+        b.createdAt.set(task, here);
+        const T = b.lanes[task];
+        T.name = b.taskNames.get(key) ?? T.name;
+        T.internal = bool(d, 'internal') === true;
+        if (str(d, 'coro')) T.info.coroutine = clip(str(d, 'coro'), 200);
+      },
+      task_done(ev, ts) {
+        const here = b.marker('task_done', ev, ts);
+        const obj = objOf(ev);
+        done.set(`${ev[2]}:${obj}`, here);
+        const t = b.taskLanes.get(ev[2], obj);
+        if (t !== undefined) {
+          if (b.endedOnItsOwn(ev)) b.lanes[t].ended = true;
+          b.lanes[t].info.state = clip(str(asData(ev[6]), 'state', 'ok'), 20);
+        }
+      },
+      task_cancel(ev, ts) {
+        b.marker('task_cancel', ev, ts);
+      },
+      task_name(ev, ts) {
+        // After its label (which names the task as it was): later labels and the lane use the new name.
+        b.marker('task_name', ev, ts);
+        const obj = objOf(ev);
+        const name = clip(str(asData(ev[6]), 'name'), 200);
+        b.taskNames.set(`${ev[2]}:${obj}`, name);
+        const t = b.taskLanes.get(ev[2], obj);
+        if (t !== undefined) {
+          b.lanes[t].info['created as'] ??= b.lanes[t].name;
+          b.lanes[t].name = name;
+        }
+      },
+      await(ev, ts) {
+        b.marker('await', ev, ts);
+      },
+      awake(ev, ts) {
+        const here = b.marker('awake', ev, ts);
+        const from = done.get(`${ev[2]}:${num(asData(ev[6]), 'target') ?? -1}`);
+        if (from && from.lane !== here.lane) b.flow('done', from, here);
+      },
+      future_submit(ev, ts) {
+        submits.set(`${ev[2]}:${objOf(ev)}`, b.marker('future_submit', ev, ts));
+      },
+      future_done(ev, ts) {
+        const here = b.marker('future_done', ev, ts);
+        const key = `${ev[2]}:${objOf(ev)}`;
+        done.set(key, here);
+        const from = submits.get(key);
+        if (from) b.flow('submit', from, here);
+      },
+    },
+  };
+};
