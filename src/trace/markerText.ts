@@ -50,141 +50,135 @@ function details(d: Data): Record<string, string> {
   return out;
 }
 
+type Severity = Marker['severity'];
+/** A label, or a label with its emphasis (default 'info'). */
+type Labelled = string | [label: string, severity: Severity];
+/** The text of one marker kind; may add to `detail`. */
+type Text = (d: Data, pid: number, names: NameLookup, detail: Record<string, string>) => Labelled;
+
+const objOf = (d: Data): number => num(d, 'obj') ?? -1;
+const threadName = (d: Data, pid: number, names: NameLookup): string => quoted(names.thread(pid, objOf(d)), `#${objOf(d)}`);
+const processName = (d: Data, pid: number, names: NameLookup): string => quoted(names.process(pid, objOf(d), num(d, 'child_pid')), `#${objOf(d)}`);
+const taskName = (d: Data, pid: number, names: NameLookup): string => quoted(names.task(pid, objOf(d)), `#${objOf(d)}`);
+const ok = (d: Data): boolean => bool(d, 'ok') !== false;
+/** The label of a wait that ends well or not (timed out, failed, broken): the latter is a warning. */
+const outcome = (good: boolean, label: string): Labelled => (good ? label : [label, 'warn']);
+
+const THREADS = {
+  thread_start: (d) => `start thread ${quoted(str(d, 'name'), `#${objOf(d)}`)}`,
+  thread_begin: (d) => `thread ${quoted(str(d, 'name'), `#${objOf(d)}`)} begins`,
+  thread_end: (d, pid, names) => {
+    const err = str(d, 'error');
+    const label = `thread ${threadName(d, pid, names)} ends${err ? ` with ${clip(err, 200)}` : ''}`;
+    return err ? [label, 'error'] : label;
+  },
+  thread_join: (d, pid, names) => `join thread ${threadName(d, pid, names)}`,
+  thread_joined: (d, pid, names) => {
+    const alive = bool(d, 'alive') === true;
+    return outcome(!alive, `joined thread ${threadName(d, pid, names)}${alive ? ' (timed out, still alive)' : ''}`);
+  },
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const PROCESSES = {
+  proc_start: (d) => `start process ${quoted(str(d, 'name'), `#${objOf(d)}`)}${str(d, 'method') ? ` (${clip(str(d, 'method'), 20)})` : ''}`,
+  proc_begin: (d, pid) => `process ${quoted(str(d, 'name'), `pid ${pid}`)} begins (pid ${pid})`,
+  proc_end: (d) => {
+    const code = num(d, 'exitcode');
+    return outcome(code === undefined || code === 0, `process ends${code === undefined ? '' : ` with exit code ${code}`}`);
+  },
+  proc_join: (d, pid, names) => `join process ${processName(d, pid, names)}`,
+  proc_joined: (d, pid, names) => {
+    const code = num(d, 'exitcode');
+    return `joined process ${processName(d, pid, names)}${code === undefined || code === null ? '' : ` (exit code ${code})`}`;
+  },
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const TASKS = {
+  task_create: (d) => `create task ${quoted(str(d, 'name'), `#${objOf(d)}`)}${str(d, 'coro') ? ` running ${clip(str(d, 'coro'), 80)}()` : ''}`,
+  task_done: (d, pid, names) => {
+    const state = str(d, 'state', 'ok');
+    const err = str(d, 'error');
+    const label = `task ${taskName(d, pid, names)} ${state === 'ok' ? 'done' : state}${err ? `: ${clip(err, 200)}` : ''}`;
+    return state === 'error' ? [label, 'error'] : state === 'cancelled' ? [label, 'warn'] : label;
+  },
+  task_cancel: (d, pid, names) => `cancel task ${taskName(d, pid, names)}`,
+  task_name: (d, pid, names) => `rename task ${taskName(d, pid, names)} to ${quoted(str(d, 'name'), '""')}`,
+  await: (d, pid, names) => {
+    const target = num(d, 'target') ?? 0;
+    const what = str(d, 'what', 'other');
+    const name = str(d, 'name') || (what === 'task' ? names.task(pid, target) : undefined);
+    return `await ${clip(what, 20)}${name ? ` ${quoted(name, '')}` : target ? ` #${target}` : ''}`;
+  },
+  awake: (d, pid, names) => {
+    const target = num(d, 'target') ?? 0;
+    const name = names.task(pid, target);
+    return `resumed after ${name ? `task ${quoted(name, '')}` : target ? `#${target}` : 'await'}`;
+  },
+  future_submit: (d) => `submit ${clip(str(d, 'fn', 'function'), 80)}() to ${clip(str(d, 'executor', 'executor'), 60)}`,
+  future_done: (d) => {
+    const state = str(d, 'state', 'ok');
+    return outcome(state !== 'error', `future #${objOf(d)} ${state === 'ok' ? 'done' : clip(state, 20)}`);
+  },
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const LOCKS = {
+  lock_wait: (d) => `wait for ${prim(d)}`,
+  lock_acquired: (d, _pid, _names, detail) => {
+    if (bool(d, 'contended') === true) detail.contended = 'yes';
+    return outcome(ok(d), ok(d) ? `acquire ${prim(d)}${waited(d)}` : `acquire ${prim(d)} failed${waited(d)}`);
+  },
+  lock_release: (d) => `release ${prim(d)}`,
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const SIGNALS = {
+  event_set: (d) => `set ${prim(d)}`,
+  event_clear: (d) => `clear ${prim(d)}`,
+  event_wait: (d) => `wait on ${prim(d)}`,
+  event_woken: (d) => outcome(ok(d), `${prim(d)} ${ok(d) ? 'is set' : 'wait timed out'}${waited(d)}`),
+  cond_notify: (d) => {
+    const n = num(d, 'n');
+    return `notify${n === -1 ? '_all' : n !== undefined && n !== 1 ? `(${n})` : ''} ${prim(d)}`;
+  },
+  cond_wait: (d) => `wait on ${prim(d)}`,
+  cond_woken: (d) => outcome(ok(d), `${ok(d) ? 'notified by' : 'wait timed out on'} ${prim(d)}${waited(d)}`),
+  barrier_wait: (d) => `wait at ${prim(d)}${num(d, 'parties') !== undefined ? ` (${num(d, 'parties')} parties)` : ''}`,
+  barrier_pass: (d) => outcome(ok(d), ok(d) ? `pass ${prim(d)}${waited(d)}` : `${prim(d)} broken${waited(d)}`),
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const QUEUES = {
+  queue_put: (d) => `put item ${num(d, 'item') ?? '?'} into ${prim(d)}`,
+  queue_get_wait: (d) => `wait for an item from ${prim(d)}`,
+  queue_get: (d) => {
+    const item = num(d, 'item') ?? 0;
+    return outcome(ok(d), ok(d) ? `get item ${item || '?'} from ${prim(d)}${waited(d)}` : `get from ${prim(d)} failed (empty)${waited(d)}`);
+  },
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const SLEEPS = {
+  sleep: (d) => `sleep ${num(d, 'secs') ?? '?'} s`,
+  slept: (d) => `woke after sleep ${num(d, 'secs') ?? '?'} s`,
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const OUTPUT = {
+  print: (d) => `${str(d, 'stream', 'stdout') === 'stderr' ? 'stderr' : 'print'}: ${clip(str(d, 'text'), 200)}`,
+  exc: (d) => {
+    const uncaught = bool(d, 'uncaught') === true;
+    return [`${uncaught ? 'uncaught ' : ''}${clip(str(d, 'type', 'Exception'), 80)}${str(d, 'msg') ? `: ${clip(str(d, 'msg'), 200)}` : ''}`, uncaught ? 'error' : 'warn'];
+  },
+  limit: (d, pid, names) => {
+    const fn = names.code(pid, num(d, 'code') ?? -1);
+    const budget = num(d, 'budget');
+    const label = str(d, 'what') === 'events'
+      ? 'event cap reached: later events are counted, not recorded'
+      : `call budget${budget !== undefined ? ` of ${budget}` : ''} reached${fn ? ` for ${clip(fn, 80)}()` : ''}: later calls are not recorded`;
+    return [label, 'warn'];
+  },
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const TEXTS: Readonly<Record<MarkerKind, Text>> = { ...THREADS, ...PROCESSES, ...TASKS, ...LOCKS, ...SIGNALS, ...QUEUES, ...SLEEPS, ...OUTPUT };
+
 export function markerText(kind: MarkerKind, d: Data, pid: number, names: NameLookup): MarkerText {
-  const obj = num(d, 'obj') ?? -1;
   const detail = details(d);
-  let severity: Marker['severity'] = 'info';
-  let label: string;
-  switch (kind) {
-    case 'thread_start': label = `start thread ${quoted(str(d, 'name'), `#${obj}`)}`; break;
-    case 'thread_begin': label = `thread ${quoted(str(d, 'name'), `#${obj}`)} begins`; break;
-    case 'thread_end': {
-      const err = str(d, 'error');
-      label = `thread ${quoted(names.thread(pid, obj), `#${obj}`)} ends${err ? ` with ${clip(err, 200)}` : ''}`;
-      if (err) severity = 'error';
-      break;
-    }
-    case 'thread_join': label = `join thread ${quoted(names.thread(pid, obj), `#${obj}`)}`; break;
-    case 'thread_joined': {
-      const alive = bool(d, 'alive') === true;
-      label = `joined thread ${quoted(names.thread(pid, obj), `#${obj}`)}${alive ? ' (timed out, still alive)' : ''}`;
-      if (alive) severity = 'warn';
-      break;
-    }
-    case 'proc_start': label = `start process ${quoted(str(d, 'name'), `#${obj}`)}${str(d, 'method') ? ` (${clip(str(d, 'method'), 20)})` : ''}`; break;
-    case 'proc_begin': label = `process ${quoted(str(d, 'name'), `pid ${pid}`)} begins (pid ${pid})`; break;
-    case 'proc_end': {
-      const code = num(d, 'exitcode');
-      label = `process ends${code === undefined ? '' : ` with exit code ${code}`}`;
-      if (code !== undefined && code !== 0) severity = 'warn';
-      break;
-    }
-    case 'proc_join': label = `join process ${quoted(names.process(pid, obj, num(d, 'child_pid')), `#${obj}`)}`; break;
-    case 'proc_joined': {
-      const code = num(d, 'exitcode');
-      label = `joined process ${quoted(names.process(pid, obj, num(d, 'child_pid')), `#${obj}`)}${code === undefined || code === null ? '' : ` (exit code ${code})`}`;
-      break;
-    }
-    case 'task_create': label = `create task ${quoted(str(d, 'name'), `#${obj}`)}${str(d, 'coro') ? ` running ${clip(str(d, 'coro'), 80)}()` : ''}`; break;
-    case 'task_done': {
-      const state = str(d, 'state', 'ok');
-      const err = str(d, 'error');
-      label = `task ${quoted(names.task(pid, obj), `#${obj}`)} ${state === 'ok' ? 'done' : state}${err ? `: ${clip(err, 200)}` : ''}`;
-      if (state === 'error') severity = 'error';
-      else if (state === 'cancelled') severity = 'warn';
-      break;
-    }
-    case 'task_cancel': label = `cancel task ${quoted(names.task(pid, obj), `#${obj}`)}`; break;
-    case 'task_name': label = `rename task ${quoted(names.task(pid, obj), `#${obj}`)} to ${quoted(str(d, 'name'), '""')}`; break;
-    case 'await': {
-      const target = num(d, 'target') ?? 0;
-      const what = str(d, 'what', 'other');
-      const name = str(d, 'name') || (what === 'task' ? names.task(pid, target) : undefined);
-      label = `await ${clip(what, 20)}${name ? ` ${quoted(name, '')}` : target ? ` #${target}` : ''}`;
-      break;
-    }
-    case 'awake': {
-      const target = num(d, 'target') ?? 0;
-      const name = names.task(pid, target);
-      label = `resumed after ${name ? `task ${quoted(name, '')}` : target ? `#${target}` : 'await'}`;
-      break;
-    }
-    case 'lock_wait': label = `wait for ${prim(d)}`; break;
-    case 'lock_acquired': {
-      const ok = bool(d, 'ok') !== false;
-      label = ok ? `acquire ${prim(d)}${waited(d)}` : `acquire ${prim(d)} failed${waited(d)}`;
-      if (!ok) severity = 'warn';
-      if (bool(d, 'contended') === true) detail.contended = 'yes';
-      break;
-    }
-    case 'lock_release': label = `release ${prim(d)}`; break;
-    case 'event_set': label = `set ${prim(d)}`; break;
-    case 'event_clear': label = `clear ${prim(d)}`; break;
-    case 'event_wait': label = `wait on ${prim(d)}`; break;
-    case 'event_woken': {
-      const ok = bool(d, 'ok') !== false;
-      label = `${prim(d)} ${ok ? 'is set' : 'wait timed out'}${waited(d)}`;
-      if (!ok) severity = 'warn';
-      break;
-    }
-    case 'cond_notify': {
-      const n = num(d, 'n');
-      label = `notify${n === -1 ? '_all' : n !== undefined && n !== 1 ? `(${n})` : ''} ${prim(d)}`;
-      break;
-    }
-    case 'cond_wait': label = `wait on ${prim(d)}`; break;
-    case 'cond_woken': {
-      const ok = bool(d, 'ok') !== false;
-      label = `${ok ? 'notified by' : 'wait timed out on'} ${prim(d)}${waited(d)}`;
-      if (!ok) severity = 'warn';
-      break;
-    }
-    case 'barrier_wait': label = `wait at ${prim(d)}${num(d, 'parties') !== undefined ? ` (${num(d, 'parties')} parties)` : ''}`; break;
-    case 'barrier_pass': {
-      const ok = bool(d, 'ok') !== false;
-      label = ok ? `pass ${prim(d)}${waited(d)}` : `${prim(d)} broken${waited(d)}`;
-      if (!ok) severity = 'warn';
-      break;
-    }
-    case 'queue_put': label = `put item ${num(d, 'item') ?? '?'} into ${prim(d)}`; break;
-    case 'queue_get_wait': label = `wait for an item from ${prim(d)}`; break;
-    case 'queue_get': {
-      const ok = bool(d, 'ok') !== false;
-      const item = num(d, 'item') ?? 0;
-      label = ok ? `get item ${item || '?'} from ${prim(d)}${waited(d)}` : `get from ${prim(d)} failed (empty)${waited(d)}`;
-      if (!ok) severity = 'warn';
-      break;
-    }
-    case 'future_submit': label = `submit ${clip(str(d, 'fn', 'function'), 80)}() to ${clip(str(d, 'executor', 'executor'), 60)}`; break;
-    case 'future_done': {
-      const state = str(d, 'state', 'ok');
-      label = `future #${obj} ${state === 'ok' ? 'done' : clip(state, 20)}`;
-      if (state === 'error') severity = 'warn';
-      break;
-    }
-    case 'sleep': label = `sleep ${num(d, 'secs') ?? '?'} s`; break;
-    case 'slept': label = `woke after sleep ${num(d, 'secs') ?? '?'} s`; break;
-    case 'print': {
-      const stream = str(d, 'stream', 'stdout');
-      label = `${stream === 'stderr' ? 'stderr' : 'print'}: ${clip(str(d, 'text'), 200)}`;
-      break;
-    }
-    case 'exc': {
-      const uncaught = bool(d, 'uncaught') === true;
-      label = `${uncaught ? 'uncaught ' : ''}${clip(str(d, 'type', 'Exception'), 80)}${str(d, 'msg') ? `: ${clip(str(d, 'msg'), 200)}` : ''}`;
-      severity = uncaught ? 'error' : 'warn';
-      break;
-    }
-    case 'limit': {
-      const what = str(d, 'what');
-      const fn = names.code(pid, num(d, 'code') ?? -1);
-      const budget = num(d, 'budget');
-      label = what === 'events'
-        ? 'event cap reached: later events are counted, not recorded'
-        : `call budget${budget !== undefined ? ` of ${budget}` : ''} reached${fn ? ` for ${clip(fn, 80)}()` : ''}: later calls are not recorded`;
-      severity = 'warn';
-      break;
-    }
-  }
-  return { label, severity, detail };
+  const text = TEXTS[kind](d, pid, names, detail);
+  return typeof text === 'string' ? { label: text, severity: 'info', detail } : { label: text[0], severity: text[1], detail };
 }
