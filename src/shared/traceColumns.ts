@@ -251,57 +251,59 @@ export function decodeTraceColumns(head: unknown, text: unknown, data: unknown):
   return d.model;
 }
 
-/**
- * Like `decodeTraceColumns`, but makes no objects: the first frame draws from `columns` (views into
- * the buffer), and `finish()` makes the span, marker, flow, step and output objects after that frame.
- * The whole payload is still validated before this returns.
- */
-export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: unknown): DeferredTrace {
-  if (typeof head !== 'string' || typeof text !== 'string' || !(data instanceof ArrayBuffer)) fail('wrong field types');
+/** A payload's buffer cut into its parts, sizes checked against the header's counts. */
+interface Layout {
+  counts: Record<Table, number>;
+  nStrings: number;
+  /** All Float64 columns, and all Int32 columns followed by the string ends. */
+  f: Float64Array;
+  n: Int32Array;
+  /** Where each table's first Float64 / Int32 column starts; row r of column c is at base + c * count + r. */
+  base: Record<Table, { f: number; i: number }>;
+  /** Index of the first string end in `n`. */
+  ends: number;
+}
+
+function readLayout(text: string, data: ArrayBuffer): Layout {
   if (data.byteLength < HEADER_INTS * 4 || data.byteLength % 4 !== 0) fail('buffer too short');
   const hd = new Int32Array(data, 0, HEADER_INTS);
   if (hd[0] !== COLUMNS_MAGIC || hd[1] !== COLUMNS_VERSION) fail('unknown magic or version');
   const counts: Record<Table, number> = { spans: hd[2], markers: hd[3], flows: hd[4], steps: hd[5], output: hd[6] };
   const nStrings = hd[7];
   if (hd[8] !== text.length) fail('text length does not match');
+  const base = {} as Record<Table, { f: number; i: number }>;
   let f64n = 0;
   let i32n = 0;
   for (const t of TABLES) {
     if (counts[t] < 0) fail('negative count');
+    base[t] = { f: f64n, i: i32n };
     f64n += F64[t] * counts[t];
     i32n += I32[t] * counts[t];
   }
   if (nStrings < 0 || data.byteLength !== HEADER_INTS * 4 + f64n * 8 + (i32n + nStrings) * 4) fail('buffer size does not match its counts');
   const f = new Float64Array(data, HEADER_INTS * 4, f64n);
   const n = new Int32Array(data, HEADER_INTS * 4 + f64n * 8, i32n + nStrings);
-  const h = parseHead(head);
-  const nl = h.lanes.length;
+  return { counts, nStrings, f, n, base, ends: i32n };
+}
 
-  // String i is text[ends[i-1], ends[i]), cut on first use.
+/** String i of the payload is text[ends[i-1], ends[i]), cut on first use; the ends are checked here. */
+function stringTable(text: string, { n, ends, nStrings }: Layout): (i: number) => string {
   let prev = 0;
   for (let i = 0; i < nStrings; i++) {
-    const end = n[i32n + i];
+    const end = n[ends + i];
     if (end < prev || end > text.length) fail('string offsets out of order');
     prev = end;
   }
   if (prev !== text.length) fail('text has unused characters');
   const strings: (string | undefined)[] = new Array<string | undefined>(nStrings);
-  const str = (v: number): string => strings[v] ?? (strings[v] = text.slice(v === 0 ? 0 : n[i32n + v - 1], n[i32n + v]));
+  return (v) => strings[v] ?? (strings[v] = text.slice(v === 0 ? 0 : n[ends + v - 1], n[ends + v]));
+}
 
-  // Validation of every column, before any object is made.
-  for (let i = 0; i < f64n; i++) {
+/** Checks every number of every column (finite; codes, lanes, strings and step refs in range). */
+function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number): void {
+  for (let i = 0; i < f.length; i++) {
     // NaN only in a marker's waitEnd column ("none"): checked per table below.
     if (f[i] === Infinity || f[i] === -Infinity) fail('a number is not finite');
-  }
-  const base: Record<Table, { f: number; i: number }> = {} as Record<Table, { f: number; i: number }>;
-  {
-    let fo = 0;
-    let io = 0;
-    for (const t of TABLES) {
-      base[t] = { f: fo, i: io };
-      fo += F64[t] * counts[t];
-      io += I32[t] * counts[t];
-    }
   }
   const checkFloats = (t: Table, nanCol: number): void => {
     const len = counts[t];
@@ -314,7 +316,7 @@ export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: u
     const len = counts[t];
     for (let r = 0, at = base[t].i + col * len; r < len; r++, at++) if (!(n[at] >= lo && n[at] < hi)) fail(`${what} out of range in ${t}`);
   };
-  const LANE = [0, nl] as const;
+  const LANE = [0, lanes] as const;
   const STR = [0, nStrings] as const;
   checkFloats('spans', -1);
   checkFloats('markers', 1);
@@ -339,50 +341,58 @@ export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: u
   checkInts('output', 1, ...LANE, 'lane');
   checkInts('output', 2, 0, STREAMS.length, 'stream');
   checkInts('output', 3, ...STR, 'string');
-  {
-    const len = counts.steps;
-    const b = base.steps.i;
-    for (let r = 0; r < len; r++) {
-      const index = n[b + 3 * len + r];
-      if (index < 0 || index >= (n[b + 2 * len + r] === 0 ? counts.spans : counts.markers)) fail('step refers to a missing event');
-    }
+  const len = counts.steps;
+  const b = base.steps.i;
+  for (let r = 0; r < len; r++) {
+    const index = n[b + 3 * len + r];
+    if (index < 0 || index >= (n[b + 2 * len + r] === 0 ? counts.spans : counts.markers)) fail('step refers to a missing event');
   }
-  // Marker details: each distinct one parsed once and checked; markers share the (read-only) record.
-  const details = new Map<number, Record<string, string>>();
-  {
-    const len = counts.markers;
-    const b = base.markers.i + 7 * len;
-    for (let r = 0; r < len; r++) {
-      const v = n[b + r];
-      if (details.has(v)) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(str(v));
-      } catch {
-        fail('marker detail is not JSON');
-      }
-      if (!isStringRecord(parsed)) fail('marker detail is not a string record');
-      details.set(v, parsed);
-    }
-  }
+}
 
+/** Marker details: each distinct one parsed once and checked; markers share the (read-only) record. */
+function parseDetails({ counts, n, base }: Layout, str: (i: number) => string): Map<number, Record<string, string>> {
+  const details = new Map<number, Record<string, string>>();
+  const len = counts.markers;
+  const b = base.markers.i + 7 * len;
+  for (let r = 0; r < len; r++) {
+    const v = n[b + r];
+    if (details.has(v)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(str(v));
+    } catch {
+      fail('marker detail is not JSON');
+    }
+    if (!isStringRecord(parsed)) fail('marker detail is not a string record');
+    details.set(v, parsed);
+  }
+  return details;
+}
+
+/** The drawing columns as views into the payload's buffer. */
+function eventColumns({ counts, f, n, base }: Layout, str: (i: number) => string): EventColumns {
   const col = (t: Table, c: number): Int32Array => n.subarray(base[t].i + c * counts[t], base[t].i + (c + 1) * counts[t]);
   const fcol = (t: Table, c: number): Float64Array => f.subarray(base[t].f + c * counts[t], base[t].f + (c + 1) * counts[t]);
   const spanNames = col('spans', 2);
-  const columns: EventColumns = {
+  return {
     spanLane: col('spans', 0), spanDepth: col('spans', 6), spanStart: fcol('spans', 0), spanEnd: fcol('spans', 1), spanCpu: fcol('spans', 2),
     spanOpen: col('spans', 7), spanName: (i) => str(spanNames[i]),
     markerLane: col('markers', 0), markerTs: fcol('markers', 0), markerWaitEnd: fcol('markers', 1), markerKind: col('markers', 2), markerSeverity: col('markers', 6),
     flowFromLane: col('flows', 1), flowToLane: col('flows', 3), flowFromTs: fcol('flows', 0), flowToTs: fcol('flows', 1),
   };
+}
 
-  const model: TraceModel = { ...h, spans: [], markers: [], flows: [], steps: [], output: [] };
-  // Making the objects, a slice of rows at a time. Row r of a table: column c is at base + c * len + r.
-  interface Job {
-    /** Makes rows [from, to) of this job's table; the last slice hands the array to the model. */
-    run(from: number, to: number): void;
-    len: number;
-  }
+/** Making one table's objects, a slice of rows at a time. */
+interface Job {
+  /** Makes rows [from, to) of this job's table; the last slice hands the array to the model. */
+  run(from: number, to: number): void;
+  len: number;
+}
+
+/** One job per table, in model order, that fill `model`'s arrays from validated columns. */
+function objectJobs(layout: Layout, str: (i: number) => string, details: Map<number, Record<string, string>>, model: TraceModel): Job[] {
+  const { counts, f, n, base } = layout;
+  // Row r of a table: column c is at base + c * len + r.
   const job = <T>(t: Table, adopt: (out: T[]) => void, make: (fo: number, io: number, len: number, r: number) => T): Job => {
     const len = counts[t];
     const out: T[] = new Array<T>(len);
@@ -395,7 +405,7 @@ export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: u
       },
     };
   };
-  const jobs: Job[] = [
+  return [
     job<Span>('spans', (out) => {
       model.spans = out;
     }, (fo, io, len, r) => ({
@@ -432,9 +442,13 @@ export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: u
       order: n[io + r], ts: f[fo + r], lane: n[io + len + r], stream: STREAMS[n[io + 2 * len + r]], text: str(n[io + 3 * len + r]),
     })),
   ];
+}
+
+/** Runs jobs in order, up to maxRows rows per call; true once all are done. */
+function stepper(jobs: readonly Job[]): (maxRows: number) => boolean {
   let at = 0;
   let row = 0;
-  const work = (maxRows: number): boolean => {
+  return (maxRows) => {
     let budget = maxRows;
     while (at < jobs.length && budget > 0) {
       const j = jobs[at];
@@ -449,5 +463,21 @@ export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: u
     }
     return at === jobs.length;
   };
-  return { model, columns, work, finish: () => void work(Infinity) };
+}
+
+/**
+ * Like `decodeTraceColumns`, but makes no objects: the first frame draws from `columns` (views into
+ * the buffer), and `finish()` makes the span, marker, flow, step and output objects after that frame.
+ * The whole payload is still validated before this returns.
+ */
+export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: unknown): DeferredTrace {
+  if (typeof head !== 'string' || typeof text !== 'string' || !(data instanceof ArrayBuffer)) fail('wrong field types');
+  const layout = readLayout(text, data);
+  const h = parseHead(head);
+  const str = stringTable(text, layout);
+  validateColumns(layout, h.lanes.length);
+  const details = parseDetails(layout, str);
+  const model: TraceModel = { ...h, spans: [], markers: [], flows: [], steps: [], output: [] };
+  const work = stepper(objectJobs(layout, str, details, model));
+  return { model, columns: eventColumns(layout, str), work, finish: () => void work(Infinity) };
 }
