@@ -1,0 +1,73 @@
+"""The tracer's own I/O never touches the program's: no file descriptor of ours is held between
+flushes (the program's fd numbers and files are its own, also after os.closerange and in fork
+children), and each test program also runs untraced with the same stdout, exit code and files."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from tracing import PY, ROOT, run_traced, untraced_env
+
+INVISIBLE = os.path.join(ROOT, 'test', 'fixtures', 'invisible')
+
+
+def run_both(name, test):
+    """(untraced (stdout, code, files), traced Run, traced files), each from a fresh working folder
+    holding a copy of the fixture."""
+    results = []
+    for traced in (False, True):
+        cwd = tempfile.mkdtemp(prefix='clab-io-')
+        test.addCleanup(shutil.rmtree, cwd, True)
+        program = os.path.join(cwd, name)
+        shutil.copy(os.path.join(INVISIBLE, name), program)
+        if traced:
+            run = run_traced(None, program=program, cwd=cwd)
+            out, code = run.stdout, run.code
+        else:
+            p = subprocess.run([PY, program], cwd=cwd, env=untraced_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
+            run, out, code = None, p.stdout.decode('utf-8', 'replace'), p.returncode
+        files = {}
+        for n in sorted(os.listdir(cwd)):
+            if n != name:
+                with open(os.path.join(cwd, n), 'rb') as f:
+                    files[n] = f.read()
+        results.append(((out, code, files), run))
+    return results[0][0], results[1][1], results[1][0]
+
+
+class ClosedAndReusedFds(unittest.TestCase):
+    @unittest.skipUnless(hasattr(os, 'fork'), 'needs os.fork')
+    def test_closerange_then_open_gets_only_program_text(self):
+        untraced, run, traced = run_both('fd_closerange_reuse.py', self)
+        self.assertEqual(untraced[2]['mine.txt'], b'parent line\nchild line\n')
+        self.assertEqual(traced, untraced)
+        # ... and the trace goes on after the closerange, in the parent and in the fork child
+        names = set(run.thread_names().values())
+        self.assertTrue({'worker-parent', 'worker-child', 'worker-after'} <= names, names)
+        child = [e for e in run.kind('proc_begin') if e[6]['origin'] == 'fork']
+        self.assertEqual(len(child), 1)
+        self.assertEqual(len(run.kind('proc_end', child[0][2])), 1)
+
+    def test_fd_numbers_are_the_programs(self):
+        untraced, run, traced = run_both('fd_numbers.py', self)
+        self.assertEqual(traced, untraced)
+        self.assertIn('pipe 3 4\n', untraced[0])
+        self.assertIn('in thread', [e[6]['text'] for e in run.prints()])  # (the trace is there)
+
+    def test_program_closing_stdout(self):
+        untraced, run, traced = run_both('fd_close_stdout.py', self)
+        self.assertEqual(traced, untraced)
+        self.assertIn(b'from a thread', untraced[2]['out.txt'])
+
+    @unittest.skipUnless(hasattr(os, 'fork'), 'needs os.fork')
+    def test_dup2_devnull_daemon(self):
+        untraced, run, traced = run_both('fd_dup2_daemon.py', self)
+        self.assertEqual(traced, untraced)
+        self.assertEqual(untraced[0], 'before redirect\nrestored\n')
+        self.assertIn('child into devnull', [e[6]['text'] for e in run.prints()])
+
+
+if __name__ == '__main__':
+    unittest.main()
