@@ -71,3 +71,20 @@ class ClosedAndReusedFds(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class LongStrings(unittest.TestCase):
+    """Strings of the program are bounded in the trace and marked, so no event line outgrows what
+    the reader accepts (4 MiB) and none is lost."""
+
+    def test_long_names_and_print(self):
+        untraced, run, traced = run_both('long_strings.py', self)
+        self.assertEqual(traced, untraced)
+        self.assertEqual(untraced[1], 0)
+        mark = '\u2026(truncated %d chars)'
+        names = [e[6]['name'] for e in run.kind('thread_begin')]
+        self.assertIn('n' * 65536 + mark % (1_000_000 - 65536), names)
+        texts = [e[6]['text'] for e in run.prints()]
+        self.assertIn('p' * 65536 + mark % (3_000_000 - 65536), texts)
+        task_names = [e[6].get('name') for e in run.kind('task_create')]
+        self.assertIn('t' * 65536 + mark % (1_000_000 - 65536), task_names)
