@@ -16,3 +16,9 @@ void test('a 1M-character thread name and a 5M-character print line keep their l
   assert.ok(r.model.output.some((o) => o.text.startsWith('ppp')), 'the long line is in the output pane');
   assert.equal(r.model.stats.unreadableLines, undefined, 'every line was readable');
 });
+
+void test('a copy of text with a latin-1 encoding cookie runs with the text the editor shows', async () => {
+  const r = await run('# -*- coding: latin-1 -*-\nword = "café"\nprint(ascii(word), len(word))\n');
+  assert.equal(r.model.error, null, JSON.stringify(r.model.error));
+  assert.equal(r.stdout, "'caf\\xe9' 4\n");
+});

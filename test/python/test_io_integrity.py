@@ -88,3 +88,24 @@ class LongStrings(unittest.TestCase):
         self.assertIn('p' * 65536 + mark % (3_000_000 - 65536), texts)
         task_names = [e[6].get('name') for e in run.kind('task_create')]
         self.assertIn('t' * 65536 + mark % (1_000_000 - 65536), task_names)
+
+
+class SourceEncoding(unittest.TestCase):
+    """The program's bytes are read and compiled as Python does (PEP 263 cookie, BOM, CRLF) in every
+    process: launcher, rewrite/monitoring, a spawn child's re-run, tracebacks and inspect."""
+
+    def test_latin1_cookie(self):
+        untraced, run, traced = run_both('source_latin1.py', self)
+        self.assertEqual(traced, untraced)
+        self.assertEqual(untraced[1], 3)
+        self.assertIn("main 'caf\\xe9 \\xe0 la cr\\xe8me' 15\n", untraced[0])
+        self.assertIn("spawned 'caf\\xe9 \\xe0 la cr\\xe8me' 15\n", untraced[0])
+        texts = [e[6]['text'] for e in run.prints()]
+        self.assertIn("spawned 'caf\\xe9 \\xe0 la cr\\xe8me' 15", texts)
+        self.assertTrue(any(c['qualname'] == 'show' for c in run.codes().values()))
+
+    def test_bom_and_crlf(self):
+        untraced, run, traced = run_both('source_bom_crlf.py', self)
+        self.assertEqual(traced, untraced)
+        self.assertIn('bom True crlf lines 21\n', untraced[0])
+        self.assertIn("spawned 'line one\\nline two \\xe9'\n", untraced[0])
