@@ -109,3 +109,25 @@ class SourceEncoding(unittest.TestCase):
         self.assertEqual(traced, untraced)
         self.assertIn('bom True crlf lines 21\n', untraced[0])
         self.assertIn("spawned 'line one\\nline two \\xe9'\n", untraced[0])
+
+
+class EventFiles(unittest.TestCase):
+    @unittest.skipUnless(hasattr(os, 'fork'), 'needs os.fork')
+    def test_private_and_writable_whatever_the_umask(self):
+        """Events files are 0600, also a fork child's made after the program set umask 0o277 (each
+        flush reopens the file, so it must stay writable by its owner)."""
+        from tracing import load_events, traced_env
+        cwd = tempfile.mkdtemp(prefix='clab-io-')
+        out = tempfile.mkdtemp(prefix='clab-io-out-')
+        self.addCleanup(shutil.rmtree, cwd, True)
+        self.addCleanup(shutil.rmtree, out, True)
+        program = os.path.join(cwd, 'fork_after_umask.py')
+        shutil.copy(os.path.join(INVISIBLE, 'fork_after_umask.py'), program)
+        p = subprocess.run([PY, os.path.join(ROOT, 'src', 'tracer', 'launch.py'), program], cwd=cwd,
+                           env=traced_env(out, program), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.stdout, b'mode 0o400\nchild thread\n', p.stderr)
+        names = sorted(os.listdir(out))
+        self.assertEqual(len(names), 2, names)
+        for name in names:
+            self.assertEqual(os.stat(os.path.join(out, name)).st_mode & 0o777, 0o600, name)
+        self.assertIn('after-umask', [e[6]['name'] for e in load_events(out) if e[5] == 'thread_begin'])

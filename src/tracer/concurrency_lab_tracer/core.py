@@ -211,9 +211,17 @@ def open_sink():
     suppressed_calls.clear()
     sink_path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
     try:  # created now: a process that dies before its first flush still leaves its file
-        os.close(os.open(sink_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0), 0o600))
+        fd = os.open(sink_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0), 0o600)
     except OSError:
         sink_path = ''
+        return
+    try:
+        if hasattr(os, 'fchmod'):
+            os.fchmod(fd, 0o600)  # whatever umask the program set before forking: later flushes reopen it
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def reset_threads_after_fork():
