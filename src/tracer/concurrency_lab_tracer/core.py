@@ -176,7 +176,11 @@ def flush():
         _flushing = False
 
 
-def _append(data, flags=os.O_WRONLY | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0)):
+# (O_BINARY: Windows would otherwise write each \n as \r\n)
+_APPEND = os.O_WRONLY | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
+
+
+def _append(data, flags=_APPEND):
     """Append bytes to this process's events file, opened for this write alone (see the module
     docstring). A file that cannot be opened (its folder was removed) drops them quietly."""
     try:
@@ -211,7 +215,7 @@ def open_sink():
     suppressed_calls.clear()
     sink_path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
     try:  # created now: a process that dies before its first flush still leaves its file
-        fd = os.open(sink_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0), 0o600)
+        fd = os.open(sink_path, _APPEND | os.O_CREAT, 0o600)
     except OSError:
         sink_path = ''
         return
