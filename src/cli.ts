@@ -8,7 +8,7 @@
  */
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { TraceModel } from './shared/traceModel';
+import { type TraceModel, unreadableNote } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
 import { interpreterCandidates } from './run/interpreterPolicy';
 import { runTraced } from './run/runTraced';
@@ -100,6 +100,7 @@ export function summarize(model: TraceModel, result: Pick<RunResult, 'stdout' | 
     eventsByKind: model.stats.eventsByKind,
     suppressedCalls: model.stats.suppressedCalls,
     droppedEvents: model.stats.droppedEvents,
+    unreadableLines: model.stats.unreadableLines ?? 0,
     stdout: result.stdout,
     stderr: result.stderr,
     error: model.error,
@@ -182,6 +183,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(result.stderr);
     const s = model.stats;
     console.error(`concurrency-lab: ${model.title}: exit code ${model.exitCode ?? model.signal ?? '?'}; ${s.processes.own + s.processes.internal} processes, ${s.threads.own + s.threads.internal} threads, ${s.tasks.own + s.tasks.internal} tasks, ${s.events} events`);
+    if (s.unreadableLines) console.error(`concurrency-lab: ${unreadableNote(s.unreadableLines)}`);
   }
   if (model.error && model.error.code !== 'uncaught-exception') {
     if (!args.summary) console.error(`concurrency-lab: ${model.error.message}${model.error.line ? ` (line ${model.error.line})` : ''}${model.error.hint ? `\n  ${model.error.hint}` : ''}${model.error.stillRunning?.length ? `\n  still running: ${model.error.stillRunning.join(', ')}` : ''}`);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { runTraced } from '../run/runTraced';
 import type { ProgramSource } from '../run/types';
 import type { RunProgress } from '../shared/protocol';
-import type { RunError, TraceModel } from '../shared/traceModel';
+import { type RunError, type TraceModel, unreadableNote } from '../shared/traceModel';
 import type { SourceLink, TimelinePanel } from '../timeline/TimelinePanel';
 import { describeOrigin, InterpreterService } from './interpreter';
 import { readRunSettings } from './settings';
@@ -254,5 +254,6 @@ export function summarize(model: TraceModel): string {
     `${s.events.toLocaleString()} events`,
     `${(model.duration / 1e9).toFixed(2)} s`,
   ];
+  if (s.unreadableLines) parts.push(unreadableNote(s.unreadableLines));
   return parts.join(' · ');
 }

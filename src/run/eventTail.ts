@@ -33,6 +33,16 @@ export class EventTail {
     return n;
   }
 
+  /**
+   * What the user must hear about: lines that could not be read and files cut off at the size limit
+   * (each counts one). Torn last lines are left out: a killed process leaves one by design.
+   */
+  get skippedLines(): number {
+    let n = 0;
+    for (const r of this.readers.values()) n += r.bad + (r.oversize ? 1 : 0);
+    return n;
+  }
+
   /** Reads what is new; concurrent calls share one read. `final` drops torn last lines. */
   poll(final = false): Promise<void> {
     if (this.busy) {

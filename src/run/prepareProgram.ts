@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { layoutSelection } from './selectionPrelude';
+import { asUtf8Source } from './sourceEncoding';
 import type { ProgramSource } from './types';
 
 export interface PreparedProgram {
@@ -118,7 +119,8 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     const mirrored = program.isSelection && program.prelude !== undefined && program.startLine > 0;
     const text = mirrored ? layoutSelection(program.prelude ?? [], program.startLine, dedented.text) : dedented.text;
     const file = join(dir, programFileName(program));
-    await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, { encoding: 'utf8', mode: 0o600 });
+    const source = asUtf8Source(text); // (written as UTF-8 whatever its encoding cookie says)
+    await writeFile(file, source.endsWith('\n') ? source : `${source}\n`, { encoding: 'utf8', mode: 0o600 });
     const outDir = join(dir, 'events');
     await mkdir(outDir, { mode: 0o700 });
     const lineCount = program.text.split(/\r?\n/).filter((_, i, a) => i < a.length - 1 || a[i] !== '').length;

@@ -88,6 +88,8 @@ class Run {
   private result(model: TraceModel): RunResult {
     const fix = this.userPaths();
     for (const o of model.output) o.text = fix(o.text);
+    const skipped = this.tail?.skippedLines ?? 0;
+    if (skipped > 0) model.stats.unreadableLines = skipped;
     return { model, stdout: fix(Buffer.concat(this.stdout).toString('utf8')), stderr: fix(Buffer.concat(this.stderr).toString('utf8')), unreadableLines: this.tail?.unreadableLines ?? 0 };
   }
 

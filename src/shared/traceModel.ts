@@ -152,6 +152,12 @@ export interface TraceStats {
   tasks: { own: number; internal: number };
   suppressedCalls: number;
   droppedEvents: number;
+  /**
+   * Event lines that could not be read (damaged, or longer than the reader takes) plus event files
+   * cut off at the size limit: skipped, and counted here so the user is told. A torn last line of a
+   * killed process is expected and not counted. Absent in models from before it was counted.
+   */
+  unreadableLines?: number;
 }
 
 export interface TraceModel {
@@ -179,4 +185,9 @@ export interface TraceModel {
    * of the user's document. 0 for a file run.
    */
   lineOffset: number;
+}
+
+/** What to tell the user about TraceStats.unreadableLines (CLI and the run's status line). */
+export function unreadableNote(n: number): string {
+  return `${n.toLocaleString('en-US')} event line${n === 1 ? '' : 's'} could not be read and ${n === 1 ? 'was' : 'were'} left out of the trace`;
 }

@@ -203,6 +203,7 @@ function check(v: unknown): TraceModel {
   ownInternal(st.tasks, 'model.stats.tasks');
   num(st, 'suppressedCalls', 'model.stats');
   num(st, 'droppedEvents', 'model.stats');
+  if (st.unreadableLines !== undefined) int(st, 'unreadableLines', 'model.stats', 0, Number.MAX_SAFE_INTEGER);
   return m as unknown as TraceModel;
 }
 

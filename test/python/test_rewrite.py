@@ -318,19 +318,26 @@ main()
 
 class ProgramCache(unittest.TestCase):
     """A program compiled (3.8-3.11: rewritten) before is taken from program_cache, with the file
-    name of this run."""
+    name of this run; the cache is private to its user and never next to the program or in the
+    tracer's folder."""
+
+    def setUp(self):
+        self.cache_home = tempfile.mkdtemp(prefix='clab-cache-home-')
+        self.addCleanup(shutil.rmtree, self.cache_home, True)
+        self.cache = os.path.join(self.cache_home, 'concurrency-lab-tracer',
+                                  'program-code.%s.bin' % sys.implementation.cache_tag)
 
     def run_in(self, folder, source):
         path = os.path.join(folder, 'cached.py')
         with open(path, 'w') as f:
             f.write(source)
-        return path, run_traced(None, program=path, extra_env={'PYTHONDONTWRITEBYTECODE': ''})
+        return path, run_traced(None, program=path, cwd=folder,
+                                extra_env={'PYTHONDONTWRITEBYTECODE': '', 'XDG_CACHE_HOME': self.cache_home})
 
     def test_second_run_from_another_folder(self):
         import uuid
         source = CACHED % uuid.uuid4()
-        cache = os.path.join(TRACER_DIR, 'concurrency_lab_tracer', '__pycache__',
-                             'program-code.%s.bin' % sys.implementation.cache_tag)
+        cache = self.cache
         folders = [tempfile.mkdtemp(prefix='clab-test-') for _ in range(2)]
         try:
             path_a, a = self.run_in(folders[0], source)
@@ -349,6 +356,42 @@ class ProgramCache(unittest.TestCase):
         shape = [[(e[5], e[6][0]) if e[5] in ('call', 'return') else (e[5], e[6].get('line'))
                   for e in t.events if e[5] in ('call', 'return', 'exc', 'code')] for t in (a, b)]
         self.assertEqual(shape[0], shape[1])
+
+    def files_under(self, top):
+        return sorted(os.path.relpath(os.path.join(d, n), top) for d, _, names in os.walk(top) for n in names)
+
+    def test_private_and_nowhere_else(self):
+        import uuid
+        folder = tempfile.mkdtemp(prefix='clab-test-')
+        self.addCleanup(shutil.rmtree, folder, True)
+        tracer_before = self.files_under(TRACER_DIR)
+        _, t = self.run_in(folder, CACHED % uuid.uuid4())
+        self.assertEqual(t.code, 1, t.stderr)
+        self.assertEqual(self.files_under(folder), ['cached.py'], 'nothing is written next to the program')
+        self.assertEqual([f for f in self.files_under(TRACER_DIR) if f not in tracer_before
+                          and not f.endswith('.pyc')], [], 'nothing but our own bytecode in the tracer folder')
+        self.assertEqual(os.stat(os.path.dirname(self.cache)).st_mode & 0o777, 0o700)
+        self.assertEqual(os.stat(self.cache).st_mode & 0o777, 0o600)
+
+    def test_untrusted_folder_is_not_used(self):
+        """A cache folder open to others, or a symlink planted in its place, is neither read nor
+        written (the run works, uncached)."""
+        import uuid
+        source = CACHED % uuid.uuid4()
+        folder = tempfile.mkdtemp(prefix='clab-test-')
+        self.addCleanup(shutil.rmtree, folder, True)
+        elsewhere = tempfile.mkdtemp(prefix='clab-elsewhere-')
+        self.addCleanup(shutil.rmtree, elsewhere, True)
+        os.symlink(elsewhere, os.path.dirname(self.cache))
+        _, t = self.run_in(folder, source)
+        self.assertEqual((t.code, t.stdout.startswith('from ')), (1, True), t.stderr)
+        self.assertEqual(os.listdir(elsewhere), [], 'wrote through a planted symlink')
+        os.remove(os.path.dirname(self.cache))
+        os.mkdir(os.path.dirname(self.cache), 0o700)
+        os.chmod(os.path.dirname(self.cache), 0o777)
+        _, t = self.run_in(folder, source)
+        self.assertEqual((t.code, t.stdout.startswith('from ')), (1, True), t.stderr)
+        self.assertEqual(os.listdir(os.path.dirname(self.cache)), [], 'used a folder others can write')
 
 
 if __name__ == '__main__':

@@ -26,7 +26,7 @@ def activate():
     if active or not os.environ.get(core.TRACER_OUT_ENV):
         return active
     active = True
-    core.out_dir = os.environ[core.TRACER_OUT_ENV]
+    core.out_dir = os.path.abspath(os.environ[core.TRACER_OUT_ENV])  # (the program may chdir)
     core.program = os.environ.get('CONCURRENCY_LAB_FILE', '')
     core.call_budget = _int_env('CONCURRENCY_LAB_CALL_BUDGET', DEFAULT_CALL_BUDGET)
     core.event_cap = _int_env('CONCURRENCY_LAB_EVENT_CAP', DEFAULT_EVENT_CAP)

@@ -10,7 +10,7 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import codes, core, output, queues
+from . import codes, core, output, processes, queues
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -107,6 +107,7 @@ def patch(asyncio):
             emit_raw('awake', f'{{"target":{target}}}', me)
 
     core.current_task = current
+    processes.after_fork_hooks.append(_after_fork_child)
     codes.serial_lookup = awaited
     codes.task_ended = _task_ended
     codes.tasks_need_callbacks = _add_done_callbacks
@@ -205,6 +206,17 @@ def _patch_module_create_task(asyncio, tasks, wrapped, loop_create_task, set_tas
 
 
 coro_json = {}  # coroutine qualname -> the constant middle of its tasks' task_create data
+
+
+def _after_fork_child():
+    """A fork child runs none of the tasks it inherits: their serials, awaits and the per-thread
+    notes of create hooks belong to the parent (a task the child makes may get an inherited one's
+    id, and would be taken for it)."""
+    serial_of.clear()
+    kind_of.clear()
+    waiting.clear()
+    _making.clear()
+    _held.clear()
 
 
 def _describe_coro(qualname):

@@ -4,6 +4,13 @@ Events are lines `[seq,ts,pid,tid,task,"kind",data]` (see src/trace/schema.ts) a
 in-memory list and written with os.write once ~1k lines are pending, before anything blocks,
 before fork/exec/_exit and at exit. There is no helper thread: a flush happens on the thread
 that produces the event, so a SIGKILL loses at most the pending lines.
+
+The sink holds no file descriptor between flushes: each flush opens the events file by path
+(append, close-on-exec), writes and closes it. A descriptor kept open would be the program's to
+close and reuse (daemon code runs os.closerange(3, 1024), then its own open() gets the same
+number, and our lines would land in its file; a fork child would close the program's file), and
+it would shift every fd number the program sees. Opening costs ~5 us per flush, and flushes come
+once per ~1k events or before a blocking call.
 """
 import itertools
 import os
@@ -20,10 +27,10 @@ PENDING_LINES = 1024
 
 program = ''  # absolute path of the traced file; only its code is traced
 out_dir = ''
+sink_path = ''  # this process's events file; '' = no sink (not started, or it could not be created)
 call_budget = 0
 event_cap = 0  # 0 = unlimited
 pid = 0
-fd = -1
 _buf = []
 _seq = itertools.count()
 _cap_hit = False
@@ -155,7 +162,7 @@ cap_hooks = []  # switch call hooks off: once the event cap is reached, and when
 def flush():
     """Write pending lines. Safe against concurrent appends: only the lines seen are removed."""
     global _flushing
-    if fd < 0 or _flushing:
+    if not sink_path or _flushing:
         return
     _flushing = True
     try:
@@ -164,38 +171,61 @@ def flush():
             return
         data = ''.join(_buf[:n]).encode('utf-8', 'surrogatepass')
         del _buf[:n]
+        _append(data)
+    finally:
+        _flushing = False
+
+
+# (O_BINARY: Windows would otherwise write each \n as \r\n)
+_APPEND = os.O_WRONLY | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
+
+
+def _append(data, flags=_APPEND):
+    """Append bytes to this process's events file, opened for this write alone (see the module
+    docstring). A file that cannot be opened (its folder was removed) drops them quietly."""
+    try:
+        fd = os.open(sink_path, flags, 0o600)
+    except OSError:
+        return
+    try:
         view = memoryview(data)
         while view:
             try:
                 written = os.write(fd, view)
             except InterruptedError:
                 continue
-            except OSError:
-                return
             view = view[written:]
+    except OSError:
+        pass
     finally:
-        _flushing = False
+        os.close(fd)
 
 
 def open_sink():
     """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
-    global fd, pid, _seq, _cap_hit, dropped, ended, _flushing
+    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flushing
     pid = os.getpid()
     _ctx.clear()  # the lines carry the pid
     _flushing = False  # another thread may have been mid-flush when this process forked
-    if fd >= 0:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
     del _buf[:]
     _seq = itertools.count()
     _cap_hit = False
     dropped = 0
     ended = False
     suppressed_calls.clear()
-    path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, 'O_CLOEXEC', 0), 0o644)
+    sink_path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
+    try:  # created now: a process that dies before its first flush still leaves its file
+        fd = os.open(sink_path, _APPEND | os.O_CREAT, 0o600)
+    except OSError:
+        sink_path = ''
+        return
+    try:
+        if hasattr(os, 'fchmod'):
+            os.fchmod(fd, 0o600)  # whatever umask the program set before forking: later flushes reopen it
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def reset_threads_after_fork():
@@ -210,7 +240,7 @@ def reset_threads_after_fork():
 def end_process(exitcode):
     """Write summary (if anything was suppressed) and proc_end once, then flush."""
     global ended
-    if ended or fd < 0:
+    if ended or not sink_path:
         return
     ended = True
     for hook in end_hooks:

@@ -5,6 +5,11 @@ escaper alone is enough. Output is ASCII, so program text cannot break a line.
 
 Hot events build their data with f-strings instead of dumps(): `quote` for any string that is not
 a literal of ours, `number` for a value the program passed (sleep seconds).
+
+Every string the program supplies (names, print text, messages) is bounded to MAX_TEXT characters,
+the rest replaced by a visible "…(truncated N chars)": a line stays far below what the reader
+accepts (src/trace/readEvents.ts: 4 MiB; a character takes at most 12 bytes escaped), where a
+1M-character thread name would otherwise have lost its whole event.
 """
 try:
     from _json import encode_basestring_ascii as _quote
@@ -27,12 +32,22 @@ except ImportError:  # pragma: no cover - CPython always has _json
         return ''.join(out)
 
 
-quote = _quote
+MAX_TEXT = 65536
+
+
+def truncated(s):
+    """s cut to MAX_TEXT characters, marked (callers check the length first: this is the rare path)."""
+    return s[:MAX_TEXT] + '\u2026(truncated %d chars)' % (len(s) - MAX_TEXT)
+
+
+def quote(s):
+    """JSON for a str, bounded (see MAX_TEXT)."""
+    return _quote(s if len(s) <= MAX_TEXT else truncated(s))
 
 
 def text(v):
     """JSON for a name that should be a str (task names, qualnames) but need not be."""
-    return _quote(v if type(v) is str else str(v))
+    return quote(v if type(v) is str else str(v))
 
 
 def number(v):
@@ -59,7 +74,7 @@ def dumps(v):
                 qk = _keys[k] = _quote(str(k)) + ':'
             tx = type(x)
             if tx is str:
-                append(qk + _quote(x))
+                append(qk + _quote(x if len(x) <= MAX_TEXT else truncated(x)))
             elif tx is int:
                 append(qk + str(x))
             elif x is None:
@@ -72,7 +87,7 @@ def dumps(v):
                 append(qk + dumps(x))
         return '{' + ','.join(parts) + '}'
     if t is str:
-        return _quote(v)
+        return quote(v)
     if t is int:
         return str(v)
     if v is None:
@@ -90,5 +105,5 @@ def dumps(v):
     if isinstance(v, float):
         return repr(v) if v == v and v not in (float('inf'), float('-inf')) else 'null'
     if isinstance(v, str):
-        return _quote(str(v))
-    return _quote(repr(v))
+        return quote(str(v))
+    return quote(repr(v))

@@ -52,8 +52,9 @@ def child_env(obj, origin, internal, name):
 
 
 def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
-    core.emit('proc_begin', {'ppid': os.getppid(), 'name': name, 'parent_obj': parent_obj,
-                             'parent_pid': parent_pid if parent_pid is not None else os.getppid(),
+    if parent_pid is None:
+        parent_pid = os.getppid()
+    core.emit('proc_begin', {'ppid': parent_pid, 'name': name, 'parent_obj': parent_obj, 'parent_pid': parent_pid,
                              'origin': origin, 'internal': internal})
 
 
@@ -142,7 +143,22 @@ def _flushing(fn):
 
 
 def _after_fork_child():
+    # No asyncio task runs in a fork child, but on 3.12+ asyncio clears the inherited running loop
+    # in its own after-fork hook, which runs after this one (it is registered when asyncio is
+    # imported): until then the running-task lookup would take the forking task for the child's.
+    current_task = core.current_task
+    core.current_task = None
+    try:
+        _begin_fork_child()
+    finally:
+        core.current_task = current_task
+
+
+def _begin_fork_child():
     global _deferred_begin
+    # The forking process, as known before the fork: os.getppid() may already name init or a
+    # subreaper (a daemon's middle process exits right after its second fork).
+    parent = core.pid
     _default_sigterm_in_child()
     core.open_sink()
     core.reset_threads_after_fork()
@@ -156,7 +172,7 @@ def _after_fork_child():
     elif role == 'forkserver':
         _deferred_begin = core.reserve_seq()
     else:
-        emit_begin('fork', None, False, 'fork of %d' % os.getppid())
+        emit_begin('fork', None, False, 'fork of %d' % parent, parent_pid=parent)
 
 
 def _finish_deferred_begin(proc):
