@@ -6,6 +6,8 @@ escaper alone is enough. Output is ASCII, so program text cannot break a line.
 Hot events build their data with f-strings instead of dumps(): `quote` for any string that is not
 a literal of ours, `number` for a value the program passed (sleep seconds).
 """
+from . import safe_text
+
 try:
     from _json import encode_basestring_ascii as _quote
 except ImportError:  # pragma: no cover - CPython always has _json
@@ -32,7 +34,7 @@ quote = _quote
 
 def text(v):
     """JSON for a name that should be a str (task names, qualnames) but need not be."""
-    return _quote(v if type(v) is str else str(v))
+    return _quote(v if type(v) is str else safe_text.text(v))
 
 
 def number(v):
@@ -83,12 +85,14 @@ def dumps(v):
         return 'false'
     if t is list or t is tuple:
         return '[' + ','.join([dumps(x) for x in v]) + ']'
-    if isinstance(v, bool):
+    # Subclasses (IntEnum, str subclasses...) and anything else: the builtin C formatting only, never
+    # the program's own __str__/__repr__ (see safe_text).
+    if issubclass(t, bool):
         return 'true' if v else 'false'
-    if isinstance(v, int):
-        return str(int(v))
-    if isinstance(v, float):
-        return repr(v) if v == v and v not in (float('inf'), float('-inf')) else 'null'
-    if isinstance(v, str):
-        return _quote(str(v))
-    return _quote(repr(v))
+    if issubclass(t, int):
+        return int.__repr__(v)
+    if issubclass(t, float):
+        return float.__repr__(v) if float.__sub__(v, v) == 0 else 'null'
+    if issubclass(t, str):
+        return _quote(str.__str__(v))
+    return _quote(safe_text.text(v))

@@ -9,7 +9,7 @@ grandchild ignores because the recorded parent pid is not its own parent).
 import os
 import sys
 
-from . import core
+from . import core, safe_text
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -225,7 +225,7 @@ def patch_process(mod):
                 raise
             except BaseException as e:
                 from .threads import tb_program_line
-                core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': core.program,
+                core.emit('exc', {'type': safe_text.type_name(e), 'msg': safe_text.exception_message(e), 'file': core.program,
                                   'line': tb_program_line(e.__traceback__), 'uncaught': True, 'where': 'process'})
                 raise
 

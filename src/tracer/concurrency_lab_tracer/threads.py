@@ -7,7 +7,7 @@ try:
 except ImportError:  # platforms without native thread ids
     _native_id = None
 
-from . import core, output
+from . import core, output, safe_text
 from .encode import number
 
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
@@ -100,10 +100,9 @@ def patch(threading):
         exc = args.exc_value
         if args.exc_type is not SystemExit and exc is not None:
             thread = args.thread
-            text = '%s: %s' % (args.exc_type.__name__, exc)
             if thread is not None:
-                thread.__dict__['_clab_error'] = text
-            core.emit('exc', {'type': args.exc_type.__name__, 'msg': str(exc)[:500], 'file': core.program,
+                thread.__dict__['_clab_error'] = safe_text.exception_text(exc)
+            core.emit('exc', {'type': safe_text.type_name(exc), 'msg': safe_text.exception_message(exc), 'file': core.program,
                               'line': tb_program_line(args.exc_traceback), 'uncaught': True, 'where': 'thread'})
         return orig_hook(args)
 
