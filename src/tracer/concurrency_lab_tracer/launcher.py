@@ -78,11 +78,30 @@ def main(launch_file):
     except BaseException as e:
         tb = _note_uncaught(tracer, e, program)
         e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
-        sys.excepthook(type(e), e, tb)
+        _call_excepthook(e, tb)
         _note_exit(tracer, 1)
         return 1
     _note_exit(tracer, 0)
     return 0
+
+
+def _call_excepthook(e, tb):
+    """sys.excepthook(e) as Python calls it for an uncaught exception: a hook that raises is reported
+    as Python reports it (once, with the original exception after it), not run again."""
+    try:
+        sys.excepthook(type(e), e, tb)
+    except BaseException as failure:
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        if failure.__context__ is e:  # (Python calls the hook outside any handler)
+            failure.__context__ = None
+        failure_tb = _strip_own_frames(failure.__traceback__)
+        sys.stderr.write('Error in sys.excepthook:\n')
+        sys.__excepthook__(type(failure), failure.with_traceback(failure_tb), failure_tb)
+        sys.stderr.write('\nOriginal exception was:\n')
+        sys.__excepthook__(type(e), e, tb)
 
 
 def _note_uncaught(tracer, e, program):
