@@ -59,6 +59,7 @@ the program file is run directly by a child interpreter, and when CONCURRENCY_LA
 import builtins
 import sys
 import types
+from weakref import ref as _weakref
 
 from . import codes, core, program_loads
 
@@ -84,14 +85,17 @@ class State(object):
         self.name = name
         self.qualname = qualname
         self.line = line
-        self.funcs = []  # its function objects made once (module and class level; see adopt)
+        # Weak references to its function objects made once (module and class level; see adopt): a
+        # strong one would keep the program's globals alive past the end, so objects the program
+        # leaves there would be finalised only after sys.stdout is gone (their __del__ prints lost).
+        self.funcs = []
         self.reset()
         _state_of_def[(name, line)] = self  # what its code objects' co_name and co_firstlineno are
 
     def adopt(self, func):
         """Decorator the rewrite gives module- and class-level functions: remember the function object
         so that its original code can be put back once it is past its budget (see _untrace)."""
-        self.funcs.append(func)
+        self.funcs.append(_weakref(func))
         return func
 
     def reset(self):
@@ -270,7 +274,10 @@ def _untrace(st):
     """Past its budget a function costs the rewrite's test on every call (about as much as a tiny
     function itself), so its function objects get their original code back: later calls run
     exactly as untraced, and are no longer counted (-1, as with sys.monitoring on 3.12+)."""
-    for func in st.funcs:
+    for ref in st.funcs:
+        func = ref()
+        if func is None:
+            continue
         rewritten = func.__code__
         original = _original_code(rewritten)
         if original is None:
@@ -279,7 +286,7 @@ def _untrace(st):
             func.__code__ = original
         except (ValueError, TypeError):  # a closure that no longer fits: keep the rewritten code
             continue
-        _untraced.append((func, rewritten))
+        _untraced.append((ref, rewritten))
 
 
 def _original_code(code):
@@ -298,10 +305,10 @@ def _original_code(code):
 
 
 def _count_suppressed():
-    uncounted = set(id(func.__code__) for func, _ in _untraced)  # (their calls run the original code)
+    uncounted = set(id(ref().__code__) for ref, _ in _untraced if ref() is not None)  # (they run the original code)
     for st in _all_states:
         if st.tok and st.tok.cid in core.suppressed_calls:
-            core.suppressed_calls[st.tok.cid] = -1 if any(id(f.__code__) in uncounted for f in st.funcs) else st.n
+            core.suppressed_calls[st.tok.cid] = -1 if any(f() is not None and id(f().__code__) in uncounted for f in st.funcs) else st.n
 
 
 def h_yielding(n, value):
@@ -629,7 +636,10 @@ def stop():
 
 def after_fork_child():
     codes.reset()
-    for func, rewritten in _untraced:  # the child has its own budgets
+    for ref, rewritten in _untraced:  # the child has its own budgets
+        func = ref()
+        if func is None:
+            continue
         func.__code__ = rewritten
     del _untraced[:]
     for st in _all_states:

@@ -46,8 +46,10 @@ def main(launch_file):
         sys.path.remove(tracer_dir)
 
     main_module = type(sys)('__main__')  # types.ModuleType without importing types
+    # The globals `python FILE` gives a script (its __main__ has __annotations__ from the start).
     main_module.__dict__.update({'__file__': program, '__cached__': None, '__builtins__': builtins,
-                                 '__loader__': None, '__spec__': None, '__package__': None})
+                                 '__loader__': _script_loader(program), '__spec__': None, '__package__': None,
+                                 '__annotations__': {}})
     sys.modules['__main__'] = main_module
 
     try:
@@ -102,6 +104,15 @@ def _call_excepthook(e, tb):
         sys.__excepthook__(type(failure), failure.with_traceback(failure_tb), failure_tb)
         sys.stderr.write('\nOriginal exception was:\n')
         sys.__excepthook__(type(e), e, tb)
+
+
+def _script_loader(program):
+    """The loader Python gives a script run by path (importlib's, already loaded: no import)."""
+    external = sys.modules.get('_frozen_importlib_external')
+    try:
+        return external.SourceFileLoader('__main__', program)
+    except Exception:
+        return None
 
 
 def _note_uncaught(tracer, e, program):
