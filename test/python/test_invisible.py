@@ -29,15 +29,43 @@ MIN_CASES = 40
 TIMEOUT_S = 90
 PARALLEL = 2
 
-# file name -> why it still differs (who fixes it). The lead empties this as the parts land.
+# file name -> (why it still differs, who fixes it, on which Pythons: None = all). The lead empties
+# this as the parts land; a listed case that behaves as untraced fails the test.
+ALL = None
+BEFORE_3_12 = lambda v: v < (3, 12)  # noqa: E731  (the source rewrite, calls_ast)
+FROM_3_11 = lambda v: v >= (3, 11)  # noqa: E731
 EXPECTED_TO_FAIL = {
-    'environ_keys.py': 'run side (engine): the program environment gains PYTHONPATH/PYTHONUTF8/PYTHONUNBUFFERED/CONCURRENCY_LAB_*',
-    'sys_flags.py': 'run side (engine): PYTHONUTF8=1 and PYTHONUNBUFFERED=1 change sys.flags',
-    'sys_path_all.py': 'run side (engine): the inject folder is on PYTHONPATH, the temp copy is sys.path[0]',
-    'sys_path0.py': 'run side (engine): sys.path[0] is the temporary copy\'s folder',
-    'os_exit_buffered.py': 'run side (engine): PYTHONUNBUFFERED=1 makes output lost at os._exit appear',
-    'subprocess_env.py': 'run side (engine): a child Python sees the tracer\'s environment variables',
+    # run side (engine): the environment and the file the engine runs
+    'environ_keys.py': ('the program environment gains PYTHONPATH/PYTHONUTF8/PYTHONUNBUFFERED/CONCURRENCY_LAB_*', 'engine', ALL),
+    'sys_flags.py': ('PYTHONUTF8=1 and PYTHONUNBUFFERED=1 change sys.flags', 'engine', ALL),
+    'sys_path_all.py': ('the inject folder is on PYTHONPATH; the temporary copy\'s folder is sys.path[0]', 'engine', ALL),
+    'sys_path0.py': ('sys.path[0] is the temporary copy\'s folder', 'engine', ALL),
+    'os_exit_buffered.py': ('PYTHONUNBUFFERED=1: output an untraced os._exit loses is written', 'engine', ALL),
+    'stdout_stderr_interleave.py': ('PYTHONUNBUFFERED=1 changes the order of text and .buffer writes', 'engine', ALL),
+    'subprocess_env.py': ('a child Python sees the tracer\'s environment variables', 'engine', ALL),
+    'cwd_and_relative.py': ('__file__ is the temporary copy, not the saved file', 'engine', ALL),
+    'files_written.py': ('__file__ is the temporary copy: files written next to it are lost', 'engine', ALL),
+    # tracer side, not done (tbeh): see the report of issue 14
+    'stdout_properties.py': ('sys.stdout is our StreamProxy (type name, `is sys.__stdout__`); unbuffered (engine)', 'tbeh+engine', ALL),
+    'faulthandler_dump.py': ('the launcher\'s frames are below the program\'s <module>', 'tbeh', ALL),
+    'inspect_stack.py': ('launcher frames below <module>; a thread has our _bootstrap_inner wrapper frame', 'tbeh', ALL),
+    'frame_back_chain.py': ('the launcher\'s frames are below the program\'s <module>', 'tbeh', ALL),
+    'recursion_depth_await.py': ('launcher frames (all); one await wrapper frame per await level (3.8-3.11)', 'tbeh', ALL),
+    'sys_modules_ours.py': ('the tracer package is in sys.modules and importable', 'tbeh', ALL),
+    'lock_reprs.py': ('threading.Lock()/RLock() are our Python wrappers (type names)', 'tbeh', ALL),
+    'patched_names.py': ('time.sleep is a Python function when traced; asyncio.sleep\'s signature', 'tbeh', ALL),
+    'setprofile_program.py': ('a program\'s own profile function sees the tracer\'s Python frames', 'tbeh', ALL),
+    'lock_signal_interrupt.py': ('a signal handler can still raise at the entry of the wrapper\'s __exit__', 'tbeh', FROM_3_11),
+    'settrace_program.py': ('the rewrite\'s statements give line events on the def line', 'tbeh', BEFORE_3_12),
+    'builtins_clean.py': ('the rewrite\'s one builtin, __clab__ (decided: the price of code that runs anywhere)', 'tbeh', BEFORE_3_12),
 }
+
+
+def expected_to_fail(case):
+    entry = EXPECTED_TO_FAIL.get(case)
+    if entry is None or (entry[2] is not None and not entry[2](sys.version_info[:2])):
+        return None
+    return entry
 
 
 def _normalise(text, dirs):
@@ -183,9 +211,10 @@ class Catalogue(unittest.TestCase):
             raise result
         untraced, traced = result
         differs = _differences(untraced, traced)
-        if case in EXPECTED_TO_FAIL:
-            self.assertTrue(differs, '%s now behaves as untraced: remove it from EXPECTED_TO_FAIL (%s)'
-                            % (case, EXPECTED_TO_FAIL[case]))
+        expected = expected_to_fail(case)
+        if expected is not None:
+            self.assertTrue(differs, '%s now behaves as untraced: remove it from EXPECTED_TO_FAIL (%s: %s)'
+                            % (case, expected[1], expected[0]))
             return
         for key in differs:
             self.assertEqual(untraced[key], traced[key], '%s: the traced run\'s %s differs (first: untraced)' % (case, key))
