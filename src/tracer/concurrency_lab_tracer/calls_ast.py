@@ -312,7 +312,11 @@ def _count_suppressed():
 
 
 def h_yielding(n, value):
-    return _yielding(_gen_of(_getframe(1)), value)
+    frame = _getframe(1)
+    f = _live.get(id(frame))  # (inlined _gen_of: this and await_ are the hot paths of coroutines)
+    if f is None and frame.f_code.co_name in _COMPREHENSIONS:
+        f = _gen_of(frame)
+    return _yielding(f, value)
 
 
 def _yielding(f, value):
@@ -338,7 +342,10 @@ def _resume(f):
 
 
 def h_resumed(n, sent):
-    f = _gen_of(_getframe(1))
+    frame = _getframe(1)
+    f = _live.get(id(frame))
+    if f is None and frame.f_code.co_name in _COMPREHENSIONS:
+        f = _gen_of(frame)
     if f is not None and f.pending:
         _resume(f)
     return sent
@@ -430,7 +437,11 @@ _sleeper = None  # (GenFrame, twin coroutine) while `await` starts driving an as
 def h_await(n, aw):
     """What a rewritten `await aw` awaits: aw itself when nothing is to be reported (no wrapper
     frame at all), else the wrapper that reports the frame's suspensions."""
-    return _await(_gen_of(_getframe(1)), aw)
+    frame = _getframe(1)
+    f = _live.get(id(frame))
+    if f is None and frame.f_code.co_name in _COMPREHENSIONS:
+        f = _gen_of(frame)
+    return _await(f, aw)
 
 
 def _await(f, aw):
