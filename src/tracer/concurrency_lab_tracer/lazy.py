@@ -18,7 +18,6 @@ PATCHES = {
     'concurrent.futures.thread': ('futures', 'patch_thread'),
     'concurrent.futures.process': ('futures', 'patch_process'),
     'subprocess': ('processes', 'patch_subprocess'),
-    'signal': ('processes', 'patch_signal'),
     'multiprocessing.spawn': ('program_loads', 'patch_spawn'),
 }
 

@@ -104,25 +104,6 @@ def _flush_on_sigterm():
         pass  # not the main thread, or no SIGTERM on this platform
 
 
-def patch_signal(signal):
-    """The program sees SIGTERM's disposition as its own: our flush handler reads as SIG_DFL."""
-    real_getsignal, real_signal = signal.getsignal, signal.signal
-
-    def ours(handler):
-        return _sigterm_handler is not None and handler is _sigterm_handler
-
-    def getsignal(signalnum):
-        handler = real_getsignal(signalnum)
-        return signal.SIG_DFL if ours(handler) else handler
-
-    def set_signal(signalnum, handler):
-        old = real_signal(signalnum, handler)
-        return signal.SIG_DFL if ours(old) else old
-
-    signal.getsignal = core.impersonate(getsignal, real_getsignal)
-    signal.signal = core.impersonate(set_signal, real_signal)
-
-
 def _before_fork():
     """Flush; and while the root's SIGTERM handler is installed, hold SIGTERM across the fork.
     A fork child inherits the handler, and a SIGTERM landing before Python's after-fork code
