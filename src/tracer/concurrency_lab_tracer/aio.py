@@ -10,7 +10,7 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import codes, core, output, processes, queues
+from . import codes, core, output, processes, queues, safe_text
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -330,7 +330,7 @@ def _write_done(task, cancelled, exc):
     elif exc is None:
         payload = f'{{"obj":{serial},"state":"ok"}}'
     else:
-        error = '%s: %s' % (type(exc).__name__, codes.message(exc))  # (its str() may raise)
+        error = safe_text.exception_text(exc)
         payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
     # A partial line the task printed last ends with it (while it may still be the running task,
     # so it is forgotten only after: a lookup of an unknown running task would register it anew).
@@ -520,7 +520,7 @@ def _patch_exception_handler(base_events):
     def call_exception_handler(self, context):
         exc = context.get('exception')
         if exc is not None and context.get('future') is not None:
-            core.emit('exc', {'type': type(exc).__name__, 'msg': str(exc)[:500], 'file': core.program,
+            core.emit('exc', {'type': safe_text.type_name(exc), 'msg': safe_text.exception_message(exc), 'file': core.program,
                               'line': 0, 'uncaught': True, 'where': 'task'})
         return orig(self, context)
 

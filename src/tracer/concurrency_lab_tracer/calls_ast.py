@@ -7,32 +7,36 @@ generator is rewritten to report its own call/return/yield/resume, so the standa
 at full speed. The rewrite keeps line numbers (inserted statements carry the def's line) and adds
 no frame to plain functions. A function body becomes:
 
-    if _clab_sN.on:                      # per-function state; False past the call budget
-        _clab_f = _clab_call(_clab_sN)   # 'call' (and 'code' on first use); generators: _clab_gcall
-    else:
-        _clab_f = None
-        _clab_sN.n += 1                  # suppressed calls of closures are counted exactly
+    global/nonlocal ...                      # its declarations, moved up (the body appears twice)
     try:
-        <body>                           # except handlers start with _clab_caught(_clab_f)
-    except BaseException as _clab_e:
-        if _clab_f:
-            _clab_raised(_clab_f, _clab_e)   # 'exc' where the exception started
-        raise
-    finally:
-        if _clab_f:
-            _clab_ret(_clab_f)           # 'return'
+        __clab__                             # the one name of ours: a builtin, in traced processes only
+    except NameError:
+        pass                                 # a fresh interpreter (code shipped by value): run <original>
+    else:
+        with __clab__.span(N):               # generators and coroutines: gspan(N)
+            <body>                           # except handlers start with __clab__.caught(N)
+        return
+    <original body>
 
-`yield v` becomes `_clab_resumed(_clab_f, (yield _clab_yielding(_clab_f, v)))` (same for
-`yield from`, reported as one suspension); `await x` becomes `await _clab_await(_clab_f, x)`,
+N is the function's state number, a constant of the code. span(N) writes 'call' (and 'code' on
+first use) and returns the call's context manager, which stays on the frame's value stack (not in
+its locals: locals(), vars() and f_locals hold only the program's names) and writes 'return', and
+'exc' where an exception started, as the body ends. A call past the budget gets a manager whose
+__enter__/__exit__ are C no-ops. The code needs nothing of ours to run: marshalled to a Python
+without the tracer (joblib, dask, ray, cloudpickle ship functions by value) it takes the NameError
+branch and runs the original body, untouched.
+
+`yield v` becomes `__clab__.resumed(N, (yield __clab__.yielding(N, v)))` (same for `yield from`,
+reported as one suspension); `await x` becomes `await __clab__.await_(N, x)`,
 which in a recorded coroutine awaits a wrapper that drives x's iterator itself and reports a yield
 only when x really suspends (its argument is the awaited task/future); `async with` / `async for`
-awaits go through the same wrapper. Where nothing is reported (the coroutine is not recorded, or
+awaits go through the same wrapper. These find the frame's GenFrame in _live by frame. Where nothing is reported (the coroutine is not recorded, or
 x is an asyncio.sleep, whose twin writes the suspension itself: its 'sleep' and 'slept' stand for
 the yield and resume, see sleep_begin) x is awaited as it is. That wrapper is the one tracer frame
 the rewrite adds, between a coroutine and what it awaits; every rewritten except handler and
 function exit splices it out of the traceback again.
 
-Module- and class-level functions also get an innermost decorator, `@_clab_sN.adopt`, that notes
+Module- and class-level functions also get an innermost decorator, `@__clab__.adopt(N)`, that notes
 the function object (and returns it unchanged). When such a function runs out of call budget it
 gets its original code back (compiled from the source when first needed), so its later calls cost
 nothing, as with sys.monitoring's DISABLE on 3.12+; like there, they are no longer counted. A fork
@@ -42,8 +46,9 @@ Not rewritten (so not spans on 3.8-3.11): lambdas, class bodies, comprehensions 
 settrace either), code the program builds with exec/compile, and the program file imported
 under another name (a process that imports it and does not run it rewritten traces it with
 settrace, see program_loads; in one that does, that import is not traced). The module body is a
-span ('<module>'), as with settrace. What the program can see of the rewrite: `_clab_*` names in
-builtins (none in its globals), `_clab_f` in each function's locals(), and one wrapper frame per
+span ('<module>'), as with settrace. What the program can see of the rewrite: the name `__clab__`
+in builtins (none in its globals or locals), the rewritten code objects (their co_names, co_consts
+and size; co_varnames is unchanged), and one wrapper frame per
 await level between recorded coroutines (f_back, inspect.stack() and the recursion limit inside
 awaited coroutines; tracebacks are spliced, see above).
 
@@ -54,6 +59,7 @@ the program file is run directly by a child interpreter, and when CONCURRENCY_LA
 import builtins
 import sys
 import types
+from weakref import ref as _weakref
 
 from . import codes, core, program_loads
 
@@ -73,21 +79,23 @@ fallback = None  # the settrace module once this process fell back to it
 
 class State(object):
     """One rewritten function. `on` is the only attribute a call past the budget reads."""
-    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line', 'funcs', 'f')
+    __slots__ = ('on', 'n', 'left', 'tok', 'name', 'qualname', 'line', 'funcs')
 
     def __init__(self, name, qualname, line):
         self.name = name
         self.qualname = qualname
         self.line = line
-        self.funcs = []  # its function objects made once (module and class level; see adopt)
-        self.f = None  # the module body's token (a function's is its local _clab_f)
+        # Weak references to its function objects made once (module and class level; see adopt): a
+        # strong one would keep the program's globals alive past the end, so objects the program
+        # leaves there would be finalised only after sys.stdout is gone (their __del__ prints lost).
+        self.funcs = []
         self.reset()
         _state_of_def[(name, line)] = self  # what its code objects' co_name and co_firstlineno are
 
     def adopt(self, func):
         """Decorator the rewrite gives module- and class-level functions: remember the function object
         so that its original code can be put back once it is past its budget (see _untrace)."""
-        self.funcs.append(func)
+        self.funcs.append(_weakref(func))
         return func
 
     def reset(self):
@@ -95,14 +103,64 @@ class State(object):
         self.n = 0  # calls suppressed past the budget
         self.left = core.call_budget if core.call_budget > 0 else -1
         if getattr(self, 'tok', None) is not None:
-            self.tok[0] = 0  # frames still running from before a fork report nothing
-        self.tok = None  # [code id] once defined in this process
+            self.tok.cid = 0  # frames still running from before a fork report nothing
+        self.tok = None  # its Token once defined in this process
+
+
+_quiet = ''.format  # a C callable that takes any arguments and returns '' (false): no frame of ours
+
+
+class Untraced(object):
+    """The context manager of a call that is not recorded: nothing runs but C."""
+    __slots__ = ()
+    __enter__ = __exit__ = staticmethod(_quiet)
+
+
+UNTRACED = Untraced()
+
+
+class Token(object):
+    """A function's code id in this process; the context manager of its recorded plain calls (it
+    sits on the frame's value stack, where the program cannot see it, until the call ends)."""
+    __slots__ = ('cid',)
+    __enter__ = staticmethod(_quiet)
+
+    def __init__(self, cid):
+        self.cid = cid
+
+    def __exit__(self, typ, exc, tb):
+        frame = _getframe(1)
+        if exc is not None:
+            _note_raised(self, exc)
+        if _last_reported:
+            _last_reported.pop(id(frame), None)
+        cid = self.cid
+        if cid:
+            emit_span('return', cid)
 
 
 class GenFrame(object):
     """A recorded generator/coroutine frame: its state, whether a resume is due, and the exception
-    leaving it (if one is)."""
+    leaving it (if one is). Its context manager, and in _live while it runs or is suspended."""
     __slots__ = ('tok', 'st', 'pending', 'exc', 'task')
+    __enter__ = staticmethod(_quiet)
+
+    def __exit__(self, typ, exc, tb):
+        frame = _getframe(1)
+        _live.pop(id(frame), None)
+        if exc is not None:
+            self.exc = exc
+            _note_raised(self, exc)
+        if _last_reported:
+            _last_reported.pop(id(frame), None)
+        if self.pending:
+            _resume(self)
+        cid = self.tok.cid
+        if task_roots and id(frame) in task_roots:
+            codes.root_ended(frame, self.exc, cid, self.task)
+            return
+        if cid:
+            emit_span('return', cid, None, self.task)
 
     def __init__(self, tok, st, task):
         self.tok = tok
@@ -126,8 +184,7 @@ def reports_end(frame, coro):
 
 
 def _define(st):
-    cid = codes.new_code(st.name, st.qualname, core.program, st.line)
-    st.tok = [cid]
+    st.tok = Token(codes.new_code(st.name, st.qualname, core.program, st.line))
     return st.tok
 
 
@@ -144,29 +201,63 @@ def _record_call(st, frame, task=-1):
     while back is not None and back.f_code.co_filename == HELPER_FILE:
         back = back.f_back
     line = back.f_lineno if back is not None and back.f_code.co_filename == core.program else st.line
-    emit_span('call', tok[0], line or 0, task)
+    emit_span('call', tok.cid, line or 0, task)
     return tok
 
 
-def _clab_call(st):
-    return _record_call(st, _getframe(1))
+_states = []  # the running program's function states, by the numbers its rewritten code holds
+_live = {}  # id(frame) -> GenFrame of each recorded generator/coroutine frame until it ends
 
 
-def _clab_gcall(st):
+def h_span(n):
+    """`with __clab__.span(n):` around a plain function's body: records the call."""
+    st = _states[n]
+    if not st.on:
+        st.n += 1  # suppressed calls of closures are counted exactly
+        return UNTRACED
+    tok = _record_call(st, _getframe(1))
+    return tok if tok is not None else UNTRACED
+
+
+def h_gspan(n):
+    """`with __clab__.gspan(n):` around a generator's or coroutine's body."""
+    st = _states[n]
+    if not st.on:
+        st.n += 1
+        return UNTRACED
     frame = _getframe(1)
     task = -1  # a generator may be resumed by any task: its events look the task up each time
     if frame.f_code.co_flags & CO_COROUTINE:  # a coroutine stays in the task it starts in
         lookup = core.current_task
         task = lookup() if lookup is not None else 0
     tok = _record_call(st, frame, task)
-    return GenFrame(tok, st, task) if tok is not None else None
+    if tok is None:
+        return UNTRACED
+    g = _live[id(frame)] = GenFrame(tok, st, task)
+    return g
+
+
+_COMPREHENSIONS = ('<listcomp>', '<setcomp>', '<dictcomp>', '<genexpr>')
+
+
+def _gen_of(frame):
+    """The GenFrame of a recorded generator/coroutine frame (an async comprehension's: of the
+    coroutine running it), or None."""
+    g = _live.get(id(frame))
+    if g is None and frame.f_code.co_name in _COMPREHENSIONS and frame.f_back is not None:
+        g = _live.get(id(frame.f_back))
+    return g
+
+
+def h_adopt(n):
+    return _states[n].adopt
 
 
 def _budget_hit(st):
     st.on = False
     st.n += 1  # the count itself is st.n (see _count_suppressed)
-    if st.tok and st.tok[0]:
-        codes.announce_budget(st.tok[0])
+    if st.tok and st.tok.cid:
+        codes.announce_budget(st.tok.cid)
     if st.funcs:
         try:
             _untrace(st)
@@ -183,7 +274,10 @@ def _untrace(st):
     """Past its budget a function costs the rewrite's test on every call (about as much as a tiny
     function itself), so its function objects get their original code back: later calls run
     exactly as untraced, and are no longer counted (-1, as with sys.monitoring on 3.12+)."""
-    for func in st.funcs:
+    for ref in st.funcs:
+        func = ref()
+        if func is None:
+            continue
         rewritten = func.__code__
         original = _original_code(rewritten)
         if original is None:
@@ -192,7 +286,7 @@ def _untrace(st):
             func.__code__ = original
         except (ValueError, TypeError):  # a closure that no longer fits: keep the rewritten code
             continue
-        _untraced.append((func, rewritten))
+        _untraced.append((ref, rewritten))
 
 
 def _original_code(code):
@@ -211,35 +305,23 @@ def _original_code(code):
 
 
 def _count_suppressed():
-    uncounted = set(id(func.__code__) for func, _ in _untraced)  # (their calls run the original code)
+    uncounted = set(id(ref().__code__) for ref, _ in _untraced if ref() is not None)  # (they run the original code)
     for st in _all_states:
-        if st.tok and st.tok[0] in core.suppressed_calls:
-            core.suppressed_calls[st.tok[0]] = -1 if any(id(f.__code__) in uncounted for f in st.funcs) else st.n
+        if st.tok and st.tok.cid in core.suppressed_calls:
+            core.suppressed_calls[st.tok.cid] = -1 if any(f() is not None and id(f().__code__) in uncounted for f in st.funcs) else st.n
 
 
-def _clab_ret(f):
-    if _last_reported:
-        _last_reported.pop(id(_getframe(1)), None)
-    if f.__class__ is GenFrame:
-        if f.pending:
-            _resume(f)
-        cid = f.tok[0]
-        if task_roots:
-            frame = _getframe(1)
-            if id(frame) in task_roots:
-                codes.root_ended(frame, f.exc, cid, f.task)
-                return
-        if cid:
-            emit_span('return', cid, None, f.task)
-        return
-    cid = f[0]
-    if cid:
-        emit_span('return', cid)
+def h_yielding(n, value):
+    frame = _getframe(1)
+    f = _live.get(id(frame))  # (inlined _gen_of: this and await_ are the hot paths of coroutines)
+    if f is None and frame.f_code.co_name in _COMPREHENSIONS:
+        f = _gen_of(frame)
+    return _yielding(f, value)
 
 
-def _clab_yielding(f, value):
+def _yielding(f, value):
     if f is not None:
-        cid = f.tok[0]
+        cid = f.tok.cid
         if cid and f.st.left != 0:
             f.pending = True
             emit_span('yield', cid, codes.awaited_serial(value), f.task)
@@ -250,7 +332,7 @@ def _resume(f):
     f.pending = False
     st = f.st
     left = st.left
-    cid = f.tok[0]
+    cid = f.tok.cid
     if cid and left != 0:
         st.left = left - 1  # each resume counts against the budget like a call
         emit_span('resume', cid, None, f.task)
@@ -259,7 +341,11 @@ def _resume(f):
             hook()
 
 
-def _clab_resumed(f, sent):
+def h_resumed(n, sent):
+    frame = _getframe(1)
+    f = _live.get(id(frame))
+    if f is None and frame.f_code.co_name in _COMPREHENSIONS:
+        f = _gen_of(frame)
     if f is not None and f.pending:
         _resume(f)
     return sent
@@ -288,20 +374,13 @@ def _splice(tb):
     return tb
 
 
-def _clab_raised(f, exc):
-    """The exception is leaving the function (_clab_ret runs next)."""
-    if f.__class__ is GenFrame:
-        f.exc = exc
-    _note_raised(f, exc)
-
-
 def _note_raised(f, exc):
     if f.__class__ is GenFrame:
         if f.pending:
             _resume(f)  # thrown in (throw/close/cancel) while suspended
         f = f.tok
     tb = _splice(exc.__traceback__)
-    if tb is None or tb.tb_next is not None or not f[0] or codes.skippable_exception(exc):
+    if tb is None or tb.tb_next is not None or not f.cid or codes.skippable_exception(exc):
         return
     frame = tb.tb_frame
     last = _last_reported.get(id(frame))
@@ -311,12 +390,21 @@ def _note_raised(f, exc):
     codes.emit_exc(exc, tb.tb_lineno or 0, False)
 
 
-def _clab_caught(f):
-    """First statement of every rewritten except handler."""
+_GENERATOR_FLAGS = codes.GENERATOR | CO_COROUTINE | codes.ASYNC_GENERATOR
+
+
+def h_caught(n):
+    """First statement of every rewritten except handler (of function n)."""
     exc = sys.exc_info()[1]
     if exc is None:
         return
-    if f:
+    frame = _getframe(1)
+    if frame.f_code.co_flags & _GENERATOR_FLAGS:
+        f = _live.get(id(frame))
+    else:  # (a plain call's token is not reachable from here: its function's, while within budget)
+        st = _states[n]
+        f = st.tok if st.on else None
+    if f is not None:
         _note_raised(f, exc)
     else:
         _splice(exc.__traceback__)
@@ -346,10 +434,18 @@ sleep_code = None  # the asyncio patch's sleep twin (its code object)
 _sleeper = None  # (GenFrame, twin coroutine) while `await` starts driving an asyncio.sleep
 
 
-def _clab_await(f, aw):
+def h_await(n, aw):
     """What a rewritten `await aw` awaits: aw itself when nothing is to be reported (no wrapper
     frame at all), else the wrapper that reports the frame's suspensions."""
-    if f.__class__ is not GenFrame or not f.tok[0]:  # not recorded, or an async genexp in a plain function
+    frame = _getframe(1)
+    f = _live.get(id(frame))
+    if f is None and frame.f_code.co_name in _COMPREHENSIONS:
+        f = _gen_of(frame)
+    return _await(f, aw)
+
+
+def _await(f, aw):
+    if f is None or not f.tok.cid:  # not recorded, or an async genexp in a plain function
         return aw
     if aw.__class__ is CoroutineType and aw.cr_code is sleep_code:
         # The twin reports this frame's suspension itself (see sleep_begin).
@@ -367,7 +463,7 @@ def _await_steps(f, aw):
     except StopIteration as e:
         return e.value
     while True:
-        _clab_yielding(f, y)
+        _yielding(f, y)
         try:
             sent = yield y
         except GeneratorExit:
@@ -406,9 +502,9 @@ def sleep_begin(frame, own):
         return None
     _sleeper = None
     f = s[0]
-    if s[1].cr_frame is not own or f.st.left == 0 or not f.tok[0]:
+    if s[1].cr_frame is not own or f.st.left == 0 or not f.tok.cid:
         return None  # (past its budget a coroutine's suspensions are not shown)
-    return (f.tok[0], f.task, f)
+    return (f.tok.cid, f.task, f)
 
 
 def sleep_end(token):
@@ -424,13 +520,16 @@ class _AsyncWith(object):
         self.f, self.cm, self.enter, self.exit = f, cm, enter, exit
 
     def __aenter__(self):
-        return _clab_await(self.f, self.enter(self.cm))
+        return _await(self.f, self.enter(self.cm))
 
     def __aexit__(self, typ, value, tb):
-        return _clab_await(self.f, self.exit(self.cm, typ, value, tb))
+        return _await(self.f, self.exit(self.cm, typ, value, tb))
 
 
-def _clab_awith(f, cm):
+def h_awith(n, cm):
+    f = _gen_of(_getframe(1))
+    if f is None:
+        return cm
     t = type(cm)
     enter = getattr(t, '__aenter__', None)
     exit = getattr(t, '__aexit__', None)
@@ -449,10 +548,13 @@ class _AsyncFor(object):
         return self
 
     def __anext__(self):
-        return _clab_await(self.f, self.anext(self.it))
+        return _await(self.f, self.anext(self.it))
 
 
-def _clab_afor(f, iterable):
+def h_afor(n, iterable):
+    f = _gen_of(_getframe(1))
+    if f is None:
+        return iterable
     aiter = getattr(type(iterable), '__aiter__', None)
     if aiter is None:
         return iterable  # let `async for` raise its own error
@@ -467,10 +569,12 @@ def _clab_afor(f, iterable):
 # async with/for start an await): tracebacks and call lines skip them.
 HELPER_FILE = _await_steps.__code__.co_filename
 
-HELPERS = {'_clab_call': _clab_call, '_clab_gcall': _clab_gcall, '_clab_ret': _clab_ret,
-           '_clab_raised': _clab_raised, '_clab_caught': _clab_caught, '_clab_yielding': _clab_yielding,
-           '_clab_resumed': _clab_resumed, '_clab_await': _clab_await, '_clab_awith': _clab_awith,
-           '_clab_afor': _clab_afor}
+# What the rewritten code calls, as attributes of the one builtins name it reads (rewrite.HELPERS).
+# A module object: its attributes are a dict lookup, and it is not in sys.modules.
+helpers = type(sys)('__clab__')
+helpers.__dict__.update(span=h_span, gspan=h_gspan, adopt=h_adopt, caught=h_caught, yielding=h_yielding,
+                        resumed=h_resumed, await_=h_await, awith=h_awith, afor=h_afor)
+HELPERS_NAME = '__clab__'
 
 
 def compile_program(source, filename):
@@ -496,11 +600,9 @@ def _rewritten(source, filename):
 
     code, specs = program_cache.get(source, filename, make)
     _sources[filename] = source  # (to compile the original code of functions past their budget)
-    names = dict(HELPERS)
-    for i, spec in enumerate(specs):
-        st = names['_clab_s%d' % i] = State(*spec)
-        _all_states.append(st)
-    builtins.__dict__.update(names)
+    _states[:] = [State(*spec) for spec in specs]  # (a program compiled again: its code has the same numbers)
+    _all_states.extend(_states)
+    setattr(builtins, HELPERS_NAME, helpers)
     return code, {}
 
 
@@ -545,7 +647,10 @@ def stop():
 
 def after_fork_child():
     codes.reset()
-    for func, rewritten in _untraced:  # the child has its own budgets
+    for ref, rewritten in _untraced:  # the child has its own budgets
+        func = ref()
+        if func is None:
+            continue
         func.__code__ = rewritten
     del _untraced[:]
     for st in _all_states:

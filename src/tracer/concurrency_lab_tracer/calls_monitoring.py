@@ -14,7 +14,9 @@ import sys
 
 from . import codes, core, program_loads
 
-mon = sys.monitoring
+_program_mon = sys.monitoring  # what the program sees (its functions are replaced: see _hide_tool)
+mon = type(sys)('monitoring')  # the real functions, for our own use
+mon.__dict__.update(_program_mon.__dict__)
 E = mon.events
 DISABLE = mon.DISABLE
 _getframe = sys._getframe
@@ -228,6 +230,7 @@ def install():
         break
     if tool is None:
         return False
+    _hide_tool()
     for ev, fn in ((E.PY_START, _on_start), (E.PY_RETURN, _on_return), (E.PY_YIELD, _on_yield),
                    (E.PY_RESUME, _on_resume), (E.PY_THROW, _on_throw), (E.PY_UNWIND, _on_unwind),
                    (E.RAISE, _on_raise)):
@@ -237,6 +240,80 @@ def install():
         _watch_all()
     core.cap_hooks.append(stop)
     return True
+
+
+_program_callbacks = {}  # event -> callback the program registered on our id before it took the id
+
+
+def _hide_tool():
+    """The program sees our tool id as free: get_tool() says None, and the calls that need an id in
+    use fail as they would. A program that takes our id gets it: tracing stops quietly (the
+    monitoring hooks are the only way we see calls on 3.12+) rather than breaking the program."""
+    real = mon
+
+    def ours(tool_id):
+        return tool is not None and tool_id == tool
+
+    def use_tool_id(tool_id, name):
+        if ours(tool_id):
+            _give_up_tool()
+            _program_mon.__dict__.update(_originals)  # nothing left to hide: the program calls C again
+            result = real.use_tool_id(tool_id, name)
+            for event, callback in _program_callbacks.items():
+                real.register_callback(tool_id, event, callback)
+            return result
+        return real.use_tool_id(tool_id, name)
+
+    def get_tool(tool_id):
+        return None if ours(tool_id) else real.get_tool(tool_id)
+
+    def free_tool_id(tool_id):
+        return None if ours(tool_id) else real.free_tool_id(tool_id)
+
+    def register_callback(tool_id, event, func):
+        if ours(tool_id):
+            old = _program_callbacks.get(event)
+            _program_callbacks[event] = func
+            return old
+        return real.register_callback(tool_id, event, func)
+
+    def not_in_use(tool_id):
+        return ValueError('tool %d is not in use' % tool_id)
+
+    def set_events(tool_id, event_set):
+        if ours(tool_id):
+            raise not_in_use(tool_id)
+        return real.set_events(tool_id, event_set)
+
+    def get_events(tool_id):
+        return 0 if ours(tool_id) else real.get_events(tool_id)
+
+    def set_local_events(tool_id, code, event_set):
+        if ours(tool_id):
+            raise not_in_use(tool_id)
+        return real.set_local_events(tool_id, code, event_set)
+
+    def get_local_events(tool_id, code):
+        return 0 if ours(tool_id) else real.get_local_events(tool_id, code)
+
+    for fn in (use_tool_id, get_tool, free_tool_id, register_callback, set_events, get_events, set_local_events,
+               get_local_events):
+        original = getattr(real, fn.__name__, None)
+        if original is not None:
+            _originals[fn.__name__] = original
+            setattr(_program_mon, fn.__name__, core.impersonate(fn, original, 'sys.monitoring'))
+
+
+_originals = {}
+
+
+def _give_up_tool():
+    global tool
+    stop()
+    for ev in (E.PY_START, E.PY_RETURN, E.PY_YIELD, E.PY_RESUME, E.PY_THROW, E.PY_UNWIND, E.RAISE):
+        mon.register_callback(tool, ev, None)
+    mon.free_tool_id(tool)
+    tool = None
 
 
 def stop():

@@ -2,7 +2,7 @@
 import itertools
 from _thread import get_ident
 
-from . import core
+from . import core, safe_text
 
 # co_flags of code that suspends
 GENERATOR = 0x20
@@ -118,15 +118,12 @@ def exc_where():
 
 
 def emit_exc(exc, line, uncaught):
-    core.emit('exc', {'type': type(exc).__name__, 'msg': message(exc), 'file': core.program, 'line': line,
+    core.emit('exc', {'type': safe_text.type_name(exc), 'msg': message(exc), 'file': core.program, 'line': line,
                       'uncaught': uncaught, 'where': exc_where()})
 
 
 def message(exc):
-    try:
-        return str(exc)[:500]
-    except Exception:
-        return '<unprintable>'
+    return safe_text.exception_message(exc)
 
 
 # Tasks whose end is reported by the end of their program coroutine rather than by a done callback

@@ -72,9 +72,32 @@ def tid_of(ident):
 
 
 def forget_thread(ident):
-    """A thread ended: its ident may be reused by a new thread, which gets a new serial."""
+    """A thread ended: its ident may be reused by a new thread, which gets a new serial. Until then
+    the ended thread itself writes nothing more (a program's profile function still runs in it as
+    threading winds it down: that would be a lane of its own)."""
+    if _native_id is not None:  # (first: a program's profile function runs at each C call below)
+        _ended[ident] = _native_id()
     tids.pop(ident, None)
     _ctx.pop(ident, None)
+
+
+try:
+    from _thread import get_native_id as _native_id
+except ImportError:  # (platforms without native thread ids: ended threads are not told apart)
+    _native_id = None
+_ended = {}  # ident -> native id of the ended thread that last had it
+
+
+def _ended_thread(ident):
+    """Is the calling thread one that ended (see forget_thread)? Asked only when a thread has no
+    context yet, so never on the hot path."""
+    native = _ended.get(ident)
+    if native is None:
+        return False
+    if native == _native_id():
+        return True
+    del _ended[ident]  # a new thread with the ident
+    return False
 
 
 def emit_raw(kind, payload, task=-1):
@@ -90,6 +113,8 @@ def emit_raw(kind, payload, task=-1):
     ident = get_ident()
     ctx = _ctx.get(ident)
     if ctx is None:
+        if _ended and _ended_thread(ident):
+            return
         tid_of(ident)
         ctx = _ctx[ident]
     _buf.append(f'[{seq},{perf_ns()},{ctx[0]}{task},"{kind}",{payload}]\n')
@@ -110,6 +135,8 @@ def emit_span(kind, cid, third=None, task=-1):
     ident = get_ident()
     ctx = _ctx.get(ident)
     if ctx is None:
+        if _ended and _ended_thread(ident):
+            return
         tid_of(ident)
         ctx = _ctx[ident]
     now = perf_ns()
@@ -233,6 +260,7 @@ def reset_threads_after_fork():
     global _next_tid
     tids.clear()
     _ctx.clear()
+    _ended.clear()
     _next_tid = itertools.count(1)
     tid_of(get_ident())
 

@@ -11,6 +11,8 @@ the rest replaced by a visible "…(truncated N chars)": a line stays far below 
 accepts (src/trace/readEvents.ts: 4 MiB; a character takes at most 12 bytes escaped), where a
 1M-character thread name would otherwise have lost its whole event.
 """
+from . import safe_text
+
 try:
     from _json import encode_basestring_ascii as _quote
 except ImportError:  # pragma: no cover - CPython always has _json
@@ -47,7 +49,7 @@ def quote(s):
 
 def text(v):
     """JSON for a name that should be a str (task names, qualnames) but need not be."""
-    return quote(v if type(v) is str else str(v))
+    return quote(v if type(v) is str else safe_text.text(v))
 
 
 def number(v):
@@ -98,12 +100,14 @@ def dumps(v):
         return 'false'
     if t is list or t is tuple:
         return '[' + ','.join([dumps(x) for x in v]) + ']'
-    if isinstance(v, bool):
+    # Subclasses (IntEnum, str subclasses...) and anything else: the builtin C formatting only, never
+    # the program's own __str__/__repr__ (see safe_text).
+    if issubclass(t, bool):
         return 'true' if v else 'false'
-    if isinstance(v, int):
-        return str(int(v))
-    if isinstance(v, float):
-        return repr(v) if v == v and v not in (float('inf'), float('-inf')) else 'null'
-    if isinstance(v, str):
-        return quote(str(v))
-    return quote(repr(v))
+    if issubclass(t, int):
+        return int.__repr__(v)
+    if issubclass(t, float):
+        return float.__repr__(v) if float.__sub__(v, v) == 0 else 'null'
+    if issubclass(t, str):
+        return quote(str.__str__(v))
+    return quote(safe_text.text(v))

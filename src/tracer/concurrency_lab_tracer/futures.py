@@ -2,7 +2,7 @@
 before the result is published so it precedes whatever the result unblocks)."""
 from _thread import get_ident
 
-from . import core
+from . import core, safe_text
 from .encode import quote, text
 
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
@@ -21,7 +21,7 @@ def _wrap_submit(cls):
         # returns), and future_submit is written before the work can start.
         serial = core.new_serial()
         ident = get_ident()
-        name = getattr(fn, '__qualname__', None) or repr(fn)[:80]
+        name = safe_text.callable_name(fn)
         core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(type(self).__name__)},'
                                        f'"fn":{text(name)},'
                                        f'"line":{core.program_line()}}}')
@@ -58,7 +58,7 @@ def patch_base(base):
     def set_exception(self, exception):
         obj = self.__dict__.get('_clab_obj')
         if obj is not None:
-            core.emit('future_done', {'obj': obj, 'state': 'error', 'error': '%s: %s' % (type(exception).__name__, exception)})
+            core.emit('future_done', {'obj': obj, 'state': 'error', 'error': safe_text.exception_text(exception)})
         return orig_set_exception(self, exception)
 
     Future.set_result, Future.set_exception = set_result, set_exception

@@ -46,8 +46,10 @@ def main(launch_file):
         sys.path.remove(tracer_dir)
 
     main_module = type(sys)('__main__')  # types.ModuleType without importing types
+    # The globals `python FILE` gives a script (its __main__ has __annotations__ from the start).
     main_module.__dict__.update({'__file__': program, '__cached__': None, '__builtins__': builtins,
-                                 '__loader__': None, '__spec__': None, '__package__': None})
+                                 '__loader__': _script_loader(program), '__spec__': None, '__package__': None,
+                                 '__annotations__': {}})
     sys.modules['__main__'] = main_module
 
     try:
@@ -78,19 +80,47 @@ def main(launch_file):
     except BaseException as e:
         tb = _note_uncaught(tracer, e, program)
         e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
-        sys.excepthook(type(e), e, tb)
+        _call_excepthook(e, tb)
         _note_exit(tracer, 1)
         return 1
     _note_exit(tracer, 0)
     return 0
 
 
+def _call_excepthook(e, tb):
+    """sys.excepthook(e) as Python calls it for an uncaught exception: a hook that raises is reported
+    as Python reports it (once, with the original exception after it), not run again."""
+    try:
+        sys.excepthook(type(e), e, tb)
+    except BaseException as failure:
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        if failure.__context__ is e:  # (Python calls the hook outside any handler)
+            failure.__context__ = None
+        failure_tb = _strip_own_frames(failure.__traceback__)
+        sys.stderr.write('Error in sys.excepthook:\n')
+        sys.__excepthook__(type(failure), failure.with_traceback(failure_tb), failure_tb)
+        sys.stderr.write('\nOriginal exception was:\n')
+        sys.__excepthook__(type(e), e, tb)
+
+
+def _script_loader(program):
+    """The loader Python gives a script run by path (importlib's, already loaded: no import)."""
+    external = sys.modules.get('_frozen_importlib_external')
+    try:
+        return external.SourceFileLoader('__main__', program)
+    except Exception:
+        return None
+
+
 def _note_uncaught(tracer, e, program):
     """Record an exception that ends the program; returns its traceback without launcher frames."""
     tb = _strip_own_frames(e.__traceback__)
     if tracer is not None:
-        from concurrency_lab_tracer import threads
-        tracer.core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': program,
+        from concurrency_lab_tracer import safe_text, threads
+        tracer.core.emit('exc', {'type': safe_text.type_name(e), 'msg': safe_text.exception_message(e), 'file': program,
                                  'line': threads.tb_program_line(tb) or getattr(e, 'lineno', 0) or 0,
                                  'uncaught': True, 'where': 'main'})
     return tb

@@ -9,7 +9,7 @@ grandchild ignores because the recorded parent pid is not its own parent).
 import os
 import sys
 
-from . import core
+from . import core, safe_text
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -232,20 +232,7 @@ def patch_process(mod):
 
     def _bootstrap(self, *args, **kwargs):
         _finish_deferred_begin(self)
-        real_run = self.run
-
-        def run():
-            try:
-                return real_run()
-            except SystemExit:
-                raise
-            except BaseException as e:
-                from .threads import tb_program_line
-                core.emit('exc', {'type': type(e).__name__, 'msg': str(e)[:500], 'file': core.program,
-                                  'line': tb_program_line(e.__traceback__), 'uncaught': True, 'where': 'process'})
-                raise
-
-        self.run = run
+        _note_uncaught_via_print_exc(orig_bootstrap)
         code = 1
         try:
             code = orig_bootstrap(self, *args, **kwargs)
@@ -254,6 +241,30 @@ def patch_process(mod):
             core.end_process(code)
 
     Base.start, Base.join, Base._bootstrap = start, join, _bootstrap
+
+
+def _note_uncaught_via_print_exc(bootstrap):
+    """Record the exception that ends a multiprocessing child: its _bootstrap prints it with
+    traceback.print_exc(), which is where we see it (wrapping run() would put a frame of ours in
+    the traceback the child prints)."""
+    import traceback
+    real = traceback.print_exc
+    code = getattr(bootstrap, '__code__', None)
+
+    def print_exc(*args, **kwargs):
+        try:
+            if sys._getframe(1).f_code is code:
+                e = sys.exc_info()[1]
+                if e is not None and not isinstance(e, SystemExit):
+                    from .threads import tb_program_line
+                    core.emit('exc', {'type': safe_text.type_name(e), 'msg': safe_text.exception_message(e),
+                                      'file': core.program, 'line': tb_program_line(e.__traceback__),
+                                      'uncaught': True, 'where': 'process'})
+        except Exception:
+            pass
+        return real(*args, **kwargs)
+
+    traceback.print_exc = core.impersonate(print_exc, real)
 
 
 def patch_util(util):

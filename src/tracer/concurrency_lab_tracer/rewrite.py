@@ -2,6 +2,10 @@
 calls, returns, yields and resumes. Imported only when a program is not in program_cache: `ast`
 and the rewrite cost several ms per process."""
 import ast
+import copy
+
+
+HELPERS = '__clab__'  # the one builtins name the rewritten code reads (calls_ast's helper namespace)
 
 
 def _name(id_, ctx=None):
@@ -9,7 +13,8 @@ def _name(id_, ctx=None):
 
 
 def _call(fn, *args):
-    return ast.Call(func=_name(fn), args=list(args), keywords=[])
+    """HELPERS.fn(*args)"""
+    return ast.Call(func=ast.Attribute(value=_name(HELPERS), attr=fn, ctx=ast.Load()), args=list(args), keywords=[])
 
 
 def _is_docstring(stmt):
@@ -31,9 +36,9 @@ def _own_nodes(body):
 class _OwnScope(ast.NodeTransformer):
     """Rewrites yields, awaits, async with/for and except handlers of one function's own scope."""
 
-    def __init__(self, outer, token):
+    def __init__(self, outer, index):
         self.outer = outer
-        self.token = token  # the expression for the frame's token (see Rewriter._instrument)
+        self.index = index  # the function's state number (a constant: see Rewriter._instrument)
 
     def visit_FunctionDef(self, node):
         return self.outer.visit(node)
@@ -48,46 +53,81 @@ class _OwnScope(ast.NodeTransformer):
         return node  # consumed lazily, maybe after the function returned: its awaits are not the function's
 
     def _wrap(self, node, fn, *args):
-        new = _call(fn, self.token(), *args)
+        new = _call(fn, ast.Constant(value=self.index), *args)
         return ast.copy_location(new, node)
 
     def visit_Yield(self, node):
         self.generic_visit(node)
         value = node.value if node.value is not None else ast.copy_location(ast.Constant(value=None), node)
-        node.value = self._wrap(node, '_clab_yielding', value)
-        return self._wrap(node, '_clab_resumed', node)
+        node.value = self._wrap(node, 'yielding', value)
+        return self._wrap(node, 'resumed', node)
 
     def visit_YieldFrom(self, node):
         self.generic_visit(node)
-        node.value = self._wrap(node, '_clab_yielding', node.value)
-        return self._wrap(node, '_clab_resumed', node)
+        node.value = self._wrap(node, 'yielding', node.value)
+        return self._wrap(node, 'resumed', node)
 
     def visit_Await(self, node):
         self.generic_visit(node)
-        node.value = self._wrap(node, '_clab_await', node.value)
+        node.value = self._wrap(node, 'await_', node.value)
         return node
 
     def visit_AsyncWith(self, node):
         self.generic_visit(node)
         for item in node.items:
-            item.context_expr = self._wrap(item.context_expr, '_clab_awith', item.context_expr)
+            item.context_expr = self._wrap(item.context_expr, 'awith', item.context_expr)
         return node
 
     def visit_AsyncFor(self, node):
         self.generic_visit(node)
-        node.iter = self._wrap(node.iter, '_clab_afor', node.iter)
+        node.iter = self._wrap(node.iter, 'afor', node.iter)
         return node
 
     def visit_comprehension(self, node):
         self.generic_visit(node)
         if node.is_async:
-            node.iter = self._wrap(node.iter, '_clab_afor', node.iter)
+            node.iter = self._wrap(node.iter, 'afor', node.iter)
         return node
 
     def visit_ExceptHandler(self, node):
         self.generic_visit(node)
-        node.body.insert(0, _at(node.body[0], ast.Expr(value=_call('_clab_caught', self.token()))))
+        node.body.insert(0, _at(node.body[0], ast.Expr(value=_call('caught', ast.Constant(value=self.index)))))
         return node
+
+
+class _Declarations(ast.NodeTransformer):
+    """Takes the global/nonlocal statements out of one function's own scope (they become `pass`)."""
+
+    def __init__(self):
+        self.globals = []
+        self.nonlocals = []
+
+    def visit_Global(self, node):
+        self.globals += [n for n in node.names if n not in self.globals]
+        return ast.copy_location(ast.Pass(), node)
+
+    def visit_Nonlocal(self, node):
+        self.nonlocals += [n for n in node.names if n not in self.nonlocals]
+        return ast.copy_location(ast.Pass(), node)
+
+    def _leave(self, node):
+        return node  # a nested scope declares for itself
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = _leave
+
+
+def _hoisted_declarations(body, where):
+    """The body appears twice in the rewrite (see _instrument), and a global/nonlocal statement must
+    come before every use of its names: so they move to the top of the function, where they mean the
+    same (a declaration holds for the whole scope wherever it stands)."""
+    decl = _Declarations()
+    body[:] = [decl.visit(s) for s in body]
+    out = []
+    if decl.globals:
+        out.append(_at(where, ast.Global(names=decl.globals)))
+    if decl.nonlocals:
+        out.append(_at(where, ast.Nonlocal(names=decl.nonlocals)))
+    return out
 
 
 def _at(where, stmt):
@@ -101,10 +141,6 @@ def _at(where, stmt):
     return stmt
 
 
-def _parse_stmts(text, where):
-    return [_at(where, s) for s in ast.parse(text).body]
-
-
 class Rewriter(ast.NodeTransformer):
     def __init__(self):
         self.states = []
@@ -112,10 +148,12 @@ class Rewriter(ast.NodeTransformer):
 
     def _state(self, name, qualname, line):
         self.states.append((name, qualname, line))
-        return '_clab_s%d' % (len(self.states) - 1)
+        return len(self.states) - 1
 
-    def _instrument(self, body, where, sname, generator, module=False):
-        """body -> prologue + try/except/finally around the (rewritten) body."""
+    def _instrument(self, body, where, index, generator, module=False):
+        """body -> the body inside `with __clab__.span(index):` (see calls_ast). A function's
+        original body is kept beside it for a Python where __clab__ does not exist (its code was
+        shipped by value, e.g. marshalled to an untraced worker): there it runs as written."""
         start = 1 if body and _is_docstring(body[0]) else 0
         if module:
             while start < len(body) and isinstance(body[start], ast.ImportFrom) and body[start].module == '__future__':
@@ -125,29 +163,27 @@ class Rewriter(ast.NodeTransformer):
             rest = [ast.Pass()]
             _at(where, rest[0])
         anchor = rest[0] if module else where
-        call = '_clab_gcall' if generator else '_clab_call'
-        # A function keeps its token in the local _clab_f; the module body on its state (a global
-        # would show in the program's globals()).
-        token = '%s.f' % sname if module else '_clab_f'
-
-        def token_node():
-            return ast.Attribute(value=_name(sname), attr='f', ctx=ast.Load()) if module else _name('_clab_f')
-
+        if not module:
+            head += _hoisted_declarations(rest, where)
+        original = None if module else copy.deepcopy(rest)
+        scope = _OwnScope(self, index)
+        rewritten = [scope.visit(s) for s in rest]
+        span = _call('gspan' if generator else 'span', ast.Constant(value=index))
+        with_stmt = _at(anchor, ast.With(items=[ast.withitem(context_expr=span, optional_vars=None)], body=[]))
+        with_stmt.body = rewritten
         if module:
-            prologue = _parse_stmts('%s = %s(%s)' % (token, call, sname), anchor)
-        else:
-            prologue = _parse_stmts('if %s.on:\n    _clab_f = %s(%s)\nelse:\n    _clab_f = None\n    %s.n += 1'
-                                    % (sname, call, sname, sname), anchor)
-        wrapper = _parse_stmts('try:\n    pass\nexcept BaseException as _clab_e:\n    if %s:\n'
-                               '        _clab_raised(%s, _clab_e)\n    raise\n'
-                               'finally:\n    if %s:\n        _clab_ret(%s)' % ((token,) * 4), anchor)[0]
-        scope = _OwnScope(self, token_node)
-        wrapper.body = [scope.visit(s) for s in rest]
-        return head + prologue + [wrapper]
+            return head + [with_stmt]
+        # try: __clab__ / except NameError: pass / else: (with ...: <rewritten>), return / <original>
+        # (the original runs after the handler, not in it: no NameError as its exceptions' context)
+        guard = _at(anchor, ast.Try(body=[ast.Expr(value=_name(HELPERS))],
+                                    handlers=[ast.ExceptHandler(type=_name('NameError'), name=None, body=[ast.Pass()])],
+                                    orelse=[ast.Return(value=None)], finalbody=[]))
+        guard.orelse.insert(0, with_stmt)
+        return head + [guard] + original
 
     def visit_Module(self, node):
-        sname = self._state('<module>', '<module>', 1)
-        node.body = self._instrument(node.body, node.body[0] if node.body else None, sname, False, module=True) \
+        index = self._state('<module>', '<module>', 1)
+        node.body = self._instrument(node.body, node.body[0] if node.body else None, index, False, module=True) \
             if node.body else node.body
         return node
 
@@ -162,15 +198,15 @@ class Rewriter(ast.NodeTransformer):
     def visit_FunctionDef(self, node):
         qualname = '.'.join(self.qual + [node.name])
         line = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        sname = self._state(node.name, qualname, line)
+        index = self._state(node.name, qualname, line)
         own = list(_own_nodes(node.body))
         generator = isinstance(node, ast.AsyncFunctionDef) or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own)
         made_once = '<locals>' not in self.qual  # not a closure made on every call of its parent
         self.qual += [node.name, '<locals>']
-        node.body = self._instrument(node.body, node, sname, generator)
+        node.body = self._instrument(node.body, node, index, generator)
         del self.qual[-2:]
         if made_once:  # innermost decorator, so it sees the function itself (see calls_ast's State.adopt)
-            adopt = ast.Attribute(value=_name(sname), attr='adopt', ctx=ast.Load())
+            adopt = _call('adopt', ast.Constant(value=index))
             node.decorator_list.append(_at(node.decorator_list[0] if node.decorator_list else node, adopt))
         return node
 
@@ -189,7 +225,7 @@ def _visit_nested_defs(rewriter, node):
 
 
 def rewrite(source, filename):
-    """(code object, [(name, qualname, line)] of the functions _clab_s0, _clab_s1 ... it reports)."""
+    """(code object, [(name, qualname, line)] of the functions it reports, by state number)."""
     tree = ast.parse(source, filename)
     rw = Rewriter()
     tree = rw.visit(tree)

@@ -28,6 +28,14 @@ def emit_release(head, line):
     emit_raw('lock_release', f'{head}"line":{line}}}')
 
 
+def acquire_into(got, acquire, *args):
+    """acquire(*args), its result appended to `got`, both done in C: a signal handler's exception
+    that Python raises as the call returns (after the lock was taken) still leaves the result in
+    `got`, so the caller's except clause can give the lock back. Returns the result."""
+    got.extend(map(acquire, *[(a,) for a in args]))
+    return got[-1]
+
+
 def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None):
     """Shared acquire logic: a free lock gives one event; a contended one gives wait + acquired."""
     if try_acquire():
@@ -99,6 +107,13 @@ def announcing(kind, orig, prim, fields=None):
     return wrapper
 
 
+# Signal safety: the C lock's acquire and release cannot be split by a signal handler's exception;
+# these wrappers run Python between the real operation and its bookkeeping, where the handler may
+# raise. So the real acquire's result is kept by acquire_into, and an exception anywhere after it
+# gives the lock back (the acquire raised: as if it never happened); a release always happens once
+# its event was attempted (try/finally).
+
+
 class TracedLock(object):
     """Wraps a real lock; behaves like threading.Lock."""
     __slots__ = ('_lock', '_clab_obj', '__weakref__')
@@ -110,16 +125,31 @@ class TracedLock(object):
 
     def acquire(self, blocking=True, timeout=-1):
         lock = self._lock
-        if lock.acquire(False):
-            emit_free_acquire(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
-            return True
-        return acquire_contended(lambda: lock.acquire(True, timeout), self._clab_obj, self._prim, blocking)
+        got = []
+        try:
+            if acquire_into(got, lock.acquire, False):
+                emit_free_acquire(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
+                return True
+            return acquire_contended(lambda: acquire_into(got, lock.acquire, True, timeout), self._clab_obj,
+                                     self._prim, blocking)
+        except BaseException:
+            if got and got[-1] is True:
+                self._give_back()
+            raise
 
     __enter__ = acquire
 
+    def _give_back(self):
+        try:
+            emit_release(f'{{"obj":{self._clab_obj},"prim":"Lock",', 0)
+        finally:
+            self._lock.release()
+
     def release(self):
-        emit_release(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
-        self._lock.release()
+        try:
+            emit_release(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
+        finally:
+            self._lock.release()
 
     def __exit__(self, *exc):
         self.release()
@@ -138,7 +168,7 @@ class TracedLock(object):
         self._lock._at_fork_reinit()
 
     def __repr__(self):
-        return '<traced %r>' % (self._lock,)
+        return repr(self._lock)
 
 
 class TracedRLock(object):
@@ -152,24 +182,41 @@ class TracedRLock(object):
 
     def acquire(self, blocking=True, timeout=-1):
         lock = self._lock
-        if self._depth and lock._is_owned():
-            lock.acquire()
-            self._depth += 1
-            return True
-        ok = acquire_traced(lambda: lock.acquire(False), lambda: lock.acquire(True, timeout),
-                            self._clab_obj, self._prim, blocking)
-        if ok:
-            self._depth = 1
-        return ok
+        depth = self._depth
+        got = []
+        try:
+            if depth and lock._is_owned():
+                acquire_into(got, lock.acquire, True)
+                self._depth = depth + 1
+                return True
+            depth = 0  # (another thread's depth, read as it held the lock)
+            ok = acquire_traced(lambda: acquire_into(got, lock.acquire, False),
+                                lambda: acquire_into(got, lock.acquire, True, timeout),
+                                self._clab_obj, self._prim, blocking)
+            if ok:
+                self._depth = 1
+            return ok
+        except BaseException:
+            if got and got[-1] is True:
+                self._depth = depth
+                try:
+                    if not depth:
+                        emit_release(f'{{"obj":{self._clab_obj},"prim":"RLock",', 0)
+                finally:
+                    lock.release()
+            raise
 
     __enter__ = acquire
 
     def release(self):
-        if self._depth == 1:
-            emit_release(f'{{"obj":{self._clab_obj},"prim":"RLock",', program_line())
-        if self._depth:
-            self._depth -= 1
-        self._lock.release()
+        depth = self._depth
+        try:
+            if depth == 1:
+                emit_release(f'{{"obj":{self._clab_obj},"prim":"RLock",', program_line())
+        finally:
+            self._lock.release()  # (raises if this thread does not hold it: then the depth stays)
+            if depth:
+                self._depth = depth - 1
 
     def __exit__(self, *exc):
         self.release()
@@ -194,7 +241,7 @@ class TracedRLock(object):
         self._depth = 0
 
     def __repr__(self):
-        return '<traced %r>' % (self._lock,)
+        return repr(self._lock)
 
 
 def traced_obj(self):

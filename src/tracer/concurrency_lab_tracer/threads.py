@@ -1,13 +1,14 @@
 """threading.Thread lifecycle (start/begin/end/join), uncaught thread exceptions, time.sleep."""
 import time
 from _thread import get_ident
+from weakref import WeakKeyDictionary
 
 try:
     from _thread import get_native_id as _native_id
 except ImportError:  # platforms without native thread ids
     _native_id = None
 
-from . import core, output
+from . import core, output, safe_text
 from .encode import number
 
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
@@ -24,18 +25,25 @@ def is_internal(thread):
     return mod.startswith(_INTERNAL_PREFIXES)
 
 
+# Thread object -> [serial, internal?, error text or None]: kept beside the thread, not in its
+# __dict__ (the program's vars(thread) holds only threading's own attributes).
+_about = WeakKeyDictionary()
+
+
+def _info(thread):
+    info = _about.get(thread)
+    if info is None:
+        info = _about[thread] = [core.new_serial(), is_internal(thread), None]
+    return info
+
+
 def obj_of(thread):
-    d = thread.__dict__
-    obj = d.get('_clab_obj')
-    if obj is None:
-        obj = d['_clab_obj'] = core.new_serial()
-        d['_clab_internal'] = is_internal(thread)
-    return obj
+    return _info(thread)[0]
 
 
 def _describe(thread):
-    obj = obj_of(thread)
-    return {'obj': obj, 'name': thread.name, 'daemon': thread.daemon, 'internal': thread.__dict__['_clab_internal']}
+    info = _info(thread)
+    return {'obj': info[0], 'name': thread.name, 'daemon': thread.daemon, 'internal': info[1]}
 
 
 def patch_threading(threading):
@@ -73,7 +81,8 @@ def patch(threading):
             orig_bootstrap_inner(self)
         finally:
             end = {'obj': d['obj']}
-            err = self.__dict__.pop('_clab_error', None)
+            info = _about.get(self)
+            err = info[2] if info is not None else None
             if err:
                 end['error'] = err
             output.flush_thread(tid)
@@ -90,9 +99,9 @@ def patch(threading):
         finally:
             core.emit('thread_joined', {'obj': obj, 'alive': self.is_alive()})
 
-    Thread.start = start
-    Thread._bootstrap_inner = _bootstrap_inner
-    Thread.join = join
+    Thread.start = core.impersonate(start, orig_start)
+    Thread._bootstrap_inner = core.impersonate(_bootstrap_inner, orig_bootstrap_inner)
+    Thread.join = core.impersonate(join, orig_join)
 
     orig_hook = threading.excepthook
 
@@ -100,14 +109,17 @@ def patch(threading):
         exc = args.exc_value
         if args.exc_type is not SystemExit and exc is not None:
             thread = args.thread
-            text = '%s: %s' % (args.exc_type.__name__, exc)
             if thread is not None:
-                thread.__dict__['_clab_error'] = text
-            core.emit('exc', {'type': args.exc_type.__name__, 'msg': str(exc)[:500], 'file': core.program,
+                _info(thread)[2] = safe_text.exception_text(exc)
+            core.emit('exc', {'type': safe_text.type_name(exc), 'msg': safe_text.exception_message(exc), 'file': core.program,
                               'line': tb_program_line(args.exc_traceback), 'uncaught': True, 'where': 'thread'})
         return orig_hook(args)
 
-    threading.excepthook = excepthook
+    # Both names: a program comparing threading.excepthook with threading.__excepthook__ (or putting
+    # the latter back) sees them as the same, as untraced.
+    threading.excepthook = core.impersonate(excepthook, orig_hook, 'threading')
+    if getattr(threading, '__excepthook__', None) is orig_hook:
+        threading.__excepthook__ = threading.excepthook
 
 
 def tb_program_line(tb):

@@ -1,0 +1,126 @@
+"""Text for the trace of values that belong to the program, without ever running the program's code.
+
+An untraced program never has str()/repr() taken of its exceptions, callables or values unless it
+asks, so neither may the tracer: a __str__ can raise (a ThreadPoolExecutor job would never finish),
+sleep, print or count its calls, and a repr of a large object costs its size. So text is only made
+from builtin values whose formatting is C code that runs no Python (str, int, float, bytes, None,
+bool, and tuples/lists of them), bounded in length; anything else is described by its type alone.
+Exceptions get their message when their type formats it in C from such arguments; otherwise the
+message is left out (the type is still recorded).
+
+Every hook that puts a program value into an event uses this module.
+"""
+LIMIT = 500  # characters of text for one value
+_ITEMS = 20  # elements of a tuple/list shown before '...'
+_BIG_INT_BITS = 4000  # str() of a huge int is slow (and limited on 3.11+): shown as <int>
+
+_PLAIN = (str, bool, float, type(None), bytes)
+
+
+def _shown(v, limit, quoted):
+    t = type(v)
+    if t is str:
+        return repr(v[:limit]) if quoted else v[:limit]
+    if t is int:
+        return repr(v) if v.bit_length() <= _BIG_INT_BITS else '<int>'
+    if t in _PLAIN:
+        if t is bytes:
+            v = v[:limit]
+        return repr(v)
+    if t is tuple or t is list:
+        parts = [_shown(x, limit, True) for x in v[:_ITEMS]]
+        if len(v) > _ITEMS:
+            parts.append('...')
+        if t is tuple:
+            return '(' + ', '.join(parts) + (',)' if len(v) == 1 else ')')
+        return '[' + ', '.join(parts) + ']'
+    return '<%s object>' % type_name(v)
+
+
+def text(v, limit=LIMIT):
+    """str(v) for builtin values (bounded); '<TypeName object>' for anything else. Never raises."""
+    try:
+        return _shown(v, limit, False)[:limit]
+    except Exception:
+        return '<%s object>' % type_name(v)
+
+
+def type_name(v):
+    """The name of v's type, read from the type itself (a class may not lie about it: no __getattr__ runs)."""
+    try:
+        name = type.__dict__['__name__'].__get__(type(v))
+        return name if type(name) is str else '?'
+    except Exception:
+        return '?'
+
+
+def _formats_in_c(cls):
+    """Is the __str__ this exception class uses one of CPython's own (a slot wrapper, not Python code)?"""
+    for klass in type.__dict__['__mro__'].__get__(cls):
+        method = type.__dict__['__dict__'].__get__(klass).get('__str__')
+        if method is not None:
+            return type(method).__name__ in ('wrapper_descriptor', 'method-wrapper')
+    return False
+
+
+def _safe_arg(v, depth=0):
+    t = type(v)
+    if t is int:
+        return v.bit_length() <= _BIG_INT_BITS
+    if t in _PLAIN:
+        return True
+    if (t is tuple or t is list) and depth < 2 and len(v) <= _ITEMS:
+        return all(_safe_arg(x, depth + 1) for x in v)
+    return False
+
+
+_args_of = BaseException.__dict__['args'].__get__
+
+
+def exception_message(exc, limit=LIMIT):
+    """str(exc) when Python would compute it in C from builtin values only (a builtin or plain
+    subclassed exception raised with strings and numbers); '' when that could run program code."""
+    try:
+        if not _formats_in_c(type(exc)):
+            return ''
+        if not all(_safe_arg(a) for a in _args_of(exc)):
+            return ''
+        if isinstance(exc, OSError):
+            for name in ('filename', 'filename2'):
+                if not _safe_arg(OSError.__dict__[name].__get__(exc)):
+                    return ''
+        return str(exc)[:limit]
+    except Exception:
+        return ''
+
+
+def exception_text(exc, limit=LIMIT):
+    """'TypeName: message' (or just 'TypeName' when the message is left out; see exception_message)."""
+    message = exception_message(exc, limit)
+    name = type_name(exc)
+    return ('%s: %s' % (name, message) if message else name)[:limit]
+
+
+def callable_name(fn, limit=80):
+    """A name for a callable without calling or repr-ing it: a function's own __qualname__, a partial's
+    function's, else its type's."""
+    try:
+        for _ in range(10):  # (partials of partials)
+            t = type(fn)
+            if t.__module__ == 'functools' and t.__name__ == 'partial':
+                fn = fn.func
+                continue
+            break
+        qualname = getattr(fn, '__qualname__', None) if _is_builtin_callable(fn) else None
+        if type(qualname) is str:
+            return qualname[:limit]
+        return type_name(fn)[:limit]
+    except Exception:
+        return '?'
+
+
+def _is_builtin_callable(fn):
+    """Functions, methods and builtins: reading their __qualname__ runs no program code."""
+    return type(fn).__name__ in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',
+                                 'wrapper_descriptor', 'method-wrapper', 'classmethod_descriptor', 'type') \
+        and type(type(fn)).__module__ == 'builtins'

@@ -1,0 +1,235 @@
+"""The "program can't tell it is traced" catalogue (issue 14).
+
+Every test/fixtures/invisible/*.py is one self-contained program whose first line is
+`# invisible: <what it checks>`; it prints what it observes and may write files only in its working
+folder. Each runs twice on this Python, each time from a fresh temporary folder holding a copy of it:
+untraced (`python FILE`, as a user runs it in a terminal) and traced exactly as the extension runs it
+(`node dist/cli.js trace FILE`, the real run engine and launcher). The runs must agree on stdout bytes,
+exit code, stderr and the files left in the folder (names and bytes). Only the folder's path and
+object addresses are normalised.
+
+A case that belongs to a part of issue 14 not done yet is listed in EXPECTED_TO_FAIL with its owner:
+it must still differ (a listed case that now passes fails the test, so the list cannot rot).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CASES = os.path.join(ROOT, 'test', 'fixtures', 'invisible')
+CLI = os.path.join(ROOT, 'dist', 'cli.js')
+HEADER = '# invisible: '
+MIN_CASES = 40
+TIMEOUT_S = 90
+PARALLEL = 2
+
+# file name -> (why it still differs, who fixes it, on which Pythons: None = all). The lead empties
+# this as the parts land; a listed case that behaves as untraced fails the test.
+ALL = None
+BEFORE_3_12 = lambda v: v < (3, 12)  # noqa: E731  (the source rewrite, calls_ast)
+FROM_3_11 = lambda v: v >= (3, 11)  # noqa: E731
+EXPECTED_TO_FAIL = {
+    # run side (engine): the environment and the file the engine runs
+    'environ_keys.py': ('the program environment gains PYTHONPATH/PYTHONUTF8/PYTHONUNBUFFERED/CONCURRENCY_LAB_*', 'engine', ALL),
+    'sys_flags.py': ('PYTHONUTF8=1 and PYTHONUNBUFFERED=1 change sys.flags', 'engine', ALL),
+    'sys_path_all.py': ('the inject folder is on PYTHONPATH; the temporary copy\'s folder is sys.path[0]', 'engine', ALL),
+    'sys_path0.py': ('sys.path[0] is the temporary copy\'s folder', 'engine', ALL),
+    'os_exit_buffered.py': ('PYTHONUNBUFFERED=1: output an untraced os._exit loses is written', 'engine', ALL),
+    'stdout_stderr_interleave.py': ('PYTHONUNBUFFERED=1 changes the order of text and .buffer writes', 'engine', ALL),
+    'subprocess_env.py': ('a child Python sees the tracer\'s environment variables', 'engine', ALL),
+    'signal_dispositions.py': ('the root process\'s SIGTERM flush handler shows in signal.getsignal', 'engine', ALL),
+    'cwd_and_relative.py': ('__file__ is the temporary copy, not the saved file', 'engine', ALL),
+    'files_written.py': ('__file__ is the temporary copy: files written next to it are lost', 'engine', ALL),
+    # tracer side, not done (tbeh): see the report of issue 14
+    'stdout_properties.py': ('sys.stdout is our StreamProxy (type name, `is sys.__stdout__`); unbuffered (engine)', 'tbeh+engine', ALL),
+    'faulthandler_dump.py': ('the launcher\'s frames are below the program\'s <module>', 'tbeh', ALL),
+    'inspect_stack.py': ('launcher frames below <module>; a thread has our _bootstrap_inner wrapper frame', 'tbeh', ALL),
+    'frame_back_chain.py': ('the launcher\'s frames are below the program\'s <module>', 'tbeh', ALL),
+    'recursion_depth_await.py': ('launcher frames (all); one await wrapper frame per await level (3.8-3.11)', 'tbeh', ALL),
+    'sys_modules_ours.py': ('the tracer package is in sys.modules and importable', 'tbeh', ALL),
+    'lock_reprs.py': ('threading.Lock()/RLock() are our Python wrappers (type names)', 'tbeh', ALL),
+    'patched_names.py': ('time.sleep is a Python function when traced; asyncio.sleep\'s signature', 'tbeh', ALL),
+    'setprofile_program.py': ('a program\'s own profile function sees the tracer\'s Python frames', 'tbeh', ALL),
+    'lock_signal_interrupt.py': ('a signal handler can still raise at the entry of the wrapper\'s __exit__', 'tbeh', FROM_3_11),
+    'settrace_program.py': ('the rewrite\'s statements give line events on the def line', 'tbeh', BEFORE_3_12),
+    'builtins_clean.py': ('the rewrite\'s one builtin, __clab__ (decided: the price of code that runs anywhere)', 'tbeh', BEFORE_3_12),
+}
+
+
+def expected_to_fail(case):
+    entry = EXPECTED_TO_FAIL.get(case)
+    if entry is None or (entry[2] is not None and not entry[2](sys.version_info[:2])):
+        return None
+    return entry
+
+
+def _normalise(text, dirs):
+    for d in dirs:
+        text = text.replace(d, '<DIR>')
+    return re.sub(r'0x[0-9a-fA-F]+', '0xADDR', text)
+
+
+def _files_left(folder, program_name, dirs):
+    out = {}
+    for base, subdirs, names in os.walk(folder):
+        subdirs[:] = [s for s in subdirs if s != '__pycache__']
+        for name in names:
+            path = os.path.join(base, name)
+            rel = os.path.relpath(path, folder)
+            if rel == program_name:
+                continue
+            with open(path, 'rb') as f:
+                out[rel] = _normalise(f.read().decode('utf-8', 'replace'), dirs)
+    return out
+
+
+def _fresh_copy(case):
+    folder = os.path.realpath(tempfile.mkdtemp(prefix='clab-invisible-'))
+    shutil.copyfile(os.path.join(CASES, case), os.path.join(folder, case))
+    return folder
+
+
+def _base_env():
+    env = dict(os.environ)
+    for key in [k for k in env if k.startswith('CONCURRENCY_LAB_')]:
+        del env[key]
+    for key in ('PYTHONUNBUFFERED', 'PYTHONUTF8', 'PYTHONPATH', 'PYTHONSAFEPATH', 'PYTHONDONTWRITEBYTECODE'):
+        env.pop(key, None)
+    return env
+
+
+def _outcome(stdout, stderr, code, folder, case):
+    dirs = [folder, os.path.join(folder, '')]
+    dirs.sort(key=len, reverse=True)
+    return {'stdout': _normalise(stdout, dirs), 'stderr': _normalise(stderr, dirs), 'exit code': code,
+            'files': _files_left(folder, case, dirs)}
+
+
+def run_untraced(case):
+    folder = _fresh_copy(case)
+    try:
+        p = subprocess.run([sys.executable, os.path.join(folder, case)], cwd=folder, env=_base_env(),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT_S)
+        return _outcome(p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'), p.returncode,
+                        folder, case)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_SIGNALS = {'SIGINT': -2, 'SIGTERM': -15, 'SIGKILL': -9, 'SIGABRT': -6, 'SIGSEGV': -11}
+
+
+def run_traced(case):
+    folder = _fresh_copy(case)
+    try:
+        p = subprocess.run(['node', CLI, 'trace', os.path.join(folder, case), '--python', sys.executable, '--summary',
+                            '--timeout', str(TIMEOUT_S - 10)],
+                           cwd=folder, env=_base_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT_S)
+        try:
+            summary = json.loads(p.stdout.decode('utf-8').strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise AssertionError('the CLI printed no summary (exit %s): %s %s' % (p.returncode, p.stdout, p.stderr))
+        if summary['error'] and summary['error'].get('code') != 'uncaught-exception':
+            raise AssertionError('the run failed: %r' % (summary['error'],))
+        code = summary['exitCode']
+        if code is None:
+            code = _SIGNALS.get(summary['signal'], summary['signal'])
+        return _outcome(summary['stdout'], summary['stderr'], code, folder, case)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def case_files():
+    """Every case, or those named in INVISIBLE_CASES (comma-separated file names) while iterating."""
+    only = [n.strip() for n in os.environ.get('INVISIBLE_CASES', '').split(',') if n.strip()]
+    return sorted(n for n in os.listdir(CASES) if n.endswith('.py') and (not only or n in only))
+
+
+_results = {}  # case -> (untraced, traced) or the exception running it raised
+_ran = threading.Lock()
+
+
+def _run_all():
+    with _ran:
+        if _results:
+            return
+        todo = case_files()
+        lock = threading.Lock()
+
+        def worker():
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    case = todo.pop(0)
+                try:
+                    result = (run_untraced(case), run_traced(case))
+                except Exception as e:  # reported by that case's test
+                    result = e
+                _results[case] = result
+
+        workers = [threading.Thread(target=worker) for _ in range(PARALLEL)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+
+
+def _differences(untraced, traced):
+    return [key for key in ('stdout', 'exit code', 'stderr', 'files') if untraced[key] != traced[key]]
+
+
+class Catalogue(unittest.TestCase):
+    maxDiff = 4000
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(CLI):
+            raise unittest.SkipTest('dist/cli.js is not built (npm run build; test-all builds it first)')
+
+    def test_contract(self):
+        cases = sorted(n for n in os.listdir(CASES) if n.endswith('.py'))
+        self.assertGreaterEqual(len(cases), MIN_CASES)
+        for case in cases:
+            with open(os.path.join(CASES, case), encoding='utf-8', errors='replace') as f:
+                first = f.readline()
+            self.assertTrue(first.startswith(HEADER) and first[len(HEADER):].strip(),
+                            '%s: the first line must be "%s<what it checks>"' % (case, HEADER))
+        for case in EXPECTED_TO_FAIL:
+            self.assertIn(case, cases, 'EXPECTED_TO_FAIL names a case that does not exist')
+
+    def check_case(self, case):
+        _run_all()
+        result = _results[case]
+        if isinstance(result, Exception):
+            raise result
+        untraced, traced = result
+        differs = _differences(untraced, traced)
+        expected = expected_to_fail(case)
+        if expected is not None:
+            self.assertTrue(differs, '%s now behaves as untraced: remove it from EXPECTED_TO_FAIL (%s: %s)'
+                            % (case, expected[1], expected[0]))
+            return
+        for key in differs:
+            self.assertEqual(untraced[key], traced[key], '%s: the traced run\'s %s differs (first: untraced)' % (case, key))
+
+
+def _add_case_tests():
+    for case in case_files():
+        def test(self, case=case):
+            self.check_case(case)
+        test.__doc__ = case
+        setattr(Catalogue, 'test_' + case[:-3], test)
+
+
+_add_case_tests()
+
+if __name__ == '__main__':
+    unittest.main()
