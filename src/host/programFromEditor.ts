@@ -2,7 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { importPrelude } from '../run/selectionPrelude';
 import type { ProgramSource } from '../run/types';
+import { demoOf } from './demoDocuments';
 import type { RunRequest } from './runController';
+
+/** The deadlock demo hangs on purpose: stop it after a few seconds instead of the general timeout. */
+const DEADLOCK_DEMO_TIMEOUT_MS = 4000;
 
 export type ProgramChoice = { request: RunRequest } | { problem: string };
 
@@ -28,7 +32,8 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
     displayName: displayName(doc),
   };
   if (!program.text.trim()) return { problem: `"${program.displayName}" is empty: there is nothing to run.` };
-  return { request: { program, uri: doc.uri } };
+  const demo = demoOf(doc.uri);
+  return { request: { program, uri: doc.uri, ...(demo?.expectsTimeout ? { timeoutMs: DEADLOCK_DEMO_TIMEOUT_MS } : {}) } };
 }
 
 /**
