@@ -89,6 +89,22 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'reports the first painted frame of each trace once, with its live flag (npm run bench:run times it)',
+    async run({ page }) {
+      await clearPosted(page);
+      await load(page, demoModel(), true);
+      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'painted'));
+      await load(page, demoModel());
+      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.filter((m) => m.type === 'painted').length >= 2);
+      // Redraws of the same trace (a zoom) are not first frames.
+      const before = Number(await page.evaluate(() => document.querySelector('canvas')?.dataset.frames ?? 0));
+      await page.focus('canvas');
+      await page.keyboard.press('+');
+      await waitPaint(page, before);
+      assert.deepEqual((await posted(page)).filter((m) => m.type === 'painted'), [{ type: 'painted', live: true }, { type: 'painted', live: false }]);
+    },
+  },
+  {
     name: 'renders lanes, steps and output for a demo run',
     async run({ page }) {
       const m = demoModel();
