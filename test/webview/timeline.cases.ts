@@ -49,6 +49,16 @@ async function view(page: Page): Promise<{ start: number; end: number }> {
   return w;
 }
 
+/**
+ * Resolves once every message posted so far has been handled: messages are handled in order, so a
+ * notice posted last and seen on the page means the ones before it were handled (or dropped) too.
+ */
+async function afterMessagesHandled(page: Page): Promise<void> {
+  const text = `handled ${Math.random()}`;
+  await postToPage(page, { type: 'notice', level: 'info', text });
+  await page.waitForFunction((t) => document.querySelector('.notice')?.textContent === t, text);
+}
+
 function colorDistance(a: number[], b: number[]): number {
   return Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
 }
@@ -236,8 +246,12 @@ export const cases: Case[] = [
       const dim = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
       await page.fill('.scrubber', String(m.steps.length - 1));
       await page.waitForFunction((n) => window.timelineProbe?.replay() === n, m.steps.length - 1);
-      await page.waitForTimeout(50);
-      const lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      // The canvas repaints on its next frame: wait for the lit pixel, not for a moment.
+      let lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      for (const until = Date.now() + 5000; colorDistance(dim, lit) <= 40 && Date.now() < until; ) {
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+        lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      }
       assert.ok(colorDistance(dim, lit) > 40, `future not veiled: ${dim.join()} vs ${lit.join()}`);
     },
   },
@@ -570,8 +584,7 @@ export const cases: Case[] = [
       assert.equal(await page.locator('.output .line').count(), m.output.length);
       assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
       await postToPage(page, { type: 'traceJson', json: '{"lanes": 3', live: false });
-      await page.waitForFunction(() => document.body.dataset.loaded !== undefined);
-      await page.waitForTimeout(100);
+      await afterMessagesHandled(page);
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
       assert.equal(await page.textContent('.toolbar .title'), m.title);
@@ -591,7 +604,7 @@ export const cases: Case[] = [
       await page.evaluate(() => window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'));
       // Not an ArrayBuffer: not even a host message; dropped silently.
       await postToPage(page, { type: 'traceColumns', head: '{}', text: '', data: 'AAAA', live: false });
-      await page.waitForTimeout(100);
+      await afterMessagesHandled(page);
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
       assert.match(logs[0].type === 'log' ? logs[0].text : '', /malformed trace columns/);
