@@ -4,15 +4,18 @@
 // VSCODE_EXECUTABLE_PATH names a desktop VS Code, through @vscode/test-electron. Expects the build
 // (`node scripts/test-all.mjs integration` does it). Ends with "integration: N passed, N failed".
 //   CONCURRENCY_LAB_TEST_GREP=<regexp>        only tests whose full title matches
-//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted,start,harness   which passes (default all; untrusted
-//                                             runs *.untrusted.test.js with workspace trust on; start checks
-//                                             `npm start` in code-server; harness is the harness's self-test)
+//   CONCURRENCY_LAB_TEST_SUITES=trusted,untrusted,demos,nofolder,start,harness   which passes (default all;
+//                                             untrusted runs *.untrusted.test.js with workspace trust on; demos
+//                                             runs *.demos.test.js in media/demos, the folder `npm start` opens;
+//                                             nofolder runs *.nofolder.test.js in a window with no folder;
+//                                             start checks `npm start` in code-server; harness is the
+//                                             harness's self-test)
 //   CONCURRENCY_LAB_TEST_TIMEOUT_MS=<ms>      per pass (default 600000)
 //   CONCURRENCY_LAB_TEST_VERBOSE=1            relay every workbench and server log line
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
-import { hasUntrustedTests, printPass } from './vscode/results.mjs';
+import { hasSuiteTests, printPass } from './vscode/results.mjs';
 import { runSuite } from './vscode/runSuite.mjs';
 import { runHarnessSelfTest } from './vscode/selfTest.mjs';
 import { ensureSystemPackages } from './vscode/system.mjs';
@@ -21,6 +24,13 @@ import { checkStart } from './vscode/startCheck.mjs';
 const OUT_DIR = join(REPO_ROOT, 'out', 'test', 'integration');
 const ENTRY = join(OUT_DIR, 'index.js');
 const FOLDER = join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+/** The workspace of each pass (undefined: a window with no folder). */
+const SUITE_FOLDERS = {
+  trusted: FOLDER,
+  untrusted: FOLDER,
+  demos: join(REPO_ROOT, 'media', 'demos'),
+  nofolder: undefined,
+};
 const env = process.env;
 const timeoutMs = Number(env.CONCURRENCY_LAB_TEST_TIMEOUT_MS) || 600_000;
 const verbose = env.CONCURRENCY_LAB_TEST_VERBOSE === '1';
@@ -51,13 +61,13 @@ try {
   finish(0, 1);
 }
 
-const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,start,harness').split(',').map((s) => s.trim());
-const suites = requested.filter((s) => s === 'trusted' || (s === 'untrusted' && hasUntrustedTests(OUT_DIR)));
+const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,demos,nofolder,start,harness').split(',').map((s) => s.trim());
+const suites = requested.filter((s) => s === 'trusted' || (s in SUITE_FOLDERS && hasSuiteTests(OUT_DIR, s)));
 let passed = 0;
 let failed = 0;
 for (const suite of suites) {
   const t0 = Date.now();
-  const r = await runSuite({ suite, folder: FOLDER, extensionTestsPath: ENTRY, timeoutMs, grep, verbose });
+  const r = await runSuite({ suite, folder: SUITE_FOLDERS[suite], extensionTestsPath: ENTRY, timeoutMs, grep, verbose });
   passed += r.passed;
   failed += printPass(suite, r, (Date.now() - t0) / 1000, { grep });
 }

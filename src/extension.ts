@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { insertPattern, InsertPatternArgs, PatternPreviewProvider, PREVIEW_SCHEME } from './commands/insertPattern';
 import { openDemo } from './commands/openDemo';
+import { DEMO_SCHEME, DemoContentProvider, openEditableCopy } from './host/demoDocuments';
 import { runFile, runSelection } from './commands/run';
 import { selectInterpreter } from './commands/selectInterpreter';
 import { exportTrace, openTrace } from './commands/traceFiles';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     previews,
     new InterpreterStatus(interpreters),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    vscode.workspace.registerTextDocumentContentProvider(DEMO_SCHEME, new DemoContentProvider(context.extensionUri)),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
         timeline.restore(panel);
@@ -60,7 +62,8 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     }),
     command('rerun', () => running.rerun()),
     command('insertPattern', (arg?: unknown) => insertPattern(context.extensionUri, previews, insertArgs(arg))),
-    command('openDemo', (id?: string) => openDemo(context.extensionUri, running, typeof id === 'string' ? id : undefined)),
+    command('openDemo', (id?: string) => openDemo(running, typeof id === 'string' ? id : undefined)),
+    command('openDemoCopy', (uri?: vscode.Uri) => openEditableCopy(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined)),
     command('showTimeline', () => timeline.show(false)),
     command('exportTrace', (target?: vscode.Uri) => exportTrace(timeline, target instanceof vscode.Uri ? target : undefined)),
     command('openTrace', (source?: vscode.Uri) => openTrace(timeline, source instanceof vscode.Uri ? source : undefined)),

@@ -2,11 +2,12 @@
 
 The "I/O" here is a sleep standing in for a network call or a disk read: the program waits and the
 CPU is idle. Six requests of 0.1 s each take 0.6 s one after another. All three approaches overlap
-the waiting, so each finishes in roughly 0.1-0.2 s:
+the waiting; threads and asyncio finish in roughly 0.1-0.2 s:
 
 - threads:   a blocking call releases the GIL, so other threads run while one waits;
 - asyncio:   one thread, and every await hands the loop to the next ready task (cheapest per job);
-- processes: work too, but starting a process costs far more than the wait it saves here.
+- processes: overlap the waits too, but starting six processes costs more than the wait they save
+             here: on a small or busy machine they can even be slower than one after another.
 
 On the timeline, look at how many lanes each part needs and how long each lane lives.
 """

@@ -7,6 +7,7 @@
 //   {op:'text', selector?, target?}                      innerText of the first match (default body)
 //   {op:'count', selector, target?}                      number of matches
 //   {op:'waitFor', selector, target?, state?, timeoutMs?}
+//   {op:'waitForText', selector, pattern, flags?, target?, timeoutMs?}   until a match's text matches the RegExp
 //   {op:'click', selector, target?, timeoutMs?}       fails fast if something (a toast) covers the element
 // target 'webview' (the default) is the content of the last visible ready webview; 'page' is the workbench.
 import { randomBytes } from 'node:crypto';
@@ -49,6 +50,19 @@ async function perform(page, req) {
       const state = ['attached', 'detached', 'visible', 'hidden'].includes(req.state) ? req.state : 'visible';
       const timeout = Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000;
       await need().first().waitFor({ state, timeout });
+      return {};
+    }
+    case 'waitForText': {
+      if (typeof req.pattern !== 'string') throw new Error('waitForText needs a pattern');
+      const hasText = new RegExp(req.pattern, typeof req.flags === 'string' ? req.flags : '');
+      const timeout = Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000;
+      try {
+        await need().filter({ hasText }).first().waitFor({ state: 'attached', timeout });
+      } catch {
+        // Say what was there instead, so a failure reads like an assertion.
+        const seen = await need().first().innerText({ timeout: 1000 }).catch(() => '(no such element)');
+        throw new Error(`no ${selector} matched ${hasText} within ${timeout} ms; it reads: ${JSON.stringify(seen.slice(0, 300))}`);
+      }
       return {};
     }
     case 'click':

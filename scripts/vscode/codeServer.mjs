@@ -270,7 +270,8 @@ export function workbenchUrl(serverUrl, port, { folder, extensionTestsPath }) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [['extensionDevelopmentPath', remote(REPO_ROOT)]];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
-  return `${serverUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const where = folder ? `folder=${encodeURIComponent(folder)}&` : '';
+  return `${serverUrl}/?${where}payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -10,8 +10,9 @@ export function readResults(file) {
   }
 }
 
-export function hasUntrustedTests(dir) {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.untrusted.test.js'));
+/** True when some compiled test file belongs to the pass `suite` (named x.<suite>.test.js). */
+export function hasSuiteTests(dir, suite) {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith(`.${suite}.test.js`));
 }
 
 /**

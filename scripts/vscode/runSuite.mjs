@@ -65,7 +65,7 @@ async function drive(page, server, url, { timeoutMs, verbose, log }) {
 }
 
 /**
- * Runs one suite ('trusted' or 'untrusted') and returns { passed, failed, problems: string[], tests }.
+ * Runs one suite ('trusted', 'untrusted', …) in `folder` (undefined: a window with no folder) and returns { passed, failed, problems: string[], tests }.
  * problems are harness-level failures (timeout, no results, leftovers); each counts as one failed test.
  * env: more variables for code-server and so the extension host.
  */
@@ -96,7 +96,7 @@ export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, g
     browser = await launchBrowser();
     bridge.attach(browser.page);
     const url = workbenchUrl(server.url, server.port, { folder, extensionTestsPath });
-    log(`[${suite}] code-server ${server.url} (pid ${server.pid}), workspace ${folder}`);
+    log(`[${suite}] code-server ${server.url} (pid ${server.pid}), workspace ${folder ?? '(no folder)'}`);
     outcome = await drive(browser.page, server, url, { timeoutMs, verbose, log });
   } catch (e) {
     outcome = { code: 1, reason: e instanceof Error ? e.message : String(e) };

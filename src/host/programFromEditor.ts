@@ -1,8 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { importPrelude } from '../run/selectionPrelude';
+import { selectionPrelude } from '../run/selectionPrelude';
 import type { ProgramSource } from '../run/types';
+import { demoOf } from './demoDocuments';
 import type { RunRequest } from './runController';
+
+/** The deadlock demo hangs on purpose: stop it after a few seconds instead of the general timeout. */
+const DEADLOCK_DEMO_TIMEOUT_MS = 4000;
 
 export type ProgramChoice = { request: RunRequest } | { problem: string };
 
@@ -28,13 +32,15 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
     displayName: displayName(doc),
   };
   if (!program.text.trim()) return { problem: `"${program.displayName}" is empty: there is nothing to run.` };
-  return { request: { program, uri: doc.uri } };
+  const demo = demoOf(doc.uri);
+  return { request: { program, uri: doc.uri, ...(demo?.expectsTimeout ? { timeoutMs: DEADLOCK_DEMO_TIMEOUT_MS } : {}) } };
 }
 
 /**
  * The selected code. A multi-line selection is widened to whole lines (a selection that starts mid-line
  * would cut the first statement); a selection within one line runs exactly what is selected. The file's
- * top-level imports above the selection come along, so the selected code finds the names it uses.
+ * top-level imports above the selection come along, with the top-level definitions above it that the
+ * selection uses (see selectionPrelude.ts), so the selected code finds the names it uses.
  */
 export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
   const doc = editor.document;
@@ -49,14 +55,16 @@ export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
   const text = doc.getText(range);
   if (!text.trim()) return { problem: 'The selection is only white space: there is nothing to run.' };
   const lines: string[] = [];
-  for (let i = 0; i < range.start.line; i++) lines.push(doc.lineAt(i).text);
+  for (let i = 0; i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
+  const prelude = selectionPrelude(lines, range.start.line, range.end.character === 0 ? range.end.line : range.end.line + 1);
   const program: ProgramSource = {
     text,
     userFile: userFile(doc),
     startLine: range.start.line,
     isSelection: true,
     displayName: displayName(doc),
-    prelude: importPrelude(lines, range.start.line),
+    prelude: prelude.lines,
+    preludeDefinitions: prelude.definitions,
   };
   return { request: { program, uri: doc.uri } };
 }

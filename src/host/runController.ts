@@ -22,6 +22,8 @@ export interface RunOutcome {
   model: TraceModel | undefined;
   /** Why nothing ran (trust, interpreter…), when nothing did. */
   refused?: string;
+  /** A selection run's "Also ran definitions: …" line, when definitions came along. */
+  alsoRan?: string;
 }
 
 /** How often a live snapshot is rebuilt while a program runs, and up to what size it is worth it. */
@@ -197,7 +199,14 @@ export class RunController implements vscode.Disposable {
     });
     this.log.info(`Finished ${what}: ${summarize(model)}`);
     if (model.error) this.explain(model.error, request);
-    const outcome = { model };
+    const outcome: RunOutcome = { model };
+    const definitions = request.program.preludeDefinitions ?? [];
+    if (definitions.length > 0) {
+      // The user selected some lines; say what else ran so the result is no surprise.
+      outcome.alsoRan = `Also ran definitions: ${definitions.join(', ')}`;
+      this.timeline.notice('info', outcome.alsoRan);
+      this.log.info(outcome.alsoRan);
+    }
     this.finished.fire(outcome);
     return outcome;
   }

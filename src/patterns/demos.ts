@@ -26,7 +26,7 @@ export const DEMOS: readonly Demo[] = [
   {
     id: 'io-bound',
     title: 'I/O-bound work: threads vs asyncio vs processes',
-    description: 'Six slow "requests" overlapped three ways; all beat running them one by one, at very different costs.',
+    description: 'Six slow "requests" overlapped three ways: threads and asyncio beat running them one by one; processes pay for starting up.',
     file: 'io_bound.py',
   },
   {

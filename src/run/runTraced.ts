@@ -94,14 +94,16 @@ class Run {
   }
 
   /**
-   * A whole-file run prints the user's path where the untraced run would (tracebacks, __file__), not
-   * the temp copy's. A selection keeps the temp path: its line numbers are not the document's.
+   * The program prints the user's path where the untraced run would (tracebacks, __file__), not the temp
+   * copy's; a traceback's `File "…", line N` of a selection gets the editor's line too (toUser).
    */
   private userPaths(): (text: string) => string {
     const user = this.opts.program.userFile;
-    const temp = this.prepared.file;
-    if (!user || !temp || this.opts.program.isSelection) return (t) => t;
-    return (t) => (t.includes(temp) ? t.split(temp).join(user) : t);
+    const prepared = this.prepared;
+    const temp = prepared.file;
+    if (!user || !temp) return (t) => t;
+    const frame = new RegExp(`File "${temp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", line (\\d+)`, 'g');
+    return (t) => (t.includes(temp) ? t.replace(frame, (_, n: string) => `File "${user}", line ${prepared.toUser(Number(n)).line}`).split(temp).join(user) : t);
   }
 
   private get userFile(): string {

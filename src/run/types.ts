@@ -19,10 +19,13 @@ export interface ProgramSource {
   /** True when `text` is a selection rather than the whole document. */
   isSelection: boolean;
   /**
-   * For a selection: the document's top-level imports above it (see selectionPrelude.ts). When given,
-   * the run's file keeps every line at its document line number, so lineOffset is 0.
+   * For a selection: the document's top-level imports above it and the definitions the selection uses
+   * (see selectionPrelude.ts). When given, the run's file keeps every line at its document line number,
+   * so lineOffset is 0.
    */
   prelude?: PreludeLine[];
+  /** Names of the definitions in `prelude` ("worker", "N"), to tell the user what else ran. */
+  preludeDefinitions?: string[];
   /** Display name ("app.py" or "Untitled-1"). */
   displayName: string;
 }

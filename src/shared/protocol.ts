@@ -48,7 +48,9 @@ export type WebviewMessage =
   | { type: 'export' }
   | { type: 'open' }
   /** Telemetry-free log line for the output channel (errors inside the webview). */
-  | { type: 'log'; level: 'info' | 'error'; text: string };
+  | { type: 'log'; level: 'info' | 'error'; text: string }
+  /** The first frame of a trace just received is on the screen (`npm run bench:run` times Run → this). */
+  | { type: 'painted'; live: boolean };
 
 const MAX_LOG = 2000;
 
@@ -78,6 +80,8 @@ export function parseWebviewMessage(raw: unknown, sourceCount: number): WebviewM
         return { type: 'reveal', source: raw.source, line: raw.line, preserveFocus: raw.preserveFocus };
       }
       return undefined;
+    case 'painted':
+      return Object.keys(raw).length === 2 && typeof raw.live === 'boolean' ? { type: 'painted', live: raw.live } : undefined;
     case 'log':
       if ((raw.level === 'info' || raw.level === 'error') && typeof raw.text === 'string') {
         return { type: 'log', level: raw.level, text: raw.text.slice(0, MAX_LOG) };

@@ -36,6 +36,8 @@ export class TimelineApp implements CanvasHost {
   private filterState: StepFilter = NO_FILTER;
   private playTimer = 0;
   private modelToken = 0;
+  /** Set when a trace arrives, cleared when its first frame is painted and reported. */
+  private paintToReport: boolean | undefined;
   private readonly toolbar: Toolbar;
   private readonly banner = new Banner();
   private readonly canvas: CanvasView;
@@ -113,6 +115,13 @@ export class TimelineApp implements CanvasHost {
   }
 
   // ---- CanvasHost ---------------------------------------------------------------------------
+
+  framePainted(): void {
+    // Once per trace received: the host learns when the user first sees it (one tiny message).
+    if (this.paintToReport === undefined) return;
+    this.post({ type: 'painted', live: this.paintToReport });
+    this.paintToReport = undefined;
+  }
 
   view(): ViewState | null {
     return this.v;
@@ -292,6 +301,7 @@ export class TimelineApp implements CanvasHost {
       pending: work !== undefined,
     };
     performance.measure('timeline-layout', { start: began });
+    this.paintToReport = live;
     this.toolbar.setTitle(model.title);
     document.title = model.title;
     this.banner.setError(model.error);

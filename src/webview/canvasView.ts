@@ -29,6 +29,8 @@ export interface CanvasHost {
   toggleFold(): void;
   setHover(ref: EventRef | null): void;
   togglePlay(): void;
+  /** A frame of the current model reached the canvas. */
+  framePainted(): void;
 }
 
 const DRAG_THRESHOLD_PX = 4;
@@ -152,6 +154,7 @@ export class CanvasView {
     }
     performance.mark('timeline-frame');
     performance.measure('timeline-draw', { start: began });
+    this.host.framePainted();
     if (this.afterFrame.length > 0) setTimeout(() => this.runAfterFrame(), 0);
   }
 

@@ -13,6 +13,57 @@ import { describeRun, findPythons, repoRoot, runTracedText, unmetExpectations, t
 interface DemoExpectation extends TraceExpectation {
   /** Lines (or parts of lines) the demo's output must contain. */
   stdout: (string | RegExp)[];
+  /** What the demo claims about its own measurements, checked against the numbers it printed: problems found. */
+  claims?: (stdout: string) => string[];
+}
+
+/** The numbers of the GIL demo's measurement lines ("2 threads    0.53 s, 0.10 s of CPU: 0.2 cores busy"). */
+function gilMeasurements(stdout: string, title: string): { wall: number; cores: number } | undefined {
+  const m = new RegExp(`^${title} +([\\d.]+) s, [\\d.]+ s of CPU: ([\\d.]+) cores busy$`, 'm').exec(stdout);
+  return m ? { wall: Number(m[1]), cores: Number(m[2]) } : undefined;
+}
+
+/**
+ * The GIL demo's claims hold on any machine, loaded or not: threads never keep more than one core busy;
+ * processes are said to run in parallel only when they kept 1.5+ cores busy and beat the sequential
+ * time, and otherwise the demo says why they could not.
+ */
+function gilClaims(stdout: string): string[] {
+  const sequential = gilMeasurements(stdout, 'sequential');
+  const threads = gilMeasurements(stdout, '2 threads');
+  const processes = gilMeasurements(stdout, '2 processes');
+  if (!sequential || !threads || !processes) return ['the three measurement lines are missing'];
+  const problems: string[] = [];
+  // 0.1 of slack: the tracer's own bookkeeping and rounding to one decimal.
+  if (threads.cores > 1.1) problems.push(`threads kept ${threads.cores} cores busy: more than one under the GIL?`);
+  if (!/^2 threads: [\d.]+x the sequential time, [\d.]+ cores busy: they take turns on the GIL$/m.test(stdout)) problems.push('no threads verdict');
+  const parallel = /^2 processes: .* so they ran in parallel$/m.test(stdout);
+  const couldNot = /^2 processes: .*only [\d.]+ cores busy: .*, so they could not run in parallel/m.test(stdout);
+  if (parallel === couldNot) problems.push('the processes verdict must be exactly one of "ran in parallel" / "could not run in parallel"');
+  if (parallel && !(processes.cores >= 1.5 && processes.wall < sequential.wall)) problems.push(`"ran in parallel" with ${processes.cores} cores busy in ${processes.wall} s vs ${sequential.wall} s sequential`);
+  if (couldNot && processes.cores >= 1.5) problems.push(`"could not run in parallel" with ${processes.cores} cores busy`);
+  return problems;
+}
+
+/** The I/O demo: threads and asyncio beat "one after another"; processes may not (their start-up costs more). */
+function ioClaims(stdout: string): string[] {
+  const serial = /^one after another this would take ([\d.]+) s$/m.exec(stdout);
+  if (!serial) return ['no "one after another" line'];
+  return ['threads', 'asyncio'].flatMap((way) => {
+    const m = new RegExp(`^${way} +6 requests in ([\\d.]+) s$`, 'm').exec(stdout);
+    return m && Number(m[1]) < Number(serial[1]) ? [] : [`${way} did not beat ${serial[1]} s: ${m?.[0] ?? 'no line'}`];
+  });
+}
+
+/** The blocking demo: the starved heartbeat misses a beat by the whole 200 ms block; the steady one does not. */
+function blockingClaims(stdout: string): string[] {
+  const ticks = (label: string): number[] => [...stdout.matchAll(new RegExp(`^${label}: tick after (\\d+) ms$`, 'gm'))].map((m) => Number(m[1]));
+  const starved = Math.max(...ticks('starved'));
+  const steady = Math.max(...ticks('steady'));
+  const problems: string[] = [];
+  if (!(starved >= 195)) problems.push(`the starved heartbeat's longest gap is ${starved} ms, not the 200 ms block`);
+  if (!(steady < starved)) problems.push(`the steady heartbeat's longest gap (${steady} ms) is not shorter than the starved one's (${starved} ms)`);
+  return problems;
 }
 
 const EXPECTED: Record<string, DemoExpectation> = {
@@ -26,11 +77,13 @@ const EXPECTED: Record<string, DemoExpectation> = {
     lanes: { process: 2, thread: 3, task: 7 },
     markers: ['future_submit', 'task_create', 'sleep'],
     stdout: [/^threads +6 requests/m, /^asyncio +6 requests/m, /^processes +6 requests/m],
+    claims: ioClaims,
   },
   'cpu-bound-gil': {
     lanes: { process: 3, thread: 3 },
     names: ['cpu-thread-0', 'cpu-thread-1', 'cpu-process-0', 'cpu-process-1'],
-    stdout: [/^2 threads took/m, /^2 processes took/m],
+    stdout: [/^2 threads: /m, /^2 processes: /m],
+    claims: gilClaims,
   },
   'race-condition': {
     lanes: { thread: 5 },
@@ -66,6 +119,7 @@ const EXPECTED: Record<string, DemoExpectation> = {
     lanes: { task: 5, thread: 2 },
     markers: ['future_submit', 'sleep'],
     stdout: [/starved: tick after \d+ ms/, /steady: tick after \d+ ms/],
+    claims: blockingClaims,
   },
 };
 
@@ -104,6 +158,7 @@ void describe(`demos run traced on Python ${pythons.map((p) => p.version).join('
           if (typeof want === 'string') assert.ok(r.stdout.includes(want), `missing "${want}"\n${why}`);
           else assert.match(r.stdout, want, why);
         }
+        assert.deepEqual(expected?.claims?.(r.stdout) ?? [], [], why);
       });
     }
   }

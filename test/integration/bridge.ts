@@ -51,6 +51,19 @@ export async function waitFor(
   await call({ op: 'waitFor', selector, target: options.target ?? 'webview', state: options.state, timeoutMs: options.timeoutMs });
 }
 
+/**
+ * Waits until an element matching selector has text matching pattern (the webview fills in when its
+ * messages arrive, not at any moment a test could name); fails after timeoutMs (default 10 s) saying
+ * what the element read instead.
+ */
+export async function waitForText(
+  selector: string,
+  pattern: RegExp,
+  options: { target?: BridgeTarget; timeoutMs?: number } = {},
+): Promise<void> {
+  await call({ op: 'waitForText', selector, pattern: pattern.source, flags: pattern.flags, target: options.target ?? 'webview', timeoutMs: options.timeoutMs });
+}
+
 /** Clicks like a user: fails (after timeoutMs, default 10 s) when something such as a toast covers the element. */
 export async function click(selector: string, target: BridgeTarget = 'webview', timeoutMs?: number): Promise<void> {
   await call({ op: 'click', selector, target, timeoutMs });

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
-import { bridgeAvailable, count, text, waitFor } from './bridge';
-import { closeAll } from './workbench';
+import { bridgeAvailable, count, waitFor, waitForText } from './bridge';
+import { closeAll, waitUntil } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -33,18 +33,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() - start > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
 }
 
 /** Lines as the model shows them (the program's stdout, lane-attributed). */
@@ -92,6 +80,36 @@ suite('commands', function () {
     assert.equal(span.line + model.lineOffset, 5, 'work() is defined on line 5 of the document');
   });
 
+  test('Run Selection of a script\'s main block brings the definitions it uses and says so', async () => {
+    const uri = writeScratch('main_block.py', [
+      'import threading',
+      'N = 2',
+      '',
+      'def worker(i):',
+      '    print(f"worker {i} of {N}")',
+      '',
+      'print("module level must not run")',
+      '',
+      'if __name__ == "__main__":',
+      '    ts = [threading.Thread(target=worker, args=(i,)) for i in range(N)]',
+      '    for t in ts: t.start()',
+      '    for t in ts: t.join()',
+      '    print(undefined_name)',
+      '',
+    ].join('\n'));
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(9, 0, 13, 0); // the block's body, lines 10–13
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runSelection');
+    assert.ok(outcome.model, `no model: ${outcome.refused ?? ''}`);
+    assert.deepEqual(stdoutLines(outcome).sort(), ['worker 0 of 2', 'worker 1 of 2']);
+    assert.equal(outcome.alsoRan, 'Also ran definitions: N, worker');
+    // The NameError of the last line is reported at the editor's file and line.
+    assert.equal(outcome.model.error?.line, 13, JSON.stringify(outcome.model.error));
+    const stderr = outcome.model.output.filter((o) => o.stream === 'stderr').map((o) => o.text).join('\n');
+    assert.ok(stderr.includes(`File "${uri.fsPath}", line 13`), stderr);
+    if (bridgeAvailable()) await waitForText('.notice', /Also ran definitions: N, worker/, { timeoutMs: 10_000 });
+  });
+
   test('Run Selection with nothing selected explains itself and runs nothing', async () => {
     const uri = writeScratch('empty_sel.py', 'print("hi")\n');
     const editor = await vscode.window.showTextDocument(uri);
@@ -120,15 +138,40 @@ suite('commands', function () {
     assert.equal(diags[0].range.start.line, 2);
   });
 
-  test('Open Demo opens a demo as a new document and runs it', async () => {
+  test('Open Demo opens a demo as a read-only document and runs it', async () => {
     const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'producer-consumer');
     assert.ok(outcome?.model, 'the demo ran');
     assert.equal(outcome.model.exitCode, 0, JSON.stringify(outcome.model.error));
     const doc = vscode.window.activeTextEditor?.document;
-    assert.ok(doc?.isUntitled, 'the demo is an untitled document the user can edit freely');
-    assert.ok(doc.uri.path.endsWith('producer_consumer.py'), `named after the demo: ${doc.uri.toString()}`);
+    assert.equal(doc?.uri.scheme, 'concurrency-lab-demo', `a demo document: ${doc?.uri.toString() ?? 'none'}`);
+    assert.ok(doc.uri.path.endsWith('/producer_consumer.py'), `named after the demo: ${doc.uri.toString()}`);
     assert.equal(doc.languageId, 'python');
+    assert.equal(doc.isDirty, false);
+    const before = doc.getText();
+    await vscode.commands.executeCommand('type', { text: '# typed by the user' });
+    assert.equal(doc.getText(), before, 'typing into the demo changes nothing: it is read-only');
+    assert.equal(doc.isDirty, false);
     assert.ok(outcome.model.lanes.filter((l) => l.kind === 'thread').length >= 2);
+  });
+
+  test('Run File on a demo document runs the demo again', async () => {
+    await vscode.commands.executeCommand('concurrencyLab.openDemo', 'race-condition');
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(outcome.model?.exitCode, 0, outcome.refused ?? JSON.stringify(outcome.model?.error));
+    assert.ok(outcome.model.output.some((o) => o.text.includes('lock fixed it')), 'the demo ran from its read-only view');
+  });
+
+  test('Open as Editable Copy gives an untitled Python copy of the demo', async () => {
+    await vscode.commands.executeCommand('concurrencyLab.openDemo', 'race-condition');
+    const demo = vscode.window.activeTextEditor?.document;
+    assert.equal(demo?.uri.scheme, 'concurrency-lab-demo');
+    const copy = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('concurrencyLab.openDemoCopy');
+    assert.ok(copy?.isUntitled, 'an untitled copy');
+    assert.equal(copy.languageId, 'python');
+    assert.equal(copy.getText(), demo.getText());
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), copy.uri.toString(), 'the copy is shown');
+    await vscode.commands.executeCommand('type', { text: '# mine' });
+    assert.ok(copy.getText().includes('# mine'), 'the copy is editable');
   });
 
   test('the deadlock demo is stopped by a short timeout that names the stuck threads', async () => {
@@ -164,9 +207,8 @@ suite('commands', function () {
     const pids = new Set<number>();
     const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     // Wait until the children are traced (their lanes exist in a live snapshot), then stop.
-    const started = Date.now();
-    await waitUntil(() => lab.runs.isRunning || Date.now() - started > 5000, 10_000, 'the run to start');
-    await new Promise((r) => setTimeout(r, 2500));
+    const liveProcesses = (): number => (lab.runs.isRunning ? (lab.timeline.currentModel?.lanes.filter((l) => l.kind === 'process').length ?? 0) : 0);
+    await waitUntil(() => liveProcesses() >= 3, 30_000, 'a live snapshot with the main process and both children');
     assert.ok(lab.runs.isRunning, 'still running before Stop');
     await vscode.commands.executeCommand('concurrencyLab.stopRun');
     const outcome = await running;
@@ -180,9 +222,11 @@ suite('commands', function () {
   test('two runs started at once: the second replaces the first, and both settle', async () => {
     const slow = writeScratch('slow one.py', 'import time\nprint("slow", flush=True)\ntime.sleep(30)\n');
     const quick = writeScratch('quick.py', 'print("quick")\n');
+    const lab = await api();
     await vscode.window.showTextDocument(slow);
     const first = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
-    await new Promise((r) => setTimeout(r, 1500));
+    // The second run must meet the first one running (its program printed), not a moment after it.
+    await waitUntil(() => lab.runs.isRunning && (lab.timeline.currentModel?.output.some((o) => o.text === 'slow') ?? false), 30_000, 'the slow program to print');
     await vscode.window.showTextDocument(quick);
     const second = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     const [a, b] = await Promise.all([first, second]);
@@ -196,7 +240,7 @@ suite('commands', function () {
     const uri = writeScratch('close_mid_run.py', 'import threading, time\n\ndef work():\n    time.sleep(1.5)\n    print("done")\n\nt = threading.Thread(target=work)\nt.start()\nt.join()\n');
     await vscode.window.showTextDocument(uri);
     const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
-    await new Promise((r) => setTimeout(r, 700));
+    await waitUntil(() => lab.runs.isRunning, 30_000, 'the run to start');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const outcome = await running;
     assert.equal(outcome.model?.exitCode, 0);
@@ -219,8 +263,7 @@ suite('commands', function () {
     assert.deepEqual(stdoutLines(outcome), ['<img src=x onerror=alert(1)>']);
     assert.ok(outcome.model.lanes.some((l) => l.name === '<b>bold</b>'));
     if (!bridgeAvailable()) return;
-    await waitFor('.output', { timeoutMs: 10_000 });
-    assert.match(await text('.output'), /<img src=x onerror=alert\(1\)>/, 'shown literally');
+    await waitForText('.output', /<img src=x onerror=alert\(1\)>/, { timeoutMs: 10_000 }); // shown literally
     assert.equal(await count('img'), 0, 'no element was injected');
     assert.equal(await count('b'), 0, 'no markup from a thread name');
   });
@@ -230,8 +273,9 @@ suite('commands', function () {
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 1, 0);
     const inserting = vscode.commands.executeCommand<{ prefix: string } | undefined>('concurrencyLab.insertPattern', { filter: 'async-gather' });
-    // Accept the first (filtered) item through the real quick input, as the Enter key would.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Accept the first (filtered) item through the real quick input, as the Enter key would, once it shows.
+    if (bridgeAvailable()) await waitFor('.quick-input-widget .monaco-list-row', { target: 'page', timeoutMs: 10_000 });
+    else await new Promise((r) => setTimeout(r, 1500)); // desktop VS Code has no bridge to look with
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const pattern = await inserting;
     assert.ok(pattern, 'a pattern was chosen');

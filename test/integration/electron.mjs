@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
-import { hasUntrustedTests, judge, printPass, readResults } from '../../scripts/vscode/results.mjs';
+import { hasSuiteTests, judge, printPass, readResults } from '../../scripts/vscode/results.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -68,7 +68,7 @@ async function runPass(suite, { folder, extensionTestsPath, grep }) {
 
 /** Runs the trusted pass and, when *.untrusted.test.js exist, the untrusted one; returns the totals. */
 export async function runElectron({ folder, extensionTestsPath, grep }) {
-  const suites = ['trusted', ...(hasUntrustedTests(dirname(extensionTestsPath)) ? ['untrusted'] : [])];
+  const suites = ['trusted', ...(hasSuiteTests(dirname(extensionTestsPath), 'untrusted') ? ['untrusted'] : [])];
   let passed = 0;
   let failed = 0;
   for (const suite of suites) {

@@ -1,7 +1,9 @@
 // The extension-tests entry VS Code loads (extensionTestsPath): runs the mocha suites (tdd UI: suite/test)
 // inside the extension host and writes mocha's counts to CONCURRENCY_LAB_TEST_RESULTS, because after an
 // abrupt extension-host death the harness would otherwise see a plain "exit 0".
-//   CONCURRENCY_LAB_TEST_SUITE=untrusted  runs only *.untrusted.test.js (a pass with workspace trust on)
+//   CONCURRENCY_LAB_TEST_SUITE=<name>     runs only *.<name>.test.js for the passes with their own workspace
+//                                         (untrusted, demos, nofolder; see scripts/test-integration.mjs), or
+//                                         every other *.test.js for 'trusted'
 //   CONCURRENCY_LAB_TEST_GREP=<regexp>    runs only tests whose full title matches
 //   CONCURRENCY_LAB_TEST_DIR=<dir>        runs the tests there instead (the harness's self-test)
 import * as fs from 'node:fs';
@@ -25,12 +27,16 @@ export interface TestResults {
   tests: TestOutcome[];
 }
 
-const UNTRUSTED_SUFFIX = '.untrusted.test.js';
+/** Passes that run in a workspace of their own; a test file joins one by its suffix (x.demos.test.js). */
+export const OWN_WORKSPACE_SUITES = ['untrusted', 'demos', 'nofolder'];
+
+function suiteOf(file: string): string {
+  return OWN_WORKSPACE_SUITES.find((s) => file.endsWith(`.${s}.test.js`)) ?? 'trusted';
+}
 
 export function suiteFiles(dir: string, suite: string): string[] {
   const all = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.js'));
-  const wanted = all.filter((f) => (suite === 'untrusted') === f.endsWith(UNTRUSTED_SUFFIX));
-  return wanted.sort().map((f) => path.join(dir, f));
+  return all.filter((f) => suiteOf(f) === suite).sort().map((f) => path.join(dir, f));
 }
 
 function writeResults(file: string | undefined, results: TestResults): void {
@@ -42,7 +48,8 @@ function writeResults(file: string | undefined, results: TestResults): void {
 }
 
 export function run(): Promise<void> {
-  const suite = process.env.CONCURRENCY_LAB_TEST_SUITE === 'untrusted' ? 'untrusted' : 'trusted';
+  const wanted = process.env.CONCURRENCY_LAB_TEST_SUITE ?? '';
+  const suite = OWN_WORKSPACE_SUITES.includes(wanted) ? wanted : 'trusted';
   const resultsFile = process.env.CONCURRENCY_LAB_TEST_RESULTS;
   const grep = process.env.CONCURRENCY_LAB_TEST_GREP;
   const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000, ...(grep ? { grep } : {}) });

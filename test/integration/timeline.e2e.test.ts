@@ -8,8 +8,12 @@ import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
 import type { WebviewMessage } from '../../src/shared/protocol';
-import { bridgeAvailable, click, count, screenshot, text, waitFor } from './bridge';
-import { closeAll } from './workbench';
+import { bridgeAvailable, click, count, screenshot, text, waitFor, waitForText } from './bridge';
+import { closeAll, waitUntil } from './workbench';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -27,7 +31,11 @@ suite('timeline end to end', function () {
     assert.ok(model, 'the demo ran');
     assert.equal(model.exitCode, 0, JSON.stringify(model.error));
 
-    await waitFor('.steps .step', { timeoutMs: 20_000 });
+    // The panel may still show a live snapshot of the run: wait for the finished trace's output.
+    const firstStdout = model.output.find((o) => o.stream === 'stdout');
+    assert.ok(firstStdout, 'the demo printed');
+    await waitForText('.output', new RegExp(escapeRegExp(model.output[model.output.length - 1].text)), { timeoutMs: 20_000 });
+    await waitForText('.output', new RegExp(escapeRegExp(firstStdout.text)));
     const steps = await text('.steps');
     const ownThreads = model.lanes.filter((l) => l.kind === 'thread' && !l.internal);
     assert.ok(ownThreads.length >= 3, `the demo starts threads (lanes: ${model.lanes.map((l) => l.name).join(', ')})`);
@@ -36,10 +44,6 @@ suite('timeline end to end', function () {
     // The list shows the first steps in order, each with its lane.
     assert.match(steps, /MainThread/);
     assert.ok((await count('.steps .step')) > 5, 'several steps are rendered');
-    const firstStdout = model.output.find((o) => o.stream === 'stdout');
-    assert.ok(firstStdout, 'the demo printed');
-    const output = await text('.output');
-    assert.ok(output.includes(firstStdout.text), `output pane shows ${JSON.stringify(firstStdout.text)}`);
 
     // Clicking a step with a source line moves the editor there.
     const index = model.steps.findIndex((s) => s.line > 0);
@@ -55,10 +59,13 @@ suite('timeline end to end', function () {
     await click(`#step-${index}`);
     const msg = await revealed;
     assert.equal(msg.type === 'reveal' && msg.line, model.steps[index].line);
-    await new Promise((r) => setTimeout(r, 500));
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('three_patterns.py'));
+    // The host reveals the line after the message: wait for the editor to get there.
+    const wantLine = model.steps[index].line - 1 + model.lineOffset;
+    const demoEditor = (): vscode.TextEditor | undefined => vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('three_patterns.py'));
+    await waitUntil(() => demoEditor()?.selection.active.line === wantLine, 10_000, `the editor to reveal line ${wantLine + 1}`).catch(() => undefined);
+    const editor = demoEditor();
     assert.ok(editor, 'the demo document is visible');
-    assert.equal(editor.selection.active.line, model.steps[index].line - 1 + model.lineOffset);
+    assert.equal(editor.selection.active.line, wantLine);
 
     // A picture for the README (set CONCURRENCY_LAB_SCREENSHOT to keep it).
     const png = process.env.CONCURRENCY_LAB_SCREENSHOT ?? path.join(os.tmpdir(), `concurrency-lab-e2e-${process.pid}.png`);
@@ -79,7 +86,8 @@ suite('timeline end to end', function () {
     await waitFor('button[aria-label="Stop the run"]', { timeoutMs: 20_000, state: 'visible' });
     // A live snapshot reaches the list before the program ends.
     await waitFor('.steps .step', { timeoutMs: 20_000 });
-    assert.match(await text('.output'), /tick 0/);
+    // The output pane fills when its own message arrives, after the first steps: wait for the line.
+    await waitForText('.output', /tick 0/, { timeoutMs: 20_000 });
     await click('button[aria-label="Stop the run"]');
     const outcome = await running;
     assert.equal(outcome.model?.error?.code, 'cancelled');

@@ -26,8 +26,8 @@ suite('untrusted workspace', function () {
     assert.equal(outcome?.model, undefined);
     assert.match(outcome?.refused ?? '', /trusted workspace/);
     const active = vscode.window.activeTextEditor?.document;
-    assert.ok(active?.isUntitled, `the demo opened as an untitled document (active: ${active?.uri.toString() ?? 'none'})`);
-    assert.ok(active.uri.path.endsWith('race_condition.py'), 'named after the demo');
+    assert.equal(active?.uri.scheme, 'concurrency-lab-demo', `the demo opened read-only (active: ${active?.uri.toString() ?? 'none'})`);
+    assert.ok(active.uri.path.endsWith('/race_condition.py'), 'named after the demo');
     assert.match(active.getText(), /threading/);
   });
 

@@ -31,3 +31,16 @@ export function nextEvent<T>(event: vscode.Event<T>, predicate: (e: T) => boolea
     });
   });
 }
+
+/** Resolves once cond() holds (checked every 50 ms), or rejects after timeoutMs naming what it waited for. */
+export function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (cond()) resolve();
+      else if (Date.now() - start > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 50);
+    };
+    tick();
+  });
+}

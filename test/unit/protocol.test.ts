@@ -27,3 +27,10 @@ test('log text is truncated', () => {
   const m = parseWebviewMessage({ type: 'log', level: 'error', text: 'x'.repeat(5000) }, 0);
   assert.ok(m && m.type === 'log' && m.text.length === 2000);
 });
+
+test('painted carries exactly its live flag', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'painted', live: true }, 0), { type: 'painted', live: true });
+  assert.equal(parseWebviewMessage({ type: 'painted' }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'painted', live: 'yes' }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'painted', live: false, extra: 1 }, 0), undefined);
+});

@@ -49,6 +49,16 @@ async function view(page: Page): Promise<{ start: number; end: number }> {
   return w;
 }
 
+/**
+ * Resolves once every message posted so far has been handled: messages are handled in order, so a
+ * notice posted last and seen on the page means the ones before it were handled (or dropped) too.
+ */
+async function afterMessagesHandled(page: Page): Promise<void> {
+  const text = `handled ${Math.random()}`;
+  await postToPage(page, { type: 'notice', level: 'info', text });
+  await page.waitForFunction((t) => document.querySelector('.notice')?.textContent === t, text);
+}
+
 function colorDistance(a: number[], b: number[]): number {
   return Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
 }
@@ -86,6 +96,22 @@ export const cases: Case[] = [
       assert.deepEqual(await cspViolations(page), []);
       const inline = await page.evaluate(() => Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length);
       assert.equal(inline, 0);
+    },
+  },
+  {
+    name: 'reports the first painted frame of each trace once, with its live flag (npm run bench:run times it)',
+    async run({ page }) {
+      await clearPosted(page);
+      await load(page, demoModel(), true);
+      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'painted'));
+      await load(page, demoModel());
+      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.filter((m) => m.type === 'painted').length >= 2);
+      // Redraws of the same trace (a zoom) are not first frames.
+      const before = Number(await page.evaluate(() => document.querySelector('canvas')?.dataset.frames ?? 0));
+      await page.focus('canvas');
+      await page.keyboard.press('+');
+      await waitPaint(page, before);
+      assert.deepEqual((await posted(page)).filter((m) => m.type === 'painted'), [{ type: 'painted', live: true }, { type: 'painted', live: false }]);
     },
   },
   {
@@ -220,8 +246,12 @@ export const cases: Case[] = [
       const dim = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
       await page.fill('.scrubber', String(m.steps.length - 1));
       await page.waitForFunction((n) => window.timelineProbe?.replay() === n, m.steps.length - 1);
-      await page.waitForTimeout(50);
-      const lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      // The canvas repaints on its next frame: wait for the lit pixel, not for a moment.
+      let lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      for (const until = Date.now() + 5000; colorDistance(dim, lit) <= 40 && Date.now() < until; ) {
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+        lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
+      }
       assert.ok(colorDistance(dim, lit) > 40, `future not veiled: ${dim.join()} vs ${lit.join()}`);
     },
   },
@@ -554,8 +584,7 @@ export const cases: Case[] = [
       assert.equal(await page.locator('.output .line').count(), m.output.length);
       assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
       await postToPage(page, { type: 'traceJson', json: '{"lanes": 3', live: false });
-      await page.waitForFunction(() => document.body.dataset.loaded !== undefined);
-      await page.waitForTimeout(100);
+      await afterMessagesHandled(page);
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
       assert.equal(await page.textContent('.toolbar .title'), m.title);
@@ -575,7 +604,7 @@ export const cases: Case[] = [
       await page.evaluate(() => window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'));
       // Not an ArrayBuffer: not even a host message; dropped silently.
       await postToPage(page, { type: 'traceColumns', head: '{}', text: '', data: 'AAAA', live: false });
-      await page.waitForTimeout(100);
+      await afterMessagesHandled(page);
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
       assert.match(logs[0].type === 'log' ? logs[0].text : '', /malformed trace columns/);

@@ -1,0 +1,51 @@
+// Run Selection on a script's main block: the definitions it uses come along (no NameError), effects do
+// not, and a traceback names the editor's file and line, not the temp copy's.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { selectionPrelude } from '../../src/run/selectionPrelude';
+import { run } from './engineHelpers';
+
+const script = [
+  'import threading',                      // 1
+  'ROUNDS = 3',                            // 2
+  '',                                      // 3
+  'def worker(n, out):',                   // 4
+  '    out.append(n * ROUNDS)',            // 5
+  '',                                      // 6
+  'class Box:',                            // 7
+  '    def __init__(self):',               // 8
+  '        self.items = []',               // 9
+  '',                                      // 10
+  'print("module effect")',                // 11
+  '',                                      // 12
+  'if __name__ == "__main__":',            // 13
+  '    box = Box()',                       // 14
+  '    ts = [threading.Thread(target=worker, args=(i, box.items)) for i in range(2)]', // 15
+  '    for t in ts: t.start()',            // 16
+  '    for t in ts: t.join()',             // 17
+  '    print(sorted(box.items))',          // 18
+  '    raise ValueError("boom")',          // 19
+];
+
+void test('a selected main block runs with the definitions it uses, and its traceback names the editor line', async () => {
+  const start = 13; // 0-based: document line 14, "box = Box()"
+  const selection = script.slice(start).join('\n') + '\n';
+  const prelude = selectionPrelude(script, start, script.length);
+  assert.deepEqual(prelude.definitions, ['ROUNDS', 'worker', 'Box']);
+  const { model, stdout, stderr } = await run(selection, {
+    program: { text: selection, userFile: '/work/user/app.py', startLine: start, isSelection: true, displayName: 'app.py', prelude: prelude.lines },
+  });
+  assert.equal(stdout, '[0, 3]\n', 'no NameError, and the module-level print did not run');
+  assert.equal(model.error?.code, 'uncaught-exception', JSON.stringify(model.error));
+  assert.match(stderr, /File "\/work\/user\/app\.py", line 19/, stderr);
+  assert.ok(!stderr.includes('app_selection.py'), `no temp path: ${stderr}`);
+  assert.equal(model.error?.line, 19);
+});
+
+void test('a traceback of a dedented selection from inside a function names the document line', async () => {
+  const selection = ['    x = 1', '    raise KeyError(x)', ''].join('\n');
+  const { stderr } = await run(selection, {
+    program: { text: selection, userFile: '/work/user/app.py', startLine: 30, isSelection: true, displayName: 'app.py' },
+  });
+  assert.match(stderr, /File "\/work\/user\/app\.py", line 32/, stderr);
+});
