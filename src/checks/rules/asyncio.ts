@@ -35,6 +35,11 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
     ctx.report(code, call, [toThread(ctx, call)], `${q}() blocks the event loop: every other task waits for it`);
     return;
   }
+  const helper = blockingHelper(ctx, call);
+  if (helper) {
+    ctx.report(helper.code, call, [toThread(ctx, call)], `${ctx.src(call.firstChild!)}() calls ${helper.what}() (line ${helper.line}), which blocks the event loop: every other task waits for it`);
+    return;
+  }
   const method = ctx.methodName(call);
   const recv = ctx.receiver(call);
   if (!method || !recv) return;
@@ -50,6 +55,19 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
   ) {
     ctx.report('CL106', call, [toThread(ctx, call)], `${ctx.src(recv)}.${method}() blocks the event loop until it returns`);
   }
+}
+
+/** A plain function of this file, called from a coroutine, whose own body makes a blocking call. */
+function blockingHelper(ctx: CheckContext, call: SyntaxNode): { code: string; what: string; line: number } | undefined {
+  const def = ctx.names.functionDef(call.firstChild!);
+  if (!def || def.isAsync) return undefined;
+  for (const inner of ctx.calls) {
+    if (inner.from < def.node.from || inner.to > def.node.to || enclosingFunction(inner)?.from !== def.node.from) continue;
+    const q = ctx.callee(inner);
+    const code = q ? BLOCKING_CALLS.get(q) : undefined;
+    if (code) return { code, what: q!, line: ctx.text.slice(0, inner.from).split('\n').length };
+  }
+  return undefined;
 }
 
 function nonBlocking(ctx: CheckContext, first: SyntaxNode | undefined, block: SyntaxNode | undefined): boolean {

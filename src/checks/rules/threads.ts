@@ -8,6 +8,7 @@ import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THRE
 export function checkThreads(ctx: CheckContext): void {
   for (const call of ctx.calls) {
     callableIsCall(ctx, call);
+    coroutineAsCallable(ctx, call);
     bareAcquire(ctx, call);
     runInsteadOfStart(ctx, call);
   }
@@ -57,6 +58,13 @@ function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
     fix = { title: `Pass ${name} and its arguments separately`, edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, ${innerArgs}` }] };
   }
   ctx.report('CL201', arg.node, fix ? [fix] : [], `${name}() runs now, in this thread, and the worker gets its result (None): pass ${name} itself`);
+}
+
+/** CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. */
+function coroutineAsCallable(ctx: CheckContext, call: SyntaxNode): void {
+  const arg = callableArgument(ctx, call);
+  const def = arg && ctx.names.functionDef(arg.node);
+  if (arg && def?.isAsync) ctx.report('CL115', arg.node, [], `${ctx.src(arg.node)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`);
 }
 
 /** A def whose own body (not nested defs) has `return <value>` or yield. */
