@@ -46,8 +46,14 @@ export class CheckContext {
     this.findings.push({ code, severity: rule.severity, message: message ?? rule.title, from: node.from, to: node.to, fixes });
   }
 
+  private readonly callees = new Map<number, string | undefined>();
+
+  /** The qualified name a call calls (memoised: every rule asks about every call). */
   callee(call: SyntaxNode): string | undefined {
-    return this.names.callee(call);
+    // Calls nested as f(x)(y) share a start: the key is (from, to), exact below 2^21 characters.
+    const key = call.from * 2 ** 32 + call.to;
+    if (!this.callees.has(key)) this.callees.set(key, this.names.callee(call));
+    return this.callees.get(key);
   }
 
   args(call: SyntaxNode): CallArgs {

@@ -3,7 +3,7 @@
  * gets findings) and run every rule. Pure: no editor, no Node APIs, no Python.
  */
 import { parser } from '@lezer/python';
-import type { Tree } from '@lezer/common';
+import { TreeFragment, type Tree } from '@lezer/common';
 import { CheckContext } from './context';
 import { checkAsyncio } from './rules/asyncio';
 import { checkEventLoop } from './rules/eventLoop';
@@ -13,6 +13,25 @@ import type { Finding, Fix, TextEdit } from './types';
 
 export function parsePython(text: string): Tree {
   return parser.parse(text);
+}
+
+/**
+ * Parses `text` reusing the unchanged parts of the tree of `previous` (the text before an edit): the
+ * changed range is found by comparing the two texts' common prefix and suffix.
+ */
+export function reparsePython(previous: { text: string; tree: Tree }, text: string): Tree {
+  const old = previous.text;
+  let start = 0;
+  const max = Math.min(old.length, text.length);
+  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let endOld = old.length;
+  let endNew = text.length;
+  while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === text.charCodeAt(endNew - 1)) {
+    endOld--;
+    endNew--;
+  }
+  const fragments = TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [{ fromA: start, toA: endOld, fromB: start, toB: endNew }]);
+  return parser.parse(text, fragments);
 }
 
 /** Every finding in `text`, in document order. */

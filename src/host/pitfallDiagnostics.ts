@@ -4,7 +4,8 @@
  * (media/checks/CODE.md). Runs no Python, so it works in untrusted workspaces too.
  */
 import * as vscode from 'vscode';
-import { checkPython } from '../checks/engine';
+import type { Tree } from '@lezer/common';
+import { checkPython, parsePython, reparsePython } from '../checks/engine';
 import type { Finding, Severity } from '../checks/types';
 
 export const DIAGNOSTIC_SOURCE = 'Concurrency Lab';
@@ -19,6 +20,8 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 
 interface Checked {
   version: number;
+  text: string;
+  tree: Tree;
   findings: Finding[];
 }
 
@@ -53,8 +56,12 @@ export class PitfallDiagnostics implements vscode.Disposable, vscode.CodeActionP
       if (this.checked.delete(key)) this.collection.delete(doc.uri);
       return [];
     }
-    const findings = checkPython(doc.getText());
-    this.checked.set(key, { version: doc.version, findings });
+    const text = doc.getText();
+    // The previous tree's unchanged parts are reused: a change costs a fraction of a full parse.
+    const previous = this.checked.get(key);
+    const tree = previous ? reparsePython(previous, text) : parsePython(text);
+    const findings = checkPython(text, tree);
+    this.checked.set(key, { version: doc.version, text, tree, findings });
     this.collection.set(doc.uri, findings.map((f) => this.toDiagnostic(doc, f)));
     return findings;
   }

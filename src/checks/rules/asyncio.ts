@@ -58,9 +58,20 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
 }
 
 /** A plain function of this file, called from a coroutine, whose own body makes a blocking call. */
-function blockingHelper(ctx: CheckContext, call: SyntaxNode): { code: string; what: string; line: number } | undefined {
+type Helper = { code: string; what: string; line: number } | undefined;
+const helpers = new WeakMap<CheckContext, Map<number, Helper>>();
+
+function blockingHelper(ctx: CheckContext, call: SyntaxNode): Helper {
   const def = ctx.names.functionDef(call.firstChild!);
   if (!def || def.isAsync) return undefined;
+  let known = helpers.get(ctx);
+  if (!known) helpers.set(ctx, (known = new Map<number, Helper>()));
+  if (!known.has(def.node.from)) known.set(def.node.from, findBlocking(ctx, def.node));
+  return known.get(def.node.from);
+}
+
+function findBlocking(ctx: CheckContext, defNode: SyntaxNode): Helper {
+  const def = { node: defNode };
   for (const inner of ctx.calls) {
     if (inner.from < def.node.from || inner.to > def.node.to || enclosingFunction(inner)?.from !== def.node.from) continue;
     const q = ctx.callee(inner);
