@@ -38,12 +38,6 @@ export function isAsyncDef(node: SyntaxNode | undefined): boolean {
   return node?.name === 'FunctionDefinition' && node.firstChild?.name === 'async';
 }
 
-/** The name a def or class binds. */
-export function defName(node: SyntaxNode, text: string): string | undefined {
-  const n = node.getChild('VariableName');
-  return n ? text.slice(n.from, n.to) : undefined;
-}
-
 /** The statement node that contains `node` directly in a Body or the Script. */
 export function statementOf(node: SyntaxNode): SyntaxNode {
   let s = node;
@@ -79,26 +73,3 @@ export function indentUnit(text: string): string {
   return m ? (m[1].startsWith('\t') ? '\t' : m[1].length <= 8 ? m[1] : '    ') : '    ';
 }
 
-/** Re-indents whole lines text[from, to) by prefixing `extra` to every non-blank line. */
-export function indentLines(text: string, from: number, to: number, extra: string): string {
-  return text
-    .slice(from, to)
-    .split('\n')
-    .map((l) => (l.trim() === '' ? l : extra + l))
-    .join('\n');
-}
-
-/** True when the tree has a syntax error inside [from, to). */
-export function hasErrorIn(root: SyntaxNode, from: number, to: number): boolean {
-  let found = false;
-  root.toTree().iterate({
-    from,
-    to,
-    enter: (n) => {
-      if (found) return false;
-      if (n.type.isError && n.from >= from && n.to <= to) found = true;
-      return undefined;
-    },
-  });
-  return found;
-}
