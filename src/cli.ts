@@ -3,11 +3,14 @@
  *
  *   concurrency-lab trace FILE [--timeout S] [--python PATH] [--json OUT] [--chrome OUT] [--summary]
  *                              [--stdin TEXT] [--event-cap N] [--call-budget N]
+ *   concurrency-lab check FILE [--json] [--fix]
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
  */
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkPython, fixAll } from './checks/engine';
+import { toJson, toText } from './checks/report';
 import { type TraceModel, unreadableNote } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
 import { interpreterCandidates } from './run/interpreterPolicy';
@@ -31,7 +34,43 @@ options:
   --tracer-dir DIR   folder holding the tracer's .py files (default: next to this script)
   -h, --help         show this help
 
-exit code: the program's exit code, or 2 when it could not be run or was stopped.`;
+exit code: the program's exit code, or 2 when it could not be run or was stopped.
+
+usage: concurrency-lab check FILE [--json] [--fix]
+
+Checks FILE for concurrency pitfalls without running it (the same checks as the editor's diagnostics).
+
+options:
+  --json             print the findings as a JSON array (1-based lines and columns, with fixes)
+  --fix              print FILE with every available fix applied
+
+exit code: 1 when an error or warning was found (0 with --fix), 2 when FILE cannot be read.`;
+
+/** `concurrency-lab check FILE [--json] [--fix]`. */
+export async function checkMain(argv: readonly string[]): Promise<number> {
+  const files = argv.filter((a) => !a.startsWith('--'));
+  const unknown = argv.find((a) => a.startsWith('--') && a !== '--json' && a !== '--fix');
+  const error = unknown ? `unknown option ${unknown}` : files.length !== 1 ? (files.length ? 'check takes one FILE' : 'missing FILE') : undefined;
+  if (error) {
+    console.error(`concurrency-lab: ${error}\n\n${USAGE}`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = await readFile(files[0], 'utf8');
+  } catch (e) {
+    console.error(`concurrency-lab: cannot read ${files[0]}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  if (argv.includes('--fix')) {
+    process.stdout.write(fixAll(text).text);
+    return 0;
+  }
+  const findings = checkPython(text);
+  if (argv.includes('--json')) console.log(JSON.stringify(toJson(text, findings), null, 2));
+  else if (findings.length) console.log(toText(files[0], text, findings));
+  return findings.some((f) => f.severity !== 'information') ? 1 : 0;
+}
 
 export interface CliArgs {
   file: string;
@@ -129,6 +168,7 @@ async function defaultTracerDir(): Promise<string> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'check' && !argv.includes('-h') && !argv.includes('--help')) return checkMain(argv.slice(1));
   const args = parseArgs(argv);
   if ('help' in args) {
     console.log(USAGE);

@@ -7,6 +7,7 @@ import { selectInterpreter } from './commands/selectInterpreter';
 import { exportTrace, openTrace } from './commands/traceFiles';
 import { InterpreterService } from './host/interpreter';
 import { InterpreterStatus } from './host/interpreterStatus';
+import { PitfallDiagnostics } from './host/pitfallDiagnostics';
 import { RunController } from './host/runController';
 import { TIMELINE_VIEW_TYPE, TimelinePanel } from './timeline/TimelinePanel';
 
@@ -15,6 +16,7 @@ export interface ConcurrencyLabApi {
   runs: RunController;
   timeline: TimelinePanel;
   interpreters: InterpreterService;
+  pitfalls: PitfallDiagnostics;
 }
 
 let activeRuns: RunController | undefined;
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
   controller.runs = running;
   activeRuns = running;
   const previews = new PatternPreviewProvider();
+  const pitfalls = new PitfallDiagnostics(context.extensionUri);
 
   const command = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(`concurrencyLab.${id}`, fn);
   context.subscriptions.push(
@@ -46,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     timeline,
     running,
     previews,
+    pitfalls,
     new InterpreterStatus(interpreters),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(DEMO_SCHEME, new DemoContentProvider(context.extensionUri)),
@@ -69,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     command('openTrace', (source?: vscode.Uri) => openTrace(timeline, source instanceof vscode.Uri ? source : undefined)),
     command('selectInterpreter', () => selectInterpreter(interpreters)),
   );
-  return { runs: running, timeline, interpreters };
+  return { runs: running, timeline, interpreters, pitfalls };
 }
 
 /** Command arguments come from anywhere (keybindings, other extensions): keep only well-formed ones. */

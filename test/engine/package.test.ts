@@ -37,6 +37,7 @@ test('the package lists only runtime files and every file the manifest names', {
   const missing = named.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], 'files the extension loads at run time are in the package');
   assert.ok(files.some((f) => f.startsWith('media/demos/') && f.endsWith('.py')), 'the demos are in the package');
+  assert.ok(files.includes('media/checks/CL101.md'), 'the pitfall rule pages are in the package');
 });
 
 test('the .vsix stays under 600 KB, and its details page carries its picture inline', { timeout: 120_000 }, async () => {

@@ -1,0 +1,273 @@
+/** Thread and lock rules: callables that are calls, bare acquire(), locks across await, lock order, races. */
+import type { CheckContext } from '../context';
+import { childrenOf, enclosingFunction, indentAt, indentUnit, lineEndAfter, lineStart, SCOPE_NODES, type SyntaxNode } from '../syntax';
+import type { Fix } from '../types';
+import { withItems } from './asyncio';
+import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THREADS } from './kinds';
+
+export function checkThreads(ctx: CheckContext): void {
+  for (const call of ctx.calls) {
+    callableIsCall(ctx, call);
+    coroutineAsCallable(ctx, call);
+    bareAcquire(ctx, call);
+    runInsteadOfStart(ctx, call);
+  }
+  for (const w of ctx.withs) {
+    lockAcrossAwait(ctx, w);
+    freshLock(ctx, w);
+  }
+  lockOrder(ctx);
+  unlockedUpdates(ctx);
+}
+
+/** Where a callable is expected: Thread/Process target=, submit(f), to_thread(f), run_in_executor(ex, f), Timer(t, f). */
+export function callableArgument(ctx: CheckContext, call: SyntaxNode): { node: SyntaxNode; kind: 'target' | 'first' | 'second' } | undefined {
+  const q = ctx.callee(call);
+  const args = ctx.args(call);
+  if (q && (THREADS.has(q) || PROCESSES.has(q))) {
+    if (q === 'threading.Timer') return args.positional[1] ? { node: args.positional[1], kind: 'second' } : undefined;
+    const t = args.keywords.get('target');
+    return t ? { node: t, kind: 'target' } : undefined;
+  }
+  if (q === 'asyncio.to_thread') return args.positional[0] ? { node: args.positional[0], kind: 'first' } : undefined;
+  const m = ctx.methodName(call);
+  const recv = ctx.receiver(call);
+  const type = recv ? ctx.names.typeOf(recv) : undefined;
+  if (m === 'submit' && type && EXECUTORS.has(type)) return args.positional[0] ? { node: args.positional[0], kind: 'first' } : undefined;
+  if (m === 'run_in_executor' && args.positional[1]) return { node: args.positional[1], kind: 'second' };
+  return undefined;
+}
+
+/** CL201: `Thread(target=f())` where f is a function of this file that returns nothing. */
+function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
+  const arg = callableArgument(ctx, call);
+  if (!arg || arg.node.name !== 'CallExpression') return;
+  const fn = arg.node.firstChild!;
+  const def = ctx.names.functionDef(fn);
+  if (!def || def.isAsync || returnsValue(def.node)) return;
+  const name = ctx.src(fn);
+  const inner = arg.node.getChild('ArgList');
+  const innerArgs = inner ? ctx.text.slice(inner.from + 1, inner.to - 1).trim() : '';
+  const outer = ctx.args(call);
+  let fix: Fix | undefined;
+  if (innerArgs === '') fix = { title: `Pass ${name} itself: ${name}`, edits: [{ from: arg.node.from, to: arg.node.to, text: name }] };
+  else if (arg.kind === 'target' && !outer.keywords.has('args') && !outer.keywords.has('kwargs') && !/\w\s*=(?!=)/.test(innerArgs.replace(/\([^()]*\)/g, '')) && !innerArgs.includes('*')) {
+    const tuple = ctx.args(arg.node).positional.length === 1 ? `(${innerArgs.replace(/,\s*$/, '')},)` : `(${innerArgs})`;
+    fix = { title: `Pass ${name} and its arguments: target=${name}, args=…`, edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, args=${tuple}` }] };
+  } else if (arg.kind === 'first' && ctx.args(call).positional.length === 1 && outer.keywords.size === 0) {
+    fix = { title: `Pass ${name} and its arguments separately`, edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, ${innerArgs}` }] };
+  }
+  ctx.report('CL201', arg.node, fix ? [fix] : [], `${name}() runs now, in this thread, and the worker gets its result (None): pass ${name} itself`);
+}
+
+/** CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. */
+function coroutineAsCallable(ctx: CheckContext, call: SyntaxNode): void {
+  const arg = callableArgument(ctx, call);
+  const def = arg && ctx.names.functionDef(arg.node);
+  if (arg && def?.isAsync) ctx.report('CL115', arg.node, [], `${ctx.src(arg.node)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`);
+}
+
+/** A def whose own body (not nested defs) has `return <value>` or yield. */
+function returnsValue(def: SyntaxNode): boolean {
+  let found = false;
+  const walk = (n: SyntaxNode): void => {
+    if (found) return;
+    if ((n.name === 'ReturnStatement' && n.lastChild && n.lastChild.name !== 'return') || n.name === 'YieldStatement' || n.name === 'YieldExpression' || n.name === 'yield') {
+      found = true;
+      return;
+    }
+    if (SCOPE_NODES.has(n.name)) return;
+    for (let c = n.firstChild; c; c = c.nextSibling) walk(c);
+  };
+  const body = def.getChild('Body');
+  if (body) walk(body);
+  return found;
+}
+
+/** Looks like a lock: made by a lock constructor, or an unknown object named like one. */
+function isLockLike(ctx: CheckContext, node: SyntaxNode): 'thread' | 'async' | undefined {
+  const type = ctx.names.typeOf(node);
+  if (type) return THREAD_LOCKS.has(type) ? 'thread' : ASYNC_LOCKS.has(type) ? 'async' : undefined;
+  return /(lock|mutex)$/i.test(ctx.src(node)) ? 'thread' : undefined;
+}
+
+/** CL202: `lock.acquire()` as a statement, not followed by try/finally that releases it, not inside one. */
+function bareAcquire(ctx: CheckContext, call: SyntaxNode): void {
+  if (ctx.methodName(call) !== 'acquire' || ctx.args(call).positional.length || ctx.args(call).keywords.size) return;
+  const awaited = ctx.isAwaited(call);
+  const expr = awaited ? call.parent! : call;
+  if (expr.parent?.name !== 'ExpressionStatement') return;
+  const recv = ctx.receiver(call)!;
+  if (!isLockLike(ctx, recv)) return;
+  const lock = ctx.src(recv);
+  const stmt = expr.parent;
+  const { list, index } = ctx.siblings(stmt);
+  const releases = (n: SyntaxNode | undefined): boolean => !!n && new RegExp(`${escape(lock)}\\.release\\(\\)`).test(ctx.src(n));
+  const next = list[index + 1];
+  if (next?.name === 'TryStatement' && releases(finallyOf(next))) return;
+  for (let p = stmt.parent; p; p = p.parent) {
+    if (p.name === 'TryStatement' && releases(finallyOf(p))) return;
+    if (SCOPE_NODES.has(p.name)) break;
+  }
+  ctx.report('CL202', call, withFix(ctx, stmt, list, index, lock, awaited), `${lock}.acquire() without try/finally: an exception before release() leaves ${lock} held`);
+}
+
+function finallyOf(tryStmt: SyntaxNode): SyntaxNode | undefined {
+  const kids = childrenOf(tryStmt);
+  const i = kids.findIndex((k) => k.name === 'finally');
+  return i >= 0 ? kids[i + 1] : undefined;
+}
+
+/** `lock.acquire()` … `lock.release()` in one block → `with lock:` around what is between. */
+function withFix(ctx: CheckContext, stmt: SyntaxNode, list: SyntaxNode[], index: number, lock: string, awaited: boolean): Fix[] {
+  const release = new RegExp(`^(await\\s+)?${escape(lock)}\\.release\\(\\)$`);
+  const end = list.findIndex((s, i) => i > index && release.test(ctx.src(s).trim()));
+  if (end < 0 || !list.slice(index, end + 1).every((s) => ctx.ownsLine(s))) return [];
+  const indent = indentAt(ctx.text, stmt.from);
+  const unit = indentUnit(ctx.text);
+  const from = lineStart(ctx.text, stmt.from);
+  const bodyFrom = lineEndAfter(ctx.text, stmt.to);
+  const bodyTo = lineStart(ctx.text, list[end].from);
+  const body = bodyFrom < bodyTo ? reindent(ctx.text.slice(bodyFrom, bodyTo), unit) : `${indent}${unit}pass\n`;
+  const text = `${indent}${awaited ? 'async ' : ''}with ${lock}:\n${body}`;
+  return [{ title: `Use ${awaited ? 'async ' : ''}with ${lock}:`, edits: [{ from, to: lineEndAfter(ctx.text, list[end].to), text }] }];
+}
+
+function reindent(block: string, unit: string): string {
+  return block
+    .split('\n')
+    .map((l) => (l.trim() === '' ? l : unit + l))
+    .join('\n');
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** CL206: `t.run()` on a Thread or Process made in this file. */
+function runInsteadOfStart(ctx: CheckContext, call: SyntaxNode): void {
+  if (ctx.methodName(call) !== 'run' || ctx.args(call).positional.length) return;
+  const recv = ctx.receiver(call)!;
+  const type = ctx.names.typeOf(recv);
+  if (!type || !(THREADS.has(type) || PROCESSES.has(type))) return;
+  const prop = call.firstChild!.getChild('PropertyName')!;
+  ctx.report('CL206', call, [{ title: 'Call start()', edits: [{ from: prop.from, to: prop.to, text: 'start' }] }], `${ctx.src(recv)}.run() runs the target here, in this thread: start() runs it in a new one`);
+}
+
+/** CL203: `with thread_lock:` in a coroutine whose body awaits. */
+function lockAcrossAwait(ctx: CheckContext, w: SyntaxNode): void {
+  if (w.firstChild?.name === 'async' || !ctx.inAsyncDef(w)) return;
+  const locks = withItems(w).filter((i) => isLockLike(ctx, i) === 'thread');
+  if (locks.length === 0) return;
+  const body = w.getChild('Body');
+  const suspends = body ? findSuspension(body) : undefined;
+  if (!suspends) return;
+  ctx.report('CL203', locks[0], [], `${ctx.src(locks[0])} is a threading lock held across an await (line ${lineOf(ctx.text, suspends.from)}): use an asyncio.Lock, or release it before awaiting`);
+}
+
+function findSuspension(n: SyntaxNode): SyntaxNode | undefined {
+  if (n.name === 'AwaitExpression' || ((n.name === 'WithStatement' || n.name === 'ForStatement') && n.firstChild?.name === 'async')) return n;
+  if (SCOPE_NODES.has(n.name)) return undefined;
+  for (let c = n.firstChild; c; c = c.nextSibling) {
+    const f = findSuspension(c);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function lineOf(text: string, pos: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** CL207: `with threading.Lock():` makes a new lock every time. */
+function freshLock(ctx: CheckContext, w: SyntaxNode): void {
+  for (const item of withItems(w)) {
+    if (item.name !== 'CallExpression') continue;
+    const q = ctx.callee(item);
+    if (q && (THREAD_LOCKS.has(q) || ASYNC_LOCKS.has(q)) && q !== 'threading.Condition' && q !== 'asyncio.Condition') {
+      ctx.report('CL207', item, [], `${ctx.src(item)} makes a new lock each time this runs: no other thread or task ever waits on it. Create the lock once and share it`);
+    }
+  }
+}
+
+/** CL204: lock A then B somewhere, B then A somewhere else (with-statements, nested or `with a, b`). */
+function lockOrder(ctx: CheckContext): void {
+  const pairs = new Map<string, SyntaxNode>();
+  const heldAt = (node: SyntaxNode): string[] => {
+    const held: string[] = [];
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.name === 'Body' && p.parent?.name === 'WithStatement') for (const i of withItems(p.parent)) if (isLockLike(ctx, i)) held.push(ctx.src(i));
+      if (SCOPE_NODES.has(p.name)) break;
+    }
+    return held;
+  };
+  for (const w of ctx.withs) {
+    const items = withItems(w).filter((i) => isLockLike(ctx, i));
+    const outer = heldAt(w);
+    items.forEach((item, k) => {
+      const key = ctx.src(item);
+      for (const h of [...outer, ...items.slice(0, k).map((i) => ctx.src(i))]) if (h !== key && !pairs.has(`${h}\u0000${key}`)) pairs.set(`${h}\u0000${key}`, item);
+    });
+  }
+  for (const [pair, node] of pairs) {
+    const [a, b] = pair.split('\u0000');
+    const other = pairs.get(`${b}\u0000${a}`);
+    if (other) ctx.report('CL204', node, [], `${b} is taken while holding ${a} here, and ${a} while holding ${b} on line ${lineOf(ctx.text, other.from)}: two threads can each wait for the other forever. Take them in one order everywhere`);
+  }
+}
+
+/**
+ * CL205: in a function that several threads run (target of more than one Thread, of a Thread made
+ * in a loop, or mapped/submitted in a loop to a thread pool), `x += …` on a global, an attribute or
+ * an item, outside any with block, in a function that never calls acquire().
+ */
+function unlockedUpdates(ctx: CheckContext): void {
+  const targets = new Map<number, { def: SyntaxNode; runs: number }>();
+  for (const call of ctx.calls) {
+    const q = ctx.callee(call);
+    let fn: SyntaxNode | undefined;
+    let many = false;
+    if (q && THREADS.has(q) && q !== 'threading.Timer') fn = ctx.args(call).keywords.get('target');
+    else {
+      const m = ctx.methodName(call);
+      const recv = ctx.receiver(call);
+      const type = recv ? ctx.names.typeOf(recv) : undefined;
+      if (type && THREAD_EXECUTORS.has(type) && (m === 'submit' || m === 'map')) {
+        fn = ctx.args(call).positional[0];
+        many = m === 'map';
+      }
+    }
+    const def = fn ? ctx.names.functionDef(fn) : undefined;
+    if (!def) continue;
+    const runs = (targets.get(def.node.from)?.runs ?? 0) + (many || inLoop(call) ? 2 : 1);
+    targets.set(def.node.from, { def: def.node, runs });
+  }
+  for (const { def, runs } of targets.values()) {
+    if (runs < 2 || /\.acquire\(/.test(ctx.src(def))) continue;
+    const globals = new Set<string>();
+    for (const u of ctx.updates) {
+      if (u.from < def.from || u.to > def.to || enclosingFunction(u)?.from !== def.from) continue;
+      if (insideWith(u, def)) continue;
+      const target = u.firstChild!;
+      if (globals.size === 0) for (const m of ctx.src(def).matchAll(/^\s*(?:global|nonlocal)\s+([\w\s,]+)$/gm)) for (const g of m[1].split(',')) globals.add(g.trim());
+      const shared = target.name === 'MemberExpression' || target.name === 'SubscriptExpression' || (target.name === 'VariableName' && globals.has(ctx.src(target)));
+      if (shared) ctx.report('CL205', u, [], `${ctx.src(target)} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`);
+    }
+  }
+}
+
+function inLoop(node: SyntaxNode): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.name === 'ForStatement' || p.name === 'WhileStatement' || /Comprehension/.test(p.name)) return true;
+    if (SCOPE_NODES.has(p.name)) return false;
+  }
+  return false;
+}
+
+function insideWith(node: SyntaxNode, limit: SyntaxNode): boolean {
+  for (let p = node.parent; p && p.from >= limit.from; p = p.parent) if (p.name === 'WithStatement') return true;
+  return false;
+}
+

@@ -1,0 +1,762 @@
+/** Every rule: samples it must flag (at the line marked `# <-`) and idiomatic code it must leave alone. */
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { RULES } from '../../../src/checks/catalog';
+import { found, py } from './helpers';
+
+interface Case {
+  /** Each must produce the rule on every line ending with `# <-`, and nowhere else. */
+  flagged: string[];
+  /** Each must produce no finding of this rule. */
+  clean: string[];
+}
+
+const CASES: Record<string, Case> = {
+  CL101: {
+    flagged: [
+      py`
+        import time
+        async def f():
+            time.sleep(1)  # <-
+      `,
+      py`
+        from time import sleep
+        async def f():
+            sleep(1)  # <-
+      `,
+      py`
+        import time as t
+        async def f():
+            x = [t.sleep(0.1)]  # <-
+      `,
+      py`
+        import time
+        def work():
+            time.sleep(0.2)
+            return 1
+        async def f():
+            print(work())  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import time
+        def f():
+            time.sleep(1)
+      `,
+      py`
+        import asyncio
+        async def f():
+            await asyncio.sleep(1)
+      `,
+      py`
+        from time import sleep
+        async def f(sleep):
+            sleep(1)
+      `,
+      py`
+        import time
+        async def f():
+            def inner():
+                time.sleep(1)
+            await asyncio.to_thread(inner)
+      `,
+      py`
+        async def f():
+            time.sleep(1)
+      `,
+      py`
+        import time
+        def sleep(x): pass
+        async def f():
+            sleep(1)
+      `,
+    ],
+  },
+  CL102: {
+    flagged: [
+      py`
+        import requests
+        async def f(url):
+            return requests.get(url, timeout=5)  # <-
+      `,
+      py`
+        from urllib.request import urlopen
+        async def f(url):
+            with urlopen(url) as r:  # <-
+                return r.read()
+      `,
+    ],
+    clean: [
+      py`
+        import requests
+        def f(url):
+            return requests.get(url)
+      `,
+      py`
+        import requests, asyncio
+        async def f(url):
+            return await asyncio.to_thread(requests.get, url)
+      `,
+    ],
+  },
+  CL103: {
+    flagged: [
+      py`
+        import subprocess
+        async def f():
+            subprocess.run(["ls"])  # <-
+      `,
+      py`
+        import os
+        async def f():
+            os.system("ls")  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def f():
+            p = await asyncio.create_subprocess_exec("ls")
+            await p.wait()
+      `,
+    ],
+  },
+  CL104: {
+    flagged: [
+      py`
+        import queue
+        q = queue.Queue()
+        async def f():
+            item = q.get()  # <-
+      `,
+      py`
+        from queue import Queue
+        async def f():
+            jobs = Queue()
+            jobs.join()  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import queue
+        q = queue.Queue()
+        async def f():
+            return q.get_nowait(), q.get(block=False), q.get(False)
+      `,
+      py`
+        import asyncio
+        q = asyncio.Queue()
+        async def f():
+            return await q.get()
+      `,
+    ],
+  },
+  CL105: {
+    flagged: [
+      py`
+        async def f():
+            name = input("name? ")  # <-
+      `,
+    ],
+    clean: [
+      py`
+        def f():
+            return input("name? ")
+      `,
+      py`
+        async def f(input):
+            return input("x")
+      `,
+    ],
+  },
+  CL106: {
+    flagged: [
+      py`
+        import threading
+        async def f():
+            t = threading.Thread(target=print)
+            t.start()
+            t.join()  # <-
+      `,
+      py`
+        import threading
+        done = threading.Event()
+        async def f():
+            done.wait()  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import threading, asyncio
+        async def f():
+            t = threading.Thread(target=print)
+            t.start()
+            await asyncio.to_thread(t.join)
+      `,
+      py`
+        import asyncio
+        done = asyncio.Event()
+        async def f():
+            await done.wait()
+      `,
+    ],
+  },
+  CL110: {
+    flagged: [
+      py`
+        async def fetch(): pass
+        async def main():
+            fetch()  # <-
+      `,
+      py`
+        class C:
+            async def save(self): pass
+            async def run(self):
+                self.save()  # <-
+      `,
+      py`
+        async def main(): pass
+        main()  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def fetch(): pass
+        async def main():
+            await fetch()
+            t = asyncio.create_task(fetch())
+            await t
+        asyncio.run(main())
+      `,
+      py`
+        def fetch(): pass
+        async def main():
+            fetch()
+      `,
+    ],
+  },
+  CL111: {
+    flagged: [
+      py`
+        import asyncio
+        async def f():
+            asyncio.sleep(1)  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def f():
+            await asyncio.sleep(1)
+            await asyncio.wait_for(f(), 1)
+      `,
+    ],
+  },
+  CL112: {
+    flagged: [
+      py`
+        import asyncio
+        async def job(): pass
+        async def f():
+            asyncio.create_task(job())  # <-
+      `,
+      py`
+        import asyncio
+        async def job(): pass
+        async def f():
+            loop = asyncio.get_running_loop()
+            loop.create_task(job())  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def job(): pass
+        async def f():
+            t = asyncio.create_task(job())
+            await t
+      `,
+      py`
+        import asyncio
+        async def job(): pass
+        async def f():
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(job())
+      `,
+    ],
+  },
+  CL113: {
+    flagged: [
+      py`
+        import asyncio
+        async def g(): pass
+        async def f():
+            asyncio.run(g())  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def main(): pass
+        if __name__ == "__main__":
+            asyncio.run(main())
+      `,
+    ],
+  },
+  CL114: {
+    flagged: [
+      py`
+        import asyncio
+        lock = asyncio.Lock()
+        async def f():
+            with lock:  # <-
+                pass
+      `,
+      py`
+        import threading
+        lock = threading.Lock()
+        async def f():
+            async with lock:  # <-
+                pass
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        lock = asyncio.Lock()
+        async def f():
+            async with lock:
+                pass
+      `,
+    ],
+  },
+  CL115: {
+    flagged: [
+      py`
+        import threading
+        async def poll(): pass
+        t = threading.Thread(target=poll)  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import threading, asyncio
+        async def poll(): pass
+        def run_poll():
+            asyncio.run(poll())
+        t = threading.Thread(target=run_poll)
+      `,
+    ],
+  },
+  CL120: {
+    flagged: [
+      py`
+        import asyncio
+        async def main(): pass
+        loop = asyncio.get_event_loop()  # <-
+        loop.run_until_complete(main())
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def main():
+            loop = asyncio.get_running_loop()
+        asyncio.run(main())
+      `,
+      py`
+        import asyncio
+        def start():
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(asyncio.sleep(0))
+            loop.close()
+      `,
+    ],
+  },
+  CL121: {
+    flagged: [
+      py`
+        import asyncio
+        async def f():
+            loop = asyncio.get_event_loop()  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import asyncio
+        async def f():
+            loop = asyncio.get_running_loop()
+      `,
+    ],
+  },
+  CL201: {
+    flagged: [
+      py`
+        import threading
+        def work(n):
+            print(n)
+        t = threading.Thread(target=work(1))  # <-
+      `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def work():
+            print(1)
+        with ThreadPoolExecutor() as ex:
+            fut = ex.submit(work())  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import threading, functools
+        def work(n):
+            print(n)
+        def make():
+            return work
+        a = threading.Thread(target=work, args=(1,))
+        b = threading.Thread(target=make())
+        c = threading.Thread(target=functools.partial(work, 1))
+      `,
+    ],
+  },
+  CL202: {
+    flagged: [
+      py`
+        import threading
+        lock = threading.Lock()
+        def f():
+            lock.acquire()  # <-
+            print(1)
+            lock.release()
+      `,
+      py`
+        def f(state_lock):
+            state_lock.acquire()  # <-
+            state_lock.release()
+      `,
+    ],
+    clean: [
+      py`
+        import threading
+        lock = threading.Lock()
+        def f():
+            lock.acquire()
+            try:
+                print(1)
+            finally:
+                lock.release()
+            if lock.acquire(timeout=1):
+                lock.release()
+      `,
+      py`
+        def f(conn):
+            conn.acquire()
+      `,
+    ],
+  },
+  CL203: {
+    flagged: [
+      py`
+        import threading, asyncio
+        lock = threading.Lock()
+        async def f():
+            with lock:  # <-
+                await asyncio.sleep(1)
+      `,
+    ],
+    clean: [
+      py`
+        import threading, asyncio
+        lock = threading.Lock()
+        async def f():
+            with lock:
+                x = 1
+            await asyncio.sleep(1)
+      `,
+      py`
+        import asyncio
+        lock = asyncio.Lock()
+        async def f():
+            async with lock:
+                await asyncio.sleep(1)
+      `,
+    ],
+  },
+  CL204: {
+    flagged: [
+      py`
+        import threading
+        a = threading.Lock()
+        b = threading.Lock()
+        def one():
+            with a:
+                with b:  # <-
+                    pass
+        def two():
+            with b, a:  # <-
+                pass
+      `,
+    ],
+    clean: [
+      py`
+        import threading
+        a = threading.Lock()
+        b = threading.Lock()
+        def one():
+            with a:
+                with b:
+                    pass
+        def two():
+            with a, b:
+                pass
+      `,
+    ],
+  },
+  CL205: {
+    flagged: [
+      py`
+        import threading
+        count = 0
+        def work():
+            global count
+            for _ in range(1000):
+                count += 1  # <-
+        threads = [threading.Thread(target=work) for _ in range(4)]
+      `,
+      py`
+        import threading
+        def work(stats):
+            stats.total += 1  # <-
+        a = threading.Thread(target=work, args=(s,))
+        b = threading.Thread(target=work, args=(s,))
+      `,
+    ],
+    clean: [
+      py`
+        import threading
+        count = 0
+        lock = threading.Lock()
+        def work():
+            global count
+            with lock:
+                count += 1
+        threads = [threading.Thread(target=work) for _ in range(4)]
+      `,
+      py`
+        import threading
+        def work():
+            local = 0
+            local += 1
+        threads = [threading.Thread(target=work) for _ in range(4)]
+      `,
+      py`
+        import threading
+        count = 0
+        def work():
+            global count
+            count += 1
+        t = threading.Thread(target=work)
+      `,
+    ],
+  },
+  CL206: {
+    flagged: [
+      py`
+        import threading
+        t = threading.Thread(target=print)
+        t.run()  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import threading
+        t = threading.Thread(target=print)
+        t.start()
+        class W(threading.Thread):
+            def run(self): pass
+      `,
+    ],
+  },
+  CL207: {
+    flagged: [
+      py`
+        import threading
+        def f():
+            with threading.Lock():  # <-
+                pass
+      `,
+    ],
+    clean: [
+      py`
+        import threading
+        lock = threading.Lock()
+        def f():
+            with lock:
+                pass
+      `,
+    ],
+  },
+  CL301: {
+    flagged: [
+      py`
+        import multiprocessing
+        def work(): pass
+        p = multiprocessing.Process(target=work)  # <-
+        p.start()
+      `,
+      py`
+        from concurrent.futures import ProcessPoolExecutor as PPE
+        with PPE() as ex:  # <-
+            pass
+      `,
+      py`
+        import multiprocessing as mp
+        ctx = mp.get_context("spawn")
+        pool = ctx.Pool(2)  # <-
+        pool.close()
+      `,
+    ],
+    clean: [
+      py`
+        import multiprocessing
+        def work(): pass
+        def main():
+            p = multiprocessing.Process(target=work)
+            p.start()
+        if __name__ == "__main__":
+            main()
+            q = multiprocessing.Process(target=work)
+      `,
+      py`
+        from threading import Thread
+        t = Thread(target=print)
+      `,
+    ],
+  },
+  CL302: {
+    flagged: [
+      py`
+        from multiprocessing import Pool
+        def sq(x): return x * x
+        def main():
+            pool = Pool(2)  # <-
+            print(pool.map(sq, range(3)))
+      `,
+    ],
+    clean: [
+      py`
+        from multiprocessing import Pool
+        def sq(x): return x * x
+        def main():
+            with Pool(2) as pool:
+                print(pool.map(sq, range(3)))
+            other = Pool(2)
+            other.close()
+            other.join()
+      `,
+    ],
+  },
+  CL303: {
+    flagged: [
+      py`
+        import multiprocessing
+        def main():
+            p = multiprocessing.Process(target=lambda: print(1))  # <-
+      `,
+      py`
+        import multiprocessing
+        def main():
+            def work(): pass
+            p = multiprocessing.Process(target=work)  # <-
+      `,
+    ],
+    clean: [
+      py`
+        import multiprocessing
+        def work(): pass
+        def main():
+            p = multiprocessing.Process(target=work)
+      `,
+    ],
+  },
+  CL304: {
+    flagged: [
+      py`
+        from multiprocessing import Pool
+        def main():
+            with Pool() as pool:
+                pool.map(lambda x: x, range(3))  # <-
+      `,
+      py`
+        from concurrent.futures import ProcessPoolExecutor
+        def main():
+            def sq(x): return x * x
+            with ProcessPoolExecutor() as ex:
+                f = ex.submit(sq, 2)  # <-
+      `,
+    ],
+    clean: [
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def main():
+            with ThreadPoolExecutor() as ex:
+                print(list(ex.map(lambda x: x, range(3))))
+      `,
+    ],
+  },
+  CL401: {
+    flagged: [
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def work(): pass
+        with ThreadPoolExecutor() as ex:
+            ex.submit(work)  # <-
+      `,
+    ],
+    clean: [
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def work(): pass
+        with ThreadPoolExecutor() as ex:
+            fut = ex.submit(work)
+            fut.result()
+            for r in ex.map(work, []):
+                print(r)
+      `,
+    ],
+  },
+};
+
+void describe('every rule has flagged and clean samples', () => {
+  void test('the catalog and the samples cover the same rules', () => {
+    assert.deepEqual(Object.keys(CASES).sort(), RULES.map((r) => r.code).sort());
+    assert.ok(RULES.length >= 20);
+  });
+  for (const [code, c] of Object.entries(CASES)) {
+    void test(`${code} flags its samples`, () => {
+      for (const sample of c.flagged) {
+        const want = sample
+          .split('\n')
+          .map((l, i) => (l.endsWith('# <-') ? `${code}:${i + 1}` : ''))
+          .filter(Boolean);
+        assert.deepEqual(found(sample).filter((f) => f.startsWith(`${code}:`)), want, sample);
+      }
+    });
+    void test(`${code} leaves idiomatic code alone`, () => {
+      for (const sample of c.clean) assert.deepEqual(found(sample).filter((f) => f.startsWith(`${code}:`)), [], sample);
+    });
+  }
+});
+
+void test('half-typed code still gets findings and never throws', () => {
+  const text = py`
+    import time
+    async def f():
+        time.sleep(1)
+        x = (
+    def g(
+  `;
+  assert.ok(found(text).includes('CL101:3'));
+  for (let i = 0; i < text.length; i++) found(text.slice(0, i));
+});
