@@ -482,8 +482,28 @@ class Barrier(object):
         return self._broken
 
 
+_serials = [0]
+
+
 class Thread(_real.Thread):
-    """A real thread that runs only while it holds the baton."""
+    """A real thread that runs only while it holds the baton.
+
+    Hashed by creation order, not by address: sets of threads (ThreadPoolExecutor._threads, joined
+    one by one at shutdown) then iterate in the same order in every process, so a seed replays."""
+
+    def __init__(self, *args, **kwargs):
+        _serials[0] += 1
+        self._cl_serial = _serials[0]
+        _real.Thread.__init__(self, *args, **kwargs)
+
+    def __hash__(self):
+        return self._cl_serial
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
 
     def start(self):
         s = _active()
@@ -591,6 +611,7 @@ def strip_our_frames(tb):
 def report_thread_exception(s, thread, exc_info):
     etype, value, tb = exc_info
     tb = strip_our_frames(tb)
+    value.__traceback__ = tb
     FAILURES.append({'kind': 'exception', 'message': '%s: %s' % (thread.name, _exc_text(etype, value)),
                      'line': _last_program_line(tb)})
     hook = getattr(sys.modules.get('threading'), 'excepthook', _real.excepthook)
@@ -615,16 +636,23 @@ def _last_program_line(tb):
 _REAL = {}
 
 
+# Fixed starting points make a seed's schedule the same in every process: asyncio compares
+# `when - time()` in floating point, and a varying base would round differently from run to run.
+_BASES = {'monotonic': 1000.0, 'perf_counter': 1000.0}
+
+
 def _virtual(name):
     real = _REAL[name]
-    base = real()
-    scale = 10 ** 9 if name.endswith('_ns') else 1
+    plain = name[:-3] if name.endswith('_ns') else name
+    base = _BASES.get(plain, float(int(_REAL['time']())))
+    ns = name.endswith('_ns')
 
     def now():
         s = SCHED
         if s is None:
             return real()
-        return base + (int(s.now * scale) if scale != 1 else s.now)
+        t = base + s.now
+        return int(t * 1e9) if ns else t
 
     now.__name__ = name
     return now

@@ -270,10 +270,10 @@ class Scheduler(object):
                         break
                     chosen = [e for e in chosen if e['lane'] != lane.name] + tasks
         if cycle:
-            message = 'deadlock: ' + '; '.join('%s holds %s and waits for %s' % (
+            message = '; '.join('%s holds %s and waits for %s' % (
                 e['lane'], ', '.join(e['holds']) or 'nothing', e['waitsFor']) for e in chosen)
         else:
-            message = 'deadlock: every thread waits: ' + '; '.join('%s waits for %s' % (e['lane'], e['waitsFor']) for e in chosen)
+            message = 'every thread waits: ' + '; '.join('%s waits for %s' % (e['lane'], e['waitsFor']) for e in chosen)
         return {'kind': 'deadlock', 'message': message, 'cycle': chosen}
 
 

@@ -152,6 +152,7 @@ class Explorer(object):
         except BaseException:
             etype, value, tb = sys.exc_info()
             tb = prims.strip_our_frames(tb.tb_next)
+            value.__traceback__ = tb
             prims.FAILURES.append({'kind': 'exception', 'message': '%s: %s' % (main.name, prims._exc_text(etype, value)),
                                    'line': prims._last_program_line(tb)})
             sys.excepthook(etype, value, tb)
