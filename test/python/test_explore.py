@@ -148,7 +148,8 @@ class Reports(unittest.TestCase):
         self.assertEqual(r['failure']['kind'], 'deadlock')
         self.assertIsNone(r['exitCode'])
         cycle = sorted(r['failure']['cycle'], key=lambda e: e['holds'])
-        inner = dict((l.strip(), i) for i, l in enumerate(open(path, encoding='utf-8'), 1) if l.startswith('        with'))
+        with open(path, encoding='utf-8') as f:
+            inner = dict((l.strip(), i) for i, l in enumerate(f, 1) if l.startswith('        with'))
         self.assertEqual([(e['holds'], e['waitsFor'], e['line']) for e in cycle], [
             (['Lock lock_a'], 'Lock lock_b', inner['with lock_b:']),
             (['Lock lock_b'], 'Lock lock_a', inner['with lock_a:']),
