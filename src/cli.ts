@@ -16,6 +16,7 @@ import { exportChromeTrace } from './trace/chromeTrace';
 import { interpreterCandidates } from './run/interpreterPolicy';
 import { runTraced } from './run/runTraced';
 import { spawnCollect } from './run/spawnCollect';
+import { exploreMain } from './cliExplore';
 import type { RunResult } from './run/types';
 
 export const USAGE = `usage: concurrency-lab trace FILE [options]
@@ -169,6 +170,7 @@ async function defaultTracerDir(): Promise<string> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'check' && !argv.includes('-h') && !argv.includes('--help')) return checkMain(argv.slice(1));
+  if (argv[0] === 'explore') return exploreMain(argv.slice(1), { python: defaultPython, tracerDir: defaultTracerDir });
   const args = parseArgs(argv);
   if ('help' in args) {
     console.log(USAGE);

@@ -1,0 +1,165 @@
+/**
+ * concurrency-lab explore FILE [--runs N] [--seed S] [--timeout S] [--python PATH] [--replay SEED]
+ *                              [--summary] [--json OUT] [--keep-going]
+ *
+ * Exit code: 1 when a schedule failed (exception, deadlock, timeout) or a race was found, 0 when not,
+ * 2 when the explorer could not run.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { foundBug } from './explore/outcomes';
+import { runExplore } from './explore/exploreRun';
+import type { ExploreSummary } from './explore/types';
+
+export const EXPLORE_USAGE = `usage: concurrency-lab explore FILE [options]
+
+Runs FILE under a controlled scheduler, schedule after schedule, and reports what it can do: its
+distinct outcomes (stdout, exit code, failure) with a seed for each, its data races and deadlocks.
+
+options:
+  --runs N           schedules to try (default 500); stops at the first failure unless --keep-going
+  --seed S           first seed (default 0); schedule i uses seed S+i
+  --timeout S        seconds one schedule may run before it counts as a timeout (default 10)
+  --python PATH      interpreter to use (default: python3, then python on PATH)
+  --replay SEED      run just the schedule of SEED (the same schedule and outcome every time)
+  --summary          print one JSON object as the last line: runs, outcomes, races, deadlocks
+  --json OUT         write the summary and every schedule's record as JSON to OUT
+  --keep-going       run all N schedules even after a failure
+  --tracer-dir DIR   folder holding the tracer's .py files (default: next to this script)
+  -h, --help         show this help
+
+exit code: 1 when a failure or race was found, 0 when none, 2 when it could not run.`;
+
+export interface ExploreArgs {
+  file: string;
+  runs: number;
+  seed: number;
+  timeoutS: number;
+  python?: string;
+  replay?: number;
+  summary: boolean;
+  json?: string;
+  keepGoing: boolean;
+  tracerDir?: string;
+}
+
+/** argv after the word "explore". */
+export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error: string } | { help: true } {
+  if (argv.includes('-h') || argv.includes('--help')) return { help: true };
+  const out: ExploreArgs = { file: '', runs: 500, seed: 0, timeoutS: 10, summary: false, keepGoing: false };
+  const valueOf = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  const count = (v: string, flag: string, allowFraction = false): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowFraction && !Number.isInteger(n))) throw new Error(`${flag} expects a ${allowFraction ? '' : 'whole '}number ≥ 0, got "${v}"`);
+    return n;
+  };
+  try {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      switch (a) {
+        case '--runs': out.runs = count(valueOf(i++, a), a); break;
+        case '--seed': out.seed = count(valueOf(i++, a), a); break;
+        case '--timeout': out.timeoutS = count(valueOf(i++, a), a, true); break;
+        case '--python': out.python = valueOf(i++, a); break;
+        case '--replay': out.replay = count(valueOf(i++, a), a); break;
+        case '--summary': out.summary = true; break;
+        case '--json': out.json = valueOf(i++, a); break;
+        case '--keep-going': out.keepGoing = true; break;
+        case '--tracer-dir': out.tracerDir = valueOf(i++, a); break;
+        default:
+          if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
+          if (out.file) throw new Error(`only one FILE can be explored (got "${out.file}" and "${a}")`);
+          out.file = a;
+      }
+    }
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  if (!out.file) return { error: 'missing FILE' };
+  if (out.timeoutS === 0) return { error: '--timeout must be more than 0' };
+  if (out.runs === 0) return { error: '--runs must be at least 1' };
+  return out;
+}
+
+/** A few readable lines per outcome, race and deadlock. */
+export function describeSummary(s: ExploreSummary): string {
+  const lines = [`${s.runs} schedule${s.runs === 1 ? '' : 's'}, ${s.outcomes.length} distinct outcome${s.outcomes.length === 1 ? '' : 's'}:`];
+  for (const o of s.outcomes) {
+    const out = o.stdout.length > 200 ? `${o.stdout.slice(0, 200)}…` : o.stdout;
+    lines.push(`  ${o.count}× exit ${o.exitCode ?? '-'}${o.failure ? `, ${o.failure.kind}: ${o.failure.message}` : ''} (seed ${o.seed})`);
+    if (out) lines.push(...out.replace(/\n$/, '').split('\n').map((l) => `      | ${l}`));
+  }
+  for (const r of s.races) {
+    lines.push(`race on ${r.target}: ${r.accesses.map((a) => `${a.kind} by ${a.lane} at line ${a.line}`).join(' vs ')}`);
+  }
+  for (const d of s.deadlocks) {
+    lines.push(`deadlock (seed ${d.seed}): ${d.cycle.map((e) => `${e.lane} holds ${e.holds.join(', ') || 'nothing'}, waits for ${e.waitsFor}`).join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+export async function exploreMain(
+  argv: readonly string[],
+  defaults: { python: () => Promise<string>; tracerDir: () => Promise<string> },
+): Promise<number> {
+  const args = parseExploreArgs(argv);
+  if ('help' in args) {
+    console.log(EXPLORE_USAGE);
+    return 0;
+  }
+  if ('error' in args) {
+    console.error(`concurrency-lab explore: ${args.error}\n\n${EXPLORE_USAGE}`);
+    return 2;
+  }
+  const file = resolve(args.file);
+  try {
+    await readFile(file);
+  } catch (e) {
+    console.error(`concurrency-lab explore: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let result;
+  try {
+    result = await runExplore({
+      python: args.python ?? (await defaults.python()),
+      file,
+      cwd: dirname(file),
+      tracerDir: args.tracerDir ?? (await defaults.tracerDir()),
+      runs: args.runs,
+      seed: args.seed,
+      timeoutS: args.timeoutS,
+      replay: args.replay,
+      keepGoing: args.keepGoing,
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  if (result.error) {
+    console.error(`concurrency-lab explore: ${result.error}`);
+    return 2;
+  }
+  try {
+    if (args.json) await writeFile(args.json, JSON.stringify({ ...result.summary, schedules: result.records }));
+  } catch (e) {
+    console.error(`concurrency-lab explore: cannot write ${args.json}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  if (args.replay !== undefined && result.records[0]) {
+    process.stdout.write(result.records[0].stdout);
+    process.stderr.write(result.records[0].stderr);
+  }
+  if (args.summary) console.log(JSON.stringify(result.summary));
+  else console.error(describeSummary(result.summary));
+  if (result.cancelled) return 2;
+  return foundBug(result.summary) ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+// `concurrency-lab explore`, run as a real process on real Pythons.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAIN_PYTHON, repoRoot, tracerDir, withTempDir } from './engineHelpers';
+
+const cli = join(repoRoot, 'out', 'src', 'cli.js');
+const racy = (name: string): string => join(repoRoot, 'test', 'fixtures', 'explore', 'racy', name);
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'explore', ...args, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const lastJson = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+
+void test('explore --summary: one JSON object with exactly the issue\'s shape, and the deadlock it found', async () => {
+  const r = await runCli([racy('lock_order_deadlock.py'), '--runs', '300', '--summary']);
+  assert.equal(r.code, 1, r.stderr);
+  const s = lastJson(r.stdout) as { runs: number; outcomes: Record<string, unknown>[]; races: unknown[]; deadlocks: { seed: number; cycle: Record<string, unknown>[] }[] };
+  assert.deepEqual(Object.keys(s).sort(), ['deadlocks', 'outcomes', 'races', 'runs']);
+  for (const o of s.outcomes) assert.deepEqual(Object.keys(o).sort(), ['count', 'exitCode', 'failure', 'seed', 'stdout']);
+  const failing = s.outcomes.find((o) => o.failure !== null) as { failure: Record<string, unknown>; seed: number };
+  assert.deepEqual(Object.keys(failing.failure).sort(), ['kind', 'message']);
+  assert.equal(failing.failure.kind, 'deadlock');
+  assert.equal(s.deadlocks.length, 1);
+  assert.deepEqual(Object.keys(s.deadlocks[0].cycle[0]).sort(), ['holds', 'lane', 'waitsFor']);
+  assert.deepEqual(s.deadlocks[0].cycle.map((e) => e.waitsFor).sort(), ['Lock lock_a', 'Lock lock_b']);
+  // the seed replays the same deadlock
+  const again = await runCli([racy('lock_order_deadlock.py'), '--replay', String(failing.seed), '--summary']);
+  const s2 = lastJson(again.stdout) as typeof s;
+  assert.equal(s2.runs, 1);
+  assert.deepEqual(s2.deadlocks, [{ ...s.deadlocks[0], seed: failing.seed }]);
+});
+
+void test('explore --json OUT writes every schedule; races name both accesses', async () => {
+  await withTempDir(async (dir) => {
+    const out = join(dir, 'explore.json');
+    const r = await runCli([racy('lost_update_attr.py'), '--runs', '8', '--keep-going', '--json', out]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /8 schedules, \d+ distinct outcomes?/);
+    assert.match(r.stderr, /race on Account\.balance/);
+    const j = JSON.parse(await readFile(out, 'utf8')) as { runs: number; schedules: { seed: number; decisions: number[] }[]; races: { accesses: { file: string }[] }[] };
+    assert.equal(j.runs, 8);
+    assert.deepEqual(j.schedules.map((x) => x.seed), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(j.races[0].accesses[0].file, racy('lost_update_attr.py'));
+  }, 'cl-explore-');
+});
+
+void test('explore explains a program it cannot run', async () => {
+  await withTempDir(async (dir) => {
+    const { writeFile } = await import('node:fs/promises');
+    const bad = join(dir, 'bad.py');
+    await writeFile(bad, 'def f(:\n');
+    const r = await runCli([bad, '--summary']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /SyntaxError.*line 1/);
+  }, 'cl-explore-');
+});

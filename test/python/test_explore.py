@@ -1,0 +1,228 @@
+"""The Interleaving Explorer (src/tracer/explore.py) against its catalogue of programs.
+
+test/fixtures/explore/racy: each program's bug never shows in 30 natural runs, and exploring finds it
+(a failure, or stdout other than its `# expect:` line) within 300 schedules; its seed replays it.
+test/fixtures/explore/correct: every schedule prints the expected output, with no race, deadlock or
+exception. Each program's first line says what it is; `# expect:` is its natural stdout."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from tracing import ROOT, TRACER_DIR, untraced_env
+
+EXPLORE = os.path.join(TRACER_DIR, 'explore.py')
+CATALOGUE = os.path.join(ROOT, 'test', 'fixtures', 'explore')
+NATURAL_RUNS = 30
+BUDGET = 300
+
+
+def programs(kind):
+    folder = os.path.join(CATALOGUE, kind)
+    return sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith('.py'))
+
+
+def expected(path):
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if line.startswith('# expect: '):
+                return line[len('# expect: '):].rstrip('\n')
+    raise AssertionError('no "# expect:" line in ' + path)
+
+
+def explore(path, *args):
+    """Yields the explorer's records as they come; closing the generator stops it."""
+    proc = subprocess.Popen([sys.executable, EXPLORE, path] + list(args), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=untraced_env(), cwd=os.path.dirname(path))
+    try:
+        for line in proc.stdout:
+            yield json.loads(line)
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def runs(path, *args):
+    return [r for r in explore(path, *args) if r['type'] == 'run']
+
+
+def shows_bug(record, expect):
+    return record['failure'] is not None or record['exitCode'] != 0 or record['stdout'].rstrip('\n') != expect
+
+
+def natural_runs(path, n):
+    """n plain runs of the program (no explorer), fifteen at a time; their (stdout, exit code) pairs."""
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for start in range(0, n, 15):
+            batch = []
+            for i in range(start, min(n, start + 15)):
+                out = open(os.path.join(tmp, 'out%d' % i), 'w+b')
+                # -S: no site packages to import; the program's threads behave as in any run
+                batch.append((subprocess.Popen([sys.executable, '-S', path], stdout=out, stderr=subprocess.STDOUT,
+                                               stdin=subprocess.DEVNULL, env=untraced_env()), out))
+            for proc, out in batch:
+                try:
+                    code = proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    code = 'hung'
+                out.seek(0)
+                results.append((out.read().decode('utf-8', 'replace'), code))
+                out.close()
+    return results
+
+
+class RacyPrograms(unittest.TestCase):
+    def test_catalogue_size(self):
+        self.assertGreaterEqual(len(programs('racy')), 15)
+        self.assertGreaterEqual(len(programs('correct')), 10)
+
+    def test_bugs_never_show_in_natural_runs(self):
+        for path in programs('racy'):
+            expect = expected(path)
+            with self.subTest(program=os.path.basename(path)):
+                for out, code in natural_runs(path, NATURAL_RUNS):
+                    self.assertEqual((out.rstrip('\n'), code), (expect, 0))
+
+    def test_each_bug_is_found_and_its_seed_replays_it(self):
+        for path in programs('racy'):
+            expect = expected(path)
+            with self.subTest(program=os.path.basename(path)):
+                found = None
+                gen = explore(path, '--runs', str(BUDGET))
+                for record in gen:
+                    if record['type'] == 'run' and shows_bug(record, expect):
+                        found = record
+                        break
+                gen.close()
+                self.assertIsNotNone(found, 'no schedule in %d showed the bug' % BUDGET)
+                again = runs(path, '--replay', str(found['seed']))
+                self.assertEqual(len(again), 1)
+                for key in ('seed', 'stdout', 'exitCode', 'failure', 'races', 'decisions', 'steps'):
+                    self.assertEqual(again[0][key], found[key], key)
+
+
+class CorrectPrograms(unittest.TestCase):
+    def test_every_schedule_gives_the_one_outcome(self):
+        for path in programs('correct'):
+            expect = expected(path)
+            with self.subTest(program=os.path.basename(path)):
+                records = runs(path, '--runs', '12', '--keep-going')
+                self.assertEqual(len(records), 12)
+                for r in records:
+                    self.assertEqual((r['stdout'].rstrip('\n'), r['exitCode'], r['failure'], r['races']),
+                                     (expect, 0, None, []), 'seed %d' % r['seed'])
+                if len(records[0]['lanes']) > 1:
+                    # the schedules really differ: the explorer is not running one order again and again
+                    self.assertGreater(len(set(tuple(r['decisions']) for r in records)), 1)
+
+
+def racy(name):
+    return os.path.join(CATALOGUE, 'racy', name)
+
+
+def line_of(path, text):
+    with open(path, encoding='utf-8') as f:
+        for i, line in enumerate(f, 1):
+            if text in line:
+                return i
+    raise AssertionError(text)
+
+
+def first_failure(path, runs_=BUDGET):
+    for record in explore(path, '--runs', str(runs_)):
+        if record['type'] == 'run' and record['failure']:
+            return record
+    raise AssertionError('no failure')
+
+
+class Reports(unittest.TestCase):
+    def test_lock_order_deadlock_names_its_cycle(self):
+        path = racy('lock_order_deadlock.py')
+        r = first_failure(path)
+        self.assertEqual(r['failure']['kind'], 'deadlock')
+        self.assertIsNone(r['exitCode'])
+        cycle = sorted(r['failure']['cycle'], key=lambda e: e['holds'])
+        with open(path, encoding='utf-8') as f:
+            inner = dict((l.strip(), i) for i, l in enumerate(f, 1) if l.startswith('        with'))
+        self.assertEqual([(e['holds'], e['waitsFor'], e['line']) for e in cycle], [
+            (['Lock lock_a'], 'Lock lock_b', inner['with lock_b:']),
+            (['Lock lock_b'], 'Lock lock_a', inner['with lock_a:']),
+        ])
+        self.assertEqual(sorted(e['lane'] for e in cycle), ['Thread-1' + (' (a_then_b)' if sys.version_info >= (3, 10) else ''),
+                                                          'Thread-2' + (' (b_then_a)' if sys.version_info >= (3, 10) else '')])
+
+    def test_asyncio_deadlock_names_tasks_and_locks(self):
+        r = first_failure(racy('asyncio_lock_order.py'))
+        self.assertEqual(r['failure']['kind'], 'deadlock')
+        pairs = sorted((tuple(e['holds']), e['waitsFor']) for e in r['failure']['cycle'])
+        self.assertEqual(pairs, [(('asyncio.Lock lock_a',), 'asyncio.Lock lock_b'), (('asyncio.Lock lock_b',), 'asyncio.Lock lock_a')])
+
+    def test_lost_wakeup_is_a_deadlock_without_a_cycle(self):
+        r = first_failure(racy('condition_lost_wakeup.py'))
+        self.assertEqual(r['failure']['kind'], 'deadlock')
+        self.assertIn('notify on Condition cond', r['failure']['message'])
+
+    def test_races_name_the_object_and_both_accesses(self):
+        path = racy('lost_update_attr.py')
+        r = runs(path, '--runs', '1')[0]
+        read, write = line_of(path, 'x = acct.balance'), line_of(path, 'acct.balance = x + 10')
+        self.assertEqual(set(x['target'] for x in r['races']), {'Account.balance'})
+        kinds = set((a['line'], a['kind']) for x in r['races'] for a in x['accesses'])
+        self.assertEqual(kinds, {(read, 'read'), (write, 'write')})
+        self.assertTrue(all(a['file'] == path for x in r['races'] for a in x['accesses']))
+        self.assertTrue(all(a['lane'].startswith('Thread-') for x in r['races'] for a in x['accesses']))
+        targets = set(x['target'] for x in runs(racy('check_then_act_cache.py'), '--runs', '1')[0]['races'])
+        self.assertIn("cache['config']", targets)
+
+    def test_each_race_is_reported_once(self):
+        r = runs(racy('class_counter.py'), '--runs', '1')[0]
+        sigs = [(x['target'], tuple(sorted((a['line'], a['kind']) for a in x['accesses']))) for x in r['races']]
+        self.assertEqual(len(sigs), len(set(sigs)))
+
+    def test_thread_exception_is_a_failure_with_the_programs_traceback(self):
+        r = first_failure(racy('list_pop_atomicity.py'))
+        self.assertEqual(r['failure']['kind'], 'exception')
+        self.assertIn('IndexError: pop from empty list', r['failure']['message'])
+        self.assertIn('Traceback', r['stderr'])
+        self.assertNotIn('concurrency_lab_explore', r['stderr'])
+
+    def test_the_program_cannot_see_the_explorer(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'peek.py')
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write('import sys, threading\nx = 1\nprint(sorted(k for k in globals() if "cle" in k))\n'
+                        'print(any("explore" in p for p in sys.path if p))\n'
+                        'print(type(threading.Lock()).__name__ in ("lock", "Lock"), __name__)\n')
+            r = runs(path, '--runs', '1')[0]
+            self.assertEqual(r['stdout'], '[]\nFalse\nTrue __main__\n')
+
+    def test_virtual_time_makes_sleeps_free(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'sleepy.py')
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write('import time, threading\nt0 = time.monotonic()\n'
+                        'ts = [threading.Thread(target=time.sleep, args=(100,)) for _ in range(2)]\n'
+                        'for t in ts: t.start()\nfor t in ts: t.join()\nprint(round(time.monotonic() - t0))\n')
+            r = runs(path, '--runs', '1', '--timeout', '20')[0]
+            # no timeout: the sleeps took no real time (a second thread may start its sleep late: 100 or 200)
+            self.assertIsNone(r['failure'])
+            self.assertIn(r['stdout'], ('100\n', '200\n'))
+
+    def test_endless_program_times_out(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'spin.py')
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write('import threading\nflag = False\ndef spin():\n    while not flag:\n        pass\n'
+                        't = threading.Thread(target=spin)\nt.start()\nt.join()\n')
+            r = runs(path, '--runs', '1', '--max-steps', '5000')[0]
+            self.assertEqual(r['failure']['kind'], 'timeout')
+
+
+if __name__ == '__main__':
+    unittest.main()
