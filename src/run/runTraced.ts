@@ -230,7 +230,7 @@ class Run {
     // Whatever the program left behind (daemon grandchildren, setsid children) goes with it.
     await sweep(plan);
     watchdog?.dispose();
-    await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    await settledWithin(drained, DRAIN_MS);
     child.stdout?.destroy();
     child.stderr?.destroy();
     this.progress('finishing', 'Reading the trace…');
@@ -297,6 +297,19 @@ class Run {
       };
     }
     return null;
+  }
+}
+
+/**
+ * Waits for `p`, at most `ms`. The timer is cleared as soon as `p` settles: a pending timer keeps
+ * Node's event loop alive, and the CLI then stayed up the whole DRAIN_MS after every run.
+ */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
