@@ -50,7 +50,7 @@ export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task:
 
 export const RAW_KINDS = [
   // --- process-wide ---------------------------------------------------------------------------
-  'meta', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"ast"|"settrace"}
+  'meta', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"ast"|"settrace", run: the run's token}
   'proc_begin', //  {ppid, name, parent_obj: serial of the Process object in the parent or null, parent_pid, origin: "main"|"multiprocessing"|"subprocess", internal: bool}
   'proc_end', //    {exitcode}                  last event of a process (atexit, _bootstrap end or os._exit wrapper)
   'code', //        {id, name, qualname, file, line}   defines a code id used by call/return; emitted once before first use
@@ -126,7 +126,7 @@ export function isRawKind(k: unknown): k is RawKind {
   return typeof k === 'string' && KIND_SET.has(k);
 }
 
-/** Environment variables the run engine sets for the tracer (and that reach child processes). */
+/** Environment variables the run engine sets for the tracer (taken out before the program runs: runenv.py). */
 export const TRACER_ENV = {
   /** Directory that receives events-<pid>.jsonl files; its presence switches the tracer on. */
   outDir: 'CONCURRENCY_LAB_OUT',
@@ -138,4 +138,10 @@ export const TRACER_ENV = {
   eventCap: 'CONCURRENCY_LAB_EVENT_CAP',
   /** Serial of the Process object in the parent (subprocess children get it through the environment). */
   parentObj: 'CONCURRENCY_LAB_PARENT_OBJ',
+  /** File the launcher writes its pre-run report to (preflight.py). */
+  checkFile: 'CONCURRENCY_LAB_CHECK',
+  /** The run's token; every event file opens with a meta event that carries it ('run'). */
+  runToken: 'CONCURRENCY_LAB_RUN',
+  /** Oldest Python the engine runs ("3.8"); the launcher refuses older ones (MIN_PYTHON is its home). */
+  minPython: 'CONCURRENCY_LAB_MIN_PYTHON',
 } as const;
