@@ -151,10 +151,9 @@ class Run {
   /** What the pre-run report says stops the run (nothing ran then), or null. */
   private checkError(exitCode: number | null): RunError | null {
     const { opts, prepared } = this;
-    if (!this.checked) {
-      // No report: the interpreter never reached the launcher (not a Python, or it failed to start).
-      return exitCode === 0 ? explainCheck(undefined, { python: opts.python, file: this.userFile, toUser: prepared.toUser }) : null;
-    }
+    // No report and a clean exit: what ran was not a Python (one that fails to start exits non-zero,
+    // which runError explains from its stderr).
+    if (!this.checked && exitCode !== 0) return null;
     return explainCheck(this.checked, { python: opts.python, file: this.userFile, toUser: (line, column) => prepared.toUser(line, column) });
   }
 
@@ -213,7 +212,7 @@ class Run {
       graceMs: KILL_GRACE_MS,
     };
     const watchdog = startWatchdog(opts.python, plan.pgid, prepared.outDir, plan.marker);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
       child.on('error', (error) => resolve({ code: null, signal: null, error }));
       child.on('exit', (code, signal) => resolve({ code, signal }));
     });
@@ -254,7 +253,7 @@ class Run {
     return this.result(model);
   }
 
-  private runError(exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }, tail: EventTail, eventCount: number): RunError | null {
+  private runError(exit: { code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }, tail: EventTail, eventCount: number): RunError | null {
     const secs = (this.opts.timeoutMs / 1000).toFixed(this.opts.timeoutMs % 1000 === 0 ? 0 : 1);
     switch (this.stopReason) {
       case 'cancelled':
@@ -266,7 +265,7 @@ class Run {
       default:
         break;
     }
-    if (exit.error) return this.spawnError(exit.error as NodeJS.ErrnoException);
+    if (exit.error) return this.spawnError(exit.error);
     const refused = this.checkError(exit.code);
     if (refused) return refused;
     const uncaught = this.firstUncaught(tail, (type, isUncaught) => isUncaught && type !== 'SystemExit');
