@@ -15,13 +15,22 @@ import { buildModel } from '../trace/buildModel';
 import { TRACER_ENV } from '../trace/schema';
 import { EventTail } from './eventTail';
 import { explainCheck, MIN_PYTHON, parseCheckOutput, type CheckResult } from './interpreterPolicy';
-import { startWatchdog } from './watchdog';
 import { killTree, sweep, type KillPlan } from './killTree';
 import { prepareProgram, type PreparedProgram } from './prepareProgram';
 import type { RunOptions, RunResult } from './types';
 
 const POLL_MS = 200;
 const KILL_GRACE_MS = 1000;
+/**
+ * POSIX runs go through src/tracer/supervisor.py, the parent of the program: on Linux it adopts every
+ * orphan of the run (a child subreaper) and ends them all when the program ends, is stopped, or we die;
+ * elsewhere it ends the run's process group when we die. Windows runs launch.py directly.
+ */
+const SUPERVISED = process.platform !== 'win32';
+/** Neither our PYTHONPATH nor site for the supervisor: it is not traced and needs only the stdlib. */
+const SUPERVISOR_FLAGS = ['-E', '-s', '-S'];
+/** The supervisor SIGKILLs what SIGTERM did not end before our own SIGKILL of the group ends it too. */
+const SUPERVISOR_GRACE_MS = 700;
 /** How long to wait for the output pipes to drain once the program has exited. */
 const DRAIN_MS = 2000;
 
@@ -198,9 +207,11 @@ class Run {
     let child: ChildProcess;
     try {
       await prepared.hide();
-      child = spawn(opts.python, [join(opts.tracerDir, 'launch.py'), prepared.file], {
-        cwd: opts.cwd, env, detached: process.platform !== 'win32', windowsHide: true,
-        stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      const launch = [join(opts.tracerDir, 'launch.py'), prepared.file];
+      child = spawn(opts.python, SUPERVISED ? [...SUPERVISOR_FLAGS, join(opts.tracerDir, 'supervisor.py'), prepared.dir, String(SUPERVISOR_GRACE_MS), '--', ...launch] : launch, {
+        cwd: opts.cwd, env, detached: SUPERVISED, windowsHide: true,
+        // fd 3 (supervised): the pipe whose end-of-file tells the supervisor that we are gone
+        stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(SUPERVISED ? ['pipe' as const] : [])],
       });
     } catch (e) {
       return this.result(this.model([], null, null, this.spawnError(e as NodeJS.ErrnoException)));
@@ -211,7 +222,8 @@ class Run {
       marker: `${TRACER_ENV.outDir}=${prepared.outDir}`,
       graceMs: KILL_GRACE_MS,
     };
-    const watchdog = startWatchdog(opts.python, plan.pgid, prepared.outDir, plan.marker);
+    const lifeline = child.stdio[3] as (NodeJS.ReadableStream & { destroy(): void; unref?: () => void }) | null | undefined;
+    lifeline?.on('error', () => undefined);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
       child.on('error', (error) => resolve({ code: null, signal: null, error }));
       child.on('exit', (code, signal) => resolve({ code, signal }));
@@ -239,7 +251,7 @@ class Run {
     if (this.stopping) await this.stopping;
     // Whatever the program left behind (daemon grandchildren, setsid children) goes with it.
     await sweep(plan);
-    watchdog?.dispose();
+    lifeline?.destroy();
     await settledWithin(drained, DRAIN_MS);
     child.stdout?.destroy();
     child.stderr?.destroy();
