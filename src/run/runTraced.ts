@@ -27,6 +27,8 @@ const KILL_GRACE_MS = 1000;
  * elsewhere it ends the run's process group when we die. Windows runs launch.py directly.
  */
 const SUPERVISED = process.platform !== 'win32';
+/** Linux: the supervisor is a child subreaper, so when it exits by itself nothing of the run is left. */
+const SUBREAPED = process.platform === 'linux';
 /** Neither our PYTHONPATH nor site for the supervisor: it is not traced and needs only the stdlib. */
 const SUPERVISOR_FLAGS = ['-E', '-s', '-S'];
 /** The supervisor SIGKILLs what SIGTERM did not end before our own SIGKILL of the group ends it too. */
@@ -249,8 +251,10 @@ class Run {
     clearInterval(poller);
     opts.signal?.removeEventListener('abort', onAbort);
     if (this.stopping) await this.stopping;
-    // Whatever the program left behind (daemon grandchildren, setsid children) goes with it.
-    await sweep(plan);
+    // Whatever the program left behind (daemon grandchildren, setsid children) goes with it. On Linux the
+    // supervisor has already ended all of it when it exits by itself (it adopts every orphan); after a stop
+    // our SIGKILL may have ended the supervisor first, so then we look too.
+    if (!SUBREAPED || this.stopReason) await sweep(plan);
     lifeline?.destroy();
     await settledWithin(drained, DRAIN_MS);
     child.stdout?.destroy();

@@ -79,9 +79,9 @@ class Supervisor(object):
 
     def others(self):
         """The processes of the run other than this one."""
-        if self.subreaper:
-            return descendants(os.getpid())
-        return []
+        if not self.subreaper or not _has_children():
+            return []  # (no child: no descendant either, and no need to read all of /proc)
+        return descendants(os.getpid())
 
     def signal_all(self, sig):
         targets = self.others()
@@ -186,6 +186,17 @@ def _start(argv):
         finally:
             os._exit(127)
     return pid
+
+
+def _has_children():
+    """True while this process has a child, exited or not (none is reaped here)."""
+    try:
+        os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        return True
+    except ChildProcessError:
+        return False
+    except (OSError, AttributeError):
+        return True
 
 
 def _nonblocking(fd):
