@@ -242,7 +242,10 @@ def exit_like(status):
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # the program dumped core, if anyone did
         except Exception:
             pass
-        signal.signal(sig, signal.SIG_DFL)
+        try:
+            signal.signal(sig, signal.SIG_DFL)  # (SIGKILL and SIGSTOP have no handler to reset)
+        except (OSError, ValueError, RuntimeError):
+            pass
         signal.set_wakeup_fd(-1)
         os.kill(os.getpid(), sig)
         os._exit(128 + sig)

@@ -51,6 +51,10 @@ class Supervisor(unittest.TestCase):
         p = subprocess.run(self.supervise('import os, signal; os.kill(os.getpid(), signal.SIGTERM)'), timeout=30)
         self.assertEqual(p.returncode, -signal.SIGTERM)
 
+    def test_death_by_sigkill_passes_through(self):
+        p = subprocess.run(self.supervise('import os, signal; os.kill(os.getpid(), signal.SIGKILL)'), timeout=30)
+        self.assertEqual(p.returncode, -signal.SIGKILL)
+
     @unittest.skipUnless(LINUX, 'Linux: a child subreaper')
     def test_a_helper_in_its_own_session_ends_with_the_program(self):
         code = 'import subprocess; print(subprocess.Popen(["sleep", "60"], start_new_session=True, env={}).pid)'
