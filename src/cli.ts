@@ -7,15 +7,15 @@
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
  */
+import { constants as fsConstants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { checkPython, fixAll } from './checks/engine';
 import { toJson, toText } from './checks/report';
 import { type TraceModel, unreadableNote } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
 import { interpreterCandidates } from './run/interpreterPolicy';
 import { runTraced } from './run/runTraced';
-import { spawnCollect } from './run/spawnCollect';
 import { exploreMain } from './cliExplore';
 import type { RunResult } from './run/types';
 
@@ -147,12 +147,24 @@ export function summarize(model: TraceModel, result: Pick<RunResult, 'stdout' | 
   };
 }
 
-/** python3, then python: the first that starts. runTraced reports python-missing for the last one. */
+/**
+ * python3, then python: the first found on PATH (looked up, not started: a start through a pyenv shim
+ * costs ~0.4 s). runTraced reports python-missing for the last one.
+ */
 async function defaultPython(): Promise<string> {
   const candidates = interpreterCandidates({});
+  const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
   for (const c of candidates) {
-    const r = await spawnCollect(c.command, ['-c', 'pass'], { cwd: process.cwd(), env: process.env, timeoutMs: 15_000 });
-    if (!r.spawnError) return c.command;
+    for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+      for (const ext of exts) {
+        try {
+          await access(join(dir, c.command + ext), fsConstants.X_OK);
+          return c.command;
+        } catch {
+          // not here
+        }
+      }
+    }
   }
   return candidates[candidates.length - 1].command;
 }
@@ -196,7 +208,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     result = await runTraced({
       python: args.python ?? (await defaultPython()),
-      program: { text, userFile: file, startLine: 0, isSelection: false, displayName: basename(file) },
+      program: { text, userFile: file, onDisk: true, startLine: 0, isSelection: false, displayName: basename(file) },
       cwd: dirname(file),
       tracerDir: args.tracerDir ?? (await defaultTracerDir()),
       timeoutMs: Math.round(args.timeoutS * 1000),

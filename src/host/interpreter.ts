@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
-import { interpreterCandidates, type InterpreterOrigin } from '../run/interpreterPolicy';
+import { interpreterCandidates, isTooOld, MIN_PYTHON_TEXT, type InterpreterOrigin } from '../run/interpreterPolicy';
 
 export type { InterpreterOrigin };
 
@@ -128,8 +128,7 @@ export function probeInterpreter(command: string, origin: InterpreterOrigin): Pr
       try {
         const info = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { v: number[]; exe: string };
         const version = info.v.join('.');
-        const tooOld = info.v[0] < 3 || (info.v[0] === 3 && info.v[1] < 8);
-        resolve({ command, origin, version, executable: info.exe, problem: tooOld ? `Python ${version} is too old: Concurrency Lab needs Python 3.8 or newer` : undefined });
+        resolve({ command, origin, version, executable: info.exe, problem: isTooOld(info.v) ? `Python ${version} is too old: Concurrency Lab needs Python ${MIN_PYTHON_TEXT} or newer` : undefined });
       } catch {
         resolve({ command, origin, problem: `"${command}" did not answer like a Python interpreter` });
       }

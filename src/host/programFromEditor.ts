@@ -27,6 +27,8 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
   const program: ProgramSource = {
     text: doc.getText(),
     userFile: userFile(doc),
+    // Saved (just now, or already): the run runs the file itself, in place (prepareProgram.ts).
+    onDisk: !doc.isDirty && userFile(doc) !== undefined,
     startLine: 0,
     isSelection: false,
     displayName: displayName(doc),

@@ -1,6 +1,8 @@
 /**
  * Follows the tracer's output directory while the program runs: new events-<pid>.jsonl files are
- * picked up as processes appear, and each file is read incrementally.
+ * picked up as processes appear, and each file is read incrementally. Only files that open with a
+ * meta event carrying the run's token count: a file the program itself put there (it does not know
+ * the token) adds no lane, no error and no pid to stop.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,22 +16,32 @@ export class EventTail {
   private readonly readers = new Map<number, EventFileReader>();
   private busy: Promise<void> | undefined;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly token?: string,
+  ) {}
+
+  /** The readers of the run's own processes (see the class comment). */
+  private own(): EventFileReader[] {
+    const out: EventFileReader[] = [];
+    for (const r of this.readers.values()) if (this.token === undefined || opensWithToken(r, this.token)) out.push(r);
+    return out;
+  }
 
   /** Pids that have written events (every traced process of the run). */
   pids(): number[] {
-    return [...this.readers.keys()];
+    return [...this.readers.entries()].filter(([, r]) => this.token === undefined || opensWithToken(r, this.token)).map(([pid]) => pid);
   }
 
   get events(): number {
     let n = 0;
-    for (const r of this.readers.values()) n += r.events.length;
+    for (const r of this.own()) n += r.events.length;
     return n;
   }
 
   get unreadableLines(): number {
     let n = 0;
-    for (const r of this.readers.values()) n += r.bad + r.torn;
+    for (const r of this.own()) n += r.bad + r.torn;
     return n;
   }
 
@@ -61,7 +73,7 @@ export class EventTail {
   async listPids(): Promise<number[]> {
     await this.discover();
     const pids = new Set(this.pids());
-    for (const r of this.readers.values()) {
+    for (const r of this.own()) {
       for (const e of r.events) {
         if (e[5] !== 'proc_started') continue;
         const child = (e[6] as { child_pid?: unknown } | null)?.child_pid;
@@ -92,12 +104,12 @@ export class EventTail {
   }
 
   merged(): RawEvent[] {
-    return mergeStreams([...this.readers.values()].map((r) => r.events));
+    return mergeStreams(this.own().map((r) => r.events));
   }
 
   /** True when any process reported that its event cap was reached. */
   eventCapHit(): boolean {
-    for (const r of this.readers.values()) {
+    for (const r of this.own()) {
       for (let i = r.events.length - 1; i >= 0 && i >= r.events.length - 50; i--) {
         const e = r.events[i];
         if (e[5] === 'summary' && typeof e[6] === 'object' && e[6] !== null && ((e[6] as { dropped_events?: unknown }).dropped_events ?? 0) !== 0) return true;
@@ -106,4 +118,9 @@ export class EventTail {
     }
     return false;
   }
+}
+
+function opensWithToken(r: EventFileReader, token: string): boolean {
+  const first = r.events[0];
+  return first !== undefined && first[5] === 'meta' && (first[6] as { run?: unknown } | null)?.run === token;
 }

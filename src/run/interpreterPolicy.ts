@@ -1,6 +1,7 @@
 /**
- * Which Python to run, and what check.py's verdict on a program means for the user. Pure: the
- * extension host and the CLI gather the facts, this decides.
+ * Which Python to run, the oldest one we accept, and what the launcher's pre-run report
+ * (src/tracer/concurrency_lab_tracer/preflight.py) means for the user. Pure: the extension host and
+ * the CLI gather the facts, this decides.
  */
 import type { RunError } from '../shared/traceModel';
 
@@ -25,7 +26,21 @@ export function interpreterCandidates(opts: { pythonExtension?: string; setting?
   return names.map((command) => ({ command, origin: 'path' as const }));
 }
 
+/**
+ * The oldest Python Concurrency Lab runs: the one home of this rule. The launcher gets it with every
+ * run (and refuses older ones), the interpreter probe compares against it, and messages quote it; a
+ * unit test checks that package.json and the README say the same.
+ */
 export const MIN_PYTHON: readonly [number, number] = [3, 8];
+
+/** "3.8". */
+export const MIN_PYTHON_TEXT = MIN_PYTHON.join('.');
+
+/** True when a version ([major, minor, ...]) is older than MIN_PYTHON. */
+export function isTooOld(version: readonly number[]): boolean {
+  const [major = 0, minor = 0] = version;
+  return major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1]);
+}
 
 export interface CheckResult {
   python: string;
@@ -33,6 +48,8 @@ export interface CheckResult {
   too_old: boolean;
   syntax_error?: { msg: string; line: number; col: number; text: string } | null;
   unguarded_process?: { line: number; call: string }[];
+  /** The start method the program's processes will use (reported only when it creates processes). */
+  start_method?: 'fork' | 'spawn' | 'forkserver';
   executable?: string;
 }
 
@@ -40,7 +57,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The last line of check.py's output that is a JSON object with a python field. */
+/** The last line of the pre-run report that is a JSON object with a python field. */
 export function parseCheckOutput(stdout: string): CheckResult | undefined {
   const lines = stdout.split(/\r?\n/).filter((l) => l.trim().startsWith('{'));
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -65,55 +82,46 @@ export function parseCheckOutput(stdout: string): CheckResult | undefined {
     const unguarded = Array.isArray(v.unguarded_process)
       ? v.unguarded_process.filter(isObj).map((u) => ({ line: typeof u.line === 'number' ? u.line : 0, call: typeof u.call === 'string' ? u.call : 'Process' }))
       : [];
-    const tooOld = v.too_old === true || (version !== undefined && (version[0] < MIN_PYTHON[0] || (version[0] === MIN_PYTHON[0] && (version[1] ?? 0) < MIN_PYTHON[1])));
+    const tooOld = v.too_old === true || (version !== undefined && isTooOld(version));
+    const method = v.start_method === 'fork' || v.start_method === 'spawn' || v.start_method === 'forkserver' ? v.start_method : undefined;
     return {
       python: v.python,
       version,
       too_old: tooOld,
       syntax_error: syntax,
       unguarded_process: unguarded,
+      start_method: method,
       executable: typeof v.executable === 'string' ? v.executable : undefined,
     };
   }
   return undefined;
 }
 
-/**
- * The start method a program's processes will use: what the program asks for in its text, else the
- * platform default (fork on Linux before 3.14, forkserver from 3.14, spawn on macOS and Windows).
- */
-export function likelyStartMethod(programText: string, version: readonly number[] | undefined, platform: NodeJS.Platform = process.platform): 'fork' | 'spawn' | 'forkserver' {
-  const asked = /(?:set_start_method|get_context)\(\s*(?:method\s*=\s*)?['"](fork|spawn|forkserver)['"]/.exec(programText)?.[1];
-  if (asked === 'fork' || asked === 'spawn' || asked === 'forkserver') return asked;
-  if (platform === 'win32' || platform === 'darwin') return 'spawn';
-  const [maj = 3, min = 0] = version ?? [];
-  return maj > 3 || (maj === 3 && min >= 14) ? 'forkserver' : 'fork';
-}
-
 export interface ExplainContext {
   /** What was run, as the user knows it ("python3", "/usr/bin/python3.12"). */
   python: string;
-  programText: string;
   /** The user's file or display name, for error locations. */
   file: string;
   toUser(line: number, column?: number): { line: number; column?: number };
-  platform?: NodeJS.Platform;
 }
 
-/** Turns check.py's verdict into the error that stops the run, or null when the program may run. */
+/**
+ * Turns the pre-run report into the error that stopped the run (the launcher ran nothing then), or null
+ * when the program ran. The launcher decides; this explains.
+ */
 export function explainCheck(result: CheckResult | undefined, ctx: ExplainContext): RunError | null {
   if (!result) {
     return {
       code: 'python-missing',
       message: `"${ctx.python}" did not behave like a Python interpreter (its version check printed nothing usable).`,
-      hint: 'Choose a Python 3.8 or newer interpreter (Python: Select Interpreter, or the concurrencyLab.pythonPath setting).',
+      hint: `Choose a Python ${MIN_PYTHON_TEXT} or newer interpreter (Python: Select Interpreter, or the concurrencyLab.pythonPath setting).`,
     };
   }
   if (result.too_old) {
     const v = result.version ? result.version.slice(0, 3).join('.') : result.python;
     return {
       code: 'python-too-old',
-      message: `"${ctx.python}" is Python ${v}; Concurrency Lab needs Python ${MIN_PYTHON.join('.')} or newer.`,
+      message: `"${ctx.python}" is Python ${v}; Concurrency Lab needs Python ${MIN_PYTHON_TEXT} or newer.`,
       hint: 'Choose a newer interpreter (Python: Select Interpreter, or the concurrencyLab.pythonPath setting).',
     };
   }
@@ -131,8 +139,8 @@ export function explainCheck(result: CheckResult | undefined, ctx: ExplainContex
   }
   const unguarded = result.unguarded_process ?? [];
   if (unguarded.length > 0) {
-    const method = likelyStartMethod(ctx.programText, result.version, ctx.platform);
-    if (method !== 'fork') {
+    const method = result.start_method;
+    if (method !== undefined && method !== 'fork') {
       const first = unguarded[0];
       const at = ctx.toUser(Math.max(1, first.line));
       return {

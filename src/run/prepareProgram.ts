@@ -1,9 +1,18 @@
 /**
- * Writes the program to a private temp directory so the child runs exactly what the editor shows
- * (unsaved and untitled text included) and spawn/forkserver children can re-import it by path.
- * A selection taken from inside a function is dedented; `toUser` maps locations back.
+ * The run's private temp folder, and the file the child runs. A saved file runs as itself (its
+ * `__file__`, `sys.argv[0]` and `sys.path[0]` are those of `python FILE`; it reads and writes the
+ * files beside it). Unsaved and untitled text and selections are written to a copy in the temp
+ * folder, so the child runs exactly what the editor shows and spawn/forkserver children can
+ * re-import it by path; a selection taken from inside a function is dedented; `toUser` maps
+ * locations back.
+ *
+ * The tracer's event files go to a folder whose name is a per-run secret inside a folder other users'
+ * programs cannot list (mode 0300 while the program runs), and every event file opens with the run's
+ * token (eventTail.ts): neither is shown to the program (runenv.py), so a program that writes event
+ * files cannot add lanes or errors to its trace.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { layoutSelection } from './selectionPrelude';
@@ -11,12 +20,18 @@ import { asUtf8Source } from './sourceEncoding';
 import type { ProgramSource } from './types';
 
 export interface PreparedProgram {
-  /** Private directory (0700) holding the program and the tracer's event files. */
+  /** Private directory holding the program copy (if any) and the tracer's event files. */
   dir: string;
-  /** The program file the child runs. */
+  /** The program file the child runs: the user's own file, or the copy. */
   file: string;
-  /** Where the tracer writes events-<pid>.jsonl. */
+  /** True when `file` is a copy in the temp folder (unsaved text, a selection). */
+  isCopy: boolean;
+  /** Where the tracer writes events-<pid>.jsonl (its name is the run's secret). */
   outDir: string;
+  /** Where the launcher writes its pre-run report (preflight.py). */
+  checkFile: string;
+  /** Secret of this run that every event file opens with (eventTail.ts). */
+  runToken: string;
   /** Leading white space removed from every line of a selection. */
   indent: string;
   /** Traced line L (1-based) is document line L + lineOffset. */
@@ -26,6 +41,8 @@ export interface PreparedProgram {
   label: string;
   /** Traced-file location (1-based line and column) → the user's document. */
   toUser(line: number, column?: number): { line: number; column?: number };
+  /** Closes `dir` to listing while the program runs (its entries stay reachable by name). */
+  hide(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -118,10 +135,19 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     // With a prelude the file mirrors the document line for line (imports above, the selection in place).
     const mirrored = program.isSelection && program.prelude !== undefined && program.startLine > 0;
     const text = mirrored ? layoutSelection(program.prelude ?? [], program.startLine, dedented.text) : dedented.text;
-    const file = join(dir, programFileName(program));
-    const source = asUtf8Source(text); // (written as UTF-8 whatever its encoding cookie says)
-    await writeFile(file, source.endsWith('\n') ? source : `${source}\n`, { encoding: 'utf8', mode: 0o600 });
-    const outDir = join(dir, 'events');
+    const inPlace = program.onDisk === true && !program.isSelection && program.userFile !== undefined;
+    let file: string;
+    if (inPlace && program.userFile) {
+      file = program.userFile;
+    } else {
+      const copyDir = join(dir, 'program');
+      await mkdir(copyDir, { mode: 0o700 });
+      file = join(copyDir, programFileName(program));
+      const source = asUtf8Source(text); // (written as UTF-8 whatever its encoding cookie says)
+      await writeFile(file, source.endsWith('\n') ? source : `${source}\n`, { encoding: 'utf8', mode: 0o600 });
+    }
+    const outDir = join(dir, `events-${randomBytes(16).toString('hex')}`);
+    const runToken = randomBytes(16).toString('hex');
     await mkdir(outDir, { mode: 0o700 });
     const lineCount = program.text.split(/\r?\n/).filter((_, i, a) => i < a.length - 1 || a[i] !== '').length;
     const title = program.isSelection
@@ -131,10 +157,14 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     // Only the selection's own lines were dedented; prelude lines keep their columns.
     const shifted = (line: number): boolean => !mirrored || line > program.startLine;
     return {
-      dir, file, outDir, indent, lineOffset, title,
+      dir, file, isCopy: !inPlace, outDir, checkFile: join(outDir, 'check.json'), runToken, indent, lineOffset, title,
       label: program.isSelection ? `selection of ${program.displayName}` : program.displayName,
       toUser: (line, column) => ({ line: line + lineOffset, column: column === undefined ? undefined : column + (shifted(line) ? indent.length : 0) }),
-      cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }),
+      hide: () => (process.platform === 'win32' ? Promise.resolve() : chmod(dir, 0o300)),
+      cleanup: async () => {
+        await chmod(dir, 0o700).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      },
     };
   } catch (e) {
     await rm(dir, { recursive: true, force: true });

@@ -1,46 +1,65 @@
 /**
- * The run engine: check the program, run it under the tracer in its own process group with limits,
- * follow its events while it runs, and build the model when it ends. Program faults come back as
- * `model.error`; only our own bugs throw. Nothing here blocks the event loop: async fs, no sync
- * spawn, output kept up to a cap.
+ * The run engine: run the program under the tracer in its own process group with limits, follow
+ * its events while it runs, and build the model when it ends. The checks before the program runs
+ * (interpreter version, syntax, unguarded process creation) happen inside the traced Python itself
+ * (preflight.py), which reports them in a file and does not run a program that fails them: one Python
+ * starts per run. Program faults come back as `model.error`; only our own bugs throw. Nothing here
+ * blocks the event loop: async fs, no sync spawn, output kept up to a cap.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { stat } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { RunProgress } from '../shared/protocol';
 import type { RunError, TraceModel } from '../shared/traceModel';
 import { buildModel } from '../trace/buildModel';
 import { TRACER_ENV } from '../trace/schema';
 import { EventTail } from './eventTail';
-import { explainCheck, parseCheckOutput } from './interpreterPolicy';
-import { startWatchdog } from './watchdog';
+import { explainCheck, MIN_PYTHON, parseCheckOutput, type CheckResult } from './interpreterPolicy';
 import { killTree, sweep, type KillPlan } from './killTree';
 import { prepareProgram, type PreparedProgram } from './prepareProgram';
-import { spawnCollect } from './spawnCollect';
 import type { RunOptions, RunResult } from './types';
 
 const POLL_MS = 200;
 const KILL_GRACE_MS = 1000;
-const CHECK_TIMEOUT_MS = 30_000;
+/**
+ * POSIX runs go through src/tracer/supervisor.py, the parent of the program: on Linux it adopts every
+ * orphan of the run (a child subreaper) and ends them all when the program ends, is stopped, or we die;
+ * elsewhere it ends the run's process group when we die. Windows runs launch.py directly.
+ */
+const SUPERVISED = process.platform !== 'win32';
+/** Linux: the supervisor is a child subreaper, so when it exits by itself nothing of the run is left. */
+const SUBREAPED = process.platform === 'linux';
+/** Neither our PYTHONPATH nor site for the supervisor: it is not traced and needs only the stdlib. */
+const SUPERVISOR_FLAGS = ['-E', '-s', '-S'];
+/** The supervisor SIGKILLs what SIGTERM did not end before our own SIGKILL of the group ends it too. */
+const SUPERVISOR_GRACE_MS = 700;
 /** How long to wait for the output pipes to drain once the program has exited. */
 const DRAIN_MS = 2000;
 
 type StopReason = 'timeout' | 'cancelled' | 'output-cap';
 
-function childEnv(opts: RunOptions, prepared: PreparedProgram | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' };
-  for (const k of Object.values(TRACER_ENV)) delete env[k];
-  if (!prepared) return env;
+/**
+ * The user's environment with the tracer's settings added. The tracer takes them all out again before
+ * the program runs (runenv.py), so the program sees the environment an untraced `python FILE` gets:
+ * no PYTHONUNBUFFERED or PYTHONUTF8 either (they change sys.flags and buffering, which a program can
+ * see; the tracer records output as it is written, whatever the buffering, so live lanes need neither).
+ */
+function childEnv(opts: RunOptions, prepared: PreparedProgram): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  for (const k of Object.keys(env)) if (k.startsWith(TRACER_ENV_PREFIX)) delete env[k];
   const inject = join(opts.tracerDir, 'inject');
-  // The user's folder follows the tracer so the program can import its sibling modules as it would in place.
-  const userDir = opts.program.userFile ? dirname(opts.program.userFile) : undefined;
-  env.PYTHONPATH = [inject, userDir, env.PYTHONPATH].filter((p): p is string => !!p).join(delimiter);
+  env.PYTHONPATH = env.PYTHONPATH ? `${inject}${delimiter}${env.PYTHONPATH}` : inject;
   env[TRACER_ENV.outDir] = prepared.outDir;
   env[TRACER_ENV.programFile] = prepared.file;
   env[TRACER_ENV.callBudget] = String(Math.max(0, Math.floor(opts.callBudget)));
   env[TRACER_ENV.eventCap] = String(Math.max(0, Math.floor(opts.eventCap)));
+  env[TRACER_ENV.checkFile] = prepared.checkFile;
+  env[TRACER_ENV.runToken] = prepared.runToken;
+  env[TRACER_ENV.minPython] = MIN_PYTHON.join('.');
   return env;
 }
+
+const TRACER_ENV_PREFIX = 'CONCURRENCY_LAB_';
 
 function signalName(sig: NodeJS.Signals | null): string | null {
   return sig ?? null;
@@ -53,6 +72,7 @@ class Run {
   /** process.hrtime at the stop: the same monotonic clock as the tracer's perf_counter_ns. */
   private stoppedAt: number | undefined;
   private python = '';
+  private checked: CheckResult | undefined;
   private prepared!: PreparedProgram;
   private stdout: Buffer[] = [];
   private stderr: Buffer[] = [];
@@ -127,39 +147,39 @@ class Run {
         // spawn would report a missing cwd as ENOENT, which reads like a missing interpreter
         return this.result(this.model([], null, null, { code: 'spawn-failed', message: `The working folder "${this.opts.cwd}" does not exist.`, hint: 'Open the folder again, or run a saved file from an existing folder.' }));
       }
-      this.progress('starting', `Checking ${this.opts.program.displayName}…`);
-      const checkError = await this.check();
-      if (checkError) {
-        this.progress('failed', checkError.message);
-        return this.result(this.model([], null, null, checkError));
-      }
+      this.progress('starting', `Starting ${this.opts.program.displayName}…`);
       return await this.execute();
     } finally {
       await this.prepared.cleanup().catch(() => undefined);
     }
   }
 
-  private async check(): Promise<RunError | null> {
+  /** The launcher's pre-run report (preflight.py), once it is written. */
+  private async readCheck(): Promise<CheckResult | undefined> {
+    if (this.checked) return this.checked;
+    const text = await readFile(this.prepared.checkFile, 'utf8').catch(() => '');
+    this.checked = parseCheckOutput(text);
+    if (this.checked) this.python = this.checked.version ? this.checked.version.slice(0, 3).join('.') : this.checked.python;
+    return this.checked;
+  }
+
+  /** What the pre-run report says stops the run (nothing ran then), or null. */
+  private checkError(exitCode: number | null): RunError | null {
     const { opts, prepared } = this;
-    const r = await spawnCollect(opts.python, [join(opts.tracerDir, 'check.py'), prepared.file], {
-      cwd: opts.cwd, env: childEnv(opts, undefined), timeoutMs: CHECK_TIMEOUT_MS, signal: opts.signal,
-    });
-    if (r.spawnError) {
-      const missing = r.spawnError.code === 'ENOENT' || r.spawnError.code === 'EACCES' || r.spawnError.code === 'ENOTDIR';
-      return {
-        code: missing ? 'python-missing' : 'spawn-failed',
-        message: missing ? `Python was not found: tried "${opts.python}".` : `Could not start "${opts.python}": ${r.spawnError.message}.`,
-        hint: 'Install Python 3.8 or newer, or choose an interpreter (Python: Select Interpreter, or the concurrencyLab.pythonPath setting).',
-      };
-    }
-    if (opts.signal?.aborted) return { code: 'cancelled', message: 'The run was cancelled before it started.' };
-    const parsed = parseCheckOutput(r.stdout);
-    if (parsed) this.python = parsed.version ? parsed.version.slice(0, 3).join('.') : parsed.python;
-    if (!parsed && r.timedOut) return { code: 'spawn-failed', message: `"${opts.python}" did not answer the version check within ${CHECK_TIMEOUT_MS / 1000} s.` };
-    if (!parsed && r.stderr.trim()) {
-      return { code: 'tracer-failed', message: `The pre-run check failed: ${r.stderr.trim().split('\n').slice(-1)[0].slice(0, 300)}`, hint: `Is "${opts.python}" a Python 3.8+ interpreter?` };
-    }
-    return explainCheck(parsed, { python: opts.python, programText: opts.program.text, file: this.userFile, toUser: (line, column) => prepared.toUser(line, column) });
+    // No report and a clean exit: what ran was not a Python (one that fails to start exits non-zero,
+    // which runError explains from its stderr).
+    if (!this.checked && exitCode !== 0) return null;
+    return explainCheck(this.checked, { python: opts.python, file: this.userFile, toUser: (line, column) => prepared.toUser(line, column) });
+  }
+
+  private spawnError(e: NodeJS.ErrnoException): RunError {
+    const python = this.opts.python;
+    const missing = e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'ENOTDIR';
+    return {
+      code: missing ? 'python-missing' : 'spawn-failed',
+      message: missing ? `Python was not found: tried "${python}".` : `Could not start "${python}": ${e.message}.`,
+      hint: `Install Python ${MIN_PYTHON.join('.')} or newer, or choose an interpreter (Python: Select Interpreter, or the concurrencyLab.pythonPath setting).`,
+    };
   }
 
   private keep(into: Buffer[], b: Buffer, child: ChildProcess, plan: KillPlan): void {
@@ -187,17 +207,20 @@ class Run {
 
   private async execute(): Promise<RunResult> {
     const { opts, prepared } = this;
-    const tail = new EventTail(prepared.outDir);
+    const tail = new EventTail(prepared.outDir, prepared.runToken);
     this.tail = tail;
     const env = childEnv(opts, prepared);
     let child: ChildProcess;
     try {
-      child = spawn(opts.python, [join(opts.tracerDir, 'launch.py'), prepared.file], {
-        cwd: opts.cwd, env, detached: process.platform !== 'win32', windowsHide: true,
-        stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      await prepared.hide();
+      const launch = [join(opts.tracerDir, 'launch.py'), prepared.file];
+      child = spawn(opts.python, SUPERVISED ? [...SUPERVISOR_FLAGS, join(opts.tracerDir, 'supervisor.py'), prepared.dir, String(SUPERVISOR_GRACE_MS), '--', ...launch] : launch, {
+        cwd: opts.cwd, env, detached: SUPERVISED, windowsHide: true,
+        // fd 3 (supervised): the pipe whose end-of-file tells the supervisor that we are gone
+        stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(SUPERVISED ? ['pipe' as const] : [])],
       });
     } catch (e) {
-      return this.result(this.model([], null, null, { code: 'spawn-failed', message: `Could not start "${opts.python}": ${e instanceof Error ? e.message : String(e)}.` }));
+      return this.result(this.model([], null, null, this.spawnError(e as NodeJS.ErrnoException)));
     }
     const plan: KillPlan = {
       pgid: child.pid ?? -1,
@@ -205,8 +228,9 @@ class Run {
       marker: `${TRACER_ENV.outDir}=${prepared.outDir}`,
       graceMs: KILL_GRACE_MS,
     };
-    const watchdog = startWatchdog(opts.python, plan.pgid, prepared.outDir, plan.marker);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    const lifeline = child.stdio[3] as (NodeJS.ReadableStream & { destroy(): void; unref?: () => void }) | null | undefined;
+    lifeline?.on('error', () => undefined);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
       child.on('error', (error) => resolve({ code: null, signal: null, error }));
       child.on('exit', (code, signal) => resolve({ code, signal }));
     });
@@ -221,7 +245,7 @@ class Run {
     const onAbort = (): void => this.stop('cancelled', child, plan);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const poller = setInterval(() => {
-      void tail.poll().then(() => {
+      void Promise.all([tail.poll(), this.readCheck()]).then(() => {
         if (!this.stopReason) this.progress('running', `Running ${opts.program.displayName}${this.python ? ` with Python ${this.python}` : ''}…`);
       });
     }, POLL_MS);
@@ -231,14 +255,17 @@ class Run {
     clearInterval(poller);
     opts.signal?.removeEventListener('abort', onAbort);
     if (this.stopping) await this.stopping;
-    // Whatever the program left behind (daemon grandchildren, setsid children) goes with it.
-    await sweep(plan);
-    watchdog?.dispose();
-    await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    // Whatever the program left behind (daemon grandchildren, setsid children) goes with it. On Linux the
+    // supervisor has already ended all of it when it exits by itself (it adopts every orphan); after a stop
+    // our SIGKILL may have ended the supervisor first, so then we look too.
+    if (!SUBREAPED || this.stopReason) await sweep(plan);
+    lifeline?.destroy();
+    await settledWithin(drained, DRAIN_MS);
     child.stdout?.destroy();
     child.stderr?.destroy();
     this.progress('finishing', 'Reading the trace…');
     await tail.poll(true);
+    await this.readCheck();
     const events = tail.merged();
     const error = this.runError(exit, tail, events.length);
     const model = this.model(events, exit.code, signalName(exit.signal), error);
@@ -246,7 +273,7 @@ class Run {
     return this.result(model);
   }
 
-  private runError(exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }, tail: EventTail, eventCount: number): RunError | null {
+  private runError(exit: { code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }, tail: EventTail, eventCount: number): RunError | null {
     const secs = (this.opts.timeoutMs / 1000).toFixed(this.opts.timeoutMs % 1000 === 0 ? 0 : 1);
     switch (this.stopReason) {
       case 'cancelled':
@@ -258,7 +285,9 @@ class Run {
       default:
         break;
     }
-    if (exit.error) return { code: 'spawn-failed', message: `Could not start "${this.opts.python}": ${exit.error.message}.` };
+    if (exit.error) return this.spawnError(exit.error);
+    const refused = this.checkError(exit.code);
+    if (refused) return refused;
     const uncaught = this.firstUncaught(tail, (type, isUncaught) => isUncaught && type !== 'SystemExit');
     // An uncaught KeyboardInterrupt ends Python by re-raising SIGINT (we never send SIGINT): the
     // exception is the story, even when the tracer saw it only as raised.
@@ -301,6 +330,19 @@ class Run {
       };
     }
     return null;
+  }
+}
+
+/**
+ * Waits for `p`, at most `ms`. The timer is cleared as soon as `p` settles: a pending timer keeps
+ * Node's event loop alive, and the CLI then stayed up the whole DRAIN_MS after every run.
+ */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

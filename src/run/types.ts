@@ -14,6 +14,11 @@ export interface ProgramSource {
    * Undefined for an untitled document.
    */
   userFile?: string;
+  /**
+   * True when `text` is exactly the saved file `userFile` (the CLI; a saved editor document): the run
+   * then runs that file itself, in place. Otherwise a private copy of `text` runs.
+   */
+  onDisk?: boolean;
   /** 0-based line of `text`'s first line in the user's document (selection runs). */
   startLine: number;
   /** True when `text` is a selection rather than the whole document. */

@@ -13,7 +13,7 @@
  */
 export const EVENT_KINDS = {
   // --- process-wide ---------------------------------------------------------------------------
-  meta: 'model', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"ast"|"settrace"}
+  meta: 'model', //        {python: "3.12.1", impl, platform, clock: "perf_counter_ns", epoch_ns: time_ns at ts, tracer: version, file, argv, start_method, mechanism: "monitoring"|"ast"|"settrace", run: the run's token}
   code: 'model', //        {id, name, qualname, file, line}   defines a code id used by call/return; emitted once before first use
   summary: 'model', //     {suppressed_calls: {codeId: n}, dropped_events: n}  written at process end when anything was suppressed
 

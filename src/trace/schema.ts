@@ -49,7 +49,7 @@ import type { EventKind } from '../shared/eventKinds';
 
 export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task: number, kind: EventKind, data: unknown];
 
-/** Environment variables the run engine sets for the tracer (and that reach child processes). */
+/** Environment variables the run engine sets for the tracer (taken out before the program runs: runenv.py). */
 export const TRACER_ENV = {
   /** Directory that receives events-<pid>.jsonl files; its presence switches the tracer on. */
   outDir: 'CONCURRENCY_LAB_OUT',
@@ -61,4 +61,10 @@ export const TRACER_ENV = {
   eventCap: 'CONCURRENCY_LAB_EVENT_CAP',
   /** Serial of the Process object in the parent (subprocess children get it through the environment). */
   parentObj: 'CONCURRENCY_LAB_PARENT_OBJ',
+  /** File the launcher writes its pre-run report to (preflight.py). */
+  checkFile: 'CONCURRENCY_LAB_CHECK',
+  /** The run's token; every event file opens with a meta event that carries it ('run'). */
+  runToken: 'CONCURRENCY_LAB_RUN',
+  /** Oldest Python the engine runs ("3.8"); the launcher refuses older ones (MIN_PYTHON is its home). */
+  minPython: 'CONCURRENCY_LAB_MIN_PYTHON',
 } as const;

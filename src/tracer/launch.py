@@ -3,24 +3,62 @@
 Launch contract (the Node run engine relies on exactly this):
 
     command:  [python, <tracerDir>/launch.py, <program.py>]     cwd chosen by the engine
-    env:      CONCURRENCY_LAB_OUT=<dir>        events-<pid>.jsonl files go here; its presence enables tracing
+    env:      the user's environment, plus:
+              CONCURRENCY_LAB_OUT=<dir>        events-<pid>.jsonl files go here; its presence enables tracing
               CONCURRENCY_LAB_FILE=<abs path>  only functions whose co_filename is this file are traced
               CONCURRENCY_LAB_CALL_BUDGET=<n>  calls recorded per function (0 = unlimited; default 2000)
               CONCURRENCY_LAB_EVENT_CAP=<n>    events written per process (0 = unlimited; default 200000)
+              CONCURRENCY_LAB_CHECK=<file>     where the pre-run report goes (see preflight.py)
+              CONCURRENCY_LAB_MIN_PYTHON=3.8   the oldest Python the engine accepts (its home is the engine)
               CONCURRENCY_LAB_MECHANISM=settrace   (optional, 3.8-3.11) trace with sys.settrace instead of
                                                     rewriting the program's source (see calls_ast.py)
-              PYTHONPATH=<tracerDir>/inject[:...]   its sitecustomize.py starts the tracer in every Python
-                                                    of the run (spawn/forkserver/subprocess children too)
-              PYTHONUNBUFFERED=1  PYTHONUTF8=1
+              PYTHONPATH=<tracerDir>/inject[:<the user's PYTHONPATH>]   its sitecustomize.py starts the
+                                                    tracer in every Python of the run (spawn/forkserver/
+                                                    subprocess children too)
 
-The program runs as __main__ with __file__ set, sys.argv[0] = the program path and sys.path[0]
-= its directory, so spawn/forkserver children can re-import it. Its stdout/stderr bytes and exit
-code are those of an untraced `python program.py`; an uncaught exception's traceback omits the
-launcher's frames. Internal variables passed to children: CONCURRENCY_LAB_ROOT,
-CONCURRENCY_LAB_PARENT_OBJ, CONCURRENCY_LAB_PROC_INFO.
+Before the program runs, all of that is taken out again (concurrency_lab_tracer/runenv.py): the
+program's os.environ, PYTHONPATH and sys.path are what `python program.py` gives. The program runs
+as __main__ with __file__ set, sys.argv[0] = the program path and sys.path[0] = its (real) directory,
+so spawn/forkserver children can re-import it. Its stdout/stderr bytes and exit code are those of an
+untraced `python program.py`; an uncaught exception's traceback omits the launcher's frames. A
+program that must not run (too old a Python, a syntax error, see preflight.py) is not run: the
+launcher writes its report and exits with status 2. Internal variables passed to children:
+CONCURRENCY_LAB_ROOT, CONCURRENCY_LAB_PARENT_OBJ, CONCURRENCY_LAB_PROC_INFO.
+
+This file must stay parseable by Python 2.7 and 3.6/3.7 (no f-strings, no walrus) so that an old
+interpreter can still report that it is too old.
 """
 import os
 import sys
+
+
+
+def _settings():
+    """The run's settings: taken out of the environment by the tracer, when it started."""
+    runenv = getattr(sys.modules.get('concurrency_lab_tracer'), 'runenv', None)
+    return getattr(runenv, 'taken', None) or os.environ
+
+
+def _too_old(settings):
+    """On a Python older than the engine's minimum, report it (preflight.py's format) and say so."""
+    try:
+        minimum = tuple(int(x) for x in settings.get('CONCURRENCY_LAB_MIN_PYTHON', '').split('.'))
+    except ValueError:
+        return False
+    v = sys.version_info
+    if tuple(v[:len(minimum)]) >= minimum:
+        return False
+    report = settings.get('CONCURRENCY_LAB_CHECK')
+    if report:
+        import json
+        with open(report, 'w') as f:
+            f.write(json.dumps({'python': '%d.%d.%d' % (v[0], v[1], v[2]), 'version': [v[0], v[1], v[2]],
+                                'executable': sys.executable, 'too_old': True}))
+    return True
+
+
+if __name__ == '__main__' and _too_old(_settings()):
+    sys.exit(2)
 
 # The launcher lives in a module so that its bytecode is cached: Python compiles a script run by
 # path from source on every start, which cost ~1-2 ms per process here.

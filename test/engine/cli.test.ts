@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importChromeTrace } from '../../src/trace/chromeTrace';
@@ -91,9 +92,14 @@ void test('--timeout stops the program and exits 2 naming what was still running
 });
 
 void test('Ctrl-C stops the CLI and the program it runs', async () => {
-  await withProgram('import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)\n', async (file) => {
+  await withProgram('import os, time\nprint(os.getpid(), flush=True)\nopen("started", "w").close()\ntime.sleep(60)\n', async (file, dir) => {
     const t0 = Date.now();
-    const r = await runCli(['trace', file, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir, '--summary'], (kill) => setTimeout(() => kill('SIGINT'), 1500));
+    // Ctrl-C once the program runs (waiting for that, not for a moment: a loaded machine starts slowly).
+    const whenStarted = async (kill: (sig: NodeJS.Signals) => void): Promise<void> => {
+      while (!existsSync(join(dir, 'started'))) await new Promise((r) => setTimeout(r, 50));
+      kill('SIGINT');
+    };
+    const r = await runCli(['trace', file, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir, '--summary'], (kill) => void whenStarted(kill));
     assert.ok(Date.now() - t0 < 8000);
     assert.equal(r.code, 2);
     const s = JSON.parse(r.stdout) as { stdout: string; error: { code: string } };

@@ -137,3 +137,12 @@ void test('a file run prints the user path, not the temp copy, in tracebacks and
   assert.equal(stdout, '/work/user/app.py\n');
   assert.match(stderr, /File "\/work\/user\/app\.py", line 2, in <module>/);
 });
+
+void test('a finished run leaves no timer behind (the CLI exits as soon as the program has)', async () => {
+  // A pending timer keeps Node alive: the CLI used to stay up the whole output-drain limit (2 s) after every run.
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const { stdout } = await run('print("ok")\n');
+  assert.equal(stdout, 'ok\n');
+  assert.equal(timers(), before);
+});

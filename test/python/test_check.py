@@ -1,3 +1,5 @@
+"""The launcher's pre-run report (preflight.py), written to CONCURRENCY_LAB_CHECK before the program
+runs; and the program's environment, which must be the untraced one."""
 import glob
 import json
 import os
@@ -6,46 +8,72 @@ import sys
 import tempfile
 import unittest
 
-from tracing import PY, TRACER_DIR, program_path, run_traced
+from tracing import PY, TRACER_DIR, program_path, run_traced, traced_env
 
-CHECK = os.path.join(TRACER_DIR, 'check.py')
+LAUNCH = os.path.join(TRACER_DIR, 'launch.py')
+sys.path.insert(0, TRACER_DIR)
+from concurrency_lab_tracer import preflight  # noqa: E402
+sys.path.remove(TRACER_DIR)
 
 
-def check(python, program):
-    p = subprocess.run([python, CHECK, program], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    lines = p.stdout.decode().splitlines()
-    return p.returncode, lines
+def launch_with_report(python, program, minimum='3.8'):
+    """(exit code, stdout, the report) of a traced launch that asks for the pre-run report."""
+    d = tempfile.mkdtemp(prefix='clab-check-')
+    report = os.path.join(d, 'check.json')
+    try:
+        env = traced_env(d, program, extra={'CONCURRENCY_LAB_CHECK': report, 'CONCURRENCY_LAB_MIN_PYTHON': minimum})
+        p = subprocess.run([python, LAUNCH, program], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL, timeout=60)
+        with open(report) as f:
+            return p.returncode, p.stdout.decode(), json.load(f)
+    finally:
+        import shutil
+        shutil.rmtree(d, ignore_errors=True)
 
 
 class Check(unittest.TestCase):
     def run_check(self, name):
-        code, lines = check(PY, program_path(name))
-        self.assertEqual(code, 0)
-        self.assertEqual(len(lines), 1, 'exactly one line of JSON')
-        return json.loads(lines[0])
+        return launch_with_report(PY, program_path(name))
 
-    def test_clean_program(self):
-        r = self.run_check('threads_basic.py')
+    def test_clean_program_runs_after_its_report(self):
+        code, out, r = self.run_check('threads_basic.py')
         v = sys.version_info
+        self.assertEqual(code, 0)
+        self.assertTrue(out, 'the program ran')
         self.assertEqual(r['python'], '%d.%d.%d' % v[:3])
         self.assertEqual(r['version'], list(v[:3]))
         self.assertFalse(r['too_old'])
+        self.assertFalse(r['refused'])
         self.assertIsNone(r['syntax_error'])
         self.assertEqual(r['unguarded_process'], [])
         self.assertEqual(r['executable'], sys.executable)
 
-    def test_syntax_error(self):
-        r = self.run_check('syntax_error.py')
+    def test_syntax_error_is_reported_and_nothing_runs(self):
+        code, out, r = self.run_check('syntax_error.py')
+        self.assertEqual((code, out), (2, ''))
+        self.assertTrue(r['refused'])
         self.assertEqual(r['syntax_error']['line'], 1)
         self.assertEqual(r['syntax_error']['text'], 'def broken(:')
         self.assertTrue(r['syntax_error']['msg'])
 
     def test_unguarded_process(self):
-        r = self.run_check('unguarded.py')
+        code, _, r = self.run_check('unguarded.py')
         self.assertEqual(r['unguarded_process'], [{'line': 9, 'call': 'multiprocessing.Process(...)'}])
+        with open(program_path('unguarded.py')) as f:
+            self.assertEqual(r['start_method'], preflight.likely_start_method(f.read()))
+        self.assertEqual(r['refused'], r['start_method'] != 'fork')
 
     def test_guarded_processes_are_fine(self):
-        self.assertEqual(self.run_check('processes_mp.py')['unguarded_process'], [])
+        code, _, r = self.run_check('processes_mp.py')
+        self.assertEqual(r['unguarded_process'], [])
+        self.assertFalse(r['refused'])
+        self.assertEqual(code, 0)
+
+    def test_a_python_older_than_the_minimum_is_refused(self):
+        newer = '%d.%d' % (sys.version_info[0], sys.version_info[1] + 1)
+        code, out, r = launch_with_report(PY, program_path('threads_basic.py'), minimum=newer)
+        self.assertEqual((code, out), (2, ''))
+        self.assertTrue(r['too_old'])
 
     def test_old_pythons_say_too_old(self):
         root = os.environ.get('PYENV_ROOT') or os.path.expanduser('~/.pyenv')
@@ -54,11 +82,24 @@ class Check(unittest.TestCase):
         if not olds:
             self.skipTest('no Python 2.7/3.6/3.7 installed under pyenv')
         for python in olds:
-            code, lines = check(python, program_path('threads_basic.py'))
-            self.assertEqual(code, 0, python)
-            r = json.loads(lines[0])
+            code, _, r = launch_with_report(python, program_path('threads_basic.py'))
+            self.assertEqual(code, 2, python)
             self.assertTrue(r['too_old'], python)
             self.assertTrue(r['python'].startswith(('2.7', '3.6', '3.7')))
+
+
+class StartMethod(unittest.TestCase):
+    """The one home of the rule (the engine reads the launcher's answer)."""
+
+    def test_what_the_program_asks_for_wins(self):
+        self.assertEqual(preflight.likely_start_method("ctx = mp.get_context('forkserver')", (3, 12), 'linux'), 'forkserver')
+        self.assertEqual(preflight.likely_start_method('set_start_method(method="fork")', (3, 14), 'linux'), 'fork')
+
+    def test_else_the_platform_default(self):
+        self.assertEqual(preflight.likely_start_method('', (3, 13), 'linux'), 'fork')
+        self.assertEqual(preflight.likely_start_method('', (3, 14), 'linux'), 'forkserver')
+        self.assertEqual(preflight.likely_start_method('', (3, 12), 'win32'), 'spawn')
+        self.assertEqual(preflight.likely_start_method('', (3, 12), 'darwin'), 'spawn')
 
 
 class ShadowedSitecustomize(unittest.TestCase):

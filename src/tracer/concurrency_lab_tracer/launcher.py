@@ -8,12 +8,19 @@ _own_files = {os.path.abspath(__file__)}
 
 
 def _start_tracer(tracer_dir):
+    """The tracer, started by inject/sitecustomize.py (which also took the run's settings out of the
+    environment), or here when this Python was started without it; None for an untraced run."""
+    tracer = sys.modules.get('concurrency_lab_tracer')
+    if tracer is not None and tracer.active:
+        return tracer
     if not os.environ.get('CONCURRENCY_LAB_OUT'):
         return None
     if tracer_dir not in sys.path:
         sys.path.insert(0, tracer_dir)
     import concurrency_lab_tracer
     concurrency_lab_tracer.activate()
+    from concurrency_lab_tracer import runenv
+    runenv.take()
     return concurrency_lab_tracer
 
 
@@ -33,15 +40,17 @@ def main(launch_file):
     _own_files.add(launch_file)
     tracer_dir = os.path.dirname(launch_file)
     given = sys.argv[1]
-    program = os.environ.get('CONCURRENCY_LAB_FILE') or os.path.abspath(given)
+    tracer = _start_tracer(tracer_dir)
+    program = (tracer and tracer.core.program) or os.path.abspath(given)
     if os.path.realpath(program) != os.path.realpath(given):
         program = os.path.abspath(given)
-    tracer = _start_tracer(tracer_dir)
     if tracer is not None and not tracer.core.program:
         tracer.core.program = program
 
+    if getattr(sys.modules.get('sitecustomize'), '_clab_inject', False):
+        del sys.modules['sitecustomize']  # ours (inject/): untraced, `import sitecustomize` finds none
     sys.argv = sys.argv[1:]
-    sys.path[0] = os.path.dirname(program)
+    sys.path[0] = os.path.dirname(os.path.realpath(program))  # as Python sets it: symlinks resolved
     if tracer_dir in sys.path:
         sys.path.remove(tracer_dir)
 
@@ -59,6 +68,7 @@ def main(launch_file):
         sys.stderr.write("%s: can't open file %r: [Errno %d] %s\n" % (sys.executable, given, e.errno, e.strerror))
         return 2
 
+    report = _report_path(tracer)
     try:
         compile_program = getattr(tracer and tracer.calls, 'compile_program', None)
         compiled = compile_program(source, program) if compile_program is not None else None
@@ -67,6 +77,22 @@ def main(launch_file):
             main_module.__dict__.update(extra)
         else:
             code = compile(source, program, 'exec', dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        if report:
+            from concurrency_lab_tracer import preflight
+            preflight.write(report, preflight.syntax_error(e))
+            return 2
+        code, not_compiled = None, e  # reported below as Python reports it
+    if report:
+        from concurrency_lab_tracer import preflight
+        result = preflight.check(source, program)
+        preflight.write(report, result)
+        if result['refused']:
+            return 2
+
+    try:
+        if code is None:
+            raise not_compiled
         exec(code, main_module.__dict__)
     except SystemExit as e:
         _note_exit(tracer, e.code)
@@ -113,6 +139,14 @@ def _script_loader(program):
         return external.SourceFileLoader('__main__', program)
     except Exception:
         return None
+
+
+def _report_path(tracer):
+    """Where the pre-run report goes (preflight.py), if the engine asked for one."""
+    if tracer is not None:
+        from concurrency_lab_tracer import runenv
+        return runenv.taken.get('CONCURRENCY_LAB_CHECK')
+    return os.environ.get('CONCURRENCY_LAB_CHECK')
 
 
 def _note_uncaught(tracer, e, program):

@@ -2,7 +2,7 @@
 import sys
 import time
 
-from . import core
+from . import core, runenv
 
 VERSION = '0.1.0'
 mechanism = 'none'
@@ -23,4 +23,6 @@ def emit_meta():
         'clock': 'perf_counter_ns', 'perf_ns': ts, 'epoch_ns': epoch, 'tracer': VERSION, 'file': core.program,
         'argv': list(getattr(sys, 'argv', []) or []), 'start_method': method, 'mechanism': mechanism,
         'call_budget': core.call_budget, 'event_cap': core.event_cap,
+        # The run's token: the engine reads only event files that open with it (see eventTail.ts).
+        'run': runenv.setting('CONCURRENCY_LAB_RUN', ''),
     })

@@ -4,12 +4,15 @@ spawn/forkserver helpers and subprocess-launched Pythons, os._exit.
 How a child learns who it is: a fork child inherits `_pending` (set by Process.start in the
 forking thread); a spawned interpreter reads CONCURRENCY_LAB_PARENT_OBJ and
 CONCURRENCY_LAB_PROC_INFO, which the parent puts in the child's environment only (and which a
-grandchild ignores because the recorded parent pid is not its own parent).
+grandchild ignores because the recorded parent pid is not its own parent). The root process is the
+one started without CONCURRENCY_LAB_ROOT: every launch path below adds it, with the run's other
+settings, to the child's environment alone (runenv.for_child); the program's own os.environ never
+holds any of them.
 """
 import os
 import sys
 
-from . import core, safe_text
+from . import core, runenv, safe_text
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -36,7 +39,6 @@ def start_method_of(proc):
 def identity_from_env():
     """(origin, parent_obj, internal, name) for a new interpreter."""
     if not os.environ.get(ROOT):
-        os.environ[ROOT] = str(os.getpid())
         return 'main', None, False, 'MainProcess'
     info = os.environ.pop(PROC_INFO, '')
     obj = os.environ.pop(PARENT_OBJ, '')
@@ -47,6 +49,7 @@ def identity_from_env():
 
 
 def child_env(obj, origin, internal, name):
+    """Who the child is (added to the run's settings, which runenv.for_child adds)."""
     return {PARENT_OBJ: str(obj) if obj is not None else '',
             PROC_INFO: '%d|%s|%d|%s' % (os.getpid(), origin, 1 if internal else 0, name)}
 
@@ -71,10 +74,7 @@ def install(root):
     core.end_hooks.append(lambda: _finish_deferred_begin(None))
     if root:
         _flush_on_sigterm()
-    for name in ('execv', 'execve'):
-        real = getattr(os, name, None)
-        if real is not None:
-            os.__dict__[name] = core.impersonate(_flushing(real), real, 'os')
+    _patch_launchers()
 
 
 _sigterm_handler = None
@@ -135,11 +135,37 @@ def _default_sigterm_in_child():
         _sigterm_handler = None
 
 
-def _flushing(fn):
-    def wrapper(*args, **kwargs):
+def _patch_launchers():
+    """os-level ways to start a program: the new program gets the run's settings in its environment
+    (so a Python there is traced too); exec first writes this process's events, as it ends it."""
+    real_execv, real_execve = os.execv, os.execve
+
+    def execv(path, args):
         core.end_process(None)
-        return fn(*args, **kwargs)
-    return wrapper
+        return real_execve(path, args, runenv.environ_for_child(None))
+
+    def execve(path, args, env):
+        core.end_process(None)
+        return real_execve(path, args, runenv.environ_for_child(env))
+
+    os.__dict__['execv'] = core.impersonate(execv, real_execv, 'os')
+    os.__dict__['execve'] = core.impersonate(execve, real_execve, 'os')
+    for name in ('posix_spawn', 'posix_spawnp'):
+        real = getattr(os, name, None)
+        if real is not None:
+            os.__dict__[name] = core.impersonate(_spawning(real), real, 'os')
+    real_system = os.system
+
+    def system(command):
+        return _with_env({}, lambda: real_system(command))
+
+    os.__dict__['system'] = core.impersonate(system, real_system, 'os')
+
+
+def _spawning(real):
+    def posix_spawn(path, argv, env, *args, **kwargs):
+        return real(path, argv, runenv.environ_for_child(env), *args, **kwargs)
+    return posix_spawn
 
 
 def _after_fork_child():
@@ -278,7 +304,7 @@ def patch_util(util):
             return _with_env(env, lambda: orig(path, args, passfds))
         helper = 'forkserver' if 'forkserver' in joined else ('resource_tracker' if 'resource_tracker' in joined else None)
         if helper is None:
-            return orig(path, args, passfds)
+            return _with_env({}, lambda: orig(path, args, passfds))
         obj = core.new_serial()
         core.emit('proc_start', {'obj': obj, 'name': helper, 'method': 'spawn', 'internal': True})
         core.flush()
@@ -289,7 +315,11 @@ def patch_util(util):
     util.spawnv_passfds = core.impersonate(spawnv_passfds, orig)
 
 
-def _with_env(env, fn):
+def _with_env(extra, fn):
+    """Run fn (which starts a child that inherits os.environ) with the run's settings and `extra` in
+    os.environ, then put os.environ back as it was."""
+    env = runenv.for_child(os.environ, extra)
+    env = {k: v for k, v in env.items() if os.environ.get(k) != v}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -334,7 +364,10 @@ def patch_subprocess(subprocess):
     skip = (subprocess.__file__,)
 
     def __init__(self, args, *rest, **kwargs):
-        if not core.called_from_program(2, skip) or len(rest) >= 9:
+        if len(rest) >= 9:  # env given by position
+            return orig_init(self, args, *rest, **kwargs)
+        if not core.called_from_program(2, skip):
+            kwargs['env'] = runenv.environ_for_child(os.environ if kwargs.get('env') is None else kwargs['env'])
             return orig_init(self, args, *rest, **kwargs)
         obj = core.new_serial()
         first = args if isinstance(args, (str, bytes)) else (list(args)[0] if args else '')
@@ -343,9 +376,7 @@ def patch_subprocess(subprocess):
                                  'line': core.program_line()})
         core.flush()
         env = kwargs.get('env')
-        base = os.environ if env is None else env
-        if core.TRACER_OUT_ENV in base:
-            kwargs['env'] = dict(base, **child_env(obj, 'subprocess', False, name))
+        kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
         self.__dict__['_clab_obj'] = obj
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})

@@ -1,5 +1,9 @@
 """Starts the Concurrency Lab tracer in every Python of a traced run (only when
-CONCURRENCY_LAB_OUT is set), then runs any sitecustomize this file shadows."""
+CONCURRENCY_LAB_OUT is set), takes the run's settings out of the environment and this folder off
+sys.path (see concurrency_lab_tracer/runenv.py), then runs any sitecustomize this file shadows. The
+program sees what it would untraced (launcher.py also removes this module from sys.modules when no
+sitecustomize of the user's replaced it)."""
+_clab_inject = True
 import os
 import sys
 
@@ -14,6 +18,11 @@ def _clab_start():
         concurrency_lab_tracer.activate()
     except Exception:
         pass  # never let the tracer stop the program from starting
+    try:
+        from concurrency_lab_tracer import runenv
+        runenv.take()
+    except Exception:
+        pass
     finally:
         try:
             sys.path.remove(tracer_dir)
@@ -31,6 +40,8 @@ def _clab_chain():
     except ImportError as e:
         if getattr(e, 'name', None) != 'sitecustomize':
             raise
+        # The import system needs an entry for the module being imported; the launcher removes it
+        # before the program runs (launcher.py). In other Pythons of the run it stays.
         if me is not None:
             sys.modules['sitecustomize'] = me
     finally:

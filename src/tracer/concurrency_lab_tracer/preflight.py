@@ -1,36 +1,27 @@
-"""Preflight for a traced run: `python check.py <program.py>` prints ONE line of JSON:
+"""The launcher's checks before the program runs, reported to the engine in one JSON file (the
+path in CONCURRENCY_LAB_CHECK) so that no separate Python has to start first:
 
     {"python": "3.12.1", "version": [3, 12, 1], "too_old": false, "executable": "...",
      "syntax_error": null | {"msg", "line", "col", "text"},
-     "unguarded_process": [{"line": n, "call": "Process(...)"}]}
+     "unguarded_process": [{"line": n, "call": "Process(...)"}], "start_method": "fork"}
 
-unguarded_process lists module-level creations of multiprocessing Process/Pool/Manager or
-ProcessPoolExecutor (outside `if __name__ == "__main__":`, functions and classes): a spawn or
-forkserver child re-imports the program and would run them again, which fails.
-
-This file must stay parseable by Python 2.7 and 3.6/3.7 (no f-strings, no walrus) so that an
-old interpreter can still report {"too_old": true}.
+launch.py writes {"python", "version", "too_old": true} itself on a Python older than the engine's
+minimum (it must parse on any Python). unguarded_process lists module-level creations of
+multiprocessing Process/Pool/Manager or ProcessPoolExecutor (outside `if __name__ == "__main__":`,
+functions and classes): a spawn or forkserver child re-imports the program and would run them again,
+which fails; start_method says which method the program's processes will use. The launcher does not
+run a program with a syntax error or (`refused`) one whose children would re-create processes.
 """
+import ast
 import json
+import os
+import re
 import sys
 
-MIN_VERSION = (3, 8)
 PROCESS_FACTORIES = ('Process', 'Pool', 'ProcessPoolExecutor', 'Manager', 'SyncManager')
 
 
-def _emit(result):
-    sys.stdout.write(json.dumps(result) + '\n')
-    sys.stdout.flush()
-
-
-def _base():
-    v = sys.version_info
-    return {'python': '%d.%d.%d' % (v[0], v[1], v[2]), 'version': [v[0], v[1], v[2]],
-            'executable': sys.executable}
-
-
 def _dotted(node):
-    import ast
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -43,7 +34,6 @@ def _dotted(node):
 
 
 def _is_main_guard(test):
-    import ast
     if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
         return False
     sides = [test.left, test.comparators[0]]
@@ -54,7 +44,6 @@ def _is_main_guard(test):
 
 def _calls_outside_scopes(node, found):
     """Process-creating calls in `node`, not descending into functions, classes or lambdas."""
-    import ast
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
         return
     if isinstance(node, ast.Call):
@@ -67,7 +56,6 @@ def _calls_outside_scopes(node, found):
 
 def _module_statements(body):
     """Statements that run on import, with `if __name__ == "__main__":` bodies left out."""
-    import ast
     for stmt in body:
         if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
             for s in _module_statements(stmt.orelse):  # runs exactly when imported by a child
@@ -89,7 +77,6 @@ class _Header(object):
     """The parts of a compound statement that are not its nested bodies (test, iter, items)."""
 
     def __init__(self, stmt):
-        import ast
         self.nodes = []
         for field in ('test', 'iter', 'target'):
             value = getattr(stmt, field, None)
@@ -109,39 +96,63 @@ def unguarded_process(tree):
     return found
 
 
-def main():
-    result = _base()
-    if tuple(sys.version_info[:2]) < MIN_VERSION:
-        result['too_old'] = True
-        _emit(result)
-        return 0
-    result['too_old'] = False
-    result['syntax_error'] = None
-    result['unguarded_process'] = []
-    if len(sys.argv) < 2:
-        _emit(result)
-        return 0
-    import ast
-    path = sys.argv[1]
-    try:
-        with open(path, 'rb') as f:
-            source = f.read()
-    except (IOError, OSError) as e:
-        result['error'] = 'cannot read %s: %s' % (path, e)
-        _emit(result)
-        return 0
+_ASKED = re.compile(r"""(?:set_start_method|get_context)\(\s*(?:method\s*=\s*)?['"](fork|spawn|forkserver)['"]""")
+
+
+def likely_start_method(source_text, version=None, platform=None):
+    """The start method the program's processes will use: the one its text asks for, else the
+    platform's default (fork on Linux before 3.14, forkserver from 3.14, spawn on macOS and Windows)."""
+    asked = _ASKED.search(source_text)
+    if asked:
+        return asked.group(1)
+    platform = platform or sys.platform
+    if platform == 'win32' or platform == 'darwin':
+        return 'spawn'
+    version = version or sys.version_info
+    return 'forkserver' if tuple(version[:2]) >= (3, 14) else 'fork'
+
+
+def base():
+    v = sys.version_info
+    return {'python': '%d.%d.%d' % (v[0], v[1], v[2]), 'version': [v[0], v[1], v[2]],
+            'executable': sys.executable, 'too_old': False}
+
+
+def syntax_error(e):
+    """The report on a program that does not compile."""
+    result = base()
+    result.update({'syntax_error': {'msg': getattr(e, 'msg', None) or str(e), 'line': getattr(e, 'lineno', None),
+                                    'col': getattr(e, 'offset', None),
+                                    'text': (getattr(e, 'text', None) or '').rstrip('\n') or None},
+                   'unguarded_process': [], 'start_method': None, 'refused': True})
+    return result
+
+
+def check(source, path):
+    """The report on a program that compiles; `refused` when it must not run. Only a program that
+    names a process factory is parsed again (most have none, and parsing costs)."""
+    result = base()
+    result.update({'syntax_error': None, 'unguarded_process': [], 'start_method': None, 'refused': False})
+    if not any(name.encode() in source for name in PROCESS_FACTORIES):
+        return result
     try:
         tree = compile(source, path, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError) as e:
-        result['syntax_error'] = {'msg': getattr(e, 'msg', None) or str(e), 'line': getattr(e, 'lineno', None),
-                                  'col': getattr(e, 'offset', None),
-                                  'text': (getattr(e, 'text', None) or '').rstrip('\n') or None}
-        _emit(result)
-        return 0
+        return syntax_error(e)
     result['unguarded_process'] = unguarded_process(tree)
-    _emit(result)
-    return 0
+    result['start_method'] = likely_start_method(source.decode('utf-8', 'replace'))
+    result['refused'] = bool(result['unguarded_process']) and result['start_method'] != 'fork'
+    return result
 
 
-if __name__ == '__main__':
-    sys.exit(main())
+def write(path, result):
+    """Write the report whole (a reader never sees half of it); errors are the engine's to notice."""
+    if not path:
+        return
+    tmp = path + '.tmp'
+    try:
+        with open(tmp, 'w') as f:
+            f.write(json.dumps(result))
+        os.replace(tmp, path)
+    except OSError:
+        pass
