@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { TraceModel } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
 import { interpreterCandidates } from './run/interpreterPolicy';
+import { RUN_LIMITS } from './run/limits';
 import { runTraced } from './run/runTraced';
 import { spawnCollect } from './run/spawnCollect';
 import type { RunResult } from './run/types';
@@ -20,14 +21,14 @@ export const USAGE = `usage: concurrency-lab trace FILE [options]
 Runs FILE under the Concurrency Lab tracer and reports what its processes, threads and asyncio tasks did.
 
 options:
-  --timeout S        stop the program after S seconds (default 30)
+  --timeout S        stop the program after S seconds (default ${RUN_LIMITS.timeoutSeconds.default})
   --python PATH      interpreter to use (default: python3, then python on PATH)
   --json OUT         write the trace model as JSON to OUT
   --chrome OUT       write a Chrome Trace Event file (Perfetto, chrome://tracing) to OUT
   --summary          print one JSON object: exit code, lane counts, events by kind, stdout, error
   --stdin TEXT       give TEXT to the program's standard input (default: closed)
-  --event-cap N      events recorded per process (default 200000, 0 = unlimited)
-  --call-budget N    calls recorded per function (default 2000, 0 = unlimited)
+  --event-cap N      events recorded per process (default ${RUN_LIMITS.eventCap.default}, 0 = unlimited)
+  --call-budget N    calls recorded per function (default ${RUN_LIMITS.callBudget.default}, 0 = unlimited)
   --tracer-dir DIR   folder holding the tracer's .py files (default: next to this script)
   -h, --help         show this help
 
@@ -49,7 +50,9 @@ export interface CliArgs {
 export function parseArgs(argv: readonly string[]): CliArgs | { error: string } | { help: true } {
   if (argv.includes('-h') || argv.includes('--help')) return { help: true };
   if (argv[0] !== 'trace') return { error: argv.length === 0 ? 'missing command' : `unknown command "${argv[0]}"` };
-  const out: CliArgs = { file: '', timeoutS: 30, summary: false, eventCap: 200_000, callBudget: 2000 };
+  const out: CliArgs = {
+    file: '', timeoutS: RUN_LIMITS.timeoutSeconds.default, summary: false, eventCap: RUN_LIMITS.eventCap.default, callBudget: RUN_LIMITS.callBudget.default,
+  };
   const valueOf = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${flag} needs a value`);
