@@ -2,7 +2,7 @@
  * concurrency-lab: trace a Python program without VS Code.
  *
  *   concurrency-lab trace FILE [--timeout S] [--python PATH] [--json OUT] [--chrome OUT] [--summary]
- *                              [--stdin TEXT] [--event-cap N] [--call-budget N]
+ *                              [--stdin TEXT] [--event-cap N] [--call-budget N] [--output-cap MB]
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
  */
@@ -29,6 +29,7 @@ options:
   --stdin TEXT       give TEXT to the program's standard input (default: closed)
   --event-cap N      events recorded per process (default ${RUN_LIMITS.eventCap.default}, 0 = unlimited)
   --call-budget N    calls recorded per function (default ${RUN_LIMITS.callBudget.default}, 0 = unlimited)
+  --output-cap MB    stop the program once its stdout and stderr exceed MB megabytes (default ${RUN_LIMITS.outputCapMB.default})
   --tracer-dir DIR   folder holding the tracer's .py files (default: next to this script)
   -h, --help         show this help
 
@@ -44,6 +45,7 @@ export interface CliArgs {
   stdin?: string;
   eventCap: number;
   callBudget: number;
+  outputCapMB: number;
   tracerDir?: string;
 }
 
@@ -52,6 +54,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
   if (argv[0] !== 'trace') return { error: argv.length === 0 ? 'missing command' : `unknown command "${argv[0]}"` };
   const out: CliArgs = {
     file: '', timeoutS: RUN_LIMITS.timeoutSeconds.default, summary: false, eventCap: RUN_LIMITS.eventCap.default, callBudget: RUN_LIMITS.callBudget.default,
+    outputCapMB: RUN_LIMITS.outputCapMB.default,
   };
   const valueOf = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -75,6 +78,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
         case '--stdin': out.stdin = valueOf(i++, a); break;
         case '--event-cap': out.eventCap = count(valueOf(i++, a), a); break;
         case '--call-budget': out.callBudget = count(valueOf(i++, a), a); break;
+        case '--output-cap': out.outputCapMB = count(valueOf(i++, a), a, true); break;
         case '--tracer-dir': out.tracerDir = valueOf(i++, a); break;
         default:
           if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
@@ -87,6 +91,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
   }
   if (!out.file) return { error: 'missing FILE' };
   if (out.timeoutS === 0) return { error: '--timeout must be more than 0' };
+  if (out.outputCapMB === 0) return { error: '--output-cap must be more than 0' };
   return out;
 }
 
@@ -162,7 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       timeoutMs: Math.round(args.timeoutS * 1000),
       eventCap: args.eventCap,
       callBudget: args.callBudget,
-      outputCapBytes: 64 * 1024 * 1024,
+      outputCapBytes: Math.round(args.outputCapMB * 1024 * 1024),
       stdin: args.stdin,
       signal: abort.signal,
     });

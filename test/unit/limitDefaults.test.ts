@@ -32,6 +32,7 @@ void test("the CLI's defaults and its help are RUN_LIMITS' defaults", () => {
   assert.equal(args.timeoutS, RUN_LIMITS.timeoutSeconds.default);
   assert.equal(args.eventCap, RUN_LIMITS.eventCap.default);
   assert.equal(args.callBudget, RUN_LIMITS.callBudget.default);
+  assert.equal(args.outputCapMB, RUN_LIMITS.outputCapMB.default, 'the same output cap as the extension (was 64 MB)');
   assert.match(USAGE, new RegExp(`--timeout S .*\\(default ${RUN_LIMITS.timeoutSeconds.default}\\)`));
   assert.match(USAGE, new RegExp(`--event-cap N .*\\(default ${RUN_LIMITS.eventCap.default},`));
 });
