@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.cjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.bench/**', 'media/**', '**/*.py'] },
@@ -15,6 +16,8 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  // Which folder of src/ may import which (after the TypeScript block: these set no-restricted-imports).
+  ...layers.layerConfigs,
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {

@@ -2,7 +2,7 @@
  * concurrency-lab: trace a Python program without VS Code.
  *
  *   concurrency-lab trace FILE [--timeout S] [--python PATH] [--json OUT] [--chrome OUT] [--summary]
- *                              [--stdin TEXT] [--event-cap N] [--call-budget N]
+ *                              [--stdin TEXT] [--event-cap N] [--call-budget N] [--output-cap MB]
  *   concurrency-lab check FILE [--json] [--fix]
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
@@ -15,6 +15,7 @@ import { toJson, toText } from './checks/report';
 import { type TraceModel, unreadableNote } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
 import { interpreterCandidates } from './run/interpreterPolicy';
+import { RUN_LIMITS } from './run/limits';
 import { runTraced } from './run/runTraced';
 import { exploreMain } from './cliExplore';
 import type { RunResult } from './run/types';
@@ -24,14 +25,15 @@ export const USAGE = `usage: concurrency-lab trace FILE [options]
 Runs FILE under the Concurrency Lab tracer and reports what its processes, threads and asyncio tasks did.
 
 options:
-  --timeout S        stop the program after S seconds (default 30)
+  --timeout S        stop the program after S seconds (default ${RUN_LIMITS.timeoutSeconds.default})
   --python PATH      interpreter to use (default: python3, then python on PATH)
   --json OUT         write the trace model as JSON to OUT
   --chrome OUT       write a Chrome Trace Event file (Perfetto, chrome://tracing) to OUT
   --summary          print one JSON object: exit code, lane counts, events by kind, stdout, error
   --stdin TEXT       give TEXT to the program's standard input (default: closed)
-  --event-cap N      events recorded per process (default 200000, 0 = unlimited)
-  --call-budget N    calls recorded per function (default 2000, 0 = unlimited)
+  --event-cap N      events recorded per process (default ${RUN_LIMITS.eventCap.default}, 0 = unlimited)
+  --call-budget N    calls recorded per function (default ${RUN_LIMITS.callBudget.default}, 0 = unlimited)
+  --output-cap MB    stop the program once its stdout and stderr exceed MB megabytes (default ${RUN_LIMITS.outputCapMB.default})
   --tracer-dir DIR   folder holding the tracer's .py files (default: next to this script)
   -h, --help         show this help
 
@@ -83,13 +85,17 @@ export interface CliArgs {
   stdin?: string;
   eventCap: number;
   callBudget: number;
+  outputCapMB: number;
   tracerDir?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs | { error: string } | { help: true } {
   if (argv.includes('-h') || argv.includes('--help')) return { help: true };
   if (argv[0] !== 'trace') return { error: argv.length === 0 ? 'missing command' : `unknown command "${argv[0]}"` };
-  const out: CliArgs = { file: '', timeoutS: 30, summary: false, eventCap: 200_000, callBudget: 2000 };
+  const out: CliArgs = {
+    file: '', timeoutS: RUN_LIMITS.timeoutSeconds.default, summary: false, eventCap: RUN_LIMITS.eventCap.default, callBudget: RUN_LIMITS.callBudget.default,
+    outputCapMB: RUN_LIMITS.outputCapMB.default,
+  };
   const valueOf = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -112,6 +118,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
         case '--stdin': out.stdin = valueOf(i++, a); break;
         case '--event-cap': out.eventCap = count(valueOf(i++, a), a); break;
         case '--call-budget': out.callBudget = count(valueOf(i++, a), a); break;
+        case '--output-cap': out.outputCapMB = count(valueOf(i++, a), a, true); break;
         case '--tracer-dir': out.tracerDir = valueOf(i++, a); break;
         default:
           if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
@@ -124,6 +131,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
   }
   if (!out.file) return { error: 'missing FILE' };
   if (out.timeoutS === 0) return { error: '--timeout must be more than 0' };
+  if (out.outputCapMB === 0) return { error: '--output-cap must be more than 0' };
   return out;
 }
 
@@ -214,7 +222,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       timeoutMs: Math.round(args.timeoutS * 1000),
       eventCap: args.eventCap,
       callBudget: args.callBudget,
-      outputCapBytes: 64 * 1024 * 1024,
+      outputCapBytes: Math.round(args.outputCapMB * 1024 * 1024),
       stdin: args.stdin,
       signal: abort.signal,
     });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clampLimit, RUN_LIMITS, type Limit } from '../run/limits';
 
 export interface RunSettings {
   timeoutMs: number;
@@ -10,9 +11,9 @@ export interface RunSettings {
   env: Record<string, string>;
 }
 
-function num(cfg: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
-  const v = cfg.get<number>(key, fallback);
-  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
+function num(cfg: vscode.WorkspaceConfiguration, key: keyof typeof RUN_LIMITS): number {
+  const limit: Limit = RUN_LIMITS[key];
+  return clampLimit(limit, cfg.get<number>(key, limit.default));
 }
 
 /** The concurrencyLab.* settings for a run, clamped to sane ranges (settings.json is hand-edited). */
@@ -23,10 +24,10 @@ export function readRunSettings(resource?: vscode.Uri): RunSettings {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(rawEnv ?? {})) if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
   return {
-    timeoutMs: num(cfg, 'timeoutSeconds', 30, 1, 3600) * 1000,
-    eventCap: Math.floor(num(cfg, 'eventCap', 200_000, 0, 1e9)),
-    callBudget: Math.floor(num(cfg, 'callBudget', 2000, 0, 1e9)),
-    outputCapBytes: num(cfg, 'outputCapMB', 10, 1, 1024) * 1024 * 1024,
+    timeoutMs: num(cfg, 'timeoutSeconds') * 1000,
+    eventCap: Math.floor(num(cfg, 'eventCap')),
+    callBudget: Math.floor(num(cfg, 'callBudget')),
+    outputCapBytes: num(cfg, 'outputCapMB') * 1024 * 1024,
     stdin: stdin ? stdin : undefined,
     env,
   };

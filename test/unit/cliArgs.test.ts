@@ -5,10 +5,10 @@ import { buildModel } from '../../src/trace/buildModel';
 import { asyncioStream } from './sampleStreams';
 
 void test('trace FILE with every option', () => {
-  assert.deepEqual(parseArgs(['trace', 'a.py', '--timeout', '2.5', '--python', '/p/python3', '--json', 'o.json', '--chrome', 'c.json', '--summary', '--stdin', 'x\n', '--event-cap', '10', '--call-budget', '0']), {
-    file: 'a.py', timeoutS: 2.5, python: '/p/python3', json: 'o.json', chrome: 'c.json', summary: true, stdin: 'x\n', eventCap: 10, callBudget: 0,
+  assert.deepEqual(parseArgs(['trace', 'a.py', '--timeout', '2.5', '--python', '/p/python3', '--json', 'o.json', '--chrome', 'c.json', '--summary', '--stdin', 'x\n', '--event-cap', '10', '--call-budget', '0', '--output-cap', '0.5']), {
+    file: 'a.py', timeoutS: 2.5, python: '/p/python3', json: 'o.json', chrome: 'c.json', summary: true, stdin: 'x\n', eventCap: 10, callBudget: 0, outputCapMB: 0.5,
   });
-  assert.deepEqual(parseArgs(['trace', 'a.py']), { file: 'a.py', timeoutS: 30, summary: false, eventCap: 200_000, callBudget: 2000 });
+  assert.deepEqual(parseArgs(['trace', 'a.py']), { file: 'a.py', timeoutS: 30, summary: false, eventCap: 200_000, callBudget: 2000, outputCapMB: 10 });
 });
 
 void test('bad command lines explain themselves', () => {
@@ -24,6 +24,7 @@ void test('bad command lines explain themselves', () => {
   assert.match(err(['trace', 'a.py', '--timeout', 'soon']), /--timeout expects a number/);
   assert.match(err(['trace', 'a.py', '--timeout', '0']), /more than 0/);
   assert.match(err(['trace', 'a.py', '--event-cap', '1.5']), /whole number/);
+  assert.match(err(['trace', 'a.py', '--output-cap', '0']), /--output-cap must be more than 0/);
   assert.match(err(['trace', 'a.py', '--frobnicate']), /unknown option --frobnicate/);
   assert.match(err(['trace', 'a.py', 'b.py']), /only one FILE/);
   assert.deepEqual(parseArgs(['--help']), { help: true });

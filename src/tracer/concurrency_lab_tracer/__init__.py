@@ -6,6 +6,8 @@ import sys
 
 from . import core
 
+# Used only when the engine gave no limits (launch.py run by hand); RUN_LIMITS in src/run/limits.ts
+# owns them (test/unit/limitDefaults.test.ts checks these match).
 DEFAULT_CALL_BUDGET = 2000
 DEFAULT_EVENT_CAP = 200000
 # 3.8-3.11: "settrace" traces with sys.settrace instead of rewriting the program (see calls_ast)
