@@ -109,6 +109,9 @@ export class TimelineApp implements CanvasHost {
       case 'notice':
         this.banner.showNotice(msg.level, msg.text);
         break;
+      case 'snapshot':
+        this.post({ type: 'image', id: msg.id, png: this.canvas.canvas.toDataURL('image/png') });
+        break;
     }
   }
 

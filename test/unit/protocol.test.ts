@@ -27,3 +27,12 @@ test('log text is truncated', () => {
   const m = parseWebviewMessage({ type: 'log', level: 'error', text: 'x'.repeat(5000) }, 0);
   assert.ok(m && m.type === 'log' && m.text.length === 2000);
 });
+
+test('image answers must be a PNG data URL of base64 and nothing else', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  assert.deepEqual(parseWebviewMessage({ type: 'image', id: 3, png }, 0), { type: 'image', id: 3, png });
+  assert.equal(parseWebviewMessage({ type: 'image', id: 3, png: 'data:text/html;base64,PHNjcmlwdD4=' }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'image', id: 3, png: `${png}"><script>` }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'image', id: -1, png }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'image', id: 3, png, path: '/etc/passwd' }, 0), undefined);
+});

@@ -106,6 +106,23 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'a snapshot request is answered with the canvas as a PNG of its size',
+    async run({ page }) {
+      await load(page, demoModel());
+      await clearPosted(page);
+      await postToPage(page, { type: 'snapshot', id: 7 });
+      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'image'));
+      const image = (await posted(page)).find((m) => m.type === 'image');
+      assert.ok(image && image.type === 'image' && image.id === 7);
+      const bytes = Buffer.from(image.png.slice('data:image/png;base64,'.length), 'base64');
+      const size = await page.evaluate(() => {
+        const c = document.querySelector('canvas') as HTMLCanvasElement;
+        return [c.width, c.height];
+      });
+      assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], size);
+    },
+  },
+  {
     name: 'internal lanes expand from the toolbar toggle and the folded row',
     async run({ page }) {
       await load(page, demoModel());
