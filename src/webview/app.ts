@@ -13,7 +13,7 @@ import { eventRect } from './renderer';
 import { StepList } from './stepList';
 import { laneColor, readTheme, watchTheme, type Theme } from './theme';
 import { Toolbar } from './toolbar';
-import { fitWindow, isFitted, panWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
+import { fitWindow, foldedStartup, isFitted, panWindow, programWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
 import { eventTime, type EventRef, type ViewState } from './viewState';
 
 export type Post = (msg: WebviewMessage) => void;
@@ -48,7 +48,7 @@ export class TimelineApp implements CanvasHost {
     this.currentTheme = readTheme();
     this.toolbar = new Toolbar({
       fit: () => this.fit(),
-      zoom: (f) => this.zoom(f, 0.5),
+      zoom: (f) => this.zoom(f),
       toggleFlows: () => this.toggleFlows(),
       toggleInternal: () => this.toggleInternal(),
       filter: (f) => this.applyFilter(f),
@@ -125,9 +125,17 @@ export class TimelineApp implements CanvasHost {
     return this.currentTheme;
   }
 
-  zoom(factor: number, anchor: number): void {
-    if (!this.v) return;
-    this.setWindow(zoomWindow(this.v.window, factor, anchor, fitWindow(this.v.model.duration)));
+  /** Zoom around `anchor` (0..1 across the view: the pointer), else around the selection when it is in view, else the centre. */
+  zoom(factor: number, anchor?: number): void {
+    const v = this.v;
+    if (!v) return;
+    let at = anchor ?? 0.5;
+    if (anchor === undefined && v.selected >= 0) {
+      const ts = v.model.steps[v.selected]?.ts ?? NaN;
+      const f = (ts - v.window.start) / (v.window.end - v.window.start);
+      if (f >= 0 && f <= 1) at = f;
+    }
+    this.setWindow(zoomWindow(v.window, factor, at, fitWindow(v.model.duration)));
   }
 
   pan(fraction: number): void {
@@ -137,7 +145,7 @@ export class TimelineApp implements CanvasHost {
 
   fit(): void {
     if (!this.v) return;
-    this.setWindow(fitWindow(this.v.model.duration));
+    this.setWindow(programWindow(this.v.model.duration, this.v.startup));
   }
 
   scrollBy(dy: number): void {
@@ -268,7 +276,8 @@ export class TimelineApp implements CanvasHost {
       this.layoutState.collapsed.clear();
       this.layoutState.internalShown.clear();
     }
-    const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration) ? prev.window : fitWindow(model.duration);
+    const startup = foldedStartup(model.duration, index.programStart);
+    const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration, prev.startup) ? prev.window : programWindow(model.duration, startup);
     // What depends on the steps: taken over from the previous view once the steps exist.
     const stepState = (): Pick<ViewState, 'selected' | 'cursor' | 'replay'> => {
       let selected = -1;
@@ -287,6 +296,7 @@ export class TimelineApp implements CanvasHost {
       index,
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
+      startup,
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,

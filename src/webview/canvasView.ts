@@ -14,7 +14,8 @@ const AFTER_FRAME_FALLBACK_MS = 250;
 export interface CanvasHost {
   view(): ViewState | null;
   theme(): Theme;
-  zoom(factor: number, anchor: number): void;
+  /** Without an anchor: around the selection when in view, else the centre. */
+  zoom(factor: number, anchor?: number): void;
   pan(fraction: number): void;
   fit(): void;
   scrollBy(dy: number): void;
@@ -234,10 +235,10 @@ export class CanvasView {
   private onKey(e: KeyboardEvent): void {
     const h = this.host;
     const keys: Record<string, () => void> = {
-      '+': () => h.zoom(1.6, 0.5),
-      '=': () => h.zoom(1.6, 0.5),
-      '-': () => h.zoom(1 / 1.6, 0.5),
-      _: () => h.zoom(1 / 1.6, 0.5),
+      '+': () => h.zoom(1.6),
+      '=': () => h.zoom(1.6),
+      '-': () => h.zoom(1 / 1.6),
+      _: () => h.zoom(1 / 1.6),
       '0': () => h.fit(),
       ArrowLeft: () => h.pan(-0.1),
       ArrowRight: () => h.pan(0.1),

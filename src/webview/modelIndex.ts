@@ -25,6 +25,8 @@ export interface ModelIndex {
   spanCpu: Float32Array;
   /** What the renderer reads of each event (the model's objects may not exist yet). */
   cols: EventColumns;
+  /** When the program's own code first ran (its first span on a lane of its own), Infinity if never. */
+  programStart: number;
   /**
    * The step maps below are not needed to draw: they are built on first use (or in idle time after the
    * first frame), from the model's steps as they are then. `stepsChanged()` drops them when the steps
@@ -155,6 +157,12 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   }
   const flowIndex = buildIntervalIndex(flowIds, (i) => flowLo[i], (i) => flowHi[i]);
 
+  let programStart = Infinity;
+  for (let l = 0; l < nl; l++) {
+    const first = lanes[l].spans[0];
+    if (!model.lanes[l].internal && first && first.starts.length > 0) programStart = Math.min(programStart, first.starts[0]);
+  }
+
   let maps: StepMaps | null = null;
   const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
   return {
@@ -163,6 +171,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     flows: flowIndex,
     spanCpu,
     cols,
+    programStart,
     get spanStep() {
       return stepMaps().spanStep;
     },

@@ -50,6 +50,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, v: ViewState, theme: Th
   ctx.rect(GUTTER_W, RULER_H, width - GUTTER_W, height - RULER_H);
   ctx.clip();
   for (const row of rows) if (row.type === 'lane') drawLane(f, row);
+  drawStartup(f);
   drawErrors(f);
   drawCursor(f);
   const hiddenFlows = v.showFlows ? drawFlows(f) : 0;
@@ -310,6 +311,48 @@ function drawMarkerGlyph(f: Frame, id: number, x: number, y: number, r: number):
   }
   shapePath(ctx, st.shape, x, y, r);
   ctx.fill();
+}
+
+/** Narrower than this, the start-up block covers what it folds; wider (zoomed in on it), it is a veil. */
+const STARTUP_FOLDED_PX = 160;
+
+/**
+ * Interpreter start-up and imports, folded into one labelled block so the view opens on the program
+ * (Fit leaves them a narrow strip on the left; zooming or panning into them still shows their events).
+ */
+function drawStartup(f: Frame): void {
+  const { ctx, v, s, theme } = f;
+  if (v.startup <= 0 || s.t0 >= v.startup) return;
+  const x0 = Math.max(GUTTER_W, toX(s, Math.max(s.t0, 0)));
+  const x1 = Math.min(f.width, toX(s, v.startup));
+  const w = x1 - x0;
+  if (w < 2) return;
+  const folded = w < STARTUP_FOLDED_PX;
+  ctx.globalAlpha = folded ? 0.92 : 0.35;
+  ctx.fillStyle = theme.laneHeader;
+  ctx.fillRect(x0, RULER_H, w, f.height - RULER_H);
+  ctx.globalAlpha = folded ? 0.5 : 0.25;
+  ctx.strokeStyle = theme.border;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x0, RULER_H, w, f.height - RULER_H);
+  ctx.clip();
+  ctx.beginPath();
+  for (let d = -f.height; d < w; d += 9) {
+    ctx.moveTo(x0 + d, f.height);
+    ctx.lineTo(x0 + d + f.height, RULER_H);
+  }
+  ctx.stroke();
+  ctx.restore();
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.border;
+  ctx.fillRect(x1 - 1, RULER_H, 1, f.height - RULER_H);
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'center';
+  const cx = x0 + w / 2;
+  const lines = ['Python start-up', 'and imports', formatDuration(v.startup)];
+  lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13, w - 6));
+  ctx.textAlign = 'left';
 }
 
 function laneY(f: Frame, lane: number): { y: number; row: Row } | null {

@@ -310,6 +310,32 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'a trace opens on the program: start-up and imports fold into one block; + and - zoom around the selection',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'seed_threads.json')?.[1];
+      assert.ok(m, 'fixture seed_threads.json');
+      await load(page, m);
+      const program = Math.min(...m.spans.filter((sp) => !m.lanes[sp.lane].internal).map((sp) => sp.start));
+      const w = await view(page);
+      assert.ok(program > 0.5 * m.duration, 'the fixture spends most of its run starting up');
+      assert.ok(w.start > 0.5 * program && w.start < program, `the view starts just before the program (${w.start} vs ${program})`);
+      // The block is drawn over the start-up strip: the lane-header colour, not the editor background.
+      const bg = await pixel(page, 1100, 400);
+      const block = await pixel(page, 200, 400);
+      assert.ok(colorDistance(bg, block) > 8, `start-up block not drawn: ${block.join()} vs ${bg.join()}`);
+      // Zoom with a selection keeps the selected step where it is on screen.
+      const step = findStep(m, (t) => t.startsWith('start thread'));
+      await page.click(`.step[data-step="${step}"]`);
+      const before = await stepBox(page, step);
+      await page.focus('canvas');
+      await page.keyboard.press('+');
+      const after = await stepBox(page, step);
+      assert.ok(Math.abs(after.x - before.x) < 2, `selection moved from x=${before.x} to ${after.x}`);
+      await page.keyboard.press('0');
+      assert.deepEqual(await view(page), w);
+    },
+  },
+  {
     name: "'[' and ']' walk the selected lane's events",
     async run({ page }) {
       const m = demoModel();
