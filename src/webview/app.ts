@@ -403,7 +403,7 @@ export class TimelineApp implements CanvasHost {
     const ref = st.ref;
     if (ref.type === 'marker' && v.model.markers[ref.index]?.kind === 'print') this.output.highlight(st.order);
     const lane = v.model.lanes[st.lane];
-    this.announcer.textContent = `Step ${st.order + 1}: ${lane ? lane.name : ''} ${st.text}`;
+    this.announcer.textContent = `Step ${step + 1} of ${v.model.steps.length}: ${lane ? lane.name : ''} ${st.text}`;
     if (opts.reveal && st.source >= 0 && st.source < v.model.sources.length && st.line >= 1) {
       this.post({ type: 'reveal', source: st.source, line: st.line, preserveFocus: !opts.focusEditor });
     }

@@ -213,7 +213,8 @@ export class CanvasView {
     const v = this.host.view();
     if (hit?.type === 'event' && v !== null) {
       const { x, y } = this.local(e);
-      this.card.show(v.model, hit.ref, x, y, this.root.getBoundingClientRect());
+      const step = hit.ref.type === 'span' ? v.index.spanStep[hit.ref.index] : v.index.markerStep[hit.ref.index];
+      this.card.show(v.model, hit.ref, step ?? -1, x, y, this.root.getBoundingClientRect());
       this.host.setHover(hit.ref);
       this.canvas.style.cursor = 'pointer';
     } else {

@@ -4,7 +4,9 @@ import { clear, el } from './dom';
 import { cpuFraction, formatDuration, formatOffset, formatPercent } from './format';
 import type { EventRef } from './viewState';
 
-export function cardRows(model: TraceModel, ref: EventRef): { title: string; rows: [string, string][] } {
+/** `step` is the event's position in the step list (0-based; -1 when it has none): numbers are 1…N everywhere. */
+export function cardRows(model: TraceModel, ref: EventRef, step = -1): { title: string; rows: [string, string][] } {
+  const stepRow: [string, string][] = step >= 0 ? [['step', `${step + 1} of ${model.steps.length}`]] : [];
   const src = (id: number, line: number): string => {
     const s = model.sources[id];
     return s && line > 0 ? `${s.label}:${line + model.lineOffset}` : '—';
@@ -21,7 +23,7 @@ export function cardRows(model: TraceModel, ref: EventRef): { title: string; row
       ['on CPU', sp.cpu < 0 ? 'unknown' : `${formatDuration(sp.cpu)} (${formatPercent(frac)})`],
       ['waiting/off CPU', sp.cpu < 0 ? 'unknown' : formatDuration(Math.max(0, wall - sp.cpu))],
       ['source', src(sp.source, sp.line)],
-      ['step', String(sp.order + 1)],
+      ...stepRow,
     ];
     return { title: `${sp.qualname || sp.name}()`, rows };
   }
@@ -34,7 +36,7 @@ export function cardRows(model: TraceModel, ref: EventRef): { title: string; row
   ];
   if (m.waitEnd !== undefined) rows.push(['waited', formatDuration(m.waitEnd - m.ts)]);
   for (const [k, v] of Object.entries(m.detail)) rows.push([k, v]);
-  rows.push(['source', src(m.source, m.line)], ['step', String(m.order + 1)]);
+  rows.push(['source', src(m.source, m.line)], ...stepRow);
   return { title: m.label, rows };
 }
 
@@ -45,8 +47,8 @@ export class HoverCard {
     this.root.hidden = true;
   }
 
-  show(model: TraceModel, ref: EventRef, x: number, y: number, bounds: DOMRect): void {
-    const { title, rows } = cardRows(model, ref);
+  show(model: TraceModel, ref: EventRef, step: number, x: number, y: number, bounds: DOMRect): void {
+    const { title, rows } = cardRows(model, ref, step);
     clear(this.root);
     this.root.append(el('div', { class: 'card-title' }, title));
     const table = el('dl');

@@ -146,7 +146,7 @@ export class StepList {
       laneCell.append(chip, document.createTextNode(lane ? lane.name : '?'));
       const src = model.sources[st.source];
       row.append(
-        el('span', { class: 'n' }, String(st.order + 1)),
+        el('span', { class: 'n' }, String(i + 1)),
         el('span', { class: 't' }, formatOffset(st.ts)),
         laneCell,
         el('span', { class: 'text' }, st.text),

@@ -106,6 +106,26 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'steps are numbered 1…N, the same in the list, the replay and the hover card',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'three_patterns.json')?.[1];
+      assert.ok(m);
+      assert.ok(m.steps.some((st, i) => st.order !== i), 'the raw event order skips numbers in this model');
+      await load(page, m);
+      const numbers = await page.$$eval('.step .n', (els) => els.slice(0, 12).map((e) => Number(e.textContent)));
+      assert.deepEqual(numbers, numbers.map((_, i) => i + 1));
+      const k = findStep(m, (t) => t === 'call thread_job()');
+      await page.click('button[aria-label="Step forward"]');
+      for (let i = 0; i < k; i++) await page.click('button[aria-label="Step forward"]');
+      assert.match((await page.textContent('.replay-label')) ?? '', new RegExp(`^step ${k + 1} / ${m.steps.length}$`));
+      const box = await stepBox(page, k);
+      const p = await canvasPoint(page, box.x + Math.min(box.w / 2, 20), box.y + box.h / 2);
+      await page.mouse.move(p.x, p.y);
+      await page.waitForSelector('.hovercard:not([hidden])');
+      assert.match((await page.textContent('.hovercard')) ?? '', new RegExp(`step${k + 1} of ${m.steps.length}`));
+    },
+  },
+  {
     name: 'a snapshot request is answered with the canvas as a PNG of its size',
     async run({ page }) {
       await load(page, demoModel());
@@ -353,7 +373,7 @@ export const cases: Case[] = [
       assert.equal(await selected(page), next);
       await page.keyboard.press('[');
       assert.equal(await selected(page), start);
-      assert.equal(await page.textContent('.sr-only[role=status]'), `Step ${m.steps[start].order + 1}: worker-2 worker-2 begins`);
+      assert.equal(await page.textContent('.sr-only[role=status]'), `Step ${start + 1} of ${m.steps.length}: worker-2 worker-2 begins`);
       await clearPosted(page);
       await page.keyboard.press('Enter');
       assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: m.steps[start].line, preserveFocus: false }]);
