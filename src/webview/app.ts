@@ -8,6 +8,7 @@ import { el } from './dom';
 import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
 import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
+import { Legend } from './legend';
 import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
 import { StepList } from './stepList';
@@ -41,6 +42,7 @@ export class TimelineApp implements CanvasHost {
   private readonly canvas: CanvasView;
   private readonly list: StepList;
   private readonly output: OutputPane;
+  private readonly legend = new Legend();
   /** Screen readers hear what got selected on the canvas. */
   private readonly announcer = el('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
 
@@ -70,11 +72,13 @@ export class TimelineApp implements CanvasHost {
     outPane.append(el('div', { class: 'pane-title' }, 'Output'), this.output.root);
     const bottom = el('div', { class: 'bottom' });
     bottom.append(stepsPane, outPane);
-    main.append(this.canvas.root, this.toolbar.replayBar, bottom);
+    this.legend.render(this.currentTheme);
+    main.append(this.canvas.root, this.legend.root, this.toolbar.replayBar, bottom);
     root.append(this.toolbar.root, this.banner.root, main, this.banner.notice, this.announcer);
     this.toolbar.setReplay(-1, 0, false);
     watchTheme(() => {
       this.currentTheme = readTheme();
+      this.legend.render(this.currentTheme);
       this.refreshList();
       this.redraw();
     });
@@ -388,7 +392,14 @@ export class TimelineApp implements CanvasHost {
   }
 
   private redraw(): void {
+    this.fitCanvasHeight();
     this.canvas.requestDraw();
+  }
+
+  /** The canvas asks for the height of its lanes (the stylesheet caps it): few lanes leave room to the list. */
+  private fitCanvasHeight(): void {
+    const want = this.v ? `0 1 ${RULER_H + this.v.layout.height + 10}px` : '';
+    if (this.canvas.root.style.flex !== want) this.canvas.root.style.flex = want;
   }
 
   // ---- selection, cursor, replay ------------------------------------------------------------

@@ -2,7 +2,8 @@
  * Search structures built once per model: per-lane, per-depth span intervals, per-lane marker
  * points and wait bars, step ↔ event maps. Pure (no DOM), so it is unit-tested and benchmarked in Node.
  */
-import { columnsOfModel, SEVERITIES, type EventColumns } from '../shared/traceColumns';
+import { columnsOfModel, MARKER_KINDS, SEVERITIES, type EventColumns } from '../shared/traceColumns';
+import { waitState } from './laneStates';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
 import { cpuFraction } from './format';
@@ -25,6 +26,14 @@ export interface ModelIndex {
   spanCpu: Float32Array;
   /** What the renderer reads of each event (the model's objects may not exist yet). */
   cols: EventColumns;
+  /**
+   * When each marker's wait ended: its waitEnd, or for a wait that never ended (the lane's last event
+   * is a blocking call: stuck at a timeout, a Stop or the end of the run) the end of the run. NaN for
+   * markers that are not waits.
+   */
+  waitEnd: Float64Array;
+  /** 1 for a wait that never ended. */
+  stuck: Uint8Array;
   /** When the program's own code first ran (its first span on a lane of its own), Infinity if never. */
   programStart: number;
   /**
@@ -126,11 +135,25 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     if (markerSeverity[i] === errorCode) errors.push(i);
   }
   const markerIds = bucket(markerLane, markerCount);
+  // A lane whose last event begins a wait never got past it: its wait runs to the end of the run.
+  const waitEnd = Float64Array.from(markerWaitEnd);
+  const stuck = new Uint8Array(nm);
+  for (let l = 0; l < nl; l++) {
+    let last = -1;
+    for (let k = markerCount[l]; k < markerCount[l + 1]; k++) if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
+    if (last < 0 || markerWaitEnd[last] > markerTs[last] || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
+    const end = Math.max(model.duration, model.lanes[l].end);
+    if (!(end > markerTs[last])) continue;
+    waitEnd[last] = end;
+    stuck[last] = 1;
+    waitKey[last] = l;
+    waitCount[l + 1]++;
+  }
   const waitIds = bucket(waitKey, waitCount);
   const startOf = (i: number): number => spanStart[i];
   const endOf = (i: number): number => spanEnd[i];
   const tsOf = (i: number): number => markerTs[i];
-  const waitEndOf = (i: number): number => markerWaitEnd[i];
+  const waitEndOf = (i: number): number => waitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
     const rows: IntervalIndex[] = [];
@@ -171,6 +194,8 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     flows: flowIndex,
     spanCpu,
     cols,
+    waitEnd,
+    stuck,
     programStart,
     get spanStep() {
       return stepMaps().spanStep;

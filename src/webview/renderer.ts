@@ -8,6 +8,8 @@ import { formatDuration, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
+import { WAIT_STYLE, waitState } from './laneStates';
+import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
 
@@ -190,14 +192,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, row.lane);
-  // Wait bars: from the blocking call to when it returned.
-  ctx.fillStyle = theme.muted;
-  visitIntervals(lane.waits, s, (run) => {
-    const id = lane.waits.ids[run.first];
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.15 : 0.55;
-    ctx.fillStyle = SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.muted;
-    ctx.fillRect(run.x0, y + MARKER_H - 5, Math.max(1, run.x1 - run.x0), 3);
-  });
+  drawWaits(f, lane, y);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
@@ -250,6 +245,42 @@ function drawLane(f: Frame, row: LaneRow): void {
     drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
   });
   flushStrip();
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * Wait bands: from a blocking call to when it returned, coloured by what the lane waits on (the legend
+ * says which), dashed for sleeps, red and labelled for a wait that never ended.
+ */
+function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
+  const { ctx, v, s, theme } = f;
+  const cols = v.index.cols;
+  const top = y + MARKER_H - 6;
+  visitIntervals(lane.waits, s, (run) => {
+    const id = lane.waits.ids[run.first];
+    const state = waitState(MARKER_KINDS[cols.markerKind[id]]) ?? 'sleep';
+    const style = WAIT_STYLE[state];
+    const stuck = v.index.stuck[id] === 1;
+    const w = Math.max(1, run.x1 - run.x0);
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
+    ctx.fillStyle = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
+    if (style.dashed && run.count === 1) {
+      for (let x = run.x0; x < run.x0 + w; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + w - x), 3);
+    } else ctx.fillRect(run.x0, top, w, 5);
+    if (run.count === 1 && (stuck || w > 90)) {
+      const label = v.model.markers[id]?.label;
+      const x = Math.max(run.x0 + MARKER_R + 4, GUTTER_W + 3);
+      const room = Math.min(run.x1, f.width) - x - 3;
+      if (label && room > 40) {
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = stuck ? theme.error : theme.muted;
+        ctx.font = `10px ${theme.font}`;
+        ctx.textAlign = 'left';
+        ctx.fillText(fitText(stuck ? `stuck: ${label}` : label, room, 5.8), x, top - 5, room);
+        ctx.font = `11px ${theme.font}`;
+      }
+    }
+  });
   ctx.globalAlpha = 1;
 }
 

@@ -126,6 +126,22 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'lane states read without hovering: a legend, wait bands by kind, a stuck wait in red to the end',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'deadlock.json')?.[1];
+      assert.ok(m);
+      await load(page, m);
+      const legend = (await page.textContent('.legend')) ?? '';
+      for (const t of ['running (on CPU)', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
+      const k = m.steps.findIndex((st) => st.ref.type === 'marker' && m.markers[st.ref.index].kind === 'lock_wait');
+      const box = await stepBox(page, k);
+      const at = await pixel(page, 1100, box.y + box.h - 3);
+      const red = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim());
+      const want = [1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16));
+      assert.ok(colorDistance(at, want) < 60, `stuck band at the end of the run is ${at.join()}, want about ${want.join()}`);
+    },
+  },
+  {
     name: 'a snapshot request is answered with the canvas as a PNG of its size',
     async run({ page }) {
       await load(page, demoModel());

@@ -109,3 +109,17 @@ test('hit testing finds the span and the marker under a point', () => {
   assert.equal(hitTest(v, s, 10, RULER_H + row.y + 4).type, 'gutter');
   assert.equal(hitTest(v, s, 500, 5).type, 'none');
 });
+
+test('a wait that never ended runs to the end of the run and is marked stuck; finished waits are not', () => {
+  const file = require('node:path').join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models', 'deadlock.json') as string;
+  const m = JSON.parse(require('node:fs').readFileSync(file, 'utf8') as string) as ReturnType<typeof demoModel>;
+  const ix = buildModelIndex(m);
+  const stuck = [...ix.stuck.keys()].filter((i) => ix.stuck[i] === 1).map((i) => m.markers[i].label).sort();
+  assert.deepEqual(stuck, ['join thread "alice"', 'wait for Lock #1', 'wait for Lock #2']);
+  for (let i = 0; i < m.markers.length; i++) {
+    if (ix.stuck[i] === 1) assert.equal(ix.waitEnd[i], m.duration);
+    else if (m.markers[i].waitEnd !== undefined) assert.equal(ix.waitEnd[i], m.markers[i].waitEnd);
+  }
+  // Every stuck wait is in its lane's wait index, so it is drawn.
+  for (let i = 0; i < m.markers.length; i++) if (ix.stuck[i] === 1) assert.ok([...ix.lanes[m.markers[i].lane].waits.ids].includes(i));
+});
