@@ -109,9 +109,14 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
               state = s;
             },
           });
-          // As VS Code does: variables on <html>, the theme class on <body>, before our script runs.
-          for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${name}`, value);
+          // As VS Code does: variables on <html>, the theme class on <body>, before our script runs
+          // (an init script runs before <html> exists: wait for the elements).
+          let varsSet = false;
           const mark = (): boolean => {
+            if (!varsSet && document.documentElement) {
+              for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${name}`, value);
+              varsSet = true;
+            }
             if (!document.body) return false;
             document.body.classList.add(`vscode-${kind}`);
             document.body.dataset.vscodeThemeKind = `vscode-${kind}`;

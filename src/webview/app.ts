@@ -8,6 +8,7 @@ import { el } from './dom';
 import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
 import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
+import { lanePathNamer } from './laneNames';
 import { Legend } from './legend';
 import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
@@ -330,7 +331,7 @@ export class TimelineApp implements CanvasHost {
       () => {
         this.toolbar.setLanes(model.lanes);
         if (!keep) this.filterState = this.toolbar.readFilter();
-        this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
+        this.output.setModel(model, (l) => this.laneColorOf(l));
       },
       () => {
         const v = this.v as ViewState;
@@ -372,7 +373,7 @@ export class TimelineApp implements CanvasHost {
       v.layout = layoutLanes(v.model.lanes, laneDepths(v.index), this.layoutState);
       v.scrollY = 0;
     }
-    this.list.setData(v.model, rows, (l) => laneColor(this.currentTheme, l));
+    this.list.setData(v.model, rows, (l) => this.laneColorOf(l));
     this.list.setSelected(v.selected, true);
     this.toolbar.setStatus(isFilterActive(f) ? `${rows.length} of ${v.model.steps.length} steps match` : '');
     this.redraw();
@@ -381,14 +382,18 @@ export class TimelineApp implements CanvasHost {
   private refreshList(): void {
     const v = this.v;
     if (!v) return;
-    this.list.setData(v.model, this.list.visibleSteps, (l) => laneColor(this.currentTheme, l));
-    this.output.setModel(v.model, (l) => laneColor(this.currentTheme, l));
+    this.list.setData(v.model, this.list.visibleSteps, (l) => this.laneColorOf(l));
+    this.output.setModel(v.model, (l) => this.laneColorOf(l));
   }
 
   private setWindow(w: TimeWindow): void {
     if (!this.v) return;
     this.v.window = w;
     this.redraw();
+  }
+
+  private laneColorOf(lane: number): string {
+    return laneColor(this.currentTheme, this.v?.index.laneSlot[lane] ?? lane);
   }
 
   private redraw(): void {
@@ -414,7 +419,7 @@ export class TimelineApp implements CanvasHost {
     const ref = st.ref;
     if (ref.type === 'marker' && v.model.markers[ref.index]?.kind === 'print') this.output.highlight(st.order);
     const lane = v.model.lanes[st.lane];
-    this.announcer.textContent = `Step ${step + 1} of ${v.model.steps.length}: ${lane ? lane.name : ''} ${st.text}`;
+    this.announcer.textContent = `Step ${step + 1} of ${v.model.steps.length}: ${lane ? lanePathNamer(v.model)(st.lane) : ''} ${st.text}`;
     if (opts.reveal && st.source >= 0 && st.source < v.model.sources.length && st.line >= 1) {
       this.post({ type: 'reveal', source: st.source, line: st.line, preserveFocus: !opts.focusEditor });
     }

@@ -1,6 +1,7 @@
 /** The details card shown over the canvas. Every value is set as text. */
 import type { TraceModel } from '../shared/traceModel';
 import { clear, el } from './dom';
+import { lanePathNamer } from './laneNames';
 import { cpuFraction, formatDuration, formatOffset, formatPercent } from './format';
 import type { EventRef } from './viewState';
 
@@ -17,7 +18,7 @@ export function cardRows(model: TraceModel, ref: EventRef, step = -1): { title: 
     const wall = sp.end - sp.start;
     const frac = cpuFraction(sp.cpu, sp.start, sp.end);
     const rows: [string, string][] = [
-      ['lane', lane ? `${lane.kind} ${lane.name}` : '?'],
+      ['lane', lane ? `${lane.kind} ${lanePathNamer(model)(sp.lane)}` : '?'],
       ['start', formatOffset(sp.start)],
       ['duration', `${formatDuration(wall)}${sp.open ? ' (never returned)' : ''}`],
       ['on CPU', sp.cpu < 0 ? 'unknown' : `${formatDuration(sp.cpu)} (${formatPercent(frac)})`],
@@ -31,7 +32,7 @@ export function cardRows(model: TraceModel, ref: EventRef, step = -1): { title: 
   const lane = model.lanes[m.lane];
   const rows: [string, string][] = [
     ['kind', m.kind],
-    ['lane', lane ? `${lane.kind} ${lane.name}` : '?'],
+    ['lane', lane ? `${lane.kind} ${lanePathNamer(model)(m.lane)}` : '?'],
     ['time', formatOffset(m.ts)],
   ];
   if (m.waitEnd !== undefined) rows.push(['waited', formatDuration(m.waitEnd - m.ts)]);

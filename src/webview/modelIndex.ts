@@ -3,6 +3,7 @@
  * points and wait bars, step ↔ event maps. Pure (no DOM), so it is unit-tested and benchmarked in Node.
  */
 import { columnsOfModel, MARKER_KINDS, SEVERITIES, type EventColumns } from '../shared/traceColumns';
+import { LANE_PALETTE_SIZE, laneColorSlots } from './laneColors';
 import { waitState } from './laneStates';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
@@ -34,6 +35,8 @@ export interface ModelIndex {
   waitEnd: Float64Array;
   /** 1 for a wait that never ended. */
   stuck: Uint8Array;
+  /** Each lane's colour slot: stable per lane identity, distinct among own lanes (laneColors.ts). */
+  laneSlot: Int32Array;
   /** When the program's own code first ran (its first span on a lane of its own), Infinity if never. */
   programStart: number;
   /**
@@ -196,6 +199,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     cols,
     waitEnd,
     stuck,
+    laneSlot: laneColorSlots(model.lanes, LANE_PALETTE_SIZE),
     programStart,
     get spanStep() {
       return stepMaps().spanStep;

@@ -9,6 +9,7 @@ import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type R
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { WAIT_STYLE, waitState } from './laneStates';
+import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
@@ -141,7 +142,7 @@ function drawRowBackground(f: Frame, row: Row): void {
 
 function laneLabel(lane: Lane): string {
   if (lane.kind === 'process') return `${lane.name} (pid ${lane.pid})`;
-  return lane.name;
+  return laneTitle(lane);
 }
 
 function drawGutter(f: Frame, row: Row): void {
@@ -163,7 +164,7 @@ function drawGutter(f: Frame, row: Row): void {
     ctx.fillStyle = theme.muted;
     ctx.fillText(row.collapsed ? '▸' : '▾', x, mid);
   }
-  ctx.fillStyle = laneColor(theme, row.lane);
+  ctx.fillStyle = laneColor(theme, v.index.laneSlot[row.lane]);
   ctx.fillRect(x + 11, mid - 4, 3, 8);
   ctx.fillStyle = lane.internal ? theme.muted : theme.foreground;
   ctx.font = `${lane.kind === 'process' ? '600 ' : ''}11px ${theme.font}`;
@@ -191,7 +192,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   const lane = v.index.lanes[row.lane];
   const cols = v.index.cols;
   const y = rowTop(f, row);
-  const color = laneColor(theme, row.lane);
+  const color = laneColor(theme, v.index.laneSlot[row.lane]);
   drawWaits(f, lane, y);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
