@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from '../timeline/html';
 import { VSCODE_THEMES, type ThemeKind } from './vscodeThemes';
@@ -21,6 +21,8 @@ export interface RenderOptions {
   theme: ThemeKind;
   /** Device pixels per CSS pixel (1 = what the tests compare). */
   scale?: number;
+  /** Runs on the settled page just before the screenshot (tests use it to make a deliberate change). */
+  beforeShot?: (page: Page) => Promise<void>;
 }
 
 export const DEFAULT_RENDER: RenderOptions = { width: 1400, height: 800, theme: 'dark', scale: 1 };
@@ -57,6 +59,7 @@ export function chromiumPath(): string {
 }
 
 export interface TimelineRenderer {
+  readonly browser: Browser;
   render(model: TraceModel, opts?: Partial<RenderOptions>): Promise<Buffer>;
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
   const js = readFileSync(assets.webviewJs);
   const css = readFileSync(assets.css);
   return {
+    browser,
     render: async (model, partial = {}) => {
       const opts = { ...DEFAULT_RENDER, ...partial };
       const ctx = await browser.newContext({ viewport: { width: opts.width, height: opts.height }, deviceScaleFactor: opts.scale ?? 1 });
@@ -148,6 +152,7 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
         if (errors.length > 0) throw new Error(`the Timeline page failed: ${errors.join('; ')}`);
         // Fonts loaded and two frames painted after the last change: the picture is settled.
         await page.evaluate(() => document.fonts.ready.then(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())))));
+        if (opts.beforeShot) await opts.beforeShot(page);
         return await page.screenshot({ type: 'png' });
       } finally {
         await ctx.close();
