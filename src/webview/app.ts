@@ -10,6 +10,7 @@ import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
 import { lanePathNamer } from './laneNames';
 import { Legend } from './legend';
+import { waitForGraph } from '../shared/waitFor';
 import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
 import { StepList } from './stepList';
@@ -312,7 +313,7 @@ export class TimelineApp implements CanvasHost {
     performance.measure('timeline-layout', { start: began });
     this.toolbar.setTitle(model.title);
     document.title = model.title;
-    this.banner.setError(model.error);
+    this.banner.setError(model.error, model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work ? waitForGraph(model) : undefined);
     this.syncReplayBar();
     this.redraw();
     const token = ++this.modelToken;
