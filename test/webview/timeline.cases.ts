@@ -547,7 +547,7 @@ export const cases: Case[] = [
         await typeSearch(page, lane);
         await page.waitForSelector('.step');
         const cells = await page.locator('.step .lane').allTextContents();
-        assert.ok(cells.some((c) => c.endsWith(`› ${lane}`)), cells.join());
+        assert.ok(cells.some((c) => c.endsWith(`› ${lane}`) || c.endsWith(`· ${lane}`)), cells.join());
       }
       const out = (await page.locator('.output').textContent()) ?? '';
       assert.ok(out.includes(HOSTILE.print));
