@@ -4,6 +4,7 @@
  *   concurrency-lab trace FILE [--timeout S] [--python PATH] [--json OUT] [--chrome OUT] [--summary]
  *                              [--stdin TEXT] [--event-cap N] [--call-budget N] [--output-cap MB]
  *   concurrency-lab check FILE [--json] [--fix]
+ *   concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light]
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
  */
@@ -19,8 +20,10 @@ import { RUN_LIMITS } from './run/limits';
 import { runTraced } from './run/runTraced';
 import { exploreMain } from './cliExplore';
 import type { RunResult } from './run/types';
+import { parseRenderArgs, readModelFile, RENDER_USAGE, renderToFile } from './render/renderCommand';
 
 export const USAGE = `usage: concurrency-lab trace FILE [options]
+       concurrency-lab render INPUT --png OUT.png [options]   (render --help for its options)
 
 Runs FILE under the Concurrency Lab tracer and reports what its processes, threads and asyncio tasks did.
 
@@ -188,25 +191,14 @@ async function defaultTracerDir(): Promise<string> {
   }
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'check' && !argv.includes('-h') && !argv.includes('--help')) return checkMain(argv.slice(1));
-  if (argv[0] === 'explore') return exploreMain(argv.slice(1), { python: defaultPython, tracerDir: defaultTracerDir });
-  const args = parseArgs(argv);
-  if ('help' in args) {
-    console.log(USAGE);
-    return 0;
-  }
-  if ('error' in args) {
-    console.error(`concurrency-lab: ${args.error}\n\n${USAGE}`);
-    return 2;
-  }
+/** Runs FILE under the tracer with the command line's options. */
+async function traceFile(args: CliArgs): Promise<{ result: RunResult } | { error: string }> {
   const file = resolve(args.file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    console.error(`concurrency-lab: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
+    return { error: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
   }
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -230,6 +222,62 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+  return { result };
+}
+
+/** `render INPUT --png OUT`: a model or trace file drawn as is; a Python file traced first. */
+async function renderMain(argv: readonly string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    console.log(RENDER_USAGE);
+    return 0;
+  }
+  const args = parseRenderArgs(argv);
+  if ('error' in args) {
+    console.error(`concurrency-lab: ${args.error}\n\n${RENDER_USAGE}`);
+    return 2;
+  }
+  try {
+    let model = await readModelFile(args.input);
+    if (model === undefined) {
+      const traceArgs = parseArgs(['trace', args.input, ...args.traceArgs]);
+      if (!('file' in traceArgs)) {
+        console.error(`concurrency-lab: ${'error' in traceArgs ? traceArgs.error : 'bad trace options'}\n\n${RENDER_USAGE}`);
+        return 2;
+      }
+      const run = await traceFile(traceArgs);
+      if ('error' in run) throw new Error(run.error);
+      model = run.result.model;
+      if (traceArgs.json) await writeFile(traceArgs.json, JSON.stringify(model));
+      if (traceArgs.chrome) await writeFile(traceArgs.chrome, exportChromeTrace(model));
+    }
+    await renderToFile(model, args);
+    console.error(`concurrency-lab: wrote ${args.png} (${args.width}×${args.height}, ${args.theme})`);
+    return 0;
+  } catch (e) {
+    console.error(`concurrency-lab: cannot render ${args.input}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'check' && !argv.includes('-h') && !argv.includes('--help')) return checkMain(argv.slice(1));
+  if (argv[0] === 'render') return renderMain(argv.slice(1));
+  if (argv[0] === 'explore') return exploreMain(argv.slice(1), { python: defaultPython, tracerDir: defaultTracerDir });
+  const args = parseArgs(argv);
+  if ('help' in args) {
+    console.log(USAGE);
+    return 0;
+  }
+  if ('error' in args) {
+    console.error(`concurrency-lab: ${args.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const run = await traceFile(args);
+  if ('error' in run) {
+    console.error(`concurrency-lab: ${run.error}`);
+    return 2;
+  }
+  const result = run.result;
   const { model } = result;
   try {
     if (args.json) await writeFile(args.json, JSON.stringify(model));

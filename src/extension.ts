@@ -5,6 +5,7 @@ import { DEMO_SCHEME, DemoContentProvider, openEditableCopy } from './host/demoD
 import { runFile, runSelection } from './commands/run';
 import { selectInterpreter } from './commands/selectInterpreter';
 import { exportTrace, openTrace } from './commands/traceFiles';
+import { saveTimelineImage } from './commands/saveImage';
 import { InterpreterService } from './host/interpreter';
 import { InterpreterStatus } from './host/interpreterStatus';
 import { PitfallDiagnostics } from './host/pitfallDiagnostics';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     command('exportTrace', (target?: vscode.Uri) => exportTrace(timeline, target instanceof vscode.Uri ? target : undefined)),
     command('openTrace', (source?: vscode.Uri) => openTrace(timeline, source instanceof vscode.Uri ? source : undefined)),
     command('selectInterpreter', () => selectInterpreter(interpreters)),
+    command('saveTimelineImage', (target?: vscode.Uri) => saveTimelineImage(timeline, target instanceof vscode.Uri ? target : undefined)),
   );
   return { runs: running, timeline, interpreters, pitfalls };
 }

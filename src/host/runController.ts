@@ -5,6 +5,7 @@ import { runTraced } from '../run/runTraced';
 import type { ProgramSource } from '../run/types';
 import type { RunProgress } from '../shared/protocol';
 import { type RunError, type TraceModel, unreadableNote } from '../shared/traceModel';
+import { waitForGraph } from '../shared/waitFor';
 import type { SourceLink, TimelinePanel } from '../timeline/TimelinePanel';
 import { describeOrigin, InterpreterService } from './interpreter';
 import { readRunSettings } from './settings';
@@ -198,7 +199,7 @@ export class RunController implements vscode.Disposable {
       message: summarize(model),
     });
     this.log.info(`Finished ${what}: ${summarize(model)}`);
-    if (model.error) this.explain(model.error, request);
+    if (model.error) this.explain(model.error, request, model);
     const outcome: RunOutcome = { model };
     const definitions = request.program.preludeDefinitions ?? [];
     if (definitions.length > 0) {
@@ -212,9 +213,12 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Turns a run error into a message with the action that fixes it, and a squiggle where it applies. */
-  private explain(error: RunError, request: RunRequest): void {
+  private explain(error: RunError, request: RunRequest, model: TraceModel): void {
     const where = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';
-    const text = `${error.message}${where}${error.hint ? ` ${error.hint}` : ''}`;
+    // A deadlock is said as one: a longer time limit would not help it.
+    const waits = error.code === 'timeout' || error.code === 'cancelled' ? waitForGraph(model) : undefined;
+    const deadlock = waits !== undefined && waits.cycle.length > 0;
+    const text = deadlock ? `${error.message} Deadlock: ${waits.sentence}.` : `${error.message}${where}${error.hint ? ` ${error.hint}` : ''}`;
     if (error.line && (error.code === 'syntax-error' || error.code === 'unguarded-process' || error.code === 'uncaught-exception')) {
       const line = Math.max(0, error.line - 1);
       const col = Math.max(0, (error.column ?? 1) - 1);
@@ -228,7 +232,7 @@ export class RunController implements vscode.Disposable {
       : error.code === 'cancelled' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
     const actions: string[] = [];
     if (error.line) actions.push('Go to Line');
-    if (error.code === 'timeout') actions.push('Change Timeout');
+    if (error.code === 'timeout' && !deadlock) actions.push('Change Timeout');
     if (error.code === 'event-cap') actions.push('Change Event Cap');
     if (error.code === 'python-missing' || error.code === 'python-too-old') actions.push('Select Interpreter');
     void show(`Concurrency Lab: ${text}`, ...actions).then(async (a) => {

@@ -35,7 +35,9 @@ export type HostMessage =
   /** The cursor moved in the traced source: highlight events on that line (1-based, traced-file numbering). */
   | { type: 'cursor'; source: number; line: number }
   /** Export finished / failed: show a short note. */
-  | { type: 'notice'; level: 'info' | 'error'; text: string };
+  | { type: 'notice'; level: 'info' | 'error'; text: string }
+  /** Save Timeline as Image…: answer with an 'image' of the canvas as drawn now. */
+  | { type: 'snapshot'; id: number };
 
 // ---- webview → host ------------------------------------------------------------------------
 
@@ -50,7 +52,14 @@ export type WebviewMessage =
   /** Telemetry-free log line for the output channel (errors inside the webview). */
   | { type: 'log'; level: 'info' | 'error'; text: string }
   /** The first frame of a trace just received is on the screen (`npm run bench:run` times Run → this). */
-  | { type: 'painted'; live: boolean };
+  | { type: 'painted'; live: boolean }
+  /** The answer to 'snapshot': the canvas as a PNG data URL. */
+  | { type: 'image'; id: number; png: string };
+
+/** A PNG data URL as canvas.toDataURL makes it. */
+export const PNG_DATA_URL = 'data:image/png;base64,';
+/** An 8000×8000 canvas as PNG stays well under this. */
+const MAX_IMAGE_CHARS = 128 * 1024 * 1024;
 
 const MAX_LOG = 2000;
 
@@ -87,6 +96,12 @@ export function parseWebviewMessage(raw: unknown, sourceCount: number): WebviewM
         return { type: 'log', level: raw.level, text: raw.text.slice(0, MAX_LOG) };
       }
       return undefined;
+    case 'image':
+      if (isIndex(raw.id, Number.MAX_SAFE_INTEGER) && typeof raw.png === 'string' && raw.png.length <= MAX_IMAGE_CHARS && raw.png.startsWith(PNG_DATA_URL)
+        && /^[A-Za-z0-9+/]*={0,2}$/.test(raw.png.slice(PNG_DATA_URL.length)) && Object.keys(raw).length === 3) {
+        return { type: 'image', id: raw.id, png: raw.png };
+      }
+      return undefined;
     default:
       return undefined;
   }
@@ -108,6 +123,8 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
       return typeof raw.source === 'number' && typeof raw.line === 'number';
     case 'notice':
       return (raw.level === 'info' || raw.level === 'error') && typeof raw.text === 'string';
+    case 'snapshot':
+      return typeof raw.id === 'number';
     default:
       return false;
   }

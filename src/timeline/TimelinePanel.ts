@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { HostMessage, parseWebviewMessage, RunProgress, WebviewMessage } from '../shared/protocol';
+import { HostMessage, parseWebviewMessage, PNG_DATA_URL, RunProgress, WebviewMessage } from '../shared/protocol';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from './html';
 import { traceMessage } from './traceMessage';
@@ -27,6 +27,7 @@ export interface TimelineHandlers {
 export class TimelinePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
+  private snapshotId = 0;
   private queue: HostMessage[] = [];
   private model: TraceModel | undefined;
   private links: (SourceLink | undefined)[] = [];
@@ -113,6 +114,29 @@ export class TimelinePanel implements vscode.Disposable {
     this.post(traceMessage(model, live, (text) => this.log.warn(text)));
   }
 
+  /**
+   * The Timeline canvas as a PNG, drawn by the webview itself (works in desktop, code-server and remote
+   * alike: nothing but the webview needs a browser). Undefined when no panel answers in time.
+   */
+  async requestImage(timeoutMs = 15_000): Promise<Uint8Array | undefined> {
+    if (!this.panel) return undefined;
+    const id = ++this.snapshotId;
+    const answer = new Promise<Uint8Array | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        resolve(undefined);
+      }, timeoutMs);
+      const sub = this.onDidReceiveMessage((m) => {
+        if (m.type !== 'image' || m.id !== id) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(Buffer.from(m.png.slice(PNG_DATA_URL.length), 'base64'));
+      });
+    });
+    this.post({ type: 'snapshot', id });
+    return answer;
+  }
+
   notice(level: 'info' | 'error', text: string): void {
     this.post({ type: 'notice', level, text });
   }
@@ -186,6 +210,8 @@ export class TimelinePanel implements vscode.Disposable {
       case 'open':
         this.handlers.onOpen();
         break;
+      case 'image':
+        break; // answered through onDidReceiveMessage (requestImage)
       case 'log':
         if (message.level === 'error') this.log.error(`[timeline] ${message.text}`);
         else this.log.info(`[timeline] ${message.text}`);

@@ -57,11 +57,18 @@ export function toChromeEvents(model: TraceModel): ChromeEvent[] {
     if (s.open) args.open = true;
     out.push({ ph: 'X', name: s.qualname, cat: 'function', pid: pidOf(s.lane), tid: s.lane, ts: us(s.start), dur: us(s.end - s.start), args });
   }
-  for (const m of model.markers) {
-    const args: Record<string, unknown> = { ...m.detail, step: m.order + 1 };
+  // Steps are numbered 1…N as the Timeline's list numbers them.
+  const markerStep = new Map<number, number>();
+  model.steps.forEach((st, i) => {
+    if (st.ref.type === 'marker') markerStep.set(st.ref.index, i + 1);
+  });
+  model.markers.forEach((m, mi) => {
+    const args: Record<string, unknown> = { ...m.detail };
+    const step = markerStep.get(mi);
+    if (step !== undefined) args.step = step;
     if (m.waitEnd !== undefined) args['wait ms'] = (m.waitEnd - m.ts) / 1e6;
     out.push({ ph: 'i', s: 't', name: m.label, cat: m.kind, pid: pidOf(m.lane), tid: m.lane, ts: us(m.ts), args });
-  }
+  });
   model.flows.forEach((f, i) => {
     const id = i + 1;
     out.push({ ph: 's', name: f.kind, cat: 'flow', id, pid: pidOf(f.fromLane), tid: f.fromLane, ts: us(f.fromTs) });

@@ -8,12 +8,15 @@ import { el } from './dom';
 import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
 import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
+import { lanePathNamer } from './laneNames';
+import { Legend } from './legend';
+import { waitForGraph } from '../shared/waitFor';
 import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
 import { StepList } from './stepList';
 import { laneColor, readTheme, watchTheme, type Theme } from './theme';
 import { Toolbar } from './toolbar';
-import { fitWindow, isFitted, panWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
+import { fitWindow, foldedStartup, isFitted, panWindow, programWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
 import { eventTime, type EventRef, type ViewState } from './viewState';
 
 export type Post = (msg: WebviewMessage) => void;
@@ -43,6 +46,7 @@ export class TimelineApp implements CanvasHost {
   private readonly canvas: CanvasView;
   private readonly list: StepList;
   private readonly output: OutputPane;
+  private readonly legend = new Legend();
   /** Screen readers hear what got selected on the canvas. */
   private readonly announcer = el('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
 
@@ -50,7 +54,7 @@ export class TimelineApp implements CanvasHost {
     this.currentTheme = readTheme();
     this.toolbar = new Toolbar({
       fit: () => this.fit(),
-      zoom: (f) => this.zoom(f, 0.5),
+      zoom: (f) => this.zoom(f),
       toggleFlows: () => this.toggleFlows(),
       toggleInternal: () => this.toggleInternal(),
       filter: (f) => this.applyFilter(f),
@@ -72,11 +76,13 @@ export class TimelineApp implements CanvasHost {
     outPane.append(el('div', { class: 'pane-title' }, 'Output'), this.output.root);
     const bottom = el('div', { class: 'bottom' });
     bottom.append(stepsPane, outPane);
-    main.append(this.canvas.root, this.toolbar.replayBar, bottom);
+    this.legend.render(this.currentTheme);
+    main.append(this.canvas.root, this.legend.root, this.toolbar.replayBar, bottom);
     root.append(this.toolbar.root, this.banner.root, main, this.banner.notice, this.announcer);
     this.toolbar.setReplay(-1, 0, false);
     watchTheme(() => {
       this.currentTheme = readTheme();
+      this.legend.render(this.currentTheme);
       this.refreshList();
       this.redraw();
     });
@@ -111,6 +117,9 @@ export class TimelineApp implements CanvasHost {
       case 'notice':
         this.banner.showNotice(msg.level, msg.text);
         break;
+      case 'snapshot':
+        this.post({ type: 'image', id: msg.id, png: this.canvas.canvas.toDataURL('image/png') });
+        break;
     }
   }
 
@@ -131,9 +140,17 @@ export class TimelineApp implements CanvasHost {
     return this.currentTheme;
   }
 
-  zoom(factor: number, anchor: number): void {
-    if (!this.v) return;
-    this.setWindow(zoomWindow(this.v.window, factor, anchor, fitWindow(this.v.model.duration)));
+  /** Zoom around `anchor` (0..1 across the view: the pointer), else around the selection when it is in view, else the centre. */
+  zoom(factor: number, anchor?: number): void {
+    const v = this.v;
+    if (!v) return;
+    let at = anchor ?? 0.5;
+    if (anchor === undefined && v.selected >= 0) {
+      const ts = v.model.steps[v.selected]?.ts ?? NaN;
+      const f = (ts - v.window.start) / (v.window.end - v.window.start);
+      if (f >= 0 && f <= 1) at = f;
+    }
+    this.setWindow(zoomWindow(v.window, factor, at, fitWindow(v.model.duration)));
   }
 
   pan(fraction: number): void {
@@ -143,7 +160,7 @@ export class TimelineApp implements CanvasHost {
 
   fit(): void {
     if (!this.v) return;
-    this.setWindow(fitWindow(this.v.model.duration));
+    this.setWindow(programWindow(this.v.model.duration, this.v.startup));
   }
 
   scrollBy(dy: number): void {
@@ -274,7 +291,8 @@ export class TimelineApp implements CanvasHost {
       this.layoutState.collapsed.clear();
       this.layoutState.internalShown.clear();
     }
-    const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration) ? prev.window : fitWindow(model.duration);
+    const startup = foldedStartup(model.duration, index.programStart);
+    const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration, prev.startup) ? prev.window : programWindow(model.duration, startup);
     // What depends on the steps: taken over from the previous view once the steps exist.
     const stepState = (): Pick<ViewState, 'selected' | 'cursor' | 'replay'> => {
       let selected = -1;
@@ -293,6 +311,7 @@ export class TimelineApp implements CanvasHost {
       index,
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
+      startup,
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
@@ -304,7 +323,7 @@ export class TimelineApp implements CanvasHost {
     this.paintToReport = live;
     this.toolbar.setTitle(model.title);
     document.title = model.title;
-    this.banner.setError(model.error);
+    this.banner.setError(model.error, model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work ? waitForGraph(model) : undefined);
     this.syncReplayBar();
     this.redraw();
     const token = ++this.modelToken;
@@ -323,7 +342,7 @@ export class TimelineApp implements CanvasHost {
       () => {
         this.toolbar.setLanes(model.lanes);
         if (!keep) this.filterState = this.toolbar.readFilter();
-        this.output.setModel(model, (l) => laneColor(this.currentTheme, l));
+        this.output.setModel(model, (l) => this.laneColorOf(l));
       },
       () => {
         const v = this.v as ViewState;
@@ -365,7 +384,7 @@ export class TimelineApp implements CanvasHost {
       v.layout = layoutLanes(v.model.lanes, laneDepths(v.index), this.layoutState);
       v.scrollY = 0;
     }
-    this.list.setData(v.model, rows, (l) => laneColor(this.currentTheme, l));
+    this.list.setData(v.model, rows, (l) => this.laneColorOf(l));
     this.list.setSelected(v.selected, true);
     this.toolbar.setStatus(isFilterActive(f) ? `${rows.length} of ${v.model.steps.length} steps match` : '');
     this.redraw();
@@ -374,8 +393,8 @@ export class TimelineApp implements CanvasHost {
   private refreshList(): void {
     const v = this.v;
     if (!v) return;
-    this.list.setData(v.model, this.list.visibleSteps, (l) => laneColor(this.currentTheme, l));
-    this.output.setModel(v.model, (l) => laneColor(this.currentTheme, l));
+    this.list.setData(v.model, this.list.visibleSteps, (l) => this.laneColorOf(l));
+    this.output.setModel(v.model, (l) => this.laneColorOf(l));
   }
 
   private setWindow(w: TimeWindow): void {
@@ -384,8 +403,19 @@ export class TimelineApp implements CanvasHost {
     this.redraw();
   }
 
+  private laneColorOf(lane: number): string {
+    return laneColor(this.currentTheme, this.v?.index.laneSlot[lane] ?? lane);
+  }
+
   private redraw(): void {
+    this.fitCanvasHeight();
     this.canvas.requestDraw();
+  }
+
+  /** The canvas asks for the height of its lanes (the stylesheet caps it): few lanes leave room to the list. */
+  private fitCanvasHeight(): void {
+    const want = this.v ? `0 1 ${RULER_H + this.v.layout.height + 10}px` : '';
+    if (this.canvas.root.style.flex !== want) this.canvas.root.style.flex = want;
   }
 
   // ---- selection, cursor, replay ------------------------------------------------------------
@@ -400,7 +430,7 @@ export class TimelineApp implements CanvasHost {
     const ref = st.ref;
     if (ref.type === 'marker' && v.model.markers[ref.index]?.kind === 'print') this.output.highlight(st.order);
     const lane = v.model.lanes[st.lane];
-    this.announcer.textContent = `Step ${st.order + 1}: ${lane ? lane.name : ''} ${st.text}`;
+    this.announcer.textContent = `Step ${step + 1} of ${v.model.steps.length}: ${lane ? lanePathNamer(v.model)(st.lane) : ''} ${st.text}`;
     if (opts.reveal && st.source >= 0 && st.source < v.model.sources.length && st.line >= 1) {
       this.post({ type: 'reveal', source: st.source, line: st.line, preserveFocus: !opts.focusEditor });
     }

@@ -1,4 +1,5 @@
 /** The run-error banner (what, where, hint) and short notices. Text only. */
+import type { WaitForGraph } from '../shared/waitFor';
 import type { RunError } from '../shared/traceModel';
 import { clear, el } from './dom';
 
@@ -33,7 +34,11 @@ export class Banner {
     this.notice.hidden = true;
   }
 
-  setError(err: RunError | null): void {
+  /**
+   * `waits`: the wait-for graph of the lanes stuck at the end. A cycle is a deadlock: it is said as
+   * one, in words, instead of the generic "look for a deadlock, or raise the time limit" hint.
+   */
+  setError(err: RunError | null, waits?: WaitForGraph): void {
     clear(this.root);
     this.root.hidden = err === null;
     if (err === null) return;
@@ -44,7 +49,11 @@ export class Banner {
     const where = errorWhere(err);
     if (where) head.append(el('span', { class: 'banner-where' }, where));
     this.root.append(head, el('div', { class: 'banner-message' }, err.message));
-    if (err.hint) this.root.append(el('div', { class: 'banner-hint' }, err.hint));
+    const deadlock = waits !== undefined && waits.cycle.length > 0;
+    if (waits && waits.sentence) {
+      this.root.append(el('div', { class: 'banner-waits' }, `${deadlock ? 'Deadlock: ' : 'Stuck: '}${waits.sentence}.`));
+    }
+    if (err.hint && !deadlock) this.root.append(el('div', { class: 'banner-hint' }, err.hint));
     if (err.stillRunning && err.stillRunning.length > 0) {
       this.root.append(el('div', { class: 'banner-running' }, `Still running when stopped: ${err.stillRunning.join(', ')}`));
     }

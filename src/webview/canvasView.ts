@@ -14,7 +14,8 @@ const AFTER_FRAME_FALLBACK_MS = 250;
 export interface CanvasHost {
   view(): ViewState | null;
   theme(): Theme;
-  zoom(factor: number, anchor: number): void;
+  /** Without an anchor: around the selection when in view, else the centre. */
+  zoom(factor: number, anchor?: number): void;
   pan(fraction: number): void;
   fit(): void;
   scrollBy(dy: number): void;
@@ -215,7 +216,8 @@ export class CanvasView {
     const v = this.host.view();
     if (hit?.type === 'event' && v !== null) {
       const { x, y } = this.local(e);
-      this.card.show(v.model, hit.ref, x, y, this.root.getBoundingClientRect());
+      const step = hit.ref.type === 'span' ? v.index.spanStep[hit.ref.index] : v.index.markerStep[hit.ref.index];
+      this.card.show(v.model, hit.ref, step ?? -1, x, y, this.root.getBoundingClientRect());
       this.host.setHover(hit.ref);
       this.canvas.style.cursor = 'pointer';
     } else {
@@ -237,10 +239,10 @@ export class CanvasView {
   private onKey(e: KeyboardEvent): void {
     const h = this.host;
     const keys: Record<string, () => void> = {
-      '+': () => h.zoom(1.6, 0.5),
-      '=': () => h.zoom(1.6, 0.5),
-      '-': () => h.zoom(1 / 1.6, 0.5),
-      _: () => h.zoom(1 / 1.6, 0.5),
+      '+': () => h.zoom(1.6),
+      '=': () => h.zoom(1.6),
+      '-': () => h.zoom(1 / 1.6),
+      _: () => h.zoom(1 / 1.6),
       '0': () => h.fit(),
       ArrowLeft: () => h.pan(-0.1),
       ArrowRight: () => h.pan(0.1),

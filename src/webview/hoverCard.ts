@@ -1,10 +1,13 @@
 /** The details card shown over the canvas. Every value is set as text. */
 import type { TraceModel } from '../shared/traceModel';
 import { clear, el } from './dom';
+import { lanePathNamer } from './laneNames';
 import { cpuFraction, formatDuration, formatOffset, formatPercent } from './format';
 import type { EventRef } from './viewState';
 
-export function cardRows(model: TraceModel, ref: EventRef): { title: string; rows: [string, string][] } {
+/** `step` is the event's position in the step list (0-based; -1 when it has none): numbers are 1…N everywhere. */
+export function cardRows(model: TraceModel, ref: EventRef, step = -1): { title: string; rows: [string, string][] } {
+  const stepRow: [string, string][] = step >= 0 ? [['step', `${step + 1} of ${model.steps.length}`]] : [];
   const src = (id: number, line: number): string => {
     const s = model.sources[id];
     return s && line > 0 ? `${s.label}:${line + model.lineOffset}` : '—';
@@ -15,13 +18,13 @@ export function cardRows(model: TraceModel, ref: EventRef): { title: string; row
     const wall = sp.end - sp.start;
     const frac = cpuFraction(sp.cpu, sp.start, sp.end);
     const rows: [string, string][] = [
-      ['lane', lane ? `${lane.kind} ${lane.name}` : '?'],
+      ['lane', lane ? `${lane.kind} ${lanePathNamer(model)(sp.lane)}` : '?'],
       ['start', formatOffset(sp.start)],
       ['duration', `${formatDuration(wall)}${sp.open ? ' (never returned)' : ''}`],
       ['on CPU', sp.cpu < 0 ? 'unknown' : `${formatDuration(sp.cpu)} (${formatPercent(frac)})`],
       ['waiting/off CPU', sp.cpu < 0 ? 'unknown' : formatDuration(Math.max(0, wall - sp.cpu))],
       ['source', src(sp.source, sp.line)],
-      ['step', String(sp.order + 1)],
+      ...stepRow,
     ];
     return { title: `${sp.qualname || sp.name}()`, rows };
   }
@@ -29,12 +32,12 @@ export function cardRows(model: TraceModel, ref: EventRef): { title: string; row
   const lane = model.lanes[m.lane];
   const rows: [string, string][] = [
     ['kind', m.kind],
-    ['lane', lane ? `${lane.kind} ${lane.name}` : '?'],
+    ['lane', lane ? `${lane.kind} ${lanePathNamer(model)(m.lane)}` : '?'],
     ['time', formatOffset(m.ts)],
   ];
   if (m.waitEnd !== undefined) rows.push(['waited', formatDuration(m.waitEnd - m.ts)]);
   for (const [k, v] of Object.entries(m.detail)) rows.push([k, v]);
-  rows.push(['source', src(m.source, m.line)], ['step', String(m.order + 1)]);
+  rows.push(['source', src(m.source, m.line)], ...stepRow);
   return { title: m.label, rows };
 }
 
@@ -45,8 +48,8 @@ export class HoverCard {
     this.root.hidden = true;
   }
 
-  show(model: TraceModel, ref: EventRef, x: number, y: number, bounds: DOMRect): void {
-    const { title, rows } = cardRows(model, ref);
+  show(model: TraceModel, ref: EventRef, step: number, x: number, y: number, bounds: DOMRect): void {
+    const { title, rows } = cardRows(model, ref, step);
     clear(this.root);
     this.root.append(el('div', { class: 'card-title' }, title));
     const table = el('dl');

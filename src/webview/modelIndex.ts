@@ -3,7 +3,10 @@
  * points and wait bars, step ↔ event maps. Pure (no DOM), so it is unit-tested and benchmarked in Node.
  */
 import { columnsOfModel, type EventColumns } from '../shared/traceColumns';
+import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
+import { LANE_PALETTE_SIZE, laneColorSlots } from './laneColors';
+import { waitState } from './laneStates';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
 import { cpuFraction } from './format';
@@ -26,6 +29,18 @@ export interface ModelIndex {
   spanCpu: Float32Array;
   /** What the renderer reads of each event (the model's objects may not exist yet). */
   cols: EventColumns;
+  /**
+   * When each marker's wait ended: its waitEnd, or for a wait that never ended (the lane's last event
+   * is a blocking call: stuck at a timeout, a Stop or the end of the run) the end of the run. NaN for
+   * markers that are not waits.
+   */
+  waitEnd: Float64Array;
+  /** 1 for a wait that never ended. */
+  stuck: Uint8Array;
+  /** Each lane's colour slot: stable per lane identity, distinct among own lanes (laneColors.ts). */
+  laneSlot: Int32Array;
+  /** When the program's own code first ran (its first span on a lane of its own), Infinity if never. */
+  programStart: number;
   /**
    * The step maps below are not needed to draw: they are built on first use (or in idle time after the
    * first frame), from the model's steps as they are then. `stepsChanged()` drops them when the steps
@@ -125,11 +140,25 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     if (markerSeverity[i] === errorCode) errors.push(i);
   }
   const markerIds = bucket(markerLane, markerCount);
+  // A lane whose last event begins a wait never got past it: its wait runs to the end of the run.
+  const waitEnd = Float64Array.from(markerWaitEnd);
+  const stuck = new Uint8Array(nm);
+  for (let l = 0; l < nl; l++) {
+    let last = -1;
+    for (let k = markerCount[l]; k < markerCount[l + 1]; k++) if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
+    if (last < 0 || markerWaitEnd[last] > markerTs[last] || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
+    const end = Math.max(model.duration, model.lanes[l].end);
+    if (!(end > markerTs[last])) continue;
+    waitEnd[last] = end;
+    stuck[last] = 1;
+    waitKey[last] = l;
+    waitCount[l + 1]++;
+  }
   const waitIds = bucket(waitKey, waitCount);
   const startOf = (i: number): number => spanStart[i];
   const endOf = (i: number): number => spanEnd[i];
   const tsOf = (i: number): number => markerTs[i];
-  const waitEndOf = (i: number): number => markerWaitEnd[i];
+  const waitEndOf = (i: number): number => waitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
     const rows: IntervalIndex[] = [];
@@ -156,6 +185,12 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   }
   const flowIndex = buildIntervalIndex(flowIds, (i) => flowLo[i], (i) => flowHi[i]);
 
+  let programStart = Infinity;
+  for (let l = 0; l < nl; l++) {
+    const first = lanes[l].spans[0];
+    if (!model.lanes[l].internal && first && first.starts.length > 0) programStart = Math.min(programStart, first.starts[0]);
+  }
+
   let maps: StepMaps | null = null;
   const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
   return {
@@ -164,6 +199,10 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     flows: flowIndex,
     spanCpu,
     cols,
+    waitEnd,
+    stuck,
+    laneSlot: laneColorSlots(model.lanes, LANE_PALETTE_SIZE),
+    programStart,
     get spanStep() {
       return stepMaps().spanStep;
     },

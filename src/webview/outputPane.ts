@@ -1,4 +1,5 @@
 /** Program output, each line tagged with the lane that printed it. Text only; clicking selects its step. */
+import { lanePathNamer } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { button, clear, el } from './dom';
 import { formatCount } from './format';
@@ -13,6 +14,7 @@ export class OutputPane {
   readonly root = el('div', { class: 'output', role: 'log', 'aria-label': 'Program output', tabindex: '0' });
   private model: TraceModel | null = null;
   private laneColor: (lane: number) => string = () => '';
+  private laneName: (lane: number) => string = () => '?';
   /** model.output[start, end) are the rows shown. */
   private start = 0;
   private end = 0;
@@ -39,6 +41,7 @@ export class OutputPane {
       previous.output[this.end - 1]?.order === lines[this.end - 1]?.order;
     this.model = model;
     this.laneColor = laneColor;
+    this.laneName = lanePathNamer(model);
     if (!append) {
       this.show(0);
       return;
@@ -92,7 +95,7 @@ export class OutputPane {
       const lane = model.lanes[o.lane];
       const row = el('div', { class: `line ${o.stream}`, tabindex: '-1' });
       row.dataset.order = String(o.order);
-      const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${lane.name}` : '' }, lane ? lane.name : '?');
+      const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${this.laneName(o.lane)}` : '' }, this.laneName(o.lane));
       tag.style.borderColor = this.laneColor(o.lane);
       tag.style.color = this.laneColor(o.lane);
       row.append(tag, el('span', { class: 'text' }, o.text));

@@ -9,6 +9,9 @@ import { formatDuration, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
+import { WAIT_STYLE, waitState } from './laneStates';
+import { laneTitle } from './laneNames';
+import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
 
@@ -51,6 +54,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, v: ViewState, theme: Th
   ctx.rect(GUTTER_W, RULER_H, width - GUTTER_W, height - RULER_H);
   ctx.clip();
   for (const row of rows) if (row.type === 'lane') drawLane(f, row);
+  drawStartup(f);
   drawErrors(f);
   drawCursor(f);
   const hiddenFlows = v.showFlows ? drawFlows(f) : 0;
@@ -139,7 +143,7 @@ function drawRowBackground(f: Frame, row: Row): void {
 
 function laneLabel(lane: Lane): string {
   if (lane.kind === 'process') return `${lane.name} (pid ${lane.pid})`;
-  return lane.name;
+  return laneTitle(lane);
 }
 
 function drawGutter(f: Frame, row: Row): void {
@@ -161,7 +165,7 @@ function drawGutter(f: Frame, row: Row): void {
     ctx.fillStyle = theme.muted;
     ctx.fillText(row.collapsed ? '▸' : '▾', x, mid);
   }
-  ctx.fillStyle = laneColor(theme, row.lane);
+  ctx.fillStyle = laneColor(theme, v.index.laneSlot[row.lane]);
   ctx.fillRect(x + 11, mid - 4, 3, 8);
   ctx.fillStyle = lane.internal ? theme.muted : theme.foreground;
   ctx.font = `${lane.kind === 'process' ? '600 ' : ''}11px ${theme.font}`;
@@ -189,15 +193,8 @@ function drawLane(f: Frame, row: LaneRow): void {
   const lane = v.index.lanes[row.lane];
   const cols = v.index.cols;
   const y = rowTop(f, row);
-  const color = laneColor(theme, row.lane);
-  // Wait bars: from the blocking call to when it returned.
-  ctx.fillStyle = theme.muted;
-  visitIntervals(lane.waits, s, (run) => {
-    const id = lane.waits.ids[run.first];
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.15 : 0.55;
-    ctx.fillStyle = SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.muted;
-    ctx.fillRect(run.x0, y + MARKER_H - 5, Math.max(1, run.x1 - run.x0), 3);
-  });
+  const color = laneColor(theme, v.index.laneSlot[row.lane]);
+  drawWaits(f, lane, y);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
@@ -250,6 +247,42 @@ function drawLane(f: Frame, row: LaneRow): void {
     drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
   });
   flushStrip();
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * Wait bands: from a blocking call to when it returned, coloured by what the lane waits on (the legend
+ * says which), dashed for sleeps, red and labelled for a wait that never ended.
+ */
+function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
+  const { ctx, v, s, theme } = f;
+  const cols = v.index.cols;
+  const top = y + MARKER_H - 6;
+  visitIntervals(lane.waits, s, (run) => {
+    const id = lane.waits.ids[run.first];
+    const state = waitState(MARKER_KINDS[cols.markerKind[id]]) ?? 'sleep';
+    const style = WAIT_STYLE[state];
+    const stuck = v.index.stuck[id] === 1;
+    const w = Math.max(1, run.x1 - run.x0);
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
+    ctx.fillStyle = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
+    if (style.dashed && run.count === 1) {
+      for (let x = run.x0; x < run.x0 + w; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + w - x), 3);
+    } else ctx.fillRect(run.x0, top, w, 5);
+    if (run.count === 1 && (stuck || w > 90)) {
+      const label = v.model.markers[id]?.label;
+      const x = Math.max(run.x0 + MARKER_R + 4, GUTTER_W + 3);
+      const room = Math.min(run.x1, f.width) - x - 3;
+      if (label && room > 40) {
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = stuck ? theme.error : theme.muted;
+        ctx.font = `10px ${theme.font}`;
+        ctx.textAlign = 'left';
+        ctx.fillText(fitText(stuck ? `stuck: ${label}` : label, room, 5.8), x, top - 5, room);
+        ctx.font = `11px ${theme.font}`;
+      }
+    }
+  });
   ctx.globalAlpha = 1;
 }
 
@@ -311,6 +344,48 @@ function drawMarkerGlyph(f: Frame, id: number, x: number, y: number, r: number):
   }
   shapePath(ctx, st.shape, x, y, r);
   ctx.fill();
+}
+
+/** Narrower than this, the start-up block covers what it folds; wider (zoomed in on it), it is a veil. */
+const STARTUP_FOLDED_PX = 160;
+
+/**
+ * Interpreter start-up and imports, folded into one labelled block so the view opens on the program
+ * (Fit leaves them a narrow strip on the left; zooming or panning into them still shows their events).
+ */
+function drawStartup(f: Frame): void {
+  const { ctx, v, s, theme } = f;
+  if (v.startup <= 0 || s.t0 >= v.startup) return;
+  const x0 = Math.max(GUTTER_W, toX(s, Math.max(s.t0, 0)));
+  const x1 = Math.min(f.width, toX(s, v.startup));
+  const w = x1 - x0;
+  if (w < 2) return;
+  const folded = w < STARTUP_FOLDED_PX;
+  ctx.globalAlpha = folded ? 0.92 : 0.35;
+  ctx.fillStyle = theme.laneHeader;
+  ctx.fillRect(x0, RULER_H, w, f.height - RULER_H);
+  ctx.globalAlpha = folded ? 0.5 : 0.25;
+  ctx.strokeStyle = theme.border;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x0, RULER_H, w, f.height - RULER_H);
+  ctx.clip();
+  ctx.beginPath();
+  for (let d = -f.height; d < w; d += 9) {
+    ctx.moveTo(x0 + d, f.height);
+    ctx.lineTo(x0 + d + f.height, RULER_H);
+  }
+  ctx.stroke();
+  ctx.restore();
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.border;
+  ctx.fillRect(x1 - 1, RULER_H, 1, f.height - RULER_H);
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'center';
+  const cx = x0 + w / 2;
+  const lines = ['Python start-up', 'and imports', formatDuration(v.startup)];
+  lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13, w - 6));
+  ctx.textAlign = 'left';
 }
 
 function laneY(f: Frame, lane: number): { y: number; row: Row } | null {

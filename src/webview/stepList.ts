@@ -3,6 +3,7 @@
  * steps the run has. Past a few hundred thousand rows the scroll height is scaled down (browsers
  * cap element heights), and scroll position maps proportionally onto the row range.
  */
+import { lanePathNamer } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { clear, el } from './dom';
 import { formatOffset } from './format';
@@ -16,6 +17,10 @@ export interface StepListActions {
   select(step: number, focusEditor: boolean): void;
 }
 
+/** Width of the LANE column's longest name, estimated per character of the 12 px UI font. */
+const LANE_CHAR_PX = 6.8;
+const MAX_LANE_COL_PX = 240;
+
 export class StepList {
   readonly root = el('div', { class: 'steps', tabindex: '0', role: 'listbox', 'aria-label': 'Execution order' });
   private readonly spacer = el('div', { class: 'steps-spacer' });
@@ -27,6 +32,7 @@ export class StepList {
   private cursor = new Set<number>();
   private replay = -1;
   private laneColors: (lane: number) => string = () => 'transparent';
+  private laneName: (lane: number) => string = () => '?';
   private pending = false;
 
   constructor(private readonly actions: StepListActions) {
@@ -51,6 +57,12 @@ export class StepList {
     this.model = model;
     this.rows = rows;
     this.laneColors = laneColors;
+    this.laneName = lanePathNamer(model);
+    // The LANE column is as wide as its longest name needs (up to a limit), so names are not cut off.
+    const longest = model.lanes.reduce((n, l) => (l.internal ? n : Math.max(n, this.laneName(l.id).length)), 0);
+    const width = `${Math.round(Math.min(MAX_LANE_COL_PX, 24 + longest * LANE_CHAR_PX))}px`;
+    this.root.style.setProperty('--lane-col', width);
+    this.header.style.setProperty('--lane-col', width);
     this.spacer.style.height = `${Math.min(rows.length * ROW_H, MAX_SCROLL_PX)}px`;
     this.render();
   }
@@ -133,7 +145,6 @@ export class StepList {
     for (let p = first; p < Math.min(this.rows.length, first + count); p++) {
       const i = this.rows[p];
       const st = model.steps[i];
-      const lane = model.lanes[st.lane];
       const row = el('div', { class: 'step', role: 'option', id: `step-${i}`, 'aria-selected': String(i === this.selected) });
       row.dataset.step = String(i);
       if (i === this.selected) row.classList.add('selected');
@@ -143,10 +154,11 @@ export class StepList {
       const chip = el('span', { class: 'chip' });
       chip.style.backgroundColor = this.laneColors(st.lane);
       const laneCell = el('span', { class: 'lane' });
-      laneCell.append(chip, document.createTextNode(lane ? lane.name : '?'));
+      laneCell.append(chip, document.createTextNode(this.laneName(st.lane)));
+      laneCell.title = this.laneName(st.lane);
       const src = model.sources[st.source];
       row.append(
-        el('span', { class: 'n' }, String(st.order + 1)),
+        el('span', { class: 'n' }, String(i + 1)),
         el('span', { class: 't' }, formatOffset(st.ts)),
         laneCell,
         el('span', { class: 'text' }, st.text),

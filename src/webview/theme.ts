@@ -55,7 +55,8 @@ export function readTheme(): Theme {
     font: cssVar(style, '--vscode-font-family', 'system-ui, sans-serif'),
     monoFont: cssVar(style, '--vscode-editor-font-family', 'monospace'),
     roles: { blue, purple, orange, yellow, green, muted, foreground: fg, error, warning },
-    palette: [blue, green, orange, purple, yellow, red, cssVar(style, '--vscode-terminal-ansiCyan', light ? '#0598bc' : '#29b8db')],
+    // No red: red means an error or a stuck wait.
+    palette: [blue, green, orange, purple, yellow, cssVar(style, '--vscode-terminal-ansiCyan', light ? '#0598bc' : '#11a8cd')],
     dark: !light,
   };
 }
@@ -67,7 +68,7 @@ export function watchTheme(onChange: () => void): void {
   obs.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 }
 
-/** A lane's colour: threads and tasks share their process's hue family by cycling from the lane id. */
-export function laneColor(theme: Theme, lane: number): string {
-  return theme.palette[lane % theme.palette.length];
+/** The colour of a lane whose palette slot is `slot`. */
+export function laneColor(theme: Theme, slot: number): string {
+  return theme.palette[slot % theme.palette.length];
 }

@@ -16,6 +16,8 @@ export interface ViewState {
   index: ModelIndex;
   layout: Layout;
   window: TimeWindow;
+  /** End of the interpreter's start-up and imports when they are folded into one block (else 0). */
+  startup: number;
   /** Vertical scroll of the lane area (content px). */
   scrollY: number;
   /** Selected step (index into model.steps), -1 for none. */

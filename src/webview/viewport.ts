@@ -15,6 +15,27 @@ export function fitWindow(duration: number): TimeWindow {
   return { start: -pad, end: d + pad };
 }
 
+/**
+ * Interpreter start-up and imports run before the program's first line; when they take more than this
+ * share of the run, the first view starts at the program and folds them into one narrow block.
+ */
+export const STARTUP_FOLD_SHARE = 0.08;
+/** Share of the view the folded start-up block takes on the left. */
+export const STARTUP_BLOCK_SHARE = 0.07;
+
+/** Where the first view starts: the program's first event, or 0 when start-up is too short to fold. */
+export function foldedStartup(duration: number, programStart: number): number {
+  return Number.isFinite(programStart) && programStart > STARTUP_FOLD_SHARE * Math.max(duration, 1000) && programStart < duration ? programStart : 0;
+}
+
+/** What Fit shows: the program's activity, with the folded start-up as a narrow block on its left. */
+export function programWindow(duration: number, startup: number): TimeWindow {
+  const full = fitWindow(duration);
+  if (startup <= 0) return full;
+  const span = (full.end - startup) / (1 - STARTUP_BLOCK_SHARE);
+  return { start: Math.max(full.start, full.end - span), end: full.end };
+}
+
 /** Zoom by `factor` (>1 zooms in) keeping the time under `anchor` (0..1 across the view) in place. */
 export function zoomWindow(w: TimeWindow, factor: number, anchor: number, limit: TimeWindow): TimeWindow {
   const span = w.end - w.start;
@@ -45,8 +66,8 @@ export function revealTime(w: TimeWindow, t: number, limit: TimeWindow): TimeWin
   return clampWindow({ start: t - span / 2, end: t + span / 2 }, limit);
 }
 
-/** Same window? (used to keep the user's zoom across live snapshots) */
-export function isFitted(w: TimeWindow, duration: number): boolean {
-  const f = fitWindow(duration);
+/** Same window as Fit? (used to keep the user's zoom across live snapshots) */
+export function isFitted(w: TimeWindow, duration: number, startup = 0): boolean {
+  const f = programWindow(duration, startup);
   return Math.abs(w.start - f.start) < 1e-6 * (f.end - f.start) + 1e-9 && Math.abs(w.end - f.end) < 1e-6 * (f.end - f.start) + 1e-9;
 }

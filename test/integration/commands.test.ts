@@ -302,6 +302,19 @@ suite('commands', function () {
     assert.deepEqual(lab.timeline.currentModel?.output, outcome.model.output);
   });
 
+  test('Save Timeline as Image writes the canvas the panel shows as a PNG', async () => {
+    const uri = writeScratch('image.py', 'import threading\n\nt = threading.Thread(target=print, args=("hi",), name="greeter")\nt.start()\nt.join()\n');
+    await vscode.window.showTextDocument(uri);
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.ok(outcome.model);
+    const out = vscode.Uri.file(path.join(scratch, 'image.timeline.png'));
+    const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>('concurrencyLab.saveTimelineImage', out);
+    assert.equal(saved?.fsPath, out.fsPath);
+    const bytes = fs.readFileSync(out.fsPath);
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+    assert.ok(bytes.readUInt32BE(16) > 100 && bytes.readUInt32BE(20) > 50, `a real picture (${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)})`);
+  });
+
   test('Open Trace rejects a malformed file with a message, not a crash', async () => {
     const bad = writeScratch('bad.trace.json', '{"traceEvents": [ {"ph": "X", "ts": ');
     const opened = await vscode.commands.executeCommand('concurrencyLab.openTrace', bad);

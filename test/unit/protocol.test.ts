@@ -34,3 +34,12 @@ test('painted carries exactly its live flag', () => {
   assert.equal(parseWebviewMessage({ type: 'painted', live: 'yes' }, 0), undefined);
   assert.equal(parseWebviewMessage({ type: 'painted', live: false, extra: 1 }, 0), undefined);
 });
+
+test('image answers must be a PNG data URL of base64 and nothing else', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  assert.deepEqual(parseWebviewMessage({ type: 'image', id: 3, png }, 0), { type: 'image', id: 3, png });
+  assert.equal(parseWebviewMessage({ type: 'image', id: 3, png: 'data:text/html;base64,PHNjcmlwdD4=' }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'image', id: 3, png: `${png}"><script>` }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'image', id: -1, png }, 0), undefined);
+  assert.equal(parseWebviewMessage({ type: 'image', id: 3, png, path: '/etc/passwd' }, 0), undefined);
+});

@@ -13,40 +13,14 @@ import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
 import { encodeTraceColumns } from '../../src/shared/traceColumns';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { buildTimelineHtml } from '../../src/timeline/html';
+import { VSCODE_THEMES } from '../../src/render/vscodeThemes';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** VS Code's Dark Modern / Light Modern values for the variables the page reads. */
-export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
-  dark: {
-    'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', foreground: '#cccccc', descriptionForeground: '#9d9d9d',
-    'panel-border': '#2b2b2b', 'sideBar-background': '#181818', 'focusBorder': '#0078d4',
-    'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'list-hoverBackground': '#2a2d2e',
-    'list-inactiveSelectionBackground': '#37373d', 'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
-    'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-purple': '#b180d7',
-    'editorError-foreground': '#f14c4c', 'editorWarning-foreground': '#cca700', 'terminal-ansiCyan': '#29b8db',
-    'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc',
-    'button-secondaryHoverBackground': '#3c3c3c', 'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
-    'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'textLink-foreground': '#4daafc',
-    'editorHoverWidget-background': '#202020', 'editorHoverWidget-border': '#454545', 'widget-shadow': 'rgba(0, 0, 0, 0.36)',
-    'inputValidation-errorBackground': '#5a1d1d', 'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'editor-font-family': '"Droid Sans Mono", monospace',
-  },
-  light: {
-    'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', foreground: '#3b3b3b', descriptionForeground: '#6e6e6e',
-    'panel-border': '#e5e5e5', 'sideBar-background': '#f8f8f8', 'focusBorder': '#005fb8',
-    'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'list-hoverBackground': '#f2f2f2',
-    'list-inactiveSelectionBackground': '#e4e6f1', 'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
-    'charts-blue': '#1a85ff', 'charts-red': '#e51400', 'charts-green': '#388a34', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-purple': '#652d90',
-    'editorError-foreground': '#e51400', 'editorWarning-foreground': '#bf8803', 'terminal-ansiCyan': '#0598bc',
-    'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b',
-    'button-secondaryHoverBackground': '#cccccc', 'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
-    'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8',
-    'editorHoverWidget-background': '#f8f8f8', 'editorHoverWidget-border': '#c8c8c8', 'widget-shadow': 'rgba(0, 0, 0, 0.16)',
-    'inputValidation-errorBackground': '#f2dede', 'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'editor-font-family': '"Droid Sans Mono", monospace',
-  },
-};
+/** VS Code's Dark Modern / Light Modern values for the variables the page reads (one home: src/render). */
+export const THEMES = VSCODE_THEMES;
 
 export interface PageServer {
   origin: string;

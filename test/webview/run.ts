@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, openTimeline, servePage } from './harness';
 import { cases } from './timeline.cases';
+import { openRenderer, visualCases } from './visual';
 
 const TEST_TIMEOUT_MS = 30_000;
 
@@ -45,6 +46,26 @@ export async function main(filter?: string): Promise<number> {
         console.log(`  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
       } finally {
         await page.context().close();
+      }
+    }
+    // Visual regression runs in the renderer's own Chromium (pinned font rendering flags).
+    const visual = visualCases.filter((k) => filter === undefined || k.name.includes(filter));
+    if (visual.length > 0) {
+      const renderer = await openRenderer();
+      try {
+        for (const c of visual) {
+          const t0 = Date.now();
+          try {
+            await withTimeout(c.run(renderer), TEST_TIMEOUT_MS, c.name);
+            passed++;
+            console.log(`  ✔ ${c.name} (${Date.now() - t0} ms)`);
+          } catch (e) {
+            failed++;
+            console.log(`  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
+          }
+        }
+      } finally {
+        await renderer.close();
       }
     }
   } finally {

@@ -132,6 +132,59 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'steps are numbered 1…N, the same in the list, the replay and the hover card',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'three_patterns.json')?.[1];
+      assert.ok(m);
+      assert.ok(m.steps.some((st, i) => st.order !== i), 'the raw event order skips numbers in this model');
+      await load(page, m);
+      const numbers = await page.$$eval('.step .n', (els) => els.slice(0, 12).map((e) => Number(e.textContent)));
+      assert.deepEqual(numbers, numbers.map((_, i) => i + 1));
+      const k = findStep(m, (t) => t === 'call thread_job()');
+      await page.click('button[aria-label="Step forward"]');
+      for (let i = 0; i < k; i++) await page.click('button[aria-label="Step forward"]');
+      assert.match((await page.textContent('.replay-label')) ?? '', new RegExp(`^step ${k + 1} / ${m.steps.length}$`));
+      const box = await stepBox(page, k);
+      const p = await canvasPoint(page, box.x + Math.min(box.w / 2, 20), box.y + box.h / 2);
+      await page.mouse.move(p.x, p.y);
+      await page.waitForSelector('.hovercard:not([hidden])');
+      assert.match((await page.textContent('.hovercard')) ?? '', new RegExp(`step${k + 1} of ${m.steps.length}`));
+    },
+  },
+  {
+    name: 'lane states read without hovering: a legend, wait bands by kind, a stuck wait in red to the end',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'deadlock.json')?.[1];
+      assert.ok(m);
+      await load(page, m);
+      const legend = (await page.textContent('.legend')) ?? '';
+      for (const t of ['running (on CPU)', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
+      const k = m.steps.findIndex((st) => st.ref.type === 'marker' && m.markers[st.ref.index].kind === 'lock_wait');
+      const box = await stepBox(page, k);
+      const at = await pixel(page, 1100, box.y + box.h - 3);
+      const red = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim());
+      const want = [1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16));
+      assert.ok(colorDistance(at, want) < 60, `stuck band at the end of the run is ${at.join()}, want about ${want.join()}`);
+    },
+  },
+  {
+    name: 'a snapshot request is answered with the canvas as a PNG of its size',
+    async run({ page }) {
+      await load(page, demoModel());
+      await clearPosted(page);
+      await postToPage(page, { type: 'snapshot', id: 7 });
+      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'image'));
+      const image = (await posted(page)).find((m) => m.type === 'image');
+      assert.ok(image && image.type === 'image' && image.id === 7);
+      const bytes = Buffer.from(image.png.slice('data:image/png;base64,'.length), 'base64');
+      const size = await page.evaluate(() => {
+        const c = document.querySelector('canvas') as HTMLCanvasElement;
+        return [c.width, c.height];
+      });
+      assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], size);
+    },
+  },
+  {
     name: 'internal lanes expand from the toolbar toggle and the folded row',
     async run({ page }) {
       await load(page, demoModel());
@@ -288,7 +341,8 @@ export const cases: Case[] = [
       await page.selectOption('select[aria-label="Filter by lane"]', String(child.id));
       const laneTexts = await page.locator('.step .lane').allTextContents();
       assert.ok(laneTexts.length > 0);
-      for (const t of laneTexts) assert.ok(t === 'Process-1' || t === 'MainThread', t);
+      // With several processes the LANE column names the path from the process.
+      for (const t of laneTexts) assert.ok(t === 'Process-1' || t === 'Process-1 › MainThread', t);
       assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 2);
     },
   },
@@ -323,6 +377,32 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'a trace opens on the program: start-up and imports fold into one block; + and - zoom around the selection',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'seed_threads.json')?.[1];
+      assert.ok(m, 'fixture seed_threads.json');
+      await load(page, m);
+      const program = Math.min(...m.spans.filter((sp) => !m.lanes[sp.lane].internal).map((sp) => sp.start));
+      const w = await view(page);
+      assert.ok(program > 0.5 * m.duration, 'the fixture spends most of its run starting up');
+      assert.ok(w.start > 0.5 * program && w.start < program, `the view starts just before the program (${w.start} vs ${program})`);
+      // The block is drawn over the start-up strip: the lane-header colour, not the editor background.
+      const bg = await pixel(page, 1100, 80);
+      const block = await pixel(page, 200, 80);
+      assert.ok(colorDistance(bg, block) > 8, `start-up block not drawn: ${block.join()} vs ${bg.join()}`);
+      // Zoom with a selection keeps the selected step where it is on screen.
+      const step = findStep(m, (t) => t.startsWith('start thread'));
+      await page.click(`.step[data-step="${step}"]`);
+      const before = await stepBox(page, step);
+      await page.focus('canvas');
+      await page.keyboard.press('+');
+      const after = await stepBox(page, step);
+      assert.ok(Math.abs(after.x - before.x) < 2, `selection moved from x=${before.x} to ${after.x}`);
+      await page.keyboard.press('0');
+      assert.deepEqual(await view(page), w);
+    },
+  },
+  {
     name: "'[' and ']' walk the selected lane's events",
     async run({ page }) {
       const m = demoModel();
@@ -340,7 +420,7 @@ export const cases: Case[] = [
       assert.equal(await selected(page), next);
       await page.keyboard.press('[');
       assert.equal(await selected(page), start);
-      assert.equal(await page.textContent('.sr-only[role=status]'), `Step ${m.steps[start].order + 1}: worker-2 worker-2 begins`);
+      assert.equal(await page.textContent('.sr-only[role=status]'), `Step ${start + 1} of ${m.steps.length}: MainProcess › worker-2 worker-2 begins`);
       await clearPosted(page);
       await page.keyboard.press('Enter');
       assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: m.steps[start].line, preserveFocus: false }]);
@@ -497,7 +577,7 @@ export const cases: Case[] = [
         await typeSearch(page, lane);
         await page.waitForSelector('.step');
         const cells = await page.locator('.step .lane').allTextContents();
-        assert.ok(cells.includes(lane), cells.join());
+        assert.ok(cells.some((c) => c.endsWith(`› ${lane}`) || c.endsWith(`· ${lane}`)), cells.join());
       }
       const out = (await page.locator('.output').textContent()) ?? '';
       assert.ok(out.includes(HOSTILE.print));

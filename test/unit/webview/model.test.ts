@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventMatches, filterSteps, laneSubtree, NO_FILTER, stepsOnLine } from '../../../src/webview/filter';
 import { hitTest } from '../../../src/webview/hitTest';
 import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/modelIndex';
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
 import { fitWindow } from '../../../src/webview/viewport';
+import { LANE_PALETTE_SIZE, laneColorSlots } from '../../../src/webview/laneColors';
+import { lanePathNamer, laneTitle } from '../../../src/webview/laneNames';
 import { GUTTER_W, type ViewState } from '../../../src/webview/viewState';
 import { frameScale } from '../../../src/webview/renderer';
 import { decodeTraceColumnsDeferred, encodeTraceColumns } from '../../../src/shared/traceColumns';
@@ -93,7 +97,7 @@ test('hit testing finds the span and the marker under a point', () => {
   const m = demoModel();
   const index = buildModelIndex(m);
   const layout = layoutLanes(m.lanes, laneDepths(index), { collapsed: new Set(), internalShown: new Set(), showAllInternal: false, laneFilter: -1 });
-  const v: ViewState = { model: m, index, layout, window: fitWindow(m.duration), scrollY: 0, selected: -1, matches: null, cursor: [], replay: -1, showFlows: true, hover: null };
+  const v: ViewState = { model: m, index, layout, window: fitWindow(m.duration), startup: 0, scrollY: 0, selected: -1, matches: null, cursor: [], replay: -1, showFlows: true, hover: null };
   const s = frameScale(v, 1200);
   const child = m.lanes.findIndex((l) => l.name === 'MainThread' && l.pid === 4243);
   const row = layout.rows[layout.rowOfLane[child]];
@@ -108,4 +112,46 @@ test('hit testing finds the span and the marker under a point', () => {
   assert.deepEqual(hitTest(v, s, px + 2, RULER_H + row.y + MARKER_H / 2), { type: 'event', ref: { type: 'marker', index: pe } });
   assert.equal(hitTest(v, s, 10, RULER_H + row.y + 4).type, 'gutter');
   assert.equal(hitTest(v, s, 500, 5).type, 'none');
+});
+
+test('a wait that never ended runs to the end of the run and is marked stuck; finished waits are not', () => {
+  const file = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models', 'deadlock.json');
+  const m = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoModel>;
+  const ix = buildModelIndex(m);
+  const stuck = [...ix.stuck.keys()].filter((i) => ix.stuck[i] === 1).map((i) => m.markers[i].label).sort();
+  assert.deepEqual(stuck, ['join thread "alice"', 'wait for Lock #1', 'wait for Lock #2']);
+  for (let i = 0; i < m.markers.length; i++) {
+    if (ix.stuck[i] === 1) assert.equal(ix.waitEnd[i], m.duration);
+    else if (m.markers[i].waitEnd !== undefined) assert.equal(ix.waitEnd[i], m.markers[i].waitEnd);
+  }
+  // Every stuck wait is in its lane's wait index, so it is drawn.
+  for (let i = 0; i < m.markers.length; i++) if (ix.stuck[i] === 1) assert.ok([...ix.lanes[m.markers[i].lane].waits.ids].includes(i));
+});
+
+test('lane colours follow the lane, not its index, and differ among own lanes while the palette lasts', () => {
+  const m = demoModel();
+  const slots = laneColorSlots(m.lanes, LANE_PALETTE_SIZE);
+  const own = m.lanes.filter((l) => !l.internal).slice(0, LANE_PALETTE_SIZE).map((l) => slots[l.id]);
+  assert.equal(new Set(own).size, own.length, `own lanes share colours: ${own.join()}`);
+  // The same lanes after an extra internal lane in front (every index shifts): same colours.
+  const extra = { ...m.lanes[0], id: 0, name: 'pydevd helper', internal: true, parent: -1 };
+  const shifted = [extra, ...m.lanes.map((l) => ({ ...l, id: l.id + 1, parent: l.parent >= 0 ? l.parent + 1 : -1 }))];
+  const again = laneColorSlots(shifted, LANE_PALETTE_SIZE);
+  m.lanes.forEach((l) => {
+    if (!l.internal) assert.equal(again[l.id + 1], slots[l.id], `${l.name} changed colour`);
+  });
+});
+
+test('lanes are named after what runs in them, with their process when there are several', () => {
+  const file = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models', 'three_patterns.json');
+  const m = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoModel>;
+  const name = lanePathNamer(m);
+  const byName = (n: string): number => m.lanes.findIndex((l) => l.name === n);
+  assert.equal(laneTitle(m.lanes[byName('Task-2')]), 'task_job() · Task-2');
+  const mains = m.lanes.filter((l) => l.name === 'MainThread').map((l) => name(l.id));
+  assert.deepEqual(mains, ['MainProcess › MainThread', 'process-A › MainThread', 'process-B › MainThread']);
+  assert.equal(name(byName('Task-2')), 'MainProcess › MainThread › task_job() · Task-2');
+  // One process: the title alone.
+  const one = { ...m, lanes: m.lanes.filter((l) => l.pid === m.lanes[0].pid) };
+  assert.equal(lanePathNamer(one)(1), 'MainThread');
 });

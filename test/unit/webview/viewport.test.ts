@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { MIN_SPAN_NS, clampWindow, fitWindow, isFitted, panWindow, revealTime, zoomWindow } from '../../../src/webview/viewport';
+import { MIN_SPAN_NS, STARTUP_BLOCK_SHARE, clampWindow, fitWindow, foldedStartup, isFitted, panWindow, programWindow, revealTime, zoomWindow } from '../../../src/webview/viewport';
 
 test('zoom keeps the anchored time in place', () => {
   const limit = fitWindow(1e9);
@@ -38,4 +38,24 @@ test('revealTime recentres only when the time is near an edge or outside', () =>
   assert.deepEqual(revealTime(w, 4.5e8, limit), w);
   const moved = revealTime(w, 8e8, limit);
   assert.equal(moved.start + (moved.end - moved.start) / 2, 8e8);
+});
+
+test('a long start-up is folded: Fit shows the program with the start-up as a narrow block on the left', () => {
+  const ms = 1e6;
+  // 54 ms of start-up and imports before a 17 ms program (the seed's thread example).
+  const startup = foldedStartup(72 * ms, 54 * ms);
+  assert.equal(startup, 54 * ms);
+  const w = programWindow(72 * ms, startup);
+  const share = (startup - w.start) / (w.end - w.start);
+  assert.ok(Math.abs(share - STARTUP_BLOCK_SHARE) < 1e-9, `start-up takes ${share} of the view`);
+  assert.ok(w.end >= 72 * ms);
+  assert.ok(isFitted(w, 72 * ms, startup));
+  assert.ok(!isFitted(fitWindow(72 * ms), 72 * ms, startup));
+});
+
+test('a short start-up, or a program with no code of its own, is not folded', () => {
+  const ms = 1e6;
+  assert.equal(foldedStartup(1000 * ms, 20 * ms), 0);
+  assert.equal(foldedStartup(1000 * ms, Infinity), 0);
+  assert.deepEqual(programWindow(1000 * ms, 0), fitWindow(1000 * ms));
 });

@@ -1,0 +1,49 @@
+/**
+ * The always-visible legend under the canvas: what the lane states and marker glyphs mean, in the
+ * theme's colours, so the Timeline reads without hovering. Rebuilt when the theme changes.
+ */
+import { clear, el } from './dom';
+import { WAIT_STATES, WAIT_STYLE } from './laneStates';
+import type { ColorRole } from './markerStyle';
+import type { Theme } from './theme';
+
+type Swatch = { kind: 'block'; alpha: number } | { kind: 'band'; color: ColorRole | 'error'; dashed: boolean } | { kind: 'glyph'; glyph: string; color: ColorRole };
+
+const MARKERS: [string, ColorRole, string][] = [
+  ['▲', 'blue', 'start / end / join'],
+  ['●', 'purple', 'task / await'],
+  ['■', 'orange', 'lock'],
+  ['◆', 'yellow', 'event / condition'],
+  ['●', 'green', 'queue'],
+  ['•', 'foreground', 'print'],
+  ['✕', 'error', 'exception'],
+];
+
+export class Legend {
+  readonly root = el('div', { class: 'legend', role: 'note', 'aria-label': 'Legend' });
+
+  render(theme: Theme): void {
+    clear(this.root);
+    const item = (sw: Swatch, text: string): void => {
+      const swatch = el('span', { class: `swatch ${sw.kind}`, 'aria-hidden': 'true' });
+      if (sw.kind === 'block') {
+        swatch.style.backgroundColor = theme.palette[0];
+        swatch.style.opacity = String(sw.alpha);
+      } else if (sw.kind === 'band') {
+        const c = sw.color === 'error' ? theme.error : theme.roles[sw.color];
+        swatch.style.background = sw.dashed ? `repeating-linear-gradient(90deg, ${c} 0 3px, transparent 3px 6px)` : c;
+      } else {
+        swatch.textContent = sw.glyph;
+        swatch.style.color = theme.roles[sw.color];
+      }
+      const it = el('span', { class: 'legend-item' });
+      it.append(swatch, document.createTextNode(text));
+      this.root.append(it);
+    };
+    item({ kind: 'block', alpha: 0.9 }, 'running (on CPU)');
+    item({ kind: 'block', alpha: 0.25 }, 'in a call, off CPU');
+    for (const w of WAIT_STATES) item({ kind: 'band', color: WAIT_STYLE[w].color, dashed: WAIT_STYLE[w].dashed }, WAIT_STYLE[w].label.replace(/^waiting on an? /, 'waiting: '));
+    item({ kind: 'band', color: 'error', dashed: false }, 'stuck');
+    for (const [glyph, color, text] of MARKERS) item({ kind: 'glyph', glyph, color }, text);
+  }
+}
