@@ -8,6 +8,7 @@
  *
  * Exit code: the program's exit code, or 2 when the engine could not run it (or was stopped).
  */
+import { argReader } from './argReader';
 import { constants as fsConstants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
@@ -99,16 +100,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
     file: '', timeoutS: RUN_LIMITS.timeoutSeconds.default, summary: false, eventCap: RUN_LIMITS.eventCap.default, callBudget: RUN_LIMITS.callBudget.default,
     outputCapMB: RUN_LIMITS.outputCapMB.default,
   };
-  const valueOf = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined) throw new Error(`${flag} needs a value`);
-    return v;
-  };
-  const count = (v: string, flag: string, allowFraction = false): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowFraction && !Number.isInteger(n))) throw new Error(`${flag} expects a ${allowFraction ? '' : 'whole '}number ≥ 0, got "${v}"`);
-    return n;
-  };
+  const { valueOf, count } = argReader(argv);
   try {
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i];

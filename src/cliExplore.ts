@@ -5,6 +5,7 @@
  * Exit code: 1 when a schedule failed (exception, deadlock, timeout) or a race was found, 0 when not,
  * 2 when the explorer could not run.
  */
+import { argReader } from './argReader';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { foundBug } from './explore/outcomes';
@@ -47,16 +48,7 @@ export interface ExploreArgs {
 export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error: string } | { help: true } {
   if (argv.includes('-h') || argv.includes('--help')) return { help: true };
   const out: ExploreArgs = { file: '', runs: 500, seed: 0, timeoutS: 10, summary: false, keepGoing: false };
-  const valueOf = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined) throw new Error(`${flag} needs a value`);
-    return v;
-  };
-  const count = (v: string, flag: string, allowFraction = false): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowFraction && !Number.isInteger(n))) throw new Error(`${flag} expects a ${allowFraction ? '' : 'whole '}number ≥ 0, got "${v}"`);
-    return n;
-  };
+  const { valueOf, count } = argReader(argv);
   try {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
