@@ -24,18 +24,27 @@ for (const t of wanted) {
   }
 }
 
+// How each tier's runner marks a failed test: mocha's ✖ (unit, integration, webview) and unittest's FAIL:/ERROR:.
+const FAILED_TEST_LINE = /^\s*(✖|FAIL:|ERROR:)/;
+
 function run(cmd, args) {
   return new Promise((resolve) => {
     let tail = '';
+    let partial = '';
+    const failedLines = [];
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
     child.stdout.on('data', (b) => {
       process.stdout.write(b);
       tail = (tail + b.toString()).slice(-4000);
+      // Keep every line that names a failed test, so the summary (the part of a CI log people see) says which.
+      const lines = (partial + b.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (FAILED_TEST_LINE.test(line)) failedLines.push(line.trim());
     });
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), tail }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), tail, failedLines }));
     child.on('error', (e) => {
       console.error(`could not start ${cmd}: ${e.message}`);
-      resolve({ code: 1, tail: '' });
+      resolve({ code: 1, tail: '', failedLines: [] });
     });
   });
 }
@@ -43,12 +52,14 @@ function run(cmd, args) {
 let passed = 0;
 let failed = 0;
 const failures = [];
+const failedTests = [];
 const started = Date.now();
 for (const tier of Object.keys(TIERS).filter((t) => wanted.includes(t))) {
   console.log(`\n=== ${tier} ===`);
   for (const [cmd, args] of TIERS[tier]) {
     const t0 = Date.now();
-    const { code, tail } = await run(cmd, args);
+    const { code, tail, failedLines } = await run(cmd, args);
+    failedTests.push(...failedLines.map((l) => `${tier}: ${l}`));
     const counts = [...tail.matchAll(/^\S*:?\s*(\d+) passed, (\d+) failed/gm)].pop();
     if (counts) {
       passed += Number(counts[1]);
@@ -64,6 +75,7 @@ for (const tier of Object.keys(TIERS).filter((t) => wanted.includes(t))) {
 }
 
 console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)}s) ===`);
+for (const t of [...new Set(failedTests)].slice(0, 40)) console.log(t.length > 300 ? `${t.slice(0, 300)}…` : t);
 for (const f of failures) console.log(`FAILED ${f}`);
 if (passed === 0 && failed === 0) {
   console.log('no tests ran');
