@@ -313,7 +313,7 @@ export const cases: Case[] = [
     async run({ page }) {
       await load(page, demoModel());
       await page.click('button[aria-label="Play replay (space)"]');
-      await page.waitForFunction(() => (window.timelineProbe?.replay() ?? -1) >= 2, undefined, { timeout: 5000 });
+      await page.waitForFunction(() => (window.timelineProbe?.replay() ?? -1) >= 2, undefined, { timeout: 15_000 });
       await page.click('button[aria-label="Pause replay (space)"]');
       const at = await page.evaluate(() => window.timelineProbe?.replay());
       await page.waitForTimeout(800);
@@ -700,7 +700,7 @@ export const cases: Case[] = [
         window.requestAnimationFrame = () => 0;
       });
       await postToPage(page, { type: 'trace', model: m, live: false });
-      await page.waitForFunction(() => document.body.dataset.loaded !== undefined, undefined, { timeout: 5000 });
+      await page.waitForFunction(() => document.body.dataset.loaded !== undefined, undefined, { timeout: 15_000 });
       assert.equal(await page.locator('.output .line').count(), m.output.length);
       assert.equal(await page.textContent('.step[data-step="0"] .text'), m.steps[0].text);
     },
