@@ -60,7 +60,7 @@ async function perform(page, req) {
         await need().filter({ hasText }).first().waitFor({ state: 'attached', timeout });
       } catch {
         // Say what was there instead, so a failure reads like an assertion.
-        const seen = await need().first().innerText({ timeout: 1000 }).catch(() => '(no such element)');
+        const seen = await need().first().innerText({ timeout: 5000 }).catch(() => '(no such element)');
         throw new Error(`no ${selector} matched ${hasText} within ${timeout} ms; it reads: ${JSON.stringify(seen.slice(0, 300))}`);
       }
       return {};

@@ -16,7 +16,7 @@ export const UNGUARDED = [
 ].join('\n');
 
 /** Our diagnostics on a document once `ready` holds for them (polled: the check is debounced). */
-export async function diagnosticsWhen(uri: vscode.Uri, ready: (d: vscode.Diagnostic[]) => boolean, timeoutMs = 10_000): Promise<vscode.Diagnostic[]> {
+export async function diagnosticsWhen(uri: vscode.Uri, ready: (d: vscode.Diagnostic[]) => boolean, timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ours = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Concurrency Lab');

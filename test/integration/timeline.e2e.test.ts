@@ -34,7 +34,7 @@ suite('timeline end to end', function () {
     // The panel may still show a live snapshot of the run: wait for the finished trace's output.
     const firstStdout = model.output.find((o) => o.stream === 'stdout');
     assert.ok(firstStdout, 'the demo printed');
-    await waitForText('.output', new RegExp(escapeRegExp(model.output[model.output.length - 1].text)), { timeoutMs: 20_000 });
+    await waitForText('.output', new RegExp(escapeRegExp(model.output[model.output.length - 1].text)), { timeoutMs: 60_000 });
     await waitForText('.output', new RegExp(escapeRegExp(firstStdout.text)));
     const steps = await text('.steps');
     const ownThreads = model.lanes.filter((l) => l.kind === 'thread' && !l.internal);
