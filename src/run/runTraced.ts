@@ -20,6 +20,8 @@ import { prepareProgram, type PreparedProgram } from './prepareProgram';
 import type { RunOptions, RunResult } from './types';
 
 const POLL_MS = 200;
+/** How much longer than the time limit a run may take to start (see the timer in run()). */
+const STARTUP_ALLOWANCE_MS = 10_000;
 const KILL_GRACE_MS = 1000;
 /**
  * POSIX runs go through src/tracer/supervisor.py, the parent of the program: on Linux it adopts every
@@ -241,11 +243,21 @@ class Run {
       child.stdin.on('error', () => undefined); // the program may exit without reading its input
       child.stdin.end(opts.stdin ?? '');
     }
-    const timer = setTimeout(() => this.stop('timeout', child, plan), Math.max(1, opts.timeoutMs));
+    // The time limit is the program's own: it counts from the tracer's first event (the program starting),
+    // so a slow start-up (a cold interpreter, a loaded machine) does not eat into it. Until that event the
+    // limit runs from the spawn with a start-up allowance, so a run whose tracer never reports still ends.
+    const limitMs = Math.max(1, opts.timeoutMs);
+    let timer = setTimeout(() => this.stop('timeout', child, plan), limitMs + STARTUP_ALLOWANCE_MS);
+    let programStarted = false;
     const onAbort = (): void => this.stop('cancelled', child, plan);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const poller = setInterval(() => {
       void Promise.all([tail.poll(), this.readCheck()]).then(() => {
+        if (!programStarted && tail.events > 0 && !this.stopReason) {
+          programStarted = true;
+          clearTimeout(timer);
+          timer = setTimeout(() => this.stop('timeout', child, plan), limitMs);
+        }
         if (!this.stopReason) this.progress('running', `Running ${opts.program.displayName}${this.python ? ` with Python ${this.python}` : ''}…`);
       });
     }, POLL_MS);

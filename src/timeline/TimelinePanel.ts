@@ -118,7 +118,7 @@ export class TimelinePanel implements vscode.Disposable {
    * The Timeline canvas as a PNG, drawn by the webview itself (works in desktop, code-server and remote
    * alike: nothing but the webview needs a browser). Undefined when no panel answers in time.
    */
-  async requestImage(timeoutMs = 15_000): Promise<Uint8Array | undefined> {
+  async requestImage(timeoutMs = 30_000): Promise<Uint8Array | undefined> {
     if (!this.panel) return undefined;
     const id = ++this.snapshotId;
     const answer = new Promise<Uint8Array | undefined>((resolve) => {

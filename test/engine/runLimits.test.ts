@@ -1,8 +1,9 @@
 // Timeouts, cancellation and the output cap: the program is stopped and no process of it survives.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pidsIn, run, survivors, withTempDir } from './engineHelpers';
+import { MAIN_PYTHON, pidsIn, run, survivors, withTempDir } from './engineHelpers';
 
 const TREE = `
 import multiprocessing as mp, os, subprocess, sys, threading, time
@@ -103,5 +104,17 @@ print("bye")
     const pids = await pidsIn(pidsFile);
     assert.equal(pids.length, 1);
     assert.deepEqual(await survivors(pids), []);
+  });
+});
+
+void test('the time limit is the program\'s own: a slow interpreter start-up does not count against it', async () => {
+  await withTempDir(async (dir) => {
+    // An interpreter that takes 2.5 s to start stands for a cold or loaded machine.
+    const slowPython = join(dir, 'slow-python');
+    writeFileSync(slowPython, `#!/bin/sh\nsleep 2.5\nexec '${MAIN_PYTHON}' "$@"\n`, { mode: 0o755 });
+    const result = await run('import time\ntime.sleep(0.5)\nprint("finished", flush=True)\n', { python: slowPython, timeoutMs: 2000 });
+    assert.equal(result.model.error, null, JSON.stringify(result.model.error));
+    assert.equal(result.model.exitCode, 0);
+    assert.match(result.stdout, /finished/);
   });
 });
