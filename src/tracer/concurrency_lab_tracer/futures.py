@@ -5,6 +5,7 @@ from _thread import get_ident
 from . import core, marks, safe_text
 from .encode import quote, text
 
+_serial_of = marks.serials.get
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
 _reserved = {}  # thread ident -> serial for the Future that submit() is about to create
 
@@ -50,13 +51,13 @@ def patch_base(base):
     orig_set_result, orig_set_exception = Future.set_result, Future.set_exception
 
     def set_result(self, result):
-        obj = marks.serials.get(id(self))
+        obj = _serial_of(id(self))
         if obj is not None:
             core.emit_raw('future_done', f'{{"obj":{obj},"state":"ok"}}')
         return orig_set_result(self, result)
 
     def set_exception(self, exception):
-        obj = marks.serials.get(id(self))
+        obj = _serial_of(id(self))
         if obj is not None:
             core.emit('future_done', {'obj': obj, 'state': 'error', 'error': safe_text.exception_text(exception)})
         return orig_set_exception(self, exception)

@@ -7,9 +7,9 @@ __eq__, running the program's code (or failing on an unhashable subclass). A wea
 callback forgets an object's entries as it dies, before its id can be reused. An object that
 cannot be weakly referenced is simply not traced.
 """
-import weakref
+from _weakref import ref as _weak_ref  # (the C module: `weakref` costs ~1 ms to import at start-up)
 
-serials = {}  # id(obj) -> the object's serial (the hot path reads this dict directly)
+serials = {}  # id(obj) -> the object's serial (hot paths bind serials.get: never rebind this dict)
 _fields = {}  # id(obj) -> {name: value}: the rest of what we note about it
 _refs = {}  # id(obj) -> weak reference whose callback forgets the entries
 
@@ -24,7 +24,7 @@ def _watch(obj, key):
     if key in _refs:
         return True
     try:
-        _refs[key] = weakref.ref(obj, lambda _ref, key=key: _forget(key))
+        _refs[key] = _weak_ref(obj, lambda _ref, key=key: _forget(key))
     except TypeError:
         return False
     return True

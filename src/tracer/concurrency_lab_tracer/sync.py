@@ -244,8 +244,11 @@ class TracedRLock(object):
         return repr(self._lock)
 
 
+_serial_of = marks.serials.get  # (bound once: every acquire, release, put and get asks)
+
+
 def traced_obj(self):
-    return marks.serials.get(id(self))
+    return _serial_of(id(self))
 
 
 def mark_if_program(self, depth=3):
