@@ -14,17 +14,17 @@ _fields = {}  # id(obj) -> {name: value}: the rest of what we note about it
 _refs = {}  # id(obj) -> weak reference whose callback forgets the entries
 
 
-def _forget(key):
-    serials.pop(key, None)
-    _fields.pop(key, None)
-    _refs.pop(key, None)
+def _forget(key, tables=(serials, _fields, _refs)):
+    # (no globals: the callback may run while the interpreter is clearing modules at exit)
+    for table in tables:
+        table.pop(key, None)
 
 
 def _watch(obj, key):
     if key in _refs:
         return True
     try:
-        _refs[key] = _weak_ref(obj, lambda _ref, key=key: _forget(key))
+        _refs[key] = _weak_ref(obj, lambda _ref, key=key, forget=_forget: forget(key))
     except TypeError:
         return False
     return True

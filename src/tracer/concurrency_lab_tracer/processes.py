@@ -203,6 +203,8 @@ def _begin_fork_child():
 
 def _finish_deferred_begin(proc):
     global _deferred_begin
+    carried = vars(proc) if proc is not None else {}
+    parent_obj, internal = carried.pop(_CARRIED_OBJ, None), carried.pop(_CARRIED_INTERNAL, False)
     if _deferred_begin is None:
         return
     seq, ts = _deferred_begin
@@ -212,10 +214,9 @@ def _finish_deferred_begin(proc):
         data = {'ppid': os.getppid(), 'name': 'forkserver child', 'parent_obj': None, 'parent_pid': None,
                 'origin': 'multiprocessing', 'internal': False}
     else:
-        carried = vars(proc)
-        data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': carried.pop(_CARRIED_OBJ, None),
+        data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': parent_obj,
                 'parent_pid': getattr(proc, '_parent_pid', None), 'origin': 'multiprocessing',
-                'internal': bool(carried.pop(_CARRIED_INTERNAL, False))}
+                'internal': bool(internal)}
     core.insert_reserved(seq, ts, 'proc_begin', dumps(data))
 
 
