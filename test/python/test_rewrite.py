@@ -324,8 +324,19 @@ class ProgramCache(unittest.TestCase):
     def setUp(self):
         self.cache_home = tempfile.mkdtemp(prefix='clab-cache-home-')
         self.addCleanup(shutil.rmtree, self.cache_home, True)
-        self.cache = os.path.join(self.cache_home, 'concurrency-lab-tracer',
-                                  'program-code.%s.bin' % sys.implementation.cache_tag)
+        self.folder = os.path.join(self.cache_home, 'concurrency-lab-tracer')
+
+    def stored(self):
+        """{file name: mtime_ns} of this Python's cache files."""
+        prefix = 'program-code.%s.' % sys.implementation.cache_tag
+        names = os.listdir(self.folder) if os.path.isdir(self.folder) else []
+        return {n: os.stat(os.path.join(self.folder, n)).st_mtime_ns for n in names if n.startswith(prefix)}
+
+    @property
+    def cache(self):
+        names = sorted(self.stored())
+        self.assertEqual(len(names), 1, 'one program, one cache file')
+        return os.path.join(self.folder, names[0])
 
     def run_in(self, folder, source):
         path = os.path.join(folder, 'cached.py')
@@ -337,10 +348,10 @@ class ProgramCache(unittest.TestCase):
     def test_second_run_from_another_folder(self):
         import uuid
         source = CACHED % uuid.uuid4()
-        cache = self.cache
         folders = [tempfile.mkdtemp(prefix='clab-test-') for _ in range(2)]
         try:
             path_a, a = self.run_in(folders[0], source)
+            cache = self.cache
             stored = os.stat(cache)
             path_b, b = self.run_in(folders[1], source)
             self.assertEqual(os.stat(cache).st_mtime_ns, stored.st_mtime_ns, 'the second run did not compile')
@@ -382,16 +393,32 @@ class ProgramCache(unittest.TestCase):
         self.addCleanup(shutil.rmtree, folder, True)
         elsewhere = tempfile.mkdtemp(prefix='clab-elsewhere-')
         self.addCleanup(shutil.rmtree, elsewhere, True)
-        os.symlink(elsewhere, os.path.dirname(self.cache))
+        os.symlink(elsewhere, self.folder)
         _, t = self.run_in(folder, source)
         self.assertEqual((t.code, t.stdout.startswith('from ')), (1, True), t.stderr)
         self.assertEqual(os.listdir(elsewhere), [], 'wrote through a planted symlink')
-        os.remove(os.path.dirname(self.cache))
-        os.mkdir(os.path.dirname(self.cache), 0o700)
-        os.chmod(os.path.dirname(self.cache), 0o777)
+        os.remove(self.folder)
+        os.mkdir(self.folder, 0o700)
+        os.chmod(self.folder, 0o777)
         _, t = self.run_in(folder, source)
         self.assertEqual((t.code, t.stdout.startswith('from ')), (1, True), t.stderr)
-        self.assertEqual(os.listdir(os.path.dirname(self.cache)), [], 'used a folder others can write')
+        self.assertEqual(os.listdir(self.folder), [], 'used a folder others can write')
+
+    def test_programs_run_in_turn_stay_cached(self):
+        """Two programs run in turn (a user switching files, or two runs at once) each keep their
+        compiled code: running the first again compiles nothing."""
+        import uuid
+        folder = tempfile.mkdtemp(prefix='clab-test-')
+        self.addCleanup(shutil.rmtree, folder, True)
+        first = CACHED % uuid.uuid4()
+        second = first + '\n# the second program\n'
+        self.run_in(folder, first)
+        self.run_in(folder, second)
+        before = self.stored()
+        self.assertEqual(len(before), 2, 'each program has its own cache file')
+        _, t = self.run_in(folder, first)
+        self.assertEqual(t.code, 1, t.stderr)
+        self.assertEqual(self.stored(), before, 'the first program was compiled again')
 
 
 if __name__ == '__main__':

@@ -59,7 +59,7 @@ the program file is run directly by a child interpreter, and when CONCURRENCY_LA
 import builtins
 import sys
 import types
-from weakref import ref as _weakref
+from _weakref import ref as _weakref  # (the C module: importing `weakref` costs ~1 ms at start-up)
 
 from . import codes, core, program_loads
 

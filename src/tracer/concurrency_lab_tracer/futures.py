@@ -2,9 +2,10 @@
 before the result is published so it precedes whatever the result unblocks)."""
 from _thread import get_ident
 
-from . import core, safe_text
+from . import core, marks, safe_text
 from .encode import quote, text
 
+_serial_of = marks.serials.get
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
 _reserved = {}  # thread ident -> serial for the Future that submit() is about to create
 
@@ -44,19 +45,19 @@ def patch_base(base):
         orig_init(self, *args, **kwargs)
         serial = _reserved.pop(get_ident(), None)
         if serial is not None:
-            self.__dict__['_clab_obj'] = serial
+            marks.set_serial(self, serial)
 
     Future.__init__ = __init__
     orig_set_result, orig_set_exception = Future.set_result, Future.set_exception
 
     def set_result(self, result):
-        obj = self.__dict__.get('_clab_obj')
+        obj = _serial_of(id(self))
         if obj is not None:
             core.emit_raw('future_done', f'{{"obj":{obj},"state":"ok"}}')
         return orig_set_result(self, result)
 
     def set_exception(self, exception):
-        obj = self.__dict__.get('_clab_obj')
+        obj = _serial_of(id(self))
         if obj is not None:
             core.emit('future_done', {'obj': obj, 'state': 'error', 'error': safe_text.exception_text(exception)})
         return orig_set_exception(self, exception)

@@ -10,7 +10,7 @@ state; fork children inherit them with the object. Queue items travel as
 import os
 import sys
 
-from . import core
+from . import core, marks
 from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
 
 ITEM_TAG = '__clab_item__'
@@ -29,11 +29,11 @@ def _semlock_key(semlock):
 
 def _mark(self, semlock, depth=3):
     if core.called_from_program(depth, _skip_files()):
-        self.__dict__['_clab_obj'] = core.new_serial()
-        self.__dict__['_clab_key'] = _semlock_key(semlock)
+        marks.set_serial(self, core.new_serial(), key=_semlock_key(semlock))
 
 
 _IDENT_TAG = '__clab_ident__'
+_traced_make_methods = None  # SemLock._make_methods as patched (see patch_synchronize)
 
 
 def _carry_identity(cls):
@@ -42,8 +42,8 @@ def _carry_identity(cls):
 
     def __getstate__(self):
         state = orig_get(self)
-        obj = self.__dict__.get('_clab_obj')
-        return (state, (_IDENT_TAG, obj, self.__dict__['_clab_key'])) if obj is not None else state
+        obj = marks.serial(self)
+        return (state, (_IDENT_TAG, obj, marks.field(self, 'key'))) if obj is not None else state
 
     def __setstate__(self, state):
         ident = None
@@ -51,20 +51,40 @@ def _carry_identity(cls):
             state, ident = state
         orig_set(self, state)
         if ident is not None:
-            self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident[1:]
+            marks.set_serial(self, ident[1], key=ident[2])
             _retrace(self)
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
 
 
+def _carry_identity_in_dict(cls):
+    """The same for a class pickled by its __dict__ (mp.Event): the identity travels in the pickled
+    copy of the dict, never in the object's own."""
+    def __getstate__(self):
+        state = dict(vars(self))
+        obj = marks.serial(self)
+        if obj is not None:
+            state[_IDENT_TAG] = (obj, marks.field(self, 'key'))
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        ident = state.pop(_IDENT_TAG, None)
+        vars(self).update(state)
+        if ident is not None:
+            marks.set_serial(self, ident[0], key=ident[1])
+
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+
+
 def _key_of(self):
-    return {'key': self.__dict__['_clab_key']}
+    return {'key': marks.field(self, 'key')}
 
 
 def _flushing(orig):
     """The waiters are in other processes: let the event reach the file before they wake."""
     def call(self, *args, **kwargs):
-        if self.__dict__.get('_clab_obj') is not None:
+        if marks.serial(self) is not None:
             core.flush()
         return orig(self, *args, **kwargs)
     return call
@@ -75,9 +95,8 @@ def prim(self):
 
 
 def _retrace(self):
-    make = getattr(self, '_clab_make_methods', None)
-    if make is not None:
-        make()
+    if _traced_make_methods is not None and getattr(type(self), '_make_methods', None) is _traced_make_methods:  # (a SemLock)
+        _traced_make_methods(self)
 
 
 # The SemLock kinds the program uses as locks; Condition, Event, Barrier and the queues build their
@@ -91,7 +110,7 @@ def patch_synchronize(mod):
 
     def _make_methods(self):
         orig_make(self)
-        if self.__dict__.get('_clab_obj') is not None:
+        if marks.serial(self) is not None:
             _trace_lock_methods(self)
 
     def __enter__(self):
@@ -104,7 +123,8 @@ def patch_synchronize(mod):
         cls = getattr(mod, name)
         _trace_init(cls)
         cls.__enter__, cls.__exit__ = __enter__, __exit__
-    SemLock._make_methods = SemLock._clab_make_methods = _make_methods
+    global _traced_make_methods
+    SemLock._make_methods = _traced_make_methods = _make_methods
     _carry_identity(SemLock)
     _patch_event(mod.Event)
     _patch_condition(mod.Condition)
@@ -124,7 +144,7 @@ def _trace_init(cls):
 
 def _trace_lock_methods(self):
     semlock = self._semlock
-    obj, key = self._clab_obj, self._clab_key
+    obj, key = marks.serial(self), marks.field(self, 'key')
     name = prim(self)
     reentrant = name == 'mp.RLock'
 
@@ -146,7 +166,7 @@ def _trace_lock_methods(self):
 
 def _keyed_wait(orig_wait, begin, end, prim):
     def wait(self, timeout=None):
-        obj = self.__dict__.get('_clab_obj')
+        obj = marks.serial(self)
         if obj is None:
             return orig_wait(self, timeout)
         return blocking_call(begin, end, dict(_key_of(self), obj=obj, prim=prim), lambda: orig_wait(self, timeout))
@@ -163,6 +183,10 @@ def _patch_event(Event):
     Event.__init__, Event.wait = __init__, _keyed_wait(orig_wait, 'event_wait', 'event_woken', 'mp.Event')
     Event.set = announcing('event_set', _flushing(Event.set), 'mp.Event', _key_of)
     Event.clear = announcing('event_clear', Event.clear, 'mp.Event', _key_of)
+    if '__getstate__' in Event.__dict__:
+        _carry_identity(Event)
+    else:
+        _carry_identity_in_dict(Event)
 
 
 def _patch_condition(Cond):
@@ -225,9 +249,7 @@ def _mark_queues(cls, traced_types, skip):
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
         if type(self) in traced_types and core.called_from_program(2, skip):
-            self.__dict__['_clab_obj'] = core.new_serial()
-            self.__dict__['_clab_key'] = 'queue:' + _semlock_key(self._rlock._semlock)
-            self.__dict__['_clab_puts'] = 0
+            marks.set_serial(self, core.new_serial(), key='queue:' + _semlock_key(self._rlock._semlock), puts=0)
 
     cls.__init__ = __init__
 
@@ -235,11 +257,12 @@ def _mark_queues(cls, traced_types, skip):
 def _traced_put(orig_put):
     """A queue's put recording queue_put and tagging the item; orig_put(self, obj, block, timeout)."""
     def put(self, obj, block=True, timeout=None):
-        ident = self.__dict__.get('_clab_obj')
+        ident = marks.serial(self)
         if ident is None:
             return orig_put(self, obj, block, timeout)
-        n = self.__dict__['_clab_puts'] = self.__dict__.get('_clab_puts', 0) + 1
-        core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': self._clab_key, 'item': n,
+        n = marks.field(self, 'puts', 0) + 1
+        marks.set_field(self, 'puts', n)
+        core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': marks.field(self, 'key'), 'item': n,
                                 'size': -1, 'line': core.program_line()})
         core.flush()
         return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
@@ -249,10 +272,10 @@ def _traced_put(orig_put):
 def _traced_get(orig_get):
     """A queue's get recording the wait and the put it received; orig_get(self, block, timeout)."""
     def get(self, block=True, timeout=None):
-        ident = self.__dict__.get('_clab_obj')
+        ident = marks.serial(self)
         if ident is None:
             return orig_get(self, block, timeout)
-        base = {'obj': ident, 'prim': prim(self), 'key': self._clab_key}
+        base = {'obj': ident, 'prim': prim(self), 'key': marks.field(self, 'key')}
         core.emit('queue_get_wait', dict(base, line=core.program_line()))
         core.flush()
         t0 = core.perf_ns()
@@ -276,8 +299,8 @@ def _carry_queue_identity(cls):
 
     def __getstate__(self):
         state = orig_getstate(self)
-        ident = self.__dict__.get('_clab_obj')
-        return (state, (ident, self.__dict__['_clab_key'])) if ident is not None else state
+        ident = marks.serial(self)
+        return (state, (ident, marks.field(self, 'key'))) if ident is not None else state
 
     def __setstate__(self, state):
         ident = None
@@ -285,7 +308,6 @@ def _carry_queue_identity(cls):
             state, ident = state
         orig_setstate(self, state)
         if ident is not None:
-            self.__dict__['_clab_obj'], self.__dict__['_clab_key'] = ident
-            self.__dict__['_clab_puts'] = 0
+            marks.set_serial(self, ident[0], key=ident[1], puts=0)
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__

@@ -12,7 +12,7 @@ holds any of them.
 import os
 import sys
 
-from . import core, runenv, safe_text
+from . import core, marks, runenv, safe_text
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -203,6 +203,8 @@ def _begin_fork_child():
 
 def _finish_deferred_begin(proc):
     global _deferred_begin
+    carried = vars(proc) if proc is not None else {}
+    parent_obj, internal = carried.pop(_CARRIED_OBJ, None), carried.pop(_CARRIED_INTERNAL, False)
     if _deferred_begin is None:
         return
     seq, ts = _deferred_begin
@@ -212,10 +214,17 @@ def _finish_deferred_begin(proc):
         data = {'ppid': os.getppid(), 'name': 'forkserver child', 'parent_obj': None, 'parent_pid': None,
                 'origin': 'multiprocessing', 'internal': False}
     else:
-        data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': proc.__dict__.get('_clab_obj'),
+        data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': parent_obj,
                 'parent_pid': getattr(proc, '_parent_pid', None), 'origin': 'multiprocessing',
-                'internal': bool(proc.__dict__.get('_clab_internal'))}
+                'internal': bool(internal)}
     core.insert_reserved(seq, ts, 'proc_begin', dumps(data))
+
+
+# A fork server's child learns its Process (serial, internal) from the pickled Process object, the
+# only thing that reaches it: these keys are in the object's __dict__ only while start() pickles it,
+# and the child takes them out before the program's run() (_finish_deferred_begin).
+_CARRIED_OBJ = '_clab_obj'
+_CARRIED_INTERNAL = '_clab_internal'
 
 
 def _is_manager_server(proc):
@@ -232,21 +241,25 @@ def patch_process(mod):
         global _pending
         obj = core.new_serial()
         internal = _is_manager_server(self)
-        self.__dict__['_clab_obj'] = obj
-        self.__dict__['_clab_internal'] = internal
+        marks.set_serial(self, obj, internal=internal)
         method = start_method_of(self)
         core.emit('proc_start', {'obj': obj, 'name': self.name, 'method': method, 'internal': internal,
                                  'line': core.program_line()})
         core.flush()
         _pending = {'obj': obj, 'name': self.name, 'internal': internal, 'pid': os.getpid()}
+        carried = vars(self)
+        if method == 'forkserver':  # see _CARRIED_OBJ
+            carried[_CARRIED_OBJ], carried[_CARRIED_INTERNAL] = obj, internal
         try:
             orig_start(self)
         finally:
             _pending = None
+            carried.pop(_CARRIED_OBJ, None)
+            carried.pop(_CARRIED_INTERNAL, None)
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
 
     def join(self, timeout=None):
-        obj = self.__dict__.get('_clab_obj')
+        obj = marks.serial(self)
         if obj is None:
             return orig_join(self, timeout)
         core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line()})
@@ -378,11 +391,11 @@ def patch_subprocess(subprocess):
         env = kwargs.get('env')
         kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
-        self.__dict__['_clab_obj'] = obj
+        marks.set_serial(self, obj)
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
 
     def wait(self, timeout=None, **kwargs):
-        obj = self.__dict__.get('_clab_obj')
+        obj = marks.serial(self)
         if obj is None or self.returncode is not None:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
         core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line(3)})

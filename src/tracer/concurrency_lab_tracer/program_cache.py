@@ -4,9 +4,11 @@
 Importing `ast` and rewriting cost ~2 ms per process for an empty program and ~7 ms for a 100-line
 one (3.8), and a run pays it again in every spawn/forkserver child, and again when the same program
 is run again. Even a plain compile() costs ~1.3 ms the first time in a process on 3.10, 3.12 and
-3.13 (it builds the `ast` module's classes), where a marshal load costs ~0.05 ms. One file per Python
-version holds the last program: it is used only when the source bytes are identical and neither
-this Python, its -O level nor the rewriter (rewrite.py, calls_ast.py) has changed since. The engine
+3.13 (it builds the `ast` module's classes), where a marshal load costs ~0.05 ms. Each Python
+version has SLOTS files, and a program's source picks its file (see _slot), so a user switching
+between programs (or several runs at once) keeps each one's code; a file is used only when its
+source bytes are identical and neither this Python, its -O level nor the rewriter (rewrite.py,
+calls_ast.py) has changed since. The engine
 runs each copy of the program from a new temporary directory, so the cached code gets the file name
 of this run. Like Python's own bytecode cache, nothing is written when sys.dont_write_bytecode is
 set, and a cache that cannot be read or written is simply not used.
@@ -27,6 +29,7 @@ import sys
 
 FORMAT = 1  # bump when what is stored changes
 FOLDER_NAME = 'concurrency-lab-tracer'
+SLOTS = 16  # programs kept per Python version (at most SLOTS small files)
 _here = os.path.dirname(os.path.abspath(__file__))
 # the rewriter and the helpers its output calls
 _sources = (os.path.join(_here, 'rewrite.py'), os.path.join(_here, 'calls_ast.py'))
@@ -71,9 +74,17 @@ def folder(create):
     return path
 
 
-def _path(create=False):
+def _slot(source):
+    """The file this source lives in: from its length and its last 1 KB, which is cheap (~10 us) and
+    the same in every process (hash() of bytes is not). Two programs that share a slot take turns."""
+    return (len(source) * 8191 + int.from_bytes(source[-1024:], 'little') % 65521) % SLOTS
+
+
+def _path(source, create=False):
     where = folder(create)
-    return os.path.join(where, 'program-code.%s.bin' % sys.implementation.cache_tag) if where else None
+    if where is None:
+        return None
+    return os.path.join(where, 'program-code.%s.%d.bin' % (sys.implementation.cache_tag, _slot(source)))
 
 
 def _stamp():
@@ -94,7 +105,7 @@ def get(source, filename, make):
 
 def load(source, filename):
     """(code, state specs) as stored for this source (see store), or None."""
-    path = _path()
+    path = _path(source)
     if path is None:
         return None
     try:
@@ -111,7 +122,7 @@ def store(source, filename, code, specs):
     """Keep the program's code (rewritten: with its functions' state specs; else specs is ())."""
     if sys.dont_write_bytecode:
         return
-    path = _path(create=True)
+    path = _path(source, create=True)
     if path is None:
         return
     tmp = '%s.%d.tmp' % (path, os.getpid())

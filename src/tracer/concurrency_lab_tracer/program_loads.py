@@ -42,11 +42,14 @@ def _mechanism():
     return getattr(sys.modules[__package__], 'calls', None)
 
 
+_ours = set()  # the replacements made here (a module can be patched again; they carry no mark)
+
+
 def patch_spawn(spawn):
     """runpy.run_path of the program file compiles it with the mechanism's compile_program."""
     runpy = spawn.runpy
     orig = runpy.run_path
-    if getattr(orig, '_clab_patched', False):
+    if orig in _ours:
         return
 
     def run_path(path_name, init_globals=None, run_name=None):
@@ -70,8 +73,8 @@ def patch_spawn(spawn):
         g.update(extra)
         return runpy._run_module_code(code, g, run_name, pkg_name=run_name.rpartition('.')[0], script_name=path_name)
 
-    run_path._clab_patched = True
     runpy.run_path = core.impersonate(run_path, orig)
+    _ours.add(run_path)
 
 
 def watch_imports(seen):
@@ -81,7 +84,7 @@ def watch_imports(seen):
     loaders = sys.modules.get('_frozen_importlib_external')
     base = getattr(loaders, 'SourceLoader', None)
     orig = getattr(base, 'get_code', None)
-    if orig is None or getattr(orig, '_clab_patched', False):
+    if orig is None or orig in _ours:
         return False
 
     def get_code(self, fullname):
@@ -90,6 +93,6 @@ def watch_imports(seen):
             seen(code)
         return code
 
-    get_code._clab_patched = True
     base.get_code = core.impersonate(get_code, orig)
+    _ours.add(get_code)
     return True

@@ -6,13 +6,14 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 """
 from _thread import get_ident
 
-from . import core
+from . import core, marks
 from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
 program_line = core.program_line
 QUEUE_NAMES = ('Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue')
+_our_classes = set()  # the SimpleQueue subclass, once made (the module can be patched again)
 _got = {}  # thread ident -> put number of the item its last traced _get removed
 
 
@@ -40,9 +41,10 @@ class ItemLog(object):
 
 
 def _log(q):
-    log = q.__dict__.get('_clab_items')
+    log = marks.field(q, 'items')
     if log is None:
-        log = q.__dict__['_clab_items'] = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
+        log = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
+        marks.set_field(q, 'items', log)
     return log
 
 
@@ -121,25 +123,27 @@ def patch_queue_module(queue):
 
 def _patch_simple_queue(queue):
     base = queue.SimpleQueue
-    if isinstance(base, type) and base.__module__ == 'queue' and base.__dict__.get('_clab'):
+    if base in _our_classes:
         return
     try:
         class SimpleQueue(base):
-            _clab = True
+            __slots__ = ()  # (no __dict__: the C SimpleQueue has none)
 
             def __new__(cls, *args, **kwargs):
                 if cls is SimpleQueue and not core.called_from_program():
                     return base()
                 self = base.__new__(cls)
-                self.__dict__['_clab_obj'] = core.new_serial()
-                self.__dict__['_clab_puts'] = 0
-                self.__dict__['_clab_gets'] = 0
+                marks.set_serial(self, core.new_serial(), puts=0, gets=0)
                 return self
 
             def put(self, item, block=True, timeout=None):
                 # FIFO: the n-th get receives the n-th put.
-                n = self._clab_puts = self._clab_puts + 1
-                core.emit('queue_put', {'obj': self._clab_obj, 'prim': 'SimpleQueue', 'item': n,
+                obj = marks.serial(self)
+                if obj is None:
+                    return base.put(self, item, block, timeout)
+                n = marks.field(self, 'puts') + 1
+                marks.set_field(self, 'puts', n)
+                core.emit('queue_put', {'obj': obj, 'prim': 'SimpleQueue', 'item': n,
                                         'size': base.qsize(self) + 1, 'line': core.program_line()})
                 return base.put(self, item, block, timeout)
 
@@ -147,7 +151,9 @@ def _patch_simple_queue(queue):
                 return self.put(item, False)
 
             def get(self, block=True, timeout=None):
-                obj = self._clab_obj
+                obj = marks.serial(self)
+                if obj is None:
+                    return base.get(self, block, timeout)
                 t0 = 0
                 if block and base.empty(self):
                     core.emit('queue_get_wait', {'obj': obj, 'prim': 'SimpleQueue', 'line': core.program_line()})
@@ -159,7 +165,8 @@ def _patch_simple_queue(queue):
                     core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': 0, 'ok': False,
                                             'waited_ns': perf_ns() - t0 if t0 else 0})
                     raise
-                n = self._clab_gets = self._clab_gets + 1
+                n = marks.field(self, 'gets') + 1
+                marks.set_field(self, 'gets', n)
                 core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'ok': True,
                                         'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line()})
                 return item
@@ -171,4 +178,5 @@ def _patch_simple_queue(queue):
         SimpleQueue.__qualname__ = 'SimpleQueue'
     except TypeError:
         return
+    _our_classes.add(SimpleQueue)
     queue.SimpleQueue = SimpleQueue

@@ -4,7 +4,7 @@ Only primitives the program itself creates are traced (the stdlib's internal loc
 Events that can unblock another thread are written before the real operation; a blocking
 acquire is a lock_wait before and lock_acquired after.
 """
-from . import core
+from . import core, marks
 from .encode import dumps, quote
 
 perf_ns = core.perf_ns
@@ -244,14 +244,17 @@ class TracedRLock(object):
         return repr(self._lock)
 
 
+_serial_of = marks.serials.get  # (bound once: every acquire, release, put and get asks)
+
+
 def traced_obj(self):
-    return self.__dict__.get('_clab_obj')
+    return _serial_of(id(self))
 
 
 def mark_if_program(self, depth=3):
     """Give a primitive a serial when the program (not the stdlib) constructed it."""
     if core.called_from_program(depth):
-        self.__dict__['_clab_obj'] = core.new_serial()
+        marks.set_serial(self, core.new_serial())
 
 
 def wrap_init(cls):
@@ -388,7 +391,7 @@ def _patch_barrier(threading):
         if obj is None:
             return orig_wait(self, timeout)
         base = {'obj': obj, 'prim': 'Barrier', 'parties': self.parties}
-        key = self.__dict__.get('_clab_key')
+        key = marks.field(self, 'key')
         if key is not None:  # a multiprocessing Barrier (mpsync): the parties are in other processes
             base.update(prim='mp.Barrier', key=key)
         return blocking_call('barrier_wait', 'barrier_pass', base, lambda: orig_wait(self, timeout),

@@ -1,14 +1,13 @@
 """threading.Thread lifecycle (start/begin/end/join), uncaught thread exceptions, time.sleep."""
 import time
 from _thread import get_ident
-from weakref import WeakKeyDictionary
 
 try:
     from _thread import get_native_id as _native_id
 except ImportError:  # platforms without native thread ids
     _native_id = None
 
-from . import core, output, safe_text
+from . import core, marks, output, safe_text
 from .encode import number
 
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
@@ -25,15 +24,13 @@ def is_internal(thread):
     return mod.startswith(_INTERNAL_PREFIXES)
 
 
-# Thread object -> [serial, internal?, error text or None]: kept beside the thread, not in its
-# __dict__ (the program's vars(thread) holds only threading's own attributes).
-_about = WeakKeyDictionary()
-
-
 def _info(thread):
-    info = _about.get(thread)
+    """[serial, internal?, error text or None] of a Thread, kept beside it (marks: not in its
+    __dict__, and without hashing it, which would run a subclass's __hash__/__eq__)."""
+    info = marks.field(thread, 'thread')
     if info is None:
-        info = _about[thread] = [core.new_serial(), is_internal(thread), None]
+        info = [core.new_serial(), is_internal(thread), None]
+        marks.set_field(thread, 'thread', info)
     return info
 
 
@@ -81,7 +78,7 @@ def patch(threading):
             orig_bootstrap_inner(self)
         finally:
             end = {'obj': d['obj']}
-            info = _about.get(self)
+            info = marks.field(self, 'thread')
             err = info[2] if info is not None else None
             if err:
                 end['error'] = err
