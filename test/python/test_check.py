@@ -88,6 +88,35 @@ class Check(unittest.TestCase):
             import shutil
             shutil.rmtree(d, ignore_errors=True)
 
+    def test_the_tracer_caches_its_own_bytecode_even_when_told_not_to_and_the_program_still_is_told(self):
+        # Compiling the tracer from source cost every run ~35 ms of CPU under PYTHONDONTWRITEBYTECODE.
+        import shutil
+        d = tempfile.mkdtemp(prefix='clab-check-pyc-')
+        try:
+            tracer = os.path.join(d, 'tracer')
+            shutil.copytree(TRACER_DIR, tracer, ignore=shutil.ignore_patterns('__pycache__'))
+            work = os.path.join(d, 'work')
+            os.mkdir(work)
+            with open(os.path.join(work, 'helper_mod.py'), 'w') as f:
+                f.write('VALUE = 1\n')
+            program = os.path.join(work, 'main.py')
+            with open(program, 'w') as f:
+                f.write('import sys, helper_mod\nprint(sys.dont_write_bytecode, sys.flags.dont_write_bytecode)\n')
+            out = os.path.join(d, 'out')
+            os.mkdir(out)
+            env = traced_env(out, program, extra={'CONCURRENCY_LAB_CHECK': os.path.join(out, 'check.json'),
+                                                  'CONCURRENCY_LAB_MIN_PYTHON': '3.8', 'PYTHONDONTWRITEBYTECODE': '1',
+                                                  'PYTHONPATH': os.path.join(tracer, 'inject')})
+            p = subprocess.run([PY, os.path.join(tracer, 'launch.py'), program], env=env, cwd=work, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
+            self.assertEqual((p.returncode, p.stdout.decode()), (0, 'True 1\n'), p.stderr.decode())
+            cached = os.listdir(os.path.join(tracer, 'concurrency_lab_tracer', '__pycache__'))
+            for module in ('__init__', 'core', 'launcher', 'preflight'):
+                self.assertTrue(any(n.startswith(module + '.') for n in cached), (module, cached))
+            self.assertFalse(os.path.exists(os.path.join(work, '__pycache__')), "the program's own modules are not cached")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_a_python_older_than_the_minimum_is_refused(self):
         newer = '%d.%d' % (sys.version_info[0], sys.version_info[1] + 1)
         code, out, r = launch_with_report(PY, program_path('threads_basic.py'), minimum=newer)
