@@ -46,7 +46,7 @@ class Supervisor(unittest.TestCase):
     def test_it_starts_light(self):
         # Every run waits for the supervisor's start: `signal` (a wrapper that imports enum, functools and
         # more) cost it ~9 ms of CPU; the C module `_signal` has all it needs.
-        code = 'import sys; sys.path.insert(0, %r); import supervisor; print(sorted(set(sys.modules) & {"enum", "signal", "functools", "re"}))'
+        code = 'import sys; sys.path.insert(0, %r); import concurrency_lab_supervisor; print(sorted(set(sys.modules) & {"enum", "signal", "functools", "re"}))'
         out = subprocess.run([PY, '-E', '-s', '-S', '-c', code % TRACER_DIR], stdout=subprocess.PIPE, timeout=60)
         self.assertEqual(out.stdout.decode().strip(), '[]')
 
