@@ -41,8 +41,9 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
 /**
  * The selected code. A multi-line selection is widened to whole lines (a selection that starts mid-line
  * would cut the first statement); a selection within one line runs exactly what is selected. The file's
- * top-level imports above the selection come along, with the top-level definitions above it that the
- * selection uses (see selectionPrelude.ts), so the selected code finds the names it uses.
+ * top-level imports above the selection come along, with the top-level definitions the selection uses
+ * (those below it only when defining them has no effect; see selectionPrelude.ts), so the selected code
+ * finds the names it uses.
  */
 export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
   const doc = editor.document;
@@ -67,6 +68,7 @@ export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
     displayName: displayName(doc),
     prelude: prelude.lines,
     preludeDefinitions: prelude.definitions,
+    preludeFromBelow: prelude.fromBelow,
   };
   return { request: { program, uri: doc.uri } };
 }

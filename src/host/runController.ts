@@ -204,7 +204,7 @@ export class RunController implements vscode.Disposable {
     const definitions = request.program.preludeDefinitions ?? [];
     if (definitions.length > 0) {
       // The user selected some lines; say what else ran so the result is no surprise.
-      outcome.alsoRan = `Also ran definitions: ${definitions.join(', ')}`;
+      outcome.alsoRan = `Also ran definitions: ${definitions.join(', ')}${alsoRanBelow(request.program.preludeFromBelow ?? [])}`;
       this.timeline.notice('info', outcome.alsoRan);
       this.log.info(outcome.alsoRan);
     }
@@ -249,6 +249,12 @@ export class RunController implements vscode.Disposable {
       }
     });
   }
+}
+
+/** " (helper is defined below the selection and ran before it)", when any are. */
+function alsoRanBelow(names: string[]): string {
+  if (names.length === 0) return '';
+  return ` (${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} defined below the selection and ran before it)`;
 }
 
 function workingDirectory(request: RunRequest): string {

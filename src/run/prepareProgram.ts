@@ -39,6 +39,11 @@ export interface PreparedProgram {
   title: string;
   /** Label for the program file in the timeline. */
   label: string;
+  /**
+   * True when the file's lines are not the document's line for line (definitions from below a selection
+   * run before it), so the model's lines go through toUser; else lineOffset says it all.
+   */
+  movesLines: boolean;
   /** Traced-file location (1-based line and column) → the user's document. */
   toUser(line: number, column?: number): { line: number; column?: number };
   /** Closes `dir` to listing while the program runs (its entries stay reachable by name). */
@@ -133,8 +138,10 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     const dedented = program.isSelection ? dedent(program.text) : { text: program.text.replace(/\r\n/g, '\n'), indent: '' };
     const { indent } = dedented;
     // With a prelude the file mirrors the document line for line (imports above, the selection in place).
-    const mirrored = program.isSelection && program.prelude !== undefined && program.startLine > 0;
-    const text = mirrored ? layoutSelection(program.prelude ?? [], program.startLine, dedented.text) : dedented.text;
+    // (Definitions from below the selection go just before it, which moves it down: `layout` maps lines back.)
+    const mirrored = program.isSelection && program.prelude !== undefined && (program.startLine > 0 || program.prelude.length > 0);
+    const layout = mirrored ? layoutSelection(program.prelude ?? [], program.startLine, dedented.text) : undefined;
+    const text = layout ? layout.text : dedented.text;
     const inPlace = program.onDisk === true && !program.isSelection && program.userFile !== undefined;
     let file: string;
     if (inPlace && program.userFile) {
@@ -153,13 +160,17 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     const title = program.isSelection
       ? `selection of ${program.displayName} (lines ${program.startLine + 1}–${program.startLine + Math.max(1, lineCount)})`
       : program.displayName;
-    const lineOffset = mirrored ? 0 : program.startLine;
+    const lineOffset = layout ? 0 : program.startLine;
     // Only the selection's own lines were dedented; prelude lines keep their columns.
-    const shifted = (line: number): boolean => !mirrored || line > program.startLine;
+    const shifted = (line: number): boolean => !layout || line >= layout.selectionLine;
     return {
       dir, file, isCopy: !inPlace, outDir, checkFile: join(outDir, 'check.json'), runToken, indent, lineOffset, title,
       label: program.isSelection ? `selection of ${program.displayName}` : program.displayName,
-      toUser: (line, column) => ({ line: line + lineOffset, column: column === undefined ? undefined : column + (shifted(line) ? indent.length : 0) }),
+      movesLines: layout !== undefined && layout.selectionLine !== program.startLine + 1,
+      toUser: (line, column) => ({
+        line: layout ? layout.documentLine(line) : line + lineOffset,
+        column: column === undefined ? undefined : column + (shifted(line) ? indent.length : 0),
+      }),
       hide: () => (process.platform === 'win32' ? Promise.resolve() : chmod(dir, 0o300)),
       cleanup: async () => {
         await chmod(dir, 0o700).catch(() => undefined);

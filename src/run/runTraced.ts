@@ -104,6 +104,7 @@ class Run {
       sourceLabel: (file) => (file === p.file ? p.label : file.split(/[\\/]/).pop() ?? file),
     });
     if (!model.python && this.python) model.python = this.python;
+    if (p.movesLines) toDocumentLines(model, p);
     return model;
   }
 
@@ -343,6 +344,13 @@ class Run {
     }
     return null;
   }
+}
+
+/** The model's lines in the program's file → its document's lines (definitions from below a selection ran first). */
+function toDocumentLines(model: TraceModel, p: PreparedProgram): void {
+  const source = model.sources.findIndex((s) => s.file === p.file);
+  if (source < 0) return;
+  for (const x of [...model.spans, ...model.markers, ...model.steps]) if (x.source === source && x.line > 0) x.line = p.toUser(x.line).line;
 }
 
 /**

@@ -2,9 +2,13 @@
  * A selection usually uses names the file defines elsewhere: its imports, and the functions, classes
  * and constants defined at the top of the module. Running it alone would fail with a NameError, so a
  * selection run brings along a dependency slice of the module: every top-level import above the
- * selection, and, transitively, the top-level definitions above it that the selection uses. Statements
- * with effects (calls, loops, prints, `if __name__` blocks) never come along. Each line keeps its
- * document line, so line numbers in the run are still the editor's.
+ * selection, and, transitively, the top-level definitions it uses. Statements with effects (calls,
+ * loops, prints, `if __name__` blocks) never come along. Definitions above the selection keep their
+ * document lines. A definition below it (a helper the selected main block calls, defined after it) has
+ * to run before the selection, out of its place, so it comes along only when running it has no effect
+ * (isPure): a def without decorators whose defaults and annotations call nothing, a class of such defs
+ * and constants, a constant of literals and names. It is placed just before the selection, which moves
+ * down by as many lines; layoutSelection says which document line each line of the run is.
  */
 import { parser } from '@lezer/python';
 
@@ -17,9 +21,12 @@ export interface PreludeLine {
 }
 
 export interface SelectionPrelude {
+  /** The imports and definitions brought along, in document order (those below the selection last). */
   lines: PreludeLine[];
   /** Names of the definitions brought along (not the imports), in document order: "worker", "N". */
   definitions: string[];
+  /** Those of `definitions` that stand below the selection (and run before it). */
+  fromBelow: string[];
 }
 
 /** A top-level statement above the selection that may come along. */
@@ -126,8 +133,11 @@ export function selectionPrelude(lines: readonly string[], start: number, end: n
     // Any other top-level assignment (N += 1, obj.x = 1) changes what its target names hold.
     const rebinds = binds ?? (node.name === 'UpdateStatement' || node.name === 'AssignStatement' ? targetNames(node, text) : []);
     for (const name of rebinds) bindings.set(name, (bindings.get(name) ?? 0) + 1);
-    // Only whole statements above the selection can come along (not the one it is part of).
-    if (binds === undefined || lastLine >= start || node.type.isError) continue;
+    // Only whole statements can come along (not the one the selection is part of); from below the
+    // selection, only definitions without effects.
+    if (binds === undefined || node.type.isError) continue;
+    const above = lastLine < start;
+    if (!above && (firstLine < end || node.name === 'ImportStatement' || !isPure(node, text))) continue;
     const candidate = { node, firstLine, lastLine, binds };
     if (node.name === 'ImportStatement') imports.push(candidate);
     else for (const name of binds) definitions.set(name, candidate);
@@ -147,16 +157,89 @@ export function selectionPrelude(lines: readonly string[], start: number, end: n
   const included = [...imports, ...chosen].sort((a, b) => a.firstLine - b.firstLine);
   const out: PreludeLine[] = [];
   for (const c of included) for (let l = c.firstLine; l <= c.lastLine; l++) out.push({ line: l, text: lines[l] });
-  const names = [...chosen].sort((a, b) => a.firstLine - b.firstLine).flatMap((c) => c.binds);
-  return { lines: out, definitions: names };
+  const defs = [...chosen].sort((a, b) => a.firstLine - b.firstLine);
+  return { lines: out, definitions: defs.flatMap((c) => c.binds), fromBelow: defs.filter((c) => c.firstLine >= end).flatMap((c) => c.binds) };
+}
+
+/** Nodes whose evaluation runs code: calls, awaits, yields, comprehensions, f-strings (__format__), errors. */
+const EFFECTS = new Set([
+  'CallExpression', 'AwaitExpression', 'YieldExpression', 'yield', 'FormatString',
+  'ArrayComprehensionExpression', 'DictionaryComprehensionExpression', 'SetComprehensionExpression', 'ComprehensionExpression',
+]);
+/** Decorators of methods that only wrap them (builtins that run none of the program's code). */
+const PURE_DECORATORS = /^@\s*(?:staticmethod|classmethod|property|\w+\.(?:setter|getter|deleter))\s*$/;
+
+/** True when evaluating the expression(s) under `node` runs no code (a lambda's body is not evaluated). */
+function pureExpression(node: SyntaxNode, text: string): boolean {
+  if (node.type.isError || EFFECTS.has(node.name)) return false;
+  if (node.name === 'AssignOp' && text.slice(node.from, node.to) === ':=') return false;
+  if (node.name === 'LambdaExpression') {
+    const params = node.getChild('ParamList');
+    return !params || pureExpression(params, text);
+  }
+  for (let c = node.firstChild; c; c = c.nextSibling) if (!pureExpression(c, text)) return false;
+  return true;
 }
 
 /**
- * The file a selection run executes: the prelude lines at their document lines, blank lines elsewhere,
- * then the (already dedented) selection from document line `startLine` on.
+ * True when running the top-level definition `node` (before the selection, out of its place) has no
+ * effect: a def's decorators, defaults and annotations run when it is defined, a class's bases and body.
  */
-export function layoutSelection(prelude: readonly PreludeLine[], startLine: number, selection: string): string {
+function isPure(node: SyntaxNode, text: string, inClass = false): boolean {
+  switch (node.name) {
+    case 'FunctionDefinition': {
+      const params = node.getChild('ParamList');
+      const returns = node.getChild('TypeDef');
+      return (!params || pureExpression(params, text)) && (!returns || pureExpression(returns, text));
+    }
+    case 'DecoratedStatement': {
+      const def = node.getChild('FunctionDefinition');
+      return inClass && def !== null && node.getChildren('Decorator').every((d) => PURE_DECORATORS.test(text.slice(d.from, d.to))) && isPure(def, text);
+    }
+    case 'ClassDefinition': {
+      const bases = node.getChild('ArgList');
+      if (bases && (!pureExpression(bases, text) || bases.getChild('AssignOp'))) return false; // metaclass=… runs code
+      const body = node.getChild('Body');
+      for (let c = body?.firstChild ?? null; c; c = c.nextSibling) {
+        if (c.name === ':' || c.name === 'PassStatement' || c.name === 'Comment') continue;
+        if (c.name === 'ExpressionStatement' && c.firstChild?.name === 'String' && c.firstChild.nextSibling === null) continue; // a docstring
+        if (!isPure(c, text, true)) return false;
+      }
+      return true;
+    }
+    case 'AssignStatement':
+      return assignedNames(node, text) !== undefined && pureExpression(node, text);
+    default:
+      return false;
+  }
+}
+
+export interface SelectionLayout {
+  /** The file a selection run executes. */
+  text: string;
+  /** 1-based line of the first selected line in `text`. */
+  selectionLine: number;
+  /** Document line (1-based) of a line (1-based) of `text`. */
+  documentLine(line: number): number;
+}
+
+/**
+ * The file a selection run executes: the prelude lines from above the selection at their document
+ * lines, blank lines elsewhere, then those from below it, then the (already dedented) selection, which
+ * starts at document line `startLine` (0-based) moved down by the lines from below.
+ */
+export function layoutSelection(prelude: readonly PreludeLine[], startLine: number, selection: string): SelectionLayout {
   const head: string[] = new Array<string>(startLine).fill('');
-  for (const p of prelude) if (p.line < startLine) head[p.line] = p.text;
-  return head.length ? `${head.join('\n')}\n${selection}` : selection;
+  const below: PreludeLine[] = [];
+  for (const p of prelude) {
+    if (p.line < startLine) head[p.line] = p.text;
+    else below.push(p);
+  }
+  for (const p of below) head.push(p.text);
+  const moved = below.length;
+  return {
+    text: head.length ? `${head.join('\n')}\n${selection}` : selection,
+    selectionLine: startLine + moved + 1,
+    documentLine: (line) => (line <= startLine ? line : line <= startLine + moved ? below[line - startLine - 1].line + 1 : line - moved),
+  };
 }

@@ -31,6 +31,8 @@ export interface ProgramSource {
   prelude?: PreludeLine[];
   /** Names of the definitions in `prelude` ("worker", "N"), to tell the user what else ran. */
   preludeDefinitions?: string[];
+  /** Those of `preludeDefinitions` that stand below the selection and ran before it. */
+  preludeFromBelow?: string[];
   /** Display name ("app.py" or "Untitled-1"). */
   displayName: string;
 }

@@ -51,7 +51,7 @@ export class OutputPane {
     if (stuckToBottom) this.root.scrollTop = this.root.scrollHeight;
   }
 
-  /** Marks the output lines printed by this step's order, moving the window to them if needed. */
+  /** Marks the output lines printed by this step's order (a burst's several), moving the window to them if needed. */
   highlight(order: number): void {
     for (const n of Array.from(this.root.querySelectorAll('.line.selected'))) n.classList.remove('selected');
     const lines = this.model?.output;
@@ -59,11 +59,9 @@ export class OutputPane {
     const i = indexOfOrder(lines, order);
     if (i < 0) return;
     if (i < this.start || i >= this.end) this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
-    const hit = this.root.querySelector(`.line[data-order="${order}"]`);
-    if (hit) {
-      hit.classList.add('selected');
-      hit.scrollIntoView({ block: 'nearest' });
-    }
+    const hits = Array.from(this.root.querySelectorAll(`.line[data-order="${order}"]`));
+    for (const hit of hits) hit.classList.add('selected');
+    hits[0]?.scrollIntoView({ block: 'nearest' });
   }
 
   /** Rebuilds the pane as the window starting at output line `start`. */
@@ -110,16 +108,14 @@ export class OutputPane {
   }
 }
 
-/** Index of the output line with this step order (lines are in order), or -1. */
+/** Index of the first output line with this step order (lines are in order; a burst shares one), or -1. */
 function indexOfOrder(lines: TraceModel['output'], order: number): number {
   let lo = 0;
-  let hi = lines.length - 1;
-  while (lo <= hi) {
+  let hi = lines.length;
+  while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const o = lines[mid].order;
-    if (o === order) return mid;
-    if (o < order) lo = mid + 1;
-    else hi = mid - 1;
+    if (lines[mid].order < order) lo = mid + 1;
+    else hi = mid;
   }
-  return -1;
+  return lo < lines.length && lines[lo].order === order ? lo : -1;
 }

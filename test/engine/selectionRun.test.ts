@@ -49,3 +49,40 @@ void test('a traceback of a dedented selection from inside a function names the 
   });
   assert.match(stderr, /File "\/work\/user\/app\.py", line 32/, stderr);
 });
+
+void test('a selected main block that calls helpers defined below it: they run first, and every line is the editor\'s', async () => {
+  const doc = [
+    'import threading',                       // 1
+    '',                                       // 2
+    'if __name__ == "__main__":',             // 3
+    '    t = threading.Thread(target=work)',  // 4 (selected)
+    '    t.start()',                          // 5 (selected)
+    '    t.join()',                           // 6 (selected)
+    '    fail()',                             // 7 (selected)
+    '',                                       // 8
+    'LIMIT = 2',                              // 9
+    'def work():',                            // 10
+    '    print("work", LIMIT)',               // 11
+    '',                                       // 12
+    'def fail():',                            // 13
+    '    raise ValueError("boom")',           // 14
+    '',                                       // 15
+    'print("module effect")',                 // 16
+  ];
+  const start = 3;
+  const selection = doc.slice(start, 7).join('\n') + '\n';
+  const prelude = selectionPrelude(doc, start, 7);
+  assert.deepEqual(prelude.fromBelow, ['LIMIT', 'work', 'fail']);
+  const { model, stdout, stderr } = await run(selection, {
+    program: { text: selection, userFile: '/work/user/app.py', startLine: start, isSelection: true, displayName: 'app.py', prelude: prelude.lines },
+  });
+  assert.equal(stdout, 'work 2\n', 'no NameError, and the module-level print did not run');
+  assert.match(stderr, /File "\/work\/user\/app\.py", line 7, in <module>/, stderr);
+  assert.match(stderr, /File "\/work\/user\/app\.py", line 14, in fail/, stderr);
+  assert.equal(model.error?.line, 14, 'where it was raised, in the helper from below');
+  // The timeline's lines are the document's too: work() is at line 10, its print at 11.
+  assert.equal(model.lineOffset, 0);
+  const work = model.spans.find((s) => s.name === 'work');
+  assert.equal(work?.line, 10);
+  assert.equal(model.markers.find((m) => m.kind === 'print')?.line, 11);
+});

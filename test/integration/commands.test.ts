@@ -86,7 +86,7 @@ suite('commands', function () {
       'N = 2',
       '',
       'def worker(i):',
-      '    print(f"worker {i} of {N}")',
+      '    print(label(i))',
       '',
       'print("module level must not run")',
       '',
@@ -96,13 +96,16 @@ suite('commands', function () {
       '    for t in ts: t.join()',
       '    print(undefined_name)',
       '',
+      'def label(i):', // below the selection: it comes along and runs first
+      '    return f"worker {i} of {N}"',
+      '',
     ].join('\n'));
     const editor = await vscode.window.showTextDocument(uri);
     editor.selection = new vscode.Selection(9, 0, 13, 0); // the block's body, lines 10–13
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runSelection');
     assert.ok(outcome.model, `no model: ${outcome.refused ?? ''}`);
     assert.deepEqual(stdoutLines(outcome).sort(), ['worker 0 of 2', 'worker 1 of 2']);
-    assert.equal(outcome.alsoRan, 'Also ran definitions: N, worker');
+    assert.equal(outcome.alsoRan, 'Also ran definitions: N, worker, label (label is defined below the selection and ran before it)');
     // The NameError of the last line is reported at the editor's file and line.
     assert.equal(outcome.model.error?.line, 13, JSON.stringify(outcome.model.error));
     const stderr = outcome.model.output.filter((o) => o.stream === 'stderr').map((o) => o.text).join('\n');

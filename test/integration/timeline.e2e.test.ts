@@ -79,7 +79,11 @@ suite('timeline end to end', function () {
     await closeAll();
     const doc = await vscode.workspace.openTextDocument({
       language: 'python',
-      content: 'import threading, time\n\ndef tick(n):\n    print(f"tick {n}", flush=True)\n    time.sleep(0.2)\n\nfor i in range(1000):\n    tick(i)\n',
+      content: [
+        'import threading, time', '', 'def tick(n):', '    print(f"tick {n}", flush=True)', '    time.sleep(0.2)', '',
+        'def ticker():', '    for i in range(1000):', '        tick(i)', '',
+        't = threading.Thread(target=ticker, name="ticker")', 't.start()', 't.join()', '',
+      ].join('\n'),
     });
     await vscode.window.showTextDocument(doc);
     const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
@@ -88,6 +92,9 @@ suite('timeline end to end', function () {
     await waitFor('.steps .step', { timeoutMs: 20_000 });
     // The output pane fills when its own message arrives, after the first steps: wait for the line.
     await waitForText('.output', /tick 0/, { timeoutMs: 20_000 });
+    // The thread's lane is there while the program runs (it would run for 200 s: the stop below proves it).
+    await waitForText('select[aria-label="Filter by lane"]', /ticker/, { timeoutMs: 20_000 });
+    await waitForText('.steps', /ticker/, { timeoutMs: 20_000 });
     await click('button[aria-label="Stop the run"]');
     const outcome = await running;
     assert.equal(outcome.model?.error?.code, 'cancelled');

@@ -16,12 +16,12 @@ from concurrency_lab_tracer import preflight  # noqa: E402
 sys.path.remove(TRACER_DIR)
 
 
-def launch_with_report(python, program, minimum='3.8'):
+def launch_with_report(python, program, minimum='3.8', env=None):
     """(exit code, stdout, the report) of a traced launch that asks for the pre-run report."""
     d = tempfile.mkdtemp(prefix='clab-check-')
     report = os.path.join(d, 'check.json')
     try:
-        env = traced_env(d, program, extra={'CONCURRENCY_LAB_CHECK': report, 'CONCURRENCY_LAB_MIN_PYTHON': minimum})
+        env = traced_env(d, program, extra=dict(env or {}, CONCURRENCY_LAB_CHECK=report, CONCURRENCY_LAB_MIN_PYTHON=minimum))
         p = subprocess.run([python, LAUNCH, program], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            stdin=subprocess.DEVNULL, timeout=60)
         with open(report) as f:
@@ -68,6 +68,54 @@ class Check(unittest.TestCase):
         self.assertEqual(r['unguarded_process'], [])
         self.assertFalse(r['refused'])
         self.assertEqual(code, 0)
+
+    def test_the_report_loads_no_module_an_untraced_run_does_not(self):
+        # The check costs a run's start-up ~10-15 ms when it imports ast/re/json, and the program would
+        # see them in sys.modules. The second traced run is the steady state: on 3.8-3.11 the first one
+        # rewrites the program (which needs ast) and caches the result (program_cache.py).
+        d = tempfile.mkdtemp(prefix='clab-check-modules-')
+        program = os.path.join(d, 'modules.py')
+        with open(program, 'w') as f:
+            f.write("import sys\nprint(sorted(m for m in ('ast', 'json', 're', 'enum') if m in sys.modules))\n")
+        env = {'XDG_CACHE_HOME': d, 'PYTHONDONTWRITEBYTECODE': ''}
+        try:
+            untraced = subprocess.run([PY, program], env=dict(os.environ, **env), stdout=subprocess.PIPE, timeout=60)
+            for _ in range(2):
+                code, out, r = launch_with_report(PY, program, env=env)
+            self.assertEqual((code, r['refused']), (0, False))
+            self.assertEqual(out, untraced.stdout.decode())
+        finally:
+            import shutil
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_the_tracer_caches_its_own_bytecode_even_when_told_not_to_and_the_program_still_is_told(self):
+        # Compiling the tracer from source cost every run ~35 ms of CPU under PYTHONDONTWRITEBYTECODE.
+        import shutil
+        d = tempfile.mkdtemp(prefix='clab-check-pyc-')
+        try:
+            tracer = os.path.join(d, 'tracer')
+            shutil.copytree(TRACER_DIR, tracer, ignore=shutil.ignore_patterns('__pycache__'))
+            work = os.path.join(d, 'work')
+            os.mkdir(work)
+            with open(os.path.join(work, 'helper_mod.py'), 'w') as f:
+                f.write('VALUE = 1\n')
+            program = os.path.join(work, 'main.py')
+            with open(program, 'w') as f:
+                f.write('import sys, helper_mod\nprint(sys.dont_write_bytecode, sys.flags.dont_write_bytecode)\n')
+            out = os.path.join(d, 'out')
+            os.mkdir(out)
+            env = traced_env(out, program, extra={'CONCURRENCY_LAB_CHECK': os.path.join(out, 'check.json'),
+                                                  'CONCURRENCY_LAB_MIN_PYTHON': '3.8', 'PYTHONDONTWRITEBYTECODE': '1',
+                                                  'PYTHONPATH': os.path.join(tracer, 'inject')})
+            p = subprocess.run([PY, os.path.join(tracer, 'launch.py'), program], env=env, cwd=work, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
+            self.assertEqual((p.returncode, p.stdout.decode()), (0, 'True 1\n'), p.stderr.decode())
+            cached = os.listdir(os.path.join(tracer, 'concurrency_lab_tracer', '__pycache__'))
+            for module in ('__init__', 'core', 'launcher', 'preflight'):
+                self.assertTrue(any(n.startswith(module + '.') for n in cached), (module, cached))
+            self.assertFalse(os.path.exists(os.path.join(work, '__pycache__')), "the program's own modules are not cached")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
 
     def test_a_python_older_than_the_minimum_is_refused(self):
         newer = '%d.%d' % (sys.version_info[0], sys.version_info[1] + 1)

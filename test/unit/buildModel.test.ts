@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildModel, stillRunning } from '../../src/trace/buildModel';
+import { BURST_GAP_NS } from '../../src/trace/build/output';
 import { EventFileReader } from '../../src/trace/readEvents';
 import { mergeStreams } from '../../src/trace/merge';
 import { ALL_EVENT_KINDS as RAW_KINDS } from '../../src/shared/eventKinds';
@@ -376,4 +377,38 @@ void test('a task renamed after it was made: its lane and later labels take the 
   assert.equal(rename?.lane, lane, 'the rename is on the lane of the task that did it');
   assert.equal(rename?.line, 7);
   assert.equal(m.stats.eventsByKind.task_name, 1);
+});
+
+void test('output becomes one step per burst: one lane, one stream, no other step between, no pause', () => {
+  const s = new RawStream(1)
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'a' })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'b' })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'c' })
+    .ev(2, 0, 'print', { stream: 'stdout', text: 'other lane' }) // another lane ends the burst
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'd' })
+    .ev(1, 0, 'print', { stream: 'stderr', text: 'e' }) // so does another stream
+    .ev(1, 0, 'print', { stream: 'stderr', text: 'e2' })
+    .ev(1, 0, 'print', { stream: 'stderr', text: 'after a pause' }, BURST_GAP_NS + 1) // and a pause
+    .ev(1, 0, 'sleep', { secs: 0.001 }) // and any other step of the lane
+    .ev(1, 0, 'print', { stream: 'stderr', text: 'f' });
+  const m = buildModel(s.events);
+  assert.deepEqual(m.steps.map((x) => x.text), [
+    'print (3 lines): a',
+    'print: other lane',
+    'print: d',
+    'stderr (2 lines): e',
+    'stderr: after a pause',
+    'sleep 0.001 s',
+    'stderr: f',
+  ]);
+  const burst = m.markers[m.steps[0].ref.index];
+  assert.equal(burst.detail.text, 'a\nb\nc', 'the hover card shows every line of the burst');
+  assert.equal(burst.detail.lines, '3');
+  // Every line stays in the output pane, each pointing at its burst's step.
+  assert.deepEqual(m.output.map((o) => [o.text, m.steps.findIndex((x) => x.order === o.order)]), [
+    ['a', 0], ['b', 0], ['c', 0], ['other lane', 1], ['d', 2], ['e', 3], ['e2', 3], ['after a pause', 4], ['f', 6],
+  ]);
+  // The burst's lane lasts until its last line.
+  const main = m.lanes.findIndex((l) => l.name === 'MainThread');
+  assert.ok(m.lanes[main].end >= m.output[2].ts);
 });

@@ -44,7 +44,7 @@ test('backslash continuations are followed', () => {
 });
 
 test('layout keeps every line at its document line number', () => {
-  const text = layoutSelection(importPrelude(doc, 12), 12, 'print(threading.active_count())\n');
+  const text = layoutSelection(importPrelude(doc, 12), 12, 'print(threading.active_count())\n').text;
   const lines = text.split('\n');
   assert.equal(lines[0], 'import threading');
   assert.equal(lines[11], 'import time');
@@ -53,7 +53,7 @@ test('layout keeps every line at its document line number', () => {
 });
 
 test('a selection on the first line needs no layout', () => {
-  assert.equal(layoutSelection([], 0, 'print(1)\n'), 'print(1)\n');
+  assert.equal(layoutSelection([], 0, 'print(1)\n').text, 'print(1)\n');
 });
 
 test('prepareProgram mirrors the document for a selection with a prelude', async () => {
@@ -113,10 +113,11 @@ const script = [
 
 test('a main block brings the definitions it uses, transitively, and no effects', () => {
   const p = selectionPrelude(script, 26, 29);
-  assert.deepEqual(p.definitions, ['N', 'lock', 'bump', 'helper', 'decorated', 'Counter']);
+  assert.deepEqual(p.definitions, ['N', 'lock', 'bump', 'helper', 'decorated', 'Counter', 'a', 'b']);
+  assert.deepEqual(p.fromBelow, ['a', 'b'], 'a pure constant below the selection comes along too');
   const lines = p.lines.map((l) => l.line);
-  for (const l of [0, 1, 3, 7, 8, 9, 11, 12, 14, 15, 16, 18, 19, 20]) assert.ok(lines.includes(l), `line ${l} comes along`);
-  for (const l of [2, 4, 5, 22, 23, 24, 25, 29]) assert.ok(!lines.includes(l), `line ${l} stays out`);
+  for (const l of [0, 1, 3, 7, 8, 9, 11, 12, 14, 15, 16, 18, 19, 20, 29]) assert.ok(lines.includes(l), `line ${l} comes along`);
+  for (const l of [2, 4, 5, 22, 23, 24, 25]) assert.ok(!lines.includes(l), `line ${l} stays out`);
   for (const l of p.lines) assert.equal(l.text, script[l.line], 'each line is the document line');
 });
 
@@ -126,9 +127,53 @@ test('a name assigned more than once at top level is left out (which value would
   assert.deepEqual(p.definitions, []);
 });
 
-test('definitions below the selection, or the statement the selection is in, do not come along', () => {
+test('the statement the selection is in does not come along; a pure definition below it does', () => {
   const doc = ['def main():', '    work()', '', 'def work():', '    pass', 'main()'];
-  assert.deepEqual(selectionPrelude(doc, 1, 2).definitions, [], 'work is defined below; main contains the selection');
+  const p = selectionPrelude(doc, 1, 2);
+  assert.deepEqual(p.definitions, ['work'], 'main contains the selection');
+  assert.deepEqual(p.fromBelow, ['work']);
+});
+
+test('a main block above the helpers it calls: the helpers come along and run first, lines map back', () => {
+  const doc = [
+    'import threading', //                      1
+    'if __name__ == "__main__":', //            2
+    '    t = threading.Thread(target=work)', // 3 (selected)
+    '    t.start(); t.join()', //               4 (selected)
+    '', //                                      5
+    'LIMIT = 3', //                             6
+    'def work():', //                           7
+    '    print(LIMIT)', //                      8
+  ];
+  const p = selectionPrelude(doc, 2, 4);
+  assert.deepEqual(p.definitions, ['LIMIT', 'work']);
+  assert.deepEqual(p.fromBelow, ['LIMIT', 'work']);
+  const layout = layoutSelection(p.lines, 2, 't = threading.Thread(target=work)\nt.start(); t.join()\n');
+  assert.deepEqual(layout.text.split('\n'), ['import threading', '', 'LIMIT = 3', 'def work():', '    print(LIMIT)', 't = threading.Thread(target=work)', 't.start(); t.join()', '']);
+  assert.equal(layout.selectionLine, 6);
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((l) => layout.documentLine(l)), [1, 2, 6, 7, 8, 3, 4]);
+});
+
+test('a definition below the selection comes along only when defining it has no effect', () => {
+  const below = (...defs: string[]): string[] => selectionPrelude(['print(helper)', ...defs], 0, 1).definitions;
+  // Effects when defined: decorators, defaults and annotations that call, class bodies that do anything.
+  assert.deepEqual(below('@cache', 'def helper(): pass'), []);
+  assert.deepEqual(below('def helper(x=make()): pass'), []);
+  assert.deepEqual(below('def helper(x: f() = 1): pass'), []);
+  assert.deepEqual(below('def helper() -> g(): pass'), []);
+  assert.deepEqual(below('def helper(x=[i for i in y]): pass'), []);
+  assert.deepEqual(below('helper = make()'), []);
+  assert.deepEqual(below('helper = f"{x}"'), []);
+  assert.deepEqual(below('class helper:', '    print("defined")'), []);
+  assert.deepEqual(below('class helper(metaclass=M): pass'), []);
+  assert.deepEqual(below('class helper(base()): pass'), []);
+  assert.deepEqual(below('class helper:', '    @register', '    def m(self): pass'), []);
+  assert.deepEqual(below('class helper:', '    x = compute()'), []);
+  assert.deepEqual(below('import helper'), [], 'an import below the selection runs a module');
+  // None: the body of a def runs only when called; literals, names, lambdas; builtin method decorators.
+  assert.deepEqual(below('def helper(x=1, *a, y=None, **k) -> int:', '    return make(x)'), ['helper']);
+  assert.deepEqual(below('helper = (1, -2.5, "s", [N], {"k": N}, lambda v: v())'), ['helper']);
+  assert.deepEqual(below('class helper(Base):', '    """Doc."""', '    LIMIT = 3', '    @staticmethod', '    def m(): return go()', '    @property', '    def p(self): pass', '    @p.setter', '    def p(self, v): pass'), ['helper']);
 });
 
 test('tuple and annotated assignments of plain names are definitions; attribute targets are not', () => {

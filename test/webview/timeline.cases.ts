@@ -10,6 +10,8 @@ import {
   type PageServer,
 } from './harness';
 import { HOSTILE, demoModel, synthModel } from './models';
+import { buildModel } from '../../src/trace/buildModel';
+import { RawStream } from '../unit/rawStream';
 
 /** Models recorded by the CLI from media/demos (test/fixtures/models): what the real model builder makes. */
 function recordedModels(): [string, TraceModel][] {
@@ -459,6 +461,25 @@ export const cases: Case[] = [
       assert.equal(m.steps[await selected(page)].order, line.order);
       assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: 30, preserveFocus: true }]);
       assert.equal(await page.locator('.output .line.selected').count(), 1);
+    },
+  },
+  {
+    name: 'a burst of output is one step, and selecting it marks all its lines',
+    async run({ page }) {
+      const s = new RawStream(7)
+        .ev(1, 0, 'print', { stream: 'stdout', text: 'one' })
+        .ev(1, 0, 'print', { stream: 'stdout', text: 'two' })
+        .ev(1, 0, 'print', { stream: 'stdout', text: 'three' })
+        .ev(1, 0, 'sleep', { secs: 0.1 })
+        .ev(1, 0, 'print', { stream: 'stdout', text: 'four' });
+      const m = buildModel(s.events, { title: 'burst.py', exitCode: 0 });
+      await load(page, m);
+      assert.equal(await page.locator('.step:has-text("print (3 lines): one")').count(), 1);
+      await page.click('.output .line:has-text("two")');
+      const marked = (): Promise<string[]> => page.$$eval('.output .line.selected .text', (ns) => ns.map((n) => n.textContent ?? ''));
+      assert.deepEqual(await marked(), ['one', 'two', 'three']);
+      await page.click('.output .line:has-text("four")');
+      assert.deepEqual(await marked(), ['four']);
     },
   },
   {

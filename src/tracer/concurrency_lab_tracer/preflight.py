@@ -12,16 +12,21 @@ functions and classes): a spawn or forkserver child re-imports the program and w
 which fails; start_method says which method the program's processes will use. The launcher does not
 run a program with a syntax error or (`refused`) one whose children would re-create processes.
 """
-import ast
-import json
 import os
-import re
 import sys
+
+from . import encode
+
+# ast and re are imported only for a program that names a process factory (most name none), and the
+# report is written with the tracer's own encoder rather than json: together they cost ~10-15 ms of
+# every run's start (they pull in enum, functools, collections), and an untraced `python FILE` loads
+# none of them, so the program could see them in sys.modules.
 
 PROCESS_FACTORIES = ('Process', 'Pool', 'ProcessPoolExecutor', 'Manager', 'SyncManager')
 
 
 def _dotted(node):
+    import ast
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -34,6 +39,7 @@ def _dotted(node):
 
 
 def _is_main_guard(test):
+    import ast
     if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
         return False
     sides = [test.left, test.comparators[0]]
@@ -44,6 +50,7 @@ def _is_main_guard(test):
 
 def _calls_outside_scopes(node, found):
     """Process-creating calls in `node`, not descending into functions, classes or lambdas."""
+    import ast
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
         return
     if isinstance(node, ast.Call):
@@ -56,6 +63,7 @@ def _calls_outside_scopes(node, found):
 
 def _module_statements(body):
     """Statements that run on import, with `if __name__ == "__main__":` bodies left out."""
+    import ast
     for stmt in body:
         if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
             for s in _module_statements(stmt.orelse):  # runs exactly when imported by a child
@@ -77,6 +85,7 @@ class _Header(object):
     """The parts of a compound statement that are not its nested bodies (test, iter, items)."""
 
     def __init__(self, stmt):
+        import ast
         self.nodes = []
         for field in ('test', 'iter', 'target'):
             value = getattr(stmt, field, None)
@@ -87,6 +96,7 @@ class _Header(object):
 
 
 def unguarded_process(tree):
+    import ast
     found = []
     for stmt in _module_statements(tree.body):
         nodes = stmt.nodes if isinstance(stmt, _Header) else [stmt]
@@ -96,13 +106,14 @@ def unguarded_process(tree):
     return found
 
 
-_ASKED = re.compile(r"""(?:set_start_method|get_context)\(\s*(?:method\s*=\s*)?['"](fork|spawn|forkserver)['"]""")
+_ASKED = r"""(?:set_start_method|get_context)\(\s*(?:method\s*=\s*)?['"](fork|spawn|forkserver)['"]"""
 
 
 def likely_start_method(source_text, version=None, platform=None):
     """The start method the program's processes will use: the one its text asks for, else the
     platform's default (fork on Linux before 3.14, forkserver from 3.14, spawn on macOS and Windows)."""
-    asked = _ASKED.search(source_text)
+    import re
+    asked = re.search(_ASKED, source_text)
     if asked:
         return asked.group(1)
     platform = platform or sys.platform
@@ -135,6 +146,7 @@ def check(source, path):
     result.update({'syntax_error': None, 'unguarded_process': [], 'start_method': None, 'refused': False})
     if not any(name.encode() in source for name in PROCESS_FACTORIES):
         return result
+    import ast
     try:
         tree = compile(source, path, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError) as e:
@@ -152,7 +164,7 @@ def write(path, result):
     tmp = path + '.tmp'
     try:
         with open(tmp, 'w') as f:
-            f.write(json.dumps(result))
+            f.write(encode.dumps(result))
         os.replace(tmp, path)
     except OSError:
         pass

@@ -13,11 +13,21 @@ def _clab_start():
         return
     tracer_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, tracer_dir)
+    # The tracer's own bytecode is cached even when the user's environment asks Python not to write
+    # any (PYTHONDONTWRITEBYTECODE, -B): that is about the user's files, and compiling the tracer from
+    # source cost every run ~35 ms of CPU. The setting is back before anything of the program runs.
+    dont_write = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    root = os.environ.get('CONCURRENCY_LAB_ROOT')  # (set for the run's other Pythons)
     try:
         import concurrency_lab_tracer
         concurrency_lab_tracer.activate()
+        if not root:  # the run's first Python, which launch.py starts: its launcher and pre-run check
+            from concurrency_lab_tracer import launcher, preflight  # noqa: F401
     except Exception:
         pass  # never let the tracer stop the program from starting
+    finally:
+        sys.dont_write_bytecode = dont_write
     try:
         from concurrency_lab_tracer import runenv
         runenv.take()
