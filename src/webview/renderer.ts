@@ -5,7 +5,7 @@
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import type { Lane } from '../shared/traceModel';
-import { formatDuration, niceTicks } from './format';
+import { formatDuration, formatTick, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
@@ -109,7 +109,7 @@ function drawRuler(f: Frame, hiddenFlows: number): void {
     const x = Math.round(toX(s, t)) + 0.5;
     if (x < GUTTER_W) continue;
     ctx.fillRect(x, RULER_H - 6, 1, 6);
-    ctx.fillText(formatDuration(t).replace(/^0 ns$/, '0'), x + 3, RULER_H / 2);
+    ctx.fillText(formatTick(t, step), x + 3, RULER_H / 2);
   }
   ctx.fillStyle = theme.foreground;
   ctx.fillText(`${formatDuration(s.t1 - s.t0)} shown`, 8, RULER_H / 2);
@@ -383,7 +383,13 @@ function drawStartup(f: Frame): void {
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'center';
   const cx = x0 + w / 2;
-  const lines = ['Python start-up', 'and imports', formatDuration(v.startup)];
+  // The main module's lead-in (its imports and set-up before its first event) is folded in too: said
+  // apart, since the tracer cannot tell an import from the module's own work there.
+  const moduleAt = v.index.programStart;
+  const leadIn = Number.isFinite(moduleAt) && moduleAt < v.startup ? v.startup - moduleAt : 0;
+  const lines = leadIn > 0
+    ? ['Python start-up', formatDuration(moduleAt), 'imports, set-up', formatDuration(leadIn)]
+    : ['Python start-up', 'and imports', formatDuration(v.startup)];
   lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13, w - 6));
   ctx.textAlign = 'left';
 }
