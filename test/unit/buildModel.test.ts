@@ -377,3 +377,45 @@ void test('a task renamed after it was made: its lane and later labels take the 
   assert.equal(rename?.line, 7);
   assert.equal(m.stats.eventsByKind.task_name, 1);
 });
+
+void test('objects are named as the program named them, else by type and the line that made them; queues show the values they carried', () => {
+  const s = new RawStream(40);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
+    .ev(1, 0, 'obj_new', { obj: 2, line: 4, name: 'lock_b' })
+    .ev(1, 0, 'obj_new', { obj: 3, line: 5, name: 'jobs' })
+    .ev(1, 0, 'obj_new', { obj: 4, line: 9 })
+    .ev(1, 0, 'obj_new', { obj: 5, line: 12, name: 'self.lock' })
+    .ev(1, 0, 'obj_new', { obj: 6, line: 12, name: 'self.lock' })
+    .ev(1, 0, 'lock_wait', { obj: 2, prim: 'Lock' })
+    .ev(1, 0, 'lock_acquired', { obj: 2, prim: 'Lock', ok: true, waited_ns: 0, contended: true })
+    .ev(1, 0, 'lock_acquired', { obj: 4, prim: 'RLock', ok: true, waited_ns: 0, contended: false })
+    .ev(1, 0, 'lock_release', { obj: 6, prim: 'Lock' })
+    .ev(1, 0, 'lock_release', { obj: 77, prim: 'Lock' })
+    .ev(1, 0, 'queue_put', { obj: 3, prim: 'Queue', item: 1, size: 1, value: '0' })
+    .ev(1, 0, 'queue_put', { obj: 3, prim: 'Queue', item: 2, size: 2, value: "'job-1'" })
+    .ev(1, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 1, value: '0', ok: true, waited_ns: 0 })
+    .ev(1, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 2, ok: true, waited_ns: 0 });
+  const m = buildModel(s.events, {});
+  assert.deepEqual(m.markers.map((x) => x.label), [
+    'process "MainProcess" begins (pid 40)',
+    'wait for lock_b',
+    'acquire lock_b (waited 0 ns)',
+    'acquire RLock from line 9 (waited 0 ns)',
+    'release self.lock (2)',
+    'release Lock #77',
+    'put 0 into jobs',
+    "put 'job-1' into jobs",
+    'get 0 from jobs (waited 0 ns)',
+    'get item 2 from jobs (waited 0 ns)',
+  ]);
+});
+
+void test('an object shared with other processes keeps the name it was given where it was made', () => {
+  const key = 'sem:/mp-lock';
+  const parent = new RawStream(10, 100);
+  const child = new RawStream(11, 200);
+  parent.ev(1, 0, 'obj_new', { obj: 1, line: 3, name: 'shared_lock' }).ev(1, 0, 'lock_release', { obj: 1, prim: 'mp.Lock', key });
+  child.ev(1, 0, 'lock_wait', { obj: 1, prim: 'mp.Lock', key }, 5000);
+  const m = buildModel(mergeStreams([parent.events, child.events]), {});
+  assert.deepEqual(m.markers.map((x) => x.label), ['release shared_lock', 'wait for shared_lock']);
+});

@@ -94,11 +94,23 @@ export class BuildState {
   readonly procNames = new Map<string, string>();
   readonly procNamesByPid = new Map<number, string>();
   readonly procInternal = new Set<string>();
+  /** The program's name for each synchronisation object ("pid:obj"), and the line that made it. */
+  readonly objNames = new Map<string, string>();
+  readonly objLines = new Map<string, number>();
+  /** Names of objects shared across processes, by their key (learnt where the object was made). */
+  private readonly keyNames = new Map<string, string>();
   readonly names: NameLookup = {
     thread: (pid, obj) => this.threadNames.get(`${pid}:${obj}`),
     task: (pid, obj) => this.taskNames.get(`${pid}:${obj}`),
     code: (pid, id) => this.codes.get(pid, id)?.qualname,
     process: (pid, obj, childPid) => this.procNames.get(`${pid}:${obj}`) ?? (childPid !== undefined ? this.procNamesByPid.get(childPid) : undefined),
+    object: (pid, obj, key) => {
+      const own = this.objNames.get(`${pid}:${obj}`);
+      if (!key) return own;
+      if (own !== undefined && !this.keyNames.has(key)) this.keyNames.set(key, own);
+      return this.keyNames.get(key);
+    },
+    objectLine: (pid, obj) => this.objLines.get(`${pid}:${obj}`),
   };
 
   /** A created lane (a task) → where it was created: its first event draws the start flow from there. */

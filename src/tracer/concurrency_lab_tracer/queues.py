@@ -7,13 +7,16 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 from _thread import get_ident
 
 from . import core
+from .encode import quote
+from .naming import new_named_serial
+from .safe_text import short_repr
 from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
 program_line = core.program_line
 QUEUE_NAMES = ('Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue')
-_got = {}  # thread ident -> put number of the item its last traced _get removed
+_got = {}  # thread ident -> (put number, short repr) of the item its last traced _get removed
 
 
 class ItemLog(object):
@@ -63,13 +66,13 @@ def wrap_store(cls, prim_of):
         if obj is not None:
             n = _log(self).add(item)
             emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{_unlocked_size(self) + 1},'
-                                  f'"line":{program_line()}}}')
+                                  f'"value":{quote(short_repr(item))},"line":{program_line()}}}')
         return orig_put(self, item)
 
     def _get(self):
         item = orig_get(self)
         if traced_obj(self) is not None:
-            _got[get_ident()] = _log(self).take(item)
+            _got[get_ident()] = (_log(self).take(item), short_repr(item))
         return item
 
     cls._put = _put
@@ -77,7 +80,9 @@ def wrap_store(cls, prim_of):
 
 
 def emit_get(q, obj, prim, ok, t0):
-    emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{_got.pop(get_ident(), 0) if ok else 0},'
+    n, value = _got.pop(get_ident(), (0, None)) if ok else (0, None)
+    shown = '' if value is None else f'"value":{quote(value)},'
+    emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{n},{shown}'
                           f'"ok":{"true" if ok else "false"},"waited_ns":{perf_ns() - t0 if t0 else 0},'
                           f'"line":{program_line(3)}}}')
 
@@ -131,7 +136,7 @@ def _patch_simple_queue(queue):
                 if cls is SimpleQueue and not core.called_from_program():
                     return base()
                 self = base.__new__(cls)
-                self.__dict__['_clab_obj'] = core.new_serial()
+                self.__dict__['_clab_obj'] = new_named_serial()
                 self.__dict__['_clab_puts'] = 0
                 self.__dict__['_clab_gets'] = 0
                 return self
@@ -140,7 +145,8 @@ def _patch_simple_queue(queue):
                 # FIFO: the n-th get receives the n-th put.
                 n = self._clab_puts = self._clab_puts + 1
                 core.emit('queue_put', {'obj': self._clab_obj, 'prim': 'SimpleQueue', 'item': n,
-                                        'size': base.qsize(self) + 1, 'line': core.program_line()})
+                                        'size': base.qsize(self) + 1, 'value': short_repr(item),
+                                        'line': core.program_line()})
                 return base.put(self, item, block, timeout)
 
             def put_nowait(self, item):
@@ -160,7 +166,7 @@ def _patch_simple_queue(queue):
                                             'waited_ns': perf_ns() - t0 if t0 else 0})
                     raise
                 n = self._clab_gets = self._clab_gets + 1
-                core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'ok': True,
+                core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'value': short_repr(item), 'ok': True,
                                         'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line()})
                 return item
 
