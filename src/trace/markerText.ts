@@ -39,7 +39,8 @@ function prim(d: Data, pid: number, names: NameLookup): string {
 
 function waited(d: Data): string {
   const w = num(d, 'waited_ns');
-  return w === undefined ? '' : ` (waited ${formatNs(w)})`;
+  // An acquire or get that did not wait says nothing about it (the hover still shows "waited").
+  return w === undefined || w <= 0 ? '' : ` (waited ${formatNs(w)})`;
 }
 
 function quoted(name: string | undefined, fallback: string): string {
