@@ -152,13 +152,16 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   for (let l = 0; l < nl; l++) {
     let last = -1;
     for (let k = markerCount[l]; k < markerCount[l + 1]; k++) if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
-    if (last < 0 || markerWaitEnd[last] > markerTs[last] || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
-    const end = Math.max(model.duration, model.lanes[l].end);
+    // (Its completion would be a later marker; the model may already have run it to the end of the trace.)
+    if (last < 0 || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
+    const end = Math.max(model.duration, model.lanes[l].end, Number.isNaN(markerWaitEnd[last]) ? -Infinity : markerWaitEnd[last]);
     if (!(end > markerTs[last])) continue;
     waitEnd[last] = end;
     stuck[last] = 1;
-    waitKey[last] = l;
-    waitCount[l + 1]++;
+    if (waitKey[last] !== l) {
+      waitKey[last] = l;
+      waitCount[l + 1]++;
+    }
   }
   const waitIds = bucket(waitKey, waitCount);
   const startOf = (i: number): number => spanStart[i];

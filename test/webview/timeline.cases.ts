@@ -158,7 +158,7 @@ export const cases: Case[] = [
       assert.ok(m);
       await load(page, m);
       const legend = (await page.textContent('.legend')) ?? '';
-      for (const t of ['running (on CPU)', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
+      for (const t of ['running (on CPU)', 'runnable', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
       const k = m.steps.findIndex((st) => st.ref.type === 'marker' && m.markers[st.ref.index].kind === 'lock_wait');
       const box = await stepBox(page, k);
       const at = await pixel(page, 1100, box.y + box.h - 3);

@@ -121,7 +121,7 @@ test('a wait that never ended runs to the end of the run and is marked stuck; fi
   const m = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoModel>;
   const ix = buildModelIndex(m);
   const stuck = [...ix.stuck.keys()].filter((i) => ix.stuck[i] === 1).map((i) => m.markers[i].label).sort();
-  assert.deepEqual(stuck, ['join thread "alice"', 'wait for Lock #1', 'wait for Lock #2']);
+  assert.deepEqual(stuck, ['join thread "alice"', 'wait for lock_a', 'wait for lock_b']);
   for (let i = 0; i < m.markers.length; i++) {
     if (ix.stuck[i] === 1) assert.equal(ix.waitEnd[i], m.duration);
     else if (m.markers[i].waitEnd !== undefined) assert.equal(ix.waitEnd[i], m.markers[i].waitEnd);
