@@ -52,6 +52,8 @@ export const EVENT_KINDS = {
 
   // --- synchronisation (threading and asyncio; multiprocessing ones carry key) ---------
   // prim: "Lock"|"RLock"|"Semaphore"|"BoundedSemaphore"|"Condition"|"Event"|"Barrier"|"Queue"|"LifoQueue"|"PriorityQueue"|"SimpleQueue"|"mp.Lock"|"mp.RLock"|"mp.Semaphore"|"mp.BoundedSemaphore"|"mp.Event"|"mp.Condition"|"mp.Barrier"|"mp.Queue"|"mp.JoinableQueue"|"mp.SimpleQueue"|"asyncio.Lock"|…
+  obj_new: 'model', //        {obj, line, name?}                    the program made a traced primitive at `line`, assigning it to
+  //                                                                `name` ("lock_b", "self.jobs"; absent when the line says no one name)
   lock_wait: 'marker', //     {obj, prim, key?}                     a blocking acquire begins
   lock_acquired: 'marker', // {obj, prim, key?, ok: bool, waited_ns, contended: bool}
   lock_release: 'marker', //  {obj, prim, key?}                     before the real release
@@ -64,9 +66,9 @@ export const EVENT_KINDS = {
   cond_woken: 'marker', //    {obj, prim, ok: bool, waited_ns}
   barrier_wait: 'marker', //  {obj, prim, parties}
   barrier_pass: 'marker', //  {obj, prim, ok: bool, waited_ns, index}
-  queue_put: 'marker', //     {obj, prim, key?, item: per-queue put number (1-based), size}   before the real put
+  queue_put: 'marker', //     {obj, prim, key?, item: per-queue put number (1-based), size, value: short safe repr}   before the real put
   queue_get_wait: 'marker', // {obj, prim, key?}                    a blocking get begins
-  queue_get: 'marker', //     {obj, prim, key?, item: the put number it received or 0 if unknown, ok: bool, waited_ns}
+  queue_get: 'marker', //     {obj, prim, key?, item: the put number it received or 0 if unknown, value?: short safe repr, ok: bool, waited_ns}
   future_submit: 'marker', // {obj, executor, fn: qualname}         Executor.submit: obj is the future
   future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error"}
   sleep: 'marker', //         {secs, line}                         time.sleep / asyncio.sleep begins

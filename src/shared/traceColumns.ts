@@ -18,7 +18,7 @@ import { MARKER_KINDS } from './eventKinds';
 import { FLOW_KINDS, OUTPUT_STREAMS as STREAMS, SEVERITIES, type Flow, type Marker, type OutputLine, type Span, type Step, type TraceModel } from './traceModel';
 
 export const COLUMNS_MAGIC = 0x544c4350; // "PCLT"
-export const COLUMNS_VERSION = 1;
+export const COLUMNS_VERSION = 2;
 const HEADER_INTS = 16;
 
 export interface TraceColumns {
@@ -32,7 +32,7 @@ export interface TraceColumns {
 const REF_TYPES: readonly Step['ref']['type'][] = ['span', 'marker'];
 
 /** Float64 and Int32 columns per row of each table. */
-const F64 = { spans: 3, markers: 2, flows: 2, steps: 1, output: 1 } as const;
+const F64 = { spans: 3, markers: 3, flows: 2, steps: 1, output: 1 } as const;
 const I32 = { spans: 8, markers: 8, flows: 5, steps: 7, output: 4 } as const;
 type Table = keyof typeof F64;
 const TABLES: readonly Table[] = ['spans', 'markers', 'flows', 'steps', 'output'];
@@ -72,15 +72,16 @@ export function encodeTraceColumns(model: TraceModel): TraceColumns {
   let fo = 0;
   let io = 0;
   // Writes one table: `fl` Float64 and `il` Int32 columns filled by `row`.
-  // Only a marker's waitEnd (column 1) may be NaN, meaning "none"; JSON could not carry other non-finite numbers.
-  const table = <T>(rows: readonly T[], fl: number, il: number, row: (r: T, fv: number[], iv: number[]) => void, nanCol = -1): void => {
+  // Only a marker's waitEnd and readyAt (columns 1 and 2: from `nanFrom` on) may be NaN, meaning "none"; JSON could
+  // not carry other non-finite numbers.
+  const table = <T>(rows: readonly T[], fl: number, il: number, row: (r: T, fv: number[], iv: number[]) => void, nanFrom = Infinity): void => {
     const len = rows.length;
     const fv: number[] = new Array<number>(fl);
     const iv: number[] = new Array<number>(il);
     for (let i = 0; i < len; i++) {
       row(rows[i], fv, iv);
       for (let c = 0; c < fl; c++) {
-        if (!Number.isFinite(fv[c]) && !(c === nanCol && Number.isNaN(fv[c]))) throw new Error('cannot encode a non-finite number');
+        if (!Number.isFinite(fv[c]) && !(c >= nanFrom && Number.isNaN(fv[c]))) throw new Error('cannot encode a non-finite number');
         f[fo + c * len + i] = fv[c];
       }
       for (let c = 0; c < il; c++) {
@@ -97,7 +98,7 @@ export function encodeTraceColumns(model: TraceModel): TraceColumns {
     iv[0] = s.lane; iv[1] = s.order; iv[2] = str(s.name); iv[3] = str(s.qualname); iv[4] = s.source; iv[5] = s.line; iv[6] = s.depth; iv[7] = s.open ? 1 : 0;
   });
   table(model.markers, F64.markers, I32.markers, (m, fv, iv) => {
-    fv[0] = m.ts; fv[1] = m.waitEnd === undefined ? NaN : m.waitEnd;
+    fv[0] = m.ts; fv[1] = m.waitEnd === undefined ? NaN : m.waitEnd; fv[2] = m.readyAt === undefined ? NaN : m.readyAt;
     iv[0] = m.lane; iv[1] = m.order; iv[2] = code(MARKER_KINDS, m.kind, 'marker kind'); iv[3] = str(m.label);
     iv[4] = m.source; iv[5] = m.line; iv[6] = code(SEVERITIES, m.severity, 'severity'); iv[7] = str(JSON.stringify(m.detail));
   }, 1);
@@ -176,6 +177,8 @@ export interface EventColumns {
   markerTs: Float64Array;
   /** NaN when the marker has no waitEnd. */
   markerWaitEnd: Float64Array;
+  /** NaN when the marker has no readyAt. */
+  markerReadyAt: Float64Array;
   /** Index into MARKER_KINDS / SEVERITIES. */
   markerKind: Int32Array;
   markerSeverity: Int32Array;
@@ -194,7 +197,7 @@ export function columnsOfModel(model: TraceModel): EventColumns {
   const c: EventColumns = {
     spanLane: new Int32Array(ns), spanDepth: new Int32Array(ns), spanStart: new Float64Array(ns), spanEnd: new Float64Array(ns),
     spanCpu: new Float64Array(ns), spanOpen: new Int32Array(ns), spanName: (i) => spans[i].name,
-    markerLane: new Int32Array(nm), markerTs: new Float64Array(nm), markerWaitEnd: new Float64Array(nm), markerKind: new Int32Array(nm), markerSeverity: new Int32Array(nm),
+    markerLane: new Int32Array(nm), markerTs: new Float64Array(nm), markerWaitEnd: new Float64Array(nm), markerReadyAt: new Float64Array(nm), markerKind: new Int32Array(nm), markerSeverity: new Int32Array(nm),
     flowFromLane: new Int32Array(nf), flowToLane: new Int32Array(nf), flowFromTs: new Float64Array(nf), flowToTs: new Float64Array(nf),
   };
   for (let i = 0; i < ns; i++) {
@@ -212,6 +215,7 @@ export function columnsOfModel(model: TraceModel): EventColumns {
     c.markerLane[i] = Number.isInteger(m.lane) ? m.lane : -1;
     c.markerTs[i] = m.ts;
     c.markerWaitEnd[i] = m.waitEnd ?? NaN;
+    c.markerReadyAt[i] = m.readyAt ?? NaN;
     c.markerKind[i] = Math.max(0, MARKER_KINDS.indexOf(m.kind));
     c.markerSeverity[i] = Math.max(0, SEVERITIES.indexOf(m.severity));
   }
@@ -302,13 +306,13 @@ function stringTable(text: string, { n, ends, nStrings }: Layout): (i: number) =
 /** Checks every number of every column (finite; codes, lanes, strings and step refs in range). */
 function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number): void {
   for (let i = 0; i < f.length; i++) {
-    // NaN only in a marker's waitEnd column ("none"): checked per table below.
+    // NaN only in a marker's waitEnd and readyAt columns ("none"): checked per table below.
     if (f[i] === Infinity || f[i] === -Infinity) fail('a number is not finite');
   }
-  const checkFloats = (t: Table, nanCol: number): void => {
+  const checkFloats = (t: Table, nanFrom: number): void => {
     const len = counts[t];
     for (let c = 0; c < F64[t]; c++) {
-      if (c === nanCol) continue;
+      if (c >= nanFrom) continue;
       for (let r = 0, at = base[t].f + c * len; r < len; r++, at++) if (Number.isNaN(f[at])) fail(`NaN in ${t}`);
     }
   };
@@ -318,11 +322,11 @@ function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number
   };
   const LANE = [0, lanes] as const;
   const STR = [0, nStrings] as const;
-  checkFloats('spans', -1);
+  checkFloats('spans', Infinity);
   checkFloats('markers', 1);
-  checkFloats('flows', -1);
-  checkFloats('steps', -1);
-  checkFloats('output', -1);
+  checkFloats('flows', Infinity);
+  checkFloats('steps', Infinity);
+  checkFloats('output', Infinity);
   checkInts('spans', 0, ...LANE, 'lane');
   checkInts('spans', 2, ...STR, 'string');
   checkInts('spans', 3, ...STR, 'string');
@@ -377,7 +381,7 @@ function eventColumns({ counts, f, n, base }: Layout, str: (i: number) => string
   return {
     spanLane: col('spans', 0), spanDepth: col('spans', 6), spanStart: fcol('spans', 0), spanEnd: fcol('spans', 1), spanCpu: fcol('spans', 2),
     spanOpen: col('spans', 7), spanName: (i) => str(spanNames[i]),
-    markerLane: col('markers', 0), markerTs: fcol('markers', 0), markerWaitEnd: fcol('markers', 1), markerKind: col('markers', 2), markerSeverity: col('markers', 6),
+    markerLane: col('markers', 0), markerTs: fcol('markers', 0), markerWaitEnd: fcol('markers', 1), markerReadyAt: fcol('markers', 2), markerKind: col('markers', 2), markerSeverity: col('markers', 6),
     flowFromLane: col('flows', 1), flowToLane: col('flows', 3), flowFromTs: fcol('flows', 0), flowToTs: fcol('flows', 1),
   };
 }
@@ -422,6 +426,8 @@ function objectJobs(layout: Layout, str: (i: number) => string, details: Map<num
       };
       const w = f[fo + len + r];
       if (!Number.isNaN(w)) m.waitEnd = w;
+      const ready = f[fo + 2 * len + r];
+      if (!Number.isNaN(ready)) m.readyAt = ready;
       return m;
     }),
     job<Flow>('flows', (out) => {

@@ -95,6 +95,12 @@ export interface Marker {
   detail: Record<string, string>;
   /** For a blocking op, the time it completed (wait ends): draws a wait bar from ts to waitEnd. */
   waitEnd?: number;
+  /**
+   * For a blocking op, when what it waited for happened (the lock released, the item put, the event set,
+   * the awaited task done, the sleep's time up): from then until waitEnd the lane was runnable, ready but
+   * not yet running (waiting for the GIL, or for the event loop to resume it). Absent when not known.
+   */
+  readyAt?: number;
 }
 
 export interface Flow {

@@ -47,7 +47,8 @@ export function waitForGraph(model: TraceModel): WaitForGraph {
   const edges: WaitEdge[] = [];
   for (const [lane, i] of last) {
     const m = model.markers[i];
-    if (!BLOCKING.has(m.kind) || m.waitEnd !== undefined) continue;
+    // A lane's last event is a blocking call: it never returned (the model may already run it to the end).
+    if (!BLOCKING.has(m.kind)) continue;
     const key = `${model.lanes[lane]?.pid}:${m.detail.obj ?? ''}`;
     let held = -1;
     if (m.kind === 'lock_wait') held = holder.get(key) ?? -1;

@@ -11,6 +11,10 @@ export interface NameLookup {
   process(pid: number, obj: number, childPid: number | undefined): string | undefined;
   /** Qualified name of a traced function by its per-process code id. */
   code(pid: number, id: number): string | undefined;
+  /** The program's name for a synchronisation object (the variable it was assigned to when made). */
+  object(pid: number, obj: number, key: string | undefined): string | undefined;
+  /** The line that made it. */
+  objectLine(pid: number, obj: number): number | undefined;
 }
 
 export interface MarkerText {
@@ -19,15 +23,24 @@ export interface MarkerText {
   detail: Record<string, string>;
 }
 
-function prim(d: Data): string {
+/**
+ * A synchronisation object as the program names it: `lock_b`; else its type and the line that made it
+ * ("Lock from line 12"); else its type and serial ("Lock #2").
+ */
+function prim(d: Data, pid: number, names: NameLookup): string {
   const p = clip(str(d, 'prim', 'object'), 60);
   const obj = num(d, 'obj');
-  return obj === undefined ? p : `${p} #${obj}`;
+  if (obj === undefined) return p;
+  const name = names.object(pid, obj, str(d, 'key') || undefined);
+  if (name) return name;
+  const line = names.objectLine(pid, obj);
+  return line !== undefined ? `${p} from line ${line}` : `${p} #${obj}`;
 }
 
 function waited(d: Data): string {
   const w = num(d, 'waited_ns');
-  return w === undefined ? '' : ` (waited ${formatNs(w)})`;
+  // An acquire or get that did not wait says nothing about it (the hover still shows "waited").
+  return w === undefined || w <= 0 ? '' : ` (waited ${formatNs(w)})`;
 }
 
 function quoted(name: string | undefined, fallback: string): string {
@@ -122,36 +135,42 @@ const TASKS = {
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const LOCKS = {
-  lock_wait: (d) => `wait for ${prim(d)}`,
-  lock_acquired: (d, _pid, _names, detail) => {
+  lock_wait: (d, pid, names) => `wait for ${prim(d, pid, names)}`,
+  lock_acquired: (d, pid, names, detail) => {
     if (bool(d, 'contended') === true) detail.contended = 'yes';
-    return outcome(ok(d), ok(d) ? `acquire ${prim(d)}${waited(d)}` : `acquire ${prim(d)} failed${waited(d)}`);
+    return outcome(ok(d), ok(d) ? `acquire ${prim(d, pid, names)}${waited(d)}` : `acquire ${prim(d, pid, names)} failed${waited(d)}`);
   },
-  lock_release: (d) => `release ${prim(d)}`,
+  lock_release: (d, pid, names) => `release ${prim(d, pid, names)}`,
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const SIGNALS = {
-  event_set: (d) => `set ${prim(d)}`,
-  event_clear: (d) => `clear ${prim(d)}`,
-  event_wait: (d) => `wait on ${prim(d)}`,
-  event_woken: (d) => outcome(ok(d), `${prim(d)} ${ok(d) ? 'is set' : 'wait timed out'}${waited(d)}`),
-  cond_notify: (d) => {
+  event_set: (d, pid, names) => `set ${prim(d, pid, names)}`,
+  event_clear: (d, pid, names) => `clear ${prim(d, pid, names)}`,
+  event_wait: (d, pid, names) => `wait on ${prim(d, pid, names)}`,
+  event_woken: (d, pid, names) => outcome(ok(d), `${prim(d, pid, names)} ${ok(d) ? 'is set' : 'wait timed out'}${waited(d)}`),
+  cond_notify: (d, pid, names) => {
     const n = num(d, 'n');
-    return `notify${n === -1 ? '_all' : n !== undefined && n !== 1 ? `(${n})` : ''} ${prim(d)}`;
+    return `notify${n === -1 ? '_all' : n !== undefined && n !== 1 ? `(${n})` : ''} ${prim(d, pid, names)}`;
   },
-  cond_wait: (d) => `wait on ${prim(d)}`,
-  cond_woken: (d) => outcome(ok(d), `${ok(d) ? 'notified by' : 'wait timed out on'} ${prim(d)}${waited(d)}`),
-  barrier_wait: (d) => `wait at ${prim(d)}${num(d, 'parties') !== undefined ? ` (${num(d, 'parties')} parties)` : ''}`,
-  barrier_pass: (d) => outcome(ok(d), ok(d) ? `pass ${prim(d)}${waited(d)}` : `${prim(d)} broken${waited(d)}`),
+  cond_wait: (d, pid, names) => `wait on ${prim(d, pid, names)}`,
+  cond_woken: (d, pid, names) => outcome(ok(d), `${ok(d) ? 'notified by' : 'wait timed out on'} ${prim(d, pid, names)}${waited(d)}`),
+  barrier_wait: (d, pid, names) => `wait at ${prim(d, pid, names)}${num(d, 'parties') !== undefined ? ` (${num(d, 'parties')} parties)` : ''}`,
+  barrier_pass: (d, pid, names) => outcome(ok(d), ok(d) ? `pass ${prim(d, pid, names)}${waited(d)}` : `${prim(d, pid, names)} broken${waited(d)}`),
 } satisfies Partial<Record<MarkerKind, Text>>;
 
+/** The value a queue carried, as the tracer's short safe repr ("0", "'job-3'", "<Job object>"); else its put number. */
+function item(d: Data): string {
+  const value = str(d, 'value');
+  if (value) return clip(value, 60);
+  const n = num(d, 'item') ?? 0;
+  return n > 0 ? `item ${n}` : 'an item';
+}
+
 const QUEUES = {
-  queue_put: (d) => `put item ${num(d, 'item') ?? '?'} into ${prim(d)}`,
-  queue_get_wait: (d) => `wait for an item from ${prim(d)}`,
-  queue_get: (d) => {
-    const item = num(d, 'item') ?? 0;
-    return outcome(ok(d), ok(d) ? `get item ${item || '?'} from ${prim(d)}${waited(d)}` : `get from ${prim(d)} failed (empty)${waited(d)}`);
-  },
+  queue_put: (d, pid, names) => `put ${item(d)} into ${prim(d, pid, names)}`,
+  queue_get_wait: (d, pid, names) => `wait for an item from ${prim(d, pid, names)}`,
+  queue_get: (d, pid, names) =>
+    outcome(ok(d), ok(d) ? `get ${item(d)} from ${prim(d, pid, names)}${waited(d)}` : `get from ${prim(d, pid, names)} failed (empty)${waited(d)}`),
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const SLEEPS = {

@@ -164,6 +164,7 @@ function check(v: unknown): TraceModel {
     oneOf(k, 'severity', p, SEVERITIES);
     textRecord(k.detail, `${p}.detail`);
     if (k.waitEnd !== undefined) num(k, 'waitEnd', p);
+    if (k.readyAt !== undefined) num(k, 'readyAt', p);
   });
   arr(m.flows, 'model.flows').forEach((x, i) => {
     const p = `model.flows[${i}]`;

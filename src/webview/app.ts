@@ -291,7 +291,7 @@ export class TimelineApp implements CanvasHost {
       this.layoutState.collapsed.clear();
       this.layoutState.internalShown.clear();
     }
-    const startup = foldedStartup(model.duration, index.programStart);
+    const startup = foldedStartup(model.duration, index.activityStart);
     const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration, prev.startup) ? prev.window : programWindow(model.duration, startup);
     // What depends on the steps: taken over from the previous view once the steps exist.
     const stepState = (): Pick<ViewState, 'selected' | 'cursor' | 'replay'> => {

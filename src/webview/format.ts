@@ -23,6 +23,18 @@ function trimNumber(v: number): string {
   return v.toFixed(2).replace(/\.?0+$/, '');
 }
 
+/**
+ * A ruler tick's time with as many decimals as its step needs, so neighbouring ticks never read the same
+ * ("303.1 ms", "303.2 ms" where formatDuration would say "303 ms" twice).
+ */
+export function formatTick(ns: number, step: number): string {
+  if (ns === 0) return '0';
+  const a = Math.abs(ns);
+  const [scale, unit] = UNITS.find(([sc]) => a >= sc) ?? [1, 'ns'];
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / scale) + 1e-9)));
+  return `${ns < 0 ? '-' : ''}${(a / scale).toFixed(decimals)} ${unit}`;
+}
+
 /** A time since the run started, for the step list and the ruler: "+12.5 ms". */
 export function formatOffset(ns: number): string {
   return ns === 0 ? '0' : `+${formatDuration(ns)}`;

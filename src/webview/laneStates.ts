@@ -33,5 +33,12 @@ export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; da
   sleep: { label: 'sleeping', color: 'muted', dashed: true },
 };
 
+/**
+ * The end of a wait after its cause happened (the lock was released, the item put, the task done, the
+ * sleep's time up) until the lane ran again: ready, waiting for the GIL or for the event loop. Drawn as a
+ * hollow band.
+ */
+export const RUNNABLE_STYLE: { label: string; color: ColorRole } = { label: 'runnable (ready, not yet running)', color: 'foreground' };
+
 /** Wait states in legend order. */
 export const WAIT_STATES = Object.keys(WAIT_STYLE) as WaitState[];

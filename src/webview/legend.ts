@@ -3,11 +3,15 @@
  * theme's colours, so the Timeline reads without hovering. Rebuilt when the theme changes.
  */
 import { clear, el } from './dom';
-import { WAIT_STATES, WAIT_STYLE } from './laneStates';
+import { RUNNABLE_STYLE, WAIT_STATES, WAIT_STYLE } from './laneStates';
 import type { ColorRole } from './markerStyle';
 import type { Theme } from './theme';
 
-type Swatch = { kind: 'block'; alpha: number } | { kind: 'band'; color: ColorRole | 'error'; dashed: boolean } | { kind: 'glyph'; glyph: string; color: ColorRole };
+type Swatch =
+  | { kind: 'block'; alpha: number }
+  | { kind: 'band'; color: ColorRole | 'error'; dashed: boolean }
+  | { kind: 'hollow'; color: ColorRole }
+  | { kind: 'glyph'; glyph: string; color: ColorRole };
 
 const MARKERS: [string, ColorRole, string][] = [
   ['▲', 'blue', 'start / end / join'],
@@ -32,6 +36,8 @@ export class Legend {
       } else if (sw.kind === 'band') {
         const c = sw.color === 'error' ? theme.error : theme.roles[sw.color];
         swatch.style.background = sw.dashed ? `repeating-linear-gradient(90deg, ${c} 0 3px, transparent 3px 6px)` : c;
+      } else if (sw.kind === 'hollow') {
+        swatch.style.border = `1px solid ${theme.roles[sw.color]}`;
       } else {
         swatch.textContent = sw.glyph;
         swatch.style.color = theme.roles[sw.color];
@@ -42,6 +48,7 @@ export class Legend {
     };
     item({ kind: 'block', alpha: 0.9 }, 'running (on CPU)');
     item({ kind: 'block', alpha: 0.25 }, 'in a call, off CPU');
+    item({ kind: 'hollow', color: RUNNABLE_STYLE.color }, RUNNABLE_STYLE.label);
     for (const w of WAIT_STATES) item({ kind: 'band', color: WAIT_STYLE[w].color, dashed: WAIT_STYLE[w].dashed }, WAIT_STYLE[w].label.replace(/^waiting on an? /, 'waiting: '));
     item({ kind: 'band', color: 'error', dashed: false }, 'stuck');
     for (const [glyph, color, text] of MARKERS) item({ kind: 'glyph', glyph, color }, text);

@@ -42,6 +42,12 @@ export interface ModelIndex {
   /** When the program's own code first ran (its first span on a lane of its own), Infinity if never. */
   programStart: number;
   /**
+   * When the program's activity began: its first event that is not the main module starting (a call of
+   * one of its functions, a print, a thread, a lock…), else programStart. Between programStart and this,
+   * `<module>` runs its imports and set-up; Fit folds that lead-in with the interpreter's start-up.
+   */
+  activityStart: number;
+  /**
    * The step maps below are not needed to draw: they are built on first use (or in idle time after the
    * first frame), from the model's steps as they are then. `stepsChanged()` drops them when the steps
    * arrive later than the index (a big model's steps are made after its first frame).
@@ -146,13 +152,16 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   for (let l = 0; l < nl; l++) {
     let last = -1;
     for (let k = markerCount[l]; k < markerCount[l + 1]; k++) if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
-    if (last < 0 || markerWaitEnd[last] > markerTs[last] || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
-    const end = Math.max(model.duration, model.lanes[l].end);
+    // (Its completion would be a later marker; the model may already have run it to the end of the trace.)
+    if (last < 0 || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
+    const end = Math.max(model.duration, model.lanes[l].end, Number.isNaN(markerWaitEnd[last]) ? -Infinity : markerWaitEnd[last]);
     if (!(end > markerTs[last])) continue;
     waitEnd[last] = end;
     stuck[last] = 1;
-    waitKey[last] = l;
-    waitCount[l + 1]++;
+    if (waitKey[last] !== l) {
+      waitKey[last] = l;
+      waitCount[l + 1]++;
+    }
   }
   const waitIds = bucket(waitKey, waitCount);
   const startOf = (i: number): number => spanStart[i];
@@ -190,6 +199,8 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     const first = lanes[l].spans[0];
     if (!model.lanes[l].internal && first && first.starts.length > 0) programStart = Math.min(programStart, first.starts[0]);
   }
+  const activityStart = firstActivity(model, cols);
+
 
   let maps: StepMaps | null = null;
   const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
@@ -203,6 +214,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     stuck,
     laneSlot: laneColorSlots(model.lanes, LANE_PALETTE_SIZE),
     programStart,
+    activityStart: Number.isFinite(activityStart) ? activityStart : programStart,
     get spanStep() {
       return stepMaps().spanStep;
     },
@@ -216,6 +228,24 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
       maps = null;
     },
   };
+}
+
+/** Marker kinds that are not yet the program's activity: its process beginning. */
+const NOT_ACTIVITY = new Set<number>([MARKER_KINDS.indexOf('proc_begin')]);
+
+/** See ModelIndex.activityStart. */
+function firstActivity(model: TraceModel, cols: EventColumns): number {
+  const own = (lane: number): boolean => model.lanes[lane] !== undefined && !model.lanes[lane].internal;
+  let first = Infinity;
+  for (let i = 0; i < cols.markerLane.length; i++) {
+    const ts = cols.markerTs[i];
+    if (ts < first && !NOT_ACTIVITY.has(cols.markerKind[i]) && own(cols.markerLane[i])) first = ts;
+  }
+  for (let i = 0; i < cols.spanLane.length; i++) {
+    const ts = cols.spanStart[i];
+    if (ts < first && own(cols.spanLane[i]) && (cols.spanDepth[i] > 0 || cols.spanName(i) !== '<module>')) first = ts;
+  }
+  return first;
 }
 
 /** The step at `order`, or the last one before it (an output line's order may fall between steps). */

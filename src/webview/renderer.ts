@@ -5,11 +5,11 @@
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import type { Lane } from '../shared/traceModel';
-import { formatDuration, niceTicks } from './format';
+import { formatDuration, formatTick, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
-import { WAIT_STYLE, waitState } from './laneStates';
+import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
@@ -109,7 +109,7 @@ function drawRuler(f: Frame, hiddenFlows: number): void {
     const x = Math.round(toX(s, t)) + 0.5;
     if (x < GUTTER_W) continue;
     ctx.fillRect(x, RULER_H - 6, 1, 6);
-    ctx.fillText(formatDuration(t).replace(/^0 ns$/, '0'), x + 3, RULER_H / 2);
+    ctx.fillText(formatTick(t, step), x + 3, RULER_H / 2);
   }
   ctx.fillStyle = theme.foreground;
   ctx.fillText(`${formatDuration(s.t1 - s.t0)} shown`, 8, RULER_H / 2);
@@ -266,9 +266,14 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
     const w = Math.max(1, run.x1 - run.x0);
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
     ctx.fillStyle = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
+    // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
+    const ready = cols.markerReadyAt[id];
+    const xr = run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
+    const wWait = Math.max(xr - run.x0, Math.min(w, 1));
     if (style.dashed && run.count === 1) {
-      for (let x = run.x0; x < run.x0 + w; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + w - x), 3);
-    } else ctx.fillRect(run.x0, top, w, 5);
+      for (let x = run.x0; x < run.x0 + wWait; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
+    } else ctx.fillRect(run.x0, top, wWait, 5);
+    if (run.x0 + w - xr >= 1) drawRunnable(f, xr, run.x0 + w, top);
     if (run.count === 1 && (stuck || w > 90)) {
       const label = v.model.markers[id]?.label;
       const x = Math.max(run.x0 + MARKER_R + 4, GUTTER_W + 3);
@@ -284,6 +289,16 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
     }
   });
   ctx.globalAlpha = 1;
+}
+
+/** The runnable part of a wait (ready, not yet running): a hollow band, as in the legend. */
+function drawRunnable(f: Frame, x0: number, x1: number, top: number): void {
+  const { ctx, theme } = f;
+  const alpha = ctx.globalAlpha;
+  ctx.strokeStyle = theme.roles[RUNNABLE_STYLE.color];
+  ctx.lineWidth = 1;
+  ctx.strokeRect(Math.round(x0) + 0.5, top + 0.5, Math.max(1, Math.round(x1 - x0) - 1), 4);
+  ctx.globalAlpha = alpha;
 }
 
 function fitText(text: string, room: number, charW: number): string {
@@ -383,7 +398,13 @@ function drawStartup(f: Frame): void {
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'center';
   const cx = x0 + w / 2;
-  const lines = ['Python start-up', 'and imports', formatDuration(v.startup)];
+  // The main module's lead-in (its imports and set-up before its first event) is folded in too: said
+  // apart, since the tracer cannot tell an import from the module's own work there.
+  const moduleAt = v.index.programStart;
+  const leadIn = Number.isFinite(moduleAt) && moduleAt < v.startup ? v.startup - moduleAt : 0;
+  const lines = leadIn > 0
+    ? ['Python start-up', formatDuration(moduleAt), 'imports, set-up', formatDuration(leadIn)]
+    : ['Python start-up', 'and imports', formatDuration(v.startup)];
   lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13, w - 6));
   ctx.textAlign = 'left';
 }

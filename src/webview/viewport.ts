@@ -32,8 +32,10 @@ export function foldedStartup(duration: number, programStart: number): number {
 export function programWindow(duration: number, startup: number): TimeWindow {
   const full = fitWindow(duration);
   if (startup <= 0) return full;
-  const span = (full.end - startup) / (1 - STARTUP_BLOCK_SHARE);
-  return { start: Math.max(full.start, full.end - span), end: full.end };
+  // The air after the last event is a share of what is shown, not of the whole run.
+  const end = Math.min(full.end, duration + (duration - startup) * 0.02 + 500);
+  const span = (end - startup) / (1 - STARTUP_BLOCK_SHARE);
+  return { start: Math.max(full.start, end - span), end };
 }
 
 /** Zoom by `factor` (>1 zooms in) keeping the time under `anchor` (0..1 across the view) in place. */

@@ -412,3 +412,78 @@ void test('output becomes one step per burst: one lane, one stream, no other ste
   const main = m.lanes.findIndex((l) => l.name === 'MainThread');
   assert.ok(m.lanes[main].end >= m.output[2].ts);
 });
+
+void test('objects are named as the program named them, else by type and the line that made them; queues show the values they carried', () => {
+  const s = new RawStream(40);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
+    .ev(1, 0, 'obj_new', { obj: 2, line: 4, name: 'lock_b' })
+    .ev(1, 0, 'obj_new', { obj: 3, line: 5, name: 'jobs' })
+    .ev(1, 0, 'obj_new', { obj: 4, line: 9 })
+    .ev(1, 0, 'obj_new', { obj: 5, line: 12, name: 'self.lock' })
+    .ev(1, 0, 'obj_new', { obj: 6, line: 12, name: 'self.lock' })
+    .ev(1, 0, 'lock_wait', { obj: 2, prim: 'Lock' })
+    .ev(1, 0, 'lock_acquired', { obj: 2, prim: 'Lock', ok: true, waited_ns: 0, contended: true })
+    .ev(1, 0, 'lock_acquired', { obj: 4, prim: 'RLock', ok: true, waited_ns: 0, contended: false })
+    .ev(1, 0, 'lock_release', { obj: 6, prim: 'Lock' })
+    .ev(1, 0, 'lock_release', { obj: 77, prim: 'Lock' })
+    .ev(1, 0, 'queue_put', { obj: 3, prim: 'Queue', item: 1, size: 1, value: '0' })
+    .ev(1, 0, 'queue_put', { obj: 3, prim: 'Queue', item: 2, size: 2, value: "'job-1'" })
+    .ev(1, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 1, value: '0', ok: true, waited_ns: 0 })
+    .ev(1, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 2, ok: true, waited_ns: 0 });
+  const m = buildModel(s.events, {});
+  assert.deepEqual(m.markers.map((x) => x.label), [
+    'process "MainProcess" begins (pid 40)',
+    'wait for lock_b',
+    'acquire lock_b',
+    'acquire RLock from line 9',
+    'release self.lock (2)',
+    'release Lock #77',
+    'put 0 into jobs',
+    "put 'job-1' into jobs",
+    'get 0 from jobs',
+    'get item 2 from jobs',
+  ]);
+});
+
+void test('an object shared with other processes keeps the name it was given where it was made', () => {
+  const key = 'sem:/mp-lock';
+  const parent = new RawStream(10, 100);
+  const child = new RawStream(11, 200);
+  parent.ev(1, 0, 'obj_new', { obj: 1, line: 3, name: 'shared_lock' }).ev(1, 0, 'lock_release', { obj: 1, prim: 'mp.Lock', key });
+  child.ev(1, 0, 'lock_wait', { obj: 1, prim: 'mp.Lock', key }, 5000);
+  const m = buildModel(mergeStreams([parent.events, child.events]), {});
+  assert.deepEqual(m.markers.map((x) => x.label), ['release shared_lock', 'wait for shared_lock']);
+});
+
+void test('a wait becomes runnable when its cause happens: the release, the put, the sleep running out', () => {
+  const s = new RawStream(50);
+  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
+    .ev(1, 0, 'thread_start', { obj: 7, name: 'alice', daemon: false, internal: false })
+    .ev(2, 0, 'thread_begin', { obj: 7, name: 'alice', daemon: false, internal: false, ident: 11, native_id: 12 })
+    .ev(1, 0, 'lock_acquired', { obj: 2, prim: 'Lock', ok: true, waited_ns: 0, contended: false })
+    .ev(2, 0, 'lock_wait', { obj: 2, prim: 'Lock' })
+    .ev(1, 0, 'lock_release', { obj: 2, prim: 'Lock' }, 5000) // alice is runnable from here…
+    .ev(2, 0, 'lock_acquired', { obj: 2, prim: 'Lock', ok: true, waited_ns: 7000, contended: true }, 2000) // …until here
+    .ev(2, 0, 'queue_get_wait', { obj: 3, prim: 'Queue' })
+    .ev(1, 0, 'queue_put', { obj: 3, prim: 'Queue', item: 1, size: 1, value: '0' }, 4000)
+    .ev(2, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 1, value: '0', ok: true, waited_ns: 5000 }, 1000)
+    .ev(2, 0, 'sleep', { secs: 0.001 })
+    .ev(2, 0, 'slept', { secs: 0.001 }, 1_300_000)
+    .ev(1, 0, 'lock_wait', { obj: 9, prim: 'Lock' }) // never answered: no cause, not runnable
+    .ev(1, 0, 'lock_acquired', { obj: 9, prim: 'Lock', ok: false, waited_ns: 9000, contended: true }, 9000);
+  const m = buildModel(s.events, {});
+  const at = (kind: string, lane = 'alice'): { ts: number; readyAt?: number; waitEnd?: number } => {
+    const found = m.markers.find((x) => x.kind === kind && m.lanes[x.lane].name === lane);
+    assert.ok(found, kind);
+    return found;
+  };
+  const ts = (kind: string, lane: string): number => at(kind, lane).ts;
+  assert.equal(at('lock_wait').readyAt, ts('lock_release', 'MainThread'));
+  assert.equal(at('queue_get_wait').readyAt, ts('queue_put', 'MainThread'));
+  assert.equal(at('sleep').readyAt, at('sleep').ts + 1_000_000);
+  assert.equal(at('lock_wait', 'MainThread').readyAt, undefined);
+  for (const k of ['lock_wait', 'queue_get_wait', 'sleep']) {
+    const w = at(k);
+    assert.ok(w.ts <= (w.readyAt ?? NaN) && (w.readyAt ?? NaN) < (w.waitEnd ?? NaN), `${k}: wait ≤ ready < end`);
+  }
+});

@@ -24,7 +24,7 @@ const HEADER = 16;
 function spanInt(c: TraceColumns, col: number, row: number): number {
   const h = new Int32Array(c.data, 0, HEADER);
   const counts = [h[2], h[3], h[4], h[5], h[6]];
-  const f64n = counts[0] * 3 + counts[1] * 2 + counts[2] * 2 + counts[3] + counts[4];
+  const f64n = counts[0] * 3 + counts[1] * 3 + counts[2] * 2 + counts[3] + counts[4];
   return HEADER + f64n * 2 + col * counts[0] + row;
 }
 
@@ -156,7 +156,7 @@ test('bad enum codes, step references, string offsets and marker details are rej
   const h = new Int32Array(c.data, 0, HEADER);
   const [ns, nm, nf, nst, no] = [h[2], h[3], h[4], h[5], h[6]];
   const nStrings = h[7];
-  const f64n = ns * 3 + nm * 2 + nf * 2 + nst + no;
+  const f64n = ns * 3 + nm * 3 + nf * 2 + nst + no;
   const ints = HEADER + f64n * 2;
   const markersAt = ints + ns * 8;
   const flowsAt = markersAt + nm * 8;

@@ -160,13 +160,38 @@ export const cases: Case[] = [
       assert.ok(m);
       await load(page, m);
       const legend = (await page.textContent('.legend')) ?? '';
-      for (const t of ['running (on CPU)', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
+      for (const t of ['running (on CPU)', 'runnable', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
       const k = m.steps.findIndex((st) => st.ref.type === 'marker' && m.markers[st.ref.index].kind === 'lock_wait');
       const box = await stepBox(page, k);
       const at = await pixel(page, 1100, box.y + box.h - 3);
       const red = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim());
       const want = [1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16));
       assert.ok(colorDistance(at, want) < 60, `stuck band at the end of the run is ${at.join()}, want about ${want.join()}`);
+    },
+  },
+  {
+    name: 'a runnable wait (its cause happened, the lane not yet running) is drawn hollow after its filled waiting part',
+    async run({ page }) {
+      const m = structuredClone(recordedModels().find(([f]) => f === 'deadlock.json')?.[1]);
+      assert.ok(m);
+      // bob's 0.1 s sleep, made a lock wait answered halfway through: waiting, then runnable.
+      const i = m.markers.findIndex((x) => x.kind === 'sleep' && m.lanes[x.lane].name === 'bob');
+      const w = m.markers[i];
+      assert.ok(w.waitEnd !== undefined);
+      w.kind = 'lock_wait';
+      w.readyAt = w.ts + (w.waitEnd - w.ts) / 2;
+      await load(page, m);
+      const box = await stepBox(page, m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === i));
+      const x0 = box.x + 6.5;
+      const width = box.w - 13;
+      assert.ok(width > 12, `the wait is ${width} px wide`);
+      const y = box.y + box.h - 3;
+      const waiting = await pixel(page, Math.round(x0 + width * 0.25), y);
+      const runnable = await pixel(page, Math.round(x0 + width * 0.75), y);
+      const orange = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-orange').trim());
+      const want = hex(orange);
+      assert.ok(colorDistance(waiting, want) < 90, `the waiting part is ${waiting.join()}, want about ${want.join()}`);
+      assert.ok(colorDistance(runnable, want) > 150, `the runnable part is filled like the waiting part: ${runnable.join()}`);
     },
   },
   {

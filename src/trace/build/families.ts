@@ -5,6 +5,7 @@
 import type { EventKind } from '../../shared/eventKinds';
 import type { Handle, Handlers } from './handler';
 import { locks } from './locks';
+import { objects } from './objects';
 import { output } from './output';
 import { processes } from './processes';
 import { queues } from './queues';
@@ -15,16 +16,16 @@ import type { BuildState } from './state';
 import { tasks } from './tasks';
 import { threads } from './threads';
 
-export const FAMILIES = { spans, sleeps, threads, processes, tasks, locks, signals, queues, output } as const;
+export const FAMILIES = { spans, sleeps, threads, processes, tasks, objects, locks, signals, queues, output } as const;
 
 /** Every kind's handler over `b`, and what runs after the last event. */
 export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Handle>; finish: () => void } {
   const f = {
-    spans: spans(b), sleeps: sleeps(b), threads: threads(b), processes: processes(b), tasks: tasks(b),
+    spans: spans(b), sleeps: sleeps(b), threads: threads(b), processes: processes(b), tasks: tasks(b), objects: objects(b),
     locks: locks(b), signals: signals(b), queues: queues(b), output: output(b),
   } satisfies Record<keyof typeof FAMILIES, unknown>;
   const all = {
-    ...f.spans.handlers, ...f.sleeps.handlers, ...f.threads.handlers, ...f.processes.handlers, ...f.tasks.handlers,
+    ...f.spans.handlers, ...f.sleeps.handlers, ...f.threads.handlers, ...f.processes.handlers, ...f.tasks.handlers, ...f.objects.handlers,
     ...f.locks.handlers, ...f.signals.handlers, ...f.queues.handlers, ...f.output.handlers,
   } satisfies Handlers<EventKind>;
   return {

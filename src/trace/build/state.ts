@@ -94,17 +94,31 @@ export class BuildState {
   readonly procNames = new Map<string, string>();
   readonly procNamesByPid = new Map<number, string>();
   readonly procInternal = new Set<string>();
+  /** The program's name for each synchronisation object ("pid:obj"), and the line that made it. */
+  readonly objNames = new Map<string, string>();
+  readonly objLines = new Map<string, number>();
+  /** Names of objects shared across processes, by their key (learnt where the object was made). */
+  private readonly keyNames = new Map<string, string>();
   readonly names: NameLookup = {
     thread: (pid, obj) => this.threadNames.get(`${pid}:${obj}`),
     task: (pid, obj) => this.taskNames.get(`${pid}:${obj}`),
     code: (pid, id) => this.codes.get(pid, id)?.qualname,
     process: (pid, obj, childPid) => this.procNames.get(`${pid}:${obj}`) ?? (childPid !== undefined ? this.procNamesByPid.get(childPid) : undefined),
+    object: (pid, obj, key) => {
+      const own = this.objNames.get(`${pid}:${obj}`);
+      if (!key) return own;
+      if (own !== undefined && !this.keyNames.has(key)) this.keyNames.set(key, own);
+      return this.keyNames.get(key);
+    },
+    objectLine: (pid, obj) => this.objLines.get(`${pid}:${obj}`),
   };
 
   /** A created lane (a task) → where it was created: its first event draws the start flow from there. */
   readonly createdAt = new Map<number, Point>();
   /** Open waits ("lane:kind" → marker index) whose completion draws their wait bar. */
   readonly pendingWaits = new Map<string, number>();
+  /** The order of each event that ended a wait → that wait's marker: a flow into it says when the wait's cause happened. */
+  private readonly waitEndedBy = new Map<number, number>();
 
   // one-entry cache: consecutive events usually come from the same lane
   private lastLane = -1;
@@ -192,6 +206,8 @@ export class BuildState {
   }
 
   flow(kind: FlowKind, from: Point, to: Point): void {
+    const w = this.waitEndedBy.get(to.order);
+    if (w !== undefined) this.readyFrom(w, from.ts);
     this.flows.push({ kind, fromLane: from.lane, fromTs: from.ts, fromOrder: from.order, toLane: to.lane, toTs: to.ts, toOrder: to.order });
   }
 
@@ -227,6 +243,13 @@ export class BuildState {
     return { source: -1, line: line ?? 0 };
   }
 
+  /** Wait `w` was answered at `ts` (a release, a put, a set, a task's end): runnable from then until it ended. */
+  private readyFrom(w: number, ts: number): void {
+    const m = this.markers[w];
+    if (m.waitEnd === undefined || !(ts < m.waitEnd)) return;
+    m.readyAt = Math.max(m.ts, ts, m.readyAt ?? -Infinity);
+  }
+
   /**
    * Makes the marker and step of a marker event at the current order, on the event's lane (or, with
    * `onProcess`, its process's lane), ends the wait it completes or opens the wait it begins, and
@@ -253,6 +276,10 @@ export class BuildState {
       if (w !== undefined) {
         this.markers[w].waitEnd = ts;
         this.pendingWaits.delete(key);
+        this.waitEndedBy.set(order, w);
+        // A sleep's cause is its own clock: the lane could run again once its time was up.
+        const secs = num(d, 'secs');
+        if (kind === 'slept' && secs !== undefined && secs > 0) this.readyFrom(w, this.markers[w].ts + secs * 1e9);
       }
     } else if (kind.endsWith('_wait') || kind === 'thread_join' || kind === 'proc_join' || kind === 'sleep' || kind === 'await') {
       this.pendingWaits.set(`${lane}:${kind}`, index);

@@ -11,6 +11,8 @@ import os
 import sys
 
 from . import core, marks
+from .naming import new_named_serial
+from .safe_text import short_repr
 from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
 
 ITEM_TAG = '__clab_item__'
@@ -29,7 +31,7 @@ def _semlock_key(semlock):
 
 def _mark(self, semlock, depth=3):
     if core.called_from_program(depth, _skip_files()):
-        marks.set_serial(self, core.new_serial(), key=_semlock_key(semlock))
+        marks.set_serial(self, new_named_serial(), key=_semlock_key(semlock))
 
 
 _IDENT_TAG = '__clab_ident__'
@@ -249,7 +251,7 @@ def _mark_queues(cls, traced_types, skip):
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
         if type(self) in traced_types and core.called_from_program(2, skip):
-            marks.set_serial(self, core.new_serial(), key='queue:' + _semlock_key(self._rlock._semlock), puts=0)
+            marks.set_serial(self, new_named_serial(), key='queue:' + _semlock_key(self._rlock._semlock), puts=0)
 
     cls.__init__ = __init__
 
@@ -263,7 +265,7 @@ def _traced_put(orig_put):
         n = marks.field(self, 'puts', 0) + 1
         marks.set_field(self, 'puts', n)
         core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': marks.field(self, 'key'), 'item': n,
-                                'size': -1, 'line': core.program_line()})
+                                'size': -1, 'value': short_repr(obj), 'line': core.program_line()})
         core.flush()
         return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
     return put
@@ -287,7 +289,8 @@ def _traced_get(orig_get):
         item, from_pid = 0, None
         if type(got) is tuple and len(got) == 4 and got[0] == ITEM_TAG:
             _, from_pid, item, got = got
-        core.emit('queue_get', dict(base, item=item, from_pid=from_pid, ok=True, waited_ns=core.perf_ns() - t0,
+        core.emit('queue_get', dict(base, item=item, value=short_repr(got), from_pid=from_pid, ok=True,
+                                    waited_ns=core.perf_ns() - t0,
                                     line=core.program_line()))
         return got
     return get

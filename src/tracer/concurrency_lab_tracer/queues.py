@@ -7,6 +7,9 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 from _thread import get_ident
 
 from . import core, marks
+from .encode import quote
+from .naming import new_named_serial
+from .safe_text import short_repr
 from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
 perf_ns = core.perf_ns
@@ -14,7 +17,7 @@ emit_raw = core.emit_raw
 program_line = core.program_line
 QUEUE_NAMES = ('Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue')
 _our_classes = set()  # the SimpleQueue subclass, once made (the module can be patched again)
-_got = {}  # thread ident -> put number of the item its last traced _get removed
+_got = {}  # thread ident -> (put number, short repr) of the item its last traced _get removed
 
 
 class ItemLog(object):
@@ -65,13 +68,13 @@ def wrap_store(cls, prim_of):
         if obj is not None:
             n = _log(self).add(item)
             emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{_unlocked_size(self) + 1},'
-                                  f'"line":{program_line()}}}')
+                                  f'"value":{quote(short_repr(item))},"line":{program_line()}}}')
         return orig_put(self, item)
 
     def _get(self):
         item = orig_get(self)
         if traced_obj(self) is not None:
-            _got[get_ident()] = _log(self).take(item)
+            _got[get_ident()] = (_log(self).take(item), short_repr(item))
         return item
 
     cls._put = _put
@@ -79,7 +82,9 @@ def wrap_store(cls, prim_of):
 
 
 def emit_get(q, obj, prim, ok, t0):
-    emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{_got.pop(get_ident(), 0) if ok else 0},'
+    n, value = _got.pop(get_ident(), (0, None)) if ok else (0, None)
+    shown = '' if value is None else f'"value":{quote(value)},'
+    emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{n},{shown}'
                           f'"ok":{"true" if ok else "false"},"waited_ns":{perf_ns() - t0 if t0 else 0},'
                           f'"line":{program_line(3)}}}')
 
@@ -133,7 +138,7 @@ def _patch_simple_queue(queue):
                 if cls is SimpleQueue and not core.called_from_program():
                     return base()
                 self = base.__new__(cls)
-                marks.set_serial(self, core.new_serial(), puts=0, gets=0)
+                marks.set_serial(self, new_named_serial(), puts=0, gets=0)
                 return self
 
             def put(self, item, block=True, timeout=None):
@@ -144,7 +149,8 @@ def _patch_simple_queue(queue):
                 n = marks.field(self, 'puts') + 1
                 marks.set_field(self, 'puts', n)
                 core.emit('queue_put', {'obj': obj, 'prim': 'SimpleQueue', 'item': n,
-                                        'size': base.qsize(self) + 1, 'line': core.program_line()})
+                                        'size': base.qsize(self) + 1, 'value': short_repr(item),
+                                        'line': core.program_line()})
                 return base.put(self, item, block, timeout)
 
             def put_nowait(self, item):
@@ -167,7 +173,7 @@ def _patch_simple_queue(queue):
                     raise
                 n = marks.field(self, 'gets') + 1
                 marks.set_field(self, 'gets', n)
-                core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'ok': True,
+                core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'value': short_repr(item), 'ok': True,
                                         'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line()})
                 return item
 

@@ -45,6 +45,16 @@ def text(v, limit=LIMIT):
         return '<%s object>' % type_name(v)
 
 
+def short_repr(v, limit=60):
+    """repr(v) for builtin values, short ('hello' quoted, as the program would print it in a list; cut
+    with an ellipsis); '<TypeName object>' for anything else. For the values a queue carries. Never raises."""
+    try:
+        shown = _shown(v, limit, True)
+        return shown if len(shown) <= limit else shown[:limit - 1] + '\u2026'
+    except Exception:
+        return '<%s object>' % type_name(v)
+
+
 def type_name(v):
     """The name of v's type, read from the type itself (a class may not lie about it: no __getattr__ runs)."""
     try:

@@ -6,6 +6,7 @@ acquire is a lock_wait before and lock_acquired after.
 """
 from . import core, marks
 from .encode import dumps, quote
+from .naming import new_named_serial
 
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
@@ -121,7 +122,7 @@ class TracedLock(object):
 
     def __init__(self, lock):
         self._lock = lock
-        self._clab_obj = core.new_serial()
+        self._clab_obj = new_named_serial()
 
     def acquire(self, blocking=True, timeout=-1):
         lock = self._lock
@@ -177,7 +178,7 @@ class TracedRLock(object):
 
     def __init__(self, lock):
         self._lock = lock
-        self._clab_obj = core.new_serial()
+        self._clab_obj = new_named_serial()
         self._depth = 0
 
     def acquire(self, blocking=True, timeout=-1):
@@ -254,7 +255,7 @@ def traced_obj(self):
 def mark_if_program(self, depth=3):
     """Give a primitive a serial when the program (not the stdlib) constructed it."""
     if core.called_from_program(depth):
-        marks.set_serial(self, core.new_serial())
+        marks.set_serial(self, new_named_serial())
 
 
 def wrap_init(cls):

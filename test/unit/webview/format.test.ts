@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cpuFraction, formatCount, formatDuration, formatOffset, formatPercent, niceTicks } from '../../../src/webview/format';
+import { cpuFraction, formatCount, formatDuration, formatOffset, formatPercent, formatTick, niceTicks } from '../../../src/webview/format';
 
 test('durations use three significant digits and the right unit', () => {
   assert.equal(formatDuration(12), '12 ns');
@@ -37,4 +37,15 @@ test('ruler ticks step by 1/2/5 and keep labels apart', () => {
 test('counts get separators', () => {
   assert.equal(formatCount(1234567), '1,234,567');
   assert.equal(formatCount(12), '12');
+});
+
+test('ruler ticks far from zero keep the decimals their step needs, so no two read the same', () => {
+  const ms = 1e6;
+  const { step, first } = niceTicks(303 * ms, 304 * ms, 1200);
+  const labels = [0, 1, 2, 3].map((k) => formatTick(first + k * step, step));
+  assert.equal(new Set(labels).size, 4, labels.join(', '));
+  assert.equal(formatTick(303.1 * ms, 0.1 * ms), '303.1 ms');
+  assert.equal(formatTick(80 * ms, 10 * ms), '80 ms');
+  assert.equal(formatTick(2.5e9, 0.5e9), '2.5 s');
+  assert.equal(formatTick(0, 1000), '0');
 });

@@ -7,7 +7,9 @@ import { hitTest } from '../../../src/webview/hitTest';
 import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/modelIndex';
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
-import { fitWindow } from '../../../src/webview/viewport';
+import { fitWindow, foldedStartup } from '../../../src/webview/viewport';
+import { buildModel } from '../../../src/trace/buildModel';
+import { RawStream } from '../rawStream';
 import { LANE_PALETTE_SIZE, laneColorSlots } from '../../../src/webview/laneColors';
 import { lanePathNamer, laneTitle } from '../../../src/webview/laneNames';
 import { GUTTER_W, type ViewState } from '../../../src/webview/viewState';
@@ -119,7 +121,7 @@ test('a wait that never ended runs to the end of the run and is marked stuck; fi
   const m = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoModel>;
   const ix = buildModelIndex(m);
   const stuck = [...ix.stuck.keys()].filter((i) => ix.stuck[i] === 1).map((i) => m.markers[i].label).sort();
-  assert.deepEqual(stuck, ['join thread "alice"', 'wait for Lock #1', 'wait for Lock #2']);
+  assert.deepEqual(stuck, ['join thread "alice"', 'wait for lock_a', 'wait for lock_b']);
   for (let i = 0; i < m.markers.length; i++) {
     if (ix.stuck[i] === 1) assert.equal(ix.waitEnd[i], m.duration);
     else if (m.markers[i].waitEnd !== undefined) assert.equal(ix.waitEnd[i], m.markers[i].waitEnd);
@@ -154,4 +156,25 @@ test('lanes are named after what runs in them, with their process when there are
   // One process: the title alone.
   const one = { ...m, lanes: m.lanes.filter((l) => l.pid === m.lanes[0].pid) };
   assert.equal(lanePathNamer(one)(1), 'MainThread');
+});
+
+test("Fit folds the main module's imports and set-up: the activity starts at its first event, not at <module>", () => {
+  const ms = 1e6;
+  const s = new RawStream(1, 0);
+  s.ev(1, 0, 'meta', { python: '3.12.1' }, 0);
+  s.ev(1, 0, 'proc_begin', { ppid: 0, name: 'MainProcess', origin: 'main' }, 20_000);
+  s.ev(1, 0, 'code', { id: 1, name: '<module>', qualname: '<module>', file: '/p/a.py', line: 1 }, 77 * ms);
+  s.ev(1, 0, 'call', [1, 0, 1], 0);
+  // `import asyncio` inside <module>: 226 ms without an event, then the program's first task.
+  s.ev(1, 0, 'task_create', { obj: 5, name: 'Task-1', coro: 'main', parent: 0 }, 226 * ms);
+  s.ev(1, 0, 'print', { stream: 'stdout', text: 'hi' }, 1 * ms);
+  s.ev(1, 0, 'return', [1, 0], 1 * ms);
+  const m = buildModel(s.events, { title: 'a.py', exitCode: 0 });
+  const ix = buildModelIndex(m);
+  assert.equal(ix.programStart, 77 * ms + 20_000);
+  assert.equal(ix.activityStart, 303 * ms + 20_000);
+  assert.equal(foldedStartup(m.duration, ix.activityStart), ix.activityStart);
+  // A program with nothing but its module folds start-up only.
+  const bare = buildModel(s.events.filter((e) => e[5] !== 'task_create' && e[5] !== 'print'), { title: 'a.py', exitCode: 0 });
+  assert.equal(buildModelIndex(bare).activityStart, 77 * ms + 20_000);
 });

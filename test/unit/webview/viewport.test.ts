@@ -59,3 +59,12 @@ test('a short start-up, or a program with no code of its own, is not folded', ()
   assert.equal(foldedStartup(1000 * ms, Infinity), 0);
   assert.deepEqual(programWindow(1000 * ms, 0), fitWindow(1000 * ms));
 });
+
+test('Fit keeps the air after the last event a share of what it shows, not of the whole run', () => {
+  const ms = 1e6;
+  // 300 ms of start-up and imports, then 2 ms of program: the activity must fill the view, not 2% of 302 ms of air.
+  const w = programWindow(302 * ms, 300 * ms);
+  const shown = (302 * ms - 300 * ms) / (w.end - w.start);
+  assert.ok(shown > 0.85, `the program takes only ${shown} of the view`);
+  assert.ok(w.end >= 302 * ms);
+});

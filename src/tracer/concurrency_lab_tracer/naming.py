@@ -1,0 +1,79 @@
+"""The program's own names for the synchronisation objects it makes: `lock_b`, `self.jobs`.
+
+When the program constructs a traced primitive, obj_new records the line that made it and the
+variable that line assigns it to, read from the program's source with `ast` (parsed once per file,
+only when the program makes its first primitive), never from the object: no program code runs.
+A line that makes it inside a larger expression, or assigns more than one thing, names nothing;
+the Timeline then says the type and the line ("Lock made at line 12").
+"""
+import ast
+import sys
+
+from . import core
+from .encode import quote
+
+_names = {}  # file -> {line: name, or None when the line is ambiguous}
+
+
+def new_named_serial():
+    """A new object serial, announced with where the program made it and what it called it."""
+    obj = core.new_serial()
+    try:
+        f = sys._getframe(1)
+        limit = 12
+        while f is not None and limit and f.f_code.co_filename != core.program:
+            f = f.f_back
+            limit -= 1
+        if f is None or not limit:
+            return obj
+        line = f.f_lineno or 0
+        name = _names_in(f.f_code.co_filename).get(line)
+        named = '' if name is None else ',"name":' + quote(name)
+        core.emit_raw('obj_new', f'{{"obj":{obj},"line":{line}{named}}}')
+    except Exception:  # naming is a nicety: never let it break the program's constructor
+        pass
+    return obj
+
+
+def _names_in(file):
+    names = _names.get(file)
+    if names is None:
+        names = _names[file] = {}
+        try:
+            with open(file, 'rb') as source:
+                tree = ast.parse(source.read())
+        except Exception:
+            return names
+        for node in ast.walk(tree):
+            _learn(node, names)
+    return names
+
+
+def _learn(node, names):
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target = node.target
+    else:
+        return
+    value = node.value
+    if not isinstance(value, ast.Call):
+        return
+    # The call must be the only one (a lock passed to a call names the call's result, not the lock).
+    if any(isinstance(n, ast.Call) for arg in value.args + [k.value for k in value.keywords] for n in ast.walk(arg)):
+        return
+    name = _dotted(target)
+    for line in range(value.lineno, getattr(value, 'end_lineno', value.lineno) + 1):
+        names[line] = None if line in names else name
+
+
+def _dotted(target):
+    """`jobs`, `self.jobs`; None for anything else (a tuple, a subscript)."""
+    parts = []
+    while isinstance(target, ast.Attribute):
+        parts.append(target.attr)
+        target = target.value
+    if not isinstance(target, ast.Name):
+        return None
+    parts.append(target.id)
+    return '.'.join(reversed(parts))[:80]
