@@ -49,3 +49,47 @@ export const VSCODE_THEMES: Record<ThemeKind, Record<string, string>> = {
     ...FONTS,
   },
 };
+
+/** High-contrast theme kinds: VS Code puts `vscode-high-contrast` on the body for both (and `-light` for the light one). */
+export type HighContrastKind = 'hc-dark' | 'hc-light';
+
+/**
+ * Dark High Contrast and Light High Contrast: the colour registry's hcDark / hcLight defaults of VS Code
+ * 1.100 (the themes themselves set almost nothing). Colours the registry leaves unset in high contrast
+ * (list selection, find highlight, button background in hc-dark) are left out, as VS Code leaves the
+ * variable out: the page must then fall back to outlines and its own defaults.
+ */
+export const VSCODE_HC_THEMES: Record<HighContrastKind, Record<string, string>> = {
+  'hc-dark': {
+    'editor-background': '#000000', 'editor-foreground': '#ffffff', foreground: '#ffffff', descriptionForeground: '#ffffffb3',
+    contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', 'panel-border': '#6fc3df', 'sideBar-background': '#000000', focusBorder: '#f38518',
+    'list-hoverBackground': '#ffffff1a', 'list-focusOutline': '#f38518',
+    'charts-blue': '#3794ff', 'charts-red': '#f48771', 'charts-green': '#89d185', 'charts-yellow': '#ffd370', 'charts-orange': '#d18616', 'charts-purple': '#b180d7',
+    'editorError-foreground': '#f48771', 'editorWarning-foreground': '#ffd370', 'editorInfo-foreground': '#3794ff',
+    'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryForeground': '#ffffff',
+    'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff',
+    'textLink-foreground': '#21a6ff', 'editorWidget-background': '#0c141f', 'widget-border': '#6fc3df',
+    'inputValidation-errorBackground': '#000000', 'inputValidation-infoBackground': '#000000',
+    ...FONTS,
+  },
+  'hc-light': {
+    'editor-background': '#ffffff', 'editor-foreground': '#292929', foreground: '#292929', descriptionForeground: '#292929b3',
+    contrastBorder: '#0f4a85', contrastActiveBorder: '#006bbd', 'panel-border': '#0f4a85', 'sideBar-background': '#ffffff', focusBorder: '#006bbd',
+    'list-activeSelectionBackground': '#0f4a851a', 'list-inactiveSelectionBackground': '#0f4a851a', 'list-hoverBackground': '#0f4a851a', 'list-focusOutline': '#006bbd',
+    'charts-blue': '#1a85ff', 'charts-red': '#b5200d', 'charts-green': '#374e06', 'charts-yellow': '#895503', 'charts-orange': '#d18616', 'charts-purple': '#652d90',
+    'editorError-foreground': '#b5200d', 'editorWarning-foreground': '#895503', 'editorInfo-foreground': '#1a85ff',
+    'button-background': '#0f4a85', 'button-foreground': '#ffffff', 'button-border': '#0f4a85', 'button-secondaryBackground': '#ffffff', 'button-secondaryForeground': '#292929',
+    'input-background': '#ffffff', 'input-foreground': '#292929', 'input-border': '#0f4a85', 'dropdown-background': '#ffffff', 'dropdown-foreground': '#292929',
+    'textLink-foreground': '#0f4a85', 'editorWidget-background': '#ffffff', 'widget-border': '#0f4a85',
+    'inputValidation-errorBackground': '#ffffff', 'inputValidation-infoBackground': '#ffffff',
+    ...FONTS,
+  },
+};
+
+/** The classes VS Code puts on a webview's body for each theme kind. */
+export const THEME_BODY_CLASSES: Record<ThemeKind | HighContrastKind, string[]> = {
+  dark: ['vscode-dark'],
+  light: ['vscode-light'],
+  'hc-dark': ['vscode-high-contrast'],
+  'hc-light': ['vscode-high-contrast', 'vscode-high-contrast-light'],
+};

@@ -5,6 +5,8 @@ import type { TraceModel } from '../shared/traceModel';
 import { Banner } from './banner';
 import { CanvasView, type CanvasHost } from './canvasView';
 import { el } from './dom';
+import { lastFlows } from './flows';
+import { lastWaits, type DrawnWait } from './waitGraph';
 import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
 import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
@@ -15,7 +17,9 @@ import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
 import { StepList } from './stepList';
 import { laneColor, readTheme, watchTheme, type Theme } from './theme';
+import { Splitter } from './splitter';
 import { Toolbar } from './toolbar';
+import { readPrefs, writePrefs, type StateStore, type ViewPrefs } from './viewPrefs';
 import { fitWindow, foldedStartup, isFitted, panWindow, programWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
 import { eventTime, type EventRef, type ViewState } from './viewState';
 
@@ -50,7 +54,16 @@ export class TimelineApp implements CanvasHost {
   /** Screen readers hear what got selected on the canvas. */
   private readonly announcer = el('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
 
-  constructor(root: HTMLElement, private readonly post: Post) {
+  /** Sizes the user dragged, remembered in the webview state. */
+  private readonly prefs: ViewPrefs;
+  private readonly bottom = el('div', { class: 'bottom' });
+  private readonly stepsPane = el('section', { class: 'pane steps-pane', 'aria-label': 'Execution order' });
+  private readonly listSplit: Splitter;
+  /** Panels this narrow stack the list over the output (the stylesheet's breakpoint). */
+  private readonly narrow = window.matchMedia('(max-width: 820px)');
+
+  constructor(root: HTMLElement, private readonly post: Post, private readonly store?: StateStore) {
+    this.prefs = readPrefs(store);
     this.currentTheme = readTheme();
     this.toolbar = new Toolbar({
       fit: () => this.fit(),
@@ -67,17 +80,44 @@ export class TimelineApp implements CanvasHost {
       togglePlay: () => this.togglePlay(),
     });
     this.canvas = new CanvasView(this);
-    this.list = new StepList({ select: (step, focusEditor) => this.select(step, { reveal: true, focusEditor, scrollList: true }) });
+    this.list = new StepList({
+      select: (step, focusEditor) => this.select(step, { reveal: true, focusEditor, scrollList: true }),
+      laneWidth: (px) => this.savePrefs({ laneColPx: px }),
+    });
+    if (this.prefs.laneColPx !== undefined) this.list.setLaneWidth(this.prefs.laneColPx);
     this.output = new OutputPane((order) => this.selectOrder(order));
     const main = el('div', { class: 'main' });
-    const stepsPane = el('section', { class: 'pane steps-pane', 'aria-label': 'Execution order' });
-    stepsPane.append(this.list.headerEl, this.list.root);
+    this.stepsPane.append(this.list.headerEl, this.list.root);
     const outPane = el('section', { class: 'pane output-pane', 'aria-label': 'Output' });
     outPane.append(el('div', { class: 'pane-title' }, 'Output'), this.output.root);
-    const bottom = el('div', { class: 'bottom' });
-    bottom.append(stepsPane, outPane);
+    // Draggable splits: canvas | everything under it, and step list | output.
+    const canvasSplit = new Splitter({
+      orientation: 'horizontal',
+      label: 'Resize the timeline',
+      current: () => this.canvas.root.getBoundingClientRect().height,
+      bounds: () => ({ min: 80, max: main.getBoundingClientRect().height - 120 }),
+      resize: (px) => this.savePrefs({ canvasPx: px }),
+      reset: () => this.savePrefs({ canvasPx: undefined }),
+    });
+    this.listSplit = new Splitter({
+      orientation: this.narrow.matches ? 'horizontal' : 'vertical',
+      label: 'Resize the step list',
+      current: () => (this.narrow.matches ? this.stepsPane.getBoundingClientRect().height : this.stepsPane.getBoundingClientRect().width),
+      bounds: () => {
+        const r = this.bottom.getBoundingClientRect();
+        return { min: 60, max: (this.narrow.matches ? r.height : r.width) - 60 };
+      },
+      resize: (px) => this.savePrefs(this.narrow.matches ? { listHeightPx: px } : { listWidthPx: px }),
+      reset: () => this.savePrefs(this.narrow.matches ? { listHeightPx: undefined } : { listWidthPx: undefined }),
+    });
+    this.narrow.addEventListener('change', () => {
+      this.listSplit.setOrientation(this.narrow.matches ? 'horizontal' : 'vertical');
+      this.applySplits();
+    });
+    this.bottom.append(this.stepsPane, this.listSplit.root, outPane);
     this.legend.render(this.currentTheme);
-    main.append(this.canvas.root, this.legend.root, this.toolbar.replayBar, bottom);
+    main.append(this.canvas.root, canvasSplit.root, this.legend.root, this.toolbar.replayBar, this.bottom);
+    this.applySplits();
     root.append(this.toolbar.root, this.banner.root, main, this.banner.notice, this.announcer);
     this.toolbar.setReplay(-1, 0, false);
     watchTheme(() => {
@@ -315,7 +355,7 @@ export class TimelineApp implements CanvasHost {
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
-      showFlows: prev ? prev.showFlows : true,
+      allFlows: prev ? prev.allFlows : false,
       hover: null,
       pending: work !== undefined,
     };
@@ -323,7 +363,9 @@ export class TimelineApp implements CanvasHost {
     this.paintToReport = live;
     this.toolbar.setTitle(model.title);
     document.title = model.title;
-    this.banner.setError(model.error, model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work ? waitForGraph(model) : undefined);
+    const waits = model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work ? waitForGraph(model) : undefined;
+    this.v.waits = waits;
+    this.banner.setError(model.error, waits);
     this.syncReplayBar();
     this.redraw();
     const token = ++this.modelToken;
@@ -349,6 +391,7 @@ export class TimelineApp implements CanvasHost {
         this.applyFilter(this.filterState);
         this.list.setSelected(v.selected, false);
         this.list.setReplay(v.replay);
+        this.output.setReplay(v.replay >= 0 ? (v.model.steps[v.replay]?.order ?? -1) : -1);
         // Lets tests (and anyone watching) know the whole model is on screen.
         document.body.dataset.loaded = String(token);
       },
@@ -412,10 +455,31 @@ export class TimelineApp implements CanvasHost {
     this.canvas.requestDraw();
   }
 
-  /** The canvas asks for the height of its lanes (the stylesheet caps it): few lanes leave room to the list. */
+  /**
+   * The canvas asks for the height of its lanes (the stylesheet caps it): few lanes leave room to the
+   * list. A height the user dragged to wins.
+   */
   private fitCanvasHeight(): void {
-    const want = this.v ? `0 1 ${RULER_H + this.v.layout.height + 10}px` : '';
+    const user = this.prefs.canvasPx;
+    const want = user !== undefined ? `0 0 ${user}px` : this.v ? `0 1 ${RULER_H + this.v.layout.height + 10}px` : '';
     if (this.canvas.root.style.flex !== want) this.canvas.root.style.flex = want;
+    this.canvas.root.classList.toggle('user-sized', user !== undefined);
+  }
+
+  /** Remembers sizes the user chose (undefined: back to automatic) and applies them. */
+  private savePrefs(change: Partial<ViewPrefs>): void {
+    Object.assign(this.prefs, change);
+    for (const k of Object.keys(this.prefs) as (keyof ViewPrefs)[]) if (this.prefs[k] === undefined) delete this.prefs[k];
+    writePrefs(this.store, this.prefs);
+    if ('laneColPx' in change) this.list.setLaneWidth(this.prefs.laneColPx);
+    this.applySplits();
+    this.redraw();
+  }
+
+  private applySplits(): void {
+    const px = this.narrow.matches ? this.prefs.listHeightPx : this.prefs.listWidthPx;
+    this.stepsPane.style.flex = px !== undefined ? `0 0 ${px}px` : '';
+    this.stepsPane.classList.toggle('user-sized', px !== undefined);
   }
 
   // ---- selection, cursor, replay ------------------------------------------------------------
@@ -469,6 +533,7 @@ export class TimelineApp implements CanvasHost {
     const s = Math.max(0, Math.min(v.model.steps.length - 1, step));
     v.replay = s;
     this.list.setReplay(s);
+    this.output.setReplay(v.model.steps[s].order);
     this.select(s, { reveal: true, focusEditor: false, scrollList: true });
     this.syncReplayBar();
   }
@@ -492,8 +557,8 @@ export class TimelineApp implements CanvasHost {
 
   private toggleFlows(): void {
     if (!this.v) return;
-    this.v.showFlows = !this.v.showFlows;
-    this.toolbar.setFlows(this.v.showFlows);
+    this.v.allFlows = !this.v.allFlows;
+    this.toolbar.setFlows(this.v.allFlows);
     this.redraw();
   }
 
@@ -512,6 +577,12 @@ export class TimelineApp implements CanvasHost {
       window: () => (this.v ? { ...this.v.window } : null),
       scrollY: () => this.v?.scrollY ?? 0,
       rowCount: () => this.v?.layout.rows.length ?? 0,
+      flows: () => lastFlows,
+      waits: () => lastWaits,
+      rowTop: (row: number) => {
+        const r = this.v?.layout.rows[row];
+        return r ? RULER_H + r.y - (this.v?.scrollY ?? 0) : -1;
+      },
       stepBox: (step: number) => {
         const v = this.v;
         const s = this.canvas.scaleNow();
@@ -536,6 +607,12 @@ export interface TimelineProbe {
   window(): TimeWindow | null;
   scrollY(): number;
   rowCount(): number;
+  /** The last frame's flow arrows: drawn, left out, trunks, and each arrow's end row (a folded group or not) and count. */
+  /** The last frame's wait-for arrows (a run stuck at a timeout or Stop). */
+  waits(): DrawnWait[];
+  /** Canvas y (CSS px) of a layout row's top, -1 if there is no such row. */
+  rowTop(row: number): number;
+  flows(): { arrows: number; skipped: number; trunks: number; ends: { row: number; count: number; group: boolean }[] };
   stepBox(step: number): { x: number; y: number; w: number; h: number } | null;
 }
 

@@ -4,6 +4,8 @@ import { TimelineApp, type TimelineProbe } from './app';
 
 interface VsCodeApi {
   postMessage(msg: WebviewMessage): void;
+  getState?(): unknown;
+  setState?(state: unknown): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -20,7 +22,11 @@ function start(): void {
   const post = (msg: WebviewMessage): void => vscode.postMessage(msg);
   let app: TimelineApp;
   try {
-    app = new TimelineApp(root, post);
+    // The webview state keeps the sizes the user dragged (a stand-in page may not have it).
+    const store = typeof vscode.getState === 'function' && typeof vscode.setState === 'function'
+      ? { get: () => vscode.getState?.(), set: (st: unknown) => vscode.setState?.(st) }
+      : undefined;
+    app = new TimelineApp(root, post, store);
   } catch (e) {
     post({ type: 'log', level: 'error', text: `timeline failed to start: ${String(e)}` });
     return;

@@ -18,6 +18,8 @@ export class OutputPane {
   /** model.output[start, end) are the rows shown. */
   private start = 0;
   private end = 0;
+  /** Replay cursor's step order (-1: not replaying): lines after it are future, the last one before it current. */
+  private replayOrder = -1;
 
   constructor(private readonly onPick: (order: number) => void) {
     this.root.addEventListener('click', (e) => {
@@ -64,6 +66,34 @@ export class OutputPane {
     hits[0]?.scrollIntoView({ block: 'nearest' });
   }
 
+  /**
+   * Follows the replay cursor (its step's order, -1 when replay ends): the last line printed up to it
+   * is marked current and scrolled into view, the lines printed after it are marked future.
+   */
+  setReplay(order: number): void {
+    this.replayOrder = order;
+    const lines = this.model?.output;
+    if (!lines || lines.length === 0) return;
+    const i = order < 0 ? -1 : lastAtOrBefore(lines, order);
+    if (i >= 0 && (i < this.start || i >= this.end)) this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
+    else this.markReplay();
+    const cur = this.root.querySelector('.line.current');
+    cur?.scrollIntoView({ block: 'nearest' });
+  }
+
+  private markReplay(): void {
+    const order = this.replayOrder;
+    let current: Element | null = null;
+    for (const row of Array.from(this.root.querySelectorAll<HTMLElement>('.line'))) {
+      const o = Number(row.dataset.order);
+      const future = order >= 0 && o > order;
+      row.classList.toggle('future', future);
+      row.classList.remove('current');
+      if (order >= 0 && !future) current = row;
+    }
+    current?.classList.add('current');
+  }
+
   /** Rebuilds the pane as the window starting at output line `start`. */
   private show(start: number): void {
     const lines = this.model?.output ?? [];
@@ -100,12 +130,28 @@ export class OutputPane {
       this.root.append(row);
     }
     this.end = Math.max(this.end, end);
+    if (this.replayOrder >= 0) this.markReplay();
     if (lines.length > this.end) {
       const next = this.end;
       this.root.append(button(`… ${formatCount(lines.length - next)} more lines`, `Show the ${formatCount(Math.min(lines.length - next, WINDOW_LINES))} lines after these`,
         () => this.show(next), 'more later'));
     }
   }
+}
+
+/** Index of the last output line printed at or before this step order, or -1. */
+function lastAtOrBefore(lines: TraceModel['output'], order: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid].order <= order) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
 }
 
 /** Index of the first output line with this step order (lines are in order; a burst shares one), or -1. */

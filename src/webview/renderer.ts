@@ -5,6 +5,7 @@
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import type { Lane } from '../shared/traceModel';
+import { drawFlows } from './flows';
 import { formatDuration, formatTick, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
 import { toX, visitIntervals, visitPoints, type Scale } from './lod';
@@ -13,10 +14,10 @@ import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
+import { drawWaitGraph } from './waitGraph';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
-const MAX_FLOWS_PER_FRAME = 400;
 const MAX_CURSOR_MARKS = 2000;
 
 export function frameScale(v: ViewState, widthCss: number): Scale {
@@ -57,7 +58,8 @@ export function drawFrame(ctx: CanvasRenderingContext2D, v: ViewState, theme: Th
   drawStartup(f);
   drawErrors(f);
   drawCursor(f);
-  const hiddenFlows = v.showFlows ? drawFlows(f) : 0;
+  const hiddenFlows = drawFlows(f).skipped;
+  drawWaitGraph(f, v.waits);
   drawSelection(f);
   drawReplay(f);
   ctx.restore();
@@ -490,64 +492,16 @@ function drawSelection(f: Frame): void {
   ctx.lineWidth = 1;
 }
 
-/** Returns how many visible arrows were left out (too many to read at this zoom). */
-function drawFlows(f: Frame): number {
-  const { ctx, v, s, theme } = f;
-  const fl = v.index.flows;
-  const cols = v.index.cols;
-  let drawn = 0;
-  let skipped = 0;
-  // All curves in one path and all heads in another: one stroke and one fill however many arrows.
-  const curves = new Path2D();
-  const heads = new Path2D();
-  visitIntervals(fl, s, (run) => {
-    for (let k = run.first; k < run.first + run.count; k++) {
-      if (drawn >= MAX_FLOWS_PER_FRAME) {
-        skipped += run.first + run.count - k;
-        break;
-      }
-      const id = fl.ids[k];
-      const fromLane = cols.flowFromLane[id];
-      const toLane = cols.flowToLane[id];
-      const a = laneY(f, fromLane);
-      const b = laneY(f, toLane);
-      if (a === null || b === null || (a.row === b.row && fromLane === toLane)) continue;
-      const x1 = toX(s, cols.flowFromTs[id]);
-      const x2 = toX(s, cols.flowToTs[id]);
-      const y1 = a.y + MARKER_H / 2 - 1;
-      const y2 = b.y + MARKER_H / 2 - 1;
-      if ((y1 < RULER_H && y2 < RULER_H) || (y1 > f.height && y2 > f.height)) continue;
-      drawn++;
-      const bend = Math.max(8, Math.min(40, Math.abs(x2 - x1) / 2));
-      curves.moveTo(x1, y1);
-      curves.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2 - 4, y2);
-      heads.moveTo(x2 - 1, y2);
-      heads.lineTo(x2 - 7, y2 - 3.5);
-      heads.lineTo(x2 - 7, y2 + 3.5);
-      heads.closePath();
-    }
-  });
-  if (drawn === 0) return skipped;
-  ctx.strokeStyle = theme.muted;
-  ctx.fillStyle = theme.muted;
-  ctx.globalAlpha = 0.8;
-  ctx.lineWidth = 1.25;
-  ctx.stroke(curves);
-  ctx.fill(heads);
-  ctx.globalAlpha = 1;
-  ctx.lineWidth = 1;
-  return skipped;
-}
-
 function drawReplay(f: Frame): void {
   const { ctx, v, s, theme } = f;
   if (v.replay < 0) return;
   const st = v.model.steps[v.replay];
   if (!st) return;
   const x = Math.max(GUTTER_W, toX(s, st.ts));
-  // What has not happened yet is veiled, not hidden, so the user keeps their bearings.
+  // What has not happened yet is veiled, not hidden, so the user keeps their bearings; lighter while
+  // searching, so the hits after the cursor still read as hits.
   ctx.fillStyle = theme.background;
-  ctx.globalAlpha = 0.72;
+  ctx.globalAlpha = v.matches !== null ? 0.4 : 0.72;
   ctx.fillRect(x + 1, RULER_H, f.width - x, f.height - RULER_H);
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.focus;

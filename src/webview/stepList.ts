@@ -7,6 +7,7 @@ import { lanePathNamer } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { clear, el } from './dom';
 import { formatOffset } from './format';
+import { Splitter } from './splitter';
 
 export const ROW_H = 20;
 /** Well below Chromium's ~16.7M px element height limit. */
@@ -15,6 +16,8 @@ const MAX_SCROLL_PX = 8_000_000;
 export interface StepListActions {
   /** A row was chosen; `focusEditor` when the user pressed Enter (reveal without preserving focus). */
   select(step: number, focusEditor: boolean): void;
+  /** The user dragged the LANE column to this width (CSS px). */
+  laneWidth(px: number | undefined): void;
 }
 
 /** Width of the LANE column's longest name, estimated per character of the 12 px UI font. */
@@ -34,11 +37,28 @@ export class StepList {
   private laneColors: (lane: number) => string = () => 'transparent';
   private laneName: (lane: number) => string = () => '?';
   private pending = false;
+  /** The LANE column's width the user chose, else it follows the longest lane name. */
+  private userLaneWidth: number | undefined;
+  private autoLaneWidth = '150px';
 
   constructor(private readonly actions: StepListActions) {
     for (const [cls, text] of [['n', '#'], ['t', 'time'], ['lane', 'lane'], ['text', 'step'], ['src', 'source']]) {
       this.header.append(el('span', { class: cls }, text));
     }
+    const laneHead = this.header.querySelector('.lane') as HTMLElement;
+    const resizer = new Splitter({
+      orientation: 'vertical',
+      label: 'Resize the lane column',
+      current: () => laneHead.getBoundingClientRect().width,
+      bounds: () => ({ min: 40, max: Math.max(40, this.header.getBoundingClientRect().width - 260) }),
+      resize: (px) => actions.laneWidth(px),
+      reset: () => actions.laneWidth(undefined),
+    });
+    // The header is hidden from screen readers (the rows say it all); its handle must not be.
+    this.header.removeAttribute('aria-hidden');
+    for (const cell of Array.from(this.header.children)) cell.setAttribute('aria-hidden', 'true');
+    resizer.root.classList.add('col-resizer');
+    laneHead.append(resizer.root);
     this.root.append(this.spacer, this.win);
     this.root.addEventListener('scroll', () => this.schedule());
     this.root.addEventListener('click', (e) => {
@@ -60,11 +80,24 @@ export class StepList {
     this.laneName = lanePathNamer(model);
     // The LANE column is as wide as its longest name needs (up to a limit), so names are not cut off.
     const longest = model.lanes.reduce((n, l) => (l.internal ? n : Math.max(n, this.laneName(l.id).length)), 0);
-    const width = `${Math.round(Math.min(MAX_LANE_COL_PX, 24 + longest * LANE_CHAR_PX))}px`;
-    this.root.style.setProperty('--lane-col', width);
-    this.header.style.setProperty('--lane-col', width);
+    this.autoLaneWidth = `${Math.round(Math.min(MAX_LANE_COL_PX, 24 + longest * LANE_CHAR_PX))}px`;
+    this.applyLaneWidth();
     this.spacer.style.height = `${Math.min(rows.length * ROW_H, MAX_SCROLL_PX)}px`;
     this.render();
+  }
+
+  /** A LANE column width the user chose (undefined: follow the names again). */
+  setLaneWidth(px: number | undefined): void {
+    this.userLaneWidth = px;
+    this.applyLaneWidth();
+  }
+
+  private applyLaneWidth(): void {
+    const width = this.userLaneWidth !== undefined ? `${this.userLaneWidth}px` : this.autoLaneWidth;
+    for (const node of [this.root, this.header]) {
+      node.style.setProperty('--lane-col', width);
+      node.classList.toggle('lane-sized', this.userLaneWidth !== undefined);
+    }
   }
 
   get visibleSteps(): Int32Array {

@@ -5,6 +5,7 @@ import { button, clear, el } from './dom';
 import { formatCount } from './format';
 import { MARKER_CATEGORIES } from './markerStyle';
 import type { StepFilter } from './filter';
+import { OverflowMenu } from './overflowMenu';
 
 export interface ToolbarActions {
   fit(): void;
@@ -37,10 +38,11 @@ export class Toolbar {
   private readonly scrubber = el('input', { type: 'range', min: '0', max: '0', value: '0', step: '1', 'aria-label': 'Replay position', class: 'scrubber' });
   private readonly replayLabel = el('span', { class: 'replay-label' });
   private searchTimer = 0;
+  private readonly overflow: OverflowMenu;
 
   constructor(actions: ToolbarActions) {
     const a = actions;
-    this.flowsBtn = button('⤳ Flows', 'Show flow arrows', () => a.toggleFlows(), 'toggle');
+    this.flowsBtn = button('⤳ All arrows', 'Show all flow arrows', () => a.toggleFlows(), 'toggle');
     this.internalBtn = button('Internal lanes', 'Show runtime-internal lanes', () => a.toggleInternal(), 'toggle');
     this.stopBtn = button('■ Stop', 'Stop the run', () => a.stop(), 'danger');
     this.stopBtn.hidden = true;
@@ -67,13 +69,16 @@ export class Toolbar {
     this.laneSelect.addEventListener('change', onFilter);
     this.kindSelect.addEventListener('change', onFilter);
     const spacer = el('span', { class: 'spacer' });
+    const openBtn = button('Open…', 'Open a saved trace', () => a.openTrace());
+    const exportBtn = button('Export…', 'Export the trace (Chrome trace JSON)', () => a.exportTrace());
     this.root.append(
-      this.title, zoomGroup, this.flowsBtn, this.internalBtn, this.search, this.laneSelect, this.kindSelect, spacer,
+      this.title, zoomGroup, this.search, this.flowsBtn, this.internalBtn, this.laneSelect, this.kindSelect, spacer,
       this.progress, this.status, this.stopBtn,
       button('↻ Re-run', 'Run the program again', () => a.rerun()),
-      button('Open…', 'Open a saved trace', () => a.openTrace()),
-      button('Export…', 'Export the trace (Chrome trace JSON)', () => a.exportTrace()),
+      openBtn, exportBtn,
     );
+    // What moves into the "⋯" menu first when the row is too narrow (last in this list goes first).
+    this.overflow = new OverflowMenu(this.root, [this.flowsBtn, this.internalBtn, this.laneSelect, this.kindSelect, openBtn, exportBtn]);
     this.playBtn = button('▶', 'Play replay (space)', () => a.togglePlay(), 'play');
     this.scrubber.addEventListener('input', () => a.replayTo(Number(this.scrubber.value)));
     this.replayBar.append(
@@ -84,7 +89,7 @@ export class Toolbar {
       this.scrubber,
       this.replayLabel,
     );
-    this.setFlows(true);
+    this.setFlows(false);
     this.setInternal(false);
   }
 
@@ -123,10 +128,16 @@ export class Toolbar {
     this.progress.hidden = !running;
     this.progress.removeAttribute('value');
     this.status.textContent = p === null ? '' : running ? `${p.message} · ${formatCount(p.events)} events` : p.message;
+    this.overflow.refit();
   }
 
   setStatus(text: string): void {
     this.status.textContent = text;
+  }
+
+  /** Re-fits the toolbar row after something appeared in it or the panel changed width. */
+  refit(): void {
+    this.overflow.refit();
   }
 
   setReplay(position: number, total: number, playing: boolean): void {

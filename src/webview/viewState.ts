@@ -1,5 +1,6 @@
 /** Everything a frame depends on, shared by the renderer, the hit test and the app. */
 import type { TraceModel } from '../shared/traceModel';
+import type { WaitForGraph } from '../shared/waitFor';
 import type { Layout } from './layout';
 import type { ModelIndex } from './modelIndex';
 import type { TimeWindow } from './viewport';
@@ -28,8 +29,11 @@ export interface ViewState {
   cursor: number[];
   /** Replay position (step index) or -1 when not replaying. */
   replay: number;
-  showFlows: boolean;
+  /** Draw every flow arrow in view (else only those of the selected step and its neighbours). */
+  allFlows: boolean;
   hover: EventRef | null;
+  /** Who waits for whom, when the run ended with lanes stuck (a timeout or Stop); drawn on the canvas. */
+  waits?: WaitForGraph;
   /**
    * True between the first frame of a 'traceColumns' model and the moment its objects (spans, markers,
    * steps…) exist: it is drawn from the index columns, and the pointer hits nothing yet.

@@ -13,14 +13,15 @@ import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
 import { encodeTraceColumns } from '../../src/shared/traceColumns';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { buildTimelineHtml } from '../../src/timeline/html';
-import { VSCODE_THEMES } from '../../src/render/vscodeThemes';
+import { THEME_BODY_CLASSES, VSCODE_HC_THEMES, VSCODE_THEMES } from '../../src/render/vscodeThemes';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** VS Code's Dark Modern / Light Modern values for the variables the page reads (one home: src/render). */
-export const THEMES = VSCODE_THEMES;
+export const THEMES = { ...VSCODE_THEMES, ...VSCODE_HC_THEMES };
+export type TestTheme = keyof typeof THEMES;
 
 export interface PageServer {
   origin: string;
@@ -86,16 +87,20 @@ interface PageGlobals {
   __posted: WebviewMessage[];
   __alerts: string[];
   __cspViolations: string[];
-  __setTheme(kind: 'dark' | 'light'): void;
+  __setTheme(kind: TestTheme): void;
+  /** What the page last gave setState (the webview state). */
+  __state: unknown;
 }
 
 /** Opens the timeline page with the VS Code stand-ins and waits for its 'ready'. */
-export async function openTimeline(browser: Browser, server: PageServer, opts: { theme?: 'dark' | 'light'; width?: number; height?: number; dpr?: number } = {}): Promise<Page> {
+/** `state`: what getState() returns at start, as VS Code restores a webview's state. */
+export async function openTimeline(browser: Browser, server: PageServer, opts: { theme?: TestTheme; width?: number; height?: number; dpr?: number; state?: unknown } = {}): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: opts.dpr ?? 1 });
   const page = await ctx.newPage();
-  await page.addInitScript(({ themes, kind }) => {
+  await page.addInitScript(({ themes, classes, kind, state }) => {
     const w = window as unknown as PageGlobals & { acquireVsCodeApi(): unknown };
     w.__posted = [];
+    w.__state = state;
     w.__alerts = [];
     w.__cspViolations = [];
     let acquired = false;
@@ -104,8 +109,10 @@ export async function openTimeline(browser: Browser, server: PageServer, opts: {
       acquired = true;
       return {
         postMessage: (m: WebviewMessage) => w.__posted.push(JSON.parse(JSON.stringify(m)) as WebviewMessage),
-        getState: () => undefined,
-        setState: () => undefined,
+        getState: () => w.__state,
+        setState: (st: unknown) => {
+          w.__state = JSON.parse(JSON.stringify(st)) as unknown;
+        },
       };
     };
     window.alert = (m?: unknown) => {
@@ -113,13 +120,17 @@ export async function openTimeline(browser: Browser, server: PageServer, opts: {
     };
     document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
     // Like VS Code, put the theme variables on <html> and the theme class on <body> before our script runs.
-    w.__setTheme = (k: 'dark' | 'light') => {
+    w.__setTheme = (k: keyof typeof themes) => {
       const apply = (): boolean => {
         const html = document.documentElement;
-        if (html) for (const [name, value] of Object.entries(themes[k])) html.style.setProperty(`--vscode-${name}`, value);
+        if (html) {
+          // A theme's variables replace the last one's: high contrast leaves some out on purpose.
+          for (const name of Array.from(html.style)) if (name.startsWith('--vscode-')) html.style.removeProperty(name);
+          for (const [name, value] of Object.entries(themes[k])) html.style.setProperty(`--vscode-${name}`, value);
+        }
         if (!document.body) return false;
-        document.body.classList.remove('vscode-dark', 'vscode-light');
-        document.body.classList.add(`vscode-${k}`);
+        document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
+        document.body.classList.add(...classes[k]);
         return true;
       };
       if (apply()) return;
@@ -129,7 +140,7 @@ export async function openTimeline(browser: Browser, server: PageServer, opts: {
       obs.observe(document, { childList: true, subtree: true });
     };
     w.__setTheme(kind);
-  }, { themes: THEMES, kind: opts.theme ?? 'dark' });
+  }, { themes: THEMES, classes: THEME_BODY_CLASSES, kind: opts.theme ?? 'dark', state: opts.state });
   page.on('dialog', (d) => {
     void page.evaluate((m) => (window as unknown as PageGlobals).__alerts.push(`dialog: ${m}`), d.message()).catch(() => undefined);
     void d.dismiss().catch(() => undefined);

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, openTimeline, servePage } from './harness';
-import { cases } from './timeline.cases';
+import { cases as timelineCases } from './timeline.cases';
+import { layoutCases } from './layout.cases';
 import { openRenderer, visualCases } from './visual';
 
 const TEST_TIMEOUT_MS = 30_000;
@@ -17,6 +18,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
+
+const cases = [...timelineCases, ...layoutCases];
 
 export async function main(filter?: string): Promise<number> {
   // A concurrent `npm run build` empties dist/ for a moment: give it a few seconds to come back.

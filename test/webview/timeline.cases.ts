@@ -861,17 +861,17 @@ export const cases: Case[] = [
     },
   },
   {
-    name: 'flow arrows toggle',
+    name: 'flow arrows toggle: all of them, or only the selection’s',
     async run({ page }) {
       await load(page, demoModel());
       const shot = (): Promise<string> => page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
-      const on = await shot();
-      assert.equal(await page.getAttribute('button[aria-label="Show flow arrows"]', 'aria-pressed'), 'true');
+      const off = await shot();
+      assert.equal(await page.getAttribute('button[aria-label="Show all flow arrows"]', 'aria-pressed'), 'false');
       const f = await frames(page);
-      await page.click('button[aria-label="Show flow arrows"]');
+      await page.click('button[aria-label="Show all flow arrows"]');
       await waitPaint(page, f);
-      assert.equal(await page.getAttribute('button[aria-label="Show flow arrows"]', 'aria-pressed'), 'false');
-      assert.notEqual(await shot(), on);
+      assert.equal(await page.getAttribute('button[aria-label="Show all flow arrows"]', 'aria-pressed'), 'true');
+      assert.notEqual(await shot(), off);
     },
   },
 ];

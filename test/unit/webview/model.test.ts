@@ -99,7 +99,7 @@ test('hit testing finds the span and the marker under a point', () => {
   const m = demoModel();
   const index = buildModelIndex(m);
   const layout = layoutLanes(m.lanes, laneDepths(index), { collapsed: new Set(), internalShown: new Set(), showAllInternal: false, laneFilter: -1 });
-  const v: ViewState = { model: m, index, layout, window: fitWindow(m.duration), startup: 0, scrollY: 0, selected: -1, matches: null, cursor: [], replay: -1, showFlows: true, hover: null };
+  const v: ViewState = { model: m, index, layout, window: fitWindow(m.duration), startup: 0, scrollY: 0, selected: -1, matches: null, cursor: [], replay: -1, allFlows: true, hover: null };
   const s = frameScale(v, 1200);
   const child = m.lanes.findIndex((l) => l.name === 'MainThread' && l.pid === 4243);
   const row = layout.rows[layout.rowOfLane[child]];

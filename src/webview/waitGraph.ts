@@ -1,0 +1,91 @@
+/**
+ * The wait-for graph on the canvas, for a run that ended with lanes stuck (a timeout or Stop): from
+ * each stuck lane an arrow to the lane holding what it waits for, near the end of the run where the
+ * red "stuck" bands are. A cycle (a deadlock) is drawn in the error colour, thicker, and labelled.
+ * The banner says the same in words (src/shared/waitFor.ts finds both).
+ */
+import type { WaitForGraph } from '../shared/waitFor';
+import { MARKER_H, RULER_H } from './layout';
+import { toX } from './lod';
+import type { FlowFrame } from './flows';
+import { GUTTER_W } from './viewState';
+
+/** Horizontal room between two edges' arrows, so a cycle's arrows (a → b, b → a) don't overlap. */
+const EDGE_GAP_PX = 18;
+
+function rowMidOf(f: FlowFrame, lane: number): number | null {
+  const ri = f.v.layout.rowOfLane[lane];
+  if (ri === undefined || ri < 0) return null;
+  return RULER_H + f.v.layout.rows[ri].y - f.v.scrollY + MARKER_H / 2 - 1;
+}
+
+/** One drawn wait-for arrow: from the waiter's row to its arrowhead on the holder's row (CSS px). */
+export interface DrawnWait {
+  waiter: number;
+  holder: number;
+  cycle: boolean;
+  x: number;
+  headY: number;
+}
+
+/** The last frame's wait-for arrows (the browser tests read them through the app's probe). */
+export let lastWaits: DrawnWait[] = [];
+
+export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined): void {
+  lastWaits = [];
+  if (!graph) return;
+  const { ctx, v, s, theme } = f;
+  const edges = graph.edges.filter((e) => e.holder >= 0);
+  if (edges.length === 0) return;
+  const inCycle = new Set(graph.cycle);
+  const end = Math.min(f.width - 16, toX(s, v.model.duration) - 16);
+  ctx.font = `10px ${theme.font}`;
+  const labelsOn = new Map<number, number>();
+  edges.forEach((e, k) => {
+    const y1 = rowMidOf(f, e.waiter);
+    const y2 = rowMidOf(f, e.holder);
+    if (y1 === null || y2 === null || y1 === y2) return;
+    const since = toX(s, v.model.markers[e.marker]?.ts ?? 0);
+    const x = Math.max(since + 8, end - k * EDGE_GAP_PX);
+    if (x < GUTTER_W || x > f.width) return;
+    const cycle = inCycle.has(e.waiter) && inCycle.has(e.holder);
+    const color = cycle ? theme.error : theme.warning;
+    const dir = y2 > y1 ? 1 : -1;
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = cycle ? 2.5 : 1.5;
+    // Out of the stuck band, down (or up) to the holder's row, head on it.
+    ctx.beginPath();
+    ctx.arc(x, y1, 3, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.beginPath();
+    ctx.moveTo(x, y1);
+    ctx.bezierCurveTo(x + 10, y1 + dir * 8, x + 10, y2 - dir * 14, x, y2 - dir * 6);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x, y2 - dir * 1);
+    ctx.lineTo(x - 4, y2 - dir * 8);
+    ctx.lineTo(x + 4, y2 - dir * 8);
+    ctx.closePath();
+    ctx.fill();
+    lastWaits.push({ waiter: e.waiter, holder: e.holder, cycle, x, headY: y2 - dir * 5 });
+    // "holds Lock #2" beside the head: what the holder keeps from the waiter (a joined lane must end).
+    const joined = /_join$/.test(v.model.markers[e.marker]?.kind ?? '');
+    const label = `${cycle ? 'deadlock: ' : ''}${joined ? 'must end first' : `holds ${e.what}`}`;
+    const w = ctx.measureText(label).width + 8;
+    const lx = Math.max(GUTTER_W + 2, x - 8 - w);
+    // On the holder's row, stacked when several arrows end there.
+    const n = labelsOn.get(e.holder) ?? 0;
+    labelsOn.set(e.holder, n + 1);
+    const ly = y2 + n * 12;
+    ctx.fillStyle = theme.background;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(lx, ly - 6, w, 12);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = color;
+    ctx.textAlign = 'left';
+    ctx.fillText(label, lx + 4, ly);
+  });
+  ctx.lineWidth = 1;
+  ctx.font = `11px ${theme.font}`;
+}
