@@ -263,7 +263,7 @@ export class TimelinePanel implements vscode.Disposable {
 }
 
 function isTraceMessage(m: HostMessage): m is Extract<HostMessage, { live: boolean }> {
-  return m.type === 'traceColumns' || m.type === 'traceJson' || m.type === 'trace';
+  return m.type === 'traceColumns' || m.type === 'traceJson';
 }
 
 function safePreview(raw: unknown): string {
