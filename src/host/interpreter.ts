@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
 import { interpreterCandidates, isTooOld, MIN_PYTHON_TEXT, type InterpreterOrigin } from '../run/interpreterPolicy';
@@ -18,8 +19,6 @@ export interface Interpreter {
 }
 
 const PYTHON_EXTENSION_ID = 'ms-python.python';
-const PROBE =
-  'import sys, json; print(json.dumps({"v": list(sys.version_info[:3]), "exe": sys.executable}))';
 
 /**
  * Chooses the interpreter: `concurrencyLab.pythonPath` when set, else the Python extension's active
@@ -32,8 +31,12 @@ export class InterpreterService implements vscode.Disposable {
   private readonly probes = new Map<string, Promise<Interpreter>>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private pythonApi: Promise<PythonExtension | undefined> | undefined;
+  /** src/tracer/probe.py as shipped: prints the interpreter's version and executable. */
+  private readonly probeFile: string;
 
-  constructor() {
+  /** `tracerDir`: the shipped tracer folder (dist/tracer), which holds probe.py. */
+  constructor(tracerDir: string) {
+    this.probeFile = join(tracerDir, 'probe.py');
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('concurrencyLab.pythonPath')) {
@@ -70,6 +73,11 @@ export class InterpreterService implements vscode.Disposable {
     return first ?? this.probe('python3', 'path');
   }
 
+  /** Asks `command` for its version now, uncached (an interpreter the user is choosing). */
+  probeCommand(command: string): Promise<Interpreter> {
+    return probeInterpreter(command, 'setting', this.probeFile);
+  }
+
   /** Forget cached probes (after the user picked another interpreter). */
   refresh(): void {
     this.probes.clear();
@@ -100,7 +108,7 @@ export class InterpreterService implements vscode.Disposable {
     const key = `${origin}:${command}`;
     let p = this.probes.get(key);
     if (!p) {
-      p = probeInterpreter(command, origin);
+      p = probeInterpreter(command, origin, this.probeFile);
       this.probes.set(key, p);
       // A missing interpreter may be installed later: don't cache failures for long.
       void p.then((r) => {
@@ -116,9 +124,9 @@ function expandHome(p: string): string {
   return home && (p === '~' || p.startsWith('~/')) ? home + p.slice(1) : p;
 }
 
-export function probeInterpreter(command: string, origin: InterpreterOrigin): Promise<Interpreter> {
+function probeInterpreter(command: string, origin: InterpreterOrigin, probeFile: string): Promise<Interpreter> {
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
+    execFile(command, [probeFile], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const problem = code === 'ENOENT' ? `"${command}" was not found` : `"${command}" could not run (${err.message.split('\n')[0]})`;
