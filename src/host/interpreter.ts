@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
+import { Disposable } from '../shared/disposable';
 import { interpreterCandidates, isTooOld, MIN_PYTHON_TEXT, type InterpreterOrigin } from '../run/interpreterPolicy';
 
 export type { InterpreterOrigin };
@@ -25,34 +26,32 @@ const PYTHON_EXTENSION_ID = 'ms-python.python';
  * environment when that extension is installed, else python3/python on PATH; then asks it for its version.
  * Probes run asynchronously and are cached per command, so the status bar never blocks the host.
  */
-export class InterpreterService implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class InterpreterService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private readonly probes = new Map<string, Promise<Interpreter>>();
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private pythonApi: Promise<PythonExtension | undefined> | undefined;
   /** src/tracer/probe.py as shipped: prints the interpreter's version and executable. */
   private readonly probeFile: string;
 
   /** `tracerDir`: the shipped tracer folder (dist/tracer), which holds probe.py. */
   constructor(tracerDir: string) {
+    super();
     this.probeFile = join(tracerDir, 'probe.py');
-    this.disposables.push(
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('concurrencyLab.pythonPath')) {
           this.probes.clear();
           this.changed.fire();
         }
       }),
+    );
+    this.register(
       vscode.extensions.onDidChange(() => {
         this.pythonApi = undefined;
         this.changed.fire();
       }),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 
   /** True when the Python extension is installed (its picker is then the one to use). */
@@ -89,7 +88,7 @@ export class InterpreterService implements vscode.Disposable {
     try {
       this.pythonApi ??= PythonExtension.api().then(
         (api) => {
-          this.disposables.push(api.environments.onDidChangeActiveEnvironmentPath(() => this.changed.fire()));
+          this.register(api.environments.onDidChangeActiveEnvironmentPath(() => this.changed.fire()));
           return api;
         },
         () => undefined,
