@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 
 const TIERS = {
-  static: [['npx', ['tsc', '-p', '.', '--noEmit']], ['npx', ['eslint', '--max-warnings', '0', '.']]],
+  static: [['npm', ['run', 'typecheck']], ['npm', ['run', 'lint']]],
   build: [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'tsconfig.test.json']]],
   unit: [['node', ['scripts/test-unit.mjs']]],
   python: [['node', ['scripts/test-python.mjs']]],

@@ -24,7 +24,8 @@ let activeRuns: RunController | undefined;
 
 export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
   const log = vscode.window.createOutputChannel('Python Concurrency Lab', { log: true });
-  const interpreters = new InterpreterService();
+  const tracerDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer').fsPath;
+  const interpreters = new InterpreterService(tracerDir);
   // The panel's buttons call into the run controller, which needs the panel: tie the knot lazily.
   const controller: { runs?: RunController } = {};
   const timeline = new TimelinePanel(
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     },
     log,
   );
-  const running = new RunController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer').fsPath, interpreters, timeline, log);
+  const running = new RunController(tracerDir, interpreters, timeline, log);
   controller.runs = running;
   activeRuns = running;
   const previews = new PatternPreviewProvider();

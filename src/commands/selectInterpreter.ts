@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { InterpreterService, probeInterpreter } from '../host/interpreter';
+import { InterpreterService } from '../host/interpreter';
 
 interface Choice extends vscode.QuickPickItem {
   action: 'python-extension' | 'path' | 'enter' | 'browse' | 'clear';
@@ -30,7 +30,7 @@ async function discover(): Promise<string[]> {
 
 export async function selectInterpreter(interpreters: InterpreterService): Promise<void> {
   const current = await interpreters.resolve(vscode.window.activeTextEditor?.document.uri);
-  const candidates = await Promise.all((await discover()).map((p) => probeInterpreter(p, 'setting')));
+  const candidates = await Promise.all((await discover()).map((p) => interpreters.probeCommand(p)));
   const items: Choice[] = [];
   if (interpreters.hasPythonExtension()) {
     items.push({ action: 'python-extension', label: '$(symbol-namespace) Use the Python extension\'s interpreter picker', detail: 'Clears concurrencyLab.pythonPath so Concurrency Lab follows the environment selected in the Python extension.' });
@@ -74,7 +74,7 @@ export async function selectInterpreter(interpreters: InterpreterService): Promi
   }
   if (path === undefined) return;
   if (path) {
-    const probed = await probeInterpreter(path, 'setting');
+    const probed = await interpreters.probeCommand(path);
     if (probed.problem) {
       void vscode.window.showErrorMessage(`Concurrency Lab: ${probed.problem}. The interpreter was not changed.`);
       return;

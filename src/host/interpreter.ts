@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
+import { Disposable } from '../shared/disposable';
 import { interpreterCandidates, isTooOld, MIN_PYTHON_TEXT, type InterpreterOrigin } from '../run/interpreterPolicy';
 
 export type { InterpreterOrigin };
@@ -18,38 +20,38 @@ export interface Interpreter {
 }
 
 const PYTHON_EXTENSION_ID = 'ms-python.python';
-const PROBE =
-  'import sys, json; print(json.dumps({"v": list(sys.version_info[:3]), "exe": sys.executable}))';
 
 /**
  * Chooses the interpreter: `concurrencyLab.pythonPath` when set, else the Python extension's active
  * environment when that extension is installed, else python3/python on PATH; then asks it for its version.
  * Probes run asynchronously and are cached per command, so the status bar never blocks the host.
  */
-export class InterpreterService implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class InterpreterService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private readonly probes = new Map<string, Promise<Interpreter>>();
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private pythonApi: Promise<PythonExtension | undefined> | undefined;
+  /** src/tracer/probe.py as shipped: prints the interpreter's version and executable. */
+  private readonly probeFile: string;
 
-  constructor() {
-    this.disposables.push(
+  /** `tracerDir`: the shipped tracer folder (dist/tracer), which holds probe.py. */
+  constructor(tracerDir: string) {
+    super();
+    this.probeFile = join(tracerDir, 'probe.py');
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('concurrencyLab.pythonPath')) {
           this.probes.clear();
           this.changed.fire();
         }
       }),
+    );
+    this.register(
       vscode.extensions.onDidChange(() => {
         this.pythonApi = undefined;
         this.changed.fire();
       }),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 
   /** True when the Python extension is installed (its picker is then the one to use). */
@@ -70,6 +72,11 @@ export class InterpreterService implements vscode.Disposable {
     return first ?? this.probe('python3', 'path');
   }
 
+  /** Asks `command` for its version now, uncached (an interpreter the user is choosing). */
+  probeCommand(command: string): Promise<Interpreter> {
+    return probeInterpreter(command, 'setting', this.probeFile);
+  }
+
   /** Forget cached probes (after the user picked another interpreter). */
   refresh(): void {
     this.probes.clear();
@@ -81,7 +88,7 @@ export class InterpreterService implements vscode.Disposable {
     try {
       this.pythonApi ??= PythonExtension.api().then(
         (api) => {
-          this.disposables.push(api.environments.onDidChangeActiveEnvironmentPath(() => this.changed.fire()));
+          this.register(api.environments.onDidChangeActiveEnvironmentPath(() => this.changed.fire()));
           return api;
         },
         () => undefined,
@@ -100,7 +107,7 @@ export class InterpreterService implements vscode.Disposable {
     const key = `${origin}:${command}`;
     let p = this.probes.get(key);
     if (!p) {
-      p = probeInterpreter(command, origin);
+      p = probeInterpreter(command, origin, this.probeFile);
       this.probes.set(key, p);
       // A missing interpreter may be installed later: don't cache failures for long.
       void p.then((r) => {
@@ -116,9 +123,9 @@ function expandHome(p: string): string {
   return home && (p === '~' || p.startsWith('~/')) ? home + p.slice(1) : p;
 }
 
-export function probeInterpreter(command: string, origin: InterpreterOrigin): Promise<Interpreter> {
+function probeInterpreter(command: string, origin: InterpreterOrigin, probeFile: string): Promise<Interpreter> {
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
+    execFile(command, [probeFile], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const problem = code === 'ENOENT' ? `"${command}" was not found` : `"${command}" could not run (${err.message.split('\n')[0]})`;

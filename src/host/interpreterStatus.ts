@@ -1,24 +1,19 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../shared/disposable';
 import { describeOrigin, InterpreterService } from './interpreter';
 
 /** Status-bar item naming the Python that runs programs; clicking it changes it. */
-export class InterpreterStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('concurrencyLab.interpreter', vscode.StatusBarAlignment.Right, 100);
-  private readonly disposables: vscode.Disposable[] = [this.item];
+export class InterpreterStatus extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('concurrencyLab.interpreter', vscode.StatusBarAlignment.Right, 100));
   private generation = 0;
 
   constructor(private readonly interpreters: InterpreterService) {
+    super();
     this.item.name = 'Concurrency Lab Python';
     this.item.command = 'concurrencyLab.selectInterpreter';
-    this.disposables.push(
-      interpreters.onDidChange(() => void this.update()),
-      vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
-    );
+    this.register(interpreters.onDidChange(() => void this.update()));
+    this.register(vscode.window.onDidChangeActiveTextEditor(() => void this.update()));
     void this.update();
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 
   async update(): Promise<void> {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Tree } from '@lezer/common';
 import { checkPython, parsePython, reparsePython } from '../checks/engine';
 import type { Finding, Severity } from '../checks/types';
+import { Disposable } from '../shared/disposable';
 
 export const DIAGNOSTIC_SOURCE = 'Concurrency Lab';
 /** Long enough to skip keystrokes in a burst, short enough to feel live. */
@@ -25,21 +26,18 @@ interface Checked {
   findings: Finding[];
 }
 
-export class PitfallDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
+export class PitfallDiagnostics extends Disposable implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
-  private readonly collection = vscode.languages.createDiagnosticCollection('concurrencyLab');
+  private readonly collection = this.register(vscode.languages.createDiagnosticCollection('concurrencyLab'));
   private readonly checked = new Map<string, Checked>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri) {
-    this.subscriptions.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-      vscode.languages.registerCodeActionsProvider({ language: 'python' }, this, { providedCodeActionKinds: PitfallDiagnostics.providedCodeActionKinds }),
-    );
+    super();
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => this.check(d)));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    this.register(vscode.languages.registerCodeActionsProvider({ language: 'python' }, this, { providedCodeActionKinds: PitfallDiagnostics.providedCodeActionKinds }));
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
@@ -87,10 +85,10 @@ export class PitfallDiagnostics implements vscode.Disposable, vscode.CodeActionP
     return actions;
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    for (const s of this.subscriptions) s.dispose();
+    super.dispose();
   }
 
   private schedule(doc: vscode.TextDocument): void {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runTraced } from '../run/runTraced';
 import type { ProgramSource } from '../run/types';
+import { Disposable } from '../shared/disposable';
 import type { RunProgress } from '../shared/protocol';
 import { type RunError, type TraceModel, unreadableNote } from '../shared/traceModel';
 import { waitForGraph } from '../shared/waitFor';
@@ -36,11 +37,11 @@ const LIVE_SNAPSHOT_MAX_EVENTS = 50_000;
  * with a Stop button, live snapshots, the final model, and errors that say what to do.
  * Starting a run while another is going stops the old one first.
  */
-export class RunController implements vscode.Disposable {
+export class RunController extends Disposable {
   private current: { abort: AbortController; done: Promise<RunOutcome> } | undefined;
   private lastRequest: RunRequest | undefined;
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('concurrencyLab');
-  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('concurrencyLab'));
+  private readonly finished = this.register(new vscode.EventEmitter<RunOutcome>());
   /** Fires when a run ends (or is refused). */
   readonly onDidFinish = this.finished.event;
 
@@ -49,12 +50,13 @@ export class RunController implements vscode.Disposable {
     private readonly interpreters: InterpreterService,
     private readonly timeline: TimelinePanel,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    super();
+  }
 
-  dispose(): void {
+  override dispose(): void {
     this.current?.abort.abort();
-    this.diagnostics.dispose();
-    this.finished.dispose();
+    super.dispose();
   }
 
   get isRunning(): boolean {

@@ -70,6 +70,23 @@ interface RenderGlobals {
   __chunks: string[];
 }
 
+// The callbacks given to addInitScript, evaluate and waitForFunction run in the page, not in Node. This
+// file is Node code (its project has no DOM library; only src/webview has it), so these are the page's
+// globals those callbacks use, and nothing more.
+interface PageElement {
+  style: { setProperty(name: string, value: string): void };
+  classList: { add(name: string): void };
+  dataset: Record<string, string | undefined>;
+}
+declare const window: { postMessage(message: unknown, targetOrigin: string): void };
+declare const document: { documentElement: PageElement; body: PageElement; fonts: { ready: Promise<unknown> } };
+declare function requestAnimationFrame(callback: () => void): number;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: { childList: boolean; subtree: boolean }): void;
+  disconnect(): void;
+}
+
 /** Starts one Chromium for any number of renders. */
 export async function openRenderer(assets: TimelineAssets = findAssets()): Promise<TimelineRenderer> {
   let playwright: typeof import('playwright-core');

@@ -63,10 +63,6 @@ function childEnv(opts: RunOptions, prepared: PreparedProgram): NodeJS.ProcessEn
 
 const TRACER_ENV_PREFIX = 'CONCURRENCY_LAB_';
 
-function signalName(sig: NodeJS.Signals | null): string | null {
-  return sig ?? null;
-}
-
 class Run {
   private readonly started = Date.now();
   private tail: EventTail | undefined;
@@ -281,7 +277,7 @@ class Run {
     await this.readCheck();
     const events = tail.merged();
     const error = this.runError(exit, tail, events.length);
-    const model = this.model(events, exit.code, signalName(exit.signal), error);
+    const model = this.model(events, exit.code, exit.signal, error);
     this.progress(this.stopReason === 'cancelled' ? 'stopped' : error && error.code !== 'uncaught-exception' ? 'failed' : 'done', error ? error.message : `Finished with exit code ${exit.code ?? '?'}.`);
     return this.result(model);
   }

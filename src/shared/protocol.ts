@@ -17,12 +17,10 @@ export interface RunProgress {
 }
 
 export type HostMessage =
-  /** A complete model (end of run, opened trace, or a live snapshot when `live` is true). */
-  | { type: 'trace'; model: TraceModel; live: boolean }
   /**
-   * The same as 'trace' with the model as JSON text. Faster for big traces: a string crosses into the
-   * webview as one copy, where an object graph is structured-cloned object by object (measured at
-   * 100k events: ~0.3–0.8 s of clone vs ~0.2 s of JSON.parse).
+   * A complete model (end of run, opened trace, or a live snapshot when `live` is true) as JSON text.
+   * A string crosses into the webview as one copy, where an object graph is structured-cloned object by
+   * object (measured at 100k events: ~0.3–0.8 s of clone vs ~0.2 s of JSON.parse).
    */
   | { type: 'traceJson'; json: string; live: boolean }
   /**
@@ -111,8 +109,6 @@ export function parseWebviewMessage(raw: unknown, sourceCount: number): WebviewM
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw)) return false;
   switch (raw.type) {
-    case 'trace':
-      return isObj(raw.model) && typeof raw.live === 'boolean';
     case 'traceJson':
       return typeof raw.json === 'string' && typeof raw.live === 'boolean';
     case 'traceColumns':

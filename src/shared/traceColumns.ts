@@ -188,7 +188,7 @@ export interface EventColumns {
   flowToTs: Float64Array;
 }
 
-/** The columns of a model that arrived as objects ('trace', 'traceJson', tests). */
+/** The columns of a model that arrived as objects ('traceJson', tests). */
 export function columnsOfModel(model: TraceModel): EventColumns {
   const { spans, markers, flows } = model;
   const ns = spans.length;

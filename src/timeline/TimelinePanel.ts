@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { Disposable, DisposableStore } from '../shared/disposable';
 import { HostMessage, parseWebviewMessage, PNG_DATA_URL, RunProgress, WebviewMessage } from '../shared/protocol';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from './html';
@@ -24,23 +25,23 @@ export interface TimelineHandlers {
  * The one Timeline panel (host side). Owns the webview, queues messages until the webview says
  * it is ready, validates everything the webview sends, and maps source indexes to editor lines.
  */
-export class TimelinePanel implements vscode.Disposable {
+export class TimelinePanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private snapshotId = 0;
   private queue: HostMessage[] = [];
   private model: TraceModel | undefined;
   private links: (SourceLink | undefined)[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
-  private panelDisposables: vscode.Disposable[] = [];
-  private readonly replayDecoration = vscode.window.createTextEditorDecorationType({
+  /** What lives as long as the current webview panel. */
+  private readonly panelScope = this.register(new DisposableStore());
+  private readonly replayDecoration = this.register(vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
     backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
     borderColor: new vscode.ThemeColor('focusBorder'),
     borderStyle: 'solid',
     borderWidth: '0 0 0 2px',
-  });
-  private readonly messagesEmitter = new vscode.EventEmitter<WebviewMessage>();
+  }));
+  private readonly messagesEmitter = this.register(new vscode.EventEmitter<WebviewMessage>());
   /** Every valid message from the webview (tests and commands listen). */
   readonly onDidReceiveMessage = this.messagesEmitter.event;
 
@@ -49,20 +50,17 @@ export class TimelinePanel implements vscode.Disposable {
     private readonly handlers: TimelineHandlers,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      this.replayDecoration,
-      this.messagesEmitter,
-      vscode.window.onDidChangeTextEditorSelection((e) => this.onCursor(e)),
-    );
+    super();
+    this.register(vscode.window.onDidChangeTextEditorSelection((e) => this.onCursor(e)));
   }
 
   get currentModel(): TraceModel | undefined {
     return this.model;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 
   /** Opens (or reveals) the panel without stealing focus from the editor. */
@@ -162,13 +160,12 @@ export class TimelinePanel implements vscode.Disposable {
     });
     this.panel = panel;
     this.ready = false;
-    this.panelDisposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    this.panelScope.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this.panelScope.add(
       panel.onDidDispose(() => {
         this.panel = undefined;
         this.ready = false;
-        for (const d of this.panelDisposables) d.dispose();
-        this.panelDisposables = [];
+        this.panelScope.clear();
       }),
     );
     // A re-created webview starts empty: give it the last model again once it is ready.
@@ -263,7 +260,7 @@ export class TimelinePanel implements vscode.Disposable {
 }
 
 function isTraceMessage(m: HostMessage): m is Extract<HostMessage, { live: boolean }> {
-  return m.type === 'traceColumns' || m.type === 'traceJson' || m.type === 'trace';
+  return m.type === 'traceColumns' || m.type === 'traceJson';
 }
 
 function safePreview(raw: unknown): string {

@@ -131,9 +131,6 @@ export class TimelineApp implements CanvasHost {
 
   handle(msg: HostMessage): void {
     switch (msg.type) {
-      case 'trace':
-        this.setModel(msg.model, msg.live);
-        break;
       case 'traceJson':
         this.setModel(parseModel(msg.json), msg.live);
         break;

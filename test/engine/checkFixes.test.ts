@@ -86,7 +86,7 @@ const CASES: FixCase[] = [
   {
     name: 'the seed: module-level get_event_loop → asyncio.run(main())',
     code: 'CL120',
-    program: readFileSync(join(repoRoot, 'test', 'fixtures', 'checks', 'seed_asyncio.py'), 'utf8'),
+    program: readFileSync(join(repoRoot, 'test', 'fixtures', 'programs', 'seed_asyncio.py'), 'utf8'),
     stdout: 'results: [None, None]\n',
   },
   {
@@ -116,7 +116,7 @@ const CASES: FixCase[] = [
   {
     name: 'the seed: unguarded processes → __main__ guard',
     code: 'CL301',
-    program: readFileSync(join(repoRoot, 'test', 'fixtures', 'checks', 'seed_multiprocessing.py'), 'utf8'),
+    program: readFileSync(join(repoRoot, 'test', 'fixtures', 'programs', 'seed_multiprocessing.py'), 'utf8'),
     stdout: 'exit codes: 0 0\n',
     spawn: true,
   },
@@ -186,7 +186,7 @@ void describe('quick fixes leave Python that checks clean and runs', () => {
 
 void describe('concurrency-lab check', () => {
   const cli = join(repoRoot, 'out', 'src', 'cli.js');
-  const seed = join(repoRoot, 'test', 'fixtures', 'checks', 'seed_multiprocessing.py');
+  const seed = join(repoRoot, 'test', 'fixtures', 'programs', 'seed_multiprocessing.py');
   const runCli = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
     const r = spawnSync(process.execPath, [cli, 'check', ...args], { encoding: 'utf8' });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -199,20 +199,20 @@ void describe('concurrency-lab check', () => {
     assert.deepEqual(
       findings.map((f) => [f.code, f.line, f.column, f.endLine, f.endColumn, f.severity]),
       [
+        ['CL301', 12, 12, 12, 49, 'warning'],
         ['CL301', 13, 12, 13, 49, 'warning'],
-        ['CL301', 14, 12, 14, 49, 'warning'],
       ],
     );
     const fix = (findings[0].fixes as Array<{ title: string; edits: Array<Record<string, unknown>> }>)[0];
     assert.match(fix.title, /__main__/);
     assert.deepEqual(Object.keys(fix.edits[0]).sort(), ['column', 'endColumn', 'endLine', 'line', 'newText']);
-    assert.equal(fix.edits[0].line, 13);
+    assert.equal(fix.edits[0].line, 12);
   });
 
   void test('plain output and exit codes', () => {
     const r = runCli(seed);
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /seed_multiprocessing\.py:13:12: warning CL301 /);
+    assert.match(r.stdout, /seed_multiprocessing\.py:12:12: warning CL301 /);
     const clean = runCli(join(repoRoot, 'media', 'demos', 'three_patterns.py'));
     assert.deepEqual([clean.status, clean.stdout], [0, '']);
     assert.equal(runCli('/nonexistent/x.py').status, 2);

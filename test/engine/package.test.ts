@@ -28,6 +28,7 @@ test('the package lists only runtime files and every file the manifest names', {
     manifest.icon ?? '',
     'dist/webview.js',
     'dist/tracer/launch.py',
+    'dist/tracer/probe.py',
     'dist/tracer/concurrency_lab_tracer/preflight.py',
     'dist/tracer/concurrency_lab_tracer/runenv.py',
     'dist/tracer/inject/sitecustomize.py',

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseArgs, summarize } from '../../src/cli';
+import { parseArgs, summarize } from '../../src/cliTrace';
 import { buildModel } from '../../src/trace/buildModel';
 import { asyncioStream } from './sampleStreams';
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summarize } from '../../src/cli';
+import { summarize } from '../../src/cliTrace';
 import { EventTail } from '../../src/run/eventTail';
 import { buildModel } from '../../src/trace/buildModel';
 import { validateModel } from '../../src/trace/validateModel';

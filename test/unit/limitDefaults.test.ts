@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, USAGE } from '../../src/cli';
+import { parseArgs, USAGE } from '../../src/cliTrace';
 import { RUN_LIMITS, clampLimit } from '../../src/run/limits';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -154,16 +154,16 @@ export async function postToPage(page: Page, msg: HostMessage | Record<string, u
   await page.evaluate((m) => window.postMessage(m, '*'), msg);
 }
 
-export type PostEncoding = 'object' | 'json' | 'columns';
+export type PostEncoding = 'json' | 'columns';
 
 /**
  * Posts a model too large for one DevTools message: the payload goes over in chunks and is rebuilt in
- * the page, then the page posts the message to itself — 'trace' (parsed object), 'traceJson' (text) or
- * 'traceColumns' (what the panel sends: binary columns as an ArrayBuffer). Resolves with the page-clock
- * times: `parseMs` (the JSON.parse of an 'object' post, before posting), `paintMs` (postMessage → end of
- * the first frame) and `loadedMs` (postMessage → the list, output, filters and indexes all ready).
+ * the page, then the page posts the message to itself — 'traceJson' (text) or 'traceColumns' (what the
+ * panel sends: binary columns as an ArrayBuffer). Resolves with the page-clock times: `paintMs`
+ * (postMessage → end of the first frame) and `loadedMs` (postMessage → the list, output, filters and
+ * indexes all ready).
  */
-export async function postLarge(page: Page, model: TraceModel, live = false, encoding: PostEncoding = 'columns'): Promise<{ parseMs: number; paintMs: number; loadedMs: number }> {
+export async function postLarge(page: Page, model: TraceModel, live = false, encoding: PostEncoding = 'columns'): Promise<{ paintMs: number; loadedMs: number }> {
   let text: string;
   let head = '';
   let data = '';
@@ -172,7 +172,7 @@ export async function postLarge(page: Page, model: TraceModel, live = false, enc
     head = c.head;
     text = c.text;
     data = Buffer.from(c.data).toString('base64');
-  } else text = encoding === 'json' ? JSON.stringify(model) : JSON.stringify({ type: 'trace', model, live });
+  } else text = JSON.stringify(model);
   const CHUNK = 16 * 1024 * 1024;
   await page.evaluate(() => {
     const w = window as unknown as { __chunks: string[]; __data: string[] };
@@ -186,7 +186,7 @@ export async function postLarge(page: Page, model: TraceModel, live = false, enc
   for (let i = 0; i < data.length; i += CHUNK) {
     await page.evaluate((c) => (window as unknown as { __data: string[] }).__data.push(c), data.slice(i, i + CHUNK));
   }
-  const times = await page.evaluate(({ encoding, live, head, loaded }) => new Promise<{ parseMs: number; paintMs: number; loadedMs: number }>((resolve) => {
+  const times = await page.evaluate(({ encoding, live, head, loaded }) => new Promise<{ paintMs: number; loadedMs: number }>((resolve) => {
     const w = window as unknown as { __chunks: string[]; __data: string[] };
     const canvas = document.querySelector('canvas') as HTMLCanvasElement;
     const before = Number(canvas.dataset.frames ?? 0);
@@ -200,16 +200,14 @@ export async function postLarge(page: Page, model: TraceModel, live = false, enc
     }
     w.__chunks = [];
     w.__data = [];
-    const t0 = performance.now();
-    const msg = encoding === 'columns' ? { type: 'traceColumns', head, text, data: buffer, live }
-      : encoding === 'json' ? { type: 'traceJson', json: text, live } : (JSON.parse(text) as unknown);
+    const msg = encoding === 'columns' ? { type: 'traceColumns', head, text, data: buffer, live } : { type: 'traceJson', json: text, live };
     const t1 = performance.now();
     window.postMessage(msg, '*');
     let paintMs = -1;
     const check = (): void => {
       const marks = performance.getEntriesByName('timeline-frame');
       if (paintMs < 0 && Number(canvas.dataset.frames ?? 0) > before && marks.length > 0) paintMs = marks[marks.length - 1].startTime - t1;
-      if (paintMs >= 0 && Number(document.body.dataset.loaded ?? 0) > loaded) resolve({ parseMs: t1 - t0, paintMs, loadedMs: performance.now() - t1 });
+      if (paintMs >= 0 && Number(document.body.dataset.loaded ?? 0) > loaded) resolve({ paintMs, loadedMs: performance.now() - t1 });
       else setTimeout(check, 1);
     };
     setTimeout(check, 1);
@@ -228,7 +226,7 @@ export async function postAndPaint(page: Page, msg: HostMessage): Promise<void> 
   const loaded = await loadedCount(page);
   await postToPage(page, msg);
   await page.waitForFunction((n) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > n, before);
-  if (msg.type === 'trace') await waitLoaded(page, loaded);
+  if (msg.type === 'traceJson' || msg.type === 'traceColumns') await waitLoaded(page, loaded);
 }
 
 async function loadedCount(page: Page): Promise<number> {

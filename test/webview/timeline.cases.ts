@@ -34,7 +34,7 @@ export interface Case {
 const reveals = (msgs: WebviewMessage[]): WebviewMessage[] => msgs.filter((m) => m.type === 'reveal');
 
 async function load(page: Page, model: TraceModel, live = false): Promise<void> {
-  await postAndPaint(page, { type: 'trace', model, live });
+  await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(model), live });
 }
 
 async function selectedRowStep(page: Page): Promise<number> {
@@ -648,7 +648,7 @@ export const cases: Case[] = [
     name: 'invalid host messages are ignored; notices show as text',
     async run({ page }) {
       await load(page, demoModel());
-      await postToPage(page, { type: 'trace', model: 'nope', live: false });
+      await postToPage(page, { type: 'traceJson', json: 42, live: false });
       await postToPage(page, { type: 'eval', code: 'alert(1)' });
       await postToPage(page, { type: 'cursor', source: 'x', line: 1 });
       await postToPage(page, { type: 'notice', level: 'error', text: 'Export failed: <b>disk full</b>' });
@@ -702,7 +702,7 @@ export const cases: Case[] = [
     },
   },
   {
-    name: "'traceJson' (the model as JSON text) renders like 'trace'; a broken one is logged, not drawn",
+    name: "'traceJson' (the model as JSON text) renders the model; a broken one is logged, not drawn",
     async run({ page }) {
       const m = demoModel();
       await postLarge(page, m, false, 'json');
@@ -717,7 +717,7 @@ export const cases: Case[] = [
     },
   },
   {
-    name: "'traceColumns' (what the panel sends) renders like 'trace'; a malformed one is logged, not drawn",
+    name: "'traceColumns' (what the panel sends) renders like 'traceJson'; a malformed one is logged, not drawn",
     async run({ page }) {
       const m = demoModel({ hostile: true, error: true });
       await postLarge(page, m);
@@ -745,7 +745,7 @@ export const cases: Case[] = [
       await page.evaluate(() => {
         window.requestAnimationFrame = () => 0;
       });
-      await postToPage(page, { type: 'trace', model: m, live: false });
+      await postToPage(page, { type: 'traceJson', json: JSON.stringify(m), live: false });
       await page.waitForFunction(() => document.body.dataset.loaded !== undefined, undefined, { timeout: 15_000 });
       assert.equal(await page.locator('.output .line').count(), m.output.length);
       assert.equal(await page.textContent('.step[data-step="0"] .text'), m.steps[0].text);

@@ -8,7 +8,7 @@ import { checkPython, parsePython, reparsePython } from '../../../src/checks/eng
 const root = join(__dirname, '..', '..', '..', '..');
 
 void test('incremental re-parse after typing, deleting and pasting finds what a full parse finds', () => {
-  let text = readFileSync(join(root, 'test', 'fixtures', 'checks', 'seed_multiprocessing.py'), 'utf8');
+  let text = readFileSync(join(root, 'test', 'fixtures', 'programs', 'seed_multiprocessing.py'), 'utf8');
   let tree = parsePython(text);
   const edits: Array<(t: string) => string> = [
     (t) => t.replace('process1.start()', 'process1.run()'),

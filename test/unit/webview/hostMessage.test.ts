@@ -18,3 +18,7 @@ test("'traceColumns' carries head and text strings, an ArrayBuffer and a live fl
   assert.equal(isHostMessage({ ...ok, live: 'no' }), false);
   assert.equal(isHostMessage({ ...ok, extra: 1 }), false);
 });
+
+test("the model arrives only as 'traceJson' or 'traceColumns': a bare object message is not a host message", () => {
+  assert.equal(isHostMessage({ type: 'trace', model: {}, live: false }), false);
+});
