@@ -16,7 +16,7 @@ import type { Case } from './timeline.cases';
 const MS = 1e6;
 
 async function load(page: Page, model: TraceModel): Promise<void> {
-  await postAndPaint(page, { type: 'trace', model, live: false });
+  await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(model), live: false });
 }
 
 type FlowStats = ReturnType<NonNullable<Window['timelineProbe']>['flows']>;
