@@ -1,11 +1,11 @@
-/** What the program printed, its exceptions, and the tracer's limits and their summary. */
+/** What the program printed, its exceptions, the tracer's limits and their summary, and the explorer's picks. */
 import { asData, clip, num, str } from '../rawData';
 import type { FamilyOf } from './handler';
 
 /** Longest output line kept in the model (the supervisor's raw stdout keeps everything up to its cap). */
 const MAX_OUTPUT_LINE = 10_000;
 
-export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary'> = (b) => ({
+export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pick'> = (b) => ({
   handlers: {
     print(ev, ts) {
       const here = b.marker('print', ev, ts);
@@ -18,6 +18,9 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary'> = (b) => ({
     },
     limit(ev, ts) {
       b.marker('limit', ev, ts);
+    },
+    sched_pick(ev, ts) {
+      b.marker('sched_pick', ev, ts);
     },
     summary(ev) {
       const d = asData(ev[6]);
