@@ -42,7 +42,8 @@ function runError(r: ExploreRecord): TraceModel['error'] {
   return { code: 'timeout', message: f.kind === 'deadlock' ? `Deadlock: ${f.message}.` : `Timeout: ${f.message}.` };
 }
 
-export async function replayTraced(o: ReplayTracedOptions): Promise<ReplayTracedResult> {
+/** The replayed schedule's raw events, in the replayed order, and its record. */
+export async function replayEvents(o: ReplayTracedOptions): Promise<{ events?: RawEvent[]; record?: ExploreRecord; error?: string; cancelled: boolean }> {
   const dir = await mkdtemp(join(tmpdir(), 'concurrency-lab-replay-'));
   try {
     const result = await runExplore({ ...o, runs: 1, seed: o.seed, replay: o.seed, traceDir: dir, markDecision: o.markDecision });
@@ -54,15 +55,24 @@ export async function replayTraced(o: ReplayTracedOptions): Promise<ReplayTraced
       parseLines(await readFile(join(dir, name), 'utf8'), events);
       streams.push(events);
     }
-    const label = o.sourceLabel ?? basename(o.file);
-    const model = buildModel(mergeStreams(streams), {
-      title: o.title ?? `${label} · seed ${o.seed}`,
-      exitCode: record.exitCode,
-      error: runError(record),
-      sourceLabel: (file) => (file === o.file ? label : basename(file)),
-    });
-    return { model, record, cancelled: false };
+    return { events: mergeStreams(streams), record, cancelled: false };
   } finally {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+export function modelOf(events: readonly RawEvent[], record: ExploreRecord, o: Pick<ReplayTracedOptions, 'file' | 'seed' | 'title' | 'sourceLabel'>): TraceModel {
+  const label = o.sourceLabel ?? basename(o.file);
+  return buildModel(events, {
+    title: o.title ?? `${label} · seed ${o.seed}`,
+    exitCode: record.exitCode,
+    error: runError(record),
+    sourceLabel: (file) => (file === o.file ? label : basename(file)),
+  });
+}
+
+export async function replayTraced(o: ReplayTracedOptions): Promise<ReplayTracedResult> {
+  const r = await replayEvents(o);
+  if (!r.events || !r.record) return { error: r.error, cancelled: r.cancelled, record: r.record };
+  return { model: modelOf(r.events, r.record, o), record: r.record, cancelled: false };
 }

@@ -104,3 +104,22 @@ void test('explore --trace without --replay is refused with a reason', async () 
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--trace records one schedule: give it with --replay SEED/);
 });
+
+void test('Compare: two schedules in one Timeline, one process each, both marked where their decisions part', async () => {
+  const { compareReplays } = await import('../../src/explore/compareReplays');
+  const { runExplore } = await import('../../src/explore/exploreRun');
+  const program = racy('lost_update_attr.py');
+  const opts = { python: MAIN_PYTHON, file: program, cwd: join(repoRoot, 'test', 'fixtures', 'explore', 'racy'), tracerDir, timeoutS: 20 };
+  const explored = await runExplore({ ...opts, runs: 6, seed: 0, keepGoing: true });
+  const [a, b] = explored.records.filter((r, i, all) => all.findIndex((o) => JSON.stringify(o.decisions) === JSON.stringify(r.decisions)) === i);
+  assert.ok(a && b, 'two different schedules');
+  const c = await compareReplays(opts, a, b);
+  assert.ok(c.model, c.error);
+  const processes = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name);
+  assert.deepEqual(processes.map((n) => n.replace(/ \(pid \d+\)$/, '')), [`seed ${a.seed}`, `seed ${b.seed}`]);
+  const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
+  assert.equal(parts.length, 2, 'one mark in each schedule');
+  assert.deepEqual(parts.map((m) => Number(m.detail.index)), [c.partsAt, c.partsAt]);
+  assert.ok(parts.every((m) => m.severity === 'warn'));
+  assert.notEqual(c.model.lanes[parts[0].lane].pid, c.model.lanes[parts[1].lane].pid);
+});
