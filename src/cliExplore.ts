@@ -1,6 +1,6 @@
 /**
  * concurrency-lab explore FILE [--runs N] [--seed S] [--timeout S] [--python PATH] [--replay SEED]
- *                              [--summary] [--json OUT] [--keep-going]
+ *                              [--summary] [--json OUT] [--keep-going] [--trace OUT]
  *
  * Exit code: 1 when a schedule failed (exception, deadlock, timeout) or a race was found, 0 when not,
  * 2 when the explorer could not run.
@@ -10,6 +10,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { foundBug } from './explore/outcomes';
 import { runExplore } from './explore/exploreRun';
+import { replayTraced } from './explore/replayTraced';
+import { exportChromeTrace } from './trace/chromeTrace';
 import type { ExploreSummary } from './explore/types';
 
 export const EXPLORE_USAGE = `usage: concurrency-lab explore FILE [options]
@@ -23,6 +25,8 @@ options:
   --timeout S        seconds one schedule may run before it counts as a timeout (default 10)
   --python PATH      interpreter to use (default: python3, then python on PATH)
   --replay SEED      run just the schedule of SEED (the same schedule and outcome every time)
+  --trace OUT        with --replay: record that schedule as the Timeline shows it and write it to OUT
+                     as Chrome Trace JSON (Perfetto opens it; so does Concurrency Lab: Open Trace…)
   --summary          print one JSON object as the last line: runs, outcomes, races, deadlocks
   --json OUT         write the summary and every schedule's record as JSON to OUT
   --keep-going       run all N schedules even after a failure
@@ -42,6 +46,7 @@ export interface ExploreArgs {
   json?: string;
   keepGoing: boolean;
   tracerDir?: string;
+  trace?: string;
 }
 
 /** argv after the word "explore". */
@@ -62,6 +67,7 @@ export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error
         case '--json': out.json = valueOf(i++, a); break;
         case '--keep-going': out.keepGoing = true; break;
         case '--tracer-dir': out.tracerDir = valueOf(i++, a); break;
+        case '--trace': out.trace = valueOf(i++, a); break;
         default:
           if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
           if (out.file) throw new Error(`only one FILE can be explored (got "${out.file}" and "${a}")`);
@@ -74,6 +80,7 @@ export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error
   if (!out.file) return { error: 'missing FILE' };
   if (out.timeoutS === 0) return { error: '--timeout must be more than 0' };
   if (out.runs === 0) return { error: '--runs must be at least 1' };
+  if (out.trace !== undefined && out.replay === undefined) return { error: '--trace records one schedule: give it with --replay SEED' };
   return out;
 }
 
@@ -113,6 +120,9 @@ export async function exploreMain(
   } catch (e) {
     console.error(`concurrency-lab explore: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
+  }
+  if (args.trace !== undefined && args.replay !== undefined) {
+    return replayToTrace(file, args.replay, args.trace, args, defaults);
   }
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -154,4 +164,49 @@ export async function exploreMain(
   else console.error(describeSummary(result.summary));
   if (result.cancelled) return 2;
   return foundBug(result.summary) ? 1 : 0;
+}
+
+/** explore FILE --replay SEED --trace OUT: the schedule, traced, as a Chrome trace with our model embedded. */
+async function replayToTrace(
+  file: string,
+  seed: number,
+  out: string,
+  args: ExploreArgs,
+  defaults: { python: () => Promise<string>; tracerDir: () => Promise<string> },
+): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let result;
+  try {
+    result = await replayTraced({
+      python: args.python ?? (await defaults.python()),
+      file,
+      cwd: dirname(file),
+      tracerDir: args.tracerDir ?? (await defaults.tracerDir()),
+      seed,
+      timeoutS: args.timeoutS,
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  if (result.cancelled) return 2;
+  if (result.error || !result.model || !result.record) {
+    console.error(`concurrency-lab explore: ${result.error ?? 'the replay recorded nothing'}`);
+    return 2;
+  }
+  try {
+    await writeFile(out, exportChromeTrace(result.model));
+  } catch (e) {
+    console.error(`concurrency-lab explore: cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  process.stdout.write(result.record.stdout);
+  process.stderr.write(result.record.stderr);
+  const f = result.record.failure;
+  console.error(`seed ${seed} replayed and traced: ${result.model.stats.events} events written to ${out}${f ? ` (${f.kind}: ${f.message})` : ''}`);
+  return f ? 1 : 0;
 }

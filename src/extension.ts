@@ -6,6 +6,8 @@ import { runFile, runSelection } from './commands/run';
 import { selectInterpreter } from './commands/selectInterpreter';
 import { exportTrace, openTrace } from './commands/traceFiles';
 import { saveTimelineImage } from './commands/saveImage';
+import { exploreInterleavings } from './commands/explore';
+import { ExploreController } from './host/exploreController';
 import { InterpreterService } from './host/interpreter';
 import { InterpreterStatus } from './host/interpreterStatus';
 import { PitfallDiagnostics } from './host/pitfallDiagnostics';
@@ -18,6 +20,7 @@ export interface ConcurrencyLabApi {
   timeline: TimelinePanel;
   interpreters: InterpreterService;
   pitfalls: PitfallDiagnostics;
+  explorer: ExploreController;
 }
 
 let activeRuns: RunController | undefined;
@@ -43,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
   activeRuns = running;
   const previews = new PatternPreviewProvider();
   const pitfalls = new PitfallDiagnostics(context.extensionUri);
+  const explorer = new ExploreController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer').fsPath, interpreters, timeline, log, context.extensionUri);
 
   const command = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(`concurrencyLab.${id}`, fn);
   context.subscriptions.push(
@@ -75,8 +79,10 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     command('openTrace', (source?: vscode.Uri) => openTrace(timeline, source instanceof vscode.Uri ? source : undefined)),
     command('selectInterpreter', () => selectInterpreter(interpreters)),
     command('saveTimelineImage', (target?: vscode.Uri) => saveTimelineImage(timeline, target instanceof vscode.Uri ? target : undefined)),
+    explorer,
+    command('exploreInterleavings', (uri?: vscode.Uri) => exploreInterleavings(explorer, uri instanceof vscode.Uri ? uri : undefined)),
   );
-  return { runs: running, timeline, interpreters, pitfalls };
+  return { runs: running, timeline, interpreters, pitfalls, explorer };
 }
 
 /** Command arguments come from anywhere (keybindings, other extensions): keep only well-formed ones. */

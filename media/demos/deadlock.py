@@ -3,8 +3,8 @@
 Thread "alice" takes lock A then wants lock B; thread "bob" takes lock B then wants lock A. Each ends
 up holding the lock the other one needs, and both wait forever. This program never finishes on its
 own: the run's timeout stops it, and the timeline shows both threads stuck in their lock wait.
-
 Before blocking, each thread prints who it waits on, so the output tells the story too.
+Explore step: right-click > Explore Interleavings... tries schedule after schedule and stops at the deadlock.
 The fix: make every thread take the locks in the same order (see the deadlock-fixed snippet).
 """
 import threading

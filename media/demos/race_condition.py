@@ -10,6 +10,9 @@ holding a threading.Lock around read+write, so no update is lost.
 
 On the timeline, the unsafe threads interleave freely; the safe ones take turns on the lock: follow
 the arrows from each release to the next acquire.
+
+Explore step: right-click > Explore Interleavings... runs this demo under a controlled scheduler, many
+schedules in a row, and names the race on Counter.value in its first schedule: both lines get a warning.
 """
 import threading
 import time

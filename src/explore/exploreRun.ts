@@ -19,6 +19,10 @@ export interface ExploreOptions {
   /** Seconds one schedule may run (wall clock) before it counts as a timeout. */
   timeoutS: number;
   replay?: number;
+  /** With `replay`: record the schedule's events for the Timeline into this folder (replayTraced.ts). */
+  traceDir?: string;
+  /** With `traceDir`: mark this decision of the schedule (Compare: where two schedules part). */
+  markDecision?: number;
   /** Run all `runs` schedules instead of stopping at the first failure. */
   keepGoing?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -34,10 +38,16 @@ export interface ExploreResult {
   cancelled: boolean;
 }
 
-export function explorerArgs(o: Pick<ExploreOptions, 'tracerDir' | 'file' | 'runs' | 'seed' | 'timeoutS' | 'replay' | 'keepGoing'>): string[] {
+export function explorerArgs(
+  o: Pick<ExploreOptions, 'tracerDir' | 'file' | 'runs' | 'seed' | 'timeoutS' | 'replay' | 'keepGoing' | 'traceDir' | 'markDecision'>,
+): string[] {
   const args = [join(o.tracerDir, 'explore.py'), o.file, '--runs', String(o.runs), '--seed', String(o.seed), '--timeout', String(o.timeoutS)];
   if (o.replay !== undefined) args.push('--replay', String(o.replay));
   if (o.keepGoing) args.push('--keep-going');
+  if (o.replay !== undefined && o.traceDir !== undefined) {
+    args.push('--trace-dir', o.traceDir);
+    if (o.markDecision !== undefined) args.push('--mark-decision', String(o.markDecision));
+  }
   return args;
 }
 

@@ -81,6 +81,11 @@ export const EVENT_KINDS = {
   print: 'marker', //       {stream: "stdout"|"stderr", text}       one line (without the newline) or the tail of unterminated output at flush
   exc: 'marker',
   limit: 'marker', //       {what: "events"|"calls", code?: id, suppressed?: n}   a budget was hit; later events of that kind are counted, not written
+
+  // --- the explorer's traced replay (src/tracer/concurrency_lab_explore/replay_trace.py) ---------
+  sched_pick: 'marker', //  {index, lane, parts?: true}   the explorer's scheduler moved the baton to this lane at decision
+  //                                                    `index` of the schedule; parts: the decision where Compare found
+  //                                                    two schedules part
 } as const satisfies Record<string, 'marker' | 'model'>;
 
 type Declared = typeof EVENT_KINDS;

@@ -194,7 +194,14 @@ const OUTPUT = {
   },
 } satisfies Partial<Record<MarkerKind, Text>>;
 
-const TEXTS: Readonly<Record<MarkerKind, Text>> = { ...THREADS, ...PROCESSES, ...TASKS, ...LOCKS, ...SIGNALS, ...QUEUES, ...SLEEPS, ...OUTPUT };
+const EXPLORER = {
+  sched_pick: (d) => {
+    const where = `${clip(str(d, 'lane', 'a lane'), 80)} (decision ${num(d, 'index') ?? '?'})`;
+    return bool(d, 'parts') === true ? [`the compared schedules part here: this one runs ${where}`, 'warn'] : `the explorer switches to ${where}`;
+  },
+} satisfies Partial<Record<MarkerKind, Text>>;
+
+const TEXTS: Readonly<Record<MarkerKind, Text>> = { ...THREADS, ...PROCESSES, ...TASKS, ...LOCKS, ...SIGNALS, ...QUEUES, ...SLEEPS, ...OUTPUT, ...EXPLORER };
 
 export function markerText(kind: MarkerKind, d: Data, pid: number, names: NameLookup): MarkerText {
   const detail = details(d);

@@ -37,7 +37,7 @@ export const MARKER_CATEGORIES: { id: MarkerCategory; label: string }[] = [
 ];
 
 export function markerCategory(kind: MarkerKind): MarkerCategory {
-  if (kind.startsWith('thread_') || kind.startsWith('proc_')) return 'lifecycle';
+  if (kind.startsWith('thread_') || kind.startsWith('proc_') || kind === 'sched_pick') return 'lifecycle';
   if (kind.startsWith('task_') || kind === 'await' || kind === 'awake') return 'task';
   if (kind.startsWith('lock_')) return 'lock';
   if (kind.startsWith('event_') || kind.startsWith('cond_') || kind.startsWith('barrier_')) return 'event';

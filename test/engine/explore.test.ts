@@ -65,3 +65,61 @@ void test('explore explains a program it cannot run', async () => {
     assert.match(r.stderr, /SyntaxError.*line 1/);
   }, 'cl-explore-');
 });
+
+void test('explore --replay SEED --trace OUT: the Timeline of exactly that schedule, in its order, the same every time', async () => {
+  const { importChromeTrace } = await import('../../src/trace/chromeTrace');
+  await withTempDir(async (dir) => {
+    const program = racy('lock_order_deadlock.py');
+    const json = join(dir, 'explore.json');
+    const found = await runCli([program, '--runs', '300', '--json', json]);
+    assert.equal(found.code, 1, found.stderr);
+    const schedule = (JSON.parse(await readFile(json, 'utf8')) as { schedules: { seed: number; failure: unknown; decisions: number[]; lanes: string[] }[] }).schedules.at(-1)!;
+    assert.ok(schedule.failure, 'the search stops at the deadlock');
+    const picksOf = async (out: string): Promise<{ index: number; lane: string }[]> => {
+      const r = await runCli([program, '--replay', String(schedule.seed), '--trace', out]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`seed ${schedule.seed} replayed and traced: \\d+ events written`));
+      const imported = importChromeTrace(await readFile(out, 'utf8'));
+      assert.ok('model' in imported, 'error' in imported ? imported.error : '');
+      const m = imported.model;
+      const own = m.lanes.filter((l) => l.kind === 'thread').map((l) => l.name);
+      for (const lane of schedule.lanes) assert.ok(own.includes(lane), `lane ${lane} in ${own.join(', ')}`);
+      // the deadlock shows: both workers wait for a lock they never get
+      assert.equal(m.markers.filter((x) => x.kind === 'lock_wait').length, 2);
+      assert.ok(m.error && /Deadlock/.test(m.error.message), JSON.stringify(m.error));
+      const markers = [...m.markers].sort((a, b) => a.order - b.order);
+      return markers.filter((x) => x.kind === 'sched_pick').map((x) => ({ index: Number(x.detail.index), lane: m.lanes[x.lane].name }));
+    };
+    const picks = await picksOf(join(dir, 'a.json'));
+    assert.ok(picks.length >= 2, 'the schedule switches lanes');
+    // each switch sits on the lane the schedule chose at that decision, in the schedule's order
+    for (const p of picks) assert.equal(p.lane, schedule.lanes[schedule.decisions[p.index]], `decision ${p.index}`);
+    assert.deepEqual(picks.map((p) => p.index), [...picks.map((p) => p.index)].sort((a, b) => a - b));
+    assert.deepEqual(await picksOf(join(dir, 'b.json')), picks);
+  }, 'cl-explore-');
+});
+
+void test('explore --trace without --replay is refused with a reason', async () => {
+  const r = await runCli([racy('lock_order_deadlock.py'), '--trace', '/dev/null']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--trace records one schedule: give it with --replay SEED/);
+});
+
+void test('Compare: two schedules in one Timeline, one process each, both marked where their decisions part', async () => {
+  const { compareReplays } = await import('../../src/explore/compareReplays');
+  const { runExplore } = await import('../../src/explore/exploreRun');
+  const program = racy('lost_update_attr.py');
+  const opts = { python: MAIN_PYTHON, file: program, cwd: join(repoRoot, 'test', 'fixtures', 'explore', 'racy'), tracerDir, timeoutS: 20 };
+  const explored = await runExplore({ ...opts, runs: 6, seed: 0, keepGoing: true });
+  const [a, b] = explored.records.filter((r, i, all) => all.findIndex((o) => JSON.stringify(o.decisions) === JSON.stringify(r.decisions)) === i);
+  assert.ok(a && b, 'two different schedules');
+  const c = await compareReplays(opts, a, b);
+  assert.ok(c.model, c.error);
+  const processes = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name);
+  assert.deepEqual(processes.map((n) => n.replace(/ \(pid \d+\)$/, '')), [`seed ${a.seed}`, `seed ${b.seed}`]);
+  const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
+  assert.equal(parts.length, 2, 'one mark in each schedule');
+  assert.deepEqual(parts.map((m) => Number(m.detail.index)), [c.partsAt, c.partsAt]);
+  assert.ok(parts.every((m) => m.severity === 'warn'));
+  assert.notEqual(c.model.lanes[parts[0].lane].pid, c.model.lanes[parts[1].lane].pid);
+});

@@ -13,10 +13,11 @@ KIND_PARAMS = ('kind', 'begin', 'end')
 
 def tracer_trees():
     for base, dirs, files in os.walk(TRACER_DIR):
-        # The explorer (concurrency_lab_explore) reports schedules, not trace events: its 'kind's are its own.
-        dirs[:] = [d for d in dirs if d != 'concurrency_lab_explore']
+        # The explorer (concurrency_lab_explore) reports schedules, not trace events: its 'kind's are its own,
+        # except in its traced replay (replay_trace.py), which writes the Timeline's events.
+        explorer = os.path.basename(base) == 'concurrency_lab_explore'
         for name in sorted(files):
-            if name.endswith('.py'):
+            if name.endswith('.py') and (not explorer or name == 'replay_trace.py'):
                 path = os.path.join(base, name)
                 with open(path, encoding='utf-8') as f:
                     yield path, ast.parse(f.read(), path)

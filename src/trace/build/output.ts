@@ -1,4 +1,4 @@
-/** What the program printed, its exceptions, and the tracer's limits and their summary. */
+/** What the program printed, its exceptions, the tracer's limits and their summary, and the explorer's picks. */
 import type { Marker, Step } from '../../shared/traceModel';
 import { asData, clip, num, str } from '../rawData';
 import type { FamilyOf } from './handler';
@@ -27,7 +27,7 @@ interface Burst {
   lines: string[];
 }
 
-export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary'> = (b) => {
+export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pick'> = (b) => {
   let burst: Burst | undefined;
   return {
     handlers: {
@@ -58,6 +58,9 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary'> = (b) => {
       },
       limit(ev, ts) {
         b.marker('limit', ev, ts);
+      },
+      sched_pick(ev, ts) {
+        b.marker('sched_pick', ev, ts);
       },
       summary(ev) {
         const d = asData(ev[6]);

@@ -17,7 +17,7 @@ import tempfile
 import traceback
 import types
 
-from . import accesses, aio, prims
+from . import accesses, aio, prims, replay_trace
 from .scheduler import Scheduler, Stop, strategy_for
 
 OUTPUT_CAP = 1 << 20
@@ -36,10 +36,14 @@ def _read_capped(path):
 
 
 class Explorer(object):
-    def __init__(self, path, timeout, max_steps):
+    def __init__(self, path, timeout, max_steps, trace_dir=None, mark=None):
         self.path = os.path.abspath(path)
         self.timeout = timeout
         self.max_steps = max_steps
+        self.trace_dir = trace_dir  # a traced replay writes the Timeline's events here (replay_trace.py)
+        self.mark = mark  # ... and marks this decision (Compare: where two schedules part)
+        if trace_dir:
+            replay_trace.load_tracer()
         with open(self.path, 'rb') as f:
             source = f.read().decode('utf-8')
         prims.PROGRAM_FILE = self.path
@@ -114,6 +118,9 @@ class Explorer(object):
         sched.attach(main)
         sched.current = main
         state = {'exit': 0}
+        if self.trace_dir:
+            replay_trace.start(self.trace_dir, self.path, self.code, '', prims, sched,
+                               self.mark)
 
         def finish(failure=None):
             try:
@@ -124,6 +131,8 @@ class Explorer(object):
             failures = list(prims.FAILURES)
             if failure is not None:
                 failures.append(failure)
+            if self.trace_dir:
+                replay_trace.finish(1 if failures else state['exit'])
             result = {
                 'exitCode': None if failure is not None else state['exit'],
                 'failure': failures[0] if failures else None,
@@ -198,10 +207,13 @@ def main(argv):
     p.add_argument('--timeout', type=float, default=10.0)
     p.add_argument('--max-steps', type=int, default=200000)
     p.add_argument('--keep-going', action='store_true')
+    p.add_argument('--trace-dir', default=None, help='with --replay: record the schedule for the Timeline here')
+    p.add_argument('--mark-decision', type=int, default=None, help='with --trace-dir: mark this decision')
     args = p.parse_args(argv)
     emit = sys.stdout
     try:
-        explorer = Explorer(args.file, args.timeout, args.max_steps)
+        explorer = Explorer(args.file, args.timeout, args.max_steps, args.trace_dir if args.replay is not None else None,
+                            args.mark_decision)
     except SyntaxError as e:
         emit.write(json.dumps({'type': 'error', 'message': 'SyntaxError: %s' % e.msg, 'line': e.lineno}) + '\n')
         return 2

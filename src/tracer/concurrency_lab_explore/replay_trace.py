@@ -1,0 +1,305 @@
+"""Traced replay: one schedule, recorded in the tracer's event format, so the Timeline shows exactly the
+order the explorer chose.
+
+The explorer's lanes run one at a time, so every event written here lands in the stream in the
+replayed order. The tracer's own sink, 'meta' record, call hooks (function spans) and output proxy
+(prints per lane) are reused as they are; the synchronisation events come from the model primitives
+(the tracer's wrappers sit on the real primitives, which a schedule does not use), written by thin
+wrappers put on the model classes in the replay child only. Each decision of the scheduler that had a
+choice also leaves a 'sched_pick' marker, so two replays can be compared decision by decision.
+
+Only primitives the program itself creates are recorded (a queue's inner lock is not), as in tracing.
+"""
+import os
+import sys
+from _thread import get_ident
+
+core = None  # concurrency_lab_tracer.core, once started
+MARK = [None]  # the decision index Compare marks
+
+
+def load_tracer():
+    """Import the tracer package that sits next to ours, before the child's clocks turn virtual (the
+    sink's timestamps are real: the Timeline shows how long each step of the replay really took)."""
+    global core
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    added = here not in sys.path
+    if added:
+        sys.path.insert(0, here)
+    try:
+        from concurrency_lab_tracer import codes, core as tracer_core, meta, output, safe_text  # noqa: F401
+        if sys.version_info >= (3, 12):
+            from concurrency_lab_tracer import calls_monitoring  # noqa: F401
+        else:
+            from concurrency_lab_tracer import calls_settrace  # noqa: F401
+    finally:
+        if added:
+            sys.path.remove(here)
+    core = tracer_core
+
+
+def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
+    """In the replay child, before the program runs: open the sink, write meta and proc_begin, start
+    the call hooks and output proxy, and wrap the model primitives."""
+    import concurrency_lab_tracer as tracer
+    from concurrency_lab_tracer import meta, output, runenv
+    core.out_dir = os.path.abspath(out_dir)
+    core.program = program
+    core.call_budget = tracer.DEFAULT_CALL_BUDGET
+    core.event_cap = tracer.DEFAULT_EVENT_CAP
+    runenv.taken['CONCURRENCY_LAB_RUN'] = run_token
+    core.open_sink()
+    core.tid_of(get_ident())
+    if sys.version_info >= (3, 12):
+        from concurrency_lab_tracer import calls_monitoring as calls
+        meta.mechanism = 'monitoring'
+    else:
+        from concurrency_lab_tracer import calls_settrace as calls
+        meta.mechanism = 'settrace'
+    meta.emit_meta()
+    core.emit('proc_begin', {'ppid': os.getppid(), 'name': 'MainProcess', 'parent_obj': None, 'parent_pid': None,
+                             'origin': 'main', 'internal': False})
+    output.install()
+    if calls.install() and hasattr(calls, 'watch_program'):
+        calls.watch_program(code)
+    _wrap_prims(prims)
+    _wrap_block(scheduler)
+    MARK[0] = mark
+    _record_picks(scheduler, mark)
+
+
+def finish(exit_code):
+    if core is not None:
+        core.end_process(exit_code)
+
+
+# --- the model primitives' events ------------------------------------------------------------------
+
+def _obj(x):
+    return x.__dict__.get('_cl_obj')
+
+
+def _line():
+    return core.program_line(3)
+
+
+def _mark_program_made(cls):
+    """Give an instance a serial when the program's own code made it (the frame above __init__)."""
+    orig = cls.__dict__['__init__']
+
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        if sys._getframe(1).f_code.co_filename == core.program:
+            self.__dict__['_cl_obj'] = core.new_serial()
+
+    cls.__init__ = __init__
+
+
+# lane index -> the wait event its acquire writes if it blocks (written by the scheduler's block, on
+# the lane that blocks, at the moment it does: a lock found free may be taken by another lane at the
+# scheduling point before the acquire).
+_WAIT_BEGIN = {}
+
+
+def _acquiring(orig, active, skip=None, nested=None):
+    """`skip`: a subclass whose own wrapper records it (RLock calls Lock.acquire); `nested`: true when an
+    acquire only counts up (an RLock its lane holds), which records nothing, as in tracing."""
+    def acquire(self, blocking=True, timeout=None):
+        obj = _obj(self)
+        s = active()
+        if timeout is None and isinstance(self, active.lock_types):
+            timeout = -1
+        if obj is None or s is None or (skip is not None and isinstance(self, skip)) or (nested and nested(self, s)):
+            return orig(self, blocking, timeout)
+        base = {'obj': obj, 'prim': self._kind}
+        lane = s.current.index
+        _WAIT_BEGIN[lane] = ('lock_wait', dict(base, line=_line()))
+        t0 = core.perf_ns()
+        try:
+            ok = orig(self, blocking, timeout)
+        finally:
+            waited = _WAIT_BEGIN.pop(lane, None) is None
+        core.emit('lock_acquired', dict(base, ok=bool(ok), waited_ns=core.perf_ns() - t0 if waited else 0,
+                                        contended=waited or not ok, line=_line()))
+        return ok
+    return acquire
+
+
+def _wrap_block(scheduler):
+    cls = type(scheduler)
+    orig = cls.block
+
+    def block(self, waiting, deadline=None):
+        begin = _WAIT_BEGIN.pop(self.current.index, None)
+        if begin is not None:
+            core.emit(*begin)
+        return orig(self, waiting, deadline)
+
+    cls.block = block
+
+
+def _releasing(orig, skip=None, last=None):
+    def release(self, *args):
+        obj = _obj(self)
+        if obj is not None and not (skip is not None and isinstance(self, skip)) and (last is None or last(self)):
+            core.emit('lock_release', {'obj': obj, 'prim': self._kind, 'line': _line()})
+        return orig(self, *args)
+    return release
+
+
+def _waiting(orig, begin, end, prim, result_fields=None):
+    def wait(self, timeout=None):
+        obj = _obj(self)
+        if obj is None:
+            return orig(self, timeout)
+        base = {'obj': obj, 'prim': prim}
+        if prim == 'Barrier':
+            base['parties'] = self.parties
+        core.emit(begin, dict(base, line=_line()))
+        t0 = core.perf_ns()
+        result = None
+        try:
+            result = orig(self, timeout)
+            return result
+        finally:
+            fields = result_fields(result) if result_fields else {'ok': bool(result)}
+            core.emit(end, dict(base, waited_ns=core.perf_ns() - t0, **fields))
+    return wait
+
+
+def _announcing(orig, kind, prim, fields=None):
+    def method(self, *args):
+        obj = _obj(self)
+        if obj is not None:
+            data = {'obj': obj, 'prim': prim, 'line': _line()}
+            if fields:
+                data.update(fields(*args))
+            core.emit(kind, data)
+        return orig(self, *args)
+    return method
+
+
+def _wrap_prims(prims):
+    for cls in (prims.Lock, prims.RLock, prims.Semaphore, prims.BoundedSemaphore, prims.Event, prims.Condition,
+                prims.Barrier):
+        _mark_program_made(cls)
+    def active():
+        return prims._active()
+    active.lock_types = (prims.Lock,)
+    RLock = prims.RLock
+    held_by_me = lambda l, s: l._owner is s.current  # noqa: E731
+    prims.Lock.acquire = prims.Lock.__enter__ = _acquiring(prims.Lock.acquire, active, skip=RLock)
+    prims.Lock.release = _releasing(prims.Lock.release, skip=RLock)
+    RLock.acquire = RLock.__enter__ = _acquiring(RLock.acquire, active, nested=held_by_me)
+    RLock.release = _releasing(RLock.release, last=lambda l: l._count == 1)
+    prims.Semaphore.acquire = prims.Semaphore.__enter__ = _acquiring(prims.Semaphore.acquire, active)
+    prims.Semaphore.release = _releasing(prims.Semaphore.release)
+    prims.Event.set = _announcing(prims.Event.set, 'event_set', 'Event')
+    prims.Event.clear = _announcing(prims.Event.clear, 'event_clear', 'Event')
+    prims.Event.wait = _waiting(prims.Event.wait, 'event_wait', 'event_woken', 'Event')
+    prims.Condition.wait = _waiting(prims.Condition.wait, 'cond_wait', 'cond_woken', 'Condition')
+    prims.Condition.notify = _announcing(prims.Condition.notify, 'cond_notify', 'Condition', lambda n=1: {'n': n})
+    orig_notify = prims.Condition.notify
+    prims.Condition.notify_all = prims.Condition.notifyAll = lambda self: orig_notify(self, len(self._waiters))
+    prims.Barrier.wait = _waiting(prims.Barrier.wait, 'barrier_wait', 'barrier_pass', 'Barrier',
+                                  lambda index: {'ok': index is not None, 'index': -1 if index is None else index})
+    _wrap_threads(prims)
+    _wrap_sleep(prims)
+
+
+def _wrap_threads(prims):
+    Thread = prims.Thread
+    orig_start, orig_join = Thread.start, Thread.join
+
+    def start(self):
+        if _obj(self) is None:
+            self.__dict__['_cl_obj'] = core.new_serial()
+        info = {'obj': _obj(self), 'name': self.name, 'daemon': self.daemon, 'internal': False}
+        core.emit('thread_start', info)
+        body = self.run
+
+        def run():
+            ident = get_ident()
+            native = getattr(__import__('_thread'), 'get_native_id', lambda: 0)()
+            core.emit('thread_begin', dict(info, ident=ident, native_id=native))
+            if prims.SCHED is not None:
+                emit_pick(prims.SCHED)
+            error = None
+            try:
+                body()
+            except BaseException as e:
+                from concurrency_lab_tracer import safe_text
+                error = '%s: %s' % (safe_text.type_name(e), safe_text.exception_message(e))
+                raise
+            finally:
+                end = {'obj': info['obj']}
+                if error:
+                    end['error'] = error
+                core.emit('thread_end', end)
+                core.flush()
+        self.run = run
+        return orig_start(self)
+
+    def join(self, timeout=None):
+        obj = _obj(self)
+        if obj is None:
+            return orig_join(self, timeout)
+        core.emit('thread_join', {'obj': obj, 'line': _line()})
+        try:
+            return orig_join(self, timeout)
+        finally:
+            core.emit('thread_joined', {'obj': obj, 'alive': self.is_alive()})
+
+    Thread.start = start
+    Thread.join = join
+
+
+def _wrap_sleep(prims):
+    orig = prims._sleep
+
+    def sleep(seconds):
+        if prims._active() is None:
+            return orig(seconds)
+        core.emit('sleep', {'secs': seconds, 'line': core.program_line(2)})
+        try:
+            return orig(seconds)
+        finally:
+            core.emit('slept', {'secs': seconds})
+
+    prims._sleep = sleep
+
+
+def _record_picks(scheduler, mark):
+    """A 'sched_pick' marker on the lane the scheduler switched to, at each decision that moved the baton
+    to another lane (a preemption or a hand-over the explorer chose), with the decision's index in the
+    schedule's decision list; the decision `mark` (where Compare found two schedules part) always gets
+    one, with parts: true."""
+    cls = type(scheduler)
+    orig_choose = cls._choose
+
+    def _choose(self):
+        before = len(self.decisions)
+        pick = orig_choose(self)
+        if len(self.decisions) > before and (pick is not self.current or before == mark):
+            self._cl_pending_pick = (before, pick)
+        return pick
+
+    orig_switch = cls._switch
+
+    def _switch(self, nxt):
+        orig_switch(self, nxt)
+        emit_pick(self)  # (runs on whichever lane holds the baton now: the one just picked)
+
+    cls._choose = _choose
+    cls._switch = _switch
+
+
+def emit_pick(scheduler):
+    """Write the pending pick when the calling lane is the one picked (it now holds the baton)."""
+    pending = scheduler.__dict__.get('_cl_pending_pick')
+    if pending is not None and pending[1] is scheduler.current and scheduler.lane_here() is pending[1]:
+        del scheduler.__dict__['_cl_pending_pick']
+        data = {'index': pending[0], 'lane': pending[1].name}
+        if pending[0] == MARK[0]:
+            data['parts'] = True
+        core.emit('sched_pick', data)
