@@ -202,6 +202,21 @@ class Reports(unittest.TestCase):
             r = runs(path, '--runs', '1')[0]
             self.assertEqual(r['stdout'], '[]\nFalse\nTrue __main__\n')
 
+    def test_augmented_assignment_reads_its_target_before_the_value(self):
+        # Python reads obj.attr (c[k], g) before it calls f() in `obj.attr += f()`; the rewrite keeps that order
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'order.py')
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write('class C:\n    n = 0\nc = C()\nd = {"k": 0}\ng = 0\n'
+                        'def bump():\n    c.n = 100\n    d["k"] = 100\n    global g\n    g = 100\n    return 1\n'
+                        'def main():\n    global g\n    c.n += bump()\n    print(c.n)\n    d["k"] = 0\n    d["k"] += bump()\n'
+                        '    print(d["k"])\n    g = 0\n    g += bump()\n    print(g)\n'
+                        'import threading\nt = threading.Thread(target=main)\nt.start()\nt.join()\n')
+            natural = subprocess.run([sys.executable, path], stdout=subprocess.PIPE, env=untraced_env(), check=True).stdout
+            self.assertEqual(natural, b'1\n1\n1\n')
+            r = runs(path, '--runs', '1')[0]
+            self.assertEqual((r['stdout'], r['failure']), ('1\n1\n1\n', None))
+
     def test_virtual_time_makes_sleeps_free(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, 'sleepy.py')
