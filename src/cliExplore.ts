@@ -79,7 +79,9 @@ export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error
 
 /** A few readable lines per outcome, race and deadlock. */
 export function describeSummary(s: ExploreSummary): string {
-  const lines = [`${s.runs} schedule${s.runs === 1 ? '' : 's'}, ${s.outcomes.length} distinct outcome${s.outcomes.length === 1 ? '' : 's'}:`];
+  const lines = [
+    `${s.runs} schedule${s.runs === 1 ? '' : 's'}${s.complete ? ' (every schedule: the search is complete)' : ''}, ${s.outcomes.length} distinct outcome${s.outcomes.length === 1 ? '' : 's'}:`,
+  ];
   for (const o of s.outcomes) {
     const out = o.stdout.length > 200 ? `${o.stdout.slice(0, 200)}…` : o.stdout;
     lines.push(`  ${o.count}× exit ${o.exitCode ?? '-'}${o.failure ? `, ${o.failure.kind}: ${o.failure.message}` : ''} (seed ${o.seed})`);

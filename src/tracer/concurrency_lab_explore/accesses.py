@@ -345,6 +345,7 @@ def _class_name(obj):
 
 def _record(s, key, is_write, line, target, obj):
     s.detector.access(s.current, key, is_write, (line, 'write' if is_write else 'read'), target, obj)
+    s.touch(key, is_write)
 
 
 def _is_container(obj):
@@ -357,10 +358,20 @@ def ga(obj, name, line):
     if s is None or isinstance(obj, types.ModuleType):
         return value
     if isinstance(value, _QUIET_VALUES):
+        if _is_container(obj):
+            _reads_contents(s, obj)  # items.index, items.copy…: they read the container
         return value
     _record(s, (id(obj), name), False, line, lambda: '%s.%s' % (_class_name(obj), name), obj)
+    _reads_contents(s, value)
     s.point()
     return value
+
+
+def _reads_contents(s, value):
+    """Whoever gets hold of a list, dict, set or deque may look at its contents next (`if items:`,
+    len, in, a for loop: C code we don't see): for systematic exploration, that is a read of them."""
+    if _is_container(value):
+        s.touch((id(value), _CONTAINER_KEY), False)
 
 
 def sa(obj, name, value, line):
@@ -451,6 +462,7 @@ def gi(obj, key, label, line):
     s = _scheduler()
     if s is not None:
         _item_access(s, obj, key, False, label, line)
+        _reads_contents(s, value)
         s.point()
     return value
 
@@ -460,7 +472,19 @@ def si(obj, key, value, label, line):
     if s is not None:
         s.point()
         _item_access(s, obj, key, True, label, line)
+        _changes_shape(s, obj, key)
     obj[key] = value
+
+
+def _changes_shape(s, obj, key):
+    """A new dict key (or a deleted one) changes what len, in and iteration see."""
+    if isinstance(obj, dict):
+        try:
+            new = key not in obj
+        except TypeError:
+            new = True
+        if new:
+            s.touch((id(obj), _CONTAINER_KEY), True)
 
 
 def ri(obj, key, label, line):
@@ -490,6 +514,8 @@ def di(obj, key, label, line):
         s.point()
         _record(s, (id(obj), _CONTAINER_KEY) if not isinstance(obj, dict) else _item_key(obj, key), True, line,
                 lambda: _item_name(obj, key, label), obj)
+        if isinstance(obj, dict):
+            s.touch((id(obj), _CONTAINER_KEY), True)
     del obj[key]
 
 
@@ -497,6 +523,7 @@ def rg(name, line, value):
     s = _scheduler()
     if s is not None and not isinstance(value, _QUIET_VALUES):
         _record(s, (_MODULE, name), False, line, lambda: name, None)
+        _reads_contents(s, value)
         s.point()
     return value
 
