@@ -12,7 +12,7 @@ const program = join(ROOT, 'test', 'fixtures', 'explore', 'racy', 'lost_update_a
 const rates = [];
 for (let round = 0; round < 3; round++) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(python, [join(ROOT, 'src', 'tracer', 'explore.py'), program, '--runs', String(runs), '--keep-going'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(python, [join(ROOT, 'src', 'tracer', 'explore.py'), program, '--runs', String(runs), '--keep-going', '--search', 'pct'], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const done = r.stdout.split('\n').filter((l) => l.startsWith('{"type": "run"')).length;
   if (r.status !== 0 || done !== runs) {

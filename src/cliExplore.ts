@@ -20,14 +20,15 @@ Runs FILE under a controlled scheduler, schedule after schedule, and reports wha
 distinct outcomes (stdout, exit code, failure) with a seed for each, its data races and deadlocks.
 
 options:
-  --runs N           schedules to try (default 500); stops at the first failure unless --keep-going
-  --seed S           first seed (default 0); schedule i uses seed S+i
+  --runs N           schedules to try (default 500); stops at the first failure unless --keep-going,
+                     and when the systematic search (up to half the runs) has covered every schedule
+  --seed S           first seed of PCT and random walks (default 0); systematic schedule k has seed 1000000000+k
   --timeout S        seconds one schedule may run before it counts as a timeout (default 10)
   --python PATH      interpreter to use (default: python3, then python on PATH)
   --replay SEED      run just the schedule of SEED (the same schedule and outcome every time)
   --trace OUT        with --replay: record that schedule as the Timeline shows it and write it to OUT
                      as Chrome Trace JSON (Perfetto opens it; so does Concurrency Lab: Open Trace…)
-  --summary          print one JSON object as the last line: runs, outcomes, races, deadlocks
+  --summary          print one JSON object as the last line: runs, outcomes, races, deadlocks, complete
   --json OUT         write the summary and every schedule's record as JSON to OUT
   --keep-going       run all N schedules even after a failure
   --tracer-dir DIR   folder holding the tracer's .py files (default: next to this script)
@@ -86,7 +87,9 @@ export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error
 
 /** A few readable lines per outcome, race and deadlock. */
 export function describeSummary(s: ExploreSummary): string {
-  const lines = [`${s.runs} schedule${s.runs === 1 ? '' : 's'}, ${s.outcomes.length} distinct outcome${s.outcomes.length === 1 ? '' : 's'}:`];
+  const lines = [
+    `${s.runs} schedule${s.runs === 1 ? '' : 's'}${s.complete ? ' (every schedule: the search is complete)' : ''}, ${s.outcomes.length} distinct outcome${s.outcomes.length === 1 ? '' : 's'}:`,
+  ];
   for (const o of s.outcomes) {
     const out = o.stdout.length > 200 ? `${o.stdout.slice(0, 200)}…` : o.stdout;
     lines.push(`  ${o.count}× exit ${o.exitCode ?? '-'}${o.failure ? `, ${o.failure.kind}: ${o.failure.message}` : ''} (seed ${o.seed})`);

@@ -81,7 +81,10 @@ export function runExplore(o: ExploreOptions): Promise<ExploreResult> {
         o.onRecord?.(msg, table);
       } else if (msg.type === 'error') {
         error = msg.line ? `${msg.message} (line ${msg.line})` : msg.message;
-      } else done = true;
+      } else {
+        done = true;
+        table.complete = msg.complete === true;
+      }
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       error = e.code === 'ENOENT' ? `Python not found: "${o.python}". Set concurrencyLab.pythonPath or pass --python.` : `could not start ${o.python}: ${e.message}`;

@@ -24,6 +24,8 @@ export class OutcomeTable {
   private readonly races = new Map<string, Race>();
   private readonly deadlocks = new Map<string, ExploreSummary['deadlocks'][number]>();
   private runs = 0;
+  /** Set when the explorer says its systematic search covered every schedule. */
+  complete = false;
 
   add(r: ExploreRecord): void {
     this.runs++;
@@ -61,6 +63,7 @@ export class OutcomeTable {
       outcomes: [...this.outcomes.values()].sort((a, b) => b.count - a.count || a.seed - b.seed),
       races: [...this.races.values()],
       deadlocks: [...this.deadlocks.values()],
+      complete: this.complete,
     };
   }
 }

@@ -48,6 +48,8 @@ export interface ExploreRecord {
 export interface ExploreDone {
   type: 'done';
   runs: number;
+  /** The systematic search ran every order of the program's dependent operations: nothing is left to find. */
+  complete?: boolean;
 }
 
 export interface ExploreError {
@@ -72,4 +74,6 @@ export interface ExploreSummary {
   outcomes: Outcome[];
   races: Race[];
   deadlocks: { seed: number; cycle: { lane: string; holds: string[]; waitsFor: string }[] }[];
+  /** Added to the shape: true when the schedules run covered the whole space (see ExploreDone). */
+  complete: boolean;
 }

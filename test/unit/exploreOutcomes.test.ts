@@ -76,3 +76,12 @@ void test('explore command line', () => {
   assert.match(err(['a.py', '--fast']), /unknown option --fast/);
   assert.deepEqual(parseExploreArgs(['--help']), { help: true });
 });
+
+void test('the summary says whether the explorer covered every schedule', () => {
+  const t = new OutcomeTable();
+  t.add(rec(1000000000, 'ok', { strategy: 'dpor' }));
+  assert.equal(t.summary().complete, false);
+  t.complete = true;
+  assert.equal(t.summary().complete, true);
+  assert.deepEqual(parseExploreLine('{"type": "done", "runs": 1, "complete": true}'), { type: 'done', runs: 1, complete: true });
+});

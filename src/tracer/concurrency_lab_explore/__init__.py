@@ -5,6 +5,7 @@ exploring replaces the program's synchronisation primitives with models that ask
 runs next. Modules:
 
   scheduler  the baton, lanes, the choice strategies (PCT, random walk), virtual time, deadlocks
+  dpor       systematic exploration with partial-order reduction (the search, and the child's side)
   races      vector clocks and FastTrack-style happens-before race detection
   prims      model Lock/RLock/Condition/Semaphore/Event/Barrier/Thread/Timer and the patched modules
   accesses   the ast rewrite that makes the program's shared reads and writes scheduling points

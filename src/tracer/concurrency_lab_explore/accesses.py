@@ -3,18 +3,18 @@
 An `ast` rewrite of the program file (every Python version) turns
   obj.attr           -> __cle_ga__(obj, 'attr', line)
   obj.attr = v       -> __cle_sa__(obj, 'attr', v, line)
-  obj.attr += v      -> __cle_aa__(obj, 'attr', '+=', v, line)        (read, point, write)
-  c[k], c[k] = v, c[k] += v, del c[k]   likewise (__cle_gi__, __cle_si__, __cle_ai__, __cle_di__)
+  obj.attr += v      -> __cle_aa__(__cle_ra__(obj, 'attr', line), '+=', v, line)   (read, point, v, write)
+  c[k], c[k] = v, c[k] += v, del c[k]   likewise (__cle_gi__, __cle_si__, __cle_ai__(__cle_ri__(...)), __cle_di__)
   g (a module variable, read in a function)   -> __cle_rg__('g', line, g)
-  g = v / g += v                              -> g = __cle_wg__('g', line, v) / __cle_ag__(...)
+  g = v / g += v     -> g = __cle_wg__('g', line, v) / g = __cle_ag__('g', line, '+=', __cle_rg__('g', line, g), v)
 Writes pass through the point after their value is computed and before it is stored, so a thread
 can be preempted between `x = acct.balance` and `acct.balance = x + 10`. The helpers live in
 builtins under dunder names (never mangled, never in the program's globals).
 
 Module variables are the names the module assigns at top level or declares `global` (not those
 bound by def, class or import); a name counts as one in a function only when no enclosing function
-binds it. Evaluation order differs from Python's only in `obj.attr op= f()`, where f() runs before
-the read of obj.attr (harmless unless f changes obj.attr).
+binds it. Evaluation order is Python's: in `obj.attr op= f()` the target is read (a scheduling point)
+before f() is called, so the read helper's call is an argument that precedes f()'s.
 """
 import ast
 import builtins
@@ -284,13 +284,15 @@ class Rewriter(ast.NodeTransformer):
         value = self.visit(node.value)
         line = _const(node.lineno, node)
         if isinstance(target, ast.Attribute):
-            return ast.copy_location(ast.Expr(_call('__cle_aa__', [self.visit(target.value), _const(target.attr, node), op, value, line], node)), node)
+            read = _call('__cle_ra__', [self.visit(target.value), _const(target.attr, node), line], node)
+            return ast.copy_location(ast.Expr(_call('__cle_aa__', [read, op, value, line], node)), node)
         if isinstance(target, ast.Subscript):
-            return ast.copy_location(ast.Expr(_call('__cle_ai__', [self.visit(target.value), self._key(target.slice, node), op, value,
-                                                                   self._label(target.value), line], node)), node)
+            read = _call('__cle_ri__', [self.visit(target.value), self._key(target.slice, node), self._label(target.value), line], node)
+            return ast.copy_location(ast.Expr(_call('__cle_ai__', [read, op, value, line], node)), node)
         if isinstance(target, ast.Name) and self._is_global(target.id):
             load = ast.copy_location(ast.Name(id=target.id, ctx=ast.Load()), node)
-            call = _call('__cle_ag__', [_const(target.id, node), line, op, load, value], node)
+            read = _call('__cle_rg__', [_const(target.id, node), line, load], node)
+            call = _call('__cle_ag__', [_const(target.id, node), line, op, read, value], node)
             return ast.copy_location(ast.Assign(targets=[target], value=call), node)
         node.value = value
         return node
@@ -343,6 +345,7 @@ def _class_name(obj):
 
 def _record(s, key, is_write, line, target, obj):
     s.detector.access(s.current, key, is_write, (line, 'write' if is_write else 'read'), target, obj)
+    s.touch(key, is_write)
 
 
 def _is_container(obj):
@@ -355,10 +358,20 @@ def ga(obj, name, line):
     if s is None or isinstance(obj, types.ModuleType):
         return value
     if isinstance(value, _QUIET_VALUES):
+        if _is_container(obj):
+            _reads_contents(s, obj)  # items.index, items.copy…: they read the container
         return value
     _record(s, (id(obj), name), False, line, lambda: '%s.%s' % (_class_name(obj), name), obj)
+    _reads_contents(s, value)
     s.point()
     return value
+
+
+def _reads_contents(s, value):
+    """Whoever gets hold of a list, dict, set or deque may look at its contents next (`if items:`,
+    len, in, a for loop: C code we don't see): for systematic exploration, that is a read of them."""
+    if _is_container(value):
+        s.touch((id(value), _CONTAINER_KEY), False)
 
 
 def sa(obj, name, value, line):
@@ -369,18 +382,24 @@ def sa(obj, name, value, line):
     setattr(obj, name, value)
 
 
-def aa(obj, name, op, value, line):
-    s = _scheduler()
-    if s is None or isinstance(obj, types.ModuleType):
-        setattr(obj, name, _AUG_FN[op](getattr(obj, name), value))
-        return
-    target = lambda: '%s.%s' % (_class_name(obj), name)  # noqa: E731
+def ra(obj, name, line):
+    """The read half of `obj.attr op= v`, before v is evaluated: (obj, name, old value)."""
     old = getattr(obj, name)
-    _record(s, (id(obj), name), False, line, target, obj)
-    s.point()
+    s = _scheduler()
+    if s is not None and not isinstance(obj, types.ModuleType):
+        _record(s, (id(obj), name), False, line, lambda: '%s.%s' % (_class_name(obj), name), obj)
+        s.point()
+    return obj, name, old
+
+
+def aa(read, op, value, line):
+    """The write half of `obj.attr op= v`, once v is known."""
+    obj, name, old = read
     new = _AUG_FN[op](old, value)
-    s.point()
-    _record(s, (id(obj), name), True, line, target, obj)
+    s = _scheduler()
+    if s is not None and not isinstance(obj, types.ModuleType):
+        s.point()
+        _record(s, (id(obj), name), True, line, lambda: '%s.%s' % (_class_name(obj), name), obj)
     setattr(obj, name, new)
 
 
@@ -443,6 +462,7 @@ def gi(obj, key, label, line):
     s = _scheduler()
     if s is not None:
         _item_access(s, obj, key, False, label, line)
+        _reads_contents(s, value)
         s.point()
     return value
 
@@ -452,20 +472,39 @@ def si(obj, key, value, label, line):
     if s is not None:
         s.point()
         _item_access(s, obj, key, True, label, line)
+        _changes_shape(s, obj, key)
     obj[key] = value
 
 
-def ai(obj, key, op, value, label, line):
-    s = _scheduler()
-    if s is None:
-        obj[key] = _AUG_FN[op](obj[key], value)
-        return
+def _changes_shape(s, obj, key):
+    """A new dict key (or a deleted one) changes what len, in and iteration see."""
+    if isinstance(obj, dict):
+        try:
+            new = key not in obj
+        except TypeError:
+            new = True
+        if new:
+            s.touch((id(obj), _CONTAINER_KEY), True)
+
+
+def ri(obj, key, label, line):
+    """The read half of `c[k] op= v`, before v is evaluated."""
     old = obj[key]
-    _item_access(s, obj, key, False, label, line)
-    s.point()
+    s = _scheduler()
+    if s is not None:
+        _item_access(s, obj, key, False, label, line)
+        s.point()
+    return obj, key, label, old
+
+
+def ai(read, op, value, line):
+    """The write half of `c[k] op= v`, once v is known."""
+    obj, key, label, old = read
     new = _AUG_FN[op](old, value)
-    s.point()
-    _item_access(s, obj, key, True, label, line)
+    s = _scheduler()
+    if s is not None:
+        s.point()
+        _item_access(s, obj, key, True, label, line)
     obj[key] = new
 
 
@@ -475,6 +514,8 @@ def di(obj, key, label, line):
         s.point()
         _record(s, (id(obj), _CONTAINER_KEY) if not isinstance(obj, dict) else _item_key(obj, key), True, line,
                 lambda: _item_name(obj, key, label), obj)
+        if isinstance(obj, dict):
+            s.touch((id(obj), _CONTAINER_KEY), True)
     del obj[key]
 
 
@@ -482,6 +523,7 @@ def rg(name, line, value):
     s = _scheduler()
     if s is not None and not isinstance(value, _QUIET_VALUES):
         _record(s, (_MODULE, name), False, line, lambda: name, None)
+        _reads_contents(s, value)
         s.point()
     return value
 
@@ -495,19 +537,17 @@ def wg(name, line, value):
 
 
 def ag(name, line, op, old, value):
-    s = _scheduler()
-    if s is None:
-        return _AUG_FN[op](old, value)
-    _record(s, (_MODULE, name), False, line, lambda: name, None)
-    s.point()
+    """The write half of `g op= v` (its read went through rg before v was evaluated)."""
     new = _AUG_FN[op](old, value)
-    s.point()
-    _record(s, (_MODULE, name), True, line, lambda: name, None)
+    s = _scheduler()
+    if s is not None:
+        s.point()
+        _record(s, (_MODULE, name), True, line, lambda: name, None)
     return new
 
 
 def install_helpers():
-    for name, fn in (('ga', ga), ('gm', gm), ('sa', sa), ('aa', aa), ('da', da), ('gi', gi), ('si', si), ('ai', ai),
-                     ('di', di), ('rg', rg), ('wg', wg), ('ag', ag)):
+    for name, fn in (('ga', ga), ('gm', gm), ('sa', sa), ('ra', ra), ('aa', aa), ('da', da), ('gi', gi), ('si', si),
+                     ('ri', ri), ('ai', ai), ('di', di), ('rg', rg), ('wg', wg), ('ag', ag)):
         setattr(builtins, '__cle_%s__' % name, fn)
     builtins.__cle_slice__ = slice

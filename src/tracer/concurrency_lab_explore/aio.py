@@ -55,6 +55,7 @@ class ModelSelector(object):
         s = prims._active()
         if s is None:
             return self._real.select(timeout)
+        s.touch_sync(self)
         ready = self._real.select(0)
         if ready or (timeout is not None and timeout <= 0):
             s.point()
@@ -75,6 +76,7 @@ class ModelSelector(object):
         if s is None:
             return
         lane = s.current
+        s.touch_sync(self)
         self._vc = races.join_into(list(self._vc or []), lane.vc)
         lane.vc[lane.index] += 1
         if self._lane is not None:

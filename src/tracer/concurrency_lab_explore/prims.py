@@ -13,6 +13,7 @@ import time as _time
 import types
 
 from . import races
+from .dpor import RELEASE
 from .scheduler import Stop
 
 SCHED = None  # the running Scheduler in a schedule's child; None in the server
@@ -90,18 +91,31 @@ class Lock(object):
             return True
         if not blocking and timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
-        s.point()
-        deadline = None if timeout is None or timeout < 0 else s.now + timeout
-        while self._owner is not None:
-            if not blocking:
+        if not blocking:
+            s.point()
+            s.touch_sync(self, False)
+            if self._owner is not None:
                 return False
-            _note_blocked(s)
-            if not s.block(self, deadline):
+            self._take(s)
+            return True
+        deadline = None if timeout is None or timeout < 0 else s.now + timeout
+        _note_blocked(s)
+        # One scheduling point: the lane is chosen again only once the lock is free (or at its
+        # deadline), so an acquire never fails and retries: no failed attempts to order.
+        while True:
+            woke = s.block(self, deadline)
+            if self._owner is None:
+                break
+            if not woke:
                 return False
         self._take(s)
         return True
 
+    def _cl_ready(self):
+        return self._owner is None
+
     def _take(self, s):
+        s.touch_sync(self)
         self._owner = s.current
         _held(s, s.current).append(self)
         _acquire_clock(s, self)
@@ -113,12 +127,12 @@ class Lock(object):
         if s is None:
             self._owner = None
             return
+        s.touch_sync(self, RELEASE)
         owner = self._owner
         if owner is not True and self in _held(s, owner):
             _held(s, owner).remove(self)
         self._owner = None
         _release_clock(s, self)
-        s.wake_all(self)
         s.point()
 
     def locked(self):
@@ -161,6 +175,7 @@ class RLock(Lock):
             return True
         if self._owner is s.current:
             self._count += 1
+            s.touch_sync(self)
             s.point()
             return True
         ok = Lock.acquire(self, blocking, timeout)
@@ -197,6 +212,10 @@ class _Waiter(object):
         self.notified = False
         self.cond = cond
 
+    @property
+    def sync_target(self):
+        return self.cond
+
     def describe(self):
         return 'notify on ' + self.cond._name
 
@@ -224,6 +243,7 @@ class Condition(object):
         s = _active()
         if s is None:
             return False
+        s.touch_sync(self)
         waiter = _Waiter(s.current, self)
         self._waiters.append(waiter)
         saved = self._lock._release_save()
@@ -261,6 +281,8 @@ class Condition(object):
         if not self._lock._is_owned():
             raise RuntimeError('cannot notify on un-acquired lock')
         s = _active()
+        if s is not None:
+            s.touch_sync(self)
         for waiter in self._waiters[:n]:
             waiter.notified = True
             if s is not None:
@@ -301,19 +323,29 @@ class Semaphore(object):
                 return False
             self._value -= 1
             return True
-        s.point()
-        deadline = None if timeout is None else s.now + timeout
-        while self._value == 0:
-            if not blocking:
+        if not blocking:
+            s.point()
+            s.touch_sync(self, False)
+            if self._value == 0:
                 return False
+        else:
+            deadline = None if timeout is None else s.now + timeout
             _note_blocked(s)
-            if not s.block(self, deadline):
-                return False
+            while True:  # chosen again once the value is above 0 (see Lock.acquire)
+                woke = s.block(self, deadline)
+                if self._value > 0:
+                    break
+                if not woke:
+                    return False
+        s.touch_sync(self)
         self._value -= 1
         _acquire_clock(s, self)
         return True
 
     __enter__ = acquire
+
+    def _cl_ready(self):
+        return self._value > 0
 
     def release(self, n=1):
         if n < 1:
@@ -322,8 +354,8 @@ class Semaphore(object):
         self._value += n
         s = _active()
         if s is not None:
+            s.touch_sync(self, RELEASE)
             _release_clock(s, self)
-            s.wake_all(self)
             s.point()
 
     def _check(self, n):
@@ -361,6 +393,7 @@ class Event(object):
         s = _active()
         if s is not None:
             s.point()
+            s.touch_sync(self, False)
             if self._flag:
                 _acquire_clock(s, self)
         return self._flag
@@ -371,6 +404,7 @@ class Event(object):
         s = _active()
         self._flag = True
         if s is not None:
+            s.touch_sync(self)
             _release_clock(s, self)
             s.wake_all(self)
             s.point()
@@ -379,6 +413,7 @@ class Event(object):
         self._flag = False
         s = _active()
         if s is not None:
+            s.touch_sync(self)
             s.point()
 
     def wait(self, timeout=None):
@@ -386,6 +421,7 @@ class Event(object):
         if s is None:
             return self._flag
         s.point()
+        s.touch_sync(self, False)
         deadline = None if timeout is None else s.now + max(timeout, 0)
         while not self._flag:
             _note_blocked(s)
@@ -423,6 +459,8 @@ class Barrier(object):
         s = _active()
         if timeout is None:
             timeout = self._timeout
+        if s is not None:
+            s.touch_sync(self)
         if self._broken:
             raise BrokenBarrierError
         index = self._count
@@ -510,12 +548,14 @@ class Thread(_real.Thread):
         if s is None:
             return _real.Thread.start(self)
         lane = s.add_lane(self.name, s.current, self.daemon)
+        s.touch(('start', id(lane)), RELEASE)
         self._cl_lane = lane
         body = self.run
 
         def run():
             s.attach(lane)
             lane.gate.acquire()
+            s.touch(('start', id(lane)), False)  # the lane's first event comes after its start
             try:
                 body()
             except SystemExit:
@@ -540,11 +580,13 @@ class Thread(_real.Thread):
             return _real.Thread.join(self, timeout)
         if self is _real.current_thread():
             raise RuntimeError('cannot join current thread')
-        s.point()
         deadline = None if timeout is None else s.now + max(timeout, 0)
-        while lane.state != 'done':
-            s.current.blocked_line = _program_line(2)
-            if not s.block(lane, deadline):
+        s.current.blocked_line = _program_line(2)
+        while True:  # chosen again once the thread is done (see Lock.acquire)
+            woke = s.block(lane, deadline)
+            if lane.state == 'done':
+                break
+            if not woke:
                 return
         races.join_into(s.current.vc, lane.vc)
         _real.Thread.join(self)
@@ -553,6 +595,9 @@ class Thread(_real.Thread):
         lane = getattr(self, '_cl_lane', None)
         if lane is None:
             return _real.Thread.is_alive(self)
+        s = _active()
+        if s is not None:
+            s.touch_sync(lane, False)
         return lane.state != 'done'
 
 
@@ -564,11 +609,16 @@ def _lane_owners(lane):
     return [lane]
 
 
+def _lane_done(lane):
+    return lane.state == 'done'
+
+
 # Lanes are what a joiner waits for: give them the wait-target interface.
 from .scheduler import Lane as _Lane  # noqa: E402
 
 _Lane.describe = _describe_lane
 _Lane.owners = _lane_owners
+_Lane._cl_ready = _lane_done
 
 
 class Timer(Thread):
@@ -651,6 +701,7 @@ def _virtual(name):
         s = SCHED
         if s is None:
             return real()
+        s.touch(_CLOCK_KEY, False)
         t = base + s.now
         return int(t * 1e9) if ns else t
 
@@ -667,6 +718,8 @@ def _sleep(seconds):
     s.current.blocked_line = _program_line(2)
     s.sleep(seconds)
 
+
+from .scheduler import CLOCK as _CLOCK_KEY  # noqa: E402
 
 _CLOCKS = ('monotonic', 'perf_counter', 'time', 'monotonic_ns', 'perf_counter_ns', 'time_ns')
 

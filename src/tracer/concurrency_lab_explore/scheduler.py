@@ -12,9 +12,15 @@ serialised, so a schedule is replayable and the race model holds; a C call that 
 the program's threads through something we don't model would hang, and the timeout reports it.
 """
 import _thread
+import os
 import random
+import sys
 
 from . import races
+from .dpor import MAX_EVENTS, RELEASE, WRITE
+
+CLOCK = ('clock',)  # what sleeps, timeouts and clock reads touch (see touch)
+STDOUT = ('stdout',)
 
 
 class Lane(object):
@@ -132,6 +138,11 @@ class Scheduler(object):
         self.on_stop = None  # callable(failure dict): ends the run (set by the server)
         self.io_poll = None  # callable() -> lanes whose real I/O is ready (set by aio)
         self.io_wait = None  # callable(lanes) -> block for real I/O when nothing else can run
+        # Systematic exploration (dpor) needs each event's touches: [(lane, enabled, touches)] per state.
+        self.trace = [] if getattr(strategy, 'records', False) else None
+        self.trace_overflow = False
+        self._touches = None
+        self._stdout_at = None
 
     # --- lanes -----------------------------------------------------------------------------
     def add_lane(self, name, parent=None, daemon=False):
@@ -152,6 +163,50 @@ class Scheduler(object):
     def lane_here(self):
         """The calling thread's lane, or None for a thread we don't manage."""
         return self.by_ident.get(_thread.get_ident())
+
+    # --- what an event touches (systematic exploration only) -----------------------------------
+    def start_trace(self):
+        """The first state: the main lane runs."""
+        if self.trace is not None:
+            self._touches = {}
+            self.trace.append((self.current.index, [self.current.index], self._touches))
+            self._stdout_at = _stdout_position()
+
+    def touch(self, key, kind):
+        """The running event touches `key` (data, a primitive, the clock, stdout): kind is False (read),
+        True (write) or RELEASE (see dpor)."""
+        t = self._touches
+        if t is not None:
+            h = hash(key)
+            old = t.get(h)
+            t[h] = kind if old is None or old == kind else (WRITE if WRITE in (old, kind) else RELEASE)
+
+    def touch_sync(self, obj, kind=True):
+        """An operation on a model primitive (or a lane, a selector): a look at its state (False: an
+        Event's flag read), a change of it (True), or a release that lets a waiting lane go on."""
+        if self._touches is not None:
+            self.touch(('sync', id(obj)), kind)
+
+    def close_trace(self):
+        """The running event ends (at a choice, or when the run ends)."""
+        t = self._touches
+        if t is None:
+            return
+        at = _stdout_position()
+        if at != self._stdout_at:
+            # what the program printed is part of its outcome: printing events are ordered
+            self._stdout_at = at
+            self.touch(STDOUT, True)
+        self.strategy.after_event(self.trace[-1][0], t)
+        self._touches = None
+
+    def _open_event(self, pick, enabled):
+        if len(self.trace) >= MAX_EVENTS:
+            self.trace = self._touches = None
+            self.trace_overflow = True
+            return
+        self._touches = {}
+        self.trace.append((pick.index, [l.index for l in enabled], self._touches))
 
     # --- scheduling points -----------------------------------------------------------------
     def point(self):
@@ -179,7 +234,14 @@ class Scheduler(object):
         me.deadline = deadline
         me.timed_out = False
         me.run_length = 0
+        if deadline is not None:
+            self.touch(CLOCK, False)
         self._switch(self._choose())
+        # the lane looks at what it waited for again
+        if waiting is SLEEP:
+            self.touch(CLOCK, False)
+        else:
+            self.touch_sync(getattr(waiting, 'sync_target', waiting), False)
         return not me.timed_out
 
     def wake(self, lane):
@@ -196,6 +258,7 @@ class Scheduler(object):
     def finish(self, lane):
         """The holder's thread ends: pass the baton on without waiting for it again."""
         lane.state = 'done'
+        self.touch_sync(lane, RELEASE)
         self.wake_all(lane)
         if any(l.state != 'done' for l in self.lanes):
             self._switch(self._choose())
@@ -211,9 +274,11 @@ class Scheduler(object):
         if self.io_poll is not None:
             for lane in self.io_poll():
                 self.wake(lane)
-        return [l for l in self.lanes if l.state == 'run' or (l.state == 'blocked' and l.deadline is not None)]
+        return [l for l in self.lanes if l.state == 'run' or (l.state == 'blocked' and (l.deadline is not None or _ready(l)))]
 
     def _choose(self):
+        if self.trace is not None:
+            self.close_trace()
         enabled = self._enabled()
         if not enabled and self.io_wait is not None and self.io_wait([l for l in self.lanes if l.state == 'blocked']):
             enabled = self._enabled()
@@ -224,7 +289,12 @@ class Scheduler(object):
         else:
             pick = self.strategy.pick(enabled, self)
             self.decisions.append(pick.index)
-        if pick.state == 'blocked':  # woken by its timeout: time moves on to its deadline
+        if self.trace is not None:
+            self._open_event(pick, enabled)
+        if pick.state == 'blocked' and _ready(pick):
+            self.wake(pick)  # what it waits for is there (a lock is free, a thread done)
+        elif pick.state == 'blocked':  # woken by its timeout: time moves on to its deadline
+            self.touch(CLOCK, True)
             if pick.deadline > self.now:
                 self.now = pick.deadline
             pick.timed_out = True
@@ -275,6 +345,22 @@ class Scheduler(object):
         else:
             message = 'every thread waits: ' + '; '.join('%s waits for %s' % (e['lane'], e['waitsFor']) for e in chosen)
         return {'kind': 'deadlock', 'message': message, 'cycle': chosen}
+
+
+def _ready(lane):
+    """A blocked lane whose wait is over without anyone waking it: it waits for a state (a lock free,
+    a semaphore above 0, a thread done), and is chosen only when the state holds."""
+    ready = getattr(lane.waiting, '_cl_ready', None)
+    return ready is not None and ready()
+
+
+def _stdout_position():
+    """Where the child's stdout file ends (flushing what the program printed so far)."""
+    try:
+        sys.stdout.flush()
+        return os.lseek(1, 0, os.SEEK_CUR)
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def held_by(scheduler, lane):

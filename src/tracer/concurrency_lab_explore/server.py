@@ -18,9 +18,12 @@ import traceback
 import types
 
 from . import accesses, aio, prims, replay_trace
+from .dpor import Follow, Search
 from .scheduler import Scheduler, Stop, strategy_for
 
 OUTPUT_CAP = 1 << 20
+# Schedule k of the systematic search has seed DPOR_SEED + k; lower seeds are PCT and random walks.
+DPOR_SEED = 1000000000
 PREWARM = ('collections', 'dataclasses', 'functools', 'itertools', 'json', 'typing', 'enum', 'contextlib',
            'logging', 'random', 'time', 'concurrent.futures', 'asyncio')
 
@@ -66,8 +69,65 @@ class Explorer(object):
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def run(self, seed):
-        """One schedule in a forked child; its record."""
+    # --- the search ----------------------------------------------------------------------------
+    def explore(self, runs, seed, systematic):
+        """Yields the records of up to `runs` schedules: systematic ones first (up to half the runs),
+        then PCT and random walks from `seed`. Sets self.complete when the systematic search covered
+        every order of the program's dependent operations (nothing more to run)."""
+        self.complete = False
+        done = 0
+        if systematic:
+            search = Search()
+            while done < max(1, runs // 2):
+                plan = search.next_schedule()
+                if plan is None:
+                    self.complete = search.abandoned is None
+                    break
+                record = self._systematic(search, plan)
+                done += 1
+                yield record
+            else:
+                if search.next_schedule() is None and search.abandoned is None:
+                    self.complete = True
+            if self.complete:
+                return
+        for s in range(seed, seed + runs - done):
+            yield self.run(s)
+
+    def _systematic(self, search, plan):
+        record = self.run(DPOR_SEED + search.schedules, plan)
+        trace = record.pop('trace', None)
+        diverged = record.pop('diverged', False)
+        if trace is not None:
+            trace = [(lane, enabled, dict(touches)) for lane, enabled, touches in trace]
+        search.add_trace(trace, diverged)
+        return record
+
+    def replay(self, seed):
+        """The record of one seed's schedule; None when the seed names no schedule."""
+        if seed < DPOR_SEED:
+            return self.run(seed)
+        search = Search()
+        trace_dir = self.trace_dir
+        self.trace_dir = None  # a traced replay records only its own schedule, not the search's way there
+        try:
+            while True:
+                plan = search.next_schedule()
+                if plan is None:
+                    return None
+                if search.schedules == seed - DPOR_SEED:
+                    self.trace_dir = trace_dir
+                    record = self.run(seed, plan)
+                    record.pop('trace', None)
+                    record.pop('diverged', None)
+                    return record
+                self._systematic(search, plan)
+        finally:
+            self.trace_dir = trace_dir
+
+    def run(self, seed, plan=None):
+        """One schedule in a forked child; its record. plan: (prefix, sleep) of a systematic schedule,
+        whose record then carries its trace (popped by the caller)."""
         out, err, res = (os.path.join(self.tmp, n) for n in ('out', 'err', 'res'))
         for p in (out, err, res):
             if os.path.exists(p):
@@ -77,11 +137,11 @@ class Explorer(object):
         pid = os.fork()
         if pid == 0:
             try:
-                self._child(seed, out, err, res)
+                self._child(seed, out, err, res, plan)
             finally:
                 os._exit(70)
         _, status = os.waitpid(pid, 0)
-        record = {'type': 'run', 'seed': seed, 'strategy': strategy_for(seed).name,
+        record = {'type': 'run', 'seed': seed, 'strategy': 'dpor' if plan is not None else strategy_for(seed).name,
                   'stdout': _read_capped(out), 'stderr': _read_capped(err)}
         try:
             with open(res, encoding='utf-8') as f:
@@ -101,7 +161,7 @@ class Explorer(object):
         return record
 
     # --- in the child --------------------------------------------------------------------------
-    def _child(self, seed, out, err, res):
+    def _child(self, seed, out, err, res, plan):
         fd_out = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         fd_err = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -113,10 +173,12 @@ class Explorer(object):
         random.seed(seed)
         prims.install_virtual_time()
         import threading as real_threading_proxy  # the stand-in; its internals are the real module's
-        sched = Scheduler(strategy_for(seed), max_steps=self.max_steps)
+        strategy = Follow(*plan) if plan is not None else strategy_for(seed)
+        sched = Scheduler(strategy, max_steps=self.max_steps)
         main = sched.add_lane(real_threading_proxy.main_thread().name)
         sched.attach(main)
         sched.current = main
+        sched.start_trace()
         state = {'exit': 0}
         if self.trace_dir:
             replay_trace.start(self.trace_dir, self.path, self.code, '', prims, sched,
@@ -128,6 +190,8 @@ class Explorer(object):
                 sys.stderr.flush()
             except Exception:
                 pass
+            if sched.trace is not None:
+                sched.close_trace()
             failures = list(prims.FAILURES)
             if failure is not None:
                 failures.append(failure)
@@ -141,6 +205,10 @@ class Explorer(object):
                 'steps': sched.steps,
                 'lanes': [l.name for l in sched.lanes],
             }
+            if plan is not None:
+                result['trace'] = None if sched.trace is None else [
+                    [lane, enabled, sorted(touches.items())] for lane, enabled, touches in sched.trace]
+                result['diverged'] = strategy.diverged
             with open(res, 'w', encoding='utf-8') as f:
                 json.dump(result, f)
             os._exit(0)
@@ -209,6 +277,8 @@ def main(argv):
     p.add_argument('--keep-going', action='store_true')
     p.add_argument('--trace-dir', default=None, help='with --replay: record the schedule for the Timeline here')
     p.add_argument('--mark-decision', type=int, default=None, help='with --trace-dir: mark this decision')
+    # auto: systematic first (half the runs), then PCT and random walks; pct: those alone (the benchmark)
+    p.add_argument('--search', choices=('auto', 'pct'), default='auto')
     args = p.parse_args(argv)
     emit = sys.stdout
     try:
@@ -220,19 +290,27 @@ def main(argv):
     except (OSError, UnicodeDecodeError) as e:
         emit.write(json.dumps({'type': 'error', 'message': 'cannot read %s: %s' % (args.file, e)}) + '\n')
         return 2
-    seeds = [args.replay] if args.replay is not None else range(args.seed, args.seed + args.runs)
     runs = 0
+    complete = False
     try:
-        for seed in seeds:
-            record = explorer.run(seed)
-            runs += 1
+        if args.replay is not None:
+            record = explorer.replay(args.replay)
+            if record is None:
+                emit.write(json.dumps({'type': 'error', 'message': 'seed %d names no schedule of this program' % args.replay}) + '\n')
+                return 2
             emit.write(json.dumps(record) + '\n')
-            emit.flush()
-            if record.get('failure') and not args.keep_going:
-                break
+            runs = 1
+        else:
+            for record in explorer.explore(args.runs, args.seed, args.search == 'auto'):
+                runs += 1
+                emit.write(json.dumps(record) + '\n')
+                emit.flush()
+                if record.get('failure') and not args.keep_going:
+                    break
+            complete = explorer.complete
     finally:
         explorer.close()
-    emit.write(json.dumps({'type': 'done', 'runs': runs}) + '\n')
+    emit.write(json.dumps({'type': 'done', 'runs': runs, 'complete': complete}) + '\n')
     emit.flush()
     return 0
 
