@@ -16,6 +16,7 @@ import { checkPython, fixAll } from './checks/engine';
 import { toJson, toText } from './checks/report';
 import { type TraceModel, unreadableNote } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
+import { runFindings } from './trace/findings';
 import { interpreterCandidates } from './run/interpreterPolicy';
 import { RUN_LIMITS } from './run/limits';
 import { runTraced } from './run/runTraced';
@@ -33,7 +34,8 @@ options:
   --python PATH      interpreter to use (default: python3, then python on PATH)
   --json OUT         write the trace model as JSON to OUT
   --chrome OUT       write a Chrome Trace Event file (Perfetto, chrome://tracing) to OUT
-  --summary          print one JSON object: exit code, lane counts, events by kind, stdout, error
+  --summary          print one JSON object: exit code, lane counts, events by kind, stdout, error, and the
+                     findings the run proves (a blocked event loop, GIL contention, …)
   --stdin TEXT       give TEXT to the program's standard input (default: closed)
   --event-cap N      events recorded per process (default ${RUN_LIMITS.eventCap.default}, 0 = unlimited)
   --call-budget N    calls recorded per function (default ${RUN_LIMITS.callBudget.default}, 0 = unlimited)
@@ -147,6 +149,7 @@ export function summarize(model: TraceModel, result: Pick<RunResult, 'stdout' | 
     stdout: result.stdout,
     stderr: result.stderr,
     error: model.error,
+    findings: runFindings(model).map((f) => ({ ...f, file: model.sources[f.source]?.file, line: f.line + model.lineOffset })),
   };
 }
 

@@ -8,6 +8,7 @@ import { type RunError, type TraceModel, unreadableNote } from '../shared/traceM
 import { waitForGraph } from '../shared/waitFor';
 import type { SourceLink, TimelinePanel } from '../timeline/TimelinePanel';
 import { describeOrigin, InterpreterService } from './interpreter';
+import { RunDiagnostics } from './runDiagnostics';
 import { readRunSettings } from './settings';
 
 /** What the user asked to run, captured at the moment they asked (re-run repeats it). */
@@ -40,6 +41,8 @@ export class RunController implements vscode.Disposable {
   private current: { abort: AbortController; done: Promise<RunOutcome> } | undefined;
   private lastRequest: RunRequest | undefined;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('concurrencyLab');
+  /** What the last run proved, on the program's lines. */
+  private readonly runDiagnostics = new RunDiagnostics();
   private readonly finished = new vscode.EventEmitter<RunOutcome>();
   /** Fires when a run ends (or is refused). */
   readonly onDidFinish = this.finished.event;
@@ -54,6 +57,7 @@ export class RunController implements vscode.Disposable {
   dispose(): void {
     this.current?.abort.abort();
     this.diagnostics.dispose();
+    this.runDiagnostics.dispose();
     this.finished.dispose();
   }
 
@@ -113,6 +117,7 @@ export class RunController implements vscode.Disposable {
     }
     this.lastRequest = request;
     this.diagnostics.delete(request.uri);
+    this.runDiagnostics.clear(request.uri);
     const abort = new AbortController();
     const done = this.execute(request, py.command, py.version ?? '', abort);
     this.current = { abort, done };
@@ -200,6 +205,8 @@ export class RunController implements vscode.Disposable {
     });
     this.log.info(`Finished ${what}: ${summarize(model)}`);
     if (model.error) this.explain(model.error, request, model);
+    const found = this.runDiagnostics.publish(request.uri, model);
+    if (found > 0) this.log.info(`The run proved ${found} concurrency problem${found === 1 ? '' : 's'}: see the Problems view (source "Concurrency Lab run").`);
     const outcome: RunOutcome = { model };
     const definitions = request.program.preludeDefinitions ?? [];
     if (definitions.length > 0) {
