@@ -149,7 +149,7 @@ export function summarize(model: TraceModel, result: Pick<RunResult, 'stdout' | 
     stdout: result.stdout,
     stderr: result.stderr,
     error: model.error,
-    findings: runFindings(model).map((f) => ({ ...f, file: model.sources[f.source]?.file, line: f.line + model.lineOffset })),
+    findings: runFindings(model).map((f) => ({ kind: f.kind, severity: f.severity, file: model.sources[f.source]?.file, line: f.line + model.lineOffset, message: f.message })),
   };
 }
 
