@@ -11,6 +11,7 @@ import { CHECK_USAGE } from './cliCheck';
 import { defaultPython, defaultTracerDir } from './cliDefaults';
 import { type TraceModel, unreadableNote } from './shared/traceModel';
 import { exportChromeTrace } from './trace/chromeTrace';
+import { runFindings } from './trace/findings';
 import { RUN_LIMITS } from './run/limits';
 import { runTraced } from './run/runTraced';
 import type { RunResult } from './run/types';
@@ -25,7 +26,8 @@ options:
   --python PATH      interpreter to use (default: python3, then python on PATH)
   --json OUT         write the trace model as JSON to OUT
   --chrome OUT       write a Chrome Trace Event file (Perfetto, chrome://tracing) to OUT
-  --summary          print one JSON object: exit code, lane counts, events by kind, stdout, error
+  --summary          print one JSON object: exit code, lane counts, events by kind, stdout, error, and the
+                     findings the run proves (a blocked event loop, GIL contention, …)
   --stdin TEXT       give TEXT to the program's standard input (default: closed)
   --event-cap N      events recorded per process (default ${RUN_LIMITS.eventCap.default}, 0 = unlimited)
   --call-budget N    calls recorded per function (default ${RUN_LIMITS.callBudget.default}, 0 = unlimited)
@@ -105,6 +107,7 @@ export function summarize(model: TraceModel, result: Pick<RunResult, 'stdout' | 
     stdout: result.stdout,
     stderr: result.stderr,
     error: model.error,
+    findings: runFindings(model).map((f) => ({ kind: f.kind, severity: f.severity, file: model.sources[f.source]?.file, line: f.line + model.lineOffset, message: f.message })),
   };
 }
 

@@ -20,6 +20,8 @@ export class CheckContext {
   readonly calls: SyntaxNode[] = [];
   readonly withs: SyntaxNode[] = [];
   readonly updates: SyntaxNode[] = [];
+  /** `target = value` statements. */
+  readonly assigns: SyntaxNode[] = [];
   readonly findings: Finding[] = [];
 
   constructor(
@@ -33,6 +35,7 @@ export class CheckContext {
       if (n === 'CallExpression') this.calls.push(cursor.node);
       else if (n === 'WithStatement') this.withs.push(cursor.node);
       else if (n === 'UpdateStatement') this.updates.push(cursor.node);
+      else if (n === 'AssignStatement') this.assigns.push(cursor.node);
     } while (cursor.next());
   }
 

@@ -41,7 +41,7 @@ export function raceRows(s: ExploreSummary): RaceRow[] {
 }
 
 export function exploreTable(title: string, s: ExploreSummary, state: ExploreTable['state'], error?: string): ExploreTable {
-  return { title, runs: s.runs, state, ...(error ? { error } : {}), outcomes: outcomeRows(s), races: raceRows(s) };
+  return { title, runs: s.runs, complete: s.complete === true, state, ...(error ? { error } : {}), outcomes: outcomeRows(s), races: raceRows(s) };
 }
 
 /**

@@ -162,7 +162,7 @@ export class ExploreController implements vscode.Disposable {
     const explored: Explored = { prepared, uri, python, cwd, label: program.displayName, records: new Map() };
     this.last = explored;
     this.log.info(`Exploring ${what}: up to ${runs} schedules (${python}).`);
-    this.panel.show(exploreTable(what, { runs: 0, outcomes: [], races: [], deadlocks: [] }, 'running'));
+    this.panel.show(exploreTable(what, { runs: 0, outcomes: [], races: [], deadlocks: [], complete: false }, 'running'));
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Exploring ${what}`, cancellable: true },
       async (progress, token) => {

@@ -9,6 +9,7 @@ import { type RunError, type TraceModel, unreadableNote } from '../shared/traceM
 import { waitForGraph } from '../shared/waitFor';
 import type { SourceLink, TimelinePanel } from '../timeline/TimelinePanel';
 import { describeOrigin, InterpreterService } from './interpreter';
+import { RunDiagnostics } from './runDiagnostics';
 import { readRunSettings } from './settings';
 
 /** What the user asked to run, captured at the moment they asked (re-run repeats it). */
@@ -40,7 +41,10 @@ const LIVE_SNAPSHOT_MAX_EVENTS = 50_000;
 export class RunController extends Disposable {
   private current: { abort: AbortController; done: Promise<RunOutcome> } | undefined;
   private lastRequest: RunRequest | undefined;
-  private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('concurrencyLab'));
+  /** Where a failed run's error points (its own collection: a shared name would mix with the pitfall checks'). */
+  private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('concurrencyLab.runErrors'));
+  /** What the last run proved, on the program's lines. */
+  private readonly runDiagnostics = this.register(new RunDiagnostics());
   private readonly finished = this.register(new vscode.EventEmitter<RunOutcome>());
   /** Fires when a run ends (or is refused). */
   readonly onDidFinish = this.finished.event;
@@ -115,6 +119,7 @@ export class RunController extends Disposable {
     }
     this.lastRequest = request;
     this.diagnostics.delete(request.uri);
+    this.runDiagnostics.clear(request.uri);
     const abort = new AbortController();
     const done = this.execute(request, py.command, py.version ?? '', abort);
     this.current = { abort, done };
@@ -202,6 +207,8 @@ export class RunController extends Disposable {
     });
     this.log.info(`Finished ${what}: ${summarize(model)}`);
     if (model.error) this.explain(model.error, request, model);
+    const found = this.runDiagnostics.publish(request.uri, model);
+    if (found > 0) this.log.info(`The run proved ${found} concurrency problem${found === 1 ? '' : 's'}: see the Problems view (source "Concurrency Lab run").`);
     const outcome: RunOutcome = { model };
     const definitions = request.program.preludeDefinitions ?? [];
     if (definitions.length > 0) {

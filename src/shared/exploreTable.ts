@@ -36,6 +36,8 @@ export interface RaceRow {
 export interface ExploreTable {
   title: string;
   runs: number;
+  /** The systematic search ran every order of the program's dependent operations: no other outcome exists. */
+  complete: boolean;
   /** "running", "done", "cancelled", or "failed" (the explorer could not run: see `error`). */
   state: 'running' | 'done' | 'cancelled' | 'failed';
   error?: string;

@@ -67,6 +67,17 @@ void test('--summary prints one JSON object and the CLI exits with the program e
   });
 });
 
+void test('--summary lists the run findings: a time.sleep() in a coroutine blocked the loop, on its line', async () => {
+  const program = 'import asyncio\nimport time\n\n\nasync def stall():\n    time.sleep(0.3)\n\n\nasync def main():\n    await asyncio.gather(stall(), asyncio.sleep(0.01))\n\n\nasyncio.run(main())\n';
+  await withProgram(program, async (file) => {
+    const r = await runCli(['trace', file, '--summary', '--python', MAIN_PYTHON, '--tracer-dir', tracerDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { findings: { kind: string; severity: string; file: string; line: number; message: string }[] };
+    assert.deepEqual(s.findings.map((f) => [f.kind, f.severity, f.file, f.line]), [['blocked-loop', 'warning', file, 6]]);
+    assert.match(s.findings[0].message, /by time\.sleep\(0\.3\)/);
+  });
+});
+
 void test('without --summary the program output passes through; engine errors exit 2', async () => {
   await withProgram('print("plain")\n', async (file) => {
     const ok = await runCli(['trace', file, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir]);

@@ -8,6 +8,7 @@ import { parseExploreWebviewMessage } from '../../src/shared/exploreTable';
 
 const summary: ExploreSummary = {
   runs: 4,
+  complete: false,
   outcomes: [
     { count: 3, stdout: 'total 200\n', exitCode: 0, failure: null, seed: 0 },
     { count: 1, stdout: 'a\nb\nc\nd\n', exitCode: null, failure: { kind: 'deadlock', message: 't1 holds Lock a and waits for Lock b' }, seed: 5 },
@@ -63,4 +64,9 @@ void test('the explore webview may only ask for what the table offers', () => {
     { type: 'compare', seeds: [1] }, { type: 'reveal', file: 3, line: 1 }, { type: 'reveal', file: 'a', line: 0 }, { type: 'run' }]) {
     assert.equal(parseExploreWebviewMessage(bad), undefined, JSON.stringify(bad));
   }
+});
+
+void test('the table says when the systematic search covered every schedule', () => {
+  assert.equal(exploreTable('p.py', { ...summary, complete: true }, 'done').complete, true);
+  assert.equal(exploreTable('p.py', summary, 'done').complete, false);
 });

@@ -32,12 +32,12 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
     return;
   }
   if (code) {
-    ctx.report(code, call, [toThread(ctx, call)], `${q}() blocks the event loop: every other task waits for it`);
+    ctx.report(code, call, inThread(ctx, call), `${q}() blocks the event loop: every other task waits for it`);
     return;
   }
   const helper = blockingHelper(ctx, call);
   if (helper) {
-    ctx.report(helper.code, call, [toThread(ctx, call)], `${ctx.src(call.firstChild!)}() calls ${helper.what}() (line ${helper.line}), which blocks the event loop: every other task waits for it`);
+    ctx.report(helper.code, call, inThread(ctx, call), `${ctx.src(call.firstChild!)}() calls ${helper.what}() (line ${helper.line}), which blocks the event loop: every other task waits for it`);
     return;
   }
   const method = ctx.methodName(call);
@@ -47,13 +47,13 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
   if (!type) return;
   const args = ctx.args(call);
   if (BLOCKING_QUEUES.has(type) && (method === 'get' || method === 'join') && !nonBlocking(ctx, args.positional[0], args.keywords.get('block'))) {
-    ctx.report('CL104', call, [toThread(ctx, call)], `${ctx.src(recv)}.${method}() waits on a thread queue and blocks the event loop`);
+    ctx.report('CL104', call, inThread(ctx, call), `${ctx.src(recv)}.${method}() waits on a thread queue and blocks the event loop`);
   } else if (
     ((THREADS.has(type) || PROCESSES.has(type)) && method === 'join') ||
     (type === 'threading.Event' && method === 'wait') ||
     (THREAD_LOCKS.has(type) && method === 'acquire' && !args.keywords.has('blocking') && args.positional.length === 0)
   ) {
-    ctx.report('CL106', call, [toThread(ctx, call)], `${ctx.src(recv)}.${method}() blocks the event loop until it returns`);
+    ctx.report('CL106', call, inThread(ctx, call), `${ctx.src(recv)}.${method}() blocks the event loop until it returns`);
   }
 }
 
@@ -86,14 +86,31 @@ function nonBlocking(ctx: CheckContext, first: SyntaxNode | undefined, block: Sy
   return !!v && ctx.src(v) === 'False';
 }
 
-/** `f(a, b)` → `await asyncio.to_thread(f, a, b)` (Python 3.9+). */
-function toThread(ctx: CheckContext, call: SyntaxNode): Fix {
+/**
+ * A blocking call moved off the event loop, two ways: `await asyncio.to_thread(f, a, b)` (Python
+ * 3.9+, the clearer one, first) and `await asyncio.get_running_loop().run_in_executor(None, f, a, b)`
+ * (every Python 3; keyword arguments go through functools.partial, which run_in_executor needs).
+ */
+function inThread(ctx: CheckContext, call: SyntaxNode): Fix[] {
   const asyncio = ctx.moduleName('asyncio');
   const fn = ctx.src(call.firstChild!);
   const list = call.getChild('ArgList');
   const inner = list ? ctx.text.slice(list.from + 1, list.to - 1).trim() : '';
-  const text = ctx.awaitText(call, `${asyncio.name}.to_thread(${fn}${inner ? `, ${inner}` : ''})`);
-  return { title: `Run it in a thread: await ${asyncio.name}.to_thread(…)`, edits: [...asyncio.edits, { from: call.from, to: call.to, text }] };
+  const toThread = ctx.awaitText(call, `${asyncio.name}.to_thread(${fn}${inner ? `, ${inner}` : ''})`);
+  const args = ctx.args(call);
+  const partial = args.keywords.size > 0 || args.spread ? ctx.moduleName('functools') : undefined;
+  const work = partial ? `${partial.name}.partial(${fn}${inner ? `, ${inner}` : ''})` : `${fn}${inner ? `, ${inner}` : ''}`;
+  const executor = ctx.awaitText(call, `${asyncio.name}.get_running_loop().run_in_executor(None, ${work})`);
+  return [
+    { title: `Run it in a thread: await ${asyncio.name}.to_thread(…) (Python 3.9+)`, edits: [...asyncio.edits, { from: call.from, to: call.to, text: toThread }] },
+    { title: `Run it in a thread: await loop.run_in_executor(None, …) (any Python 3)`, edits: [...importEdits(asyncio.edits, partial?.edits ?? []), { from: call.from, to: call.to, text: executor }] },
+  ];
+}
+
+/** Two modules' import edits as one (both insert at the same place). */
+function importEdits(a: TextEdit[], b: TextEdit[]): TextEdit[] {
+  if (a.length === 0 || b.length === 0) return [...a, ...b];
+  return [{ from: a[0].from, to: a[0].to, text: a[0].text + b[0].text.replace(/^\n/, '') }];
 }
 
 function addAwait(call: SyntaxNode): Fix {

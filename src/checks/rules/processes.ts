@@ -107,13 +107,42 @@ function poolSubmit(ctx: CheckContext, call: SyntaxNode): void {
   processTarget(ctx, ctx.args(call).positional[0], 'CL304');
 }
 
-/** CL401: `executor.submit(...)` or `executor.map(...)` as a statement: nobody sees its result or exception. */
+/**
+ * CL401: `executor.submit(...)` or `executor.map(...)` as a statement, or a future stored in a name
+ * that is never read: nobody sees its result or exception.
+ */
 function lostFuture(ctx: CheckContext, call: SyntaxNode): void {
   const m = ctx.methodName(call);
-  if ((m !== 'submit' && m !== 'map') || !ctx.isDiscarded(call)) return;
+  if (m !== 'submit' && m !== 'map') return;
   const recv = ctx.receiver(call)!;
   const type = ctx.names.typeOf(recv);
   if (!type || !EXECUTORS.has(type)) return;
-  ctx.report('CL401', call, [], m === 'submit' ? 'The future from submit() is dropped: if the call raises, nobody ever sees the exception. Keep it and call result()' : 'The results of map() are dropped: exceptions raised in the calls are never seen. Iterate over them');
+  if (ctx.isDiscarded(call)) {
+    ctx.report('CL401', call, [], m === 'submit' ? 'The future from submit() is dropped: if the call raises, nobody ever sees the exception. Keep it and call result()' : 'The results of map() are dropped: exceptions raised in the calls are never seen. Iterate over them');
+    return;
+  }
+  const stored = storedInUnreadName(ctx, call);
+  if (m === 'submit' && stored) ctx.report('CL401', call, [], `${stored} holds the future but is never read: if the call raises, nobody ever sees the exception. Call ${stored}.result()`);
 }
 
+/** `name = call` where `name` is read nowhere in its scope (a closure or a global use counts as a read). */
+function storedInUnreadName(ctx: CheckContext, call: SyntaxNode): string | undefined {
+  const stmt = call.parent;
+  if (stmt?.name !== 'AssignStatement' || stmt.lastChild?.from !== call.from || stmt.getChildren('AssignOp').length !== 1) return undefined;
+  const target = stmt.firstChild;
+  if (target?.name !== 'VariableName') return undefined;
+  const name = ctx.src(target);
+  const scope = enclosingScope(call);
+  const from = scope?.from ?? 0;
+  const text = ctx.text.slice(from, scope?.to ?? ctx.text.length);
+  // Every other mention of the name that is not itself a plain `name = …` store is a read.
+  for (const m of text.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))) {
+    const at = from + (m.index ?? 0);
+    if (at === target.from) continue;
+    const rest = ctx.text.slice(at + name.length, at + name.length + 3);
+    const lineHead = ctx.text.slice(ctx.text.lastIndexOf('\n', at - 1) + 1, at);
+    if (/^\s*=(?!=)/.test(rest) && lineHead.trim() === '') continue;
+    return undefined;
+  }
+  return name;
+}

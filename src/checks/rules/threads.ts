@@ -192,25 +192,38 @@ function freshLock(ctx: CheckContext, w: SyntaxNode): void {
   }
 }
 
-/** CL204: lock A then B somewhere, B then A somewhere else (with-statements, nested or `with a, b`). */
+/**
+ * CL204: lock A then B somewhere, B then A somewhere else. A lock counts as held inside its with
+ * block (nested, or `with a, b`) and after a bare `a.acquire()` until `a.release()` in the same
+ * function (by position: a straight-line reading, which is how such code is written).
+ */
 function lockOrder(ctx: CheckContext): void {
   const pairs = new Map<string, SyntaxNode>();
+  const acquires = lockCalls(ctx, 'acquire');
+  const releases = lockCalls(ctx, 'release');
   const heldAt = (node: SyntaxNode): string[] => {
     const held: string[] = [];
     for (let p = node.parent; p; p = p.parent) {
       if (p.name === 'Body' && p.parent?.name === 'WithStatement') for (const i of withItems(p.parent)) if (isLockLike(ctx, i)) held.push(ctx.src(i));
       if (SCOPE_NODES.has(p.name)) break;
     }
+    const fn = enclosingFunction(node)?.from;
+    for (const a of acquires) {
+      if (a.call.to > node.from || enclosingFunction(a.call)?.from !== fn) continue;
+      const released = releases.some((r) => r.lock === a.lock && r.call.from > a.call.to && r.call.to <= node.from && enclosingFunction(r.call)?.from === fn);
+      if (!released) held.push(a.lock);
+    }
     return held;
+  };
+  const take = (item: SyntaxNode, key: string, before: string[]): void => {
+    for (const h of before) if (h !== key && !pairs.has(`${h}\u0000${key}`)) pairs.set(`${h}\u0000${key}`, item);
   };
   for (const w of ctx.withs) {
     const items = withItems(w).filter((i) => isLockLike(ctx, i));
     const outer = heldAt(w);
-    items.forEach((item, k) => {
-      const key = ctx.src(item);
-      for (const h of [...outer, ...items.slice(0, k).map((i) => ctx.src(i))]) if (h !== key && !pairs.has(`${h}\u0000${key}`)) pairs.set(`${h}\u0000${key}`, item);
-    });
+    items.forEach((item, k) => take(item, ctx.src(item), [...outer, ...items.slice(0, k).map((i) => ctx.src(i))]));
   }
+  for (const a of acquires) take(a.call, a.lock, heldAt(a.call));
   for (const [pair, node] of pairs) {
     const [a, b] = pair.split('\u0000');
     const other = pairs.get(`${b}\u0000${a}`);
@@ -218,12 +231,66 @@ function lockOrder(ctx: CheckContext): void {
   }
 }
 
+/** `lock.acquire()` / `lock.release()` calls with no arguments on lock-like receivers, by the lock's text. */
+function lockCalls(ctx: CheckContext, method: 'acquire' | 'release'): { call: SyntaxNode; lock: string }[] {
+  const out: { call: SyntaxNode; lock: string }[] = [];
+  for (const call of ctx.calls) {
+    if (ctx.methodName(call) !== method || ctx.args(call).positional.length || ctx.args(call).keywords.size) continue;
+    const recv = ctx.receiver(call);
+    if (recv && isLockLike(ctx, recv) === 'thread') out.push({ call, lock: ctx.src(recv) });
+  }
+  return out;
+}
+
 /**
  * CL205: in a function that several threads run (target of more than one Thread, of a Thread made
- * in a loop, or mapped/submitted in a loop to a thread pool), `x += …` on a global, an attribute or
- * an item, outside any with block, in a function that never calls acquire().
+ * in a loop, or mapped/submitted in a loop to a thread pool), outside any with block, in a function
+ * that never calls acquire(), shared state (a global, an attribute or an item) read, changed and
+ * written back: `x += …`, `s = s + …`, or read into a local and written back from it
+ * (`b = acct.balance` … `acct.balance = b + 10`).
  */
 function unlockedUpdates(ctx: CheckContext): void {
+  for (const { def, runs } of threadTargets(ctx).values()) {
+    if (runs < 2 || /\.acquire\(/.test(ctx.src(def))) continue;
+    const globals = new Set<string>();
+    for (const m of ctx.src(def).matchAll(/^\s*(?:global|nonlocal)\s+([\w\s,]+)$/gm)) for (const g of m[1].split(',')) globals.add(g.trim());
+    const isShared = (target: SyntaxNode): boolean =>
+      target.name === 'MemberExpression' || target.name === 'SubscriptExpression' || (target.name === 'VariableName' && globals.has(ctx.src(target)));
+    const own = (n: SyntaxNode): boolean => n.from >= def.from && n.to <= def.to && enclosingFunction(n)?.from === def.from && !insideWith(n, def);
+    for (const u of ctx.updates) {
+      if (!own(u)) continue;
+      const target = u.firstChild!;
+      if (isShared(target)) ctx.report('CL205', u, [], `${ctx.src(target)} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`);
+    }
+    // `local = shared` reads, by local name, for the write-backs below.
+    const reads = new Map<string, { node: SyntaxNode; shared: string }[]>();
+    const assigns = ctx.assigns.filter(own);
+    for (const a of assigns) {
+      const [target, value] = [a.firstChild!, a.lastChild!];
+      if (target.name === 'VariableName' && isShared(value)) reads.set(ctx.src(target), [...(reads.get(ctx.src(target)) ?? []), { node: a, shared: ctx.src(value) }]);
+    }
+    for (const a of assigns) {
+      const [target, value] = [a.firstChild!, a.lastChild!];
+      if (a.getChildren('AssignOp').length !== 1 || !isShared(target) || value === target) continue;
+      const shared = ctx.src(target);
+      const mentions = (text: string): boolean => new RegExp(`(^|[^\\w.])${escape(shared)}(?![\\w(])`).test(text);
+      if (mentions(ctx.src(value))) {
+        ctx.report('CL205', a, [], `${shared} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`);
+        continue;
+      }
+      const read = namesIn(value)
+        .flatMap((n) => reads.get(ctx.src(n)) ?? [])
+        .find((r) => r.shared === shared && r.node.to <= a.from);
+      if (read) {
+        const local = ctx.src(read.node.firstChild!);
+        ctx.report('CL205', a, [], `${shared} is read into ${local} (line ${lineOf(ctx.text, read.node.from)}) and written back here by several threads with no lock held: another thread's update in between is lost. Hold a lock around both`);
+      }
+    }
+  }
+}
+
+/** Functions run by threads, with how many runs the file makes (2 for one started in a loop or mapped). */
+function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: number }> {
   const targets = new Map<number, { def: SyntaxNode; runs: number }>();
   for (const call of ctx.calls) {
     const q = ctx.callee(call);
@@ -244,18 +311,16 @@ function unlockedUpdates(ctx: CheckContext): void {
     const runs = (targets.get(def.node.from)?.runs ?? 0) + (many || inLoop(call) ? 2 : 1);
     targets.set(def.node.from, { def: def.node, runs });
   }
-  for (const { def, runs } of targets.values()) {
-    if (runs < 2 || /\.acquire\(/.test(ctx.src(def))) continue;
-    const globals = new Set<string>();
-    for (const u of ctx.updates) {
-      if (u.from < def.from || u.to > def.to || enclosingFunction(u)?.from !== def.from) continue;
-      if (insideWith(u, def)) continue;
-      const target = u.firstChild!;
-      if (globals.size === 0) for (const m of ctx.src(def).matchAll(/^\s*(?:global|nonlocal)\s+([\w\s,]+)$/gm)) for (const g of m[1].split(',')) globals.add(g.trim());
-      const shared = target.name === 'MemberExpression' || target.name === 'SubscriptExpression' || (target.name === 'VariableName' && globals.has(ctx.src(target)));
-      if (shared) ctx.report('CL205', u, [], `${ctx.src(target)} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`);
-    }
-  }
+  return targets;
+}
+
+/** The plain names read in an expression (not inside lambdas). */
+function namesIn(n: SyntaxNode): SyntaxNode[] {
+  if (n.name === 'VariableName') return [n];
+  if (SCOPE_NODES.has(n.name)) return [];
+  const out: SyntaxNode[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) out.push(...namesIn(c));
+  return out;
 }
 
 function inLoop(node: SyntaxNode): boolean {

@@ -39,6 +39,7 @@ function summaryLine(t: ExploreTable): string {
   const parts = [plural(t.runs, 'schedule'), plural(t.outcomes.length, 'distinct outcome'), plural(t.races.length, 'race')];
   const failing = t.outcomes.filter((o) => o.failureKind).length;
   if (failing) parts.push(`${failing} failing`);
+  if (t.complete && t.state === 'done') parts.push('every schedule covered');
   const state = t.state === 'running' ? ' (exploring…)' : t.state === 'cancelled' ? ' (cancelled)' : '';
   return parts.join(' · ') + state;
 }

@@ -18,6 +18,8 @@ const LESSONS: Record<string, string[]> = {
   'demo asyncio_blocking.py': ['CL101:33'],
   // The deadlock demo takes each lock with a bare acquire() and never releases it, on purpose.
   'demo deadlock.py': ['CL202:24'],
+  // The race snippet reads the counter into a local and writes it back, unlocked: the race it teaches.
+  'snippet race-condition': ['CL205:12'],
 };
 
 function samples(): Array<[string, string]> {

@@ -497,6 +497,37 @@ const CASES: Record<string, Case> = {
             with b, a:  # <-
                 pass
       `,
+      py`
+        import threading
+        a = threading.Lock()
+        b = threading.Lock()
+        def one():
+            a.acquire()
+            b.acquire()  # <-
+            b.release()
+            a.release()
+        def two():
+            b.acquire()
+            try:
+                a.acquire()  # <-
+                a.release()
+            finally:
+                b.release()
+      `,
+      py`
+        import threading
+        a = threading.Lock()
+        b = threading.Lock()
+        def one():
+            with a:
+                b.acquire()  # <-
+                b.release()
+        def two():
+            b.acquire()
+            with a:  # <-
+                pass
+            b.release()
+      `,
     ],
     clean: [
       py`
@@ -510,6 +541,21 @@ const CASES: Record<string, Case> = {
         def two():
             with a, b:
                 pass
+      `,
+      py`
+        import threading
+        a = threading.Lock()
+        b = threading.Lock()
+        def one():
+            a.acquire()
+            b.acquire()
+            b.release()
+            a.release()
+        def two():
+            b.acquire()
+            b.release()
+            a.acquire()
+            a.release()
       `,
     ],
   },
@@ -530,6 +576,31 @@ const CASES: Record<string, Case> = {
             stats.total += 1  # <-
         a = threading.Thread(target=work, args=(s,))
         b = threading.Thread(target=work, args=(s,))
+      `,
+      py`
+        import threading
+        def deposit(acct):
+            x = acct.balance
+            acct.balance = x + 10  # <-
+        threads = [threading.Thread(target=deposit, args=(a,)) for _ in range(4)]
+      `,
+      py`
+        import threading
+        total = 0
+        def work(n):
+            global total
+            total = total + n  # <-
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+      `,
+      py`
+        import threading
+        counts = {}
+        def work(key):
+            seen = counts[key]
+            seen += 1
+            counts[key] = seen  # <-
+        a = threading.Thread(target=work, args=("a",))
+        b = threading.Thread(target=work, args=("a",))
       `,
     ],
     clean: [
@@ -557,6 +628,23 @@ const CASES: Record<string, Case> = {
             global count
             count += 1
         t = threading.Thread(target=work)
+      `,
+      py`
+        import threading
+        lock = threading.Lock()
+        def deposit(acct):
+            with lock:
+                x = acct.balance
+                acct.balance = x + 10
+        threads = [threading.Thread(target=deposit, args=(a,)) for _ in range(4)]
+      `,
+      py`
+        import threading
+        def work(acct, out):
+            x = acct.balance
+            out.result = x * 2
+            acct.name = acct.name_template
+        threads = [threading.Thread(target=work, args=(a, o)) for _ in range(4)]
       `,
     ],
   },
@@ -713,6 +801,14 @@ const CASES: Record<string, Case> = {
         with ThreadPoolExecutor() as ex:
             ex.submit(work)  # <-
       `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def work(): pass
+        def main():
+            with ThreadPoolExecutor() as ex:
+                for _ in range(3):
+                    fut = ex.submit(work)  # <-
+      `,
     ],
     clean: [
       py`
@@ -723,6 +819,18 @@ const CASES: Record<string, Case> = {
             fut.result()
             for r in ex.map(work, []):
                 print(r)
+      `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor, wait
+        def work(): pass
+        def main():
+            with ThreadPoolExecutor() as ex:
+                fut = ex.submit(work)
+                done = wait([fut])
+                later = ex.submit(work)
+                def report():
+                    print(later.result())
+                report()
       `,
     ],
   },
