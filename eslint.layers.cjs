@@ -14,7 +14,11 @@ const LAYERS = {
   explore: { may: ['run', 'trace', 'shared'], vscode: false, node: true }, // run orchestration over the engine
   timeline: { may: ['shared'], vscode: true, node: true }, // the panel (VS Code glue)
   host: { may: ['run', 'trace', 'shared', 'patterns', 'timeline', 'explore', 'checks'], vscode: true, node: true },
-  commands: { may: ['host', 'run', 'trace', 'shared', 'patterns', 'timeline', 'explore', 'checks'], vscode: true, node: true },
+  commands: {
+    may: ['host', 'run', 'trace', 'shared', 'patterns', 'timeline', 'explore', 'checks'],
+    vscode: true,
+    node: true,
+  },
 };
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -30,13 +34,26 @@ function rulesAt(folder, { may, vscode, node }, depth) {
       message: `src/${folder} may import ${may.length ? may.map((m) => `src/${m}`).join(', ') : 'nothing outside itself'} (eslint.layers.cjs).`,
     },
   ];
-  if (!node) patterns.push({ regex: '^node:', message: `src/${folder} runs outside Node (or is pure): no Node built-in modules.` });
-  const paths = vscode ? [] : [{ name: 'vscode', message: `src/${folder} must not depend on VS Code: only src/host, src/commands and src/timeline do.` }];
+  if (!node)
+    patterns.push({
+      regex: '^node:',
+      message: `src/${folder} runs outside Node (or is pure): no Node built-in modules.`,
+    });
+  const paths = vscode
+    ? []
+    : [
+        {
+          name: 'vscode',
+          message: `src/${folder} must not depend on VS Code: only src/host, src/commands and src/timeline do.`,
+        },
+      ];
   const sub = depth === 0 ? '*.ts' : `${'*/'.repeat(depth)}*.ts`;
   return { files: [`src/${folder}/${sub}`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
 }
 
 /** Flat-config entries for every layer, for files up to three folders deep. */
-const layerConfigs = Object.entries(LAYERS).flatMap(([folder, layer]) => [0, 1, 2, 3].map((d) => rulesAt(folder, layer, d)));
+const layerConfigs = Object.entries(LAYERS).flatMap(([folder, layer]) =>
+  [0, 1, 2, 3].map((d) => rulesAt(folder, layer, d)),
+);
 
 module.exports = { LAYERS, layerConfigs };

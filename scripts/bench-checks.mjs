@@ -12,7 +12,14 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const outfile = join(tmpdir(), `concurrency-lab-checks-bench-${process.pid}.cjs`);
-await esbuild.build({ entryPoints: [join(ROOT, 'src/checks/engine.ts')], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: [join(ROOT, 'src/checks/engine.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile,
+  logLevel: 'warning',
+});
 const { checkPython, parsePython, reparsePython } = createRequire(import.meta.url)(outfile);
 
 const sources = ['media/demos', 'test/fixtures/checks/idioms'].flatMap((d) =>
@@ -52,6 +59,8 @@ const stats = (times) => {
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
   return `median ${at(0.5)} ms, p95 ${at(0.95)} ms, min ${at(0)} ms`;
 };
-console.log(`checks on a ${lines.length}-line file (${findings} findings), ${RUNS} edits after 20 warm-up (target ≤ 20 ms):`);
+console.log(
+  `checks on a ${lines.length}-line file (${findings} findings), ${RUNS} edits after 20 warm-up (target ≤ 20 ms):`,
+);
 console.log(`  after a change (incremental parse + every rule): ${stats(incremental)}`);
 console.log(`  from scratch (full parse + every rule):          ${stats(full)}`);

@@ -12,7 +12,11 @@ const program = join(ROOT, 'test', 'fixtures', 'explore', 'racy', 'lost_update_a
 const rates = [];
 for (let round = 0; round < 3; round++) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(python, [join(ROOT, 'src', 'tracer', 'explore.py'), program, '--runs', String(runs), '--keep-going', '--search', 'pct'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(
+    python,
+    [join(ROOT, 'src', 'tracer', 'explore.py'), program, '--runs', String(runs), '--keep-going', '--search', 'pct'],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const done = r.stdout.split('\n').filter((l) => l.startsWith('{"type": "run"')).length;
   if (r.status !== 0 || done !== runs) {
@@ -23,4 +27,6 @@ for (let round = 0; round < 3; round++) {
   console.log(`round ${round + 1}: ${done} schedules in ${s.toFixed(1)} s = ${(done / s).toFixed(1)} schedules/s`);
 }
 rates.sort((a, b) => a - b);
-console.log(`explore: median ${rates[1].toFixed(1)} schedules/s (${(runs / rates[1]).toFixed(1)} s for ${runs} schedules of a 2-thread program)`);
+console.log(
+  `explore: median ${rates[1].toFixed(1)} schedules/s (${(runs / rates[1]).toFixed(1)} s for ${runs} schedules of a 2-thread program)`,
+);

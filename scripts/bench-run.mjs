@@ -12,7 +12,10 @@ import { REPO_ROOT } from './vscode/codeServer.mjs';
 import { runSuite } from './vscode/runSuite.mjs';
 import { ensureSystemPackages } from './vscode/system.mjs';
 
-for (const [cmd, args] of [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'tsconfig.test.json']]]) {
+for (const [cmd, args] of [
+  ['node', ['esbuild.mjs']],
+  ['npx', ['tsc', '-p', 'tsconfig.test.json']],
+]) {
   const r = spawnSync(cmd, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) {
     console.error(`${cmd} ${args.join(' ')} failed`);
@@ -48,8 +51,12 @@ const median = (xs) => {
 const ms = (x) => `${Math.round(x)} ms`;
 const programs = [...new Set(data.samples.map((s) => s.program))];
 const rounds = Math.max(...data.samples.map((s) => s.round));
-console.log(`\nRun → first painted Timeline frame, in code-server + headless Chromium, ${data.python}; median of ${rounds} interleaved rounds (cold first round apart)\n`);
-console.log('| program | untraced `python FILE` | Run → first frame | Run → final frame | first frame − untraced | cold: Run → first frame |');
+console.log(
+  `\nRun → first painted Timeline frame, in code-server + headless Chromium, ${data.python}; median of ${rounds} interleaved rounds (cold first round apart)\n`,
+);
+console.log(
+  '| program | untraced `python FILE` | Run → first frame | Run → final frame | first frame − untraced | cold: Run → first frame |',
+);
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const p of programs) {
   const steady = data.samples.filter((s) => s.program === p && s.round > 0);
@@ -59,7 +66,9 @@ for (const p of programs) {
   const final = median(steady.map((s) => s.finalFrameMs));
   // Paired per round, so load that hits both runs of a round cancels out.
   const over = median(steady.map((s) => s.firstFrameMs - s.untracedMs));
-  console.log(`| ${p} | ${ms(u)} | ${ms(first)} | ${ms(final)} | ${ms(over)} | ${cold ? ms(cold.firstFrameMs) : '-'} |`);
+  console.log(
+    `| ${p} | ${ms(u)} | ${ms(first)} | ${ms(final)} | ${ms(over)} | ${cold ? ms(cold.firstFrameMs) : '-'} |`,
+  );
 }
 mkdirSync(join(REPO_ROOT, '.bench'), { recursive: true });
 writeFileSync(join(REPO_ROOT, '.bench', 'run.json'), JSON.stringify(data, null, 2));

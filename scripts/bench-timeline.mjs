@@ -5,7 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-for (const [cmd, args] of [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'tsconfig.test.json']]]) {
+for (const [cmd, args] of [
+  ['node', ['esbuild.mjs']],
+  ['npx', ['tsc', '-p', 'tsconfig.test.json']],
+]) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) {
     console.error(`${cmd} ${args.join(' ')} failed`);

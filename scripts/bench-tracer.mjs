@@ -21,28 +21,37 @@ const ALL_WORKLOADS = [
   { id: 'c', file: 'bench_asyncio.py', label: 'asyncio 1,000 tasks' },
   { id: 'd', file: 'bench_processes.py', label: 'ProcessPoolExecutor' },
 ];
-const onlyWorkloads = (process.env.BENCH_WORKLOADS ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+const onlyWorkloads = (process.env.BENCH_WORKLOADS ?? '')
+  .split(',')
+  .map((w) => w.trim())
+  .filter(Boolean);
 const WORKLOADS = onlyWorkloads.length > 0 ? ALL_WORKLOADS.filter((w) => onlyWorkloads.includes(w.id)) : ALL_WORKLOADS;
 
 function pythons() {
   const r = spawnSync('pyenv', ['root'], { encoding: 'utf8' });
-  const root = r.status === 0 ? r.stdout.trim() : process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
+  const root = r.status === 0 ? r.stdout.trim() : (process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'));
   const out = [];
   if (existsSync(join(root, 'versions'))) {
     for (const name of readdirSync(join(root, 'versions'))) {
       const bin = join(root, 'versions', name, 'bin', 'python3');
       if (!existsSync(bin)) continue;
-      const v = spawnSync(bin, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { encoding: 'utf8' }).stdout.trim();
+      const v = spawnSync(bin, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], {
+        encoding: 'utf8',
+      }).stdout.trim();
       const [maj, min] = v.split('.').map(Number);
       if (maj === 3 && min >= 8) out.push({ python: bin, version: v });
     }
   }
-  const only = (process.env.BENCH_PYTHONS ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const only = (process.env.BENCH_PYTHONS ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (only.length > 0) {
     const keep = out.filter(({ version }) => only.some((v) => version === v || version.startsWith(`${v}.`)));
     out.splice(0, out.length, ...keep);
   }
-  if (out.length === 0) out.push({ python: 'python3', version: spawnSync('python3', ['-V'], { encoding: 'utf8' }).stdout.trim() });
+  if (out.length === 0)
+    out.push({ python: 'python3', version: spawnSync('python3', ['-V'], { encoding: 'utf8' }).stdout.trim() });
   return out.sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true }));
 }
 
@@ -68,7 +77,8 @@ function timeRun(python, file, traced) {
   const r = spawnSync(python, args, { cwd: PROGRAMS, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (outDir) rmSync(outDir, { recursive: true, force: true });
-  if (r.status !== 0) throw new Error(`${python} ${file} ${traced ? 'traced' : 'untraced'} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${python} ${file} ${traced ? 'traced' : 'untraced'} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
 
@@ -96,8 +106,18 @@ for (const { python, version } of pythons()) {
     // And the median of each traced run over the untraced run just before it: the machine's speed
     // drifts by tens of percent here, and a pair run back to back shares most of that drift.
     const pairedRatio = median(traced.map((t, i) => t / plain[i]));
-    row.workloads[w.id] = { label: w.label, untracedMs: median(plain), tracedMs: median(traced), ratio, bestRatio, pairedRatio, runs: RUNS };
-    process.stderr.write(`${version} (${w.id}) ${w.label}: ${ratio.toFixed(2)}x (paired ${pairedRatio.toFixed(2)}x, best ${bestRatio.toFixed(2)}x)\n`);
+    row.workloads[w.id] = {
+      label: w.label,
+      untracedMs: median(plain),
+      tracedMs: median(traced),
+      ratio,
+      bestRatio,
+      pairedRatio,
+      runs: RUNS,
+    };
+    process.stderr.write(
+      `${version} (${w.id}) ${w.label}: ${ratio.toFixed(2)}x (paired ${pairedRatio.toFixed(2)}x, best ${bestRatio.toFixed(2)}x)\n`,
+    );
   }
   results.push(row);
 }
@@ -105,12 +125,28 @@ for (const { python, version } of pythons()) {
 const header = `| Python | ${WORKLOADS.map((w) => `(${w.id}) ${w.label}`).join(' | ')} |`;
 const rule = `|---|${WORKLOADS.map(() => '---').join('|')}|`;
 const lines = results.map(
-  (r) => `| ${r.version} | ${WORKLOADS.map((w) => {
-    const x = r.workloads[w.id];
-    return `${x.ratio.toFixed(2)}x (paired ${x.pairedRatio.toFixed(2)}x, best ${x.bestRatio.toFixed(2)}x; ${x.untracedMs.toFixed(0)} → ${x.tracedMs.toFixed(0)} ms)`;
-  }).join(' | ')} |`,
+  (r) =>
+    `| ${r.version} | ${WORKLOADS.map((w) => {
+      const x = r.workloads[w.id];
+      return `${x.ratio.toFixed(2)}x (paired ${x.pairedRatio.toFixed(2)}x, best ${x.bestRatio.toFixed(2)}x; ${x.untracedMs.toFixed(0)} → ${x.tracedMs.toFixed(0)} ms)`;
+    }).join(' | ')} |`,
 );
-console.log(`Tracer overhead: traced/untraced wall time, median of ${RUNS} interleaved runs; in brackets the median of each traced run over the untraced run before it, the best-of ratio, and the medians in ms (call budget ${CALL_BUDGET}, event cap ${EVENT_CAP}; load average at start ${loadavg()[0].toFixed(1)})\n`);
+console.log(
+  `Tracer overhead: traced/untraced wall time, median of ${RUNS} interleaved runs; in brackets the median of each traced run over the untraced run before it, the best-of ratio, and the medians in ms (call budget ${CALL_BUDGET}, event cap ${EVENT_CAP}; load average at start ${loadavg()[0].toFixed(1)})\n`,
+);
 console.log([header, rule, ...lines].join('\n'));
 mkdirSync(join(ROOT, '.bench'), { recursive: true });
-writeFileSync(join(ROOT, '.bench', 'tracer.json'), JSON.stringify({ date: new Date().toISOString(), runs: RUNS, callBudget: Number(CALL_BUDGET), eventCap: Number(EVENT_CAP), results }, null, 2));
+writeFileSync(
+  join(ROOT, '.bench', 'tracer.json'),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      runs: RUNS,
+      callBudget: Number(CALL_BUDGET),
+      eventCap: Number(EVENT_CAP),
+      results,
+    },
+    null,
+    2,
+  ),
+);

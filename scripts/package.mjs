@@ -10,7 +10,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
 
-const TYPES = { '.webp': 'image/webp', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif' };
+const TYPES = {
+  '.webp': 'image/webp',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+};
 
 /** README text with every `![alt](relative/picture)` of a raster picture inlined as a data: URI. */
 function inlinePictures(markdown, root = REPO_ROOT) {
@@ -35,4 +41,14 @@ const readme = join(outDir, 'README.md');
 writeFileSync(readme, inlinePictures(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')));
 if (!argv.includes('--no-build')) run('node', ['esbuild.mjs', '--production']);
 // vsce looks the README up relative to the package root.
-run('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', 'out/package/README.md', '--out', out]);
+run('npx', [
+  'vsce',
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--no-rewrite-relative-links',
+  '--readme-path',
+  'out/package/README.md',
+  '--out',
+  out,
+]);

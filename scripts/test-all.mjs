@@ -6,8 +6,14 @@
 import { spawn } from 'node:child_process';
 
 const TIERS = {
-  static: [['npm', ['run', 'typecheck']], ['npm', ['run', 'lint']]],
-  build: [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'tsconfig.test.json']]],
+  static: [
+    ['npm', ['run', 'typecheck']],
+    ['npm', ['run', 'lint']],
+  ],
+  build: [
+    ['node', ['esbuild.mjs']],
+    ['npx', ['tsc', '-p', 'tsconfig.test.json']],
+  ],
   unit: [['node', ['scripts/test-unit.mjs']]],
   python: [['node', ['scripts/test-python.mjs']]],
   webview: [['node', ['scripts/test-webview.mjs']]],

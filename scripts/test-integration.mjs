@@ -43,7 +43,9 @@ function finish(passed, failed) {
 }
 
 if (!existsSync(ENTRY) || !existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) {
-  console.error('Not built: run `node scripts/test-all.mjs integration` (or `npm run build && npm run compile-tests`).');
+  console.error(
+    'Not built: run `node scripts/test-all.mjs integration` (or `npm run build && npm run compile-tests`).',
+  );
   finish(0, 1);
 }
 
@@ -61,13 +63,22 @@ try {
   finish(0, 1);
 }
 
-const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,demos,nofolder,start,harness').split(',').map((s) => s.trim());
+const requested = (env.CONCURRENCY_LAB_TEST_SUITES ?? 'trusted,untrusted,demos,nofolder,start,harness')
+  .split(',')
+  .map((s) => s.trim());
 const suites = requested.filter((s) => s === 'trusted' || (s in SUITE_FOLDERS && hasSuiteTests(OUT_DIR, s)));
 let passed = 0;
 let failed = 0;
 for (const suite of suites) {
   const t0 = Date.now();
-  const r = await runSuite({ suite, folder: SUITE_FOLDERS[suite], extensionTestsPath: ENTRY, timeoutMs, grep, verbose });
+  const r = await runSuite({
+    suite,
+    folder: SUITE_FOLDERS[suite],
+    extensionTestsPath: ENTRY,
+    timeoutMs,
+    grep,
+    verbose,
+  });
   passed += r.passed;
   failed += printPass(suite, r, (Date.now() - t0) / 1000, { grep });
 }

@@ -20,7 +20,10 @@ function pyenvRoot() {
 }
 
 function versionOf(python) {
-  const r = spawnSync(python, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(python, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
@@ -44,7 +47,8 @@ function findPythons() {
       continue;
     }
     const [major, minor] = version.split('.').map(Number);
-    if (major < 3 || (major === 3 && minor < 8)) skipped.push(`${version}: too old (the tracer needs 3.8+; check.py's too_old test uses it)`);
+    if (major < 3 || (major === 3 && minor < 8))
+      skipped.push(`${version}: too old (the tracer needs 3.8+; check.py's too_old test uses it)`);
     else found.push({ python, version });
   }
   return { found, skipped };
@@ -60,18 +64,28 @@ function parseCounts(text) {
   }
   const failed = (fields.failures ?? 0) + (fields.errors ?? 0) + (fields.unexpected_successes ?? 0);
   const skipped = fields.skipped ?? 0;
-  return { ran, failed, skipped, passed: Math.max(0, ran - failed - skipped - (fields.expected_failures ?? 0)), ok: summary?.[1] === 'OK' };
+  return {
+    ran,
+    failed,
+    skipped,
+    passed: Math.max(0, ran - failed - skipped - (fields.expected_failures ?? 0)),
+    ok: summary?.[1] === 'OK',
+  };
 }
 
 function runSuite({ python, version }) {
   return new Promise((done) => {
     const started = Date.now();
     let output = '';
-    const child = spawn(python, ['-m', 'unittest', 'discover', '-s', 'test/python', '-t', 'test/python', '-p', 'test_*.py', '-v'], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      python,
+      ['-m', 'unittest', 'discover', '-s', 'test/python', '-t', 'test/python', '-p', 'test_*.py', '-v'],
+      {
+        cwd: ROOT,
+        env: process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const timer = setTimeout(() => child.kill('SIGKILL'), SUITE_TIMEOUT_MS);
     child.stdout.on('data', (b) => (output += b));
     child.stderr.on('data', (b) => (output += b));
@@ -100,7 +114,9 @@ await Promise.all(
       const r = await runSuite(queue.shift());
       results.push(r);
       const status = r.failed === 0 && r.ok ? 'ok' : 'FAILED';
-      console.log(`\n--- Python ${r.version}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.secs.toFixed(1)}s) ${status}`);
+      console.log(
+        `\n--- Python ${r.version}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.secs.toFixed(1)}s) ${status}`,
+      );
       if (status !== 'ok') {
         const failures = r.output.split('\n').filter((l) => /(\.\.\. (FAIL|ERROR)$)|^(FAIL|ERROR):/.test(l));
         console.log(failures.join('\n'));
@@ -112,7 +128,10 @@ await Promise.all(
 
 results.sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true }));
 console.log('\nversion   passed failed skipped  time');
-for (const r of results) console.log(`${r.version.padEnd(9)} ${String(r.passed).padStart(6)} ${String(r.failed).padStart(6)} ${String(r.skipped).padStart(7)} ${r.secs.toFixed(1).padStart(6)}s`);
+for (const r of results)
+  console.log(
+    `${r.version.padEnd(9)} ${String(r.passed).padStart(6)} ${String(r.failed).padStart(6)} ${String(r.skipped).padStart(7)} ${r.secs.toFixed(1).padStart(6)}s`,
+  );
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`python: ${passed} passed, ${failed} failed`);

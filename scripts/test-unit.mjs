@@ -33,7 +33,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 let tail = '';
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 child.stdout.on('data', (b) => {
   process.stdout.write(b);
   tail = (tail + b.toString()).slice(-200_000);

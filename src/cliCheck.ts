@@ -21,7 +21,13 @@ exit code: 1 when an error or warning was found (0 with --fix), 2 when FILE cann
 export async function checkMain(argv: readonly string[]): Promise<number> {
   const files = argv.filter((a) => !a.startsWith('--'));
   const unknown = argv.find((a) => a.startsWith('--') && a !== '--json' && a !== '--fix');
-  const error = unknown ? `unknown option ${unknown}` : files.length !== 1 ? (files.length ? 'check takes one FILE' : 'missing FILE') : undefined;
+  const error = unknown
+    ? `unknown option ${unknown}`
+    : files.length !== 1
+      ? files.length
+        ? 'check takes one FILE'
+        : 'missing FILE'
+      : undefined;
   if (error) {
     console.error(`concurrency-lab: ${error}\n\n${CHECK_USAGE}`);
     return 2;

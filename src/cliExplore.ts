@@ -59,16 +59,36 @@ export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       switch (a) {
-        case '--runs': out.runs = count(valueOf(i++, a), a); break;
-        case '--seed': out.seed = count(valueOf(i++, a), a); break;
-        case '--timeout': out.timeoutS = count(valueOf(i++, a), a, true); break;
-        case '--python': out.python = valueOf(i++, a); break;
-        case '--replay': out.replay = count(valueOf(i++, a), a); break;
-        case '--summary': out.summary = true; break;
-        case '--json': out.json = valueOf(i++, a); break;
-        case '--keep-going': out.keepGoing = true; break;
-        case '--tracer-dir': out.tracerDir = valueOf(i++, a); break;
-        case '--trace': out.trace = valueOf(i++, a); break;
+        case '--runs':
+          out.runs = count(valueOf(i++, a), a);
+          break;
+        case '--seed':
+          out.seed = count(valueOf(i++, a), a);
+          break;
+        case '--timeout':
+          out.timeoutS = count(valueOf(i++, a), a, true);
+          break;
+        case '--python':
+          out.python = valueOf(i++, a);
+          break;
+        case '--replay':
+          out.replay = count(valueOf(i++, a), a);
+          break;
+        case '--summary':
+          out.summary = true;
+          break;
+        case '--json':
+          out.json = valueOf(i++, a);
+          break;
+        case '--keep-going':
+          out.keepGoing = true;
+          break;
+        case '--tracer-dir':
+          out.tracerDir = valueOf(i++, a);
+          break;
+        case '--trace':
+          out.trace = valueOf(i++, a);
+          break;
         default:
           if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
           if (out.file) throw new Error(`only one FILE can be explored (got "${out.file}" and "${a}")`);
@@ -81,7 +101,8 @@ export function parseExploreArgs(argv: readonly string[]): ExploreArgs | { error
   if (!out.file) return { error: 'missing FILE' };
   if (out.timeoutS === 0) return { error: '--timeout must be more than 0' };
   if (out.runs === 0) return { error: '--runs must be at least 1' };
-  if (out.trace !== undefined && out.replay === undefined) return { error: '--trace records one schedule: give it with --replay SEED' };
+  if (out.trace !== undefined && out.replay === undefined)
+    return { error: '--trace records one schedule: give it with --replay SEED' };
   return out;
 }
 
@@ -92,14 +113,26 @@ export function describeSummary(s: ExploreSummary): string {
   ];
   for (const o of s.outcomes) {
     const out = o.stdout.length > 200 ? `${o.stdout.slice(0, 200)}…` : o.stdout;
-    lines.push(`  ${o.count}× exit ${o.exitCode ?? '-'}${o.failure ? `, ${o.failure.kind}: ${o.failure.message}` : ''} (seed ${o.seed})`);
-    if (out) lines.push(...out.replace(/\n$/, '').split('\n').map((l) => `      | ${l}`));
+    lines.push(
+      `  ${o.count}× exit ${o.exitCode ?? '-'}${o.failure ? `, ${o.failure.kind}: ${o.failure.message}` : ''} (seed ${o.seed})`,
+    );
+    if (out)
+      lines.push(
+        ...out
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `      | ${l}`),
+      );
   }
   for (const r of s.races) {
-    lines.push(`race on ${r.target}: ${r.accesses.map((a) => `${a.kind} by ${a.lane} at line ${a.line}`).join(' vs ')}`);
+    lines.push(
+      `race on ${r.target}: ${r.accesses.map((a) => `${a.kind} by ${a.lane} at line ${a.line}`).join(' vs ')}`,
+    );
   }
   for (const d of s.deadlocks) {
-    lines.push(`deadlock (seed ${d.seed}): ${d.cycle.map((e) => `${e.lane} holds ${e.holds.join(', ') || 'nothing'}, waits for ${e.waitsFor}`).join('; ')}`);
+    lines.push(
+      `deadlock (seed ${d.seed}): ${d.cycle.map((e) => `${e.lane} holds ${e.holds.join(', ') || 'nothing'}, waits for ${e.waitsFor}`).join('; ')}`,
+    );
   }
   return lines.join('\n');
 }
@@ -210,6 +243,8 @@ async function replayToTrace(
   process.stdout.write(result.record.stdout);
   process.stderr.write(result.record.stderr);
   const f = result.record.failure;
-  console.error(`seed ${seed} replayed and traced: ${result.model.stats.events} events written to ${out}${f ? ` (${f.kind}: ${f.message})` : ''}`);
+  console.error(
+    `seed ${seed} replayed and traced: ${result.model.stats.events} events written to ${out}${f ? ` (${f.kind}: ${f.message})` : ''}`,
+  );
   return f ? 1 : 0;
 }

@@ -24,7 +24,9 @@ export async function renderMain(argv: readonly string[]): Promise<number> {
     if (model === undefined) {
       const traceArgs = parseArgs(['trace', args.input, ...args.traceArgs]);
       if (!('file' in traceArgs)) {
-        console.error(`concurrency-lab: ${'error' in traceArgs ? traceArgs.error : 'bad trace options'}\n\n${RENDER_USAGE}`);
+        console.error(
+          `concurrency-lab: ${'error' in traceArgs ? traceArgs.error : 'bad trace options'}\n\n${RENDER_USAGE}`,
+        );
         return 2;
       }
       const run = await traceFile(traceArgs);

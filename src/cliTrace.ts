@@ -57,7 +57,11 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
   if (argv.includes('-h') || argv.includes('--help')) return { help: true };
   if (argv[0] !== 'trace') return { error: argv.length === 0 ? 'missing command' : `unknown command "${argv[0]}"` };
   const out: CliArgs = {
-    file: '', timeoutS: RUN_LIMITS.timeoutSeconds.default, summary: false, eventCap: RUN_LIMITS.eventCap.default, callBudget: RUN_LIMITS.callBudget.default,
+    file: '',
+    timeoutS: RUN_LIMITS.timeoutSeconds.default,
+    summary: false,
+    eventCap: RUN_LIMITS.eventCap.default,
+    callBudget: RUN_LIMITS.callBudget.default,
     outputCapMB: RUN_LIMITS.outputCapMB.default,
   };
   const { valueOf, count } = argReader(argv);
@@ -65,16 +69,36 @@ export function parseArgs(argv: readonly string[]): CliArgs | { error: string } 
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i];
       switch (a) {
-        case '--timeout': out.timeoutS = count(valueOf(i++, a), a, true); break;
-        case '--python': out.python = valueOf(i++, a); break;
-        case '--json': out.json = valueOf(i++, a); break;
-        case '--chrome': out.chrome = valueOf(i++, a); break;
-        case '--summary': out.summary = true; break;
-        case '--stdin': out.stdin = valueOf(i++, a); break;
-        case '--event-cap': out.eventCap = count(valueOf(i++, a), a); break;
-        case '--call-budget': out.callBudget = count(valueOf(i++, a), a); break;
-        case '--output-cap': out.outputCapMB = count(valueOf(i++, a), a, true); break;
-        case '--tracer-dir': out.tracerDir = valueOf(i++, a); break;
+        case '--timeout':
+          out.timeoutS = count(valueOf(i++, a), a, true);
+          break;
+        case '--python':
+          out.python = valueOf(i++, a);
+          break;
+        case '--json':
+          out.json = valueOf(i++, a);
+          break;
+        case '--chrome':
+          out.chrome = valueOf(i++, a);
+          break;
+        case '--summary':
+          out.summary = true;
+          break;
+        case '--stdin':
+          out.stdin = valueOf(i++, a);
+          break;
+        case '--event-cap':
+          out.eventCap = count(valueOf(i++, a), a);
+          break;
+        case '--call-budget':
+          out.callBudget = count(valueOf(i++, a), a);
+          break;
+        case '--output-cap':
+          out.outputCapMB = count(valueOf(i++, a), a, true);
+          break;
+        case '--tracer-dir':
+          out.tracerDir = valueOf(i++, a);
+          break;
         default:
           if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
           if (out.file) throw new Error(`only one FILE can be traced (got "${out.file}" and "${a}")`);
@@ -107,7 +131,13 @@ export function summarize(model: TraceModel, result: Pick<RunResult, 'stdout' | 
     stdout: result.stdout,
     stderr: result.stderr,
     error: model.error,
-    findings: runFindings(model).map((f) => ({ kind: f.kind, severity: f.severity, file: model.sources[f.source]?.file, line: f.line + model.lineOffset, message: f.message })),
+    findings: runFindings(model).map((f) => ({
+      kind: f.kind,
+      severity: f.severity,
+      file: model.sources[f.source]?.file,
+      line: f.line + model.lineOffset,
+      message: f.message,
+    })),
   };
 }
 
@@ -176,11 +206,16 @@ export async function traceMain(argv: readonly string[]): Promise<number> {
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     const s = model.stats;
-    console.error(`concurrency-lab: ${model.title}: exit code ${model.exitCode ?? model.signal ?? '?'}; ${s.processes.own + s.processes.internal} processes, ${s.threads.own + s.threads.internal} threads, ${s.tasks.own + s.tasks.internal} tasks, ${s.events} events`);
+    console.error(
+      `concurrency-lab: ${model.title}: exit code ${model.exitCode ?? model.signal ?? '?'}; ${s.processes.own + s.processes.internal} processes, ${s.threads.own + s.threads.internal} threads, ${s.tasks.own + s.tasks.internal} tasks, ${s.events} events`,
+    );
     if (s.unreadableLines) console.error(`concurrency-lab: ${unreadableNote(s.unreadableLines)}`);
   }
   if (model.error && model.error.code !== 'uncaught-exception') {
-    if (!args.summary) console.error(`concurrency-lab: ${model.error.message}${model.error.line ? ` (line ${model.error.line})` : ''}${model.error.hint ? `\n  ${model.error.hint}` : ''}${model.error.stillRunning?.length ? `\n  still running: ${model.error.stillRunning.join(', ')}` : ''}`);
+    if (!args.summary)
+      console.error(
+        `concurrency-lab: ${model.error.message}${model.error.line ? ` (line ${model.error.line})` : ''}${model.error.hint ? `\n  ${model.error.hint}` : ''}${model.error.stillRunning?.length ? `\n  still running: ${model.error.stillRunning.join(', ')}` : ''}`,
+      );
     return 2;
   }
   return model.exitCode ?? 2;

@@ -46,9 +46,16 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
   activeRuns = running;
   const previews = new PatternPreviewProvider();
   const pitfalls = new PitfallDiagnostics(context.extensionUri);
-  const explorer = new ExploreController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer').fsPath, interpreters, timeline, log, context.extensionUri);
+  const explorer = new ExploreController(
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer').fsPath,
+    interpreters,
+    timeline,
+    log,
+    context.extensionUri,
+  );
 
-  const command = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(`concurrencyLab.${id}`, fn);
+  const command = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(`concurrencyLab.${id}`, fn);
   context.subscriptions.push(
     log,
     interpreters,
@@ -73,14 +80,24 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     command('rerun', () => running.rerun()),
     command('insertPattern', (arg?: unknown) => insertPattern(context.extensionUri, previews, insertArgs(arg))),
     command('openDemo', (id?: string) => openDemo(running, typeof id === 'string' ? id : undefined)),
-    command('openDemoCopy', (uri?: vscode.Uri) => openEditableCopy(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined)),
+    command('openDemoCopy', (uri?: vscode.Uri) =>
+      openEditableCopy(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined),
+    ),
     command('showTimeline', () => timeline.show(false)),
-    command('exportTrace', (target?: vscode.Uri) => exportTrace(timeline, target instanceof vscode.Uri ? target : undefined)),
-    command('openTrace', (source?: vscode.Uri) => openTrace(timeline, source instanceof vscode.Uri ? source : undefined)),
+    command('exportTrace', (target?: vscode.Uri) =>
+      exportTrace(timeline, target instanceof vscode.Uri ? target : undefined),
+    ),
+    command('openTrace', (source?: vscode.Uri) =>
+      openTrace(timeline, source instanceof vscode.Uri ? source : undefined),
+    ),
     command('selectInterpreter', () => selectInterpreter(interpreters)),
-    command('saveTimelineImage', (target?: vscode.Uri) => saveTimelineImage(timeline, target instanceof vscode.Uri ? target : undefined)),
+    command('saveTimelineImage', (target?: vscode.Uri) =>
+      saveTimelineImage(timeline, target instanceof vscode.Uri ? target : undefined),
+    ),
     explorer,
-    command('exploreInterleavings', (uri?: vscode.Uri) => exploreInterleavings(explorer, uri instanceof vscode.Uri ? uri : undefined)),
+    command('exploreInterleavings', (uri?: vscode.Uri) =>
+      exploreInterleavings(explorer, uri instanceof vscode.Uri ? uri : undefined),
+    ),
   );
   return { runs: running, timeline, interpreters, pitfalls, explorer };
 }
@@ -90,7 +107,10 @@ function insertArgs(arg: unknown): InsertPatternArgs {
   if (typeof arg === 'string') return { prefix: arg };
   if (typeof arg !== 'object' || arg === null) return {};
   const { prefix, filter } = arg as Record<string, unknown>;
-  return { prefix: typeof prefix === 'string' ? prefix : undefined, filter: typeof filter === 'string' ? filter : undefined };
+  return {
+    prefix: typeof prefix === 'string' ? prefix : undefined,
+    filter: typeof filter === 'string' ? filter : undefined,
+  };
 }
 
 /** A window reload or close mid-run must not leave the program's processes behind: wait for the kill. */

@@ -43,7 +43,12 @@ async function perform(page, req) {
       return { path: req.path };
     }
     case 'text':
-      return { text: await scope(page, target).locator(selector ?? 'body').first().innerText() };
+      return {
+        text: await scope(page, target)
+          .locator(selector ?? 'body')
+          .first()
+          .innerText(),
+      };
     case 'count':
       return { count: await need().count() };
     case 'waitFor': {
@@ -60,13 +65,20 @@ async function perform(page, req) {
         await need().filter({ hasText }).first().waitFor({ state: 'attached', timeout });
       } catch {
         // Say what was there instead, so a failure reads like an assertion.
-        const seen = await need().first().innerText({ timeout: 5000 }).catch(() => '(no such element)');
-        throw new Error(`no ${selector} matched ${hasText} within ${timeout} ms; it reads: ${JSON.stringify(seen.slice(0, 300))}`);
+        const seen = await need()
+          .first()
+          .innerText({ timeout: 5000 })
+          .catch(() => '(no such element)');
+        throw new Error(
+          `no ${selector} matched ${hasText} within ${timeout} ms; it reads: ${JSON.stringify(seen.slice(0, 300))}`,
+        );
       }
       return {};
     }
     case 'click':
-      await need().first().click({ timeout: Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000 });
+      await need()
+        .first()
+        .click({ timeout: Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000 });
       return {};
     default:
       throw new Error(`unknown op ${JSON.stringify(req.op)}`);

@@ -2,7 +2,16 @@
 // (VS Code 1.100.3 on Node 20) installed on first use into the ignored .vscode-test/ folder.
 //   node scripts/vscode/codeServer.mjs install   installs it now (CI does this up front)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -122,9 +131,14 @@ async function install(log) {
   );
   const logFile = join(CACHE_DIR, 'install.log');
   rmSync(logFile, { force: true });
-  log(`Installing code-server ${CODE_SERVER_VERSION} into ${CACHE_DIR} (first use only, about 1-2 minutes; log: ${logFile})…`);
+  log(
+    `Installing code-server ${CODE_SERVER_VERSION} into ${CACHE_DIR} (first use only, about 1-2 minutes; log: ${logFile})…`,
+  );
   const started = Date.now();
-  const ticker = setInterval(() => log(`  …still installing code-server (${Math.round((Date.now() - started) / 1000)} s)`), 20000);
+  const ticker = setInterval(
+    () => log(`  …still installing code-server (${Math.round((Date.now() - started) / 1000)} s)`),
+    20000,
+  );
   const env = {
     ...process.env,
     // its postinstall calls `npx node-gyp`, which would otherwise wait at a prompt
@@ -179,7 +193,15 @@ const BASE_SETTINGS = {
  * port: listen there instead of on a free port.
  * Returns { url, port, pid, dataDir, logFile, stop() }.
  */
-export async function startCodeServer({ trust = false, env = {}, dataDir, port: wantedPort, settings = {}, log = console.error, startupTimeoutMs = 60000 } = {}) {
+export async function startCodeServer({
+  trust = false,
+  env = {},
+  dataDir,
+  port: wantedPort,
+  settings = {},
+  log = console.error,
+  startupTimeoutMs = 60000,
+} = {}) {
   const entry = await ensureCodeServer({ log });
   const fresh = !dataDir;
   const root = dataDir ?? mkdtempSync(join(tmpdir(), 'concurrency-lab-vscode-'));
@@ -193,21 +215,27 @@ export async function startCodeServer({ trust = false, env = {}, dataDir, port: 
   const existing = existsSync(settingsFile) && !fresh ? JSON.parse(readFileSync(settingsFile, 'utf8') || '{}') : {};
   writeFileSync(
     settingsFile,
-    JSON.stringify({ ...BASE_SETTINGS, ...existing, 'security.workspace.trust.enabled': trust, ...settings }, null, 2) + '\n',
+    JSON.stringify({ ...BASE_SETTINGS, ...existing, 'security.workspace.trust.enabled': trust, ...settings }, null, 2) +
+      '\n',
   );
   const logFile = join(root, 'code-server.log');
   const port = wantedPort ?? (await freePort());
   const args = [
     entry,
-    '--config', config,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--config',
+    config,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(trust ? [] : ['--disable-workspace-trust']),
   ];
   const child = spawn(process.execPath, args, {
@@ -238,11 +266,16 @@ export async function startCodeServer({ trust = false, env = {}, dataDir, port: 
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
-    void exited.then(({ code, signal }) => reject(new Error(`code-server exited early (${code ?? signal}):\n${output}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`code-server exited early (${code ?? signal}):\n${output}`)),
+    );
   });
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`code-server did not listen within ${startupTimeoutMs} ms:\n${output}`)), startupTimeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`code-server did not listen within ${startupTimeoutMs} ms:\n${output}`)),
+      startupTimeoutMs,
+    );
   });
   try {
     await Promise.race([listening, timeout]);

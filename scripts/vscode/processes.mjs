@@ -49,7 +49,8 @@ export function processesMatching(markers) {
     // Zombies have an empty cmdline and are reaped by their parent; they hold nothing worth reporting.
     if (!cmdline) continue;
     const environ = readProc(name, 'environ');
-    if (wanted.some((m) => cmdline.includes(m) || environ.includes(m))) found.push({ pid: Number(name), cmdline: cmdline.trim() });
+    if (wanted.some((m) => cmdline.includes(m) || environ.includes(m)))
+      found.push({ pid: Number(name), cmdline: cmdline.trim() });
   }
   return found;
 }

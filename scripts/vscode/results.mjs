@@ -26,7 +26,8 @@ export function judge(results, outcome) {
   }
   if (outcome.reason) return [outcome.reason];
   if (!results.finished) return ['the run stopped before mocha finished (the extension host died?)'];
-  if (outcome.code !== 0 && results.failed === 0) return [`VS Code reported exit code ${outcome.code} although no test failed`];
+  if (outcome.code !== 0 && results.failed === 0)
+    return [`VS Code reported exit code ${outcome.code} although no test failed`];
   return [];
 }
 
@@ -36,7 +37,13 @@ export function printPass(suite, { passed, failed, tests, problems }, seconds, {
   for (const t of tests) {
     const mark = t.state === 'passed' ? '✔' : t.state === 'failed' ? '✖' : '-';
     console.log(`  ${mark} ${t.title}${t.state === 'passed' ? ` (${t.durationMs} ms)` : ''}`);
-    if (t.error) console.log(t.error.split('\n').map((l) => `      ${l}`).join('\n'));
+    if (t.error)
+      console.log(
+        t.error
+          .split('\n')
+          .map((l) => `      ${l}`)
+          .join('\n'),
+      );
   }
   const all = [...problems];
   // A pass with no tests is a broken pass, unless a grep filtered them all out of it.

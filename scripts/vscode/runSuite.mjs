@@ -52,7 +52,9 @@ async function drive(page, server, url, { timeoutMs, verbose, log }) {
     });
   });
   page.on('pageerror', (e) => verbose && log(`[page error] ${e.message}`));
-  void server.exited.then(({ code, signal }) => settle({ code: 1, reason: `code-server exited (${code ?? signal}) during the run` }));
+  void server.exited.then(({ code, signal }) =>
+    settle({ code: 1, reason: `code-server exited (${code ?? signal}) during the run` }),
+  );
   const timer = setTimeout(() => settle({ code: 1, reason: `timed out after ${timeoutMs / 1000} s` }), timeoutMs);
   try {
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
@@ -69,7 +71,16 @@ async function drive(page, server, url, { timeoutMs, verbose, log }) {
  * problems are harness-level failures (timeout, no results, leftovers); each counts as one failed test.
  * env: more variables for code-server and so the extension host.
  */
-export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, grep, env = {}, verbose = false, log = console.log }) {
+export async function runSuite({
+  suite,
+  folder,
+  extensionTestsPath,
+  timeoutMs,
+  grep,
+  env = {},
+  verbose = false,
+  log = console.log,
+}) {
   const work = mkdtempSync(join(tmpdir(), 'concurrency-lab-it-'));
   const resultsFile = join(work, 'results.json');
   // Temp files of code-server, the extension and the programs it runs land here and go with the run.
@@ -102,7 +113,15 @@ export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, g
     outcome = { code: 1, reason: e instanceof Error ? e.message : String(e) };
   } finally {
     await browser?.close();
-    if (server && outcome.reason && !verbose) log(`[${suite}] code-server log tail:\n${server.output().split('\n').filter((l) => l.trim()).slice(-15).join('\n')}`);
+    if (server && outcome.reason && !verbose)
+      log(
+        `[${suite}] code-server log tail:\n${server
+          .output()
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-15)
+          .join('\n')}`,
+      );
     await server?.stop();
     await bridge.close();
   }
@@ -110,7 +129,9 @@ export async function runSuite({ suite, folder, extensionTestsPath, timeoutMs, g
   // in their own process groups too), and Chromium runs from its own profile folder.
   const survivors = await reapOrphans([work, browser?.profileDir, server?.dataDir]);
   if (survivors.length > 0) {
-    problems.push(`${survivors.length} process(es) outlived the run and were killed:\n${survivors.map((p) => `  ${p.pid} ${p.cmdline.slice(0, 200)}`).join('\n')}`);
+    problems.push(
+      `${survivors.length} process(es) outlived the run and were killed:\n${survivors.map((p) => `  ${p.pid} ${p.cmdline.slice(0, 200)}`).join('\n')}`,
+    );
   }
   const results = readResults(resultsFile);
   rmSync(work, { recursive: true, force: true });

@@ -10,14 +10,20 @@ import { reapOrphans } from './processes.mjs';
 
 function waitFor(what, timeoutMs, start) {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)), timeoutMs);
-    start((value) => {
-      clearTimeout(timer);
-      resolvePromise(value);
-    }, (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+    const timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)),
+      timeoutMs,
+    );
+    start(
+      (value) => {
+        clearTimeout(timer);
+        resolvePromise(value);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -44,13 +50,19 @@ export async function checkStart() {
         if (m) ok(m[0]);
       };
       child.stdout.on('data', look);
-      void exited.then((e) => fail(new Error(`npm start exited (${e.code ?? e.signal}) before printing a URL:\n${output}`)));
+      void exited.then((e) =>
+        fail(new Error(`npm start exited (${e.code ?? e.signal}) before printing a URL:\n${output}`)),
+      );
     });
     browser = await launchBrowser();
     await browser.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await browser.page.waitForFunction(() => document.title.includes('[Extension Development Host]') && document.title.includes('demos'), undefined, {
-      timeout: 60_000,
-    });
+    await browser.page.waitForFunction(
+      () => document.title.includes('[Extension Development Host]') && document.title.includes('demos'),
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
     const title = await browser.page.title();
     await browser.close();
     browser = undefined;

@@ -18,25 +18,53 @@ export const RULES: readonly RuleInfo[] = [
   // asyncio: coroutines and tasks
   rule('CL110', 'warning', 'A coroutine called without await never runs'),
   rule('CL111', 'warning', 'An asyncio coroutine called without await does nothing'),
-  rule('CL112', 'warning', 'The task returned by create_task() is dropped: it may be garbage-collected before it finishes'),
+  rule(
+    'CL112',
+    'warning',
+    'The task returned by create_task() is dropped: it may be garbage-collected before it finishes',
+  ),
   rule('CL113', 'error', 'asyncio.run() inside a coroutine fails: an event loop is already running'),
   rule('CL114', 'error', 'An asyncio lock needs async with; a threading lock cannot be used with async with'),
-  rule('CL115', 'warning', 'A coroutine function given to a thread or executor only creates a coroutine and never runs it'),
+  rule(
+    'CL115',
+    'warning',
+    'A coroutine function given to a thread or executor only creates a coroutine and never runs it',
+  ),
   // asyncio: the event loop
-  rule('CL120', 'warning', 'Module-level asyncio.get_event_loop() is deprecated (3.12) and fails from Python 3.14: use asyncio.run()'),
+  rule(
+    'CL120',
+    'warning',
+    'Module-level asyncio.get_event_loop() is deprecated (3.12) and fails from Python 3.14: use asyncio.run()',
+  ),
   rule('CL121', 'information', 'In a coroutine, asyncio.get_running_loop() says what you mean'),
   // threads and locks
   rule('CL201', 'warning', 'The function is called now, in this thread; the worker gets its return value (None)'),
   rule('CL202', 'warning', 'lock.acquire() without try/finally: an exception leaves the lock held forever'),
-  rule('CL203', 'warning', 'A threading lock held across await blocks every thread that wants it while the coroutine sleeps'),
+  rule(
+    'CL203',
+    'warning',
+    'A threading lock held across await blocks every thread that wants it while the coroutine sleeps',
+  ),
   rule('CL204', 'warning', 'Two locks taken in opposite orders in this file: two threads can deadlock'),
-  rule('CL205', 'warning', 'Read-modify-write of shared state in a thread target with no lock held: updates can be lost'),
+  rule(
+    'CL205',
+    'warning',
+    'Read-modify-write of shared state in a thread target with no lock held: updates can be lost',
+  ),
   rule('CL206', 'warning', 'run() runs the target in this thread; start() starts a new one'),
   rule('CL207', 'warning', 'A lock created in the with statement is new each time and protects nothing'),
   // multiprocessing
-  rule('CL301', 'warning', 'Processes started at module level without an if __name__ == "__main__": guard fail under spawn and forkserver'),
+  rule(
+    'CL301',
+    'warning',
+    'Processes started at module level without an if __name__ == "__main__": guard fail under spawn and forkserver',
+  ),
   rule('CL302', 'warning', 'This Pool is never closed or joined: its worker processes are left behind'),
-  rule('CL303', 'warning', 'A lambda or nested function as a process target cannot be pickled under spawn and forkserver'),
+  rule(
+    'CL303',
+    'warning',
+    'A lambda or nested function as a process target cannot be pickled under spawn and forkserver',
+  ),
   rule('CL304', 'error', 'A lambda or nested function sent to a process pool cannot be pickled'),
   // executors
   rule('CL401', 'warning', 'The future is never looked at: an exception raised in it is silently lost'),

@@ -5,7 +5,16 @@
 import type { Tree } from '@lezer/common';
 import { RULES_BY_CODE } from './catalog';
 import { Names } from './names';
-import { childrenOf, enclosingFunction, enclosingScope, isAsyncDef, lineStart, statementOf, statementsOf, type SyntaxNode } from './syntax';
+import {
+  childrenOf,
+  enclosingFunction,
+  enclosingScope,
+  isAsyncDef,
+  lineStart,
+  statementOf,
+  statementsOf,
+  type SyntaxNode,
+} from './syntax';
 import type { Finding, Fix, TextEdit } from './types';
 
 export interface CallArgs {
@@ -46,7 +55,14 @@ export class CheckContext {
   report(code: string, node: { from: number; to: number }, fixes: Fix[] = [], message?: string): void {
     const rule = RULES_BY_CODE.get(code);
     if (!rule) throw new Error(`unknown rule ${code}`);
-    this.findings.push({ code, severity: rule.severity, message: message ?? rule.title, from: node.from, to: node.to, fixes });
+    this.findings.push({
+      code,
+      severity: rule.severity,
+      message: message ?? rule.title,
+      from: node.from,
+      to: node.to,
+      fixes,
+    });
   }
 
   private readonly callees = new Map<number, string | undefined>();
@@ -135,7 +151,8 @@ export class CheckContext {
    * imports it when the file has not.
    */
   moduleName(module: string): { name: string; edits: TextEdit[] } {
-    for (const [name, b] of this.names.module.bindings) if (b.kind === 'import' && b.qname === module) return { name, edits: [] };
+    for (const [name, b] of this.names.module.bindings)
+      if (b.kind === 'import' && b.qname === module) return { name, edits: [] };
     const at = this.importOffset();
     const newline = at > 0 && this.text[at - 1] !== '\n' ? '\n' : '';
     return { name: module, edits: [{ from: at, to: at, text: `${newline}import ${module}\n` }] };
@@ -146,8 +163,12 @@ export class CheckContext {
     const stmts = statementsOf(this.tree.topNode);
     let after = 0;
     for (const s of stmts) {
-      if (s.name === 'ImportStatement' && !/^from\s+__future__\b/.test(this.src(s))) return lineStart(this.text, s.from);
-      if ((s.name === 'ExpressionStatement' && s.firstChild?.name === 'String' && after === 0) || (s.name === 'ImportStatement')) {
+      if (s.name === 'ImportStatement' && !/^from\s+__future__\b/.test(this.src(s)))
+        return lineStart(this.text, s.from);
+      if (
+        (s.name === 'ExpressionStatement' && s.firstChild?.name === 'String' && after === 0) ||
+        s.name === 'ImportStatement'
+      ) {
         after = endOfLine(this.text, s.to);
         continue;
       }
@@ -159,7 +180,12 @@ export class CheckContext {
   /** `await <text>`, in parentheses when `node`'s place would bind tighter than await. */
   awaitText(node: SyntaxNode, text: string): string {
     const p = node.parent;
-    const tight = p && (p.name === 'MemberExpression' || p.name === 'SubscriptExpression' || (p.name === 'CallExpression' && p.firstChild?.from === node.from) || p.name === 'BinaryExpression' && this.src(p).includes('**'));
+    const tight =
+      p &&
+      (p.name === 'MemberExpression' ||
+        p.name === 'SubscriptExpression' ||
+        (p.name === 'CallExpression' && p.firstChild?.from === node.from) ||
+        (p.name === 'BinaryExpression' && this.src(p).includes('**')));
     return tight ? `(await ${text})` : `await ${text}`;
   }
 

@@ -30,7 +30,9 @@ export function reparsePython(previous: { text: string; tree: Tree }, text: stri
     endOld--;
     endNew--;
   }
-  const fragments = TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [{ fromA: start, toA: endOld, fromB: start, toB: endNew }]);
+  const fragments = TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [
+    { fromA: start, toA: endOld, fromB: start, toB: endNew },
+  ]);
   return parser.parse(text, fragments);
 }
 
@@ -47,7 +49,8 @@ export function checkPython(text: string, tree: Tree = parsePython(text)): Findi
 /** Applies one fix's edits (which never overlap) to the text. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.from - a.from || b.to - a.to)) out = out.slice(0, e.from) + e.text + out.slice(e.to);
+  for (const e of [...edits].sort((a, b) => b.from - a.from || b.to - a.to))
+    out = out.slice(0, e.from) + e.text + out.slice(e.to);
   return out;
 }
 
@@ -60,7 +63,9 @@ export function fixAll(text: string, maxRounds = 100): { text: string; applied: 
   let current = text;
   const tried = new Set<string>();
   for (let round = 0; round < maxRounds; round++) {
-    const next = checkPython(current).find((f) => f.fixes.length > 0 && !tried.has(`${f.code}@${f.from}:${current.length}`));
+    const next = checkPython(current).find(
+      (f) => f.fixes.length > 0 && !tried.has(`${f.code}@${f.from}:${current.length}`),
+    );
     if (!next) break;
     tried.add(`${next.code}@${next.from}:${current.length}`);
     const fix = next.fixes[0];

@@ -28,7 +28,16 @@ export interface Scope {
   globals: Set<string>;
 }
 
-const BUILTINS: ReadonlySet<string> = new Set(['input', 'print', 'open', 'len', 'range', 'super', 'object', 'staticmethod']);
+const BUILTINS: ReadonlySet<string> = new Set([
+  'input',
+  'print',
+  'open',
+  'len',
+  'range',
+  'super',
+  'object',
+  'staticmethod',
+]);
 
 /** Calls that return an object used like the module they come from (`ctx.Process`, `ctx.Pool`). */
 const MODULE_LIKE: Record<string, string> = {
@@ -59,7 +68,12 @@ export class Names {
     for (let p: SyntaxNode | null = node.parent; p; p = p.parent) {
       if (SCOPE_NODES.has(p.name)) {
         // A def's decorators, defaults and name belong to the outer scope; its body and params to its own.
-        if (p.name !== 'LambdaExpression' && !isInside(node, p.getChild('Body')) && !isInside(node, p.getChild('ParamList'))) continue;
+        if (
+          p.name !== 'LambdaExpression' &&
+          !isInside(node, p.getChild('Body')) &&
+          !isInside(node, p.getChild('ParamList'))
+        )
+          continue;
         return this.byNode.get(p.from) ?? this.module;
       }
     }
@@ -152,8 +166,19 @@ export class Names {
         case 'ClassDefinition': {
           const name = n.getChild('VariableName');
           const isClass = n.name === 'ClassDefinition';
-          if (name) this.bind(scope, this.src(name), isClass ? { kind: 'class', node: n } : { kind: 'def', node: n, isAsync: n.firstChild?.name === 'async' });
-          const inner: Scope = { node: n, kind: isClass ? 'class' : 'function', parent: scope, bindings: new Map(), globals: new Set() };
+          if (name)
+            this.bind(
+              scope,
+              this.src(name),
+              isClass ? { kind: 'class', node: n } : { kind: 'def', node: n, isAsync: n.firstChild?.name === 'async' },
+            );
+          const inner: Scope = {
+            node: n,
+            kind: isClass ? 'class' : 'function',
+            parent: scope,
+            bindings: new Map(),
+            globals: new Set(),
+          };
           this.byNode.set(n.from, inner);
           // Decorators, defaults and base classes are evaluated outside.
           for (const c of childrenOf(n)) {
@@ -225,7 +250,10 @@ export class Names {
     const kids = childrenOf(n);
     if (kids[0]?.name === 'from') {
       const importAt = kids.findIndex((k) => k.name === 'import');
-      const from = kids.slice(1, importAt).map((k) => this.src(k)).join('');
+      const from = kids
+        .slice(1, importAt)
+        .map((k) => this.src(k))
+        .join('');
       for (let i = importAt + 1; i < kids.length; i++) {
         if (kids[i].name !== 'VariableName') continue;
         const name = this.src(kids[i]);
@@ -262,7 +290,8 @@ export class Names {
     const value = kids.slice(lastOp + 1).find((k) => /^[A-Z]/.test(k.name));
     const type = value?.name === 'CallExpression' ? this.callee(value) : undefined;
     const targets = kids.slice(0, lastOp).filter((k) => k.name !== 'AssignOp' && k.name !== 'TypeDef');
-    const single = targets.filter((k) => /^[A-Z]/.test(k.name)).length === 1 || kids.filter((k) => k.name === 'AssignOp').length > 1;
+    const single =
+      targets.filter((k) => /^[A-Z]/.test(k.name)).length === 1 || kids.filter((k) => k.name === 'AssignOp').length > 1;
     for (const t of targets) {
       if (t.name === 'VariableName') this.bind(scope, this.src(t), { kind: 'value', type: single ? type : undefined });
       else if (t.name === 'MemberExpression') {

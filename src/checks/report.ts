@@ -60,7 +60,10 @@ export function toJson(text: string, findings: readonly Finding[]): JsonFinding[
     ...range(f),
     severity: f.severity,
     message: f.message,
-    fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e: TextEdit) => ({ ...range(e), newText: e.text })) })),
+    fixes: f.fixes.map((x) => ({
+      title: x.title,
+      edits: x.edits.map((e: TextEdit) => ({ ...range(e), newText: e.text })),
+    })),
   }));
 }
 

@@ -72,4 +72,3 @@ export function indentUnit(text: string): string {
   const m = /\n([ \t]+)\S/.exec(text);
   return m ? (m[1].startsWith('\t') ? '\t' : m[1].length <= 8 ? m[1] : '    ') : '    ';
 }
-

@@ -32,12 +32,16 @@ export class PatternPreviewProvider implements vscode.TextDocumentContentProvide
 let catalogCache: Promise<Pattern[]> | undefined;
 
 export function patternCatalog(extensionUri: vscode.Uri): Promise<Pattern[]> {
-  catalogCache ??= readFile(vscode.Uri.joinPath(extensionUri, 'snippets', 'python.code-snippets').fsPath, 'utf8').then(loadCatalog);
+  catalogCache ??= readFile(vscode.Uri.joinPath(extensionUri, 'snippets', 'python.code-snippets').fsPath, 'utf8').then(
+    loadCatalog,
+  );
   return catalogCache;
 }
 
 async function closePreviews(): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === PREVIEW_SCHEME);
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === PREVIEW_SCHEME);
   if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
 }
 
@@ -53,22 +57,34 @@ export interface InsertPatternArgs {
   filter?: string;
 }
 
-export async function insertPattern(extensionUri: vscode.Uri, previews: PatternPreviewProvider, args: InsertPatternArgs = {}): Promise<Pattern | undefined> {
+export async function insertPattern(
+  extensionUri: vscode.Uri,
+  previews: PatternPreviewProvider,
+  args: InsertPatternArgs = {},
+): Promise<Pattern | undefined> {
   const patterns = await patternCatalog(extensionUri);
   const { prefix, filter } = args;
-  let chosen: Pattern | undefined = prefix ? (findPattern(patterns, prefix) ?? patterns.find((p) => p.name === prefix)) : undefined;
+  let chosen: Pattern | undefined = prefix
+    ? (findPattern(patterns, prefix) ?? patterns.find((p) => p.name === prefix))
+    : undefined;
   const target = vscode.window.activeTextEditor;
   if (!chosen) {
     const items: PatternItem[] = [];
     for (const { group, entries } of groupCatalog(patterns)) {
       items.push({ label: group, kind: vscode.QuickPickItemKind.Separator });
       for (const p of entries) {
-        items.push({ label: p.name, description: `${p.prefix}${p.minPython !== '3.8' ? ` · Python ${p.minPython}+` : ''}`, detail: p.description, pattern: p });
+        items.push({
+          label: p.name,
+          description: `${p.prefix}${p.minPython !== '3.8' ? ` · Python ${p.minPython}+` : ''}`,
+          detail: p.description,
+          pattern: p,
+        });
       }
     }
     const pick = vscode.window.createQuickPick<PatternItem>();
     pick.title = 'Insert Concurrency Pattern';
-    pick.placeholder = 'Type to filter (e.g. gather, pool, lock, deadlock); the highlighted pattern is previewed beside';
+    pick.placeholder =
+      'Type to filter (e.g. gather, pool, lock, deadlock); the highlighted pattern is previewed beside';
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     pick.items = items;
@@ -81,10 +97,16 @@ export async function insertPattern(extensionUri: vscode.Uri, previews: PatternP
         clearTimeout(previewTimer);
         // Debounced so arrowing through the list doesn't open a tab per keystroke.
         previewTimer = setTimeout(() => {
-          void vscode.window.showTextDocument(previews.uriFor(p), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true }).then(
-            (e) => vscode.languages.setTextDocumentLanguage(e.document, 'python'),
-            () => undefined,
-          );
+          void vscode.window
+            .showTextDocument(previews.uriFor(p), {
+              viewColumn: vscode.ViewColumn.Beside,
+              preserveFocus: true,
+              preview: true,
+            })
+            .then(
+              (e) => vscode.languages.setTextDocumentLanguage(e.document, 'python'),
+              () => undefined,
+            );
         }, 150);
       });
       pick.onDidAccept(() => {

@@ -13,7 +13,11 @@ export async function openDemo(runs: RunController, id?: string): Promise<RunOut
   if (!demo) {
     const pick = await vscode.window.showQuickPick(
       DEMOS.map((d) => ({ label: d.title, detail: d.description, demo: d })),
-      { title: 'Open a Concurrency Demo', placeHolder: 'Pick a demo: it opens read-only and runs with the timeline', matchOnDetail: true },
+      {
+        title: 'Open a Concurrency Demo',
+        placeHolder: 'Pick a demo: it opens read-only and runs with the timeline',
+        matchOnDetail: true,
+      },
     );
     demo = pick?.demo;
   }

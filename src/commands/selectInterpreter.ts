@@ -14,7 +14,8 @@ async function discover(): Promise<string[]> {
   const found = new Set<string>();
   const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
   try {
-    for (const v of await readdir(join(pyenvRoot, 'versions'))) found.add(join(pyenvRoot, 'versions', v, 'bin', 'python3'));
+    for (const v of await readdir(join(pyenvRoot, 'versions')))
+      found.add(join(pyenvRoot, 'versions', v, 'bin', 'python3'));
   } catch {
     // no pyenv
   }
@@ -33,11 +34,22 @@ export async function selectInterpreter(interpreters: InterpreterService): Promi
   const candidates = await Promise.all((await discover()).map((p) => interpreters.probeCommand(p)));
   const items: Choice[] = [];
   if (interpreters.hasPythonExtension()) {
-    items.push({ action: 'python-extension', label: '$(symbol-namespace) Use the Python extension\'s interpreter picker', detail: 'Clears concurrencyLab.pythonPath so Concurrency Lab follows the environment selected in the Python extension.' });
+    items.push({
+      action: 'python-extension',
+      label: "$(symbol-namespace) Use the Python extension's interpreter picker",
+      detail:
+        'Clears concurrencyLab.pythonPath so Concurrency Lab follows the environment selected in the Python extension.',
+    });
   }
   items.push({ label: 'Found on this machine', kind: vscode.QuickPickItemKind.Separator, action: 'path' });
   for (const c of candidates.filter((c) => !c.problem)) {
-    items.push({ action: 'path', path: c.command, label: `Python ${c.version}`, description: c.command, picked: c.executable === current.executable });
+    items.push({
+      action: 'path',
+      path: c.command,
+      label: `Python ${c.version}`,
+      description: c.command,
+      picked: c.executable === current.executable,
+    });
   }
   items.push(
     { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'path' },
@@ -47,7 +59,9 @@ export async function selectInterpreter(interpreters: InterpreterService): Promi
   );
   const pick = await vscode.window.showQuickPick(items, {
     title: 'Python for Concurrency Lab runs',
-    placeHolder: current.problem ? current.problem : `Now: Python ${current.version} (${current.executable ?? current.command})`,
+    placeHolder: current.problem
+      ? current.problem
+      : `Now: Python ${current.version} (${current.executable ?? current.command})`,
   });
   if (!pick) return;
   let path: string | undefined;
@@ -61,10 +75,18 @@ export async function selectInterpreter(interpreters: InterpreterService): Promi
       path = pick.path;
       break;
     case 'enter':
-      path = await vscode.window.showInputBox({ title: 'Python interpreter path', prompt: 'Absolute path or command of a Python 3.8+ interpreter', value: current.command });
+      path = await vscode.window.showInputBox({
+        title: 'Python interpreter path',
+        prompt: 'Absolute path or command of a Python 3.8+ interpreter',
+        value: current.command,
+      });
       break;
     case 'browse': {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Select a Python interpreter', openLabel: 'Use this Python' });
+      const uris = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        title: 'Select a Python interpreter',
+        openLabel: 'Use this Python',
+      });
       path = uris?.[0]?.fsPath;
       break;
     }
@@ -85,7 +107,9 @@ export async function selectInterpreter(interpreters: InterpreterService): Promi
 }
 
 function saveSetting(path: string): Thenable<void> {
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = vscode.workspace.workspaceFolders?.length
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
   return vscode.workspace.getConfiguration('concurrencyLab').update('pythonPath', path, target);
 }
 

@@ -10,35 +10,54 @@ const MAX_TRACE_BYTES = 512 * 1024 * 1024;
 export async function exportTrace(timeline: TimelinePanel, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const model = timeline.currentModel;
   if (!model) {
-    void vscode.window.showInformationMessage('Concurrency Lab: there is no trace to export yet. Run a program with the timeline first.');
+    void vscode.window.showInformationMessage(
+      'Concurrency Lab: there is no trace to export yet. Run a program with the timeline first.',
+    );
     return undefined;
   }
   const base = model.title.replace(/[^\w.-]+/g, '_').replace(/\.py$/, '') || 'trace';
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const uri = target ?? (await vscode.window.showSaveDialog({
-    title: 'Export trace (Chrome Trace Event JSON: opens in Perfetto and chrome://tracing)',
-    defaultUri: folder ? vscode.Uri.joinPath(folder, `${base}.trace.json`) : undefined,
-    filters: { 'Trace JSON': ['json'] },
-  }));
+  const uri =
+    target ??
+    (await vscode.window.showSaveDialog({
+      title: 'Export trace (Chrome Trace Event JSON: opens in Perfetto and chrome://tracing)',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${base}.trace.json`) : undefined,
+      filters: { 'Trace JSON': ['json'] },
+    }));
   if (!uri) return undefined;
   try {
     await writeFile(uri.fsPath, exportChromeTrace(model), 'utf8');
     timeline.notice('info', `Exported to ${uri.fsPath}`);
-    void vscode.window.showInformationMessage(`Concurrency Lab: trace exported to ${uri.fsPath}. Open it again with "Open Trace…", or in Perfetto.`);
+    void vscode.window.showInformationMessage(
+      `Concurrency Lab: trace exported to ${uri.fsPath}. Open it again with "Open Trace…", or in Perfetto.`,
+    );
     return uri;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Concurrency Lab: could not write ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(
+      `Concurrency Lab: could not write ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return undefined;
   }
 }
 
 /** Open Trace…: a trace this extension exported, shown in the Timeline again. */
 export async function openTrace(timeline: TimelinePanel, source?: vscode.Uri): Promise<boolean> {
-  const uri = source ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Open a Concurrency Lab trace', filters: { 'Trace JSON': ['json'] } }))?.[0];
+  const uri =
+    source ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        title: 'Open a Concurrency Lab trace',
+        filters: { 'Trace JSON': ['json'] },
+      })
+    )?.[0];
   if (!uri) return false;
   try {
     const size = (await stat(uri.fsPath)).size;
-    if (size > MAX_TRACE_BYTES) throw new Error(`the file is ${(size / 1048576).toFixed(0)} MB; traces over ${MAX_TRACE_BYTES / 1048576} MB are not opened`);
+    if (size > MAX_TRACE_BYTES)
+      throw new Error(
+        `the file is ${(size / 1048576).toFixed(0)} MB; traces over ${MAX_TRACE_BYTES / 1048576} MB are not opened`,
+      );
     const result = importChromeTrace(await readFile(uri.fsPath, 'utf8'));
     if ('error' in result) throw new Error(result.error);
     const model = result.model;
@@ -56,7 +75,9 @@ export async function openTrace(timeline: TimelinePanel, source?: vscode.Uri): P
     void vscode.commands.executeCommand('setContext', 'concurrencyLab.hasTrace', true);
     return true;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Concurrency Lab: could not open ${uri.fsPath} as a trace: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(
+      `Concurrency Lab: could not open ${uri.fsPath} as a trace: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return false;
   }
 }

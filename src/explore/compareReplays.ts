@@ -24,7 +24,10 @@ export interface CompareResult {
 function relabel(events: readonly RawEvent[], name: string, start: number, pid: number): RawEvent[] {
   const shift = events.length ? start - events[0][1] : 0;
   return events.map((e) => {
-    const data = e[5] === 'proc_begin' && typeof e[6] === 'object' && e[6] !== null ? { ...(e[6] as Record<string, unknown>), name } : e[6];
+    const data =
+      e[5] === 'proc_begin' && typeof e[6] === 'object' && e[6] !== null
+        ? { ...(e[6] as Record<string, unknown>), name }
+        : e[6];
     return [e[0], e[1] + shift, pid, e[3], e[4], e[5], data];
   });
 }
@@ -42,14 +45,17 @@ export async function compareReplays(
   const start = ra.events[0]?.[1] ?? 0;
   const pidA = ra.events[0]?.[2] ?? 1;
   const pidB = (rb.events[0]?.[2] ?? 2) === pidA ? pidA + 1 : (rb.events[0]?.[2] ?? 2);
-  const events = [...relabel(ra.events, `seed ${a.seed}`, start, pidA), ...relabel(rb.events, `seed ${b.seed}`, start, pidB)]
+  const events = [
+    ...relabel(ra.events, `seed ${a.seed}`, start, pidA),
+    ...relabel(rb.events, `seed ${b.seed}`, start, pidB),
+  ]
     // one stream in time order (within a schedule, seq order is time order)
     .sort((x, y) => x[1] - y[1] || (x[2] === y[2] ? x[0] - y[0] : x[2] === pidA ? -1 : 1));
   const label = o.sourceLabel ?? o.file.split(/[\\/]/).pop() ?? o.file;
   const where = partsAt === undefined ? 'the same schedule' : `part at decision ${partsAt}`;
   const model = buildModel(events, {
     title: o.title ?? `${label} · seed ${a.seed} vs seed ${b.seed} (${where})`,
-    sourceLabel: (file) => (file === o.file ? label : file.split(/[\\/]/).pop() ?? file),
+    sourceLabel: (file) => (file === o.file ? label : (file.split(/[\\/]/).pop() ?? file)),
   });
   return { model, partsAt, records: [ra.record, rb.record], cancelled: false };
 }

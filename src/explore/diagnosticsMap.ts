@@ -26,7 +26,9 @@ function raceDiagnostics(r: Race): FindingDiagnostic[] {
       .filter((_, j) => j !== i)
       .map((o) => `the ${o.kind} by ${o.lane} at line ${o.line}`)
       .join(' and ')} (no lock, join, queue or event between them).`,
-    related: r.accesses.filter((_, j) => j !== i).map((o) => ({ file: o.file, line: o.line, message: `the other access: ${o.kind} of ${r.target} by ${o.lane}` })),
+    related: r.accesses
+      .filter((_, j) => j !== i)
+      .map((o) => ({ file: o.file, line: o.line, message: `the other access: ${o.kind} of ${r.target} by ${o.lane}` })),
   }));
 }
 
@@ -40,16 +42,22 @@ function deadlockDiagnostics(rec: ExploreRecord): FindingDiagnostic[] {
     file,
     line: e.line as number,
     kind: 'deadlock',
-    message: `Deadlock (seed ${rec.seed}): ${e.lane} waits here for ${e.waitsFor}${e.holds.length ? ` while holding ${e.holds.join(', ')}` : ''}; ${f.cycle!
-      .filter((o) => o !== e)
+    message: `Deadlock (seed ${rec.seed}): ${e.lane} waits here for ${e.waitsFor}${e.holds.length ? ` while holding ${e.holds.join(', ')}` : ''}; ${f
+      .cycle!.filter((o) => o !== e)
       .map((o) => `${o.lane} waits for ${o.waitsFor}${o.holds.length ? ` holding ${o.holds.join(', ')}` : ''}`)
       .join('; ')}.`,
-    related: waiting.filter((_, j) => j !== i).map((o) => ({ file, line: o.line as number, message: `${o.lane} waits for ${o.waitsFor}` })),
+    related: waiting
+      .filter((_, j) => j !== i)
+      .map((o) => ({ file, line: o.line as number, message: `${o.lane} waits for ${o.waitsFor}` })),
   }));
 }
 
 /** Every race once and the first schedule of each deadlock cycle, as diagnostics. */
-export function findingDiagnostics(races: readonly Race[], records: readonly ExploreRecord[], programFile: string): FindingDiagnostic[] {
+export function findingDiagnostics(
+  races: readonly Race[],
+  records: readonly ExploreRecord[],
+  programFile: string,
+): FindingDiagnostic[] {
   const out = races.flatMap(raceDiagnostics);
   const seen = new Set<string>();
   for (const rec of records) {

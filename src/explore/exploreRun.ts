@@ -39,9 +39,21 @@ export interface ExploreResult {
 }
 
 export function explorerArgs(
-  o: Pick<ExploreOptions, 'tracerDir' | 'file' | 'runs' | 'seed' | 'timeoutS' | 'replay' | 'keepGoing' | 'traceDir' | 'markDecision'>,
+  o: Pick<
+    ExploreOptions,
+    'tracerDir' | 'file' | 'runs' | 'seed' | 'timeoutS' | 'replay' | 'keepGoing' | 'traceDir' | 'markDecision'
+  >,
 ): string[] {
-  const args = [join(o.tracerDir, 'explore.py'), o.file, '--runs', String(o.runs), '--seed', String(o.seed), '--timeout', String(o.timeoutS)];
+  const args = [
+    join(o.tracerDir, 'explore.py'),
+    o.file,
+    '--runs',
+    String(o.runs),
+    '--seed',
+    String(o.seed),
+    '--timeout',
+    String(o.timeoutS),
+  ];
   if (o.replay !== undefined) args.push('--replay', String(o.replay));
   if (o.keepGoing) args.push('--keep-going');
   if (o.replay !== undefined && o.traceDir !== undefined) {
@@ -59,7 +71,13 @@ export function runExplore(o: ExploreOptions): Promise<ExploreResult> {
     let stderr = '';
     let done = false;
     const env = { ...(o.env ?? process.env), PYTHONUTF8: '1' };
-    const child = spawn(o.python, explorerArgs(o), { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+    const child = spawn(o.python, explorerArgs(o), {
+      cwd: o.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
     const kill = (): void => {
       try {
         if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
@@ -87,12 +105,16 @@ export function runExplore(o: ExploreOptions): Promise<ExploreResult> {
       }
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      error = e.code === 'ENOENT' ? `Python not found: "${o.python}". Set concurrencyLab.pythonPath or pass --python.` : `could not start ${o.python}: ${e.message}`;
+      error =
+        e.code === 'ENOENT'
+          ? `Python not found: "${o.python}". Set concurrencyLab.pythonPath or pass --python.`
+          : `could not start ${o.python}: ${e.message}`;
     });
     child.on('close', () => {
       o.signal?.removeEventListener('abort', onAbort);
       const cancelled = o.signal?.aborted ?? false;
-      if (!done && !error && !cancelled) error = `the explorer stopped unexpectedly${stderr ? `:\n${stderr.trim().split('\n').slice(-8).join('\n')}` : ''}`;
+      if (!done && !error && !cancelled)
+        error = `the explorer stopped unexpectedly${stderr ? `:\n${stderr.trim().split('\n').slice(-8).join('\n')}` : ''}`;
       resolve({ summary: table.summary(), records, error, cancelled });
     });
   });

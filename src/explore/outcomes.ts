@@ -43,7 +43,11 @@ export class OutcomeTable {
     }
     for (const race of r.races) {
       const k = raceKey(race);
-      if (!this.races.has(k)) this.races.set(k, { target: race.target, accesses: race.accesses.map((a) => ({ lane: a.lane, file: a.file, line: a.line, kind: a.kind })) });
+      if (!this.races.has(k))
+        this.races.set(k, {
+          target: race.target,
+          accesses: race.accesses.map((a) => ({ lane: a.lane, file: a.file, line: a.line, kind: a.kind })),
+        });
     }
     if (r.failure?.kind === 'deadlock' && r.failure.cycle) {
       const cycle = r.failure.cycle.map((e) => ({ lane: e.lane, holds: e.holds, waitsFor: e.waitsFor }));

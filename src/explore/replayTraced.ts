@@ -16,7 +16,10 @@ import { parseLines } from '../trace/readEvents';
 import { runExplore, type ExploreOptions } from './exploreRun';
 import type { ExploreRecord } from './types';
 
-export interface ReplayTracedOptions extends Pick<ExploreOptions, 'python' | 'file' | 'cwd' | 'tracerDir' | 'timeoutS' | 'env' | 'signal'> {
+export interface ReplayTracedOptions extends Pick<
+  ExploreOptions,
+  'python' | 'file' | 'cwd' | 'tracerDir' | 'timeoutS' | 'env' | 'signal'
+> {
   seed: number;
   /** Mark this decision in the Timeline (where two compared schedules part). */
   markDecision?: number;
@@ -38,17 +41,32 @@ export interface ReplayTracedResult {
 function runError(r: ExploreRecord): TraceModel['error'] {
   const f = r.failure;
   if (!f) return null;
-  if (f.kind === 'exception') return { code: 'uncaught-exception', message: f.message, ...(f.line ? { line: f.line } : {}) };
+  if (f.kind === 'exception')
+    return { code: 'uncaught-exception', message: f.message, ...(f.line ? { line: f.line } : {}) };
   return { code: 'timeout', message: f.kind === 'deadlock' ? `Deadlock: ${f.message}.` : `Timeout: ${f.message}.` };
 }
 
 /** The replayed schedule's raw events, in the replayed order, and its record. */
-export async function replayEvents(o: ReplayTracedOptions): Promise<{ events?: RawEvent[]; record?: ExploreRecord; error?: string; cancelled: boolean }> {
+export async function replayEvents(
+  o: ReplayTracedOptions,
+): Promise<{ events?: RawEvent[]; record?: ExploreRecord; error?: string; cancelled: boolean }> {
   const dir = await mkdtemp(join(tmpdir(), 'concurrency-lab-replay-'));
   try {
-    const result = await runExplore({ ...o, runs: 1, seed: o.seed, replay: o.seed, traceDir: dir, markDecision: o.markDecision });
+    const result = await runExplore({
+      ...o,
+      runs: 1,
+      seed: o.seed,
+      replay: o.seed,
+      traceDir: dir,
+      markDecision: o.markDecision,
+    });
     const record = result.records[0];
-    if (result.error || result.cancelled || !record) return { error: result.error ?? (result.cancelled ? undefined : 'the replay wrote no schedule'), cancelled: result.cancelled, record };
+    if (result.error || result.cancelled || !record)
+      return {
+        error: result.error ?? (result.cancelled ? undefined : 'the replay wrote no schedule'),
+        cancelled: result.cancelled,
+        record,
+      };
     const streams: RawEvent[][] = [];
     for (const name of (await readdir(dir)).filter((n) => /^events-\d+\.jsonl$/.test(n)).sort()) {
       const events: RawEvent[] = [];
@@ -61,7 +79,11 @@ export async function replayEvents(o: ReplayTracedOptions): Promise<{ events?: R
   }
 }
 
-export function modelOf(events: readonly RawEvent[], record: ExploreRecord, o: Pick<ReplayTracedOptions, 'file' | 'seed' | 'title' | 'sourceLabel'>): TraceModel {
+export function modelOf(
+  events: readonly RawEvent[],
+  record: ExploreRecord,
+  o: Pick<ReplayTracedOptions, 'file' | 'seed' | 'title' | 'sourceLabel'>,
+): TraceModel {
   const label = o.sourceLabel ?? basename(o.file);
   return buildModel(events, {
     title: o.title ?? `${label} · seed ${o.seed}`,

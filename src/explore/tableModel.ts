@@ -36,12 +36,31 @@ export function outcomeRows(s: ExploreSummary): OutcomeRow[] {
 export function raceRows(s: ExploreSummary): RaceRow[] {
   return s.races.map((r) => ({
     target: r.target,
-    accesses: r.accesses.map((a) => ({ lane: a.lane, file: a.file, fileLabel: a.file.split(/[\\/]/).pop() ?? a.file, line: a.line, kind: a.kind })),
+    accesses: r.accesses.map((a) => ({
+      lane: a.lane,
+      file: a.file,
+      fileLabel: a.file.split(/[\\/]/).pop() ?? a.file,
+      line: a.line,
+      kind: a.kind,
+    })),
   }));
 }
 
-export function exploreTable(title: string, s: ExploreSummary, state: ExploreTable['state'], error?: string): ExploreTable {
-  return { title, runs: s.runs, complete: s.complete === true, state, ...(error ? { error } : {}), outcomes: outcomeRows(s), races: raceRows(s) };
+export function exploreTable(
+  title: string,
+  s: ExploreSummary,
+  state: ExploreTable['state'],
+  error?: string,
+): ExploreTable {
+  return {
+    title,
+    runs: s.runs,
+    complete: s.complete === true,
+    state,
+    ...(error ? { error } : {}),
+    outcomes: outcomeRows(s),
+    races: raceRows(s),
+  };
 }
 
 /**

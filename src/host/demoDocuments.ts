@@ -45,13 +45,21 @@ export async function openDemoDocument(demo: Demo): Promise<vscode.TextDocument>
  * "Open as Editable Copy": the demo's text in a new untitled Python document the user can change, run
  * and save wherever they like (an untitled document has no path, so it clashes with nothing).
  */
-export async function openEditableCopy(extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+export async function openEditableCopy(
+  extensionUri: vscode.Uri,
+  uri?: vscode.Uri,
+): Promise<vscode.TextDocument | undefined> {
   const demo = demoOf(uri ?? vscode.window.activeTextEditor?.document.uri ?? vscode.Uri.parse('untitled:none'));
   if (!demo) {
-    void vscode.window.showInformationMessage('Concurrency Lab: "Open as Editable Copy" works on a demo. Open one with "Open Demo…" first.');
+    void vscode.window.showInformationMessage(
+      'Concurrency Lab: "Open as Editable Copy" works on a demo. Open one with "Open Demo…" first.',
+    );
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: await readDemoText(extensionUri, demo) });
+  const doc = await vscode.workspace.openTextDocument({
+    language: 'python',
+    content: await readDemoText(extensionUri, demo),
+  });
   await vscode.window.showTextDocument(doc, { preview: false });
   return doc;
 }

@@ -45,7 +45,10 @@ function exploreSettings(uri: vscode.Uri): { runs: number; timeoutS: number } {
   const cfg = vscode.workspace.getConfiguration('concurrencyLab', uri);
   const runs = Math.floor(cfg.get<number>('explore.runs', 100));
   const timeoutS = cfg.get<number>('explore.scheduleTimeoutSeconds', 10);
-  return { runs: Number.isFinite(runs) ? Math.min(100_000, Math.max(1, runs)) : 100, timeoutS: Number.isFinite(timeoutS) ? Math.min(600, Math.max(1, timeoutS)) : 10 };
+  return {
+    runs: Number.isFinite(runs) ? Math.min(100_000, Math.max(1, runs)) : 100,
+    timeoutS: Number.isFinite(timeoutS) ? Math.min(600, Math.max(1, timeoutS)) : 10,
+  };
 }
 
 /**
@@ -77,7 +80,8 @@ export class ExploreController implements vscode.Disposable {
       this.finished,
       // A finding points at code as it was explored: once the text changes, it may point at the wrong line.
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && this.diagnostics.has(e.document.uri)) this.diagnostics.delete(e.document.uri);
+        if (e.contentChanges.length > 0 && this.diagnostics.has(e.document.uri))
+          this.diagnostics.delete(e.document.uri);
       }),
       this.panel.onDidReceiveMessage((m) => {
         if (m.type === 'openTimeline') void this.openTimeline(m.seed);
@@ -144,7 +148,12 @@ export class ExploreController implements vscode.Disposable {
     return outcome;
   }
 
-  private async execute(program: Parameters<typeof prepareProgram>[0], uri: vscode.Uri, python: string, abort: AbortController): Promise<ExploreOutcome> {
+  private async execute(
+    program: Parameters<typeof prepareProgram>[0],
+    uri: vscode.Uri,
+    python: string,
+    abort: AbortController,
+  ): Promise<ExploreOutcome> {
     const what = program.isSelection ? `selection of ${program.displayName}` : program.displayName;
     const settings = exploreSettings(uri);
     const { timeoutS } = settings;
@@ -156,13 +165,17 @@ export class ExploreController implements vscode.Disposable {
     try {
       prepared = await prepareProgram(program);
     } catch (e) {
-      return this.fail(`Concurrency Lab could not write a temporary copy of ${what}: ${e instanceof Error ? e.message : String(e)}.`);
+      return this.fail(
+        `Concurrency Lab could not write a temporary copy of ${what}: ${e instanceof Error ? e.message : String(e)}.`,
+      );
     }
     const cwd = program.userFile ? path.dirname(program.userFile) : prepared.dir;
     const explored: Explored = { prepared, uri, python, cwd, label: program.displayName, records: new Map() };
     this.last = explored;
     this.log.info(`Exploring ${what}: up to ${runs} schedules (${python}).`);
-    this.panel.show(exploreTable(what, { runs: 0, outcomes: [], races: [], deadlocks: [], complete: false }, 'running'));
+    this.panel.show(
+      exploreTable(what, { runs: 0, outcomes: [], races: [], deadlocks: [], complete: false }, 'running'),
+    );
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Exploring ${what}`, cancellable: true },
       async (progress, token) => {
@@ -181,7 +194,9 @@ export class ExploreController implements vscode.Disposable {
             explored.records.set(r.seed, r);
             const s = table.summary();
             const races = s.races.length ? ` · ${s.races.length} race${s.races.length === 1 ? '' : 's'}` : '';
-            progress.report({ message: `${s.runs} of up to ${runs} schedules · ${table.distinctOutcomes} distinct outcome${table.distinctOutcomes === 1 ? '' : 's'}${races}` });
+            progress.report({
+              message: `${s.runs} of up to ${runs} schedules · ${table.distinctOutcomes} distinct outcome${table.distinctOutcomes === 1 ? '' : 's'}${races}`,
+            });
             if (Date.now() - shown >= TABLE_REFRESH_MS) {
               shown = Date.now();
               this.panel.show(exploreTable(what, s, 'running'));
@@ -203,9 +218,14 @@ export class ExploreController implements vscode.Disposable {
     this.log.info(`Explored ${what}${result.cancelled ? ' (cancelled)' : ''}: ${line}.`);
     if (!result.cancelled && (failing || s.races.length)) {
       const first = s.outcomes.find((o) => o.failure);
-      void vscode.window.showWarningMessage(`Concurrency Lab: ${what}: ${line}.`, ...(first ? ['Open Failing Schedule in Timeline'] : [])).then((a) => {
-        if (a && first) void this.openTimeline(first.seed);
-      });
+      void vscode.window
+        .showWarningMessage(
+          `Concurrency Lab: ${what}: ${line}.`,
+          ...(first ? ['Open Failing Schedule in Timeline'] : []),
+        )
+        .then((a) => {
+          if (a && first) void this.openTimeline(first.seed);
+        });
     }
     const outcome: ExploreOutcome = { summary: s, records: result.records, cancelled: result.cancelled };
     this.finished.fire(outcome);
@@ -221,7 +241,8 @@ export class ExploreController implements vscode.Disposable {
 
   /** A traced file location → the user's document and 0-based line. */
   private locate(file: string, line: number, explored: Explored): { uri: vscode.Uri; line: number } {
-    if (file === explored.prepared.file) return { uri: explored.uri, line: Math.max(0, explored.prepared.toUser(line).line - 1) };
+    if (file === explored.prepared.file)
+      return { uri: explored.uri, line: Math.max(0, explored.prepared.toUser(line).line - 1) };
     return { uri: vscode.Uri.file(file), line: Math.max(0, line - 1) };
   }
 
@@ -229,13 +250,19 @@ export class ExploreController implements vscode.Disposable {
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     for (const f of findings) {
       const at = this.locate(f.file, f.line, explored);
-      const d = new vscode.Diagnostic(new vscode.Range(at.line, 0, at.line, Number.MAX_SAFE_INTEGER), f.message,
-        f.kind === 'deadlock' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(at.line, 0, at.line, Number.MAX_SAFE_INTEGER),
+        f.message,
+        f.kind === 'deadlock' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       d.source = EXPLORER_SOURCE;
       d.code = f.kind === 'race' ? 'data-race' : 'deadlock';
       d.relatedInformation = f.related.map((r) => {
         const to = this.locate(r.file, r.line, explored);
-        return new vscode.DiagnosticRelatedInformation(new vscode.Location(to.uri, new vscode.Position(to.line, 0)), r.message);
+        return new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(to.uri, new vscode.Position(to.line, 0)),
+          r.message,
+        );
       });
       const key = at.uri.toString();
       const entry = byUri.get(key) ?? { uri: at.uri, list: [] };
@@ -250,8 +277,17 @@ export class ExploreController implements vscode.Disposable {
     return model.sources.map(() => ({ uri: explored.uri, lineOffset: explored.prepared.lineOffset }));
   }
 
-  private replayOptions(explored: Explored): Parameters<typeof replayTraced>[0] extends infer O ? Omit<O, 'seed'> : never {
-    return { python: explored.python, file: explored.prepared.file, cwd: explored.cwd, tracerDir: this.tracerDir, timeoutS: exploreSettings(explored.uri).timeoutS, sourceLabel: explored.label };
+  private replayOptions(
+    explored: Explored,
+  ): Parameters<typeof replayTraced>[0] extends infer O ? Omit<O, 'seed'> : never {
+    return {
+      python: explored.python,
+      file: explored.prepared.file,
+      cwd: explored.cwd,
+      tracerDir: this.tracerDir,
+      timeoutS: exploreSettings(explored.uri).timeoutS,
+      sourceLabel: explored.label,
+    };
   }
 
   /** Open in Timeline: replays the seed traced and shows that exact schedule. */
@@ -262,12 +298,15 @@ export class ExploreController implements vscode.Disposable {
       return undefined;
     }
     this.panel.busy(`Replaying seed ${seed} with the tracer…`);
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Replaying seed ${seed} for the Timeline` }, () =>
-      replayTraced({ ...this.replayOptions(explored), seed }),
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Replaying seed ${seed} for the Timeline` },
+      () => replayTraced({ ...this.replayOptions(explored), seed }),
     );
     this.panel.busy('');
     if (!r.model) {
-      void vscode.window.showErrorMessage(`Concurrency Lab could not replay seed ${seed}: ${r.error ?? 'it recorded nothing'}.`);
+      void vscode.window.showErrorMessage(
+        `Concurrency Lab could not replay seed ${seed}: ${r.error ?? 'it recorded nothing'}.`,
+      );
       return undefined;
     }
     this.timeline.showModel(r.model, this.links(r.model, explored));
@@ -280,22 +319,30 @@ export class ExploreController implements vscode.Disposable {
     const a = explored?.records.get(seedA);
     const b = explored?.records.get(seedB);
     if (!explored || !a || !b) {
-      void vscode.window.showInformationMessage('Concurrency Lab: pick two outcomes of the last exploration to compare.');
+      void vscode.window.showInformationMessage(
+        'Concurrency Lab: pick two outcomes of the last exploration to compare.',
+      );
       return undefined;
     }
     this.panel.busy(`Replaying seeds ${seedA} and ${seedB} with the tracer…`);
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing seeds ${seedA} and ${seedB}` }, () =>
-      compareReplays(this.replayOptions(explored), a, b),
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Comparing seeds ${seedA} and ${seedB}` },
+      () => compareReplays(this.replayOptions(explored), a, b),
     );
     this.panel.busy('');
     if (!r.model) {
-      void vscode.window.showErrorMessage(`Concurrency Lab could not replay seeds ${seedA} and ${seedB}: ${r.error ?? 'they recorded nothing'}.`);
+      void vscode.window.showErrorMessage(
+        `Concurrency Lab could not replay seeds ${seedA} and ${seedB}: ${r.error ?? 'they recorded nothing'}.`,
+      );
       return r;
     }
     this.timeline.showModel(r.model, this.links(r.model, explored));
-    this.timeline.notice('info', r.partsAt === undefined
-      ? `Seeds ${seedA} and ${seedB} made the same scheduling decisions.`
-      : `Seed ${seedA} (top) and seed ${seedB} (below) part at scheduling decision ${r.partsAt}: see the highlighted "schedules part here" marker in each.`);
+    this.timeline.notice(
+      'info',
+      r.partsAt === undefined
+        ? `Seeds ${seedA} and ${seedB} made the same scheduling decisions.`
+        : `Seed ${seedA} (top) and seed ${seedB} (below) part at scheduling decision ${r.partsAt}: see the highlighted "schedules part here" marker in each.`,
+    );
     return r;
   }
 
@@ -306,6 +353,9 @@ export class ExploreController implements vscode.Disposable {
     const at = this.locate(file, line, explored);
     const doc = await vscode.workspace.openTextDocument(at.uri);
     const pos = new vscode.Position(Math.min(doc.lineCount - 1, at.line), 0);
-    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(doc, {
+      selection: new vscode.Range(pos, pos),
+      viewColumn: vscode.ViewColumn.One,
+    });
   }
 }

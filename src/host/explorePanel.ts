@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { type ExploreHostMessage, type ExploreTable, type ExploreWebviewMessage, parseExploreWebviewMessage } from '../shared/exploreTable';
+import {
+  type ExploreHostMessage,
+  type ExploreTable,
+  type ExploreWebviewMessage,
+  parseExploreWebviewMessage,
+} from '../shared/exploreTable';
 import { buildTimelineHtml } from '../timeline/html';
 
 export const EXPLORE_VIEW_TYPE = 'concurrencyLab.explore';
@@ -41,11 +46,19 @@ export class ExplorePanel implements vscode.Disposable {
   }
 
   private create(): void {
-    const panel = vscode.window.createWebviewPanel(EXPLORE_VIEW_TYPE, 'Explore Interleavings', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      EXPLORE_VIEW_TYPE,
+      'Explore Interleavings',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(this.extensionUri, 'dist'),
+          vscode.Uri.joinPath(this.extensionUri, 'media'),
+        ],
+      },
+    );
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     webview.html = buildTimelineHtml({

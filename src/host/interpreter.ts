@@ -60,7 +60,9 @@ export class InterpreterService extends Disposable {
   }
 
   async resolve(resource?: vscode.Uri): Promise<Interpreter> {
-    const setting = expandHome(vscode.workspace.getConfiguration('concurrencyLab', resource).get<string>('pythonPath', '').trim());
+    const setting = expandHome(
+      vscode.workspace.getConfiguration('concurrencyLab', resource).get<string>('pythonPath', '').trim(),
+    );
     const pythonExtension = setting ? undefined : await this.fromPythonExtension(resource);
     const candidates = interpreterCandidates({ setting, pythonExtension });
     let first: Interpreter | undefined;
@@ -128,14 +130,25 @@ function probeInterpreter(command: string, origin: InterpreterOrigin, probeFile:
     execFile(command, [probeFile], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        const problem = code === 'ENOENT' ? `"${command}" was not found` : `"${command}" could not run (${err.message.split('\n')[0]})`;
+        const problem =
+          code === 'ENOENT'
+            ? `"${command}" was not found`
+            : `"${command}" could not run (${err.message.split('\n')[0]})`;
         resolve({ command, origin, problem });
         return;
       }
       try {
         const info = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { v: number[]; exe: string };
         const version = info.v.join('.');
-        resolve({ command, origin, version, executable: info.exe, problem: isTooOld(info.v) ? `Python ${version} is too old: Concurrency Lab needs Python ${MIN_PYTHON_TEXT} or newer` : undefined });
+        resolve({
+          command,
+          origin,
+          version,
+          executable: info.exe,
+          problem: isTooOld(info.v)
+            ? `Python ${version} is too old: Concurrency Lab needs Python ${MIN_PYTHON_TEXT} or newer`
+            : undefined,
+        });
       } catch {
         resolve({ command, origin, problem: `"${command}" did not answer like a Python interpreter` });
       }
@@ -146,7 +159,7 @@ function probeInterpreter(command: string, origin: InterpreterOrigin, probeFile:
 export function describeOrigin(origin: InterpreterOrigin): string {
   switch (origin) {
     case 'python-extension':
-      return 'the Python extension\'s selected environment';
+      return "the Python extension's selected environment";
     case 'setting':
       return 'the concurrencyLab.pythonPath setting';
     case 'path':

@@ -4,7 +4,9 @@ import { describeOrigin, InterpreterService } from './interpreter';
 
 /** Status-bar item naming the Python that runs programs; clicking it changes it. */
 export class InterpreterStatus extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('concurrencyLab.interpreter', vscode.StatusBarAlignment.Right, 100));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('concurrencyLab.interpreter', vscode.StatusBarAlignment.Right, 100),
+  );
   private generation = 0;
 
   constructor(private readonly interpreters: InterpreterService) {

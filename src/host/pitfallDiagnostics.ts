@@ -37,7 +37,11 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.check(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
-    this.register(vscode.languages.registerCodeActionsProvider({ language: 'python' }, this, { providedCodeActionKinds: PitfallDiagnostics.providedCodeActionKinds }));
+    this.register(
+      vscode.languages.registerCodeActionsProvider({ language: 'python' }, this, {
+        providedCodeActionKinds: PitfallDiagnostics.providedCodeActionKinds,
+      }),
+    );
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
@@ -60,11 +64,18 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     const tree = previous ? reparsePython(previous, text) : parsePython(text);
     const findings = checkPython(text, tree);
     this.checked.set(key, { version: doc.version, text, tree, findings });
-    this.collection.set(doc.uri, findings.map((f) => this.toDiagnostic(doc, f)));
+    this.collection.set(
+      doc.uri,
+      findings.map((f) => this.toDiagnostic(doc, f)),
+    );
     return findings;
   }
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     if (ours.length === 0) return [];
     const cached = this.checked.get(doc.uri.toString());
@@ -72,13 +83,19 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     const actions: vscode.CodeAction[] = [];
     for (const diag of ours) {
       const code = typeof diag.code === 'object' ? String(diag.code.value) : String(diag.code);
-      const finding = findings.find((f) => f.code === code && doc.positionAt(f.from).isEqual(diag.range.start) && doc.positionAt(f.to).isEqual(diag.range.end));
+      const finding = findings.find(
+        (f) =>
+          f.code === code &&
+          doc.positionAt(f.from).isEqual(diag.range.start) &&
+          doc.positionAt(f.to).isEqual(diag.range.end),
+      );
       finding?.fixes.forEach((fix, i) => {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diag];
         action.isPreferred = i === 0;
         action.edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.from), doc.positionAt(e.to)), e.text);
+        for (const e of fix.edits)
+          action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.from), doc.positionAt(e.to)), e.text);
         actions.push(action);
       });
     }
@@ -118,7 +135,11 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
   }
 
   private toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagnostic {
-    const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(f.from), doc.positionAt(f.to)), f.message, SEVERITY[f.severity]);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(doc.positionAt(f.from), doc.positionAt(f.to)),
+      f.message,
+      SEVERITY[f.severity],
+    );
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.code, target: this.rulePage(f.code) };
     return d;

@@ -11,7 +11,9 @@ const DEADLOCK_DEMO_TIMEOUT_MS = 4000;
 export type ProgramChoice = { request: RunRequest } | { problem: string };
 
 function displayName(doc: vscode.TextDocument): string {
-  return doc.isUntitled || doc.uri.scheme !== 'file' ? path.basename(doc.uri.path) || 'Untitled' : path.basename(doc.uri.fsPath);
+  return doc.isUntitled || doc.uri.scheme !== 'file'
+    ? path.basename(doc.uri.path) || 'Untitled'
+    : path.basename(doc.uri.fsPath);
 }
 
 function userFile(doc: vscode.TextDocument): string | undefined {
@@ -21,7 +23,9 @@ function userFile(doc: vscode.TextDocument): string | undefined {
 /** The whole document, saved first when it is a dirty file (the run then sees what the user sees). */
 export async function programFromDocument(doc: vscode.TextDocument): Promise<ProgramChoice> {
   if (doc.languageId !== 'python') {
-    return { problem: `Run with Timeline runs Python code, and "${displayName(doc)}" is a ${doc.languageId} document. Open a Python file (or change the language mode to Python) and try again.` };
+    return {
+      problem: `Run with Timeline runs Python code, and "${displayName(doc)}" is a ${doc.languageId} document. Open a Python file (or change the language mode to Python) and try again.`,
+    };
   }
   if (doc.isDirty && !doc.isUntitled && doc.uri.scheme === 'file') await doc.save();
   const program: ProgramSource = {
@@ -35,7 +39,9 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
   };
   if (!program.text.trim()) return { problem: `"${program.displayName}" is empty: there is nothing to run.` };
   const demo = demoOf(doc.uri);
-  return { request: { program, uri: doc.uri, ...(demo?.expectsTimeout ? { timeoutMs: DEADLOCK_DEMO_TIMEOUT_MS } : {}) } };
+  return {
+    request: { program, uri: doc.uri, ...(demo?.expectsTimeout ? { timeoutMs: DEADLOCK_DEMO_TIMEOUT_MS } : {}) },
+  };
 }
 
 /**
@@ -48,18 +54,33 @@ export async function programFromDocument(doc: vscode.TextDocument): Promise<Pro
 export function programFromSelection(editor: vscode.TextEditor): ProgramChoice {
   const doc = editor.document;
   if (doc.languageId !== 'python') {
-    return { problem: `Run Selection with Timeline runs Python code, and "${displayName(doc)}" is a ${doc.languageId} document.` };
+    return {
+      problem: `Run Selection with Timeline runs Python code, and "${displayName(doc)}" is a ${doc.languageId} document.`,
+    };
   }
   const sel = editor.selection;
   if (sel.isEmpty) {
-    return { problem: 'Nothing is selected. Select the lines to run, or use "Run File with Timeline" to run the whole file.' };
+    return {
+      problem: 'Nothing is selected. Select the lines to run, or use "Run File with Timeline" to run the whole file.',
+    };
   }
-  const range = sel.isSingleLine ? sel : new vscode.Range(sel.start.line, 0, sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1, 0);
+  const range = sel.isSingleLine
+    ? sel
+    : new vscode.Range(
+        sel.start.line,
+        0,
+        sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1,
+        0,
+      );
   const text = doc.getText(range);
   if (!text.trim()) return { problem: 'The selection is only white space: there is nothing to run.' };
   const lines: string[] = [];
   for (let i = 0; i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
-  const prelude = selectionPrelude(lines, range.start.line, range.end.character === 0 ? range.end.line : range.end.line + 1);
+  const prelude = selectionPrelude(
+    lines,
+    range.start.line,
+    range.end.character === 0 ? range.end.line : range.end.line + 1,
+  );
   const program: ProgramSource = {
     text,
     userFile: userFile(doc),

@@ -83,7 +83,9 @@ export class RunController extends Disposable {
 
   async rerun(): Promise<RunOutcome> {
     if (!this.lastRequest) {
-      void vscode.window.showInformationMessage('Concurrency Lab: nothing to run again yet. Use Run File with Timeline first.');
+      void vscode.window.showInformationMessage(
+        'Concurrency Lab: nothing to run again yet. Use Run File with Timeline first.',
+      );
       return { model: undefined, refused: 'nothing to re-run' };
     }
     // Re-read the document: the user may have edited it since.
@@ -99,7 +101,8 @@ export class RunController extends Disposable {
 
   async run(request: RunRequest): Promise<RunOutcome> {
     if (!vscode.workspace.isTrusted) {
-      const msg = 'Concurrency Lab runs your program to trace it, so running needs a trusted workspace. Snippets, patterns and demo text still work here.';
+      const msg =
+        'Concurrency Lab runs your program to trace it, so running needs a trusted workspace. Snippets, patterns and demo text still work here.';
       void vscode.window.showWarningMessage(msg, 'Manage Workspace Trust').then((a) => {
         if (a) void vscode.commands.executeCommand('workbench.trust.manage');
       });
@@ -140,7 +143,12 @@ export class RunController extends Disposable {
     return outcome;
   }
 
-  private async execute(request: RunRequest, python: string, version: string, abort: AbortController): Promise<RunOutcome> {
+  private async execute(
+    request: RunRequest,
+    python: string,
+    version: string,
+    abort: AbortController,
+  ): Promise<RunOutcome> {
     const settings = readRunSettings(request.uri);
     if (request.timeoutMs !== undefined) settings.timeoutMs = Math.min(settings.timeoutMs, request.timeoutMs);
     const name = request.program.displayName;
@@ -161,7 +169,12 @@ export class RunController extends Disposable {
           this.timeline.showProgress(p);
           progress.report({ message: `${p.events.toLocaleString()} events · ${(p.elapsedMs / 1000).toFixed(1)} s` });
           const now = Date.now();
-          if (p.state === 'running' && p.events > 0 && p.events <= LIVE_SNAPSHOT_MAX_EVENTS && now - lastSnapshot >= LIVE_SNAPSHOT_MS) {
+          if (
+            p.state === 'running' &&
+            p.events > 0 &&
+            p.events <= LIVE_SNAPSHOT_MAX_EVENTS &&
+            now - lastSnapshot >= LIVE_SNAPSHOT_MS
+          ) {
             lastSnapshot = now;
             const live = snapshot();
             this.timeline.showModel(live, links(live), true);
@@ -185,8 +198,12 @@ export class RunController extends Disposable {
           return result.model;
         } catch (e) {
           // The engine reports program faults in the model; a throw here is our own bug.
-          this.log.error(`Run failed inside Concurrency Lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          void vscode.window.showErrorMessage(`Concurrency Lab could not run ${what}: ${e instanceof Error ? e.message : String(e)}. See the "Python Concurrency Lab" output for details.`);
+          this.log.error(
+            `Run failed inside Concurrency Lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+          );
+          void vscode.window.showErrorMessage(
+            `Concurrency Lab could not run ${what}: ${e instanceof Error ? e.message : String(e)}. See the "Python Concurrency Lab" output for details.`,
+          );
           return undefined;
         }
       },
@@ -200,7 +217,12 @@ export class RunController extends Disposable {
     this.timeline.showModel(model, links(model));
     void vscode.commands.executeCommand('setContext', 'concurrencyLab.hasTrace', true);
     this.timeline.showProgress({
-      state: model.error?.code === 'cancelled' ? 'stopped' : model.error && model.error.code !== 'uncaught-exception' ? 'failed' : 'done',
+      state:
+        model.error?.code === 'cancelled'
+          ? 'stopped'
+          : model.error && model.error.code !== 'uncaught-exception'
+            ? 'failed'
+            : 'done',
       events: model.stats.events,
       elapsedMs: Math.round(model.duration / 1e6),
       message: summarize(model),
@@ -208,7 +230,10 @@ export class RunController extends Disposable {
     this.log.info(`Finished ${what}: ${summarize(model)}`);
     if (model.error) this.explain(model.error, request, model);
     const found = this.runDiagnostics.publish(request.uri, model);
-    if (found > 0) this.log.info(`The run proved ${found} concurrency problem${found === 1 ? '' : 's'}: see the Problems view (source "Concurrency Lab run").`);
+    if (found > 0)
+      this.log.info(
+        `The run proved ${found} concurrency problem${found === 1 ? '' : 's'}: see the Problems view (source "Concurrency Lab run").`,
+      );
     const outcome: RunOutcome = { model };
     const definitions = request.program.preludeDefinitions ?? [];
     if (definitions.length > 0) {
@@ -227,18 +252,32 @@ export class RunController extends Disposable {
     // A deadlock is said as one: a longer time limit would not help it.
     const waits = error.code === 'timeout' || error.code === 'cancelled' ? waitForGraph(model) : undefined;
     const deadlock = waits !== undefined && waits.cycle.length > 0;
-    const text = deadlock ? `${error.message} Deadlock: ${waits.sentence}.` : `${error.message}${where}${error.hint ? ` ${error.hint}` : ''}`;
-    if (error.line && (error.code === 'syntax-error' || error.code === 'unguarded-process' || error.code === 'uncaught-exception')) {
+    const text = deadlock
+      ? `${error.message} Deadlock: ${waits.sentence}.`
+      : `${error.message}${where}${error.hint ? ` ${error.hint}` : ''}`;
+    if (
+      error.line &&
+      (error.code === 'syntax-error' || error.code === 'unguarded-process' || error.code === 'uncaught-exception')
+    ) {
       const line = Math.max(0, error.line - 1);
       const col = Math.max(0, (error.column ?? 1) - 1);
-      const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), `${error.message}${error.hint ? `\n${error.hint}` : ''}`,
-        error.code === 'uncaught-exception' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER),
+        `${error.message}${error.hint ? `\n${error.hint}` : ''}`,
+        error.code === 'uncaught-exception' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+      );
       d.source = 'Concurrency Lab';
       this.diagnostics.set(request.uri, [d]);
     }
-    const show = error.code === 'uncaught-exception' || error.code === 'timeout' || error.code === 'event-cap' || error.code === 'output-cap'
-      ? vscode.window.showWarningMessage
-      : error.code === 'cancelled' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+    const show =
+      error.code === 'uncaught-exception' ||
+      error.code === 'timeout' ||
+      error.code === 'event-cap' ||
+      error.code === 'output-cap'
+        ? vscode.window.showWarningMessage
+        : error.code === 'cancelled'
+          ? vscode.window.showInformationMessage
+          : vscode.window.showErrorMessage;
     const actions: string[] = [];
     if (error.line) actions.push('Go to Line');
     if (error.code === 'timeout' && !deadlock) actions.push('Change Timeout');
@@ -247,7 +286,10 @@ export class RunController extends Disposable {
     void show(`Concurrency Lab: ${text}`, ...actions).then(async (a) => {
       if (a === 'Go to Line' && error.line) {
         const doc = await vscode.workspace.openTextDocument(request.uri);
-        const pos = new vscode.Position(Math.min(doc.lineCount - 1, error.line - 1), Math.max(0, (error.column ?? 1) - 1));
+        const pos = new vscode.Position(
+          Math.min(doc.lineCount - 1, error.line - 1),
+          Math.max(0, (error.column ?? 1) - 1),
+        );
         await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
       } else if (a === 'Change Timeout') {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'concurrencyLab.timeoutSeconds');

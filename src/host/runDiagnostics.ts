@@ -34,7 +34,9 @@ export class RunDiagnostics implements vscode.Disposable {
     const diagnostics = runFindings(model).map((f) => {
       const line = f.line - 1 + model.lineOffset;
       const text = doc && line < doc.lineCount ? doc.lineAt(line) : undefined;
-      const range = text ? new vscode.Range(line, text.firstNonWhitespaceCharacterIndex, line, text.range.end.character) : new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
+      const range = text
+        ? new vscode.Range(line, text.firstNonWhitespaceCharacterIndex, line, text.range.end.character)
+        : new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
       const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
       d.source = RUN_DIAGNOSTIC_SOURCE;
       d.code = f.kind;
@@ -57,7 +59,11 @@ export class RunDiagnostics implements vscode.Disposable {
         if (line < c.range.start.line) return [d];
         if (line <= c.range.end.line) return [];
         if (added === 0) return [d];
-        const moved = new vscode.Diagnostic(new vscode.Range(line + added, d.range.start.character, line + added, d.range.end.character), d.message, d.severity);
+        const moved = new vscode.Diagnostic(
+          new vscode.Range(line + added, d.range.start.character, line + added, d.range.end.character),
+          d.message,
+          d.severity,
+        );
         moved.source = d.source;
         moved.code = d.code;
         return [moved];

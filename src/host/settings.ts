@@ -22,7 +22,8 @@ export function readRunSettings(resource?: vscode.Uri): RunSettings {
   const stdin = cfg.get<string>('stdin', '');
   const rawEnv = cfg.get<Record<string, unknown>>('env', {});
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rawEnv ?? {})) if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(rawEnv ?? {}))
+    if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
   return {
     timeoutMs: num(cfg, 'timeoutSeconds') * 1000,
     eventCap: Math.floor(num(cfg, 'eventCap')),

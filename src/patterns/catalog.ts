@@ -96,7 +96,8 @@ export function loadCatalog(jsonText: string): Pattern[] {
   const seen = new Map<string, string>();
   for (const e of entries) {
     const other = seen.get(e.prefix);
-    if (other !== undefined) throw new CatalogError(`Snippets "${other}" and "${e.name}" share the prefix "${e.prefix}".`);
+    if (other !== undefined)
+      throw new CatalogError(`Snippets "${other}" and "${e.name}" share the prefix "${e.prefix}".`);
     seen.set(e.prefix, e.name);
   }
   return entries;

@@ -20,13 +20,15 @@ export const DEMOS: readonly Demo[] = [
   {
     id: 'three-patterns',
     title: 'Threads, asyncio and processes side by side',
-    description: 'The same two jobs run with threading.Thread, asyncio.gather and multiprocessing.Process: compare their lanes.',
+    description:
+      'The same two jobs run with threading.Thread, asyncio.gather and multiprocessing.Process: compare their lanes.',
     file: 'three_patterns.py',
   },
   {
     id: 'io-bound',
     title: 'I/O-bound work: threads vs asyncio vs processes',
-    description: 'Six slow "requests" overlapped three ways: threads and asyncio beat running them one by one; processes pay for starting up.',
+    description:
+      'Six slow "requests" overlapped three ways: threads and asyncio beat running them one by one; processes pay for starting up.',
     file: 'io_bound.py',
   },
   {
@@ -63,7 +65,8 @@ export const DEMOS: readonly Demo[] = [
   {
     id: 'executor-pools',
     title: 'Thread and process pools with as_completed',
-    description: 'ThreadPoolExecutor for waiting, ProcessPoolExecutor for computing; results arrive in finishing order.',
+    description:
+      'ThreadPoolExecutor for waiting, ProcessPoolExecutor for computing; results arrive in finishing order.',
     file: 'executor_pools.py',
   },
   {

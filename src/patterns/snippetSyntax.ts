@@ -43,12 +43,41 @@ interface Transform {
 
 /** Variable names VS Code resolves itself; any other name is "unknown" and inserts its own name. */
 export const KNOWN_SNIPPET_VARIABLES: ReadonlySet<string> = new Set([
-  'CURRENT_YEAR', 'CURRENT_YEAR_SHORT', 'CURRENT_MONTH', 'CURRENT_DATE', 'CURRENT_HOUR', 'CURRENT_MINUTE',
-  'CURRENT_SECOND', 'CURRENT_DAY_NAME', 'CURRENT_DAY_NAME_SHORT', 'CURRENT_MONTH_NAME', 'CURRENT_MONTH_NAME_SHORT',
-  'CURRENT_SECONDS_UNIX', 'CURRENT_TIMEZONE_OFFSET', 'SELECTION', 'CLIPBOARD', 'TM_SELECTED_TEXT', 'TM_CURRENT_LINE',
-  'TM_CURRENT_WORD', 'TM_LINE_INDEX', 'TM_LINE_NUMBER', 'TM_FILENAME', 'TM_FILENAME_BASE', 'TM_DIRECTORY',
-  'TM_FILEPATH', 'CURSOR_INDEX', 'CURSOR_NUMBER', 'RELATIVE_FILEPATH', 'BLOCK_COMMENT_START', 'BLOCK_COMMENT_END',
-  'LINE_COMMENT', 'WORKSPACE_NAME', 'WORKSPACE_FOLDER', 'RANDOM', 'RANDOM_HEX', 'UUID',
+  'CURRENT_YEAR',
+  'CURRENT_YEAR_SHORT',
+  'CURRENT_MONTH',
+  'CURRENT_DATE',
+  'CURRENT_HOUR',
+  'CURRENT_MINUTE',
+  'CURRENT_SECOND',
+  'CURRENT_DAY_NAME',
+  'CURRENT_DAY_NAME_SHORT',
+  'CURRENT_MONTH_NAME',
+  'CURRENT_MONTH_NAME_SHORT',
+  'CURRENT_SECONDS_UNIX',
+  'CURRENT_TIMEZONE_OFFSET',
+  'SELECTION',
+  'CLIPBOARD',
+  'TM_SELECTED_TEXT',
+  'TM_CURRENT_LINE',
+  'TM_CURRENT_WORD',
+  'TM_LINE_INDEX',
+  'TM_LINE_NUMBER',
+  'TM_FILENAME',
+  'TM_FILENAME_BASE',
+  'TM_DIRECTORY',
+  'TM_FILEPATH',
+  'CURSOR_INDEX',
+  'CURSOR_NUMBER',
+  'RELATIVE_FILEPATH',
+  'BLOCK_COMMENT_START',
+  'BLOCK_COMMENT_END',
+  'LINE_COMMENT',
+  'WORKSPACE_NAME',
+  'WORKSPACE_FOLDER',
+  'RANDOM',
+  'RANDOM_HEX',
+  'UUID',
 ]);
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -272,7 +301,8 @@ class Parser {
     } else if (mode === '+' || mode === '-') {
       this.pos += 1;
       const value = this.until('}');
-      if (value) return mode === '+' ? { kind: 'group', index, ifValue: value } : { kind: 'group', index, elseValue: value };
+      if (value)
+        return mode === '+' ? { kind: 'group', index, ifValue: value } : { kind: 'group', index, elseValue: value };
     } else if (mode === '?') {
       this.pos += 1;
       const ifValue = this.until(':');

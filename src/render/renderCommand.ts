@@ -37,7 +37,8 @@ export function parseRenderArgs(argv: readonly string[]): RenderArgs | { error: 
   const out: RenderArgs = { ...DEFAULT_RENDER, scale: 1, input: '', png: '', traceArgs: [] };
   const size = (v: string | undefined, flag: string, min: number, max: number): number => {
     const n = Number(v);
-    if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} expects a number from ${min} to ${max}, got "${v ?? ''}"`);
+    if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new Error(`${flag} expects a number from ${min} to ${max}, got "${v ?? ''}"`);
     return n;
   };
   try {

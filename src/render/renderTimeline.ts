@@ -29,8 +29,16 @@ export const DEFAULT_RENDER: RenderOptions = { width: 1400, height: 800, theme: 
 
 /** Chromium flags of the webview tests, plus the ones that make text rendering the same run to run. */
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--font-render-hinting=none', '--disable-lcd-text', '--force-color-profile=srgb',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--font-render-hinting=none',
+  '--disable-lcd-text',
+  '--force-color-profile=srgb',
 ];
 
 const ORIGIN = 'https://timeline.render';
@@ -54,7 +62,8 @@ export function findAssets(): TimelineAssets {
 
 export function chromiumPath(): string {
   const p = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(p)) throw new Error(`Chromium not found at ${p}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(p))
+    throw new Error(`Chromium not found at ${p}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   return p;
 }
 
@@ -102,54 +111,67 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
     browser,
     render: async (model, partial = {}) => {
       const opts = { ...DEFAULT_RENDER, ...partial };
-      const ctx = await browser.newContext({ viewport: { width: opts.width, height: opts.height }, deviceScaleFactor: opts.scale ?? 1 });
+      const ctx = await browser.newContext({
+        viewport: { width: opts.width, height: opts.height },
+        deviceScaleFactor: opts.scale ?? 1,
+      });
       try {
         const page = await ctx.newPage();
         await page.route(`${ORIGIN}/**`, async (route) => {
           const path = new URL(route.request().url()).pathname;
           if (path === '/') {
             const nonce = randomBytes(16).toString('base64');
-            const html = buildTimelineHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/timeline.css`, title: model.title });
+            const html = buildTimelineHtml({
+              cspSource: ORIGIN,
+              nonce,
+              scriptUri: `${ORIGIN}/webview.js`,
+              styleUri: `${ORIGIN}/timeline.css`,
+              title: model.title,
+            });
             await route.fulfill({ contentType: 'text/html; charset=utf-8', body: html });
           } else if (path === '/webview.js') await route.fulfill({ contentType: 'text/javascript', body: js });
           else if (path === '/timeline.css') await route.fulfill({ contentType: 'text/css', body: css });
           else await route.fulfill({ status: 404, body: '' });
         });
-        await page.addInitScript(({ vars, kind }) => {
-          const w = window as unknown as RenderGlobals & { acquireVsCodeApi(): unknown };
-          w.__errors = [];
-          w.__ready = false;
-          let state: unknown;
-          w.acquireVsCodeApi = () => ({
-            postMessage: (m: { type: string; level?: string; text?: string }) => {
-              if (m.type === 'ready') w.__ready = true;
-              if (m.type === 'log' && m.level === 'error') w.__errors.push(String(m.text));
-            },
-            getState: () => state,
-            setState: (s: unknown) => {
-              state = s;
-            },
-          });
-          // As VS Code does: variables on <html>, the theme class on <body>, before our script runs
-          // (an init script runs before <html> exists: wait for the elements).
-          let varsSet = false;
-          const mark = (): boolean => {
-            if (!varsSet && document.documentElement) {
-              for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${name}`, value);
-              varsSet = true;
-            }
-            if (!document.body) return false;
-            document.body.classList.add(`vscode-${kind}`);
-            document.body.dataset.vscodeThemeKind = `vscode-${kind}`;
-            return true;
-          };
-          if (!mark()) {
-            const obs = new MutationObserver(() => {
-              if (mark()) obs.disconnect();
+        await page.addInitScript(
+          ({ vars, kind }) => {
+            const w = window as unknown as RenderGlobals & { acquireVsCodeApi(): unknown };
+            w.__errors = [];
+            w.__ready = false;
+            let state: unknown;
+            w.acquireVsCodeApi = () => ({
+              postMessage: (m: { type: string; level?: string; text?: string }) => {
+                if (m.type === 'ready') w.__ready = true;
+                if (m.type === 'log' && m.level === 'error') w.__errors.push(String(m.text));
+              },
+              getState: () => state,
+              setState: (s: unknown) => {
+                state = s;
+              },
             });
-            obs.observe(document, { childList: true, subtree: true });
-          }
-        }, { vars: VSCODE_THEMES[opts.theme], kind: opts.theme });
+            // As VS Code does: variables on <html>, the theme class on <body>, before our script runs
+            // (an init script runs before <html> exists: wait for the elements).
+            let varsSet = false;
+            const mark = (): boolean => {
+              if (!varsSet && document.documentElement) {
+                for (const [name, value] of Object.entries(vars))
+                  document.documentElement.style.setProperty(`--vscode-${name}`, value);
+                varsSet = true;
+              }
+              if (!document.body) return false;
+              document.body.classList.add(`vscode-${kind}`);
+              document.body.dataset.vscodeThemeKind = `vscode-${kind}`;
+              return true;
+            };
+            if (!mark()) {
+              const obs = new MutationObserver(() => {
+                if (mark()) obs.disconnect();
+              });
+              obs.observe(document, { childList: true, subtree: true });
+            }
+          },
+          { vars: VSCODE_THEMES[opts.theme], kind: opts.theme },
+        );
         await page.goto(`${ORIGIN}/`);
         await page.waitForFunction(() => (window as unknown as RenderGlobals).__ready);
         const json = JSON.stringify(model);
@@ -164,11 +186,18 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
           window.postMessage({ type: 'traceJson', json: w.__chunks.join(''), live: false }, '*');
           w.__chunks = [];
         });
-        await page.waitForFunction(() => Number(document.body.dataset.loaded ?? 0) > 0 || (window as unknown as RenderGlobals).__errors.length > 0);
+        await page.waitForFunction(
+          () =>
+            Number(document.body.dataset.loaded ?? 0) > 0 || (window as unknown as RenderGlobals).__errors.length > 0,
+        );
         const errors = await page.evaluate(() => (window as unknown as RenderGlobals).__errors);
         if (errors.length > 0) throw new Error(`the Timeline page failed: ${errors.join('; ')}`);
         // Fonts loaded and two frames painted after the last change: the picture is settled.
-        await page.evaluate(() => document.fonts.ready.then(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())))));
+        await page.evaluate(() =>
+          document.fonts.ready.then(
+            () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
+          ),
+        );
         if (opts.beforeShot) await opts.beforeShot(page);
         return await page.screenshot({ type: 'png' });
       } finally {

@@ -30,7 +30,9 @@ export class EventTail {
 
   /** Pids that have written events (every traced process of the run). */
   pids(): number[] {
-    return [...this.readers.entries()].filter(([, r]) => this.token === undefined || opensWithToken(r, this.token)).map(([pid]) => pid);
+    return [...this.readers.entries()]
+      .filter(([, r]) => this.token === undefined || opensWithToken(r, this.token))
+      .map(([pid]) => pid);
   }
 
   get events(): number {
@@ -112,9 +114,24 @@ export class EventTail {
     for (const r of this.own()) {
       for (let i = r.events.length - 1; i >= 0 && i >= r.events.length - 50; i--) {
         const e = r.events[i];
-        if (e[5] === 'summary' && typeof e[6] === 'object' && e[6] !== null && ((e[6] as { dropped_events?: unknown }).dropped_events ?? 0) !== 0) return true;
+        if (
+          e[5] === 'summary' &&
+          typeof e[6] === 'object' &&
+          e[6] !== null &&
+          ((e[6] as { dropped_events?: unknown }).dropped_events ?? 0) !== 0
+        )
+          return true;
       }
-      if (r.events.some((e) => e[5] === 'limit' && typeof e[6] === 'object' && e[6] !== null && (e[6] as { what?: unknown }).what === 'events')) return true;
+      if (
+        r.events.some(
+          (e) =>
+            e[5] === 'limit' &&
+            typeof e[6] === 'object' &&
+            e[6] !== null &&
+            (e[6] as { what?: unknown }).what === 'events',
+        )
+      )
+        return true;
     }
     return false;
   }

@@ -17,7 +17,11 @@ export interface InterpreterCandidate {
  * extension installed), then the Python extension's active environment, then python3/python on PATH
  * (tried in that order by the caller until one runs).
  */
-export function interpreterCandidates(opts: { pythonExtension?: string; setting?: string; platform?: NodeJS.Platform }): InterpreterCandidate[] {
+export function interpreterCandidates(opts: {
+  pythonExtension?: string;
+  setting?: string;
+  platform?: NodeJS.Platform;
+}): InterpreterCandidate[] {
   const setting = opts.setting?.trim();
   if (setting) return [{ command: setting, origin: 'setting' }];
   const ext = opts.pythonExtension?.trim();
@@ -80,10 +84,16 @@ export function parseCheckOutput(stdout: string): CheckResult | undefined {
       };
     }
     const unguarded = Array.isArray(v.unguarded_process)
-      ? v.unguarded_process.filter(isObj).map((u) => ({ line: typeof u.line === 'number' ? u.line : 0, call: typeof u.call === 'string' ? u.call : 'Process' }))
+      ? v.unguarded_process.filter(isObj).map((u) => ({
+          line: typeof u.line === 'number' ? u.line : 0,
+          call: typeof u.call === 'string' ? u.call : 'Process',
+        }))
       : [];
     const tooOld = v.too_old === true || (version !== undefined && isTooOld(version));
-    const method = v.start_method === 'fork' || v.start_method === 'spawn' || v.start_method === 'forkserver' ? v.start_method : undefined;
+    const method =
+      v.start_method === 'fork' || v.start_method === 'spawn' || v.start_method === 'forkserver'
+        ? v.start_method
+        : undefined;
     return {
       python: v.python,
       version,

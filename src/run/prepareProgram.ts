@@ -122,24 +122,37 @@ export function dedent(text: string): { text: string; indent: string } {
   const inString = stringContinuations(lines);
   const indent = commonIndent(lines, inString);
   if (indent === '') return { text: lines.join('\n'), indent };
-  return { text: lines.map((l, k) => (inString[k] ? l : l.startsWith(indent) ? l.slice(indent.length) : l.trimStart())).join('\n'), indent };
+  return {
+    text: lines
+      .map((l, k) => (inString[k] ? l : l.startsWith(indent) ? l.slice(indent.length) : l.trimStart()))
+      .join('\n'),
+    indent,
+  };
 }
 
 /** A file name that says what ran, safe on every OS, ending in .py. */
 export function programFileName(program: ProgramSource): string {
   const base = parse(program.userFile ?? program.displayName).name || 'program';
-  const safe = base.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'program';
+  const safe =
+    base
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}_-]+/gu, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'program';
   return `${safe}${program.isSelection ? '_selection' : ''}.py`;
 }
 
 export async function prepareProgram(program: ProgramSource, root = tmpdir()): Promise<PreparedProgram> {
   const dir = await mkdtemp(join(root, 'concurrency-lab-'));
   try {
-    const dedented = program.isSelection ? dedent(program.text) : { text: program.text.replace(/\r\n/g, '\n'), indent: '' };
+    const dedented = program.isSelection
+      ? dedent(program.text)
+      : { text: program.text.replace(/\r\n/g, '\n'), indent: '' };
     const { indent } = dedented;
     // With a prelude the file mirrors the document line for line (imports above, the selection in place).
     // (Definitions from below the selection go just before it, which moves it down: `layout` maps lines back.)
-    const mirrored = program.isSelection && program.prelude !== undefined && (program.startLine > 0 || program.prelude.length > 0);
+    const mirrored =
+      program.isSelection && program.prelude !== undefined && (program.startLine > 0 || program.prelude.length > 0);
     const layout = mirrored ? layoutSelection(program.prelude ?? [], program.startLine, dedented.text) : undefined;
     const text = layout ? layout.text : dedented.text;
     const inPlace = program.onDisk === true && !program.isSelection && program.userFile !== undefined;
@@ -164,7 +177,15 @@ export async function prepareProgram(program: ProgramSource, root = tmpdir()): P
     // Only the selection's own lines were dedented; prelude lines keep their columns.
     const shifted = (line: number): boolean => !layout || line >= layout.selectionLine;
     return {
-      dir, file, isCopy: !inPlace, outDir, checkFile: join(outDir, 'check.json'), runToken, indent, lineOffset, title,
+      dir,
+      file,
+      isCopy: !inPlace,
+      outDir,
+      checkFile: join(outDir, 'check.json'),
+      runToken,
+      indent,
+      lineOffset,
+      title,
       label: program.isSelection ? `selection of ${program.displayName}` : program.displayName,
       movesLines: layout !== undefined && layout.selectionLine !== program.startLine + 1,
       toUser: (line, column) => ({

@@ -82,13 +82,20 @@ class Run {
     if (!this.opts.onProgress) return;
     const tail = this.tail;
     try {
-      this.opts.onProgress({ state, events: tail?.events ?? 0, elapsedMs: Date.now() - this.started, message }, () => this.model(tail ? tail.merged() : [], null, null, null));
+      this.opts.onProgress({ state, events: tail?.events ?? 0, elapsedMs: Date.now() - this.started, message }, () =>
+        this.model(tail ? tail.merged() : [], null, null, null),
+      );
     } catch {
       // a failing progress listener must not break the run
     }
   }
 
-  private model(events: Parameters<typeof buildModel>[0], exitCode: number | null, signal: string | null, error: RunError | null): TraceModel {
+  private model(
+    events: Parameters<typeof buildModel>[0],
+    exitCode: number | null,
+    signal: string | null,
+    error: RunError | null,
+  ): TraceModel {
     const p = this.prepared;
     const model = buildModel(events, {
       stoppedAt: this.stoppedAt,
@@ -97,7 +104,7 @@ class Run {
       exitCode,
       signal,
       error,
-      sourceLabel: (file) => (file === p.file ? p.label : file.split(/[\\/]/).pop() ?? file),
+      sourceLabel: (file) => (file === p.file ? p.label : (file.split(/[\\/]/).pop() ?? file)),
     });
     if (!model.python && this.python) model.python = this.python;
     if (p.movesLines) toDocumentLines(model, p);
@@ -109,7 +116,12 @@ class Run {
     for (const o of model.output) o.text = fix(o.text);
     const skipped = this.tail?.skippedLines ?? 0;
     if (skipped > 0) model.stats.unreadableLines = skipped;
-    return { model, stdout: fix(Buffer.concat(this.stdout).toString('utf8')), stderr: fix(Buffer.concat(this.stderr).toString('utf8')), unreadableLines: this.tail?.unreadableLines ?? 0 };
+    return {
+      model,
+      stdout: fix(Buffer.concat(this.stdout).toString('utf8')),
+      stderr: fix(Buffer.concat(this.stderr).toString('utf8')),
+      unreadableLines: this.tail?.unreadableLines ?? 0,
+    };
   }
 
   /**
@@ -122,7 +134,13 @@ class Run {
     const temp = prepared.file;
     if (!user || !temp) return (t) => t;
     const frame = new RegExp(`File "${temp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", line (\\d+)`, 'g');
-    return (t) => (t.includes(temp) ? t.replace(frame, (_, n: string) => `File "${user}", line ${prepared.toUser(Number(n)).line}`).split(temp).join(user) : t);
+    return (t) =>
+      t.includes(temp)
+        ? t
+            .replace(frame, (_, n: string) => `File "${user}", line ${prepared.toUser(Number(n)).line}`)
+            .split(temp)
+            .join(user)
+        : t;
   }
 
   private get userFile(): string {
@@ -141,10 +159,19 @@ class Run {
       return { model: buildModel([], { title: this.opts.program.displayName, error }), stdout: '', stderr: '' };
     }
     try {
-      if (this.opts.signal?.aborted) return this.result(this.model([], null, null, { code: 'cancelled', message: 'The run was cancelled before it started.' }));
+      if (this.opts.signal?.aborted)
+        return this.result(
+          this.model([], null, null, { code: 'cancelled', message: 'The run was cancelled before it started.' }),
+        );
       if (!(await isDirectory(this.opts.cwd))) {
         // spawn would report a missing cwd as ENOENT, which reads like a missing interpreter
-        return this.result(this.model([], null, null, { code: 'spawn-failed', message: `The working folder "${this.opts.cwd}" does not exist.`, hint: 'Open the folder again, or run a saved file from an existing folder.' }));
+        return this.result(
+          this.model([], null, null, {
+            code: 'spawn-failed',
+            message: `The working folder "${this.opts.cwd}" does not exist.`,
+            hint: 'Open the folder again, or run a saved file from an existing folder.',
+          }),
+        );
       }
       this.progress('starting', `Starting ${this.opts.program.displayName}…`);
       return await this.execute();
@@ -158,7 +185,8 @@ class Run {
     if (this.checked) return this.checked;
     const text = await readFile(this.prepared.checkFile, 'utf8').catch(() => '');
     this.checked = parseCheckOutput(text);
-    if (this.checked) this.python = this.checked.version ? this.checked.version.slice(0, 3).join('.') : this.checked.python;
+    if (this.checked)
+      this.python = this.checked.version ? this.checked.version.slice(0, 3).join('.') : this.checked.python;
     return this.checked;
   }
 
@@ -168,7 +196,11 @@ class Run {
     // No report and a clean exit: what ran was not a Python (one that fails to start exits non-zero,
     // which runError explains from its stderr).
     if (!this.checked && exitCode !== 0) return null;
-    return explainCheck(this.checked, { python: opts.python, file: this.userFile, toUser: (line, column) => prepared.toUser(line, column) });
+    return explainCheck(this.checked, {
+      python: opts.python,
+      file: this.userFile,
+      toUser: (line, column) => prepared.toUser(line, column),
+    });
   }
 
   private spawnError(e: NodeJS.ErrnoException): RunError {
@@ -200,7 +232,14 @@ class Run {
     if (this.stopReason || child.exitCode !== null || child.signalCode !== null) return;
     this.stopReason = reason;
     this.stoppedAt = Number(process.hrtime.bigint());
-    this.progress('finishing', reason === 'timeout' ? 'Time limit reached: stopping the program…' : reason === 'cancelled' ? 'Stopping the program…' : 'Output limit reached: stopping the program…');
+    this.progress(
+      'finishing',
+      reason === 'timeout'
+        ? 'Time limit reached: stopping the program…'
+        : reason === 'cancelled'
+          ? 'Stopping the program…'
+          : 'Output limit reached: stopping the program…',
+    );
     this.stopping = killTree(plan);
   }
 
@@ -213,11 +252,32 @@ class Run {
     try {
       await prepared.hide();
       const launch = [join(opts.tracerDir, 'launch.py'), prepared.file];
-      child = spawn(opts.python, SUPERVISED ? [...SUPERVISOR_FLAGS, join(opts.tracerDir, 'supervisor.py'), prepared.dir, String(SUPERVISOR_GRACE_MS), '--', ...launch] : launch, {
-        cwd: opts.cwd, env, detached: SUPERVISED, windowsHide: true,
-        // fd 3 (supervised): the pipe whose end-of-file tells the supervisor that we are gone
-        stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(SUPERVISED ? ['pipe' as const] : [])],
-      });
+      child = spawn(
+        opts.python,
+        SUPERVISED
+          ? [
+              ...SUPERVISOR_FLAGS,
+              join(opts.tracerDir, 'supervisor.py'),
+              prepared.dir,
+              String(SUPERVISOR_GRACE_MS),
+              '--',
+              ...launch,
+            ]
+          : launch,
+        {
+          cwd: opts.cwd,
+          env,
+          detached: SUPERVISED,
+          windowsHide: true,
+          // fd 3 (supervised): the pipe whose end-of-file tells the supervisor that we are gone
+          stdio: [
+            opts.stdin !== undefined ? 'pipe' : 'ignore',
+            'pipe',
+            'pipe',
+            ...(SUPERVISED ? ['pipe' as const] : []),
+          ],
+        },
+      );
     } catch (e) {
       return this.result(this.model([], null, null, this.spawnError(e as NodeJS.ErrnoException)));
     }
@@ -227,13 +287,18 @@ class Run {
       marker: `${TRACER_ENV.outDir}=${prepared.outDir}`,
       graceMs: KILL_GRACE_MS,
     };
-    const lifeline = child.stdio[3] as (NodeJS.ReadableStream & { destroy(): void; unref?: () => void }) | null | undefined;
+    const lifeline = child.stdio[3] as
+      (NodeJS.ReadableStream & { destroy(): void; unref?: () => void }) | null | undefined;
     lifeline?.on('error', () => undefined);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
-      child.on('error', (error) => resolve({ code: null, signal: null, error }));
-      child.on('exit', (code, signal) => resolve({ code, signal }));
-    });
-    const drained = Promise.all([child.stdout, child.stderr].map((s) => new Promise<void>((r) => (s ? s.on('close', () => r()) : r()))));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>(
+      (resolve) => {
+        child.on('error', (error) => resolve({ code: null, signal: null, error }));
+        child.on('exit', (code, signal) => resolve({ code, signal }));
+      },
+    );
+    const drained = Promise.all(
+      [child.stdout, child.stderr].map((s) => new Promise<void>((r) => (s ? s.on('close', () => r()) : r()))),
+    );
     child.stdout?.on('data', (b: Buffer) => this.keep(this.stdout, b, child, plan));
     child.stderr?.on('data', (b: Buffer) => this.keep(this.stderr, b, child, plan));
     if (child.stdin) {
@@ -255,7 +320,11 @@ class Run {
           clearTimeout(timer);
           timer = setTimeout(() => this.stop('timeout', child, plan), limitMs);
         }
-        if (!this.stopReason) this.progress('running', `Running ${opts.program.displayName}${this.python ? ` with Python ${this.python}` : ''}…`);
+        if (!this.stopReason)
+          this.progress(
+            'running',
+            `Running ${opts.program.displayName}${this.python ? ` with Python ${this.python}` : ''}…`,
+          );
       });
     }, POLL_MS);
 
@@ -278,19 +347,34 @@ class Run {
     const events = tail.merged();
     const error = this.runError(exit, tail, events.length);
     const model = this.model(events, exit.code, exit.signal, error);
-    this.progress(this.stopReason === 'cancelled' ? 'stopped' : error && error.code !== 'uncaught-exception' ? 'failed' : 'done', error ? error.message : `Finished with exit code ${exit.code ?? '?'}.`);
+    this.progress(
+      this.stopReason === 'cancelled' ? 'stopped' : error && error.code !== 'uncaught-exception' ? 'failed' : 'done',
+      error ? error.message : `Finished with exit code ${exit.code ?? '?'}.`,
+    );
     return this.result(model);
   }
 
-  private runError(exit: { code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }, tail: EventTail, eventCount: number): RunError | null {
+  private runError(
+    exit: { code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException },
+    tail: EventTail,
+    eventCount: number,
+  ): RunError | null {
     const secs = (this.opts.timeoutMs / 1000).toFixed(this.opts.timeoutMs % 1000 === 0 ? 0 : 1);
     switch (this.stopReason) {
       case 'cancelled':
         return { code: 'cancelled', message: 'The run was stopped; what was traced until then is shown.' };
       case 'timeout':
-        return { code: 'timeout', message: `The program was still running after ${secs} s and was stopped.`, hint: 'Look for a deadlock or an endless loop in the lanes still running, or raise the time limit (concurrencyLab.timeoutSeconds).' };
+        return {
+          code: 'timeout',
+          message: `The program was still running after ${secs} s and was stopped.`,
+          hint: 'Look for a deadlock or an endless loop in the lanes still running, or raise the time limit (concurrencyLab.timeoutSeconds).',
+        };
       case 'output-cap':
-        return { code: 'output-cap', message: `The program wrote more than ${Math.round(this.opts.outputCapBytes / 1024)} KiB of output and was stopped.`, hint: 'Print less, or raise the output limit.' };
+        return {
+          code: 'output-cap',
+          message: `The program wrote more than ${Math.round(this.opts.outputCapBytes / 1024)} KiB of output and was stopped.`,
+          hint: 'Print less, or raise the output limit.',
+        };
       default:
         break;
     }
@@ -301,24 +385,45 @@ class Run {
     // An uncaught KeyboardInterrupt ends Python by re-raising SIGINT (we never send SIGINT): the
     // exception is the story, even when the tracer saw it only as raised.
     if (exit.signal === 'SIGINT') {
-      return uncaught ?? this.firstUncaught(tail, (type) => type === 'KeyboardInterrupt', true) ?? { code: 'uncaught-exception', message: 'The program was interrupted (KeyboardInterrupt).' };
+      return (
+        uncaught ??
+        this.firstUncaught(tail, (type) => type === 'KeyboardInterrupt', true) ?? {
+          code: 'uncaught-exception',
+          message: 'The program was interrupted (KeyboardInterrupt).',
+        }
+      );
     }
     if (exit.signal) {
-      return { code: 'crashed', message: `The Python process was killed by ${exit.signal}${exit.signal === 'SIGSEGV' ? ' (a crash inside the interpreter or a C extension)' : ''}.`, hint: 'The trace shows what happened up to the crash.' };
+      return {
+        code: 'crashed',
+        message: `The Python process was killed by ${exit.signal}${exit.signal === 'SIGSEGV' ? ' (a crash inside the interpreter or a C extension)' : ''}.`,
+        hint: 'The trace shows what happened up to the crash.',
+      };
     }
     if (eventCount === 0 && exit.code !== 0) {
       const last = Buffer.concat(this.stderr).toString('utf8').trim().split('\n').slice(-1)[0] ?? '';
-      return { code: 'tracer-failed', message: `The tracer did not start (exit code ${exit.code ?? '?'})${last ? `: ${last.slice(0, 300)}` : ''}.` };
+      return {
+        code: 'tracer-failed',
+        message: `The tracer did not start (exit code ${exit.code ?? '?'})${last ? `: ${last.slice(0, 300)}` : ''}.`,
+      };
     }
     if (uncaught) return uncaught;
     if (tail.eventCapHit()) {
-      return { code: 'event-cap', message: `The event limit of ${this.opts.eventCap.toLocaleString('en-US')} events per process was reached; later events were counted but not recorded.`, hint: 'Trace a smaller part of the program, or raise the event limit.' };
+      return {
+        code: 'event-cap',
+        message: `The event limit of ${this.opts.eventCap.toLocaleString('en-US')} events per process was reached; later events were counted but not recorded.`,
+        hint: 'Trace a smaller part of the program, or raise the event limit.',
+      };
     }
     return null;
   }
 
   /** The first (or last) exception event that `wanted` accepts, as an error located in the user's file. */
-  private firstUncaught(tail: EventTail, wanted: (type: string, uncaught: boolean) => boolean, last = false): RunError | null {
+  private firstUncaught(
+    tail: EventTail,
+    wanted: (type: string, uncaught: boolean) => boolean,
+    last = false,
+  ): RunError | null {
     const events = tail.merged();
     if (last) events.reverse();
     for (const e of events) {
@@ -346,7 +451,8 @@ class Run {
 function toDocumentLines(model: TraceModel, p: PreparedProgram): void {
   const source = model.sources.findIndex((s) => s.file === p.file);
   if (source < 0) return;
-  for (const x of [...model.spans, ...model.markers, ...model.steps]) if (x.source === source && x.line > 0) x.line = p.toUser(x.line).line;
+  for (const x of [...model.spans, ...model.markers, ...model.steps])
+    if (x.source === source && x.line > 0) x.line = p.toUser(x.line).line;
 }
 
 /**

@@ -69,7 +69,10 @@ function namesIn(root: SyntaxNode, text: string, from: number, to: number): Set<
 
 /** The name a def/class statement binds (a decorated one: of the definition under the decorators). */
 function definedName(node: SyntaxNode, text: string): string | undefined {
-  const def = node.name === 'DecoratedStatement' ? node.getChild('FunctionDefinition') ?? node.getChild('ClassDefinition') : node;
+  const def =
+    node.name === 'DecoratedStatement'
+      ? (node.getChild('FunctionDefinition') ?? node.getChild('ClassDefinition'))
+      : node;
   const name = def?.getChild('VariableName');
   return name ? text.slice(name.from, name.to) : undefined;
 }
@@ -131,7 +134,8 @@ export function selectionPrelude(lines: readonly string[], start: number, end: n
     else if (DEFINITIONS.has(node.name)) binds = [definedName(node, text) ?? ''].filter(Boolean);
     else if (node.name === 'AssignStatement') binds = assignedNames(node, text);
     // Any other top-level assignment (N += 1, obj.x = 1) changes what its target names hold.
-    const rebinds = binds ?? (node.name === 'UpdateStatement' || node.name === 'AssignStatement' ? targetNames(node, text) : []);
+    const rebinds =
+      binds ?? (node.name === 'UpdateStatement' || node.name === 'AssignStatement' ? targetNames(node, text) : []);
     for (const name of rebinds) bindings.set(name, (bindings.get(name) ?? 0) + 1);
     // Only whole statements can come along (not the one the selection is part of); from below the
     // selection, only definitions without effects.
@@ -144,7 +148,9 @@ export function selectionPrelude(lines: readonly string[], start: number, end: n
   }
 
   const offsetOfLine = (line: number): number => (line <= 0 ? 0 : lines.slice(0, line).join('\n').length + 1);
-  const wanted = [...namesIn(tree.topNode, text, offsetOfLine(start), end >= lines.length ? text.length : offsetOfLine(end))];
+  const wanted = [
+    ...namesIn(tree.topNode, text, offsetOfLine(start), end >= lines.length ? text.length : offsetOfLine(end)),
+  ];
   const chosen = new Set<Candidate>();
   while (wanted.length > 0) {
     const name = wanted.pop() as string;
@@ -158,13 +164,24 @@ export function selectionPrelude(lines: readonly string[], start: number, end: n
   const out: PreludeLine[] = [];
   for (const c of included) for (let l = c.firstLine; l <= c.lastLine; l++) out.push({ line: l, text: lines[l] });
   const defs = [...chosen].sort((a, b) => a.firstLine - b.firstLine);
-  return { lines: out, definitions: defs.flatMap((c) => c.binds), fromBelow: defs.filter((c) => c.firstLine >= end).flatMap((c) => c.binds) };
+  return {
+    lines: out,
+    definitions: defs.flatMap((c) => c.binds),
+    fromBelow: defs.filter((c) => c.firstLine >= end).flatMap((c) => c.binds),
+  };
 }
 
 /** Nodes whose evaluation runs code: calls, awaits, yields, comprehensions, f-strings (__format__), errors. */
 const EFFECTS = new Set([
-  'CallExpression', 'AwaitExpression', 'YieldExpression', 'yield', 'FormatString',
-  'ArrayComprehensionExpression', 'DictionaryComprehensionExpression', 'SetComprehensionExpression', 'ComprehensionExpression',
+  'CallExpression',
+  'AwaitExpression',
+  'YieldExpression',
+  'yield',
+  'FormatString',
+  'ArrayComprehensionExpression',
+  'DictionaryComprehensionExpression',
+  'SetComprehensionExpression',
+  'ComprehensionExpression',
 ]);
 /** Decorators of methods that only wrap them (builtins that run none of the program's code). */
 const PURE_DECORATORS = /^@\s*(?:staticmethod|classmethod|property|\w+\.(?:setter|getter|deleter))\s*$/;
@@ -194,7 +211,12 @@ function isPure(node: SyntaxNode, text: string, inClass = false): boolean {
     }
     case 'DecoratedStatement': {
       const def = node.getChild('FunctionDefinition');
-      return inClass && def !== null && node.getChildren('Decorator').every((d) => PURE_DECORATORS.test(text.slice(d.from, d.to))) && isPure(def, text);
+      return (
+        inClass &&
+        def !== null &&
+        node.getChildren('Decorator').every((d) => PURE_DECORATORS.test(text.slice(d.from, d.to))) &&
+        isPure(def, text)
+      );
     }
     case 'ClassDefinition': {
       const bases = node.getChild('ArgList');
@@ -202,7 +224,8 @@ function isPure(node: SyntaxNode, text: string, inClass = false): boolean {
       const body = node.getChild('Body');
       for (let c = body?.firstChild ?? null; c; c = c.nextSibling) {
         if (c.name === ':' || c.name === 'PassStatement' || c.name === 'Comment') continue;
-        if (c.name === 'ExpressionStatement' && c.firstChild?.name === 'String' && c.firstChild.nextSibling === null) continue; // a docstring
+        if (c.name === 'ExpressionStatement' && c.firstChild?.name === 'String' && c.firstChild.nextSibling === null)
+          continue; // a docstring
         if (!isPure(c, text, true)) return false;
       }
       return true;
@@ -228,7 +251,11 @@ export interface SelectionLayout {
  * lines, blank lines elsewhere, then those from below it, then the (already dedented) selection, which
  * starts at document line `startLine` (0-based) moved down by the lines from below.
  */
-export function layoutSelection(prelude: readonly PreludeLine[], startLine: number, selection: string): SelectionLayout {
+export function layoutSelection(
+  prelude: readonly PreludeLine[],
+  startLine: number,
+  selection: string,
+): SelectionLayout {
   const head: string[] = new Array<string>(startLine).fill('');
   const below: PreludeLine[] = [];
   for (const p of prelude) {
@@ -240,6 +267,7 @@ export function layoutSelection(prelude: readonly PreludeLine[], startLine: numb
   return {
     text: head.length ? `${head.join('\n')}\n${selection}` : selection,
     selectionLine: startLine + moved + 1,
-    documentLine: (line) => (line <= startLine ? line : line <= startLine + moved ? below[line - startLine - 1].line + 1 : line - moved),
+    documentLine: (line) =>
+      line <= startLine ? line : line <= startLine + moved ? below[line - startLine - 1].line + 1 : line - moved,
   };
 }

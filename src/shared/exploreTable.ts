@@ -65,11 +65,19 @@ export function parseExploreWebviewMessage(raw: unknown): ExploreWebviewMessage 
     case 'openTimeline':
       return isSeed(m.seed) ? { type: 'openTimeline', seed: m.seed } : undefined;
     case 'compare':
-      return Array.isArray(m.seeds) && m.seeds.length === 2 && isSeed(m.seeds[0]) && isSeed(m.seeds[1]) && m.seeds[0] !== m.seeds[1]
+      return Array.isArray(m.seeds) &&
+        m.seeds.length === 2 &&
+        isSeed(m.seeds[0]) &&
+        isSeed(m.seeds[1]) &&
+        m.seeds[0] !== m.seeds[1]
         ? { type: 'compare', seeds: [m.seeds[0], m.seeds[1]] }
         : undefined;
     case 'reveal':
-      return typeof m.file === 'string' && m.file.length < 4096 && typeof m.line === 'number' && Number.isSafeInteger(m.line) && m.line >= 1
+      return typeof m.file === 'string' &&
+        m.file.length < 4096 &&
+        typeof m.line === 'number' &&
+        Number.isSafeInteger(m.line) &&
+        m.line >= 1
         ? { type: 'reveal', file: m.file, line: m.line }
         : undefined;
     default:

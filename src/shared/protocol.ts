@@ -83,20 +83,34 @@ export function parseWebviewMessage(raw: unknown, sourceCount: number): WebviewM
     case 'open':
       return Object.keys(raw).length === 1 ? { type: raw.type } : undefined;
     case 'reveal':
-      if (sourceCount > 0 && isIndex(raw.source, sourceCount - 1) && isIndex(raw.line, 10_000_000) && raw.line >= 1 && typeof raw.preserveFocus === 'boolean') {
+      if (
+        sourceCount > 0 &&
+        isIndex(raw.source, sourceCount - 1) &&
+        isIndex(raw.line, 10_000_000) &&
+        raw.line >= 1 &&
+        typeof raw.preserveFocus === 'boolean'
+      ) {
         return { type: 'reveal', source: raw.source, line: raw.line, preserveFocus: raw.preserveFocus };
       }
       return undefined;
     case 'painted':
-      return Object.keys(raw).length === 2 && typeof raw.live === 'boolean' ? { type: 'painted', live: raw.live } : undefined;
+      return Object.keys(raw).length === 2 && typeof raw.live === 'boolean'
+        ? { type: 'painted', live: raw.live }
+        : undefined;
     case 'log':
       if ((raw.level === 'info' || raw.level === 'error') && typeof raw.text === 'string') {
         return { type: 'log', level: raw.level, text: raw.text.slice(0, MAX_LOG) };
       }
       return undefined;
     case 'image':
-      if (isIndex(raw.id, Number.MAX_SAFE_INTEGER) && typeof raw.png === 'string' && raw.png.length <= MAX_IMAGE_CHARS && raw.png.startsWith(PNG_DATA_URL)
-        && /^[A-Za-z0-9+/]*={0,2}$/.test(raw.png.slice(PNG_DATA_URL.length)) && Object.keys(raw).length === 3) {
+      if (
+        isIndex(raw.id, Number.MAX_SAFE_INTEGER) &&
+        typeof raw.png === 'string' &&
+        raw.png.length <= MAX_IMAGE_CHARS &&
+        raw.png.startsWith(PNG_DATA_URL) &&
+        /^[A-Za-z0-9+/]*={0,2}$/.test(raw.png.slice(PNG_DATA_URL.length)) &&
+        Object.keys(raw).length === 3
+      ) {
         return { type: 'image', id: raw.id, png: raw.png };
       }
       return undefined;
@@ -112,7 +126,13 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
     case 'traceJson':
       return typeof raw.json === 'string' && typeof raw.live === 'boolean';
     case 'traceColumns':
-      return typeof raw.head === 'string' && typeof raw.text === 'string' && raw.data instanceof ArrayBuffer && typeof raw.live === 'boolean' && Object.keys(raw).length === 5;
+      return (
+        typeof raw.head === 'string' &&
+        typeof raw.text === 'string' &&
+        raw.data instanceof ArrayBuffer &&
+        typeof raw.live === 'boolean' &&
+        Object.keys(raw).length === 5
+      );
     case 'progress':
       return isObj(raw.progress);
     case 'cursor':

@@ -15,7 +15,17 @@
  * Pure: imports neither vscode nor the DOM.
  */
 import { MARKER_KINDS } from './eventKinds';
-import { FLOW_KINDS, OUTPUT_STREAMS as STREAMS, SEVERITIES, type Flow, type Marker, type OutputLine, type Span, type Step, type TraceModel } from './traceModel';
+import {
+  FLOW_KINDS,
+  OUTPUT_STREAMS as STREAMS,
+  SEVERITIES,
+  type Flow,
+  type Marker,
+  type OutputLine,
+  type Span,
+  type Step,
+  type TraceModel,
+} from './traceModel';
 
 export const COLUMNS_MAGIC = 0x544c4350; // "PCLT"
 export const COLUMNS_VERSION = 2;
@@ -48,7 +58,13 @@ function code<T>(list: readonly T[], v: T, what: string): number {
 
 /** Encodes a model. Throws when a value has no exact encoding (the caller then falls back to JSON). */
 export function encodeTraceColumns(model: TraceModel): TraceColumns {
-  const counts: Record<Table, number> = { spans: model.spans.length, markers: model.markers.length, flows: model.flows.length, steps: model.steps.length, output: model.output.length };
+  const counts: Record<Table, number> = {
+    spans: model.spans.length,
+    markers: model.markers.length,
+    flows: model.flows.length,
+    steps: model.steps.length,
+    output: model.output.length,
+  };
   let f64n = 0;
   let i32n = 0;
   for (const t of TABLES) {
@@ -74,19 +90,27 @@ export function encodeTraceColumns(model: TraceModel): TraceColumns {
   // Writes one table: `fl` Float64 and `il` Int32 columns filled by `row`.
   // Only a marker's waitEnd and readyAt (columns 1 and 2: from `nanFrom` on) may be NaN, meaning "none"; JSON could
   // not carry other non-finite numbers.
-  const table = <T>(rows: readonly T[], fl: number, il: number, row: (r: T, fv: number[], iv: number[]) => void, nanFrom = Infinity): void => {
+  const table = <T>(
+    rows: readonly T[],
+    fl: number,
+    il: number,
+    row: (r: T, fv: number[], iv: number[]) => void,
+    nanFrom = Infinity,
+  ): void => {
     const len = rows.length;
     const fv: number[] = new Array<number>(fl);
     const iv: number[] = new Array<number>(il);
     for (let i = 0; i < len; i++) {
       row(rows[i], fv, iv);
       for (let c = 0; c < fl; c++) {
-        if (!Number.isFinite(fv[c]) && !(c >= nanFrom && Number.isNaN(fv[c]))) throw new Error('cannot encode a non-finite number');
+        if (!Number.isFinite(fv[c]) && !(c >= nanFrom && Number.isNaN(fv[c])))
+          throw new Error('cannot encode a non-finite number');
         f[fo + c * len + i] = fv[c];
       }
       for (let c = 0; c < il; c++) {
         const v = iv[c];
-        if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new Error(`cannot encode ${String(v)} as an integer`);
+        if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX)
+          throw new Error(`cannot encode ${String(v)} as an integer`);
         n[io + c * len + i] = v;
       }
     }
@@ -94,30 +118,77 @@ export function encodeTraceColumns(model: TraceModel): TraceColumns {
     io += il * len;
   };
   table(model.spans, F64.spans, I32.spans, (s, fv, iv) => {
-    fv[0] = s.start; fv[1] = s.end; fv[2] = s.cpu;
-    iv[0] = s.lane; iv[1] = s.order; iv[2] = str(s.name); iv[3] = str(s.qualname); iv[4] = s.source; iv[5] = s.line; iv[6] = s.depth; iv[7] = s.open ? 1 : 0;
+    fv[0] = s.start;
+    fv[1] = s.end;
+    fv[2] = s.cpu;
+    iv[0] = s.lane;
+    iv[1] = s.order;
+    iv[2] = str(s.name);
+    iv[3] = str(s.qualname);
+    iv[4] = s.source;
+    iv[5] = s.line;
+    iv[6] = s.depth;
+    iv[7] = s.open ? 1 : 0;
   });
-  table(model.markers, F64.markers, I32.markers, (m, fv, iv) => {
-    fv[0] = m.ts; fv[1] = m.waitEnd === undefined ? NaN : m.waitEnd; fv[2] = m.readyAt === undefined ? NaN : m.readyAt;
-    iv[0] = m.lane; iv[1] = m.order; iv[2] = code(MARKER_KINDS, m.kind, 'marker kind'); iv[3] = str(m.label);
-    iv[4] = m.source; iv[5] = m.line; iv[6] = code(SEVERITIES, m.severity, 'severity'); iv[7] = str(JSON.stringify(m.detail));
-  }, 1);
+  table(
+    model.markers,
+    F64.markers,
+    I32.markers,
+    (m, fv, iv) => {
+      fv[0] = m.ts;
+      fv[1] = m.waitEnd === undefined ? NaN : m.waitEnd;
+      fv[2] = m.readyAt === undefined ? NaN : m.readyAt;
+      iv[0] = m.lane;
+      iv[1] = m.order;
+      iv[2] = code(MARKER_KINDS, m.kind, 'marker kind');
+      iv[3] = str(m.label);
+      iv[4] = m.source;
+      iv[5] = m.line;
+      iv[6] = code(SEVERITIES, m.severity, 'severity');
+      iv[7] = str(JSON.stringify(m.detail));
+    },
+    1,
+  );
   table(model.flows, F64.flows, I32.flows, (x, fv, iv) => {
-    fv[0] = x.fromTs; fv[1] = x.toTs;
-    iv[0] = code(FLOW_KINDS, x.kind, 'flow kind'); iv[1] = x.fromLane; iv[2] = x.fromOrder; iv[3] = x.toLane; iv[4] = x.toOrder;
+    fv[0] = x.fromTs;
+    fv[1] = x.toTs;
+    iv[0] = code(FLOW_KINDS, x.kind, 'flow kind');
+    iv[1] = x.fromLane;
+    iv[2] = x.fromOrder;
+    iv[3] = x.toLane;
+    iv[4] = x.toOrder;
   });
   table(model.steps, F64.steps, I32.steps, (st, fv, iv) => {
     fv[0] = st.ts;
-    iv[0] = st.order; iv[1] = st.lane; iv[2] = code(REF_TYPES, st.ref.type, 'step ref'); iv[3] = st.ref.index; iv[4] = str(st.text); iv[5] = st.source; iv[6] = st.line;
+    iv[0] = st.order;
+    iv[1] = st.lane;
+    iv[2] = code(REF_TYPES, st.ref.type, 'step ref');
+    iv[3] = st.ref.index;
+    iv[4] = str(st.text);
+    iv[5] = st.source;
+    iv[6] = st.line;
   });
   table(model.output, F64.output, I32.output, (o, fv, iv) => {
     fv[0] = o.ts;
-    iv[0] = o.order; iv[1] = o.lane; iv[2] = code(STREAMS, o.stream, 'stream'); iv[3] = str(o.text);
+    iv[0] = o.order;
+    iv[1] = o.lane;
+    iv[2] = code(STREAMS, o.stream, 'stream');
+    iv[3] = str(o.text);
   });
   const text = parts.join('');
   const data = new ArrayBuffer(HEADER_INTS * 4 + f64n * 8 + (i32n + parts.length) * 4);
   const header = new Int32Array(data, 0, HEADER_INTS);
-  header.set([COLUMNS_MAGIC, COLUMNS_VERSION, counts.spans, counts.markers, counts.flows, counts.steps, counts.output, parts.length, text.length]);
+  header.set([
+    COLUMNS_MAGIC,
+    COLUMNS_VERSION,
+    counts.spans,
+    counts.markers,
+    counts.flows,
+    counts.steps,
+    counts.output,
+    parts.length,
+    text.length,
+  ]);
   new Float64Array(data, HEADER_INTS * 4, f64n).set(f);
   const ints = new Int32Array(data, HEADER_INTS * 4 + f64n * 8, i32n + parts.length);
   ints.set(n);
@@ -153,9 +224,21 @@ function parseHead(head: string): Head {
   }
   if (!isRecord(h)) fail('head is not an object');
   const num = (k: string): boolean => typeof h[k] === 'number' && Number.isFinite(h[k]);
-  const ok = typeof h.version === 'number' && typeof h.title === 'string' && typeof h.python === 'string' && num('t0') && num('duration') && num('lineOffset') &&
-    (h.exitCode === null || num('exitCode')) && (h.signal === null || typeof h.signal === 'string') && (h.error === null || isRecord(h.error)) &&
-    Array.isArray(h.lanes) && h.lanes.every(isRecord) && Array.isArray(h.sources) && h.sources.every(isRecord) && isRecord(h.stats);
+  const ok =
+    typeof h.version === 'number' &&
+    typeof h.title === 'string' &&
+    typeof h.python === 'string' &&
+    num('t0') &&
+    num('duration') &&
+    num('lineOffset') &&
+    (h.exitCode === null || num('exitCode')) &&
+    (h.signal === null || typeof h.signal === 'string') &&
+    (h.error === null || isRecord(h.error)) &&
+    Array.isArray(h.lanes) &&
+    h.lanes.every(isRecord) &&
+    Array.isArray(h.sources) &&
+    h.sources.every(isRecord) &&
+    isRecord(h.stats);
   if (!ok) fail('head does not describe a timeline model');
   return h as unknown as Head;
 }
@@ -195,10 +278,23 @@ export function columnsOfModel(model: TraceModel): EventColumns {
   const nm = markers.length;
   const nf = flows.length;
   const c: EventColumns = {
-    spanLane: new Int32Array(ns), spanDepth: new Int32Array(ns), spanStart: new Float64Array(ns), spanEnd: new Float64Array(ns),
-    spanCpu: new Float64Array(ns), spanOpen: new Int32Array(ns), spanName: (i) => spans[i].name,
-    markerLane: new Int32Array(nm), markerTs: new Float64Array(nm), markerWaitEnd: new Float64Array(nm), markerReadyAt: new Float64Array(nm), markerKind: new Int32Array(nm), markerSeverity: new Int32Array(nm),
-    flowFromLane: new Int32Array(nf), flowToLane: new Int32Array(nf), flowFromTs: new Float64Array(nf), flowToTs: new Float64Array(nf),
+    spanLane: new Int32Array(ns),
+    spanDepth: new Int32Array(ns),
+    spanStart: new Float64Array(ns),
+    spanEnd: new Float64Array(ns),
+    spanCpu: new Float64Array(ns),
+    spanOpen: new Int32Array(ns),
+    spanName: (i) => spans[i].name,
+    markerLane: new Int32Array(nm),
+    markerTs: new Float64Array(nm),
+    markerWaitEnd: new Float64Array(nm),
+    markerReadyAt: new Float64Array(nm),
+    markerKind: new Int32Array(nm),
+    markerSeverity: new Int32Array(nm),
+    flowFromLane: new Int32Array(nf),
+    flowToLane: new Int32Array(nf),
+    flowFromTs: new Float64Array(nf),
+    flowToTs: new Float64Array(nf),
   };
   for (let i = 0; i < ns; i++) {
     const s = spans[i];
@@ -284,7 +380,8 @@ function readLayout(text: string, data: ArrayBuffer): Layout {
     f64n += F64[t] * counts[t];
     i32n += I32[t] * counts[t];
   }
-  if (nStrings < 0 || data.byteLength !== HEADER_INTS * 4 + f64n * 8 + (i32n + nStrings) * 4) fail('buffer size does not match its counts');
+  if (nStrings < 0 || data.byteLength !== HEADER_INTS * 4 + f64n * 8 + (i32n + nStrings) * 4)
+    fail('buffer size does not match its counts');
   const f = new Float64Array(data, HEADER_INTS * 4, f64n);
   const n = new Int32Array(data, HEADER_INTS * 4 + f64n * 8, i32n + nStrings);
   return { counts, nStrings, f, n, base, ends: i32n };
@@ -318,7 +415,8 @@ function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number
   };
   const checkInts = (t: Table, col: number, lo: number, hi: number, what: string): void => {
     const len = counts[t];
-    for (let r = 0, at = base[t].i + col * len; r < len; r++, at++) if (!(n[at] >= lo && n[at] < hi)) fail(`${what} out of range in ${t}`);
+    for (let r = 0, at = base[t].i + col * len; r < len; r++, at++)
+      if (!(n[at] >= lo && n[at] < hi)) fail(`${what} out of range in ${t}`);
   };
   const LANE = [0, lanes] as const;
   const STR = [0, nStrings] as const;
@@ -349,7 +447,8 @@ function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number
   const b = base.steps.i;
   for (let r = 0; r < len; r++) {
     const index = n[b + 3 * len + r];
-    if (index < 0 || index >= (n[b + 2 * len + r] === 0 ? counts.spans : counts.markers)) fail('step refers to a missing event');
+    if (index < 0 || index >= (n[b + 2 * len + r] === 0 ? counts.spans : counts.markers))
+      fail('step refers to a missing event');
   }
 }
 
@@ -375,14 +474,29 @@ function parseDetails({ counts, n, base }: Layout, str: (i: number) => string): 
 
 /** The drawing columns as views into the payload's buffer. */
 function eventColumns({ counts, f, n, base }: Layout, str: (i: number) => string): EventColumns {
-  const col = (t: Table, c: number): Int32Array => n.subarray(base[t].i + c * counts[t], base[t].i + (c + 1) * counts[t]);
-  const fcol = (t: Table, c: number): Float64Array => f.subarray(base[t].f + c * counts[t], base[t].f + (c + 1) * counts[t]);
+  const col = (t: Table, c: number): Int32Array =>
+    n.subarray(base[t].i + c * counts[t], base[t].i + (c + 1) * counts[t]);
+  const fcol = (t: Table, c: number): Float64Array =>
+    f.subarray(base[t].f + c * counts[t], base[t].f + (c + 1) * counts[t]);
   const spanNames = col('spans', 2);
   return {
-    spanLane: col('spans', 0), spanDepth: col('spans', 6), spanStart: fcol('spans', 0), spanEnd: fcol('spans', 1), spanCpu: fcol('spans', 2),
-    spanOpen: col('spans', 7), spanName: (i) => str(spanNames[i]),
-    markerLane: col('markers', 0), markerTs: fcol('markers', 0), markerWaitEnd: fcol('markers', 1), markerReadyAt: fcol('markers', 2), markerKind: col('markers', 2), markerSeverity: col('markers', 6),
-    flowFromLane: col('flows', 1), flowToLane: col('flows', 3), flowFromTs: fcol('flows', 0), flowToTs: fcol('flows', 1),
+    spanLane: col('spans', 0),
+    spanDepth: col('spans', 6),
+    spanStart: fcol('spans', 0),
+    spanEnd: fcol('spans', 1),
+    spanCpu: fcol('spans', 2),
+    spanOpen: col('spans', 7),
+    spanName: (i) => str(spanNames[i]),
+    markerLane: col('markers', 0),
+    markerTs: fcol('markers', 0),
+    markerWaitEnd: fcol('markers', 1),
+    markerReadyAt: fcol('markers', 2),
+    markerKind: col('markers', 2),
+    markerSeverity: col('markers', 6),
+    flowFromLane: col('flows', 1),
+    flowToLane: col('flows', 3),
+    flowFromTs: fcol('flows', 0),
+    flowToTs: fcol('flows', 1),
   };
 }
 
@@ -394,10 +508,19 @@ interface Job {
 }
 
 /** One job per table, in model order, that fill `model`'s arrays from validated columns. */
-function objectJobs(layout: Layout, str: (i: number) => string, details: Map<number, Record<string, string>>, model: TraceModel): Job[] {
+function objectJobs(
+  layout: Layout,
+  str: (i: number) => string,
+  details: Map<number, Record<string, string>>,
+  model: TraceModel,
+): Job[] {
   const { counts, f, n, base } = layout;
   // Row r of a table: column c is at base + c * len + r.
-  const job = <T>(t: Table, adopt: (out: T[]) => void, make: (fo: number, io: number, len: number, r: number) => T): Job => {
+  const job = <T>(
+    t: Table,
+    adopt: (out: T[]) => void,
+    make: (fo: number, io: number, len: number, r: number) => T,
+  ): Job => {
     const len = counts[t];
     const out: T[] = new Array<T>(len);
     const { f: fo, i: io } = base[t];
@@ -410,43 +533,92 @@ function objectJobs(layout: Layout, str: (i: number) => string, details: Map<num
     };
   };
   return [
-    job<Span>('spans', (out) => {
-      model.spans = out;
-    }, (fo, io, len, r) => ({
-      lane: n[io + r], order: n[io + len + r], start: f[fo + r], end: f[fo + len + r],
-      name: str(n[io + 2 * len + r]), qualname: str(n[io + 3 * len + r]), source: n[io + 4 * len + r], line: n[io + 5 * len + r],
-      depth: n[io + 6 * len + r], cpu: f[fo + 2 * len + r], open: n[io + 7 * len + r] !== 0,
-    })),
-    job<Marker>('markers', (out) => {
-      model.markers = out;
-    }, (fo, io, len, r) => {
-      const m: Marker = {
-        lane: n[io + r], order: n[io + len + r], ts: f[fo + r], kind: MARKER_KINDS[n[io + 2 * len + r]], label: str(n[io + 3 * len + r]),
-        source: n[io + 4 * len + r], line: n[io + 5 * len + r], severity: SEVERITIES[n[io + 6 * len + r]], detail: details.get(n[io + 7 * len + r]) as Record<string, string>,
-      };
-      const w = f[fo + len + r];
-      if (!Number.isNaN(w)) m.waitEnd = w;
-      const ready = f[fo + 2 * len + r];
-      if (!Number.isNaN(ready)) m.readyAt = ready;
-      return m;
-    }),
-    job<Flow>('flows', (out) => {
-      model.flows = out;
-    }, (fo, io, len, r) => ({
-      kind: FLOW_KINDS[n[io + r]], fromLane: n[io + len + r], fromTs: f[fo + r], fromOrder: n[io + 2 * len + r],
-      toLane: n[io + 3 * len + r], toTs: f[fo + len + r], toOrder: n[io + 4 * len + r],
-    })),
-    job<Step>('steps', (out) => {
-      model.steps = out;
-    }, (fo, io, len, r) => ({
-      order: n[io + r], ts: f[fo + r], lane: n[io + len + r], ref: { type: REF_TYPES[n[io + 2 * len + r]], index: n[io + 3 * len + r] },
-      text: str(n[io + 4 * len + r]), source: n[io + 5 * len + r], line: n[io + 6 * len + r],
-    })),
-    job<OutputLine>('output', (out) => {
-      model.output = out;
-    }, (fo, io, len, r) => ({
-      order: n[io + r], ts: f[fo + r], lane: n[io + len + r], stream: STREAMS[n[io + 2 * len + r]], text: str(n[io + 3 * len + r]),
-    })),
+    job<Span>(
+      'spans',
+      (out) => {
+        model.spans = out;
+      },
+      (fo, io, len, r) => ({
+        lane: n[io + r],
+        order: n[io + len + r],
+        start: f[fo + r],
+        end: f[fo + len + r],
+        name: str(n[io + 2 * len + r]),
+        qualname: str(n[io + 3 * len + r]),
+        source: n[io + 4 * len + r],
+        line: n[io + 5 * len + r],
+        depth: n[io + 6 * len + r],
+        cpu: f[fo + 2 * len + r],
+        open: n[io + 7 * len + r] !== 0,
+      }),
+    ),
+    job<Marker>(
+      'markers',
+      (out) => {
+        model.markers = out;
+      },
+      (fo, io, len, r) => {
+        const m: Marker = {
+          lane: n[io + r],
+          order: n[io + len + r],
+          ts: f[fo + r],
+          kind: MARKER_KINDS[n[io + 2 * len + r]],
+          label: str(n[io + 3 * len + r]),
+          source: n[io + 4 * len + r],
+          line: n[io + 5 * len + r],
+          severity: SEVERITIES[n[io + 6 * len + r]],
+          detail: details.get(n[io + 7 * len + r]) as Record<string, string>,
+        };
+        const w = f[fo + len + r];
+        if (!Number.isNaN(w)) m.waitEnd = w;
+        const ready = f[fo + 2 * len + r];
+        if (!Number.isNaN(ready)) m.readyAt = ready;
+        return m;
+      },
+    ),
+    job<Flow>(
+      'flows',
+      (out) => {
+        model.flows = out;
+      },
+      (fo, io, len, r) => ({
+        kind: FLOW_KINDS[n[io + r]],
+        fromLane: n[io + len + r],
+        fromTs: f[fo + r],
+        fromOrder: n[io + 2 * len + r],
+        toLane: n[io + 3 * len + r],
+        toTs: f[fo + len + r],
+        toOrder: n[io + 4 * len + r],
+      }),
+    ),
+    job<Step>(
+      'steps',
+      (out) => {
+        model.steps = out;
+      },
+      (fo, io, len, r) => ({
+        order: n[io + r],
+        ts: f[fo + r],
+        lane: n[io + len + r],
+        ref: { type: REF_TYPES[n[io + 2 * len + r]], index: n[io + 3 * len + r] },
+        text: str(n[io + 4 * len + r]),
+        source: n[io + 5 * len + r],
+        line: n[io + 6 * len + r],
+      }),
+    ),
+    job<OutputLine>(
+      'output',
+      (out) => {
+        model.output = out;
+      },
+      (fo, io, len, r) => ({
+        order: n[io + r],
+        ts: f[fo + r],
+        lane: n[io + len + r],
+        stream: STREAMS[n[io + 2 * len + r]],
+        text: str(n[io + 3 * len + r]),
+      }),
+    ),
   ];
 }
 

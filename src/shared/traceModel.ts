@@ -20,12 +20,33 @@ export const LANE_KINDS = ['process', 'thread', 'task'] as const;
 export type LaneKind = (typeof LANE_KINDS)[number];
 export const SEVERITIES = ['info', 'warn', 'error'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const FLOW_KINDS = ['start', 'join', 'release', 'put', 'set', 'notify', 'done', 'await', 'submit', 'barrier'] as const;
+export const FLOW_KINDS = [
+  'start',
+  'join',
+  'release',
+  'put',
+  'set',
+  'notify',
+  'done',
+  'await',
+  'submit',
+  'barrier',
+] as const;
 export type FlowKind = (typeof FLOW_KINDS)[number];
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export const ERROR_CODES = [
-  'python-missing', 'python-too-old', 'syntax-error', 'timeout', 'cancelled', 'event-cap',
-  'unguarded-process', 'spawn-failed', 'output-cap', 'crashed', 'tracer-failed', 'uncaught-exception',
+  'python-missing',
+  'python-too-old',
+  'syntax-error',
+  'timeout',
+  'cancelled',
+  'event-cap',
+  'unguarded-process',
+  'spawn-failed',
+  'output-cap',
+  'crashed',
+  'tracer-failed',
+  'uncaught-exception',
 ] as const;
 
 export interface Lane {

@@ -23,7 +23,16 @@ export interface WaitForGraph {
   sentence: string;
 }
 
-const BLOCKING = new Set<string>(['lock_wait', 'queue_get_wait', 'event_wait', 'cond_wait', 'barrier_wait', 'await', 'thread_join', 'proc_join']);
+const BLOCKING = new Set<string>([
+  'lock_wait',
+  'queue_get_wait',
+  'event_wait',
+  'cond_wait',
+  'barrier_wait',
+  'await',
+  'thread_join',
+  'proc_join',
+]);
 
 function waitedOn(m: Marker): string {
   return m.label.replace(/^(wait for( an item from)?|join|await) /, '');
@@ -78,7 +87,9 @@ export function waitForGraph(model: TraceModel): WaitForGraph {
   const words = (e: WaitEdge): string => {
     if (e.holder < 0) return `${name(e.waiter)} waits for ${e.what}`;
     const joined = model.markers[e.marker].kind === 'thread_join';
-    return joined ? `${name(e.waiter)} waits for ${name(e.holder)} to end` : `${name(e.waiter)} waits for ${e.what} held by ${name(e.holder)}`;
+    return joined
+      ? `${name(e.waiter)} waits for ${name(e.holder)} to end`
+      : `${name(e.waiter)} waits for ${e.what} held by ${name(e.holder)}`;
   };
   const inCycle = cycle.map((l) => next.get(l) as WaitEdge);
   const rest = edges.filter((e) => !cycle.includes(e.waiter));

@@ -34,13 +34,15 @@ export class TimelinePanel extends Disposable {
   private links: (SourceLink | undefined)[] = [];
   /** What lives as long as the current webview panel. */
   private readonly panelScope = this.register(new DisposableStore());
-  private readonly replayDecoration = this.register(vscode.window.createTextEditorDecorationType({
-    isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
-    borderColor: new vscode.ThemeColor('focusBorder'),
-    borderStyle: 'solid',
-    borderWidth: '0 0 0 2px',
-  }));
+  private readonly replayDecoration = this.register(
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+      borderColor: new vscode.ThemeColor('focusBorder'),
+      borderStyle: 'solid',
+      borderWidth: '0 0 0 2px',
+    }),
+  );
   private readonly messagesEmitter = this.register(new vscode.EventEmitter<WebviewMessage>());
   /** Every valid message from the webview (tests and commands listen). */
   readonly onDidReceiveMessage = this.messagesEmitter.event;
@@ -143,7 +145,10 @@ export class TimelinePanel extends Disposable {
     return {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
     };
   }
 
@@ -169,7 +174,11 @@ export class TimelinePanel extends Disposable {
       }),
     );
     // A re-created webview starts empty: give it the last model again once it is ready.
-    if (this.model) this.queue = [traceMessage(this.model, false, (text) => this.log.warn(text)), ...this.queue.filter((m) => !isTraceMessage(m))];
+    if (this.model)
+      this.queue = [
+        traceMessage(this.model, false, (text) => this.log.warn(text)),
+        ...this.queue.filter((m) => !isTraceMessage(m)),
+      ];
   }
 
   private post(message: HostMessage): void {

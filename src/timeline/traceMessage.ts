@@ -15,7 +15,9 @@ export function traceMessage(model: TraceModel, live: boolean, warn: (text: stri
     const { head, text, data } = encodeTraceColumns(model);
     return { type: 'traceColumns', head, text, data, live };
   } catch (e) {
-    warn(`The timeline got "${model.title}" as JSON text, which is slower, because the columnar encoding failed: ${e instanceof Error ? e.message : String(e)}.`);
+    warn(
+      `The timeline got "${model.title}" as JSON text, which is slower, because the columnar encoding failed: ${e instanceof Error ? e.message : String(e)}.`,
+    );
     return { type: 'traceJson', json: JSON.stringify(model), live };
   }
 }

@@ -42,7 +42,13 @@ export function toChromeEvents(model: TraceModel): ChromeEvent[] {
   let processIndex = 0;
   for (const lane of model.lanes) {
     if (lane.kind === 'process') {
-      out.push({ ph: 'M', name: 'process_name', pid: lane.pid, tid: 0, args: { name: `${lane.name} (pid ${lane.pid})` } });
+      out.push({
+        ph: 'M',
+        name: 'process_name',
+        pid: lane.pid,
+        tid: 0,
+        args: { name: `${lane.name} (pid ${lane.pid})` },
+      });
       out.push({ ph: 'M', name: 'process_sort_index', pid: lane.pid, tid: 0, args: { sort_index: processIndex++ } });
     }
     out.push({ ph: 'M', name: 'thread_name', pid: lane.pid, tid: lane.id, args: { name: trackName(lane) } });
@@ -55,7 +61,16 @@ export function toChromeEvents(model: TraceModel): ChromeEvent[] {
     if (f !== undefined) args.file = f;
     if (s.cpu >= 0) args['cpu ms'] = s.cpu / 1e6;
     if (s.open) args.open = true;
-    out.push({ ph: 'X', name: s.qualname, cat: 'function', pid: pidOf(s.lane), tid: s.lane, ts: us(s.start), dur: us(s.end - s.start), args });
+    out.push({
+      ph: 'X',
+      name: s.qualname,
+      cat: 'function',
+      pid: pidOf(s.lane),
+      tid: s.lane,
+      ts: us(s.start),
+      dur: us(s.end - s.start),
+      args,
+    });
   }
   // Steps are numbered 1…N as the Timeline's list numbers them.
   const markerStep = new Map<number, number>();
@@ -81,19 +96,29 @@ export function exportChromeTrace(model: TraceModel): string {
   return JSON.stringify({
     traceEvents: toChromeEvents(model),
     displayTimeUnit: 'ns',
-    otherData: { generator: 'Python Concurrency Lab', title: model.title, python: model.python, exitCode: model.exitCode },
+    otherData: {
+      generator: 'Python Concurrency Lab',
+      title: model.title,
+      python: model.python,
+      exitCode: model.exitCode,
+    },
     [EMBED_KEY]: { format: EMBED_FORMAT, version: model.version, model },
   });
 }
 
 export function importChromeTrace(text: string): { model: TraceModel } | { error: string } {
   if (typeof text !== 'string') return { error: 'no text to read' };
-  if (text.length > MAX_IMPORT_CHARS) return { error: `the file is too large (${Math.round(text.length / 1048576)} MB; the limit is ${MAX_IMPORT_CHARS / 1048576} MB)` };
+  if (text.length > MAX_IMPORT_CHARS)
+    return {
+      error: `the file is too large (${Math.round(text.length / 1048576)} MB; the limit is ${MAX_IMPORT_CHARS / 1048576} MB)`,
+    };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { error: `the file is not valid JSON; it may be truncated or damaged (${e instanceof Error ? e.message : String(e)})` };
+    return {
+      error: `the file is not valid JSON; it may be truncated or damaged (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
   const isObj = typeof doc === 'object' && doc !== null && !Array.isArray(doc);
   const embedded = isObj ? (doc as Record<string, unknown>)[EMBED_KEY] : undefined;
@@ -105,7 +130,11 @@ export function importChromeTrace(text: string): { model: TraceModel } | { error
         : 'this is not a trace file (expected Chrome Trace Event JSON exported by Python Concurrency Lab)',
     };
   }
-  if (typeof embedded !== 'object' || embedded === null || (embedded as Record<string, unknown>).format !== EMBED_FORMAT) {
+  if (
+    typeof embedded !== 'object' ||
+    embedded === null ||
+    (embedded as Record<string, unknown>).format !== EMBED_FORMAT
+  ) {
     return { error: `the "${EMBED_KEY}" section of this file is not a Concurrency Lab trace` };
   }
   return validateModel((embedded as Record<string, unknown>).model);

@@ -70,8 +70,10 @@ type Labelled = string | [label: string, severity: Severity];
 type Text = (d: Data, pid: number, names: NameLookup, detail: Record<string, string>) => Labelled;
 
 const objOf = (d: Data): number => num(d, 'obj') ?? -1;
-const threadName = (d: Data, pid: number, names: NameLookup): string => quoted(names.thread(pid, objOf(d)), `#${objOf(d)}`);
-const processName = (d: Data, pid: number, names: NameLookup): string => quoted(names.process(pid, objOf(d), num(d, 'child_pid')), `#${objOf(d)}`);
+const threadName = (d: Data, pid: number, names: NameLookup): string =>
+  quoted(names.thread(pid, objOf(d)), `#${objOf(d)}`);
+const processName = (d: Data, pid: number, names: NameLookup): string =>
+  quoted(names.process(pid, objOf(d), num(d, 'child_pid')), `#${objOf(d)}`);
 const taskName = (d: Data, pid: number, names: NameLookup): string => quoted(names.task(pid, objOf(d)), `#${objOf(d)}`);
 const ok = (d: Data): boolean => bool(d, 'ok') !== false;
 /** The label of a wait that ends well or not (timed out, failed, broken): the latter is a warning. */
@@ -93,11 +95,15 @@ const THREADS = {
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const PROCESSES = {
-  proc_start: (d) => `start process ${quoted(str(d, 'name'), `#${objOf(d)}`)}${str(d, 'method') ? ` (${clip(str(d, 'method'), 20)})` : ''}`,
+  proc_start: (d) =>
+    `start process ${quoted(str(d, 'name'), `#${objOf(d)}`)}${str(d, 'method') ? ` (${clip(str(d, 'method'), 20)})` : ''}`,
   proc_begin: (d, pid) => `process ${quoted(str(d, 'name'), `pid ${pid}`)} begins (pid ${pid})`,
   proc_end: (d) => {
     const code = num(d, 'exitcode');
-    return outcome(code === undefined || code === 0, `process ends${code === undefined ? '' : ` with exit code ${code}`}`);
+    return outcome(
+      code === undefined || code === 0,
+      `process ends${code === undefined ? '' : ` with exit code ${code}`}`,
+    );
   },
   proc_join: (d, pid, names) => `join process ${processName(d, pid, names)}`,
   proc_joined: (d, pid, names) => {
@@ -107,7 +113,8 @@ const PROCESSES = {
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const TASKS = {
-  task_create: (d) => `create task ${quoted(str(d, 'name'), `#${objOf(d)}`)}${str(d, 'coro') ? ` running ${clip(str(d, 'coro'), 80)}()` : ''}`,
+  task_create: (d) =>
+    `create task ${quoted(str(d, 'name'), `#${objOf(d)}`)}${str(d, 'coro') ? ` running ${clip(str(d, 'coro'), 80)}()` : ''}`,
   task_done: (d, pid, names) => {
     const state = str(d, 'state', 'ok');
     const err = str(d, 'error');
@@ -138,7 +145,10 @@ const LOCKS = {
   lock_wait: (d, pid, names) => `wait for ${prim(d, pid, names)}`,
   lock_acquired: (d, pid, names, detail) => {
     if (bool(d, 'contended') === true) detail.contended = 'yes';
-    return outcome(ok(d), ok(d) ? `acquire ${prim(d, pid, names)}${waited(d)}` : `acquire ${prim(d, pid, names)} failed${waited(d)}`);
+    return outcome(
+      ok(d),
+      ok(d) ? `acquire ${prim(d, pid, names)}${waited(d)}` : `acquire ${prim(d, pid, names)} failed${waited(d)}`,
+    );
   },
   lock_release: (d, pid, names) => `release ${prim(d, pid, names)}`,
 } satisfies Partial<Record<MarkerKind, Text>>;
@@ -147,15 +157,19 @@ const SIGNALS = {
   event_set: (d, pid, names) => `set ${prim(d, pid, names)}`,
   event_clear: (d, pid, names) => `clear ${prim(d, pid, names)}`,
   event_wait: (d, pid, names) => `wait on ${prim(d, pid, names)}`,
-  event_woken: (d, pid, names) => outcome(ok(d), `${prim(d, pid, names)} ${ok(d) ? 'is set' : 'wait timed out'}${waited(d)}`),
+  event_woken: (d, pid, names) =>
+    outcome(ok(d), `${prim(d, pid, names)} ${ok(d) ? 'is set' : 'wait timed out'}${waited(d)}`),
   cond_notify: (d, pid, names) => {
     const n = num(d, 'n');
     return `notify${n === -1 ? '_all' : n !== undefined && n !== 1 ? `(${n})` : ''} ${prim(d, pid, names)}`;
   },
   cond_wait: (d, pid, names) => `wait on ${prim(d, pid, names)}`,
-  cond_woken: (d, pid, names) => outcome(ok(d), `${ok(d) ? 'notified by' : 'wait timed out on'} ${prim(d, pid, names)}${waited(d)}`),
-  barrier_wait: (d, pid, names) => `wait at ${prim(d, pid, names)}${num(d, 'parties') !== undefined ? ` (${num(d, 'parties')} parties)` : ''}`,
-  barrier_pass: (d, pid, names) => outcome(ok(d), ok(d) ? `pass ${prim(d, pid, names)}${waited(d)}` : `${prim(d, pid, names)} broken${waited(d)}`),
+  cond_woken: (d, pid, names) =>
+    outcome(ok(d), `${ok(d) ? 'notified by' : 'wait timed out on'} ${prim(d, pid, names)}${waited(d)}`),
+  barrier_wait: (d, pid, names) =>
+    `wait at ${prim(d, pid, names)}${num(d, 'parties') !== undefined ? ` (${num(d, 'parties')} parties)` : ''}`,
+  barrier_pass: (d, pid, names) =>
+    outcome(ok(d), ok(d) ? `pass ${prim(d, pid, names)}${waited(d)}` : `${prim(d, pid, names)} broken${waited(d)}`),
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 /** The value a queue carried, as the tracer's short safe repr ("0", "'job-3'", "<Job object>"); else its put number. */
@@ -170,7 +184,12 @@ const QUEUES = {
   queue_put: (d, pid, names) => `put ${item(d)} into ${prim(d, pid, names)}`,
   queue_get_wait: (d, pid, names) => `wait for an item from ${prim(d, pid, names)}`,
   queue_get: (d, pid, names) =>
-    outcome(ok(d), ok(d) ? `get ${item(d)} from ${prim(d, pid, names)}${waited(d)}` : `get from ${prim(d, pid, names)} failed (empty)${waited(d)}`),
+    outcome(
+      ok(d),
+      ok(d)
+        ? `get ${item(d)} from ${prim(d, pid, names)}${waited(d)}`
+        : `get from ${prim(d, pid, names)} failed (empty)${waited(d)}`,
+    ),
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const SLEEPS = {
@@ -182,14 +201,18 @@ const OUTPUT = {
   print: (d) => `${str(d, 'stream', 'stdout') === 'stderr' ? 'stderr' : 'print'}: ${clip(str(d, 'text'), 200)}`,
   exc: (d) => {
     const uncaught = bool(d, 'uncaught') === true;
-    return [`${uncaught ? 'uncaught ' : ''}${clip(str(d, 'type', 'Exception'), 80)}${str(d, 'msg') ? `: ${clip(str(d, 'msg'), 200)}` : ''}`, uncaught ? 'error' : 'warn'];
+    return [
+      `${uncaught ? 'uncaught ' : ''}${clip(str(d, 'type', 'Exception'), 80)}${str(d, 'msg') ? `: ${clip(str(d, 'msg'), 200)}` : ''}`,
+      uncaught ? 'error' : 'warn',
+    ];
   },
   limit: (d, pid, names) => {
     const fn = names.code(pid, num(d, 'code') ?? -1);
     const budget = num(d, 'budget');
-    const label = str(d, 'what') === 'events'
-      ? 'event cap reached: later events are counted, not recorded'
-      : `call budget${budget !== undefined ? ` of ${budget}` : ''} reached${fn ? ` for ${clip(fn, 80)}()` : ''}: later calls are not recorded`;
+    const label =
+      str(d, 'what') === 'events'
+        ? 'event cap reached: later events are counted, not recorded'
+        : `call budget${budget !== undefined ? ` of ${budget}` : ''} reached${fn ? ` for ${clip(fn, 80)}()` : ''}: later calls are not recorded`;
     return [label, 'warn'];
   },
 } satisfies Partial<Record<MarkerKind, Text>>;
@@ -197,14 +220,28 @@ const OUTPUT = {
 const EXPLORER = {
   sched_pick: (d) => {
     const where = `${clip(str(d, 'lane', 'a lane'), 80)} (decision ${num(d, 'index') ?? '?'})`;
-    return bool(d, 'parts') === true ? [`the compared schedules part here: this one runs ${where}`, 'warn'] : `the explorer switches to ${where}`;
+    return bool(d, 'parts') === true
+      ? [`the compared schedules part here: this one runs ${where}`, 'warn']
+      : `the explorer switches to ${where}`;
   },
 } satisfies Partial<Record<MarkerKind, Text>>;
 
-const TEXTS: Readonly<Record<MarkerKind, Text>> = { ...THREADS, ...PROCESSES, ...TASKS, ...LOCKS, ...SIGNALS, ...QUEUES, ...SLEEPS, ...OUTPUT, ...EXPLORER };
+const TEXTS: Readonly<Record<MarkerKind, Text>> = {
+  ...THREADS,
+  ...PROCESSES,
+  ...TASKS,
+  ...LOCKS,
+  ...SIGNALS,
+  ...QUEUES,
+  ...SLEEPS,
+  ...OUTPUT,
+  ...EXPLORER,
+};
 
 export function markerText(kind: MarkerKind, d: Data, pid: number, names: NameLookup): MarkerText {
   const detail = details(d);
   const text = TEXTS[kind](d, pid, names, detail);
-  return typeof text === 'string' ? { label: text, severity: 'info', detail } : { label: text[0], severity: text[1], detail };
+  return typeof text === 'string'
+    ? { label: text, severity: 'info', detail }
+    : { label: text[0], severity: text[1], detail };
 }

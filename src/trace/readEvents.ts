@@ -28,7 +28,8 @@ function isInt(v: unknown): v is number {
 export function toRawEvent(v: unknown): RawEvent | undefined {
   if (!Array.isArray(v) || v.length !== 7) return undefined;
   const [seq, ts, pid, tid, task, kind] = v as unknown[];
-  if (!isInt(seq) || typeof ts !== 'number' || !Number.isFinite(ts) || !isInt(pid) || !isInt(tid) || !isInt(task)) return undefined;
+  if (!isInt(seq) || typeof ts !== 'number' || !Number.isFinite(ts) || !isInt(pid) || !isInt(tid) || !isInt(task))
+    return undefined;
   if (!isEventKind(kind)) return undefined;
   return v as RawEvent;
 }
@@ -71,7 +72,10 @@ export class EventFileReader {
   /** True once the file passed maxBytes and reading stopped. */
   oversize = false;
 
-  constructor(readonly path: string, private readonly maxBytes = MAX_FILE_BYTES) {}
+  constructor(
+    readonly path: string,
+    private readonly maxBytes = MAX_FILE_BYTES,
+  ) {}
 
   /** Reads what was appended since the last call. Returns the number of new events. */
   async poll(final = false): Promise<number> {

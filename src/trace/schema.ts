@@ -47,7 +47,15 @@
  */
 import type { EventKind } from '../shared/eventKinds';
 
-export type RawEvent = [seq: number, ts: number, pid: number, tid: number, task: number, kind: EventKind, data: unknown];
+export type RawEvent = [
+  seq: number,
+  ts: number,
+  pid: number,
+  tid: number,
+  task: number,
+  kind: EventKind,
+  data: unknown,
+];
 
 /** Environment variables the run engine sets for the tracer (taken out before the program runs: runenv.py). */
 export const TRACER_ENV = {

@@ -4,7 +4,14 @@
  * cannot make the timeline read outside its arrays. Returns an error text naming the bad field.
  */
 import { MARKER_KINDS as MARKER_LIST } from '../shared/eventKinds';
-import { ERROR_CODES as ERROR_LIST, FLOW_KINDS as FLOW_LIST, LANE_KINDS as LANE_LIST, SEVERITIES as SEVERITY_LIST, TRACE_MODEL_VERSION, type TraceModel } from '../shared/traceModel';
+import {
+  ERROR_CODES as ERROR_LIST,
+  FLOW_KINDS as FLOW_LIST,
+  LANE_KINDS as LANE_LIST,
+  SEVERITIES as SEVERITY_LIST,
+  TRACE_MODEL_VERSION,
+  type TraceModel,
+} from '../shared/traceModel';
 
 const MAX_ITEMS = 20_000_000;
 const MAX_STRING = 1_000_000;
@@ -92,12 +99,19 @@ function runError(v: unknown, path: string): void {
   if (e.file !== undefined) text(e, 'file', path);
   if (e.line !== undefined) int(e, 'line', path, 0, 1e9);
   if (e.column !== undefined) int(e, 'column', path, 0, 1e9);
-  if (e.stillRunning !== undefined) arr(e.stillRunning, `${path}.stillRunning`).forEach((s, i) => typeof s === 'string' || fail(`${path}.stillRunning[${i}]`, 'expected a string'));
+  if (e.stillRunning !== undefined)
+    arr(e.stillRunning, `${path}.stillRunning`).forEach(
+      (s, i) => typeof s === 'string' || fail(`${path}.stillRunning[${i}]`, 'expected a string'),
+    );
 }
 
 function check(v: unknown): TraceModel {
   const m = obj(v, 'model');
-  if (m.version !== TRACE_MODEL_VERSION) fail('model.version', `this trace has format version ${String(m.version)}; this extension reads version ${TRACE_MODEL_VERSION}`);
+  if (m.version !== TRACE_MODEL_VERSION)
+    fail(
+      'model.version',
+      `this trace has format version ${String(m.version)}; this extension reads version ${TRACE_MODEL_VERSION}`,
+    );
   text(m, 'title', 'model');
   text(m, 'python', 'model');
   num(m, 't0', 'model');

@@ -7,7 +7,15 @@ import { CanvasView, type CanvasHost } from './canvasView';
 import { el } from './dom';
 import { lastFlows } from './flows';
 import { lastWaits, type DrawnWait } from './waitGraph';
-import { eventMatches, filterSteps, isFilterActive, laneSubtree, NO_FILTER, stepsOnLine, type StepFilter } from './filter';
+import {
+  eventMatches,
+  filterSteps,
+  isFilterActive,
+  laneSubtree,
+  NO_FILTER,
+  stepsOnLine,
+  type StepFilter,
+} from './filter';
 import { RULER_H, layoutLanes, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
 import { lanePathNamer } from './laneNames';
@@ -20,7 +28,16 @@ import { laneColor, readTheme, watchTheme, type Theme } from './theme';
 import { Splitter } from './splitter';
 import { Toolbar } from './toolbar';
 import { readPrefs, writePrefs, type StateStore, type ViewPrefs } from './viewPrefs';
-import { fitWindow, foldedStartup, isFitted, panWindow, programWindow, revealTime, zoomWindow, type TimeWindow } from './viewport';
+import {
+  fitWindow,
+  foldedStartup,
+  isFitted,
+  panWindow,
+  programWindow,
+  revealTime,
+  zoomWindow,
+  type TimeWindow,
+} from './viewport';
 import { eventTime, type EventRef, type ViewState } from './viewState';
 
 export type Post = (msg: WebviewMessage) => void;
@@ -34,7 +51,12 @@ const OBJECTS_PER_TASK = 50_000;
 export class TimelineApp implements CanvasHost {
   private v: ViewState | null = null;
   private currentTheme: Theme;
-  private readonly layoutState: { collapsed: Set<number>; internalShown: Set<number>; showAllInternal: boolean; laneFilter: number } = {
+  private readonly layoutState: {
+    collapsed: Set<number>;
+    internalShown: Set<number>;
+    showAllInternal: boolean;
+    laneFilter: number;
+  } = {
     collapsed: new Set(),
     internalShown: new Set(),
     showAllInternal: false,
@@ -62,7 +84,11 @@ export class TimelineApp implements CanvasHost {
   /** Panels this narrow stack the list over the output (the stylesheet's breakpoint). */
   private readonly narrow = window.matchMedia('(max-width: 820px)');
 
-  constructor(root: HTMLElement, private readonly post: Post, private readonly store?: StateStore) {
+  constructor(
+    root: HTMLElement,
+    private readonly post: Post,
+    private readonly store?: StateStore,
+  ) {
     this.prefs = readPrefs(store);
     this.currentTheme = readTheme();
     this.toolbar = new Toolbar({
@@ -102,7 +128,10 @@ export class TimelineApp implements CanvasHost {
     this.listSplit = new Splitter({
       orientation: this.narrow.matches ? 'horizontal' : 'vertical',
       label: 'Resize the step list',
-      current: () => (this.narrow.matches ? this.stepsPane.getBoundingClientRect().height : this.stepsPane.getBoundingClientRect().width),
+      current: () =>
+        this.narrow.matches
+          ? this.stepsPane.getBoundingClientRect().height
+          : this.stepsPane.getBoundingClientRect().width,
       bounds: () => {
         const r = this.bottom.getBoundingClientRect();
         return { min: 60, max: (this.narrow.matches ? r.height : r.width) - 60 };
@@ -213,7 +242,8 @@ export class TimelineApp implements CanvasHost {
   selectEvent(ref: EventRef): void {
     if (!this.v) return;
     const step = ref.type === 'span' ? this.v.index.spanStep[ref.index] : this.v.index.markerStep[ref.index];
-    if (step !== undefined && step >= 0) this.select(step, { reveal: true, focusEditor: false, scrollList: true, keepView: true });
+    if (step !== undefined && step >= 0)
+      this.select(step, { reveal: true, focusEditor: false, scrollList: true, keepView: true });
   }
 
   zoomToEvent(ref: EventRef): void {
@@ -275,12 +305,15 @@ export class TimelineApp implements CanvasHost {
   }
 
   openSelected(): void {
-    if (this.v && this.v.selected >= 0) this.select(this.v.selected, { reveal: true, focusEditor: true, scrollList: true, keepView: true });
+    if (this.v && this.v.selected >= 0)
+      this.select(this.v.selected, { reveal: true, focusEditor: true, scrollList: true, keepView: true });
   }
 
   setHover(ref: EventRef | null): void {
     if (!this.v) return;
-    const same = ref === this.v.hover || (ref !== null && this.v.hover !== null && ref.type === this.v.hover.type && ref.index === this.v.hover.index);
+    const same =
+      ref === this.v.hover ||
+      (ref !== null && this.v.hover !== null && ref.type === this.v.hover.type && ref.index === this.v.hover.index);
     if (same) return;
     this.v.hover = ref;
     this.redraw();
@@ -314,7 +347,12 @@ export class TimelineApp implements CanvasHost {
    * separate tasks so input is never held for long. `document.body.dataset.loaded` is bumped when all
    * of it is done.
    */
-  private setModel(model: TraceModel, live: boolean, work?: (maxRows: number) => boolean, columns?: EventColumns): void {
+  private setModel(
+    model: TraceModel,
+    live: boolean,
+    work?: (maxRows: number) => boolean,
+    columns?: EventColumns,
+  ): void {
     const prev = this.v;
     let began = performance.now();
     const index = buildModelIndex(model, columns);
@@ -329,7 +367,10 @@ export class TimelineApp implements CanvasHost {
       this.layoutState.internalShown.clear();
     }
     const startup = foldedStartup(model.duration, index.activityStart);
-    const window: TimeWindow = keep && !isFitted(prev.window, prev.model.duration, prev.startup) ? prev.window : programWindow(model.duration, startup);
+    const window: TimeWindow =
+      keep && !isFitted(prev.window, prev.model.duration, prev.startup)
+        ? prev.window
+        : programWindow(model.duration, startup);
     // What depends on the steps: taken over from the previous view once the steps exist.
     const stepState = (): Pick<ViewState, 'selected' | 'cursor' | 'replay'> => {
       let selected = -1;
@@ -360,39 +401,44 @@ export class TimelineApp implements CanvasHost {
     this.paintToReport = live;
     this.toolbar.setTitle(model.title);
     document.title = model.title;
-    const waits = model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work ? waitForGraph(model) : undefined;
+    const waits =
+      model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work
+        ? waitForGraph(model)
+        : undefined;
     this.v.waits = waits;
     this.banner.setError(model.error, waits);
     this.syncReplayBar();
     this.redraw();
     const token = ++this.modelToken;
-    this.canvas.afterNextFrame(() => this.runChunks(token, [
-      // The model's objects, a slice per task (a 1M-event model takes a few hundred ms in all).
-      () => work?.(OBJECTS_PER_TASK) === false,
-      () => {
-        if (work) index.stepsChanged();
-        void index.stepOrder; // builds the step maps now rather than on the first click
-        if (work && this.v) {
-          Object.assign(this.v, stepState(), { pending: false });
-          this.syncReplayBar();
-          this.redraw();
-        }
-      },
-      () => {
-        this.toolbar.setLanes(model.lanes);
-        if (!keep) this.filterState = this.toolbar.readFilter();
-        this.output.setModel(model, (l) => this.laneColorOf(l));
-      },
-      () => {
-        const v = this.v as ViewState;
-        this.applyFilter(this.filterState);
-        this.list.setSelected(v.selected, false);
-        this.list.setReplay(v.replay);
-        this.output.setReplay(v.replay >= 0 ? (v.model.steps[v.replay]?.order ?? -1) : -1);
-        // Lets tests (and anyone watching) know the whole model is on screen.
-        document.body.dataset.loaded = String(token);
-      },
-    ]));
+    this.canvas.afterNextFrame(() =>
+      this.runChunks(token, [
+        // The model's objects, a slice per task (a 1M-event model takes a few hundred ms in all).
+        () => work?.(OBJECTS_PER_TASK) === false,
+        () => {
+          if (work) index.stepsChanged();
+          void index.stepOrder; // builds the step maps now rather than on the first click
+          if (work && this.v) {
+            Object.assign(this.v, stepState(), { pending: false });
+            this.syncReplayBar();
+            this.redraw();
+          }
+        },
+        () => {
+          this.toolbar.setLanes(model.lanes);
+          if (!keep) this.filterState = this.toolbar.readFilter();
+          this.output.setModel(model, (l) => this.laneColorOf(l));
+        },
+        () => {
+          const v = this.v as ViewState;
+          this.applyFilter(this.filterState);
+          this.list.setSelected(v.selected, false);
+          this.list.setReplay(v.replay);
+          this.output.setReplay(v.replay >= 0 ? (v.model.steps[v.replay]?.order ?? -1) : -1);
+          // Lets tests (and anyone watching) know the whole model is on screen.
+          document.body.dataset.loaded = String(token);
+        },
+      ]),
+    );
   }
 
   /**
@@ -466,7 +512,8 @@ export class TimelineApp implements CanvasHost {
   /** Remembers sizes the user chose (undefined: back to automatic) and applies them. */
   private savePrefs(change: Partial<ViewPrefs>): void {
     Object.assign(this.prefs, change);
-    for (const k of Object.keys(this.prefs) as (keyof ViewPrefs)[]) if (this.prefs[k] === undefined) delete this.prefs[k];
+    for (const k of Object.keys(this.prefs) as (keyof ViewPrefs)[])
+      if (this.prefs[k] === undefined) delete this.prefs[k];
     writePrefs(this.store, this.prefs);
     if ('laneColPx' in change) this.list.setLaneWidth(this.prefs.laneColPx);
     this.applySplits();
@@ -481,7 +528,10 @@ export class TimelineApp implements CanvasHost {
 
   // ---- selection, cursor, replay ------------------------------------------------------------
 
-  private select(step: number, opts: { reveal: boolean; focusEditor: boolean; scrollList: boolean; keepView?: boolean }): void {
+  private select(
+    step: number,
+    opts: { reveal: boolean; focusEditor: boolean; scrollList: boolean; keepView?: boolean },
+  ): void {
     const v = this.v;
     if (!v || step < 0 || step >= v.model.steps.length) return;
     v.selected = step;
@@ -593,7 +643,12 @@ export class TimelineApp implements CanvasHost {
 /** The host is trusted, but a truncated or wrong file must fail loudly, not half-render. */
 function parseModel(json: string): TraceModel {
   const m = JSON.parse(json) as unknown;
-  const ok = typeof m === 'object' && m !== null && ['lanes', 'spans', 'markers', 'steps', 'flows', 'output', 'sources'].every((k) => Array.isArray((m as Record<string, unknown>)[k]));
+  const ok =
+    typeof m === 'object' &&
+    m !== null &&
+    ['lanes', 'spans', 'markers', 'steps', 'flows', 'output', 'sources'].every((k) =>
+      Array.isArray((m as Record<string, unknown>)[k]),
+    );
   if (!ok) throw new Error('trace JSON is not a timeline model');
   return m as TraceModel;
 }
@@ -612,4 +667,3 @@ export interface TimelineProbe {
   flows(): { arrows: number; skipped: number; trunks: number; ends: { row: number; count: number; group: boolean }[] };
   stepBox(step: number): { x: number; y: number; w: number; h: number } | null;
 }
-

@@ -51,11 +51,15 @@ export class Banner {
     this.root.append(head, el('div', { class: 'banner-message' }, err.message));
     const deadlock = waits !== undefined && waits.cycle.length > 0;
     if (waits && waits.sentence) {
-      this.root.append(el('div', { class: 'banner-waits' }, `${deadlock ? 'Deadlock: ' : 'Stuck: '}${waits.sentence}.`));
+      this.root.append(
+        el('div', { class: 'banner-waits' }, `${deadlock ? 'Deadlock: ' : 'Stuck: '}${waits.sentence}.`),
+      );
     }
     if (err.hint && !deadlock) this.root.append(el('div', { class: 'banner-hint' }, err.hint));
     if (err.stillRunning && err.stillRunning.length > 0) {
-      this.root.append(el('div', { class: 'banner-running' }, `Still running when stopped: ${err.stillRunning.join(', ')}`));
+      this.root.append(
+        el('div', { class: 'banner-running' }, `Still running when stopped: ${err.stillRunning.join(', ')}`),
+      );
     }
   }
 
@@ -64,8 +68,11 @@ export class Banner {
     this.notice.className = `notice ${level}`;
     this.notice.hidden = false;
     window.clearTimeout(this.noticeTimer);
-    this.noticeTimer = window.setTimeout(() => {
-      this.notice.hidden = true;
-    }, level === 'error' ? 10000 : 5000);
+    this.noticeTimer = window.setTimeout(
+      () => {
+        this.notice.hidden = true;
+      },
+      level === 'error' ? 10000 : 5000,
+    );
   }
 }

@@ -42,7 +42,8 @@ export class CanvasView {
     class: 'timeline-canvas',
     tabindex: '0',
     role: 'application',
-    'aria-label': 'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Enter opens its line, C folds or unfolds the lanes around it, Page Up/Down scroll lanes, Space plays the replay.',
+    'aria-label':
+      'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Enter opens its line, C folds or unfolds the lanes around it, Page Up/Down scroll lanes, Space plays the replay.',
   });
   private readonly card = new HoverCard();
   private readonly ctx: CanvasRenderingContext2D;
@@ -233,7 +234,8 @@ export class CanvasView {
     if (d === null || d.moved) return;
     const hit = this.hitAt(e);
     if (hit?.type === 'event') this.host.selectEvent(hit.ref);
-    else if (hit?.type === 'gutter' || (hit?.type === 'lane' && hit.row.type === 'internal')) this.host.clickGutter(hit.row);
+    else if (hit?.type === 'gutter' || (hit?.type === 'lane' && hit.row.type === 'internal'))
+      this.host.clickGutter(hit.row);
   }
 
   private onKey(e: KeyboardEvent): void {

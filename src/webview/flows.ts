@@ -30,7 +30,11 @@ export function flowsNearStep(model: TraceModel, step: number): number[] {
     const near = steps[step + d];
     if (near) orders.add(near.order);
     let found = 0;
-    for (let i = step + d, guard = 0; i >= 0 && i < steps.length && found < LANE_NEIGHBOURS && guard < 100_000; i += d, guard++) {
+    for (
+      let i = step + d, guard = 0;
+      i >= 0 && i < steps.length && found < LANE_NEIGHBOURS && guard < 100_000;
+      i += d, guard++
+    ) {
       if (steps[i].lane === st.lane) {
         orders.add(steps[i].order);
         found++;
@@ -151,7 +155,12 @@ export function drawFlows(f: FlowFrame): FlowsDrawn {
     found = collect(f, ids, MAX_FLOWS_PER_FRAME);
   } else found = collect(f, selectedFlows(v), MAX_FLOWS_PER_FRAME);
   const { arrows, skipped } = found;
-  lastFlows = { arrows: arrows.length, skipped, trunks: 0, ends: arrows.map((a) => ({ row: a.toRow, count: a.count, group: a.toGroup })) };
+  lastFlows = {
+    arrows: arrows.length,
+    skipped,
+    trunks: 0,
+    ends: arrows.map((a) => ({ row: a.toRow, count: a.count, group: a.toGroup })),
+  };
   if (arrows.length === 0) return lastFlows;
   // Arrows that leave one place for several rows: one trunk, then a branch into each row.
   // (Clustered along each source row: a fork starts at its first source and takes those within BUNDLE_PX.)

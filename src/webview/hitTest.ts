@@ -4,10 +4,7 @@ import { lowerBound, toTime, upperBound, type Scale } from './lod';
 import { GUTTER_W, type EventRef, type ViewState } from './viewState';
 
 export type Hit =
-  | { type: 'event'; ref: EventRef }
-  | { type: 'gutter'; row: Row }
-  | { type: 'lane'; row: Row }
-  | { type: 'none' };
+  { type: 'event'; ref: EventRef } | { type: 'gutter'; row: Row } | { type: 'lane'; row: Row } | { type: 'none' };
 
 const MARKER_SLOP_PX = 5;
 const SPAN_SLOP_PX = 2;
@@ -39,7 +36,8 @@ export function hitTest(v: ViewState, s: Scale, x: number, y: number): Hit {
     // A wait bar is the marker that started the wait.
     const w = lane.waits;
     const wi = upperBound(w.starts, t) - 1;
-    for (let i = wi; i >= 0 && i > wi - 8; i--) if (w.ends[i] >= t) return { type: 'event', ref: { type: 'marker', index: w.ids[i] } };
+    for (let i = wi; i >= 0 && i > wi - 8; i--)
+      if (w.ends[i] >= t) return { type: 'event', ref: { type: 'marker', index: w.ids[i] } };
     return { type: 'lane', row };
   }
   const d = Math.floor((local - MARKER_H) / SPAN_H);

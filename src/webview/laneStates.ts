@@ -38,7 +38,10 @@ export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; da
  * sleep's time up) until the lane ran again: ready, waiting for the GIL or for the event loop. Drawn as a
  * hollow band.
  */
-export const RUNNABLE_STYLE: { label: string; color: ColorRole } = { label: 'runnable (ready, not yet running)', color: 'foreground' };
+export const RUNNABLE_STYLE: { label: string; color: ColorRole } = {
+  label: 'runnable (ready, not yet running)',
+  color: 'foreground',
+};
 
 /** Wait states in legend order. */
 export const WAIT_STATES = Object.keys(WAIT_STYLE) as WaitState[];

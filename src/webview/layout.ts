@@ -71,7 +71,8 @@ function childrenOf(lanes: Lane[]): Map<number, number[]> {
 
 function relatives(lanes: Lane[], kids: Map<number, number[]>, lane: number): Set<number> {
   const keep = new Set<number>();
-  for (let a = lane, guard = 0; a >= 0 && a < lanes.length && guard < lanes.length; a = lanes[a].parent, guard++) keep.add(a);
+  for (let a = lane, guard = 0; a >= 0 && a < lanes.length && guard < lanes.length; a = lanes[a].parent, guard++)
+    keep.add(a);
   const stack = [lane];
   while (stack.length > 0) {
     const l = stack.pop() as number;
@@ -83,7 +84,8 @@ function relatives(lanes: Lane[], kids: Map<number, number[]>, lane: number): Se
 
 export function layoutLanes(lanes: Lane[], maxDepth: ArrayLike<number>, state: LayoutState): Layout {
   const kids = childrenOf(lanes);
-  const keep = state.laneFilter >= 0 && state.laneFilter < lanes.length ? relatives(lanes, kids, state.laneFilter) : null;
+  const keep =
+    state.laneFilter >= 0 && state.laneFilter < lanes.length ? relatives(lanes, kids, state.laneFilter) : null;
   const rows: Row[] = [];
   const rowOfLane = new Int32Array(lanes.length).fill(-1);
   const visited = new Set<number>();

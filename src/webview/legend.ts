@@ -49,7 +49,11 @@ export class Legend {
     item({ kind: 'block', alpha: 0.9 }, 'running (on CPU)');
     item({ kind: 'block', alpha: 0.25 }, 'in a call, off CPU');
     item({ kind: 'hollow', color: RUNNABLE_STYLE.color }, RUNNABLE_STYLE.label);
-    for (const w of WAIT_STATES) item({ kind: 'band', color: WAIT_STYLE[w].color, dashed: WAIT_STYLE[w].dashed }, WAIT_STYLE[w].label.replace(/^waiting on an? /, 'waiting: '));
+    for (const w of WAIT_STATES)
+      item(
+        { kind: 'band', color: WAIT_STYLE[w].color, dashed: WAIT_STYLE[w].dashed },
+        WAIT_STYLE[w].label.replace(/^waiting on an? /, 'waiting: '),
+      );
     item({ kind: 'band', color: 'error', dashed: false }, 'stuck');
     for (const [glyph, color, text] of MARKERS) item({ kind: 'glyph', glyph, color }, text);
   }

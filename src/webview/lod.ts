@@ -33,7 +33,11 @@ export interface IntervalIndex {
   ids: Int32Array;
 }
 
-export function buildIntervalIndex(ids: ArrayLike<number>, start: (id: number) => number, end: (id: number) => number): IntervalIndex {
+export function buildIntervalIndex(
+  ids: ArrayLike<number>,
+  start: (id: number) => number,
+  end: (id: number) => number,
+): IntervalIndex {
   const n = ids.length;
   const order = Int32Array.from(ids);
   let sorted = true;

@@ -23,9 +23,10 @@ function start(): void {
   let app: TimelineApp;
   try {
     // The webview state keeps the sizes the user dragged (a stand-in page may not have it).
-    const store = typeof vscode.getState === 'function' && typeof vscode.setState === 'function'
-      ? { get: () => vscode.getState?.(), set: (st: unknown) => vscode.setState?.(st) }
-      : undefined;
+    const store =
+      typeof vscode.getState === 'function' && typeof vscode.setState === 'function'
+        ? { get: () => vscode.getState?.(), set: (st: unknown) => vscode.setState?.(st) }
+        : undefined;
     app = new TimelineApp(root, post, store);
   } catch (e) {
     post({ type: 'log', level: 'error', text: `timeline failed to start: ${String(e)}` });
@@ -41,7 +42,11 @@ function start(): void {
     try {
       app.handle(data);
     } catch (err) {
-      post({ type: 'log', level: 'error', text: `timeline: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+      post({
+        type: 'log',
+        level: 'error',
+        text: `timeline: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      });
     }
   });
   window.addEventListener('error', (e) => post({ type: 'log', level: 'error', text: `timeline: ${e.message}` }));

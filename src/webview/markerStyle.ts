@@ -2,9 +2,11 @@
 import type { MarkerKind } from '../shared/traceModel';
 
 export type MarkerShape = 'triangle' | 'diamond' | 'circle' | 'square' | 'bar' | 'cross' | 'dot';
-export type MarkerCategory = 'lifecycle' | 'task' | 'lock' | 'event' | 'queue' | 'future' | 'sleep' | 'print' | 'exception';
+export type MarkerCategory =
+  'lifecycle' | 'task' | 'lock' | 'event' | 'queue' | 'future' | 'sleep' | 'print' | 'exception';
 /** Theme colour roles; the theme module maps them to --vscode-charts-* colours. */
-export type ColorRole = 'blue' | 'purple' | 'orange' | 'yellow' | 'green' | 'muted' | 'foreground' | 'error' | 'warning';
+export type ColorRole =
+  'blue' | 'purple' | 'orange' | 'yellow' | 'green' | 'muted' | 'foreground' | 'error' | 'warning';
 
 export interface MarkerStyle {
   shape: MarkerShape;
@@ -51,6 +53,7 @@ export function markerCategory(kind: MarkerKind): MarkerCategory {
 export function markerStyle(kind: MarkerKind, severity: 'info' | 'warn' | 'error'): MarkerStyle {
   const category = markerCategory(kind);
   const base = CATEGORY_STYLE[category];
-  const color: ColorRole = severity === 'error' ? 'error' : severity === 'warn' ? 'warning' : kind === 'limit' ? 'warning' : base.color;
+  const color: ColorRole =
+    severity === 'error' ? 'error' : severity === 'warn' ? 'warning' : kind === 'limit' ? 'warning' : base.color;
   return { shape: base.shape, category, color };
 }

@@ -151,10 +151,15 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   const stuck = new Uint8Array(nm);
   for (let l = 0; l < nl; l++) {
     let last = -1;
-    for (let k = markerCount[l]; k < markerCount[l + 1]; k++) if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
+    for (let k = markerCount[l]; k < markerCount[l + 1]; k++)
+      if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
     // (Its completion would be a later marker; the model may already have run it to the end of the trace.)
     if (last < 0 || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
-    const end = Math.max(model.duration, model.lanes[l].end, Number.isNaN(markerWaitEnd[last]) ? -Infinity : markerWaitEnd[last]);
+    const end = Math.max(
+      model.duration,
+      model.lanes[l].end,
+      Number.isNaN(markerWaitEnd[last]) ? -Infinity : markerWaitEnd[last],
+    );
     if (!(end > markerTs[last])) continue;
     waitEnd[last] = end;
     stuck[last] = 1;
@@ -192,15 +197,19 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     flowHi[i] = Math.max(flowFromTs[i], flowToTs[i]);
     flowIds[i] = i;
   }
-  const flowIndex = buildIntervalIndex(flowIds, (i) => flowLo[i], (i) => flowHi[i]);
+  const flowIndex = buildIntervalIndex(
+    flowIds,
+    (i) => flowLo[i],
+    (i) => flowHi[i],
+  );
 
   let programStart = Infinity;
   for (let l = 0; l < nl; l++) {
     const first = lanes[l].spans[0];
-    if (!model.lanes[l].internal && first && first.starts.length > 0) programStart = Math.min(programStart, first.starts[0]);
+    if (!model.lanes[l].internal && first && first.starts.length > 0)
+      programStart = Math.min(programStart, first.starts[0]);
   }
   const activityStart = firstActivity(model, cols);
-
 
   let maps: StepMaps | null = null;
   const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));

@@ -39,7 +39,10 @@ export class OutputPane {
     const lines = model.output;
     // A live snapshot only ever adds lines at the end: extend the window instead of rebuilding (keeps scroll).
     const previous = this.model;
-    const append = previous !== null && this.end > 0 && this.end <= lines.length &&
+    const append =
+      previous !== null &&
+      this.end > 0 &&
+      this.end <= lines.length &&
       previous.output[this.end - 1]?.order === lines[this.end - 1]?.order;
     this.model = model;
     this.laneColor = laneColor;
@@ -60,7 +63,8 @@ export class OutputPane {
     if (!lines) return;
     const i = indexOfOrder(lines, order);
     if (i < 0) return;
-    if (i < this.start || i >= this.end) this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
+    if (i < this.start || i >= this.end)
+      this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
     const hits = Array.from(this.root.querySelectorAll(`.line[data-order="${order}"]`));
     for (const hit of hits) hit.classList.add('selected');
     hits[0]?.scrollIntoView({ block: 'nearest' });
@@ -75,7 +79,8 @@ export class OutputPane {
     const lines = this.model?.output;
     if (!lines || lines.length === 0) return;
     const i = order < 0 ? -1 : lastAtOrBefore(lines, order);
-    if (i >= 0 && (i < this.start || i >= this.end)) this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
+    if (i >= 0 && (i < this.start || i >= this.end))
+      this.show(Math.max(0, Math.min(i - WINDOW_LINES / 2, lines.length - WINDOW_LINES)));
     else this.markReplay();
     const cur = this.root.querySelector('.line.current');
     cur?.scrollIntoView({ block: 'nearest' });
@@ -104,8 +109,12 @@ export class OutputPane {
       return;
     }
     if (start > 0) {
-      const earlier = button(`… ${formatCount(start)} earlier lines`, `Show the ${formatCount(Math.min(start, WINDOW_LINES))} lines before these`,
-        () => this.show(Math.max(0, start - WINDOW_LINES)), 'more earlier');
+      const earlier = button(
+        `… ${formatCount(start)} earlier lines`,
+        `Show the ${formatCount(Math.min(start, WINDOW_LINES))} lines before these`,
+        () => this.show(Math.max(0, start - WINDOW_LINES)),
+        'more earlier',
+      );
       this.root.append(earlier);
     }
     this.fill();
@@ -123,7 +132,11 @@ export class OutputPane {
       const lane = model.lanes[o.lane];
       const row = el('div', { class: `line ${o.stream}`, tabindex: '-1' });
       row.dataset.order = String(o.order);
-      const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${this.laneName(o.lane)}` : '' }, this.laneName(o.lane));
+      const tag = el(
+        'span',
+        { class: 'tag', title: lane ? `${lane.kind} ${this.laneName(o.lane)}` : '' },
+        this.laneName(o.lane),
+      );
       tag.style.borderColor = this.laneColor(o.lane);
       tag.style.color = this.laneColor(o.lane);
       row.append(tag, el('span', { class: 'text' }, o.text));
@@ -133,8 +146,14 @@ export class OutputPane {
     if (this.replayOrder >= 0) this.markReplay();
     if (lines.length > this.end) {
       const next = this.end;
-      this.root.append(button(`… ${formatCount(lines.length - next)} more lines`, `Show the ${formatCount(Math.min(lines.length - next, WINDOW_LINES))} lines after these`,
-        () => this.show(next), 'more later'));
+      this.root.append(
+        button(
+          `… ${formatCount(lines.length - next)} more lines`,
+          `Show the ${formatCount(Math.min(lines.length - next, WINDOW_LINES))} lines after these`,
+          () => this.show(next),
+          'more later',
+        ),
+      );
     }
   }
 }

@@ -12,7 +12,10 @@ export class OverflowMenu {
   private fitting = false;
 
   /** `items` in the order they return to the row; the last one leaves first. */
-  constructor(private readonly row: HTMLElement, items: HTMLElement[]) {
+  constructor(
+    private readonly row: HTMLElement,
+    items: HTMLElement[],
+  ) {
     this.homes = items.map((item) => ({ item, next: item.nextSibling }));
     this.more = button('⋯', 'More actions', () => this.toggle(), 'more-btn');
     this.more.setAttribute('aria-haspopup', 'true');

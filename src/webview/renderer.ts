@@ -35,7 +35,13 @@ interface Frame {
   charW: number;
 }
 
-export function drawFrame(ctx: CanvasRenderingContext2D, v: ViewState, theme: Theme, width: number, height: number): Scale {
+export function drawFrame(
+  ctx: CanvasRenderingContext2D,
+  v: ViewState,
+  theme: Theme,
+  width: number,
+  height: number,
+): Scale {
   const s = frameScale(v, width);
   const f: Frame = { ctx, v, s, theme, width, height, charW: 6.6 };
   ctx.save();
@@ -270,7 +276,8 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
     ctx.fillStyle = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
     const ready = cols.markerReadyAt[id];
-    const xr = run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
+    const xr =
+      run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
     const wWait = Math.max(xr - run.x0, Math.min(w, 1));
     if (style.dashed && run.count === 1) {
       for (let x = run.x0; x < run.x0 + wWait; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
@@ -404,9 +411,10 @@ function drawStartup(f: Frame): void {
   // apart, since the tracer cannot tell an import from the module's own work there.
   const moduleAt = v.index.programStart;
   const leadIn = Number.isFinite(moduleAt) && moduleAt < v.startup ? v.startup - moduleAt : 0;
-  const lines = leadIn > 0
-    ? ['Python start-up', formatDuration(moduleAt), 'imports, set-up', formatDuration(leadIn)]
-    : ['Python start-up', 'and imports', formatDuration(v.startup)];
+  const lines =
+    leadIn > 0
+      ? ['Python start-up', formatDuration(moduleAt), 'imports, set-up', formatDuration(leadIn)]
+      : ['Python start-up', 'and imports', formatDuration(v.startup)];
   lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13, w - 6));
   ctx.textAlign = 'left';
 }
@@ -441,7 +449,11 @@ function drawErrors(f: Frame): void {
 }
 
 /** Where an event is drawn (CSS px), or null when its lane is folded away. */
-export function eventRect(v: ViewState, s: Scale, ref: EventRef): { x: number; y: number; w: number; h: number } | null {
+export function eventRect(
+  v: ViewState,
+  s: Scale,
+  ref: EventRef,
+): { x: number; y: number; w: number; h: number } | null {
   const lane = eventLane(v.model, ref);
   const ri = v.layout.rowOfLane[lane];
   if (ri === undefined || ri < 0) return null;
@@ -507,4 +519,3 @@ function drawReplay(f: Frame): void {
   ctx.fillStyle = theme.focus;
   ctx.fillRect(Math.round(x), RULER_H, 2, f.height - RULER_H);
 }
-

@@ -42,7 +42,13 @@ export class StepList {
   private autoLaneWidth = '150px';
 
   constructor(private readonly actions: StepListActions) {
-    for (const [cls, text] of [['n', '#'], ['t', 'time'], ['lane', 'lane'], ['text', 'step'], ['src', 'source']]) {
+    for (const [cls, text] of [
+      ['n', '#'],
+      ['t', 'time'],
+      ['lane', 'lane'],
+      ['text', 'step'],
+      ['src', 'source'],
+    ]) {
       this.header.append(el('span', { class: cls }, text));
     }
     const laneHead = this.header.querySelector('.lane') as HTMLElement;
@@ -141,7 +147,8 @@ export class StepList {
 
   private firstRow(): number {
     const { total, scroll } = this.scaled();
-    const contentTop = this.rows.length * ROW_H <= MAX_SCROLL_PX ? this.root.scrollTop : (this.root.scrollTop / scroll) * total;
+    const contentTop =
+      this.rows.length * ROW_H <= MAX_SCROLL_PX ? this.root.scrollTop : (this.root.scrollTop / scroll) * total;
     return Math.max(0, Math.floor(contentTop / ROW_H));
   }
 
@@ -178,7 +185,12 @@ export class StepList {
     for (let p = first; p < Math.min(this.rows.length, first + count); p++) {
       const i = this.rows[p];
       const st = model.steps[i];
-      const row = el('div', { class: 'step', role: 'option', id: `step-${i}`, 'aria-selected': String(i === this.selected) });
+      const row = el('div', {
+        class: 'step',
+        role: 'option',
+        id: `step-${i}`,
+        'aria-selected': String(i === this.selected),
+      });
       row.dataset.step = String(i);
       if (i === this.selected) row.classList.add('selected');
       if (this.cursor.has(i)) row.classList.add('cursor');
@@ -200,7 +212,8 @@ export class StepList {
       );
       this.win.append(row);
     }
-    if (this.selected >= 0 && this.positionOf(this.selected) >= 0) this.root.setAttribute('aria-activedescendant', `step-${this.selected}`);
+    if (this.selected >= 0 && this.positionOf(this.selected) >= 0)
+      this.root.setAttribute('aria-activedescendant', `step-${this.selected}`);
     else this.root.removeAttribute('aria-activedescendant');
   }
 

@@ -30,7 +30,8 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
 
 export function readTheme(): Theme {
   const style = getComputedStyle(document.body);
-  const light = document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light');
+  const light =
+    document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light');
   const fg = cssVar(style, '--vscode-editor-foreground', light ? '#333333' : '#cccccc');
   const blue = cssVar(style, '--vscode-charts-blue', light ? '#1a85ff' : '#3794ff');
   const red = cssVar(style, '--vscode-charts-red', light ? '#e51400' : '#f14c4c');
@@ -48,7 +49,11 @@ export function readTheme(): Theme {
     border: cssVar(style, '--vscode-panel-border', light ? '#e5e5e5' : '#3c3c3c'),
     selection: cssVar(style, '--vscode-list-activeSelectionBackground', light ? '#0060c0' : '#04395e'),
     focus: cssVar(style, '--vscode-focusBorder', light ? '#0090f1' : '#007fd4'),
-    highlight: cssVar(style, '--vscode-editor-findMatchHighlightBackground', light ? 'rgba(234,92,0,0.33)' : 'rgba(234,92,0,0.33)'),
+    highlight: cssVar(
+      style,
+      '--vscode-editor-findMatchHighlightBackground',
+      light ? 'rgba(234,92,0,0.33)' : 'rgba(234,92,0,0.33)',
+    ),
     laneHeader: cssVar(style, '--vscode-sideBar-background', light ? '#f3f3f3' : '#252526'),
     error,
     warning,
@@ -56,7 +61,14 @@ export function readTheme(): Theme {
     monoFont: cssVar(style, '--vscode-editor-font-family', 'monospace'),
     roles: { blue, purple, orange, yellow, green, muted, foreground: fg, error, warning },
     // No red: red means an error or a stuck wait.
-    palette: [blue, green, orange, purple, yellow, cssVar(style, '--vscode-terminal-ansiCyan', light ? '#0598bc' : '#11a8cd')],
+    palette: [
+      blue,
+      green,
+      orange,
+      purple,
+      yellow,
+      cssVar(style, '--vscode-terminal-ansiCyan', light ? '#0598bc' : '#11a8cd'),
+    ],
     dark: !light,
   };
 }

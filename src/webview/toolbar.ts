@@ -28,14 +28,27 @@ export class Toolbar {
   private readonly title = el('span', { class: 'title' });
   private readonly flowsBtn: HTMLButtonElement;
   private readonly internalBtn: HTMLButtonElement;
-  private readonly search = el('input', { type: 'search', placeholder: 'Search steps', 'aria-label': 'Search steps', class: 'search' });
+  private readonly search = el('input', {
+    type: 'search',
+    placeholder: 'Search steps',
+    'aria-label': 'Search steps',
+    class: 'search',
+  });
   private readonly laneSelect = el('select', { 'aria-label': 'Filter by lane' });
   private readonly kindSelect = el('select', { 'aria-label': 'Filter by kind' });
   private readonly status = el('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly progress = el('progress', { class: 'progress', 'aria-label': 'Run progress' });
   private readonly stopBtn: HTMLButtonElement;
   private readonly playBtn: HTMLButtonElement;
-  private readonly scrubber = el('input', { type: 'range', min: '0', max: '0', value: '0', step: '1', 'aria-label': 'Replay position', class: 'scrubber' });
+  private readonly scrubber = el('input', {
+    type: 'range',
+    min: '0',
+    max: '0',
+    value: '0',
+    step: '1',
+    'aria-label': 'Replay position',
+    class: 'scrubber',
+  });
   private readonly replayLabel = el('span', { class: 'replay-label' });
   private searchTimer = 0;
   private readonly overflow: OverflowMenu;
@@ -72,13 +85,30 @@ export class Toolbar {
     const openBtn = button('Open…', 'Open a saved trace', () => a.openTrace());
     const exportBtn = button('Export…', 'Export the trace (Chrome trace JSON)', () => a.exportTrace());
     this.root.append(
-      this.title, zoomGroup, this.search, this.flowsBtn, this.internalBtn, this.laneSelect, this.kindSelect, spacer,
-      this.progress, this.status, this.stopBtn,
+      this.title,
+      zoomGroup,
+      this.search,
+      this.flowsBtn,
+      this.internalBtn,
+      this.laneSelect,
+      this.kindSelect,
+      spacer,
+      this.progress,
+      this.status,
+      this.stopBtn,
       button('↻ Re-run', 'Run the program again', () => a.rerun()),
-      openBtn, exportBtn,
+      openBtn,
+      exportBtn,
     );
     // What moves into the "⋯" menu first when the row is too narrow (last in this list goes first).
-    this.overflow = new OverflowMenu(this.root, [this.flowsBtn, this.internalBtn, this.laneSelect, this.kindSelect, openBtn, exportBtn]);
+    this.overflow = new OverflowMenu(this.root, [
+      this.flowsBtn,
+      this.internalBtn,
+      this.laneSelect,
+      this.kindSelect,
+      openBtn,
+      exportBtn,
+    ]);
     this.playBtn = button('▶', 'Play replay (space)', () => a.togglePlay(), 'play');
     this.scrubber.addEventListener('input', () => a.replayTo(Number(this.scrubber.value)));
     this.replayBar.append(
@@ -109,7 +139,9 @@ export class Toolbar {
     this.laneSelect.append(el('option', { value: '-1' }, 'All lanes'));
     for (const l of lanes) {
       const indent = '\u00a0\u00a0'.repeat(Math.max(0, l.depth));
-      this.laneSelect.append(el('option', { value: String(l.id) }, `${indent}${l.name}${l.internal ? ' (internal)' : ''}`));
+      this.laneSelect.append(
+        el('option', { value: String(l.id) }, `${indent}${l.name}${l.internal ? ' (internal)' : ''}`),
+      );
     }
     this.laneSelect.value = keep !== '' && Number(keep) < lanes.length ? keep : '-1';
   }
@@ -144,7 +176,12 @@ export class Toolbar {
     this.scrubber.max = String(Math.max(0, total - 1));
     this.scrubber.value = String(position < 0 ? Math.max(0, total - 1) : position);
     this.scrubber.disabled = total === 0;
-    this.replayLabel.textContent = total === 0 ? 'no steps' : position < 0 ? `all ${formatCount(total)} steps` : `step ${formatCount(position + 1)} / ${formatCount(total)}`;
+    this.replayLabel.textContent =
+      total === 0
+        ? 'no steps'
+        : position < 0
+          ? `all ${formatCount(total)} steps`
+          : `step ${formatCount(position + 1)} / ${formatCount(total)}`;
     this.playBtn.textContent = playing ? '❚❚' : '▶';
     this.playBtn.setAttribute('aria-label', playing ? 'Pause replay (space)' : 'Play replay (space)');
     this.playBtn.setAttribute('aria-pressed', String(playing));

@@ -25,7 +25,11 @@ export const STARTUP_BLOCK_SHARE = 0.07;
 
 /** Where the first view starts: the program's first event, or 0 when start-up is too short to fold. */
 export function foldedStartup(duration: number, programStart: number): number {
-  return Number.isFinite(programStart) && programStart > STARTUP_FOLD_SHARE * Math.max(duration, 1000) && programStart < duration ? programStart : 0;
+  return Number.isFinite(programStart) &&
+    programStart > STARTUP_FOLD_SHARE * Math.max(duration, 1000) &&
+    programStart < duration
+    ? programStart
+    : 0;
 }
 
 /** What Fit shows: the program's activity, with the folded start-up as a narrow block on its left. */
@@ -71,5 +75,8 @@ export function revealTime(w: TimeWindow, t: number, limit: TimeWindow): TimeWin
 /** Same window as Fit? (used to keep the user's zoom across live snapshots) */
 export function isFitted(w: TimeWindow, duration: number, startup = 0): boolean {
   const f = programWindow(duration, startup);
-  return Math.abs(w.start - f.start) < 1e-6 * (f.end - f.start) + 1e-9 && Math.abs(w.end - f.end) < 1e-6 * (f.end - f.start) + 1e-9;
+  return (
+    Math.abs(w.start - f.start) < 1e-6 * (f.end - f.start) + 1e-9 &&
+    Math.abs(w.end - f.end) < 1e-6 * (f.end - f.start) + 1e-9
+  );
 }

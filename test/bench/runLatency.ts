@@ -42,7 +42,10 @@ function untraced(python: string, file: string): Promise<number> {
   });
 }
 
-async function traced(lab: ConcurrencyLabApi, program: Program): Promise<{ firstFrameMs: number; finalFrameMs: number }> {
+async function traced(
+  lab: ConcurrencyLabApi,
+  program: Program,
+): Promise<{ firstFrameMs: number; finalFrameMs: number }> {
   let first = 0;
   let final = 0;
   let finalPainted: () => void = () => undefined;
@@ -59,7 +62,12 @@ async function traced(lab: ConcurrencyLabApi, program: Program): Promise<{ first
   try {
     const outcome = await program.run();
     if (!outcome?.model) throw new Error(`${program.name} did not run: ${outcome?.refused ?? 'no model'}`);
-    await Promise.race([painted, new Promise((_, reject) => setTimeout(() => reject(new Error(`${program.name}: no painted frame within 30 s`)), 30_000))]);
+    await Promise.race([
+      painted,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`${program.name}: no painted frame within 30 s`)), 30_000),
+      ),
+    ]);
   } finally {
     sub.dispose();
   }
@@ -79,7 +87,11 @@ export async function run(): Promise<void> {
   const demo = (id: string): Program => {
     const d = DEMOS.find((x) => x.id === id);
     if (!d) throw new Error(`no demo ${id}`);
-    return { name: d.file, file: path.join(demosDir, d.file), run: () => vscode.commands.executeCommand<RunOutcome>('concurrencyLab.openDemo', id) };
+    return {
+      name: d.file,
+      file: path.join(demosDir, d.file),
+      run: () => vscode.commands.executeCommand<RunOutcome>('concurrencyLab.openDemo', id),
+    };
   };
   const programs: Program[] = [
     {
@@ -101,9 +113,15 @@ export async function run(): Promise<void> {
       const t = await traced(lab, program);
       const untracedMs = await untraced(python, program.file);
       samples.push({ program: program.name, round, untracedMs, ...t });
-      console.log(`bench: ${program.name} round ${round}: untraced ${untracedMs.toFixed(0)} ms, first frame ${t.firstFrameMs.toFixed(0)} ms, final frame ${t.finalFrameMs.toFixed(0)} ms`);
+      console.log(
+        `bench: ${program.name} round ${round}: untraced ${untracedMs.toFixed(0)} ms, first frame ${t.firstFrameMs.toFixed(0)} ms, final frame ${t.finalFrameMs.toFixed(0)} ms`,
+      );
     }
   }
   if (out) fs.writeFileSync(out, JSON.stringify({ python, samples }, null, 2));
-  if (results) fs.writeFileSync(results, JSON.stringify({ suite: 'bench', passed: 1, failed: 0, pending: 0, finished: true, tests: [] }));
+  if (results)
+    fs.writeFileSync(
+      results,
+      JSON.stringify({ suite: 'bench', passed: 1, failed: 0, pending: 0, finished: true, tests: [] }),
+    );
 }

@@ -31,48 +31,55 @@ const CASES: FixCase[] = [
   {
     name: 'time.sleep → await asyncio.sleep (adds the import)',
     code: 'CL101',
-    program: 'import time\nfrom asyncio import run\n\n\nasync def tick():\n    time.sleep(0.01)\n    print("tick")\n\n\nrun(tick())\n',
+    program:
+      'import time\nfrom asyncio import run\n\n\nasync def tick():\n    time.sleep(0.01)\n    print("tick")\n\n\nrun(tick())\n',
     stdout: 'tick\n',
   },
   {
     name: 'subprocess.run → await asyncio.to_thread',
     code: 'CL103',
-    program: 'import asyncio\nimport subprocess\nimport sys\n\n\nasync def main():\n    r = subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True)\n    print(r.stdout.strip())\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\nimport subprocess\nimport sys\n\n\nasync def main():\n    r = subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True)\n    print(r.stdout.strip())\n\n\nasyncio.run(main())\n',
     stdout: '42\n',
     minPython: '3.9',
   },
   {
     name: 'queue.Queue.get → await asyncio.to_thread',
     code: 'CL104',
-    program: 'import asyncio\nimport queue\n\nq = queue.Queue()\nq.put("item")\n\n\nasync def main():\n    print(q.get())\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\nimport queue\n\nq = queue.Queue()\nq.put("item")\n\n\nasync def main():\n    print(q.get())\n\n\nasyncio.run(main())\n',
     stdout: 'item\n',
     minPython: '3.9',
   },
   {
     name: 'subprocess.run with keywords → await loop.run_in_executor(None, functools.partial(…)) (3.8 too)',
     code: 'CL103',
-    program: 'import asyncio\nimport subprocess\nimport sys\n\n\nasync def main():\n    r = subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True)\n    print(r.stdout.strip())\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\nimport subprocess\nimport sys\n\n\nasync def main():\n    r = subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True)\n    print(r.stdout.strip())\n\n\nasyncio.run(main())\n',
     stdout: '42\n',
     fix: 1,
   },
   {
     name: 'queue.Queue.get → await loop.run_in_executor(None, q.get) (3.8 too)',
     code: 'CL104',
-    program: 'import asyncio\nimport queue\n\nq = queue.Queue()\nq.put("item")\n\n\nasync def main():\n    print(q.get())\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\nimport queue\n\nq = queue.Queue()\nq.put("item")\n\n\nasync def main():\n    print(q.get())\n\n\nasyncio.run(main())\n',
     stdout: 'item\n',
     fix: 1,
   },
   {
     name: 'helper that sleeps → await asyncio.to_thread(helper)',
     code: 'CL101',
-    program: 'import asyncio\nimport time\n\n\ndef slow(x):\n    time.sleep(0.01)\n    return x * 2\n\n\nasync def main():\n    print(slow(21))\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\nimport time\n\n\ndef slow(x):\n    time.sleep(0.01)\n    return x * 2\n\n\nasync def main():\n    print(slow(21))\n\n\nasyncio.run(main())\n',
     stdout: '42\n',
     minPython: '3.9',
   },
   {
     name: 'coroutine not awaited → await',
     code: 'CL110',
-    program: 'import asyncio\n\n\nasync def hello():\n    print("hello")\n\n\nasync def main():\n    hello()\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\n\n\nasync def hello():\n    print("hello")\n\n\nasync def main():\n    hello()\n\n\nasyncio.run(main())\n',
     stdout: 'hello\n',
   },
   {
@@ -84,19 +91,22 @@ const CASES: FixCase[] = [
   {
     name: 'asyncio.sleep not awaited → await',
     code: 'CL111',
-    program: 'import asyncio\n\n\nasync def main():\n    asyncio.sleep(0.01)\n    print("slept")\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\n\n\nasync def main():\n    asyncio.sleep(0.01)\n    print("slept")\n\n\nasyncio.run(main())\n',
     stdout: 'slept\n',
   },
   {
     name: 'create_task result dropped → kept in a set',
     code: 'CL112',
-    program: 'import asyncio\n\n\nasync def job():\n    print("job ran")\n\n\nasync def main():\n    asyncio.create_task(job())\n    await asyncio.sleep(0.01)\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\n\n\nasync def job():\n    print("job ran")\n\n\nasync def main():\n    asyncio.create_task(job())\n    await asyncio.sleep(0.01)\n\n\nasyncio.run(main())\n',
     stdout: 'job ran\n',
   },
   {
     name: 'with asyncio lock → async with',
     code: 'CL114',
-    program: 'import asyncio\n\n\nasync def main():\n    lock = asyncio.Lock()\n    with lock:\n        print("locked")\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\n\n\nasync def main():\n    lock = asyncio.Lock()\n    with lock:\n        print("locked")\n\n\nasyncio.run(main())\n',
     stdout: 'locked\n',
   },
   {
@@ -108,25 +118,29 @@ const CASES: FixCase[] = [
   {
     name: 'get_event_loop in a coroutine → get_running_loop',
     code: 'CL121',
-    program: 'import asyncio\n\n\nasync def main():\n    loop = asyncio.get_event_loop()\n    print(loop.is_running())\n\n\nasyncio.run(main())\n',
+    program:
+      'import asyncio\n\n\nasync def main():\n    loop = asyncio.get_event_loop()\n    print(loop.is_running())\n\n\nasyncio.run(main())\n',
     stdout: 'True\n',
   },
   {
     name: 'Thread(target=f(x)) → target=f, args=(x,)',
     code: 'CL201',
-    program: 'import threading\n\n\ndef work(n):\n    print("work", n, threading.current_thread().name)\n\n\nt = threading.Thread(target=work(1), name="worker")\nt.start()\nt.join()\n',
+    program:
+      'import threading\n\n\ndef work(n):\n    print("work", n, threading.current_thread().name)\n\n\nt = threading.Thread(target=work(1), name="worker")\nt.start()\nt.join()\n',
     stdout: 'work 1 worker\n',
   },
   {
     name: 'acquire/release → with lock:',
     code: 'CL202',
-    program: 'import threading\n\nlock = threading.Lock()\n\n\ndef f():\n    lock.acquire()\n    print("held", lock.locked())\n    lock.release()\n\n\nf()\nprint("free", not lock.locked())\n',
+    program:
+      'import threading\n\nlock = threading.Lock()\n\n\ndef f():\n    lock.acquire()\n    print("held", lock.locked())\n    lock.release()\n\n\nf()\nprint("free", not lock.locked())\n',
     stdout: 'held True\nfree True\n',
   },
   {
     name: 'thread.run() → start()',
     code: 'CL206',
-    program: 'import threading\n\nt = threading.Thread(target=lambda: print(threading.current_thread().name), name="worker")\nt.run()\nt.join()\n',
+    program:
+      'import threading\n\nt = threading.Thread(target=lambda: print(threading.current_thread().name), name="worker")\nt.run()\nt.join()\n',
     stdout: 'worker\n',
   },
   {
@@ -139,14 +153,16 @@ const CASES: FixCase[] = [
   {
     name: 'unguarded pool between definitions → guards that keep the definitions at module level',
     code: 'CL301',
-    program: 'from multiprocessing import Pool\n\n\ndef square(x):\n    return x * x\n\n\nwith Pool(2) as pool:\n    print(pool.map(square, [1, 2, 3]))\n\n\ndef cube(x):\n    return x ** 3\n\n\nprint("done")\n',
+    program:
+      'from multiprocessing import Pool\n\n\ndef square(x):\n    return x * x\n\n\nwith Pool(2) as pool:\n    print(pool.map(square, [1, 2, 3]))\n\n\ndef cube(x):\n    return x ** 3\n\n\nprint("done")\n',
     stdout: '[1, 4, 9]\ndone\n',
     spawn: true,
   },
   {
     name: 'Pool never closed → with Pool(...) as pool:',
     code: 'CL302',
-    program: 'from multiprocessing import Pool\n\n\ndef square(x):\n    return x * x\n\n\ndef main():\n    pool = Pool(2)\n    print(pool.map(square, [1, 2, 3]))\n\n\nif __name__ == "__main__":\n    main()\n',
+    program:
+      'from multiprocessing import Pool\n\n\ndef square(x):\n    return x * x\n\n\ndef main():\n    pool = Pool(2)\n    print(pool.map(square, [1, 2, 3]))\n\n\nif __name__ == "__main__":\n    main()\n',
     stdout: '[1, 4, 9]\n',
     spawn: true,
   },
@@ -161,7 +177,11 @@ function pythonsFor(c: FixCase): string[] {
 }
 
 function runPython(python: string, file: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(python, ['-W', 'error::DeprecationWarning', file], { encoding: 'utf8', timeout: 60_000, cwd: join(file, '..') });
+  const r = spawnSync(python, ['-W', 'error::DeprecationWarning', file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: join(file, '..'),
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -171,7 +191,11 @@ void describe('quick fixes leave Python that checks clean and runs', () => {
       const before = checkPython(c.program).find((f) => f.code === c.code && f.fixes.length > 0);
       assert.ok(before, `${c.code} with a fix expected in:\n${c.program}`);
       const fixed = applyEdits(c.program, before.fixes[c.fix ?? 0].edits);
-      assert.deepEqual(checkPython(fixed).map((f) => `${f.code} ${f.message}`), [], `the fixed program still has findings:\n${fixed}`);
+      assert.deepEqual(
+        checkPython(fixed).map((f) => `${f.code} ${f.message}`),
+        [],
+        `the fixed program still has findings:\n${fixed}`,
+      );
       if (!c.fix) assert.equal(fixAll(c.program).text, fixed, 'check --fix applies the same fix');
       const prelude = c.spawn ? SPAWN_PRELUDE : '';
       await withTempDir((dir) => {

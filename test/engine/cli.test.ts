@@ -10,7 +10,10 @@ import { MAIN_PYTHON, repoRoot, survivors, tracerDir, withTempDir } from './engi
 
 const cli = join(repoRoot, 'out', 'src', 'cli.js');
 
-function runCli(args: string[], onStart?: (kill: (sig: NodeJS.Signals) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  onStart?: (kill: (sig: NodeJS.Signals) => void) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -50,11 +53,30 @@ void test('--summary prints one JSON object and the CLI exits with the program e
   await withProgram(PROGRAM, async (file, dir) => {
     const chrome = join(dir, 'trace.json');
     const model = join(dir, 'model.json');
-    const r = await runCli(['trace', file, '--summary', '--python', MAIN_PYTHON, '--tracer-dir', tracerDir, '--chrome', chrome, '--json', model]);
+    const r = await runCli([
+      'trace',
+      file,
+      '--summary',
+      '--python',
+      MAIN_PYTHON,
+      '--tracer-dir',
+      tracerDir,
+      '--chrome',
+      chrome,
+      '--json',
+      model,
+    ]);
     assert.equal(r.code, 4, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    const s = JSON.parse(lines[0]) as { exitCode: number; stdout: string; threads: { own: number }; tasks: { own: number; internal: number }; eventsByKind: Record<string, number>; error: unknown };
+    const s = JSON.parse(lines[0]) as {
+      exitCode: number;
+      stdout: string;
+      threads: { own: number };
+      tasks: { own: number; internal: number };
+      eventsByKind: Record<string, number>;
+      error: unknown;
+    };
     assert.equal(s.exitCode, 4);
     assert.equal(s.stdout, 'in thread\ndone\n');
     assert.equal(s.threads.own, 2);
@@ -68,12 +90,18 @@ void test('--summary prints one JSON object and the CLI exits with the program e
 });
 
 void test('--summary lists the run findings: a time.sleep() in a coroutine blocked the loop, on its line', async () => {
-  const program = 'import asyncio\nimport time\n\n\nasync def stall():\n    time.sleep(0.3)\n\n\nasync def main():\n    await asyncio.gather(stall(), asyncio.sleep(0.01))\n\n\nasyncio.run(main())\n';
+  const program =
+    'import asyncio\nimport time\n\n\nasync def stall():\n    time.sleep(0.3)\n\n\nasync def main():\n    await asyncio.gather(stall(), asyncio.sleep(0.01))\n\n\nasyncio.run(main())\n';
   await withProgram(program, async (file) => {
     const r = await runCli(['trace', file, '--summary', '--python', MAIN_PYTHON, '--tracer-dir', tracerDir]);
     assert.equal(r.code, 0, r.stderr);
-    const s = JSON.parse(r.stdout) as { findings: { kind: string; severity: string; file: string; line: number; message: string }[] };
-    assert.deepEqual(s.findings.map((f) => [f.kind, f.severity, f.file, f.line]), [['blocked-loop', 'warning', file, 6]]);
+    const s = JSON.parse(r.stdout) as {
+      findings: { kind: string; severity: string; file: string; line: number; message: string }[];
+    };
+    assert.deepEqual(
+      s.findings.map((f) => [f.kind, f.severity, f.file, f.line]),
+      [['blocked-loop', 'warning', file, 6]],
+    );
     assert.match(s.findings[0].message, /by time\.sleep\(0\.3\)/);
   });
 });
@@ -93,30 +121,52 @@ void test('without --summary the program output passes through; engine errors ex
 });
 
 void test('--timeout stops the program and exits 2 naming what was still running', async () => {
-  await withProgram('import threading, time\nthreading.Thread(target=lambda: time.sleep(60), name="stuck").start()\n', async (file) => {
-    const r = await runCli(['trace', file, '--timeout', '1.5', '--python', MAIN_PYTHON, '--tracer-dir', tracerDir, '--summary']);
-    assert.equal(r.code, 2);
-    const s = JSON.parse(r.stdout) as { error: { code: string; stillRunning: string[] } };
-    assert.equal(s.error.code, 'timeout');
-    assert.ok(s.error.stillRunning.some((x) => x.includes('"stuck"')), s.error.stillRunning.join('; '));
-  });
+  await withProgram(
+    'import threading, time\nthreading.Thread(target=lambda: time.sleep(60), name="stuck").start()\n',
+    async (file) => {
+      const r = await runCli([
+        'trace',
+        file,
+        '--timeout',
+        '1.5',
+        '--python',
+        MAIN_PYTHON,
+        '--tracer-dir',
+        tracerDir,
+        '--summary',
+      ]);
+      assert.equal(r.code, 2);
+      const s = JSON.parse(r.stdout) as { error: { code: string; stillRunning: string[] } };
+      assert.equal(s.error.code, 'timeout');
+      assert.ok(
+        s.error.stillRunning.some((x) => x.includes('"stuck"')),
+        s.error.stillRunning.join('; '),
+      );
+    },
+  );
 });
 
 void test('Ctrl-C stops the CLI and the program it runs', async () => {
-  await withProgram('import os, time\nprint(os.getpid(), flush=True)\nopen("started", "w").close()\ntime.sleep(60)\n', async (file, dir) => {
-    const t0 = Date.now();
-    // Ctrl-C once the program runs (waiting for that, not for a moment: a loaded machine starts slowly).
-    const whenStarted = async (kill: (sig: NodeJS.Signals) => void): Promise<void> => {
-      while (!existsSync(join(dir, 'started'))) await new Promise((r) => setTimeout(r, 50));
-      kill('SIGINT');
-    };
-    const r = await runCli(['trace', file, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir, '--summary'], (kill) => void whenStarted(kill));
-    assert.ok(Date.now() - t0 < 8000);
-    assert.equal(r.code, 2);
-    const s = JSON.parse(r.stdout) as { stdout: string; error: { code: string } };
-    assert.equal(s.error.code, 'cancelled');
-    const pid = Number(s.stdout.trim());
-    assert.ok(pid > 0);
-    assert.deepEqual(await survivors([pid]), []);
-  });
+  await withProgram(
+    'import os, time\nprint(os.getpid(), flush=True)\nopen("started", "w").close()\ntime.sleep(60)\n',
+    async (file, dir) => {
+      const t0 = Date.now();
+      // Ctrl-C once the program runs (waiting for that, not for a moment: a loaded machine starts slowly).
+      const whenStarted = async (kill: (sig: NodeJS.Signals) => void): Promise<void> => {
+        while (!existsSync(join(dir, 'started'))) await new Promise((r) => setTimeout(r, 50));
+        kill('SIGINT');
+      };
+      const r = await runCli(
+        ['trace', file, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir, '--summary'],
+        (kill) => void whenStarted(kill),
+      );
+      assert.ok(Date.now() - t0 < 8000);
+      assert.equal(r.code, 2);
+      const s = JSON.parse(r.stdout) as { stdout: string; error: { code: string } };
+      assert.equal(s.error.code, 'cancelled');
+      const pid = Number(s.stdout.trim());
+      assert.ok(pid > 0);
+      assert.deepEqual(await survivors([pid]), []);
+    },
+  );
 });

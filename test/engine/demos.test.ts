@@ -8,7 +8,14 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMOS } from '../../src/patterns/demos';
-import { describeRun, findPythons, repoRoot, runTracedText, unmetExpectations, type TraceExpectation } from './patternRuns';
+import {
+  describeRun,
+  findPythons,
+  repoRoot,
+  runTracedText,
+  unmetExpectations,
+  type TraceExpectation,
+} from './patternRuns';
 
 interface DemoExpectation extends TraceExpectation {
   /** Lines (or parts of lines) the demo's output must contain. */
@@ -36,12 +43,18 @@ function gilClaims(stdout: string): string[] {
   const problems: string[] = [];
   // 0.1 of slack: the tracer's own bookkeeping and rounding to one decimal.
   if (threads.cores > 1.1) problems.push(`threads kept ${threads.cores} cores busy: more than one under the GIL?`);
-  if (!/^2 threads: [\d.]+x the sequential time, [\d.]+ cores busy: they take turns on the GIL$/m.test(stdout)) problems.push('no threads verdict');
+  if (!/^2 threads: [\d.]+x the sequential time, [\d.]+ cores busy: they take turns on the GIL$/m.test(stdout))
+    problems.push('no threads verdict');
   const parallel = /^2 processes: .* so they ran in parallel$/m.test(stdout);
   const couldNot = /^2 processes: .*only [\d.]+ cores busy: .*, so they could not run in parallel/m.test(stdout);
-  if (parallel === couldNot) problems.push('the processes verdict must be exactly one of "ran in parallel" / "could not run in parallel"');
-  if (parallel && !(processes.cores >= 1.5 && processes.wall < sequential.wall)) problems.push(`"ran in parallel" with ${processes.cores} cores busy in ${processes.wall} s vs ${sequential.wall} s sequential`);
-  if (couldNot && processes.cores >= 1.5) problems.push(`"could not run in parallel" with ${processes.cores} cores busy`);
+  if (parallel === couldNot)
+    problems.push('the processes verdict must be exactly one of "ran in parallel" / "could not run in parallel"');
+  if (parallel && !(processes.cores >= 1.5 && processes.wall < sequential.wall))
+    problems.push(
+      `"ran in parallel" with ${processes.cores} cores busy in ${processes.wall} s vs ${sequential.wall} s sequential`,
+    );
+  if (couldNot && processes.cores >= 1.5)
+    problems.push(`"could not run in parallel" with ${processes.cores} cores busy`);
   return problems;
 }
 
@@ -57,12 +70,16 @@ function ioClaims(stdout: string): string[] {
 
 /** The blocking demo: the starved heartbeat misses a beat by the whole 200 ms block; the steady one does not. */
 function blockingClaims(stdout: string): string[] {
-  const ticks = (label: string): number[] => [...stdout.matchAll(new RegExp(`^${label}: tick after (\\d+) ms$`, 'gm'))].map((m) => Number(m[1]));
+  const ticks = (label: string): number[] =>
+    [...stdout.matchAll(new RegExp(`^${label}: tick after (\\d+) ms$`, 'gm'))].map((m) => Number(m[1]));
   const starved = Math.max(...ticks('starved'));
   const steady = Math.max(...ticks('steady'));
   const problems: string[] = [];
   if (!(starved >= 195)) problems.push(`the starved heartbeat's longest gap is ${starved} ms, not the 200 ms block`);
-  if (!(steady < starved)) problems.push(`the steady heartbeat's longest gap (${steady} ms) is not shorter than the starved one's (${starved} ms)`);
+  if (!(steady < starved))
+    problems.push(
+      `the steady heartbeat's longest gap (${steady} ms) is not shorter than the starved one's (${starved} ms)`,
+    );
   return problems;
 }
 
@@ -71,7 +88,7 @@ const EXPECTED: Record<string, DemoExpectation> = {
     lanes: { process: 3, thread: 3, task: 3 },
     markers: ['thread_start', 'task_create', 'proc_start', 'proc_joined'],
     names: ['thread-A', 'thread-B', 'process-A', 'process-B'],
-    stdout: ['[thread B] end after 0.1 s', '[asyncio] results: [\'A\', \'B\']', '[processes] exit codes: 0 0'],
+    stdout: ['[thread B] end after 0.1 s', "[asyncio] results: ['A', 'B']", '[processes] exit codes: 0 0'],
   },
   'io-bound': {
     lanes: { process: 2, thread: 3, task: 7 },
@@ -132,8 +149,14 @@ const pythons = findPythons();
 const demoDir = join(repoRoot, 'media', 'demos');
 
 void test('every demo has an expectation, and only demos do', () => {
-  assert.deepEqual(DEMOS.map((d) => d.id).filter((id) => !(id in EXPECTED)), []);
-  assert.deepEqual(Object.keys(EXPECTED).filter((id) => !DEMOS.some((d) => d.id === id)), []);
+  assert.deepEqual(
+    DEMOS.map((d) => d.id).filter((id) => !(id in EXPECTED)),
+    [],
+  );
+  assert.deepEqual(
+    Object.keys(EXPECTED).filter((id) => !DEMOS.some((d) => d.id === id)),
+    [],
+  );
 });
 
 void describe(`demos run traced on Python ${pythons.map((p) => p.version).join(', ')}`, { concurrency: 2 }, () => {
@@ -142,7 +165,12 @@ void describe(`demos run traced on Python ${pythons.map((p) => p.version).join('
     const expected = EXPECTED[demo.id];
     for (const py of pythons) {
       void test(`${demo.id} on ${py.version}`, { timeout: 60_000 }, async () => {
-        const r = await runTracedText(py.path, text, demo.file, demo.expectsTimeout ? DEADLOCK_TIMEOUT_MS : RUN_TIMEOUT_MS);
+        const r = await runTracedText(
+          py.path,
+          text,
+          demo.file,
+          demo.expectsTimeout ? DEADLOCK_TIMEOUT_MS : RUN_TIMEOUT_MS,
+        );
         const why = describeRun(r);
         if (demo.expectsTimeout) {
           assert.equal(r.model.error?.code, 'timeout', why);

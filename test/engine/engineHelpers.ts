@@ -12,13 +12,15 @@ export const tracerDir = join(repoRoot, 'src', 'tracer');
 
 let pyenvRoot: string | undefined;
 function root(): string {
-  pyenvRoot ??= process.env.PYENV_ROOT ?? (() => {
-    try {
-      return execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
-    } catch {
-      return join(process.env.HOME ?? '/root', '.pyenv');
-    }
-  })();
+  pyenvRoot ??=
+    process.env.PYENV_ROOT ??
+    (() => {
+      try {
+        return execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
+      } catch {
+        return join(process.env.HOME ?? '/root', '.pyenv');
+      }
+    })();
   return pyenvRoot;
 }
 
@@ -90,5 +92,8 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>, prefix = '
 /** Pids the test programs append, one a line, to the file named by PIDS_FILE. */
 export async function pidsIn(file: string): Promise<number[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  return text
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
 }

@@ -12,8 +12,14 @@ void test('a 1M-character thread name and a 5M-character print line keep their l
   );
   assert.equal(r.model.error, null, JSON.stringify(r.model.error));
   assert.equal(r.stdout.length, 5_000_000 + 1 + 5, 'the program prints everything, untouched');
-  assert.ok(r.model.lanes.some((l) => l.kind === 'thread' && l.name.startsWith('ééé')), 'the thread has its lane');
-  assert.ok(r.model.output.some((o) => o.text.startsWith('ppp')), 'the long line is in the output pane');
+  assert.ok(
+    r.model.lanes.some((l) => l.kind === 'thread' && l.name.startsWith('ééé')),
+    'the thread has its lane',
+  );
+  assert.ok(
+    r.model.output.some((o) => o.text.startsWith('ppp')),
+    'the long line is in the output pane',
+  );
   assert.equal(r.model.stats.unreadableLines, undefined, 'every line was readable');
 });
 

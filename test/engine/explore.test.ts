@@ -11,7 +11,11 @@ const racy = (name: string): string => join(repoRoot, 'test', 'fixtures', 'explo
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'explore', ...args, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cli, 'explore', ...args, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -20,14 +24,21 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-const lastJson = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+const lastJson = (stdout: string): Record<string, unknown> =>
+  JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
 
-void test('explore --summary: one JSON object with exactly the issue\'s shape, and the deadlock it found', async () => {
+void test("explore --summary: one JSON object with exactly the issue's shape, and the deadlock it found", async () => {
   const r = await runCli([racy('lock_order_deadlock.py'), '--runs', '300', '--summary']);
   assert.equal(r.code, 1, r.stderr);
-  const s = lastJson(r.stdout) as { runs: number; outcomes: Record<string, unknown>[]; races: unknown[]; deadlocks: { seed: number; cycle: Record<string, unknown>[] }[] };
+  const s = lastJson(r.stdout) as {
+    runs: number;
+    outcomes: Record<string, unknown>[];
+    races: unknown[];
+    deadlocks: { seed: number; cycle: Record<string, unknown>[] }[];
+  };
   assert.deepEqual(Object.keys(s).sort(), ['deadlocks', 'outcomes', 'races', 'runs']);
-  for (const o of s.outcomes) assert.deepEqual(Object.keys(o).sort(), ['count', 'exitCode', 'failure', 'seed', 'stdout']);
+  for (const o of s.outcomes)
+    assert.deepEqual(Object.keys(o).sort(), ['count', 'exitCode', 'failure', 'seed', 'stdout']);
   const failing = s.outcomes.find((o) => o.failure !== null) as { failure: Record<string, unknown>; seed: number };
   assert.deepEqual(Object.keys(failing.failure).sort(), ['kind', 'message']);
   assert.equal(failing.failure.kind, 'deadlock');
@@ -48,9 +59,16 @@ void test('explore --json OUT writes every schedule; races name both accesses', 
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /8 schedules, \d+ distinct outcomes?/);
     assert.match(r.stderr, /race on Account\.balance/);
-    const j = JSON.parse(await readFile(out, 'utf8')) as { runs: number; schedules: { seed: number; decisions: number[] }[]; races: { accesses: { file: string }[] }[] };
+    const j = JSON.parse(await readFile(out, 'utf8')) as {
+      runs: number;
+      schedules: { seed: number; decisions: number[] }[];
+      races: { accesses: { file: string }[] }[];
+    };
     assert.equal(j.runs, 8);
-    assert.deepEqual(j.schedules.map((x) => x.seed), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      j.schedules.map((x) => x.seed),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
     assert.equal(j.races[0].accesses[0].file, racy('lost_update_attr.py'));
   }, 'cl-explore-');
 });
@@ -73,7 +91,11 @@ void test('explore --replay SEED --trace OUT: the Timeline of exactly that sched
     const json = join(dir, 'explore.json');
     const found = await runCli([program, '--runs', '300', '--json', json]);
     assert.equal(found.code, 1, found.stderr);
-    const schedule = (JSON.parse(await readFile(json, 'utf8')) as { schedules: { seed: number; failure: unknown; decisions: number[]; lanes: string[] }[] }).schedules.at(-1)!;
+    const schedule = (
+      JSON.parse(await readFile(json, 'utf8')) as {
+        schedules: { seed: number; failure: unknown; decisions: number[]; lanes: string[] }[];
+      }
+    ).schedules.at(-1)!;
     assert.ok(schedule.failure, 'the search stops at the deadlock');
     const picksOf = async (out: string): Promise<{ index: number; lane: string }[]> => {
       const r = await runCli([program, '--replay', String(schedule.seed), '--trace', out]);
@@ -88,13 +110,18 @@ void test('explore --replay SEED --trace OUT: the Timeline of exactly that sched
       assert.equal(m.markers.filter((x) => x.kind === 'lock_wait').length, 2);
       assert.ok(m.error && /Deadlock/.test(m.error.message), JSON.stringify(m.error));
       const markers = [...m.markers].sort((a, b) => a.order - b.order);
-      return markers.filter((x) => x.kind === 'sched_pick').map((x) => ({ index: Number(x.detail.index), lane: m.lanes[x.lane].name }));
+      return markers
+        .filter((x) => x.kind === 'sched_pick')
+        .map((x) => ({ index: Number(x.detail.index), lane: m.lanes[x.lane].name }));
     };
     const picks = await picksOf(join(dir, 'a.json'));
     assert.ok(picks.length >= 2, 'the schedule switches lanes');
     // each switch sits on the lane the schedule chose at that decision, in the schedule's order
     for (const p of picks) assert.equal(p.lane, schedule.lanes[schedule.decisions[p.index]], `decision ${p.index}`);
-    assert.deepEqual(picks.map((p) => p.index), [...picks.map((p) => p.index)].sort((a, b) => a - b));
+    assert.deepEqual(
+      picks.map((p) => p.index),
+      [...picks.map((p) => p.index)].sort((a, b) => a - b),
+    );
     assert.deepEqual(await picksOf(join(dir, 'b.json')), picks);
   }, 'cl-explore-');
 });
@@ -109,17 +136,31 @@ void test('Compare: two schedules in one Timeline, one process each, both marked
   const { compareReplays } = await import('../../src/explore/compareReplays');
   const { runExplore } = await import('../../src/explore/exploreRun');
   const program = racy('lost_update_attr.py');
-  const opts = { python: MAIN_PYTHON, file: program, cwd: join(repoRoot, 'test', 'fixtures', 'explore', 'racy'), tracerDir, timeoutS: 20 };
+  const opts = {
+    python: MAIN_PYTHON,
+    file: program,
+    cwd: join(repoRoot, 'test', 'fixtures', 'explore', 'racy'),
+    tracerDir,
+    timeoutS: 20,
+  };
   const explored = await runExplore({ ...opts, runs: 6, seed: 0, keepGoing: true });
-  const [a, b] = explored.records.filter((r, i, all) => all.findIndex((o) => JSON.stringify(o.decisions) === JSON.stringify(r.decisions)) === i);
+  const [a, b] = explored.records.filter(
+    (r, i, all) => all.findIndex((o) => JSON.stringify(o.decisions) === JSON.stringify(r.decisions)) === i,
+  );
   assert.ok(a && b, 'two different schedules');
   const c = await compareReplays(opts, a, b);
   assert.ok(c.model, c.error);
   const processes = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name);
-  assert.deepEqual(processes.map((n) => n.replace(/ \(pid \d+\)$/, '')), [`seed ${a.seed}`, `seed ${b.seed}`]);
+  assert.deepEqual(
+    processes.map((n) => n.replace(/ \(pid \d+\)$/, '')),
+    [`seed ${a.seed}`, `seed ${b.seed}`],
+  );
   const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
   assert.equal(parts.length, 2, 'one mark in each schedule');
-  assert.deepEqual(parts.map((m) => Number(m.detail.index)), [c.partsAt, c.partsAt]);
+  assert.deepEqual(
+    parts.map((m) => Number(m.detail.index)),
+    [c.partsAt, c.partsAt],
+  );
   assert.ok(parts.every((m) => m.severity === 'warn'));
   assert.notEqual(c.model.lanes[parts[0].lane].pid, c.model.lanes[parts[1].lane].pid);
 });

@@ -19,8 +19,17 @@ interface Manifest {
 
 test('the package lists only runtime files and every file the manifest names', { timeout: 120_000 }, async () => {
   const { stdout } = await run(vsce, ['ls', ...FLAGS], { cwd: repoRoot });
-  const files = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  const forbidden = files.filter((f) => /^(src|test|scripts|out|node_modules|\.vscode-test)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') || f.includes('__pycache__'));
+  const files = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const forbidden = files.filter(
+    (f) =>
+      /^(src|test|scripts|out|node_modules|\.vscode-test)\//.test(f) ||
+      f.endsWith('.map') ||
+      f.endsWith('.ts') ||
+      f.includes('__pycache__'),
+  );
   assert.deepEqual(forbidden, []);
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
   const named = [
@@ -38,21 +47,35 @@ test('the package lists only runtime files and every file the manifest names', {
   ].filter(Boolean);
   const missing = named.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], 'files the extension loads at run time are in the package');
-  assert.ok(files.some((f) => f.startsWith('media/demos/') && f.endsWith('.py')), 'the demos are in the package');
+  assert.ok(
+    files.some((f) => f.startsWith('media/demos/') && f.endsWith('.py')),
+    'the demos are in the package',
+  );
   assert.ok(files.includes('media/checks/CL101.md'), 'the pitfall rule pages are in the package');
 });
 
-test('the .vsix stays under 600 KB, and its details page carries its picture inline', { timeout: 120_000 }, async () => {
-  await withTempDir(async (dir) => {
-    const out = join(dir, 'lab.vsix');
-    await run(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--no-build', '--out', out], { cwd: repoRoot });
-    const size = statSync(out).size;
-    assert.ok(size < 600 * 1024, `the .vsix is ${(size / 1024).toFixed(0)} KiB`);
-    // The extension editor allows images from https: and data: only; there is no https home to link to.
-    const readme = readFileSync(join(repoRoot, 'out', 'package', 'README.md'), 'utf8');
-    const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]*)\)/g)].map((m) => m[1]);
-    assert.ok(pictures.length > 0, 'the details page has a picture');
-    for (const src of pictures) assert.match(src, /^(data:image\/(webp|png|jpeg);base64,|https:)/, `a picture the details page cannot show: ${src.slice(0, 80)}`);
-    assert.ok(readme.length < 150 * 1024, `the inlined README is ${(readme.length / 1024).toFixed(0)} KiB`);
-  });
-});
+test(
+  'the .vsix stays under 600 KB, and its details page carries its picture inline',
+  { timeout: 120_000 },
+  async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, 'lab.vsix');
+      await run(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--no-build', '--out', out], {
+        cwd: repoRoot,
+      });
+      const size = statSync(out).size;
+      assert.ok(size < 600 * 1024, `the .vsix is ${(size / 1024).toFixed(0)} KiB`);
+      // The extension editor allows images from https: and data: only; there is no https home to link to.
+      const readme = readFileSync(join(repoRoot, 'out', 'package', 'README.md'), 'utf8');
+      const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]*)\)/g)].map((m) => m[1]);
+      assert.ok(pictures.length > 0, 'the details page has a picture');
+      for (const src of pictures)
+        assert.match(
+          src,
+          /^(data:image\/(webp|png|jpeg);base64,|https:)/,
+          `a picture the details page cannot show: ${src.slice(0, 80)}`,
+        );
+      assert.ok(readme.length < 150 * 1024, `the inlined README is ${(readme.length / 1024).toFixed(0)} KiB`);
+    });
+  },
+);

@@ -34,7 +34,8 @@ export function findPythons(): TestPython[] {
   for (const version of existsSync(dir) ? readdirSync(dir) : []) {
     const v = parsePythonVersion(version);
     const path = join(dir, version, 'bin', 'python3');
-    if (v && /^\d+\.\d+\.\d+$/.test(version) && (v[0] > 3 || (v[0] === 3 && v[1] >= 8)) && existsSync(path)) found.push({ version, path });
+    if (v && /^\d+\.\d+\.\d+$/.test(version) && (v[0] > 3 || (v[0] === 3 && v[1] >= 8)) && existsSync(path))
+      found.push({ version, path });
   }
   if (found.length === 0) throw new Error(`No Python 3.8+ found under ${dir}: these tests need at least one.`);
   const key = (p: TestPython): number[] => p.version.split('.').map(Number);
@@ -78,7 +79,9 @@ export function unmetExpectations(model: TraceModel, expected: TraceExpectation)
 
 /** A one-glance account of a run for assertion messages. */
 export function describeRun(r: RunResult): string {
-  const lanes = r.model.lanes.map((l) => `${'  '.repeat(l.depth)}${l.kind} ${l.name}${l.internal ? ' (internal)' : ''}`).join('\n');
+  const lanes = r.model.lanes
+    .map((l) => `${'  '.repeat(l.depth)}${l.kind} ${l.name}${l.internal ? ' (internal)' : ''}`)
+    .join('\n');
   return [
     `exit ${r.model.exitCode} signal ${r.model.signal} error ${JSON.stringify(r.model.error)}`,
     `lanes:\n${lanes}`,
@@ -88,7 +91,12 @@ export function describeRun(r: RunResult): string {
 }
 
 /** Runs `text` as a file named `displayName` under the tracer, in a scratch working directory. */
-export async function runTracedText(python: string, text: string, displayName: string, timeoutMs: number): Promise<RunResult> {
+export async function runTracedText(
+  python: string,
+  text: string,
+  displayName: string,
+  timeoutMs: number,
+): Promise<RunResult> {
   const cwd = mkdtempSync(join(tmpdir(), 'cl-patterns-'));
   try {
     return await runTraced({

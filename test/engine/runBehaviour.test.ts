@@ -60,7 +60,10 @@ for (const python of [MAIN_PYTHON, OLD_PYTHON].filter((p): p is string => p !== 
       const names = m.lanes.map((l) => l.name);
       for (const n of ['W0', 'W1', 'W2']) assert.ok(names.includes(n), `lane ${n} in ${names.join(',')}`);
       assert.ok(m.stats.tasks.own >= 3, `tasks ${JSON.stringify(m.stats.tasks)}`);
-      assert.deepEqual(m.output.map((o) => o.text), [...plain.stdout.trimEnd().split('\n'), 'errors go here']);
+      assert.deepEqual(
+        m.output.map((o) => o.text),
+        [...plain.stdout.trimEnd().split('\n'), 'errors go here'],
+      );
       const w1 = m.lanes.find((l) => l.name === 'W1');
       assert.equal(m.output.find((o) => o.text === 'worker 1')?.lane, w1?.id, 'print attributed to its thread');
       assert.ok(m.flows.some((f) => f.kind === 'start' && m.lanes[f.toLane].name === 'W0'));
@@ -118,7 +121,10 @@ void test('live snapshots show what ran so far while the program is still runnin
     },
   });
   assert.deepEqual(live?.outputs, ['early'], 'a snapshot taken mid-run had the first line only');
-  assert.deepEqual(model.output.map((o) => o.text), ['early', 'late']);
+  assert.deepEqual(
+    model.output.map((o) => o.text),
+    ['early', 'late'],
+  );
 });
 
 void test('the call budget suppresses calls past it and counts them', async () => {
@@ -129,7 +135,10 @@ void test('the call budget suppresses calls past it and counts them', async () =
   assert.ok(spans >= 100 && spans <= 101, `${spans} spans`);
   // sys.monitoring stops calling us for a disabled function, so 3.12+ cannot count what it skipped (-1).
   assert.ok(model.stats.suppressedCalls >= 0);
-  assert.equal(model.markers.find((m) => m.kind === 'limit')?.label, 'call budget of 100 reached for tiny(): later calls are not recorded');
+  assert.equal(
+    model.markers.find((m) => m.kind === 'limit')?.label,
+    'call budget of 100 reached for tiny(): later calls are not recorded',
+  );
 });
 
 void test('a file run prints the user path, not the temp copy, in tracebacks and __file__', async () => {

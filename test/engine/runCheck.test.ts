@@ -12,17 +12,33 @@ void test('a missing interpreter is reported with the path that was tried', asyn
 
 for (const old of ['2.7', '3.7', '3.6']) {
   const py = pythonFor(old);
-  void test(`Python ${old} is refused as too old`, { skip: py === undefined ? `Python ${old} is not installed` : false }, async () => {
-    const { model } = await run('print(1)\n', { python: py });
-    assert.equal(model.error?.code, 'python-too-old', JSON.stringify(model.error));
-    assert.match(model.error?.message ?? '', new RegExp(`Python ${old.replace('.', '\\.')}\\.\\d+`));
-  });
+  void test(
+    `Python ${old} is refused as too old`,
+    { skip: py === undefined ? `Python ${old} is not installed` : false },
+    async () => {
+      const { model } = await run('print(1)\n', { python: py });
+      assert.equal(model.error?.code, 'python-too-old', JSON.stringify(model.error));
+      assert.match(model.error?.message ?? '', new RegExp(`Python ${old.replace('.', '\\.')}\\.\\d+`));
+    },
+  );
 }
 
 void test('a syntax error in a selection from inside a function maps back to the document line and column', async () => {
-  const selection = ['        total = 0', '        for i in range(3):', '            total += (i', '        print(total)', ''].join('\n');
+  const selection = [
+    '        total = 0',
+    '        for i in range(3):',
+    '            total += (i',
+    '        print(total)',
+    '',
+  ].join('\n');
   const { model } = await run(selection, {
-    program: { text: selection, userFile: '/work/user/app.py', startLine: 10, isSelection: true, displayName: 'app.py' },
+    program: {
+      text: selection,
+      userFile: '/work/user/app.py',
+      startLine: 10,
+      isSelection: true,
+      displayName: 'app.py',
+    },
   });
   assert.equal(model.error?.code, 'syntax-error', JSON.stringify(model.error));
   assert.equal(model.error?.file, '/work/user/app.py');
@@ -48,7 +64,16 @@ void test('a selection from inside a function runs dedented, with lines mapped b
 });
 
 void test('module-level Process creation under spawn is refused with the line and the fix', async () => {
-  const text = ['import multiprocessing as mp', 'mp.set_start_method("spawn")', 'def f():', '    print("hi")', 'p = mp.Process(target=f)', 'p.start()', 'p.join()', ''].join('\n');
+  const text = [
+    'import multiprocessing as mp',
+    'mp.set_start_method("spawn")',
+    'def f():',
+    '    print("hi")',
+    'p = mp.Process(target=f)',
+    'p.start()',
+    'p.join()',
+    '',
+  ].join('\n');
   const { model } = await run(text);
   assert.equal(model.error?.code, 'unguarded-process', JSON.stringify(model.error));
   assert.equal(model.error?.line, 5);
@@ -56,7 +81,16 @@ void test('module-level Process creation under spawn is refused with the line an
 });
 
 void test('the same unguarded Process under fork runs (fork children do not re-import)', async () => {
-  const text = ['import multiprocessing as mp', 'mp.set_start_method("fork")', 'def f():', '    print("hi", flush=True)', 'p = mp.Process(target=f)', 'p.start()', 'p.join()', ''].join('\n');
+  const text = [
+    'import multiprocessing as mp',
+    'mp.set_start_method("fork")',
+    'def f():',
+    '    print("hi", flush=True)',
+    'p = mp.Process(target=f)',
+    'p.start()',
+    'p.join()',
+    '',
+  ].join('\n');
   const { model, stdout } = await run(text);
   assert.equal(model.error, null, JSON.stringify(model.error));
   assert.equal(stdout, 'hi\n');

@@ -16,7 +16,9 @@ print(json.dumps({"file": __file__, "argv0": sys.argv[0], "path": sys.path, "cwd
 
 function untraced(python: string, file: string, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(python, [file], { cwd, env: process.env }, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)));
+    execFile(python, [file], { cwd, env: process.env }, (err, stdout, stderr) =>
+      err ? reject(new Error(stderr || err.message)) : resolve(stdout),
+    );
   });
 }
 
@@ -32,7 +34,14 @@ for (const python of pythons) {
       const { stdout, stderr, model } = await run(SELF_REPORT, {
         python,
         cwd: dir,
-        program: { text: SELF_REPORT, userFile: file, onDisk: true, startLine: 0, isSelection: false, displayName: 'app.py' },
+        program: {
+          text: SELF_REPORT,
+          userFile: file,
+          onDisk: true,
+          startLine: 0,
+          isSelection: false,
+          displayName: 'app.py',
+        },
       });
       assert.equal(stderr, '');
       assert.equal(model.error, null);
@@ -44,14 +53,22 @@ for (const python of pythons) {
 void test('a saved file reads the data beside it, and the files it writes there stay', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'report.py');
-    const text = 'import os\nhere = os.path.dirname(__file__)\nrows = open(os.path.join(here, "data.csv")).read().split()\nopen(os.path.join(here, "out.txt"), "w").write(str(len(rows)))\nprint(len(rows))\n';
+    const text =
+      'import os\nhere = os.path.dirname(__file__)\nrows = open(os.path.join(here, "data.csv")).read().split()\nopen(os.path.join(here, "out.txt"), "w").write(str(len(rows)))\nprint(len(rows))\n';
     await writeFile(file, text);
     await writeFile(join(dir, 'data.csv'), 'a,1\nb,2\nc,3\n');
-    const { stdout, model } = await run(text, { cwd: dir, program: { text, userFile: file, onDisk: true, startLine: 0, isSelection: false, displayName: 'report.py' } });
+    const { stdout, model } = await run(text, {
+      cwd: dir,
+      program: { text, userFile: file, onDisk: true, startLine: 0, isSelection: false, displayName: 'report.py' },
+    });
     assert.equal(model.error, null, JSON.stringify(model.error));
     assert.equal(stdout, '3\n');
     assert.equal(await readFile(join(dir, 'out.txt'), 'utf8'), '3');
-    assert.deepEqual(model.sources.map((s) => s.file), [file], 'the timeline names the file itself');
+    assert.deepEqual(
+      model.sources.map((s) => s.file),
+      [file],
+      'the timeline names the file itself',
+    );
   });
 });
 
@@ -101,6 +118,10 @@ void test('no Python starts before the program: the checks run inside the traced
     assert.equal(model.error, null);
     const starts = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
     assert.equal(starts.filter((s) => s.includes('launch.py')).length, 1, starts.join('\n'));
-    assert.deepEqual(starts.filter((s) => s.includes('check.py')), [], 'no separate check');
+    assert.deepEqual(
+      starts.filter((s) => s.includes('check.py')),
+      [],
+      'no separate check',
+    );
   });
 });

@@ -51,8 +51,14 @@ void test('a timeout stops the whole tree: threads, a child process and setsid g
     assert.match(result.stdout, /started/);
     assert.ok(elapsed < 12_000, `took ${elapsed} ms`);
     const running = model.error?.stillRunning ?? [];
-    assert.ok(running.some((r) => r.includes('"spinner"')), running.join('; '));
-    assert.ok(running.some((r) => r.includes('"sleeper"')), running.join('; '));
+    assert.ok(
+      running.some((r) => r.includes('"spinner"')),
+      running.join('; '),
+    );
+    assert.ok(
+      running.some((r) => r.includes('"sleeper"')),
+      running.join('; '),
+    );
   });
 });
 
@@ -82,7 +88,10 @@ void test('an AbortSignal cancels the run and kills the tree', async () => {
 
 void test('output past the cap stops the program and keeps only the cap', async () => {
   const cap = 64 * 1024;
-  const result = await run('import sys\nwhile True:\n    sys.stdout.write("x" * 1000 + "\\n")\n', { outputCapBytes: cap, timeoutMs: 15_000 });
+  const result = await run('import sys\nwhile True:\n    sys.stdout.write("x" * 1000 + "\\n")\n', {
+    outputCapBytes: cap,
+    timeoutMs: 15_000,
+  });
   assert.equal(result.model.error?.code, 'output-cap');
   assert.ok(result.stdout.length + result.stderr.length <= cap);
   assert.ok(result.stdout.length > cap / 2);
@@ -107,12 +116,15 @@ print("bye")
   });
 });
 
-void test('the time limit is the program\'s own: a slow interpreter start-up does not count against it', async () => {
+void test("the time limit is the program's own: a slow interpreter start-up does not count against it", async () => {
   await withTempDir(async (dir) => {
     // An interpreter that takes 2.5 s to start stands for a cold or loaded machine.
     const slowPython = join(dir, 'slow-python');
     writeFileSync(slowPython, `#!/bin/sh\nsleep 2.5\nexec '${MAIN_PYTHON}' "$@"\n`, { mode: 0o755 });
-    const result = await run('import time\ntime.sleep(0.5)\nprint("finished", flush=True)\n', { python: slowPython, timeoutMs: 2000 });
+    const result = await run('import time\ntime.sleep(0.5)\nprint("finished", flush=True)\n', {
+      python: slowPython,
+      timeoutMs: 2000,
+    });
     assert.equal(result.model.error, null, JSON.stringify(result.model.error));
     assert.equal(result.model.exitCode, 0);
     assert.match(result.stdout, /finished/);

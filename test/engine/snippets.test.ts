@@ -8,7 +8,14 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPattern, loadCatalog, supportsPython } from '../../src/patterns/catalog';
-import { describeRun, findPythons, repoRoot, runTracedText, unmetExpectations, type TraceExpectation } from './patternRuns';
+import {
+  describeRun,
+  findPythons,
+  repoRoot,
+  runTracedText,
+  unmetExpectations,
+  type TraceExpectation,
+} from './patternRuns';
 
 /**
  * What each snippet must show: own lanes (main process/thread/task included), the markers of the
@@ -19,7 +26,11 @@ const EXPECTED: Record<string, TraceExpectation> = {
   'thread-subclass': { lanes: { thread: 4 }, markers: ['thread_joined'], names: ['Worker-0', 'Worker-2'] },
   'thread-daemon': { lanes: { thread: 2 }, names: ['heartbeat'] },
   'thread-timer': { lanes: { thread: 3 }, markers: ['thread_start'] },
-  'thread-queue-workers': { lanes: { thread: 4 }, markers: ['queue_put', 'queue_get'], names: ['worker-0', 'worker-2'] },
+  'thread-queue-workers': {
+    lanes: { thread: 4 },
+    markers: ['queue_put', 'queue_get'],
+    names: ['worker-0', 'worker-2'],
+  },
   'thread-shutdown': { lanes: { thread: 2 }, markers: ['event_set', 'event_woken'], names: ['poll'] },
   'async-gather': { lanes: { task: 3 }, markers: ['task_create', 'task_done'] },
   'async-create-task': { lanes: { task: 3 }, markers: ['task_create', 'task_done'], names: ['job-a', 'job-b'] },
@@ -50,15 +61,35 @@ const EXPECTED: Record<string, TraceExpectation> = {
   'exec-processes': { lanes: { process: 3 }, markers: ['future_submit', 'future_done'] },
   'exec-processes-map': { lanes: { process: 3 }, markers: ['future_submit', 'future_done'] },
   'exec-cancel': { lanes: { thread: 3 }, markers: ['future_submit', 'future_done'] },
-  'sync-lock': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['increment-0', 'increment-1'] },
+  'sync-lock': {
+    lanes: { thread: 3 },
+    markers: ['lock_acquired', 'lock_release'],
+    names: ['increment-0', 'increment-1'],
+  },
   'sync-rlock': { lanes: { thread: 4 }, markers: ['lock_acquired', 'lock_release'], names: ['client-0'] },
-  'sync-condition': { lanes: { thread: 3 }, markers: ['cond_wait', 'cond_notify', 'cond_woken'], names: ['consumer-0', 'consumer-1'] },
-  'sync-event': { lanes: { thread: 3 }, markers: ['event_wait', 'event_set', 'event_woken'], names: ['waiter-0', 'waiter-1'] },
+  'sync-condition': {
+    lanes: { thread: 3 },
+    markers: ['cond_wait', 'cond_notify', 'cond_woken'],
+    names: ['consumer-0', 'consumer-1'],
+  },
+  'sync-event': {
+    lanes: { thread: 3 },
+    markers: ['event_wait', 'event_set', 'event_woken'],
+    names: ['waiter-0', 'waiter-1'],
+  },
   'sync-barrier': { lanes: { thread: 4 }, markers: ['barrier_wait', 'barrier_pass'], names: ['runner-0', 'runner-2'] },
-  'sync-semaphore': { lanes: { thread: 5 }, markers: ['lock_acquired', 'lock_release'], names: ['client-0', 'client-3'] },
+  'sync-semaphore': {
+    lanes: { thread: 5 },
+    markers: ['lock_acquired', 'lock_release'],
+    names: ['client-0', 'client-3'],
+  },
   'race-condition': { lanes: { thread: 3 }, names: ['increment-0', 'increment-1'] },
-  'race-fixed': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['increment-0', 'increment-1'] },
-  'deadlock': { lanes: { thread: 3 }, markers: ['lock_wait'], names: ['t1', 't2'] },
+  'race-fixed': {
+    lanes: { thread: 3 },
+    markers: ['lock_acquired', 'lock_release'],
+    names: ['increment-0', 'increment-1'],
+  },
+  deadlock: { lanes: { thread: 3 }, markers: ['lock_wait'], names: ['t1', 't2'] },
   'deadlock-fixed': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['t1', 't2'] },
 };
 
@@ -69,8 +100,14 @@ const catalog = loadCatalog(readFileSync(join(repoRoot, 'snippets', 'python.code
 const pythons = findPythons();
 
 void test('every snippet declares what its trace must show, and only snippets do', () => {
-  assert.deepEqual(catalog.map((e) => e.prefix).filter((p) => !(p in EXPECTED)), []);
-  assert.deepEqual(Object.keys(EXPECTED).filter((p) => !findPattern(catalog, p)), []);
+  assert.deepEqual(
+    catalog.map((e) => e.prefix).filter((p) => !(p in EXPECTED)),
+    [],
+  );
+  assert.deepEqual(
+    Object.keys(EXPECTED).filter((p) => !findPattern(catalog, p)),
+    [],
+  );
 });
 
 // Two runs at a time: a run is mostly waiting on a child Python, and the machine has two cores.

@@ -44,25 +44,32 @@ for (const [name, tail, extra] of [
   ['the program exits normally', '', {}],
   ['the time limit stops the program', 'time.sleep(60)\n', { timeoutMs: 2500 }],
 ] as const) {
-  void test(`helpers that left the session or dropped the environment end when ${name}`, { skip: !linux && 'Linux only (a child subreaper)' }, async () => {
-    await withTempDir(async (dir) => {
-      const pidsFile = join(dir, 'pids');
-      const env = { PIDS_FILE: pidsFile, RUN_DIR_FILE: join(dir, 'rundir') };
-      const { stdout } = await run(ESCAPERS + tail, { env, ...extra });
-      assert.equal(stdout, 'helpers started\n');
-      const pids = await pidsIn(pidsFile);
-      assert.equal(pids.length, 4, `4 helpers: ${pids.join(' ')}`);
-      assert.deepEqual(await survivors(pids, 3000), [], 'no helper outlives the run');
-    });
-  });
+  void test(
+    `helpers that left the session or dropped the environment end when ${name}`,
+    { skip: !linux && 'Linux only (a child subreaper)' },
+    async () => {
+      await withTempDir(async (dir) => {
+        const pidsFile = join(dir, 'pids');
+        const env = { PIDS_FILE: pidsFile, RUN_DIR_FILE: join(dir, 'rundir') };
+        const { stdout } = await run(ESCAPERS + tail, { env, ...extra });
+        assert.equal(stdout, 'helpers started\n');
+        const pids = await pidsIn(pidsFile);
+        assert.equal(pids.length, 4, `4 helpers: ${pids.join(' ')}`);
+        assert.deepEqual(await survivors(pids, 3000), [], 'no helper outlives the run');
+      });
+    },
+  );
 }
 
-void test('killing the runner with SIGKILL ends every helper and removes the run\'s temp folder', { skip: !linux && 'Linux only (a child subreaper)' }, async () => {
-  await withTempDir(async (dir) => {
-    const pidsFile = join(dir, 'pids');
-    const runDirFile = join(dir, 'rundir');
-    const runTracedJs = join(__dirname, '..', '..', 'src', 'run', 'runTraced.js');
-    const driver = `
+void test(
+  "killing the runner with SIGKILL ends every helper and removes the run's temp folder",
+  { skip: !linux && 'Linux only (a child subreaper)' },
+  async () => {
+    await withTempDir(async (dir) => {
+      const pidsFile = join(dir, 'pids');
+      const runDirFile = join(dir, 'rundir');
+      const runTracedJs = join(__dirname, '..', '..', 'src', 'run', 'runTraced.js');
+      const driver = `
       const { runTraced } = require(${JSON.stringify(runTracedJs)});
       void runTraced({
         python: ${JSON.stringify(MAIN_PYTHON)},
@@ -71,16 +78,17 @@ void test('killing the runner with SIGKILL ends every helper and removes the run
         timeoutMs: 60000, eventCap: 0, callBudget: 0, outputCapBytes: 1e6,
         env: { PIDS_FILE: ${JSON.stringify(pidsFile)}, RUN_DIR_FILE: ${JSON.stringify(runDirFile)} },
       });`;
-    const runner = spawn(process.execPath, ['-e', driver], { stdio: 'ignore' });
-    const pids = await waitForPids(pidsFile, 4);
-    for (let i = 0; i < 200 && !existsSync(runDirFile); i++) await new Promise((r) => setTimeout(r, 50));
-    const runDir = await readFile(runDirFile, 'utf8');
-    assert.equal(pids.length, 4);
-    assert.ok(existsSync(runDir), 'the run folder exists while the run does');
-    assert.deepEqual(await survivors(pids, 200), pids, 'all alive while the runner lives');
-    runner.kill('SIGKILL');
-    assert.deepEqual(await survivors(pids, 5000), [], 'nothing of the run outlives its runner');
-    for (let i = 0; i < 100 && existsSync(runDir); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(!existsSync(runDir), `${runDir} was removed`);
-  });
-});
+      const runner = spawn(process.execPath, ['-e', driver], { stdio: 'ignore' });
+      const pids = await waitForPids(pidsFile, 4);
+      for (let i = 0; i < 200 && !existsSync(runDirFile); i++) await new Promise((r) => setTimeout(r, 50));
+      const runDir = await readFile(runDirFile, 'utf8');
+      assert.equal(pids.length, 4);
+      assert.ok(existsSync(runDir), 'the run folder exists while the run does');
+      assert.deepEqual(await survivors(pids, 200), pids, 'all alive while the runner lives');
+      runner.kill('SIGKILL');
+      assert.deepEqual(await survivors(pids, 5000), [], 'nothing of the run outlives its runner');
+      for (let i = 0; i < 100 && existsSync(runDir); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(!existsSync(runDir), `${runDir} was removed`);
+    });
+  },
+);

@@ -43,7 +43,11 @@ test('killing the runner with SIGKILL still ends the run, strays included', asyn
     for (let i = 0; i < 200 && pids.length < 3; i++) {
       await new Promise((r) => setTimeout(r, 50));
       try {
-        pids = (await readFile(pidsFile, 'utf8')).trim().split(' ').map(Number).filter((n) => n > 0);
+        pids = (await readFile(pidsFile, 'utf8'))
+          .trim()
+          .split(' ')
+          .map(Number)
+          .filter((n) => n > 0);
       } catch {
         // not written yet
       }

@@ -19,7 +19,8 @@ export function bridgeAvailable(): boolean {
 async function call(body: Record<string, unknown>): Promise<BridgeReply> {
   const url = process.env.CONCURRENCY_LAB_BRIDGE_URL;
   const token = process.env.CONCURRENCY_LAB_BRIDGE_TOKEN;
-  if (!url || !token) throw new Error('no harness bridge in this run (it exists only under scripts/test-integration.mjs)');
+  if (!url || !token)
+    throw new Error('no harness bridge in this run (it exists only under scripts/test-integration.mjs)');
   const res = await fetch(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -48,7 +49,13 @@ export async function waitFor(
   selector: string,
   options: { target?: BridgeTarget; state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeoutMs?: number } = {},
 ): Promise<void> {
-  await call({ op: 'waitFor', selector, target: options.target ?? 'webview', state: options.state, timeoutMs: options.timeoutMs });
+  await call({
+    op: 'waitFor',
+    selector,
+    target: options.target ?? 'webview',
+    state: options.state,
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 /**
@@ -61,7 +68,14 @@ export async function waitForText(
   pattern: RegExp,
   options: { target?: BridgeTarget; timeoutMs?: number } = {},
 ): Promise<void> {
-  await call({ op: 'waitForText', selector, pattern: pattern.source, flags: pattern.flags, target: options.target ?? 'webview', timeoutMs: options.timeoutMs });
+  await call({
+    op: 'waitForText',
+    selector,
+    pattern: pattern.source,
+    flags: pattern.flags,
+    target: options.target ?? 'webview',
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 /** Clicks like a user: fails (after timeoutMs, default 10 s) when something such as a toast covers the element. */

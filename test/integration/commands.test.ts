@@ -49,20 +49,23 @@ suite('commands', function () {
   teardown(closeAll);
 
   test('Run Selection on a partial selection inside a function runs just that code', async () => {
-    const uri = writeScratch('partial.py', [
-      'import threading',
-      '',
-      'def outer():',
-      '    print("outer must not run")',
-      '    def work(n):',
-      '        print(f"worker {n}")',
-      '    ts = [threading.Thread(target=work, args=(i,), name=f"w{i}") for i in range(2)]',
-      '    for t in ts: t.start()',
-      '    for t in ts: t.join()',
-      '',
-      'print("module level must not run")',
-      '',
-    ].join('\n'));
+    const uri = writeScratch(
+      'partial.py',
+      [
+        'import threading',
+        '',
+        'def outer():',
+        '    print("outer must not run")',
+        '    def work(n):',
+        '        print(f"worker {n}")',
+        '    ts = [threading.Thread(target=work, args=(i,), name=f"w{i}") for i in range(2)]',
+        '    for t in ts: t.start()',
+        '    for t in ts: t.join()',
+        '',
+        'print("module level must not run")',
+        '',
+      ].join('\n'),
+    );
     const editor = await vscode.window.showTextDocument(uri);
     // Lines 5–9 (1-based), starting mid-line: the command widens to whole lines and dedents.
     editor.selection = new vscode.Selection(4, 6, 8, 30);
@@ -72,7 +75,10 @@ suite('commands', function () {
     assert.equal(model.error, null, JSON.stringify(model.error));
     assert.equal(model.exitCode, 0);
     assert.deepEqual(stdoutLines(outcome).sort(), ['worker 0', 'worker 1']);
-    const threads = model.lanes.filter((l) => l.kind === 'thread' && !l.internal).map((l) => l.name).sort();
+    const threads = model.lanes
+      .filter((l) => l.kind === 'thread' && !l.internal)
+      .map((l) => l.name)
+      .sort();
     assert.ok(threads.includes('w0') && threads.includes('w1'), `thread lanes: ${threads.join(', ')}`);
     // The run's file mirrors the document (imports kept, the rest blanked), so lines map 1:1.
     const span = model.spans.find((s) => s.name === 'work');
@@ -80,35 +86,44 @@ suite('commands', function () {
     assert.equal(span.line + model.lineOffset, 5, 'work() is defined on line 5 of the document');
   });
 
-  test('Run Selection of a script\'s main block brings the definitions it uses and says so', async () => {
-    const uri = writeScratch('main_block.py', [
-      'import threading',
-      'N = 2',
-      '',
-      'def worker(i):',
-      '    print(label(i))',
-      '',
-      'print("module level must not run")',
-      '',
-      'if __name__ == "__main__":',
-      '    ts = [threading.Thread(target=worker, args=(i,)) for i in range(N)]',
-      '    for t in ts: t.start()',
-      '    for t in ts: t.join()',
-      '    print(undefined_name)',
-      '',
-      'def label(i):', // below the selection: it comes along and runs first
-      '    return f"worker {i} of {N}"',
-      '',
-    ].join('\n'));
+  test("Run Selection of a script's main block brings the definitions it uses and says so", async () => {
+    const uri = writeScratch(
+      'main_block.py',
+      [
+        'import threading',
+        'N = 2',
+        '',
+        'def worker(i):',
+        '    print(label(i))',
+        '',
+        'print("module level must not run")',
+        '',
+        'if __name__ == "__main__":',
+        '    ts = [threading.Thread(target=worker, args=(i,)) for i in range(N)]',
+        '    for t in ts: t.start()',
+        '    for t in ts: t.join()',
+        '    print(undefined_name)',
+        '',
+        'def label(i):', // below the selection: it comes along and runs first
+        '    return f"worker {i} of {N}"',
+        '',
+      ].join('\n'),
+    );
     const editor = await vscode.window.showTextDocument(uri);
     editor.selection = new vscode.Selection(9, 0, 13, 0); // the block's body, lines 10–13
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runSelection');
     assert.ok(outcome.model, `no model: ${outcome.refused ?? ''}`);
     assert.deepEqual(stdoutLines(outcome).sort(), ['worker 0 of 2', 'worker 1 of 2']);
-    assert.equal(outcome.alsoRan, 'Also ran definitions: N, worker, label (label is defined below the selection and ran before it)');
+    assert.equal(
+      outcome.alsoRan,
+      'Also ran definitions: N, worker, label (label is defined below the selection and ran before it)',
+    );
     // The NameError of the last line is reported at the editor's file and line.
     assert.equal(outcome.model.error?.line, 13, JSON.stringify(outcome.model.error));
-    const stderr = outcome.model.output.filter((o) => o.stream === 'stderr').map((o) => o.text).join('\n');
+    const stderr = outcome.model.output
+      .filter((o) => o.stream === 'stderr')
+      .map((o) => o.text)
+      .join('\n');
     assert.ok(stderr.includes(`File "${uri.fsPath}", line 13`), stderr);
     if (bridgeAvailable()) await waitForText('.notice', /Also ran definitions: N, worker/, { timeoutMs: 10_000 });
   });
@@ -142,7 +157,10 @@ suite('commands', function () {
   });
 
   test('Open Demo opens a demo as a read-only document and runs it', async () => {
-    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'producer-consumer');
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>(
+      'concurrencyLab.openDemo',
+      'producer-consumer',
+    );
     assert.ok(outcome?.model, 'the demo ran');
     assert.equal(outcome.model.exitCode, 0, JSON.stringify(outcome.model.error));
     const doc = vscode.window.activeTextEditor?.document;
@@ -161,7 +179,10 @@ suite('commands', function () {
     await vscode.commands.executeCommand('concurrencyLab.openDemo', 'race-condition');
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.equal(outcome.model?.exitCode, 0, outcome.refused ?? JSON.stringify(outcome.model?.error));
-    assert.ok(outcome.model.output.some((o) => o.text.includes('lock fixed it')), 'the demo ran from its read-only view');
+    assert.ok(
+      outcome.model.output.some((o) => o.text.includes('lock fixed it')),
+      'the demo ran from its read-only view',
+    );
   });
 
   test('Open as Editable Copy gives an untitled Python copy of the demo', async () => {
@@ -184,33 +205,41 @@ suite('commands', function () {
     assert.equal(error?.code, 'timeout');
     assert.ok(Date.now() - started < 20_000, 'not the general 30 s timeout');
     const stuck = (error?.stillRunning ?? []).join(' | ');
-    assert.equal((error?.stillRunning ?? []).filter((s) => s.startsWith('thread') && !s.includes('MainThread')).length, 2, stuck);
+    assert.equal(
+      (error?.stillRunning ?? []).filter((s) => s.startsWith('thread') && !s.includes('MainThread')).length,
+      2,
+      stuck,
+    );
     const waits = (outcome?.model?.markers ?? []).filter((m) => m.kind === 'lock_wait');
     assert.ok(waits.length >= 2, 'both threads are shown waiting for a lock');
   });
 
   test('Stop Run ends the whole process tree', async () => {
-    const uri = writeScratch('forever.py', [
-      'import multiprocessing as mp, threading, time',
-      '',
-      'def spin():',
-      '    while True:',
-      '        time.sleep(0.01)',
-      '',
-      'if __name__ == "__main__":',
-      '    threading.Thread(target=spin, name="spinner", daemon=True).start()',
-      '    procs = [mp.Process(target=spin, name=f"child{i}") for i in range(2)]',
-      '    for p in procs: p.start()',
-      '    print("started", flush=True)',
-      '    spin()',
-      '',
-    ].join('\n'));
+    const uri = writeScratch(
+      'forever.py',
+      [
+        'import multiprocessing as mp, threading, time',
+        '',
+        'def spin():',
+        '    while True:',
+        '        time.sleep(0.01)',
+        '',
+        'if __name__ == "__main__":',
+        '    threading.Thread(target=spin, name="spinner", daemon=True).start()',
+        '    procs = [mp.Process(target=spin, name=f"child{i}") for i in range(2)]',
+        '    for p in procs: p.start()',
+        '    print("started", flush=True)',
+        '    spin()',
+        '',
+      ].join('\n'),
+    );
     await vscode.window.showTextDocument(uri);
     const lab = await api();
     const pids = new Set<number>();
     const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     // Wait until the children are traced (their lanes exist in a live snapshot), then stop.
-    const liveProcesses = (): number => (lab.runs.isRunning ? (lab.timeline.currentModel?.lanes.filter((l) => l.kind === 'process').length ?? 0) : 0);
+    const liveProcesses = (): number =>
+      lab.runs.isRunning ? (lab.timeline.currentModel?.lanes.filter((l) => l.kind === 'process').length ?? 0) : 0;
     await waitUntil(() => liveProcesses() >= 3, 30_000, 'a live snapshot with the main process and both children');
     assert.ok(lab.runs.isRunning, 'still running before Stop');
     await vscode.commands.executeCommand('concurrencyLab.stopRun');
@@ -229,7 +258,11 @@ suite('commands', function () {
     await vscode.window.showTextDocument(slow);
     const first = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     // The second run must meet the first one running (its program printed), not a moment after it.
-    await waitUntil(() => lab.runs.isRunning && (lab.timeline.currentModel?.output.some((o) => o.text === 'slow') ?? false), 30_000, 'the slow program to print');
+    await waitUntil(
+      () => lab.runs.isRunning && (lab.timeline.currentModel?.output.some((o) => o.text === 'slow') ?? false),
+      30_000,
+      'the slow program to print',
+    );
     await vscode.window.showTextDocument(quick);
     const second = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     const [a, b] = await Promise.all([first, second]);
@@ -240,7 +273,10 @@ suite('commands', function () {
 
   test('closing the panel mid-run neither fails the run nor loses the trace', async () => {
     const lab = await api();
-    const uri = writeScratch('close_mid_run.py', 'import threading, time\n\ndef work():\n    time.sleep(1.5)\n    print("done")\n\nt = threading.Thread(target=work)\nt.start()\nt.join()\n');
+    const uri = writeScratch(
+      'close_mid_run.py',
+      'import threading, time\n\ndef work():\n    time.sleep(1.5)\n    print("done")\n\nt = threading.Thread(target=work)\nt.start()\nt.join()\n',
+    );
     await vscode.window.showTextDocument(uri);
     const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     await waitUntil(() => lab.runs.isRunning, 30_000, 'the run to start');
@@ -252,14 +288,17 @@ suite('commands', function () {
   });
 
   test('a path with spaces and non-ASCII characters runs, and hostile output stays text', async function () {
-    const uri = writeScratch('días de hilo.py', [
-      'import threading',
-      'def work():',
-      '    print("<img src=x onerror=alert(1)>")',
-      't = threading.Thread(target=work, name="<b>bold</b>")',
-      't.start(); t.join()',
-      '',
-    ].join('\n'));
+    const uri = writeScratch(
+      'días de hilo.py',
+      [
+        'import threading',
+        'def work():',
+        '    print("<img src=x onerror=alert(1)>")',
+        't = threading.Thread(target=work, name="<b>bold</b>")',
+        't.start(); t.join()',
+        '',
+      ].join('\n'),
+    );
     await vscode.window.showTextDocument(uri);
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.equal(outcome.model?.exitCode, 0, JSON.stringify(outcome.model?.error));
@@ -275,7 +314,9 @@ suite('commands', function () {
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '# before\n\n# after\n' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 1, 0);
-    const inserting = vscode.commands.executeCommand<{ prefix: string } | undefined>('concurrencyLab.insertPattern', { filter: 'async-gather' });
+    const inserting = vscode.commands.executeCommand<{ prefix: string } | undefined>('concurrencyLab.insertPattern', {
+      filter: 'async-gather',
+    });
     // Accept the first (filtered) item through the real quick input, as the Enter key would, once it shows.
     if (bridgeAvailable()) await waitFor('.quick-input-widget .monaco-list-row', { target: 'page', timeoutMs: 10_000 });
     else await new Promise((r) => setTimeout(r, 1500)); // desktop VS Code has no bridge to look with
@@ -291,22 +332,34 @@ suite('commands', function () {
 
   test('Export Trace and Open Trace round-trip the model', async () => {
     const lab = await api();
-    const uri = writeScratch('roundtrip.py', 'import threading\n\ndef hello():\n    print("hello")\n\nt = threading.Thread(target=hello, name="greeter")\nt.start()\nt.join()\n');
+    const uri = writeScratch(
+      'roundtrip.py',
+      'import threading\n\ndef hello():\n    print("hello")\n\nt = threading.Thread(target=hello, name="greeter")\nt.start()\nt.join()\n',
+    );
     await vscode.window.showTextDocument(uri);
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.ok(outcome.model);
     const out = vscode.Uri.file(path.join(scratch, 'roundtrip.trace.json'));
     await vscode.commands.executeCommand('concurrencyLab.exportTrace', out);
     const exported = JSON.parse(fs.readFileSync(out.fsPath, 'utf8')) as { traceEvents?: unknown[] };
-    assert.ok(Array.isArray(exported.traceEvents) && exported.traceEvents.length > 0, 'Chrome trace events were written');
+    assert.ok(
+      Array.isArray(exported.traceEvents) && exported.traceEvents.length > 0,
+      'Chrome trace events were written',
+    );
     const opened = await vscode.commands.executeCommand('concurrencyLab.openTrace', out);
     assert.equal(opened, true);
-    assert.deepEqual(lab.timeline.currentModel?.lanes.map((l) => l.name), outcome.model.lanes.map((l) => l.name));
+    assert.deepEqual(
+      lab.timeline.currentModel?.lanes.map((l) => l.name),
+      outcome.model.lanes.map((l) => l.name),
+    );
     assert.deepEqual(lab.timeline.currentModel?.output, outcome.model.output);
   });
 
   test('Save Timeline as Image writes the canvas the panel shows as a PNG', async () => {
-    const uri = writeScratch('image.py', 'import threading\n\nt = threading.Thread(target=print, args=("hi",), name="greeter")\nt.start()\nt.join()\n');
+    const uri = writeScratch(
+      'image.py',
+      'import threading\n\nt = threading.Thread(target=print, args=("hi",), name="greeter")\nt.start()\nt.join()\n',
+    );
     await vscode.window.showTextDocument(uri);
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.ok(outcome.model);
@@ -315,7 +368,10 @@ suite('commands', function () {
     assert.equal(saved?.fsPath, out.fsPath);
     const bytes = fs.readFileSync(out.fsPath);
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
-    assert.ok(bytes.readUInt32BE(16) > 100 && bytes.readUInt32BE(20) > 50, `a real picture (${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)})`);
+    assert.ok(
+      bytes.readUInt32BE(16) > 100 && bytes.readUInt32BE(20) > 50,
+      `a real picture (${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)})`,
+    );
   });
 
   test('Open Trace rejects a malformed file with a message, not a crash', async () => {
@@ -332,7 +388,13 @@ suite('commands', function () {
       await cfg.update('pythonPath', '/nonexistent/python3.99', vscode.ConfigurationTarget.Global);
       let outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
       assert.match(outcome.refused ?? '', /was not found/);
-      const py27 = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions', '2.7.18', 'bin', 'python');
+      const py27 = path.join(
+        process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'),
+        'versions',
+        '2.7.18',
+        'bin',
+        'python',
+      );
       if (fs.existsSync(py27)) {
         await cfg.update('pythonPath', py27, vscode.ConfigurationTarget.Global);
         outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');

@@ -33,17 +33,26 @@ export function demoWorkspaceSuite(title: string, checkWorkspace: () => void, de
         if (demo.expectsTimeout) assert.equal(outcome.model.error?.code, 'timeout');
         else assert.equal(outcome.model.exitCode, 0, JSON.stringify(outcome.model.error));
         const doc = vscode.window.activeTextEditor?.document;
-        assert.ok(doc && doc.uri.path.endsWith(`/${demo.file}`), `the demo's document is active: ${doc?.uri.toString() ?? 'none'}`);
+        assert.ok(
+          doc && doc.uri.path.endsWith(`/${demo.file}`),
+          `the demo's document is active: ${doc?.uri.toString() ?? 'none'}`,
+        );
         assert.equal(doc.isDirty, false, 'a demo document never asks to be saved');
       });
     }
 
     test('after many Open Demo, Close All asks to save nothing', async () => {
       assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).length > 0, 'the demos are open');
-      assert.deepEqual(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()), []);
+      assert.deepEqual(
+        vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()),
+        [],
+      );
       // A dirty document would make Close All wait on a save prompt no one answers.
       await withTimeout(vscode.commands.executeCommand('workbench.action.closeAllEditors'), 15_000, 'Close All');
-      assert.deepEqual(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label), []);
+      assert.deepEqual(
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label),
+        [],
+      );
     });
   });
 }

@@ -30,8 +30,10 @@ async function runPass(suite, { folder, extensionTestsPath, grep }) {
   const launchArgs = [
     folder,
     '--disable-extensions',
-    '--user-data-dir', join(work, 'user-data'),
-    '--extensions-dir', join(work, 'extensions'),
+    '--user-data-dir',
+    join(work, 'user-data'),
+    '--extensions-dir',
+    join(work, 'extensions'),
   ];
   const extensionTestsEnv = {
     CONCURRENCY_LAB_TEST_RESULTS: resultsFile,
@@ -41,7 +43,15 @@ async function runPass(suite, { folder, extensionTestsPath, grep }) {
   let outcome;
   try {
     if (suite === 'trusted') {
-      outcome = { code: await runTests({ ...where, extensionDevelopmentPath: REPO_ROOT, extensionTestsPath, launchArgs, extensionTestsEnv }) };
+      outcome = {
+        code: await runTests({
+          ...where,
+          extensionDevelopmentPath: REPO_ROOT,
+          extensionTestsPath,
+          launchArgs,
+          extensionTestsEnv,
+        }),
+      };
     } else {
       // runTests always adds --disable-workspace-trust, so the untrusted pass launches VS Code itself.
       const executable = where.vscodeExecutablePath ?? (await downloadAndUnzipVSCode(where.version));
@@ -63,7 +73,12 @@ async function runPass(suite, { folder, extensionTestsPath, grep }) {
   }
   const results = readResults(resultsFile);
   rmSync(work, { recursive: true, force: true, maxRetries: 3 });
-  return { passed: results?.passed ?? 0, failed: results?.failed ?? 0, tests: results?.tests ?? [], problems: judge(results, outcome) };
+  return {
+    passed: results?.passed ?? 0,
+    failed: results?.failed ?? 0,
+    tests: results?.tests ?? [],
+    problems: judge(results, outcome),
+  };
 }
 
 /** Runs the trusted pass and, when *.untrusted.test.js exist, the untrusted one; returns the totals. */

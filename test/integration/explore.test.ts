@@ -54,7 +54,9 @@ function explorerDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 
 /** Processes whose command line mentions `needle` (the explorer server and its forked schedules). */
 function processesMentioning(needle: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(needle) && !l.includes('ps -eo'));
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(needle) && !l.includes('ps -eo'));
 }
 
 suite('explore', function () {
@@ -72,7 +74,10 @@ suite('explore', function () {
     const s = outcome.summary!;
     assert.ok(s.runs >= 1);
     assert.deepEqual([...new Set(s.races.map((r) => r.target))], ['Account.balance']);
-    assert.ok(s.outcomes.some((o) => o.stdout === 'balance 10\n'), `the lost update is an outcome: ${JSON.stringify(s.outcomes)}`);
+    assert.ok(
+      s.outcomes.some((o) => o.stdout === 'balance 10\n'),
+      `the lost update is an outcome: ${JSON.stringify(s.outcomes)}`,
+    );
     assert.ok(s.outcomes.some((o) => o.stdout === 'balance 20\n'));
     // diagnostics on both accesses (lines 8 and 9), each pointing at the other
     const diags = explorerDiagnostics(editor.document.uri);
@@ -81,7 +86,10 @@ suite('explore', function () {
       assert.match(d.message, /Data race on Account\.balance/);
       assert.ok(d.relatedInformation?.length, 'related information links the other access');
       // (the other access: of a read/write race, the other line; of a write/write race, the same statement in the other thread)
-      assert.ok([8, 9].includes(d.relatedInformation[0].location.range.start.line + 1), d.relatedInformation[0].message);
+      assert.ok(
+        [8, 9].includes(d.relatedInformation[0].location.range.start.line + 1),
+        d.relatedInformation[0].message,
+      );
       assert.match(d.relatedInformation[0].message, /^the other access: (read|write) of Account\.balance by t[01]$/);
       assert.equal(d.relatedInformation[0].location.uri.toString(), editor.document.uri.toString());
     }
@@ -90,7 +98,10 @@ suite('explore', function () {
     assert.equal(explorer.panel.visibleTable?.races[0].target, 'Account.balance');
     if (bridgeAvailable()) {
       await waitForText('.summary', /\d+ schedules? · [23] distinct outcomes · [12] races?/, { timeoutMs: 20_000 });
-      await waitForText('ul.races', /Account\.balance: (read|write) by t[01] at lost_update\.py:[89] vs (read|write) by t[01] at lost_update\.py:[89]/);
+      await waitForText(
+        'ul.races',
+        /Account\.balance: (read|write) by t[01] at lost_update\.py:[89] vs (read|write) by t[01] at lost_update\.py:[89]/,
+      );
       assert.ok((await count('table.outcomes tbody tr')) >= 2);
       assert.ok((await count('button')) >= 4, 'buttons are focusable controls');
       // CONCURRENCY_LAB_SCREENSHOTS=<dir>: pictures of the table in a dark and a light theme, to look at
@@ -108,11 +119,15 @@ suite('explore', function () {
     }
     // an edit makes the lines stale: the findings go
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# edited\n'));
-    await waitUntil(() => explorerDiagnostics(editor.document.uri).length === 0, 5_000, 'diagnostics cleared by the edit');
+    await waitUntil(
+      () => explorerDiagnostics(editor.document.uri).length === 0,
+      5_000,
+      'diagnostics cleared by the edit',
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('Open in Timeline replays the outcome\'s seed traced; Compare shows two schedules marked where they part', async () => {
+  test("Open in Timeline replays the outcome's seed traced; Compare shows two schedules marked where they part", async () => {
     await openScratch('lost_update2.py', LOST_UPDATE);
     const outcome = await vscode.commands.executeCommand<ExploreOutcome>('concurrencyLab.exploreInterleavings');
     const s = outcome.summary!;
@@ -135,35 +150,82 @@ suite('explore', function () {
       model = timeline.currentModel!;
     } else model = (await explorer.openTimeline(lost.seed))!;
     assert.match(model.title, new RegExp(`lost_update2\\.py · seed ${lost.seed}`));
-    assert.deepEqual(model.lanes.filter((l) => l.kind === 'thread').map((l) => l.name).sort(), ['MainThread', 't0', 't1']);
-    assert.deepEqual(model.output.filter((o) => o.stream === 'stdout').map((o) => o.text), ['balance 10'], 'the replay prints what the outcome printed');
-    assert.ok(model.markers.some((m) => m.kind === 'sched_pick'), 'the explorer\'s switches are in the Timeline');
+    assert.deepEqual(
+      model.lanes
+        .filter((l) => l.kind === 'thread')
+        .map((l) => l.name)
+        .sort(),
+      ['MainThread', 't0', 't1'],
+    );
+    assert.deepEqual(
+      model.output.filter((o) => o.stream === 'stdout').map((o) => o.text),
+      ['balance 10'],
+      'the replay prints what the outcome printed',
+    );
+    assert.ok(
+      model.markers.some((m) => m.kind === 'sched_pick'),
+      "the explorer's switches are in the Timeline",
+    );
 
     const c = (await explorer.compare(lost.seed, right.seed))!;
     assert.ok(c.model, c.error);
     assert.equal(timeline.currentModel, c.model);
-    assert.deepEqual(c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name.replace(/ \(pid \d+\)$/, '')), [`seed ${lost.seed}`, `seed ${right.seed}`]);
+    assert.deepEqual(
+      c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name.replace(/ \(pid \d+\)$/, '')),
+      [`seed ${lost.seed}`, `seed ${right.seed}`],
+    );
     const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
     assert.equal(parts.length, 2);
     assert.ok(c.partsAt !== undefined);
-    assert.deepEqual(c.model.output.filter((o) => o.stream === 'stdout').map((o) => o.text).sort(), ['balance 10', 'balance 20']);
+    assert.deepEqual(
+      c.model.output
+        .filter((o) => o.stream === 'stdout')
+        .map((o) => o.text)
+        .sort(),
+      ['balance 10', 'balance 20'],
+    );
   });
 
-  test('Explore on a selection explores just those lines, diagnostics at the editor\'s line numbers', async () => {
-    const editor = await openScratch('selection.py', ['print("not selected")', '', ...LOST_UPDATE.split('\n')].join('\n'));
+  test("Explore on a selection explores just those lines, diagnostics at the editor's line numbers", async () => {
+    const editor = await openScratch(
+      'selection.py',
+      ['print("not selected")', '', ...LOST_UPDATE.split('\n')].join('\n'),
+    );
     editor.selection = new vscode.Selection(2, 0, 17, 0);
     const outcome = await vscode.commands.executeCommand<ExploreOutcome>('concurrencyLab.exploreInterleavings');
     const s = outcome.summary!;
-    assert.ok(s.outcomes.every((o) => !o.stdout.includes('not selected')), JSON.stringify(s.outcomes));
-    assert.deepEqual([...new Set(explorerDiagnostics(editor.document.uri).map((d) => d.range.start.line + 1))].sort(), [10, 11]);
+    assert.ok(
+      s.outcomes.every((o) => !o.stdout.includes('not selected')),
+      JSON.stringify(s.outcomes),
+    );
+    assert.deepEqual(
+      [...new Set(explorerDiagnostics(editor.document.uri).map((d) => d.range.start.line + 1))].sort(),
+      [10, 11],
+    );
   });
 
   test('Cancel ends the explorer and every schedule process; nothing is left behind', async () => {
     // each schedule spins for a while: the exploration would take minutes
-    await openScratch('slow_explore.py', ['import threading', 'def spin():', '    n = 0', '    for i in range(3_000_000): n += i', 'ts = [threading.Thread(target=spin) for _ in range(2)]', 'for t in ts: t.start()', 'for t in ts: t.join()', ''].join('\n'));
+    await openScratch(
+      'slow_explore.py',
+      [
+        'import threading',
+        'def spin():',
+        '    n = 0',
+        '    for i in range(3_000_000): n += i',
+        'ts = [threading.Thread(target=spin) for _ in range(2)]',
+        'for t in ts: t.start()',
+        'for t in ts: t.join()',
+        '',
+      ].join('\n'),
+    );
     const { explorer } = await api();
     const running = vscode.commands.executeCommand<ExploreOutcome>('concurrencyLab.exploreInterleavings');
-    await waitUntil(() => processesMentioning('slow_explore.py').length >= 2, 30_000, 'the explorer and a schedule running');
+    await waitUntil(
+      () => processesMentioning('slow_explore.py').length >= 2,
+      30_000,
+      'the explorer and a schedule running',
+    );
     assert.ok(explorer.stop());
     const outcome = await running;
     assert.equal(outcome.cancelled, true);
@@ -176,21 +238,46 @@ suite('explore', function () {
     ['deadlock', 'deadlock.py', 'deadlock'],
   ] as const) {
     test(`the ${id} demo's Explore step finds its bug on the read-only demo document`, async () => {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'concurrency-lab-demo', path: `/${file}` }));
+      const doc = await vscode.workspace.openTextDocument(
+        vscode.Uri.from({ scheme: 'concurrency-lab-demo', path: `/${file}` }),
+      );
       await vscode.window.showTextDocument(doc);
-      assert.match(doc.getText(), /Explore step: right-click > Explore Interleavings\.\.\./, 'the demo tells the user the step');
+      assert.match(
+        doc.getText(),
+        /Explore step: right-click > Explore Interleavings\.\.\./,
+        'the demo tells the user the step',
+      );
       const started = Date.now();
       const outcome = await vscode.commands.executeCommand<ExploreOutcome>('concurrencyLab.exploreInterleavings');
       const s = outcome.summary!;
       assert.ok(s.runs <= 20, `a demo explores a few schedules (${s.runs})`);
       const diags = explorerDiagnostics(doc.uri);
       if (expect === 'race') {
-        assert.ok(s.races.some((r) => r.target === 'Counter.value'), JSON.stringify(s.races));
+        assert.ok(
+          s.races.some((r) => r.target === 'Counter.value'),
+          JSON.stringify(s.races),
+        );
         assert.ok(outcome.records[0].races.length > 0, 'found in the first schedule');
-        assert.ok(diags.some((d) => d.range.start.line + 1 === doc.getText().split('\n').findIndex((l) => l.includes('current = counter.value  # read')) + 1));
+        assert.ok(
+          diags.some(
+            (d) =>
+              d.range.start.line + 1 ===
+              doc
+                .getText()
+                .split('\n')
+                .findIndex((l) => l.includes('current = counter.value  # read')) +
+                1,
+          ),
+        );
       } else {
-        assert.ok(s.outcomes.some((o) => o.failure?.kind === 'deadlock'), JSON.stringify(s.outcomes));
-        assert.ok(diags.some((d) => d.code === 'deadlock' && d.severity === vscode.DiagnosticSeverity.Error), JSON.stringify(diags.map((d) => d.message)));
+        assert.ok(
+          s.outcomes.some((o) => o.failure?.kind === 'deadlock'),
+          JSON.stringify(s.outcomes),
+        );
+        assert.ok(
+          diags.some((d) => d.code === 'deadlock' && d.severity === vscode.DiagnosticSeverity.Error),
+          JSON.stringify(diags.map((d) => d.message)),
+        );
       }
       console.log(`explore ${id}: ${s.runs} schedules in ${Date.now() - started} ms`);
     });

@@ -36,7 +36,10 @@ function suiteOf(file: string): string {
 
 export function suiteFiles(dir: string, suite: string): string[] {
   const all = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.js'));
-  return all.filter((f) => suiteOf(f) === suite).sort().map((f) => path.join(dir, f));
+  return all
+    .filter((f) => suiteOf(f) === suite)
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 function writeResults(file: string | undefined, results: TestResults): void {

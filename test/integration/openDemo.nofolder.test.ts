@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { demoWorkspaceSuite } from './demoWorkspace';
 
-demoWorkspaceSuite(
-  'Open Demo with no folder open',
-  () => assert.equal(vscode.workspace.workspaceFolders, undefined),
-  ['race-condition', 'producer-consumer', 'asyncio-blocking'],
-);
+demoWorkspaceSuite('Open Demo with no folder open', () => assert.equal(vscode.workspace.workspaceFolders, undefined), [
+  'race-condition',
+  'producer-consumer',
+  'asyncio-blocking',
+]);

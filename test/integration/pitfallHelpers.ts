@@ -16,12 +16,19 @@ export const UNGUARDED = [
 ].join('\n');
 
 /** Our diagnostics on a document once `ready` holds for them (polled: the check is debounced). */
-export async function diagnosticsWhen(uri: vscode.Uri, ready: (d: vscode.Diagnostic[]) => boolean, timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
+export async function diagnosticsWhen(
+  uri: vscode.Uri,
+  ready: (d: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<vscode.Diagnostic[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ours = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Concurrency Lab');
     if (ready(ours)) return ours;
-    if (Date.now() > deadline) throw new Error(`diagnostics never matched; last: ${JSON.stringify(ours.map((d) => [codeOf(d), d.range.start.line]))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `diagnostics never matched; last: ${JSON.stringify(ours.map((d) => [codeOf(d), d.range.start.line]))}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -39,7 +39,12 @@ suite('pitfall diagnostics', function () {
   test('the quick fix is offered as a code action and leaves the document clean', async () => {
     const editor = await openPython(UNGUARDED);
     const [d] = await diagnosticsWhen(editor.document.uri, (ds) => ds.length > 0);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title.includes('__main__'));
     assert.ok(fix?.edit, `actions: ${actions.map((a) => a.title).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));

@@ -13,7 +13,12 @@ suite('pitfall diagnostics, untrusted', function () {
     const editor = await openPython(UNGUARDED);
     const [d] = await diagnosticsWhen(editor.document.uri, (ds) => ds.length > 0);
     assert.equal(codeOf(d), 'CL301');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     assert.ok(actions.some((a) => a.title.includes('__main__')));
   });
 });

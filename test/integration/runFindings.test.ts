@@ -47,7 +47,9 @@ suite('run findings', function () {
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(d.message, /^The event loop was blocked for [\d.]+ m?s by time\.sleep\(0\.3\) in task /);
     // The static check of the same line is there too, under its own source.
-    assert.ok(vscode.languages.getDiagnostics(doc.uri).some((s) => s.source === 'Concurrency Lab' && s.range.start.line === 5));
+    assert.ok(
+      vscode.languages.getDiagnostics(doc.uri).some((s) => s.source === 'Concurrency Lab' && s.range.start.line === 5),
+    );
 
     // Two lines added above: the finding moves with its line.
     await editor.edit((e) => e.insert(new vscode.Position(2, 0), '# one\n# two\n'));

@@ -75,7 +75,10 @@ suite('smoke', () => {
 
   test('the manifest activates lazily (no "*" or onStartupFinished)', () => {
     const events = manifest().activationEvents ?? [];
-    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `eager activation events: ${events.join(', ')}`);
+    assert.ok(
+      !events.includes('*') && !events.includes('onStartupFinished'),
+      `eager activation events: ${events.join(', ')}`,
+    );
   });
 
   test('the extension activates', async () => {
@@ -98,7 +101,9 @@ suite('smoke', () => {
     if (!contribution) {
       // No snippet file contributed yet: prove at least that snippet insertion works in this VS Code.
       const editor = await freshPythonEditor();
-      assert.ok(await editor.insertSnippet(new vscode.SnippetString('t = threading.Thread(target=${1:work})\nt.start()')));
+      assert.ok(
+        await editor.insertSnippet(new vscode.SnippetString('t = threading.Thread(target=${1:work})\nt.start()')),
+      );
       assert.equal(editor.document.getText(), 't = threading.Thread(target=work)\nt.start()');
       return;
     }
@@ -115,7 +120,8 @@ suite('smoke', () => {
       await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'python', name });
       const got = editor.document.getText();
       const head = literalHead(snippets[name].body);
-      if (got.trim() === '' || !got.includes(head)) wrong.push(`${name}: expected to contain ${JSON.stringify(head)}, got ${JSON.stringify(got.slice(0, 80))}`);
+      if (got.trim() === '' || !got.includes(head))
+        wrong.push(`${name}: expected to contain ${JSON.stringify(head)}, got ${JSON.stringify(got.slice(0, 80))}`);
       // Clearing the text under a live snippet session confuses the snippet controller.
       await vscode.commands.executeCommand('leaveSnippet');
     }
@@ -124,7 +130,9 @@ suite('smoke', () => {
   });
 
   test('a webview panel opens and posts a message back', async () => {
-    const panel = vscode.window.createWebviewPanel('concurrencyLab.smoke', 'Smoke', vscode.ViewColumn.One, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel('concurrencyLab.smoke', 'Smoke', vscode.ViewColumn.One, {
+      enableScripts: true,
+    });
     try {
       const messages = panel.webview.onDidReceiveMessage as vscode.Event<SmokeMessage>;
       const ready = nextEvent(messages, (m) => m.type === 'ready');
@@ -165,7 +173,9 @@ suite('smoke', () => {
     await ready;
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     assert.ok(
-      tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('concurrencyLab.timeline')),
+      tabs.some(
+        (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('concurrencyLab.timeline'),
+      ),
       `no timeline tab among: ${tabs.map((t) => t.label).join(', ')}`,
     );
     if (bridgeAvailable()) await waitFor('[role="toolbar"]');

@@ -20,7 +20,9 @@ async function statusText(pattern: RegExp, timeoutMs = 10_000): Promise<string> 
 suite('interpreter status bar', function () {
   this.timeout(60_000);
   teardown(async () => {
-    await vscode.workspace.getConfiguration('concurrencyLab').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('concurrencyLab')
+      .update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
     await closeAll();
   });
 
@@ -31,7 +33,9 @@ suite('interpreter status bar', function () {
     await vscode.window.showTextDocument(doc);
     await waitFor(ITEM, { target: 'page', timeoutMs: 10_000 });
     assert.match(await statusText(/Py 3\.\d+/), /Py 3\.\d+/);
-    await vscode.workspace.getConfiguration('concurrencyLab').update('pythonPath', '/nonexistent/python', vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('concurrencyLab')
+      .update('pythonPath', '/nonexistent/python', vscode.ConfigurationTarget.Global);
     assert.match(await statusText(/no Python/), /no Python/);
   });
 });

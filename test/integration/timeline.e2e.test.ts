@@ -26,7 +26,10 @@ suite('timeline end to end', function () {
     assert.ok(ext);
     const lab = await ext.activate();
     await closeAll(); // toasts from earlier suites would cover the webview
-    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'three-patterns');
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>(
+      'concurrencyLab.openDemo',
+      'three-patterns',
+    );
     const model = outcome?.model;
     assert.ok(model, 'the demo ran');
     assert.equal(model.exitCode, 0, JSON.stringify(model.error));
@@ -34,12 +37,17 @@ suite('timeline end to end', function () {
     // The panel may still show a live snapshot of the run: wait for the finished trace's output.
     const firstStdout = model.output.find((o) => o.stream === 'stdout');
     assert.ok(firstStdout, 'the demo printed');
-    await waitForText('.output', new RegExp(escapeRegExp(model.output[model.output.length - 1].text)), { timeoutMs: 60_000 });
+    await waitForText('.output', new RegExp(escapeRegExp(model.output[model.output.length - 1].text)), {
+      timeoutMs: 60_000,
+    });
     await waitForText('.output', new RegExp(escapeRegExp(firstStdout.text)));
     const steps = await text('.steps');
     const ownThreads = model.lanes.filter((l) => l.kind === 'thread' && !l.internal);
     assert.ok(ownThreads.length >= 3, `the demo starts threads (lanes: ${model.lanes.map((l) => l.name).join(', ')})`);
-    assert.ok(model.lanes.some((l) => l.kind === 'task'), 'asyncio tasks have lanes');
+    assert.ok(
+      model.lanes.some((l) => l.kind === 'task'),
+      'asyncio tasks have lanes',
+    );
     assert.ok(model.lanes.filter((l) => l.kind === 'process').length >= 3, 'child processes have lanes');
     // The list shows the first steps in order, each with its lane.
     assert.match(steps, /MainThread/);
@@ -61,14 +69,20 @@ suite('timeline end to end', function () {
     assert.equal(msg.type === 'reveal' && msg.line, model.steps[index].line);
     // The host reveals the line after the message: wait for the editor to get there.
     const wantLine = model.steps[index].line - 1 + model.lineOffset;
-    const demoEditor = (): vscode.TextEditor | undefined => vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('three_patterns.py'));
-    await waitUntil(() => demoEditor()?.selection.active.line === wantLine, 10_000, `the editor to reveal line ${wantLine + 1}`).catch(() => undefined);
+    const demoEditor = (): vscode.TextEditor | undefined =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('three_patterns.py'));
+    await waitUntil(
+      () => demoEditor()?.selection.active.line === wantLine,
+      10_000,
+      `the editor to reveal line ${wantLine + 1}`,
+    ).catch(() => undefined);
     const editor = demoEditor();
     assert.ok(editor, 'the demo document is visible');
     assert.equal(editor.selection.active.line, wantLine);
 
     // A picture for the README (set CONCURRENCY_LAB_SCREENSHOT to keep it).
-    const png = process.env.CONCURRENCY_LAB_SCREENSHOT ?? path.join(os.tmpdir(), `concurrency-lab-e2e-${process.pid}.png`);
+    const png =
+      process.env.CONCURRENCY_LAB_SCREENSHOT ?? path.join(os.tmpdir(), `concurrency-lab-e2e-${process.pid}.png`);
     await screenshot(png, 'page');
     assert.equal(fs.readFileSync(png).subarray(1, 4).toString('latin1'), 'PNG');
     if (!process.env.CONCURRENCY_LAB_SCREENSHOT) fs.rmSync(png, { force: true });
@@ -80,9 +94,20 @@ suite('timeline end to end', function () {
     const doc = await vscode.workspace.openTextDocument({
       language: 'python',
       content: [
-        'import threading, time', '', 'def tick(n):', '    print(f"tick {n}", flush=True)', '    time.sleep(0.2)', '',
-        'def ticker():', '    for i in range(1000):', '        tick(i)', '',
-        't = threading.Thread(target=ticker, name="ticker")', 't.start()', 't.join()', '',
+        'import threading, time',
+        '',
+        'def tick(n):',
+        '    print(f"tick {n}", flush=True)',
+        '    time.sleep(0.2)',
+        '',
+        'def ticker():',
+        '    for i in range(1000):',
+        '        tick(i)',
+        '',
+        't = threading.Thread(target=ticker, name="ticker")',
+        't.start()',
+        't.join()',
+        '',
       ].join('\n'),
     });
     await vscode.window.showTextDocument(doc);

@@ -22,11 +22,18 @@ suite('untrusted workspace', function () {
   });
 
   test('Open Demo still opens the demo text, but does not run it', async () => {
-    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'race-condition');
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>(
+      'concurrencyLab.openDemo',
+      'race-condition',
+    );
     assert.equal(outcome?.model, undefined);
     assert.match(outcome?.refused ?? '', /trusted workspace/);
     const active = vscode.window.activeTextEditor?.document;
-    assert.equal(active?.uri.scheme, 'concurrency-lab-demo', `the demo opened read-only (active: ${active?.uri.toString() ?? 'none'})`);
+    assert.equal(
+      active?.uri.scheme,
+      'concurrency-lab-demo',
+      `the demo opened read-only (active: ${active?.uri.toString() ?? 'none'})`,
+    );
     assert.ok(active.uri.path.endsWith('/race_condition.py'), 'named after the demo');
     assert.match(active.getText(), /threading/);
   });
@@ -34,7 +41,10 @@ suite('untrusted workspace', function () {
   test('patterns still insert', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
     await vscode.window.showTextDocument(doc);
-    const pattern = await vscode.commands.executeCommand<{ prefix: string } | undefined>('concurrencyLab.insertPattern', 'thread-start');
+    const pattern = await vscode.commands.executeCommand<{ prefix: string } | undefined>(
+      'concurrencyLab.insertPattern',
+      'thread-start',
+    );
     assert.equal(pattern?.prefix, 'thread-start');
     assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /threading\.Thread\(/);
   });

@@ -19,17 +19,24 @@ const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
 
 async function modelOf(dir: string): Promise<TraceModel> {
   const streams = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()) {
     const r = new EventFileReader(join(dir, f));
     await r.poll(true);
     streams.push(r.events);
   }
   const optionsFile = join(dir, 'build-options.json');
-  const opts = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, 'utf8')) as BuildOptions) : { title: `${basename(dir)}.py`, exitCode: 0 };
+  const opts = existsSync(optionsFile)
+    ? (JSON.parse(readFileSync(optionsFile, 'utf8')) as BuildOptions)
+    : { title: `${basename(dir)}.py`, exitCode: 0 };
   return buildModel(mergeStreams(streams), opts);
 }
 
-const traces = readdirSync(TRACES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const traces = readdirSync(TRACES, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 void test('there are recorded traces to snapshot', () => {
   assert.ok(traces.length >= 5, `only ${traces.length} traces in ${TRACES}`);
@@ -56,6 +63,10 @@ for (const name of traces) {
       return;
     }
     // Compared as text: key order and the difference between a missing and an undefined field count too.
-    assert.equal(text, readFileSync(file, 'utf8'), `${name}: the model differs from ${file} (UPDATE_SNAPSHOTS=1 rewrites it)`);
+    assert.equal(
+      text,
+      readFileSync(file, 'utf8'),
+      `${name}: the model differs from ${file} (UPDATE_SNAPSHOTS=1 rewrites it)`,
+    );
   });
 }

@@ -24,18 +24,23 @@ async function fixtureModel(): Promise<TraceModel> {
 }
 
 function flowsOf(m: TraceModel, kind: FlowKind): { from: string; to: string }[] {
-  return m.flows.filter((f) => f.kind === kind).map((f) => ({ from: m.lanes[f.fromLane].name, to: m.lanes[f.toLane].name }));
+  return m.flows
+    .filter((f) => f.kind === kind)
+    .map((f) => ({ from: m.lanes[f.fromLane].name, to: m.lanes[f.toLane].name }));
 }
 
 void test('lanes form a tree: each process followed by its threads', async () => {
   const m = await fixtureModel();
-  assert.deepEqual(m.lanes.map((l) => [l.kind, l.name, l.depth, l.parent]), [
-    ['process', 'MainProcess', 0, -1],
-    ['thread', 'MainThread', 1, 0],
-    ['thread', 'Worker-1', 1, 0],
-    ['process', 'Child', 0, -1],
-    ['thread', 'MainThread', 1, 3],
-  ]);
+  assert.deepEqual(
+    m.lanes.map((l) => [l.kind, l.name, l.depth, l.parent]),
+    [
+      ['process', 'MainProcess', 0, -1],
+      ['thread', 'MainThread', 1, 0],
+      ['thread', 'Worker-1', 1, 0],
+      ['process', 'Child', 0, -1],
+      ['thread', 'MainThread', 1, 3],
+    ],
+  );
   assert.ok(m.lanes.every((l, i) => l.id === i));
   assert.equal(m.python, '3.12.1');
   assert.equal(m.lanes[2].info.daemon, 'no');
@@ -59,15 +64,25 @@ void test('spans nest, carry CPU time, and a span that never returned is open', 
   assert.equal(m.sources.length, 1);
   assert.equal(m.sources[0].label, 'demo.py');
   assert.equal(m.spans[1].line, 5, 'a span points at its function');
-  assert.equal(m.steps.find((x) => x.ref.type === 'span' && x.ref.index === 1)?.line, 9, 'its step points at the call site');
+  assert.equal(
+    m.steps.find((x) => x.ref.type === 'span' && x.ref.index === 1)?.line,
+    9,
+    'its step points at the call site',
+  );
 });
 
 void test('flows link start, release→acquire, put→get, end→join and child process begin/end', async () => {
   const m = await fixtureModel();
-  assert.deepEqual(flowsOf(m, 'start'), [{ from: 'MainThread', to: 'Worker-1' }, { from: 'MainThread', to: 'Child' }]);
+  assert.deepEqual(flowsOf(m, 'start'), [
+    { from: 'MainThread', to: 'Worker-1' },
+    { from: 'MainThread', to: 'Child' },
+  ]);
   assert.deepEqual(flowsOf(m, 'release'), [{ from: 'Worker-1', to: 'MainThread' }]);
   assert.deepEqual(flowsOf(m, 'put'), [{ from: 'Worker-1', to: 'MainThread' }]);
-  assert.deepEqual(flowsOf(m, 'join'), [{ from: 'Worker-1', to: 'MainThread' }, { from: 'Child', to: 'MainThread' }]);
+  assert.deepEqual(flowsOf(m, 'join'), [
+    { from: 'Worker-1', to: 'MainThread' },
+    { from: 'Child', to: 'MainThread' },
+  ]);
   for (const f of m.flows) assert.ok(f.fromOrder < f.toOrder && f.fromTs <= f.toTs, `flow ${f.kind} goes back in time`);
 });
 
@@ -104,28 +119,43 @@ void test('steps are every span start and marker, in order, pointing back at the
 
 void test('output lines keep their lane and order', async () => {
   const m = await fixtureModel();
-  assert.deepEqual(m.output.map((o) => [m.lanes[o.lane].name, m.lanes[m.lanes[o.lane].parent].name, o.text]), [
-    ['Worker-1', 'MainProcess', 'worker has the lock'],
-    ['MainThread', 'Child', 'hello from the child'],
-  ]);
+  assert.deepEqual(
+    m.output.map((o) => [m.lanes[o.lane].name, m.lanes[m.lanes[o.lane].parent].name, o.text]),
+    [
+      ['Worker-1', 'MainProcess', 'worker has the lock'],
+      ['MainThread', 'Child', 'hello from the child'],
+    ],
+  );
 });
 
 void test('asyncio tasks get their own lanes under the loop thread, with coroutine segments as spans', () => {
   const m = buildModel(asyncioStream().events);
-  assert.deepEqual(m.lanes.map((l) => [l.kind, l.name, l.internal]), [
-    ['process', 'MainProcess', false],
-    ['thread', 'MainThread', false],
-    ['task', 'Task-1', false],
-    ['task', 'fetch-a', false],
-    ['thread', 'asyncio_0', true],
-  ]);
+  assert.deepEqual(
+    m.lanes.map((l) => [l.kind, l.name, l.internal]),
+    [
+      ['process', 'MainProcess', false],
+      ['thread', 'MainThread', false],
+      ['task', 'Task-1', false],
+      ['task', 'fetch-a', false],
+      ['thread', 'asyncio_0', true],
+    ],
+  );
   assert.deepEqual(m.stats.tasks, { own: 2, internal: 0 });
   assert.deepEqual(m.stats.threads, { own: 1, internal: 1 });
-  assert.deepEqual(m.spans.map((s) => [m.lanes[s.lane].name, s.name, s.cpu]), [
-    ['Task-1', 'main', 100], ['fetch-a', 'fetch', 50], ['fetch-a', 'fetch', 40], ['Task-1', 'main', 90],
-  ]);
+  assert.deepEqual(
+    m.spans.map((s) => [m.lanes[s.lane].name, s.name, s.cpu]),
+    [
+      ['Task-1', 'main', 100],
+      ['fetch-a', 'fetch', 50],
+      ['fetch-a', 'fetch', 40],
+      ['Task-1', 'main', 90],
+    ],
+  );
   assert.ok(m.steps.some((s) => s.text === 'resume fetch()'));
-  assert.deepEqual(flowsOf(m, 'start'), [{ from: 'MainThread', to: 'Task-1' }, { from: 'Task-1', to: 'fetch-a' }]);
+  assert.deepEqual(flowsOf(m, 'start'), [
+    { from: 'MainThread', to: 'Task-1' },
+    { from: 'Task-1', to: 'fetch-a' },
+  ]);
   assert.deepEqual(flowsOf(m, 'set'), [{ from: 'asyncio_0', to: 'fetch-a' }]);
   assert.deepEqual(flowsOf(m, 'done'), [{ from: 'fetch-a', to: 'Task-1' }]);
   const exc = m.markers.find((x) => x.kind === 'exc');
@@ -145,7 +175,11 @@ void test('a timeout lists the lanes that never ended', () => {
     .ev(3, 0, 'thread_begin', { obj: 2, name: 'quick' })
     .ev(3, 0, 'thread_end', { obj: 2 });
   const m = buildModel(s.events, { error: { code: 'timeout', message: 'Stopped after 1 s.' } });
-  assert.deepEqual(m.error?.stillRunning, ['process "MainProcess" (pid 9)', 'thread "MainThread" (pid 9)', 'thread "spinner" (pid 9)']);
+  assert.deepEqual(m.error?.stillRunning, [
+    'process "MainProcess" (pid 9)',
+    'thread "MainThread" (pid 9)',
+    'thread "spinner" (pid 9)',
+  ]);
   assert.deepEqual(stillRunning(m), m.error?.stillRunning);
 });
 
@@ -153,17 +187,35 @@ void test('an event located in a file the program does not live in points at its
   const s = new RawStream(6);
   s.ev(1, 0, 'code', { id: 1, name: 'work', qualname: 'work', file: '/p/a.py', line: 3 })
     .ev(1, 0, 'call', [1, 0, 7])
-    .ev(1, 0, 'exc', { type: 'KeyError', msg: 'x', file: '/usr/lib/python3.12/threading.py', line: 900, uncaught: false, where: 'main' })
+    .ev(1, 0, 'exc', {
+      type: 'KeyError',
+      msg: 'x',
+      file: '/usr/lib/python3.12/threading.py',
+      line: 900,
+      uncaught: false,
+      where: 'main',
+    })
     .ev(1, 0, 'exc', { type: 'KeyError', msg: 'y', file: '/p/a.py', line: 4, uncaught: false, where: 'main' });
   const m = buildModel(s.events);
-  assert.deepEqual(m.sources.map((x) => x.file), ['/p/a.py']);
-  assert.deepEqual(m.markers.map((x) => [x.source, x.line]), [[0, 3], [0, 4]]);
+  assert.deepEqual(
+    m.sources.map((x) => x.file),
+    ['/p/a.py'],
+  );
+  assert.deepEqual(
+    m.markers.map((x) => [x.source, x.line]),
+    [
+      [0, 3],
+      [0, 4],
+    ],
+  );
 });
 
 void test('summary events add up suppressed calls and dropped events', () => {
   const s = new RawStream(3);
-  s.ev(1, 0, 'limit', { what: 'calls', code: 1, suppressed: 1 })
-    .ev(1, 0, 'summary', { suppressed_calls: { 1: 500, 2: 20, 3: 'x' }, dropped_events: 7 });
+  s.ev(1, 0, 'limit', { what: 'calls', code: 1, suppressed: 1 }).ev(1, 0, 'summary', {
+    suppressed_calls: { 1: 500, 2: 20, 3: 'x' },
+    dropped_events: 7,
+  });
   const m = buildModel(s.events);
   assert.equal(m.stats.suppressedCalls, 520);
   assert.equal(m.stats.droppedEvents, 7);
@@ -176,7 +228,22 @@ void test('hostile and broken streams never throw', () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed % n;
   };
-  const junk: unknown[] = [null, 7, 'x', [], [1], [1, 'a', null], { obj: 'x' }, { obj: -1, key: 5 }, { name: { toString: 1 } }, { target: 1e300 }, { item: -5 }, [2, 'cpu'], { __proto__: null }, { constructor: 'x', obj: 1 }];
+  const junk: unknown[] = [
+    null,
+    7,
+    'x',
+    [],
+    [1],
+    [1, 'a', null],
+    { obj: 'x' },
+    { obj: -1, key: 5 },
+    { name: { toString: 1 } },
+    { target: 1e300 },
+    { item: -5 },
+    [2, 'cpu'],
+    { __proto__: null },
+    { constructor: 'x', obj: 1 },
+  ];
   for (let round = 0; round < 20; round++) {
     const events: RawEvent[] = [];
     for (let i = 0; i < 2000; i++) {
@@ -201,14 +268,17 @@ void test('a million raw events build in a few seconds', () => {
   while (events.length < n) {
     const tid = 1 + (seq % 5);
     const r = seq % 10;
-    if (r < 8) events.push([seq++, (ts += 10), 1, tid, 0, r % 2 === 0 ? 'call' : 'return', r % 2 === 0 ? [1, ts, 2] : [1, ts]]);
+    if (r < 8)
+      events.push([seq++, (ts += 10), 1, tid, 0, r % 2 === 0 ? 'call' : 'return', r % 2 === 0 ? [1, ts, 2] : [1, ts]]);
     else if (r === 8) events.push([seq++, (ts += 10), 1, tid, 0, 'lock_release', { obj: 1, prim: 'Lock' }]);
     else events.push([seq++, (ts += 10), 1, tid, 0, 'lock_acquired', { obj: 1, prim: 'Lock', ok: true, waited_ns: 5 }]);
   }
   const t0 = performance.now();
   const m = buildModel(events);
   const ms = performance.now() - t0;
-  console.log(`# buildModel: ${n} events → ${m.spans.length} spans, ${m.markers.length} markers, ${m.flows.length} flows in ${ms.toFixed(0)} ms`);
+  console.log(
+    `# buildModel: ${n} events → ${m.spans.length} spans, ${m.markers.length} markers, ${m.flows.length} flows in ${ms.toFixed(0)} ms`,
+  );
   assert.equal(m.stats.events, n);
   // Generous bound: the machine is shared; this catches a quadratic slip, the log line gives the number.
   assert.ok(ms < 20_000, `took ${ms} ms`);
@@ -241,9 +311,15 @@ void test('a child process that left no events still gets its lane from the pare
   const m = buildModel(s.events, { error: { code: 'timeout', message: 't' } });
   assert.equal(m.lanes.find((l) => l.pid === 13)?.info.state, 'ended', 'a joined child has ended');
   assert.equal(m.lanes.find((l) => l.pid === 13)?.info['exit code'], '0');
-  assert.deepEqual(m.lanes.filter((l) => l.kind === 'process').map((l) => [l.name, l.pid, l.internal, l.info['parent pid']]), [
-    ['MainProcess', 10, false, undefined], ['looper', 11, false, '10'], ['ResourceTracker', 12, true, '10'], ['ls', 13, false, '10'],
-  ]);
+  assert.deepEqual(
+    m.lanes.filter((l) => l.kind === 'process').map((l) => [l.name, l.pid, l.internal, l.info['parent pid']]),
+    [
+      ['MainProcess', 10, false, undefined],
+      ['looper', 11, false, '10'],
+      ['ResourceTracker', 12, true, '10'],
+      ['ls', 13, false, '10'],
+    ],
+  );
   assert.deepEqual(m.stats.processes, { own: 3, internal: 1 });
   assert.ok(m.error?.stillRunning?.includes('process "looper" (pid 11)'));
   assert.equal(m.markers.find((x) => x.kind === 'proc_join')?.label, 'join process "looper"');
@@ -251,7 +327,14 @@ void test('a child process that left no events still gets its lane from the pare
 
 void test('a deadlock stopped by the timeout: stuck waits and spans run to the end of the trace', () => {
   const s = new RawStream(300);
-  s.ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, parent_pid: 1, origin: 'main', internal: false });
+  s.ev(1, 0, 'proc_begin', {
+    ppid: 1,
+    name: 'MainProcess',
+    parent_obj: null,
+    parent_pid: 1,
+    origin: 'main',
+    internal: false,
+  });
   s.ev(1, 0, 'code', { id: 1, name: 'transfer', qualname: 'transfer', file: '/w/app.py', line: 3 });
   s.ev(1, 0, 'thread_start', { obj: 7, name: 'alice', daemon: false, internal: false });
   s.ev(2, 0, 'thread_begin', { obj: 7, name: 'alice', daemon: false, internal: false, ident: 11, native_id: 12 });
@@ -277,11 +360,25 @@ void test('a multiprocessing queue links each get to the put of the process that
   streams[1].ev(1, 0, 'queue_put', { obj: 1, prim: 'mp.Queue', key, item: 1, size: -1 });
   streams[2].ev(1, 0, 'queue_put', { obj: 1, prim: 'mp.Queue', key, item: 1, size: -1 }, 500);
   for (const from_pid of [12, 11]) {
-    streams[0].ev(1, 0, 'queue_get', { obj: 1, prim: 'mp.Queue', key, item: 1, from_pid, ok: true, waited_ns: 0 }, 2000);
+    streams[0].ev(
+      1,
+      0,
+      'queue_get',
+      { obj: 1, prim: 'mp.Queue', key, item: 1, from_pid, ok: true, waited_ns: 0 },
+      2000,
+    );
   }
   const m = buildModel(mergeStreams(streams.map((s) => s.events)), {});
-  const puts = m.flows.filter((f) => f.kind === 'put').map((f) => [m.lanes[f.fromLane].pid, m.lanes[f.toLane].pid, f.toTs]);
-  assert.deepEqual(puts.map(([from, to]) => [from, to]), [[12, 10], [11, 10]]);
+  const puts = m.flows
+    .filter((f) => f.kind === 'put')
+    .map((f) => [m.lanes[f.fromLane].pid, m.lanes[f.toLane].pid, f.toTs]);
+  assert.deepEqual(
+    puts.map(([from, to]) => [from, to]),
+    [
+      [12, 10],
+      [11, 10],
+    ],
+  );
 });
 
 /** A task that sleeps once, written the long way (yield, resume and task_done of their own) or folded. */
@@ -312,8 +409,16 @@ function sleeperStream(folded: boolean): RawStream {
 
 /** The model without step numbers (folded events use fewer of them), steps and flows in their order. */
 function withoutOrders(m: TraceModel): unknown {
-  const strip = <T extends object>(xs: readonly T[]): unknown[] => xs.map((x) => Object.fromEntries(Object.entries(x).filter(([k]) => !/order/i.test(k))));
-  return { lanes: m.lanes, spans: strip(m.spans), markers: strip(m.markers), steps: strip(m.steps), flows: strip(m.flows), output: strip(m.output) };
+  const strip = <T extends object>(xs: readonly T[]): unknown[] =>
+    xs.map((x) => Object.fromEntries(Object.entries(x).filter(([k]) => !/order/i.test(k))));
+  return {
+    lanes: m.lanes,
+    spans: strip(m.spans),
+    markers: strip(m.markers),
+    steps: strip(m.steps),
+    flows: strip(m.flows),
+    output: strip(m.output),
+  };
 }
 
 void test('a sleep that suspends a coroutine stands for its yield and resume, a return with 1 for its task end', () => {
@@ -322,10 +427,13 @@ void test('a sleep that suspends a coroutine stands for its yield and resume, a 
   assert.deepEqual(withoutOrders(folded), withoutOrders(long));
   // What the folded events stand for, spelled out.
   const napper = folded.lanes.findIndex((l) => l.name === 'napper');
-  assert.deepEqual(folded.spans.filter((s) => s.lane === napper).map((s) => [s.name, s.end - s.start, s.cpu, s.open]), [
-    ['nap', 1000, 50, false],
-    ['nap', 2000, 40, false],
-  ]);
+  assert.deepEqual(
+    folded.spans.filter((s) => s.lane === napper).map((s) => [s.name, s.end - s.start, s.cpu, s.open]),
+    [
+      ['nap', 1000, 50, false],
+      ['nap', 2000, 40, false],
+    ],
+  );
   const steps = folded.steps.map((s) => s.text);
   const sleep = steps.indexOf('sleep 0.25 s');
   assert.ok(sleep > 0);
@@ -336,9 +444,16 @@ void test('a sleep that suspends a coroutine stands for its yield and resume, a 
   assert.equal(folded.lanes[napper].info.state, 'ended');
   assert.equal(folded.stats.eventsByKind.task_done, 2);
   assert.equal(new Set(folded.steps.map((s) => s.order)).size, folded.steps.length, 'every step has its own number');
-  assert.ok(folded.steps.every((s, i) => i === 0 || s.order > folded.steps[i - 1].order), 'steps stay in order');
+  assert.ok(
+    folded.steps.every((s, i) => i === 0 || s.order > folded.steps[i - 1].order),
+    'steps stay in order',
+  );
   const sleepMarker = folded.markers.find((m) => m.kind === 'sleep');
-  assert.equal(sleepMarker?.waitEnd !== undefined && sleepMarker.waitEnd - sleepMarker.ts, 250_000_000, 'the wait bar spans the sleep');
+  assert.equal(
+    sleepMarker?.waitEnd !== undefined && sleepMarker.waitEnd - sleepMarker.ts,
+    250_000_000,
+    'the wait bar spans the sleep',
+  );
 });
 
 void test('a return whose third item is not 1, or outside a task, ends no task', () => {
@@ -366,13 +481,16 @@ void test('a task renamed after it was made: its lane and later labels take the 
   const lane = m.lanes.findIndex((l) => l.kind === 'task' && l.name === 'worker-<b>1</b>');
   assert.ok(lane >= 0, 'the lane carries the new name');
   assert.equal(m.lanes[lane].info['created as'], 'Task-2');
-  assert.deepEqual(m.steps.map((x) => x.text).filter((t) => /task "/.test(t)), [
-    'create task "Task-1" running main()',
-    'create task "Task-2" running work()',
-    'cancel task "Task-2"',
-    'rename task "Task-2" to "worker-<b>1</b>"',
-    'task "worker-<b>1</b>" cancelled',
-  ]);
+  assert.deepEqual(
+    m.steps.map((x) => x.text).filter((t) => /task "/.test(t)),
+    [
+      'create task "Task-1" running main()',
+      'create task "Task-2" running work()',
+      'cancel task "Task-2"',
+      'rename task "Task-2" to "worker-<b>1</b>"',
+      'task "worker-<b>1</b>" cancelled',
+    ],
+  );
   const rename = m.markers.find((x) => x.kind === 'task_name');
   assert.equal(rename?.lane, lane, 'the rename is on the lane of the task that did it');
   assert.equal(rename?.line, 7);
@@ -392,22 +510,36 @@ void test('output becomes one step per burst: one lane, one stream, no other ste
     .ev(1, 0, 'sleep', { secs: 0.001 }) // and any other step of the lane
     .ev(1, 0, 'print', { stream: 'stderr', text: 'f' });
   const m = buildModel(s.events);
-  assert.deepEqual(m.steps.map((x) => x.text), [
-    'print (3 lines): a',
-    'print: other lane',
-    'print: d',
-    'stderr (2 lines): e',
-    'stderr: after a pause',
-    'sleep 0.001 s',
-    'stderr: f',
-  ]);
+  assert.deepEqual(
+    m.steps.map((x) => x.text),
+    [
+      'print (3 lines): a',
+      'print: other lane',
+      'print: d',
+      'stderr (2 lines): e',
+      'stderr: after a pause',
+      'sleep 0.001 s',
+      'stderr: f',
+    ],
+  );
   const burst = m.markers[m.steps[0].ref.index];
   assert.equal(burst.detail.text, 'a\nb\nc', 'the hover card shows every line of the burst');
   assert.equal(burst.detail.lines, '3');
   // Every line stays in the output pane, each pointing at its burst's step.
-  assert.deepEqual(m.output.map((o) => [o.text, m.steps.findIndex((x) => x.order === o.order)]), [
-    ['a', 0], ['b', 0], ['c', 0], ['other lane', 1], ['d', 2], ['e', 3], ['e2', 3], ['after a pause', 4], ['f', 6],
-  ]);
+  assert.deepEqual(
+    m.output.map((o) => [o.text, m.steps.findIndex((x) => x.order === o.order)]),
+    [
+      ['a', 0],
+      ['b', 0],
+      ['c', 0],
+      ['other lane', 1],
+      ['d', 2],
+      ['e', 3],
+      ['e2', 3],
+      ['after a pause', 4],
+      ['f', 6],
+    ],
+  );
   // The burst's lane lasts until its last line.
   const main = m.lanes.findIndex((l) => l.name === 'MainThread');
   assert.ok(m.lanes[main].end >= m.output[2].ts);
@@ -431,28 +563,36 @@ void test('objects are named as the program named them, else by type and the lin
     .ev(1, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 1, value: '0', ok: true, waited_ns: 0 })
     .ev(1, 0, 'queue_get', { obj: 3, prim: 'Queue', item: 2, ok: true, waited_ns: 0 });
   const m = buildModel(s.events, {});
-  assert.deepEqual(m.markers.map((x) => x.label), [
-    'process "MainProcess" begins (pid 40)',
-    'wait for lock_b',
-    'acquire lock_b',
-    'acquire RLock from line 9',
-    'release self.lock (2)',
-    'release Lock #77',
-    'put 0 into jobs',
-    "put 'job-1' into jobs",
-    'get 0 from jobs',
-    'get item 2 from jobs',
-  ]);
+  assert.deepEqual(
+    m.markers.map((x) => x.label),
+    [
+      'process "MainProcess" begins (pid 40)',
+      'wait for lock_b',
+      'acquire lock_b',
+      'acquire RLock from line 9',
+      'release self.lock (2)',
+      'release Lock #77',
+      'put 0 into jobs',
+      "put 'job-1' into jobs",
+      'get 0 from jobs',
+      'get item 2 from jobs',
+    ],
+  );
 });
 
 void test('an object shared with other processes keeps the name it was given where it was made', () => {
   const key = 'sem:/mp-lock';
   const parent = new RawStream(10, 100);
   const child = new RawStream(11, 200);
-  parent.ev(1, 0, 'obj_new', { obj: 1, line: 3, name: 'shared_lock' }).ev(1, 0, 'lock_release', { obj: 1, prim: 'mp.Lock', key });
+  parent
+    .ev(1, 0, 'obj_new', { obj: 1, line: 3, name: 'shared_lock' })
+    .ev(1, 0, 'lock_release', { obj: 1, prim: 'mp.Lock', key });
   child.ev(1, 0, 'lock_wait', { obj: 1, prim: 'mp.Lock', key }, 5000);
   const m = buildModel(mergeStreams([parent.events, child.events]), {});
-  assert.deepEqual(m.markers.map((x) => x.label), ['release shared_lock', 'wait for shared_lock']);
+  assert.deepEqual(
+    m.markers.map((x) => x.label),
+    ['release shared_lock', 'wait for shared_lock'],
+  );
 });
 
 void test('a wait becomes runnable when its cause happens: the release, the put, the sleep running out', () => {

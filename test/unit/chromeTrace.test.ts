@@ -7,20 +7,43 @@ import { asyncioStream } from './sampleStreams';
 import { RawStream } from './rawStream';
 
 function sample(): TraceModel {
-  return buildModel(asyncioStream().events, { title: 'a.py', exitCode: 1, error: { code: 'uncaught-exception', message: 'ValueError', line: 5 } });
+  return buildModel(asyncioStream().events, {
+    title: 'a.py',
+    exitCode: 1,
+    error: { code: 'uncaught-exception', message: 'ValueError', line: 5 },
+  });
 }
 
 function threadsModel(): TraceModel {
   const s = new RawStream(5);
   s.ev(1, 0, 'code', { id: 1, name: 'outer', qualname: 'outer', file: '/p/t.py', line: 1 })
     .ev(1, 0, 'code', { id: 2, name: 'inner', qualname: 'inner', file: '/p/t.py', line: 4 })
-    .ev(1, 0, 'call', [1, 0, 1]).ev(1, 0, 'call', [2, 0, 4]).ev(1, 0, 'return', [2, 10]).ev(1, 0, 'call', [2, 10, 4])
-    .ev(1, 0, 'thread_start', { obj: 1, name: 'w' }).ev(2, 0, 'thread_begin', { obj: 1, name: 'w' }).ev(2, 0, 'call', [2, 0, 4])
-    .ev(1, 0, 'return', [2, 20]).ev(1, 0, 'return', [1, 30]).ev(2, 0, 'return', [2, 5]).ev(2, 0, 'thread_end', { obj: 1 });
+    .ev(1, 0, 'call', [1, 0, 1])
+    .ev(1, 0, 'call', [2, 0, 4])
+    .ev(1, 0, 'return', [2, 10])
+    .ev(1, 0, 'call', [2, 10, 4])
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'w' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'w' })
+    .ev(2, 0, 'call', [2, 0, 4])
+    .ev(1, 0, 'return', [2, 20])
+    .ev(1, 0, 'return', [1, 30])
+    .ev(2, 0, 'return', [2, 5])
+    .ev(2, 0, 'thread_end', { obj: 1 });
   return buildModel(s.events, { title: 't.py' });
 }
 
-type Ev = { ph: string; name: string; pid: number; tid: number; ts?: number; dur?: number; cat?: string; id?: number; bp?: string; args?: Record<string, unknown> };
+type Ev = {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts?: number;
+  dur?: number;
+  cat?: string;
+  id?: number;
+  bp?: string;
+  args?: Record<string, unknown>;
+};
 
 void test('our own export opens again as exactly the same model', () => {
   for (const m of [sample(), threadsModel()]) {
@@ -71,7 +94,10 @@ void test('spans on every track nest properly', () => {
     }
   }
   const t = threadsModel();
-  assert.deepEqual(t.spans.map((s) => s.depth), [0, 1, 1, 0]);
+  assert.deepEqual(
+    t.spans.map((s) => s.depth),
+    [0, 1, 1, 0],
+  );
 });
 
 void test('flows are s/f pairs with matching id, cat and name, and bp "e" on the end', () => {
@@ -110,7 +136,10 @@ void test('truncated, foreign and damaged files give clear errors', () => {
   };
   assert.match(err(text.slice(0, text.length - 100)), /not valid JSON; it may be truncated/);
   assert.match(err(''), /not valid JSON/);
-  assert.match(err(JSON.stringify({ traceEvents: [{ ph: 'X', name: 'a', pid: 1, tid: 1, ts: 0, dur: 1 }] })), /not exported by Python Concurrency Lab/);
+  assert.match(
+    err(JSON.stringify({ traceEvents: [{ ph: 'X', name: 'a', pid: 1, tid: 1, ts: 0, dur: 1 }] })),
+    /not exported by Python Concurrency Lab/,
+  );
   assert.match(err('[]'), /not exported by Python Concurrency Lab/);
   assert.match(err('{"hello": 1}'), /not a trace file/);
   assert.match(err(JSON.stringify({ concurrencyLab: { format: 'other' } })), /is not a Concurrency Lab trace/);
@@ -121,15 +150,42 @@ void test('truncated, foreign and damaged files give clear errors', () => {
     mutate(copy.concurrencyLab.model);
     return err(JSON.stringify(copy));
   };
-  assert.match(damaged((m) => (m.lanes[1].parent = 99)), /model\.lanes\[1\]\.parent/);
-  assert.match(damaged((m) => (m.spans[0].lane = -1)), /model\.spans\[0\]\.lane/);
-  assert.match(damaged((m) => (m.steps[0].ref.index = 10_000)), /model\.steps\[0\]\.ref\.index/);
-  assert.match(damaged((m) => Object.assign(m.markers[0], { kind: 'rm -rf' })), /model\.markers\[0\]\.kind: unexpected value/);
-  assert.match(damaged((m) => Object.assign(m.markers[0], { detail: { x: { y: 1 } } })), /detail\.x/);
-  assert.match(damaged((m) => Object.assign(m, { version: 99 })), /format version 99/);
-  assert.match(damaged((m) => delete (m as Partial<TraceModel>).stats), /model\.stats/);
-  assert.match(damaged((m) => (m.sources[0].id = 3)), /model\.sources\[0\]\.id/);
-  assert.match(damaged((m) => Object.assign(m, { error: { code: 'pwned', message: '' } })), /model\.error\.code/);
+  assert.match(
+    damaged((m) => (m.lanes[1].parent = 99)),
+    /model\.lanes\[1\]\.parent/,
+  );
+  assert.match(
+    damaged((m) => (m.spans[0].lane = -1)),
+    /model\.spans\[0\]\.lane/,
+  );
+  assert.match(
+    damaged((m) => (m.steps[0].ref.index = 10_000)),
+    /model\.steps\[0\]\.ref\.index/,
+  );
+  assert.match(
+    damaged((m) => Object.assign(m.markers[0], { kind: 'rm -rf' })),
+    /model\.markers\[0\]\.kind: unexpected value/,
+  );
+  assert.match(
+    damaged((m) => Object.assign(m.markers[0], { detail: { x: { y: 1 } } })),
+    /detail\.x/,
+  );
+  assert.match(
+    damaged((m) => Object.assign(m, { version: 99 })),
+    /format version 99/,
+  );
+  assert.match(
+    damaged((m) => delete (m as Partial<TraceModel>).stats),
+    /model\.stats/,
+  );
+  assert.match(
+    damaged((m) => (m.sources[0].id = 3)),
+    /model\.sources\[0\]\.id/,
+  );
+  assert.match(
+    damaged((m) => Object.assign(m, { error: { code: 'pwned', message: '' } })),
+    /model\.error\.code/,
+  );
   assert.ok(doc.concurrencyLab.model);
 });
 

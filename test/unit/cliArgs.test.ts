@@ -5,10 +5,49 @@ import { buildModel } from '../../src/trace/buildModel';
 import { asyncioStream } from './sampleStreams';
 
 void test('trace FILE with every option', () => {
-  assert.deepEqual(parseArgs(['trace', 'a.py', '--timeout', '2.5', '--python', '/p/python3', '--json', 'o.json', '--chrome', 'c.json', '--summary', '--stdin', 'x\n', '--event-cap', '10', '--call-budget', '0', '--output-cap', '0.5']), {
-    file: 'a.py', timeoutS: 2.5, python: '/p/python3', json: 'o.json', chrome: 'c.json', summary: true, stdin: 'x\n', eventCap: 10, callBudget: 0, outputCapMB: 0.5,
+  assert.deepEqual(
+    parseArgs([
+      'trace',
+      'a.py',
+      '--timeout',
+      '2.5',
+      '--python',
+      '/p/python3',
+      '--json',
+      'o.json',
+      '--chrome',
+      'c.json',
+      '--summary',
+      '--stdin',
+      'x\n',
+      '--event-cap',
+      '10',
+      '--call-budget',
+      '0',
+      '--output-cap',
+      '0.5',
+    ]),
+    {
+      file: 'a.py',
+      timeoutS: 2.5,
+      python: '/p/python3',
+      json: 'o.json',
+      chrome: 'c.json',
+      summary: true,
+      stdin: 'x\n',
+      eventCap: 10,
+      callBudget: 0,
+      outputCapMB: 0.5,
+    },
+  );
+  assert.deepEqual(parseArgs(['trace', 'a.py']), {
+    file: 'a.py',
+    timeoutS: 30,
+    summary: false,
+    eventCap: 200_000,
+    callBudget: 2000,
+    outputCapMB: 10,
   });
-  assert.deepEqual(parseArgs(['trace', 'a.py']), { file: 'a.py', timeoutS: 30, summary: false, eventCap: 200_000, callBudget: 2000, outputCapMB: 10 });
 });
 
 void test('bad command lines explain themselves', () => {
@@ -31,7 +70,10 @@ void test('bad command lines explain themselves', () => {
 });
 
 void test('the summary carries exit code, own/internal counts, events by kind, stdout and error', () => {
-  const model = buildModel(asyncioStream().events, { exitCode: 1, error: { code: 'uncaught-exception', message: 'm' } });
+  const model = buildModel(asyncioStream().events, {
+    exitCode: 1,
+    error: { code: 'uncaught-exception', message: 'm' },
+  });
   const s = summarize(model, { stdout: 'fetched\n', stderr: '' });
   assert.equal(s.exitCode, 1);
   assert.deepEqual(s.threads, { own: 1, internal: 1 });

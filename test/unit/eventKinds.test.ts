@@ -11,12 +11,24 @@ function modelOfOne(kind: (typeof ALL_EVENT_KINDS)[number]) {
     .ev(1, 0, 'proc_begin', { ppid: 1, name: 'MainProcess', parent_obj: null, origin: 'main', internal: false })
     .ev(1, 0, 'code', { id: 1, name: 'f', qualname: 'f', file: '/p/a.py', line: 1 });
   const before = s.events.length;
-  s.ev(1, 0, kind, { obj: 1, name: 'x', prim: 'Lock', target: 1, stream: 'stdout', text: 'hi', what: 'calls', code: 1 });
+  s.ev(1, 0, kind, {
+    obj: 1,
+    name: 'x',
+    prim: 'Lock',
+    target: 1,
+    stream: 'stdout',
+    text: 'hi',
+    what: 'calls',
+    code: 1,
+  });
   return { model: buildModel(s.events), index: before };
 }
 
 void test('the marker kinds are the kinds declared as markers, in declaration order', () => {
-  assert.deepEqual(MARKER_KINDS, Object.keys(EVENT_KINDS).filter((k) => EVENT_KINDS[k as keyof typeof EVENT_KINDS] === 'marker'));
+  assert.deepEqual(
+    MARKER_KINDS,
+    Object.keys(EVENT_KINDS).filter((k) => EVENT_KINDS[k as keyof typeof EVENT_KINDS] === 'marker'),
+  );
   assert.equal(new Set(ALL_EVENT_KINDS).size, ALL_EVENT_KINDS.length);
   assert.ok(MARKER_KINDS.every(isMarkerKind) && ALL_EVENT_KINDS.every(isEventKind));
   assert.equal(isEventKind('nonsense'), false);
@@ -28,14 +40,25 @@ void test('every marker kind becomes a marker of that kind, and travels through 
     const { model } = modelOfOne(kind);
     const kinds = model.markers.map((m) => m.kind);
     assert.ok(kinds.includes(kind), `${kind}: markers are ${kinds.join(', ')}`);
-    assert.ok(model.markers.every((m) => m.label.length > 0), `${kind} has a label`);
-    assert.deepEqual(decodeTraceColumns(...(Object.values(encodeTraceColumns(model)) as [string, string, ArrayBuffer])), model, kind);
+    assert.ok(
+      model.markers.every((m) => m.label.length > 0),
+      `${kind} has a label`,
+    );
+    assert.deepEqual(
+      decodeTraceColumns(...(Object.values(encodeTraceColumns(model)) as [string, string, ArrayBuffer])),
+      model,
+      kind,
+    );
   }
 });
 
 void test('a kind declared as shaping the model makes no marker of its own', () => {
   for (const kind of ALL_EVENT_KINDS.filter((k) => !isMarkerKind(k))) {
     const { model } = modelOfOne(kind);
-    assert.deepEqual(model.markers.map((m) => m.kind), ['proc_begin'], kind);
+    assert.deepEqual(
+      model.markers.map((m) => m.kind),
+      ['proc_begin'],
+      kind,
+    );
   }
 });

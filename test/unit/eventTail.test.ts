@@ -32,7 +32,9 @@ void test('the count reaches the CLI summary, survives validation, and reads as 
   model.stats.unreadableLines = 3;
   assert.equal(summarize(model, { stdout: '', stderr: '' }).unreadableLines, 3);
   assert.ok('model' in validateModel(JSON.parse(JSON.stringify(model))));
-  assert.ok('error' in validateModel(JSON.parse(JSON.stringify({ ...model, stats: { ...model.stats, unreadableLines: -1 } }))));
+  assert.ok(
+    'error' in validateModel(JSON.parse(JSON.stringify({ ...model, stats: { ...model.stats, unreadableLines: -1 } }))),
+  );
   assert.equal(unreadableNote(1), '1 event line could not be read and was left out of the trace');
   assert.equal(unreadableNote(1200), '1,200 event lines could not be read and were left out of the trace');
 });

@@ -5,7 +5,19 @@ import type { ExploreRecord } from '../../src/explore/types';
 import { parseExploreArgs } from '../../src/cliExplore';
 
 function rec(seed: number, stdout: string, extra: Partial<ExploreRecord> = {}): ExploreRecord {
-  return { type: 'run', seed, strategy: 'pct', stdout, stderr: '', exitCode: 0, failure: null, races: [], decisions: [], steps: 1, ...extra };
+  return {
+    type: 'run',
+    seed,
+    strategy: 'pct',
+    stdout,
+    stderr: '',
+    exitCode: 0,
+    failure: null,
+    races: [],
+    decisions: [],
+    steps: 1,
+    ...extra,
+  };
 }
 
 const race = (line: number, lane = 'Thread-1'): ExploreRecord['races'][number] => ({
@@ -22,8 +34,18 @@ void test('schedules with the same stdout, exit code and failure are one outcome
   t.add(rec(1, '10\n'));
   t.add(rec(2, '20\n'));
   t.add(rec(3, '20\n', { exitCode: 1 }));
-  t.add(rec(4, '', { exitCode: null, failure: { kind: 'deadlock', message: 'A holds a', cycle: [{ lane: 'A', holds: ['a'], waitsFor: 'b', line: 3 }] } }));
-  t.add(rec(5, '', { exitCode: null, failure: { kind: 'deadlock', message: 'A holds a', cycle: [{ lane: 'A', holds: ['a'], waitsFor: 'b', line: 3 }] } }));
+  t.add(
+    rec(4, '', {
+      exitCode: null,
+      failure: { kind: 'deadlock', message: 'A holds a', cycle: [{ lane: 'A', holds: ['a'], waitsFor: 'b', line: 3 }] },
+    }),
+  );
+  t.add(
+    rec(5, '', {
+      exitCode: null,
+      failure: { kind: 'deadlock', message: 'A holds a', cycle: [{ lane: 'A', holds: ['a'], waitsFor: 'b', line: 3 }] },
+    }),
+  );
   const s = t.summary();
   assert.equal(s.runs, 6);
   assert.deepEqual(s.outcomes, [
@@ -44,7 +66,10 @@ void test('each race is reported once however many schedules meet it', () => {
   t.add(rec(1, 'x', { races: [race(11), race(12)] }));
   t.add(rec(2, 'x', { races: [race(11, 'Thread-9')] }));
   const s = t.summary();
-  assert.deepEqual(s.races.map((r) => r.accesses[0].line), [11, 12]);
+  assert.deepEqual(
+    s.races.map((r) => r.accesses[0].line),
+    [11, 12],
+  );
   assert.deepEqual(Object.keys(s.races[0].accesses[0]).sort(), ['file', 'kind', 'lane', 'line']);
   assert.ok(foundBug(s));
   const clean = new OutcomeTable();
@@ -60,10 +85,43 @@ void test('explorer lines: ours are parsed, anything else is ignored', () => {
 });
 
 void test('explore command line', () => {
-  assert.deepEqual(parseExploreArgs(['a.py', '--runs', '50', '--seed', '7', '--timeout', '2.5', '--python', '/py', '--replay', '9', '--summary', '--json', 'o.json']), {
-    file: 'a.py', runs: 50, seed: 7, timeoutS: 2.5, python: '/py', replay: 9, summary: true, json: 'o.json', keepGoing: false,
+  assert.deepEqual(
+    parseExploreArgs([
+      'a.py',
+      '--runs',
+      '50',
+      '--seed',
+      '7',
+      '--timeout',
+      '2.5',
+      '--python',
+      '/py',
+      '--replay',
+      '9',
+      '--summary',
+      '--json',
+      'o.json',
+    ]),
+    {
+      file: 'a.py',
+      runs: 50,
+      seed: 7,
+      timeoutS: 2.5,
+      python: '/py',
+      replay: 9,
+      summary: true,
+      json: 'o.json',
+      keepGoing: false,
+    },
+  );
+  assert.deepEqual(parseExploreArgs(['a.py']), {
+    file: 'a.py',
+    runs: 500,
+    seed: 0,
+    timeoutS: 10,
+    summary: false,
+    keepGoing: false,
   });
-  assert.deepEqual(parseExploreArgs(['a.py']), { file: 'a.py', runs: 500, seed: 0, timeoutS: 10, summary: false, keepGoing: false });
   const err = (argv: string[]): string => {
     const r = parseExploreArgs(argv);
     assert.ok('error' in r, JSON.stringify(r));
@@ -83,5 +141,9 @@ void test('the summary says whether the explorer covered every schedule', () => 
   assert.equal(t.summary().complete, false);
   t.complete = true;
   assert.equal(t.summary().complete, true);
-  assert.deepEqual(parseExploreLine('{"type": "done", "runs": 1, "complete": true}'), { type: 'done', runs: 1, complete: true });
+  assert.deepEqual(parseExploreLine('{"type": "done", "runs": 1, "complete": true}'), {
+    type: 'done',
+    runs: 1,
+    complete: true,
+  });
 });

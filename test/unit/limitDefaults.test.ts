@@ -9,7 +9,9 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 void test("package.json's run-limit settings have the defaults and ranges of RUN_LIMITS", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, { default?: unknown; minimum?: unknown; maximum?: unknown }> } };
+    contributes: {
+      configuration: { properties: Record<string, { default?: unknown; minimum?: unknown; maximum?: unknown }> };
+    };
   };
   const props = pkg.contributes.configuration.properties;
   for (const [name, limit] of Object.entries(RUN_LIMITS)) {

@@ -3,7 +3,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CatalogError, PATTERN_GROUPS, findPattern, groupCatalog, loadCatalog, parsePythonVersion, supportsPython,
+  CatalogError,
+  PATTERN_GROUPS,
+  findPattern,
+  groupCatalog,
+  loadCatalog,
+  parsePythonVersion,
+  supportsPython,
 } from '../../src/patterns/catalog';
 
 // out/test/unit -> repository root
@@ -11,12 +17,27 @@ const root = join(__dirname, '..', '..', '..');
 const snippetText = readFileSync(join(root, 'snippets', 'python.code-snippets'), 'utf8');
 
 const one = (fields: Record<string, unknown>): string =>
-  JSON.stringify({ 'A pattern': { prefix: 'p-one', body: ['x = ${1:1}'], description: 'd', group: 'Threads', minPython: '3.8', ...fields } });
+  JSON.stringify({
+    'A pattern': {
+      prefix: 'p-one',
+      body: ['x = ${1:1}'],
+      description: 'd',
+      group: 'Threads',
+      minPython: '3.8',
+      ...fields,
+    },
+  });
 
 void test('an entry is parsed with its preview', () => {
   const [e] = loadCatalog(one({}));
   assert.deepEqual(e, {
-    name: 'A pattern', prefix: 'p-one', group: 'Threads', minPython: '3.8', description: 'd', body: 'x = ${1:1}', preview: 'x = 1',
+    name: 'A pattern',
+    prefix: 'p-one',
+    group: 'Threads',
+    minPython: '3.8',
+    description: 'd',
+    body: 'x = ${1:1}',
+    preview: 'x = 1',
   });
 });
 
@@ -28,11 +49,23 @@ void test('body and prefix may be strings or lists, as VS Code allows', () => {
 
 void test('bad entries are rejected with the snippet named', () => {
   const bad: Record<string, unknown>[] = [
-    { group: 'Misc' }, { group: undefined }, { minPython: '3' }, { minPython: 3.8 }, { minPython: '3.7' }, { minPython: '2.7' },
-    { body: [] }, { body: 42 }, { prefix: '' }, { description: undefined },
+    { group: 'Misc' },
+    { group: undefined },
+    { minPython: '3' },
+    { minPython: 3.8 },
+    { minPython: '3.7' },
+    { minPython: '2.7' },
+    { body: [] },
+    { body: 42 },
+    { prefix: '' },
+    { description: undefined },
   ];
   for (const fields of bad) {
-    assert.throws(() => loadCatalog(one(fields)), (e: unknown) => e instanceof CatalogError && e.message.includes('"A pattern"'), JSON.stringify(fields));
+    assert.throws(
+      () => loadCatalog(one(fields)),
+      (e: unknown) => e instanceof CatalogError && e.message.includes('"A pattern"'),
+      JSON.stringify(fields),
+    );
   }
   assert.throws(() => loadCatalog('{ "x": 1 }'), CatalogError);
   assert.throws(() => loadCatalog('[]'), CatalogError);
@@ -59,10 +92,24 @@ void test('versions compare numerically', () => {
 });
 
 void test('grouping follows the fixed group order and drops empty groups', () => {
-  const mk = (prefix: string, group: string): Record<string, unknown> => ({ prefix, body: 'x', description: 'd', group, minPython: '3.8' });
-  const entries = loadCatalog(JSON.stringify({ a: mk('a', 'Pitfalls'), b: mk('b', 'Threads'), c: mk('c', 'Pitfalls') }));
+  const mk = (prefix: string, group: string): Record<string, unknown> => ({
+    prefix,
+    body: 'x',
+    description: 'd',
+    group,
+    minPython: '3.8',
+  });
+  const entries = loadCatalog(
+    JSON.stringify({ a: mk('a', 'Pitfalls'), b: mk('b', 'Threads'), c: mk('c', 'Pitfalls') }),
+  );
   const groups = groupCatalog(entries);
-  assert.deepEqual(groups.map((g) => [g.group, g.entries.map((e) => e.prefix)]), [['Threads', ['b']], ['Pitfalls', ['a', 'c']]]);
+  assert.deepEqual(
+    groups.map((g) => [g.group, g.entries.map((e) => e.prefix)]),
+    [
+      ['Threads', ['b']],
+      ['Pitfalls', ['a', 'c']],
+    ],
+  );
   assert.equal(findPattern(entries, 'c')?.name, 'c');
   assert.equal(findPattern(entries, 'zzz'), undefined);
 });
@@ -73,17 +120,51 @@ const catalog = loadCatalog(snippetText);
 void test('the snippet file has at least 30 patterns in every group', () => {
   assert.ok(catalog.length >= 30, `${catalog.length} patterns`);
   const groups = groupCatalog(catalog);
-  assert.deepEqual(groups.map((g) => g.group), [...PATTERN_GROUPS]);
+  assert.deepEqual(
+    groups.map((g) => g.group),
+    [...PATTERN_GROUPS],
+  );
 });
 
 void test('the blog patterns and the required topics are all there', () => {
   const required = [
-    'thread-start', 'async-gather', 'mp-process', 'exec-threads', 'exec-threads-map', 'exec-processes', 'exec-processes-map',
-    'async-create-task', 'async-taskgroup', 'async-wait-for', 'async-timeout', 'async-queue', 'async-semaphore',
-    'async-to-thread', 'async-run-in-executor', 'sync-lock', 'sync-rlock', 'sync-condition', 'sync-event',
-    'sync-barrier', 'sync-semaphore', 'thread-timer', 'thread-queue-workers', 'thread-daemon', 'mp-pool', 'mp-queue',
-    'mp-pipe', 'mp-lock', 'mp-value-array', 'mp-manager', 'race-condition', 'race-fixed', 'deadlock', 'deadlock-fixed',
-    'async-cancel', 'async-shutdown', 'thread-shutdown',
+    'thread-start',
+    'async-gather',
+    'mp-process',
+    'exec-threads',
+    'exec-threads-map',
+    'exec-processes',
+    'exec-processes-map',
+    'async-create-task',
+    'async-taskgroup',
+    'async-wait-for',
+    'async-timeout',
+    'async-queue',
+    'async-semaphore',
+    'async-to-thread',
+    'async-run-in-executor',
+    'sync-lock',
+    'sync-rlock',
+    'sync-condition',
+    'sync-event',
+    'sync-barrier',
+    'sync-semaphore',
+    'thread-timer',
+    'thread-queue-workers',
+    'thread-daemon',
+    'mp-pool',
+    'mp-queue',
+    'mp-pipe',
+    'mp-lock',
+    'mp-value-array',
+    'mp-manager',
+    'race-condition',
+    'race-fixed',
+    'deadlock',
+    'deadlock-fixed',
+    'async-cancel',
+    'async-shutdown',
+    'thread-shutdown',
   ];
   const missing = required.filter((p) => !findPattern(catalog, p));
   assert.deepEqual(missing, []);
@@ -115,16 +196,25 @@ void test('bodies use modern idiom: asyncio.run, main guard, with-executors', ()
     assert.match(code, /^if __name__ == "__main__":/m, `${e.prefix} has a main guard`);
     if (/\basync def\b/.test(code)) assert.match(code, /asyncio\.run\(/, `${e.prefix} uses asyncio.run`);
     assert.doesNotMatch(code, /get_event_loop\(\)/, `${e.prefix} avoids get_event_loop`);
-    assert.doesNotMatch(code, /^\s*\w+ = concurrent\.futures\.ProcessPoolExecutor/m, `${e.prefix} uses with for process pools`);
+    assert.doesNotMatch(
+      code,
+      /^\s*\w+ = concurrent\.futures\.ProcessPoolExecutor/m,
+      `${e.prefix} uses with for process pools`,
+    );
     // Processes are only created under the guard: nothing at module level starts one.
     const moduleLevel = code.split(/^if __name__ == "__main__":/m)[0];
-    assert.doesNotMatch(moduleLevel, /^\S.*(Process\(|Pool\(|ProcessPoolExecutor\(|Manager\()/m, `${e.prefix} starts processes unguarded`);
+    assert.doesNotMatch(
+      moduleLevel,
+      /^\S.*(Process\(|Pool\(|ProcessPoolExecutor\(|Manager\()/m,
+      `${e.prefix} starts processes unguarded`,
+    );
   }
 });
 
 void test('TaskGroup and asyncio.timeout snippets declare 3.11, to_thread 3.9', () => {
   for (const e of catalog) {
-    if (/TaskGroup|asyncio\.timeout\(/.test(e.preview)) assert.ok(supportsPython(e, '3.11') && !supportsPython(e, '3.10'), e.prefix);
+    if (/TaskGroup|asyncio\.timeout\(/.test(e.preview))
+      assert.ok(supportsPython(e, '3.11') && !supportsPython(e, '3.10'), e.prefix);
     if (/asyncio\.to_thread|cancel_futures/.test(e.preview)) assert.ok(!supportsPython(e, '3.8'), e.prefix);
   }
 });

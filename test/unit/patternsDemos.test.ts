@@ -14,7 +14,9 @@ void test('at least 8 demos with unique ids and files', () => {
 
 void test('every listed demo exists and every demo file is listed', () => {
   for (const d of DEMOS) assert.ok(existsSync(join(demoDir, d.file)), d.file);
-  const files = readdirSync(demoDir).filter((f) => f.endsWith('.py')).sort();
+  const files = readdirSync(demoDir)
+    .filter((f) => f.endsWith('.py'))
+    .sort();
   assert.deepEqual(files, DEMOS.map((d) => d.file).sort());
 });
 
@@ -28,7 +30,10 @@ void test('every demo explains itself and guards its entry point', () => {
 });
 
 void test('only the deadlock demo expects a timeout', () => {
-  assert.deepEqual(DEMOS.filter((d) => d.expectsTimeout).map((d) => d.id), ['deadlock']);
+  assert.deepEqual(
+    DEMOS.filter((d) => d.expectsTimeout).map((d) => d.id),
+    ['deadlock'],
+  );
 });
 
 void test('findDemo', () => {

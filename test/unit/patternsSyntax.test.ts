@@ -15,7 +15,10 @@ void test('placeholders resolve to their defaults', () => {
 });
 
 void test('mirrors repeat the first default given for their index', () => {
-  assert.equal(expandDefaults('t = Thread(target=$1)\ndef ${1:task}(): pass\nprint("$1")'), 't = Thread(target=task)\ndef task(): pass\nprint("task")');
+  assert.equal(
+    expandDefaults('t = Thread(target=$1)\ndef ${1:task}(): pass\nprint("$1")'),
+    't = Thread(target=task)\ndef task(): pass\nprint("task")',
+  );
 });
 
 void test('a later placeholder with its own default keeps it', () => {
@@ -35,7 +38,10 @@ void test('a default that contains its own mirror does not loop', () => {
 });
 
 void test('choices take their first option, mirrors follow', () => {
-  assert.equal(expandDefaults('${1|ThreadPoolExecutor,ProcessPoolExecutor|}() $1'), 'ThreadPoolExecutor() ThreadPoolExecutor');
+  assert.equal(
+    expandDefaults('${1|ThreadPoolExecutor,ProcessPoolExecutor|}() $1'),
+    'ThreadPoolExecutor() ThreadPoolExecutor',
+  );
 });
 
 void test('choice escapes: \\, \\| and \\\\', () => {
@@ -128,7 +134,10 @@ void test('an invalid transform regex is literal text', () => {
 
 void test('the parser builds tabstops, choices and variables', () => {
   const nodes = parseSnippet('a${1:b$2}${3|x,y|}$V');
-  assert.deepEqual(nodes.map((n) => n.kind), ['text', 'tabstop', 'tabstop', 'variable']);
+  assert.deepEqual(
+    nodes.map((n) => n.kind),
+    ['text', 'tabstop', 'tabstop', 'variable'],
+  );
   const first = nodes[1];
   assert.ok(first.kind === 'tabstop' && first.index === 1 && first.children.length === 2);
   const choice = nodes[2];

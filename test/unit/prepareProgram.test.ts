@@ -2,10 +2,22 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { commonIndent, dedent, stringContinuations, prepareProgram, programFileName } from '../../src/run/prepareProgram';
+import {
+  commonIndent,
+  dedent,
+  stringContinuations,
+  prepareProgram,
+  programFileName,
+} from '../../src/run/prepareProgram';
 import type { ProgramSource } from '../../src/run/types';
 
-const src = (p: Partial<ProgramSource>): ProgramSource => ({ text: 'print(1)\n', startLine: 0, isSelection: false, displayName: 'app.py', ...p });
+const src = (p: Partial<ProgramSource>): ProgramSource => ({
+  text: 'print(1)\n',
+  startLine: 0,
+  isSelection: false,
+  displayName: 'app.py',
+  ...p,
+});
 
 void test('commonIndent ignores blank lines and stops at the first difference', () => {
   assert.equal(commonIndent(['    a', '', '      b', '    c']), '    ');
@@ -22,7 +34,15 @@ void test('dedent removes the common indent and keeps line count', () => {
 });
 
 void test('lines inside triple-quoted strings are recognised', () => {
-  const lines = ['s = """a', '  b # not a comment', "  ''' still inside", 'c"""', 'd = "\\"\\"\\"" # one-line', "e = '''x'''", '  f = 1'];
+  const lines = [
+    's = """a',
+    '  b # not a comment',
+    "  ''' still inside",
+    'c"""',
+    'd = "\\"\\"\\"" # one-line',
+    "e = '''x'''",
+    '  f = 1',
+  ];
   assert.deepEqual(stringContinuations(lines), [false, true, true, true, false, false, false]);
 });
 
@@ -36,7 +56,9 @@ void test('file names say what ran and stay safe', () => {
 });
 
 void test('a selection is written dedented to a private dir and mapped back', async () => {
-  const p = await prepareProgram(src({ text: '    for i in range(2):\n        print(i)\n', startLine: 9, isSelection: true, userFile: '/w/app.py' }));
+  const p = await prepareProgram(
+    src({ text: '    for i in range(2):\n        print(i)\n', startLine: 9, isSelection: true, userFile: '/w/app.py' }),
+  );
   try {
     assert.equal(await readFile(p.file, 'utf8'), 'for i in range(2):\n    print(i)\n');
     assert.equal((await stat(p.dir)).mode & 0o777, 0o700);

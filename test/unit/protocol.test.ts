@@ -4,13 +4,19 @@ import { parseWebviewMessage } from '../../src/shared/protocol';
 
 test('reveal with a valid source index passes', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'reveal', source: 1, line: 3, preserveFocus: true }, 2), {
-    type: 'reveal', source: 1, line: 3, preserveFocus: true,
+    type: 'reveal',
+    source: 1,
+    line: 3,
+    preserveFocus: true,
   });
 });
 
 test('reveal outside the run sources is rejected', () => {
   assert.equal(parseWebviewMessage({ type: 'reveal', source: 2, line: 3, preserveFocus: true }, 2), undefined);
-  assert.equal(parseWebviewMessage({ type: 'reveal', source: '/etc/passwd', line: 3, preserveFocus: true }, 2), undefined);
+  assert.equal(
+    parseWebviewMessage({ type: 'reveal', source: '/etc/passwd', line: 3, preserveFocus: true }, 2),
+    undefined,
+  );
   assert.equal(parseWebviewMessage({ type: 'reveal', source: 0, line: 0, preserveFocus: true }, 2), undefined);
   assert.equal(parseWebviewMessage({ type: 'reveal', source: 0, line: 1.5, preserveFocus: true }, 2), undefined);
 });

@@ -5,7 +5,10 @@ import type { RawEvent } from '../../src/trace/schema';
 export class RawStream {
   readonly events: RawEvent[] = [];
   private seq = 0;
-  constructor(readonly pid: number, public ts = 1_000_000) {}
+  constructor(
+    readonly pid: number,
+    public ts = 1_000_000,
+  ) {}
 
   /** Appends an event `dt` ns after the previous one. */
   ev(tid: number, task: number, kind: RawKind, data: unknown, dt = 1000): this {

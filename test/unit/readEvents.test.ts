@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { EventFileReader, parseLines, toRawEvent } from '../../src/trace/readEvents';
 import type { RawEvent } from '../../src/trace/schema';
 
-const fixture = (name: string): string => join(__dirname, '..', '..', '..', 'test', 'fixtures', 'traces', 'two-processes', name);
+const fixture = (name: string): string =>
+  join(__dirname, '..', '..', '..', 'test', 'fixtures', 'traces', 'two-processes', name);
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cl-read-'));
@@ -44,7 +45,10 @@ void test('the fixture files read with the torn last line skipped and the garbag
   await child.poll(true);
   assert.equal(child.events.length, 7);
   assert.equal(child.torn, 1);
-  assert.deepEqual(child.events.map((e) => e[0]), [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    child.events.map((e) => e[0]),
+    [0, 1, 2, 3, 4, 5, 6],
+  );
 });
 
 void test('incremental polling waits for a line to be complete before parsing it', async () => {
@@ -83,7 +87,10 @@ void test('a missing file reads as empty, and a huge line is dropped without kee
     const missing = new EventFileReader(join(dir, 'nope.jsonl'));
     assert.equal(await missing.poll(true), 0);
     const f = join(dir, 'events-1.jsonl');
-    await writeFile(f, `[0,1,1,1,0,"print",{"text":"${'x'.repeat(5 * 1024 * 1024)}"}]\n[1,2,1,1,0,"sleep",{"secs":1}]\n`);
+    await writeFile(
+      f,
+      `[0,1,1,1,0,"print",{"text":"${'x'.repeat(5 * 1024 * 1024)}"}]\n[1,2,1,1,0,"sleep",{"secs":1}]\n`,
+    );
     const r = new EventFileReader(f);
     await r.poll(true);
     assert.equal(r.events.length, 1);

@@ -10,7 +10,9 @@ import { runFindings, type RunFinding } from '../../src/trace/findings';
 const ROOT = join(__dirname, '..', '..', '..');
 
 function model(name: string): TraceModel {
-  const file = name.startsWith('demo:') ? join(ROOT, 'test', 'fixtures', 'models', `${name.slice(5)}.json`) : join(ROOT, 'test', 'fixtures', 'runFindings', `${name}.model.json`);
+  const file = name.startsWith('demo:')
+    ? join(ROOT, 'test', 'fixtures', 'models', `${name.slice(5)}.json`)
+    : join(ROOT, 'test', 'fixtures', 'runFindings', `${name}.model.json`);
   return JSON.parse(readFileSync(file, 'utf8')) as TraceModel;
 }
 
@@ -20,8 +22,14 @@ for (const variant of ['blocked_loop', 'blocked_loop.py38']) {
   void test(`${variant}: a time.sleep() and a CPU-bound call each blocked the loop, on their lines; the polite task did not`, () => {
     const found = runFindings(model(variant));
     assert.deepEqual(brief(found), ['blocked-loop@14', 'blocked-loop@20']);
-    assert.match(found[0].message, /^The event loop was blocked for [\d.]+ m?s by time\.sleep\(0\.3\) in task "Task-2".*Use await asyncio\.sleep\(\) instead\.$/);
-    assert.match(found[1].message, /blocked for [\d.]+ m?s by crunch\(\) in task "Task-3", [\d.]+ m?s of it on the CPU/);
+    assert.match(
+      found[0].message,
+      /^The event loop was blocked for [\d.]+ m?s by time\.sleep\(0\.3\) in task "Task-2".*Use await asyncio\.sleep\(\) instead\.$/,
+    );
+    assert.match(
+      found[1].message,
+      /blocked for [\d.]+ m?s by crunch\(\) in task "Task-3", [\d.]+ m?s of it on the CPU/,
+    );
     assert.equal(found[0].severity, 'warning');
   });
 }
@@ -39,7 +47,10 @@ void test('gil_threads: two CPU-bound threads taking turns are an information on
   const found = runFindings(model('gil_threads'));
   assert.deepEqual(brief(found), ['gil-contention@5']);
   assert.equal(found[0].severity, 'information');
-  assert.match(found[0].message, /^2 threads ran count\(\) on the CPU at the same time, yet used .* the GIL .*ProcessPoolExecutor/);
+  assert.match(
+    found[0].message,
+    /^2 threads ran count\(\) on the CPU at the same time, yet used .* the GIL .*ProcessPoolExecutor/,
+  );
 });
 
 void test('gil_threads: threads that used more CPU than wall time ran in parallel (no GIL): no finding', () => {
@@ -63,7 +74,10 @@ for (const variant of ['lost_exceptions', 'lost_exceptions.py38']) {
   void test(`${variant}: the task whose exception nobody retrieved is found where it was created; the awaited one is not`, () => {
     const found = runFindings(model(variant));
     assert.deepEqual(brief(found), ['unretrieved-exception@20']);
-    assert.match(found[0].message, /^Task "Task-2" \(boom\(\)\) created here raised RuntimeError: task failed and nobody retrieved it/);
+    assert.match(
+      found[0].message,
+      /^Task "Task-2" \(boom\(\)\) created here raised RuntimeError: task failed and nobody retrieved it/,
+    );
   });
 }
 
@@ -76,7 +90,10 @@ void test("lost_exceptions: without asyncio's own report, a failed task is no fi
 void test('long_lock: the hold that made another thread wait is found at its acquire, naming the sleep inside it', () => {
   const found = runFindings(model('long_lock'));
   assert.deepEqual(brief(found), ['long-lock-hold@9']);
-  assert.match(found[0].message, /^Lock #1 was held here for \d+ ms by thread "Thread-1 \(slow_holder\)" while thread "Thread-2 \(waiter\)" waited \d+ ms for it \(line 15\)\. Most of that time went to time\.sleep\(0\.4\) \(line 10\)\./);
+  assert.match(
+    found[0].message,
+    /^Lock #1 was held here for \d+ ms by thread "Thread-1 \(slow_holder\)" while thread "Thread-2 \(waiter\)" waited \d+ ms for it \(line 15\)\. Most of that time went to time\.sleep\(0\.4\) \(line 10\)\./,
+  );
 });
 
 void test('long_lock: a waiter that waited under 100 ms of the hold is no finding', () => {

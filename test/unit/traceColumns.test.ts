@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { COLUMNS_MAGIC, columnsOfModel, decodeTraceColumns, decodeTraceColumnsDeferred, encodeTraceColumns, type TraceColumns } from '../../src/shared/traceColumns';
+import {
+  COLUMNS_MAGIC,
+  columnsOfModel,
+  decodeTraceColumns,
+  decodeTraceColumnsDeferred,
+  encodeTraceColumns,
+  type TraceColumns,
+} from '../../src/shared/traceColumns';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { demoModel, HOSTILE, synthModel } from '../webview/models';
 
@@ -34,7 +41,9 @@ test('columns round-trip the demo models exactly (hostile text stays text, detai
     assert.ok(c.data instanceof ArrayBuffer);
     assert.deepEqual(viaJson(decodeTraceColumns(c.head, c.text, c.data)), viaJson(m));
   }
-  const hostile = decodeTraceColumns(...Object.values(encodeTraceColumns(demoModel({ hostile: true }))) as [string, string, ArrayBuffer]);
+  const hostile = decodeTraceColumns(
+    ...(Object.values(encodeTraceColumns(demoModel({ hostile: true }))) as [string, string, ArrayBuffer]),
+  );
   assert.ok(hostile.output.some((o) => o.text === HOSTILE.print));
 });
 
@@ -60,7 +69,10 @@ test('odd strings survive: empty, unicode, lone surrogates, NUL, quotes and mark
   m.markers[0].detail = { 'k"ey': odd[3], other: odd[2] };
   const c = encodeTraceColumns(m);
   const d = decodeTraceColumns(c.head, c.text, c.data);
-  assert.deepEqual(d.steps.slice(0, odd.length).map((s) => s.text), odd);
+  assert.deepEqual(
+    d.steps.slice(0, odd.length).map((s) => s.text),
+    odd,
+  );
   assert.deepEqual(d.markers[0].detail, m.markers[0].detail);
 });
 
@@ -71,19 +83,50 @@ test('deferred decoding gives drawing columns at once and makes the objects in s
   assert.deepEqual(d.model.lanes, m.lanes);
   for (const k of ['spans', 'markers', 'flows', 'steps', 'output'] as const) assert.equal(d.model[k].length, 0, k);
   const cols = d.columns;
-  assert.deepEqual(Array.from(cols.spanStart), m.spans.map((s) => s.start));
-  assert.deepEqual(Array.from(cols.spanLane), m.spans.map((s) => s.lane));
-  assert.deepEqual(m.spans.map((_s, i) => cols.spanName(i)), m.spans.map((s) => s.name));
-  assert.deepEqual(Array.from(cols.markerWaitEnd), m.markers.map((x) => x.waitEnd ?? NaN));
-  assert.deepEqual(Array.from(cols.flowToLane), m.flows.map((x) => x.toLane));
+  assert.deepEqual(
+    Array.from(cols.spanStart),
+    m.spans.map((s) => s.start),
+  );
+  assert.deepEqual(
+    Array.from(cols.spanLane),
+    m.spans.map((s) => s.lane),
+  );
+  assert.deepEqual(
+    m.spans.map((_s, i) => cols.spanName(i)),
+    m.spans.map((s) => s.name),
+  );
+  assert.deepEqual(
+    Array.from(cols.markerWaitEnd),
+    m.markers.map((x) => x.waitEnd ?? NaN),
+  );
+  assert.deepEqual(
+    Array.from(cols.flowToLane),
+    m.flows.map((x) => x.toLane),
+  );
   // The same columns as a model that arrived as objects.
   const fromObjects = columnsOfModel(m);
-  for (const k of ['spanDepth', 'spanEnd', 'spanCpu', 'spanOpen', 'markerLane', 'markerTs', 'markerKind', 'markerSeverity', 'flowFromLane', 'flowFromTs', 'flowToTs'] as const) {
+  for (const k of [
+    'spanDepth',
+    'spanEnd',
+    'spanCpu',
+    'spanOpen',
+    'markerLane',
+    'markerTs',
+    'markerKind',
+    'markerSeverity',
+    'flowFromLane',
+    'flowFromTs',
+    'flowToTs',
+  ] as const) {
     assert.deepEqual(Array.from(cols[k]), Array.from(fromObjects[k]), k);
   }
   let slices = 1;
   while (!d.work(1000)) slices++;
-  assert.ok(slices >= Math.floor((m.spans.length + m.markers.length + m.flows.length + m.steps.length + m.output.length) / 1000), String(slices));
+  assert.ok(
+    slices >=
+      Math.floor((m.spans.length + m.markers.length + m.flows.length + m.steps.length + m.output.length) / 1000),
+    String(slices),
+  );
   const steps = d.model.steps;
   d.finish();
   assert.equal(d.model.steps, steps);
@@ -128,20 +171,74 @@ test('malformed payloads are rejected, never half-decoded', () => {
     ['data a typed array, not an ArrayBuffer', bad({ data: new Uint8Array(c.data) })],
     ['data too short', bad({ data: new ArrayBuffer(8) })],
     ['truncated buffer', bad({ data: c.data.slice(0, c.data.byteLength - 4) })],
-    ['extra bytes', bad({ data: (() => { const b = new Uint8Array(c.data.byteLength + 8); b.set(new Uint8Array(c.data)); return b.buffer; })() })],
-    ['wrong magic', patched(c, (i) => { i[0] = COLUMNS_MAGIC + 1; })],
-    ['wrong version', patched(c, (i) => { i[1] = 99; })],
-    ['negative count', patched(c, (i) => { i[4] = -1; })],
+    [
+      'extra bytes',
+      bad({
+        data: (() => {
+          const b = new Uint8Array(c.data.byteLength + 8);
+          b.set(new Uint8Array(c.data));
+          return b.buffer;
+        })(),
+      }),
+    ],
+    [
+      'wrong magic',
+      patched(c, (i) => {
+        i[0] = COLUMNS_MAGIC + 1;
+      }),
+    ],
+    [
+      'wrong version',
+      patched(c, (i) => {
+        i[1] = 99;
+      }),
+    ],
+    [
+      'negative count',
+      patched(c, (i) => {
+        i[4] = -1;
+      }),
+    ],
     ['text shorter than declared', bad({ text: c.text.slice(1) })],
     ['head not JSON', bad({ head: '{"title": ' })],
-    ['head without lanes', bad({ head: JSON.stringify({ ...JSON.parse(c.head) as object, lanes: 3 }) })],
-    ['head with a bad title', bad({ head: JSON.stringify({ ...JSON.parse(c.head) as object, title: null }) })],
-    ['span lane out of range', patched(c, (i) => { i[spanInt(c, 0, 0)] = 999; })],
-    ['negative span lane', patched(c, (i) => { i[spanInt(c, 0, 1)] = -1; })],
-    ['span name string out of range', patched(c, (i) => { i[spanInt(c, 2, 0)] = 1e6; })],
-    ['open flag not 0/1', patched(c, (i) => { i[spanInt(c, 7, 0)] = 2; })],
-    ['NaN span start', patched(c, (_i, f) => { f[HEADER / 2] = NaN; })],
-    ['infinite span start', patched(c, (_i, f) => { f[HEADER / 2] = -Infinity; })],
+    ['head without lanes', bad({ head: JSON.stringify({ ...(JSON.parse(c.head) as object), lanes: 3 }) })],
+    ['head with a bad title', bad({ head: JSON.stringify({ ...(JSON.parse(c.head) as object), title: null }) })],
+    [
+      'span lane out of range',
+      patched(c, (i) => {
+        i[spanInt(c, 0, 0)] = 999;
+      }),
+    ],
+    [
+      'negative span lane',
+      patched(c, (i) => {
+        i[spanInt(c, 0, 1)] = -1;
+      }),
+    ],
+    [
+      'span name string out of range',
+      patched(c, (i) => {
+        i[spanInt(c, 2, 0)] = 1e6;
+      }),
+    ],
+    [
+      'open flag not 0/1',
+      patched(c, (i) => {
+        i[spanInt(c, 7, 0)] = 2;
+      }),
+    ],
+    [
+      'NaN span start',
+      patched(c, (_i, f) => {
+        f[HEADER / 2] = NaN;
+      }),
+    ],
+    [
+      'infinite span start',
+      patched(c, (_i, f) => {
+        f[HEADER / 2] = -Infinity;
+      }),
+    ],
   ];
   for (const [why, p] of cases) {
     const x = p as TraceColumns;
@@ -164,15 +261,60 @@ test('bad enum codes, step references, string offsets and marker details are rej
   const outputAt = stepsAt + nst * 7;
   const endsAt = outputAt + no * 4;
   const cases: [string, (i: Int32Array) => void][] = [
-    ['marker kind', (i) => { i[markersAt + 2 * nm] = 200; }],
-    ['severity', (i) => { i[markersAt + 6 * nm] = 3; }],
-    ['flow kind', (i) => { i[flowsAt] = -1; }],
-    ['flow lane', (i) => { i[flowsAt + 3 * nf] = 99; }],
-    ['step ref type', (i) => { i[stepsAt + 2 * nst] = 2; }],
-    ['step ref index', (i) => { i[stepsAt + 3 * nst] = ns + nm; }],
-    ['stream', (i) => { i[outputAt + 2 * no] = 5; }],
-    ['string ends out of order', (i) => { i[endsAt] = i[endsAt + 1] + 1; }],
-    ['last string end short of the text', (i) => { i[endsAt + nStrings - 1] -= 1; }],
+    [
+      'marker kind',
+      (i) => {
+        i[markersAt + 2 * nm] = 200;
+      },
+    ],
+    [
+      'severity',
+      (i) => {
+        i[markersAt + 6 * nm] = 3;
+      },
+    ],
+    [
+      'flow kind',
+      (i) => {
+        i[flowsAt] = -1;
+      },
+    ],
+    [
+      'flow lane',
+      (i) => {
+        i[flowsAt + 3 * nf] = 99;
+      },
+    ],
+    [
+      'step ref type',
+      (i) => {
+        i[stepsAt + 2 * nst] = 2;
+      },
+    ],
+    [
+      'step ref index',
+      (i) => {
+        i[stepsAt + 3 * nst] = ns + nm;
+      },
+    ],
+    [
+      'stream',
+      (i) => {
+        i[outputAt + 2 * no] = 5;
+      },
+    ],
+    [
+      'string ends out of order',
+      (i) => {
+        i[endsAt] = i[endsAt + 1] + 1;
+      },
+    ],
+    [
+      'last string end short of the text',
+      (i) => {
+        i[endsAt + nStrings - 1] -= 1;
+      },
+    ],
   ];
   for (const [why, edit] of cases) {
     const p = patched(c, edit);
@@ -186,6 +328,10 @@ test('bad enum codes, step references, string offsets and marker details are rej
   };
   for (const d of [{ n: 1 }, ['x'], 'text', null]) {
     const p = detailOf(d);
-    assert.throws(() => decodeTraceColumns(p.head, p.text, p.data), /malformed trace columns: marker detail/, JSON.stringify(d));
+    assert.throws(
+      () => decodeTraceColumns(p.head, p.text, p.data),
+      /malformed trace columns: marker detail/,
+      JSON.stringify(d),
+    );
   }
 });

@@ -6,7 +6,9 @@ import type { TraceModel } from '../../src/shared/traceModel';
 import { waitForGraph } from '../../src/shared/waitFor';
 
 function fixture(name: string): TraceModel {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'models', `${name}.json`), 'utf8')) as TraceModel;
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'models', `${name}.json`), 'utf8'),
+  ) as TraceModel;
 }
 
 test('the deadlock demo: a two-lock cycle, said in words, and the join stuck behind it', () => {
@@ -14,7 +16,10 @@ test('the deadlock demo: a two-lock cycle, said in words, and the join stuck beh
   const g = waitForGraph(m);
   const name = (l: number): string => m.lanes[l].name;
   assert.deepEqual(g.cycle.map(name), ['alice', 'bob']);
-  assert.equal(g.sentence, 'alice waits for lock_b held by bob; bob waits for lock_a held by alice; MainThread waits for alice to end');
+  assert.equal(
+    g.sentence,
+    'alice waits for lock_b held by bob; bob waits for lock_a held by alice; MainThread waits for alice to end',
+  );
 });
 
 test('a run where every wait ended has no stuck lanes and no cycle', () => {
@@ -29,10 +34,18 @@ test('a lock released before the end is not held: a stuck wait on it has no hold
   const released = structuredClone(m);
   // bob releases lock_b right after taking it: alice's wait then has no holder.
   const take = released.markers.findIndex((x) => x.kind === 'lock_acquired' && released.lanes[x.lane].name === 'bob');
-  released.markers.push({ ...released.markers[take], kind: 'lock_release', label: 'release lock_b', ts: released.markers[take].ts + 1 });
+  released.markers.push({
+    ...released.markers[take],
+    kind: 'lock_release',
+    label: 'release lock_b',
+    ts: released.markers[take].ts + 1,
+  });
   const g = waitForGraph(released);
   assert.deepEqual(g.cycle, []);
-  assert.equal(g.sentence, 'MainThread waits for alice to end; alice waits for lock_b; bob waits for lock_a held by alice');
+  assert.equal(
+    g.sentence,
+    'MainThread waits for alice to end; alice waits for lock_b; bob waits for lock_a held by alice',
+  );
 });
 
 test('stuck waits read the same whether the builder ran them to the end of the trace or left them open', () => {

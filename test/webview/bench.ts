@@ -40,32 +40,45 @@ const AFTER_IDLE = [0, 20, 50];
 
 /** Runs the gestures in the page against the element at (x, y); returns per-frame ms. */
 async function measureFrames(page: Page, at: { x: number; y: number }, specs: WheelSpec[]): Promise<number[]> {
-  return page.evaluate(async ({ at, specs }) => {
-    const target = document.elementFromPoint(at.x, at.y);
-    if (target === null) throw new Error('nothing under the gesture point');
-    const canvases = Array.from(document.querySelectorAll('canvas'));
-    const flush = (): void => {
-      for (const c of canvases) {
-        const gl = (c.getContext('webgl') ?? c.getContext('webgl2'));
-        if (gl) {
-          gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
-          continue;
+  return page.evaluate(
+    async ({ at, specs }) => {
+      const target = document.elementFromPoint(at.x, at.y);
+      if (target === null) throw new Error('nothing under the gesture point');
+      const canvases = Array.from(document.querySelectorAll('canvas'));
+      const flush = (): void => {
+        for (const c of canvases) {
+          const gl = c.getContext('webgl') ?? c.getContext('webgl2');
+          if (gl) {
+            gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+            continue;
+          }
+          c.getContext('2d')?.getImageData(0, 0, 1, 1);
         }
-        c.getContext('2d')?.getImageData(0, 0, 1, 1);
+      };
+      const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
+      const times: number[] = [];
+      for (const s of specs) {
+        for (let i = 0; i < s.idle; i++) await frame();
+        const t0 = performance.now();
+        target.dispatchEvent(
+          new WheelEvent('wheel', {
+            deltaX: s.deltaX,
+            deltaY: s.deltaY,
+            ctrlKey: s.ctrlKey,
+            clientX: at.x,
+            clientY: at.y,
+            bubbles: true,
+            cancelable: true,
+          }),
+        );
+        await frame();
+        flush();
+        times.push(performance.now() - t0);
       }
-    };
-    const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
-    const times: number[] = [];
-    for (const s of specs) {
-      for (let i = 0; i < s.idle; i++) await frame();
-      const t0 = performance.now();
-      target.dispatchEvent(new WheelEvent('wheel', { deltaX: s.deltaX, deltaY: s.deltaY, ctrlKey: s.ctrlKey, clientX: at.x, clientY: at.y, bubbles: true, cancelable: true }));
-      await frame();
-      flush();
-      times.push(performance.now() - t0);
-    }
-    return times;
-  }, { at, specs });
+      return times;
+    },
+    { at, specs },
+  );
 }
 
 function median(xs: number[]): number {
@@ -135,17 +148,22 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
     });
     openMs.push(t.paintMs + flushMs);
     loadedMs.push(t.loadedMs);
-    parts.push(await page.evaluate((names) => {
-      const out: Record<string, number> = {};
-      const layout = performance.getEntriesByName('timeline-layout').pop();
-      for (const name of names) {
-        const e = performance.getEntriesByName(name);
-        // The draw of the first frame after the model, not of a later one.
-        const hit = name === 'timeline-draw' ? e.find((x) => layout !== undefined && x.startTime >= layout.startTime) : e[e.length - 1];
-        out[name] = hit ? hit.duration : NaN;
-      }
-      return out;
-    }, PHASES));
+    parts.push(
+      await page.evaluate((names) => {
+        const out: Record<string, number> = {};
+        const layout = performance.getEntriesByName('timeline-layout').pop();
+        for (const name of names) {
+          const e = performance.getEntriesByName(name);
+          // The draw of the first frame after the model, not of a later one.
+          const hit =
+            name === 'timeline-draw'
+              ? e.find((x) => layout !== undefined && x.startTime >= layout.startTime)
+              : e[e.length - 1];
+          out[name] = hit ? hit.duration : NaN;
+        }
+        return out;
+      }, PHASES),
+    );
     {
       // The same model as JSON text ('traceJson', the previous encoding), on a fresh page.
       const jp = await openTimeline(browser, server, { width: 1400, height: 860 });
@@ -171,7 +189,13 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
   return r;
 }
 
-async function benchSpeedscope(browser: Browser, server: PageServer, events: number, file: string, loads: number): Promise<Result> {
+async function benchSpeedscope(
+  browser: Browser,
+  server: PageServer,
+  events: number,
+  file: string,
+  loads: number,
+): Promise<Result> {
   const openMs: number[] = [];
   let frames: number[] = [];
   for (let i = 0; i < loads; i++) {
@@ -182,38 +206,59 @@ async function benchSpeedscope(browser: Browser, server: PageServer, events: num
     await input.waitFor({ state: 'attached' });
     await page.evaluate(() => {
       const w = window as unknown as { __t0: number };
-      document.querySelector('input[type=file]')?.addEventListener('change', () => {
-        w.__t0 = performance.now();
-      }, { capture: true });
+      document.querySelector('input[type=file]')?.addEventListener(
+        'change',
+        () => {
+          w.__t0 = performance.now();
+        },
+        { capture: true },
+      );
     });
     await input.setInputFiles(file);
-    const ms = await page.evaluate(() => new Promise<number>((resolve, reject) => {
-      const w = window as unknown as { __t0: number };
-      const started = performance.now();
-      const check = (): void => {
-        if (document.title.endsWith(' - speedscope') && document.querySelector('canvas')) {
-          requestAnimationFrame(() => {
-            for (const c of Array.from(document.querySelectorAll('canvas'))) {
-              const gl = (c.getContext('webgl') ?? c.getContext('webgl2'));
-              gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
-            }
-            resolve(performance.now() - w.__t0);
-          });
-        } else if (performance.now() - started > 240_000) reject(new Error('speedscope did not finish importing'));
-        else setTimeout(check, 1);
-      };
-      check();
-    }));
+    const ms = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const w = window as unknown as { __t0: number };
+          const started = performance.now();
+          const check = (): void => {
+            if (document.title.endsWith(' - speedscope') && document.querySelector('canvas')) {
+              requestAnimationFrame(() => {
+                for (const c of Array.from(document.querySelectorAll('canvas'))) {
+                  const gl = c.getContext('webgl') ?? c.getContext('webgl2');
+                  gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+                }
+                resolve(performance.now() - w.__t0);
+              });
+            } else if (performance.now() - started > 240_000) reject(new Error('speedscope did not finish importing'));
+            else setTimeout(check, 1);
+          };
+          check();
+        }),
+    );
     openMs.push(ms);
     if (i === loads - 1) {
       frames = await measureFrames(page, { x: 700, y: 500 }, gestures(10, 60));
     }
     await ctx.close();
   }
-  return summarise('speedscope', events, openMs, frames, [], 'speedscope shows one lane (profile) at a time; it imported all lanes');
+  return summarise(
+    'speedscope',
+    events,
+    openMs,
+    frames,
+    [],
+    'speedscope shows one lane (profile) at a time; it imported all lanes',
+  );
 }
 
-function summarise(viewer: Result['viewer'], events: number, openMs: number[], frames: number[], draws: number[], notes?: string): Result {
+function summarise(
+  viewer: Result['viewer'],
+  events: number,
+  openMs: number[],
+  frames: number[],
+  draws: number[],
+  notes?: string,
+): Result {
   const r: Result = {
     viewer,
     events,
@@ -264,18 +309,35 @@ export async function main(): Promise<void> {
   const lines = [
     '| viewer | events | open: post → first frame (median ms) | loads | frame median ms | frame p95 ms | frame max ms | our draw median ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.viewer} | ${r.events.toLocaleString('en-US')} | ${fmt(r.openMedianMs)} | ${r.loads} | ${fmt(r.frameMedianMs)} | ${fmt(r.frameP95Ms)} | ${fmt(r.frameMaxMs)} | ${fmt(r.drawMedianMs)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.viewer} | ${r.events.toLocaleString('en-US')} | ${fmt(r.openMedianMs)} | ${r.loads} | ${fmt(r.frameMedianMs)} | ${fmt(r.frameP95Ms)} | ${fmt(r.frameMaxMs)} | ${fmt(r.drawMedianMs)} |`,
+    ),
   ];
   console.log(lines.join('\n'));
-  console.log('\nOpen = timeline: postMessage(traceColumns) → first frame painted (+1 px read-back); speedscope: file input change → first frame painted.');
+  console.log(
+    '\nOpen = timeline: postMessage(traceColumns) → first frame painted (+1 px read-back); speedscope: file input change → first frame painted.',
+  );
   console.log('Timeline open, split (medians):');
   for (const r of results.filter((x) => x.openParts)) {
-    const p = Object.entries(r.openParts ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-    console.log(`- ${r.events.toLocaleString('en-US')} events: first frame ${fmt(r.openMedianMs)} ms (${p}); everything loaded (list, search, output, indexes) ${fmt(r.loadedMedianMs)} ms; as 'traceJson' text: post → first frame ${fmt(r.jsonPostToPaintMedianMs)} ms`);
+    const p = Object.entries(r.openParts ?? {})
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ');
+    console.log(
+      `- ${r.events.toLocaleString('en-US')} events: first frame ${fmt(r.openMedianMs)} ms (${p}); everything loaded (list, search, output, indexes) ${fmt(r.loadedMedianMs)} ms; as 'traceJson' text: post → first frame ${fmt(r.jsonPostToPaintMedianMs)} ms`,
+    );
   }
-  console.log('\nFrames after idle frames (the first of each gesture; they include a wait for the next paced BeginFrame) and p95 of the other 57:');
-  for (const r of results) console.log(`- ${r.viewer} ${r.events.toLocaleString('en-US')}: ${r.afterIdleMs.map(fmt).join(', ')} ms; p95 of the rest ${fmt(r.frameP95OtherMs)} ms`);
+  console.log(
+    '\nFrames after idle frames (the first of each gesture; they include a wait for the next paced BeginFrame) and p95 of the other 57:',
+  );
+  for (const r of results)
+    console.log(
+      `- ${r.viewer} ${r.events.toLocaleString('en-US')}: ${r.afterIdleMs.map(fmt).join(', ')} ms; p95 of the rest ${fmt(r.frameP95OtherMs)} ms`,
+    );
   console.log('\nTargets: timeline open ≤150 ms at 100k; frames ≤16 ms median/p95 at 100k.');
-  writeFileSync(join(BENCH_DIR, 'timeline.json'), JSON.stringify({ when: new Date().toISOString(), chromium: '/usr/bin/chromium', results }, null, 2));
+  writeFileSync(
+    join(BENCH_DIR, 'timeline.json'),
+    JSON.stringify({ when: new Date().toISOString(), chromium: '/usr/bin/chromium', results }, null, 2),
+  );
   console.log('wrote .bench/timeline.json');
 }

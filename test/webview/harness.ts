@@ -17,7 +17,15 @@ import { THEME_BODY_CLASSES, VSCODE_HC_THEMES, VSCODE_THEMES } from '../../src/r
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** VS Code's Dark Modern / Light Modern values for the variables the page reads (one home: src/render). */
 export const THEMES = { ...VSCODE_THEMES, ...VSCODE_HC_THEMES };
@@ -31,8 +39,15 @@ export interface PageServer {
 }
 
 const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8', js: 'text/javascript', css: 'text/css', json: 'application/json', wasm: 'application/wasm',
-  png: 'image/png', ico: 'image/x-icon', woff2: 'font/woff2', txt: 'text/plain',
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript',
+  css: 'text/css',
+  json: 'application/json',
+  wasm: 'application/wasm',
+  png: 'image/png',
+  ico: 'image/x-icon',
+  woff2: 'font/woff2',
+  txt: 'text/plain',
 };
 
 function contentType(url: string): string {
@@ -53,7 +68,15 @@ export async function servePage(extra: Record<string, string> = {}): Promise<Pag
       const origin = `http://127.0.0.1:${addr.port}`;
       nonce = randomBytes(16).toString('base64');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(buildTimelineHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/timeline.css`, title: 'Timeline' }));
+      res.end(
+        buildTimelineHtml({
+          cspSource: origin,
+          nonce,
+          scriptUri: `${origin}/dist/webview.js`,
+          styleUri: `${origin}/media/timeline.css`,
+          title: 'Timeline',
+        }),
+      );
       return;
     }
     const f = files[url];
@@ -94,55 +117,75 @@ interface PageGlobals {
 
 /** Opens the timeline page with the VS Code stand-ins and waits for its 'ready'. */
 /** `state`: what getState() returns at start, as VS Code restores a webview's state. */
-export async function openTimeline(browser: Browser, server: PageServer, opts: { theme?: TestTheme; width?: number; height?: number; dpr?: number; state?: unknown } = {}): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: opts.dpr ?? 1 });
+export async function openTimeline(
+  browser: Browser,
+  server: PageServer,
+  opts: { theme?: TestTheme; width?: number; height?: number; dpr?: number; state?: unknown } = {},
+): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
+    deviceScaleFactor: opts.dpr ?? 1,
+  });
   const page = await ctx.newPage();
-  await page.addInitScript(({ themes, classes, kind, state }) => {
-    const w = window as unknown as PageGlobals & { acquireVsCodeApi(): unknown };
-    w.__posted = [];
-    w.__state = state;
-    w.__alerts = [];
-    w.__cspViolations = [];
-    let acquired = false;
-    w.acquireVsCodeApi = () => {
-      if (acquired) throw new Error('acquireVsCodeApi called twice');
-      acquired = true;
-      return {
-        postMessage: (m: WebviewMessage) => w.__posted.push(JSON.parse(JSON.stringify(m)) as WebviewMessage),
-        getState: () => w.__state,
-        setState: (st: unknown) => {
-          w.__state = JSON.parse(JSON.stringify(st)) as unknown;
-        },
+  await page.addInitScript(
+    ({ themes, classes, kind, state }) => {
+      const w = window as unknown as PageGlobals & { acquireVsCodeApi(): unknown };
+      w.__posted = [];
+      w.__state = state;
+      w.__alerts = [];
+      w.__cspViolations = [];
+      let acquired = false;
+      w.acquireVsCodeApi = () => {
+        if (acquired) throw new Error('acquireVsCodeApi called twice');
+        acquired = true;
+        return {
+          postMessage: (m: WebviewMessage) => w.__posted.push(JSON.parse(JSON.stringify(m)) as WebviewMessage),
+          getState: () => w.__state,
+          setState: (st: unknown) => {
+            w.__state = JSON.parse(JSON.stringify(st)) as unknown;
+          },
+        };
       };
-    };
-    window.alert = (m?: unknown) => {
-      w.__alerts.push(String(m));
-    };
-    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    // Like VS Code, put the theme variables on <html> and the theme class on <body> before our script runs.
-    w.__setTheme = (k: keyof typeof themes) => {
-      const apply = (): boolean => {
-        const html = document.documentElement;
-        if (html) {
-          // A theme's variables replace the last one's: high contrast leaves some out on purpose.
-          for (const name of Array.from(html.style)) if (name.startsWith('--vscode-')) html.style.removeProperty(name);
-          for (const [name, value] of Object.entries(themes[k])) html.style.setProperty(`--vscode-${name}`, value);
-        }
-        if (!document.body) return false;
-        document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
-        document.body.classList.add(...classes[k]);
-        return true;
+      window.alert = (m?: unknown) => {
+        w.__alerts.push(String(m));
       };
-      if (apply()) return;
-      const obs = new MutationObserver(() => {
-        if (apply()) obs.disconnect();
-      });
-      obs.observe(document, { childList: true, subtree: true });
-    };
-    w.__setTheme(kind);
-  }, { themes: THEMES, classes: THEME_BODY_CLASSES, kind: opts.theme ?? 'dark', state: opts.state });
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+      // Like VS Code, put the theme variables on <html> and the theme class on <body> before our script runs.
+      w.__setTheme = (k: keyof typeof themes) => {
+        const apply = (): boolean => {
+          const html = document.documentElement;
+          if (html) {
+            // A theme's variables replace the last one's: high contrast leaves some out on purpose.
+            for (const name of Array.from(html.style))
+              if (name.startsWith('--vscode-')) html.style.removeProperty(name);
+            for (const [name, value] of Object.entries(themes[k])) html.style.setProperty(`--vscode-${name}`, value);
+          }
+          if (!document.body) return false;
+          document.body.classList.remove(
+            'vscode-dark',
+            'vscode-light',
+            'vscode-high-contrast',
+            'vscode-high-contrast-light',
+          );
+          document.body.classList.add(...classes[k]);
+          return true;
+        };
+        if (apply()) return;
+        const obs = new MutationObserver(() => {
+          if (apply()) obs.disconnect();
+        });
+        obs.observe(document, { childList: true, subtree: true });
+      };
+      w.__setTheme(kind);
+    },
+    { themes: THEMES, classes: THEME_BODY_CLASSES, kind: opts.theme ?? 'dark', state: opts.state },
+  );
   page.on('dialog', (d) => {
-    void page.evaluate((m) => (window as unknown as PageGlobals).__alerts.push(`dialog: ${m}`), d.message()).catch(() => undefined);
+    void page
+      .evaluate((m) => (window as unknown as PageGlobals).__alerts.push(`dialog: ${m}`), d.message())
+      .catch(() => undefined);
     void d.dismiss().catch(() => undefined);
   });
   await page.goto(`${server.origin}/`);
@@ -163,7 +206,12 @@ export type PostEncoding = 'json' | 'columns';
  * (postMessage → end of the first frame) and `loadedMs` (postMessage → the list, output, filters and
  * indexes all ready).
  */
-export async function postLarge(page: Page, model: TraceModel, live = false, encoding: PostEncoding = 'columns'): Promise<{ paintMs: number; loadedMs: number }> {
+export async function postLarge(
+  page: Page,
+  model: TraceModel,
+  live = false,
+  encoding: PostEncoding = 'columns',
+): Promise<{ paintMs: number; loadedMs: number }> {
   let text: string;
   let head = '';
   let data = '';
@@ -181,37 +229,49 @@ export async function postLarge(page: Page, model: TraceModel, live = false, enc
   });
   const loaded = await loadedCount(page);
   for (let i = 0; i < text.length; i += CHUNK) {
-    await page.evaluate((c) => (window as unknown as { __chunks: string[] }).__chunks.push(c), text.slice(i, i + CHUNK));
+    await page.evaluate(
+      (c) => (window as unknown as { __chunks: string[] }).__chunks.push(c),
+      text.slice(i, i + CHUNK),
+    );
   }
   for (let i = 0; i < data.length; i += CHUNK) {
     await page.evaluate((c) => (window as unknown as { __data: string[] }).__data.push(c), data.slice(i, i + CHUNK));
   }
-  const times = await page.evaluate(({ encoding, live, head, loaded }) => new Promise<{ paintMs: number; loadedMs: number }>((resolve) => {
-    const w = window as unknown as { __chunks: string[]; __data: string[] };
-    const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-    const before = Number(canvas.dataset.frames ?? 0);
-    const text = w.__chunks.join('');
-    let buffer: ArrayBuffer | undefined;
-    if (encoding === 'columns') {
-      const bin = atob(w.__data.join(''));
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      buffer = bytes.buffer;
-    }
-    w.__chunks = [];
-    w.__data = [];
-    const msg = encoding === 'columns' ? { type: 'traceColumns', head, text, data: buffer, live } : { type: 'traceJson', json: text, live };
-    const t1 = performance.now();
-    window.postMessage(msg, '*');
-    let paintMs = -1;
-    const check = (): void => {
-      const marks = performance.getEntriesByName('timeline-frame');
-      if (paintMs < 0 && Number(canvas.dataset.frames ?? 0) > before && marks.length > 0) paintMs = marks[marks.length - 1].startTime - t1;
-      if (paintMs >= 0 && Number(document.body.dataset.loaded ?? 0) > loaded) resolve({ paintMs, loadedMs: performance.now() - t1 });
-      else setTimeout(check, 1);
-    };
-    setTimeout(check, 1);
-  }), { encoding, live, head, loaded });
+  const times = await page.evaluate(
+    ({ encoding, live, head, loaded }) =>
+      new Promise<{ paintMs: number; loadedMs: number }>((resolve) => {
+        const w = window as unknown as { __chunks: string[]; __data: string[] };
+        const canvas = document.querySelector('canvas') as HTMLCanvasElement;
+        const before = Number(canvas.dataset.frames ?? 0);
+        const text = w.__chunks.join('');
+        let buffer: ArrayBuffer | undefined;
+        if (encoding === 'columns') {
+          const bin = atob(w.__data.join(''));
+          const bytes = new Uint8Array(bin.length);
+          for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+          buffer = bytes.buffer;
+        }
+        w.__chunks = [];
+        w.__data = [];
+        const msg =
+          encoding === 'columns'
+            ? { type: 'traceColumns', head, text, data: buffer, live }
+            : { type: 'traceJson', json: text, live };
+        const t1 = performance.now();
+        window.postMessage(msg, '*');
+        let paintMs = -1;
+        const check = (): void => {
+          const marks = performance.getEntriesByName('timeline-frame');
+          if (paintMs < 0 && Number(canvas.dataset.frames ?? 0) > before && marks.length > 0)
+            paintMs = marks[marks.length - 1].startTime - t1;
+          if (paintMs >= 0 && Number(document.body.dataset.loaded ?? 0) > loaded)
+            resolve({ paintMs, loadedMs: performance.now() - t1 });
+          else setTimeout(check, 1);
+        };
+        setTimeout(check, 1);
+      }),
+    { encoding, live, head, loaded },
+  );
   await waitLoaded(page, loaded);
   return times;
 }
@@ -266,12 +326,20 @@ export async function setTheme(page: Page, kind: 'dark' | 'light'): Promise<void
 
 /** RGB of the canvas at CSS coordinates (read back from the canvas itself). */
 export async function pixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
-  return page.evaluate(({ x, y }) => {
-    const c = document.querySelector('canvas') as HTMLCanvasElement;
-    const k = c.width / c.clientWidth;
-    const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
-    return [d[0], d[1], d[2]] as [number, number, number];
-  }, { x, y });
+  return page.evaluate(
+    ({ x, y }) => {
+      const c = document.querySelector('canvas') as HTMLCanvasElement;
+      const k = c.width / c.clientWidth;
+      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(
+        Math.round(x * k),
+        Math.round(y * k),
+        1,
+        1,
+      ).data;
+      return [d[0], d[1], d[2]] as [number, number, number];
+    },
+    { x, y },
+  );
 }
 
 export interface Box {

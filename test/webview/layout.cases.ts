@@ -44,7 +44,9 @@ function fanOutModel(): { model: TraceModel; gets: number[] } {
   const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
   const prod = b.lane({ kind: 'thread', name: 'producer', parent: proc, pid: 10, tid: 1 });
   const loop = b.lane({ kind: 'thread', name: 'loop', parent: proc, pid: 10, tid: 2 });
-  const tasks = [0, 1, 2, 3, 4].map((i) => b.lane({ kind: 'task', name: `c${i}`, parent: loop, pid: 10, tid: 2, task: i + 1 }));
+  const tasks = [0, 1, 2, 3, 4].map((i) =>
+    b.lane({ kind: 'task', name: `c${i}`, parent: loop, pid: 10, tid: 2, task: i + 1 }),
+  );
   b.span(prod, 'producer', 1 * MS, 12 * MS, { cpu: 1 * MS });
   b.span(loop, 'main', 1 * MS, 100 * MS, { cpu: 1 * MS });
   const gets: number[] = [];
@@ -91,9 +93,14 @@ export const layoutCases: Case[] = [
       await load(page, model);
       assert.equal((await flows(page)).arrows, 0, 'arrows drawn with nothing selected');
       // Selecting c2's get shows its arrow (and at most its neighbours'), not all five.
-      const sel = await flowsAfter(page, () => page.evaluate((s) => document.querySelector<HTMLElement>(`.step[data-step="${s}"]`)?.click(), gets[2]));
+      const sel = await flowsAfter(page, () =>
+        page.evaluate((s) => document.querySelector<HTMLElement>(`.step[data-step="${s}"]`)?.click(), gets[2]),
+      );
       assert.ok(sel.arrows >= 1 && sel.arrows < 5, `selection drew ${sel.arrows} arrows`);
-      assert.ok(sel.ends.some((e) => e.row === 5), `no arrow ends on c2's row: ${JSON.stringify(sel.ends)}`);
+      assert.ok(
+        sel.ends.some((e) => e.row === 5),
+        `no arrow ends on c2's row: ${JSON.stringify(sel.ends)}`,
+      );
       const all = await flowsAfter(page, () => page.click('button[aria-label="Show all flow arrows"]'));
       assert.equal(await page.getAttribute('button[aria-label="Show all flow arrows"]', 'aria-pressed'), 'true');
       assert.equal(all.arrows, 5);
@@ -116,8 +123,15 @@ export const layoutCases: Case[] = [
         await page.waitForFunction((n) => (window.timelineProbe?.rowCount() ?? 0) < n, before);
       });
       assert.ok(f.arrows >= 1);
-      assert.ok(f.ends.every((e) => e.row === 2 && e.group), `arrows end elsewhere: ${JSON.stringify(f.ends)}`);
-      assert.equal(f.ends.reduce((n, e) => n + e.count, 0), 5, 'the counts add up to the hand-offs');
+      assert.ok(
+        f.ends.every((e) => e.row === 2 && e.group),
+        `arrows end elsewhere: ${JSON.stringify(f.ends)}`,
+      );
+      assert.equal(
+        f.ends.reduce((n, e) => n + e.count, 0),
+        5,
+        'the counts add up to the hand-offs',
+      );
     },
   },
   {
@@ -127,21 +141,36 @@ export const layoutCases: Case[] = [
       await load(page, m);
       const g = await page.evaluate(() => window.timelineProbe?.waits() ?? []);
       const name = (lane: number): string => m.lanes[lane].name;
-      const cycle = g.filter((e) => e.cycle).map((e) => `${name(e.waiter)}→${name(e.holder)}`).sort();
+      const cycle = g
+        .filter((e) => e.cycle)
+        .map((e) => `${name(e.waiter)}→${name(e.holder)}`)
+        .sort();
       assert.deepEqual(cycle, ['alice→bob', 'bob→alice']);
       // The arrowhead on the holder's row is drawn in the error colour.
-      const red = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim());
+      const red = await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim(),
+      );
       const want = [1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16));
       for (const e of g.filter((x) => x.cycle)) {
         const at = await pixel(page, e.x, e.headY);
-        assert.ok(Math.abs(at[0] - want[0]) + Math.abs(at[1] - want[1]) + Math.abs(at[2] - want[2]) < 80, `head of ${name(e.waiter)}→${name(e.holder)} is ${at.join()}`);
+        assert.ok(
+          Math.abs(at[0] - want[0]) + Math.abs(at[1] - want[1]) + Math.abs(at[2] - want[2]) < 80,
+          `head of ${name(e.waiter)}→${name(e.holder)} is ${at.join()}`,
+        );
       }
     },
   },
   {
     name: 'at 400 px the toolbar is one row: the rest is in the ⋯ menu, status text moves nothing, headers do not overlap',
     async run({ page: wide, server }) {
-      const page = await openTimeline(wide.context().browser() ?? (() => { throw new Error('no browser'); })(), server, { width: 400, height: 700 });
+      const page = await openTimeline(
+        wide.context().browser() ??
+          (() => {
+            throw new Error('no browser');
+          })(),
+        server,
+        { width: 400, height: 700 },
+      );
       try {
         const m = demoModel();
         await load(page, m);
@@ -156,23 +185,48 @@ export const layoutCases: Case[] = [
         await page.click('button[aria-label="More actions"]');
         assert.ok(await page.isVisible('.overflow-menu button[aria-label="Export the trace (Chrome trace JSON)"]'));
         await page.click('.overflow-menu button[aria-label="Export the trace (Chrome trace JSON)"]');
-        assert.ok((await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.map((x) => x.type))).includes('export'));
+        assert.ok(
+          (
+            await page.evaluate(() =>
+              (window as unknown as { __posted: { type: string }[] }).__posted.map((x) => x.type),
+            )
+          ).includes('export'),
+        );
         await page.keyboard.press('Escape');
         // Status text appearing (a search) must not move the buttons.
-        const where = (): Promise<number[]> => page.evaluate(() => Array.from(document.querySelectorAll('.toolbar > .btn, .toolbar .group .btn')).map((b) => Math.round(b.getBoundingClientRect().x)));
+        const where = (): Promise<number[]> =>
+          page.evaluate(() =>
+            Array.from(document.querySelectorAll('.toolbar > .btn, .toolbar .group .btn')).map((b) =>
+              Math.round(b.getBoundingClientRect().x),
+            ),
+          );
         const before = await where();
         await page.fill('input[type=search]', 'worker');
         await page.press('input[type=search]', 'Enter');
         await page.waitForFunction(() => (document.querySelector('.status')?.textContent ?? '') !== '');
         assert.deepEqual(await where(), before);
-        assert.ok((await page.evaluate(() => document.querySelector('.toolbar')?.getBoundingClientRect().height ?? 99)) < 40);
+        assert.ok(
+          (await page.evaluate(() => document.querySelector('.toolbar')?.getBoundingClientRect().height ?? 99)) < 40,
+        );
         // Step-list header cells: side by side, none overlapping the next, each text fits.
-        const cells = await page.evaluate(() => Array.from(document.querySelectorAll('.steps-header > span')).map((s) => {
-          const r = s.getBoundingClientRect();
-          return { x: r.x, r: r.right, fits: (s as HTMLElement).scrollWidth <= (s as HTMLElement).clientWidth + 1 || s.classList.contains('lane'), text: s.textContent };
-        }));
-        for (let i = 1; i < cells.length; i++) assert.ok(cells[i].x >= cells[i - 1].r - 0.5, `header ${cells[i - 1].text} overlaps ${cells[i].text}`);
-        assert.ok(cells.every((c) => c.fits), `header text cut: ${JSON.stringify(cells)}`);
+        const cells = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('.steps-header > span')).map((s) => {
+            const r = s.getBoundingClientRect();
+            return {
+              x: r.x,
+              r: r.right,
+              fits:
+                (s as HTMLElement).scrollWidth <= (s as HTMLElement).clientWidth + 1 || s.classList.contains('lane'),
+              text: s.textContent,
+            };
+          }),
+        );
+        for (let i = 1; i < cells.length; i++)
+          assert.ok(cells[i].x >= cells[i - 1].r - 0.5, `header ${cells[i - 1].text} overlaps ${cells[i].text}`);
+        assert.ok(
+          cells.every((c) => c.fits),
+          `header text cut: ${JSON.stringify(cells)}`,
+        );
       } finally {
         await page.context().close();
       }
@@ -187,14 +241,18 @@ export const layoutCases: Case[] = [
       let state: unknown;
       try {
         await load(page, demoModel());
-        const h0 = await page.evaluate(() => document.querySelector('.canvas-wrap')?.getBoundingClientRect().height ?? 0);
+        const h0 = await page.evaluate(
+          () => document.querySelector('.canvas-wrap')?.getBoundingClientRect().height ?? 0,
+        );
         const bar = await page.locator('.splitter.horizontal').first().boundingBox();
         assert.ok(bar);
         await page.mouse.move(bar.x + 200, bar.y + 2);
         await page.mouse.down();
         await page.mouse.move(bar.x + 200, bar.y + 2 + 120, { steps: 4 });
         await page.mouse.up();
-        const h1 = await page.evaluate(() => document.querySelector('.canvas-wrap')?.getBoundingClientRect().height ?? 0);
+        const h1 = await page.evaluate(
+          () => document.querySelector('.canvas-wrap')?.getBoundingClientRect().height ?? 0,
+        );
         assert.ok(Math.abs(h1 - (h0 + 120)) <= 4, `canvas ${h0} → ${h1}, want +120`);
         // List | output, from the keyboard.
         const w0 = await page.evaluate(() => document.querySelector('.steps-pane')?.getBoundingClientRect().width ?? 0);
@@ -205,12 +263,16 @@ export const layoutCases: Case[] = [
         // The LANE column, by its header handle.
         const handle = await page.locator('.col-resizer').boundingBox();
         assert.ok(handle);
-        const lane0 = await page.evaluate(() => document.querySelector('.step .lane')?.getBoundingClientRect().width ?? 0);
+        const lane0 = await page.evaluate(
+          () => document.querySelector('.step .lane')?.getBoundingClientRect().width ?? 0,
+        );
         await page.mouse.move(handle.x + 2, handle.y + handle.height / 2);
         await page.mouse.down();
         await page.mouse.move(handle.x + 2 + 60, handle.y + handle.height / 2, { steps: 3 });
         await page.mouse.up();
-        const lane1 = await page.evaluate(() => document.querySelector('.step .lane')?.getBoundingClientRect().width ?? 0);
+        const lane1 = await page.evaluate(
+          () => document.querySelector('.step .lane')?.getBoundingClientRect().width ?? 0,
+        );
         assert.ok(Math.abs(lane1 - (lane0 + 60)) <= 4, `lane column ${lane0} → ${lane1}, want +60`);
         state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
       } finally {
@@ -239,15 +301,22 @@ export const layoutCases: Case[] = [
     async run({ page }) {
       const m = demoModel();
       await load(page, m);
-      const prints = m.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.ref.type === 'marker' && m.markers[s.ref.index].kind === 'print');
+      const prints = m.steps
+        .map((s, i) => ({ s, i }))
+        .filter(({ s }) => s.ref.type === 'marker' && m.markers[s.ref.index].kind === 'print');
       assert.ok(prints.length >= 2);
       // Replay to a step after the first print but before the second: that print is current, later ones are future.
       const at = prints[0].i + 1;
       await page.fill('.scrubber', String(at));
       await page.waitForFunction((n) => window.timelineProbe?.replay() === n, at);
-      const out = await page.evaluate(() => Array.from(document.querySelectorAll('.output .line')).map((l) => l.className));
+      const out = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.output .line')).map((l) => l.className),
+      );
       assert.match(out[0], /\bcurrent\b/, `first line: ${out[0]}`);
-      assert.ok(out.slice(1).every((c) => /\bfuture\b/.test(c)), `later lines: ${out.join(' | ')}`);
+      assert.ok(
+        out.slice(1).every((c) => /\bfuture\b/.test(c)),
+        `later lines: ${out.join(' | ')}`,
+      );
       // A search hit after the cursor is text at AA contrast, not a disabled-looking row.
       await page.evaluate(contrastScript());
       await page.fill('input[type=search]', 'done');
@@ -278,9 +347,18 @@ export const layoutCases: Case[] = [
         await page.evaluate(contrastScript());
         await page.click('.step[data-step="3"]');
         const checks: [string, number][] = [
-          ['.toolbar .title', 4.5], ['.steps-header .text', 4.5], ['.step:not(.selected) .text', 4.5], ['.step:not(.selected) .n', 4.5],
-          ['.step.selected .text', 4.5], ['.step.selected .n', 4.5], ['.step:not(.selected) .src', 4.5], ['.pane-title', 4.5],
-          ['.legend-item', 4.5], ['.banner-message', 4.5], ['.replay-label', 4.5], ['.output .line .text', 4.5],
+          ['.toolbar .title', 4.5],
+          ['.steps-header .text', 4.5],
+          ['.step:not(.selected) .text', 4.5],
+          ['.step:not(.selected) .n', 4.5],
+          ['.step.selected .text', 4.5],
+          ['.step.selected .n', 4.5],
+          ['.step:not(.selected) .src', 4.5],
+          ['.pane-title', 4.5],
+          ['.legend-item', 4.5],
+          ['.banner-message', 4.5],
+          ['.replay-label', 4.5],
+          ['.output .line .text', 4.5],
         ];
         const bad: string[] = [];
         for (const [sel, min] of checks) {
@@ -288,7 +366,8 @@ export const layoutCases: Case[] = [
           if (!(r >= min)) bad.push(`${sel} ${r.toFixed(2)}`);
         }
         assert.deepEqual(bad, []);
-        if (theme.startsWith('hc')) assert.ok(await page.evaluate(() => document.body.classList.contains('vscode-high-contrast')));
+        if (theme.startsWith('hc'))
+          assert.ok(await page.evaluate(() => document.body.classList.contains('vscode-high-contrast')));
       } finally {
         await page.context().close();
       }

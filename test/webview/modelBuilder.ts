@@ -38,7 +38,10 @@ export class ModelBuilder {
   private readonly flows: { kind: FlowKind; from: number; to: number }[] = [];
   private error: RunError | null = null;
 
-  constructor(private readonly title: string, private readonly file = '/home/user/demo/app.py') {}
+  constructor(
+    private readonly title: string,
+    private readonly file = '/home/user/demo/app.py',
+  ) {}
 
   lane(spec: LaneSpec): number {
     const id = this.lanes.length;
@@ -60,7 +63,13 @@ export class ModelBuilder {
     return id;
   }
 
-  span(lane: number, name: string, start: number, end: number, opts: { depth?: number; cpu?: number; line?: number; open?: boolean; qualname?: string } = {}): number {
+  span(
+    lane: number,
+    name: string,
+    start: number,
+    end: number,
+    opts: { depth?: number; cpu?: number; line?: number; open?: boolean; qualname?: string } = {},
+  ): number {
     this.spans.push({
       lane,
       start,
@@ -76,8 +85,23 @@ export class ModelBuilder {
     return this.spans.length - 1;
   }
 
-  marker(lane: number, kind: MarkerKind, ts: number, label: string, opts: { line?: number; severity?: Marker['severity']; detail?: Record<string, string>; waitEnd?: number } = {}): number {
-    const m: PendingMarker = { lane, ts, kind, label, source: 0, line: opts.line ?? 1, severity: opts.severity ?? 'info', detail: opts.detail ?? {} };
+  marker(
+    lane: number,
+    kind: MarkerKind,
+    ts: number,
+    label: string,
+    opts: { line?: number; severity?: Marker['severity']; detail?: Record<string, string>; waitEnd?: number } = {},
+  ): number {
+    const m: PendingMarker = {
+      lane,
+      ts,
+      kind,
+      label,
+      source: 0,
+      line: opts.line ?? 1,
+      severity: opts.severity ?? 'info',
+      detail: opts.detail ?? {},
+    };
     if (opts.waitEnd !== undefined) m.waitEnd = opts.waitEnd;
     this.markers.push(m);
     return this.markers.length - 1;
@@ -121,10 +145,26 @@ export class ModelBuilder {
       const e = byTime[o];
       if (e < ns) {
         const s = spans[e];
-        steps[o] = { order: o, ts: s.start, lane: s.lane, ref: { type: 'span', index: e }, text: `call ${s.qualname}()`, source: 0, line: s.line };
+        steps[o] = {
+          order: o,
+          ts: s.start,
+          lane: s.lane,
+          ref: { type: 'span', index: e },
+          text: `call ${s.qualname}()`,
+          source: 0,
+          line: s.line,
+        };
       } else {
         const m = markers[e - ns];
-        steps[o] = { order: o, ts: m.ts, lane: m.lane, ref: { type: 'marker', index: e - ns }, text: m.label, source: 0, line: m.line };
+        steps[o] = {
+          order: o,
+          ts: m.ts,
+          lane: m.lane,
+          ref: { type: 'marker', index: e - ns },
+          text: m.label,
+          source: 0,
+          line: m.line,
+        };
         const p = this.markers[e - ns].print;
         if (p) output.push({ order: o, ts: m.ts, lane: m.lane, stream: p.stream, text: p.text });
       }
@@ -145,7 +185,8 @@ export class ModelBuilder {
       toTs: markers[f.to].ts,
       toOrder: markers[f.to].order,
     }));
-    const count = (kind: LaneKind, internal: boolean): number => this.lanes.filter((l) => l.kind === kind && l.internal === internal).length;
+    const count = (kind: LaneKind, internal: boolean): number =>
+      this.lanes.filter((l) => l.kind === kind && l.internal === internal).length;
     const eventsByKind: Record<string, number> = { call: spans.length };
     for (const m of markers) eventsByKind[m.kind] = (eventsByKind[m.kind] ?? 0) + 1;
     return {

@@ -31,11 +31,42 @@ export function demoModel(opts: DemoOptions = {}): TraceModel {
   const b = new ModelBuilder('threads_vs_asyncio.py', '/home/user/demo/threads_vs_asyncio.py');
   const main = b.lane({ kind: 'process', name: 'MainProcess', pid: 4242, info: { 'exit code': '0' } });
   const mt = b.lane({ kind: 'thread', name: 'MainThread', parent: main, pid: 4242, tid: 1 });
-  const w1 = b.lane({ kind: 'thread', name: h ? HOSTILE.thread : 'worker-1', parent: main, pid: 4242, tid: 2, info: { daemon: 'no' } });
+  const w1 = b.lane({
+    kind: 'thread',
+    name: h ? HOSTILE.thread : 'worker-1',
+    parent: main,
+    pid: 4242,
+    tid: 2,
+    info: { daemon: 'no' },
+  });
   const w2 = b.lane({ kind: 'thread', name: 'worker-2', parent: main, pid: 4242, tid: 3, info: { daemon: 'no' } });
-  const t1 = b.lane({ kind: 'task', name: 'Task-1', parent: mt, pid: 4242, tid: 1, task: 1, info: { coroutine: 'amain' } });
-  const t2 = b.lane({ kind: 'task', name: h ? HOSTILE.task : 'fetch-1', parent: mt, pid: 4242, tid: 1, task: 2, info: { coroutine: 'fetch' } });
-  const t3 = b.lane({ kind: 'task', name: 'fetch-2', parent: mt, pid: 4242, tid: 1, task: 3, info: { coroutine: 'fetch' } });
+  const t1 = b.lane({
+    kind: 'task',
+    name: 'Task-1',
+    parent: mt,
+    pid: 4242,
+    tid: 1,
+    task: 1,
+    info: { coroutine: 'amain' },
+  });
+  const t2 = b.lane({
+    kind: 'task',
+    name: h ? HOSTILE.task : 'fetch-1',
+    parent: mt,
+    pid: 4242,
+    tid: 1,
+    task: 2,
+    info: { coroutine: 'fetch' },
+  });
+  const t3 = b.lane({
+    kind: 'task',
+    name: 'fetch-2',
+    parent: mt,
+    pid: 4242,
+    tid: 1,
+    task: 3,
+    info: { coroutine: 'fetch' },
+  });
   const feeder = b.lane({ kind: 'thread', name: 'QueueFeederThread', parent: main, pid: 4242, tid: 4, internal: true });
   const child = b.lane({ kind: 'process', name: 'Process-1', pid: 4243, info: { 'exit code': '0' } });
   const cmt = b.lane({ kind: 'thread', name: 'MainThread', parent: child, pid: 4243, tid: 1 });
@@ -53,17 +84,30 @@ export function demoModel(opts: DemoOptions = {}): TraceModel {
   b.print(mt, 272 * MS, 'threads done in 0.27 s', { line: 58 });
 
   // Two CPU-bound threads: each gets the GIL about half the time.
-  for (const [lane, first, name] of [[w1, 2.5, 'worker-1'], [w2, 3.5, 'worker-2']] as const) {
+  for (const [lane, first, name] of [
+    [w1, 2.5, 'worker-1'],
+    [w2, 3.5, 'worker-2'],
+  ] as const) {
     const tb = b.marker(lane, 'thread_begin', first * MS, `${name} begins`, { line: 20 });
     b.flow('start', lane === w1 ? ts1 : ts2, tb);
-    b.span(lane, h && lane === w1 ? HOSTILE.func : 'count_primes', first * MS + 0.2 * MS, (lane === w1 ? 260 : 269) * MS, { line: 21, cpu: 128 * MS });
+    b.span(
+      lane,
+      h && lane === w1 ? HOSTILE.func : 'count_primes',
+      first * MS + 0.2 * MS,
+      (lane === w1 ? 260 : 269) * MS,
+      { line: 21, cpu: 128 * MS },
+    );
     b.span(lane, 'is_prime', first * MS + 10 * MS, first * MS + 120 * MS, { depth: 1, line: 14, cpu: 55 * MS });
     b.span(lane, 'is_prime', first * MS + 125 * MS, first * MS + 250 * MS, { depth: 1, line: 14, cpu: 62 * MS });
   }
   const lw = b.marker(w1, 'lock_wait', 130 * MS, 'acquire Lock #1', { line: 25, detail: { lock: 'Lock #1' } });
   const la = b.marker(w1, 'lock_acquired', 130.02 * MS, 'acquired Lock #1', { line: 25 });
   const lr = b.marker(w1, 'lock_release', 131 * MS, 'release Lock #1', { line: 27 });
-  const lw2 = b.marker(w2, 'lock_wait', 130.5 * MS, 'acquire Lock #1 (waited 0.5 ms)', { line: 25, waitEnd: 131 * MS, detail: { lock: 'Lock #1', waited: '0.5 ms' } });
+  const lw2 = b.marker(w2, 'lock_wait', 130.5 * MS, 'acquire Lock #1 (waited 0.5 ms)', {
+    line: 25,
+    waitEnd: 131 * MS,
+    detail: { lock: 'Lock #1', waited: '0.5 ms' },
+  });
   const la2 = b.marker(w2, 'lock_acquired', 131 * MS, 'acquired Lock #1', { line: 25 });
   void lw;
   void la;
@@ -82,15 +126,25 @@ export function demoModel(opts: DemoOptions = {}): TraceModel {
   const c2 = b.marker(t1, 'task_create', 282 * MS, `create ${h ? HOSTILE.task : 'fetch-1'}`, { line: 42 });
   const c3 = b.marker(t1, 'task_create', 283 * MS, 'create fetch-2', { line: 43 });
   b.marker(t1, 'await', 284 * MS, 'await gather(fetch-1, fetch-2)', { line: 44, waitEnd: 418 * MS });
-  for (const [lane, c, delay, n] of [[t2, c2, 90, 1], [t3, c3, 130, 2]] as const) {
+  for (const [lane, c, delay, n] of [
+    [t2, c2, 90, 1],
+    [t3, c3, 130, 2],
+  ] as const) {
     const start = (285 + n) * MS;
     const sp = b.marker(lane, 'task_create', start, `fetch-${n} starts`, { line: 33 });
     b.flow('start', c, sp);
     b.span(lane, 'fetch', start, start + delay * MS, { line: 33, cpu: 1.5 * MS });
-    b.marker(lane, 'sleep', start + 0.5 * MS, `asyncio.sleep(${delay / 1000})`, { line: 35, waitEnd: start + (delay - 1) * MS });
+    b.marker(lane, 'sleep', start + 0.5 * MS, `asyncio.sleep(${delay / 1000})`, {
+      line: 35,
+      waitEnd: start + (delay - 1) * MS,
+    });
     b.marker(lane, 'awake', start + (delay - 1) * MS, 'woke up', { line: 35 });
     if (n === 2 && opts.error === true) {
-      b.marker(lane, 'exc', start + (delay - 0.5) * MS, h ? HOSTILE.exc : 'ValueError: bad response', { line: 36, severity: 'error', detail: { type: 'ValueError', message: h ? '<script>alert(5)</script>' : 'bad response' } });
+      b.marker(lane, 'exc', start + (delay - 0.5) * MS, h ? HOSTILE.exc : 'ValueError: bad response', {
+        line: 36,
+        severity: 'error',
+        detail: { type: 'ValueError', message: h ? '<script>alert(5)</script>' : 'bad response' },
+      });
     } else {
       b.print(lane, start + (delay - 0.5) * MS, `fetched ${n}`, { line: 37 });
     }
@@ -131,12 +185,35 @@ export function demoModel(opts: DemoOptions = {}): TraceModel {
 /** What a live snapshot at time `t` would hold (events up to t, spans still open marked open). */
 function cutModel(m: TraceModel, t: number): TraceModel {
   const b = new ModelBuilder(m.title, m.sources[0].file);
-  for (const l of m.lanes) b.lane({ kind: l.kind, name: l.name, parent: l.parent, pid: l.pid, tid: l.tid, task: l.task, internal: l.internal, info: l.info });
-  for (const s of m.spans) if (s.start <= t) b.span(s.lane, s.name, s.start, Math.min(s.end, t), { depth: s.depth, cpu: s.cpu, line: s.line, open: s.end > t });
+  for (const l of m.lanes)
+    b.lane({
+      kind: l.kind,
+      name: l.name,
+      parent: l.parent,
+      pid: l.pid,
+      tid: l.tid,
+      task: l.task,
+      internal: l.internal,
+      info: l.info,
+    });
+  for (const s of m.spans)
+    if (s.start <= t)
+      b.span(s.lane, s.name, s.start, Math.min(s.end, t), {
+        depth: s.depth,
+        cpu: s.cpu,
+        line: s.line,
+        open: s.end > t,
+      });
   for (const k of m.markers) {
     if (k.ts > t) continue;
     if (k.kind === 'print') b.print(k.lane, k.ts, k.detail.text ?? k.label, { line: k.line });
-    else b.marker(k.lane, k.kind, k.ts, k.label, { line: k.line, severity: k.severity, detail: k.detail, waitEnd: k.waitEnd !== undefined ? Math.min(k.waitEnd, t) : undefined });
+    else
+      b.marker(k.lane, k.kind, k.ts, k.label, {
+        line: k.line,
+        severity: k.severity,
+        detail: k.detail,
+        waitEnd: k.waitEnd !== undefined ? Math.min(k.waitEnd, t) : undefined,
+      });
   }
   return b.build();
 }
@@ -153,7 +230,20 @@ function mulberry32(seed: number): () => number {
 }
 
 const FUNCS = ['worker', 'handle', 'parse', 'compute', 'fetch', 'produce', 'consume', 'step', 'update', 'flush'];
-const KINDS: MarkerKind[] = ['lock_wait', 'lock_acquired', 'lock_release', 'queue_put', 'queue_get_wait', 'queue_get', 'sleep', 'event_set', 'event_wait', 'await', 'awake', 'print'];
+const KINDS: MarkerKind[] = [
+  'lock_wait',
+  'lock_acquired',
+  'lock_release',
+  'queue_put',
+  'queue_get_wait',
+  'queue_get',
+  'sleep',
+  'event_set',
+  'event_wait',
+  'await',
+  'awake',
+  'print',
+];
 
 /**
  * A large synthetic run: `events` spans and markers spread over 4 processes × 4 threads, with
@@ -167,9 +257,17 @@ export function synthModel(events: number, seed = 1): TraceModel {
     const pid = 1000 + p;
     const proc = b.lane({ kind: 'process', name: p === 0 ? 'MainProcess' : `Process-${p}`, pid });
     for (let t = 0; t < 4; t++) {
-      const th = b.lane({ kind: 'thread', name: t === 0 ? 'MainThread' : `Thread-${t}`, parent: proc, pid, tid: t + 1 });
+      const th = b.lane({
+        kind: 'thread',
+        name: t === 0 ? 'MainThread' : `Thread-${t}`,
+        parent: proc,
+        pid,
+        tid: t + 1,
+      });
       lanes.push(th);
-      if (t === 0) for (let k = 0; k < 3; k++) lanes.push(b.lane({ kind: 'task', name: `Task-${k + 1}`, parent: th, pid, tid: 1, task: k + 1 }));
+      if (t === 0)
+        for (let k = 0; k < 3; k++)
+          lanes.push(b.lane({ kind: 'task', name: `Task-${k + 1}`, parent: th, pid, tid: 1, task: k + 1 }));
     }
     b.lane({ kind: 'thread', name: 'QueueFeederThread', parent: proc, pid, tid: 9, internal: true });
   }
@@ -193,14 +291,19 @@ export function synthModel(events: number, seed = 1): TraceModel {
       } else {
         const kind = KINDS[Math.floor(rnd() * KINDS.length)];
         const wait = kind === 'sleep' || kind.endsWith('_wait') || kind === 'await' ? gap * (0.5 + rnd()) : undefined;
-        const id = kind === 'print'
-          ? b.print(lane, t, `line ${made} from lane ${lane}`, { line: 40 })
-          : b.marker(lane, kind, t, `${kind.replace('_', ' ')} #${made}`, { line: 20 + (made % 30), waitEnd: wait === undefined ? undefined : t + wait, severity: made % 50_000 === 7 ? 'error' : 'info' });
+        const id =
+          kind === 'print'
+            ? b.print(lane, t, `line ${made} from lane ${lane}`, { line: 40 })
+            : b.marker(lane, kind, t, `${kind.replace('_', ' ')} #${made}`, {
+                line: 20 + (made % 30),
+                waitEnd: wait === undefined ? undefined : t + wait,
+                severity: made % 50_000 === 7 ? 'error' : 'info',
+              });
         if (made % 10 === 0 && recent.length > 0) b.flow('release', recent[Math.floor(rnd() * recent.length)], id);
         recent.push(id);
         if (recent.length > 8) recent.shift();
       }
-      t += gap * (0.2 + rnd() * 1.6) / 1.0;
+      t += (gap * (0.2 + rnd() * 1.6)) / 1.0;
     }
     while (stack.length > 0 && made < events) {
       const s = stack.pop() as { name: string; start: number; depth: number };

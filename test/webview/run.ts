@@ -23,7 +23,8 @@ const cases = [...timelineCases, ...layoutCases];
 
 export async function main(filter?: string): Promise<number> {
   // A concurrent `npm run build` empties dist/ for a moment: give it a few seconds to come back.
-  for (let i = 0; i < 30 && !existsSync(join(ROOT, 'dist', 'webview.js')); i++) await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < 30 && !existsSync(join(ROOT, 'dist', 'webview.js')); i++)
+    await new Promise((r) => setTimeout(r, 500));
   if (!existsSync(join(ROOT, 'dist', 'webview.js'))) {
     console.log('dist/webview.js is missing: run `npm run build` first.');
     console.log('webview: 0 passed, 1 failed');
@@ -46,7 +47,9 @@ export async function main(filter?: string): Promise<number> {
         console.log(`  ✔ ${c.name} (${Date.now() - t0} ms)`);
       } catch (e) {
         failed++;
-        console.log(`  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
+        console.log(
+          `  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`,
+        );
       } finally {
         await page.context().close();
       }
@@ -64,7 +67,9 @@ export async function main(filter?: string): Promise<number> {
             console.log(`  ✔ ${c.name} (${Date.now() - t0} ms)`);
           } catch (e) {
             failed++;
-            console.log(`  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
+            console.log(
+              `  ✖ ${c.name}\n    ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 6).join('\n    ')}`,
+            );
           }
         }
       } finally {

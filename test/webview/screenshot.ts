@@ -14,7 +14,9 @@ export async function main(): Promise<void> {
   try {
     for (const theme of ['dark', 'light'] as const) {
       const page = await openTimeline(browser, server, { theme, width: 1400, height: 860, dpr: 1 });
-      const model = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'models', 'three_patterns.json'), 'utf8')) as TraceModel;
+      const model = JSON.parse(
+        readFileSync(join(ROOT, 'test', 'fixtures', 'models', 'three_patterns.json'), 'utf8'),
+      ) as TraceModel;
       await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(model), live: false });
       // Select a thread's sleep so the shot shows selection, list sync and wait bars.
       await page.evaluate(() => {

@@ -25,8 +25,10 @@ export function toSpeedscope(model: TraceModel): string {
     return id;
   };
   const byLane = model.lanes.map(() => [] as { start: number; end: number; frame: number; depth: number }[]);
-  for (const s of model.spans) byLane[s.lane]?.push({ start: s.start, end: s.end, frame: frameOf(s.name, s.line), depth: s.depth });
-  for (const m of model.markers) byLane[m.lane]?.push({ start: m.ts, end: m.ts, frame: frameOf(m.kind, m.line), depth: 99 });
+  for (const s of model.spans)
+    byLane[s.lane]?.push({ start: s.start, end: s.end, frame: frameOf(s.name, s.line), depth: s.depth });
+  for (const m of model.markers)
+    byLane[m.lane]?.push({ start: m.ts, end: m.ts, frame: frameOf(m.kind, m.line), depth: 99 });
   const profiles = [];
   for (const lane of model.lanes) {
     const items = byLane[lane.id];
@@ -50,7 +52,14 @@ export function toSpeedscope(model: TraceModel): string {
       events.push({ type: 'C', frame: top.frame, at: top.end });
     }
     const lastAt = events.length > 0 ? events[events.length - 1].at : 0;
-    profiles.push({ type: 'evented', name: `${lane.name} (pid ${lane.pid})`, unit: 'nanoseconds', startValue: 0, endValue: Math.max(lastAt, model.duration), events });
+    profiles.push({
+      type: 'evented',
+      name: `${lane.name} (pid ${lane.pid})`,
+      unit: 'nanoseconds',
+      startValue: 0,
+      endValue: Math.max(lastAt, model.duration),
+      events,
+    });
   }
   return JSON.stringify({
     $schema: 'https://www.speedscope.app/file-format-schema.json',

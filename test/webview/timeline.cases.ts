@@ -6,7 +6,20 @@ import type { Page } from 'playwright-core';
 import type { WebviewMessage } from '../../src/shared/protocol';
 import type { TraceModel } from '../../src/shared/traceModel';
 import {
-  ROOT, alerts, canvasPoint, postLarge, clearPosted, cspViolations, frames, pixel, postAndPaint, postToPage, posted, setTheme, stepBox, waitPaint,
+  ROOT,
+  alerts,
+  canvasPoint,
+  postLarge,
+  clearPosted,
+  cspViolations,
+  frames,
+  pixel,
+  postAndPaint,
+  postToPage,
+  posted,
+  setTheme,
+  stepBox,
+  waitPaint,
   type PageServer,
 } from './harness';
 import { HOSTILE, demoModel, synthModel } from './models';
@@ -16,7 +29,9 @@ import { RawStream } from '../unit/rawStream';
 /** Models recorded by the CLI from media/demos (test/fixtures/models): what the real model builder makes. */
 function recordedModels(): [string, TraceModel][] {
   const dir = join(ROOT, 'test', 'fixtures', 'models');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as TraceModel]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as TraceModel]);
 }
 
 export interface Ctx {
@@ -96,7 +111,12 @@ export const cases: Case[] = [
       assert.equal((await posted(page)).filter((m) => m.type === 'ready').length, 1);
       await load(page, demoModel());
       assert.deepEqual(await cspViolations(page), []);
-      const inline = await page.evaluate(() => Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length);
+      const inline = await page.evaluate(
+        () =>
+          Array.from(document.querySelectorAll('*')).filter((e) =>
+            Array.from(e.attributes).some((a) => a.name.startsWith('on')),
+          ).length,
+      );
       assert.equal(inline, 0);
     },
   },
@@ -105,15 +125,27 @@ export const cases: Case[] = [
     async run({ page }) {
       await clearPosted(page);
       await load(page, demoModel(), true);
-      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'painted'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'painted'),
+      );
       await load(page, demoModel());
-      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.filter((m) => m.type === 'painted').length >= 2);
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { __posted: WebviewMessage[] }).__posted.filter((m) => m.type === 'painted').length >=
+          2,
+      );
       // Redraws of the same trace (a zoom) are not first frames.
       const before = Number(await page.evaluate(() => document.querySelector('canvas')?.dataset.frames ?? 0));
       await page.focus('canvas');
       await page.keyboard.press('+');
       await waitPaint(page, before);
-      assert.deepEqual((await posted(page)).filter((m) => m.type === 'painted'), [{ type: 'painted', live: true }, { type: 'painted', live: false }]);
+      assert.deepEqual(
+        (await posted(page)).filter((m) => m.type === 'painted'),
+        [
+          { type: 'painted', live: true },
+          { type: 'painted', live: false },
+        ],
+      );
     },
   },
   {
@@ -128,7 +160,10 @@ export const cases: Case[] = [
       // 9 own lanes, plus one folded row for MainProcess's feeder thread and one for resource_tracker.
       assert.equal(await page.evaluate(() => window.timelineProbe?.rowCount()), 11);
       const bg = await pixel(page, 1270, 790);
-      const span = await stepBox(page, findStep(m, (t) => t === 'call crunch()'));
+      const span = await stepBox(
+        page,
+        findStep(m, (t) => t === 'call crunch()'),
+      );
       const inside = await pixel(page, span.x + span.w / 2, span.y + span.h / 2);
       assert.ok(colorDistance(bg, inside) > 60, `span not painted: ${inside.join()} vs bg ${bg.join()}`);
     },
@@ -138,10 +173,16 @@ export const cases: Case[] = [
     async run({ page }) {
       const m = recordedModels().find(([f]) => f === 'three_patterns.json')?.[1];
       assert.ok(m);
-      assert.ok(m.steps.some((st, i) => st.order !== i), 'the raw event order skips numbers in this model');
+      assert.ok(
+        m.steps.some((st, i) => st.order !== i),
+        'the raw event order skips numbers in this model',
+      );
       await load(page, m);
       const numbers = await page.$$eval('.step .n', (els) => els.slice(0, 12).map((e) => Number(e.textContent)));
-      assert.deepEqual(numbers, numbers.map((_, i) => i + 1));
+      assert.deepEqual(
+        numbers,
+        numbers.map((_, i) => i + 1),
+      );
       const k = findStep(m, (t) => t === 'call thread_job()');
       await page.click('button[aria-label="Step forward"]');
       for (let i = 0; i < k; i++) await page.click('button[aria-label="Step forward"]');
@@ -160,13 +201,27 @@ export const cases: Case[] = [
       assert.ok(m);
       await load(page, m);
       const legend = (await page.textContent('.legend')) ?? '';
-      for (const t of ['running (on CPU)', 'runnable', 'waiting: lock', 'waiting: queue', 'sleeping', 'stuck', 'exception']) assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
+      for (const t of [
+        'running (on CPU)',
+        'runnable',
+        'waiting: lock',
+        'waiting: queue',
+        'sleeping',
+        'stuck',
+        'exception',
+      ])
+        assert.ok(legend.includes(t), `legend lacks "${t}": ${legend}`);
       const k = m.steps.findIndex((st) => st.ref.type === 'marker' && m.markers[st.ref.index].kind === 'lock_wait');
       const box = await stepBox(page, k);
       const at = await pixel(page, 1100, box.y + box.h - 3);
-      const red = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim());
+      const red = await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorError-foreground').trim(),
+      );
       const want = [1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16));
-      assert.ok(colorDistance(at, want) < 60, `stuck band at the end of the run is ${at.join()}, want about ${want.join()}`);
+      assert.ok(
+        colorDistance(at, want) < 60,
+        `stuck band at the end of the run is ${at.join()}, want about ${want.join()}`,
+      );
     },
   },
   {
@@ -181,17 +236,25 @@ export const cases: Case[] = [
       w.kind = 'lock_wait';
       w.readyAt = w.ts + (w.waitEnd - w.ts) / 2;
       await load(page, m);
-      const box = await stepBox(page, m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === i));
+      const box = await stepBox(
+        page,
+        m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === i),
+      );
       const x0 = box.x + 6.5;
       const width = box.w - 13;
       assert.ok(width > 12, `the wait is ${width} px wide`);
       const y = box.y + box.h - 3;
       const waiting = await pixel(page, Math.round(x0 + width * 0.25), y);
       const runnable = await pixel(page, Math.round(x0 + width * 0.75), y);
-      const orange = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-orange').trim());
+      const orange = await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-orange').trim(),
+      );
       const want = hex(orange);
       assert.ok(colorDistance(waiting, want) < 90, `the waiting part is ${waiting.join()}, want about ${want.join()}`);
-      assert.ok(colorDistance(runnable, want) > 150, `the runnable part is filled like the waiting part: ${runnable.join()}`);
+      assert.ok(
+        colorDistance(runnable, want) > 150,
+        `the runnable part is filled like the waiting part: ${runnable.join()}`,
+      );
     },
   },
   {
@@ -200,7 +263,9 @@ export const cases: Case[] = [
       await load(page, demoModel());
       await clearPosted(page);
       await postToPage(page, { type: 'snapshot', id: 7 });
-      await page.waitForFunction(() => (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'image'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: WebviewMessage[] }).__posted.some((m) => m.type === 'image'),
+      );
       const image = (await posted(page)).find((m) => m.type === 'image');
       assert.ok(image && image.type === 'image' && image.id === 7);
       const bytes = Buffer.from(image.png.slice('data:image/png;base64,'.length), 'base64');
@@ -299,7 +364,9 @@ export const cases: Case[] = [
         (document.querySelector('.steps') as HTMLElement).scrollTop = Math.max(0, i * 20 - 40);
       }, expected[0]);
       await page.waitForSelector(`.step[data-step="${expected[0]}"]`);
-      const marked = await page.evaluate(() => Array.from(document.querySelectorAll('.step.cursor')).map((e) => Number(e.getAttribute('data-step'))));
+      const marked = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.step.cursor')).map((e) => Number(e.getAttribute('data-step'))),
+      );
       assert.ok(marked.length > 0);
       for (const s of marked) assert.ok(expected.includes(s), `step ${s} is not on line 35`);
       const after = await pixel(page, b.x + b.w / 2, b.y + 2);
@@ -314,7 +381,10 @@ export const cases: Case[] = [
       await clearPosted(page);
       for (let i = 0; i < 3; i++) await page.click('button[aria-label="Step forward"]');
       assert.equal(await page.evaluate(() => window.timelineProbe?.replay()), 2);
-      assert.deepEqual(reveals(await posted(page)).map((r) => (r.type === 'reveal' ? r.line : -1)), [m.steps[0].line, m.steps[1].line, m.steps[2].line]);
+      assert.deepEqual(
+        reveals(await posted(page)).map((r) => (r.type === 'reveal' ? r.line : -1)),
+        [m.steps[0].line, m.steps[1].line, m.steps[2].line],
+      );
       assert.equal(await page.textContent('.replay-label'), `step 3 / ${m.steps.length}`);
       assert.ok((await page.locator('.step.future').count()) > 0);
       assert.equal(await page.locator('.step[data-step="1"].future').count(), 0);
@@ -322,13 +392,16 @@ export const cases: Case[] = [
       assert.equal(await page.evaluate(() => window.timelineProbe?.replay()), 1);
       assert.equal(await selected(page), 1);
       // Events after the replay position are dimmed on the canvas.
-      const crunch = await stepBox(page, findStep(m, (t) => t === 'call crunch()'));
+      const crunch = await stepBox(
+        page,
+        findStep(m, (t) => t === 'call crunch()'),
+      );
       const dim = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
       await page.fill('.scrubber', String(m.steps.length - 1));
       await page.waitForFunction((n) => window.timelineProbe?.replay() === n, m.steps.length - 1);
       // The canvas repaints on its next frame: wait for the lit pixel, not for a moment.
       let lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
-      for (const until = Date.now() + 5000; colorDistance(dim, lit) <= 40 && Date.now() < until; ) {
+      for (const until = Date.now() + 5000; colorDistance(dim, lit) <= 40 && Date.now() < until;) {
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
         lit = await pixel(page, crunch.x + crunch.w / 2, crunch.y + crunch.h / 2);
       }
@@ -353,8 +426,13 @@ export const cases: Case[] = [
       const m = demoModel();
       await load(page, m);
       await typeSearch(page, 'WORKER-2');
-      const expected = m.steps.filter((s) => s.text.toLowerCase().includes('worker-2') || m.lanes[s.lane].name.toLowerCase().includes('worker-2')).length;
-      await page.waitForFunction((n) => document.querySelector('.status')?.textContent?.startsWith(`${n} of `) === true, expected);
+      const expected = m.steps.filter(
+        (s) => s.text.toLowerCase().includes('worker-2') || m.lanes[s.lane].name.toLowerCase().includes('worker-2'),
+      ).length;
+      await page.waitForFunction(
+        (n) => document.querySelector('.status')?.textContent?.startsWith(`${n} of `) === true,
+        expected,
+      );
       assert.equal(await page.textContent('.status'), `${expected} of ${m.steps.length} steps match`);
       assert.equal(await page.locator('.step').count(), expected);
       await typeSearch(page, '');
@@ -392,7 +470,10 @@ export const cases: Case[] = [
       await page.keyboard.down('Control');
       await page.mouse.wheel(0, -300);
       await page.keyboard.up('Control');
-      await page.waitForFunction((w) => (window.timelineProbe?.window()?.end ?? 0) - (window.timelineProbe?.window()?.start ?? 0) < w, fit.end - fit.start);
+      await page.waitForFunction(
+        (w) => (window.timelineProbe?.window()?.end ?? 0) - (window.timelineProbe?.window()?.start ?? 0) < w,
+        fit.end - fit.start,
+      );
       const zw = await view(page);
       await page.mouse.down();
       await page.mouse.move(c.x - 200, c.y, { steps: 4 });
@@ -412,7 +493,10 @@ export const cases: Case[] = [
       const program = Math.min(...m.spans.filter((sp) => !m.lanes[sp.lane].internal).map((sp) => sp.start));
       const w = await view(page);
       assert.ok(program > 0.5 * m.duration, 'the fixture spends most of its run starting up');
-      assert.ok(w.start > 0.5 * program && w.start < program, `the view starts just before the program (${w.start} vs ${program})`);
+      assert.ok(
+        w.start > 0.5 * program && w.start < program,
+        `the view starts just before the program (${w.start} vs ${program})`,
+      );
       // The block is drawn over the start-up strip: the lane-header colour, not the editor background.
       const bg = await pixel(page, 1100, 80);
       const block = await pixel(page, 200, 80);
@@ -447,10 +531,15 @@ export const cases: Case[] = [
       assert.equal(await selected(page), next);
       await page.keyboard.press('[');
       assert.equal(await selected(page), start);
-      assert.equal(await page.textContent('.sr-only[role=status]'), `Step ${start + 1} of ${m.steps.length}: MainProcess › worker-2 worker-2 begins`);
+      assert.equal(
+        await page.textContent('.sr-only[role=status]'),
+        `Step ${start + 1} of ${m.steps.length}: MainProcess › worker-2 worker-2 begins`,
+      );
       await clearPosted(page);
       await page.keyboard.press('Enter');
-      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: m.steps[start].line, preserveFocus: false }]);
+      assert.deepEqual(reveals(await posted(page)), [
+        { type: 'reveal', source: 0, line: m.steps[start].line, preserveFocus: false },
+      ]);
     },
   },
   {
@@ -501,7 +590,8 @@ export const cases: Case[] = [
       await load(page, m);
       assert.equal(await page.locator('.step:has-text("print (3 lines): one")').count(), 1);
       await page.click('.output .line:has-text("two")');
-      const marked = (): Promise<string[]> => page.$$eval('.output .line.selected .text', (ns) => ns.map((n) => n.textContent ?? ''));
+      const marked = (): Promise<string[]> =>
+        page.$$eval('.output .line.selected .text', (ns) => ns.map((n) => n.textContent ?? ''));
       assert.deepEqual(await marked(), ['one', 'two', 'three']);
       await page.click('.output .line:has-text("four")');
       assert.deepEqual(await marked(), ['four']);
@@ -513,8 +603,12 @@ export const cases: Case[] = [
       const m = synthModel(100_000, 9);
       assert.ok(m.output.length > 3000, `enough output (${m.output.length} lines)`);
       await postLarge(page, m);
-      const shown = (): Promise<string[]> => page.$$eval('.output .line .text', (ns) => ns.map((n) => n.textContent ?? ''));
-      assert.deepEqual(await shown(), m.output.slice(0, 1000).map((o) => o.text));
+      const shown = (): Promise<string[]> =>
+        page.$$eval('.output .line .text', (ns) => ns.map((n) => n.textContent ?? ''));
+      assert.deepEqual(
+        await shown(),
+        m.output.slice(0, 1000).map((o) => o.text),
+      );
       // The step that printed line 2500: select it through the step list's search.
       const line = m.output[2500];
       const target = m.steps.findIndex((s) => s.order === line.order);
@@ -524,14 +618,26 @@ export const cases: Case[] = [
       assert.equal(await page.textContent('.output .line.selected .text'), line.text);
       const around = await shown();
       assert.equal(around.length, 1000);
-      assert.deepEqual(around, m.output.slice(2000, 3000).map((o) => o.text));
+      assert.deepEqual(
+        around,
+        m.output.slice(2000, 3000).map((o) => o.text),
+      );
       // Paging: "earlier" shows the 1000 lines before, "more" the ones after (buttons, so keyboard works too).
       await page.click('.output .more.earlier');
-      assert.deepEqual(await shown(), m.output.slice(1000, 2000).map((o) => o.text));
+      assert.deepEqual(
+        await shown(),
+        m.output.slice(1000, 2000).map((o) => o.text),
+      );
       await page.focus('.output .more.later');
       await page.keyboard.press('Enter');
-      assert.deepEqual(await shown(), m.output.slice(2000, 3000).map((o) => o.text));
-      assert.match((await page.textContent('.output .more.later')) ?? '', new RegExp(`${(m.output.length - 3000).toLocaleString('en-US')} more lines`));
+      assert.deepEqual(
+        await shown(),
+        m.output.slice(2000, 3000).map((o) => o.text),
+      );
+      assert.match(
+        (await page.textContent('.output .more.later')) ?? '',
+        new RegExp(`${(m.output.length - 3000).toLocaleString('en-US')} more lines`),
+      );
     },
   },
   {
@@ -543,13 +649,22 @@ export const cases: Case[] = [
       await page.click('button[aria-label="Open a saved trace"]');
       await page.click('button[aria-label="Run the program again"]');
       assert.equal(await page.isVisible('button[aria-label="Stop the run"]'), false);
-      await postToPage(page, { type: 'progress', progress: { state: 'running', events: 1234, elapsedMs: 300, message: 'Running app.py with Python 3.12.1…' } });
+      await postToPage(page, {
+        type: 'progress',
+        progress: { state: 'running', events: 1234, elapsedMs: 300, message: 'Running app.py with Python 3.12.1…' },
+      });
       await page.waitForSelector('button[aria-label="Stop the run"]', { state: 'visible' });
       assert.ok((await page.textContent('.status'))?.includes('1,234 events'));
       assert.equal(await page.isVisible('progress'), true);
       await page.click('button[aria-label="Stop the run"]');
-      assert.deepEqual((await posted(page)).map((m) => m.type), ['export', 'open', 'rerun', 'stop']);
-      await postToPage(page, { type: 'progress', progress: { state: 'stopped', events: 1300, elapsedMs: 400, message: 'Stopped.' } });
+      assert.deepEqual(
+        (await posted(page)).map((m) => m.type),
+        ['export', 'open', 'rerun', 'stop'],
+      );
+      await postToPage(page, {
+        type: 'progress',
+        progress: { state: 'stopped', events: 1300, elapsedMs: 400, message: 'Stopped.' },
+      });
       await page.waitForSelector('button[aria-label="Stop the run"]', { state: 'hidden' });
     },
   },
@@ -567,7 +682,10 @@ export const cases: Case[] = [
       await load(page, demoModel({ until: 800 }), true);
       assert.deepEqual(await view(page), zoomed);
       assert.equal(await selected(page), 3);
-      assert.equal(await page.evaluate((o) => Number(document.querySelector('.step.selected .n')?.textContent) - 1 === o, order), true);
+      assert.equal(
+        await page.evaluate((o) => Number(document.querySelector('.step.selected .n')?.textContent) - 1 === o, order),
+        true,
+      );
       const other = synthModel(2000, 3);
       await load(page, other, false);
       assert.equal(await selected(page), -1);
@@ -617,13 +735,19 @@ export const cases: Case[] = [
       for (const text of [HOSTILE.print, HOSTILE.exc, HOSTILE.func]) {
         await typeSearch(page, text);
         await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('1 of ') === true);
-        assert.equal(await page.textContent('.step .text'), text.startsWith('<iframe') ? `call ${text}()` : text === HOSTILE.print ? `print: ${text}` : text);
+        assert.equal(
+          await page.textContent('.step .text'),
+          text.startsWith('<iframe') ? `call ${text}()` : text === HOSTILE.print ? `print: ${text}` : text,
+        );
       }
       for (const lane of [HOSTILE.thread, HOSTILE.task]) {
         await typeSearch(page, lane);
         await page.waitForSelector('.step');
         const cells = await page.locator('.step .lane').allTextContents();
-        assert.ok(cells.some((c) => c.endsWith(`› ${lane}`) || c.endsWith(`· ${lane}`)), cells.join());
+        assert.ok(
+          cells.some((c) => c.endsWith(`› ${lane}`) || c.endsWith(`· ${lane}`)),
+          cells.join(),
+        );
       }
       const out = (await page.locator('.output').textContent()) ?? '';
       assert.ok(out.includes(HOSTILE.print));
@@ -638,7 +762,9 @@ export const cases: Case[] = [
       await page.waitForSelector('.hovercard:not([hidden])');
       assert.ok(((await page.textContent('.card-title')) ?? '').includes(HOSTILE.func));
       await page.waitForTimeout(100);
-      const injected = await page.evaluate(() => document.querySelectorAll('img, iframe, svg, b, body script:not([nonce])').length);
+      const injected = await page.evaluate(
+        () => document.querySelectorAll('img, iframe, svg, b, body script:not([nonce])').length,
+      );
       assert.equal(injected, 0);
       assert.deepEqual(await alerts(page), []);
       assert.deepEqual(await cspViolations(page), []);
@@ -655,7 +781,10 @@ export const cases: Case[] = [
       await page.waitForSelector('.notice:not([hidden])');
       assert.equal(await page.textContent('.notice'), 'Export failed: <b>disk full</b>');
       assert.equal(await page.locator('.notice b').count(), 0);
-      assert.deepEqual((await posted(page)).filter((m) => m.type === 'log'), []);
+      assert.deepEqual(
+        (await posted(page)).filter((m) => m.type === 'log'),
+        [],
+      );
       assert.equal(await page.textContent('.toolbar .title'), 'threads_vs_asyncio.py');
     },
   },
@@ -696,9 +825,14 @@ export const cases: Case[] = [
       const m = { ...demoModel(), lineOffset: 100 };
       await load(page, m);
       await clearPosted(page);
-      assert.equal(await page.textContent('.step[data-step="0"] .src'), `threads_vs_asyncio.py:${m.steps[0].line + 100}`);
+      assert.equal(
+        await page.textContent('.step[data-step="0"] .src'),
+        `threads_vs_asyncio.py:${m.steps[0].line + 100}`,
+      );
       await page.click('.step[data-step="0"]');
-      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: 0, line: m.steps[0].line, preserveFocus: true }]);
+      assert.deepEqual(reveals(await posted(page)), [
+        { type: 'reveal', source: 0, line: m.steps[0].line, preserveFocus: true },
+      ]);
     },
   },
   {
@@ -727,7 +861,9 @@ export const cases: Case[] = [
       assert.equal(await page.textContent(`.step[data-step="0"] .text`), m.steps[0].text);
       assert.deepEqual(await alerts(page), []);
       // A well-formed message whose buffer is all zeros (no magic): rejected by the decoder, logged once.
-      await page.evaluate(() => window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'));
+      await page.evaluate(() =>
+        window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'),
+      );
       // Not an ArrayBuffer: not even a host message; dropped silently.
       await postToPage(page, { type: 'traceColumns', head: '{}', text: '', data: 'AAAA', live: false });
       await afterMessagesHandled(page);
@@ -766,15 +902,22 @@ export const cases: Case[] = [
       let target = m.steps.length - 1;
       while (m.steps[target].ref.type !== 'marker') target--;
       const q = m.steps[target].text.toLowerCase();
-      const expected = m.steps.filter((s) => s.text.toLowerCase().includes(q) || m.lanes[s.lane].name.toLowerCase().includes(q)).length;
+      const expected = m.steps.filter(
+        (s) => s.text.toLowerCase().includes(q) || m.lanes[s.lane].name.toLowerCase().includes(q),
+      ).length;
       await typeSearch(page, m.steps[target].text);
-      await page.waitForFunction((n) => document.querySelector('.status')?.textContent?.startsWith(`${n} of `) === true, expected);
+      await page.waitForFunction(
+        (n) => document.querySelector('.status')?.textContent?.startsWith(`${n} of `) === true,
+        expected,
+      );
       assert.equal(await page.textContent('.status'), `${expected} of ${m.steps.length} steps match`);
       await clearPosted(page);
       await page.click(`.step[data-step="${target}"]`);
       assert.equal(await page.evaluate(() => window.timelineProbe?.selected()), target);
       const st = m.steps[target];
-      assert.deepEqual(reveals(await posted(page)), [{ type: 'reveal', source: st.source, line: st.line, preserveFocus: true }]);
+      assert.deepEqual(reveals(await posted(page)), [
+        { type: 'reveal', source: st.source, line: st.line, preserveFocus: true },
+      ]);
       // The canvas knows the selected event: its box is where the marker is drawn.
       assert.ok(await page.evaluate((s) => window.timelineProbe?.stepBox(s) ?? null, target));
     },
@@ -790,7 +933,9 @@ export const cases: Case[] = [
       // Right after the first frame (a microtask of that frame, before any deferred task): hover, click, double-click.
       await page.evaluate((p) => {
         const c = document.querySelector('canvas') as HTMLCanvasElement;
-        const w = window as unknown as { __early?: { loaded: string | undefined; selected: number; frames: string | undefined } };
+        const w = window as unknown as {
+          __early?: { loaded: string | undefined; selected: number; frames: string | undefined };
+        };
         const obs = new MutationObserver(() => {
           obs.disconnect();
           const opts = { clientX: p.x, clientY: p.y, bubbles: true, button: 0, pointerId: 1 };
@@ -798,17 +943,26 @@ export const cases: Case[] = [
           c.dispatchEvent(new PointerEvent('pointerdown', opts));
           c.dispatchEvent(new PointerEvent('pointerup', opts));
           c.dispatchEvent(new MouseEvent('dblclick', opts));
-          w.__early = { loaded: document.body.dataset.loaded, selected: window.timelineProbe?.selected() ?? -2, frames: c.dataset.frames };
+          w.__early = {
+            loaded: document.body.dataset.loaded,
+            selected: window.timelineProbe?.selected() ?? -2,
+            frames: c.dataset.frames,
+          };
         });
         obs.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
       }, at);
       await postLarge(page, m);
-      const early = await page.evaluate(() => (window as unknown as { __early?: { loaded: string | undefined; selected: number } }).__early);
+      const early = await page.evaluate(
+        () => (window as unknown as { __early?: { loaded: string | undefined; selected: number } }).__early,
+      );
       assert.ok(early, 'the probe ran');
       assert.equal(early.loaded, undefined, 'the probe ran before the model was loaded');
       assert.equal(early.selected, -1);
       assert.equal(await page.evaluate(() => window.timelineProbe?.selected()), -1);
-      assert.deepEqual((await posted(page)).filter((x) => x.type === 'log'), []);
+      assert.deepEqual(
+        (await posted(page)).filter((x) => x.type === 'log'),
+        [],
+      );
       // Loaded: the same click selects an event and reveals its line.
       await clearPosted(page);
       await page.mouse.move(at.x, at.y);
@@ -855,16 +1009,20 @@ export const cases: Case[] = [
         const last = m.steps.length - 1;
         await page.waitForSelector(`.step[data-step="${last}"]`);
         assert.equal(await page.textContent(`.step[data-step="${last}"] .text`), m.steps[last].text, file);
-        assert.equal((await page.locator('.banner').isVisible()), m.error !== null, file);
+        assert.equal(await page.locator('.banner').isVisible(), m.error !== null, file);
       }
-      assert.deepEqual((await posted(page)).filter((x) => x.type === 'log'), []);
+      assert.deepEqual(
+        (await posted(page)).filter((x) => x.type === 'log'),
+        [],
+      );
     },
   },
   {
     name: 'flow arrows toggle: all of them, or only the selection’s',
     async run({ page }) {
       await load(page, demoModel());
-      const shot = (): Promise<string> => page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
+      const shot = (): Promise<string> =>
+        page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
       const off = await shot();
       assert.equal(await page.getAttribute('button[aria-label="Show all flow arrows"]', 'aria-pressed'), 'false');
       const f = await frames(page);
@@ -875,4 +1033,3 @@ export const cases: Case[] = [
     },
   },
 ];
-

@@ -31,7 +31,8 @@ interface Shot {
 
 const SHOTS: Shot[] = [
   ...['seed_threads', 'seed_asyncio', 'seed_multiprocessing', 'three_patterns', 'deadlock'].flatMap((model) =>
-    (['dark', 'light'] as const).map((theme) => ({ model, theme, width: 1400 }))),
+    (['dark', 'light'] as const).map((theme) => ({ model, theme, width: 1400 })),
+  ),
   { model: 'deadlock', theme: 'dark', width: 400 },
 ];
 
@@ -54,26 +55,35 @@ export async function diffPngs(browser: Browser, a: Buffer, b: Buffer): Promise<
   const ctx = await browser.newContext();
   try {
     const page = await ctx.newPage();
-    return await page.evaluate(async ({ a, b, tol }) => {
-      const decode = async (b64: string): Promise<ImageData> => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${b64}`;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = img.naturalWidth;
-        c.height = img.naturalHeight;
-        const g = c.getContext('2d') as CanvasRenderingContext2D;
-        g.drawImage(img, 0, 0);
-        return g.getImageData(0, 0, c.width, c.height);
-      };
-      const [x, y] = [await decode(a), await decode(b)];
-      if (x.width !== y.width || x.height !== y.height) return { sameSize: false, changed: x.width * x.height, total: x.width * x.height };
-      let changed = 0;
-      for (let i = 0; i < x.data.length; i += 4) {
-        if (Math.abs(x.data[i] - y.data[i]) > tol || Math.abs(x.data[i + 1] - y.data[i + 1]) > tol || Math.abs(x.data[i + 2] - y.data[i + 2]) > tol) changed++;
-      }
-      return { sameSize: true, changed, total: x.width * x.height };
-    }, { a: a.toString('base64'), b: b.toString('base64'), tol: CHANNEL_TOLERANCE });
+    return await page.evaluate(
+      async ({ a, b, tol }) => {
+        const decode = async (b64: string): Promise<ImageData> => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${b64}`;
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.naturalWidth;
+          c.height = img.naturalHeight;
+          const g = c.getContext('2d') as CanvasRenderingContext2D;
+          g.drawImage(img, 0, 0);
+          return g.getImageData(0, 0, c.width, c.height);
+        };
+        const [x, y] = [await decode(a), await decode(b)];
+        if (x.width !== y.width || x.height !== y.height)
+          return { sameSize: false, changed: x.width * x.height, total: x.width * x.height };
+        let changed = 0;
+        for (let i = 0; i < x.data.length; i += 4) {
+          if (
+            Math.abs(x.data[i] - y.data[i]) > tol ||
+            Math.abs(x.data[i + 1] - y.data[i + 1]) > tol ||
+            Math.abs(x.data[i + 2] - y.data[i + 2]) > tol
+          )
+            changed++;
+        }
+        return { sameSize: true, changed, total: x.width * x.height };
+      },
+      { a: a.toString('base64'), b: b.toString('base64'), tol: CHANNEL_TOLERANCE },
+    );
   } finally {
     await ctx.close();
   }
@@ -107,17 +117,26 @@ export const visualCases: VisualCase[] = [
     async run(r: TimelineRenderer) {
       const d = await checkShot(r, shot);
       assert.ok(d.sameSize, 'the picture changed size');
-      assert.ok(d.changed / d.total <= MAX_CHANGED_SHARE, `${d.changed} of ${d.total} pixels changed (limit ${MAX_CHANGED_SHARE * 100}%): see out/visual/${shotName(shot)}`);
+      assert.ok(
+        d.changed / d.total <= MAX_CHANGED_SHARE,
+        `${d.changed} of ${d.total} pixels changed (limit ${MAX_CHANGED_SHARE * 100}%): see out/visual/${shotName(shot)}`,
+      );
     },
   })),
   {
     name: 'visual: a deliberate change (the legend hidden) fails the comparison',
     async run(r: TimelineRenderer) {
-      const d = await checkShot(r, SHOTS[0], { beforeShot: (page) => page.evaluate(() => {
-        (document.querySelector('.legend') as HTMLElement).style.display = 'none';
-        return new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res())));
-      }) });
-      assert.ok(d.changed / d.total > MAX_CHANGED_SHARE, `hiding the legend changed only ${d.changed} of ${d.total} pixels: the tolerance is too loose`);
+      const d = await checkShot(r, SHOTS[0], {
+        beforeShot: (page) =>
+          page.evaluate(() => {
+            (document.querySelector('.legend') as HTMLElement).style.display = 'none';
+            return new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res())));
+          }),
+      });
+      assert.ok(
+        d.changed / d.total > MAX_CHANGED_SHARE,
+        `hiding the legend changed only ${d.changed} of ${d.total} pixels: the tolerance is too loose`,
+      );
     },
   },
 ];

@@ -2,20 +2,41 @@
 import type { CheckContext } from '../context';
 import { enclosingFunction, statementsOf, type SyntaxNode } from '../syntax';
 import type { Fix, TextEdit } from '../types';
-import { ASYNC_LOCKS, ASYNCIO_COROUTINES, BLOCKING_CALLS, BLOCKING_QUEUES, EVENT_LOOPS, PROCESSES, THREAD_LOCKS, THREADS } from './kinds';
+import {
+  ASYNC_LOCKS,
+  ASYNCIO_COROUTINES,
+  BLOCKING_CALLS,
+  BLOCKING_QUEUES,
+  EVENT_LOOPS,
+  PROCESSES,
+  THREAD_LOCKS,
+  THREADS,
+} from './kinds';
 
 export function checkAsyncio(ctx: CheckContext): void {
   for (const call of ctx.calls) {
     const q = ctx.callee(call);
     if (ctx.inAsyncDef(call)) blockingCall(ctx, call, q);
     if (q && ctx.isDiscarded(call) && ASYNCIO_COROUTINES.has(q)) {
-      ctx.report('CL111', call, ctx.inAsyncDef(call) ? [addAwait(call)] : [], `${q}() called without await does nothing`);
+      ctx.report(
+        'CL111',
+        call,
+        ctx.inAsyncDef(call) ? [addAwait(call)] : [],
+        `${q}() called without await does nothing`,
+      );
     }
     if (ctx.isDiscarded(call)) notAwaited(ctx, call);
     if (ctx.isDiscarded(call) && isCreateTask(ctx, call, q)) ctx.report('CL112', call, keepTaskFix(ctx, call));
     if (q === 'asyncio.run' && ctx.inAsyncDef(call)) ctx.report('CL113', call);
     if (q === 'asyncio.get_event_loop' && ctx.inAsyncDef(call)) {
-      ctx.report('CL121', call, [{ title: 'Use asyncio.get_running_loop()', edits: [{ from: call.firstChild!.to - 'get_event_loop'.length, to: call.firstChild!.to, text: 'get_running_loop' }] }]);
+      ctx.report('CL121', call, [
+        {
+          title: 'Use asyncio.get_running_loop()',
+          edits: [
+            { from: call.firstChild!.to - 'get_event_loop'.length, to: call.firstChild!.to, text: 'get_running_loop' },
+          ],
+        },
+      ]);
     }
   }
   for (const w of ctx.withs) lockKindMismatch(ctx, w);
@@ -27,7 +48,14 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
   if (code === 'CL101') {
     const asyncio = ctx.moduleName('asyncio');
     const args = call.getChild('ArgList');
-    const edits: TextEdit[] = [...asyncio.edits, { from: call.from, to: call.to, text: ctx.awaitText(call, `${asyncio.name}.sleep${args ? ctx.src(args) : '()'}`) }];
+    const edits: TextEdit[] = [
+      ...asyncio.edits,
+      {
+        from: call.from,
+        to: call.to,
+        text: ctx.awaitText(call, `${asyncio.name}.sleep${args ? ctx.src(args) : '()'}`),
+      },
+    ];
     ctx.report(code, call, [{ title: `Use await ${asyncio.name}.sleep(…)`, edits }]);
     return;
   }
@@ -37,7 +65,12 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
   }
   const helper = blockingHelper(ctx, call);
   if (helper) {
-    ctx.report(helper.code, call, inThread(ctx, call), `${ctx.src(call.firstChild!)}() calls ${helper.what}() (line ${helper.line}), which blocks the event loop: every other task waits for it`);
+    ctx.report(
+      helper.code,
+      call,
+      inThread(ctx, call),
+      `${ctx.src(call.firstChild!)}() calls ${helper.what}() (line ${helper.line}), which blocks the event loop: every other task waits for it`,
+    );
     return;
   }
   const method = ctx.methodName(call);
@@ -46,14 +79,28 @@ function blockingCall(ctx: CheckContext, call: SyntaxNode, q: string | undefined
   const type = ctx.names.typeOf(recv);
   if (!type) return;
   const args = ctx.args(call);
-  if (BLOCKING_QUEUES.has(type) && (method === 'get' || method === 'join') && !nonBlocking(ctx, args.positional[0], args.keywords.get('block'))) {
-    ctx.report('CL104', call, inThread(ctx, call), `${ctx.src(recv)}.${method}() waits on a thread queue and blocks the event loop`);
+  if (
+    BLOCKING_QUEUES.has(type) &&
+    (method === 'get' || method === 'join') &&
+    !nonBlocking(ctx, args.positional[0], args.keywords.get('block'))
+  ) {
+    ctx.report(
+      'CL104',
+      call,
+      inThread(ctx, call),
+      `${ctx.src(recv)}.${method}() waits on a thread queue and blocks the event loop`,
+    );
   } else if (
     ((THREADS.has(type) || PROCESSES.has(type)) && method === 'join') ||
     (type === 'threading.Event' && method === 'wait') ||
     (THREAD_LOCKS.has(type) && method === 'acquire' && !args.keywords.has('blocking') && args.positional.length === 0)
   ) {
-    ctx.report('CL106', call, inThread(ctx, call), `${ctx.src(recv)}.${method}() blocks the event loop until it returns`);
+    ctx.report(
+      'CL106',
+      call,
+      inThread(ctx, call),
+      `${ctx.src(recv)}.${method}() blocks the event loop until it returns`,
+    );
   }
 }
 
@@ -73,7 +120,8 @@ function blockingHelper(ctx: CheckContext, call: SyntaxNode): Helper {
 function findBlocking(ctx: CheckContext, defNode: SyntaxNode): Helper {
   const def = { node: defNode };
   for (const inner of ctx.calls) {
-    if (inner.from < def.node.from || inner.to > def.node.to || enclosingFunction(inner)?.from !== def.node.from) continue;
+    if (inner.from < def.node.from || inner.to > def.node.to || enclosingFunction(inner)?.from !== def.node.from)
+      continue;
     const q = ctx.callee(inner);
     const code = q ? BLOCKING_CALLS.get(q) : undefined;
     if (code) return { code, what: q!, line: ctx.text.slice(0, inner.from).split('\n').length };
@@ -99,11 +147,19 @@ function inThread(ctx: CheckContext, call: SyntaxNode): Fix[] {
   const toThread = ctx.awaitText(call, `${asyncio.name}.to_thread(${fn}${inner ? `, ${inner}` : ''})`);
   const args = ctx.args(call);
   const partial = args.keywords.size > 0 || args.spread ? ctx.moduleName('functools') : undefined;
-  const work = partial ? `${partial.name}.partial(${fn}${inner ? `, ${inner}` : ''})` : `${fn}${inner ? `, ${inner}` : ''}`;
+  const work = partial
+    ? `${partial.name}.partial(${fn}${inner ? `, ${inner}` : ''})`
+    : `${fn}${inner ? `, ${inner}` : ''}`;
   const executor = ctx.awaitText(call, `${asyncio.name}.get_running_loop().run_in_executor(None, ${work})`);
   return [
-    { title: `Run it in a thread: await ${asyncio.name}.to_thread(…) (Python 3.9+)`, edits: [...asyncio.edits, { from: call.from, to: call.to, text: toThread }] },
-    { title: `Run it in a thread: await loop.run_in_executor(None, …) (any Python 3)`, edits: [...importEdits(asyncio.edits, partial?.edits ?? []), { from: call.from, to: call.to, text: executor }] },
+    {
+      title: `Run it in a thread: await ${asyncio.name}.to_thread(…) (Python 3.9+)`,
+      edits: [...asyncio.edits, { from: call.from, to: call.to, text: toThread }],
+    },
+    {
+      title: `Run it in a thread: await loop.run_in_executor(None, …) (any Python 3)`,
+      edits: [...importEdits(asyncio.edits, partial?.edits ?? []), { from: call.from, to: call.to, text: executor }],
+    },
   ];
 }
 
@@ -122,26 +178,44 @@ function notAwaited(ctx: CheckContext, call: SyntaxNode): void {
   const f = call.firstChild;
   if (!f) return;
   let def = ctx.names.functionDef(f);
-  if (!def && f.name === 'MemberExpression' && ctx.src(f.firstChild!) === 'self') def = methodOfOwnClass(ctx, call, ctx.src(f.getChild('PropertyName')!));
+  if (!def && f.name === 'MemberExpression' && ctx.src(f.firstChild!) === 'self')
+    def = methodOfOwnClass(ctx, call, ctx.src(f.getChild('PropertyName')!));
   if (!def?.isAsync) return;
   const name = ctx.src(f);
   const fixes: Fix[] = [];
   if (ctx.inAsyncDef(call)) fixes.push(addAwait(call));
   else if (ctx.isModuleLevel(call)) {
     const asyncio = ctx.moduleName('asyncio');
-    fixes.push({ title: `Run it: ${asyncio.name}.run(${name}(…))`, edits: [...asyncio.edits, { from: call.from, to: call.from, text: `${asyncio.name}.run(` }, { from: call.to, to: call.to, text: ')' }] });
+    fixes.push({
+      title: `Run it: ${asyncio.name}.run(${name}(…))`,
+      edits: [
+        ...asyncio.edits,
+        { from: call.from, to: call.from, text: `${asyncio.name}.run(` },
+        { from: call.to, to: call.to, text: ')' },
+      ],
+    });
   }
-  ctx.report('CL110', call, fixes, `${name}() is a coroutine function: calling it without await creates a coroutine that never runs`);
+  ctx.report(
+    'CL110',
+    call,
+    fixes,
+    `${name}() is a coroutine function: calling it without await creates a coroutine that never runs`,
+  );
 }
 
-function methodOfOwnClass(ctx: CheckContext, call: SyntaxNode, method: string): { node: SyntaxNode; isAsync: boolean } | undefined {
+function methodOfOwnClass(
+  ctx: CheckContext,
+  call: SyntaxNode,
+  method: string,
+): { node: SyntaxNode; isAsync: boolean } | undefined {
   const fn = enclosingFunction(call);
   const cls = fn?.parent?.parent;
   if (cls?.name !== 'ClassDefinition') return undefined;
   const body = cls.getChild('Body');
   for (const s of body ? statementsOf(body) : []) {
     const def = s.name === 'DecoratedStatement' ? s.getChild('FunctionDefinition') : s;
-    if (def?.name === 'FunctionDefinition' && ctx.src(def.getChild('VariableName')!) === method) return { node: def, isAsync: def.firstChild?.name === 'async' };
+    if (def?.name === 'FunctionDefinition' && ctx.src(def.getChild('VariableName')!) === method)
+      return { node: def, isAsync: def.firstChild?.name === 'async' };
   }
   return undefined;
 }
@@ -165,7 +239,11 @@ function keepTaskFix(ctx: CheckContext, call: SyntaxNode): Fix[] {
   const edits: TextEdit[] = [];
   if (!existing || holder !== existing[1]) {
     const at = afterImports(ctx);
-    edits.push({ from: at, to: at, text: `\n${holder} = set()  # strong references: the event loop keeps only weak ones\n` });
+    edits.push({
+      from: at,
+      to: at,
+      text: `\n${holder} = set()  # strong references: the event loop keeps only weak ones\n`,
+    });
   }
   edits.push({
     from: stmt.from,
@@ -191,8 +269,15 @@ function lockKindMismatch(ctx: CheckContext, w: SyntaxNode): void {
   for (const item of withItems(w)) {
     const type = ctx.names.typeOf(item);
     if (!type) continue;
-    if (!isAsync && ASYNC_LOCKS.has(type)) ctx.report('CL114', item, ctx.inAsyncDef(w) ? [{ title: 'Use async with', edits: [{ from: w.from, to: w.from, text: 'async ' }] }] : [], `${ctx.src(item)} is an ${type}: it needs async with`);
-    if (isAsync && THREAD_LOCKS.has(type)) ctx.report('CL114', item, [], `${ctx.src(item)} is a ${type}: it does not support async with`);
+    if (!isAsync && ASYNC_LOCKS.has(type))
+      ctx.report(
+        'CL114',
+        item,
+        ctx.inAsyncDef(w) ? [{ title: 'Use async with', edits: [{ from: w.from, to: w.from, text: 'async ' }] }] : [],
+        `${ctx.src(item)} is an ${type}: it needs async with`,
+      );
+    if (isAsync && THREAD_LOCKS.has(type))
+      ctx.report('CL114', item, [], `${ctx.src(item)} is a ${type}: it does not support async with`);
   }
 }
 

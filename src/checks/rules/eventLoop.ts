@@ -18,7 +18,8 @@ export function checkEventLoop(ctx: CheckContext): void {
 function asyncioRunFix(ctx: CheckContext, call: SyntaxNode): Fix | undefined {
   const stmt = statementOf(call);
   // Only the plain `loop = asyncio.get_event_loop()` statement, directly in the module.
-  if (stmt.parent?.name !== 'Script' || stmt.name !== 'AssignStatement' || stmt.lastChild?.from !== call.from) return undefined;
+  if (stmt.parent?.name !== 'Script' || stmt.name !== 'AssignStatement' || stmt.lastChild?.from !== call.from)
+    return undefined;
   const target = stmt.firstChild;
   if (target?.name !== 'VariableName' || !ctx.ownsLine(stmt)) return undefined;
   const loop = ctx.src(target);
@@ -30,7 +31,16 @@ function asyncioRunFix(ctx: CheckContext, call: SyntaxNode): Fix | undefined {
   for (let i = first + 1; i < top.length; i++) if (mentions.test(ctx.src(top[i]))) last = i;
   if (last === first) return undefined;
   const block = top.slice(first, last + 1);
-  if (block.some((s) => s.name === 'FunctionDefinition' || s.name === 'ClassDefinition' || s.name === 'DecoratedStatement' || s.name === 'ImportStatement')) return undefined;
+  if (
+    block.some(
+      (s) =>
+        s.name === 'FunctionDefinition' ||
+        s.name === 'ClassDefinition' ||
+        s.name === 'DecoratedStatement' ||
+        s.name === 'ImportStatement',
+    )
+  )
+    return undefined;
   if (/\b(run_forever|yield)\b/.test(ctx.text.slice(stmt.from, block[block.length - 1].to))) return undefined;
 
   const asyncio = ctx.moduleName('asyncio');
@@ -47,8 +57,10 @@ function asyncioRunFix(ctx: CheckContext, call: SyntaxNode): Fix | undefined {
     if (!recv || ctx.src(recv) !== loop) continue;
     const m = ctx.methodName(c);
     const args = ctx.args(c);
-    if (m === 'run_until_complete' && args.positional.length === 1) inner.push({ from: c.from, to: c.to, text: ctx.awaitText(c, ctx.src(args.positional[0])) });
-    else if (m === 'close' && c.parent?.name === 'ExpressionStatement' && ctx.ownsLine(c.parent)) inner.push({ from: lineStart(ctx.text, c.from), to: lineEndAfter(ctx.text, c.to), text: '' });
+    if (m === 'run_until_complete' && args.positional.length === 1)
+      inner.push({ from: c.from, to: c.to, text: ctx.awaitText(c, ctx.src(args.positional[0])) });
+    else if (m === 'close' && c.parent?.name === 'ExpressionStatement' && ctx.ownsLine(c.parent))
+      inner.push({ from: lineStart(ctx.text, c.from), to: lineEndAfter(ctx.text, c.to), text: '' });
     else usesLoopOtherwise = true;
   }
   if (inner.length === 0) return undefined;
@@ -60,12 +72,15 @@ function asyncioRunFix(ctx: CheckContext, call: SyntaxNode): Fix | undefined {
   const globals = [...bound].filter((n) => new RegExp(`\\b${n}\\b`).test(outside));
 
   let body = ctx.text.slice(stmt.to, to);
-  for (const e of inner.sort((a, b) => b.from - a.from)) body = body.slice(0, e.from - stmt.to) + e.text + body.slice(e.to - stmt.to);
+  for (const e of inner.sort((a, b) => b.from - a.from))
+    body = body.slice(0, e.from - stmt.to) + e.text + body.slice(e.to - stmt.to);
   const lines: string[] = [];
   if (globals.length) lines.push(`global ${globals.join(', ')}`);
   if (usesLoopOtherwise) lines.push(`${loop} = ${asyncio.name}.get_running_loop()`);
   const bodyLines = body.replace(/^[^\n]*\n/, '').split('\n');
-  const indented = [...lines.map((l) => unit + l), ...bodyLines.map((l) => (l.trim() === '' ? l : unit + l))].join('\n').replace(/\s+$/, '');
+  const indented = [...lines.map((l) => unit + l), ...bodyLines.map((l) => (l.trim() === '' ? l : unit + l))]
+    .join('\n')
+    .replace(/\s+$/, '');
   const text = `async def ${main}():\n${indented.trim() === '' ? `${unit}pass` : indented}\n\n\n${asyncio.name}.run(${main}())\n`;
   return { title: `Run it with ${asyncio.name}.run(${main}())`, edits: [...asyncio.edits, { from, to, text }] };
 }

@@ -3,22 +3,48 @@
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
 
 export const THREAD_LOCKS = set(
-  'threading.Lock', 'threading.RLock', 'threading.Semaphore', 'threading.BoundedSemaphore', 'threading.Condition',
-  'multiprocessing.Lock', 'multiprocessing.RLock', 'multiprocessing.Semaphore', 'multiprocessing.BoundedSemaphore', 'multiprocessing.Condition',
+  'threading.Lock',
+  'threading.RLock',
+  'threading.Semaphore',
+  'threading.BoundedSemaphore',
+  'threading.Condition',
+  'multiprocessing.Lock',
+  'multiprocessing.RLock',
+  'multiprocessing.Semaphore',
+  'multiprocessing.BoundedSemaphore',
+  'multiprocessing.Condition',
 );
 export const ASYNC_LOCKS = set('asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition');
 export const THREADS = set('threading.Thread', 'threading.Timer');
 export const PROCESSES = set('multiprocessing.Process', 'multiprocessing.context.Process');
-export const PROCESS_POOLS = set('multiprocessing.Pool', 'multiprocessing.pool.Pool', 'concurrent.futures.ProcessPoolExecutor', 'concurrent.futures.process.ProcessPoolExecutor');
+export const PROCESS_POOLS = set(
+  'multiprocessing.Pool',
+  'multiprocessing.pool.Pool',
+  'concurrent.futures.ProcessPoolExecutor',
+  'concurrent.futures.process.ProcessPoolExecutor',
+);
 export const MP_POOLS = set('multiprocessing.Pool', 'multiprocessing.pool.Pool');
 export const EXECUTORS = set(
-  'concurrent.futures.ThreadPoolExecutor', 'concurrent.futures.ProcessPoolExecutor',
-  'concurrent.futures.thread.ThreadPoolExecutor', 'concurrent.futures.process.ProcessPoolExecutor',
+  'concurrent.futures.ThreadPoolExecutor',
+  'concurrent.futures.ProcessPoolExecutor',
+  'concurrent.futures.thread.ThreadPoolExecutor',
+  'concurrent.futures.process.ProcessPoolExecutor',
 );
-export const THREAD_EXECUTORS = set('concurrent.futures.ThreadPoolExecutor', 'concurrent.futures.thread.ThreadPoolExecutor', 'multiprocessing.pool.ThreadPool');
+export const THREAD_EXECUTORS = set(
+  'concurrent.futures.ThreadPoolExecutor',
+  'concurrent.futures.thread.ThreadPoolExecutor',
+  'multiprocessing.pool.ThreadPool',
+);
 /** Starting one of these at module level re-runs the module in every spawned child. */
 export const PROCESS_STARTERS = set(...PROCESSES, ...PROCESS_POOLS, 'multiprocessing.Manager');
-export const BLOCKING_QUEUES = set('queue.Queue', 'queue.LifoQueue', 'queue.PriorityQueue', 'queue.SimpleQueue', 'multiprocessing.Queue', 'multiprocessing.JoinableQueue');
+export const BLOCKING_QUEUES = set(
+  'queue.Queue',
+  'queue.LifoQueue',
+  'queue.PriorityQueue',
+  'queue.SimpleQueue',
+  'multiprocessing.Queue',
+  'multiprocessing.JoinableQueue',
+);
 export const EVENT_LOOPS = set('asyncio.get_event_loop', 'asyncio.get_running_loop', 'asyncio.new_event_loop');
 
 /** Blocking calls in a coroutine, by rule. */
@@ -42,6 +68,12 @@ export const BLOCKING_CALLS: ReadonlyMap<string, string> = new Map([
 
 /** asyncio coroutine functions that do nothing unless awaited. */
 export const ASYNCIO_COROUTINES = set(
-  'asyncio.sleep', 'asyncio.wait_for', 'asyncio.wait', 'asyncio.to_thread', 'asyncio.open_connection',
-  'asyncio.start_server', 'asyncio.create_subprocess_exec', 'asyncio.create_subprocess_shell',
+  'asyncio.sleep',
+  'asyncio.wait_for',
+  'asyncio.wait',
+  'asyncio.to_thread',
+  'asyncio.open_connection',
+  'asyncio.start_server',
+  'asyncio.create_subprocess_exec',
+  'asyncio.create_subprocess_shell',
 );

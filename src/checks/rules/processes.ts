@@ -8,7 +8,12 @@ export function checkProcesses(ctx: CheckContext): void {
   for (const call of ctx.calls) {
     const q = ctx.callee(call);
     if (q && PROCESS_STARTERS.has(q) && ctx.isModuleLevel(call) && !ctx.underMainGuard(call)) {
-      ctx.report('CL301', call, mainGuardFix(ctx), `${ctx.src(call.firstChild!)}(…) at module level without if __name__ == "__main__": under spawn or forkserver (macOS, Windows, Linux from Python 3.14) every child re-runs this line`);
+      ctx.report(
+        'CL301',
+        call,
+        mainGuardFix(ctx),
+        `${ctx.src(call.firstChild!)}(…) at module level without if __name__ == "__main__": under spawn or forkserver (macOS, Windows, Linux from Python 3.14) every child re-runs this line`,
+      );
     }
     if (q && MP_POOLS.has(q)) poolNeverClosed(ctx, call);
     if (q && PROCESSES.has(q)) processTarget(ctx, ctx.args(call).keywords.get('target'), 'CL303');
@@ -21,10 +26,19 @@ export function checkProcesses(ctx: CheckContext): void {
 function mainGuardFix(ctx: CheckContext): Fix[] {
   const top = statementsOf(ctx.tree.topNode);
   const starts = top.findIndex((s) =>
-    ctx.calls.some((c) => c.from >= s.from && c.to <= s.to && PROCESS_STARTERS.has(ctx.callee(c) ?? '') && !ctx.underMainGuard(c) && ctx.isModuleLevel(c)),
+    ctx.calls.some(
+      (c) =>
+        c.from >= s.from &&
+        c.to <= s.to &&
+        PROCESS_STARTERS.has(ctx.callee(c) ?? '') &&
+        !ctx.underMainGuard(c) &&
+        ctx.isModuleLevel(c),
+    ),
   );
   if (starts < 0) return [];
-  const isDefinition = (s: SyntaxNode): boolean => ['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'ImportStatement'].includes(s.name) || isMainGuard(ctx, s);
+  const isDefinition = (s: SyntaxNode): boolean =>
+    ['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'ImportStatement'].includes(s.name) ||
+    isMainGuard(ctx, s);
   const unit = indentUnit(ctx.text);
   const edits: TextEdit[] = [];
   let run: SyntaxNode[] = [];
@@ -56,17 +70,36 @@ function isMainGuard(ctx: CheckContext, s: SyntaxNode): boolean {
 /** CL302: `p = Pool(...)` (not a with) and p is never closed, terminated or joined in that scope. */
 function poolNeverClosed(ctx: CheckContext, call: SyntaxNode): void {
   const stmt = call.parent;
-  if (stmt?.name !== 'AssignStatement' || stmt.firstChild?.name !== 'VariableName' || stmt.lastChild?.from !== call.from) return;
+  if (
+    stmt?.name !== 'AssignStatement' ||
+    stmt.firstChild?.name !== 'VariableName' ||
+    stmt.lastChild?.from !== call.from
+  )
+    return;
   const name = ctx.src(stmt.firstChild);
   const scope = enclosingScope(call);
   const area = scope ? ctx.src(scope) : ctx.text;
-  if (new RegExp(`\\b${name}\\.(close|terminate|join)\\(|\\bwith\\s+${name}\\b|\\breturn\\b[^\\n]*\\b${name}\\b|\\b${name}\\s*,|=\\s*${name}\\b`).test(area)) return;
-  ctx.report('CL302', call, poolWithFix(ctx, stmt, name), `${name} is never closed or joined: use with ${ctx.src(call.firstChild!)}(…) as ${name}:`);
+  if (
+    new RegExp(
+      `\\b${name}\\.(close|terminate|join)\\(|\\bwith\\s+${name}\\b|\\breturn\\b[^\\n]*\\b${name}\\b|\\b${name}\\s*,|=\\s*${name}\\b`,
+    ).test(area)
+  )
+    return;
+  ctx.report(
+    'CL302',
+    call,
+    poolWithFix(ctx, stmt, name),
+    `${name} is never closed or joined: use with ${ctx.src(call.firstChild!)}(…) as ${name}:`,
+  );
 }
 
 function poolWithFix(ctx: CheckContext, stmt: SyntaxNode, name: string): Fix[] {
   const { list, index } = ctx.siblings(stmt);
-  if (!list.slice(index).every((s) => ctx.ownsLine(s)) || stmt.parent?.name === 'Script' && ctx.isModuleLevel(stmt) && !ctx.underMainGuard(stmt)) return [];
+  if (
+    !list.slice(index).every((s) => ctx.ownsLine(s)) ||
+    (stmt.parent?.name === 'Script' && ctx.isModuleLevel(stmt) && !ctx.underMainGuard(stmt))
+  )
+    return [];
   const unit = indentUnit(ctx.text);
   const indent = ctx.text.slice(lineStart(ctx.text, stmt.from), stmt.from);
   const rest = list.slice(index + 1);
@@ -80,27 +113,60 @@ function poolWithFix(ctx: CheckContext, stmt: SyntaxNode, name: string): Fix[] {
   const value = ctx.src(stmt.lastChild!);
   const from = lineStart(ctx.text, stmt.from);
   const to = rest.length ? lineEndAfter(ctx.text, rest[rest.length - 1].to) : lineEndAfter(ctx.text, stmt.to);
-  return [{ title: `Use with ${value} as ${name}:`, edits: [{ from, to, text: `${indent}with ${value} as ${name}:\n${restText}${restText.endsWith('\n') ? '' : '\n'}` }] }];
+  return [
+    {
+      title: `Use with ${value} as ${name}:`,
+      edits: [
+        { from, to, text: `${indent}with ${value} as ${name}:\n${restText}${restText.endsWith('\n') ? '' : '\n'}` },
+      ],
+    },
+  ];
 }
 
 /** A lambda, or a def nested in a function, where a process needs a picklable callable. */
 function processTarget(ctx: CheckContext, target: SyntaxNode | undefined, code: 'CL303' | 'CL304'): void {
   if (!target) return;
   if (target.name === 'LambdaExpression') {
-    ctx.report(code, target, [], code === 'CL303' ? 'A lambda as a process target cannot be pickled under spawn or forkserver (macOS, Windows, Linux from Python 3.14): use a module-level def' : 'A lambda cannot be pickled to send to a worker process: use a module-level def');
+    ctx.report(
+      code,
+      target,
+      [],
+      code === 'CL303'
+        ? 'A lambda as a process target cannot be pickled under spawn or forkserver (macOS, Windows, Linux from Python 3.14): use a module-level def'
+        : 'A lambda cannot be pickled to send to a worker process: use a module-level def',
+    );
     return;
   }
   const def = ctx.names.functionDef(target);
   if (def && enclosingScope(def.node)) {
     const what = enclosingScope(def.node)!.name === 'ClassDefinition' ? 'a class body' : 'a function';
-    ctx.report(code, target, [], `${ctx.src(target)} is defined inside ${what}, so it cannot be pickled${code === 'CL303' ? ' under spawn or forkserver' : ' to send to a worker process'}: move it to module level`);
+    ctx.report(
+      code,
+      target,
+      [],
+      `${ctx.src(target)} is defined inside ${what}, so it cannot be pickled${code === 'CL303' ? ' under spawn or forkserver' : ' to send to a worker process'}: move it to module level`,
+    );
   }
 }
 
 /** CL304: pool.map(lambda …) / executor.submit(nested) on a process pool. */
 function poolSubmit(ctx: CheckContext, call: SyntaxNode): void {
   const m = ctx.methodName(call);
-  if (!m || !['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async', 'apply', 'apply_async', 'submit'].includes(m)) return;
+  if (
+    !m ||
+    ![
+      'map',
+      'imap',
+      'imap_unordered',
+      'starmap',
+      'map_async',
+      'starmap_async',
+      'apply',
+      'apply_async',
+      'submit',
+    ].includes(m)
+  )
+    return;
   const recv = ctx.receiver(call)!;
   const type = ctx.names.typeOf(recv);
   if (!type || !PROCESS_POOLS.has(type)) return;
@@ -118,17 +184,35 @@ function lostFuture(ctx: CheckContext, call: SyntaxNode): void {
   const type = ctx.names.typeOf(recv);
   if (!type || !EXECUTORS.has(type)) return;
   if (ctx.isDiscarded(call)) {
-    ctx.report('CL401', call, [], m === 'submit' ? 'The future from submit() is dropped: if the call raises, nobody ever sees the exception. Keep it and call result()' : 'The results of map() are dropped: exceptions raised in the calls are never seen. Iterate over them');
+    ctx.report(
+      'CL401',
+      call,
+      [],
+      m === 'submit'
+        ? 'The future from submit() is dropped: if the call raises, nobody ever sees the exception. Keep it and call result()'
+        : 'The results of map() are dropped: exceptions raised in the calls are never seen. Iterate over them',
+    );
     return;
   }
   const stored = storedInUnreadName(ctx, call);
-  if (m === 'submit' && stored) ctx.report('CL401', call, [], `${stored} holds the future but is never read: if the call raises, nobody ever sees the exception. Call ${stored}.result()`);
+  if (m === 'submit' && stored)
+    ctx.report(
+      'CL401',
+      call,
+      [],
+      `${stored} holds the future but is never read: if the call raises, nobody ever sees the exception. Call ${stored}.result()`,
+    );
 }
 
 /** `name = call` where `name` is read nowhere in its scope (a closure or a global use counts as a read). */
 function storedInUnreadName(ctx: CheckContext, call: SyntaxNode): string | undefined {
   const stmt = call.parent;
-  if (stmt?.name !== 'AssignStatement' || stmt.lastChild?.from !== call.from || stmt.getChildren('AssignOp').length !== 1) return undefined;
+  if (
+    stmt?.name !== 'AssignStatement' ||
+    stmt.lastChild?.from !== call.from ||
+    stmt.getChildren('AssignOp').length !== 1
+  )
+    return undefined;
   const target = stmt.firstChild;
   if (target?.name !== 'VariableName') return undefined;
   const name = ctx.src(target);

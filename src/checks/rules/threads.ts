@@ -1,6 +1,15 @@
 /** Thread and lock rules: callables that are calls, bare acquire(), locks across await, lock order, races. */
 import type { CheckContext } from '../context';
-import { childrenOf, enclosingFunction, indentAt, indentUnit, lineEndAfter, lineStart, SCOPE_NODES, type SyntaxNode } from '../syntax';
+import {
+  childrenOf,
+  enclosingFunction,
+  indentAt,
+  indentUnit,
+  lineEndAfter,
+  lineStart,
+  SCOPE_NODES,
+  type SyntaxNode,
+} from '../syntax';
 import type { Fix } from '../types';
 import { withItems } from './asyncio';
 import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THREADS } from './kinds';
@@ -21,7 +30,10 @@ export function checkThreads(ctx: CheckContext): void {
 }
 
 /** Where a callable is expected: Thread/Process target=, submit(f), to_thread(f), run_in_executor(ex, f), Timer(t, f). */
-export function callableArgument(ctx: CheckContext, call: SyntaxNode): { node: SyntaxNode; kind: 'target' | 'first' | 'second' } | undefined {
+export function callableArgument(
+  ctx: CheckContext,
+  call: SyntaxNode,
+): { node: SyntaxNode; kind: 'target' | 'first' | 'second' } | undefined {
   const q = ctx.callee(call);
   const args = ctx.args(call);
   if (q && (THREADS.has(q) || PROCESSES.has(q))) {
@@ -33,7 +45,8 @@ export function callableArgument(ctx: CheckContext, call: SyntaxNode): { node: S
   const m = ctx.methodName(call);
   const recv = ctx.receiver(call);
   const type = recv ? ctx.names.typeOf(recv) : undefined;
-  if (m === 'submit' && type && EXECUTORS.has(type)) return args.positional[0] ? { node: args.positional[0], kind: 'first' } : undefined;
+  if (m === 'submit' && type && EXECUTORS.has(type))
+    return args.positional[0] ? { node: args.positional[0], kind: 'first' } : undefined;
   if (m === 'run_in_executor' && args.positional[1]) return { node: args.positional[1], kind: 'second' };
   return undefined;
 }
@@ -50,21 +63,46 @@ function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
   const innerArgs = inner ? ctx.text.slice(inner.from + 1, inner.to - 1).trim() : '';
   const outer = ctx.args(call);
   let fix: Fix | undefined;
-  if (innerArgs === '') fix = { title: `Pass ${name} itself: ${name}`, edits: [{ from: arg.node.from, to: arg.node.to, text: name }] };
-  else if (arg.kind === 'target' && !outer.keywords.has('args') && !outer.keywords.has('kwargs') && !/\w\s*=(?!=)/.test(innerArgs.replace(/\([^()]*\)/g, '')) && !innerArgs.includes('*')) {
-    const tuple = ctx.args(arg.node).positional.length === 1 ? `(${innerArgs.replace(/,\s*$/, '')},)` : `(${innerArgs})`;
-    fix = { title: `Pass ${name} and its arguments: target=${name}, args=…`, edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, args=${tuple}` }] };
+  if (innerArgs === '')
+    fix = { title: `Pass ${name} itself: ${name}`, edits: [{ from: arg.node.from, to: arg.node.to, text: name }] };
+  else if (
+    arg.kind === 'target' &&
+    !outer.keywords.has('args') &&
+    !outer.keywords.has('kwargs') &&
+    !/\w\s*=(?!=)/.test(innerArgs.replace(/\([^()]*\)/g, '')) &&
+    !innerArgs.includes('*')
+  ) {
+    const tuple =
+      ctx.args(arg.node).positional.length === 1 ? `(${innerArgs.replace(/,\s*$/, '')},)` : `(${innerArgs})`;
+    fix = {
+      title: `Pass ${name} and its arguments: target=${name}, args=…`,
+      edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, args=${tuple}` }],
+    };
   } else if (arg.kind === 'first' && ctx.args(call).positional.length === 1 && outer.keywords.size === 0) {
-    fix = { title: `Pass ${name} and its arguments separately`, edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, ${innerArgs}` }] };
+    fix = {
+      title: `Pass ${name} and its arguments separately`,
+      edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, ${innerArgs}` }],
+    };
   }
-  ctx.report('CL201', arg.node, fix ? [fix] : [], `${name}() runs now, in this thread, and the worker gets its result (None): pass ${name} itself`);
+  ctx.report(
+    'CL201',
+    arg.node,
+    fix ? [fix] : [],
+    `${name}() runs now, in this thread, and the worker gets its result (None): pass ${name} itself`,
+  );
 }
 
 /** CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. */
 function coroutineAsCallable(ctx: CheckContext, call: SyntaxNode): void {
   const arg = callableArgument(ctx, call);
   const def = arg && ctx.names.functionDef(arg.node);
-  if (arg && def?.isAsync) ctx.report('CL115', arg.node, [], `${ctx.src(arg.node)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`);
+  if (arg && def?.isAsync)
+    ctx.report(
+      'CL115',
+      arg.node,
+      [],
+      `${ctx.src(arg.node)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`,
+    );
 }
 
 /** A def whose own body (not nested defs) has `return <value>` or yield. */
@@ -72,7 +110,12 @@ function returnsValue(def: SyntaxNode): boolean {
   let found = false;
   const walk = (n: SyntaxNode): void => {
     if (found) return;
-    if ((n.name === 'ReturnStatement' && n.lastChild && n.lastChild.name !== 'return') || n.name === 'YieldStatement' || n.name === 'YieldExpression' || n.name === 'yield') {
+    if (
+      (n.name === 'ReturnStatement' && n.lastChild && n.lastChild.name !== 'return') ||
+      n.name === 'YieldStatement' ||
+      n.name === 'YieldExpression' ||
+      n.name === 'yield'
+    ) {
       found = true;
       return;
     }
@@ -102,14 +145,20 @@ function bareAcquire(ctx: CheckContext, call: SyntaxNode): void {
   const lock = ctx.src(recv);
   const stmt = expr.parent;
   const { list, index } = ctx.siblings(stmt);
-  const releases = (n: SyntaxNode | undefined): boolean => !!n && new RegExp(`${escape(lock)}\\.release\\(\\)`).test(ctx.src(n));
+  const releases = (n: SyntaxNode | undefined): boolean =>
+    !!n && new RegExp(`${escape(lock)}\\.release\\(\\)`).test(ctx.src(n));
   const next = list[index + 1];
   if (next?.name === 'TryStatement' && releases(finallyOf(next))) return;
   for (let p = stmt.parent; p; p = p.parent) {
     if (p.name === 'TryStatement' && releases(finallyOf(p))) return;
     if (SCOPE_NODES.has(p.name)) break;
   }
-  ctx.report('CL202', call, withFix(ctx, stmt, list, index, lock, awaited), `${lock}.acquire() without try/finally: an exception before release() leaves ${lock} held`);
+  ctx.report(
+    'CL202',
+    call,
+    withFix(ctx, stmt, list, index, lock, awaited),
+    `${lock}.acquire() without try/finally: an exception before release() leaves ${lock} held`,
+  );
 }
 
 function finallyOf(tryStmt: SyntaxNode): SyntaxNode | undefined {
@@ -119,7 +168,14 @@ function finallyOf(tryStmt: SyntaxNode): SyntaxNode | undefined {
 }
 
 /** `lock.acquire()` … `lock.release()` in one block → `with lock:` around what is between. */
-function withFix(ctx: CheckContext, stmt: SyntaxNode, list: SyntaxNode[], index: number, lock: string, awaited: boolean): Fix[] {
+function withFix(
+  ctx: CheckContext,
+  stmt: SyntaxNode,
+  list: SyntaxNode[],
+  index: number,
+  lock: string,
+  awaited: boolean,
+): Fix[] {
   const release = new RegExp(`^(await\\s+)?${escape(lock)}\\.release\\(\\)$`);
   const end = list.findIndex((s, i) => i > index && release.test(ctx.src(s).trim()));
   if (end < 0 || !list.slice(index, end + 1).every((s) => ctx.ownsLine(s))) return [];
@@ -130,7 +186,12 @@ function withFix(ctx: CheckContext, stmt: SyntaxNode, list: SyntaxNode[], index:
   const bodyTo = lineStart(ctx.text, list[end].from);
   const body = bodyFrom < bodyTo ? reindent(ctx.text.slice(bodyFrom, bodyTo), unit) : `${indent}${unit}pass\n`;
   const text = `${indent}${awaited ? 'async ' : ''}with ${lock}:\n${body}`;
-  return [{ title: `Use ${awaited ? 'async ' : ''}with ${lock}:`, edits: [{ from, to: lineEndAfter(ctx.text, list[end].to), text }] }];
+  return [
+    {
+      title: `Use ${awaited ? 'async ' : ''}with ${lock}:`,
+      edits: [{ from, to: lineEndAfter(ctx.text, list[end].to), text }],
+    },
+  ];
 }
 
 function reindent(block: string, unit: string): string {
@@ -151,7 +212,12 @@ function runInsteadOfStart(ctx: CheckContext, call: SyntaxNode): void {
   const type = ctx.names.typeOf(recv);
   if (!type || !(THREADS.has(type) || PROCESSES.has(type))) return;
   const prop = call.firstChild!.getChild('PropertyName')!;
-  ctx.report('CL206', call, [{ title: 'Call start()', edits: [{ from: prop.from, to: prop.to, text: 'start' }] }], `${ctx.src(recv)}.run() runs the target here, in this thread: start() runs it in a new one`);
+  ctx.report(
+    'CL206',
+    call,
+    [{ title: 'Call start()', edits: [{ from: prop.from, to: prop.to, text: 'start' }] }],
+    `${ctx.src(recv)}.run() runs the target here, in this thread: start() runs it in a new one`,
+  );
 }
 
 /** CL203: `with thread_lock:` in a coroutine whose body awaits. */
@@ -162,11 +228,20 @@ function lockAcrossAwait(ctx: CheckContext, w: SyntaxNode): void {
   const body = w.getChild('Body');
   const suspends = body ? findSuspension(body) : undefined;
   if (!suspends) return;
-  ctx.report('CL203', locks[0], [], `${ctx.src(locks[0])} is a threading lock held across an await (line ${lineOf(ctx.text, suspends.from)}): use an asyncio.Lock, or release it before awaiting`);
+  ctx.report(
+    'CL203',
+    locks[0],
+    [],
+    `${ctx.src(locks[0])} is a threading lock held across an await (line ${lineOf(ctx.text, suspends.from)}): use an asyncio.Lock, or release it before awaiting`,
+  );
 }
 
 function findSuspension(n: SyntaxNode): SyntaxNode | undefined {
-  if (n.name === 'AwaitExpression' || ((n.name === 'WithStatement' || n.name === 'ForStatement') && n.firstChild?.name === 'async')) return n;
+  if (
+    n.name === 'AwaitExpression' ||
+    ((n.name === 'WithStatement' || n.name === 'ForStatement') && n.firstChild?.name === 'async')
+  )
+    return n;
   if (SCOPE_NODES.has(n.name)) return undefined;
   for (let c = n.firstChild; c; c = c.nextSibling) {
     const f = findSuspension(c);
@@ -187,7 +262,12 @@ function freshLock(ctx: CheckContext, w: SyntaxNode): void {
     if (item.name !== 'CallExpression') continue;
     const q = ctx.callee(item);
     if (q && (THREAD_LOCKS.has(q) || ASYNC_LOCKS.has(q)) && q !== 'threading.Condition' && q !== 'asyncio.Condition') {
-      ctx.report('CL207', item, [], `${ctx.src(item)} makes a new lock each time this runs: no other thread or task ever waits on it. Create the lock once and share it`);
+      ctx.report(
+        'CL207',
+        item,
+        [],
+        `${ctx.src(item)} makes a new lock each time this runs: no other thread or task ever waits on it. Create the lock once and share it`,
+      );
     }
   }
 }
@@ -204,13 +284,20 @@ function lockOrder(ctx: CheckContext): void {
   const heldAt = (node: SyntaxNode): string[] => {
     const held: string[] = [];
     for (let p = node.parent; p; p = p.parent) {
-      if (p.name === 'Body' && p.parent?.name === 'WithStatement') for (const i of withItems(p.parent)) if (isLockLike(ctx, i)) held.push(ctx.src(i));
+      if (p.name === 'Body' && p.parent?.name === 'WithStatement')
+        for (const i of withItems(p.parent)) if (isLockLike(ctx, i)) held.push(ctx.src(i));
       if (SCOPE_NODES.has(p.name)) break;
     }
     const fn = enclosingFunction(node)?.from;
     for (const a of acquires) {
       if (a.call.to > node.from || enclosingFunction(a.call)?.from !== fn) continue;
-      const released = releases.some((r) => r.lock === a.lock && r.call.from > a.call.to && r.call.to <= node.from && enclosingFunction(r.call)?.from === fn);
+      const released = releases.some(
+        (r) =>
+          r.lock === a.lock &&
+          r.call.from > a.call.to &&
+          r.call.to <= node.from &&
+          enclosingFunction(r.call)?.from === fn,
+      );
       if (!released) held.push(a.lock);
     }
     return held;
@@ -227,7 +314,13 @@ function lockOrder(ctx: CheckContext): void {
   for (const [pair, node] of pairs) {
     const [a, b] = pair.split('\u0000');
     const other = pairs.get(`${b}\u0000${a}`);
-    if (other) ctx.report('CL204', node, [], `${b} is taken while holding ${a} here, and ${a} while holding ${b} on line ${lineOf(ctx.text, other.from)}: two threads can each wait for the other forever. Take them in one order everywhere`);
+    if (other)
+      ctx.report(
+        'CL204',
+        node,
+        [],
+        `${b} is taken while holding ${a} here, and ${a} while holding ${b} on line ${lineOf(ctx.text, other.from)}: two threads can each wait for the other forever. Take them in one order everywhere`,
+      );
   }
 }
 
@@ -253,21 +346,32 @@ function unlockedUpdates(ctx: CheckContext): void {
   for (const { def, runs } of threadTargets(ctx).values()) {
     if (runs < 2 || /\.acquire\(/.test(ctx.src(def))) continue;
     const globals = new Set<string>();
-    for (const m of ctx.src(def).matchAll(/^\s*(?:global|nonlocal)\s+([\w\s,]+)$/gm)) for (const g of m[1].split(',')) globals.add(g.trim());
+    for (const m of ctx.src(def).matchAll(/^\s*(?:global|nonlocal)\s+([\w\s,]+)$/gm))
+      for (const g of m[1].split(',')) globals.add(g.trim());
     const isShared = (target: SyntaxNode): boolean =>
-      target.name === 'MemberExpression' || target.name === 'SubscriptExpression' || (target.name === 'VariableName' && globals.has(ctx.src(target)));
-    const own = (n: SyntaxNode): boolean => n.from >= def.from && n.to <= def.to && enclosingFunction(n)?.from === def.from && !insideWith(n, def);
+      target.name === 'MemberExpression' ||
+      target.name === 'SubscriptExpression' ||
+      (target.name === 'VariableName' && globals.has(ctx.src(target)));
+    const own = (n: SyntaxNode): boolean =>
+      n.from >= def.from && n.to <= def.to && enclosingFunction(n)?.from === def.from && !insideWith(n, def);
     for (const u of ctx.updates) {
       if (!own(u)) continue;
       const target = u.firstChild!;
-      if (isShared(target)) ctx.report('CL205', u, [], `${ctx.src(target)} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`);
+      if (isShared(target))
+        ctx.report(
+          'CL205',
+          u,
+          [],
+          `${ctx.src(target)} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`,
+        );
     }
     // `local = shared` reads, by local name, for the write-backs below.
     const reads = new Map<string, { node: SyntaxNode; shared: string }[]>();
     const assigns = ctx.assigns.filter(own);
     for (const a of assigns) {
       const [target, value] = [a.firstChild!, a.lastChild!];
-      if (target.name === 'VariableName' && isShared(value)) reads.set(ctx.src(target), [...(reads.get(ctx.src(target)) ?? []), { node: a, shared: ctx.src(value) }]);
+      if (target.name === 'VariableName' && isShared(value))
+        reads.set(ctx.src(target), [...(reads.get(ctx.src(target)) ?? []), { node: a, shared: ctx.src(value) }]);
     }
     for (const a of assigns) {
       const [target, value] = [a.firstChild!, a.lastChild!];
@@ -275,7 +379,12 @@ function unlockedUpdates(ctx: CheckContext): void {
       const shared = ctx.src(target);
       const mentions = (text: string): boolean => new RegExp(`(^|[^\\w.])${escape(shared)}(?![\\w(])`).test(text);
       if (mentions(ctx.src(value))) {
-        ctx.report('CL205', a, [], `${shared} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`);
+        ctx.report(
+          'CL205',
+          a,
+          [],
+          `${shared} is read, changed and written back by several threads with no lock held: updates can be lost. Hold a lock around it`,
+        );
         continue;
       }
       const read = namesIn(value)
@@ -283,7 +392,12 @@ function unlockedUpdates(ctx: CheckContext): void {
         .find((r) => r.shared === shared && r.node.to <= a.from);
       if (read) {
         const local = ctx.src(read.node.firstChild!);
-        ctx.report('CL205', a, [], `${shared} is read into ${local} (line ${lineOf(ctx.text, read.node.from)}) and written back here by several threads with no lock held: another thread's update in between is lost. Hold a lock around both`);
+        ctx.report(
+          'CL205',
+          a,
+          [],
+          `${shared} is read into ${local} (line ${lineOf(ctx.text, read.node.from)}) and written back here by several threads with no lock held: another thread's update in between is lost. Hold a lock around both`,
+        );
       }
     }
   }
@@ -335,4 +449,3 @@ function insideWith(node: SyntaxNode, limit: SyntaxNode): boolean {
   for (let p = node.parent; p && p.from >= limit.from; p = p.parent) if (p.name === 'WithStatement') return true;
   return false;
 }
-

@@ -21,12 +21,28 @@ export const FAMILIES = { spans, sleeps, threads, processes, tasks, objects, loc
 /** Every kind's handler over `b`, and what runs after the last event. */
 export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Handle>; finish: () => void } {
   const f = {
-    spans: spans(b), sleeps: sleeps(b), threads: threads(b), processes: processes(b), tasks: tasks(b), objects: objects(b),
-    locks: locks(b), signals: signals(b), queues: queues(b), output: output(b),
+    spans: spans(b),
+    sleeps: sleeps(b),
+    threads: threads(b),
+    processes: processes(b),
+    tasks: tasks(b),
+    objects: objects(b),
+    locks: locks(b),
+    signals: signals(b),
+    queues: queues(b),
+    output: output(b),
   } satisfies Record<keyof typeof FAMILIES, unknown>;
   const all = {
-    ...f.spans.handlers, ...f.sleeps.handlers, ...f.threads.handlers, ...f.processes.handlers, ...f.tasks.handlers, ...f.objects.handlers,
-    ...f.locks.handlers, ...f.signals.handlers, ...f.queues.handlers, ...f.output.handlers,
+    ...f.spans.handlers,
+    ...f.sleeps.handlers,
+    ...f.threads.handlers,
+    ...f.processes.handlers,
+    ...f.tasks.handlers,
+    ...f.objects.handlers,
+    ...f.locks.handlers,
+    ...f.signals.handlers,
+    ...f.queues.handlers,
+    ...f.output.handlers,
   } satisfies Handlers<EventKind>;
   return {
     // A Map: a kind read from the stream never reaches Object.prototype's names.

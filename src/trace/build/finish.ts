@@ -2,7 +2,13 @@
  * After the last event: lanes into tree order (process → its threads → their tasks), what never ended
  * runs to the end, lane ids remapped, and the model assembled.
  */
-import { TRACE_MODEL_VERSION, type Lane, type LaneKind, type TraceModel, type TraceStats } from '../../shared/traceModel';
+import {
+  TRACE_MODEL_VERSION,
+  type Lane,
+  type LaneKind,
+  type TraceModel,
+  type TraceStats,
+} from '../../shared/traceModel';
 import type { RawEvent } from '../schema';
 import type { BuildOptions } from './options';
 import type { BuildState, TmpLane } from './state';
@@ -57,8 +63,18 @@ export function finishModel(b: BuildState, events: readonly RawEvent[], opts: Bu
     const ended = l.ended || processEnded.has(l.pid);
     const info = { ...l.info, state: ended ? 'ended' : 'still running' };
     return {
-      id, kind: l.kind, parent: l.parent < 0 ? -1 : remap[l.parent], name: l.name, pid: l.pid, tid: l.tid, task: l.task,
-      internal: l.internal, depth: l.kind === 'process' ? 0 : l.kind === 'thread' ? 1 : 2, start: l.start, end: l.end, info,
+      id,
+      kind: l.kind,
+      parent: l.parent < 0 ? -1 : remap[l.parent],
+      name: l.name,
+      pid: l.pid,
+      tid: l.tid,
+      task: l.task,
+      internal: l.internal,
+      depth: l.kind === 'process' ? 0 : l.kind === 'thread' ? 1 : 2,
+      start: l.start,
+      end: l.end,
+      info,
     };
   });
 

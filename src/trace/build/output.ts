@@ -37,7 +37,15 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pic
         const text = clip(str(d, 'text'), MAX_OUTPUT_LINE);
         const [, , pid, tid, task] = ev;
         const b0 = burst;
-        if (b0 && b.steps[b.steps.length - 1] === b0.step && b0.pid === pid && b0.tid === tid && b0.task === task && b0.stream === stream && ts - b0.lastTs <= BURST_GAP_NS) {
+        if (
+          b0 &&
+          b.steps[b.steps.length - 1] === b0.step &&
+          b0.pid === pid &&
+          b0.tid === tid &&
+          b0.task === task &&
+          b0.stream === stream &&
+          ts - b0.lastTs <= BURST_GAP_NS
+        ) {
           b.laneOf(pid, tid, task, ts); // extends the lane's time range
           b0.lastTs = ts;
           b0.lines.push(text);
@@ -65,7 +73,8 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pic
       summary(ev) {
         const d = asData(ev[6]);
         b.droppedEvents += Math.max(0, num(d, 'dropped_events') ?? 0);
-        for (const v of Object.values(asData(d.suppressed_calls))) if (typeof v === 'number' && v > 0) b.suppressedCalls += v;
+        for (const v of Object.values(asData(d.suppressed_calls)))
+          if (typeof v === 'number' && v > 0) b.suppressedCalls += v;
       },
     },
   };
@@ -74,7 +83,10 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pic
 /** A burst's lines for the hover card: the first HOVER_LINES, then how many more the output pane has. */
 function burstText(lines: string[]): string {
   const more = lines.length - HOVER_LINES;
-  return clip(lines.slice(0, HOVER_LINES).join('\n'), HOVER_TEXT) + (more > 0 ? `\n… ${more} more line${more === 1 ? '' : 's'} in Output` : '');
+  return (
+    clip(lines.slice(0, HOVER_LINES).join('\n'), HOVER_TEXT) +
+    (more > 0 ? `\n… ${more} more line${more === 1 ? '' : 's'} in Output` : '')
+  );
 }
 
 /** "print (3 lines): first line" for a burst. */

@@ -65,7 +65,11 @@ export const processes: FamilyOf<ProcessKind> = (b) => {
         if (str(d, 'origin')) L.info.origin = clip(str(d, 'origin'), 40);
         const parentObj = num(d, 'parent_obj');
         const parentPid = num(d, 'parent_pid') ?? ppid;
-        begins.push({ pid, parentKey: parentObj !== undefined && parentPid !== undefined ? `${parentPid}:${parentObj}` : null, at: here });
+        begins.push({
+          pid,
+          parentKey: parentObj !== undefined && parentPid !== undefined ? `${parentPid}:${parentObj}` : null,
+          at: here,
+        });
       },
       proc_end(ev, ts) {
         const here = b.marker('proc_end', ev, ts, true);

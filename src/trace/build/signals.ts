@@ -17,19 +17,25 @@ const WOKEN_BY: Readonly<Record<WokenKind, [SignalKind, FlowKind]>> = {
 
 export const signals: FamilyOf<SignalKind | WokenKind | 'event_clear' | 'event_wait' | 'cond_wait'> = (b) => {
   const lastSignal = new Map<string, Point>();
-  const signal = (kind: SignalKind) => (ev: RawEvent, ts: number): void => {
-    lastSignal.set(`${kind}|${b.objKey(ev[2], asData(ev[6]))}`, b.marker(kind, ev, ts));
-  };
-  const woken = (kind: WokenKind) => (ev: RawEvent, ts: number): void => {
-    const here = b.marker(kind, ev, ts);
-    const d = asData(ev[6]);
-    const [cause, flowKind] = WOKEN_BY[kind];
-    const from = lastSignal.get(`${cause}|${b.objKey(ev[2], d)}`);
-    if (bool(d, 'ok') !== false && from && from.lane !== here.lane) b.flow(flowKind, from, here);
-  };
-  const wait = (kind: 'event_clear' | 'event_wait' | 'cond_wait') => (ev: RawEvent, ts: number): void => {
-    b.marker(kind, ev, ts);
-  };
+  const signal =
+    (kind: SignalKind) =>
+    (ev: RawEvent, ts: number): void => {
+      lastSignal.set(`${kind}|${b.objKey(ev[2], asData(ev[6]))}`, b.marker(kind, ev, ts));
+    };
+  const woken =
+    (kind: WokenKind) =>
+    (ev: RawEvent, ts: number): void => {
+      const here = b.marker(kind, ev, ts);
+      const d = asData(ev[6]);
+      const [cause, flowKind] = WOKEN_BY[kind];
+      const from = lastSignal.get(`${cause}|${b.objKey(ev[2], d)}`);
+      if (bool(d, 'ok') !== false && from && from.lane !== here.lane) b.flow(flowKind, from, here);
+    };
+  const wait =
+    (kind: 'event_clear' | 'event_wait' | 'cond_wait') =>
+    (ev: RawEvent, ts: number): void => {
+      b.marker(kind, ev, ts);
+    };
   return {
     handlers: {
       event_set: signal('event_set'),

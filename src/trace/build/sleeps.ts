@@ -14,7 +14,15 @@ export const sleeps: FamilyOf<'sleep' | 'slept'> = (b) => ({
         return;
       }
       const payload = ev[6];
-      const marker: RawEvent = [ev[0], ev[1], ev[2], ev[3], ev[4], 'sleep', { secs: at(payload, 2) ?? 0, line: at(payload, 3) ?? 0 }];
+      const marker: RawEvent = [
+        ev[0],
+        ev[1],
+        ev[2],
+        ev[3],
+        ev[4],
+        'sleep',
+        { secs: at(payload, 2) ?? 0, line: at(payload, 3) ?? 0 },
+      ];
       const lane = b.laneOf(ev[2], ev[3], ev[4], ts);
       b.marker('sleep', marker, ts);
       closeSpan(b, lane, ts, [at(payload, 0) ?? -1, at(payload, 1) ?? -1]);

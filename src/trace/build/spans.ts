@@ -8,7 +8,14 @@ import type { BuildState, OpenSpan } from './state';
 type SpanKind = 'code' | 'call' | 'resume' | 'return' | 'yield';
 
 /** Opens a span for a call or resume payload [codeId, cpuNs, line?], with its step. */
-export function openSpan(b: BuildState, lane: number, ts: number, pid: number, payload: unknown, resumed: boolean): void {
+export function openSpan(
+  b: BuildState,
+  lane: number,
+  ts: number,
+  pid: number,
+  payload: unknown,
+  resumed: boolean,
+): void {
   const order = b.order;
   const codeId = at(payload, 0) ?? -1;
   const cpu = at(payload, 1) ?? -1;
@@ -16,16 +23,33 @@ export function openSpan(b: BuildState, lane: number, ts: number, pid: number, p
   const L = b.lanes[lane];
   // The span points at the function; its step points at the call site when the tracer knows it.
   const line = code?.line ?? at(payload, 2) ?? 0;
-  const stepLine = resumed ? line : at(payload, 2) ?? line;
+  const stepLine = resumed ? line : (at(payload, 2) ?? line);
   const span: Span = {
-    lane, order, start: ts, end: ts, name: code?.name ?? `code ${codeId}`, qualname: code?.qualname ?? `code ${codeId}`,
-    source: code?.source ?? -1, line, depth: L.stack.length, cpu: -1, open: true,
+    lane,
+    order,
+    start: ts,
+    end: ts,
+    name: code?.name ?? `code ${codeId}`,
+    qualname: code?.qualname ?? `code ${codeId}`,
+    source: code?.source ?? -1,
+    line,
+    depth: L.stack.length,
+    cpu: -1,
+    open: true,
   };
   const index = b.spans.length;
   b.spans.push(span);
   L.stack.push({ span: index, code: codeId, cpu0: cpu });
   if (cpu >= 0) L.lastCpu = cpu;
-  b.steps.push({ order, ts, lane, ref: { type: 'span', index }, text: `${resumed ? 'resume' : 'call'} ${clip(span.qualname, 120)}()`, source: span.source, line: stepLine });
+  b.steps.push({
+    order,
+    ts,
+    lane,
+    ref: { type: 'span', index },
+    text: `${resumed ? 'resume' : 'call'} ${clip(span.qualname, 120)}()`,
+    source: span.source,
+    line: stepLine,
+  });
 }
 
 /** Closes the innermost open span of codeId for a return or yield payload [codeId, cpuNs, …]. */
@@ -50,11 +74,13 @@ export function closeSpan(b: BuildState, lane: number, ts: number, payload: unkn
 }
 
 export const spans: FamilyOf<SpanKind> = (b) => {
-  const start = (resumed: boolean) => (ev: RawEvent, ts: number): void => {
-    const lane = b.laneOf(ev[2], ev[3], ev[4], ts);
-    b.touch(lane, { lane, ts, order: b.order });
-    openSpan(b, lane, ts, ev[2], ev[6], resumed);
-  };
+  const start =
+    (resumed: boolean) =>
+    (ev: RawEvent, ts: number): void => {
+      const lane = b.laneOf(ev[2], ev[3], ev[4], ts);
+      b.touch(lane, { lane, ts, order: b.order });
+      openSpan(b, lane, ts, ev[2], ev[6], resumed);
+    };
   return {
     handlers: {
       code(ev) {
@@ -64,7 +90,10 @@ export const spans: FamilyOf<SpanKind> = (b) => {
         const file = str(d, 'file');
         const name = clip(str(d, 'name', '?'), 200);
         b.codes.set(ev[2], id, {
-          name, qualname: clip(str(d, 'qualname', name), 300), source: file ? b.source(file) : -1, line: num(d, 'line') ?? 0,
+          name,
+          qualname: clip(str(d, 'qualname', name), 300),
+          source: file ? b.source(file) : -1,
+          line: num(d, 'line') ?? 0,
         });
       },
       call: start(false),

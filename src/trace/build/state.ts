@@ -42,8 +42,15 @@ export interface Point {
 
 /** Blocking operation → the event that completes it (draws the wait bar). */
 const WAIT_END: Readonly<Record<string, string>> = {
-  lock_acquired: 'lock_wait', event_woken: 'event_wait', cond_woken: 'cond_wait', barrier_pass: 'barrier_wait',
-  queue_get: 'queue_get_wait', thread_joined: 'thread_join', proc_joined: 'proc_join', slept: 'sleep', awake: 'await',
+  lock_acquired: 'lock_wait',
+  event_woken: 'event_wait',
+  cond_woken: 'cond_wait',
+  barrier_pass: 'barrier_wait',
+  queue_get: 'queue_get_wait',
+  thread_joined: 'thread_join',
+  proc_joined: 'proc_join',
+  slept: 'sleep',
+  awake: 'await',
 };
 
 /** Map keyed by two numbers (pid and a per-process serial) without building a string per lookup. */
@@ -103,7 +110,8 @@ export class BuildState {
     thread: (pid, obj) => this.threadNames.get(`${pid}:${obj}`),
     task: (pid, obj) => this.taskNames.get(`${pid}:${obj}`),
     code: (pid, id) => this.codes.get(pid, id)?.qualname,
-    process: (pid, obj, childPid) => this.procNames.get(`${pid}:${obj}`) ?? (childPid !== undefined ? this.procNamesByPid.get(childPid) : undefined),
+    process: (pid, obj, childPid) =>
+      this.procNames.get(`${pid}:${obj}`) ?? (childPid !== undefined ? this.procNamesByPid.get(childPid) : undefined),
     object: (pid, obj, key) => {
       const own = this.objNames.get(`${pid}:${obj}`);
       if (!key) return own;
@@ -142,11 +150,31 @@ export class BuildState {
     return id;
   }
 
-  private newLane(kind: LaneKind, parent: number, pid: number, tid: number, task: number, name: string, ts: number): number {
+  private newLane(
+    kind: LaneKind,
+    parent: number,
+    pid: number,
+    tid: number,
+    task: number,
+    name: string,
+    ts: number,
+  ): number {
     const id = this.lanes.length;
     this.lanes.push({
-      kind, parent, name, pid, tid, task, internal: false, start: ts, end: ts, ended: false, seen: false,
-      info: {}, stack: [], lastCpu: -1,
+      kind,
+      parent,
+      name,
+      pid,
+      tid,
+      task,
+      internal: false,
+      start: ts,
+      end: ts,
+      ended: false,
+      seen: false,
+      info: {},
+      stack: [],
+      lastCpu: -1,
     });
     if (kind === 'process') this.processLanes.set(pid, id);
     else if (kind === 'thread') this.threadLanes.set(pid, tid, id);
@@ -208,7 +236,15 @@ export class BuildState {
   flow(kind: FlowKind, from: Point, to: Point): void {
     const w = this.waitEndedBy.get(to.order);
     if (w !== undefined) this.readyFrom(w, from.ts);
-    this.flows.push({ kind, fromLane: from.lane, fromTs: from.ts, fromOrder: from.order, toLane: to.lane, toTs: to.ts, toOrder: to.order });
+    this.flows.push({
+      kind,
+      fromLane: from.lane,
+      fromTs: from.ts,
+      fromOrder: from.order,
+      toLane: to.lane,
+      toTs: to.ts,
+      toOrder: to.order,
+    });
   }
 
   count(kind: string): void {
@@ -266,8 +302,26 @@ export class BuildState {
     const text = markerText(kind, d, pid, this.names);
     const where = this.markerSource(lane, d);
     const index = this.markers.length;
-    this.markers.push({ lane, order, ts, kind, label: text.label, source: where.source, line: where.line, severity: text.severity, detail: text.detail });
-    this.steps.push({ order, ts, lane, ref: { type: 'marker', index }, text: text.label, source: where.source, line: where.line });
+    this.markers.push({
+      lane,
+      order,
+      ts,
+      kind,
+      label: text.label,
+      source: where.source,
+      line: where.line,
+      severity: text.severity,
+      detail: text.detail,
+    });
+    this.steps.push({
+      order,
+      ts,
+      lane,
+      ref: { type: 'marker', index },
+      text: text.label,
+      source: where.source,
+      line: where.line,
+    });
 
     const waitKind = WAIT_END[kind];
     if (waitKind !== undefined) {
@@ -281,7 +335,13 @@ export class BuildState {
         const secs = num(d, 'secs');
         if (kind === 'slept' && secs !== undefined && secs > 0) this.readyFrom(w, this.markers[w].ts + secs * 1e9);
       }
-    } else if (kind.endsWith('_wait') || kind === 'thread_join' || kind === 'proc_join' || kind === 'sleep' || kind === 'await') {
+    } else if (
+      kind.endsWith('_wait') ||
+      kind === 'thread_join' ||
+      kind === 'proc_join' ||
+      kind === 'sleep' ||
+      kind === 'await'
+    ) {
       this.pendingWaits.set(`${lane}:${kind}`, index);
     }
     return here;

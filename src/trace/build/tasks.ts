@@ -4,7 +4,8 @@ import type { RawEvent } from '../schema';
 import type { FamilyOf } from './handler';
 import type { Point } from './state';
 
-type TaskKind = 'task_create' | 'task_done' | 'task_cancel' | 'task_name' | 'await' | 'awake' | 'future_submit' | 'future_done';
+type TaskKind =
+  'task_create' | 'task_done' | 'task_cancel' | 'task_name' | 'await' | 'awake' | 'future_submit' | 'future_done';
 
 export const tasks: FamilyOf<TaskKind> = (b) => {
   /** Where each task or future ended ("pid:obj"): an awaiter that wakes after it draws a flow from there. */

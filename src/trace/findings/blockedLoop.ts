@@ -9,7 +9,10 @@ import { BLOCKED_LOOP_NS } from './thresholds';
 
 export function blockedLoop(m: ModelAccess): RunFinding[] {
   // One finding per line: a loop that blocks on every pass says so once, with the count and the longest.
-  const byLine = new Map<string, { finding: RunFinding; count: number; longest: number; what: string; lane: number; cpu: number }>();
+  const byLine = new Map<
+    string,
+    { finding: RunFinding; count: number; longest: number; what: string; lane: number; cpu: number }
+  >();
   for (const step of m.taskSteps()) {
     const wall = step.end - step.start;
     if (wall <= BLOCKED_LOOP_NS) continue;
@@ -26,7 +29,14 @@ export function blockedLoop(m: ModelAccess): RunFinding[] {
       if (wall > seen.longest) Object.assign(seen, { longest: wall, what, lane: step.lane, cpu: step.cpu });
       continue;
     }
-    byLine.set(key, { finding: { kind: 'blocked-loop', severity: 'warning', source, line, message: '' }, count: 1, longest: wall, what, lane: step.lane, cpu: step.cpu });
+    byLine.set(key, {
+      finding: { kind: 'blocked-loop', severity: 'warning', source, line, message: '' },
+      count: 1,
+      longest: wall,
+      what,
+      lane: step.lane,
+      cpu: step.cpu,
+    });
   }
   return [...byLine.values()].map(({ finding, count, longest, what, lane, cpu }) => {
     const times = count > 1 ? ` (${count} times, the longest ${duration(longest)})` : ` for ${duration(longest)}`;

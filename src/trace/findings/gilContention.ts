@@ -31,7 +31,13 @@ export function gilContention(m: ModelAccess): RunFinding[] {
     const cpu = spans.reduce((n, s) => n + s.cpu, 0);
     if (cpu < CPU_BOUND_NS) continue;
     const top = spans.reduce((a, b) => (b.cpu > a.cpu ? b : a));
-    const busy: Busy = { lane: lane.id, start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)), cpu, top };
+    const busy: Busy = {
+      lane: lane.id,
+      start: Math.min(...spans.map((s) => s.start)),
+      end: Math.max(...spans.map((s) => s.end)),
+      cpu,
+      top,
+    };
     const list = byProcess.get(lane.pid) ?? [];
     list.push(busy);
     byProcess.set(lane.pid, list);
@@ -40,7 +46,9 @@ export function gilContention(m: ModelAccess): RunFinding[] {
   for (const busy of byProcess.values()) {
     // The threads that overlap the busiest one: they competed for the same GIL at the same time.
     busy.sort((a, b) => b.cpu - a.cpu);
-    const group = busy.filter((b) => overlap(b, busy[0]) >= 0.5 * Math.min(b.end - b.start, busy[0].end - busy[0].start));
+    const group = busy.filter(
+      (b) => overlap(b, busy[0]) >= 0.5 * Math.min(b.end - b.start, busy[0].end - busy[0].start),
+    );
     if (group.length < 2) continue;
     const start = Math.min(...group.map((b) => b.start));
     const end = Math.max(...group.map((b) => b.end));
@@ -53,7 +61,8 @@ export function gilContention(m: ModelAccess): RunFinding[] {
       `${group.length} threads ran ${fns.map((f) => `${f}()`).join(', ')} on the CPU at the same time, yet used ${duration(cpu)} of CPU in ` +
       `${duration(end - start)}: the GIL let one run Python at a time, so the threads gave no speed-up. ` +
       'For CPU-bound work use processes (concurrent.futures.ProcessPoolExecutor or multiprocessing.Pool).';
-    for (const s of places.values()) out.push({ kind: 'gil-contention', severity: 'information', source: s.source, line: s.line, message });
+    for (const s of places.values())
+      out.push({ kind: 'gil-contention', severity: 'information', source: s.source, line: s.line, message });
   }
   return out;
 }

@@ -27,7 +27,8 @@ export function longLockHolds(m: ModelAccess): RunFinding[] {
     if (!obj || !ONE_HOLDER.has(m.primOf(k))) continue;
     if (k.kind === 'lock_acquired' && k.detail.ok !== 'false') {
       const o = open.get(obj);
-      if (o) o.depth++; // an RLock taken again by its holder
+      if (o)
+        o.depth++; // an RLock taken again by its holder
       else open.set(obj, { acquired: k, depth: 1 });
     } else if (k.kind === 'lock_release') {
       const o = open.get(obj);
@@ -53,7 +54,9 @@ export function longLockHolds(m: ModelAccess): RunFinding[] {
       if (!waiter) continue;
       const lane = m.lane(acquired.lane);
       const cause = m.mainCause(acquired.lane, acquired.ts, end, depthAt(m, acquired.lane, acquired.ts));
-      const inside = cause ? ` Most of that time went to ${cause.what}${cause.line > 0 ? ` (line ${cause.line})` : ''}.` : '';
+      const inside = cause
+        ? ` Most of that time went to ${cause.what}${cause.line > 0 ? ` (line ${cause.line})` : ''}.`
+        : '';
       const waitLine = waiter.marker.line > 0 ? ` (line ${waiter.marker.line})` : '';
       out.push({
         kind: 'long-lock-hold',
@@ -72,7 +75,8 @@ export function longLockHolds(m: ModelAccess): RunFinding[] {
 /** How deep the open spans of `lane` were at time `ts` (the holder's own frame is the deepest one open). */
 function depthAt(m: ModelAccess, lane: number, ts: number): number {
   let depth = -1;
-  for (const s of m.model.spans) if (s.lane === lane && s.start <= ts && s.end >= ts && s.depth > depth) depth = s.depth;
+  for (const s of m.model.spans)
+    if (s.lane === lane && s.start <= ts && s.end >= ts && s.depth > depth) depth = s.depth;
   return depth;
 }
 

@@ -109,20 +109,32 @@ export class ModelAccess {
    * of it: a blocking call the tracer saw (a sleep, a wait for a lock, a join…) or a call of one of
    * the program's functions. The call's line and a phrase naming it.
    */
-  mainCause(lane: number, start: number, end: number, depth: number): { source: number; line: number; what: string; ns: number } | undefined {
+  mainCause(
+    lane: number,
+    start: number,
+    end: number,
+    depth: number,
+  ): { source: number; line: number; what: string; ns: number } | undefined {
     const wall = end - start;
     let best: { source: number; line: number; what: string; ns: number } | undefined;
     for (const m of this.markersOf(lane)) {
       const call = BLOCKING_CALLS[m.kind];
       if (!call || m.waitEnd === undefined || m.ts < start || m.waitEnd > end) continue;
       const ns = m.waitEnd - m.ts;
-      if (!best || ns > best.ns) best = { source: m.source, line: m.line, what: m.kind === 'sleep' ? `time.sleep(${m.detail.secs ?? ''})` : `${call} on ${this.objectName(m)}`, ns };
+      if (!best || ns > best.ns)
+        best = {
+          source: m.source,
+          line: m.line,
+          what: m.kind === 'sleep' ? `time.sleep(${m.detail.secs ?? ''})` : `${call} on ${this.objectName(m)}`,
+          ns,
+        };
     }
     for (const i of this.spansByLane.get(lane) ?? []) {
       const s = this.model.spans[i];
       if (s.depth !== depth + 1 || s.start < start || s.end > end) continue;
       const ns = s.end - s.start;
-      if (!best || ns > best.ns) best = { source: s.source, line: this.callLines.get(i) ?? s.line, what: `${s.qualname}()`, ns };
+      if (!best || ns > best.ns)
+        best = { source: s.source, line: this.callLines.get(i) ?? s.line, what: `${s.qualname}()`, ns };
     }
     return best && best.ns >= wall * MAIN_CAUSE_SHARE ? best : undefined;
   }

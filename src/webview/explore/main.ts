@@ -3,7 +3,13 @@
  * and seed; races with both accesses. Every program string goes in as text. Buttons ask the host to
  * open an outcome's schedule in the Timeline, to compare two, or to show an access's line.
  */
-import type { ExploreHostMessage, ExploreTable, ExploreWebviewMessage, OutcomeRow, RaceRow } from '../../shared/exploreTable';
+import type {
+  ExploreHostMessage,
+  ExploreTable,
+  ExploreWebviewMessage,
+  OutcomeRow,
+  RaceRow,
+} from '../../shared/exploreTable';
 
 interface VsCodeApi {
   postMessage(message: ExploreWebviewMessage): void;
@@ -15,7 +21,11 @@ const app = document.getElementById('app') as HTMLElement;
 /** Seeds ticked for Compare, in the order they were ticked. */
 let picked: number[] = [];
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; title?: string } = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.className) e.className = props.className;
   if (props.text !== undefined) e.textContent = props.text;
@@ -36,7 +46,11 @@ function plural(n: number, word: string): string {
 }
 
 function summaryLine(t: ExploreTable): string {
-  const parts = [plural(t.runs, 'schedule'), plural(t.outcomes.length, 'distinct outcome'), plural(t.races.length, 'race')];
+  const parts = [
+    plural(t.runs, 'schedule'),
+    plural(t.outcomes.length, 'distinct outcome'),
+    plural(t.races.length, 'race'),
+  ];
   const failing = t.outcomes.filter((o) => o.failureKind).length;
   if (failing) parts.push(`${failing} failing`);
   if (t.complete && t.state === 'done') parts.push('every schedule covered');
@@ -69,30 +83,67 @@ function outcomeRow(o: OutcomeRow, compare: HTMLButtonElement): HTMLTableRowElem
     el('td', { className: 'num', text: o.exitCode === null ? '–' : String(o.exitCode) }),
     el('td', { className: `failure ${o.failureKind ?? ''}`, text: o.failure || 'none' }),
     el('td', { className: 'num', text: String(o.seed) }),
-    el('td', {}, button('Open in Timeline', `Replay seed ${o.seed} traced and open its Timeline`, () => vscode.postMessage({ type: 'openTimeline', seed: o.seed }))),
+    el(
+      'td',
+      {},
+      button('Open in Timeline', `Replay seed ${o.seed} traced and open its Timeline`, () =>
+        vscode.postMessage({ type: 'openTimeline', seed: o.seed }),
+      ),
+    ),
   );
   row.dataset.seed = String(o.seed);
   return row;
 }
 
 function outcomesTable(t: ExploreTable): HTMLElement {
-  const compare = button('Compare', 'Open the two ticked outcomes\' timelines one above the other, marked where their schedules part', () => {
-    if (picked.length === 2) vscode.postMessage({ type: 'compare', seeds: [picked[0], picked[1]] });
-  }, 'compare');
+  const compare = button(
+    'Compare',
+    "Open the two ticked outcomes' timelines one above the other, marked where their schedules part",
+    () => {
+      if (picked.length === 2) vscode.postMessage({ type: 'compare', seeds: [picked[0], picked[1]] });
+    },
+    'compare',
+  );
   picked = picked.filter((s) => t.outcomes.some((o) => o.seed === s));
   compare.disabled = picked.length !== 2;
-  const head = el('tr', {}, ...['Compare', 'Count', 'Output', 'Exit', 'Failure', 'Seed', ''].map((h) => {
-    const th = el('th', { text: h });
-    th.scope = 'col';
-    return th;
-  }));
-  const table = el('table', { className: 'outcomes' }, el('caption', { text: 'Outcomes: runs grouped by output, exit code and failure' }), el('thead', {}, head), el('tbody', {}, ...t.outcomes.map((o) => outcomeRow(o, compare))));
-  return el('section', {}, el('h2', { text: 'Outcomes' }), table, el('div', { className: 'actions' }, compare, el('span', { className: 'hint', text: 'Tick two outcomes to compare their schedules.' })));
+  const head = el(
+    'tr',
+    {},
+    ...['Compare', 'Count', 'Output', 'Exit', 'Failure', 'Seed', ''].map((h) => {
+      const th = el('th', { text: h });
+      th.scope = 'col';
+      return th;
+    }),
+  );
+  const table = el(
+    'table',
+    { className: 'outcomes' },
+    el('caption', { text: 'Outcomes: runs grouped by output, exit code and failure' }),
+    el('thead', {}, head),
+    el('tbody', {}, ...t.outcomes.map((o) => outcomeRow(o, compare))),
+  );
+  return el(
+    'section',
+    {},
+    el('h2', { text: 'Outcomes' }),
+    table,
+    el(
+      'div',
+      { className: 'actions' },
+      compare,
+      el('span', { className: 'hint', text: 'Tick two outcomes to compare their schedules.' }),
+    ),
+  );
 }
 
 function raceItem(r: RaceRow): HTMLLIElement {
   const accesses = r.accesses.map((a) =>
-    button(`${a.kind} by ${a.lane} at ${a.fileLabel}:${a.line}`, `Show line ${a.line} of ${a.file}`, () => vscode.postMessage({ type: 'reveal', file: a.file, line: a.line }), `access ${a.kind}`),
+    button(
+      `${a.kind} by ${a.lane} at ${a.fileLabel}:${a.line}`,
+      `Show line ${a.line} of ${a.file}`,
+      () => vscode.postMessage({ type: 'reveal', file: a.file, line: a.line }),
+      `access ${a.kind}`,
+    ),
   );
   const li = el('li', {}, el('span', { className: 'target', text: r.target }), el('span', { text: ': ' }));
   accesses.forEach((b, i) => {
@@ -109,12 +160,25 @@ function render(t: ExploreTable): void {
   if (t.error) app.appendChild(el('p', { className: 'error', text: t.error }));
   if (t.outcomes.length) app.appendChild(outcomesTable(t));
   const races = el('section', {}, el('h2', { text: 'Races' }));
-  races.appendChild(t.races.length ? el('ul', { className: 'races' }, ...t.races.map(raceItem)) : el('p', { text: t.state === 'running' ? 'None yet.' : 'None found: every shared access was ordered by a lock, join, queue or event.' }));
+  races.appendChild(
+    t.races.length
+      ? el('ul', { className: 'races' }, ...t.races.map(raceItem))
+      : el('p', {
+          text:
+            t.state === 'running'
+              ? 'None yet.'
+              : 'None found: every shared access was ordered by a lock, join, queue or event.',
+        }),
+  );
   app.appendChild(races);
 }
 
 function isHostMessage(m: unknown): m is ExploreHostMessage {
-  return typeof m === 'object' && m !== null && ((m as { type?: unknown }).type === 'table' || (m as { type?: unknown }).type === 'busy');
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    ((m as { type?: unknown }).type === 'table' || (m as { type?: unknown }).type === 'busy')
+  );
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {

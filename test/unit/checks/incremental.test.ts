@@ -12,7 +12,11 @@ void test('incremental re-parse after typing, deleting and pasting finds what a 
   let tree = parsePython(text);
   const edits: Array<(t: string) => string> = [
     (t) => t.replace('process1.start()', 'process1.run()'),
-    (t) => t.replace('import multiprocessing\n', 'import multiprocessing\nimport time\n\nasync def f():\n    time.sleep(1)\n'),
+    (t) =>
+      t.replace(
+        'import multiprocessing\n',
+        'import multiprocessing\nimport time\n\nasync def f():\n    time.sleep(1)\n',
+      ),
     (t) => t.replace('    time.sleep(1)\n', '    time.sle'),
     (t) => t.replace('time.sle', 'time.sleep(2)\n'),
     (t) => `if __name__ == "__main__":\n    pass\n${t}`,

@@ -21,7 +21,10 @@ for (const rule of RULES) {
       assert.ok(m, `${rule.code}.md has a ${heading} python block`);
       return m[1];
     };
-    assert.ok(found(block('Wrong')).some((f) => f.startsWith(`${rule.code}:`)), `${rule.code} flags its wrong example`);
+    assert.ok(
+      found(block('Wrong')).some((f) => f.startsWith(`${rule.code}:`)),
+      `${rule.code} flags its wrong example`,
+    );
     assert.deepEqual(found(block('Right')), [], `${rule.code}'s right example is clean`);
   });
 }

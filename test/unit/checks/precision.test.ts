@@ -24,11 +24,17 @@ const LESSONS: Record<string, string[]> = {
 
 function samples(): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const snippets = JSON.parse(readFileSync(join(root, 'snippets', 'python.code-snippets'), 'utf8')) as Record<string, { prefix: string; body: string[] }>;
+  const snippets = JSON.parse(readFileSync(join(root, 'snippets', 'python.code-snippets'), 'utf8')) as Record<
+    string,
+    { prefix: string; body: string[] }
+  >;
   for (const s of Object.values(snippets)) out.push([`snippet ${s.prefix}`, expandDefaults(s.body.join('\n'))]);
   for (const dir of [join(root, 'media', 'demos'), join(root, 'test', 'fixtures', 'checks', 'idioms')]) {
     const kind = dir.endsWith('demos') ? 'demo' : 'idiom';
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py')).sort()) out.push([`${kind} ${f}`, readFileSync(join(dir, f), 'utf8')]);
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.py'))
+      .sort())
+      out.push([`${kind} ${f}`, readFileSync(join(dir, f), 'utf8')]);
   }
   return out;
 }

@@ -848,11 +848,20 @@ void describe('every rule has flagged and clean samples', () => {
           .split('\n')
           .map((l, i) => (l.endsWith('# <-') ? `${code}:${i + 1}` : ''))
           .filter(Boolean);
-        assert.deepEqual(found(sample).filter((f) => f.startsWith(`${code}:`)), want, sample);
+        assert.deepEqual(
+          found(sample).filter((f) => f.startsWith(`${code}:`)),
+          want,
+          sample,
+        );
       }
     });
     void test(`${code} leaves idiomatic code alone`, () => {
-      for (const sample of c.clean) assert.deepEqual(found(sample).filter((f) => f.startsWith(`${code}:`)), [], sample);
+      for (const sample of c.clean)
+        assert.deepEqual(
+          found(sample).filter((f) => f.startsWith(`${code}:`)),
+          [],
+          sample,
+        );
     });
   }
 });

@@ -2,19 +2,28 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { buildTimelineCsp, buildTimelineHtml, escapeHtml } from '../../../src/timeline/html';
 
-const opts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'abcDEF0123456789xyz=', scriptUri: 'https://x/dist/webview.js', styleUri: 'https://x/media/timeline.css', title: 'app.py' };
+const opts = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  nonce: 'abcDEF0123456789xyz=',
+  scriptUri: 'https://x/dist/webview.js',
+  styleUri: 'https://x/media/timeline.css',
+  title: 'app.py',
+};
 
 test('the CSP allows only our nonce-tagged script and webview-origin styles, images and fonts', () => {
   const csp = buildTimelineCsp(opts.cspSource, opts.nonce);
-  assert.equal(csp, [
-    "default-src 'none'",
-    `script-src 'nonce-${opts.nonce}'`,
-    `style-src ${opts.cspSource}`,
-    `img-src ${opts.cspSource} data:`,
-    `font-src ${opts.cspSource}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; '));
+  assert.equal(
+    csp,
+    [
+      "default-src 'none'",
+      `script-src 'nonce-${opts.nonce}'`,
+      `style-src ${opts.cspSource}`,
+      `img-src ${opts.cspSource} data:`,
+      `font-src ${opts.cspSource}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; '),
+  );
   assert.ok(!csp.includes('unsafe'));
 });
 
@@ -39,5 +48,8 @@ test('a nonce or source that could widen the policy is refused', () => {
   assert.throws(() => buildTimelineCsp(opts.cspSource, 'short'));
   assert.throws(() => buildTimelineCsp("https://x; script-src 'unsafe-inline'", opts.nonce));
   assert.throws(() => buildTimelineCsp("https://x 'unsafe-eval'", opts.nonce));
-  assert.equal(buildTimelineCsp("'self' https://*.vscode-cdn.net", opts.nonce).split('; ')[2], "style-src 'self' https://*.vscode-cdn.net");
+  assert.equal(
+    buildTimelineCsp("'self' https://*.vscode-cdn.net", opts.nonce).split('; ')[2],
+    "style-src 'self' https://*.vscode-cdn.net",
+  );
 });

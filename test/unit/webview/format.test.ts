@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cpuFraction, formatCount, formatDuration, formatOffset, formatPercent, formatTick, niceTicks } from '../../../src/webview/format';
+import {
+  cpuFraction,
+  formatCount,
+  formatDuration,
+  formatOffset,
+  formatPercent,
+  formatTick,
+  niceTicks,
+} from '../../../src/webview/format';
 
 test('durations use three significant digits and the right unit', () => {
   assert.equal(formatDuration(12), '12 ns');

@@ -4,7 +4,20 @@ import type { Lane } from '../../../src/shared/traceModel';
 import { GROUP_H, laneHeight, layoutLanes, rowAt, type LayoutState } from '../../../src/webview/layout';
 
 function lane(id: number, kind: Lane['kind'], parent: number, name: string, internal = false): Lane {
-  return { id, kind, parent, name, pid: 1, tid: 0, task: 0, internal, depth: kind === 'process' ? 0 : kind === 'thread' ? 1 : 2, start: 0, end: 1, info: {} };
+  return {
+    id,
+    kind,
+    parent,
+    name,
+    pid: 1,
+    tid: 0,
+    task: 0,
+    internal,
+    depth: kind === 'process' ? 0 : kind === 'thread' ? 1 : 2,
+    start: 0,
+    end: 1,
+    info: {},
+  };
 }
 
 const lanes: Lane[] = [
@@ -20,10 +33,14 @@ const base: LayoutState = { collapsed: new Set(), internalShown: new Set(), show
 
 test('lanes nest process → thread → task; internal lanes fold into a group row', () => {
   const l = layoutLanes(lanes, depths, base);
-  assert.deepEqual(l.rows.map((r) => (r.type === 'lane' ? lanes[r.lane].name : `group(${r.lanes.join(',')})`)), [
-    'MainProcess', 'MainThread', 'Task-1', 'worker', 'group(3)', 'group(5)',
-  ]);
-  assert.deepEqual(l.rows.map((r) => r.indent), [0, 1, 2, 1, 1, 0]);
+  assert.deepEqual(
+    l.rows.map((r) => (r.type === 'lane' ? lanes[r.lane].name : `group(${r.lanes.join(',')})`)),
+    ['MainProcess', 'MainThread', 'Task-1', 'worker', 'group(3)', 'group(5)'],
+  );
+  assert.deepEqual(
+    l.rows.map((r) => r.indent),
+    [0, 1, 2, 1, 1, 0],
+  );
   assert.equal(l.rowOfLane[3], 4);
   assert.equal(l.rowOfLane[5], 5);
   assert.equal(l.rows[4].h, GROUP_H);
@@ -34,7 +51,10 @@ test('lanes nest process → thread → task; internal lanes fold into a group r
 test('showing internal lanes and collapsing a thread', () => {
   const l = layoutLanes(lanes, depths, { ...base, showAllInternal: true, collapsed: new Set([1]) });
   // Own lanes come before a parent's internal ones.
-  assert.deepEqual(l.rows.map((r) => (r.type === 'lane' ? r.lane : -1)), [0, 1, 4, 3, 5]);
+  assert.deepEqual(
+    l.rows.map((r) => (r.type === 'lane' ? r.lane : -1)),
+    [0, 1, 4, 3, 5],
+  );
   // The folded task is drawn on its thread's row.
   assert.equal(l.rowOfLane[2], 1);
   assert.equal(l.rows[1].type === 'lane' && l.rows[1].collapsed, true);
@@ -42,7 +62,10 @@ test('showing internal lanes and collapsing a thread', () => {
 
 test('a lane filter keeps the lane, its ancestors and its descendants', () => {
   const l = layoutLanes(lanes, depths, { ...base, laneFilter: 1 });
-  assert.deepEqual(l.rows.map((r) => (r.type === 'lane' ? r.lane : -1)), [0, 1, 2]);
+  assert.deepEqual(
+    l.rows.map((r) => (r.type === 'lane' ? r.lane : -1)),
+    [0, 1, 2],
+  );
   assert.equal(l.rowOfLane[4], -1);
 });
 

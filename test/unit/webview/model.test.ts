@@ -49,16 +49,30 @@ test('the index groups spans by lane and row: deep calls share the last row, str
   const everywhere = ix.lanes.flatMap((l) => l.spans.flatMap((row) => Array.from(row.ids)));
   assert.equal(everywhere.includes(stray), false);
   assert.equal(everywhere.length, m.spans.length - 1);
-  assert.equal(ix.lanes.some((l) => Array.from(l.markers.ids).includes(strayMarker)), false);
+  assert.equal(
+    ix.lanes.some((l) => Array.from(l.markers.ids).includes(strayMarker)),
+    false,
+  );
   // Each row is sorted by start, whatever order the spans came in.
-  for (const row of lane.spans) for (let i = 1; i < row.starts.length; i++) assert.ok(row.starts[i - 1] <= row.starts[i]);
+  for (const row of lane.spans)
+    for (let i = 1; i < row.starts.length; i++) assert.ok(row.starts[i - 1] <= row.starts[i]);
   // Built from the columns of a 'traceColumns' payload, it is the same index.
-  const c = encodeTraceColumns({ ...m, spans: m.spans.filter((_s, i) => i !== stray), markers: m.markers.slice(0, -1) });
+  const c = encodeTraceColumns({
+    ...m,
+    spans: m.spans.filter((_s, i) => i !== stray),
+    markers: m.markers.slice(0, -1),
+  });
   const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
   const fromCols = buildModelIndex(d.model, d.columns);
   d.finish();
   const fromObjects = buildModelIndex(d.model);
-  const shape = (x: typeof ix): unknown => x.lanes.map((l) => ({ spans: l.spans.map((r) => Array.from(r.ids)), markers: Array.from(l.markers.ids), waits: Array.from(l.waits.ids), depth: l.maxDepth }));
+  const shape = (x: typeof ix): unknown =>
+    x.lanes.map((l) => ({
+      spans: l.spans.map((r) => Array.from(r.ids)),
+      markers: Array.from(l.markers.ids),
+      waits: Array.from(l.waits.ids),
+      depth: l.maxDepth,
+    }));
   assert.deepEqual(shape(fromCols), shape(fromObjects));
   assert.deepEqual(Array.from(fromCols.spanCpu), Array.from(fromObjects.spanCpu));
   assert.deepEqual(Array.from(fromCols.errors), Array.from(fromObjects.errors));
@@ -72,7 +86,10 @@ test('filters match text, lane names, lanes with their children, and kinds', () 
   assert.ok(byText.length >= 5);
   for (const i of byText) assert.match(m.steps[i].text, /lock #1/i);
   const locks = filterSteps(m, { text: '', lane: -1, kind: 'lock' });
-  assert.deepEqual(Array.from(locks), Array.from(byText).filter((i) => m.steps[i].ref.type === 'marker'));
+  assert.deepEqual(
+    Array.from(locks),
+    Array.from(byText).filter((i) => m.steps[i].ref.type === 'marker'),
+  );
   const calls = filterSteps(m, { text: '', lane: -1, kind: 'call' });
   assert.equal(calls.length, m.spans.length);
   const main = m.lanes.findIndex((l) => l.name === 'MainThread');
@@ -81,8 +98,14 @@ test('filters match text, lane names, lanes with their children, and kinds', () 
   const inMain = filterSteps(m, { text: '', lane: main, kind: '' }, sub);
   for (const i of inMain) assert.ok(sub.has(m.steps[i].lane));
   const flags = eventMatches(m, locks);
-  assert.equal(flags.markers.reduce((a, b) => a + b, 0), locks.length);
-  assert.deepEqual(stepsOnLine(m, 0, 25).map((i) => m.steps[i].line), stepsOnLine(m, 0, 25).map(() => 25));
+  assert.equal(
+    flags.markers.reduce((a, b) => a + b, 0),
+    locks.length,
+  );
+  assert.deepEqual(
+    stepsOnLine(m, 0, 25).map((i) => m.steps[i].line),
+    stepsOnLine(m, 0, 25).map(() => 25),
+  );
 });
 
 test('marker kinds map to categories and errors override colour', () => {
@@ -98,20 +121,42 @@ test('marker kinds map to categories and errors override colour', () => {
 test('hit testing finds the span and the marker under a point', () => {
   const m = demoModel();
   const index = buildModelIndex(m);
-  const layout = layoutLanes(m.lanes, laneDepths(index), { collapsed: new Set(), internalShown: new Set(), showAllInternal: false, laneFilter: -1 });
-  const v: ViewState = { model: m, index, layout, window: fitWindow(m.duration), startup: 0, scrollY: 0, selected: -1, matches: null, cursor: [], replay: -1, allFlows: true, hover: null };
+  const layout = layoutLanes(m.lanes, laneDepths(index), {
+    collapsed: new Set(),
+    internalShown: new Set(),
+    showAllInternal: false,
+    laneFilter: -1,
+  });
+  const v: ViewState = {
+    model: m,
+    index,
+    layout,
+    window: fitWindow(m.duration),
+    startup: 0,
+    scrollY: 0,
+    selected: -1,
+    matches: null,
+    cursor: [],
+    replay: -1,
+    allFlows: true,
+    hover: null,
+  };
   const s = frameScale(v, 1200);
   const child = m.lanes.findIndex((l) => l.name === 'MainThread' && l.pid === 4243);
   const row = layout.rows[layout.rowOfLane[child]];
   const crunch = m.spans.findIndex((sp) => sp.name === 'crunch');
-  const x = GUTTER_W + ((m.spans[crunch].start + 1e8 - v.window.start) * (1200 - GUTTER_W)) / (v.window.end - v.window.start);
+  const x =
+    GUTTER_W + ((m.spans[crunch].start + 1e8 - v.window.start) * (1200 - GUTTER_W)) / (v.window.end - v.window.start);
   const hit = hitTest(v, s, x, RULER_H + row.y + MARKER_H + SPAN_H / 2);
   assert.deepEqual(hit, { type: 'event', ref: { type: 'span', index: crunch } });
   const deeper = hitTest(v, s, x, RULER_H + row.y + MARKER_H + SPAN_H * 1.5);
   assert.equal(deeper.type === 'event' && m.spans[deeper.ref.index].name, 'sum_squares');
   const pe = m.markers.findIndex((k) => k.kind === 'proc_end');
   const px = GUTTER_W + ((m.markers[pe].ts - v.window.start) * (1200 - GUTTER_W)) / (v.window.end - v.window.start);
-  assert.deepEqual(hitTest(v, s, px + 2, RULER_H + row.y + MARKER_H / 2), { type: 'event', ref: { type: 'marker', index: pe } });
+  assert.deepEqual(hitTest(v, s, px + 2, RULER_H + row.y + MARKER_H / 2), {
+    type: 'event',
+    ref: { type: 'marker', index: pe },
+  });
   assert.equal(hitTest(v, s, 10, RULER_H + row.y + 4).type, 'gutter');
   assert.equal(hitTest(v, s, 500, 5).type, 'none');
 });
@@ -120,20 +165,27 @@ test('a wait that never ended runs to the end of the run and is marked stuck; fi
   const file = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models', 'deadlock.json');
   const m = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoModel>;
   const ix = buildModelIndex(m);
-  const stuck = [...ix.stuck.keys()].filter((i) => ix.stuck[i] === 1).map((i) => m.markers[i].label).sort();
+  const stuck = [...ix.stuck.keys()]
+    .filter((i) => ix.stuck[i] === 1)
+    .map((i) => m.markers[i].label)
+    .sort();
   assert.deepEqual(stuck, ['join thread "alice"', 'wait for lock_a', 'wait for lock_b']);
   for (let i = 0; i < m.markers.length; i++) {
     if (ix.stuck[i] === 1) assert.equal(ix.waitEnd[i], m.duration);
     else if (m.markers[i].waitEnd !== undefined) assert.equal(ix.waitEnd[i], m.markers[i].waitEnd);
   }
   // Every stuck wait is in its lane's wait index, so it is drawn.
-  for (let i = 0; i < m.markers.length; i++) if (ix.stuck[i] === 1) assert.ok([...ix.lanes[m.markers[i].lane].waits.ids].includes(i));
+  for (let i = 0; i < m.markers.length; i++)
+    if (ix.stuck[i] === 1) assert.ok([...ix.lanes[m.markers[i].lane].waits.ids].includes(i));
 });
 
 test('lane colours follow the lane, not its index, and differ among own lanes while the palette lasts', () => {
   const m = demoModel();
   const slots = laneColorSlots(m.lanes, LANE_PALETTE_SIZE);
-  const own = m.lanes.filter((l) => !l.internal).slice(0, LANE_PALETTE_SIZE).map((l) => slots[l.id]);
+  const own = m.lanes
+    .filter((l) => !l.internal)
+    .slice(0, LANE_PALETTE_SIZE)
+    .map((l) => slots[l.id]);
   assert.equal(new Set(own).size, own.length, `own lanes share colours: ${own.join()}`);
   // The same lanes after an extra internal lane in front (every index shifts): same colours.
   const extra = { ...m.lanes[0], id: 0, name: 'pydevd helper', internal: true, parent: -1 };
@@ -175,6 +227,9 @@ test("Fit folds the main module's imports and set-up: the activity starts at its
   assert.equal(ix.activityStart, 303 * ms + 20_000);
   assert.equal(foldedStartup(m.duration, ix.activityStart), ix.activityStart);
   // A program with nothing but its module folds start-up only.
-  const bare = buildModel(s.events.filter((e) => e[5] !== 'task_create' && e[5] !== 'print'), { title: 'a.py', exitCode: 0 });
+  const bare = buildModel(
+    s.events.filter((e) => e[5] !== 'task_create' && e[5] !== 'print'),
+    { title: 'a.py', exitCode: 0 },
+  );
   assert.equal(buildModelIndex(bare).activityStart, 77 * ms + 20_000);
 });

@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { MIN_SPAN_NS, STARTUP_BLOCK_SHARE, clampWindow, fitWindow, foldedStartup, isFitted, panWindow, programWindow, revealTime, zoomWindow } from '../../../src/webview/viewport';
+import {
+  MIN_SPAN_NS,
+  STARTUP_BLOCK_SHARE,
+  clampWindow,
+  fitWindow,
+  foldedStartup,
+  isFitted,
+  panWindow,
+  programWindow,
+  revealTime,
+  zoomWindow,
+} from '../../../src/webview/viewport';
 
 test('zoom keeps the anchored time in place', () => {
   const limit = fitWindow(1e9);
