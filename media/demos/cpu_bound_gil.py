@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-WORK = 2_000_000  # loop iterations per job: a few tenths of a second of pure Python
+WORK = 6_000_000  # loop iterations per job: about half a second of pure Python (enough to dwarf start-up noise)
 
 
 def count_down(n):

@@ -41,8 +41,8 @@ function gilClaims(stdout: string): string[] {
   const processes = gilMeasurements(stdout, '2 processes');
   if (!sequential || !threads || !processes) return ['the three measurement lines are missing'];
   const problems: string[] = [];
-  // 0.1 of slack: the tracer's own bookkeeping and rounding to one decimal.
-  if (threads.cores > 1.1) problems.push(`threads kept ${threads.cores} cores busy: more than one under the GIL?`);
+  // 0.2 of slack: the tracer's own writes (kernel time that overlaps the GIL holder) and rounding.
+  if (threads.cores > 1.2) problems.push(`threads kept ${threads.cores} cores busy: more than one under the GIL?`);
   if (!/^2 threads: [\d.]+x the sequential time, [\d.]+ cores busy: they take turns on the GIL$/m.test(stdout))
     problems.push('no threads verdict');
   const parallel = /^2 processes: .* so they ran in parallel$/m.test(stdout);
