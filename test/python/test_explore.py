@@ -140,10 +140,9 @@ class CorrectPrograms(unittest.TestCase):
                         self.assertGreater(len(set(decisions)), 1)
 
     def test_small_programs_are_covered_completely_in_few_schedules(self):
-        # asyncio_executor_await and threadpool_map run too many events in their pools' machinery
-        large = ('asyncio_executor_await.py', 'threadpool_map.py')
-        small = [p for p in programs('correct') if os.path.basename(p) not in large]
-        self.assertGreaterEqual(len(small), 10)
+        # programs using asyncio or an executor get no systematic search (see the next test)
+        small = [p for p in programs('correct') if not _uses_unseen_handoffs(p)]
+        self.assertGreaterEqual(len(small), 9)
         for path in small:
             with self.subTest(program=os.path.basename(path)):
                 # (a schedule that hits the wall-clock cap on a loaded machine would end the search)
@@ -152,7 +151,28 @@ class CorrectPrograms(unittest.TestCase):
                 self.assertLessEqual(len(records), 60)
                 self.assertTrue(all(r['strategy'] == 'dpor' for r in records))
         records, done = runs_and_done(os.path.join(CATALOGUE, 'correct', 'locked_counter.py'), '--runs', '300')
-        self.assertEqual((done['complete'], len(records)), (True, 6))  # three threads, one lock: 3! orders
+        # three threads, one lock: 3! orders (a Python whose threading module takes its own lock inside
+        # start/join adds a few redundant ones)
+        self.assertTrue(done['complete'])
+        self.assertGreaterEqual(len(records), 6)
+        self.assertLessEqual(len(records), 12)
+
+    def test_asyncio_and_executor_programs_are_never_claimed_complete(self):
+        # the search cannot see the event loop's or an executor's hand-offs: claiming "every schedule
+        # covered" there was wrong (asyncio_lock_order's deadlock was missed behind a complete search)
+        unseen = [p for p in programs('correct') + programs('racy') if _uses_unseen_handoffs(p)]
+        self.assertGreaterEqual(len(unseen), 6)
+        for path in unseen[:3]:
+            with self.subTest(program=os.path.basename(path)):
+                records, done = runs_and_done(path, '--runs', '6', '--keep-going')
+                self.assertFalse(done['complete'])
+                self.assertTrue(all(r['strategy'] != 'dpor' for r in records))
+
+
+def _uses_unseen_handoffs(path):
+    with open(path) as f:
+        text = f.read()
+    return 'asyncio' in text or 'concurrent.futures' in text
 
 
 def racy(name):
