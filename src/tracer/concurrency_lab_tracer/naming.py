@@ -1,18 +1,37 @@
 """The program's own names for the synchronisation objects it makes: `lock_b`, `self.jobs`.
 
 When the program constructs a traced primitive, obj_new records the line that made it and the
-variable that line assigns it to, read from the program's source with `ast` (parsed once per file,
-only when the program makes its first primitive), never from the object: no program code runs.
+variable that line assigns it to, read from the program's source (parsed once per file, only when the
+program makes its first primitive), never from the object: no program code runs. The parse is
+compile()'s own AST, walked by hand: importing `ast` would show in the program's sys.modules.
 A line that makes it inside a larger expression, or assigns more than one thing, names nothing;
 the Timeline then says the type and the line ("Lock made at line 12").
 """
-import ast
 import sys
 
 from . import core
 from .encode import quote
 
 _names = {}  # file -> {line: name, or None when the line is ambiguous}
+_ONLY_AST = 0x400  # ast.PyCF_ONLY_AST
+
+
+def _walk(node):
+    """Every node under node (ast.walk without the ast module)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        for field in getattr(n, '_fields', ()):
+            v = getattr(n, field, None)
+            if isinstance(v, list):
+                todo.extend(x for x in v if hasattr(x, '_fields'))
+            elif hasattr(v, '_fields'):
+                todo.append(v)
+
+
+def _is(node, kind):
+    return type(node).__name__ == kind
 
 
 def new_named_serial():
@@ -41,26 +60,26 @@ def _names_in(file):
         names = _names[file] = {}
         try:
             with open(file, 'rb') as source:
-                tree = ast.parse(source.read())
+                tree = compile(source.read(), file, 'exec', _ONLY_AST, True)
         except Exception:
             return names
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             _learn(node, names)
     return names
 
 
 def _learn(node, names):
-    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+    if _is(node, 'Assign') and len(node.targets) == 1:
         target = node.targets[0]
-    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+    elif _is(node, 'AnnAssign') and node.value is not None:
         target = node.target
     else:
         return
     value = node.value
-    if not isinstance(value, ast.Call):
+    if not _is(value, 'Call'):
         return
     # The call must be the only one (a lock passed to a call names the call's result, not the lock).
-    if any(isinstance(n, ast.Call) for arg in value.args + [k.value for k in value.keywords] for n in ast.walk(arg)):
+    if any(_is(n, 'Call') for arg in value.args + [k.value for k in value.keywords] for n in _walk(arg)):
         return
     name = _dotted(target)
     for line in range(value.lineno, getattr(value, 'end_lineno', value.lineno) + 1):
@@ -70,10 +89,10 @@ def _learn(node, names):
 def _dotted(target):
     """`jobs`, `self.jobs`; None for anything else (a tuple, a subscript)."""
     parts = []
-    while isinstance(target, ast.Attribute):
+    while _is(target, 'Attribute'):
         parts.append(target.attr)
         target = target.value
-    if not isinstance(target, ast.Name):
+    if not _is(target, 'Name'):
         return None
     parts.append(target.id)
     return '.'.join(reversed(parts))[:80]
