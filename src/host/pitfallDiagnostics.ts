@@ -36,7 +36,7 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     super();
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.check(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
-    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)));
     this.register(
       vscode.languages.registerCodeActionsProvider({ language: 'python' }, this, {
         providedCodeActionKinds: PitfallDiagnostics.providedCodeActionKinds,
@@ -121,11 +121,15 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     );
   }
 
-  private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
+  private forget(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
     this.clearTimer(key);
     this.checked.delete(key);
-    this.collection.delete(uri);
+    // An untitled URI is reused: the next untitled document may already be open under it when the old
+    // one's close arrives, and its findings must stay.
+    const successor = vscode.workspace.textDocuments.find((d) => d !== doc && !d.isClosed && d.uri.toString() === key);
+    if (successor) this.check(successor);
+    else this.collection.delete(doc.uri);
   }
 
   private clearTimer(key: string): void {
