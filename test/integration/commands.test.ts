@@ -305,7 +305,7 @@ suite('commands', function () {
     assert.deepEqual(stdoutLines(outcome), ['<img src=x onerror=alert(1)>']);
     assert.ok(outcome.model.lanes.some((l) => l.name === '<b>bold</b>'));
     if (!bridgeAvailable()) return;
-    await waitForText('.output', /<img src=x onerror=alert\(1\)>/, { timeoutMs: 10_000 }); // shown literally
+    await waitForText('.output', /<img src=x onerror=alert\(1\)>/, { timeoutMs: 30_000 }); // shown literally
     assert.equal(await count('img'), 0, 'no element was injected');
     assert.equal(await count('b'), 0, 'no markup from a thread name');
   });
