@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
     },
     log,
   );
-  const running = new RunController(tracerDir, interpreters, timeline, log);
+  const running = new RunController(tracerDir, interpreters, timeline, log, context.extensionUri);
   controller.runs = running;
   activeRuns = running;
   const previews = new PatternPreviewProvider();

@@ -44,7 +44,7 @@ export class RunController extends Disposable {
   /** Where a failed run's error points (its own collection: a shared name would mix with the pitfall checks'). */
   private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('concurrencyLab.runErrors'));
   /** What the last run proved, on the program's lines. */
-  private readonly runDiagnostics = this.register(new RunDiagnostics());
+  private readonly runDiagnostics: RunDiagnostics;
   private readonly finished = this.register(new vscode.EventEmitter<RunOutcome>());
   /** Fires when a run ends (or is refused). */
   readonly onDidFinish = this.finished.event;
@@ -54,8 +54,11 @@ export class RunController extends Disposable {
     private readonly interpreters: InterpreterService,
     private readonly timeline: TimelinePanel,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the run findings' pages are (media/findings). */
+    extensionUri: vscode.Uri,
   ) {
     super();
+    this.runDiagnostics = this.register(new RunDiagnostics(extensionUri));
   }
 
   override dispose(): void {

@@ -2,7 +2,7 @@
  * What a finished run proved (src/trace/findings), as diagnostics on the program's lines, under their
  * own source name so they read apart from the static checks. A new run replaces them; an edit drops
  * those on the lines it touched and moves the others with their lines, so none points at the wrong
- * code.
+ * code. Each code links to its page, media/findings/KIND.md (what it means, why, what to do).
  */
 import * as vscode from 'vscode';
 import type { TraceModel } from '../shared/traceModel';
@@ -16,6 +16,8 @@ const SEVERITY: Record<RunFinding['severity'], vscode.DiagnosticSeverity> = {
 };
 
 export class RunDiagnostics implements vscode.Disposable {
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
   private readonly collection = vscode.languages.createDiagnosticCollection('concurrencyLabRun');
   private readonly subscription = vscode.workspace.onDidChangeTextDocument((e) => this.follow(e));
 
@@ -39,11 +41,15 @@ export class RunDiagnostics implements vscode.Disposable {
         : new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
       const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
       d.source = RUN_DIAGNOSTIC_SOURCE;
-      d.code = f.kind;
+      d.code = { value: f.kind, target: this.findingPage(f.kind) };
       return d;
     });
     this.collection.set(uri, diagnostics);
     return diagnostics.length;
+  }
+
+  findingPage(kind: RunFinding['kind']): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'media', 'findings', `${kind}.md`);
   }
 
   /** Drops the diagnostics on edited lines and moves those below an edit by the lines it added or removed. */

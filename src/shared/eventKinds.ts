@@ -71,6 +71,8 @@ export const EVENT_KINDS = {
   queue_get: 'marker', //     {obj, prim, key?, item: the put number it received or 0 if unknown, value?: short safe repr, ok: bool, waited_ns}
   future_submit: 'marker', // {obj, executor, fn: qualname}         Executor.submit: obj is the future
   future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error"}
+  future_read: 'marker', //   {obj, how: "result"|"exception"|"callback", line}  the program first looked at the finished future's
+  //                          outcome (result()/exception() returned or raised after it finished) or gave it a done callback
   sleep: 'marker', //         {secs, line}                         time.sleep / asyncio.sleep begins
   //                          [codeId, cpuNs, secs, line]          an asyncio.sleep suspends the recorded coroutine frame of codeId
   //                                                               (it stands for that frame's yield, which is not written)

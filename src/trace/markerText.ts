@@ -139,6 +139,10 @@ const TASKS = {
     const state = str(d, 'state', 'ok');
     return outcome(state !== 'error', `future #${objOf(d)} ${state === 'ok' ? 'done' : clip(state, 20)}`);
   },
+  future_read: (d) => {
+    const how = str(d, 'how', 'result');
+    return how === 'callback' ? `done callback on future #${objOf(d)}` : `${clip(how, 20)}() of future #${objOf(d)}`;
+  },
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const LOCKS = {

@@ -106,6 +106,37 @@ void test('--summary lists the run findings: a time.sleep() in a coroutine block
   });
 });
 
+void test('--summary lists an executor future whose exception nobody retrieved, on its submit line; not the one read', async () => {
+  const program = [
+    'from concurrent.futures import ThreadPoolExecutor',
+    '',
+    '',
+    'def fail(what):',
+    '    raise ValueError(what)',
+    '',
+    '',
+    'with ThreadPoolExecutor() as pool:',
+    '    pool.submit(fail, "lost")',
+    '    seen = pool.submit(fail, "seen")',
+    'print(type(seen.exception()).__name__)',
+    '',
+  ].join('\n');
+  await withProgram(program, async (file) => {
+    const r = await runCli(['trace', file, '--summary', '--python', MAIN_PYTHON, '--tracer-dir', tracerDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { stdout: string; findings: { kind: string; line: number; message: string }[] };
+    assert.equal(s.stdout, 'ValueError\n');
+    assert.deepEqual(
+      s.findings.map((f) => [f.kind, f.line]),
+      [['unretrieved-exception', 9]],
+    );
+    assert.match(
+      s.findings[0].message,
+      /^fail\(\) submitted here to ThreadPoolExecutor raised ValueError: lost and nobody/,
+    );
+  });
+});
+
 void test('without --summary the program output passes through; engine errors exit 2', async () => {
   await withProgram('print("plain")\n', async (file) => {
     const ok = await runCli(['trace', file, '--python', MAIN_PYTHON, '--tracer-dir', tracerDir]);

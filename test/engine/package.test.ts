@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, withTempDir } from './engineHelpers';
+import { RUN_FINDING_KINDS } from '../../src/trace/findings';
 
 const run = promisify(execFile);
 const vsce = join(repoRoot, 'node_modules', '.bin', 'vsce');
@@ -52,6 +53,9 @@ test('the package lists only runtime files and every file the manifest names', {
     'the demos are in the package',
   );
   assert.ok(files.includes('media/checks/CL101.md'), 'the pitfall rule pages are in the package');
+  for (const kind of RUN_FINDING_KINDS) {
+    assert.ok(files.includes(`media/findings/${kind}.md`), `the run finding page of ${kind} is in the package`);
+  }
 });
 
 test(

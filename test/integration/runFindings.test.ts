@@ -43,7 +43,9 @@ suite('run findings', function () {
     assert.equal(runDiagnostics(doc.uri).length, 1);
     assert.equal(d.range.start.line, 5);
     assert.equal(d.range.start.character, 4);
-    assert.equal(d.code, 'blocked-loop');
+    const code = d.code as { value: string; target: vscode.Uri };
+    assert.equal(code.value, 'blocked-loop');
+    assert.ok(code.target.path.endsWith('/media/findings/blocked-loop.md'), `code link: ${code.target.toString()}`);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(d.message, /^The event loop was blocked for [\d.]+ m?s by time\.sleep\(0\.3\) in task /);
     // The static check of the same line is there too, under its own source.

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceModel } from '../../src/shared/traceModel';
-import { runFindings, type RunFinding } from '../../src/trace/findings';
+import { RUN_FINDING_KINDS, runFindings, type RunFinding } from '../../src/trace/findings';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -73,18 +73,52 @@ void test('io_threads: threads that sleep and hold a lock briefly: nothing to fi
 for (const variant of ['lost_exceptions', 'lost_exceptions.py38']) {
   void test(`${variant}: the task whose exception nobody retrieved is found where it was created; the awaited one is not`, () => {
     const found = runFindings(model(variant));
-    assert.deepEqual(brief(found), ['unretrieved-exception@20']);
+    assert.deepEqual(brief(found), ['unretrieved-exception@20', 'unretrieved-exception@31']);
     assert.match(
       found[0].message,
       /^Task "Task-2" \(boom\(\)\) created here raised RuntimeError: task failed and nobody retrieved it/,
     );
+    assert.match(
+      found[1].message,
+      /^fail\(\) submitted here to ThreadPoolExecutor raised ValueError: nobody saw this and nobody retrieved it/,
+    );
   });
 }
+
+void test('lost_exceptions: the future whose result() was called is no finding; without that read it is one', () => {
+  const m = model('lost_exceptions');
+  const reads = m.markers.filter((k) => k.kind === 'future_read');
+  assert.deepEqual(
+    reads.map((k) => k.detail.how),
+    ['result'],
+  );
+  m.markers = m.markers.filter((k) => k.kind !== 'future_read');
+  assert.deepEqual(brief(runFindings(m)), [
+    'unretrieved-exception@20',
+    'unretrieved-exception@31',
+    'unretrieved-exception@32',
+  ]);
+});
+
+void test('lost_exceptions: past the event budget a read may be missing, so no future is reported', () => {
+  const m = model('lost_exceptions');
+  const last = m.markers[m.markers.length - 1];
+  m.markers.push({ ...last, kind: 'limit', order: last.order + 1, detail: { what: 'events' } });
+  assert.deepEqual(brief(runFindings(m)), ['unretrieved-exception@20']);
+});
+
+void test('every kind of finding has its page: what it means, a wrong and a right example, what to do', () => {
+  for (const kind of RUN_FINDING_KINDS) {
+    const page = readFileSync(join(ROOT, 'media', 'findings', `${kind}.md`), 'utf8');
+    assert.ok(page.startsWith(`# ${kind}: `), kind);
+    for (const part of ['## Wrong', '## Right', '## What to do']) assert.ok(page.includes(part), `${kind}: ${part}`);
+  }
+});
 
 void test("lost_exceptions: without asyncio's own report, a failed task is no finding (it may have been read)", () => {
   const m = model('lost_exceptions');
   m.markers = m.markers.filter((k) => !(k.kind === 'exc' && k.detail.uncaught === 'true'));
-  assert.deepEqual(runFindings(m), []);
+  assert.deepEqual(brief(runFindings(m)), ['unretrieved-exception@31']);
 });
 
 void test('long_lock: the hold that made another thread wait is found at its acquire, naming the sleep inside it', () => {

@@ -5,7 +5,15 @@ import type { FamilyOf } from './handler';
 import type { Point } from './state';
 
 type TaskKind =
-  'task_create' | 'task_done' | 'task_cancel' | 'task_name' | 'await' | 'awake' | 'future_submit' | 'future_done';
+  | 'task_create'
+  | 'task_done'
+  | 'task_cancel'
+  | 'task_name'
+  | 'await'
+  | 'awake'
+  | 'future_submit'
+  | 'future_done'
+  | 'future_read';
 
 export const tasks: FamilyOf<TaskKind> = (b) => {
   /** Where each task or future ended ("pid:obj"): an awaiter that wakes after it draws a flow from there. */
@@ -70,6 +78,9 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         done.set(key, here);
         const from = submits.get(key);
         if (from) b.flow('submit', from, here);
+      },
+      future_read(ev, ts) {
+        b.marker('future_read', ev, ts);
       },
     },
   };

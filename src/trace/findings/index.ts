@@ -9,11 +9,18 @@ import { longLockHolds } from './longLockHolds';
 import { ModelAccess } from './modelAccess';
 import type { RunFinding } from './types';
 import { unretrievedExceptions } from './unretrievedExceptions';
+import { unretrievedFutureExceptions } from './unretrievedFutureExceptions';
 
-export type { RunFinding, RunFindingKind } from './types';
+export { RUN_FINDING_KINDS, type RunFinding, type RunFindingKind } from './types';
 
 export function runFindings(model: TraceModel): RunFinding[] {
   const m = new ModelAccess(model);
-  const all = [...blockedLoop(m), ...gilContention(m), ...unretrievedExceptions(m), ...longLockHolds(m)];
+  const all = [
+    ...blockedLoop(m),
+    ...gilContention(m),
+    ...unretrievedExceptions(m),
+    ...unretrievedFutureExceptions(m),
+    ...longLockHolds(m),
+  ];
   return all.sort((a, b) => a.source - b.source || a.line - b.line || a.kind.localeCompare(b.kind));
 }

@@ -1,6 +1,9 @@
 /** What a run proved: findings on the program's lines, computed from the trace model after a run. */
 
-export type RunFindingKind = 'blocked-loop' | 'gil-contention' | 'unretrieved-exception' | 'long-lock-hold';
+/** Every kind of finding; each is a diagnostic code with its page, media/findings/KIND.md. */
+export const RUN_FINDING_KINDS = ['blocked-loop', 'gil-contention', 'unretrieved-exception', 'long-lock-hold'] as const;
+
+export type RunFindingKind = (typeof RUN_FINDING_KINDS)[number];
 
 export interface RunFinding {
   kind: RunFindingKind;

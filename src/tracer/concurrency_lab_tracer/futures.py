@@ -1,5 +1,7 @@
-"""concurrent.futures: Executor.submit (future_submit) and completion (future_done, written
-before the result is published so it precedes whatever the result unblocks)."""
+"""concurrent.futures: Executor.submit (future_submit), completion (future_done, written
+before the result is published so it precedes whatever the result unblocks), and the first look at
+a finished future's outcome (future_read: result(), exception() or add_done_callback), so a run can
+tell an exception nobody retrieved from one the program saw."""
 from _thread import get_ident
 
 from . import core, marks, safe_text
@@ -8,6 +10,7 @@ from .encode import quote, text
 _serial_of = marks.serials.get
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
 _reserved = {}  # thread ident -> serial for the Future that submit() is about to create
+_read = set()  # serials of futures whose future_read is written (one each: a loop of result() calls stays cheap)
 
 
 def last_submitted():
@@ -63,6 +66,42 @@ def patch_base(base):
         return orig_set_exception(self, exception)
 
     Future.set_result, Future.set_exception = set_result, set_exception
+    _wrap_reads(Future, base.FINISHED)
+
+
+def _read_once(fut, how):
+    # Only the serial and a constant are written: no user object is touched (no __repr__ runs).
+    obj = _serial_of(id(fut))
+    if obj is not None and obj not in _read:
+        _read.add(obj)
+        core.emit_raw('future_read', f'{{"obj":{obj},"how":"{how}","line":{core.program_line()}}}')
+
+
+def _wrap_reads(Future, finished):
+    """result()/exception() saw the outcome only if the future had finished by the time they returned
+    (a timeout or a cancellation did not see it); a done callback can always see it."""
+
+    def wrap(name):
+        orig = getattr(Future, name)
+
+        def read(self, *args, **kwargs):
+            try:
+                return orig(self, *args, **kwargs)
+            finally:
+                if self._state == finished:
+                    _read_once(self, name)
+
+        setattr(Future, name, core.impersonate(read, orig))
+
+    wrap('result')
+    wrap('exception')
+    orig_add = Future.add_done_callback
+
+    def add_done_callback(self, fn):
+        _read_once(self, 'callback')
+        return orig_add(self, fn)
+
+    Future.add_done_callback = core.impersonate(add_done_callback, orig_add)
 
 
 def patch_thread(mod):
