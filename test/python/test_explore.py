@@ -140,8 +140,9 @@ class CorrectPrograms(unittest.TestCase):
                         self.assertGreater(len(set(decisions)), 1)
 
     def test_small_programs_are_covered_completely_in_few_schedules(self):
-        # asyncio_executor_await and threadpool_map run too many events in their pools' machinery
-        large = ('asyncio_executor_await.py', 'threadpool_map.py')
+        # asyncio_executor_await and threadpool_map run too many events in their pools' machinery;
+        # asyncio_stream_echo's real I/O is not ready at the same decisions in every run
+        large = ('asyncio_executor_await.py', 'threadpool_map.py', 'asyncio_stream_echo.py')
         small = [p for p in programs('correct') if os.path.basename(p) not in large]
         self.assertGreaterEqual(len(small), 10)
         for path in small:
