@@ -142,6 +142,7 @@ class Scheduler(object):
         self.trace = [] if getattr(strategy, 'records', False) else None
         self.trace_overflow = False
         self._touches = None
+        self._serials = {}  # id -> the order in which this run first touched the object (see _stable)
         self._stdout_at = None
 
     # --- lanes -----------------------------------------------------------------------------
@@ -177,9 +178,20 @@ class Scheduler(object):
         True (write) or RELEASE (see dpor)."""
         t = self._touches
         if t is not None:
-            h = hash(key)
+            h = hash(self._stable(key))
             old = t.get(h)
             t[h] = kind if old is None or old == kind else (WRITE if WRITE in (old, kind) else RELEASE)
+
+    def _stable(self, key):
+        """The key with its object's id (first or second item) replaced by the order in which this run
+        first touched the object. The search compares touches across schedules, and ids differ from one
+        forked child to the next (the server's heap changes between forks); the same choices touch the
+        same objects in the same order."""
+        for i in (0, 1):
+            if len(key) > i and type(key[i]) is int:
+                serial = self._serials.setdefault(key[i], len(self._serials))
+                return key[:i] + (serial,) + key[i + 1:]
+        return key
 
     def touch_sync(self, obj, kind=True):
         """An operation on a model primitive (or a lane, a selector): a look at its state (False: an
