@@ -9,6 +9,6 @@ runs next. Modules:
   races      vector clocks and FastTrack-style happens-before race detection
   prims      model Lock/RLock/Condition/Semaphore/Event/Barrier/Thread/Timer and the patched modules
   accesses   the ast rewrite that makes the program's shared reads and writes scheduling points
-  aio        asyncio's selector under the scheduler (virtual clock, thread hand-offs)
+  aio        asyncio's selector under the scheduler (virtual clock, thread hand-offs, I/O delivery)
   server     start Python once, compile once, fork one child per schedule
 """

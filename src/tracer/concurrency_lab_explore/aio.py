@@ -5,12 +5,22 @@ waiting; with nothing ready, the loop's lane blocks until another thread hands i
 (call_soon_threadsafe writes the self-pipe: a happens-before edge) or until the timeout asyncio asked
 for, in virtual time (its earliest timer). So an executor job's completion can land before or after
 any timer or task step, and asyncio's own order (FIFO ready queue, timers by deadline) is untouched.
-Real I/O (sockets, pipes) is polled at every decision and waited for for real only when no lane can
-run. asyncio.Lock is tracked (owner, waiters) so a deadlock among tasks names its cycle.
+
+Real I/O (sockets, streams, pipes, subprocesses) takes a time the program doesn't fix, so its
+completion is a choice of the scheduler too: the loop gets it only from a helper lane ("asyncio I/O",
+invisible to the program: no threading.Thread) that can run once the real I/O is ready, at any
+decision: before or after a timer that is due, a task step, another thread. Until the helper runs,
+select reports the self-pipe alone. The real I/O is waited for (up to IO_GRACE) before the loop
+blocks, so whether it is ready at a decision doesn't depend on how fast this machine is.
+asyncio.Lock is tracked (owner, waiters) so a deadlock among tasks names its cycle.
 """
+import _thread
 import selectors
 
 from . import prims, races
+from .scheduler import Stop
+
+IO_GRACE = 0.2  # real seconds the loop waits for pending I/O before it blocks in virtual time
 
 _RealSelector = selectors.DefaultSelector
 SELECTORS = []
@@ -23,6 +33,8 @@ class ModelSelector(object):
         self._lane = None
         self._vc = None
         self._loop = None
+        self._io = None  # the helper lane that delivers real I/O
+        self._delivered = False
         SELECTORS.append(self)
 
     def register(self, fileobj, events, data=None):
@@ -56,6 +68,8 @@ class ModelSelector(object):
         if s is None:
             return self._real.select(timeout)
         s.touch_sync(self)
+        if self.external():
+            return self._select_with_io(s, timeout)
         ready = self._real.select(0)
         if ready or (timeout is not None and timeout <= 0):
             s.point()
@@ -69,6 +83,44 @@ class ModelSelector(object):
             ready = self._real.select(0)
         races.join_into(s.current.vc, self._vc)
         return ready
+
+    def _select_with_io(self, s, timeout):
+        """The loop waits on real I/O: its completion comes when the scheduler runs the I/O lane."""
+        if not self._external_ready():
+            self._real.select(IO_GRACE)
+        if self._io is None:
+            self._io = _start_io_lane(s, self)
+        self._lane = s.current
+        self._delivered = False
+        s.current.blocked_line = None
+        try:
+            s.block(self, None if timeout is None else s.now + max(timeout, 0))
+        finally:
+            self._lane = None
+        ready = self._real.select(0)
+        if not self._delivered:
+            own = self._self_pipe()
+            ready = [(key, ev) for key, ev in ready if key.fd == own]
+        races.join_into(s.current.vc, self._vc)
+        return ready
+
+    def _self_pipe(self):
+        sock = getattr(self._loop, '_ssock', None)
+        try:
+            return sock.fileno() if sock is not None else -1
+        except OSError:
+            return -1
+
+    def _external_ready(self):
+        own = self._self_pipe()
+        try:
+            return any(key.fd != own for key, _ in self._real.select(0))
+        except (OSError, ValueError):
+            return False
+
+    def _cl_io_ready(self):
+        """The I/O lane can run: the loop waits in select and real I/O is there for it."""
+        return self._lane is not None and self._lane.state == 'blocked' and self._external_ready()
 
     def signal(self):
         """Another thread queued a callback for this loop (the baton holder calls this)."""
@@ -145,17 +197,51 @@ def _task_line(task):
     return frames[0].f_lineno if frames and frames[0].f_code.co_filename == prims.PROGRAM_FILE else None
 
 
-def lanes_with_io_ready():
-    ready = []
-    for sel in SELECTORS:
-        if sel._lane is not None and sel._lane.state == 'blocked' and sel.external() and sel._real.select(0):
-            ready.append(sel._lane)
-    return ready
+class _IOReady(object):
+    """What the I/O lane waits for."""
+
+    def __init__(self, sel):
+        self.sel = sel
+        self.sync_target = sel
+
+    def _cl_ready(self):
+        return self.sel._cl_io_ready()
+
+    def describe(self):
+        return 'real I/O'
+
+    def owners(self):
+        return []
 
 
-def wait_for_io(blocked):
-    """Nothing can run: wait for real I/O if a loop is waiting on any (else it is a deadlock)."""
-    waiting = [sel for sel in SELECTORS if sel._lane in blocked and sel.external()]
+def _start_io_lane(s, sel):
+    lane = s.add_lane('asyncio I/O', None, True)
+    lane.helper = True
+    lane.state = 'blocked'
+    lane.waiting = _IOReady(sel)
+
+    def body():
+        s.attach(lane)
+        lane.gate.acquire()  # first chosen
+        try:
+            while True:
+                s.wake(lane)
+                s.touch_sync(sel)
+                sel._delivered = True
+                if sel._lane is not None:
+                    races.join_into(sel._lane.vc, lane.vc)
+                    s.wake(sel._lane)
+                s.block(_IOReady(sel))
+        except Stop:
+            pass
+
+    _thread.start_new_thread(body, ())
+    return lane
+
+
+def wait_for_io():
+    """Nothing can run: wait (for real) for the I/O a loop waits on. False when no loop waits on any."""
+    waiting = [sel for sel in SELECTORS if sel._lane is not None and sel.external()]
     if not waiting:
         return False
     waiting[0]._real.select(None)

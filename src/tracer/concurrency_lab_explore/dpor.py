@@ -39,6 +39,12 @@ def conflicts(a, b):
     return False
 
 
+def ready(lane):
+    """A blocked lane chosen now goes on (what it waits for is there), not by its timeout."""
+    r = getattr(lane.waiting, '_cl_ready', None)
+    return r is not None and r()
+
+
 class Follow(object):
     """The child's strategy: the prefix of choices, then the current lane until it blocks."""
 
@@ -89,7 +95,8 @@ class Follow(object):
             pick = current
             self.sleep.pop(pick.index, None)
             return pick
-        pick = min(awake, key=lambda l: l.index)
+        # time passes only when nothing else can run (a lane that would wake by its timeout goes last)
+        pick = min(awake, key=lambda l: (l.state == 'blocked' and not ready(l), l.index))
         self.sleep.pop(pick.index, None)
         return pick
 

@@ -25,7 +25,7 @@ STDOUT = ('stdout',)
 
 class Lane(object):
     __slots__ = ('index', 'name', 'gate', 'state', 'waiting', 'deadline', 'timed_out', 'vc', 'daemon',
-                 'thread', 'scheduler', 'run_length', 'blocked_line')
+                 'thread', 'scheduler', 'run_length', 'blocked_line', 'helper')
 
     def __init__(self, scheduler, index, name, daemon):
         self.scheduler = scheduler
@@ -43,6 +43,7 @@ class Lane(object):
         self.thread = None
         self.run_length = 0  # points in a row without blocking: fairness for spin loops
         self.blocked_line = None
+        self.helper = False  # ours, not the program's (aio's I/O lane): never part of a deadlock
 
 
 class Stop(BaseException):
@@ -136,12 +137,12 @@ class Scheduler(object):
         self.decisions = []
         self.detector = races.RaceDetector()
         self.on_stop = None  # callable(failure dict): ends the run (set by the server)
-        self.io_poll = None  # callable() -> lanes whose real I/O is ready (set by aio)
-        self.io_wait = None  # callable(lanes) -> block for real I/O when nothing else can run
+        self.io_wait = None  # callable() -> True after waiting for real I/O when nothing else can run (aio)
         # Systematic exploration (dpor) needs each event's touches: [(lane, enabled, touches)] per state.
         self.trace = [] if getattr(strategy, 'records', False) else None
         self.trace_overflow = False
         self._touches = None
+        self._serials = {}  # id -> the order in which this run first touched the object (see _stable)
         self._stdout_at = None
 
     # --- lanes -----------------------------------------------------------------------------
@@ -177,9 +178,20 @@ class Scheduler(object):
         True (write) or RELEASE (see dpor)."""
         t = self._touches
         if t is not None:
-            h = hash(key)
+            h = hash(self._stable(key))
             old = t.get(h)
             t[h] = kind if old is None or old == kind else (WRITE if WRITE in (old, kind) else RELEASE)
+
+    def _stable(self, key):
+        """The key with its object's id (first or second item) replaced by the order in which this run
+        first touched the object. The search compares touches across schedules, and ids differ from one
+        forked child to the next (the server's heap changes between forks); the same choices touch the
+        same objects in the same order."""
+        for i in (0, 1):
+            if len(key) > i and type(key[i]) is int:
+                serial = self._serials.setdefault(key[i], len(self._serials))
+                return key[:i] + (serial,) + key[i + 1:]
+        return key
 
     def touch_sync(self, obj, kind=True):
         """An operation on a model primitive (or a lane, a selector): a look at its state (False: an
@@ -271,16 +283,13 @@ class Scheduler(object):
 
     # --- choice ----------------------------------------------------------------------------
     def _enabled(self):
-        if self.io_poll is not None:
-            for lane in self.io_poll():
-                self.wake(lane)
         return [l for l in self.lanes if l.state == 'run' or (l.state == 'blocked' and (l.deadline is not None or _ready(l)))]
 
     def _choose(self):
         if self.trace is not None:
             self.close_trace()
         enabled = self._enabled()
-        if not enabled and self.io_wait is not None and self.io_wait([l for l in self.lanes if l.state == 'blocked']):
+        if not enabled and self.io_wait is not None and self.io_wait():
             enabled = self._enabled()
         if not enabled:
             self.stop(self.deadlock_failure())
@@ -316,7 +325,7 @@ class Scheduler(object):
         raise Stop()
 
     def deadlock_failure(self):
-        blocked = [l for l in self.lanes if l.state == 'blocked']
+        blocked = [l for l in self.lanes if l.state == 'blocked' and not l.helper]
         entries = {}
         for lane in blocked:
             w = lane.waiting

@@ -240,6 +240,7 @@ class Explorer(object):
             os._exit(0)
 
         sched.on_stop = finish
+        sched.io_wait = aio.wait_for_io
         prims.SCHED = sched
         module = types.ModuleType('__main__')
         module.__file__ = self.path
