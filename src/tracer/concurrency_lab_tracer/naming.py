@@ -30,8 +30,8 @@ def _walk(node):
                 todo.append(v)
 
 
-def _is(node, kind):
-    return type(node).__name__ == kind
+def _is(node, type_name):
+    return type(node).__name__ == type_name
 
 
 def new_named_serial():
