@@ -125,11 +125,13 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     const key = doc.uri.toString();
     this.clearTimer(key);
     this.checked.delete(key);
-    // An untitled URI is reused: the next untitled document may already be open under it when the old
-    // one's close arrives, and its findings must stay.
-    const successor = vscode.workspace.textDocuments.find((d) => d !== doc && !d.isClosed && d.uri.toString() === key);
-    if (successor) this.check(successor);
-    else this.collection.delete(doc.uri);
+    // An untitled URI is reused: the next untitled document may be opened under it around the time the old
+    // one's close arrives (before or after it), and its findings must stay. Decide once both events are in.
+    setTimeout(() => {
+      const live = vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === key);
+      if (live) this.check(live);
+      else this.collection.delete(doc.uri);
+    }, 0);
   }
 
   private clearTimer(key: string): void {
