@@ -160,13 +160,8 @@ export async function exploreMain(
   if (args.trace !== undefined && args.replay !== undefined) {
     return replayToTrace(file, args.replay, args.trace, args, defaults);
   }
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  let result;
-  try {
-    result = await runExplore({
+  const result = await untilInterrupted(async (signal) =>
+    runExplore({
       python: args.python ?? (await defaults.python()),
       file,
       cwd: dirname(file),
@@ -176,26 +171,16 @@ export async function exploreMain(
       timeoutS: args.timeoutS,
       replay: args.replay,
       keepGoing: args.keepGoing,
-      signal: abort.signal,
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-  }
+      signal,
+    }),
+  );
   if (result.error) {
     console.error(`concurrency-lab explore: ${result.error}`);
     return 2;
   }
-  try {
-    if (args.json) await writeFile(args.json, JSON.stringify({ ...result.summary, schedules: result.records }));
-  } catch (e) {
-    console.error(`concurrency-lab explore: cannot write ${args.json}: ${e instanceof Error ? e.message : String(e)}`);
+  if (args.json && !(await writeOrSay(args.json, JSON.stringify({ ...result.summary, schedules: result.records }))))
     return 2;
-  }
-  if (args.replay !== undefined && result.records[0]) {
-    process.stdout.write(result.records[0].stdout);
-    process.stderr.write(result.records[0].stderr);
-  }
+  if (args.replay !== undefined && result.records[0]) echoProgramOutput(result.records[0]);
   if (args.summary) console.log(JSON.stringify(result.summary));
   else console.error(describeSummary(result.summary));
   if (result.cancelled) return 2;
@@ -210,41 +195,58 @@ async function replayToTrace(
   args: ExploreArgs,
   defaults: { python: () => Promise<string>; tracerDir: () => Promise<string> },
 ): Promise<number> {
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  let result;
-  try {
-    result = await replayTraced({
+  const result = await untilInterrupted(async (signal) =>
+    replayTraced({
       python: args.python ?? (await defaults.python()),
       file,
       cwd: dirname(file),
       tracerDir: args.tracerDir ?? (await defaults.tracerDir()),
       seed,
       timeoutS: args.timeoutS,
-      signal: abort.signal,
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-  }
+      signal,
+    }),
+  );
   if (result.cancelled) return 2;
   if (result.error || !result.model || !result.record) {
     console.error(`concurrency-lab explore: ${result.error ?? 'the replay recorded nothing'}`);
     return 2;
   }
-  try {
-    await writeFile(out, exportChromeTrace(result.model));
-  } catch (e) {
-    console.error(`concurrency-lab explore: cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
-  }
-  process.stdout.write(result.record.stdout);
-  process.stderr.write(result.record.stderr);
+  if (!(await writeOrSay(out, exportChromeTrace(result.model)))) return 2;
+  echoProgramOutput(result.record);
   const f = result.record.failure;
   console.error(
     `seed ${seed} replayed and traced: ${result.model.stats.events} events written to ${out}${f ? ` (${f.kind}: ${f.message})` : ''}`,
   );
   return f ? 1 : 0;
+}
+
+/** Runs `work` with a signal that Ctrl+C (or a SIGTERM) aborts, so the explorer ends its process group. */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Writes `text` to `path`; on failure says why on stderr and answers false. */
+async function writeOrSay(path: string, text: string): Promise<boolean> {
+  try {
+    await writeFile(path, text);
+    return true;
+  } catch (e) {
+    console.error(`concurrency-lab explore: cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+}
+
+/** A replayed schedule's program output, passed through as the program wrote it. */
+function echoProgramOutput(record: { stdout: string; stderr: string }): void {
+  process.stdout.write(record.stdout);
+  process.stderr.write(record.stderr);
 }

@@ -139,6 +139,18 @@ void test('explore --trace without --replay is refused with a reason', async () 
   assert.match(r.stderr, /--trace records one schedule: give it with --replay SEED/);
 });
 
+void test('explore --json and --trace into a folder that does not exist: exit 2, and stderr names the path', async () => {
+  await withTempDir(async (dir) => {
+    const missing = join(dir, 'no-such-folder', 'out.json');
+    const json = await runCli([racy('lock_order_deadlock.py'), '--runs', '2', '--json', missing]);
+    assert.equal(json.code, 2, json.stderr);
+    assert.ok(json.stderr.includes(`cannot write ${missing}`), json.stderr);
+    const trace = await runCli([racy('lock_order_deadlock.py'), '--replay', '1', '--trace', missing]);
+    assert.equal(trace.code, 2, trace.stderr);
+    assert.ok(trace.stderr.includes(`cannot write ${missing}`), trace.stderr);
+  }, 'cl-explore-');
+});
+
 void test('Compare: two schedules in one Timeline, one process each, both marked where their decisions part', async () => {
   const { compareReplays } = await import('../../src/explore/compareReplays');
   const { runExplore } = await import('../../src/explore/exploreRun');
