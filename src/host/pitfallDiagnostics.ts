@@ -126,12 +126,17 @@ export class PitfallDiagnostics extends Disposable implements vscode.CodeActionP
     this.clearTimer(key);
     this.checked.delete(key);
     // An untitled URI is reused: the next untitled document may be opened under it around the time the old
-    // one's close arrives (before or after it), and its findings must stay. Decide once both events are in.
-    setTimeout(() => {
-      const live = vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === key);
-      if (live) this.check(live);
-      else this.collection.delete(doc.uri);
-    }, 0);
+    // one's close arrives (before or after it), and its findings must stay. Decide once both events are in
+    // (a timer of `timers`, so dispose() and a newer check of the same URI cancel it).
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        const live = vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === key);
+        if (live) this.check(live);
+        else this.collection.delete(doc.uri);
+      }, 0),
+    );
   }
 
   private clearTimer(key: string): void {
