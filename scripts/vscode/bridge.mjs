@@ -6,6 +6,7 @@
 //   {op:'screenshot', path, target?:'page'|'webview'}   saves a PNG
 //   {op:'text', selector?, target?}                      innerText of the first match (default body)
 //   {op:'count', selector, target?}                      number of matches
+//   {op:'countInView', selector, target?}                how many matches lie wholly inside the frame's width
 //   {op:'waitFor', selector, target?, state?, timeoutMs?}
 //   {op:'waitForText', selector, pattern, flags?, target?, timeoutMs?}   until a match's text matches the RegExp
 //   {op:'click', selector, target?, timeoutMs?}       fails fast if something (a toast) covers the element
@@ -51,6 +52,16 @@ async function perform(page, req) {
       };
     case 'count':
       return { count: await need().count() };
+    case 'countInView':
+      return {
+        count: await need().evaluateAll(
+          (els) =>
+            els.filter((e) => {
+              const r = e.getBoundingClientRect();
+              return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth;
+            }).length,
+        ),
+      };
     case 'waitFor': {
       const state = ['attached', 'detached', 'visible', 'hidden'].includes(req.state) ? req.state : 'visible';
       const timeout = Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000;

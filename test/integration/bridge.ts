@@ -45,6 +45,11 @@ export async function count(selector: string, target: BridgeTarget = 'webview'):
   return (await call({ op: 'count', selector, target })).count ?? 0;
 }
 
+/** How many elements matching selector lie wholly inside the frame's width (not cut off at its right edge). */
+export async function countInView(selector: string, target: BridgeTarget = 'webview'): Promise<number> {
+  return (await call({ op: 'countInView', selector, target })).count ?? 0;
+}
+
 export async function waitFor(
   selector: string,
   options: { target?: BridgeTarget; state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeoutMs?: number } = {},

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import { EXPLORER_SOURCE, type ExploreOutcome } from '../../src/host/exploreController';
-import { bridgeAvailable, click, count, waitForText } from './bridge';
+import { bridgeAvailable, click, count, countInView, waitForText } from './bridge';
 import { closeAll, waitUntil } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
@@ -104,16 +104,24 @@ suite('explore', function () {
       );
       assert.ok((await count('table.outcomes tbody tr')) >= 2);
       assert.ok((await count('button')) >= 4, 'buttons are focusable controls');
+      // the editor's side panel is narrow: every row's button is still wholly visible, not cut off
+      const rows = await count('table.outcomes tbody tr');
+      assert.equal(await countInView('td.open button'), rows, 'each outcome row shows its Open in Timeline button');
       // CONCURRENCY_LAB_SCREENSHOTS=<dir>: pictures of the table in a dark and a light theme, to look at
       const shots = process.env.CONCURRENCY_LAB_SCREENSHOTS;
       if (shots) {
         const { screenshot } = await import('./bridge');
         const cfg = vscode.workspace.getConfiguration();
-        await screenshot(path.join(shots, 'explore-table-dark.png'));
-        await screenshot(path.join(shots, 'explore-page-dark.png'), 'page');
-        await cfg.update('workbench.colorTheme', 'Default Light Modern', vscode.ConfigurationTarget.Global);
-        await new Promise((r) => setTimeout(r, 1500));
-        await screenshot(path.join(shots, 'explore-table-light.png'));
+        // the test profile's default theme is not dark: name both themes
+        for (const [theme, name] of [
+          ['Default Dark Modern', 'dark'],
+          ['Default Light Modern', 'light'],
+        ]) {
+          await cfg.update('workbench.colorTheme', theme, vscode.ConfigurationTarget.Global);
+          await new Promise((r) => setTimeout(r, 1500));
+          await screenshot(path.join(shots, `explore-table-${name}.png`));
+          await screenshot(path.join(shots, `explore-page-${name}.png`), 'page');
+        }
         await cfg.update('workbench.colorTheme', undefined, vscode.ConfigurationTarget.Global);
       }
     }

@@ -58,6 +58,9 @@ function summaryLine(t: ExploreTable): string {
   return parts.join(' · ') + state;
 }
 
+/** The outcome table's columns, in order (the last holds the row's button). */
+const COLUMNS = ['Compare', 'Count', 'Output', 'Exit', 'Failure', 'Seed', ''];
+
 function outcomeRow(o: OutcomeRow, compare: HTMLButtonElement): HTMLTableRowElement {
   const tick = el('input');
   tick.type = 'checkbox';
@@ -77,7 +80,7 @@ function outcomeRow(o: OutcomeRow, compare: HTMLButtonElement): HTMLTableRowElem
   const row = el(
     'tr',
     { className: o.failureKind ? 'failing' : '' },
-    el('td', {}, tick),
+    el('td', { className: 'pick' }, tick),
     el('td', { className: 'num', text: `${o.count}`, title: `${o.percent}% of the schedules` }),
     el('td', { className: 'output' }, el('pre', { text: o.output || '(no output)', title: o.outputFull })),
     el('td', { className: 'num', text: o.exitCode === null ? '–' : String(o.exitCode) }),
@@ -85,13 +88,17 @@ function outcomeRow(o: OutcomeRow, compare: HTMLButtonElement): HTMLTableRowElem
     el('td', { className: 'num', text: String(o.seed) }),
     el(
       'td',
-      {},
+      { className: 'open' },
       button('Open in Timeline', `Replay seed ${o.seed} traced and open its Timeline`, () =>
         vscode.postMessage({ type: 'openTimeline', seed: o.seed }),
       ),
     ),
   );
   row.dataset.seed = String(o.seed);
+  // a narrow panel shows each row as a card whose cells name their column (explore.css)
+  row.querySelectorAll('td').forEach((td, i) => {
+    if (COLUMNS[i]) td.dataset.label = COLUMNS[i];
+  });
   return row;
 }
 
@@ -109,7 +116,7 @@ function outcomesTable(t: ExploreTable): HTMLElement {
   const head = el(
     'tr',
     {},
-    ...['Compare', 'Count', 'Output', 'Exit', 'Failure', 'Seed', ''].map((h) => {
+    ...COLUMNS.map((h) => {
       const th = el('th', { text: h });
       th.scope = 'col';
       return th;
@@ -118,7 +125,7 @@ function outcomesTable(t: ExploreTable): HTMLElement {
   const table = el(
     'table',
     { className: 'outcomes' },
-    el('caption', { text: 'Outcomes: runs grouped by output, exit code and failure' }),
+    el('caption', { text: 'Runs grouped by output, exit code and failure' }),
     el('thead', {}, head),
     el('tbody', {}, ...t.outcomes.map((o) => outcomeRow(o, compare))),
   );
