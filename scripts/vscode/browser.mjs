@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { chromiumPath } from './system.mjs';
 
 // Without the networking flags Chromium floods the log with refused connections on offline machines.
+// The same list as src/render/chromium.ts (HEADLESS_CHROMIUM_ARGS): this file runs before anything is compiled.
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

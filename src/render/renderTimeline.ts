@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from '../timeline/html';
+import { chromiumPath, HEADLESS_CHROMIUM_ARGS, STABLE_TEXT_ARGS } from './chromium';
 import { VSCODE_THEMES, type ThemeKind } from './vscodeThemes';
 
 export interface RenderOptions {
@@ -26,20 +27,6 @@ export interface RenderOptions {
 }
 
 export const DEFAULT_RENDER: RenderOptions = { width: 1400, height: 800, theme: 'dark', scale: 1 };
-
-/** Chromium flags of the webview tests, plus the ones that make text rendering the same run to run. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--font-render-hinting=none',
-  '--disable-lcd-text',
-  '--force-color-profile=srgb',
-];
 
 const ORIGIN = 'https://timeline.render';
 /** Playwright carries evaluate() arguments in one protocol message: send big models in slices. */
@@ -58,13 +45,6 @@ export function findAssets(): TimelineAssets {
     if (existsSync(webviewJs) && existsSync(css)) return { webviewJs, css };
   }
   throw new Error('dist/webview.js or media/timeline.css not found: run `npm run build` first');
-}
-
-export function chromiumPath(): string {
-  const p = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(p))
-    throw new Error(`Chromium not found at ${p}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
-  return p;
 }
 
 export interface TimelineRenderer {
@@ -104,7 +84,10 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
   } catch {
     throw new Error('rendering needs the npm package playwright-core: run `npm install` in the extension folder');
   }
-  const browser: Browser = await playwright.chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  const browser: Browser = await playwright.chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...HEADLESS_CHROMIUM_ARGS, ...STABLE_TEXT_ARGS],
+  });
   const js = readFileSync(assets.webviewJs);
   const css = readFileSync(assets.css);
   return {

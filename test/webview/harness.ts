@@ -13,19 +13,10 @@ import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
 import { encodeTraceColumns } from '../../src/shared/traceColumns';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { buildTimelineHtml } from '../../src/timeline/html';
+import { chromiumPath, HEADLESS_CHROMIUM_ARGS } from '../../src/render/chromium';
 import { THEME_BODY_CLASSES, VSCODE_HC_THEMES, VSCODE_THEMES } from '../../src/render/vscodeThemes';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** VS Code's Dark Modern / Light Modern values for the variables the page reads (one home: src/render). */
 export const THEMES = { ...VSCODE_THEMES, ...VSCODE_HC_THEMES };
@@ -103,7 +94,7 @@ export async function servePage(extra: Record<string, string> = {}): Promise<Pag
 }
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ executablePath: chromiumPath(), args: [...HEADLESS_CHROMIUM_ARGS, ...extraArgs] });
 }
 
 interface PageGlobals {
