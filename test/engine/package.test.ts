@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, withTempDir } from './engineHelpers';
@@ -16,6 +16,38 @@ interface Manifest {
   main: string;
   icon?: string;
   contributes: { snippets: { path: string }[]; walkthroughs: { steps: { media: { markdown?: string } }[] }[] };
+}
+
+/** 'dist/x.js' for each joinPath(….extensionUri, 'dist', 'x.js') in src/; 'media/checks/' when a part is not a literal. */
+function pathsJoinedToExtensionUri(): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.ts')) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/joinPath\(\s*[\w.]*[eE]xtensionUri\s*,([^)]*)\)/g)) {
+          const parts: string[] = [];
+          let literalOnly = true;
+          for (const arg of m[1]
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean)) {
+            const lit = /^'([^'$]*)'$/.exec(arg);
+            if (!lit) {
+              literalOnly = false;
+              break;
+            }
+            parts.push(lit[1]);
+          }
+          if (parts.length > 0) out.add(parts.join('/') + (literalOnly ? '' : '/'));
+        }
+      }
+    }
+  };
+  walk(join(repoRoot, 'src'));
+  // a folder handed over whole (the tracer, the webview roots) is checked by its files above
+  return [...out].filter((p) => p.includes('.') || p.endsWith('/')).sort();
 }
 
 test('the package lists only runtime files and every file the manifest names', { timeout: 120_000 }, async () => {
@@ -48,6 +80,12 @@ test('the package lists only runtime files and every file the manifest names', {
   ].filter(Boolean);
   const missing = named.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], 'files the extension loads at run time are in the package');
+  // Every path the extension code builds from its install folder (joinPath(…extensionUri, 'a', 'b.js'))
+  // is packaged; a path ending in a variable needs its folder packaged (a hand-kept list went stale once).
+  const loaded = pathsJoinedToExtensionUri();
+  assert.ok(loaded.length >= 8, `found the extension's own paths in src/: ${loaded.join(', ')}`);
+  const unpackaged = loaded.filter((p) => (p.endsWith('/') ? !files.some((f) => f.startsWith(p)) : !files.includes(p)));
+  assert.deepEqual(unpackaged, [], 'paths the extension code opens under its install folder are in the package');
   assert.ok(
     files.some((f) => f.startsWith('media/demos/') && f.endsWith('.py')),
     'the demos are in the package',
