@@ -2,8 +2,14 @@
 // not, and a traceback names the editor's file and line, not the temp copy's.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { selectionPrelude } from '../../src/run/selectionPrelude';
+import { selectionPrelude, type PreludeLine } from '../../src/run/selectionPrelude';
+import type { ProgramSource } from '../../src/run/types';
 import { run } from './engineHelpers';
+
+/** The program Run Selection hands the engine for `text` selected from line `startLine` (0-based) of app.py. */
+function selectionOf(text: string, startLine: number, prelude?: PreludeLine[]): ProgramSource {
+  return { text, userFile: '/work/user/app.py', startLine, isSelection: true, displayName: 'app.py', prelude };
+}
 
 const script = [
   'import threading', // 1
@@ -32,16 +38,7 @@ void test('a selected main block runs with the definitions it uses, and its trac
   const selection = script.slice(start).join('\n') + '\n';
   const prelude = selectionPrelude(script, start, script.length);
   assert.deepEqual(prelude.definitions, ['ROUNDS', 'worker', 'Box']);
-  const { model, stdout, stderr } = await run(selection, {
-    program: {
-      text: selection,
-      userFile: '/work/user/app.py',
-      startLine: start,
-      isSelection: true,
-      displayName: 'app.py',
-      prelude: prelude.lines,
-    },
-  });
+  const { model, stdout, stderr } = await run(selection, { program: selectionOf(selection, start, prelude.lines) });
   assert.equal(stdout, '[0, 3]\n', 'no NameError, and the module-level print did not run');
   assert.equal(model.error?.code, 'uncaught-exception', JSON.stringify(model.error));
   assert.match(stderr, /File "\/work\/user\/app\.py", line 19/, stderr);
@@ -51,15 +48,7 @@ void test('a selected main block runs with the definitions it uses, and its trac
 
 void test('a traceback of a dedented selection from inside a function names the document line', async () => {
   const selection = ['    x = 1', '    raise KeyError(x)', ''].join('\n');
-  const { stderr } = await run(selection, {
-    program: {
-      text: selection,
-      userFile: '/work/user/app.py',
-      startLine: 30,
-      isSelection: true,
-      displayName: 'app.py',
-    },
-  });
+  const { stderr } = await run(selection, { program: selectionOf(selection, 30) });
   assert.match(stderr, /File "\/work\/user\/app\.py", line 32/, stderr);
 });
 
@@ -86,16 +75,7 @@ void test("a selected main block that calls helpers defined below it: they run f
   const selection = doc.slice(start, 7).join('\n') + '\n';
   const prelude = selectionPrelude(doc, start, 7);
   assert.deepEqual(prelude.fromBelow, ['LIMIT', 'work', 'fail']);
-  const { model, stdout, stderr } = await run(selection, {
-    program: {
-      text: selection,
-      userFile: '/work/user/app.py',
-      startLine: start,
-      isSelection: true,
-      displayName: 'app.py',
-      prelude: prelude.lines,
-    },
-  });
+  const { model, stdout, stderr } = await run(selection, { program: selectionOf(selection, start, prelude.lines) });
   assert.equal(stdout, 'work 2\n', 'no NameError, and the module-level print did not run');
   assert.match(stderr, /File "\/work\/user\/app\.py", line 7, in <module>/, stderr);
   assert.match(stderr, /File "\/work\/user\/app\.py", line 14, in fail/, stderr);
