@@ -34,7 +34,6 @@ PARALLEL = 2
 # behaves as untraced fails the test.
 ALL = None
 BEFORE_3_12 = lambda v: v < (3, 12)  # noqa: E731  (the source rewrite, calls_ast)
-FROM_3_11 = lambda v: v >= (3, 11)  # noqa: E731
 EXPECTED_TO_FAIL = {
     # Each is a difference the README's trust section lists, kept because removing it costs more than it
     # is worth today (the reason says what it would take).
@@ -56,8 +55,6 @@ EXPECTED_TO_FAIL = {
     'patched_names.py': ('time.sleep/asyncio.sleep are Python wrappers (type, signature), as for lock_reprs', 'decided', ALL),
     'setprofile_program.py': ('a program\'s profile function is called for the tracer\'s frames too (a filtering wrapper '
                               'would make sys.setprofile/getprofile visibly ours)', 'decided', ALL),
-    'lock_signal_interrupt.py': ('3.11+: a Python __exit__ starts with a signal check (the C lock\'s does not); a handler '
-                                 'raising there leaves the lock held', 'decided', FROM_3_11),
     'settrace_program.py': ('3.8-3.11: the rewrite\'s `with __clab__.span(N):` gives a line event on the def line',
                             'decided', BEFORE_3_12),
     'weakref_counts.py': ('the tracer\'s tables hold a weak reference to each traced object (and, 3.8-3.11, traced function) '

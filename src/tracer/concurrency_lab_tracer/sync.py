@@ -112,7 +112,27 @@ def announcing(kind, orig, prim, fields=None):
 # these wrappers run Python between the real operation and its bookkeeping, where the handler may
 # raise. So the real acquire's result is kept by acquire_into, and an exception anywhere after it
 # gives the lock back (the acquire raised: as if it never happened); a release always happens once
-# its event was attempted (try/finally).
+# its event was attempted (try/finally), and release/__exit__ enter that try without a signal check.
+
+
+def _resume_opcode():
+    code = (lambda: None).__code__.co_code
+    return code[0] if code[1] == 0 else None  # 3.11+: RESUME 0 (function start) is the first instruction
+
+
+_RESUME = _resume_opcode()
+
+
+def no_signal_check_on_entry(func):
+    """3.11+ run pending signal handlers as a Python function starts (RESUME 0), before its first line:
+    a handler raising there would leave the lock held before release's try/finally began (a C release
+    runs them only after releasing). RESUME with oparg 2 (as after `yield from`) does not check; the
+    first check is then inside the function's try. Before 3.11 a function start checks nothing."""
+    code = func.__code__
+    raw = code.co_code
+    if _RESUME is not None and raw[0] == _RESUME and raw[1] == 0:
+        func.__code__ = code.replace(co_code=bytes((_RESUME, 2)) + raw[2:])
+    return func
 
 
 class TracedLock(object):
@@ -146,12 +166,14 @@ class TracedLock(object):
         finally:
             self._lock.release()
 
+    @no_signal_check_on_entry
     def release(self):
         try:
             emit_release(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
         finally:
             self._lock.release()
 
+    @no_signal_check_on_entry
     def __exit__(self, *exc):
         self.release()
 
@@ -209,6 +231,7 @@ class TracedRLock(object):
 
     __enter__ = acquire
 
+    @no_signal_check_on_entry
     def release(self):
         depth = self._depth
         try:
@@ -219,6 +242,7 @@ class TracedRLock(object):
             if depth:
                 self._depth = depth - 1
 
+    @no_signal_check_on_entry
     def __exit__(self, *exc):
         self.release()
 
