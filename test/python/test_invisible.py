@@ -34,16 +34,20 @@ PARALLEL = 2
 # behaves as untraced fails the test.
 ALL = None
 BEFORE_3_12 = lambda v: v < (3, 12)  # noqa: E731  (the source rewrite, calls_ast)
-FROM_3_11 = lambda v: v >= (3, 11)  # noqa: E731
 EXPECTED_TO_FAIL = {
     # Each is a difference the README's trust section lists, kept because removing it costs more than it
     # is worth today (the reason says what it would take).
-    'signal_dispositions.py': ('the root\'s SIGTERM handler writes pending events when a run is stopped; without it a busy '
-                               'program stopped loses up to 1,024 events (needs a time-bounded buffer instead)', 'decided', ALL),
+    'signal_dispositions.py': ('the root\'s SIGTERM handler writes pending events when a run is stopped. A MAP_SHARED mmap '
+                               'buffer would survive the kill, but before 3.13 (mmap trackfd=False) mmap keeps a dup of the '
+                               'file\'s fd the program sees (fd numbers, closerange); a time-bounded flush cannot write what '
+                               'is pending while the program sits in an untraced blocking call (input(), accept())',
+                               'decided', ALL),
     'stdout_properties.py': ('sys.stdout is a Python proxy (type name, `is sys.__stdout__`): a print is attributed to the '
                              'thread that writes it only at the text level; a raw-level recorder sees bytes at flush time', 'decided', ALL),
-    'faulthandler_dump.py': ('launch.py\'s two frames sit below <module>: only a script Python runs itself has f_back None, '
-                             'and on 3.8-3.11 the program run is the rewritten code (3.12+ could run the file directly)', 'decided', ALL),
+    'faulthandler_dump.py': ('launch.py\'s two frames sit below <module>: only a script Python runs itself has f_back None. '
+                             '3.12+ could run `python FILE` with inject/sitecustomize.py starting the tracer (as it does in '
+                             'children), once the pre-run check, the uncaught-exception record and the removal of our '
+                             'sitecustomize move out of the launcher; 3.8-3.11 run the rewritten code', 'decided', ALL),
     'inspect_stack.py': ('the launcher\'s frames below <module>; a thread runs through our _bootstrap_inner wrapper frame',
                          'decided', ALL),
     'frame_back_chain.py': ('the launcher\'s frames below <module> (see faulthandler_dump)', 'decided', ALL),
@@ -56,8 +60,6 @@ EXPECTED_TO_FAIL = {
     'patched_names.py': ('time.sleep/asyncio.sleep are Python wrappers (type, signature), as for lock_reprs', 'decided', ALL),
     'setprofile_program.py': ('a program\'s profile function is called for the tracer\'s frames too (a filtering wrapper '
                               'would make sys.setprofile/getprofile visibly ours)', 'decided', ALL),
-    'lock_signal_interrupt.py': ('3.11+: a Python __exit__ starts with a signal check (the C lock\'s does not); a handler '
-                                 'raising there leaves the lock held', 'decided', FROM_3_11),
     'settrace_program.py': ('3.8-3.11: the rewrite\'s `with __clab__.span(N):` gives a line event on the def line',
                             'decided', BEFORE_3_12),
     'weakref_counts.py': ('the tracer\'s tables hold a weak reference to each traced object (and, 3.8-3.11, traced function) '

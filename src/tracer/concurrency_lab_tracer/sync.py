@@ -13,11 +13,17 @@ emit_raw = core.emit_raw
 program_line = core.program_line
 
 
+_quoted_prims = {}  # prim name -> its JSON (a handful of names; every put, get and release asks)
+
+
 def obj_head(obj, prim, key=None):
     """'{"obj":N,"prim":"..",' (and "key") - the start of every primitive event's data."""
+    prim_json = _quoted_prims.get(prim)
+    if prim_json is None:
+        prim_json = _quoted_prims[prim] = quote(prim)
     if key is None:
-        return f'{{"obj":{obj},"prim":{quote(prim)},'
-    return f'{{"obj":{obj},"prim":{quote(prim)},"key":{dumps(key)},'
+        return f'{{"obj":{obj},"prim":{prim_json},'
+    return f'{{"obj":{obj},"prim":{prim_json},"key":{dumps(key)},'
 
 
 def emit_free_acquire(head, line):
@@ -33,8 +39,11 @@ def acquire_into(got, acquire, *args):
     """acquire(*args), its result appended to `got`, both done in C: a signal handler's exception
     that Python raises as the call returns (after the lock was taken) still leaves the result in
     `got`, so the caller's except clause can give the lock back. Returns the result."""
-    got.extend(map(acquire, *[(a,) for a in args]))
+    got.extend(map(acquire, *zip(args)))  # (zip, not a comprehension: no Python frame per acquire)
     return got[-1]
+
+
+_NO_WAIT = (False,)  # map(lock.acquire, _NO_WAIT): the inlined acquire_into(got, lock.acquire, False)
 
 
 def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None):
@@ -112,7 +121,27 @@ def announcing(kind, orig, prim, fields=None):
 # these wrappers run Python between the real operation and its bookkeeping, where the handler may
 # raise. So the real acquire's result is kept by acquire_into, and an exception anywhere after it
 # gives the lock back (the acquire raised: as if it never happened); a release always happens once
-# its event was attempted (try/finally).
+# its event was attempted (try/finally), and release/__exit__ enter that try without a signal check.
+
+
+def _resume_opcode():
+    code = (lambda: None).__code__.co_code
+    return code[0] if code[1] == 0 else None  # 3.11+: RESUME 0 (function start) is the first instruction
+
+
+_RESUME = _resume_opcode()
+
+
+def no_signal_check_on_entry(func):
+    """3.11+ run pending signal handlers as a Python function starts (RESUME 0), before its first line:
+    a handler raising there would leave the lock held before release's try/finally began (a C release
+    runs them only after releasing). RESUME with oparg 2 (as after `yield from`) does not check; the
+    first check is then inside the function's try. Before 3.11 a function start checks nothing."""
+    code = func.__code__
+    raw = code.co_code
+    if _RESUME is not None and raw[0] == _RESUME and raw[1] == 0:
+        func.__code__ = code.replace(co_code=bytes((_RESUME, 2)) + raw[2:])
+    return func
 
 
 class TracedLock(object):
@@ -128,8 +157,10 @@ class TracedLock(object):
         lock = self._lock
         got = []
         try:
-            if acquire_into(got, lock.acquire, False):
-                emit_free_acquire(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
+            got.extend(map(lock.acquire, _NO_WAIT))
+            if got[0]:  # (the common case, inlined: one call less per acquire)
+                emit_raw('lock_acquired', f'{{"obj":{self._clab_obj},"prim":"Lock","ok":true,"waited_ns":0,'
+                                          f'"contended":false,"line":{program_line()}}}')
                 return True
             return acquire_contended(lambda: acquire_into(got, lock.acquire, True, timeout), self._clab_obj,
                                      self._prim, blocking)
@@ -146,12 +177,14 @@ class TracedLock(object):
         finally:
             self._lock.release()
 
+    @no_signal_check_on_entry
     def release(self):
         try:
-            emit_release(f'{{"obj":{self._clab_obj},"prim":"Lock",', program_line())
+            emit_raw('lock_release', f'{{"obj":{self._clab_obj},"prim":"Lock","line":{program_line()}}}')
         finally:
             self._lock.release()
 
+    @no_signal_check_on_entry
     def __exit__(self, *exc):
         self.release()
 
@@ -191,9 +224,14 @@ class TracedRLock(object):
                 self._depth = depth + 1
                 return True
             depth = 0  # (another thread's depth, read as it held the lock)
-            ok = acquire_traced(lambda: acquire_into(got, lock.acquire, False),
-                                lambda: acquire_into(got, lock.acquire, True, timeout),
-                                self._clab_obj, self._prim, blocking)
+            got.extend(map(lock.acquire, _NO_WAIT))
+            if got[0]:  # (the free acquire inlined, as in TracedLock)
+                emit_raw('lock_acquired', f'{{"obj":{self._clab_obj},"prim":"RLock","ok":true,"waited_ns":0,'
+                                          f'"contended":false,"line":{program_line()}}}')
+                self._depth = 1
+                return True
+            ok = acquire_contended(lambda: acquire_into(got, lock.acquire, True, timeout), self._clab_obj,
+                                   self._prim, blocking)
             if ok:
                 self._depth = 1
             return ok
@@ -209,6 +247,7 @@ class TracedRLock(object):
 
     __enter__ = acquire
 
+    @no_signal_check_on_entry
     def release(self):
         depth = self._depth
         try:
@@ -219,6 +258,7 @@ class TracedRLock(object):
             if depth:
                 self._depth = depth - 1
 
+    @no_signal_check_on_entry
     def __exit__(self, *exc):
         self.release()
 
