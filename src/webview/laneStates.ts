@@ -34,9 +34,9 @@ export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; pa
   event: { label: 'waiting on an event / condition', color: 'yellow', pattern: 'solid' },
   future: { label: 'awaiting a task / future', color: 'purple', pattern: 'solid' },
   join: { label: 'waiting for a thread / process to end', color: 'blue', pattern: 'solid' },
-  // A blocking I/O call (socket, pipe, select, subprocess, input) or asyncio's event loop idle in its
-  // selector. Known on Python 3.12+ only: before, such a wait shows as a span's off-CPU share.
-  io: { label: 'in I/O (socket, pipe, subprocess) / event loop idle', color: 'cyan', pattern: 'double' },
+  // A blocking I/O call (socket, pipe, select, input) or asyncio's event loop idle in its selector.
+  // Known on Python 3.12+ only: before, such a wait shows as a span's off-CPU share.
+  io: { label: 'in I/O (socket, pipe, select) / event loop idle', color: 'cyan', pattern: 'double' },
   sleep: { label: 'sleeping', color: 'muted', pattern: 'dashed' },
 };
 

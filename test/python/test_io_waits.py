@@ -1,4 +1,4 @@
-"""Blocking I/O: io_wait before the program's blocking call (socket, pipe, subprocess), io_done after it,
+"""Blocking I/O: io_wait before the program's blocking call (socket, pipe, select, input), io_done after it,
 on the lane that made it; asyncio's loop idle in its selector and a task waiting on a stream read
 are the same wait. Python 3.12+ (sys.monitoring CALL events); before, no I/O events are written."""
 import unittest
@@ -53,7 +53,9 @@ class IoWaits(TraceCase):
         read = find('MainThread', 'os.read')
         self.assertEqual(read[2], marker_line(src, 'read'))
         self.assertGreater(read[3], 30e6)
-        find('MainThread', 'subprocess.run')
+        # Waiting for a subprocess is a process join (proc_join), not also an I/O wait drawn over it.
+        self.assertNotIn('subprocess.run', {w[1] for w in waits})
+        self.assertTrue(self.trace.kind('proc_join'))
         # time.sleep, Event.wait, print, socket() and the program's own functions are not I/O waits.
         self.assertFalse({w[1] for w in waits} & {'time.sleep', 'print', 'socket.socket'})
 

@@ -667,3 +667,43 @@ void test('a blocking I/O call is a wait from io_wait to io_done; one never answ
   assert.equal(waits[2].waitEnd, end, 'the recv never returned: it lasts until the trace ends');
   assert.equal(waitForGraph(m).sentence, 'MainThread waits for socket.recv()');
 });
+
+void test("a pool worker's work item is a span named after the call, with the submit's arrow to its start", () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', {
+    ppid: 1,
+    name: 'MainProcess',
+    parent_obj: null,
+    parent_pid: 1,
+    origin: 'main',
+    internal: false,
+  });
+  s.ev(1, 0, 'code', { id: 1, name: 'fetch', qualname: 'fetch', file: '/w/app.py', line: 3 });
+  s.ev(1, 0, 'future_submit', { obj: 9, executor: 'ThreadPoolExecutor', fn: 'fetch', args: "'slow', 0.15", line: 12 });
+  s.ev(2, 0, 'thread_begin', { obj: 4, name: 'fetcher_0', daemon: true, internal: false, ident: 11, native_id: 12 });
+  s.ev(2, 0, 'work_begin', { obj: 9 });
+  s.ev(2, 0, 'call', [1, 0, 0]);
+  s.ev(2, 0, 'return', [1, 0], 150_000_000);
+  s.ev(2, 0, 'work_end', { obj: 9 });
+  s.ev(2, 0, 'future_done', { obj: 9, state: 'ok' });
+  // A worker process's item says what it runs itself; a map chunk lists its items.
+  s.ev(3, 0, 'work_begin', { fn: 'square', items: '[0, 1]', n: 2, job: 0 });
+  s.ev(3, 0, 'work_end', {}, 5_000_000);
+  const m = buildModel(s.events, { title: 'pools.py', exitCode: 0 });
+  const items = m.spans.filter((x) => x.name !== 'fetch');
+  assert.deepEqual(
+    items.map((x) => [m.lanes[x.lane].name, x.name, x.depth, x.open, x.line]),
+    [
+      ['fetcher_0', "fetch('slow', 0.15)", 0, false, 12],
+      ['Thread 3', 'square × 2: [0, 1]', 0, false, 0],
+    ],
+  );
+  const call = m.spans.find((x) => x.name === 'fetch');
+  assert.equal(call?.depth, 1, "the function runs inside its item's span");
+  assert.ok(items[0].end >= (call?.end ?? Infinity));
+  const submit = m.flows.filter((f) => f.kind === 'submit');
+  assert.equal(submit.length, 1, 'one arrow per submit');
+  assert.equal(submit[0].toTs, items[0].start, "it ends at the item's start, not at the future's end");
+  assert.ok(m.steps.some((st) => st.text === "work item fetch('slow', 0.15)"));
+  assert.ok(m.steps.some((st) => st.text === "submit fetch('slow', 0.15) to ThreadPoolExecutor"));
+});

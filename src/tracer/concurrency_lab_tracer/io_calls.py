@@ -1,4 +1,5 @@
 """Blocking I/O the program calls, on Python 3.12+ (sys.monitoring): io_wait before the call, io_done after.
+(Waiting for a subprocess to end is a process join: proc_join, written by the Popen.wait patch.)
 
 The program's code objects get CALL events (with C_RETURN/C_RAISE, which CALL controls) beside their
 span events. A call site's first CALL looks at what it calls: a site that calls anything but one of
@@ -47,14 +48,8 @@ for _cls in ('BufferedReader', 'BufferedRandom', 'BufferedRWPair', 'TextIOWrappe
 _PY_CALLS = {
     'socket.py:socket.accept': 'socket.accept',
     'socket.py:create_connection': 'socket.create_connection',
-    'subprocess.py:Popen.wait': 'Popen.wait',
+    # (subprocess.run/call/Popen.wait are process joins already: the tracer records Popen.wait)
     'subprocess.py:Popen.communicate': 'Popen.communicate',
-    'subprocess.py:run': 'subprocess.run',
-    'subprocess.py:call': 'subprocess.call',
-    'subprocess.py:check_call': 'subprocess.check_call',
-    'subprocess.py:check_output': 'subprocess.check_output',
-    'subprocess.py:getoutput': 'subprocess.getoutput',
-    'subprocess.py:getstatusoutput': 'subprocess.getstatusoutput',
     'urllib/request.py:urlopen': 'urlopen',
     'multiprocessing/connection.py:_ConnectionBase.recv': 'Connection.recv',
     'multiprocessing/connection.py:_ConnectionBase.recv_bytes': 'Connection.recv_bytes',
@@ -73,7 +68,7 @@ _FunctionType = type(lambda: None)
 mon = None  # calls_monitoring's real sys.monitoring functions (set by install)
 tool = None
 _DISABLE = None
-_names = {}  # id(callable or code) -> name shown, or '' (not I/O); kept with the object so ids stay unique
+_names = {}  # id(I/O callable) -> name shown (see _name_of); kept alive in _keep so ids stay unique
 _keep = []
 _py_codes = {}  # id(code of a Python I/O callable) -> its name: their PY_RETURN ends the wait
 _pending = {}  # thread ident -> ((code, offset) of the C call or the caller frame of the Python call, name as JSON)
@@ -96,29 +91,33 @@ def _c_key(fn):
 
 
 def _name_of(fn):
-    """The shown name of an I/O callable, '' for anything else (cached by identity)."""
-    key = id(fn)
-    name = _names.get(key)
-    if name is not None:
-        return name
+    """The shown name of an I/O callable, '' for anything else. Only I/O callables that belong to no
+    object of the program's (builtins, method descriptors, stdlib functions) are cached by identity
+    (and so kept alive): a reference to a program object would change when it is freed (a __del__ at
+    exit). Anything else is looked at once per call site, which is then disabled."""
     name = ''
     t = type(fn)
+    cache = False
     try:
         if t is _BuiltinType or t is _DescriptorType:
             name = _C_CALLS.get(_c_key(fn), '')
+            cache = t is _DescriptorType or type(fn.__self__) is type(sys)
         elif t is _FunctionType:
             code = fn.__code__
             if code.co_filename.startswith(_STDLIB):
                 rel = code.co_filename[len(_STDLIB):].replace(os.sep, '/')
                 name = _PY_CALLS.get(f'{rel}:{code.co_qualname}', '')
                 if name:
-                    _py_codes[id(code)] = name
-                    _keep.append(code)
-                    mon.set_local_events(tool, code, mon.events.PY_RETURN)
+                    cache = True
+                    if id(code) not in _py_codes:
+                        _py_codes[id(code)] = name
+                        _keep.append(code)
+                        mon.set_local_events(tool, code, mon.events.PY_RETURN)
     except Exception:
         name = ''
-    _names[key] = name
-    _keep.append(fn)
+    if name and cache:
+        _names[id(fn)] = name
+        _keep.append(fn)
     return name
 
 
