@@ -69,15 +69,21 @@ export const EVENT_KINDS = {
   queue_put: 'marker', //     {obj, prim, key?, item: per-queue put number (1-based), size, value: short safe repr}   before the real put
   queue_get_wait: 'marker', // {obj, prim, key?}                    a blocking get begins
   queue_get: 'marker', //     {obj, prim, key?, item: the put number it received or 0 if unknown, value?: short safe repr, ok: bool, waited_ns}
-  future_submit: 'marker', // {obj, executor, fn: qualname}         Executor.submit: obj is the future
+  future_submit: 'marker', // {obj, executor, fn: qualname, args?: short safe repr of the arguments}  Executor.submit: obj is the future
   future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error"}
   future_read: 'marker', //   {obj, how: "result"|"exception"|"callback", line}  the program first looked at the finished future's
   //                          outcome (result()/exception() returned or raised after it finished) or gave it a done callback
+  work_begin: 'model', //    {obj}  a ThreadPoolExecutor worker starts future obj's work item (its submit says what it runs);
+  //                          {fn, args | items+n, job}  a worker process starts a call item (ProcessPoolExecutor) or a
+  //                          task of multiprocessing.Pool (items: a map chunk's items, n of them)
+  work_end: 'model', //      {obj?}  the worker finished that item (before its result is handed back)
   sleep: 'marker', //         {secs, line}                         time.sleep / asyncio.sleep begins
   //                          [codeId, cpuNs, secs, line]          an asyncio.sleep suspends the recorded coroutine frame of codeId
   //                                                               (it stands for that frame's yield, which is not written)
   slept: 'marker', //         {secs}                               it ended
   //                          [codeId, cpuNs, secs]                ... and that frame resumes (stands for its resume)
+  io_wait: 'marker', //       {call: "socket.recv", line, loop?: true}  a blocking I/O call begins (3.12+); loop: asyncio's event loop waits in its selector for I/O or timers
+  io_done: 'marker', //       {call, ok?: false}                   it returned (ok false: it raised)
 
   // --- output, errors and limits -------------------------------------------------------------
   print: 'marker', //       {stream: "stdout"|"stderr", text}       one line (without the newline) or the tail of unterminated output at flush

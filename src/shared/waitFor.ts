@@ -32,10 +32,11 @@ const BLOCKING = new Set<string>([
   'await',
   'thread_join',
   'proc_join',
+  'io_wait',
 ]);
 
 function waitedOn(m: Marker): string {
-  return m.label.replace(/^(wait for( an item from)?|join|await) /, '');
+  return m.label.replace(/^(wait for( an item from)?|join|await|in I\/O:|event loop idle: waiting for) /, '');
 }
 
 export function waitForGraph(model: TraceModel): WaitForGraph {

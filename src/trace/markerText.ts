@@ -134,7 +134,8 @@ const TASKS = {
     const name = names.task(pid, target);
     return `resumed after ${name ? `task ${quoted(name, '')}` : target ? `#${target}` : 'await'}`;
   },
-  future_submit: (d) => `submit ${clip(str(d, 'fn', 'function'), 80)}() to ${clip(str(d, 'executor', 'executor'), 60)}`,
+  future_submit: (d) =>
+    `submit ${clip(str(d, 'fn', 'function'), 80)}(${clip(str(d, 'args'), 80)}) to ${clip(str(d, 'executor', 'executor'), 60)}`,
   future_done: (d) => {
     const state = str(d, 'state', 'ok');
     return outcome(state !== 'error', `future #${objOf(d)} ${state === 'ok' ? 'done' : clip(state, 20)}`);
@@ -201,6 +202,17 @@ const SLEEPS = {
   slept: (d) => `woke after sleep ${num(d, 'secs') ?? '?'} s`,
 } satisfies Partial<Record<MarkerKind, Text>>;
 
+const IO = {
+  io_wait: (d) =>
+    bool(d, 'loop') === true
+      ? 'event loop idle: waiting for I/O or timers'
+      : `in I/O: ${clip(str(d, 'call', 'I/O call'), 80)}()`,
+  io_done: (d) =>
+    bool(d, 'loop') === true
+      ? 'event loop woke: I/O ready or a timer due'
+      : outcome(ok(d), `${clip(str(d, 'call', 'I/O call'), 80)}() ${ok(d) ? 'returned' : 'raised'}`),
+} satisfies Partial<Record<MarkerKind, Text>>;
+
 const OUTPUT = {
   print: (d) => `${str(d, 'stream', 'stdout') === 'stderr' ? 'stderr' : 'print'}: ${clip(str(d, 'text'), 200)}`,
   exc: (d) => {
@@ -238,6 +250,7 @@ const TEXTS: Readonly<Record<MarkerKind, Text>> = {
   ...SIGNALS,
   ...QUEUES,
   ...SLEEPS,
+  ...IO,
   ...OUTPUT,
   ...EXPLORER,
 };

@@ -5,7 +5,7 @@
 import type { MarkerKind } from '../shared/traceModel';
 import type { ColorRole } from './markerStyle';
 
-export type WaitState = 'lock' | 'queue' | 'event' | 'future' | 'join' | 'sleep';
+export type WaitState = 'lock' | 'queue' | 'event' | 'future' | 'join' | 'io' | 'sleep';
 
 /** The marker kinds that begin a blocking wait, and what the lane then waits on. */
 const WAIT_OF: Partial<Record<MarkerKind, WaitState>> = {
@@ -17,6 +17,7 @@ const WAIT_OF: Partial<Record<MarkerKind, WaitState>> = {
   await: 'future',
   thread_join: 'join',
   proc_join: 'join',
+  io_wait: 'io',
   sleep: 'sleep',
 };
 
@@ -24,13 +25,19 @@ export function waitState(kind: MarkerKind): WaitState | undefined {
   return WAIT_OF[kind];
 }
 
-export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; dashed: boolean }> = {
-  lock: { label: 'waiting on a lock', color: 'orange', dashed: false },
-  queue: { label: 'waiting on a queue', color: 'green', dashed: false },
-  event: { label: 'waiting on an event / condition', color: 'yellow', dashed: false },
-  future: { label: 'awaiting a task / future', color: 'purple', dashed: false },
-  join: { label: 'waiting for a thread / process to end', color: 'blue', dashed: false },
-  sleep: { label: 'sleeping', color: 'muted', dashed: true },
+/** How a wait band is drawn: one bar, dashes (sleeping: nobody else is involved) or two thin lines (in I/O). */
+export type BandPattern = 'solid' | 'dashed' | 'double';
+
+export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; pattern: BandPattern }> = {
+  lock: { label: 'waiting on a lock', color: 'orange', pattern: 'solid' },
+  queue: { label: 'waiting on a queue', color: 'green', pattern: 'solid' },
+  event: { label: 'waiting on an event / condition', color: 'yellow', pattern: 'solid' },
+  future: { label: 'awaiting a task / future', color: 'purple', pattern: 'solid' },
+  join: { label: 'waiting for a thread / process to end', color: 'blue', pattern: 'solid' },
+  // A blocking I/O call (socket, pipe, select, input) or asyncio's event loop idle in its selector.
+  // Known on Python 3.12+ only: before, such a wait shows as a span's off-CPU share.
+  io: { label: 'in I/O (socket, pipe, select) / event loop idle', color: 'cyan', pattern: 'double' },
+  sleep: { label: 'sleeping', color: 'muted', pattern: 'dashed' },
 };
 
 /**

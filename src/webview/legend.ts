@@ -3,13 +3,13 @@
  * theme's colours, so the Timeline reads without hovering. Rebuilt when the theme changes.
  */
 import { clear, el } from './dom';
-import { RUNNABLE_STYLE, WAIT_STATES, WAIT_STYLE } from './laneStates';
+import { RUNNABLE_STYLE, WAIT_STATES, WAIT_STYLE, type BandPattern } from './laneStates';
 import type { ColorRole } from './markerStyle';
 import type { Theme } from './theme';
 
 type Swatch =
   | { kind: 'block'; alpha: number }
-  | { kind: 'band'; color: ColorRole | 'error'; dashed: boolean }
+  | { kind: 'band'; color: ColorRole | 'error'; pattern: BandPattern }
   | { kind: 'hollow'; color: ColorRole }
   | { kind: 'glyph'; glyph: string; color: ColorRole };
 
@@ -19,6 +19,7 @@ const MARKERS: [string, ColorRole, string][] = [
   ['■', 'orange', 'lock'],
   ['◆', 'yellow', 'event / condition'],
   ['●', 'green', 'queue'],
+  ['▮', 'cyan', 'I/O call'],
   ['•', 'foreground', 'print'],
   ['✕', 'error', 'exception'],
 ];
@@ -35,7 +36,12 @@ export class Legend {
         swatch.style.opacity = String(sw.alpha);
       } else if (sw.kind === 'band') {
         const c = sw.color === 'error' ? theme.error : theme.roles[sw.color];
-        swatch.style.background = sw.dashed ? `repeating-linear-gradient(90deg, ${c} 0 3px, transparent 3px 6px)` : c;
+        swatch.style.background =
+          sw.pattern === 'dashed'
+            ? `repeating-linear-gradient(90deg, ${c} 0 3px, transparent 3px 6px)`
+            : sw.pattern === 'double'
+              ? `linear-gradient(180deg, ${c} 0 40%, transparent 40% 60%, ${c} 60%)`
+              : c;
       } else if (sw.kind === 'hollow') {
         swatch.style.border = `1px solid ${theme.roles[sw.color]}`;
       } else {
@@ -51,10 +57,10 @@ export class Legend {
     item({ kind: 'hollow', color: RUNNABLE_STYLE.color }, RUNNABLE_STYLE.label);
     for (const w of WAIT_STATES)
       item(
-        { kind: 'band', color: WAIT_STYLE[w].color, dashed: WAIT_STYLE[w].dashed },
+        { kind: 'band', color: WAIT_STYLE[w].color, pattern: WAIT_STYLE[w].pattern },
         WAIT_STYLE[w].label.replace(/^waiting on an? /, 'waiting: '),
       );
-    item({ kind: 'band', color: 'error', dashed: false }, 'stuck');
+    item({ kind: 'band', color: 'error', pattern: 'solid' }, 'stuck');
     for (const [glyph, color, text] of MARKERS) item({ kind: 'glyph', glyph, color }, text);
   }
 }

@@ -3,10 +3,10 @@ import type { MarkerKind } from '../shared/traceModel';
 
 export type MarkerShape = 'triangle' | 'diamond' | 'circle' | 'square' | 'bar' | 'cross' | 'dot';
 export type MarkerCategory =
-  'lifecycle' | 'task' | 'lock' | 'event' | 'queue' | 'future' | 'sleep' | 'print' | 'exception';
+  'lifecycle' | 'task' | 'lock' | 'event' | 'queue' | 'future' | 'sleep' | 'io' | 'print' | 'exception';
 /** Theme colour roles; the theme module maps them to --vscode-charts-* colours. */
 export type ColorRole =
-  'blue' | 'purple' | 'orange' | 'yellow' | 'green' | 'muted' | 'foreground' | 'error' | 'warning';
+  'blue' | 'purple' | 'orange' | 'yellow' | 'green' | 'cyan' | 'muted' | 'foreground' | 'error' | 'warning';
 
 export interface MarkerStyle {
   shape: MarkerShape;
@@ -22,6 +22,7 @@ const CATEGORY_STYLE: Record<MarkerCategory, { shape: MarkerShape; color: ColorR
   queue: { shape: 'circle', color: 'green' },
   future: { shape: 'triangle', color: 'purple' },
   sleep: { shape: 'bar', color: 'muted' },
+  io: { shape: 'bar', color: 'cyan' },
   print: { shape: 'dot', color: 'foreground' },
   exception: { shape: 'cross', color: 'error' },
 };
@@ -34,6 +35,7 @@ export const MARKER_CATEGORIES: { id: MarkerCategory; label: string }[] = [
   { id: 'queue', label: 'Queues' },
   { id: 'future', label: 'Futures' },
   { id: 'sleep', label: 'Sleeps' },
+  { id: 'io', label: 'I/O calls' },
   { id: 'print', label: 'Prints' },
   { id: 'exception', label: 'Exceptions & limits' },
 ];
@@ -46,6 +48,7 @@ export function markerCategory(kind: MarkerKind): MarkerCategory {
   if (kind.startsWith('queue_')) return 'queue';
   if (kind.startsWith('future_')) return 'future';
   if (kind === 'sleep' || kind === 'slept') return 'sleep';
+  if (kind === 'io_wait' || kind === 'io_done') return 'io';
   if (kind === 'print') return 'print';
   return 'exception';
 }

@@ -18,6 +18,7 @@ import { drawWaitGraph } from './waitGraph';
 import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
+const MIN_SPAN_PX = 2;
 const MAX_CURSOR_MARKS = 2000;
 
 export function frameScale(v: ViewState, widthCss: number): Scale {
@@ -210,7 +211,8 @@ function drawLane(f: Frame, row: LaneRow): void {
     ctx.fillStyle = color;
     visitIntervals(ix, s, (run) => {
       const id = ix.ids[run.first];
-      const w = Math.max(1, run.x1 - run.x0);
+      // At least 2 px: an asyncio task's 50 us step between resume and yield still shows as a running slice.
+      const w = Math.max(MIN_SPAN_PX, run.x1 - run.x0);
       const dim = v.matches !== null && v.matches.spans[id] !== 1;
       ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
       ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
@@ -260,7 +262,7 @@ function drawLane(f: Frame, row: LaneRow): void {
 
 /**
  * Wait bands: from a blocking call to when it returned, coloured by what the lane waits on (the legend
- * says which), dashed for sleeps, red and labelled for a wait that never ended.
+ * says which), dashed for sleeps, two lines for I/O, red and labelled for a wait that never ended.
  */
 function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
   const { ctx, v, s, theme } = f;
@@ -279,8 +281,11 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
     const xr =
       run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
     const wWait = Math.max(xr - run.x0, Math.min(w, 1));
-    if (style.dashed && run.count === 1) {
+    if (style.pattern === 'dashed' && run.count === 1) {
       for (let x = run.x0; x < run.x0 + wWait; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
+    } else if (style.pattern === 'double' && run.count === 1) {
+      ctx.fillRect(run.x0, top, wWait, 2);
+      ctx.fillRect(run.x0, top + 3, wWait, 2);
     } else ctx.fillRect(run.x0, top, wWait, 5);
     if (run.x0 + w - xr >= 1) drawRunnable(f, xr, run.x0 + w, top);
     if (run.count === 1 && (stuck || w > 90)) {

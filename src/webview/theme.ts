@@ -39,6 +39,7 @@ export function readTheme(): Theme {
   const yellow = cssVar(style, '--vscode-charts-yellow', light ? '#bf8803' : '#cca700');
   const orange = cssVar(style, '--vscode-charts-orange', light ? '#d18616' : '#d18616');
   const purple = cssVar(style, '--vscode-charts-purple', light ? '#652d90' : '#b180d7');
+  const cyan = cssVar(style, '--vscode-terminal-ansiCyan', light ? '#0598bc' : '#11a8cd');
   const muted = cssVar(style, '--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d');
   const error = cssVar(style, '--vscode-editorError-foreground', red);
   const warning = cssVar(style, '--vscode-editorWarning-foreground', yellow);
@@ -59,16 +60,9 @@ export function readTheme(): Theme {
     warning,
     font: cssVar(style, '--vscode-font-family', 'system-ui, sans-serif'),
     monoFont: cssVar(style, '--vscode-editor-font-family', 'monospace'),
-    roles: { blue, purple, orange, yellow, green, muted, foreground: fg, error, warning },
+    roles: { blue, purple, orange, yellow, green, cyan, muted, foreground: fg, error, warning },
     // No red: red means an error or a stuck wait.
-    palette: [
-      blue,
-      green,
-      orange,
-      purple,
-      yellow,
-      cssVar(style, '--vscode-terminal-ansiCyan', light ? '#0598bc' : '#11a8cd'),
-    ],
+    palette: [blue, green, orange, purple, yellow, cyan],
     dark: !light,
   };
 }

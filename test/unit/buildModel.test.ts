@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildModel, stillRunning } from '../../src/trace/buildModel';
+import { waitForGraph } from '../../src/shared/waitFor';
 import { BURST_GAP_NS } from '../../src/trace/build/output';
 import { EventFileReader } from '../../src/trace/readEvents';
 import { mergeStreams } from '../../src/trace/merge';
@@ -626,4 +627,83 @@ void test('a wait becomes runnable when its cause happens: the release, the put,
     const w = at(k);
     assert.ok(w.ts <= (w.readyAt ?? NaN) && (w.readyAt ?? NaN) < (w.waitEnd ?? NaN), `${k}: wait ≤ ready < end`);
   }
+});
+
+void test('a blocking I/O call is a wait from io_wait to io_done; one never answered is what a stuck lane waits for', () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', {
+    ppid: 1,
+    name: 'MainProcess',
+    parent_obj: null,
+    parent_pid: 1,
+    origin: 'main',
+    internal: false,
+  });
+  s.ev(1, 0, 'code', { id: 1, name: 'serve', qualname: 'serve', file: '/w/app.py', line: 3 });
+  s.ev(1, 0, 'call', [1, 0, 9]);
+  s.ev(1, 0, 'io_wait', { call: 'socket.accept', line: 4 });
+  s.ev(1, 0, 'io_done', { call: 'socket.accept' }, 50_000_000);
+  s.ev(1, 0, 'io_wait', { call: 'selector.select', line: 9, loop: true });
+  s.ev(1, 0, 'io_done', { call: 'selector.select', loop: true }, 1_000_000);
+  s.ev(1, 0, 'io_wait', { call: 'socket.recv', line: 5 });
+  s.ev(2, 0, 'thread_begin', { obj: 7, name: 'ticker', daemon: true, internal: false, ident: 11, native_id: 12 });
+  s.ev(2, 0, 'print', { stream: 'stdout', text: 'tick' }, 5_000_000_000);
+  const m = buildModel(s.events, { title: 'io.py', exitCode: null });
+  const waits = m.markers.filter((k) => k.kind === 'io_wait');
+  assert.deepEqual(
+    waits.map((w) => [w.label, w.line]),
+    [
+      ['in I/O: socket.accept()', 4],
+      ['event loop idle: waiting for I/O or timers', 9],
+      ['in I/O: socket.recv()', 5],
+    ],
+  );
+  assert.equal(waits[0].waitEnd, waits[0].ts + 50_000_000, 'the wait ends when the call returned');
+  assert.equal(
+    m.markers.find((k) => k.kind === 'io_done' && k.detail.loop === 'true')?.label,
+    'event loop woke: I/O ready or a timer due',
+  );
+  const end = m.lanes.reduce((x, l) => Math.max(x, l.end), 0);
+  assert.equal(waits[2].waitEnd, end, 'the recv never returned: it lasts until the trace ends');
+  assert.equal(waitForGraph(m).sentence, 'MainThread waits for socket.recv()');
+});
+
+void test("a pool worker's work item is a span named after the call, with the submit's arrow to its start", () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', {
+    ppid: 1,
+    name: 'MainProcess',
+    parent_obj: null,
+    parent_pid: 1,
+    origin: 'main',
+    internal: false,
+  });
+  s.ev(1, 0, 'code', { id: 1, name: 'fetch', qualname: 'fetch', file: '/w/app.py', line: 3 });
+  s.ev(1, 0, 'future_submit', { obj: 9, executor: 'ThreadPoolExecutor', fn: 'fetch', args: "'slow', 0.15", line: 12 });
+  s.ev(2, 0, 'thread_begin', { obj: 4, name: 'fetcher_0', daemon: true, internal: false, ident: 11, native_id: 12 });
+  s.ev(2, 0, 'work_begin', { obj: 9 });
+  s.ev(2, 0, 'call', [1, 0, 0]);
+  s.ev(2, 0, 'return', [1, 0], 150_000_000);
+  s.ev(2, 0, 'work_end', { obj: 9 });
+  s.ev(2, 0, 'future_done', { obj: 9, state: 'ok' });
+  // A worker process's item says what it runs itself; a map chunk lists its items.
+  s.ev(3, 0, 'work_begin', { fn: 'square', items: '[0, 1]', n: 2, job: 0 });
+  s.ev(3, 0, 'work_end', {}, 5_000_000);
+  const m = buildModel(s.events, { title: 'pools.py', exitCode: 0 });
+  const items = m.spans.filter((x) => x.name !== 'fetch');
+  assert.deepEqual(
+    items.map((x) => [m.lanes[x.lane].name, x.name, x.depth, x.open, x.line]),
+    [
+      ['fetcher_0', "fetch('slow', 0.15)", 0, false, 12],
+      ['Thread 3', 'square × 2: [0, 1]', 0, false, 0],
+    ],
+  );
+  const call = m.spans.find((x) => x.name === 'fetch');
+  assert.equal(call?.depth, 1, "the function runs inside its item's span");
+  assert.ok(items[0].end >= (call?.end ?? Infinity));
+  const submit = m.flows.filter((f) => f.kind === 'submit');
+  assert.equal(submit.length, 1, 'one arrow per submit');
+  assert.equal(submit[0].toTs, items[0].start, "it ends at the item's start, not at the future's end");
+  assert.ok(m.steps.some((st) => st.text === "work item fetch('slow', 0.15)"));
+  assert.ok(m.steps.some((st) => st.text === "submit fetch('slow', 0.15) to ThreadPoolExecutor"));
 });

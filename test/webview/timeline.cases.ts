@@ -228,6 +228,31 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'a lane blocked in I/O is drawn as two thin cyan lines, unlike the other waits, and the legend says so',
+    async run({ page }) {
+      const m = recordedModels().find(([f]) => f === 'io_waits.json')?.[1];
+      assert.ok(m);
+      await load(page, m);
+      assert.match((await page.textContent('.legend')) ?? '', /in I\/O \(socket, pipe, select\) \/ event loop idle/);
+      const k = findStep(m, (t) => t === 'in I/O: socket.recv()');
+      const box = await stepBox(page, k);
+      assert.ok(box.w > 30, `the recv wait is ${box.w} px wide`);
+      const cyan = hex(
+        await page.evaluate(() =>
+          getComputedStyle(document.documentElement).getPropertyValue('--vscode-terminal-ansiCyan').trim(),
+        ),
+      );
+      // Down the band's rows in the middle of the wait: cyan, a gap, cyan again (a solid band has no gap).
+      const rows: boolean[] = [];
+      for (let y = Math.floor(box.y + box.h - 8); y <= box.y + box.h; y++)
+        rows.push(colorDistance(await pixel(page, Math.round(box.x + box.w / 2), y), cyan) < 90);
+      const first = rows.indexOf(true);
+      const last = rows.lastIndexOf(true);
+      assert.ok(first >= 0 && last - first >= 2, `no cyan band: ${rows.join()}`);
+      assert.ok(rows.slice(first, last + 1).includes(false), `the band has no gap between its lines: ${rows.join()}`);
+    },
+  },
+  {
     name: 'a runnable wait (its cause happened, the lane not yet running) is drawn hollow after its filled waiting part',
     async run({ page }) {
       const m = structuredClone(recordedModels().find(([f]) => f === 'deadlock.json')?.[1]);

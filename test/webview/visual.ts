@@ -30,9 +30,16 @@ interface Shot {
 }
 
 const SHOTS: Shot[] = [
-  ...['seed_threads', 'seed_asyncio', 'seed_multiprocessing', 'three_patterns', 'deadlock'].flatMap((model) =>
-    (['dark', 'light'] as const).map((theme) => ({ model, theme, width: 1400 })),
-  ),
+  // (io_waits: lanes in I/O and an idle event loop; executor_pools: one span per pool work item. Both 3.13.)
+  ...[
+    'seed_threads',
+    'seed_asyncio',
+    'seed_multiprocessing',
+    'three_patterns',
+    'deadlock',
+    'io_waits',
+    'executor_pools',
+  ].flatMap((model) => (['dark', 'light'] as const).map((theme) => ({ model, theme, width: 1400 }))),
   { model: 'deadlock', theme: 'dark', width: 400 },
 ];
 

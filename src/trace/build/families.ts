@@ -4,6 +4,7 @@
  */
 import type { EventKind } from '../../shared/eventKinds';
 import type { Handle, Handlers } from './handler';
+import { io } from './io';
 import { locks } from './locks';
 import { objects } from './objects';
 import { output } from './output';
@@ -15,8 +16,22 @@ import { spans } from './spans';
 import type { BuildState } from './state';
 import { tasks } from './tasks';
 import { threads } from './threads';
+import { work } from './work';
 
-export const FAMILIES = { spans, sleeps, threads, processes, tasks, objects, locks, signals, queues, output } as const;
+export const FAMILIES = {
+  spans,
+  sleeps,
+  threads,
+  processes,
+  tasks,
+  objects,
+  locks,
+  signals,
+  queues,
+  io,
+  work,
+  output,
+} as const;
 
 /** Every kind's handler over `b`, and what runs after the last event. */
 export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Handle>; finish: () => void } {
@@ -30,6 +45,8 @@ export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Han
     locks: locks(b),
     signals: signals(b),
     queues: queues(b),
+    io: io(b),
+    work: work(b),
     output: output(b),
   } satisfies Record<keyof typeof FAMILIES, unknown>;
   const all = {
@@ -42,6 +59,8 @@ export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Han
     ...f.locks.handlers,
     ...f.signals.handlers,
     ...f.queues.handlers,
+    ...f.io.handlers,
+    ...f.work.handlers,
     ...f.output.handlers,
   } satisfies Handlers<EventKind>;
   return {

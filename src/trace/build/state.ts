@@ -51,6 +51,7 @@ const WAIT_END: Readonly<Record<string, string>> = {
   proc_joined: 'proc_join',
   slept: 'sleep',
   awake: 'await',
+  io_done: 'io_wait',
 };
 
 /** Map keyed by two numbers (pid and a per-process serial) without building a string per lookup. */
@@ -121,6 +122,11 @@ export class BuildState {
     objectLine: (pid, obj) => this.objLines.get(`${pid}:${obj}`),
   };
 
+  /**
+   * Each executor future ("pid:obj") → its submit and what it runs ("fetch('slow', 0.15)"): a worker's work item
+   * for it is named so, with an arrow from the submit (`flowed` once it has one).
+   */
+  readonly submits = new Map<string, { at: Point; call: string; source: number; line: number; flowed: boolean }>();
   /** A created lane (a task) → where it was created: its first event draws the start flow from there. */
   readonly createdAt = new Map<number, Point>();
   /** Open waits ("lane:kind" → marker index) whose completion draws their wait bar. */

@@ -18,7 +18,6 @@ type TaskKind =
 export const tasks: FamilyOf<TaskKind> = (b) => {
   /** Where each task or future ended ("pid:obj"): an awaiter that wakes after it draws a flow from there. */
   const done = new Map<string, Point>();
-  const submits = new Map<string, Point>();
   const objOf = (ev: RawEvent): number => num(asData(ev[6]), 'obj') ?? -1;
   return {
     handlers: {
@@ -70,14 +69,19 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         if (from && from.lane !== here.lane) b.flow('done', from, here);
       },
       future_submit(ev, ts) {
-        submits.set(`${ev[2]}:${objOf(ev)}`, b.marker('future_submit', ev, ts));
+        const d = asData(ev[6]);
+        const call = `${clip(str(d, 'fn', 'function'), 80)}(${clip(str(d, 'args'), 80)})`;
+        const at = b.marker('future_submit', ev, ts);
+        const { source, line } = b.markers[b.markers.length - 1];
+        b.submits.set(`${ev[2]}:${objOf(ev)}`, { at, call, source, line, flowed: false });
       },
       future_done(ev, ts) {
         const here = b.marker('future_done', ev, ts);
         const key = `${ev[2]}:${objOf(ev)}`;
         done.set(key, here);
-        const from = submits.get(key);
-        if (from) b.flow('submit', from, here);
+        // The submit's arrow goes to the work item when a worker's start of it was seen (work.ts), else here.
+        const from = b.submits.get(key);
+        if (from && !from.flowed) b.flow('submit', from.at, here);
       },
       future_read(ev, ts) {
         b.marker('future_read', ev, ts);

@@ -10,7 +10,7 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import codes, core, output, processes, queues, safe_text
+from . import codes, core, io_calls, output, processes, queues, safe_text
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -42,6 +42,8 @@ def patch(asyncio):
     global _CancelledError, EAGER
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
+    io_calls.watch_loop(base_events)  # the loop idle in its selector: waiting for I/O or timers (3.12+)
+    io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
     get_running_loop = events._get_running_loop
     current_task = tasks.current_task

@@ -12,7 +12,7 @@ summary reports -1 for it). RAISE, PY_THROW and PY_UNWIND cannot be local, so th
 """
 import sys
 
-from . import codes, core, program_loads
+from . import codes, core, io_calls, program_loads
 
 _program_mon = sys.monitoring  # what the program sees (its functions are replaced: see _hide_tool)
 mon = type(sys)('monitoring')  # the real functions, for our own use
@@ -55,6 +55,8 @@ def _on_start(code, offset):
 def _on_return(code, offset, retval):
     st = states.get(id(code))
     if not st:
+        if io_calls.is_io_code(code):  # a stdlib I/O function the program called (io_calls)
+            return io_calls.returned(code)
         return DISABLE
     live = st[2]
     frame = _getframe(1)
@@ -71,6 +73,8 @@ def _on_return(code, offset, retval):
 def _on_yield(code, offset, retval):
     st = states.get(id(code))
     if not st:
+        if io_calls.is_io_code(code):
+            return io_calls.suspended(code, _getframe(1))
         return DISABLE
     if st[1] == 0:  # over budget: suspensions are no longer shown (the span stays open until it returns)
         return DISABLE
@@ -84,6 +88,8 @@ def _on_yield(code, offset, retval):
 def _on_resume(code, offset):
     st = states.get(id(code))
     if not st:
+        if io_calls.is_io_code(code):
+            return io_calls.resumed(code, _getframe(1))
         return DISABLE
     left = st[1]
     if left == 0:
@@ -111,6 +117,8 @@ def _on_unwind(code, offset, exc):
                 codes.root_ended(frame, exc, st[0], task)
             else:
                 emit_span('return', st[0], None, task)
+    elif io_calls.is_io_code(code):
+        io_calls.returned(code, False)
 
 
 def sleep_begin(frame, own):
@@ -186,7 +194,7 @@ def _on_raise(code, offset, exc):
 
 resumed = None  # asyncio patch: note that the running task woke up
 
-LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
+LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME  # (| io_calls' events, set by install)
 GLOBAL_EVENTS = E.PY_THROW | E.PY_UNWIND | E.RAISE  # these cannot be local
 EVENTS = GLOBAL_EVENTS | LOCAL_EVENTS
 CodeType = type(_on_start.__code__)
@@ -231,6 +239,9 @@ def install():
     if tool is None:
         return False
     _hide_tool()
+    global LOCAL_EVENTS, EVENTS
+    LOCAL_EVENTS |= io_calls.install(mon, tool, DISABLE)
+    EVENTS |= LOCAL_EVENTS
     for ev, fn in ((E.PY_START, _on_start), (E.PY_RETURN, _on_return), (E.PY_YIELD, _on_yield),
                    (E.PY_RESUME, _on_resume), (E.PY_THROW, _on_throw), (E.PY_UNWIND, _on_unwind),
                    (E.RAISE, _on_raise)):
@@ -310,7 +321,8 @@ _originals = {}
 def _give_up_tool():
     global tool
     stop()
-    for ev in (E.PY_START, E.PY_RETURN, E.PY_YIELD, E.PY_RESUME, E.PY_THROW, E.PY_UNWIND, E.RAISE):
+    for ev in (E.PY_START, E.PY_RETURN, E.PY_YIELD, E.PY_RESUME, E.PY_THROW, E.PY_UNWIND, E.RAISE, E.CALL, E.C_RETURN,
+               E.C_RAISE):
         mon.register_callback(tool, ev, None)
     mon.free_tool_id(tool)
     tool = None
@@ -330,6 +342,7 @@ def stop():
 
 def after_fork_child():
     codes.reset()
+    io_calls.after_fork_child()
     if tool is not None:
         mon.restart_events()  # a fresh budget per process: disabled program code is enabled again
 

@@ -4,7 +4,7 @@ a finished future's outcome (future_read: result(), exception() or add_done_call
 tell an exception nobody retrieved from one the program saw."""
 from _thread import get_ident
 
-from . import core, marks, safe_text
+from . import core, marks, safe_text, work_items
 from .encode import quote, text
 
 _serial_of = marks.serials.get
@@ -27,7 +27,7 @@ def _wrap_submit(cls):
         ident = get_ident()
         name = safe_text.callable_name(fn)
         core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(type(self).__name__)},'
-                                       f'"fn":{text(name)},'
+                                       f'"fn":{text(name)},"args":{quote(work_items.args_text(args, kwargs))},'
                                        f'"line":{core.program_line()}}}')
         _reserved[ident] = serial
         try:
@@ -56,16 +56,25 @@ def patch_base(base):
     def set_result(self, result):
         obj = _serial_of(id(self))
         if obj is not None:
+            work_items.future_finishing(obj)
             core.emit_raw('future_done', f'{{"obj":{obj},"state":"ok"}}')
         return orig_set_result(self, result)
 
     def set_exception(self, exception):
         obj = _serial_of(id(self))
         if obj is not None:
+            work_items.future_finishing(obj)
             core.emit('future_done', {'obj': obj, 'state': 'error', 'error': safe_text.exception_text(exception)})
         return orig_set_exception(self, exception)
 
+    orig_running = Future.set_running_or_notify_cancel
+
+    def set_running_or_notify_cancel(self):
+        work_items.future_running(_serial_of(id(self)))  # a thread pool worker starts it (work_items.py)
+        return orig_running(self)
+
     Future.set_result, Future.set_exception = set_result, set_exception
+    Future.set_running_or_notify_cancel = core.impersonate(set_running_or_notify_cancel, orig_running)
     _wrap_reads(Future, base.FINISHED)
 
 
@@ -106,6 +115,7 @@ def _wrap_reads(Future, finished):
 
 def patch_thread(mod):
     _wrap_submit(mod.ThreadPoolExecutor)
+    work_items.thread_pool_patched(mod)
 
 
 def patch_process(mod):

@@ -14,6 +14,7 @@ PATCHES = {
     'multiprocessing.forkserver': ('processes', 'patch_forkserver'),
     'multiprocessing.synchronize': ('mpsync', 'patch_synchronize'),
     'multiprocessing.queues': ('mpsync', 'patch_queues'),
+    'multiprocessing.pool': ('work_items', 'pool_patched'),
     'concurrent.futures._base': ('futures', 'patch_base'),
     'concurrent.futures.thread': ('futures', 'patch_thread'),
     'concurrent.futures.process': ('futures', 'patch_process'),

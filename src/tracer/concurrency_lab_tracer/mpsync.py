@@ -10,7 +10,7 @@ state; fork children inherit them with the object. Queue items travel as
 import os
 import sys
 
-from . import core, marks
+from . import core, marks, work_items
 from .naming import new_named_serial
 from .safe_text import short_repr
 from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
@@ -261,6 +261,7 @@ def _traced_put(orig_put):
     def put(self, obj, block=True, timeout=None):
         ident = marks.serial(self)
         if ident is None:
+            work_items.putting_result(obj)  # a pool worker's result ends its work item (work_items.py)
             return orig_put(self, obj, block, timeout)
         n = marks.field(self, 'puts', 0) + 1
         marks.set_field(self, 'puts', n)
@@ -276,7 +277,9 @@ def _traced_get(orig_get):
     def get(self, block=True, timeout=None):
         ident = marks.serial(self)
         if ident is None:
-            return orig_get(self, block, timeout)
+            got = orig_get(self, block, timeout)
+            work_items.got_from_queue(got)  # a pool worker's next call item (work_items.py)
+            return got
         base = {'obj': ident, 'prim': prim(self), 'key': marks.field(self, 'key')}
         core.emit('queue_get_wait', dict(base, line=core.program_line()))
         core.flush()
