@@ -38,7 +38,7 @@ import {
   zoomWindow,
   type TimeWindow,
 } from './viewport';
-import { eventTime, type EventRef, type ViewState } from './viewState';
+import { GUTTER_W, eventTime, type EventRef, type ViewState } from './viewState';
 
 export type Post = (msg: WebviewMessage) => void;
 
@@ -190,6 +190,10 @@ export class TimelineApp implements CanvasHost {
   }
 
   // ---- CanvasHost ---------------------------------------------------------------------------
+
+  setLabelColumn(px: number | undefined): void {
+    this.savePrefs({ gutterPx: px });
+  }
 
   framePainted(): void {
     // Once per trace received: the host learns when the user first sees it (one tiny message).
@@ -390,6 +394,7 @@ export class TimelineApp implements CanvasHost {
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
       startup,
+      gutterW: this.prefs.gutterPx ?? GUTTER_W,
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
@@ -516,6 +521,7 @@ export class TimelineApp implements CanvasHost {
       if (this.prefs[k] === undefined) delete this.prefs[k];
     writePrefs(this.store, this.prefs);
     if ('laneColPx' in change) this.list.setLaneWidth(this.prefs.laneColPx);
+    if (this.v) this.v.gutterW = this.prefs.gutterPx ?? GUTTER_W;
     this.applySplits();
     this.redraw();
   }
@@ -623,6 +629,7 @@ export class TimelineApp implements CanvasHost {
       replay: () => this.v?.replay ?? -1,
       window: () => (this.v ? { ...this.v.window } : null),
       scrollY: () => this.v?.scrollY ?? 0,
+      gutterW: () => this.v?.gutterW ?? -1,
       rowCount: () => this.v?.layout.rows.length ?? 0,
       flows: () => lastFlows,
       waits: () => lastWaits,
@@ -658,6 +665,8 @@ export interface TimelineProbe {
   replay(): number;
   window(): TimeWindow | null;
   scrollY(): number;
+  /** Width of the canvas's label column (CSS px), -1 without a trace. */
+  gutterW(): number;
   rowCount(): number;
   /** The last frame's flow arrows: drawn, left out, trunks, and each arrow's end row (a folded group or not) and count. */
   /** The last frame's wait-for arrows (a run stuck at a timeout or Stop). */
