@@ -458,13 +458,19 @@ function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number
 }
 
 /** Marker details: each distinct one parsed once and checked; markers share the (read-only) record. */
-function parseDetails({ counts, n, base }: Layout, str: (i: number) => string): Map<number, Record<string, string>> {
+function parseDetails(
+  { counts, n, base, nStrings }: Layout,
+  str: (i: number) => string,
+): Map<number, Record<string, string>> {
   const details = new Map<number, Record<string, string>>();
   const len = counts.markers;
   const b = base.markers.i + 7 * len;
+  // Most markers share a few details: a flag per string skips the repeats without a Map lookup each.
+  const seen = new Uint8Array(nStrings);
   for (let r = 0; r < len; r++) {
     const v = n[b + r];
-    if (details.has(v)) continue;
+    if (seen[v] === 1) continue;
+    seen[v] = 1;
     let parsed: unknown;
     try {
       parsed = JSON.parse(str(v));
