@@ -191,6 +191,10 @@ export class TimelineApp implements CanvasHost {
 
   // ---- CanvasHost ---------------------------------------------------------------------------
 
+  labelColumn(): number {
+    return this.prefs.gutterPx ?? GUTTER_W;
+  }
+
   setLabelColumn(px: number | undefined): void {
     this.savePrefs({ gutterPx: px });
   }
@@ -394,7 +398,7 @@ export class TimelineApp implements CanvasHost {
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
       startup,
-      gutterW: this.prefs.gutterPx ?? GUTTER_W,
+      gutterW: this.labelColumn(),
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
@@ -521,7 +525,6 @@ export class TimelineApp implements CanvasHost {
       if (this.prefs[k] === undefined) delete this.prefs[k];
     writePrefs(this.store, this.prefs);
     if ('laneColPx' in change) this.list.setLaneWidth(this.prefs.laneColPx);
-    if (this.v) this.v.gutterW = this.prefs.gutterPx ?? GUTTER_W;
     this.applySplits();
     this.redraw();
   }

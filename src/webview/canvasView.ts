@@ -33,6 +33,8 @@ export interface CanvasHost {
   togglePlay(): void;
   /** A frame of the current model reached the canvas. */
   framePainted(): void;
+  /** The label column width the user chose, else the default (CSS px; each frame fits it to the canvas). */
+  labelColumn(): number;
   /** The user resized the label column (CSS px; undefined: the default width). */
   setLabelColumn(px: number | undefined): void;
 }
@@ -68,14 +70,15 @@ export class CanvasView {
       orientation: 'vertical',
       label: 'Resize the lane names',
       resetHint: 'double-click fits the longest name',
-      current: () => this.gutterW,
-      bounds: () => ({ min: GUTTER_MIN_W, max: Math.max(GUTTER_MIN_W, this.cssW - MIN_TIME_W) }),
+      current: () => this.chosenGutterW(),
+      bounds: () => ({ min: GUTTER_MIN_W, max: this.maxGutterW }),
       resize: (px) => host.setLabelColumn(px),
       reset: () => {
         const v = host.view();
         if (v === null) return;
-        const fit = labelColumnFit(this.ctx, v, host.theme());
-        host.setLabelColumn(Math.max(GUTTER_MIN_W, Math.min(fit, Math.max(GUTTER_MIN_W, this.cssW - MIN_TIME_W))));
+        host.setLabelColumn(
+          Math.max(GUTTER_MIN_W, Math.min(labelColumnFit(this.ctx, v, host.theme()), this.maxGutterW)),
+        );
       },
     });
     this.labelSplit.root.classList.add('label-resizer');
@@ -129,9 +132,19 @@ export class CanvasView {
     });
   }
 
-  /** Width of the label column (lane names) in CSS pixels. */
+  /** Width of the label column (lane names) in CSS pixels, as last drawn. */
   private get gutterW(): number {
     return this.host.view()?.gutterW ?? GUTTER_W;
+  }
+
+  /** The widest label column this canvas has room for. */
+  private get maxGutterW(): number {
+    return Math.max(GUTTER_MIN_W, this.cssW - MIN_TIME_W);
+  }
+
+  /** The width the user chose, as far as this canvas has room (a narrow panel keeps some time area). */
+  private chosenGutterW(): number {
+    return Math.max(GUTTER_MIN_W, Math.min(this.host.labelColumn(), this.maxGutterW));
   }
 
   /** Width of the time area in CSS pixels (for zoom anchors and pans). */
@@ -166,7 +179,10 @@ export class CanvasView {
     const v = this.host.view();
     const theme = this.host.theme();
     this.labelSplit.root.hidden = v === null;
-    if (v !== null) this.labelSplit.root.style.left = `${v.gutterW - 2}px`;
+    if (v !== null) {
+      v.gutterW = this.chosenGutterW();
+      this.labelSplit.root.style.left = `${v.gutterW - 2}px`;
+    }
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (v === null) {
       this.ctx.fillStyle = theme.background;

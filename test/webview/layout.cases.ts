@@ -359,7 +359,10 @@ export const layoutCases: Case[] = [
         assert.ok((await spanX(page)) > x0 + 40, 'the time area did not move right of the wider column');
         // From the keyboard: the divider is focusable, the arrow keys move it.
         await page.focus('.label-resizer');
+        f = await frames(page);
         for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+        await waitPaint(page, f);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         const w2 = await gutter(page);
         assert.ok(Math.abs(w2 - (w1 - 48)) <= 2, `label column ${w1} → ${w2}, want −48`);
         // Double-click fits the longest name: it is no longer cut, so the hover shows no card.
@@ -383,6 +386,21 @@ export const layoutCases: Case[] = [
         assert.equal(await gutter(again), (state as { prefs: { gutterPx: number } }).prefs.gutterPx);
       } finally {
         await again.context().close();
+      }
+      // A remembered width wider than a narrow panel leaves the time area some room.
+      const narrow = await openTimeline(browser, server, {
+        width: 400,
+        height: 800,
+        state: { prefs: { gutterPx: 900 } },
+      });
+      try {
+        await load(narrow, model);
+        const canvas = await narrow.locator('canvas').boundingBox();
+        assert.ok(canvas);
+        const w = await gutter(narrow);
+        assert.ok(w >= 60 && w <= canvas.width - 100, `label column ${w} in a ${canvas.width} px canvas`);
+      } finally {
+        await narrow.context().close();
       }
     },
   },
