@@ -402,15 +402,20 @@ function stringTable(text: string, { n, ends, nStrings }: Layout): (i: number) =
 
 /** Checks every number of every column (finite; codes, lanes, strings and step refs in range). */
 function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number): void {
-  for (let i = 0; i < f.length; i++) {
-    // NaN only in a marker's waitEnd and readyAt columns ("none"): checked per table below.
-    if (f[i] === Infinity || f[i] === -Infinity) fail('a number is not finite');
-  }
+  // One pass over each float column (this runs before the first frame, in code not yet optimised):
+  // `x - x === 0` is false for NaN and ±Infinity alike. NaN is allowed only in a marker's waitEnd and
+  // readyAt columns ("none"), from column `nanFrom` on.
   const checkFloats = (t: Table, nanFrom: number): void => {
     const len = counts[t];
     for (let c = 0; c < F64[t]; c++) {
-      if (c >= nanFrom) continue;
-      for (let r = 0, at = base[t].f + c * len; r < len; r++, at++) if (Number.isNaN(f[at])) fail(`NaN in ${t}`);
+      const from = base[t].f + c * len;
+      const to = from + len;
+      if (c < nanFrom) {
+        for (let at = from; at < to; at++) if (!(f[at] - f[at] === 0)) fail(`a number in ${t} is not finite`);
+      } else {
+        for (let at = from; at < to; at++)
+          if (f[at] === Infinity || f[at] === -Infinity) fail(`a number in ${t} is not finite`);
+      }
     }
   };
   const checkInts = (t: Table, col: number, lo: number, hi: number, what: string): void => {
@@ -453,13 +458,19 @@ function validateColumns({ counts, nStrings, f, n, base }: Layout, lanes: number
 }
 
 /** Marker details: each distinct one parsed once and checked; markers share the (read-only) record. */
-function parseDetails({ counts, n, base }: Layout, str: (i: number) => string): Map<number, Record<string, string>> {
+function parseDetails(
+  { counts, n, base, nStrings }: Layout,
+  str: (i: number) => string,
+): Map<number, Record<string, string>> {
   const details = new Map<number, Record<string, string>>();
   const len = counts.markers;
   const b = base.markers.i + 7 * len;
+  // Most markers share a few details: a flag per string skips the repeats without a Map lookup each.
+  const seen = new Uint8Array(nStrings);
   for (let r = 0; r < len; r++) {
     const v = n[b + r];
-    if (details.has(v)) continue;
+    if (seen[v] === 1) continue;
+    seen[v] = 1;
     let parsed: unknown;
     try {
       parsed = JSON.parse(str(v));
@@ -522,11 +533,13 @@ function objectJobs(
     make: (fo: number, io: number, len: number, r: number) => T,
   ): Job => {
     const len = counts[t];
-    const out: T[] = new Array<T>(len);
+    // Allocated on the first slice, after the first frame, not while decoding.
+    let out: T[] | undefined;
     const { f: fo, i: io } = base[t];
     return {
       len,
       run(from, to) {
+        out ??= new Array<T>(len);
         for (let r = from; r < to; r++) out[r] = make(fo, io, len, r);
         if (to === len) adopt(out);
       },

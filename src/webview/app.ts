@@ -38,7 +38,7 @@ import {
   zoomWindow,
   type TimeWindow,
 } from './viewport';
-import { eventTime, type EventRef, type ViewState } from './viewState';
+import { GUTTER_W, eventTime, type EventRef, type ViewState } from './viewState';
 
 export type Post = (msg: WebviewMessage) => void;
 
@@ -190,6 +190,14 @@ export class TimelineApp implements CanvasHost {
   }
 
   // ---- CanvasHost ---------------------------------------------------------------------------
+
+  labelColumn(): number {
+    return this.prefs.gutterPx ?? GUTTER_W;
+  }
+
+  setLabelColumn(px: number | undefined): void {
+    this.savePrefs({ gutterPx: px });
+  }
 
   framePainted(): void {
     // Once per trace received: the host learns when the user first sees it (one tiny message).
@@ -390,6 +398,7 @@ export class TimelineApp implements CanvasHost {
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
       startup,
+      gutterW: this.labelColumn(),
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,
@@ -623,6 +632,7 @@ export class TimelineApp implements CanvasHost {
       replay: () => this.v?.replay ?? -1,
       window: () => (this.v ? { ...this.v.window } : null),
       scrollY: () => this.v?.scrollY ?? 0,
+      gutterW: () => this.v?.gutterW ?? -1,
       rowCount: () => this.v?.layout.rows.length ?? 0,
       flows: () => lastFlows,
       waits: () => lastWaits,
@@ -658,6 +668,8 @@ export interface TimelineProbe {
   replay(): number;
   window(): TimeWindow | null;
   scrollY(): number;
+  /** Width of the canvas's label column (CSS px), -1 without a trace. */
+  gutterW(): number;
   rowCount(): number;
   /** The last frame's flow arrows: drawn, left out, trunks, and each arrow's end row (a folded group or not) and count. */
   /** The last frame's wait-for arrows (a run stuck at a timeout or Stop). */

@@ -4,9 +4,10 @@ import { hitTest } from './hitTest';
 import { HoverCard } from './hoverCard';
 import type { Row } from './layout';
 import type { Scale } from './lod';
-import { drawFrame, frameScale } from './renderer';
+import { cutLaneLabel, drawFrame, frameScale, labelColumnFit } from './renderer';
+import { Splitter } from './splitter';
 import type { Theme } from './theme';
-import { GUTTER_W, type EventRef, type ViewState } from './viewState';
+import { GUTTER_MIN_W, GUTTER_W, type EventRef, type ViewState } from './viewState';
 
 /** How long work queued for after the next frame waits for a frame that may never come. */
 const AFTER_FRAME_FALLBACK_MS = 250;
@@ -32,7 +33,14 @@ export interface CanvasHost {
   togglePlay(): void;
   /** A frame of the current model reached the canvas. */
   framePainted(): void;
+  /** The label column width the user chose, else the default (CSS px; each frame fits it to the canvas). */
+  labelColumn(): number;
+  /** The user resized the label column (CSS px; undefined: the default width). */
+  setLabelColumn(px: number | undefined): void;
 }
+
+/** The time area keeps at least this much of the canvas when the label column grows (CSS px). */
+const MIN_TIME_W = 120;
 
 const DRAG_THRESHOLD_PX = 4;
 
@@ -46,6 +54,8 @@ export class CanvasView {
       'Timeline. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] go to the previous or next event on the selected lane, Enter opens its line, C folds or unfolds the lanes around it, Page Up/Down scroll lanes, Space plays the replay.',
   });
   private readonly card = new HoverCard();
+  /** The divider between the lane names and the time area: dragged, arrow keys, double-click fits the names. */
+  private readonly labelSplit: Splitter;
   private readonly ctx: CanvasRenderingContext2D;
   private scale: Scale | null = null;
   private pending = false;
@@ -56,7 +66,24 @@ export class CanvasView {
   private drag: { x: number; y: number; moved: boolean; start: number; scroll: number } | null = null;
 
   constructor(private readonly host: CanvasHost) {
-    this.root.append(this.canvas, this.card.root);
+    this.labelSplit = new Splitter({
+      orientation: 'vertical',
+      label: 'Resize the lane names',
+      resetHint: 'double-click fits the longest name',
+      current: () => this.chosenGutterW(),
+      bounds: () => ({ min: GUTTER_MIN_W, max: this.maxGutterW }),
+      resize: (px) => host.setLabelColumn(px),
+      reset: () => {
+        const v = host.view();
+        if (v === null) return;
+        host.setLabelColumn(
+          Math.max(GUTTER_MIN_W, Math.min(labelColumnFit(this.ctx, v, host.theme()), this.maxGutterW)),
+        );
+      },
+    });
+    this.labelSplit.root.classList.add('label-resizer');
+    this.labelSplit.root.hidden = true;
+    this.root.append(this.canvas, this.labelSplit.root, this.card.root);
     const ctx = this.canvas.getContext('2d', { alpha: false });
     if (ctx === null) throw new Error('2D canvas is not available');
     this.ctx = ctx;
@@ -105,9 +132,24 @@ export class CanvasView {
     });
   }
 
+  /** Width of the label column (lane names) in CSS pixels, as last drawn. */
+  private get gutterW(): number {
+    return this.host.view()?.gutterW ?? GUTTER_W;
+  }
+
+  /** The widest label column this canvas has room for. */
+  private get maxGutterW(): number {
+    return Math.max(GUTTER_MIN_W, this.cssW - MIN_TIME_W);
+  }
+
+  /** The width the user chose, as far as this canvas has room (a narrow panel keeps some time area). */
+  private chosenGutterW(): number {
+    return Math.max(GUTTER_MIN_W, Math.min(this.host.labelColumn(), this.maxGutterW));
+  }
+
   /** Width of the time area in CSS pixels (for zoom anchors and pans). */
   get timeWidth(): number {
-    return Math.max(1, this.cssW - GUTTER_W);
+    return Math.max(1, this.cssW - this.gutterW);
   }
 
   get viewHeight(): number {
@@ -136,6 +178,11 @@ export class CanvasView {
     }
     const v = this.host.view();
     const theme = this.host.theme();
+    this.labelSplit.root.hidden = v === null;
+    if (v !== null) {
+      v.gutterW = this.chosenGutterW();
+      this.labelSplit.root.style.left = `${v.gutterW - 2}px`;
+    }
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (v === null) {
       this.ctx.fillStyle = theme.background;
@@ -179,12 +226,12 @@ export class CanvasView {
     const { x } = this.local(e);
     const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
     const dx = e.deltaMode === 1 ? e.deltaX * 16 : e.deltaX;
-    if (x < GUTTER_W && !e.ctrlKey && !e.metaKey) {
+    if (x < this.gutterW && !e.ctrlKey && !e.metaKey) {
       this.host.scrollBy(dy);
     } else if (e.shiftKey || Math.abs(dx) > Math.abs(dy)) {
       this.host.pan((e.shiftKey ? dy : dx) / this.timeWidth);
     } else {
-      const anchor = Math.max(0, Math.min(1, (x - GUTTER_W) / this.timeWidth));
+      const anchor = Math.max(0, Math.min(1, (x - this.gutterW) / this.timeWidth));
       this.host.zoom(Math.exp(-dy * 0.0025), anchor);
     }
   }
@@ -222,7 +269,12 @@ export class CanvasView {
       this.host.setHover(hit.ref);
       this.canvas.style.cursor = 'pointer';
     } else {
-      this.card.hide();
+      // A lane name the label column cut short: the hover shows it whole.
+      const cut = hit?.type === 'gutter' && v !== null ? cutLaneLabel(this.ctx, v, this.host.theme(), hit.row) : null;
+      if (cut !== null) {
+        const { x, y } = this.local(e);
+        this.card.showTitle(cut, x, y, this.root.getBoundingClientRect());
+      } else this.card.hide();
       this.host.setHover(null);
       this.canvas.style.cursor = hit?.type === 'gutter' ? 'pointer' : 'default';
     }

@@ -1,7 +1,7 @@
 /** Which event is under a point of the canvas. Pure: works on the view state and the frame scale. */
 import { MARKER_H, RULER_H, SPAN_H, rowAt, type Row } from './layout';
 import { lowerBound, toTime, upperBound, type Scale } from './lod';
-import { GUTTER_W, type EventRef, type ViewState } from './viewState';
+import { type EventRef, type ViewState } from './viewState';
 
 export type Hit =
   { type: 'event'; ref: EventRef } | { type: 'gutter'; row: Row } | { type: 'lane'; row: Row } | { type: 'none' };
@@ -14,7 +14,7 @@ export function hitTest(v: ViewState, s: Scale, x: number, y: number): Hit {
   const ri = rowAt(v.layout, y - RULER_H + v.scrollY);
   if (ri < 0) return { type: 'none' };
   const row = v.layout.rows[ri];
-  if (x < GUTTER_W) return { type: 'gutter', row };
+  if (x < v.gutterW) return { type: 'gutter', row };
   if (row.type !== 'lane') return { type: 'lane', row };
   const lane = v.index.lanes[row.lane];
   const local = y - RULER_H + v.scrollY - row.y;

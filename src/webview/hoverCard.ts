@@ -55,6 +55,17 @@ export class HoverCard {
     const table = el('dl');
     for (const [k, v] of rows) table.append(el('dt', {}, k), el('dd', {}, v));
     this.root.append(table);
+    this.place(x, y, bounds);
+  }
+
+  /** Just a title: a lane name the label column cut short. */
+  showTitle(title: string, x: number, y: number, bounds: DOMRect): void {
+    clear(this.root);
+    this.root.append(el('div', { class: 'card-title' }, title));
+    this.place(x, y, bounds);
+  }
+
+  private place(x: number, y: number, bounds: DOMRect): void {
     this.root.hidden = false;
     const w = this.root.offsetWidth;
     const h = this.root.offsetHeight;

@@ -24,6 +24,23 @@ export function upperBound(arr: ArrayLike<number>, v: number, lo = 0, hi = arr.l
   return lo;
 }
 
+/**
+ * lowerBound(arr, v, from) for a v usually just past `from`: gallops 1, 2, 4… ahead, then bisects
+ * that stretch. The level-of-detail walks step from column to column with it, so a step costs
+ * O(log distance) instead of O(log n).
+ */
+export function lowerBoundFrom(arr: ArrayLike<number>, v: number, from: number): number {
+  const n = arr.length;
+  if (from >= n || arr[from] >= v) return from;
+  let lo = from;
+  let step = 1;
+  while (lo + step < n && arr[lo + step] < v) {
+    lo += step;
+    step *= 2;
+  }
+  return lowerBound(arr, v, lo + 1, Math.min(n, lo + step));
+}
+
 /** Intervals sorted by start; `maxEnd[i]` = max(ends[0..i]) so "first interval that may reach t" is a binary search. */
 export interface IntervalIndex {
   starts: Float64Array;
@@ -33,25 +50,27 @@ export interface IntervalIndex {
   ids: Int32Array;
 }
 
-export function buildIntervalIndex(
-  ids: ArrayLike<number>,
-  start: (id: number) => number,
-  end: (id: number) => number,
-): IntervalIndex {
+/**
+ * `start[id]` and `end[id]` are the model's columns (read directly, not through accessor callbacks:
+ * this runs before the first frame in code not yet optimised, once per lane and row).
+ */
+export function buildIntervalIndex(ids: Int32Array, start: ArrayLike<number>, end: ArrayLike<number>): IntervalIndex {
   const n = ids.length;
-  const order = Int32Array.from(ids);
+  const order = ids.slice();
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) sorted = start(order[i - 1]) <= start(order[i]);
-  if (!sorted) order.sort((a, b) => start(a) - start(b) || a - b);
+  for (let i = 1; i < n && sorted; i++) sorted = start[order[i - 1]] <= start[order[i]];
+  if (!sorted) order.sort((a, b) => start[a] - start[b] || a - b);
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
   const maxEnd = new Float64Array(n);
   let m = -Infinity;
   for (let i = 0; i < n; i++) {
     const id = order[i];
-    starts[i] = start(id);
-    ends[i] = Math.max(end(id), starts[i]);
-    m = Math.max(m, ends[i]);
+    const s = start[id];
+    const e = end[id];
+    starts[i] = s;
+    ends[i] = e > s ? e : s;
+    if (ends[i] > m) m = ends[i];
     maxEnd[i] = m;
   }
   return { starts, ends, maxEnd, ids: order };
@@ -63,13 +82,15 @@ export interface PointIndex {
   ids: Int32Array;
 }
 
-export function buildPointIndex(ids: ArrayLike<number>, time: (id: number) => number): PointIndex {
-  const order = Int32Array.from(ids);
+/** `time[id]` is the model's column (see buildIntervalIndex). */
+export function buildPointIndex(ids: Int32Array, time: ArrayLike<number>): PointIndex {
+  const n = ids.length;
+  const order = ids.slice();
   let sorted = true;
-  for (let i = 1; i < order.length && sorted; i++) sorted = time(order[i - 1]) <= time(order[i]);
-  if (!sorted) order.sort((a, b) => time(a) - time(b) || a - b);
-  const ts = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) ts[i] = time(order[i]);
+  for (let i = 1; i < n && sorted; i++) sorted = time[order[i - 1]] <= time[order[i]];
+  if (!sorted) order.sort((a, b) => time[a] - time[b] || a - b);
+  const ts = new Float64Array(n);
+  for (let i = 0; i < n; i++) ts[i] = time[order[i]];
   return { ts, ids: order };
 }
 
@@ -127,7 +148,7 @@ export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: Interva
     x1 = Math.max(x1, x0 + 1);
     let j = i + 1;
     for (;;) {
-      const next = lowerBound(ix.starts, toTime(s, x1 + 1), j);
+      const next = lowerBoundFrom(ix.starts, toTime(s, x1 + 1), j);
       if (next <= j) break;
       if (toX(s, ix.ends[next - 1]) - toX(s, ix.starts[next - 1]) >= 1) {
         // A wide interval ends the block; the narrow ones before it still join.
@@ -156,7 +177,7 @@ export function visitPoints(ix: PointIndex, s: Scale, bucketPx: number, visit: (
   let i = lowerBound(ix.ts, s.t0);
   while (i < n && ix.ts[i] <= s.t1) {
     const x = toX(s, ix.ts[i]);
-    const next = Math.max(i + 1, lowerBound(ix.ts, toTime(s, x + bucketPx), i + 1));
+    const next = lowerBoundFrom(ix.ts, toTime(s, x + bucketPx), i + 1);
     visit({ first: i, count: next - i, x });
     i = next;
   }

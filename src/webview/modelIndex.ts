@@ -147,7 +147,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   }
   const markerIds = bucket(markerLane, markerCount);
   // A lane whose last event begins a wait never got past it: its wait runs to the end of the run.
-  const waitEnd = Float64Array.from(markerWaitEnd);
+  const waitEnd = markerWaitEnd.slice();
   const stuck = new Uint8Array(nm);
   for (let l = 0; l < nl; l++) {
     let last = -1;
@@ -169,21 +169,17 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     }
   }
   const waitIds = bucket(waitKey, waitCount);
-  const startOf = (i: number): number => spanStart[i];
-  const endOf = (i: number): number => spanEnd[i];
-  const tsOf = (i: number): number => markerTs[i];
-  const waitEndOf = (i: number): number => waitEnd[i];
   const lanes: LaneIndex[] = [];
   for (let l = 0; l < nl; l++) {
     const rows: IntervalIndex[] = [];
     for (let r = 0; r <= maxRow[l]; r++) {
       const key = l * MAX_SPAN_ROWS + r;
-      rows.push(buildIntervalIndex(spanIds.subarray(spanCount[key], spanCount[key + 1]), startOf, endOf));
+      rows.push(buildIntervalIndex(spanIds.subarray(spanCount[key], spanCount[key + 1]), spanStart, spanEnd));
     }
     lanes.push({
       spans: rows,
-      markers: buildPointIndex(markerIds.subarray(markerCount[l], markerCount[l + 1]), tsOf),
-      waits: buildIntervalIndex(waitIds.subarray(waitCount[l], waitCount[l + 1]), tsOf, waitEndOf),
+      markers: buildPointIndex(markerIds.subarray(markerCount[l], markerCount[l + 1]), markerTs),
+      waits: buildIntervalIndex(waitIds.subarray(waitCount[l], waitCount[l + 1]), markerTs, waitEnd),
       maxDepth: maxDepth[l],
     });
   }
@@ -197,11 +193,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     flowHi[i] = Math.max(flowFromTs[i], flowToTs[i]);
     flowIds[i] = i;
   }
-  const flowIndex = buildIntervalIndex(
-    flowIds,
-    (i) => flowLo[i],
-    (i) => flowHi[i],
-  );
+  const flowIndex = buildIntervalIndex(flowIds, flowLo, flowHi);
 
   let programStart = Infinity;
   for (let l = 0; l < nl; l++) {

@@ -14,16 +14,17 @@ import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
+import { TextFitter } from './textFit';
 import { drawWaitGraph } from './waitGraph';
-import { GUTTER_W, eventLane, type EventRef, type ViewState } from './viewState';
+import { eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
 const MIN_SPAN_PX = 2;
 const MAX_CURSOR_MARKS = 2000;
 
 export function frameScale(v: ViewState, widthCss: number): Scale {
-  const w = Math.max(1, widthCss - GUTTER_W);
-  return { t0: v.window.start, t1: v.window.end, k: w / (v.window.end - v.window.start), x0: GUTTER_W };
+  const w = Math.max(1, widthCss - v.gutterW);
+  return { t0: v.window.start, t1: v.window.end, k: w / (v.window.end - v.window.start), x0: v.gutterW };
 }
 
 interface Frame {
@@ -59,7 +60,7 @@ export function drawFrame(
   for (const row of rows) drawRowBackground(f, row);
   ctx.save();
   ctx.beginPath();
-  ctx.rect(GUTTER_W, RULER_H, width - GUTTER_W, height - RULER_H);
+  ctx.rect(f.v.gutterW, RULER_H, width - f.v.gutterW, height - RULER_H);
   ctx.clip();
   for (const row of rows) if (row.type === 'lane') drawLane(f, row);
   drawStartup(f);
@@ -89,7 +90,7 @@ function visibleRows(f: Frame): Row[] {
 
 function drawGrid(f: Frame): void {
   const { ctx, s, theme } = f;
-  const { step, first } = niceTicks(s.t0, s.t1, f.width - GUTTER_W);
+  const { step, first } = niceTicks(s.t0, s.t1, f.width - f.v.gutterW);
   ctx.strokeStyle = theme.border;
   ctx.globalAlpha = 0.45;
   ctx.beginPath();
@@ -111,17 +112,17 @@ function drawRuler(f: Frame, hiddenFlows: number): void {
   ctx.moveTo(0, RULER_H - 0.5);
   ctx.lineTo(f.width, RULER_H - 0.5);
   ctx.stroke();
-  const { step, first } = niceTicks(s.t0, s.t1, f.width - GUTTER_W);
+  const { step, first } = niceTicks(s.t0, s.t1, f.width - f.v.gutterW);
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'left';
   for (let t = first; t <= s.t1; t += step) {
     const x = Math.round(toX(s, t)) + 0.5;
-    if (x < GUTTER_W) continue;
+    if (x < f.v.gutterW) continue;
     ctx.fillRect(x, RULER_H - 6, 1, 6);
     ctx.fillText(formatTick(t, step), x + 3, RULER_H / 2);
   }
   ctx.fillStyle = theme.foreground;
-  ctx.fillText(`${formatDuration(s.t1 - s.t0)} shown`, 8, RULER_H / 2);
+  ctx.fillText(labels.fit(ctx, `${formatDuration(s.t1 - s.t0)} shown`, f.v.gutterW - 12), 8, RULER_H / 2);
   if (hiddenFlows > 0) {
     const note = `${hiddenFlows} more arrows: zoom in to see them`;
     ctx.textAlign = 'right';
@@ -141,7 +142,7 @@ function drawRowBackground(f: Frame, row: Row): void {
     ctx.fillRect(0, y, f.width, 1);
   }
   ctx.fillStyle = theme.laneHeader;
-  ctx.fillRect(0, y, GUTTER_W, row.h);
+  ctx.fillRect(0, y, f.v.gutterW, row.h);
   if (row.type === 'lane' && f.v.selected >= 0 && f.v.model.steps[f.v.selected]?.lane === row.lane) {
     ctx.fillStyle = theme.selection;
     ctx.globalAlpha = 0.18;
@@ -155,6 +156,40 @@ function laneLabel(lane: Lane): string {
   return laneTitle(lane);
 }
 
+/** Lane names are measured once per font and text: the label column draws them every frame. */
+const labels = new TextFitter();
+
+/** Where a lane row's name starts in the label column, and its font. */
+function labelPlace(row: LaneRow, lane: Lane, theme: Theme): { x: number; font: string } {
+  return { x: 8 + row.indent * 12 + 18, font: `${lane.kind === 'process' ? '600 ' : ''}11px ${theme.font}` };
+}
+
+/** Space right of a lane name in the label column (CSS px). */
+const LABEL_PAD = 4;
+
+/** A lane row's full name when the label column cuts it (for the hover), else null. */
+export function cutLaneLabel(ctx: CanvasRenderingContext2D, v: ViewState, theme: Theme, row: Row): string | null {
+  if (row.type !== 'lane') return null;
+  const lane = v.model.lanes[row.lane];
+  const { x, font } = labelPlace(row, lane, theme);
+  ctx.font = font;
+  const label = laneLabel(lane);
+  return labels.width(ctx, label) > v.gutterW - x - LABEL_PAD ? label : null;
+}
+
+/** The label column width that shows every lane name whole (double-clicking its divider). */
+export function labelColumnFit(ctx: CanvasRenderingContext2D, v: ViewState, theme: Theme): number {
+  let widest = 0;
+  for (const row of v.layout.rows) {
+    if (row.type !== 'lane') continue;
+    const lane = v.model.lanes[row.lane];
+    const { x, font } = labelPlace(row, lane, theme);
+    ctx.font = font;
+    widest = Math.max(widest, x + labels.width(ctx, laneLabel(lane)) + LABEL_PAD);
+  }
+  return Math.ceil(widest);
+}
+
 function drawGutter(f: Frame, row: Row): void {
   const { ctx, theme, v } = f;
   const y = rowTop(f, row);
@@ -164,7 +199,7 @@ function drawGutter(f: Frame, row: Row): void {
     ctx.fillStyle = theme.muted;
     ctx.font = `italic 11px ${theme.font}`;
     const n = row.lanes.length;
-    ctx.fillText(`▸ ${n} internal lane${n === 1 ? '' : 's'}`, x, y + GROUP_H / 2, GUTTER_W - x - 4);
+    ctx.fillText(labels.fit(ctx, `▸ ${n} internal lane${n === 1 ? '' : 's'}`, f.v.gutterW - x - 4), x, y + GROUP_H / 2);
     ctx.font = `11px ${theme.font}`;
     return;
   }
@@ -177,11 +212,14 @@ function drawGutter(f: Frame, row: Row): void {
   ctx.fillStyle = laneColor(theme, v.index.laneSlot[row.lane]);
   ctx.fillRect(x + 11, mid - 4, 3, 8);
   ctx.fillStyle = lane.internal ? theme.muted : theme.foreground;
-  ctx.font = `${lane.kind === 'process' ? '600 ' : ''}11px ${theme.font}`;
-  ctx.fillText(laneLabel(lane), x + 18, mid, GUTTER_W - x - 22);
+  const label = labelPlace(row, lane, theme);
+  const room = f.v.gutterW - label.x - LABEL_PAD;
+  ctx.font = label.font;
+  // Cut with an ellipsis, never squeezed; the hover shows the whole name.
+  ctx.fillText(labels.fit(ctx, laneLabel(lane), room), label.x, mid);
   ctx.font = `10px ${theme.font}`;
   ctx.fillStyle = theme.muted;
-  if (row.h > MARKER_H + SPAN_H) ctx.fillText(lane.kind, x + 18, mid + 13, GUTTER_W - x - 22);
+  if (row.h > MARKER_H + SPAN_H) ctx.fillText(labels.fit(ctx, lane.kind, room), label.x, mid + 13);
   ctx.font = `11px ${theme.font}`;
 }
 
@@ -217,7 +255,7 @@ function drawLane(f: Frame, row: LaneRow): void {
       ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
       ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
       if (run.count === 1 && w > 28) {
-        const x = Math.max(run.x0, GUTTER_W) + 3;
+        const x = Math.max(run.x0, f.v.gutterW) + 3;
         const room = Math.min(run.x1, f.width) - x - 3;
         if (room > 12) {
           ctx.globalAlpha = dim ? 0.4 : 1;
@@ -290,7 +328,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
     if (run.x0 + w - xr >= 1) drawRunnable(f, xr, run.x0 + w, top);
     if (run.count === 1 && (stuck || w > 90)) {
       const label = v.model.markers[id]?.label;
-      const x = Math.max(run.x0 + MARKER_R + 4, GUTTER_W + 3);
+      const x = Math.max(run.x0 + MARKER_R + 4, f.v.gutterW + 3);
       const room = Math.min(run.x1, f.width) - x - 3;
       if (label && room > 40) {
         ctx.globalAlpha = 1;
@@ -385,7 +423,7 @@ const STARTUP_FOLDED_PX = 160;
 function drawStartup(f: Frame): void {
   const { ctx, v, s, theme } = f;
   if (v.startup <= 0 || s.t0 >= v.startup) return;
-  const x0 = Math.max(GUTTER_W, toX(s, Math.max(s.t0, 0)));
+  const x0 = Math.max(f.v.gutterW, toX(s, Math.max(s.t0, 0)));
   const x1 = Math.min(f.width, toX(s, v.startup));
   const w = x1 - x0;
   if (w < 2) return;
@@ -488,7 +526,7 @@ function drawCursor(f: Frame): void {
   for (let k = 0; k < v.cursor.length && k < MAX_CURSOR_MARKS; k++) {
     const st = v.model.steps[v.cursor[k]];
     const b = eventBox(f, st.ref);
-    if (b && b.x + b.w >= GUTTER_W && b.x <= f.width) ctx.fillRect(b.x, b.y, b.w, b.h);
+    if (b && b.x + b.w >= f.v.gutterW && b.x <= f.width) ctx.fillRect(b.x, b.y, b.w, b.h);
   }
 }
 
@@ -514,7 +552,7 @@ function drawReplay(f: Frame): void {
   if (v.replay < 0) return;
   const st = v.model.steps[v.replay];
   if (!st) return;
-  const x = Math.max(GUTTER_W, toX(s, st.ts));
+  const x = Math.max(f.v.gutterW, toX(s, st.ts));
   // What has not happened yet is veiled, not hidden, so the user keeps their bearings; lighter while
   // searching, so the hits after the cursor still read as hits.
   ctx.fillStyle = theme.background;

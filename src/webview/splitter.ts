@@ -17,6 +17,8 @@ export interface SplitterOptions {
   resize(px: number): void;
   /** Double-click or Home: back to the automatic size. */
   reset?(): void;
+  /** What double-click does, for the tooltip (default: "double-click resets"). */
+  resetHint?: string;
 }
 
 const KEY_STEP_PX = 16;
@@ -32,7 +34,7 @@ export class Splitter {
       tabindex: '0',
       'aria-orientation': o.orientation,
       'aria-label': o.label,
-      title: `${o.label}: drag, or focus and use the arrow keys (double-click resets)`,
+      title: `${o.label}: drag, or focus and use the arrow keys (${o.resetHint ?? 'double-click resets'})`,
     });
     const along = (e: PointerEvent): number => (this.o.orientation === 'horizontal' ? e.clientY : e.clientX);
     this.root.addEventListener('pointerdown', (e) => {

@@ -1,5 +1,6 @@
 /**
- * Sizes the user chose by dragging (canvas height, list | output split, LANE column), kept in the
+ * Sizes the user chose by dragging (canvas height, list | output split, LANE column, the canvas's
+ * label column), kept in the
  * webview's state so they survive the panel being hidden, moved or VS Code restarting.
  */
 export interface ViewPrefs {
@@ -11,6 +12,8 @@ export interface ViewPrefs {
   listHeightPx?: number;
   /** Width of the step list's LANE column. */
   laneColPx?: number;
+  /** Width of the canvas's label column (lane names). */
+  gutterPx?: number;
 }
 
 /** The webview's state API (acquireVsCodeApi().getState/setState), or a stand-in. */
@@ -19,7 +22,7 @@ export interface StateStore {
   set(state: unknown): void;
 }
 
-const KEYS = ['canvasPx', 'listWidthPx', 'listHeightPx', 'laneColPx'] as const;
+const KEYS = ['canvasPx', 'listWidthPx', 'listHeightPx', 'laneColPx', 'gutterPx'] as const;
 
 /** What the state holds, keeping only sane numbers (the state is ours, but may be from an older version). */
 export function readPrefs(store: StateStore | undefined): ViewPrefs {

@@ -5,7 +5,10 @@ import type { Layout } from './layout';
 import type { ModelIndex } from './modelIndex';
 import type { TimeWindow } from './viewport';
 
+/** The label column's width (lane names, left of the time area) until the user resizes it (CSS px). */
 export const GUTTER_W = 190;
+/** The narrowest label column the user can drag to. */
+export const GUTTER_MIN_W = 60;
 
 export interface EventRef {
   type: 'span' | 'marker';
@@ -19,6 +22,8 @@ export interface ViewState {
   window: TimeWindow;
   /** End of the interpreter's start-up and imports when they are folded into one block (else 0). */
   startup: number;
+  /** Width of the label column (lane names) left of the time area, CSS px: the user can resize it. */
+  gutterW: number;
   /** Vertical scroll of the lane area (content px). */
   scrollY: number;
   /** Selected step (index into model.steps), -1 for none. */

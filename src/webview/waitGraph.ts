@@ -8,7 +8,6 @@ import type { WaitForGraph } from '../shared/waitFor';
 import { MARKER_H, RULER_H } from './layout';
 import { toX } from './lod';
 import type { FlowFrame } from './flows';
-import { GUTTER_W } from './viewState';
 
 /** Horizontal room between two edges' arrows, so a cycle's arrows (a → b, b → a) don't overlap. */
 const EDGE_GAP_PX = 18;
@@ -47,7 +46,7 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined): vo
     if (y1 === null || y2 === null || y1 === y2) return;
     const since = toX(s, v.model.markers[e.marker]?.ts ?? 0);
     const x = Math.max(since + 8, end - k * EDGE_GAP_PX);
-    if (x < GUTTER_W || x > f.width) return;
+    if (x < f.v.gutterW || x > f.width) return;
     const cycle = inCycle.has(e.waiter) && inCycle.has(e.holder);
     const color = cycle ? theme.error : theme.warning;
     const dir = y2 > y1 ? 1 : -1;
@@ -73,7 +72,7 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined): vo
     const joined = /_join$/.test(v.model.markers[e.marker]?.kind ?? '');
     const label = `${cycle ? 'deadlock: ' : ''}${joined ? 'must end first' : `holds ${e.what}`}`;
     const w = ctx.measureText(label).width + 8;
-    const lx = Math.max(GUTTER_W + 2, x - 8 - w);
+    const lx = Math.max(f.v.gutterW + 2, x - 8 - w);
     // On the holder's row, stacked when several arrows end there.
     const n = labelsOn.get(e.holder) ?? 0;
     labelsOn.set(e.holder, n + 1);

@@ -239,6 +239,13 @@ test('malformed payloads are rejected, never half-decoded', () => {
         f[HEADER / 2] = -Infinity;
       }),
     ],
+    [
+      // waitEnd may be NaN ("none") but never infinite.
+      'infinite marker waitEnd',
+      patched(c, (i, f) => {
+        f[HEADER / 2 + i[2] * 3 + i[3]] = Infinity;
+      }),
+    ],
   ];
   for (const [why, p] of cases) {
     const x = p as TraceColumns;

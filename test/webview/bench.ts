@@ -164,7 +164,7 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
         return out;
       }, PHASES),
     );
-    {
+    if (!TIMELINE_ONLY) {
       // The same model as JSON text ('traceJson', the previous encoding), on a fresh page.
       const jp = await openTimeline(browser, server, { width: 1400, height: 860 });
       const tj = await postLarge(jp, model, false, 'json');
@@ -280,13 +280,21 @@ function summarise(
 
 const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(1));
 
+/**
+ * Knobs for quick or side-by-side runs (e.g. against an older commit's tree): BENCH_TIMELINE_SIZES
+ * ("100000,1000000"), BENCH_TIMELINE_LOADS (page loads per size), BENCH_TIMELINE_ONLY=1 (no speedscope,
+ * no 'traceJson' comparison).
+ */
+const TIMELINE_ONLY = process.env.BENCH_TIMELINE_ONLY === '1';
+
 export async function main(): Promise<void> {
   mkdirSync(BENCH_DIR, { recursive: true });
-  const sizes = [100_000, 1_000_000];
+  const sizes = (process.env.BENCH_TIMELINE_SIZES ?? '100000,1000000').split(',').map(Number);
+  const loadsOf = (n: number): number => Number(process.env.BENCH_TIMELINE_LOADS ?? (n <= 100_000 ? 5 : 1));
   const ssFiles: Record<string, string> = {};
   for (const f of readdirSync(SPEEDSCOPE_DIR)) ssFiles[`/speedscope/${f}`] = join(SPEEDSCOPE_DIR, f);
   const profilePaths: Record<number, string> = {};
-  for (const n of sizes) {
+  for (const n of TIMELINE_ONLY ? [] : sizes) {
     const p = join(BENCH_DIR, `synthetic-${n}.speedscope.json`);
     writeFileSync(p, toSpeedscope(synthModel(n, 7)));
     profilePaths[n] = p;
@@ -296,9 +304,10 @@ export async function main(): Promise<void> {
   const results: Result[] = [];
   try {
     for (const n of sizes) {
-      const loads = n <= 100_000 ? 5 : 1;
+      const loads = loadsOf(n);
       console.error(`timeline ${n} events…`);
       results.push(await benchTimeline(browser, server, n, loads));
+      if (TIMELINE_ONLY) continue;
       console.error(`speedscope ${n} events…`);
       results.push(await benchSpeedscope(browser, server, n, profilePaths[n], loads));
     }

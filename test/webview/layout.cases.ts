@@ -297,6 +297,114 @@ export const layoutCases: Case[] = [
     },
   },
   {
+    name: "the canvas's label column resizes by drag, keys and double-click (fits the longest name), cuts names with the whole one on hover, and is remembered",
+    async run({ page: first, server }) {
+      const browser = first.context().browser();
+      assert.ok(browser);
+      const LONG = 'worker-thread-that-consumes-the-jobs-queue (consume_jobs)';
+      const b = new ModelBuilder('names.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
+      const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
+      const long = b.lane({ kind: 'thread', name: LONG, parent: proc, pid: 10, tid: 2 });
+      b.span(main, 'main', 1 * MS, 50 * MS, { cpu: 1 * MS });
+      b.span(long, 'consume_jobs', 2 * MS, 40 * MS, { cpu: 1 * MS });
+      const model = b.build();
+      const longRow = 2;
+      const gutter = (p: Page): Promise<number> => p.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
+      const divider = async (p: Page): Promise<number> => {
+        const box = await p.locator('.label-resizer').boundingBox();
+        const canvas = await p.locator('canvas').boundingBox();
+        assert.ok(box && canvas, 'no label column divider');
+        return box.x + box.width / 2 - canvas.x;
+      };
+      /** The hover card's text after moving the pointer over the label of a layout row ('' if hidden). */
+      const hoverLabel = async (p: Page, row: number): Promise<string> => {
+        const top = await p.evaluate((r) => window.timelineProbe?.rowTop(r) ?? -1, row);
+        const at = await canvasPoint(p, 60, top + 8);
+        await p.mouse.move(at.x, at.y);
+        return p.evaluate(() => {
+          const card = document.querySelector('.hovercard') as HTMLElement;
+          return card.hidden ? '' : (card.textContent ?? '');
+        });
+      };
+      /** Canvas x of the long lane's span: the time area starts at the divider. */
+      const spanX = (p: Page): Promise<number> =>
+        p.evaluate(() => {
+          const box = window.timelineProbe?.stepBox(1);
+          return box ? box.x : NaN;
+        });
+      const page = await openTimeline(browser, server, { width: 1280, height: 800 });
+      let state: unknown;
+      try {
+        await load(page, model);
+        const w0 = await gutter(page);
+        assert.equal(w0, 190);
+        assert.ok(Math.abs((await divider(page)) - w0) <= 2, 'the divider is not at the label column edge');
+        // The long name is cut (ellipsized); the hover shows it whole. A short name shows no card.
+        assert.equal(await hoverLabel(page, longRow), LONG);
+        assert.equal(await hoverLabel(page, 1), '');
+        // Drag the divider 80 px right: the column and the time area follow.
+        const x0 = await spanX(page);
+        const d = await page.locator('.label-resizer').boundingBox();
+        assert.ok(d);
+        let f = await frames(page);
+        await page.mouse.move(d.x + d.width / 2, d.y + 100);
+        await page.mouse.down();
+        await page.mouse.move(d.x + d.width / 2 + 80, d.y + 100, { steps: 4 });
+        await page.mouse.up();
+        await waitPaint(page, f);
+        const w1 = await gutter(page);
+        assert.ok(Math.abs(w1 - (w0 + 80)) <= 2, `label column ${w0} → ${w1}, want +80`);
+        assert.ok(Math.abs((await divider(page)) - w1) <= 2, 'the divider did not follow');
+        assert.ok((await spanX(page)) > x0 + 40, 'the time area did not move right of the wider column');
+        // From the keyboard: the divider is focusable, the arrow keys move it.
+        await page.focus('.label-resizer');
+        f = await frames(page);
+        for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+        await waitPaint(page, f);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const w2 = await gutter(page);
+        assert.ok(Math.abs(w2 - (w1 - 48)) <= 2, `label column ${w1} → ${w2}, want −48`);
+        // Double-click fits the longest name: it is no longer cut, so the hover shows no card.
+        const c = await page.locator('.label-resizer').boundingBox();
+        assert.ok(c);
+        f = await frames(page);
+        await page.mouse.dblclick(c.x + c.width / 2, c.y + 100);
+        await waitPaint(page, f);
+        const w3 = await gutter(page);
+        assert.ok(w3 > w2 + 100, `double-click gave ${w3}, want room for "${LONG}"`);
+        assert.equal(await hoverLabel(page, longRow), '', 'the longest name is still cut after fitting');
+        state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+        assert.equal((state as { prefs: { gutterPx: number } }).prefs.gutterPx, w3);
+      } finally {
+        await page.context().close();
+      }
+      // A new page given that state opens with the same label column.
+      const again = await openTimeline(browser, server, { width: 1280, height: 800, state });
+      try {
+        await load(again, model);
+        assert.equal(await gutter(again), (state as { prefs: { gutterPx: number } }).prefs.gutterPx);
+      } finally {
+        await again.context().close();
+      }
+      // A remembered width wider than a narrow panel leaves the time area some room.
+      const narrow = await openTimeline(browser, server, {
+        width: 400,
+        height: 800,
+        state: { prefs: { gutterPx: 900 } },
+      });
+      try {
+        await load(narrow, model);
+        const canvas = await narrow.locator('canvas').boundingBox();
+        assert.ok(canvas);
+        const w = await gutter(narrow);
+        assert.ok(w >= 60 && w <= canvas.width - 100, `label column ${w} in a ${canvas.width} px canvas`);
+      } finally {
+        await narrow.context().close();
+      }
+    },
+  },
+  {
     name: 'replay: the output follows the cursor, search hits after it stay legible, the canvas pans to it',
     async run({ page }) {
       const m = demoModel();

@@ -4,6 +4,7 @@ import {
   buildIntervalIndex,
   buildPointIndex,
   lowerBound,
+  lowerBoundFrom,
   upperBound,
   visitIntervals,
   visitPoints,
@@ -22,14 +23,21 @@ test('lowerBound/upperBound find insertion points', () => {
   assert.equal(upperBound(a, 7), 5);
 });
 
+test('lowerBoundFrom (galloping from a position) agrees with lowerBound from there', () => {
+  // Sorted arrays with runs of equal values and gaps; every start position and probe value.
+  const arrays = [[], [5], [1, 1, 1], [0, 2, 2, 4, 8, 8, 8, 9, 20, 21, 22, 40]];
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  arrays.push(Array.from({ length: 300 }, () => Math.floor(rnd() * 100)).sort((a, b) => a - b));
+  for (const a of arrays)
+    for (let from = 0; from <= a.length; from++)
+      for (let v = -1; v <= 101; v++) assert.equal(lowerBoundFrom(a, v, from), lowerBound(a, v, from), `${v} ${from}`);
+});
+
 test('interval index sorts by start and keeps a running max end', () => {
   const starts = [50, 10, 30];
   const ends = [60, 100, 40];
-  const ix = buildIntervalIndex(
-    [0, 1, 2],
-    (i) => starts[i],
-    (i) => ends[i],
-  );
+  const ix = buildIntervalIndex(Int32Array.of(0, 1, 2), starts, ends);
   assert.deepEqual(Array.from(ix.ids), [1, 2, 0]);
   assert.deepEqual(Array.from(ix.maxEnd), [100, 100, 100]);
 });
@@ -37,9 +45,9 @@ test('interval index sorts by start and keeps a running max end', () => {
 test('wide intervals are visited one by one, only when visible', () => {
   const s = [0, 100, 200, 300];
   const ix = buildIntervalIndex(
-    [0, 1, 2, 3],
-    (i) => s[i],
-    (i) => s[i] + 50,
+    Int32Array.of(0, 1, 2, 3),
+    s,
+    s.map((x) => x + 50),
   );
   const runs: IntervalRun[] = [];
   visitIntervals(ix, scale(120, 260, 140), (r) => runs.push(r));
@@ -56,8 +64,8 @@ test('a million sub-pixel intervals collapse to about one run per column, with f
   const n = 1_000_000;
   const ix = buildIntervalIndex(
     Int32Array.from({ length: n }, (_, i) => i),
-    (i) => i * 10,
-    (i) => i * 10 + 4,
+    Float64Array.from({ length: n }, (_, i) => i * 10),
+    Float64Array.from({ length: n }, (_, i) => i * 10 + 4),
   );
   const runs: IntervalRun[] = [];
   visitIntervals(ix, scale(0, n * 10, 1000), (r) => runs.push(r));
@@ -76,9 +84,9 @@ test('sub-pixel blocks stop at real gaps and before a wide interval', () => {
   iv.push([5000, 9000]);
   for (let t = 20000; t < 21000; t += 10) iv.push([t, t + 5]);
   const ix = buildIntervalIndex(
-    iv.map((_, i) => i),
-    (i) => iv[i][0],
-    (i) => iv[i][1],
+    Int32Array.from(iv, (_, i) => i),
+    iv.map((x) => x[0]),
+    iv.map((x) => x[1]),
   );
   const runs: IntervalRun[] = [];
   visitIntervals(ix, scale(0, 30000, 300), (r) => runs.push(r)); // 100 ns per pixel
@@ -92,7 +100,7 @@ test('sub-pixel blocks stop at real gaps and before a wide interval', () => {
 
 test('points merge into buckets by pixel distance and count what they hold', () => {
   const ts = [0, 1, 2, 500, 1000];
-  const ix = buildPointIndex([0, 1, 2, 3, 4], (i) => ts[i]);
+  const ix = buildPointIndex(Int32Array.of(0, 1, 2, 3, 4), ts);
   const buckets: [number, number][] = [];
   visitPoints(ix, scale(0, 1000, 100), 3, (b) => buckets.push([b.first, b.count]));
   assert.deepEqual(buckets, [
@@ -106,7 +114,7 @@ test('point visits are bounded by the width, not the number of points', () => {
   const n = 1_000_000;
   const ix = buildPointIndex(
     Int32Array.from({ length: n }, (_, i) => i),
-    (i) => i,
+    Float64Array.from({ length: n }, (_, i) => i),
   );
   let visits = 0;
   let total = 0;

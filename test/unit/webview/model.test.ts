@@ -133,6 +133,7 @@ test('hit testing finds the span and the marker under a point', () => {
     layout,
     window: fitWindow(m.duration),
     startup: 0,
+    gutterW: GUTTER_W,
     scrollY: 0,
     selected: -1,
     matches: null,

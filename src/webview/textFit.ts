@@ -1,0 +1,45 @@
+/**
+ * Text that must fit a width on the canvas (lane names in the label column): cut with an ellipsis,
+ * never squeezed. Widths are measured once per font and text, since the same names are drawn every
+ * frame.
+ */
+
+/** What the fitter needs of a canvas context (a stand-in in unit tests). */
+export interface TextMeasurer {
+  font: string;
+  measureText(text: string): { width: number };
+}
+
+const ELLIPSIS = '…';
+/** Enough for every lane name in a few fonts; dropped whole beyond it (lane names rarely change). */
+const MAX_CACHED = 4000;
+
+export class TextFitter {
+  private readonly widths = new Map<string, number>();
+
+  /** Width of `text` in the context's current font (CSS px). */
+  width(ctx: TextMeasurer, text: string): number {
+    const key = `${ctx.font}\n${text}`;
+    let w = this.widths.get(key);
+    if (w === undefined) {
+      if (this.widths.size >= MAX_CACHED) this.widths.clear();
+      w = ctx.measureText(text).width;
+      this.widths.set(key, w);
+    }
+    return w;
+  }
+
+  /** `text` if it fits in `room` px, else its longest prefix that fits with '…' after it ('' if none does). */
+  fit(ctx: TextMeasurer, text: string, room: number): string {
+    if (this.width(ctx, text) <= room) return text;
+    // Binary search on the prefix length: the widths of prefixes grow with their length.
+    let lo = 0;
+    let hi = text.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.width(ctx, text.slice(0, mid).trimEnd() + ELLIPSIS) <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo === 0 ? '' : text.slice(0, lo).trimEnd() + ELLIPSIS;
+  }
+}

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { TextFitter, type TextMeasurer } from '../../../src/webview/textFit';
+
+/** A stand-in canvas: every character is 7 px wide in '11px' and 8 px in '600 11px'; counts measurements. */
+function measurer(): TextMeasurer & { calls: number } {
+  const m = {
+    font: '11px x',
+    calls: 0,
+    measureText(text: string) {
+      m.calls++;
+      return { width: [...text].length * (m.font.startsWith('600') ? 8 : 7) };
+    },
+  };
+  return m;
+}
+
+test('text that fits is kept whole; text that does not is cut with an ellipsis within the room', () => {
+  const ctx = measurer();
+  const f = new TextFitter();
+  assert.equal(f.fit(ctx, 'MainThread', 70), 'MainThread');
+  const cut = f.fit(ctx, 'Thread-1 (target_function)', 70);
+  assert.equal(cut, 'Thread-1…');
+  assert.ok([...cut].length * 7 <= 70);
+  // No trailing space before the ellipsis; nothing fits in a tiny room.
+  assert.equal(f.fit(ctx, 'ab cdef', 28), 'ab…');
+  assert.equal(f.fit(ctx, 'abcdef', 10), '');
+});
+
+test('widths are measured once per font and text', () => {
+  const ctx = measurer();
+  const f = new TextFitter();
+  f.fit(ctx, 'Thread-1 (target_function)', 70);
+  const first = ctx.calls;
+  f.fit(ctx, 'Thread-1 (target_function)', 70);
+  assert.equal(ctx.calls, first, 'the second fit measured again');
+  ctx.font = '600 11px x';
+  assert.equal(f.width(ctx, 'abc'), 24, 'a width cached under another font');
+});
