@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runTraced } from '../run/runTraced';
+import { SpareSupervisors } from '../run/spareSupervisors';
 import type { ProgramSource } from '../run/types';
 import { Disposable } from '../shared/disposable';
 import type { RunProgress } from '../shared/protocol';
@@ -48,6 +49,8 @@ export class RunController extends Disposable {
   private readonly finished = this.register(new vscode.EventEmitter<RunOutcome>());
   /** Fires when a run ends (or is refused). */
   readonly onDidFinish = this.finished.event;
+  /** Supervisors started ahead, so that a Run does not wait for an interpreter to start (see spareSupervisors.ts). */
+  private readonly spares = new SpareSupervisors();
 
   constructor(
     private readonly tracerDir: string,
@@ -59,10 +62,13 @@ export class RunController extends Disposable {
   ) {
     super();
     this.runDiagnostics = this.register(new RunDiagnostics(extensionUri));
+    // Another interpreter (or its settings) must not be served by a spare of the old one.
+    this.register(interpreters.onDidChange(() => this.spares.clear()));
   }
 
   override dispose(): void {
     this.current?.abort.abort();
+    this.spares.dispose();
     super.dispose();
   }
 
@@ -196,6 +202,7 @@ export class RunController extends Disposable {
             stdin: settings.stdin,
             env: settings.env,
             signal: abort.signal,
+            spares: this.spares,
             onProgress,
           });
           return result.model;
