@@ -44,12 +44,28 @@ type StopReason = 'timeout' | 'cancelled' | 'output-cap';
  * buffering, which a program can see; the tracer records output as it is written, whatever the
  * buffering, so live lanes need neither).
  */
-function childEnv(opts: RunOptions): NodeJS.ProcessEnv {
+function childEnv(opts: Pick<RunOptions, 'tracerDir' | 'env'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   for (const k of Object.keys(env)) if (k.startsWith(RUN_SETTINGS_PREFIX)) delete env[k];
   const inject = join(opts.tracerDir, 'inject');
   env.PYTHONPATH = env.PYTHONPATH ? `${inject}${delimiter}${env.PYTHONPATH}` : inject;
   return env;
+}
+
+/**
+ * What the run's supervisor is started with before the run is known: a spare started from the same
+ * inputs (SpareSupervisors.warm) is one this run can take.
+ */
+export function supervisorSpec(
+  opts: Pick<RunOptions, 'python' | 'cwd' | 'tracerDir' | 'env' | 'stdin'>,
+): SupervisorSpec {
+  return {
+    python: opts.python,
+    cwd: opts.cwd,
+    tracerDir: opts.tracerDir,
+    env: childEnv(opts),
+    stdin: opts.stdin !== undefined,
+  };
 }
 
 /** The run's own settings (CONCURRENCY_LAB_…): what a warm spare supervisor learns with its order. */
@@ -250,13 +266,7 @@ class Run {
     const tail = new EventTail(prepared.outDir, prepared.runToken);
     this.tail = tail;
     const launch = [join(opts.tracerDir, 'launch.py'), prepared.file];
-    const spec: SupervisorSpec = {
-      python: opts.python,
-      cwd: opts.cwd,
-      tracerDir: opts.tracerDir,
-      env: childEnv(opts),
-      stdin: opts.stdin !== undefined,
-    };
+    const spec = supervisorSpec(opts);
     let child: ChildProcess;
     try {
       await prepared.hide();
