@@ -3,11 +3,13 @@
 // another interpreter or folder never takes a stale spare; dispose and clear leave no spare behind.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { supervisorSpec } from '../../src/run/runTraced';
 import { SpareSupervisors } from '../../src/run/spareSupervisors';
 import type { RunOptions } from '../../src/run/types';
-import { MAIN_PYTHON, OLD_PYTHON, alive, run, survivors, withTempDir } from './engineHelpers';
+import { MAIN_PYTHON, OLD_PYTHON, alive, run, survivors, tracerDir, withTempDir } from './engineHelpers';
 
 const posix = process.platform !== 'win32';
 
@@ -104,5 +106,30 @@ void test('dispose ends every spare, and clear ends them too', { skip: !posix },
     await runWith(spares, { cwd: dir });
     await new Promise((r) => setTimeout(r, 600));
     assert.deepEqual(spares.pids, [], 'no spare is started after dispose');
+  });
+});
+
+void test('at most three spares are kept: a fourth ends the oldest', { skip: !posix }, async () => {
+  await withTempDir(async (dir) => {
+    const spares = new SpareSupervisors();
+    try {
+      const specs = ['a', 'b', 'c', 'd'].map((cwd) => {
+        mkdirSync(join(dir, cwd));
+        return supervisorSpec({ python: MAIN_PYTHON, cwd: join(dir, cwd), tracerDir });
+      });
+      const started: number[] = [];
+      for (const spec of specs) {
+        spares.warm(spec, 0); // (a spare's pid is known once it has started)
+        for (let i = 0; i < 200 && !spares.pids.some((p) => !started.includes(p)); i++)
+          await new Promise((r) => setTimeout(r, 10));
+        started.push(spares.pids.find((p) => !started.includes(p)) ?? -1);
+      }
+      assert.equal(spares.pids.length, 3);
+      assert.deepEqual(await survivors([started[0]]), [], 'the oldest spare ended');
+      assert.deepEqual(spares.pids.sort(), started.slice(1).sort());
+      assert.ok(started.slice(1).every(alive), 'the three newest are there');
+    } finally {
+      spares.dispose();
+    }
   });
 });
