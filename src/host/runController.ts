@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runTraced } from '../run/runTraced';
+import { runTraced, supervisorSpec } from '../run/runTraced';
+import { SpareSupervisors } from '../run/spareSupervisors';
 import type { ProgramSource } from '../run/types';
 import { Disposable } from '../shared/disposable';
 import type { RunProgress } from '../shared/protocol';
@@ -32,6 +33,8 @@ export interface RunOutcome {
 /** How often a live snapshot is rebuilt while a program runs, and up to what size it is worth it. */
 const LIVE_SNAPSHOT_MS = 1000;
 const LIVE_SNAPSHOT_MAX_EVENTS = 50_000;
+/** How long after activation (or trust) the first spare supervisor starts: not while the window opens. */
+const PREWARM_DELAY_MS = 2000;
 
 /**
  * Runs programs one at a time with the tracer, feeding the Timeline panel and the editor: progress
@@ -48,6 +51,8 @@ export class RunController extends Disposable {
   private readonly finished = this.register(new vscode.EventEmitter<RunOutcome>());
   /** Fires when a run ends (or is refused). */
   readonly onDidFinish = this.finished.event;
+  /** Supervisors started ahead, so that a Run does not wait for an interpreter to start (see spareSupervisors.ts). */
+  private readonly spares = new SpareSupervisors();
 
   constructor(
     private readonly tracerDir: string,
@@ -59,10 +64,54 @@ export class RunController extends Disposable {
   ) {
     super();
     this.runDiagnostics = this.register(new RunDiagnostics(extensionUri));
+    // Another interpreter (or its settings) must not be served by a spare of the old one.
+    this.register(interpreters.onDidChange(() => this.spares.clear()));
+    // The first Run need not wait for an interpreter either: warm a spare for what is open, once trusted.
+    const prewarmSoon = (): void => {
+      const timer = setTimeout(() => void this.prewarm(), PREWARM_DELAY_MS);
+      this.register({ dispose: () => clearTimeout(timer) });
+    };
+    if (vscode.workspace.isTrusted) prewarmSoon();
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(prewarmSoon));
   }
 
+  /**
+   * Starts a spare supervisor for a run of `uri` (default: the active Python editor, else the first
+   * workspace folder), computed as a run of it would be (interpreter, folder, settings). Nothing without
+   * trust, a usable interpreter, or a POSIX host.
+   */
+  async prewarm(uri?: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    const editor = vscode.window.activeTextEditor?.document;
+    const target = uri ?? (editor?.languageId === 'python' ? editor.uri : vscode.workspace.workspaceFolders?.[0]?.uri);
+    if (!target) return;
+    const py = await this.interpreters.resolve(target);
+    if (py.problem || this.isDisposed) return;
+    const settings = readRunSettings(target);
+    const file = target.scheme === 'file' && editor?.uri.toString() === target.toString() ? target.fsPath : undefined;
+    this.spares.warm(
+      supervisorSpec({
+        python: py.command,
+        cwd: workingDirectory(file, target),
+        tracerDir: this.tracerDir,
+        env: settings.env,
+        stdin: settings.stdin,
+      }),
+      0,
+    );
+  }
+
+  /** Pids of the warm spare supervisors (tests). */
+  get sparePids(): number[] {
+    return this.spares.pids;
+  }
+
+  private isDisposed = false;
+
   override dispose(): void {
+    this.isDisposed = true;
     this.current?.abort.abort();
+    this.spares.dispose();
     super.dispose();
   }
 
@@ -187,7 +236,7 @@ export class RunController extends Disposable {
           const result = await runTraced({
             python,
             program: request.program,
-            cwd: workingDirectory(request),
+            cwd: workingDirectory(request.program.userFile, request.uri),
             tracerDir: this.tracerDir,
             timeoutMs: settings.timeoutMs,
             eventCap: settings.eventCap,
@@ -196,6 +245,7 @@ export class RunController extends Disposable {
             stdin: settings.stdin,
             env: settings.env,
             signal: abort.signal,
+            spares: this.spares,
             onProgress,
           });
           return result.model;
@@ -311,9 +361,10 @@ function alsoRanBelow(names: string[]): string {
   return ` (${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} defined below the selection and ran before it)`;
 }
 
-function workingDirectory(request: RunRequest): string {
-  if (request.program.userFile) return path.dirname(request.program.userFile);
-  const folder = vscode.workspace.getWorkspaceFolder(request.uri) ?? vscode.workspace.workspaceFolders?.[0];
+/** The run's working folder: the file's own, else the document's workspace folder, else home. */
+function workingDirectory(userFile: string | undefined, uri: vscode.Uri): string {
+  if (userFile) return path.dirname(userFile);
+  const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
   return folder?.uri.scheme === 'file' ? folder.uri.fsPath : homedir();
 }
 

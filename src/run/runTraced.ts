@@ -17,6 +17,7 @@ import { EventTail } from './eventTail';
 import { explainCheck, MIN_PYTHON, parseCheckOutput, type CheckResult } from './interpreterPolicy';
 import { killTree, sweep, type KillPlan } from './killTree';
 import { prepareProgram, type PreparedProgram } from './prepareProgram';
+import { RUN_SETTINGS_PREFIX, startSupervisor, type SupervisorSpec } from './spareSupervisors';
 import type { RunOptions, RunResult } from './types';
 
 const POLL_MS = 200;
@@ -31,37 +32,54 @@ const KILL_GRACE_MS = 1000;
 const SUPERVISED = process.platform !== 'win32';
 /** Linux: the supervisor is a child subreaper, so when it exits by itself nothing of the run is left. */
 const SUBREAPED = process.platform === 'linux';
-/** Neither our PYTHONPATH nor site for the supervisor: it is not traced and needs only the stdlib. */
-const SUPERVISOR_FLAGS = ['-E', '-s', '-S'];
-/** The supervisor SIGKILLs what SIGTERM did not end before our own SIGKILL of the group ends it too. */
-const SUPERVISOR_GRACE_MS = 700;
 /** How long to wait for the output pipes to drain once the program has exited. */
 const DRAIN_MS = 2000;
 
 type StopReason = 'timeout' | 'cancelled' | 'output-cap';
 
 /**
- * The user's environment with the tracer's settings added. The tracer takes them all out again before
- * the program runs (runenv.py), so the program sees the environment an untraced `python FILE` gets:
- * no PYTHONUNBUFFERED or PYTHONUTF8 either (they change sys.flags and buffering, which a program can
- * see; the tracer records output as it is written, whatever the buffering, so live lanes need neither).
+ * The user's environment with the tracer's settings added (runSettings: the run's own). The tracer takes
+ * them all out again before the program runs (runenv.py), so the program sees the environment an
+ * untraced `python FILE` gets: no PYTHONUNBUFFERED or PYTHONUTF8 either (they change sys.flags and
+ * buffering, which a program can see; the tracer records output as it is written, whatever the
+ * buffering, so live lanes need neither).
  */
-function childEnv(opts: RunOptions, prepared: PreparedProgram): NodeJS.ProcessEnv {
+function childEnv(opts: Pick<RunOptions, 'tracerDir' | 'env'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  for (const k of Object.keys(env)) if (k.startsWith(TRACER_ENV_PREFIX)) delete env[k];
+  for (const k of Object.keys(env)) if (k.startsWith(RUN_SETTINGS_PREFIX)) delete env[k];
   const inject = join(opts.tracerDir, 'inject');
   env.PYTHONPATH = env.PYTHONPATH ? `${inject}${delimiter}${env.PYTHONPATH}` : inject;
-  env[TRACER_ENV.outDir] = prepared.outDir;
-  env[TRACER_ENV.programFile] = prepared.file;
-  env[TRACER_ENV.callBudget] = String(Math.max(0, Math.floor(opts.callBudget)));
-  env[TRACER_ENV.eventCap] = String(Math.max(0, Math.floor(opts.eventCap)));
-  env[TRACER_ENV.checkFile] = prepared.checkFile;
-  env[TRACER_ENV.runToken] = prepared.runToken;
-  env[TRACER_ENV.minPython] = MIN_PYTHON.join('.');
   return env;
 }
 
-const TRACER_ENV_PREFIX = 'CONCURRENCY_LAB_';
+/**
+ * What the run's supervisor is started with before the run is known: a spare started from the same
+ * inputs (SpareSupervisors.warm) is one this run can take.
+ */
+export function supervisorSpec(
+  opts: Pick<RunOptions, 'python' | 'cwd' | 'tracerDir' | 'env' | 'stdin'>,
+): SupervisorSpec {
+  return {
+    python: opts.python,
+    cwd: opts.cwd,
+    tracerDir: opts.tracerDir,
+    env: childEnv(opts),
+    stdin: opts.stdin !== undefined,
+  };
+}
+
+/** The run's own settings (CONCURRENCY_LAB_…): what a warm spare supervisor learns with its order. */
+function runSettings(opts: RunOptions, prepared: PreparedProgram): Record<string, string> {
+  return {
+    [TRACER_ENV.outDir]: prepared.outDir,
+    [TRACER_ENV.programFile]: prepared.file,
+    [TRACER_ENV.callBudget]: String(Math.max(0, Math.floor(opts.callBudget))),
+    [TRACER_ENV.eventCap]: String(Math.max(0, Math.floor(opts.eventCap))),
+    [TRACER_ENV.checkFile]: prepared.checkFile,
+    [TRACER_ENV.runToken]: prepared.runToken,
+    [TRACER_ENV.minPython]: MIN_PYTHON.join('.'),
+  };
+}
 
 class Run {
   private readonly started = Date.now();
@@ -247,37 +265,19 @@ class Run {
     const { opts, prepared } = this;
     const tail = new EventTail(prepared.outDir, prepared.runToken);
     this.tail = tail;
-    const env = childEnv(opts, prepared);
+    const launch = [join(opts.tracerDir, 'launch.py'), prepared.file];
+    const spec = supervisorSpec(opts);
     let child: ChildProcess;
     try {
       await prepared.hide();
-      const launch = [join(opts.tracerDir, 'launch.py'), prepared.file];
-      child = spawn(
-        opts.python,
-        SUPERVISED
-          ? [
-              ...SUPERVISOR_FLAGS,
-              join(opts.tracerDir, 'supervisor.py'),
-              prepared.dir,
-              String(SUPERVISOR_GRACE_MS),
-              '--',
-              ...launch,
-            ]
-          : launch,
-        {
-          cwd: opts.cwd,
-          env,
-          detached: SUPERVISED,
-          windowsHide: true,
-          // fd 3 (supervised): the pipe whose end-of-file tells the supervisor that we are gone
-          stdio: [
-            opts.stdin !== undefined ? 'pipe' : 'ignore',
-            'pipe',
-            'pipe',
-            ...(SUPERVISED ? ['pipe' as const] : []),
-          ],
-        },
-      );
+      child = SUPERVISED
+        ? startSupervisor(spec, { dir: prepared.dir, argv: launch, env: runSettings(opts, prepared) }, opts.spares)
+        : spawn(opts.python, launch, {
+            cwd: opts.cwd,
+            env: { ...spec.env, ...runSettings(opts, prepared) },
+            windowsHide: true,
+            stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+          });
     } catch (e) {
       return this.result(this.model([], null, null, this.spawnError(e as NodeJS.ErrnoException)));
     }
@@ -311,11 +311,13 @@ class Run {
     const limitMs = Math.max(1, opts.timeoutMs);
     let timer = setTimeout(() => this.stop('timeout', child, plan), limitMs + STARTUP_ALLOWANCE_MS);
     let programStarted = false;
+    let ended = false;
     const onAbort = (): void => this.stop('cancelled', child, plan);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const poller = setInterval(() => {
       void Promise.all([tail.poll(), this.readCheck()]).then(() => {
-        if (!programStarted && tail.events > 0 && !this.stopReason) {
+        // (a poll that ends after the exit must not start a timer nobody clears: it kept Node up for the limit)
+        if (!programStarted && tail.events > 0 && !this.stopReason && !ended) {
           programStarted = true;
           clearTimeout(timer);
           timer = setTimeout(() => this.stop('timeout', child, plan), limitMs);
@@ -329,6 +331,9 @@ class Run {
     }, POLL_MS);
 
     const exit = await exited;
+    ended = true;
+    // The next Run of the same inputs takes a supervisor that has already started (spareSupervisors.ts).
+    if (SUPERVISED && !exit.error) opts.spares?.warm(spec);
     clearTimeout(timer);
     clearInterval(poller);
     opts.signal?.removeEventListener('abort', onAbort);

@@ -5,6 +5,7 @@
 import type { RunProgress } from '../shared/protocol';
 import type { TraceModel } from '../shared/traceModel';
 import type { PreludeLine } from './selectionPrelude';
+import type { SpareSupervisors } from './spareSupervisors';
 
 export interface ProgramSource {
   /** The code to run. For a file run, the file's current text (it may be unsaved). */
@@ -57,6 +58,8 @@ export interface RunOptions {
   /** Extra environment for the child. */
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /** Warm spare supervisors to take this run's from, and to refill after it (the extension's runs). */
+  spares?: SpareSupervisors;
   /** Called a few times a second while running; `snapshot` builds a model of what was read so far. */
   onProgress?: (progress: RunProgress, snapshot: () => TraceModel) => void;
 }

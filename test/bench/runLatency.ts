@@ -14,6 +14,8 @@ import type { RunOutcome } from '../../src/host/runController';
 import { DEMOS } from '../../src/patterns/demos';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
+/** The pause after each traced run (see the loop). */
+const SETTLE_MS = 1500;
 const TINY = 'import threading\n\nt = threading.Thread(target=print, args=("hello",))\nt.start()\nt.join()\n';
 
 export interface Sample {
@@ -24,6 +26,10 @@ export interface Sample {
   firstFrameMs: number;
   /** Run command → the finished trace's first painted frame. */
   finalFrameMs: number;
+  /** Run command → the program's first event (its start, as the tracer saw it). */
+  programStartMs: number;
+  /** The program's last event (its exit, as near as the tracer sees it) → the finished trace's first painted frame. */
+  exitToFinalFrameMs: number;
 }
 
 interface Program {
@@ -45,12 +51,15 @@ function untraced(python: string, file: string): Promise<number> {
 async function traced(
   lab: ConcurrencyLabApi,
   program: Program,
-): Promise<{ firstFrameMs: number; finalFrameMs: number }> {
+): Promise<Omit<Sample, 'program' | 'round' | 'untracedMs'>> {
   let first = 0;
   let final = 0;
   let finalPainted: () => void = () => undefined;
   const painted = new Promise<void>((resolve) => (finalPainted = resolve));
   const began = performance.now();
+  const beganNs = process.hrtime.bigint(); // the tracer's clock (perf_counter_ns: CLOCK_MONOTONIC)
+  let programStartMs = 0;
+  let programEndMs = 0;
   const sub = lab.timeline.onDidReceiveMessage((m) => {
     if (m.type !== 'painted') return;
     if (first === 0) first = performance.now() - began;
@@ -62,6 +71,8 @@ async function traced(
   try {
     const outcome = await program.run();
     if (!outcome?.model) throw new Error(`${program.name} did not run: ${outcome?.refused ?? 'no model'}`);
+    programStartMs = Number(BigInt(outcome.model.t0) - beganNs) / 1e6;
+    programEndMs = programStartMs + outcome.model.duration / 1e6;
     await Promise.race([
       painted,
       new Promise((_, reject) =>
@@ -71,7 +82,7 @@ async function traced(
   } finally {
     sub.dispose();
   }
-  return { firstFrameMs: first, finalFrameMs: final };
+  return { firstFrameMs: first, finalFrameMs: final, programStartMs, exitToFinalFrameMs: final - programEndMs };
 }
 
 export async function run(): Promise<void> {
@@ -111,6 +122,9 @@ export async function run(): Promise<void> {
   for (let round = 0; round <= rounds; round++) {
     for (const program of programs) {
       const t = await traced(lab, program);
+      // A user reads the picture before running again: the spare supervisor the run leaves behind starts
+      // meanwhile (spareSupervisors.ts), not during the untraced run it would slow down.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
       const untracedMs = await untraced(python, program.file);
       samples.push({ program: program.name, round, untracedMs, ...t });
       console.log(

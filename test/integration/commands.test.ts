@@ -251,6 +251,25 @@ suite('commands', function () {
     assert.equal(lab.runs.isRunning, false);
   });
 
+  test('a Run takes the spare supervisor warmed for its file, and another interpreter ends the spares', async () => {
+    const uri = writeScratch('spare.py', 'import os\nprint("parent", os.getppid())\n');
+    await vscode.window.showTextDocument(uri);
+    const lab = await api();
+    lab.interpreters.refresh(); // (an interpreter change: ends the spares earlier runs left)
+    await waitUntil(() => lab.runs.sparePids.length === 0, 5000, 'no spare after an interpreter change');
+    await lab.runs.prewarm(uri);
+    await waitUntil(() => lab.runs.sparePids.length === 1, 10_000, 'a spare warmed for the file');
+    const [spare] = lab.runs.sparePids;
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.deepEqual(stdoutLines(outcome), [`parent ${spare}`], "the program's parent is the spare");
+    assert.equal(outcome.model?.exitCode, 0);
+    await waitUntil(() => lab.runs.sparePids.length === 1, 10_000, 'a new spare after the run');
+    const next = lab.runs.sparePids[0];
+    assert.notEqual(next, spare);
+    lab.interpreters.refresh();
+    await waitUntil(() => !alive(next), 5000, 'the spare ended on an interpreter change');
+  });
+
   test('two runs started at once: the second replaces the first, and both settle', async () => {
     const slow = writeScratch('slow one.py', 'import time\nprint("slow", flush=True)\ntime.sleep(30)\n');
     const quick = writeScratch('quick.py', 'print("quick")\n');

@@ -1,8 +1,10 @@
 """supervisor.py: the program's exit status passes through; every process of the run ends with it (Linux:
 also those that left the session); when the engine's pipe closes, the run ends and its folder goes."""
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -96,6 +98,45 @@ class Supervisor(unittest.TestCase):
         if LINUX:
             self.assertTrue(gone_within(helper, 3), 'the setsid helper was ended')
         p.stdout.close()
+
+    def spare(self, **kw):
+        """A spare supervisor (supervisor.py --spare) with its fd 3, as the engine starts one; and our end."""
+        try:
+            os.fstat(3)
+            placeholder = None
+        except OSError:
+            placeholder = os.open(os.devnull, os.O_RDONLY)  # so that the socket pair is not fd 3
+        saved = os.dup(3)
+        ours, theirs = socket.socketpair()
+        os.dup2(theirs.fileno(), 3)
+        try:
+            p = subprocess.Popen([PY, '-E', '-s', '-S', SUPERVISOR, '--spare', '300'], pass_fds=(3,),
+                                 start_new_session=True, **kw)
+        finally:
+            os.dup2(saved, 3)
+            os.close(saved)
+            if placeholder is not None:
+                os.close(placeholder)
+            theirs.close()
+        return p, ours
+
+    def test_a_spare_runs_its_order_with_the_run_settings_only(self):
+        p, engine = self.spare(stdout=subprocess.PIPE, env=dict(os.environ, OTHER='kept'))
+        code = ('import os, sys; print(os.environ.get("CONCURRENCY_LAB_X"), os.environ.get("EVIL"), '
+                'os.environ.get("OTHER")); sys.exit(5)')
+        order = {'dir': self.run_dir, 'argv': ['-c', code],
+                 'env': {'CONCURRENCY_LAB_X': 'set', 'EVIL': 'not a run setting'}}
+        engine.sendall(json.dumps(order).encode() + b'\n')
+        out = p.stdout.read()
+        self.assertEqual((p.wait(timeout=30), out), (5, b'set None kept\n'))
+        p.stdout.close()
+        engine.close()
+
+    def test_a_spare_whose_engine_goes_before_its_order_ends_without_running_anything(self):
+        p, engine = self.spare()
+        engine.close()
+        self.assertEqual(p.wait(timeout=30), 0)
+        self.assertTrue(os.path.exists(self.run_dir), 'a spare has no run folder to remove')
 
 
 if __name__ == '__main__':
