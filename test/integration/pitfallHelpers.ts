@@ -39,5 +39,7 @@ export function codeOf(d: vscode.Diagnostic): string {
 
 export async function openPython(content: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content });
+  // (a stale untitled document under a reused URI would carry another test's text: say so, not "no diagnostics")
+  if (doc.getText() !== content) throw new Error(`opened ${doc.uri.toString()} holds another text: ${doc.getText()}`);
   return vscode.window.showTextDocument(doc);
 }
