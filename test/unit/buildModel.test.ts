@@ -328,14 +328,7 @@ void test('a child process that left no events still gets its lane from the pare
 
 void test('a deadlock stopped by the timeout: stuck waits and spans run to the end of the trace', () => {
   const s = new RawStream(300);
-  s.ev(1, 0, 'proc_begin', {
-    ppid: 1,
-    name: 'MainProcess',
-    parent_obj: null,
-    parent_pid: 1,
-    origin: 'main',
-    internal: false,
-  });
+  s.mainProcess();
   s.ev(1, 0, 'code', { id: 1, name: 'transfer', qualname: 'transfer', file: '/w/app.py', line: 3 });
   s.ev(1, 0, 'thread_start', { obj: 7, name: 'alice', daemon: false, internal: false });
   s.ev(2, 0, 'thread_begin', { obj: 7, name: 'alice', daemon: false, internal: false, ident: 11, native_id: 12 });
@@ -631,14 +624,7 @@ void test('a wait becomes runnable when its cause happens: the release, the put,
 
 void test('a blocking I/O call is a wait from io_wait to io_done; one never answered is what a stuck lane waits for', () => {
   const s = new RawStream(1);
-  s.ev(1, 0, 'proc_begin', {
-    ppid: 1,
-    name: 'MainProcess',
-    parent_obj: null,
-    parent_pid: 1,
-    origin: 'main',
-    internal: false,
-  });
+  s.mainProcess();
   s.ev(1, 0, 'code', { id: 1, name: 'serve', qualname: 'serve', file: '/w/app.py', line: 3 });
   s.ev(1, 0, 'call', [1, 0, 9]);
   s.ev(1, 0, 'io_wait', { call: 'socket.accept', line: 4 });
@@ -670,14 +656,7 @@ void test('a blocking I/O call is a wait from io_wait to io_done; one never answ
 
 void test("a pool worker's work item is a span named after the call, with the submit's arrow to its start", () => {
   const s = new RawStream(1);
-  s.ev(1, 0, 'proc_begin', {
-    ppid: 1,
-    name: 'MainProcess',
-    parent_obj: null,
-    parent_pid: 1,
-    origin: 'main',
-    internal: false,
-  });
+  s.mainProcess();
   s.ev(1, 0, 'code', { id: 1, name: 'fetch', qualname: 'fetch', file: '/w/app.py', line: 3 });
   s.ev(1, 0, 'future_submit', { obj: 9, executor: 'ThreadPoolExecutor', fn: 'fetch', args: "'slow', 0.15", line: 12 });
   s.ev(2, 0, 'thread_begin', { obj: 4, name: 'fetcher_0', daemon: true, internal: false, ident: 11, native_id: 12 });

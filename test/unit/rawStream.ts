@@ -17,6 +17,18 @@ export class RawStream {
     return this;
   }
 
+  /** The main process's first event, as the tracer writes it for `python FILE`. */
+  mainProcess(tid = 1): this {
+    return this.ev(tid, 0, 'proc_begin', {
+      ppid: 1,
+      name: 'MainProcess',
+      parent_obj: null,
+      parent_pid: 1,
+      origin: 'main',
+      internal: false,
+    });
+  }
+
   jsonl(): string {
     return this.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
   }
