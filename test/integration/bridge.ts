@@ -11,11 +11,6 @@ interface BridgeReply {
   path?: string;
 }
 
-/** True when the harness started this run with a bridge (code-server runs; not @vscode/test-electron). */
-export function bridgeAvailable(): boolean {
-  return Boolean(process.env.CONCURRENCY_LAB_BRIDGE_URL && process.env.CONCURRENCY_LAB_BRIDGE_TOKEN);
-}
-
 async function call(body: Record<string, unknown>): Promise<BridgeReply> {
   const url = process.env.CONCURRENCY_LAB_BRIDGE_URL;
   const token = process.env.CONCURRENCY_LAB_BRIDGE_TOKEN;

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
-import { bridgeAvailable, count, waitFor, waitForText } from './bridge';
-import { closeAll, waitUntil } from './workbench';
+import { count, waitFor, waitForText } from './bridge';
+import { closeAll, openUntitled, waitUntil } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -125,7 +125,7 @@ suite('commands', function () {
       .map((o) => o.text)
       .join('\n');
     assert.ok(stderr.includes(`File "${uri.fsPath}", line 13`), stderr);
-    if (bridgeAvailable()) await waitForText('.notice', /Also ran definitions: N, worker/, { timeoutMs: 10_000 });
+    await waitForText('.notice', /Also ran definitions: N, worker/, { timeoutMs: 10_000 });
   });
 
   test('Run Selection with nothing selected explains itself and runs nothing', async () => {
@@ -138,7 +138,7 @@ suite('commands', function () {
   });
 
   test('Run File refuses a non-Python document', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'print(1)' });
+    const doc = await openUntitled('plaintext', 'print(1)');
     await vscode.window.showTextDocument(doc);
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.equal(outcome.model, undefined);
@@ -323,22 +323,20 @@ suite('commands', function () {
     assert.equal(outcome.model?.exitCode, 0, JSON.stringify(outcome.model?.error));
     assert.deepEqual(stdoutLines(outcome), ['<img src=x onerror=alert(1)>']);
     assert.ok(outcome.model.lanes.some((l) => l.name === '<b>bold</b>'));
-    if (!bridgeAvailable()) return;
     await waitForText('.output', /<img src=x onerror=alert\(1\)>/, { timeoutMs: 30_000 }); // shown literally
     assert.equal(await count('img'), 0, 'no element was injected');
     assert.equal(await count('b'), 0, 'no markup from a thread name');
   });
 
   test('Insert Pattern: the quick pick inserts the chosen pattern at the cursor', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '# before\n\n# after\n' });
+    const doc = await openUntitled('python', '# before\n\n# after\n');
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 1, 0);
     const inserting = vscode.commands.executeCommand<{ prefix: string } | undefined>('concurrencyLab.insertPattern', {
       filter: 'async-gather',
     });
     // Accept the first (filtered) item through the real quick input, as the Enter key would, once it shows.
-    if (bridgeAvailable()) await waitFor('.quick-input-widget .monaco-list-row', { target: 'page', timeoutMs: 10_000 });
-    else await new Promise((r) => setTimeout(r, 1500)); // desktop VS Code has no bridge to look with
+    await waitFor('.quick-input-widget .monaco-list-row', { target: 'page', timeoutMs: 10_000 });
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const pattern = await inserting;
     assert.ok(pattern, 'a pattern was chosen');

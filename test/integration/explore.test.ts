@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import { EXPLORER_SOURCE, type ExploreOutcome } from '../../src/host/exploreController';
-import { bridgeAvailable, click, count, countInView, waitForText } from './bridge';
+import { click, count, countInView, waitForText } from './bridge';
 import { closeAll, waitUntil } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
@@ -96,34 +96,32 @@ suite('explore', function () {
     // the table, as the user sees it
     const { explorer } = await api();
     assert.equal(explorer.panel.visibleTable?.races[0].target, 'Account.balance');
-    if (bridgeAvailable()) {
-      await waitForText('.summary', /\d+ schedules? · [23] distinct outcomes · [12] races?/, { timeoutMs: 20_000 });
-      await waitForText(
-        'ul.races',
-        /Account\.balance: (read|write) by t[01] at lost_update\.py:[89] vs (read|write) by t[01] at lost_update\.py:[89]/,
-      );
-      assert.ok((await count('table.outcomes tbody tr')) >= 2);
-      assert.ok((await count('button')) >= 4, 'buttons are focusable controls');
-      // the editor's side panel is narrow: every row's button is still wholly visible, not cut off
-      const rows = await count('table.outcomes tbody tr');
-      assert.equal(await countInView('td.open button'), rows, 'each outcome row shows its Open in Timeline button');
-      // CONCURRENCY_LAB_SCREENSHOTS=<dir>: pictures of the table in a dark and a light theme, to look at
-      const shots = process.env.CONCURRENCY_LAB_SCREENSHOTS;
-      if (shots) {
-        const { screenshot } = await import('./bridge');
-        const cfg = vscode.workspace.getConfiguration();
-        // the test profile's default theme is not dark: name both themes
-        for (const [theme, name] of [
-          ['Default Dark Modern', 'dark'],
-          ['Default Light Modern', 'light'],
-        ]) {
-          await cfg.update('workbench.colorTheme', theme, vscode.ConfigurationTarget.Global);
-          await new Promise((r) => setTimeout(r, 1500));
-          await screenshot(path.join(shots, `explore-table-${name}.png`));
-          await screenshot(path.join(shots, `explore-page-${name}.png`), 'page');
-        }
-        await cfg.update('workbench.colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    await waitForText('.summary', /\d+ schedules? · [23] distinct outcomes · [12] races?/, { timeoutMs: 20_000 });
+    await waitForText(
+      'ul.races',
+      /Account\.balance: (read|write) by t[01] at lost_update\.py:[89] vs (read|write) by t[01] at lost_update\.py:[89]/,
+    );
+    assert.ok((await count('table.outcomes tbody tr')) >= 2);
+    assert.ok((await count('button')) >= 4, 'buttons are focusable controls');
+    // the editor's side panel is narrow: every row's button is still wholly visible, not cut off
+    const rows = await count('table.outcomes tbody tr');
+    assert.equal(await countInView('td.open button'), rows, 'each outcome row shows its Open in Timeline button');
+    // CONCURRENCY_LAB_SCREENSHOTS=<dir>: pictures of the table in a dark and a light theme, to look at
+    const shots = process.env.CONCURRENCY_LAB_SCREENSHOTS;
+    if (shots) {
+      const { screenshot } = await import('./bridge');
+      const cfg = vscode.workspace.getConfiguration();
+      // the test profile's default theme is not dark: name both themes
+      for (const [theme, name] of [
+        ['Default Dark Modern', 'dark'],
+        ['Default Light Modern', 'light'],
+      ]) {
+        await cfg.update('workbench.colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await new Promise((r) => setTimeout(r, 1500));
+        await screenshot(path.join(shots, `explore-table-${name}.png`));
+        await screenshot(path.join(shots, `explore-page-${name}.png`), 'page');
       }
+      await cfg.update('workbench.colorTheme', undefined, vscode.ConfigurationTarget.Global);
     }
     // an edit makes the lines stale: the findings go
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# edited\n'));
@@ -142,21 +140,18 @@ suite('explore', function () {
     const lost = s.outcomes.find((o) => o.stdout === 'balance 10\n')!;
     const right = s.outcomes.find((o) => o.stdout === 'balance 20\n')!;
     const { explorer, timeline } = await api();
-    let model;
-    if (bridgeAvailable()) {
-      // the user's way: the row's button in the table
-      const opened = new Promise<void>((resolve) => {
-        const sub = timeline.onDidReceiveMessage((m) => {
-          if (m.type === 'painted' && !m.live && timeline.currentModel?.title.includes(`seed ${lost.seed}`)) {
-            sub.dispose();
-            resolve();
-          }
-        });
+    // the user's way: the row's button in the table
+    const opened = new Promise<void>((resolve) => {
+      const sub = timeline.onDidReceiveMessage((m) => {
+        if (m.type === 'painted' && !m.live && timeline.currentModel?.title.includes(`seed ${lost.seed}`)) {
+          sub.dispose();
+          resolve();
+        }
       });
-      await click(`tr[data-seed="${lost.seed}"] button`);
-      await opened;
-      model = timeline.currentModel!;
-    } else model = (await explorer.openTimeline(lost.seed))!;
+    });
+    await click(`tr[data-seed="${lost.seed}"] button`);
+    await opened;
+    const model = timeline.currentModel!;
     assert.match(model.title, new RegExp(`lost_update2\\.py · seed ${lost.seed}`));
     assert.deepEqual(
       model.lanes

@@ -1,5 +1,6 @@
 // Shared by the trusted and untrusted pitfall-diagnostics suites.
 import * as vscode from 'vscode';
+import { openUntitled } from './workbench';
 
 export const UNGUARDED = [
   'import multiprocessing',
@@ -38,8 +39,6 @@ export function codeOf(d: vscode.Diagnostic): string {
 }
 
 export async function openPython(content: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'python', content });
   // (a stale untitled document under a reused URI would carry another test's text: say so, not "no diagnostics")
-  if (doc.getText() !== content) throw new Error(`opened ${doc.uri.toString()} holds another text: ${doc.getText()}`);
-  return vscode.window.showTextDocument(doc);
+  return vscode.window.showTextDocument(await openUntitled('python', content));
 }

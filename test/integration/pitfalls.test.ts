@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { codeOf, diagnosticsWhen, openPython, UNGUARDED } from './pitfallHelpers';
-import { closeAll } from './workbench';
+import { closeAll, openUntitled } from './workbench';
 
 suite('pitfall diagnostics', function () {
   this.timeout(60_000);
@@ -31,7 +31,7 @@ suite('pitfall diagnostics', function () {
     assert.deepEqual([codeOf(d), d.range.start.line, d.range.start.character], ['CL101', 4, 4]);
     await editor.edit((e) => e.replace(new vscode.Range(4, 4, 4, 17), 'pass'));
     await diagnosticsWhen(editor.document.uri, (ds) => ds.length === 0);
-    const text = await vscode.workspace.openTextDocument({ language: 'plaintext', content: UNGUARDED });
+    const text = await openUntitled('plaintext', UNGUARDED);
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(vscode.languages.getDiagnostics(text.uri), []);
   });

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/runController';
-import { closeAll, waitUntil } from './workbench';
+import { closeAll, openUntitled, waitUntil } from './workbench';
 
 const SOURCE = 'Concurrency Lab run';
 
@@ -34,7 +34,7 @@ suite('run findings', function () {
   teardown(closeAll);
 
   test('a blocked event loop is shown on the blocking line; edits move or drop it; a new run replaces it', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: PROGRAM });
+    const doc = await openUntitled('python', PROGRAM);
     const editor = await vscode.window.showTextDocument(doc);
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.equal(outcome.model?.exitCode, 0, JSON.stringify(outcome.model?.error ?? outcome.refused));

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bridgeAvailable, click, count, screenshot, text, waitFor } from './bridge';
-import { closeAll, nextEvent } from './workbench';
+import { click, count, screenshot, text, waitFor } from './bridge';
+import { closeAll, nextEvent, openUntitled } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
 
@@ -53,7 +53,7 @@ export function literalHead(body: string | string[]): string {
 }
 
 async function freshPythonEditor(): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
+  const doc = await openUntitled('python', '');
   return vscode.window.showTextDocument(doc);
 }
 
@@ -142,21 +142,19 @@ suite('smoke', () => {
       await panel.webview.postMessage({ ping: 42 });
       assert.deepEqual((await echo).value, { ping: 42 });
 
-      if (bridgeAvailable()) {
-        // The harness sees the same DOM the user would.
-        await waitFor('#items li');
-        assert.equal(await text('#greeting'), 'smoke webview');
-        assert.equal(await count('#items li'), 2);
-        assert.equal(await count('.monaco-workbench', 'page'), 1);
-        const pressed = nextEvent(messages, (m) => m.type === 'pressed');
-        await click('#press');
-        await pressed;
-        const png = path.join(os.tmpdir(), `concurrency-lab-smoke-${process.pid}.png`);
-        await screenshot(png);
-        const bytes = fs.readFileSync(png);
-        fs.rmSync(png, { force: true });
-        assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
-      }
+      // The harness sees the same DOM the user would.
+      await waitFor('#items li');
+      assert.equal(await text('#greeting'), 'smoke webview');
+      assert.equal(await count('#items li'), 2);
+      assert.equal(await count('.monaco-workbench', 'page'), 1);
+      const pressed = nextEvent(messages, (m) => m.type === 'pressed');
+      await click('#press');
+      await pressed;
+      const png = path.join(os.tmpdir(), `concurrency-lab-smoke-${process.pid}.png`);
+      await screenshot(png);
+      const bytes = fs.readFileSync(png);
+      fs.rmSync(png, { force: true });
+      assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
     } finally {
       panel.dispose();
     }
@@ -178,7 +176,7 @@ suite('smoke', () => {
       ),
       `no timeline tab among: ${tabs.map((t) => t.label).join(', ')}`,
     );
-    if (bridgeAvailable()) await waitFor('[role="toolbar"]');
+    await waitFor('[role="toolbar"]');
     await closeAll();
   });
 });

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
 import type { WebviewMessage } from '../../src/shared/protocol';
-import { bridgeAvailable, click, count, screenshot, text, waitFor, waitForText } from './bridge';
-import { closeAll, waitUntil } from './workbench';
+import { click, count, screenshot, text, waitFor, waitForText } from './bridge';
+import { closeAll, openUntitled, waitUntil } from './workbench';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -21,7 +21,6 @@ suite('timeline end to end', function () {
   this.timeout(120_000);
 
   test('a demo run shows its lanes, steps and output, and a step click reveals the line', async function () {
-    if (!bridgeAvailable()) this.skip(); // only the code-server harness can read the webview DOM
     const ext = vscode.extensions.getExtension<ConcurrencyLabApi>(EXTENSION_ID);
     assert.ok(ext);
     const lab = await ext.activate();
@@ -89,11 +88,10 @@ suite('timeline end to end', function () {
   });
 
   test('the live timeline fills while the program runs, and its Stop button ends the run', async function () {
-    if (!bridgeAvailable()) this.skip();
     await closeAll();
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'python',
-      content: [
+    const doc = await openUntitled(
+      'python',
+      [
         'import threading, time',
         '',
         'def tick(n):',
@@ -109,7 +107,7 @@ suite('timeline end to end', function () {
         't.join()',
         '',
       ].join('\n'),
-    });
+    );
     await vscode.window.showTextDocument(doc);
     const running = vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     await waitFor('button[aria-label="Stop the run"]', { timeoutMs: 20_000, state: 'visible' });

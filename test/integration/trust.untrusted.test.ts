@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/runController';
-import { closeAll } from './workbench';
+import { closeAll, openUntitled } from './workbench';
 
 suite('untrusted workspace', function () {
   this.timeout(60_000);
@@ -14,7 +14,7 @@ suite('untrusted workspace', function () {
   });
 
   test('Run File is refused and says why', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'print("must not run")\n' });
+    const doc = await openUntitled('python', 'print("must not run")\n');
     await vscode.window.showTextDocument(doc);
     const outcome = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
     assert.equal(outcome.model, undefined);
@@ -39,7 +39,7 @@ suite('untrusted workspace', function () {
   });
 
   test('patterns still insert', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
+    const doc = await openUntitled('python', '');
     await vscode.window.showTextDocument(doc);
     const pattern = await vscode.commands.executeCommand<{ prefix: string } | undefined>(
       'concurrencyLab.insertPattern',

@@ -14,6 +14,19 @@ export async function closeAll(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await vscode.commands.executeCommand('notifications.clearAll');
+  // A closed untitled document's URI (Untitled-1) is handed out again as soon as the editor is gone, but the
+  // extension host drops its copy a moment later: a test that opened one meanwhile got the old text. Wait
+  // for the host to let them go (not an error if one lingers: openUntitled says so when it matters).
+  const deadline = Date.now() + 3_000;
+  while (vscode.workspace.textDocuments.some((d) => d.isUntitled) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+}
+
+/** A new untitled document holding exactly `content` (a stale document under a reused URI fails here, by name). */
+export async function openUntitled(language: string, content: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument({ language, content });
+  if (doc.getText() !== content) throw new Error(`opened ${doc.uri.toString()} holds another text: ${doc.getText()}`);
+  return doc;
 }
 
 /** The next event that satisfies predicate, or a rejection after timeoutMs. */
