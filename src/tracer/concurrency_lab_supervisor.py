@@ -1,8 +1,8 @@
 """The run's supervisor (POSIX), started as `python -E -s -S supervisor.py RUN_DIR GRACE_MS -- LAUNCH_ARGS...`
 
 The engine starts this instead of launch.py. It starts the traced program (`sys.executable
-LAUNCH_ARGS...`, the same interpreter without a second trip through a pyenv shim) as its child and
-guarantees that nothing of the run outlives it:
+LAUNCH_ARGS...`, the same interpreter without a second trip through a pyenv shim; on 3.12+ without
+launch.py, see program_args) as its child and guarantees that nothing of the run outlives it:
 
 - On Linux it is a child subreaper (prctl PR_SET_CHILD_SUBREAPER): every process of the run whose
   parent ends is re-parented to it, whatever it did to leave (setsid, a double fork, a clean

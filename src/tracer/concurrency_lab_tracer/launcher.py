@@ -1,4 +1,5 @@
-"""The launcher behind launch.py (see there for the launch contract)."""
+"""The launcher behind launch.py (see there for the launch contract), and on 3.12+, where the program
+file runs itself, what the launcher does around it (start_direct and below)."""
 import builtins
 import os
 import sys
@@ -205,13 +206,12 @@ def start_direct(tracer):
             with open(program, 'rb') as f:
                 source = f.read()
         except OSError:
-            source = None  # Python says it cannot open the file, as untraced
-        if source is not None:
-            result = preflight.check(source, program)
-            preflight.write(report, result)
-            if result['refused']:
-                tracer.core.end_process(2)
-                os._exit(2)
+            source = b''  # Python then says it cannot open the file, as untraced
+        result = preflight.check(source, program)
+        preflight.write(report, result)
+        if result['refused']:
+            tracer.core.end_process(2)
+            os._exit(2)
     if hasattr(tracer.calls, 'main_unwound'):
         tracer.calls.main_unwound = main_unwound
     import atexit
