@@ -92,6 +92,12 @@ class SameEnvironment(unittest.TestCase):
         finally:
             shutil.rmtree(extra, ignore_errors=True)
 
+    @unittest.skipUnless(sys.version_info >= (3, 11), 'PYTHONSAFEPATH is 3.11+')
+    def test_with_pythonsafepath(self):
+        """-P semantics: no script folder at the front of sys.path (launch.py used to put it there)."""
+        self.base['PYTHONSAFEPATH'] = '1'
+        self.compare()
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -52,7 +52,8 @@ def main(launch_file):
     orig_argv = getattr(sys, 'orig_argv', None)  # (3.10+) [python, launch.py, program, ...]: as `python program`
     if orig_argv and len(orig_argv) > 2 and os.path.abspath(orig_argv[1]) == launch_file:
         del orig_argv[1]
-    sys.path[0] = os.path.dirname(os.path.realpath(program))  # as Python sets it: symlinks resolved
+    if not getattr(sys.flags, 'safe_path', False):  # (3.11+ -P/PYTHONSAFEPATH: Python puts no folder there)
+        sys.path[0] = os.path.dirname(os.path.realpath(program))  # as Python sets it: symlinks resolved
     if tracer_dir in sys.path:
         sys.path.remove(tracer_dir)
 
