@@ -27,7 +27,9 @@ const KILL_GRACE_MS = 1000;
 /**
  * POSIX runs go through src/tracer/supervisor.py, the parent of the program: on Linux it adopts every
  * orphan of the run (a child subreaper) and ends them all when the program ends, is stopped, or we die;
- * elsewhere it ends the run's process group when we die. Windows runs launch.py directly.
+ * elsewhere it ends the run's process group when we die. On 3.12+ it starts the program file itself rather
+ * than launch.py, so the program's stack is its own (concurrency_lab_supervisor.program_args). Windows runs
+ * launch.py directly.
  */
 const SUPERVISED = process.platform !== 'win32';
 /** Linux: the supervisor is a child subreaper, so when it exits by itself nothing of the run is left. */

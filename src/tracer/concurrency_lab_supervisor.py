@@ -1,8 +1,8 @@
 """The run's supervisor (POSIX), started as `python -E -s -S supervisor.py RUN_DIR GRACE_MS -- LAUNCH_ARGS...`
 
 The engine starts this instead of launch.py. It starts the traced program (`sys.executable
-LAUNCH_ARGS...`, the same interpreter without a second trip through a pyenv shim) as its child and
-guarantees that nothing of the run outlives it:
+LAUNCH_ARGS...`, the same interpreter without a second trip through a pyenv shim; on 3.12+ without
+launch.py, see program_args) as its child and guarantees that nothing of the run outlives it:
 
 - On Linux it is a child subreaper (prctl PR_SET_CHILD_SUBREAPER): every process of the run whose
   parent ends is re-parented to it, whatever it did to leave (setsid, a double fork, a clean
@@ -263,6 +263,19 @@ def exit_like(status):
 
 
 ORDER_ENV_PREFIX = 'CONCURRENCY_LAB_'
+LAUNCHER = 'launch.py'
+
+
+def program_args(launch):
+    """What the program's Python is started with, given the engine's LAUNCH_ARGS (launch.py, the
+    program, its arguments). On 3.12+ the program file itself, exactly as `python FILE` runs it: its
+    <module> frame is the bottom of the stack, and inject/sitecustomize.py starts the tracer and makes
+    the pre-run check (launcher.start_direct). Before 3.12 launch.py, which runs the program rewritten
+    (calls_ast): running the file directly there would need the rewrite hooked into Python's own
+    compile of the script, which has no hook."""
+    if sys.version_info >= (3, 12) and len(launch) >= 2 and os.path.basename(launch[0]) == LAUNCHER:
+        return launch[1:]
+    return launch
 
 
 def await_order(fd):
@@ -293,10 +306,10 @@ def main():
             os._exit(0)
         run_dir, launch, env = order
         os.environ.update(env)  # (putenv: the program's Python gets them through execv)
-        argv = [sys.executable] + launch
+        argv = [sys.executable] + program_args(launch)
     else:
         run_dir, grace_ms, sep = sys.argv[1:4]
-        argv = [sys.executable] + sys.argv[4:]
+        argv = [sys.executable] + program_args(sys.argv[4:])
         if sep != '--':
             os.execv(argv[0], argv)
     if sys.version_info < (3, 4):  # (too old: launch.py says so)

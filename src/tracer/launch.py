@@ -3,6 +3,9 @@
 Launch contract (the Node run engine relies on exactly this):
 
     command:  [python, <tracerDir>/launch.py, <program.py>]     cwd chosen by the engine
+              (the POSIX supervisor starts [python, <program.py>] instead on 3.12+: see
+              concurrency_lab_supervisor.program_args and launcher.start_direct, which do the same
+              as below from inject/sitecustomize.py, with no frame of ours below the program's)
     env:      the user's environment, plus:
               CONCURRENCY_LAB_OUT=<dir>        events-<pid>.jsonl files go here; its presence enables tracing
               CONCURRENCY_LAB_FILE=<abs path>  only functions whose co_filename is this file are traced
@@ -19,8 +22,9 @@ Launch contract (the Node run engine relies on exactly this):
 Before the program runs, all of that is taken out again (concurrency_lab_tracer/runenv.py): the
 program's os.environ, PYTHONPATH and sys.path are what `python program.py` gives. The program runs
 as __main__ with __file__ set, sys.argv[0] = the program path and sys.path[0] = its (real) directory,
-so spawn/forkserver children can re-import it. Its stdout/stderr bytes and exit code are those of an
-untraced `python program.py`; an uncaught exception's traceback omits the launcher's frames. A
+so spawn/forkserver children can re-import it; sys.orig_argv (3.10+) leaves launch.py out. Its
+stdout/stderr bytes and exit code are those of an untraced `python program.py`; an uncaught
+exception's traceback omits the launcher's frames. A
 program that must not run (too old a Python, a syntax error, see preflight.py) is not run: the
 launcher writes its report and exits with status 2. Internal variables passed to children:
 CONCURRENCY_LAB_ROOT, CONCURRENCY_LAB_PARENT_OBJ, CONCURRENCY_LAB_PROC_INFO.

@@ -9,9 +9,8 @@ import sys
 import tempfile
 import unittest
 
-from tracing import PY, TRACER_DIR, load_events
+from tracing import PY, TRACER_DIR, launch_command, load_events
 
-LAUNCH = os.path.join(TRACER_DIR, 'launch.py')
 INJECT = os.path.join(TRACER_DIR, 'inject')
 
 REPORT = r'''
@@ -73,7 +72,7 @@ class SameEnvironment(unittest.TestCase):
             untraced_env['PYTHONPATH'] = user_pythonpath
         code, out, err = launch([PY, self.program], untraced_env, self.dir)
         self.assertEqual(code, 0, err)
-        tcode, tout, terr = launch([PY, LAUNCH, self.program], self.traced_env(user_pythonpath), self.dir)
+        tcode, tout, terr = launch(launch_command(self.program), self.traced_env(user_pythonpath), self.dir)
         self.assertEqual(tcode, 0, terr)
         self.assertEqual(terr, err)
         untraced, traced = json.loads(out), json.loads(tout)
@@ -92,6 +91,12 @@ class SameEnvironment(unittest.TestCase):
             self.compare(extra)
         finally:
             shutil.rmtree(extra, ignore_errors=True)
+
+    @unittest.skipUnless(sys.version_info >= (3, 11), 'PYTHONSAFEPATH is 3.11+')
+    def test_with_pythonsafepath(self):
+        """-P semantics: no script folder at the front of sys.path (launch.py used to put it there)."""
+        self.base['PYTHONSAFEPATH'] = '1'
+        self.compare()
 
 
 if __name__ == '__main__':

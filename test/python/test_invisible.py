@@ -44,15 +44,19 @@ EXPECTED_TO_FAIL = {
                                'decided', ALL),
     'stdout_properties.py': ('sys.stdout is a Python proxy (type name, `is sys.__stdout__`): a print is attributed to the '
                              'thread that writes it only at the text level; a raw-level recorder sees bytes at flush time', 'decided', ALL),
-    'faulthandler_dump.py': ('launch.py\'s two frames sit below <module>: only a script Python runs itself has f_back None. '
-                             '3.12+ could run `python FILE` with inject/sitecustomize.py starting the tracer (as it does in '
-                             'children), once the pre-run check, the uncaught-exception record and the removal of our '
-                             'sitecustomize move out of the launcher; 3.8-3.11 run the rewritten code', 'decided', ALL),
-    'inspect_stack.py': ('the launcher\'s frames below <module>; a thread runs through our _bootstrap_inner wrapper frame',
-                         'decided', ALL),
-    'frame_back_chain.py': ('the launcher\'s frames below <module> (see faulthandler_dump)', 'decided', ALL),
-    'recursion_depth_await.py': ('the launcher\'s frames count towards the limit; 3.8-3.11: wrapper frames per traced await '
-                                 '(until the budget is spent)', 'decided', ALL),
+    'faulthandler_dump.py': ('3.8-3.11: launch.py\'s two frames sit below <module> (only a script Python runs itself has '
+                             'f_back None; 3.12+ runs `python FILE`). Running the file directly there would need the '
+                             'rewrite (calls_ast) hooked into Python\'s own compile of the script, which has no hook',
+                             'decided', BEFORE_3_12),
+    'inspect_stack.py': ('3.8-3.11: the launcher\'s frames below <module> (see faulthandler_dump), and a thread runs '
+                         'through our _bootstrap_inner wrapper frame (3.12+ sees its start and end with sys.monitoring)',
+                         'decided', BEFORE_3_12),
+    'frame_back_chain.py': ('3.8-3.11: the launcher\'s frames below <module> (see faulthandler_dump)', 'decided',
+                            BEFORE_3_12),
+    'recursion_depth_await.py': ('3.12+: the sys.monitoring callbacks are Python functions, and at the deepest call their '
+                                 'own two frames count towards the limit (a C callback would be needed); 3.8-3.11: the '
+                                 'launcher\'s frames, and wrapper frames per traced await (until the budget is spent)',
+                                 'decided', ALL),
     'sys_modules_ours.py': ('our modules stay in sys.modules: the lazily applied hooks and function-level imports resolve '
                             'through it (hiding them needs every module loaded eagerly)', 'decided', ALL),
     'lock_reprs.py': ('Lock()/RLock() return Python wrappers: a stdlib-only tracer records acquire/release in Python, and '

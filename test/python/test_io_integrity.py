@@ -116,14 +116,14 @@ class EventFiles(unittest.TestCase):
     def test_private_and_writable_whatever_the_umask(self):
         """Events files are 0600, also a fork child's made after the program set umask 0o277 (each
         flush reopens the file, so it must stay writable by its owner)."""
-        from tracing import load_events, traced_env
+        from tracing import launch_command, load_events, traced_env
         cwd = tempfile.mkdtemp(prefix='clab-io-')
         out = tempfile.mkdtemp(prefix='clab-io-out-')
         self.addCleanup(shutil.rmtree, cwd, True)
         self.addCleanup(shutil.rmtree, out, True)
         program = os.path.join(cwd, 'fork_after_umask.py')
         shutil.copy(os.path.join(INVISIBLE, 'fork_after_umask.py'), program)
-        p = subprocess.run([PY, os.path.join(ROOT, 'src', 'tracer', 'launch.py'), program], cwd=cwd,
+        p = subprocess.run(launch_command(program), cwd=cwd,
                            env=traced_env(out, program), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         self.assertEqual(p.stdout, b'mode 0o400\nchild thread\n', p.stderr)
         names = sorted(os.listdir(out))

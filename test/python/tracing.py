@@ -1,5 +1,6 @@
-"""Test helpers: run a fixture program through src/tracer/launch.py exactly as the run engine
-does, then load every events-<pid>.jsonl it left behind."""
+"""Test helpers: run a fixture program under the tracer exactly as the run engine does (launch.py, or
+on 3.12+ the program file itself: see launch_command), then load every events-<pid>.jsonl it left
+behind."""
 import json
 import os
 import re
@@ -25,6 +26,30 @@ def declared_event_kinds():
 
 
 EVENT_KINDS = declared_event_kinds()
+
+
+def _supervisor():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('concurrency_lab_supervisor',
+                                                  os.path.join(TRACER_DIR, 'concurrency_lab_supervisor.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_program_args = _supervisor().program_args
+
+
+def launch_command(program, args=(), launcher=False):
+    """The command the engine's supervisor starts the traced program with on this Python
+    (concurrency_lab_supervisor.program_args: launch.py before 3.12, the program file itself after);
+    launch.py whatever the version with `launcher` (as on Windows, which has no supervisor)."""
+    launch = [os.path.join(TRACER_DIR, 'launch.py'), program] + list(args)
+    return [PY] + (launch if launcher else _program_args(launch))
+
+
+# True when the program's Python is started on the program file itself (3.12+)
+DIRECT = launch_command('program.py')[1] == 'program.py'
 
 
 def program_path(name):
@@ -161,11 +186,11 @@ def load_events(out_dir):
     return events
 
 
-def run_traced(name, args=(), budget=0, cap=0, timeout=60, extra_env=None, cwd=None, program=None):
+def run_traced(name, args=(), budget=0, cap=0, timeout=60, extra_env=None, cwd=None, program=None, launcher=False):
     program = program or program_path(name)
     out_dir = tempfile.mkdtemp(prefix='clab-test-')
     try:
-        p = subprocess.run([PY, os.path.join(TRACER_DIR, 'launch.py'), program] + list(args),
+        p = subprocess.run(launch_command(program, args, launcher),
                            env=traced_env(out_dir, program, budget, cap, extra_env), cwd=cwd or PROGRAMS,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=timeout)
         events = load_events(out_dir)
@@ -180,7 +205,7 @@ def run_traced_then_signal(name, delay, sig, args=()):
     program = program_path(name)
     out_dir = tempfile.mkdtemp(prefix='clab-test-')
     try:
-        p = subprocess.Popen([PY, os.path.join(TRACER_DIR, 'launch.py'), program] + list(args),
+        p = subprocess.Popen(launch_command(program, args),
                              env=traced_env(out_dir, program), cwd=PROGRAMS, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         time.sleep(delay)

@@ -31,11 +31,15 @@ def _on_start(code, offset):
     if not st:
         if st is False:
             return DISABLE
+        if _framed and id(code) in _framed:
+            return _framed_call(code, 1)
         st = codes.define(code)
         if not st:
             return DISABLE
         if not _watched_ahead:
             _watch(code)
+            if _until_main and code.co_name == '<module>':
+                _main_started(code)
     left = st[1]
     if left == 0:
         codes.budget_hit(st, exact=False)
@@ -57,6 +61,8 @@ def _on_return(code, offset, retval):
     if not st:
         if io_calls.is_io_code(code):  # a stdlib I/O function the program called (io_calls)
             return io_calls.returned(code)
+        if _framed and id(code) in _framed:
+            return _framed_call(code, 2)
         return DISABLE
     live = st[2]
     frame = _getframe(1)
@@ -111,6 +117,8 @@ def _on_unwind(code, offset, exc):
     st = states.get(id(code))
     if st:
         frame = _getframe(1)
+        if frame.f_back is None and code.co_name == '<module>' and main_unwound is not None:
+            main_unwound(exc)  # the program run directly ends with it (launcher.main_unwound)
         task = st[2].pop(frame, None)
         if task is not None:
             if task_roots and id(frame) in task_roots:
@@ -119,6 +127,32 @@ def _on_unwind(code, offset, exc):
                 emit_span('return', st[0], None, task)
     elif io_calls.is_io_code(code):
         io_calls.returned(code, False)
+    elif _framed and id(code) in _framed:
+        _framed_call(code, 2)
+
+
+_framed = {}  # id(code) -> (code, on_start(frame), on_end(frame)): see watch_calls
+
+
+def watch_calls(code, on_start, on_end):
+    """Call on_start(frame) when a frame of `code` (not the program's) starts and on_end(frame) when it
+    returns or unwinds, in its own thread and with no frame of ours around it (threads.py: a thread's
+    stack stays its own). False when it cannot be watched (the caller wraps the function instead)."""
+    if tool is None or _stopped:
+        return False
+    try:
+        mon.set_local_events(tool, code, E.PY_START | E.PY_RETURN)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    _framed[id(code)] = (code, on_start, on_end)
+    return True
+
+
+def _framed_call(code, which):
+    try:
+        _framed[id(code)][which](_getframe(2))
+    except Exception:
+        pass  # (nothing of ours may raise into the program)
 
 
 def sleep_begin(frame, own):
@@ -193,6 +227,7 @@ def _on_raise(code, offset, exc):
 
 
 resumed = None  # asyncio patch: note that the running task woke up
+main_unwound = None  # launcher.main_unwound when the program runs directly (3.12+ root)
 
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME  # (| io_calls' events, set by install)
 GLOBAL_EVENTS = E.PY_THROW | E.PY_UNWIND | E.RAISE  # these cannot be local
@@ -202,6 +237,7 @@ _local = True  # False after set_local_events failed once: every event is global
 _watched_ahead = True  # the program's code objects get their events before they run (else PY_START is global)
 _watched = []  # code objects given events ahead (see stop)
 _stopped = False  # the event cap was hit: nothing switches events on again
+_until_main = False  # PY_START is global until the program run directly starts (_main_started)
 
 
 def _watch(code):
@@ -217,6 +253,19 @@ def _watch(code):
     return False
 
 
+def _main_started(module_code):
+    """The program file run directly starts: PY_START was global only until its code could be seen
+    (Python compiled it); from here on its code objects have local events, as when compiled by us."""
+    global _watched_ahead, _until_main
+    _until_main = False
+    if tool is None or _stopped:
+        return
+    _watched_ahead = True
+    watch_program(module_code)
+    if _watched_ahead:  # (else a local event failed: every event is global now)
+        mon.set_events(tool, GLOBAL_EVENTS)
+
+
 def _watch_all():
     """PY_START for all code from now on: program code is defined (and watched) on its first start,
     anything else disabled there."""
@@ -227,7 +276,7 @@ def _watch_all():
 
 
 def install():
-    global tool
+    global tool, _until_main
     # Unnamed ids first: taking PROFILER_ID (2) would make cProfile fail inside the program.
     for candidate in (4, 3, mon.PROFILER_ID, 5):
         try:
@@ -247,7 +296,10 @@ def install():
                    (E.RAISE, _on_raise)):
         mon.register_callback(tool, ev, fn)
     mon.set_events(tool, GLOBAL_EVENTS)
-    if program_loads.runs_program_directly() or not program_loads.watch_imports(watch_program):
+    if not program_loads.watch_imports(watch_program):
+        _watch_all()
+    elif program_loads.runs_program_directly():  # (Python compiles the file: seen as its <module> starts)
+        _until_main = True
         _watch_all()
     core.cap_hooks.append(stop)
     return True

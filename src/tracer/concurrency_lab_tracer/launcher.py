@@ -1,4 +1,5 @@
-"""The launcher behind launch.py (see there for the launch contract)."""
+"""The launcher behind launch.py (see there for the launch contract), and on 3.12+, where the program
+file runs itself, what the launcher does around it (start_direct and below)."""
 import builtins
 import os
 import sys
@@ -47,10 +48,12 @@ def main(launch_file):
     if tracer is not None and not tracer.core.program:
         tracer.core.program = program
 
-    if getattr(sys.modules.get('sitecustomize'), '_clab_inject', False):
-        del sys.modules['sitecustomize']  # ours (inject/): untraced, `import sitecustomize` finds none
     sys.argv = sys.argv[1:]
-    sys.path[0] = os.path.dirname(os.path.realpath(program))  # as Python sets it: symlinks resolved
+    orig_argv = getattr(sys, 'orig_argv', None)  # (3.10+) [python, launch.py, program, ...]: as `python program`
+    if orig_argv and len(orig_argv) > 2 and os.path.abspath(orig_argv[1]) == launch_file:
+        del orig_argv[1]
+    if not getattr(sys.flags, 'safe_path', False):  # (3.11+ -P/PYTHONSAFEPATH: Python puts no folder there)
+        sys.path[0] = os.path.dirname(os.path.realpath(program))  # as Python sets it: symlinks resolved
     if tracer_dir in sys.path:
         sys.path.remove(tracer_dir)
 
@@ -175,3 +178,72 @@ def _note_exit(tracer, code):
     elif not isinstance(code, int):
         code = 1
     tracer.processes.exit_hint = code
+
+
+# The program run directly (3.12+: `python FILE`, see concurrency_lab_supervisor.program_args). Python
+# itself runs the file, reports an uncaught exception and sets the exit status; what launch.py does
+# around the program is done here instead, without a frame of ours below the program's <module>:
+# the pre-run check before it (start_direct, from inject/sitecustomize.py), the uncaught exception
+# as it leaves <module> (main_unwound, from the call hooks) and a syntax error at exit.
+direct = False
+_main_unwound = False
+
+
+def start_direct(tracer):
+    """The run's first Python was started on the program file itself: write the pre-run report and
+    end here (status 2, as launch.py) when the program must not run. Called by sitecustomize once the
+    tracer is on and the run's settings are out of the environment."""
+    global direct
+    direct = True
+    program = tracer.core.program
+    report = _report_path(tracer)
+    if report:
+        from concurrency_lab_tracer import preflight, runenv
+        if preflight.too_old(runenv.taken.get('CONCURRENCY_LAB_MIN_PYTHON', '')):  # (as launch.py checks it)
+            preflight.write(report, dict(preflight.base(), too_old=True))
+            tracer.core.end_process(2)
+            os._exit(2)
+        try:
+            with open(program, 'rb') as f:
+                source = f.read()
+        except OSError:
+            source = b''  # Python then says it cannot open the file, as untraced
+        result = preflight.check(source, program)
+        preflight.write(report, result)
+        if result['refused']:
+            tracer.core.end_process(2)
+            os._exit(2)
+    if hasattr(tracer.calls, 'main_unwound'):
+        tracer.calls.main_unwound = main_unwound
+    import atexit
+    atexit.register(_at_direct_exit, tracer, report)  # (runs before the tracer's own: proc_end is last)
+
+
+def main_unwound(exc):
+    """The exception `exc` leaves the program's <module> frame (run directly): the program ends with
+    it. SystemExit gives the exit status; anything else is the uncaught exception Python reports."""
+    global _main_unwound
+    tracer = sys.modules.get('concurrency_lab_tracer')
+    if not direct or _main_unwound or tracer is None:
+        return
+    _main_unwound = True
+    if isinstance(exc, SystemExit):
+        _note_exit(tracer, exc.code)
+        return
+    _note_uncaught(tracer, exc, tracer.core.program)
+    if not isinstance(exc, KeyboardInterrupt):  # (that one ends the process by SIGINT)
+        _note_exit(tracer, 1)
+
+
+def _at_direct_exit(tracer, report):
+    """A program that does not compile never started: Python printed the error (as untraced); the
+    report says so, as launch.py's does. Otherwise the program returned, unless it was seen to end
+    by an exception."""
+    exc = getattr(sys, 'last_exc', None)
+    if (report and isinstance(exc, SyntaxError) and exc.__traceback__ is None
+            and getattr(exc, 'filename', None) == tracer.core.program):
+        from concurrency_lab_tracer import preflight
+        preflight.write(report, preflight.syntax_error(exc))
+        return
+    if not _main_unwound and not tracer.core._cap_hit:  # (past the cap the call hooks are off: unknown)
+        _note_exit(tracer, 0)

@@ -129,6 +129,15 @@ def base():
             'executable': sys.executable, 'too_old': False}
 
 
+def too_old(minimum):
+    """True when this Python is older than `minimum` ("3.8"; launch.py checks the same on any Python)."""
+    try:
+        wanted = tuple(int(x) for x in minimum.split('.'))
+    except ValueError:
+        return False
+    return tuple(sys.version_info[:len(wanted)]) < wanted
+
+
 def syntax_error(e):
     """The report on a program that does not compile."""
     result = base()

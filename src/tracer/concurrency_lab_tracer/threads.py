@@ -1,4 +1,5 @@
 """threading.Thread lifecycle (start/begin/end/join), uncaught thread exceptions, time.sleep."""
+import sys
 import time
 from _thread import get_ident
 
@@ -68,24 +69,11 @@ def patch(threading):
         return orig_start(self)
 
     def _bootstrap_inner(self):
-        ident = get_ident()
-        tid = core.tid_of(ident)
-        d = _describe(self)
-        d['ident'] = ident
-        d['native_id'] = _native_id() if _native_id is not None else None
-        core.emit('thread_begin', d)
+        begun = _begin(self)
         try:
             orig_bootstrap_inner(self)
         finally:
-            end = {'obj': d['obj']}
-            info = marks.field(self, 'thread')
-            err = info[2] if info is not None else None
-            if err:
-                end['error'] = err
-            output.flush_thread(tid)
-            core.emit('thread_end', end)
-            core.flush()
-            core.forget_thread(ident)
+            _end(self, begun)
 
     def join(self, timeout=None):
         obj = obj_of(self)
@@ -97,7 +85,11 @@ def patch(threading):
             core.emit('thread_joined', {'obj': obj, 'alive': self.is_alive()})
 
     Thread.start = core.impersonate(start, orig_start)
-    Thread._bootstrap_inner = core.impersonate(_bootstrap_inner, orig_bootstrap_inner)
+    # 3.12+: the call hooks see the new thread's _bootstrap_inner start and end, so the thread's stack
+    # has no frame of ours (inspect.stack(), tracebacks); before, a wrapper frame sits below run().
+    watch = getattr(getattr(sys.modules[__package__], 'calls', None), 'watch_calls', None)
+    if watch is None or not watch(orig_bootstrap_inner.__code__, _begin_frame, _end_frame):
+        Thread._bootstrap_inner = core.impersonate(_bootstrap_inner, orig_bootstrap_inner)
     Thread.join = core.impersonate(join, orig_join)
 
     orig_hook = threading.excepthook
@@ -117,6 +109,46 @@ def patch(threading):
     threading.excepthook = core.impersonate(excepthook, orig_hook, 'threading')
     if getattr(threading, '__excepthook__', None) is orig_hook:
         threading.__excepthook__ = threading.excepthook
+
+
+def _begin(thread):
+    """A thread starts running (in it): its lane begins. Returns what _end needs."""
+    ident = get_ident()
+    tid = core.tid_of(ident)
+    d = _describe(thread)
+    d['ident'] = ident
+    d['native_id'] = _native_id() if _native_id is not None else None
+    core.emit('thread_begin', d)
+    return d['obj'], tid, ident
+
+
+def _end(thread, begun):
+    """The thread is done (in it, after threading forgot it): its lane ends."""
+    obj, tid, ident = begun
+    end = {'obj': obj}
+    info = marks.field(thread, 'thread')
+    err = info[2] if info is not None else None
+    if err:
+        end['error'] = err
+    output.flush_thread(tid)
+    core.emit('thread_end', end)
+    core.flush()
+    core.forget_thread(ident)
+
+
+_begun = {}  # id(Thread._bootstrap_inner frame) -> what _end needs (the call hooks' way, 3.12+)
+
+
+def _begin_frame(frame):
+    thread = frame.f_locals.get('self')
+    if thread is not None:
+        _begun[id(frame)] = (thread, _begin(thread))
+
+
+def _end_frame(frame):
+    entry = _begun.pop(id(frame), None)
+    if entry is not None:
+        _end(entry[0], entry[1])
 
 
 def tb_program_line(tb):

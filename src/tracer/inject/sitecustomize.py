@@ -1,9 +1,10 @@
 """Starts the Concurrency Lab tracer in every Python of a traced run (only when
 CONCURRENCY_LAB_OUT is set), takes the run's settings out of the environment and this folder off
 sys.path (see concurrency_lab_tracer/runenv.py), then runs any sitecustomize this file shadows. The
-program sees what it would untraced (launcher.py also removes this module from sys.modules when no
-sitecustomize of the user's replaced it)."""
-_clab_inject = True
+program sees what it would untraced: when no sitecustomize of the user's took its place, this module
+ends by raising the ImportError Python's site takes for "there is no sitecustomize", which also takes
+it out of sys.modules. In the run's first Python started on the program file itself (3.12+, see
+concurrency_lab_supervisor.program_args) it also makes launch.py's pre-run check (launcher.start_direct)."""
 import os
 import sys
 
@@ -19,11 +20,13 @@ def _clab_start():
     dont_write = sys.dont_write_bytecode
     sys.dont_write_bytecode = False
     root = os.environ.get('CONCURRENCY_LAB_ROOT')  # (set for the run's other Pythons)
+    tracer = None
     try:
         import concurrency_lab_tracer
-        concurrency_lab_tracer.activate()
-        if not root:  # the run's first Python, which launch.py starts: its launcher and pre-run check
-            from concurrency_lab_tracer import launcher, preflight  # noqa: F401
+        if concurrency_lab_tracer.activate():
+            tracer = concurrency_lab_tracer
+        if not root:  # the run's first Python: its launcher and pre-run check
+            from concurrency_lab_tracer import launcher, preflight, program_loads  # noqa: F401
     except Exception:
         pass  # never let the tracer stop the program from starting
     finally:
@@ -38,25 +41,35 @@ def _clab_start():
             sys.path.remove(tracer_dir)
         except ValueError:
             pass
+    try:
+        if tracer is not None and not root and program_loads.runs_program_directly():
+            launcher.start_direct(tracer)
+    except Exception:
+        pass
 
 
 def _clab_chain():
+    """Import the sitecustomize this one shadows; False when there is none."""
     here = os.path.dirname(os.path.abspath(__file__))
     me = sys.modules.pop('sitecustomize', None)
     saved_path = sys.path[:]
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or '.') != here]
     try:
         import sitecustomize  # noqa: F401  (the one we shadow, if any)
+        return True
     except ImportError as e:
         if getattr(e, 'name', None) != 'sitecustomize':
             raise
-        # The import system needs an entry for the module being imported; the launcher removes it
-        # before the program runs (launcher.py). In other Pythons of the run it stays.
+        # The import system needs its entry for the module being imported until this one ends.
         if me is not None:
             sys.modules['sitecustomize'] = me
+        return False
     finally:
         sys.path[:] = saved_path
 
 
 _clab_start()
-_clab_chain()
+if not _clab_chain():
+    # As when there is no sitecustomize at all: the import system drops this module from
+    # sys.modules, and site ignores an ImportError naming sitecustomize.
+    raise ImportError('no sitecustomize', name='sitecustomize')
