@@ -33,6 +33,7 @@ const BLOCKING = new Set<string>([
   'thread_join',
   'proc_join',
   'io_wait',
+  'result_wait',
 ]);
 
 function waitedOn(m: Marker): string {
