@@ -4,8 +4,9 @@
 // 1400×800 in the dark and light themes, named PROGRAM-PYVER-THEME.png. For looking at, not a test.
 //
 //   npm run build && npx tsc -p tsconfig.test.json
-//   node scripts/render-gallery.mjs --python PATH --out DIR [--themes dark,light] [--only NAME,…]
+//   node scripts/render-gallery.mjs --python PATH --out DIR [--themes dark,light] [--only NAME,…] [--redraw]
 //
+// --redraw draws the models already in DIR again without tracing (after a change to the Timeline's drawing).
 // Programs are traced one after another (the machine is shared) and drawn with one Chromium.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,11 +55,15 @@ const renderer = await openRenderer();
 try {
   for (const [name, file] of chosen) {
     const model = join(out, `${name}-py${version}.json`);
-    const run = spawnSync(
-      process.execPath,
-      [join(root, 'dist', 'cli.js'), 'trace', file, '--json', model, '--python', python, '--timeout', '30'],
-      { encoding: 'utf8' },
-    );
+    const redraw = process.argv.includes('--redraw');
+    if (redraw && !existsSync(model)) continue;
+    const run = redraw
+      ? { status: 'not run' }
+      : spawnSync(
+          process.execPath,
+          [join(root, 'dist', 'cli.js'), 'trace', file, '--json', model, '--python', python, '--timeout', '30'],
+          { encoding: 'utf8' },
+        );
     if (!existsSync(model)) {
       console.log(`${name}: not traced (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
       continue;

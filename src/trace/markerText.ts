@@ -160,8 +160,8 @@ const TASKS = {
 
 /** What a result wait's call waits for, as its label says after "wait for". */
 const RESULT_WAITS: Readonly<Record<string, string>> = {
-  as_completed: 'the next finished future (as_completed)',
-  wait: 'futures (concurrent.futures.wait)',
+  as_completed: "as_completed's next future",
+  wait: 'futures (futures.wait)',
   'Executor.map': 'Executor.map results',
   'pool.map': 'pool.map results',
   'pool.starmap': 'pool.starmap results',

@@ -705,7 +705,7 @@ void test("a thread blocked for a future's or pool's results waits for the call 
     waits.map((w) => [m.lanes[w.lane].name, w.label, w.line]),
     [
       ['MainThread', "wait for fetch('slow', 0.15)", 13],
-      ['MainThread', 'wait for the next finished future (as_completed)', 14],
+      ['MainThread', "wait for as_completed's next future", 14],
       ['MainThread', 'wait for pool.map results', 15],
     ],
   );
