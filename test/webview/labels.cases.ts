@@ -26,7 +26,7 @@ async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnText[]> {
     const w = window as unknown as { __texts: DrawnText[] };
     w.__texts = [];
     const proto = CanvasRenderingContext2D.prototype;
-    const fill = proto.fillText;
+    const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
     proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
       const frame = Number(document.querySelector('canvas')?.dataset.frames ?? 0);
       const width = Math.min(this.measureText(text).width, max ?? Infinity);
