@@ -246,7 +246,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, v.index.laneSlot[row.lane]);
-  drawWaits(f, lane, y);
+  const waitTexts = drawWaits(f, lane, y);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
@@ -298,7 +298,31 @@ function drawLane(f: Frame, row: LaneRow): void {
     ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
     stripFrom = -1;
   };
+  // What a print printed is written after its glyph, up to the lane's next glyph: the prints' order reads
+  // off the canvas.
+  let printId = -1;
+  let printX = 0;
+  const labelPrint = (until: number): void => {
+    if (printId < 0) return;
+    // (not over a wait's label on this row: up to the next one, or not at all inside one)
+    for (const [a, z] of waitTexts) if (z > printX) until = Math.min(until, a <= printX ? printX : a);
+    const room = Math.min(until, f.width) - printX - 3;
+    const label = v.model.markers[printId]?.label;
+    if (room > 30 && label) {
+      ctx.font = `10px ${theme.font}`;
+      const text = printLabels.fit(ctx, label.replace(/^print( \(\d+ lines\))?: /, ''), room);
+      if (text.length > 3) {
+        ctx.globalAlpha = dimmed(f, { type: 'marker', index: printId }) ? 0.25 : 1;
+        ctx.fillStyle = theme.foreground;
+        ctx.textAlign = 'left';
+        ctx.fillText(text, printX, mid);
+      }
+      ctx.font = `11px ${theme.font}`;
+    }
+    printId = -1;
+  };
   visitPoints(lane.markers, s, 3, (b) => {
+    labelPrint(b.x - MARKER_R - 2);
     const id = lane.markers.ids[b.first];
     if (b.count > 3) {
       if (stripFrom >= 0 && b.x - stripTo > 4) flushStrip();
@@ -309,7 +333,15 @@ function drawLane(f: Frame, row: LaneRow): void {
     flushStrip();
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
     drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
+    for (let k = 0; k < b.count; k++) {
+      const m = lane.markers.ids[b.first + k];
+      if (MARKER_KINDS[cols.markerKind[m]] !== 'print') continue;
+      printId = m;
+      printX = Math.max(b.x + MARKER_R + 2, f.textLeft + 3);
+      break;
+    }
   });
+  labelPrint(Infinity);
   flushStrip();
   ctx.globalAlpha = 1;
 }
@@ -318,7 +350,9 @@ function drawLane(f: Frame, row: LaneRow): void {
  * Wait bands: from a blocking call to when it returned, coloured by what the lane waits on (the legend
  * says which), dashed for sleeps, two lines for I/O, red and labelled for a wait that never ended.
  */
-function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
+/** Draws them; returns where their labels were written ([x0, x1] in order), for the labels after them. */
+function drawWaits(f: Frame, lane: LaneIndex, y: number): [number, number][] {
+  const texts: [number, number][] = [];
   const { ctx, v, s, theme } = f;
   const cols = v.index.cols;
   const top = y + MARKER_H - 6;
@@ -357,15 +391,18 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
           ctx.textAlign = 'left';
           ctx.fillText(text, x, top - 5);
           labelEnd = x + waitLabels.width(ctx, text);
+          texts.push([x, labelEnd]);
         }
         ctx.font = `11px ${theme.font}`;
       }
     }
   });
   ctx.globalAlpha = 1;
+  return texts;
 }
 
 const waitLabels = new TextFitter();
+const printLabels = new TextFitter();
 
 /**
  * A wait's label in `room` px: whole ("wait for pool.map results"), else what it waits on ("pool.map

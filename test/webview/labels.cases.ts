@@ -101,6 +101,28 @@ export const labelCases: Case[] = [
     },
   },
   {
+    name: 'labels: what a print printed is written after its glyph, never over a wait label',
+    async run({ page }) {
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(2, 0, 'thread_begin', { obj: 7, name: 'worker', daemon: false, internal: false, ident: 11, native_id: 12 });
+      s.ev(2, 0, 'print', { stream: 'stdout', text: 'worker starts' });
+      s.ev(2, 0, 'sleep', { secs: 0.4 });
+      s.ev(2, 0, 'slept', { secs: 0.4 }, 400 * MS);
+      s.ev(2, 0, 'print', { stream: 'stdout', text: 'worker woke up' });
+      s.ev(2, 0, 'thread_end', { obj: 7 }, 1000);
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'main ends' }, 500 * MS);
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'prints.py', exitCode: 0 }));
+      const woke = texts.find((t) => t.text === 'worker woke up');
+      assert.ok(woke, `the last print's text is drawn: ${texts.map((t) => t.text).join(' | ')}`);
+      const sleep = texts.find((t) => t.text.startsWith('sleep 0.4'));
+      assert.ok(sleep, 'the sleep is labelled');
+      // The first print comes just before the sleep, whose label starts right after it: no room, no text over it.
+      const starts = texts.find((t) => t.text.startsWith('worker s'));
+      if (starts) assert.ok(starts.x + starts.width <= sleep.x, `"${starts.text}" runs over "${sleep.text}"`);
+    },
+  },
+  {
     name: 'legend: folded to one line in a narrow panel, unfolded by its button from the keyboard, and remembered',
     async run({ page: first, server }) {
       const browser = first.context().browser();
