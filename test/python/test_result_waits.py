@@ -38,11 +38,11 @@ class ResultWaits(TraceCase):
         submits = {e[6]['obj']: e[6]['args'] for e in self.trace.kind('future_submit', self.trace.main_pid())}
         [(what, obj)] = self.at('result')
         self.assertEqual(what, 'result')
-        self.assertEqual(submits[obj], "'slow', 0.1")
+        self.assertEqual(submits[obj], "'slow', 0.2")
 
     def test_each_call_is_named(self):
         # Timing decides how often a call still has to wait (a result may already be there); each of these
-        # waits at least once: the work takes longer than handing it over.
+        # waits at least once: the work (0.15 s or more) takes far longer than handing it over.
         for marker, what in (('as_completed', 'as_completed'), ('wait', 'wait'), ('executor_map', 'Executor.map'),
                              ('pool_map', 'pool.map'), ('pool_apply', 'pool.apply'),
                              ('async_wait', 'AsyncResult.wait'), ('async_get', 'AsyncResult.get'),
