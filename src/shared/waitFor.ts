@@ -33,10 +33,16 @@ const BLOCKING = new Set<string>([
   'thread_join',
   'proc_join',
   'io_wait',
+  'result_wait',
 ]);
 
+/** What a wait's label says it waits on, without the verb: "lock_b" of "wait for lock_b", 'thread "alice"' of 'join thread "alice"'. */
+export function waitedOnText(label: string): string {
+  return label.replace(/^(wait (for|on|at)( an item from)?|join|await|in I\/O:|event loop idle: waiting for) /, '');
+}
+
 function waitedOn(m: Marker): string {
-  return m.label.replace(/^(wait for( an item from)?|join|await|in I\/O:|event loop idle: waiting for) /, '');
+  return waitedOnText(m.label);
 }
 
 export function waitForGraph(model: TraceModel): WaitForGraph {

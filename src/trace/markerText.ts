@@ -15,6 +15,8 @@ export interface NameLookup {
   object(pid: number, obj: number, key: string | undefined): string | undefined;
   /** The line that made it. */
   objectLine(pid: number, obj: number): number | undefined;
+  /** What an executor future runs, as its submit said ("fetch('slow', 0.15)"). */
+  future(pid: number, obj: number): string | undefined;
 }
 
 export interface MarkerText {
@@ -144,7 +146,30 @@ const TASKS = {
     const how = str(d, 'how', 'result');
     return how === 'callback' ? `done callback on future #${objOf(d)}` : `${clip(how, 20)}() of future #${objOf(d)}`;
   },
+  result_wait: (d, pid, names) => {
+    const obj = num(d, 'obj');
+    const what = clip(str(d, 'what', 'result'), 30);
+    if (what === 'result') {
+      const call = obj !== undefined ? names.future(pid, obj) : undefined;
+      return `wait for ${call ?? (obj !== undefined ? `future #${obj}` : "a future's result")}`;
+    }
+    return `wait for ${RESULT_WAITS[what] ?? `${what} results`}`;
+  },
+  result_ready: (d) => outcome(ok(d), `${ok(d) ? 'results ready' : 'wait for results timed out'}${waited(d)}`),
 } satisfies Partial<Record<MarkerKind, Text>>;
+
+/** What a result wait's call waits for, as its label says after "wait for". */
+const RESULT_WAITS: Readonly<Record<string, string>> = {
+  as_completed: "as_completed's next future",
+  wait: 'futures (futures.wait)',
+  'Executor.map': 'Executor.map results',
+  'pool.map': 'pool.map results',
+  'pool.starmap': 'pool.starmap results',
+  'pool.apply': 'pool.apply result',
+  'pool.imap': "pool.imap's next result",
+  'AsyncResult.get': 'AsyncResult.get() result',
+  'AsyncResult.wait': 'AsyncResult.wait()',
+};
 
 const LOCKS = {
   lock_wait: (d, pid, names) => `wait for ${prim(d, pid, names)}`,

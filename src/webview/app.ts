@@ -72,7 +72,7 @@ export class TimelineApp implements CanvasHost {
   private readonly canvas: CanvasView;
   private readonly list: StepList;
   private readonly output: OutputPane;
-  private readonly legend = new Legend();
+  private readonly legend = new Legend((open) => this.savePrefs({ legendOpen: open }));
   /** Screen readers hear what got selected on the canvas. */
   private readonly announcer = el('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
 
@@ -143,6 +143,7 @@ export class TimelineApp implements CanvasHost {
       this.listSplit.setOrientation(this.narrow.matches ? 'horizontal' : 'vertical');
       this.applySplits();
     });
+    this.legend.setOpen(this.prefs.legendOpen ?? !this.narrow.matches);
     this.bottom.append(this.stepsPane, this.listSplit.root, outPane);
     this.legend.render(this.currentTheme);
     main.append(this.canvas.root, canvasSplit.root, this.legend.root, this.toolbar.replayBar, this.bottom);

@@ -15,6 +15,7 @@ const WAIT_OF: Partial<Record<MarkerKind, WaitState>> = {
   cond_wait: 'event',
   barrier_wait: 'event',
   await: 'future',
+  result_wait: 'future',
   thread_join: 'join',
   proc_join: 'join',
   io_wait: 'io',
@@ -32,7 +33,7 @@ export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; pa
   lock: { label: 'waiting on a lock', color: 'orange', pattern: 'solid' },
   queue: { label: 'waiting on a queue', color: 'green', pattern: 'solid' },
   event: { label: 'waiting on an event / condition', color: 'yellow', pattern: 'solid' },
-  future: { label: 'awaiting a task / future', color: 'purple', pattern: 'solid' },
+  future: { label: 'awaiting a task / future / pool results', color: 'purple', pattern: 'solid' },
   join: { label: 'waiting for a thread / process to end', color: 'blue', pattern: 'solid' },
   // A blocking I/O call (socket, pipe, select, input) or asyncio's event loop idle in its selector.
   // Known on Python 3.12+ only: before, such a wait shows as a span's off-CPU share.

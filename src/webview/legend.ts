@@ -1,6 +1,9 @@
 /**
  * The always-visible legend under the canvas: what the lane states and marker glyphs mean, in the
  * theme's colours, so the Timeline reads without hovering. Rebuilt when the theme changes.
+ *
+ * Folded, it is one line (what fits of it, so a newcomer still finds it) after its "Legend" button, which
+ * unfolds it; a narrow panel starts folded. The app remembers the user's choice.
  */
 import { clear, el } from './dom';
 import { RUNNABLE_STYLE, WAIT_STATES, WAIT_STYLE, type BandPattern } from './laneStates';
@@ -25,10 +28,42 @@ const MARKERS: [string, ColorRole, string][] = [
 ];
 
 export class Legend {
-  readonly root = el('div', { class: 'legend', role: 'note', 'aria-label': 'Legend' });
+  readonly root = el('div', { class: 'legend' });
+  private readonly toggle = el('button', {
+    type: 'button',
+    class: 'legend-toggle',
+    'aria-controls': 'legend-items',
+    title: 'Show or fold the legend',
+  });
+  private readonly items = el('div', {
+    class: 'legend-items',
+    id: 'legend-items',
+    role: 'note',
+    'aria-label': 'Legend',
+  });
+
+  /** `toggled(open)`: the user folded or unfolded it. */
+  constructor(toggled: (open: boolean) => void) {
+    this.toggle.addEventListener('click', () => {
+      this.setOpen(!this.open);
+      toggled(this.open);
+    });
+    this.root.append(this.toggle, this.items);
+    this.setOpen(true);
+  }
+
+  get open(): boolean {
+    return this.toggle.getAttribute('aria-expanded') === 'true';
+  }
+
+  setOpen(open: boolean): void {
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.toggle.textContent = open ? '▾ Legend' : '▸ Legend';
+    this.root.classList.toggle('folded', !open);
+  }
 
   render(theme: Theme): void {
-    clear(this.root);
+    clear(this.items);
     const item = (sw: Swatch, text: string): void => {
       const swatch = el('span', { class: `swatch ${sw.kind}`, 'aria-hidden': 'true' });
       if (sw.kind === 'block') {
@@ -50,7 +85,7 @@ export class Legend {
       }
       const it = el('span', { class: 'legend-item' });
       it.append(swatch, document.createTextNode(text));
-      this.root.append(it);
+      this.items.append(it);
     };
     item({ kind: 'block', alpha: 0.9 }, 'running (on CPU)');
     item({ kind: 'block', alpha: 0.25 }, 'in a call, off CPU');

@@ -46,7 +46,7 @@ export function markerCategory(kind: MarkerKind): MarkerCategory {
   if (kind.startsWith('lock_')) return 'lock';
   if (kind.startsWith('event_') || kind.startsWith('cond_') || kind.startsWith('barrier_')) return 'event';
   if (kind.startsWith('queue_')) return 'queue';
-  if (kind.startsWith('future_')) return 'future';
+  if (kind.startsWith('future_') || kind.startsWith('result_')) return 'future';
   if (kind === 'sleep' || kind === 'slept') return 'sleep';
   if (kind === 'io_wait' || kind === 'io_done') return 'io';
   if (kind === 'print') return 'print';

@@ -4,6 +4,7 @@
  */
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
+import { waitedOnText } from '../shared/waitFor';
 import type { Lane } from '../shared/traceModel';
 import { drawFlows } from './flows';
 import { formatDuration, formatTick, niceTicks } from './format';
@@ -35,6 +36,8 @@ interface Frame {
   width: number;
   height: number;
   charW: number;
+  /** Where labels in the time area may start: right of the label column and of the folded start-up block. */
+  textLeft: number;
 }
 
 export function drawFrame(
@@ -45,7 +48,9 @@ export function drawFrame(
   height: number,
 ): Scale {
   const s = frameScale(v, width);
-  const f: Frame = { ctx, v, s, theme, width, height, charW: 6.6 };
+  const f: Frame = { ctx, v, s, theme, width, height, charW: 6.6, textLeft: v.gutterW };
+  const fold = startupFold(f);
+  if (fold?.folded) f.textLeft = fold.x1;
   ctx.save();
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, width, height);
@@ -241,33 +246,44 @@ function drawLane(f: Frame, row: LaneRow): void {
   const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, v.index.laneSlot[row.lane]);
-  drawWaits(f, lane, y);
+  const waitTexts = drawWaits(f, lane, y);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
     const sy = y + MARKER_H + d * SPAN_H;
-    ctx.fillStyle = color;
+    // A span's name is drawn once the next span of its row is known: it may run on past the span's end into
+    // the empty time after it (a work item at whole-run Fit is narrower than its call's name).
+    let pending = -1;
+    let pendingX = 0;
+    const labelPending = (until: number): void => {
+      if (pending < 0) return;
+      const room = Math.min(until, f.width) - pendingX - 3;
+      if (room > 20) {
+        const dim = v.matches !== null && v.matches.spans[pending] !== 1;
+        ctx.globalAlpha = dim ? 0.4 : 1;
+        ctx.fillStyle = theme.foreground;
+        ctx.textAlign = 'left';
+        const name = cols.spanName(pending);
+        const label = cols.spanOpen[pending] !== 0 ? `${name} …` : name;
+        ctx.fillText(fitText(label, room, f.charW), pendingX, sy + (SPAN_H - 2) / 2, room);
+      }
+      pending = -1;
+    };
     visitIntervals(ix, s, (run) => {
+      labelPending(run.x0);
       const id = ix.ids[run.first];
       // At least 2 px: an asyncio task's 50 us step between resume and yield still shows as a running slice.
       const w = Math.max(MIN_SPAN_PX, run.x1 - run.x0);
       const dim = v.matches !== null && v.matches.spans[id] !== 1;
+      ctx.fillStyle = color;
       ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
       ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
-      if (run.count === 1 && w > 28) {
-        const x = Math.max(run.x0, f.v.gutterW) + 3;
-        const room = Math.min(run.x1, f.width) - x - 3;
-        if (room > 12) {
-          ctx.globalAlpha = dim ? 0.4 : 1;
-          ctx.fillStyle = theme.foreground;
-          ctx.textAlign = 'left';
-          const name = cols.spanName(id);
-          const label = cols.spanOpen[id] !== 0 ? `${name} …` : name;
-          ctx.fillText(fitText(label, room, f.charW), x, sy + (SPAN_H - 2) / 2, room);
-          ctx.fillStyle = color;
-        }
+      if (run.count === 1 && run.x0 + w > f.textLeft) {
+        pending = id;
+        pendingX = Math.max(run.x0, f.textLeft) + 3;
       }
     });
+    labelPending(Infinity);
   }
   ctx.globalAlpha = 1;
   const mid = y + MARKER_H / 2 - 1;
@@ -282,7 +298,31 @@ function drawLane(f: Frame, row: LaneRow): void {
     ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
     stripFrom = -1;
   };
+  // What a print printed is written after its glyph, up to the lane's next glyph: the prints' order reads
+  // off the canvas.
+  let printId = -1;
+  let printX = 0;
+  const labelPrint = (until: number): void => {
+    if (printId < 0) return;
+    // (not over a wait's label on this row: up to the next one, or not at all inside one)
+    for (const [a, z] of waitTexts) if (z > printX) until = Math.min(until, a <= printX ? printX : a);
+    const room = Math.min(until, f.width) - printX - 3;
+    const label = v.model.markers[printId]?.label;
+    if (room > 30 && label) {
+      ctx.font = `10px ${theme.font}`;
+      const text = printLabels.fit(ctx, label.replace(/^print( \(\d+ lines\))?: /, ''), room);
+      if (text.length > 3) {
+        ctx.globalAlpha = dimmed(f, { type: 'marker', index: printId }) ? 0.25 : 1;
+        ctx.fillStyle = theme.foreground;
+        ctx.textAlign = 'left';
+        ctx.fillText(text, printX, mid);
+      }
+      ctx.font = `11px ${theme.font}`;
+    }
+    printId = -1;
+  };
   visitPoints(lane.markers, s, 3, (b) => {
+    labelPrint(b.x - MARKER_R - 2);
     const id = lane.markers.ids[b.first];
     if (b.count > 3) {
       if (stripFrom >= 0 && b.x - stripTo > 4) flushStrip();
@@ -293,7 +333,15 @@ function drawLane(f: Frame, row: LaneRow): void {
     flushStrip();
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
     drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
+    for (let k = 0; k < b.count; k++) {
+      const m = lane.markers.ids[b.first + k];
+      if (MARKER_KINDS[cols.markerKind[m]] !== 'print') continue;
+      printId = m;
+      printX = Math.max(b.x + MARKER_R + 2, f.textLeft + 3);
+      break;
+    }
   });
+  labelPrint(Infinity);
   flushStrip();
   ctx.globalAlpha = 1;
 }
@@ -302,10 +350,13 @@ function drawLane(f: Frame, row: LaneRow): void {
  * Wait bands: from a blocking call to when it returned, coloured by what the lane waits on (the legend
  * says which), dashed for sleeps, two lines for I/O, red and labelled for a wait that never ended.
  */
-function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
+/** Draws them; returns where their labels were written ([x0, x1] in order), for the labels after them. */
+function drawWaits(f: Frame, lane: LaneIndex, y: number): [number, number][] {
+  const texts: [number, number][] = [];
   const { ctx, v, s, theme } = f;
   const cols = v.index.cols;
   const top = y + MARKER_H - 6;
+  let labelEnd = -Infinity;
   visitIntervals(lane.waits, s, (run) => {
     const id = lane.waits.ids[run.first];
     const state = waitState(MARKER_KINDS[cols.markerKind[id]]) ?? 'sleep';
@@ -326,21 +377,42 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): void {
       ctx.fillRect(run.x0, top + 3, wWait, 2);
     } else ctx.fillRect(run.x0, top, wWait, 5);
     if (run.x0 + w - xr >= 1) drawRunnable(f, xr, run.x0 + w, top);
-    if (run.count === 1 && (stuck || w > 90)) {
+    if (run.count === 1 && (stuck || w > 40)) {
       const label = v.model.markers[id]?.label;
-      const x = Math.max(run.x0 + MARKER_R + 4, f.v.gutterW + 3);
-      const room = Math.min(run.x1, f.width) - x - 3;
-      if (label && room > 40) {
-        ctx.globalAlpha = 1;
-        ctx.fillStyle = stuck ? theme.error : theme.muted;
+      // Past its start glyph and the label before it (waits on one lane may overlap), short of its end glyph.
+      const x = Math.max(run.x0 + MARKER_R + 4, f.textLeft + 3, labelEnd + 8);
+      const room = Math.min(run.x1 - MARKER_R, f.width) - x - 3;
+      if (label && room > 30) {
         ctx.font = `10px ${theme.font}`;
-        ctx.textAlign = 'left';
-        ctx.fillText(fitText(stuck ? `stuck: ${label}` : label, room, 5.8), x, top - 5, room);
+        const text = waitLabel(ctx, stuck ? 'stuck: ' : '', label, room);
+        if (text !== '') {
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = stuck ? theme.error : theme.muted;
+          ctx.textAlign = 'left';
+          ctx.fillText(text, x, top - 5);
+          labelEnd = x + waitLabels.width(ctx, text);
+          texts.push([x, labelEnd]);
+        }
         ctx.font = `11px ${theme.font}`;
       }
     }
   });
   ctx.globalAlpha = 1;
+  return texts;
+}
+
+const waitLabels = new TextFitter();
+const printLabels = new TextFitter();
+
+/**
+ * A wait's label in `room` px: whole ("wait for pool.map results"), else what it waits on ("pool.map
+ * results": the band's colour says how), cut short if it must be; '' when not even that fits.
+ */
+function waitLabel(ctx: CanvasRenderingContext2D, prefix: string, label: string, room: number): string {
+  const whole = prefix + label;
+  if (waitLabels.width(ctx, whole) <= room) return whole;
+  const text = waitLabels.fit(ctx, prefix + waitedOnText(label), room);
+  return text.length > prefix.length + 3 ? text : '';
 }
 
 /** The runnable part of a wait (ready, not yet running): a hollow band, as in the legend. */
@@ -420,14 +492,21 @@ const STARTUP_FOLDED_PX = 160;
  * Interpreter start-up and imports, folded into one labelled block so the view opens on the program
  * (Fit leaves them a narrow strip on the left; zooming or panning into them still shows their events).
  */
-function drawStartup(f: Frame): void {
-  const { ctx, v, s, theme } = f;
-  if (v.startup <= 0 || s.t0 >= v.startup) return;
+/** The start-up block's extent on the canvas, when it shows; folded: narrow enough to cover what is under it. */
+function startupFold(f: Frame): { x0: number; x1: number; folded: boolean } | undefined {
+  const { v, s } = f;
+  if (v.startup <= 0 || s.t0 >= v.startup) return undefined;
   const x0 = Math.max(f.v.gutterW, toX(s, Math.max(s.t0, 0)));
   const x1 = Math.min(f.width, toX(s, v.startup));
+  return x1 - x0 < 2 ? undefined : { x0, x1, folded: x1 - x0 < STARTUP_FOLDED_PX };
+}
+
+function drawStartup(f: Frame): void {
+  const { ctx, v, theme } = f;
+  const fold = startupFold(f);
+  if (!fold) return;
+  const { x0, x1, folded } = fold;
   const w = x1 - x0;
-  if (w < 2) return;
-  const folded = w < STARTUP_FOLDED_PX;
   ctx.globalAlpha = folded ? 0.92 : 0.35;
   ctx.fillStyle = theme.laneHeader;
   ctx.fillRect(x0, RULER_H, w, f.height - RULER_H);

@@ -1,6 +1,6 @@
 /**
  * Sizes the user chose by dragging (canvas height, list | output split, LANE column, the canvas's
- * label column), kept in the
+ * label column) and whether the legend is folded, kept in the
  * webview's state so they survive the panel being hidden, moved or VS Code restarting.
  */
 export interface ViewPrefs {
@@ -14,6 +14,8 @@ export interface ViewPrefs {
   laneColPx?: number;
   /** Width of the canvas's label column (lane names). */
   gutterPx?: number;
+  /** The legend unfolded (true) or folded to one line (false); unset: folded in a narrow panel only. */
+  legendOpen?: boolean;
 }
 
 /** The webview's state API (acquireVsCodeApi().getState/setState), or a stand-in. */
@@ -35,6 +37,8 @@ export function readPrefs(store: StateStore | undefined): ViewPrefs {
     const v = (prefs as Record<string, unknown>)[k];
     if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 100_000) out[k] = v;
   }
+  const open = (prefs as Record<string, unknown>).legendOpen;
+  if (typeof open === 'boolean') out.legendOpen = open;
   return out;
 }
 

@@ -53,6 +53,10 @@ class IoWaits(TraceCase):
         read = find('MainThread', 'os.read')
         self.assertEqual(read[2], marker_line(src, 'read'))
         self.assertGreater(read[3], 30e6)
+        # A multiprocessing pipe's recv, though the tracer wraps it (to flush first).
+        recv = find('MainThread', 'Connection.recv')
+        self.assertEqual(recv[2], marker_line(src, 'pipe_recv'))
+        self.assertGreater(recv[3], 30e6)
         # Waiting for a subprocess is a process join (proc_join), not also an I/O wait drawn over it.
         self.assertNotIn('subprocess.run', {w[1] for w in waits})
         self.assertTrue(self.trace.kind('proc_join'))

@@ -686,3 +686,42 @@ void test("a pool worker's work item is a span named after the call, with the su
   assert.ok(m.steps.some((st) => st.text === "work item fetch('slow', 0.15)"));
   assert.ok(m.steps.some((st) => st.text === "submit fetch('slow', 0.15) to ThreadPoolExecutor"));
 });
+
+void test("a thread blocked for a future's or pool's results waits for the call it named, woken by the future's end", () => {
+  const s = new RawStream(1);
+  s.mainProcess();
+  s.ev(1, 0, 'future_submit', { obj: 9, executor: 'ThreadPoolExecutor', fn: 'fetch', args: "'slow', 0.15", line: 12 });
+  s.ev(1, 0, 'result_wait', { obj: 9, what: 'result', line: 13 });
+  s.ev(2, 0, 'thread_begin', { obj: 4, name: 'fetcher_0', daemon: true, internal: false, ident: 11, native_id: 12 });
+  s.ev(2, 0, 'future_done', { obj: 9, state: 'ok' }, 150_000_000);
+  s.ev(1, 0, 'result_ready', { ok: true, waited_ns: 150_100_000, line: 13 }, 100_000);
+  s.ev(1, 0, 'result_wait', { what: 'as_completed', line: 14 });
+  s.ev(1, 0, 'result_ready', { ok: false, waited_ns: 5_000_000, line: 14 }, 5_000_000);
+  s.ev(1, 0, 'result_wait', { what: 'pool.map', line: 15 });
+  s.ev(2, 0, 'print', { stream: 'stdout', text: 'still here' }, 1_000_000_000);
+  const m = buildModel(s.events, { title: 'pools.py', exitCode: null });
+  const waits = m.markers.filter((k) => k.kind === 'result_wait');
+  assert.deepEqual(
+    waits.map((w) => [m.lanes[w.lane].name, w.label, w.line]),
+    [
+      ['MainThread', "wait for fetch('slow', 0.15)", 13],
+      ['MainThread', "wait for as_completed's next future", 14],
+      ['MainThread', 'wait for pool.map results', 15],
+    ],
+  );
+  const done = m.markers.find((k) => k.kind === 'future_done');
+  assert.equal(waits[0].readyAt, done?.ts, "runnable from the future's end");
+  assert.equal(waits[0].waitEnd, m.markers.find((k) => k.kind === 'result_ready')?.ts, 'it ends when the results came');
+  assert.ok(
+    m.flows.some((f) => f.kind === 'done' && f.fromTs === done?.ts && m.lanes[f.toLane].name === 'MainThread'),
+    'an arrow from the future done to the wait it ended',
+  );
+  assert.deepEqual(
+    m.markers.filter((k) => k.kind === 'result_ready').map((k) => [k.label, k.severity]),
+    [
+      ['results ready (waited 150.10 ms)', 'info'],
+      ['wait for results timed out (waited 5.00 ms)', 'warn'],
+    ],
+  );
+  assert.equal(waitForGraph(m).sentence, 'MainThread waits for pool.map results');
+});

@@ -464,6 +464,7 @@ export const layoutCases: Case[] = [
           ['.step:not(.selected) .src', 4.5],
           ['.pane-title', 4.5],
           ['.legend-item', 4.5],
+          ['.legend-toggle', 4.5],
           ['.banner-message', 4.5],
           ['.replay-label', 4.5],
           ['.output .line .text', 4.5],

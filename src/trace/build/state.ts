@@ -52,6 +52,7 @@ const WAIT_END: Readonly<Record<string, string>> = {
   slept: 'sleep',
   awake: 'await',
   io_done: 'io_wait',
+  result_ready: 'result_wait',
 };
 
 /** Map keyed by two numbers (pid and a per-process serial) without building a string per lookup. */
@@ -120,6 +121,7 @@ export class BuildState {
       return this.keyNames.get(key);
     },
     objectLine: (pid, obj) => this.objLines.get(`${pid}:${obj}`),
+    future: (pid, obj) => this.submits.get(`${pid}:${obj}`)?.call,
   };
 
   /**

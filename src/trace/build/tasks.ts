@@ -1,4 +1,7 @@
-/** asyncio tasks and executor futures: creation, naming, awaiting, and the end that wakes an awaiter. */
+/**
+ * asyncio tasks and executor futures: creation, naming, awaiting, and the end that wakes an awaiter; a thread
+ * blocked until a future's or a pool's results come (result_wait → result_ready).
+ */
 import { asData, bool, clip, num, str } from '../rawData';
 import type { RawEvent } from '../schema';
 import type { FamilyOf } from './handler';
@@ -13,12 +16,18 @@ type TaskKind =
   | 'awake'
   | 'future_submit'
   | 'future_done'
-  | 'future_read';
+  | 'future_read'
+  | 'result_wait'
+  | 'result_ready';
 
 export const tasks: FamilyOf<TaskKind> = (b) => {
   /** Where each task or future ended ("pid:obj"): an awaiter that wakes after it draws a flow from there. */
   const done = new Map<string, Point>();
   const objOf = (ev: RawEvent): number => num(asData(ev[6]), 'obj') ?? -1;
+  /** The last future done in each process: what most likely woke an as_completed()/wait() for any of several. */
+  const lastDone = new Map<number, Point>();
+  /** Each lane's open result wait: when it began and the one future it waits for ("pid:obj"), if one. */
+  const resultWaits = new Map<number, { ts: number; future: string | undefined }>();
   return {
     handlers: {
       task_create(ev, ts) {
@@ -79,12 +88,27 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         const here = b.marker('future_done', ev, ts);
         const key = `${ev[2]}:${objOf(ev)}`;
         done.set(key, here);
+        lastDone.set(ev[2], here);
         // The submit's arrow goes to the work item when a worker's start of it was seen (work.ts), else here.
         const from = b.submits.get(key);
         if (from && !from.flowed) b.flow('submit', from.at, here);
       },
       future_read(ev, ts) {
         b.marker('future_read', ev, ts);
+      },
+      result_wait(ev, ts) {
+        const here = b.marker('result_wait', ev, ts);
+        const obj = num(asData(ev[6]), 'obj');
+        resultWaits.set(here.lane, { ts, future: obj !== undefined ? `${ev[2]}:${obj}` : undefined });
+      },
+      result_ready(ev, ts) {
+        const here = b.marker('result_ready', ev, ts);
+        const wait = resultWaits.get(here.lane);
+        resultWaits.delete(here.lane);
+        // The future that ended the wait: its own, else the last one done meanwhile (a pool's results come
+        // from its internal threads, which draw nothing: no arrow then).
+        const from = wait?.future !== undefined ? done.get(wait.future) : lastDone.get(ev[2]);
+        if (wait && from && from.ts >= wait.ts && from.lane !== here.lane) b.flow('done', from, here);
       },
     },
   };

@@ -4,7 +4,7 @@ a finished future's outcome (future_read: result(), exception() or add_done_call
 tell an exception nobody retrieved from one the program saw."""
 from _thread import get_ident
 
-from . import core, marks, safe_text, work_items
+from . import core, marks, result_waits, safe_text, work_items
 from .encode import quote, text
 
 _serial_of = marks.serials.get
@@ -41,6 +41,7 @@ def _wrap_submit(cls):
 
 
 def patch_base(base):
+    result_waits.futures_patched(base)  # (first: it needs Future.result's own code, not our wrapper's)
     Future = base.Future
     orig_init = Future.__init__
 

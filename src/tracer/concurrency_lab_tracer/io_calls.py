@@ -121,6 +121,24 @@ def _name_of(fn):
     return name
 
 
+def wrapped(wrapper, original):
+    """The tracer replaced a stdlib I/O function with `wrapper` (processes.py flushes before a pipe blocks):
+    the program's calls of `wrapper` are that I/O call, ended by the wrapper's return."""
+    code = getattr(original, '__code__', None)
+    if mon is None or code is None or not code.co_filename.startswith(_STDLIB):
+        return
+    name = _PY_CALLS.get(f'{code.co_filename[len(_STDLIB):].replace(os.sep, "/")}:{code.co_qualname}')
+    if not name:
+        return
+    _names[id(wrapper)] = name
+    _keep.append(wrapper)
+    wcode = wrapper.__code__
+    if id(wcode) not in _py_codes:
+        _py_codes[id(wcode)] = name
+        _keep.append(wcode)
+        mon.set_local_events(tool, wcode, mon.events.PY_RETURN)
+
+
 def _blocking_file(f):
     """A read of a pipe, tty or socket can block; a regular file's cannot wait on anyone."""
     try:

@@ -12,7 +12,7 @@ holds any of them.
 import os
 import sys
 
-from . import core, marks, runenv, safe_text
+from . import core, io_calls, marks, runenv, safe_text
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -354,6 +354,7 @@ def patch_connection(mod):
         def wrapper(self, *args, **kwargs):
             core.flush()
             return fn(self, *args, **kwargs)
+        io_calls.wrapped(wrapper, fn)  # (3.12+: the program's recv on a pipe is still an I/O wait)
         return core.impersonate(wrapper, fn)
 
     for name in ('send_bytes', 'send', 'recv_bytes', 'recv', 'poll'):

@@ -4,7 +4,7 @@ Only primitives the program itself creates are traced (the stdlib's internal loc
 Events that can unblock another thread are written before the real operation; a blocking
 acquire is a lock_wait before and lock_acquired after.
 """
-from . import core, marks
+from . import core, marks, result_waits
 from .encode import dumps, quote
 from .naming import new_named_serial
 
@@ -396,7 +396,7 @@ def _patch_event(threading):
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
-            return orig_wait(self, timeout)
+            return result_waits.wait(orig_wait, self, timeout)
         return blocking_call('event_wait', 'event_woken', {'obj': obj, 'prim': 'Event'}, lambda: orig_wait(self, timeout))
 
     Ev.set = announcing('event_set', Ev.set, 'Event')
@@ -412,7 +412,7 @@ def _patch_condition(threading):
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
-            return orig_wait(self, timeout)
+            return result_waits.wait(orig_wait, self, timeout)
         return blocking_call('cond_wait', 'cond_woken', {'obj': obj, 'prim': 'Condition'}, lambda: orig_wait(self, timeout))
 
     Cond.wait = wait

@@ -15,7 +15,7 @@ import sys
 from _thread import get_ident
 from functools import partial as _partial
 
-from . import core, safe_text
+from . import core, result_waits, safe_text
 from .encode import quote, text
 
 _getframe = sys._getframe
@@ -142,3 +142,4 @@ def pool_patched(pool_mod):
         _pool_worker_code = pool_mod.worker.__code__
     except AttributeError:
         pass
+    result_waits.pool_patched(pool_mod)

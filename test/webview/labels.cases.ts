@@ -1,0 +1,168 @@
+/**
+ * Browser tests of the canvas's labels (real page, real Chromium): what a picture says without hovering.
+ * The text drawn is read by watching the canvas's fillText in the page, per frame.
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { buildModel } from '../../src/trace/buildModel';
+import type { TraceModel } from '../../src/shared/traceModel';
+import { RawStream } from '../unit/rawStream';
+import { openTimeline, postAndPaint } from './harness';
+import { demoModel } from './models';
+import type { Case } from './timeline.cases';
+
+interface DrawnText {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  font: string;
+  frame: number;
+}
+
+/** Loads `model` and returns the text of its last painted frame, where it was drawn and how wide it is. */
+async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnText[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __texts: DrawnText[] };
+    w.__texts = [];
+    const proto = CanvasRenderingContext2D.prototype;
+    const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
+    proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
+      const frame = Number(document.querySelector('canvas')?.dataset.frames ?? 0);
+      const width = Math.min(this.measureText(text).width, max ?? Infinity);
+      w.__texts.push({ text, x, y, width, font: this.font, frame });
+      return max === undefined ? fill.call(this, text, x, y) : fill.call(this, text, x, y, max);
+    };
+  });
+  await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(model), live: false });
+  const all = await page.evaluate(() => (window as unknown as { __texts: DrawnText[] }).__texts);
+  const last = Math.max(...all.map((t) => t.frame));
+  return all.filter((t) => t.frame === last);
+}
+
+const MS = 1_000_000;
+
+export const labelCases: Case[] = [
+  {
+    name: 'labels: a span narrower than its name is named past its end, up to the next span of its row',
+    async run({ page }) {
+      // A process pool worker's items at whole-run Fit: 4 ms each in a 1 s run, far narrower than their names.
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'start' });
+      s.ev(2, 0, 'work_begin', { fn: 'sum_of_squares', args: '300000', job: 1 }, 100 * MS);
+      s.ev(2, 0, 'work_end', {}, 4 * MS);
+      s.ev(2, 0, 'work_begin', { fn: 'sum_of_squares', args: '200000', job: 2 }, 2 * MS);
+      s.ev(2, 0, 'work_end', {}, 4 * MS);
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'done' }, 900 * MS);
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'pool.py', exitCode: 0 }));
+      const second = texts.find((t) => t.text === 'sum_of_squares(200000)');
+      assert.ok(second, `the last item's whole name is drawn after it: ${texts.map((t) => t.text).join(' | ')}`);
+      assert.ok(second.width > 60, 'wider than the 4 ms span it names');
+      // The first item is followed 2 ms later by the second: its name, if drawn, stops before it.
+      const first = texts.find((t) => t.text.startsWith('sum_of') && t.y === second.y && t.x < second.x);
+      if (first) assert.ok(first.x + first.width <= second.x, `"${first.text}" runs into the next item`);
+    },
+  },
+  {
+    name: 'labels: the labels of waits that overlap on one lane do not overlap',
+    async run({ page }) {
+      // A join that a sleep starts inside (as asyncio's wait_for sleeps in the task that awaits).
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(2, 0, 'thread_begin', { obj: 7, name: 'worker', daemon: false, internal: false, ident: 11, native_id: 12 });
+      s.ev(1, 0, 'thread_join', { obj: 7 });
+      s.ev(1, 0, 'sleep', { secs: 0.5 }, 10 * MS);
+      s.ev(1, 0, 'slept', { secs: 0.5 }, 500 * MS);
+      s.ev(2, 0, 'thread_end', { obj: 7 }, 100 * MS);
+      s.ev(1, 0, 'thread_joined', { obj: 7, alive: false });
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'waits.py', exitCode: 0 }));
+      const join = texts.find((t) => t.text.includes('"worker"'));
+      const sleep = texts.find((t) => t.text.startsWith('sleep'));
+      assert.ok(join && sleep, `both waits are labelled: ${texts.map((t) => t.text).join(' | ')}`);
+      const [a, b] = join.x <= sleep.x ? [join, sleep] : [sleep, join];
+      assert.ok(a.x + a.width <= b.x, `"${a.text}" (${a.x}–${a.x + a.width}) overlaps "${b.text}" (from ${b.x})`);
+    },
+  },
+  {
+    name: 'labels: a wait too narrow for its whole label still says what it waits on',
+    async run({ page }) {
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(1, 0, 'obj_new', { obj: 5, line: 3, name: 'lock_b' });
+      s.ev(1, 0, 'lock_wait', { obj: 5, prim: 'Lock' });
+      s.ev(1, 0, 'lock_acquired', { obj: 5, prim: 'Lock', ok: true, waited_ns: 60 * MS, contended: true }, 60 * MS);
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'done' }, 940 * MS);
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'lock.py', exitCode: 0 }));
+      assert.ok(
+        texts.some((t) => t.text === 'lock_b'),
+        `the 60 ms wait is labelled with its lock: ${texts.map((t) => t.text).join(' | ')}`,
+      );
+    },
+  },
+  {
+    name: 'labels: what a print printed is written after its glyph, never over a wait label',
+    async run({ page }) {
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(2, 0, 'thread_begin', { obj: 7, name: 'worker', daemon: false, internal: false, ident: 11, native_id: 12 });
+      s.ev(2, 0, 'print', { stream: 'stdout', text: 'worker starts' });
+      s.ev(2, 0, 'sleep', { secs: 0.4 });
+      s.ev(2, 0, 'slept', { secs: 0.4 }, 400 * MS);
+      s.ev(2, 0, 'print', { stream: 'stdout', text: 'worker woke up' });
+      s.ev(2, 0, 'thread_end', { obj: 7 }, 1000);
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'main ends' }, 500 * MS);
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'prints.py', exitCode: 0 }));
+      const woke = texts.find((t) => t.text === 'worker woke up');
+      assert.ok(woke, `the last print's text is drawn: ${texts.map((t) => t.text).join(' | ')}`);
+      const sleep = texts.find((t) => t.text.startsWith('sleep 0.4'));
+      assert.ok(sleep, 'the sleep is labelled');
+      // The first print comes just before the sleep, whose label starts right after it: no room, no text over it.
+      const starts = texts.find((t) => t.text.startsWith('worker s'));
+      if (starts) assert.ok(starts.x + starts.width <= sleep.x, `"${starts.text}" runs over "${sleep.text}"`);
+    },
+  },
+  {
+    name: 'legend: folded to one line in a narrow panel, unfolded by its button from the keyboard, and remembered',
+    async run({ page: first, server }) {
+      const browser = first.context().browser();
+      assert.ok(browser);
+      const legend = async (p: Page): Promise<{ h: number; expanded: string | null; items: string }> =>
+        p.evaluate(() => ({
+          h: document.querySelector('.legend')?.getBoundingClientRect().height ?? 0,
+          expanded: document.querySelector('.legend-toggle')?.getAttribute('aria-expanded') ?? null,
+          items: document.querySelector('.legend-items')?.textContent ?? '',
+        }));
+      let state: unknown;
+      const narrow = await openTimeline(browser, server, { width: 400, height: 800 });
+      try {
+        await postAndPaint(narrow, { type: 'traceJson', json: JSON.stringify(demoModel()), live: false });
+        const folded = await legend(narrow);
+        assert.equal(folded.expanded, 'false', 'a narrow panel starts with the legend folded');
+        assert.ok(folded.h <= 24, `folded, the legend is one line: ${folded.h} px`);
+        assert.match(folded.items, /running \(on CPU\)/, 'folded, it still says what it is');
+        await narrow.focus('.legend-toggle');
+        await narrow.keyboard.press('Enter');
+        const open = await legend(narrow);
+        assert.equal(open.expanded, 'true');
+        assert.ok(open.h > folded.h * 2, `unfolded at 400 px it wraps: ${folded.h} → ${open.h} px`);
+        state = await narrow.evaluate(() => (window as unknown as { __state: unknown }).__state);
+      } finally {
+        await narrow.context().close();
+      }
+      // The choice outlives the page, in a narrow panel too.
+      const again = await openTimeline(browser, server, { width: 400, height: 800, state });
+      try {
+        await postAndPaint(again, { type: 'traceJson', json: JSON.stringify(demoModel()), live: false });
+        assert.equal((await legend(again)).expanded, 'true', 'unfolded, as the user left it');
+        await again.click('.legend-toggle');
+        assert.equal((await legend(again)).expanded, 'false');
+      } finally {
+        await again.context().close();
+      }
+      // A wide panel starts unfolded.
+      await postAndPaint(first, { type: 'traceJson', json: JSON.stringify(demoModel()), live: false });
+      assert.equal((await legend(first)).expanded, 'true');
+    },
+  },
+];
