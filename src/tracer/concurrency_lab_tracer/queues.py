@@ -112,7 +112,7 @@ def patch_queue_module(queue):
         t0 = 0
         if block and not self._qsize():
             emit_raw('queue_get_wait', f'{obj_head(obj, prim)}"line":{program_line()}}}')
-            core.flush()
+            core.flush_before_wait(timeout)
             t0 = perf_ns()
         try:
             item = orig_get(self, block, timeout)
@@ -163,7 +163,7 @@ def _patch_simple_queue(queue):
                 t0 = 0
                 if block and base.empty(self):
                     core.emit('queue_get_wait', {'obj': obj, 'prim': 'SimpleQueue', 'line': core.program_line()})
-                    core.flush()
+                    core.flush_before_wait(timeout)
                     t0 = perf_ns()
                 try:
                     item = base.get(self, block, timeout)
