@@ -10,7 +10,7 @@ the Timeline then says the type and the line ("Lock made at line 12").
 """
 import sys
 
-from . import core
+from . import core, program_cache
 from .encode import quote
 
 _names = {}  # file -> {line: name, or None when the line is ambiguous}
@@ -58,18 +58,21 @@ def new_named_serial():
 def _names_in(file):
     names = _names.get(file)
     if names is None:
+        names = program_cache.object_names.get(file)
+    if names is None:
         try:
             with open(file, 'rb') as f:
                 source = f.read()
         except Exception:
             source = b''
-        names = _names[file] = names_in_source(source, file)
+        names = names_in_source(source, file)
+    _names[file] = names
     return names
 
 
 def names_in_source(source, file):
     """{line: name or None} of a program's source (kept with its compiled code: see program_cache,
-    which hands them over with known(), so a run from the cache parses nothing)."""
+    which hands them over in object_names, so a run from the cache parses nothing)."""
     names = {}
     try:
         tree = compile(source, file, 'exec', _ONLY_AST, True)
@@ -78,10 +81,6 @@ def names_in_source(source, file):
     for node in _walk(tree):
         _learn(node, names)
     return names
-
-
-def known(file, names):
-    _names[file] = names
 
 
 def _learn(node, names):

@@ -33,6 +33,7 @@ SLOTS = 16  # programs kept per Python version (at most SLOTS small files)
 _here = os.path.dirname(os.path.abspath(__file__))
 # the rewriter, the helpers its output calls, and what names the program's objects
 _sources = (os.path.join(_here, 'rewrite.py'), os.path.join(_here, 'calls_ast.py'), os.path.join(_here, 'naming.py'))
+object_names = {}  # program file -> {line: name} of the program compiled through get (naming reads it)
 _NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
 
 
@@ -95,18 +96,18 @@ def _stamp():
 
 def get(source, filename, make):
     """(code, state specs) for this source: the stored ones, else make() (which may raise), stored.
-    Either way naming learns the names the program gives its objects (naming.known): parsed here,
+    Either way naming learns the names the program gives its objects (object_names): parsed here,
     when the program is compiled anyway, not while it runs (~0.5-1 ms, and a compile a program's
     audit hook would see)."""
-    from . import naming
     cached = load(source, filename)
     if cached is not None:
         code, specs, names = cached
     else:
         code, specs = make()
+        from . import naming
         names = naming.names_in_source(source, filename)
         store(source, filename, code, specs, names)
-    naming.known(filename, names)
+    object_names[filename] = names
     return code, specs
 
 
