@@ -29,7 +29,7 @@ cpu_ns = time.thread_time_ns
 
 PENDING_LINES = 1024
 # The time bound: an event recorded this long after the last write writes what is pending. What a
-# kill can lose outside a traced wait is what was recorded within this time before it.
+# kill can lose outside a traced wait is what was recorded within this time before the last event.
 FLUSH_AFTER_NS = 50_000_000
 FLUSH_AFTER_S = FLUSH_AFTER_NS / 1e9
 
@@ -214,6 +214,9 @@ def flush():
         _flushing = False
 
 
+_NUMBERS = (int, float)
+
+
 def flush_before_wait(timeout=None):
     """A traced wait is about to block: write what is pending when the wait may outlast the time
     bound (no timeout, a negative one as Lock.acquire's -1, or one of at least FLUSH_AFTER_S), so a
@@ -222,9 +225,6 @@ def flush_before_wait(timeout=None):
     number type would run its code.)"""
     if _buf and (type(timeout) not in _NUMBERS or timeout < 0 or timeout >= FLUSH_AFTER_S):
         flush()
-
-
-_NUMBERS = (int, float)
 
 
 # (O_BINARY: Windows would otherwise write each \n as \r\n)
@@ -254,7 +254,7 @@ def _append(data, flags=_APPEND):
 
 def open_sink():
     """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
-    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flushing
+    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flushing, _flush_by
     pid = os.getpid()
     _ctx.clear()  # the lines carry the pid
     _flushing = False  # another thread may have been mid-flush when this process forked
@@ -265,7 +265,6 @@ def open_sink():
     ended = False
     suppressed_calls.clear()
     sink_path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
-    global _flush_by
     _flush_by = perf_ns() + FLUSH_AFTER_NS
     try:  # created now: a process that dies before its first flush still leaves its file
         fd = os.open(sink_path, _APPEND | os.O_CREAT, 0o600)
