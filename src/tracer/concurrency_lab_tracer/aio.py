@@ -37,6 +37,14 @@ def _no_flush(timeout=None):
     pass
 
 
+def _flush_unless_ready(get_running_loop):
+    def flush_at_task_wait(timeout=None):
+        loop = get_running_loop()
+        if loop is None or not getattr(loop, '_ready', None):
+            core.flush_before_wait(timeout)
+    return flush_at_task_wait
+
+
 def patch(asyncio):
     global _patched
     if _patched:
@@ -46,8 +54,13 @@ def patch(asyncio):
     global _CancelledError, EAGER
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
+    # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
+    # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
+    # runs on: an asyncio.Queue ping-pong would write once per item).
     if io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
-        sync.flush_at_task_wait = _no_flush  # (written as the loop goes idle instead)
+        sync.flush_at_task_wait = _no_flush
+    else:
+        sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)
     io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
     get_running_loop = events._get_running_loop

@@ -92,9 +92,9 @@ def blocking_call(begin, end, base, call, result_fields=lambda r: {'ok': bool(r)
 
 
 def flush_at_task_wait(timeout=None):
-    """A task is about to wait in a traced asyncio wait. Where the tracer sees the event loop go idle
-    (3.12+: io_calls.watch_loop) that is where pending events are written, once for all tasks; the
-    asyncio patch then sets this to do nothing. 3.8-3.11 write them here (see core.flush_before_wait)."""
+    """A task is about to wait in a traced asyncio wait: write what is pending if the loop may now go
+    idle (see core.flush_before_wait). The asyncio patch replaces this with what the loop allows
+    (aio.patch)."""
     core.flush_before_wait(timeout)
 
 
