@@ -7,64 +7,18 @@ every thread of the process sleeps in the kernel, sends SIGTERM, and checks the 
 burst and the wait. Without the write before the wait the burst is still pending (the time bound
 writes only when a later event is recorded, and none is) and is lost.
 """
-import os
 import signal
-import shutil
-import subprocess
-import tempfile
-import time
 import unittest
 
-from tracing import PROGRAMS, PY, TRACER_DIR, VERSION, Run, load_events, program_path, traced_env
+from tracing import VERSION, run_traced_until_blocked
 
 PROGRAM = 'stop_in_wait.py'
 BURST = 200
-READY_TIMEOUT_S = 60  # (generous: only a hang reaches it, on a loaded machine)
-
-
-def _all_threads_asleep(pid):
-    """Every thread of `pid` is in interruptible sleep (Linux /proc); True where /proc is missing."""
-    task_dir = '/proc/%d/task' % pid
-    if not os.path.isdir(task_dir):
-        return True
-    try:
-        for tid in os.listdir(task_dir):
-            with open(os.path.join(task_dir, tid, 'stat')) as f:
-                state = f.read().rsplit(')', 1)[1].split()[0]
-            if state != 'S':
-                return False
-    except OSError:
-        return False
-    return True
 
 
 def stop_in(wait):
     """Run stop_in_wait.py `wait` traced, SIGTERM it once it blocks; returns the Run."""
-    program = program_path(PROGRAM)
-    out_dir = tempfile.mkdtemp(prefix='clab-test-')
-    try:
-        p = subprocess.Popen([PY, os.path.join(TRACER_DIR, 'launch.py'), program, wait],
-                             env=traced_env(out_dir, program), cwd=PROGRAMS, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        try:
-            line = p.stdout.readline()  # (blocks until "ready", or EOF if the program failed)
-            if line == b'ready\n':
-                deadline = time.monotonic() + READY_TIMEOUT_S
-                asleep = 0
-                while asleep < 5 and time.monotonic() < deadline:  # asleep in five polls in a row
-                    asleep = asleep + 1 if _all_threads_asleep(p.pid) else 0
-                    time.sleep(0.05)
-            p.send_signal(signal.SIGTERM)
-            out, err = p.communicate(timeout=30)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        events = load_events(out_dir)
-    finally:
-        shutil.rmtree(out_dir, ignore_errors=True)
-    return Run(line.decode() + out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'), p.returncode, events,
-               out_dir)
+    return run_traced_until_blocked(PROGRAM, signal.SIGTERM, (wait,))
 
 
 class StoppedInATracedWait(unittest.TestCase):
