@@ -39,6 +39,14 @@ class StoppedInATracedWait(unittest.TestCase):
     def test_lock_acquire(self):
         self.check('lock', 'lock_wait')
 
+    def test_sixteen_threads_reaching_their_waits_at_once(self):
+        t = stop_in('many_threads')
+        self.assertEqual(t.code, -signal.SIGTERM, t.stderr)
+        step = [c for c in t.codes().values() if c['name'] == 'step']
+        self.assertEqual(len([e for e in t.kind('call') if e[6][0] == step[0]['id']]), 16 * 25)
+        self.assertEqual(len(t.kind('lock_wait')), 16, 'every thread wrote its wait (none skipped its flush '
+                                                       'because another thread was writing)')
+
     def test_queue_get(self):
         self.check('queue_get', 'queue_get_wait')
 

@@ -20,7 +20,7 @@ import itertools
 import os
 import sys
 import time
-from _thread import get_ident
+from _thread import allocate_lock, get_ident
 
 from .encode import dumps
 
@@ -46,7 +46,8 @@ _cap_hit = False
 dropped = 0
 suppressed_calls = {}  # code id -> calls not recorded (-1: unknown, the hook was disabled)
 ended = False  # proc_end written
-_flushing = False
+_flush_lock = allocate_lock()  # held while a flush writes (see flush)
+_flush_again = False  # a flush came while another was writing
 
 # ident -> per-process thread serial (1 = main). Entries are removed when a thread ends because
 # CPython reuses idents.
@@ -197,21 +198,40 @@ cap_hooks = []  # switch call hooks off: once the event cap is reached, and when
 
 
 def flush():
-    """Write pending lines. Safe against concurrent appends: only the lines seen are removed."""
-    global _flushing, _flush_by
-    if not sink_path or _flushing:
+    """Write pending lines. Safe against concurrent appends: only the lines seen are removed.
+
+    One writer at a time. A flush that finds another under way (another thread's, or this thread's
+    own when a signal handler runs during it) asks that writer to go round once more instead of
+    waiting for it, so the lines it came to write are written either way: a thread about to block
+    in a wait must not leave its lines behind because another thread was writing just then."""
+    global _flush_again
+    if not sink_path:
         return
-    _flushing = True
-    try:
-        _flush_by = perf_ns() + FLUSH_AFTER_NS
-        n = len(_buf)
-        if n == 0:
-            return
-        data = ''.join(_buf[:n]).encode('utf-8', 'surrogatepass')
-        del _buf[:n]
-        _append(data)
-    finally:
-        _flushing = False
+    while True:
+        if _flush_lock.acquire(False):
+            try:
+                _flush_again = False
+                _write_pending()
+            finally:
+                _flush_lock.release()
+            if not _flush_again:  # nobody asked while we wrote
+                return
+        else:
+            _flush_again = True
+            if _flush_lock.locked():
+                return  # the writer goes round again when it is done
+            # (it finished before it saw the request: write them ourselves)
+
+
+def _write_pending():
+    global _flush_by
+    _flush_by = perf_ns() + FLUSH_AFTER_NS
+    n = len(_buf)
+    if n == 0:
+        return
+    data = ''.join(_buf[:n]).encode('utf-8', 'surrogatepass')
+    del _buf[:n]
+    _append(data)
 
 
 _NUMBERS = (int, float)
@@ -254,10 +274,11 @@ def _append(data, flags=_APPEND):
 
 def open_sink():
     """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
-    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flushing, _flush_by
+    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flush_lock, _flush_again, _flush_by
     pid = os.getpid()
     _ctx.clear()  # the lines carry the pid
-    _flushing = False  # another thread may have been mid-flush when this process forked
+    _flush_lock = allocate_lock()  # another thread may have been mid-flush when this process forked
+    _flush_again = False
     del _buf[:]
     _seq = itertools.count()
     _cap_hit = False
