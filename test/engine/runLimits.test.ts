@@ -130,3 +130,39 @@ void test("the time limit is the program's own: a slow interpreter start-up does
     assert.match(result.stdout, /finished/);
   });
 });
+
+void test('a Stop of a program stuck in a lock keeps every event it recorded before the wait', async () => {
+  // The tracer has no SIGTERM handler: the burst below is written before the second acquire blocks.
+  const text = [
+    'import threading',
+    'def tiny(i):',
+    '    return i',
+    'held = threading.Lock()',
+    'held.acquire()',
+    'for i in range(200):',
+    '    tiny(i)',
+    'print("ready", flush=True)',
+    'held.acquire()',
+    '',
+  ].join('\n');
+  const abort = new AbortController();
+  let stopping = false;
+  const { model, stdout } = await run(text, {
+    timeoutMs: 30_000,
+    signal: abort.signal,
+    onProgress: (p, snapshot) => {
+      // (a live snapshot reads the events written so far: "ready" shows once the wait wrote it)
+      if (!stopping && p.state === 'running' && snapshot().output.some((o) => o.text === 'ready')) {
+        stopping = true;
+        setTimeout(() => abort.abort(), 1000); // (let it sit in the wait; the result does not depend on it)
+      }
+    },
+  });
+  assert.equal(model.error?.code, 'cancelled');
+  assert.equal(stdout, 'ready\n');
+  assert.equal(model.spans.filter((s) => s.name === 'tiny').length, 200, 'every call before the wait');
+  assert.ok(
+    model.markers.some((m) => m.kind === 'lock_wait'),
+    'the wait itself',
+  );
+});

@@ -37,11 +37,8 @@ BEFORE_3_12 = lambda v: v < (3, 12)  # noqa: E731  (the source rewrite, calls_as
 EXPECTED_TO_FAIL = {
     # Each is a difference the README's trust section lists, kept because removing it costs more than it
     # is worth today (the reason says what it would take).
-    'signal_dispositions.py': ('the root\'s SIGTERM handler writes pending events when a run is stopped. A MAP_SHARED mmap '
-                               'buffer would survive the kill, but before 3.13 (mmap trackfd=False) mmap keeps a dup of the '
-                               'file\'s fd the program sees (fd numbers, closerange); a time-bounded flush cannot write what '
-                               'is pending while the program sits in an untraced blocking call (input(), accept())',
-                               'decided', ALL),
+    'audit_hook_open.py': ('each write of the events opens the run\'s event file by path (no descriptor is held while the '
+                           'program runs: see fd_closerange_reuse), and Python audits every open', 'decided', ALL),
     'stdout_properties.py': ('sys.stdout is a Python proxy (type name, `is sys.__stdout__`): a print is attributed to the '
                              'thread that writes it only at the text level; a raw-level recorder sees bytes at flush time', 'decided', ALL),
     'faulthandler_dump.py': ('3.8-3.11: launch.py\'s two frames sit below <module> (only a script Python runs itself has '

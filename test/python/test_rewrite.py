@@ -296,7 +296,7 @@ class PastTheBudget(TraceCase):
         self.assertEqual(calls.count('tiny'), 3)
 
 
-CACHED = """import uuid  # %s
+CACHED = """import threading  # %s
 
 
 class Box(object):
@@ -308,6 +308,7 @@ class Box(object):
 
 
 def main():
+    box_lock = threading.Lock()
     print(Box().where())
     Box().get()
 
@@ -366,6 +367,8 @@ class ProgramCache(unittest.TestCase):
             self.assertEqual(t.code, 1)
             self.assertEqual(mechanisms(t), {'ast' if REWRITES else 'monitoring'})
             self.assertEqual({c['file'] for c in t.codes().values()}, {path})
+            self.assertEqual([e[6].get('name') for e in t.kind('obj_new')], ['box_lock'],
+                             'the names of its objects come with the cached code')
         shape = [[(e[5], e[6][0]) if e[5] in ('call', 'return') else (e[5], e[6].get('line'))
                   for e in t.events if e[5] in ('call', 'return', 'exc', 'code')] for t in (a, b)]
         self.assertEqual(shape[0], shape[1])

@@ -199,8 +199,26 @@ def run_traced(name, args=(), budget=0, cap=0, timeout=60, extra_env=None, cwd=N
     return Run(p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'), p.returncode, events, out_dir)
 
 
-def run_traced_then_signal(name, delay, sig, args=()):
-    """Start a traced run, send `sig` after `delay` seconds (as the engine does on timeout)."""
+def _all_threads_asleep(pid):
+    """Every thread of `pid` is in interruptible sleep (Linux /proc); True where /proc is missing."""
+    task_dir = '/proc/%d/task' % pid
+    if not os.path.isdir(task_dir):
+        return True
+    try:
+        for tid in os.listdir(task_dir):
+            with open(os.path.join(task_dir, tid, 'stat')) as f:
+                state = f.read().rsplit(')', 1)[1].split()[0]
+            if state != 'S':
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def run_traced_until_blocked(name, sig, args=(), wait_s=60):
+    """Start a traced run; once it has printed its first line and every thread of it sleeps in the
+    kernel (five polls in a row: it is stuck), send `sig` (as the engine's Stop does). Not timed: a
+    slow machine only takes longer to get there (wait_s is for a program that never blocks)."""
     import time
     program = program_path(name)
     out_dir = tempfile.mkdtemp(prefix='clab-test-')
@@ -208,17 +226,23 @@ def run_traced_then_signal(name, delay, sig, args=()):
         p = subprocess.Popen(launch_command(program, args),
                              env=traced_env(out_dir, program), cwd=PROGRAMS, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        time.sleep(delay)
-        p.send_signal(sig)
         try:
-            out, err = p.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            out, err = p.communicate()
+            first = p.stdout.readline()  # (blocks until the line, or EOF if the program failed)
+            deadline = time.monotonic() + wait_s
+            asleep = 0
+            while first and asleep < 5 and time.monotonic() < deadline:
+                asleep = asleep + 1 if _all_threads_asleep(p.pid) else 0
+                time.sleep(0.05)
+            p.send_signal(sig)
+            out, err = p.communicate(timeout=30)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         events = load_events(out_dir)
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
-    return Run(out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'), p.returncode, events, out_dir)
+    return Run((first + out).decode('utf-8', 'replace'), err.decode('utf-8', 'replace'), p.returncode, events, out_dir)
 
 
 def run_untraced(name, args=(), timeout=60):

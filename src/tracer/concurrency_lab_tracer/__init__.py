@@ -54,7 +54,7 @@ def activate():
 
     output.install()
     threads.patch_sleep()
-    processes.install(root=origin == 'main')
+    processes.install()
     processes.after_fork_hooks.extend([calls.after_fork_child, output.after_fork_child])
     calls.install()  # before lazy patches: patching threading applies the hooks calls registered
     from . import lazy

@@ -10,7 +10,7 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import codes, core, io_calls, output, processes, queues, safe_text
+from . import codes, core, io_calls, output, processes, queues, safe_text, sync
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -33,6 +33,18 @@ EAGER = False  # set by patch: tasks can start inside loop.create_task (3.12+)
 _running_task = None  # set by patch: the running asyncio task, or None
 
 
+def _no_flush(timeout=None):
+    pass
+
+
+def _flush_unless_ready(get_running_loop):
+    def flush_at_task_wait(timeout=None):
+        loop = get_running_loop()
+        if loop is None or not getattr(loop, '_ready', None):
+            core.flush_before_wait(timeout)
+    return flush_at_task_wait
+
+
 def patch(asyncio):
     global _patched
     if _patched:
@@ -42,7 +54,13 @@ def patch(asyncio):
     global _CancelledError, EAGER
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
-    io_calls.watch_loop(base_events)  # the loop idle in its selector: waiting for I/O or timers (3.12+)
+    # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
+    # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
+    # runs on: an asyncio.Queue ping-pong would write once per item).
+    if io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
+        sync.flush_at_task_wait = _no_flush
+    else:
+        sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)
     io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
     get_running_loop = events._get_running_loop
@@ -490,6 +508,7 @@ def _patch_sleep(asyncio, tasks, current):
             emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
         else:
             emit_span('sleep', span[0], f'{secs},{line}', span[1])
+        sync.flush_at_task_wait(delay)
         try:
             if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
                 return await orig_sleep(delay, *args, **kwargs)
@@ -569,6 +588,7 @@ def _wrap_acquire(cls, names):
         t0 = perf_ns()
         if contended:
             core.emit('lock_wait', {'obj': obj, 'prim': prim, 'line': core.program_line()})
+            sync.flush_at_task_wait()
         ok = False
         try:
             ok = await orig_acquire(self)
@@ -638,6 +658,7 @@ def _patch_queues(asyncio):
         key = (id(self), core.current_task())
         if self.empty():
             core.emit('queue_get_wait', {'obj': obj, 'prim': prim_of(self), 'line': core.program_line()})
+            sync.flush_at_task_wait()
             started[key] = perf_ns()
         try:
             return await orig_get(self)

@@ -1,22 +1,26 @@
 """Per-process event sink and the small amount of state every hook shares.
 
 Events are lines `[seq,ts,pid,tid,task,"kind",data]` (see src/trace/schema.ts) appended to an
-in-memory list and written with os.write once ~1k lines are pending, before anything blocks,
-before fork/exec/_exit and at exit. There is no helper thread: a flush happens on the thread
-that produces the event, so a SIGKILL loses at most the pending lines.
+in-memory list and written with os.write when ~1k lines are pending, when an event is recorded
+FLUSH_AFTER_NS or more after the last write, before a traced wait that may block longer than that
+(flush_before_wait), before fork/exec/_exit and at exit. There is no helper thread and no signal
+handler: a flush happens on the thread that produces the event. A process killed (the engine's
+Stop is SIGTERM, then SIGKILL) therefore loses nothing while it sits in such a wait, and otherwise
+at most the lines recorded in the FLUSH_AFTER_NS before its last event (killed while it computes,
+or while it sits in a wait the tracer does not see: input() on 3.8-3.11, say).
 
 The sink holds no file descriptor between flushes: each flush opens the events file by path
 (append, close-on-exec), writes and closes it. A descriptor kept open would be the program's to
 close and reuse (daemon code runs os.closerange(3, 1024), then its own open() gets the same
 number, and our lines would land in its file; a fork child would close the program's file), and
 it would shift every fd number the program sees. Opening costs ~5 us per flush, and flushes come
-once per ~1k events or before a blocking call.
+once per ~1k events, at most one per FLUSH_AFTER_NS otherwise, or before a long wait.
 """
 import itertools
 import os
 import sys
 import time
-from _thread import get_ident
+from _thread import allocate_lock, get_ident
 
 from .encode import dumps
 
@@ -24,6 +28,10 @@ perf_ns = time.perf_counter_ns
 cpu_ns = time.thread_time_ns
 
 PENDING_LINES = 1024
+# The time bound: an event recorded this long after the last write writes what is pending. What a
+# kill can lose outside a traced wait is what was recorded within this time before the last event.
+FLUSH_AFTER_NS = 50_000_000
+FLUSH_AFTER_S = FLUSH_AFTER_NS / 1e9
 
 program = ''  # absolute path of the traced file; only its code is traced
 out_dir = ''
@@ -32,12 +40,14 @@ call_budget = 0
 event_cap = 0  # 0 = unlimited
 pid = 0
 _buf = []
+_flush_by = 0  # perf_ns time from which the next event writes what is pending (see flush)
 _seq = itertools.count()
 _cap_hit = False
 dropped = 0
 suppressed_calls = {}  # code id -> calls not recorded (-1: unknown, the hook was disabled)
 ended = False  # proc_end written
-_flushing = False
+_flush_lock = allocate_lock()  # held while a flush writes (see flush)
+_flush_again = False  # a flush came while another was writing
 
 # ident -> per-process thread serial (1 = main). Entries are removed when a thread ends because
 # CPython reuses idents.
@@ -117,8 +127,9 @@ def emit_raw(kind, payload, task=-1):
             return
         tid_of(ident)
         ctx = _ctx[ident]
-    _buf.append(f'[{seq},{perf_ns()},{ctx[0]}{task},"{kind}",{payload}]\n')
-    if len(_buf) >= PENDING_LINES:
+    now = perf_ns()
+    _buf.append(f'[{seq},{now},{ctx[0]}{task},"{kind}",{payload}]\n')
+    if now >= _flush_by or len(_buf) >= PENDING_LINES:
         flush()
 
 
@@ -156,7 +167,7 @@ def emit_span(kind, cid, third=None, task=-1):
         _buf.append(f'[{seq},{now},{ctx[0]}{task},"{kind}",[{cid},{cpu}]]\n')
     else:
         _buf.append(f'[{seq},{now},{ctx[0]}{task},"{kind}",[{cid},{cpu},{third}]]\n')
-    if len(_buf) >= PENDING_LINES:
+    if now >= _flush_by or len(_buf) >= PENDING_LINES:
         flush()
 
 
@@ -187,20 +198,53 @@ cap_hooks = []  # switch call hooks off: once the event cap is reached, and when
 
 
 def flush():
-    """Write pending lines. Safe against concurrent appends: only the lines seen are removed."""
-    global _flushing
-    if not sink_path or _flushing:
+    """Write pending lines. Safe against concurrent appends: only the lines seen are removed.
+
+    One writer at a time. A flush that finds another under way (another thread's, or this thread's
+    own when a signal handler runs during it) asks that writer to go round once more instead of
+    waiting for it, so the lines it came to write are written either way: a thread about to block
+    in a wait must not leave its lines behind because another thread was writing just then."""
+    global _flush_again
+    if not sink_path:
         return
-    _flushing = True
-    try:
-        n = len(_buf)
-        if n == 0:
-            return
-        data = ''.join(_buf[:n]).encode('utf-8', 'surrogatepass')
-        del _buf[:n]
-        _append(data)
-    finally:
-        _flushing = False
+    while True:
+        if _flush_lock.acquire(False):
+            try:
+                _flush_again = False
+                _write_pending()
+            finally:
+                _flush_lock.release()
+            if not _flush_again:  # nobody asked while we wrote
+                return
+        else:
+            _flush_again = True
+            if _flush_lock.locked():
+                return  # the writer goes round again when it is done
+            # (it finished before it saw the request: write them ourselves)
+
+
+def _write_pending():
+    global _flush_by
+    _flush_by = perf_ns() + FLUSH_AFTER_NS
+    n = len(_buf)
+    if n == 0:
+        return
+    data = ''.join(_buf[:n]).encode('utf-8', 'surrogatepass')
+    del _buf[:n]
+    _append(data)
+
+
+_NUMBERS = (int, float)
+
+
+def flush_before_wait(timeout=None):
+    """A traced wait is about to block: write what is pending when the wait may outlast the time
+    bound (no timeout, a negative one as Lock.acquire's -1, or one of at least FLUSH_AFTER_S), so a
+    program stopped while stuck in it loses nothing. A shorter wait needs no write of its own: the
+    program records again within the bound. (Only an int or float is compared: a program's own
+    number type would run its code.)"""
+    if _buf and (type(timeout) not in _NUMBERS or timeout < 0 or timeout >= FLUSH_AFTER_S):
+        flush()
 
 
 # (O_BINARY: Windows would otherwise write each \n as \r\n)
@@ -230,10 +274,11 @@ def _append(data, flags=_APPEND):
 
 def open_sink():
     """(Re)open events-<pid>.jsonl for this process; called at start and in fork children."""
-    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flushing
+    global sink_path, pid, _seq, _cap_hit, dropped, ended, _flush_lock, _flush_again, _flush_by
     pid = os.getpid()
     _ctx.clear()  # the lines carry the pid
-    _flushing = False  # another thread may have been mid-flush when this process forked
+    _flush_lock = allocate_lock()  # another thread may have been mid-flush when this process forked
+    _flush_again = False
     del _buf[:]
     _seq = itertools.count()
     _cap_hit = False
@@ -241,6 +286,7 @@ def open_sink():
     ended = False
     suppressed_calls.clear()
     sink_path = os.path.join(out_dir, 'events-%d.jsonl' % pid)
+    _flush_by = perf_ns() + FLUSH_AFTER_NS
     try:  # created now: a process that dies before its first flush still leaves its file
         fd = os.open(sink_path, _APPEND | os.O_CREAT, 0o600)
     except OSError:

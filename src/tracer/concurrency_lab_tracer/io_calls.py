@@ -167,7 +167,8 @@ def _on_call(code, offset, fn, arg0):
         # (its line: where the program runs the loop, asyncio.run(...) say)
         core.emit_raw('io_wait', f'{{"call":"selector.select","line":{core.program_line_from(frame)},"loop":true}}')
         _pending[ident] = (frame, '"selector.select","loop":true')
-        return None  # (no flush: an idle loop's wait is not worth one)
+        core.flush_before_wait(timeout)  # every task waits: a Stop now loses nothing (a short wait: the time bound)
+        return None
     name = quote(name)
     _pending[ident] = (frame if id(getattr(fn, '__code__', None)) in _py_codes else (code, offset), name)
     core.emit_raw('io_wait', f'{{"call":{name},"line":{frame.f_lineno or 0}}}')
@@ -235,16 +236,18 @@ def install(monitoring, tool_id, disable):
 
 
 def watch_loop(base_events):
-    """asyncio: the event loop's wait in its selector (called by the asyncio patch)."""
+    """asyncio: the event loop's wait in its selector (called by the asyncio patch). True when it is
+    seen (then pending events are written as the loop goes idle)."""
     global _loop_code
     if mon is None or tool is None:
-        return
+        return False
     try:
         code = base_events.BaseEventLoop._run_once.__code__
         mon.set_local_events(tool, code, mon.events.CALL | mon.events.C_RETURN | mon.events.C_RAISE)
         _loop_code = code
+        return True
     except Exception:
-        pass
+        return False
 
 
 # asyncio's coroutines that wait on a socket or pipe, by module and qualname -> the name shown

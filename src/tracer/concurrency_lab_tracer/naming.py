@@ -2,14 +2,15 @@
 
 When the program constructs a traced primitive, obj_new records the line that made it and the
 variable that line assigns it to, read from the program's source (parsed once per file, only when the
-program makes its first primitive), never from the object: no program code runs. The parse is
+program makes its first primitive, or with its compiled code: see names_in_source), never from the
+object: no program code runs. The parse is
 compile()'s own AST, walked by hand: importing `ast` would show in the program's sys.modules.
 A line that makes it inside a larger expression, or assigns more than one thing, names nothing;
 the Timeline then says the type and the line ("Lock made at line 12").
 """
 import sys
 
-from . import core
+from . import core, program_cache
 from .encode import quote
 
 _names = {}  # file -> {line: name, or None when the line is ambiguous}
@@ -57,14 +58,28 @@ def new_named_serial():
 def _names_in(file):
     names = _names.get(file)
     if names is None:
-        names = _names[file] = {}
+        names = program_cache.object_names.get(file)
+    if names is None:
         try:
-            with open(file, 'rb') as source:
-                tree = compile(source.read(), file, 'exec', _ONLY_AST, True)
+            with open(file, 'rb') as f:
+                source = f.read()
         except Exception:
-            return names
-        for node in _walk(tree):
-            _learn(node, names)
+            source = b''
+        names = names_in_source(source, file)
+    _names[file] = names
+    return names
+
+
+def names_in_source(source, file):
+    """{line: name or None} of a program's source (kept with its compiled code: see program_cache,
+    which hands them over in object_names, so a run from the cache parses nothing)."""
+    names = {}
+    try:
+        tree = compile(source, file, 'exec', _ONLY_AST, True)
+    except Exception:
+        return names
+    for node in _walk(tree):
+        _learn(node, names)
     return names
 
 

@@ -61,9 +61,9 @@ def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
                              'origin': origin, 'internal': internal})
 
 
-def install(root):
+def install():
     if hasattr(os, 'register_at_fork'):
-        os.register_at_fork(before=_before_fork, after_in_parent=_unblock_sigterm, after_in_child=_after_fork_child)
+        os.register_at_fork(before=core.flush, after_in_child=_after_fork_child)
     real_exit = os._exit
 
     def _exit(code):
@@ -72,67 +72,7 @@ def install(root):
 
     os._exit = core.impersonate(_exit, real_exit, 'os')
     core.end_hooks.append(lambda: _finish_deferred_begin(None))
-    if root:
-        _flush_on_sigterm()
     _patch_launchers()
-
-
-_sigterm_handler = None
-
-
-def _flush_on_sigterm():
-    """The engine stops a run with SIGTERM (then SIGKILL): write what we have, then die as before.
-
-    Only in the root process, and only where SIGTERM still has its default action. Children keep
-    the default: a handler runs only between bytecodes of the main thread, so a worker blocked in
-    C would outlive Pool.terminate() (nobody follows up with SIGKILL there). Children flush before
-    every multiprocessing send/recv instead, which is where they sit when terminated."""
-    global _sigterm_handler
-    import _signal
-    try:
-        if _signal.getsignal(_signal.SIGTERM) != _signal.SIG_DFL:
-            return
-
-        def on_sigterm(signum, frame):
-            if os.getpid() == core.pid:  # not a fork child that has yet to open its own file
-                core.end_process(-signum)
-            _signal.signal(signum, _signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-
-        _signal.signal(_signal.SIGTERM, on_sigterm)
-        _sigterm_handler = on_sigterm
-    except (ValueError, OSError, AttributeError):
-        pass  # not the main thread, or no SIGTERM on this platform
-
-
-def _before_fork():
-    """Flush; and while the root's SIGTERM handler is installed, hold SIGTERM across the fork.
-    A fork child inherits the handler, and a SIGTERM landing before Python's after-fork code
-    clears its pending-signal flags would be swallowed: the child (say, a pool worker being
-    terminated) would never die. The child restores the default action before unblocking."""
-    core.flush()
-    if _sigterm_handler is not None:
-        import _signal
-        _signal.pthread_sigmask(_signal.SIG_BLOCK, {_signal.SIGTERM})
-
-
-def _unblock_sigterm():
-    if _sigterm_handler is not None:
-        import _signal
-        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, {_signal.SIGTERM})
-
-
-def _default_sigterm_in_child():
-    global _sigterm_handler
-    if _sigterm_handler is not None:
-        import _signal
-        try:
-            if _signal.getsignal(_signal.SIGTERM) is _sigterm_handler:
-                _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
-        except (ValueError, OSError):
-            pass
-        _unblock_sigterm()  # a SIGTERM that arrived meanwhile now takes its default action
-        _sigterm_handler = None
 
 
 def _patch_launchers():
@@ -185,7 +125,6 @@ def _begin_fork_child():
     # The forking process, as known before the fork: os.getppid() may already name init or a
     # subreaper (a daemon's middle process exits right after its second fork).
     parent = core.pid
-    _default_sigterm_in_child()
     core.open_sink()
     core.reset_threads_after_fork()
     for hook in after_fork_hooks:

@@ -9,7 +9,7 @@ from _thread import get_ident
 from . import core, marks
 from .encode import quote
 from .naming import new_named_serial
-from .safe_text import short_repr
+from .safe_text import SMALL_INT, short_repr
 from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
 perf_ns = core.perf_ns
@@ -58,6 +58,13 @@ def _unlocked_size(q):
     return size() if size is not None else q.qsize()
 
 
+def value_json(item):
+    """short_repr(item) as JSON text; a small int (the commonest item) in one step."""
+    if type(item) is int and -SMALL_INT < item < SMALL_INT:
+        return f'"{item}"'
+    return quote(short_repr(item))
+
+
 def wrap_store(cls, prim_of):
     """Wrap _put/_get (they run under the queue's lock) to number items and emit queue_put."""
     orig_put = cls.__dict__['_put']
@@ -68,13 +75,13 @@ def wrap_store(cls, prim_of):
         if obj is not None:
             n = _log(self).add(item)
             emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{_unlocked_size(self) + 1},'
-                                  f'"value":{quote(short_repr(item))},"line":{program_line()}}}')
+                                  f'"value":{value_json(item)},"line":{program_line()}}}')
         return orig_put(self, item)
 
     def _get(self):
         item = orig_get(self)
         if traced_obj(self) is not None:
-            _got[get_ident()] = (_log(self).take(item), short_repr(item))
+            _got[get_ident()] = (_log(self).take(item), value_json(item))
         return item
 
     cls._put = _put
@@ -83,7 +90,7 @@ def wrap_store(cls, prim_of):
 
 def emit_get(q, obj, prim, ok, t0):
     n, value = _got.pop(get_ident(), (0, None)) if ok else (0, None)
-    shown = '' if value is None else f'"value":{quote(value)},'
+    shown = '' if value is None else f'"value":{value},'
     emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{n},{shown}'
                           f'"ok":{"true" if ok else "false"},"waited_ns":{perf_ns() - t0 if t0 else 0},'
                           f'"line":{program_line(3)}}}')
@@ -112,7 +119,7 @@ def patch_queue_module(queue):
         t0 = 0
         if block and not self._qsize():
             emit_raw('queue_get_wait', f'{obj_head(obj, prim)}"line":{program_line()}}}')
-            core.flush()
+            core.flush_before_wait(timeout)
             t0 = perf_ns()
         try:
             item = orig_get(self, block, timeout)
@@ -163,7 +170,7 @@ def _patch_simple_queue(queue):
                 t0 = 0
                 if block and base.empty(self):
                     core.emit('queue_get_wait', {'obj': obj, 'prim': 'SimpleQueue', 'line': core.program_line()})
-                    core.flush()
+                    core.flush_before_wait(timeout)
                     t0 = perf_ns()
                 try:
                     item = base.get(self, block, timeout)

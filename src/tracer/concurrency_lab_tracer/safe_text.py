@@ -15,7 +15,7 @@ _ITEMS = 20  # elements of a tuple/list shown before '...'
 _BIG_INT_BITS = 4000  # str() of a huge int is slow (and limited on 3.11+): shown as <int>
 
 _PLAIN = (str, bool, float, type(None), bytes)
-_SMALL_INT = 10 ** 50  # its repr is under short_repr's limit
+SMALL_INT = 10 ** 50  # its repr is under short_repr's limit
 
 
 def _shown(v, limit, quoted):
@@ -49,7 +49,7 @@ def text(v, limit=LIMIT):
 def short_repr(v, limit=60):
     """repr(v) for builtin values, short ('hello' quoted, as the program would print it in a list; cut
     with an ellipsis); '<TypeName object>' for anything else. For the values a queue carries. Never raises."""
-    if type(v) is int and -_SMALL_INT < v < _SMALL_INT:  # (the commonest item, without _shown's tests)
+    if type(v) is int and -SMALL_INT < v < SMALL_INT:  # (the commonest item, without _shown's tests)
         return repr(v)
     try:
         shown = _shown(v, limit, True)

@@ -46,16 +46,17 @@ def acquire_into(got, acquire, *args):
 _NO_WAIT = (False,)  # map(lock.acquire, _NO_WAIT): the inlined acquire_into(got, lock.acquire, False)
 
 
-def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None):
+def acquire_traced(try_acquire, block_acquire, obj, prim, blocking, key=None, timeout=None):
     """Shared acquire logic: a free lock gives one event; a contended one gives wait + acquired."""
     if try_acquire():
         emit_free_acquire(obj_head(obj, prim, key), program_line(3))
         return True
-    return acquire_contended(block_acquire, obj, prim, blocking, key)
+    return acquire_contended(block_acquire, obj, prim, blocking, key, timeout)
 
 
-def acquire_contended(block_acquire, obj, prim, blocking, key=None):
-    """The lock was taken: a failed non-blocking acquire, or lock_wait ... lock_acquired."""
+def acquire_contended(block_acquire, obj, prim, blocking, key=None, timeout=None):
+    """The lock was taken: a failed non-blocking acquire, or lock_wait ... lock_acquired (with a
+    flush first when the wait may be long: see core.flush_before_wait)."""
     base = {'obj': obj, 'prim': prim}
     if key is not None:
         base['key'] = key
@@ -65,7 +66,7 @@ def acquire_contended(block_acquire, obj, prim, blocking, key=None):
     d = dict(base)
     d['line'] = program_line(3)  # walks on past acquire_traced's frame when that called us
     core.emit('lock_wait', d)
-    core.flush()
+    core.flush_before_wait(timeout)
     t0 = perf_ns()
     ok = False
     try:
@@ -75,11 +76,12 @@ def acquire_contended(block_acquire, obj, prim, blocking, key=None):
     return ok
 
 
-def blocking_call(begin, end, base, call, result_fields=lambda r: {'ok': bool(r)}):
-    """A blocking wait: `begin` event, flush (a kill while blocked loses nothing), the call, then
-    `end` with how long it waited and what result_fields(result) says (result None if it raised)."""
+def blocking_call(begin, end, base, call, result_fields=lambda r: {'ok': bool(r)}, timeout=None):
+    """A blocking wait: `begin` event, flush when it may be long (a kill while blocked loses nothing:
+    core.flush_before_wait), the call, then `end` with how long it waited and what
+    result_fields(result) says (result None if it raised)."""
     core.emit(begin, dict(base, line=core.program_line(3)))
-    core.flush()
+    core.flush_before_wait(timeout)
     t0 = perf_ns()
     result = None
     try:
@@ -89,9 +91,17 @@ def blocking_call(begin, end, base, call, result_fields=lambda r: {'ok': bool(r)
         core.emit(end, dict(base, waited_ns=perf_ns() - t0, **result_fields(result)))
 
 
+def flush_at_task_wait(timeout=None):
+    """A task is about to wait in a traced asyncio wait: write what is pending if the loop may now go
+    idle (see core.flush_before_wait). The asyncio patch replaces this with what the loop allows
+    (aio.patch)."""
+    core.flush_before_wait(timeout)
+
+
 async def blocking_await(begin, end, base, call):
-    """blocking_call for a coroutine (asyncio waits: no flush, the event loop thread is not blocked)."""
+    """blocking_call for a coroutine (the thread does not block: see flush_at_task_wait)."""
     core.emit(begin, dict(base, line=core.program_line(3)))
+    flush_at_task_wait()
     t0 = perf_ns()
     ok = False
     try:
@@ -163,7 +173,7 @@ class TracedLock(object):
                                           f'"contended":false,"line":{program_line()}}}')
                 return True
             return acquire_contended(lambda: acquire_into(got, lock.acquire, True, timeout), self._clab_obj,
-                                     self._prim, blocking)
+                                     self._prim, blocking, None, timeout)
         except BaseException:
             if got and got[-1] is True:
                 self._give_back()
@@ -231,7 +241,7 @@ class TracedRLock(object):
                 self._depth = 1
                 return True
             ok = acquire_contended(lambda: acquire_into(got, lock.acquire, True, timeout), self._clab_obj,
-                                   self._prim, blocking)
+                                   self._prim, blocking, None, timeout)
             if ok:
                 self._depth = 1
             return ok
@@ -364,7 +374,7 @@ def _patch_semaphore(threading):
         if obj is None:
             return orig_acquire(self, blocking, timeout)
         return acquire_traced(lambda: orig_acquire(self, False), lambda: orig_acquire(self, True, timeout),
-                              obj, prim_name(self, names), blocking)
+                              obj, prim_name(self, names), blocking, None, timeout)
 
     def release(self, n=1):
         obj = traced_obj(self)
@@ -396,8 +406,9 @@ def _patch_event(threading):
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
-            return result_waits.wait(orig_wait, self, timeout)
-        return blocking_call('event_wait', 'event_woken', {'obj': obj, 'prim': 'Event'}, lambda: orig_wait(self, timeout))
+            return result_waits.wait(orig_wait, self, timeout)  # (its inner Condition wait writes first)
+        return blocking_call('event_wait', 'event_woken', {'obj': obj, 'prim': 'Event'}, lambda: orig_wait(self, timeout),
+                             timeout=timeout)
 
     Ev.set = announcing('event_set', Ev.set, 'Event')
     Ev.clear = announcing('event_clear', Ev.clear, 'Event')
@@ -412,8 +423,12 @@ def _patch_condition(threading):
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
+            # Not the program's own Condition: the standard library's waits are built on it (a full
+            # Queue's put, Future.result, futures.wait, Semaphore, Barrier): written before they block too.
+            core.flush_before_wait(timeout)
             return result_waits.wait(orig_wait, self, timeout)
-        return blocking_call('cond_wait', 'cond_woken', {'obj': obj, 'prim': 'Condition'}, lambda: orig_wait(self, timeout))
+        return blocking_call('cond_wait', 'cond_woken', {'obj': obj, 'prim': 'Condition'},
+                             lambda: orig_wait(self, timeout), timeout=timeout)
 
     Cond.wait = wait
     Cond.notify = announcing('cond_notify', orig_notify, 'Condition', lambda self, n=1: {'n': n})

@@ -78,7 +78,7 @@ def patch(threading):
     def join(self, timeout=None):
         obj = obj_of(self)
         core.emit('thread_join', {'obj': obj, 'line': core.program_line()})
-        core.flush()
+        core.flush_before_wait(timeout)
         try:
             return orig_join(self, timeout)
         finally:
@@ -166,6 +166,7 @@ def patch_sleep():
 
     emit_raw = core.emit_raw
     program_caller = core.program_caller
+    flush_before_wait = core.flush_before_wait
 
     def sleep(secs):
         caller = program_caller()
@@ -173,7 +174,7 @@ def patch_sleep():
             return real_sleep(secs)
         n = number(secs)
         emit_raw('sleep', f'{{"secs":{n},"line":{caller.f_lineno or 0}}}')
-        core.flush()
+        flush_before_wait(secs)
         try:
             return real_sleep(secs)
         finally:
