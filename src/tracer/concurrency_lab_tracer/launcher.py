@@ -197,22 +197,26 @@ def start_direct(tracer):
     direct = True
     program = tracer.core.program
     report = _report_path(tracer)
+    try:
+        with open(program, 'rb') as f:
+            source = f.read()
+    except OSError:
+        source = b''  # Python then says it cannot open the file, as untraced
     if report:
         from concurrency_lab_tracer import preflight, runenv
         if preflight.too_old(runenv.taken.get('CONCURRENCY_LAB_MIN_PYTHON', '')):  # (as launch.py checks it)
             preflight.write(report, dict(preflight.base(), too_old=True))
             tracer.core.end_process(2)
             os._exit(2)
-        try:
-            with open(program, 'rb') as f:
-                source = f.read()
-        except OSError:
-            source = b''  # Python then says it cannot open the file, as untraced
         result = preflight.check(source, program)
         preflight.write(report, result)
         if result['refused']:
             tracer.core.end_process(2)
             os._exit(2)
+    # The names the program gives its objects, parsed now: once the program runs, its audit hook would
+    # see a compile of ours (launch.py gets them with the compiled code, from program_cache).
+    from concurrency_lab_tracer import naming, program_cache
+    program_cache.object_names[program] = naming.names_in_source(source, program)
     if hasattr(tracer.calls, 'main_unwound'):
         tracer.calls.main_unwound = main_unwound
     import atexit
