@@ -237,7 +237,7 @@ function dimmed(f: Frame, ref: EventRef): boolean {
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
-  const lane = v.index.lanes[row.lane];
+  const lane = v.index.lane(row.lane);
   const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, v.index.laneSlot[row.lane]);
