@@ -165,7 +165,7 @@ export class TimelineApp implements CanvasHost {
         break;
       case 'traceColumns': {
         const began = performance.now();
-        const d = decodeTraceColumnsDeferred(msg.head, msg.text, msg.data);
+        const d = decodeTraceColumnsDeferred(msg.head, msg.data);
         performance.measure('timeline-decode', { start: began });
         // A small model is made whole at once; a big one draws from its columns before its objects exist.
         if (d.columns.spanLane.length + d.columns.markerLane.length < DEFER_OBJECTS_ABOVE) {

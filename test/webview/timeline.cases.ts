@@ -890,10 +890,10 @@ export const cases: Case[] = [
       assert.deepEqual(await alerts(page), []);
       // A well-formed message whose buffer is all zeros (no magic): rejected by the decoder, logged once.
       await page.evaluate(() =>
-        window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'),
+        window.postMessage({ type: 'traceColumns', head: '{}', data: new ArrayBuffer(64), live: false }, '*'),
       );
       // Not an ArrayBuffer: not even a host message; dropped silently.
-      await postToPage(page, { type: 'traceColumns', head: '{}', text: '', data: 'AAAA', live: false });
+      await postToPage(page, { type: 'traceColumns', head: '{}', data: 'AAAA', live: false });
       await afterMessagesHandled(page);
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);

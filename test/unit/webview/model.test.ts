@@ -62,7 +62,7 @@ test('the index groups spans by lane and row: deep calls share the last row, str
     spans: m.spans.filter((_s, i) => i !== stray),
     markers: m.markers.slice(0, -1),
   });
-  const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
+  const d = decodeTraceColumnsDeferred(c.head, c.data);
   const fromCols = buildModelIndex(d.model, d.columns);
   d.finish();
   const fromObjects = buildModelIndex(d.model);
