@@ -379,17 +379,27 @@ interface Layout {
 const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 /**
- * The text as the encoder had it. TextDecoder (native, fast) turns a lone surrogate (valid in a JS
- * string, so possible in program output) into U+FFFD: when one shows up, the text is rebuilt code unit
- * by code unit instead.
+ * The text as the encoder had it. TextDecoder (native, fast) turns each lone surrogate (valid in a JS
+ * string, so possible in program output) into one U+FFFD: those code units are put back. A U+FFFD that
+ * was in the text stays as it is.
  */
 function readText(units: Uint16Array): string {
   const text = utf16.decode(units);
-  if (text.indexOf('\uFFFD') < 0) return text;
-  const chunks: string[] = [];
-  for (let i = 0; i < units.length; i += 4096)
-    chunks.push(String.fromCharCode(...Array.from(units.subarray(i, i + 4096))));
-  return chunks.join('');
+  if (text.length !== units.length) {
+    // Not expected of any decoder that follows the Encoding standard; rebuild unit by unit then.
+    const chunks: string[] = [];
+    for (let i = 0; i < units.length; i += 4096)
+      chunks.push(String.fromCharCode(...Array.from(units.subarray(i, i + 4096))));
+    return chunks.join('');
+  }
+  let out = '';
+  let from = 0;
+  for (let p = text.indexOf('\uFFFD'); p >= 0; p = text.indexOf('\uFFFD', p + 1)) {
+    if (units[p] === 0xfffd) continue;
+    out += text.slice(from, p) + String.fromCharCode(units[p]);
+    from = p + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 function readLayout(data: ArrayBuffer): Layout {
