@@ -24,11 +24,11 @@ export type HostMessage =
    */
   | { type: 'traceJson'; json: string; live: boolean }
   /**
-   * The same model in the columnar encoding of traceColumns.ts: numbers as binary columns in `data`
-   * (an ArrayBuffer, transferred as bytes), strings in `text`, the small rest as JSON in `head`.
+   * The same model in the columnar encoding of traceColumns.ts: numbers as binary columns and the
+   * strings as UTF-16 in `data` (an ArrayBuffer, transferred as bytes), the small rest as JSON in `head`.
    * What the panel sends: no JSON.parse of the bulk before the first frame.
    */
-  | { type: 'traceColumns'; head: string; text: string; data: ArrayBuffer; live: boolean }
+  | { type: 'traceColumns'; head: string; data: ArrayBuffer; live: boolean }
   | { type: 'progress'; progress: RunProgress }
   /** The cursor moved in the traced source: highlight events on that line (1-based, traced-file numbering). */
   | { type: 'cursor'; source: number; line: number }
@@ -128,10 +128,9 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
     case 'traceColumns':
       return (
         typeof raw.head === 'string' &&
-        typeof raw.text === 'string' &&
         raw.data instanceof ArrayBuffer &&
         typeof raw.live === 'boolean' &&
-        Object.keys(raw).length === 5
+        Object.keys(raw).length === 4
       );
     case 'progress':
       return isObj(raw.progress);

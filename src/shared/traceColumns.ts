@@ -2,15 +2,18 @@
  * A compact, columnar transfer encoding of a TraceModel for the host → webview hop ('traceColumns').
  *
  * JSON.parse of a 100k-event model (~31 MB of text, mostly long decimal numbers) alone costs more than
- * the whole first-paint budget. Here numbers travel as binary columns in one ArrayBuffer (VS Code
- * transfers ArrayBuffers in webview messages as bytes since 1.57), every string once in one text
- * (`text`, cut at `ends` offsets held in the buffer), and the small rest of the model (title, lanes,
- * sources, stats, error…) as a short JSON `head`. Decoding validates everything (counts, offsets,
- * enum codes, references, finite numbers) and throws on anything malformed; strings stay strings
- * (the webview renders them as text only).
+ * the whole first-paint budget. Here numbers travel as binary columns in one ArrayBuffer, every string
+ * once in one text in the same buffer (UTF-16 code units, cut at `ends` offsets), and the small rest of
+ * the model (title, lanes, sources, stats, error…) as a short JSON `head`. Only the buffer is big, and
+ * VS Code moves a message's ArrayBuffers as bytes (since 1.57; its webview frame hands them on as
+ * transferables), while strings are JSON-escaped by the extension host, parsed by the window and
+ * copied into each frame. Decoding validates everything (counts, offsets, enum codes, references,
+ * finite numbers) and throws on anything malformed; strings stay strings (the webview renders them as
+ * text only).
  *
  * Buffer layout (little-endian, the platform order of typed arrays on every VS Code platform):
- *   Int32 header[HEADER_INTS] | Float64 columns | Int32 columns | Int32 string ends[strings]
+ *   Int32 header[HEADER_INTS] | Float64 columns | Int32 columns | Int32 string ends[strings] |
+ *   Uint16 text[text length], padded to a multiple of 4 bytes
  * Each table is stored column by column (all span starts, then all span ends, …).
  * Pure: imports neither vscode nor the DOM.
  */
@@ -28,16 +31,18 @@ import {
 } from './traceModel';
 
 export const COLUMNS_MAGIC = 0x544c4350; // "PCLT"
-export const COLUMNS_VERSION = 2;
+export const COLUMNS_VERSION = 3;
 const HEADER_INTS = 16;
 
 export interface TraceColumns {
   /** JSON of the model without its five big arrays. */
   head: string;
-  /** Every distinct string of the big arrays, concatenated. */
-  text: string;
+  /** The columns, and every distinct string of the big arrays (see the layout above). */
   data: ArrayBuffer;
 }
+
+/** Bytes taken by a text of `units` UTF-16 code units at the end of the buffer (whole Int32s). */
+const textBytes = (units: number): number => Math.ceil(units / 2) * 4;
 
 const REF_TYPES: readonly Step['ref']['type'][] = ['span', 'marker'];
 
@@ -175,8 +180,10 @@ export function encodeTraceColumns(model: TraceModel): TraceColumns {
     iv[2] = code(STREAMS, o.stream, 'stream');
     iv[3] = str(o.text);
   });
-  const text = parts.join('');
-  const data = new ArrayBuffer(HEADER_INTS * 4 + f64n * 8 + (i32n + parts.length) * 4);
+  let textLen = 0;
+  for (const p of parts) textLen += p.length;
+  const textAt = HEADER_INTS * 4 + f64n * 8 + (i32n + parts.length) * 4;
+  const data = new ArrayBuffer(textAt + textBytes(textLen));
   const header = new Int32Array(data, 0, HEADER_INTS);
   header.set([
     COLUMNS_MAGIC,
@@ -187,18 +194,21 @@ export function encodeTraceColumns(model: TraceModel): TraceColumns {
     counts.steps,
     counts.output,
     parts.length,
-    text.length,
+    textLen,
   ]);
   new Float64Array(data, HEADER_INTS * 4, f64n).set(f);
   const ints = new Int32Array(data, HEADER_INTS * 4 + f64n * 8, i32n + parts.length);
   ints.set(n);
+  const units = new Uint16Array(data, textAt, textLen);
   let end = 0;
   for (let i = 0; i < parts.length; i++) {
-    end += parts[i].length;
+    const p = parts[i];
+    for (let k = 0; k < p.length; k++) units[end + k] = p.charCodeAt(k);
+    end += p.length;
     ints[i32n + i] = end;
   }
   const { spans: _s, markers: _m, flows: _f, steps: _st, output: _o, ...rest } = model;
-  return { head: JSON.stringify(rest), text, data };
+  return { head: JSON.stringify(rest), data };
 }
 
 function fail(why: string): never {
@@ -345,8 +355,8 @@ export interface DeferredTrace {
  * Decodes and validates a 'traceColumns' payload back into the exact model that was encoded.
  * Throws (never returns a half-valid model) on any inconsistency.
  */
-export function decodeTraceColumns(head: unknown, text: unknown, data: unknown): TraceModel {
-  const d = decodeTraceColumnsDeferred(head, text, data);
+export function decodeTraceColumns(head: unknown, data: unknown): TraceModel {
+  const d = decodeTraceColumnsDeferred(head, data);
   d.finish();
   return d.model;
 }
@@ -362,15 +372,44 @@ interface Layout {
   base: Record<Table, { f: number; i: number }>;
   /** Index of the first string end in `n`. */
   ends: number;
+  /** All strings, concatenated. */
+  text: string;
 }
 
-function readLayout(text: string, data: ArrayBuffer): Layout {
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/**
+ * The text as the encoder had it. TextDecoder (native, fast) turns each lone surrogate (valid in a JS
+ * string, so possible in program output) into one U+FFFD: those code units are put back. A U+FFFD that
+ * was in the text stays as it is.
+ */
+function readText(units: Uint16Array): string {
+  const text = utf16.decode(units);
+  if (text.length !== units.length) {
+    // Not expected of any decoder that follows the Encoding standard; rebuild unit by unit then.
+    const chunks: string[] = [];
+    for (let i = 0; i < units.length; i += 4096)
+      chunks.push(String.fromCharCode(...Array.from(units.subarray(i, i + 4096))));
+    return chunks.join('');
+  }
+  let out = '';
+  let from = 0;
+  for (let p = text.indexOf('\uFFFD'); p >= 0; p = text.indexOf('\uFFFD', p + 1)) {
+    if (units[p] === 0xfffd) continue;
+    out += text.slice(from, p) + String.fromCharCode(units[p]);
+    from = p + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+function readLayout(data: ArrayBuffer): Layout {
   if (data.byteLength < HEADER_INTS * 4 || data.byteLength % 4 !== 0) fail('buffer too short');
   const hd = new Int32Array(data, 0, HEADER_INTS);
   if (hd[0] !== COLUMNS_MAGIC || hd[1] !== COLUMNS_VERSION) fail('unknown magic or version');
   const counts: Record<Table, number> = { spans: hd[2], markers: hd[3], flows: hd[4], steps: hd[5], output: hd[6] };
   const nStrings = hd[7];
-  if (hd[8] !== text.length) fail('text length does not match');
+  const textLen = hd[8];
+  if (textLen < 0) fail('negative text length');
   const base = {} as Record<Table, { f: number; i: number }>;
   let f64n = 0;
   let i32n = 0;
@@ -380,15 +419,16 @@ function readLayout(text: string, data: ArrayBuffer): Layout {
     f64n += F64[t] * counts[t];
     i32n += I32[t] * counts[t];
   }
-  if (nStrings < 0 || data.byteLength !== HEADER_INTS * 4 + f64n * 8 + (i32n + nStrings) * 4)
-    fail('buffer size does not match its counts');
+  const textAt = HEADER_INTS * 4 + f64n * 8 + (i32n + nStrings) * 4;
+  if (nStrings < 0 || data.byteLength !== textAt + textBytes(textLen)) fail('buffer size does not match its counts');
   const f = new Float64Array(data, HEADER_INTS * 4, f64n);
   const n = new Int32Array(data, HEADER_INTS * 4 + f64n * 8, i32n + nStrings);
-  return { counts, nStrings, f, n, base, ends: i32n };
+  const text = readText(new Uint16Array(data, textAt, textLen));
+  return { counts, nStrings, f, n, base, ends: i32n, text };
 }
 
 /** String i of the payload is text[ends[i-1], ends[i]), cut on first use; the ends are checked here. */
-function stringTable(text: string, { n, ends, nStrings }: Layout): (i: number) => string {
+function stringTable({ text, n, ends, nStrings }: Layout): (i: number) => string {
   let prev = 0;
   for (let i = 0; i < nStrings; i++) {
     const end = n[ends + i];
@@ -661,11 +701,11 @@ function stepper(jobs: readonly Job[]): (maxRows: number) => boolean {
  * the buffer), and `finish()` makes the span, marker, flow, step and output objects after that frame.
  * The whole payload is still validated before this returns.
  */
-export function decodeTraceColumnsDeferred(head: unknown, text: unknown, data: unknown): DeferredTrace {
-  if (typeof head !== 'string' || typeof text !== 'string' || !(data instanceof ArrayBuffer)) fail('wrong field types');
-  const layout = readLayout(text, data);
+export function decodeTraceColumnsDeferred(head: unknown, data: unknown): DeferredTrace {
+  if (typeof head !== 'string' || !(data instanceof ArrayBuffer)) fail('wrong field types');
+  const layout = readLayout(data);
   const h = parseHead(head);
-  const str = stringTable(text, layout);
+  const str = stringTable(layout);
   validateColumns(layout, h.lanes.length);
   const details = parseDetails(layout, str);
   const model: TraceModel = { ...h, spans: [], markers: [], flows: [], steps: [], output: [] };

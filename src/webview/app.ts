@@ -166,7 +166,7 @@ export class TimelineApp implements CanvasHost {
         break;
       case 'traceColumns': {
         const began = performance.now();
-        const d = decodeTraceColumnsDeferred(msg.head, msg.text, msg.data);
+        const d = decodeTraceColumnsDeferred(msg.head, msg.data);
         performance.measure('timeline-decode', { start: began });
         // A small model is made whole at once; a big one draws from its columns before its objects exist.
         if (d.columns.spanLane.length + d.columns.markerLane.length < DEFER_OBJECTS_ABOVE) {
@@ -422,6 +422,10 @@ export class TimelineApp implements CanvasHost {
     const token = ++this.modelToken;
     this.canvas.afterNextFrame(() =>
       this.runChunks(token, [
+        // The lanes the first frame did not show (below the fold), so scrolling to them never waits.
+        () => {
+          for (let l = 0; l < model.lanes.length; l++) index.lane(l);
+        },
         // The model's objects, a slice per task (a 1M-event model takes a few hundred ms in all).
         () => work?.(OBJECTS_PER_TASK) === false,
         () => {
@@ -635,6 +639,7 @@ export class TimelineApp implements CanvasHost {
       scrollY: () => this.v?.scrollY ?? 0,
       gutterW: () => this.v?.gutterW ?? -1,
       rowCount: () => this.v?.layout.rows.length ?? 0,
+      lanesBuilt: () => this.v?.index.builtLanes() ?? 0,
       flows: () => lastFlows,
       waits: () => lastWaits,
       rowTop: (row: number) => {
@@ -672,6 +677,8 @@ export interface TimelineProbe {
   /** Width of the canvas's label column (CSS px), -1 without a trace. */
   gutterW(): number;
   rowCount(): number;
+  /** Lanes whose drawing index is built (a big model's first frame builds only those it shows). */
+  lanesBuilt(): number;
   /** The last frame's flow arrows: drawn, left out, trunks, and each arrow's end row (a folded group or not) and count. */
   /** The last frame's wait-for arrows (a run stuck at a timeout or Stop). */
   waits(): DrawnWait[];

@@ -16,7 +16,7 @@ export function hitTest(v: ViewState, s: Scale, x: number, y: number): Hit {
   const row = v.layout.rows[ri];
   if (x < v.gutterW) return { type: 'gutter', row };
   if (row.type !== 'lane') return { type: 'lane', row };
-  const lane = v.index.lanes[row.lane];
+  const lane = v.index.lane(row.lane);
   const local = y - RULER_H + v.scrollY - row.y;
   const t = toTime(s, x);
   if (local < MARKER_H) {

@@ -122,10 +122,11 @@ export interface IntervalRun {
 }
 
 /**
- * Visits the intervals visible in [s.t0, s.t1]. Intervals narrower than a pixel that share
- * columns are merged into one run; the walk then jumps by binary search to the next column.
+ * Visits the intervals visible in [s.t0, s.t1]. Intervals narrower than `minPx` pixels (what the
+ * caller draws them at least as wide as) that follow each other closer than that are merged into one
+ * run; the walk then jumps by binary search to the next column.
  */
-export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: IntervalRun) => void): void {
+export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: IntervalRun) => void, minPx = 1): void {
   const n = ix.starts.length;
   let i = lowerBound(ix.maxEnd, s.t0);
   while (i < n) {
@@ -137,20 +138,20 @@ export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: Interva
     }
     const x0 = toX(s, start);
     let x1 = toX(s, ix.ends[i]);
-    if (x1 - x0 >= 1) {
+    if (x1 - x0 >= minPx) {
       visit({ first: i, count: 1, x0, x1 });
       i++;
       continue;
     }
-    // Sub-pixel: merge it with what follows while the gaps stay under a pixel and the members stay
-    // narrower than a pixel. Each step jumps by binary search, so a dense lane costs O(width · log n).
+    // Narrow: merge it with what follows while the gaps stay under minPx and the members stay
+    // narrower than that. Each step jumps by binary search, so a dense lane costs O(width · log n).
     const first = i;
-    x1 = Math.max(x1, x0 + 1);
+    x1 = Math.max(x1, x0 + minPx);
     let j = i + 1;
     for (;;) {
-      const next = lowerBoundFrom(ix.starts, toTime(s, x1 + 1), j);
+      const next = lowerBoundFrom(ix.starts, toTime(s, x1 + minPx), j);
       if (next <= j) break;
-      if (toX(s, ix.ends[next - 1]) - toX(s, ix.starts[next - 1]) >= 1) {
+      if (toX(s, ix.ends[next - 1]) - toX(s, ix.starts[next - 1]) >= minPx) {
         // A wide interval ends the block; the narrow ones before it still join.
         if (next - 1 > j) x1 = Math.max(x1, toX(s, ix.ends[next - 2]));
         j = next - 1;

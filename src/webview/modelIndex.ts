@@ -21,10 +21,21 @@ export interface LaneIndex {
 }
 
 export interface ModelIndex {
-  lanes: LaneIndex[];
+  /**
+   * Lane l's search structures, built on first use: the first frame of a model builds only the lanes
+   * it shows (at 100k events most lanes are below the fold); the app builds the rest after that frame.
+   */
+  lane(l: number): LaneIndex;
+  /** Every lane's (builds those not built yet). */
+  readonly lanes: readonly LaneIndex[];
+  /** How many lanes are built so far (for tests). */
+  builtLanes(): number;
+  /** Each lane's deepest span depth: what the layout needs, known before any lane is built. */
+  maxDepth: Int32Array;
   /** Markers with severity 'error', drawn on top at every zoom. */
   errors: Int32Array;
-  flows: IntervalIndex;
+  /** Built on first use: drawn only when every arrow is shown. */
+  readonly flows: IntervalIndex;
   /** On-CPU share of each span (0..1), -1 when unknown: read every frame, so computed once. */
   spanCpu: Float32Array;
   /** What the renderer reads of each event (the model's objects may not exist yet). */
@@ -111,6 +122,8 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
   const spanCpu = new Float32Array(ns);
   const maxDepth = new Int32Array(nl);
   const maxRow = new Int32Array(nl).fill(-1);
+  // Each lane's earliest span in its first row (where the program's own code first ran).
+  const firstStart = new Float64Array(nl).fill(Infinity);
   const spanKey = new Int32Array(ns);
   const spanCount = new Int32Array(nl * MAX_SPAN_ROWS + 1);
   for (let i = 0; i < ns; i++) {
@@ -126,6 +139,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     spanKey[i] = key;
     spanCount[key + 1]++;
     if (row > maxRow[lane]) maxRow[lane] = row;
+    if (row === 0 && spanStart[i] < firstStart[lane]) firstStart[lane] = spanStart[i];
     if (depth > maxDepth[lane]) maxDepth[lane] = depth;
   }
   const spanIds = bucket(spanKey, spanCount);
@@ -169,46 +183,43 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     }
   }
   const waitIds = bucket(waitKey, waitCount);
-  const lanes: LaneIndex[] = [];
-  for (let l = 0; l < nl; l++) {
-    const rows: IntervalIndex[] = [];
-    for (let r = 0; r <= maxRow[l]; r++) {
-      const key = l * MAX_SPAN_ROWS + r;
-      rows.push(buildIntervalIndex(spanIds.subarray(spanCount[key], spanCount[key + 1]), spanStart, spanEnd));
+  const built: (LaneIndex | undefined)[] = new Array<LaneIndex | undefined>(nl);
+  const lane = (l: number): LaneIndex => {
+    let li = built[l];
+    if (li === undefined) {
+      const rows: IntervalIndex[] = [];
+      for (let r = 0; r <= maxRow[l]; r++) {
+        const key = l * MAX_SPAN_ROWS + r;
+        rows.push(buildIntervalIndex(spanIds.subarray(spanCount[key], spanCount[key + 1]), spanStart, spanEnd));
+      }
+      li = built[l] = {
+        spans: rows,
+        markers: buildPointIndex(markerIds.subarray(markerCount[l], markerCount[l + 1]), markerTs),
+        waits: buildIntervalIndex(waitIds.subarray(waitCount[l], waitCount[l + 1]), markerTs, waitEnd),
+        maxDepth: maxDepth[l],
+      };
     }
-    lanes.push({
-      spans: rows,
-      markers: buildPointIndex(markerIds.subarray(markerCount[l], markerCount[l + 1]), markerTs),
-      waits: buildIntervalIndex(waitIds.subarray(waitCount[l], waitCount[l + 1]), markerTs, waitEnd),
-      maxDepth: maxDepth[l],
-    });
-  }
-  const { flowFromTs, flowToTs } = cols;
-  const nf = flowFromTs.length;
-  const flowLo = new Float64Array(nf);
-  const flowHi = new Float64Array(nf);
-  const flowIds = new Int32Array(nf);
-  for (let i = 0; i < nf; i++) {
-    flowLo[i] = Math.min(flowFromTs[i], flowToTs[i]);
-    flowHi[i] = Math.max(flowFromTs[i], flowToTs[i]);
-    flowIds[i] = i;
-  }
-  const flowIndex = buildIntervalIndex(flowIds, flowLo, flowHi);
+    return li;
+  };
+  let flows: IntervalIndex | undefined;
 
   let programStart = Infinity;
-  for (let l = 0; l < nl; l++) {
-    const first = lanes[l].spans[0];
-    if (!model.lanes[l].internal && first && first.starts.length > 0)
-      programStart = Math.min(programStart, first.starts[0]);
-  }
+  for (let l = 0; l < nl; l++) if (!model.lanes[l].internal) programStart = Math.min(programStart, firstStart[l]);
   const activityStart = firstActivity(model, cols);
 
   let maps: StepMaps | null = null;
   const stepMaps = (): StepMaps => (maps ??= buildStepMaps(model));
   return {
-    lanes,
+    lane,
+    get lanes() {
+      return Array.from({ length: nl }, (_x, l) => lane(l));
+    },
+    maxDepth,
+    builtLanes: () => built.filter((x) => x !== undefined).length,
     errors: Int32Array.from(errors),
-    flows: flowIndex,
+    get flows() {
+      return (flows ??= buildFlowIndex(cols));
+    },
     spanCpu,
     cols,
     waitEnd,
@@ -229,6 +240,20 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
       maps = null;
     },
   };
+}
+
+/** Flow arrows by the time span they cover. */
+function buildFlowIndex({ flowFromTs, flowToTs }: EventColumns): IntervalIndex {
+  const nf = flowFromTs.length;
+  const flowLo = new Float64Array(nf);
+  const flowHi = new Float64Array(nf);
+  const flowIds = new Int32Array(nf);
+  for (let i = 0; i < nf; i++) {
+    flowLo[i] = Math.min(flowFromTs[i], flowToTs[i]);
+    flowHi[i] = Math.max(flowFromTs[i], flowToTs[i]);
+    flowIds[i] = i;
+  }
+  return buildIntervalIndex(flowIds, flowLo, flowHi);
 }
 
 /** Marker kinds that are not yet the program's activity: its process beginning. */
@@ -256,7 +281,7 @@ export function stepAtOrder(ix: ModelIndex, order: number): number {
   return Math.max(0, i - 1);
 }
 
-/** Ids (model.maxDepth per lane) for the layout. */
+/** Each lane's deepest span depth, for the layout. */
 export function laneDepths(ix: ModelIndex): Int32Array {
-  return Int32Array.from(ix.lanes, (l) => l.maxDepth);
+  return ix.maxDepth;
 }

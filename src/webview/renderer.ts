@@ -9,7 +9,7 @@ import type { Lane } from '../shared/traceModel';
 import { drawFlows } from './flows';
 import { formatDuration, formatTick, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
-import { toX, visitIntervals, visitPoints, type Scale } from './lod';
+import { toX, visitIntervals, visitPoints, type IntervalIndex, type IntervalRun, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { laneTitle } from './laneNames';
@@ -228,6 +228,11 @@ function drawGutter(f: Frame, row: Row): void {
   ctx.font = `11px ${theme.font}`;
 }
 
+/** Spans are drawn at least MIN_SPAN_PX wide, so narrower ones closer than that merge into one run. */
+function visitSpanRuns(ix: IntervalIndex, s: Scale, visit: (run: IntervalRun) => void): void {
+  visitIntervals(ix, s, visit, MIN_SPAN_PX);
+}
+
 function spanAlpha(f: Frame, i: number): number {
   const frac = f.v.index.spanCpu[i];
   // Waiting or sleeping shows pale, burning CPU shows solid: GIL turn-taking reads at a glance.
@@ -242,7 +247,7 @@ function dimmed(f: Frame, ref: EventRef): boolean {
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
-  const lane = v.index.lanes[row.lane];
+  const lane = v.index.lane(row.lane);
   const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, v.index.laneSlot[row.lane]);
@@ -269,7 +274,7 @@ function drawLane(f: Frame, row: LaneRow): void {
       }
       pending = -1;
     };
-    visitIntervals(ix, s, (run) => {
+    visitSpanRuns(ix, s, (run) => {
       labelPending(run.x0);
       const id = ix.ids[run.first];
       // At least 2 px: an asyncio task's 50 us step between resume and yield still shows as a running slice.

@@ -49,7 +49,7 @@ for (const name of traces) {
     const message = traceMessage(model, false, (t) => warnings.push(t));
     assert.deepEqual(warnings, [], 'no fallback to JSON');
     assert.ok(message.type === 'traceColumns');
-    assert.deepEqual(decodeTraceColumns(message.head, message.text, message.data), model);
+    assert.deepEqual(decodeTraceColumns(message.head, message.data), model);
   });
 
   void test(`the model of trace "${name}" matches its snapshot`, async () => {

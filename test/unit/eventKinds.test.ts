@@ -45,7 +45,7 @@ void test('every marker kind becomes a marker of that kind, and travels through 
       `${kind} has a label`,
     );
     assert.deepEqual(
-      decodeTraceColumns(...(Object.values(encodeTraceColumns(model)) as [string, string, ArrayBuffer])),
+      decodeTraceColumns(...(Object.values(encodeTraceColumns(model)) as [string, ArrayBuffer])),
       model,
       kind,
     );

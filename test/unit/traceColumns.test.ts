@@ -39,10 +39,10 @@ test('columns round-trip the demo models exactly (hostile text stays text, detai
   for (const m of [demoModel(), demoModel({ hostile: true, error: true }), demoModel({ until: 300 })]) {
     const c = encodeTraceColumns(m);
     assert.ok(c.data instanceof ArrayBuffer);
-    assert.deepEqual(viaJson(decodeTraceColumns(c.head, c.text, c.data)), viaJson(m));
+    assert.deepEqual(viaJson(decodeTraceColumns(c.head, c.data)), viaJson(m));
   }
   const hostile = decodeTraceColumns(
-    ...(Object.values(encodeTraceColumns(demoModel({ hostile: true }))) as [string, string, ArrayBuffer]),
+    ...(Object.values(encodeTraceColumns(demoModel({ hostile: true }))) as [string, ArrayBuffer]),
   );
   assert.ok(hostile.output.some((o) => o.text === HOSTILE.print));
 });
@@ -50,36 +50,53 @@ test('columns round-trip the demo models exactly (hostile text stays text, detai
 test('columns round-trip a large synthetic model; a marker without waitEnd has no waitEnd key', () => {
   const m = synthModel(20_000, 3);
   const c = encodeTraceColumns(m);
-  const d = decodeTraceColumns(c.head, c.text, c.data);
+  const d = decodeTraceColumns(c.head, c.data);
   assert.deepEqual(viaJson(d), viaJson(m));
   const i = m.markers.findIndex((x) => x.waitEnd === undefined);
   assert.ok(i >= 0);
   assert.equal('waitEnd' in d.markers[i], false);
   // Strings are stored once: the text is much smaller than the model's JSON.
-  assert.ok(c.text.length < JSON.stringify(m).length / 5);
+  assert.ok(new Int32Array(c.data, 0, HEADER)[8] < JSON.stringify(m).length / 5);
 });
 
-test('odd strings survive: empty, unicode, lone surrogates, NUL, quotes and markup', () => {
+test('odd strings survive: empty, unicode, lone surrogates, NUL, quotes, markup, U+FFFD and a leading BOM', () => {
   const m = demoModel();
-  const odd = ['', 'naïve ☃ 𝄞', '\ud800 lone', 'nul\u0000byte', '"quoted" \\ back', '<script>alert(1)</script>'];
+  const odd = [
+    '',
+    'naïve ☃ 𝄞',
+    '\ud800 lone',
+    'nul\u0000byte',
+    '"quoted" \\ back',
+    '<script>alert(1)</script>',
+    'replacement \uFFFD',
+    '\uFEFFbom',
+  ];
+  // The text starts with the first span's name: a byte order mark there is text, not a marker to drop.
+  m.spans[0].name = '\uFEFFfirst';
   odd.forEach((t, i) => {
     m.output[i % m.output.length].text = t;
     m.steps[i].text = t;
   });
   m.markers[0].detail = { 'k"ey': odd[3], other: odd[2] };
   const c = encodeTraceColumns(m);
-  const d = decodeTraceColumns(c.head, c.text, c.data);
+  const d = decodeTraceColumns(c.head, c.data);
   assert.deepEqual(
     d.steps.slice(0, odd.length).map((s) => s.text),
     odd,
   );
   assert.deepEqual(d.markers[0].detail, m.markers[0].detail);
+  assert.equal(d.spans[0].name, '\uFEFFfirst');
+  // Without a lone surrogate or U+FFFD the text is decoded natively in one go: a leading BOM stays too.
+  const plain = demoModel();
+  plain.spans[0].name = '\uFEFFfirst';
+  const p = encodeTraceColumns(plain);
+  assert.deepEqual(viaJson(decodeTraceColumns(p.head, p.data)), viaJson(plain));
 });
 
 test('deferred decoding gives drawing columns at once and makes the objects in slices', () => {
   const m = synthModel(5000, 2);
   const c = encodeTraceColumns(m);
-  const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
+  const d = decodeTraceColumnsDeferred(c.head, c.data);
   assert.deepEqual(d.model.lanes, m.lanes);
   for (const k of ['spans', 'markers', 'flows', 'steps', 'output'] as const) assert.equal(d.model[k].length, 0, k);
   const cols = d.columns;
@@ -136,7 +153,7 @@ test('deferred decoding gives drawing columns at once and makes the objects in s
 test('a model arrives table by table: spans are set before steps, never half a table', () => {
   const m = synthModel(3000, 4);
   const c = encodeTraceColumns(m);
-  const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
+  const d = decodeTraceColumnsDeferred(c.head, c.data);
   d.work(m.spans.length);
   assert.equal(d.model.spans.length, m.spans.length);
   assert.equal(d.model.markers.length, 0);
@@ -167,7 +184,6 @@ test('malformed payloads are rejected, never half-decoded', () => {
   const bad = (x: Partial<Record<keyof TraceColumns, unknown>>): unknown => ({ ...c, ...x });
   const cases: [string, unknown][] = [
     ['head not a string', bad({ head: {} })],
-    ['text not a string', bad({ text: 7 })],
     ['data a typed array, not an ArrayBuffer', bad({ data: new Uint8Array(c.data) })],
     ['data too short', bad({ data: new ArrayBuffer(8) })],
     ['truncated buffer', bad({ data: c.data.slice(0, c.data.byteLength - 4) })],
@@ -199,7 +215,18 @@ test('malformed payloads are rejected, never half-decoded', () => {
         i[4] = -1;
       }),
     ],
-    ['text shorter than declared', bad({ text: c.text.slice(1) })],
+    [
+      'text longer than the buffer holds',
+      patched(c, (i) => {
+        i[8] += 2;
+      }),
+    ],
+    [
+      'negative text length',
+      patched(c, (i) => {
+        i[8] = -1;
+      }),
+    ],
     ['head not JSON', bad({ head: '{"title": ' })],
     ['head without lanes', bad({ head: JSON.stringify({ ...(JSON.parse(c.head) as object), lanes: 3 }) })],
     ['head with a bad title', bad({ head: JSON.stringify({ ...(JSON.parse(c.head) as object), title: null }) })],
@@ -249,8 +276,8 @@ test('malformed payloads are rejected, never half-decoded', () => {
   ];
   for (const [why, p] of cases) {
     const x = p as TraceColumns;
-    assert.throws(() => decodeTraceColumns(x.head, x.text, x.data), /malformed trace columns/, why);
-    assert.throws(() => decodeTraceColumnsDeferred(x.head, x.text, x.data), /malformed trace columns/, why);
+    assert.throws(() => decodeTraceColumns(x.head, x.data), /malformed trace columns/, why);
+    assert.throws(() => decodeTraceColumnsDeferred(x.head, x.data), /malformed trace columns/, why);
   }
 });
 
@@ -325,7 +352,7 @@ test('bad enum codes, step references, string offsets and marker details are rej
   ];
   for (const [why, edit] of cases) {
     const p = patched(c, edit);
-    assert.throws(() => decodeTraceColumns(p.head, p.text, p.data), /malformed trace columns/, why);
+    assert.throws(() => decodeTraceColumns(p.head, p.data), /malformed trace columns/, why);
   }
   // A marker detail that is not a string record.
   const detailOf = (d: unknown): TraceColumns => {
@@ -336,7 +363,7 @@ test('bad enum codes, step references, string offsets and marker details are rej
   for (const d of [{ n: 1 }, ['x'], 'text', null]) {
     const p = detailOf(d);
     assert.throws(
-      () => decodeTraceColumns(p.head, p.text, p.data),
+      () => decodeTraceColumns(p.head, p.data),
       /malformed trace columns: marker detail/,
       JSON.stringify(d),
     );

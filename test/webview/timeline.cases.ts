@@ -890,10 +890,10 @@ export const cases: Case[] = [
       assert.deepEqual(await alerts(page), []);
       // A well-formed message whose buffer is all zeros (no magic): rejected by the decoder, logged once.
       await page.evaluate(() =>
-        window.postMessage({ type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(64), live: false }, '*'),
+        window.postMessage({ type: 'traceColumns', head: '{}', data: new ArrayBuffer(64), live: false }, '*'),
       );
       // Not an ArrayBuffer: not even a host message; dropped silently.
-      await postToPage(page, { type: 'traceColumns', head: '{}', text: '', data: 'AAAA', live: false });
+      await postToPage(page, { type: 'traceColumns', head: '{}', data: 'AAAA', live: false });
       await afterMessagesHandled(page);
       const logs = (await posted(page)).filter((x) => x.type === 'log');
       assert.equal(logs.length, 1);
@@ -998,6 +998,55 @@ export const cases: Case[] = [
       await page.mouse.up();
       await page.waitForFunction(() => (window.timelineProbe?.selected() ?? -1) >= 0);
       assert.equal(reveals(await posted(page)).length, 1);
+    },
+  },
+  {
+    name: 'a big model indexes only the lanes its first frame shows; scrolled to right away, the others draw as when loaded',
+    async run({ page }) {
+      const m = synthModel(60_000, 11);
+      const box = await page.locator('canvas').boundingBox();
+      assert.ok(box);
+      // Right after the first frame (a microtask of it, before any deferred task): count the lanes built,
+      // scroll down from the label column, and keep the frame drawn for that scroll.
+      await page.evaluate(
+        (p) => {
+          const c = document.querySelector('canvas') as HTMLCanvasElement;
+          const w = window as unknown as { __early?: { built: number; loaded?: string }; __scrolled?: string };
+          const obs = new MutationObserver(() => {
+            obs.disconnect();
+            w.__early = { built: window.timelineProbe?.lanesBuilt() ?? -1, loaded: document.body.dataset.loaded };
+            const next = new MutationObserver(() => {
+              next.disconnect();
+              w.__scrolled = c.toDataURL();
+            });
+            next.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
+            c.dispatchEvent(
+              new WheelEvent('wheel', { deltaY: 900, clientX: p.x, clientY: p.y, bubbles: true, cancelable: true }),
+            );
+          });
+          obs.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
+        },
+        { x: box.x + 40, y: box.y + 200 },
+      );
+      await postLarge(page, m);
+      const early = await page.evaluate(
+        () => (window as unknown as { __early?: { built: number; loaded?: string } }).__early,
+      );
+      assert.ok(early, 'the probe ran');
+      assert.equal(early.loaded, undefined, 'the probe ran before the model was loaded');
+      assert.ok(early.built > 0 && early.built < m.lanes.length, `built ${early.built} of ${m.lanes.length} lanes`);
+      assert.equal(await page.evaluate(() => window.timelineProbe?.lanesBuilt()), m.lanes.length);
+      assert.ok((await page.evaluate(() => window.timelineProbe?.scrollY() ?? 0)) > 0, 'scrolled');
+      // The same view drawn again now that everything is loaded (Fit keeps the window it already shows).
+      const before = await frames(page);
+      await page.click('button[aria-label="Fit the whole run (0)"]');
+      await page.waitForFunction((n) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > n, before);
+      const [scrolled, loaded] = await page.evaluate(() => [
+        (window as unknown as { __scrolled?: string }).__scrolled,
+        (document.querySelector('canvas') as HTMLCanvasElement).toDataURL(),
+      ]);
+      assert.ok(scrolled, 'a frame was drawn for the scroll');
+      assert.ok(scrolled === loaded, 'the scrolled frame drawn right after the first equals the one drawn loaded');
     },
   },
   {

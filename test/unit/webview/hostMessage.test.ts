@@ -8,13 +8,13 @@ test("'traceJson' carries the model as text and a live flag", () => {
   assert.equal(isHostMessage({ type: 'traceJson', json: '{}' }), false);
 });
 
-test("'traceColumns' carries head and text strings, an ArrayBuffer and a live flag, nothing else", () => {
-  const ok = { type: 'traceColumns', head: '{}', text: '', data: new ArrayBuffer(8), live: false };
+test("'traceColumns' carries a head string, an ArrayBuffer (columns and texts) and a live flag, nothing else", () => {
+  const ok = { type: 'traceColumns', head: '{}', data: new ArrayBuffer(8), live: false };
   assert.equal(isHostMessage(ok), true);
   assert.equal(isHostMessage({ ...ok, data: new Uint8Array(8) }), false);
   assert.equal(isHostMessage({ ...ok, data: [1, 2] }), false);
   assert.equal(isHostMessage({ ...ok, head: {} }), false);
-  assert.equal(isHostMessage({ ...ok, text: 1 }), false);
+  assert.equal(isHostMessage({ ...ok, text: '' }), false);
   assert.equal(isHostMessage({ ...ok, live: 'no' }), false);
   assert.equal(isHostMessage({ ...ok, extra: 1 }), false);
 });

@@ -98,6 +98,25 @@ test('sub-pixel blocks stop at real gaps and before a wide interval', () => {
   assert.equal(runs[1].x1, 90);
 });
 
+test('intervals narrower than the minimum drawn width merge with neighbours closer than it', () => {
+  // 1.5 px wide, 1 px apart at 1 ns per pixel: separate runs at 1 px; one run when drawn at least 2 px wide.
+  const iv: [number, number][] = [];
+  for (let t = 0; t < 50; t += 2.5) iv.push([t, t + 1.5]);
+  iv.push([100, 110]);
+  const ix = buildIntervalIndex(
+    Int32Array.from(iv, (_, i) => i),
+    iv.map((x) => x[0]),
+    iv.map((x) => x[1]),
+  );
+  const at = (minPx: number): number[] => {
+    const counts: number[] = [];
+    visitIntervals(ix, scale(0, 200, 200), (r) => counts.push(r.count), minPx);
+    return counts;
+  };
+  assert.deepEqual(at(1), [...iv.map(() => 1)]);
+  assert.deepEqual(at(2), [20, 1]);
+});
+
 test('points merge into buckets by pixel distance and count what they hold', () => {
   const ts = [0, 1, 2, 500, 1000];
   const ix = buildPointIndex(Int32Array.of(0, 1, 2, 3, 4), ts);

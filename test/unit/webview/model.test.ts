@@ -28,7 +28,7 @@ test('the index maps every step to its event and back', () => {
   assert.equal(stepAtOrder(ix, m.steps[m.steps.length - 1].order + 10), m.steps.length - 1);
   const worker = m.lanes.findIndex((l) => l.name === 'worker-1');
   assert.equal(laneDepths(ix)[worker], 1);
-  assert.equal(ix.lanes[worker].spans.length, 2);
+  assert.equal(ix.lane(worker).spans.length, 2);
 });
 
 test('the index groups spans by lane and row: deep calls share the last row, stray lanes are left out', () => {
@@ -41,7 +41,7 @@ test('the index groups spans by lane and row: deep calls share the last row, str
   const stray = add({ lane: m.lanes.length + 5 });
   const strayMarker = m.markers.push({ ...m.markers[0], lane: -1 }) - 1;
   const ix = buildModelIndex(m);
-  const lane = ix.lanes[worker];
+  const lane = ix.lane(worker);
   assert.equal(lane.spans.length, MAX_SPAN_ROWS);
   assert.equal(lane.maxDepth, 14);
   assert.ok(Array.from(lane.spans[MAX_SPAN_ROWS - 1].ids).includes(deep));
@@ -62,7 +62,7 @@ test('the index groups spans by lane and row: deep calls share the last row, str
     spans: m.spans.filter((_s, i) => i !== stray),
     markers: m.markers.slice(0, -1),
   });
-  const d = decodeTraceColumnsDeferred(c.head, c.text, c.data);
+  const d = decodeTraceColumnsDeferred(c.head, c.data);
   const fromCols = buildModelIndex(d.model, d.columns);
   d.finish();
   const fromObjects = buildModelIndex(d.model);
