@@ -59,6 +59,7 @@ def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
         parent_pid = os.getppid()
     core.emit('proc_begin', {'ppid': parent_pid, 'name': name, 'parent_obj': parent_obj, 'parent_pid': parent_pid,
                              'origin': origin, 'internal': internal})
+    core.flush()  # (at once, as a thread's begin: a process that then only computes must still get its lane)
 
 
 def install():

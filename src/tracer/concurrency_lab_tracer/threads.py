@@ -119,6 +119,9 @@ def _begin(thread):
     d['ident'] = ident
     d['native_id'] = _native_id() if _native_id is not None else None
     core.emit('thread_begin', d)
+    # Written at once: a thread that then only computes records nothing more, and a Stop or the time
+    # limit must still find its lane (no handler writes at SIGTERM). One write per thread start.
+    core.flush()
     return d['obj'], tid, ident
 
 
