@@ -89,12 +89,17 @@ class RacyPrograms(unittest.TestCase):
         self.assertGreaterEqual(len(programs('racy')), 15)
         self.assertGreaterEqual(len(programs('correct')), 10)
 
-    def test_bugs_never_show_in_natural_runs(self):
+    def test_bugs_rarely_show_in_natural_runs(self):
+        # What the explorer is for: a plain `python FILE` almost never shows these bugs. Almost: a thread
+        # switch can still fall between a check and its act (once in 30 runs of singleton_init on 3.13 in
+        # CI), so one bad run in 30 is allowed, and every run still ends normally.
         for path in programs('racy'):
             expect = expected(path)
             with self.subTest(program=os.path.basename(path)):
-                for out, code in natural_runs(path, NATURAL_RUNS):
-                    self.assertEqual((out.rstrip('\n'), code), (expect, 0))
+                runs = natural_runs(path, NATURAL_RUNS)
+                self.assertEqual([code for _, code in runs], [0] * len(runs))
+                bad = [out for out, _ in runs if out.rstrip('\n') != expect]
+                self.assertLessEqual(len(bad), 1, bad)
 
     def test_each_bug_is_found_and_its_seed_replays_it(self):
         self._find_and_replay_each_bug()
