@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
   type ExploreHostMessage,
@@ -6,7 +5,7 @@ import {
   type ExploreWebviewMessage,
   parseExploreWebviewMessage,
 } from '../shared/exploreTable';
-import { buildTimelineHtml } from '../timeline/html';
+import { loadWebviewPage, webviewPanelOptions } from '../timeline/webviewPage';
 
 export const EXPLORE_VIEW_TYPE = 'concurrencyLab.explore';
 
@@ -50,24 +49,19 @@ export class ExplorePanel implements vscode.Disposable {
       EXPLORE_VIEW_TYPE,
       'Explore Interleavings',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(this.extensionUri, 'dist'),
-          vscode.Uri.joinPath(this.extensionUri, 'media'),
-        ],
-      },
+      webviewPanelOptions(this.extensionUri),
     );
     const webview = panel.webview;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    webview.html = buildTimelineHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'exploreView.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'explore.css')).toString(),
-      title: 'Explore Interleavings',
-    });
+    try {
+      loadWebviewPage(panel, this.extensionUri, {
+        script: 'exploreView.js',
+        style: 'explore.css',
+        title: 'Explore Interleavings',
+      });
+    } catch (e) {
+      panel.dispose(); // no half-made panel left behind
+      throw e;
+    }
     this.panel = panel;
     this.ready = false;
     const subs = [

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../shared/disposable';
 import { HostMessage, parseWebviewMessage, PNG_DATA_URL, RunProgress, WebviewMessage } from '../shared/protocol';
 import type { TraceModel } from '../shared/traceModel';
-import { buildTimelineHtml } from './html';
+import { loadWebviewPage, webviewPanelOptions } from './webviewPage';
 import { traceMessage } from './traceMessage';
 
 export const TIMELINE_VIEW_TYPE = 'concurrencyLab.timeline';
@@ -81,7 +80,7 @@ export class TimelinePanel extends Disposable {
       TIMELINE_VIEW_TYPE,
       'Concurrency Timeline',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-      this.webviewOptions(),
+      webviewPanelOptions(this.extensionUri),
     );
     try {
       this.attach(panel);
@@ -94,7 +93,7 @@ export class TimelinePanel extends Disposable {
   /** Adopts a panel VS Code restored after a reload. */
   restore(panel: vscode.WebviewPanel): void {
     this.panel?.dispose();
-    panel.webview.options = this.webviewOptions();
+    panel.webview.options = webviewPanelOptions(this.extensionUri);
     this.attach(panel);
   }
 
@@ -141,26 +140,12 @@ export class TimelinePanel extends Disposable {
     this.post({ type: 'notice', level, text });
   }
 
-  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(this.extensionUri, 'dist'),
-        vscode.Uri.joinPath(this.extensionUri, 'media'),
-      ],
-    };
-  }
-
   private attach(panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    // Build the page before adopting the panel: if that throws, no half-made panel is left behind.
-    webview.html = buildTimelineHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.css')).toString(),
+    // Load the page before adopting the panel: if that throws, no half-made panel is left behind.
+    loadWebviewPage(panel, this.extensionUri, {
+      script: 'webview.js',
+      style: 'timeline.css',
       title: 'Concurrency Timeline',
     });
     this.panel = panel;
