@@ -119,13 +119,20 @@ export class LaneFills {
     const dpr = ctx.getTransform().a || 1;
     const c0 = Math.floor(x0 * dpr);
     const cols = Math.ceil(x1 * dpr) - c0;
+    // (kept all zero between uses: each slab clears the columns it wrote once they are drawn)
     if (this.acc.length < slabs * cols * 4) this.acc = new Float32Array(slabs * cols * 4);
     const acc = this.acc;
-    acc.fill(0, 0, slabs * cols * 4);
     const slabOf = new Map(ys.map((y, k) => [y, k]));
-    const used = new Uint8Array(slabs);
+    // The columns each slab was written in: [lo, hi).
+    const lo = new Int32Array(slabs).fill(cols);
+    const hi = new Int32Array(slabs);
+    let style = '';
+    let color = rgba(ctx, this.styles[0]);
     for (let i = 0; i < n; i++) {
-      const color = rgba(ctx, this.styles[i]);
+      if (this.styles[i] !== style) {
+        style = this.styles[i];
+        color = rgba(ctx, style);
+      }
       const alpha = this.alphas[i] * color[3];
       // Device columns, clipped to the band; partial coverage at fractional ends.
       const a = Math.max(this.xs[i] * dpr - c0, 0);
@@ -133,10 +140,13 @@ export class LaneFills {
       if (b <= a) continue;
       const first = slabOf.get(this.ys[i]) as number;
       const last = (slabOf.get(this.ys[i] + this.hs[i]) as number) - 1;
+      const from = Math.floor(a);
+      const to = Math.ceil(b);
       for (let s = first; s <= last; s++) {
-        used[s] = 1;
+        if (from < lo[s]) lo[s] = from;
+        if (to > hi[s]) hi[s] = to;
         const row = s * cols * 4;
-        for (let c = Math.floor(a); c < b; c++) {
+        for (let c = from; c < b; c++) {
           const cover = Math.min(c + 1, b) - Math.max(c, a);
           const sa = alpha * cover;
           const o = row + c * 4;
@@ -159,20 +169,18 @@ export class LaneFills {
     const px = this.image.data;
     const stride = this.image.width * 4;
     for (let s = 0; s < slabs; s++) {
-      for (let c = 0; c < cols; c++) {
+      for (let c = lo[s]; c < hi[s]; c++) {
         const i = (s * cols + c) * 4;
         const o = s * stride + c * 4;
         const a = acc[i + 3];
-        if (a <= 0) {
-          px[o + 3] = 0;
-          continue;
-        }
         // ImageData is not premultiplied.
-        px[o] = (acc[i] / a) * 255 + 0.5;
-        px[o + 1] = (acc[i + 1] / a) * 255 + 0.5;
-        px[o + 2] = (acc[i + 2] / a) * 255 + 0.5;
+        const k = a > 0 ? 255 / a : 0;
+        px[o] = acc[i] * k + 0.5;
+        px[o + 1] = acc[i + 1] * k + 0.5;
+        px[o + 2] = acc[i + 2] * k + 0.5;
         px[o + 3] = a * 255 + 0.5;
       }
+      if (hi[s] > lo[s]) acc.fill(0, (s * cols + lo[s]) * 4, (s * cols + hi[s]) * 4);
     }
     off.ctx.putImageData(this.image, 0, 0, 0, 0, cols, slabs);
     const smoothing = ctx.imageSmoothingEnabled;
@@ -180,8 +188,9 @@ export class LaneFills {
     ctx.imageSmoothingEnabled = false;
     ctx.globalAlpha = 1;
     for (let s = 0; s < slabs; s++) {
-      if (used[s] === 0) continue;
-      ctx.drawImage(off.canvas, 0, s, cols, 1, c0 / dpr, ys[s], cols / dpr, ys[s + 1] - ys[s]);
+      const w = hi[s] - lo[s];
+      if (w <= 0) continue;
+      ctx.drawImage(off.canvas, lo[s], s, w, 1, (c0 + lo[s]) / dpr, ys[s], w / dpr, ys[s + 1] - ys[s]);
     }
     ctx.imageSmoothingEnabled = smoothing;
   }
