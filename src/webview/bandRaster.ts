@@ -10,8 +10,13 @@
  * one image row stretched to the band's height: one drawImage per band instead of one fillRect per mark.
  */
 
-/** Below this many rectangles a lane is drawn rectangle by rectangle (cheaper than building the rows). */
-export const DENSE_RECTS = 48;
+/**
+ * A lane is composited when it has at least one rectangle per this many device columns of the time area
+ * (and DENSE_MIN_RECTS): building the rows costs about as much per column as a fillRect per rectangle
+ * costs, so fewer, wider rectangles are cheaper drawn one by one.
+ */
+const COLUMNS_PER_RECT = 8;
+export const DENSE_MIN_RECTS = 48;
 
 /** Colours parsed once: [r, g, b, a] in 0..1. */
 const parsed = new Map<string, Float32Array>();
@@ -78,7 +83,8 @@ export class LaneFills {
 
   /** Draws what was recorded, in order, into [x0, x1) of the canvas (CSS px), and forgets it. */
   flush(ctx: CanvasRenderingContext2D, x0: number, x1: number): void {
-    if (this.n >= DENSE_RECTS && x1 > x0) this.composite(ctx, x0, x1);
+    const columns = (x1 - x0) * (ctx.getTransform().a || 1);
+    if (this.n >= DENSE_MIN_RECTS && this.n * COLUMNS_PER_RECT >= columns) this.composite(ctx, x0, x1);
     else
       for (let i = 0; i < this.n; i++) {
         ctx.fillStyle = this.styles[i];

@@ -71,7 +71,7 @@ function wideMarks(crowd: boolean): TraceModel {
   const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
   const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
   const run = 1000 * MS;
-  // 16 spans and 16 waits: fewer rectangles than make a lane dense (bandRaster.ts DENSE_RECTS).
+  // 16 spans and 16 waits: fewer rectangles than make a lane dense (bandRaster.ts DENSE_MIN_RECTS).
   for (let k = 0; k < 16; k++) {
     const t = k * 60 * MS + 0.37 * MS * k;
     b.span(th, `step_${k}`, t, t + 33.3 * MS, { depth: 0, cpu: (33.3 * MS * (k % 5)) / 5 });
@@ -119,13 +119,13 @@ export const densityCases: Case[] = [
       const b = new ModelBuilder('thin.py');
       const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
       const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
-      // 80 long spans, back to back but for a 1.5 ms gap: dense enough to be composited.
-      for (let k = 0; k < 80; k++) b.span(th, `long_${k}`, k * 12.5 * MS, k * 12.5 * MS + 11 * MS, { depth: 0 });
+      // 250 spans of 3.4 ms, back to back but for a 0.6 ms gap: dense enough to be composited.
+      for (let k = 0; k < 250; k++) b.span(th, `long_${k}`, k * 4 * MS, k * 4 * MS + 3.4 * MS, { depth: 0 });
       // In one gap, 2 µs wide (a hundredth of a pixel at Fit): a wait, a running slice one row down, a print.
-      const at = 40 * 12.5 * MS + 11.7 * MS;
+      const at = 125 * 4 * MS + 3.5 * MS;
       const wait = b.marker(th, 'lock_wait', at, 'lock_wait', { waitEnd: at + 0.002 * MS });
       b.span(th, 'blip', at, at + 0.002 * MS, { depth: 1 });
-      const out = b.print(th, 60 * 12.5 * MS + 11.7 * MS, 'between');
+      const out = b.print(th, 200 * 4 * MS + 3.5 * MS, 'between');
       const m = b.build();
       await countFillRects(page);
       await load(page, m);
