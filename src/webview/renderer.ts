@@ -6,6 +6,7 @@ import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import { waitedOnText } from '../shared/waitFor';
 import type { Lane } from '../shared/traceModel';
+import { LaneFills } from './bandRaster';
 import { drawFlows } from './flows';
 import { formatDuration, formatTick, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
@@ -62,6 +63,7 @@ export function drawFrame(
   ctx.rect(0, RULER_H, width, height - RULER_H);
   ctx.clip();
   const rows = visibleRows(f);
+  fills.beginFrame();
   for (const row of rows) drawRowBackground(f, row);
   ctx.save();
   ctx.beginPath();
@@ -245,13 +247,18 @@ function dimmed(f: Frame, ref: EventRef): boolean {
   return ref.type === 'span' ? m.spans[ref.index] !== 1 : m.markers[ref.index] !== 1;
 }
 
+/** One lane's span and wait fills, drawn together after its walk (see bandRaster.ts). */
+const fills = new LaneFills();
+
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
   const lane = v.index.lane(row.lane);
   const cols = v.index.cols;
   const y = rowTop(f, row);
   const color = laneColor(theme, v.index.laneSlot[row.lane]);
-  const waitTexts = drawWaits(f, lane, y);
+  // Labels and outlines go over the fills, so they are drawn once the fills are.
+  const over: (() => void)[] = [];
+  const waitTexts = drawWaits(f, lane, y, over);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
@@ -265,12 +272,16 @@ function drawLane(f: Frame, row: LaneRow): void {
       const room = Math.min(until, f.width) - pendingX - 3;
       if (room > 20) {
         const dim = v.matches !== null && v.matches.spans[pending] !== 1;
-        ctx.globalAlpha = dim ? 0.4 : 1;
-        ctx.fillStyle = theme.foreground;
-        ctx.textAlign = 'left';
         const name = cols.spanName(pending);
         const label = cols.spanOpen[pending] !== 0 ? `${name} …` : name;
-        ctx.fillText(fitText(label, room, f.charW), pendingX, sy + (SPAN_H - 2) / 2, room);
+        const text = fitText(label, room, f.charW);
+        const x = pendingX;
+        over.push(() => {
+          ctx.globalAlpha = dim ? 0.4 : 1;
+          ctx.fillStyle = theme.foreground;
+          ctx.textAlign = 'left';
+          ctx.fillText(text, x, sy + (SPAN_H - 2) / 2, room);
+        });
       }
       pending = -1;
     };
@@ -280,9 +291,7 @@ function drawLane(f: Frame, row: LaneRow): void {
       // At least 2 px: an asyncio task's 50 us step between resume and yield still shows as a running slice.
       const w = Math.max(MIN_SPAN_PX, run.x1 - run.x0);
       const dim = v.matches !== null && v.matches.spans[id] !== 1;
-      ctx.fillStyle = color;
-      ctx.globalAlpha = (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1);
-      ctx.fillRect(run.x0, sy, w, SPAN_H - 2);
+      fills.rect(run.x0, sy, w, SPAN_H - 2, color, (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1));
       if (run.count === 1 && run.x0 + w > f.textLeft) {
         pending = id;
         pendingX = Math.max(run.x0, f.textLeft) + 3;
@@ -290,6 +299,8 @@ function drawLane(f: Frame, row: LaneRow): void {
     });
     labelPending(Infinity);
   }
+  fills.flush(ctx, f.v.gutterW, f.width);
+  for (const draw of over) draw();
   ctx.globalAlpha = 1;
   const mid = y + MARKER_H / 2 - 1;
   // Dense buckets that touch are drawn as one activity strip: at 100k+ events zoomed out that is a
@@ -356,7 +367,7 @@ function drawLane(f: Frame, row: LaneRow): void {
  * says which), dashed for sleeps, two lines for I/O, red and labelled for a wait that never ended.
  */
 /** Draws them; returns where their labels were written ([x0, x1] in order), for the labels after them. */
-function drawWaits(f: Frame, lane: LaneIndex, y: number): [number, number][] {
+function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): [number, number][] {
   const texts: [number, number][] = [];
   const { ctx, v, s, theme } = f;
   const cols = v.index.cols;
@@ -368,20 +379,27 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): [number, number][] {
     const style = WAIT_STYLE[state];
     const stuck = v.index.stuck[id] === 1;
     const w = Math.max(1, run.x1 - run.x0);
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
-    ctx.fillStyle = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
+    const alpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
+    const color = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
+    const fill = (x: number, top: number, w: number, h: number): void => fills.rect(x, top, w, h, color, alpha);
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
     const ready = cols.markerReadyAt[id];
     const xr =
       run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
     const wWait = Math.max(xr - run.x0, Math.min(w, 1));
     if (style.pattern === 'dashed' && run.count === 1) {
-      for (let x = run.x0; x < run.x0 + wWait; x += 6) ctx.fillRect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
+      for (let x = run.x0; x < run.x0 + wWait; x += 6) fill(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
     } else if (style.pattern === 'double' && run.count === 1) {
-      ctx.fillRect(run.x0, top, wWait, 2);
-      ctx.fillRect(run.x0, top + 3, wWait, 2);
-    } else ctx.fillRect(run.x0, top, wWait, 5);
-    if (run.x0 + w - xr >= 1) drawRunnable(f, xr, run.x0 + w, top);
+      fill(run.x0, top, wWait, 2);
+      fill(run.x0, top + 3, wWait, 2);
+    } else fill(run.x0, top, wWait, 5);
+    if (run.x0 + w - xr >= 1) {
+      const end = run.x0 + w;
+      over.push(() => {
+        ctx.globalAlpha = alpha;
+        drawRunnable(f, xr, end, top);
+      });
+    }
     if (run.count === 1 && (stuck || w > 40)) {
       const label = v.model.markers[id]?.label;
       // Past its start glyph and the label before it (waits on one lane may overlap), short of its end glyph.
@@ -391,10 +409,14 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): [number, number][] {
         ctx.font = `10px ${theme.font}`;
         const text = waitLabel(ctx, stuck ? 'stuck: ' : '', label, room);
         if (text !== '') {
-          ctx.globalAlpha = 1;
-          ctx.fillStyle = stuck ? theme.error : theme.muted;
-          ctx.textAlign = 'left';
-          ctx.fillText(text, x, top - 5);
+          over.push(() => {
+            ctx.font = `10px ${theme.font}`;
+            ctx.globalAlpha = 1;
+            ctx.fillStyle = stuck ? theme.error : theme.muted;
+            ctx.textAlign = 'left';
+            ctx.fillText(text, x, top - 5);
+            ctx.font = `11px ${theme.font}`;
+          });
           labelEnd = x + waitLabels.width(ctx, text);
           texts.push([x, labelEnd]);
         }

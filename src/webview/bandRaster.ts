@@ -1,0 +1,203 @@
+/**
+ * A lane's filled rectangles (span rows, wait bands) for one frame, drawn either as they are or, when
+ * there are many, composited per pixel column.
+ *
+ * Why: near Fit a 100k-event trace puts thousands of rectangles a few pixels wide on the canvas, and
+ * Chromium's software canvas pays about a microsecond per drawing operation whatever its size, so a frame
+ * cost ~6 ms in fillRect calls alone. Every rectangle here spans whole rows of its band, so a band's
+ * picture is one row of pixels repeated: we composite each row in JS (source-over, with the partial
+ * coverage the canvas gives a fractional edge, so nothing thinner than a pixel disappears) and draw it as
+ * one image row stretched to the band's height: one drawImage per band instead of one fillRect per mark.
+ */
+
+/**
+ * A lane is composited when it has at least one rectangle per this many device columns of the time area
+ * (and DENSE_MIN_RECTS): building the rows costs about as much per column as a fillRect per rectangle
+ * costs, so fewer, wider rectangles are cheaper drawn one by one.
+ */
+const COLUMNS_PER_RECT = 8;
+export const DENSE_MIN_RECTS = 48;
+
+/** Colours parsed once: [r, g, b, a] in 0..1. */
+const parsed = new Map<string, Float32Array>();
+
+function rgba(ctx: CanvasRenderingContext2D, style: string): Float32Array {
+  let c = parsed.get(style);
+  if (c !== undefined) return c;
+  // The canvas normalises any CSS colour to '#rrggbb' or 'rgba(r, g, b, a)'.
+  const saved = ctx.fillStyle;
+  ctx.fillStyle = '#000000';
+  ctx.fillStyle = style;
+  const norm = String(ctx.fillStyle);
+  ctx.fillStyle = saved;
+  c = new Float32Array(4);
+  if (norm.startsWith('#')) {
+    const n = parseInt(norm.slice(1, 7), 16);
+    c.set([(n >> 16) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255, 1]);
+  } else {
+    const [r, g, b, a] = norm
+      .replace(/[^\d.,]/g, '')
+      .split(',')
+      .map(Number);
+    c.set([r / 255, g / 255, b / 255, a ?? 1]);
+  }
+  if (parsed.size > 256) parsed.clear();
+  parsed.set(style, c);
+  return c;
+}
+
+export class LaneFills {
+  private n = 0;
+  private xs = new Float64Array(256);
+  private ws = new Float64Array(256);
+  private ys = new Float64Array(256);
+  private hs = new Float64Array(256);
+  private alphas = new Float64Array(256);
+  private styles: string[] = [];
+  /** Premultiplied RGBA per device column, one row per slab (a stretch of rows no rectangle edge crosses). */
+  private acc = new Float32Array(0);
+  private image: ImageData | null = null;
+  /**
+   * One small canvas per lane of the frame: writing into a canvas the frame has already drawn from would
+   * copy it first (the frame keeps a snapshot until it is rasterised).
+   */
+  private readonly pool: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D }[] = [];
+  private pooled = 0;
+
+  /** A new frame: its lanes may reuse the canvases of the last one. */
+  beginFrame(): void {
+    this.pooled = 0;
+  }
+
+  /** Records a rectangle (CSS px), as ctx.fillRect would draw it with this fill style and global alpha. */
+  rect(x: number, y: number, w: number, h: number, style: string, alpha: number): void {
+    if (this.n === this.xs.length) this.grow();
+    const i = this.n++;
+    this.xs[i] = x;
+    this.ws[i] = w;
+    this.ys[i] = y;
+    this.hs[i] = h;
+    this.alphas[i] = alpha;
+    this.styles[i] = style;
+  }
+
+  /** Draws what was recorded, in order, into [x0, x1) of the canvas (CSS px), and forgets it. */
+  flush(ctx: CanvasRenderingContext2D, x0: number, x1: number): void {
+    const columns = (x1 - x0) * (ctx.getTransform().a || 1);
+    if (this.n >= DENSE_MIN_RECTS && this.n * COLUMNS_PER_RECT >= columns) this.composite(ctx, x0, x1);
+    else
+      for (let i = 0; i < this.n; i++) {
+        ctx.fillStyle = this.styles[i];
+        ctx.globalAlpha = this.alphas[i];
+        ctx.fillRect(this.xs[i], this.ys[i], this.ws[i], this.hs[i]);
+      }
+    ctx.globalAlpha = 1;
+    this.n = 0;
+  }
+
+  private newCanvas(): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+    const canvas = document.createElement('canvas');
+    const c = { canvas, ctx: canvas.getContext('2d') as CanvasRenderingContext2D };
+    this.pool.push(c);
+    return c;
+  }
+
+  private grow(): void {
+    const size = this.xs.length * 2;
+    for (const k of ['xs', 'ws', 'ys', 'hs', 'alphas'] as const) {
+      const a = new Float64Array(size);
+      a.set(this[k]);
+      this[k] = a;
+    }
+  }
+
+  private composite(ctx: CanvasRenderingContext2D, x0: number, x1: number): void {
+    const n = this.n;
+    // Slabs: the rows between consecutive rectangle edges (a span row is one slab, a wait band's
+    // patterns make a few).
+    const edges = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      edges.add(this.ys[i]);
+      edges.add(this.ys[i] + this.hs[i]);
+    }
+    const ys = [...edges].sort((a, b) => a - b);
+    const slabs = ys.length - 1;
+    const dpr = ctx.getTransform().a || 1;
+    const c0 = Math.floor(x0 * dpr);
+    const cols = Math.ceil(x1 * dpr) - c0;
+    // (kept all zero between uses: each slab clears the columns it wrote once they are drawn)
+    if (this.acc.length < slabs * cols * 4) this.acc = new Float32Array(slabs * cols * 4);
+    const acc = this.acc;
+    const slabOf = new Map(ys.map((y, k) => [y, k]));
+    // The columns each slab was written in: [lo, hi).
+    const lo = new Int32Array(slabs).fill(cols);
+    const hi = new Int32Array(slabs);
+    let style = '';
+    let color = rgba(ctx, this.styles[0]);
+    for (let i = 0; i < n; i++) {
+      if (this.styles[i] !== style) {
+        style = this.styles[i];
+        color = rgba(ctx, style);
+      }
+      const alpha = this.alphas[i] * color[3];
+      // Device columns, clipped to the band; partial coverage at fractional ends.
+      const a = Math.max(this.xs[i] * dpr - c0, 0);
+      const b = Math.min((this.xs[i] + this.ws[i]) * dpr - c0, cols);
+      if (b <= a) continue;
+      const first = slabOf.get(this.ys[i]) as number;
+      const last = (slabOf.get(this.ys[i] + this.hs[i]) as number) - 1;
+      const from = Math.floor(a);
+      const to = Math.ceil(b);
+      for (let s = first; s <= last; s++) {
+        if (from < lo[s]) lo[s] = from;
+        if (to > hi[s]) hi[s] = to;
+        const row = s * cols * 4;
+        for (let c = from; c < b; c++) {
+          const cover = Math.min(c + 1, b) - Math.max(c, a);
+          const sa = alpha * cover;
+          const o = row + c * 4;
+          const keep = 1 - sa;
+          acc[o] = color[0] * sa + acc[o] * keep;
+          acc[o + 1] = color[1] * sa + acc[o + 1] * keep;
+          acc[o + 2] = color[2] * sa + acc[o + 2] * keep;
+          acc[o + 3] = sa + acc[o + 3] * keep;
+        }
+      }
+    }
+    if (this.image === null || this.image.width < cols || this.image.height < slabs)
+      this.image = new ImageData(Math.max(cols, this.image?.width ?? 0), Math.max(slabs, this.image?.height ?? 0));
+    const off = this.pool[this.pooled] ?? this.newCanvas();
+    this.pooled++;
+    if (off.canvas.width < cols || off.canvas.height < slabs) {
+      off.canvas.width = Math.max(cols, off.canvas.width);
+      off.canvas.height = Math.max(slabs, off.canvas.height);
+    }
+    const px = this.image.data;
+    const stride = this.image.width * 4;
+    for (let s = 0; s < slabs; s++) {
+      for (let c = lo[s]; c < hi[s]; c++) {
+        const i = (s * cols + c) * 4;
+        const o = s * stride + c * 4;
+        const a = acc[i + 3];
+        // ImageData is not premultiplied.
+        const k = a > 0 ? 255 / a : 0;
+        px[o] = acc[i] * k + 0.5;
+        px[o + 1] = acc[i + 1] * k + 0.5;
+        px[o + 2] = acc[i + 2] * k + 0.5;
+        px[o + 3] = a * 255 + 0.5;
+      }
+      if (hi[s] > lo[s]) acc.fill(0, (s * cols + lo[s]) * 4, (s * cols + hi[s]) * 4);
+    }
+    off.ctx.putImageData(this.image, 0, 0, 0, 0, cols, slabs);
+    const smoothing = ctx.imageSmoothingEnabled;
+    // Stretched only vertically, each source row repeated: no blending with the row next to it.
+    ctx.imageSmoothingEnabled = false;
+    ctx.globalAlpha = 1;
+    for (let s = 0; s < slabs; s++) {
+      const w = hi[s] - lo[s];
+      if (w <= 0) continue;
+      ctx.drawImage(off.canvas, lo[s], s, w, 1, (c0 + lo[s]) / dpr, ys[s], w / dpr, ys[s + 1] - ys[s]);
+    }
+    ctx.imageSmoothingEnabled = smoothing;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Browser tests of dense lanes (real page, real Chromium): a lane with many spans and waits in view is
+ * composited per pixel column (src/webview/bandRaster.ts), and must look as when drawn mark by mark.
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { TraceModel } from '../../src/shared/traceModel';
+import { pixel, postAndPaint, stepBox } from './harness';
+import { ModelBuilder } from './modelBuilder';
+import type { Case } from './timeline.cases';
+
+const MS = 1_000_000;
+/** Span rows are this tall on the canvas (layout.ts SPAN_H less its 2 px gap). */
+const SPAN_FILL_H = 13;
+/** Wait bands are this tall (a solid band). */
+const WAIT_FILL_H = 5;
+
+/** Counts fillRect calls by height in the frames after this call (the marks drawn one by one). */
+async function countFillRects(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __rects: Record<number, number> };
+    w.__rects = {};
+    const proto = CanvasRenderingContext2D.prototype;
+    const fill = Object.getOwnPropertyDescriptor(proto, 'fillRect')?.value as CanvasRenderingContext2D['fillRect'];
+    proto.fillRect = function (this: CanvasRenderingContext2D, x: number, y: number, rw: number, rh: number) {
+      w.__rects[rh] = (w.__rects[rh] ?? 0) + 1;
+      return fill.call(this, x, y, rw, rh);
+    };
+  });
+}
+
+async function fillRects(page: Page, height: number): Promise<number> {
+  return page.evaluate((h) => (window as unknown as { __rects: Record<number, number> }).__rects[h] ?? 0, height);
+}
+
+async function load(page: Page, model: TraceModel): Promise<void> {
+  await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(model), live: false });
+}
+
+/**
+ * Compares the canvas's rows [0, y1) (CSS px, at devicePixelRatio 1) with what they were at the last call
+ * (kept in the page): how many channel values differ by more than `tolerance`, and the largest difference.
+ */
+async function compareRows(page: Page, y1: number, tolerance: number): Promise<{ differ: number; worst: number }> {
+  return page.evaluate(
+    ({ y1, tolerance }) => {
+      const w = window as unknown as { __rows?: Uint8ClampedArray };
+      const c = document.querySelector('canvas') as HTMLCanvasElement;
+      const got = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, y1).data;
+      const want = w.__rows ?? got;
+      w.__rows = got;
+      let differ = 0;
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) {
+        const d = Math.abs(got[i] - want[i]);
+        worst = Math.max(worst, d);
+        if (d > tolerance) differ++;
+      }
+      return { differ, worst };
+    },
+    { y1, tolerance },
+  );
+}
+
+/**
+ * One thread: wide spans at depth 0 with waits between them (drawn wider than a pixel, edges at fractional
+ * pixels, each with its own CPU share), and, with `crowd`, 300 thin spans at depth 3 that make the lane dense.
+ */
+function wideMarks(crowd: boolean): TraceModel {
+  const b = new ModelBuilder('dense.py');
+  const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+  const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+  const run = 1000 * MS;
+  // 16 spans and 16 waits: fewer rectangles than make a lane dense (bandRaster.ts DENSE_MIN_RECTS).
+  for (let k = 0; k < 16; k++) {
+    const t = k * 60 * MS + 0.37 * MS * k;
+    b.span(th, `step_${k}`, t, t + 33.3 * MS, { depth: 0, cpu: (33.3 * MS * (k % 5)) / 5 });
+    b.marker(th, k % 2 ? 'lock_wait' : 'queue_get_wait', t + 34.1 * MS, 'wait', { waitEnd: t + 34.1 * MS + 14.7 * MS });
+  }
+  if (crowd)
+    for (let k = 0; k < 300; k++) {
+      const t = 5 * MS + k * 3.1 * MS;
+      b.span(th, 'tiny', t, t + 0.05 * MS, { depth: 3 });
+    }
+  b.print(th, run, 'done');
+  return b.build();
+}
+
+export const densityCases: Case[] = [
+  {
+    name: 'dense lanes: composited per pixel column, spans and waits wider than a pixel look as when drawn one by one',
+    async run({ page }) {
+      await countFillRects(page);
+      const sparse = wideMarks(false);
+      await load(page, sparse);
+      assert.ok((await fillRects(page, SPAN_FILL_H)) >= 16, 'the sparse lane draws its spans one by one');
+      // Rows from the top of the canvas to the bottom of the thread's first span row: ruler, process lane,
+      // the thread's glyphs, wait band and depth-0 spans (the same in both models).
+      const first = await stepBox(
+        page,
+        sparse.steps.findIndex((s) => s.text.includes('step_0')),
+      );
+      const y1 = Math.floor(first.y + first.h);
+      await compareRows(page, y1, 0);
+
+      await page.evaluate(() => ((window as unknown as { __rects: Record<number, number> }).__rects = {}));
+      const dense = wideMarks(true);
+      await load(page, dense);
+      assert.equal(await fillRects(page, SPAN_FILL_H), 0, 'the dense lane draws no span rectangle by itself');
+      assert.equal(await fillRects(page, WAIT_FILL_H), 0, 'the dense lane draws no wait rectangle by itself');
+      // Rounding of 8-bit blending may differ by a level or two; a lost partial edge or a wrong alpha is 10+.
+      const { differ, worst } = await compareRows(page, y1, 4);
+      assert.equal(differ, 0, `${differ} channel values differ by more than 4 (worst ${worst})`);
+    },
+  },
+  {
+    name: 'dense lanes: a wait or a span thinner than a pixel between long spans still shows, and so does a print',
+    async run({ page }) {
+      const b = new ModelBuilder('thin.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      // 250 spans of 3.4 ms, back to back but for a 0.6 ms gap: dense enough to be composited.
+      for (let k = 0; k < 250; k++) b.span(th, `long_${k}`, k * 4 * MS, k * 4 * MS + 3.4 * MS, { depth: 0 });
+      // In one gap, 2 µs wide (a hundredth of a pixel at Fit): a wait, a running slice one row down, a print.
+      const at = 125 * 4 * MS + 3.5 * MS;
+      const wait = b.marker(th, 'lock_wait', at, 'lock_wait', { waitEnd: at + 0.002 * MS });
+      b.span(th, 'blip', at, at + 0.002 * MS, { depth: 1 });
+      const out = b.print(th, 200 * 4 * MS + 3.5 * MS, 'between');
+      const m = b.build();
+      await countFillRects(page);
+      await load(page, m);
+      assert.equal(await fillRects(page, SPAN_FILL_H), 0, 'the lane was composited, not drawn rect by rect');
+      const bg = await page.evaluate(() => {
+        const c = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim();
+        return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+      });
+      const box = await stepBox(
+        page,
+        m.steps.findIndex((s) => s.ref.type === 'marker' && s.ref.index === wait),
+      );
+      // A wait's box reaches 6.5 px either side of it (its glyph); its band is the box's lowest rows.
+      let x = box.x + box.w / 2;
+      const strongest = async (y0: number, y1: number): Promise<number> => {
+        let best = 0;
+        for (let dx = -1; dx <= 1; dx++)
+          for (let y = Math.floor(y0); y < y1; y++) {
+            const p = await pixel(page, Math.round(x + dx), y);
+            best = Math.max(best, Math.abs(p[0] - bg[0]) + Math.abs(p[1] - bg[1]) + Math.abs(p[2] - bg[2]));
+          }
+        return best;
+      };
+      // (the band's rows below the wait's glyph)
+      assert.ok((await strongest(box.y + box.h - 3, box.y + box.h)) > 80, 'the 2 µs wait shows in its band');
+      const blip = await stepBox(
+        page,
+        m.steps.findIndex((s) => s.text.includes('blip')),
+      );
+      assert.ok((await strongest(blip.y + 2, blip.y + blip.h - 2)) > 60, 'the 2 µs running slice shows');
+      const print = await stepBox(
+        page,
+        m.steps.findIndex((s) => s.ref.type === 'marker' && s.ref.index === out),
+      );
+      x = print.x + print.w / 2;
+      assert.ok((await strongest(print.y + 2, print.y + 10)) > 80, 'the print between two long spans is drawn');
+    },
+  },
+];
