@@ -16,6 +16,7 @@ const WAIT_OF: Partial<Record<MarkerKind, WaitState>> = {
   barrier_wait: 'event',
   await: 'future',
   result_wait: 'future',
+  thread_start: 'join', // (Thread.start waits until the new thread begins; never stuck: see STARTS)
   thread_join: 'join',
   proc_join: 'join',
   io_wait: 'io',
@@ -26,6 +27,15 @@ export function waitState(kind: MarkerKind): WaitState | undefined {
   return WAIT_OF[kind];
 }
 
+/**
+ * Whether a lane whose last event is this wait was stuck in it. A thread's start is a wait only once the
+ * new thread began (the model then ends it): a lane that starts a thread and then computes to the end is
+ * not stuck.
+ */
+export function canBeStuckIn(kind: MarkerKind): boolean {
+  return WAIT_OF[kind] !== undefined && kind !== 'thread_start';
+}
+
 /** How a wait band is drawn: one bar, dashes (sleeping: nobody else is involved) or two thin lines (in I/O). */
 export type BandPattern = 'solid' | 'dashed' | 'double';
 
@@ -34,7 +44,7 @@ export const WAIT_STYLE: Record<WaitState, { label: string; color: ColorRole; pa
   queue: { label: 'waiting on a queue', color: 'green', pattern: 'solid' },
   event: { label: 'waiting on an event / condition', color: 'yellow', pattern: 'solid' },
   future: { label: 'awaiting a task / future / pool results', color: 'purple', pattern: 'solid' },
-  join: { label: 'waiting for a thread / process to end', color: 'blue', pattern: 'solid' },
+  join: { label: 'waiting: thread / process start, end', color: 'blue', pattern: 'solid' },
   // A blocking I/O call (socket, pipe, select, input) or asyncio's event loop idle in its selector.
   // Known on Python 3.12+ only: before, such a wait shows as a span's off-CPU share.
   io: { label: 'in I/O (socket, pipe, select) / event loop idle', color: 'cyan', pattern: 'double' },

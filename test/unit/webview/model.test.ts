@@ -234,3 +234,27 @@ test("Fit folds the main module's imports and set-up: the activity starts at its
   );
   assert.equal(buildModelIndex(bare).activityStart, 77 * ms + 20_000);
 });
+
+test("a thread's start is a wait until the new thread begins; a lane that starts one and computes on is not stuck", () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'worker' }, 8_000_000)
+    .ev(2, 0, 'thread_end', { obj: 1 })
+    .ev(1, 0, 'thread_start', { obj: 2, name: 'last' }, 1_000_000)
+    .ev(3, 0, 'thread_begin', { obj: 2, name: 'last' }, 2_000_000)
+    .ev(3, 0, 'thread_end', { obj: 2 }, 50_000_000);
+  const m = buildModel(s.events, {});
+  const starts = m.markers.filter((x) => x.kind === 'thread_start');
+  const begins = m.markers.filter((x) => x.kind === 'thread_begin');
+  assert.deepEqual(
+    starts.map((x) => x.waitEnd),
+    begins.map((x) => x.ts),
+  );
+  assert.ok(starts[0].waitEnd! - starts[0].ts >= 8_000_000);
+  const ix = buildModelIndex(m);
+  // The main thread's last event is the second start: it ended when "last" began, not at the end of the run.
+  const last = m.markers.indexOf(starts[1]);
+  assert.equal(ix.stuck[last], 0);
+  assert.equal(ix.waitEnd[last], begins[1].ts);
+});
