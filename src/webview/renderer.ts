@@ -383,7 +383,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number): [number, number][] {
     } else ctx.fillRect(run.x0, top, wWait, 5);
     if (run.x0 + w - xr >= 1) drawRunnable(f, xr, run.x0 + w, top);
     if (run.count === 1 && (stuck || w > 40)) {
-      const label = v.model.markers[id]?.label;
+      const label = style.bandLabel ?? v.model.markers[id]?.label;
       // Past its start glyph and the label before it (waits on one lane may overlap), short of its end glyph.
       const x = Math.max(run.x0 + MARKER_R + 4, f.textLeft + 3, labelEnd + 8);
       const room = Math.min(run.x1 - MARKER_R, f.width) - x - 3;

@@ -7,6 +7,7 @@ import { hitTest } from '../../../src/webview/hitTest';
 import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/modelIndex';
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
+import { WAIT_STATES, WAIT_STYLE, waitState } from '../../../src/webview/laneStates';
 import { fitWindow, foldedStartup } from '../../../src/webview/viewport';
 import { buildModel } from '../../../src/trace/buildModel';
 import { RawStream } from '../rawStream';
@@ -257,4 +258,29 @@ test("a thread's start is a wait until the new thread begins; a lane that starts
   const last = m.markers.indexOf(starts[1]);
   assert.equal(ix.stuck[last], 0);
   assert.equal(ix.waitEnd[last], begins[1].ts);
+});
+
+test("a child process's start-up is a labelled band from its begin to its first step; the main process has none", () => {
+  const parent = new RawStream(10);
+  parent
+    .mainProcess()
+    .ev(1, 0, 'code', { id: 1, name: 'task1', qualname: 'task1', file: '/p/a.py', line: 3 })
+    .ev(1, 0, 'proc_start', { obj: 1, name: 'Process-1', method: 'fork', internal: false })
+    .ev(1, 0, 'proc_started', { obj: 1, child_pid: 11 }, 500_000);
+  const child = new RawStream(11, parent.ts + 1_000_000);
+  child
+    .ev(1, 0, 'proc_begin', { ppid: 10, name: 'Process-1', parent_obj: 1, parent_pid: 10, origin: 'multiprocessing' })
+    .ev(1, 0, 'code', { id: 1, name: 'task1', qualname: 'task1', file: '/p/a.py', line: 3 }, 0)
+    .ev(1, 0, 'call', [1, 0, 3], 120_000_000)
+    .ev(1, 0, 'return', [1, 10]);
+  const events = [...parent.events, ...child.events].sort((a, b) => a[1] - b[1]);
+  const m = buildModel(events, {});
+  const [main, begin] = m.markers.filter((x) => x.kind === 'proc_begin');
+  assert.equal(main.waitEnd, undefined);
+  const call = m.spans.find((s) => s.name === 'task1');
+  assert.ok(call);
+  assert.equal(begin.waitEnd, call.start);
+  assert.equal(WAIT_STYLE[waitState(begin.kind)!].bandLabel, 'process start-up (before its first step)');
+  assert.ok(!WAIT_STATES.includes('startup'), 'the band names itself: not in the legend');
+  assert.equal(buildModelIndex(m).stuck[m.markers.indexOf(begin)], 0);
 });
