@@ -8,6 +8,7 @@ import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/m
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
 import { WAIT_STATES, WAIT_STYLE, waitState } from '../../../src/webview/laneStates';
+import { printNumbers } from '../../../src/webview/printNumbers';
 import { fitWindow, foldedStartup } from '../../../src/webview/viewport';
 import { buildModel } from '../../../src/trace/buildModel';
 import { RawStream } from '../rawStream';
@@ -283,4 +284,34 @@ test("a child process's start-up is a labelled band from its begin to its first 
   assert.equal(WAIT_STYLE[waitState(begin.kind)!].bandLabel, 'process start-up (before its first step)');
   assert.ok(!WAIT_STATES.includes('startup'), 'the band names itself: not in the legend');
   assert.equal(buildModelIndex(m).stuck[m.markers.indexOf(begin)], 0);
+});
+
+test('prints are numbered 1…N in the order they happened, the same on the canvas and in the output pane', () => {
+  const s = new RawStream(1);
+  s.mainProcess()
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'print', { stream: 'stdout', text: 'worker says hi' })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'main: one\nmain: two' }, 50_000_000)
+    .ev(2, 0, 'print', { stream: 'stdout', text: 'worker done' }, 50_000_000);
+  const m = buildModel(s.events, {});
+  const n = printNumbers(m);
+  const prints = m.markers.map((x, i) => [x, i] as const).filter(([x]) => x.kind === 'print');
+  assert.deepEqual(
+    prints.map(([x, i]) => [n.byMarker.get(i), x.label]),
+    [
+      [1, 'print: worker says hi'],
+      [2, 'print: main: one\nmain: two'],
+      [3, 'print: worker done'],
+    ],
+  );
+  // Each output line finds its print's number by its order.
+  assert.deepEqual(
+    m.output.map((o) => [n.byOrder.get(o.order), o.text]),
+    [
+      [1, 'worker says hi'],
+      [2, 'main: one\nmain: two'],
+      [3, 'worker done'],
+    ],
+  );
 });
