@@ -15,18 +15,18 @@ export interface PrintNumbers {
 const cache = new WeakMap<TraceModel, PrintNumbers>();
 
 export function printNumbers(model: TraceModel): PrintNumbers {
-  let found = cache.get(model);
+  const found = cache.get(model);
   if (found) return found;
   const prints: number[] = [];
   model.markers.forEach((m, i) => {
     if (m.kind === 'print') prints.push(i);
   });
   prints.sort((a, b) => model.markers[a].order - model.markers[b].order);
-  found = { byMarker: new Map(), byOrder: new Map() };
+  const numbers: PrintNumbers = { byMarker: new Map(), byOrder: new Map() };
   prints.forEach((i, k) => {
-    found!.byMarker.set(i, k + 1);
-    found!.byOrder.set(model.markers[i].order, k + 1);
+    numbers.byMarker.set(i, k + 1);
+    numbers.byOrder.set(model.markers[i].order, k + 1);
   });
-  cache.set(model, found);
-  return found;
+  cache.set(model, numbers);
+  return numbers;
 }
