@@ -48,6 +48,8 @@ export const EVENT_KINDS = {
   task_cancel: 'marker', // {obj}                                   cancel() requested
   task_name: 'marker', //   {obj, name, line}                      renamed after it was made (Task.set_name)
   await: 'marker', //       {target: serial, what: "task"|"future"|"gather"|"sleep"|"lock"|"queue"|"event"|"other", name?}  a task blocks on target
+  //                          what "wait_for"|"wait"|"shield"|"as_completed"|"TaskGroup"|"join": suspended in that asyncio
+  //                          function on a future of its own; with task?/call?/count?/obj? naming what it was given
   awake: 'marker', //       {target}                                  the awaiting task resumed after that target
 
   // --- synchronisation (threading and asyncio; multiprocessing ones carry key) ---------

@@ -45,6 +45,32 @@ function waited(d: Data): string {
   return w === undefined || w <= 0 ? '' : ` (waited ${formatNs(w)})`;
 }
 
+/**
+ * What a task waits in when it awaits an asyncio function that suspends it on a future of its own
+ * (aio_waits.py): "asyncio.wait(3 tasks)", "q.join()"; undefined for other awaits.
+ */
+function stdlibWait(what: string, d: Data, pid: number, names: NameLookup): string | undefined {
+  const task = num(d, 'task');
+  const inner = task !== undefined ? quoted(names.task(pid, task), `task #${task}`) : clip(str(d, 'call'), 80);
+  const count = num(d, 'count');
+  const tasks = count === undefined ? '' : `${count} ${count === 1 ? 'task' : 'tasks'}`;
+  switch (what) {
+    case 'wait_for':
+    case 'shield':
+      return `asyncio.${what}(${inner})`;
+    case 'wait':
+      return `asyncio.wait(${tasks})`;
+    case 'as_completed':
+      return "as_completed's next";
+    case 'TaskGroup':
+      return `TaskGroup's end${tasks ? ` (${tasks} left)` : ''}`;
+    case 'join':
+      return `${num(d, 'obj') !== undefined ? prim(d, pid, names) : 'queue'}.join()`;
+    default:
+      return undefined;
+  }
+}
+
 function quoted(name: string | undefined, fallback: string): string {
   return name === undefined || name === '' ? fallback : `"${clip(name, 80)}"`;
 }
@@ -128,6 +154,8 @@ const TASKS = {
   await: (d, pid, names) => {
     const target = num(d, 'target') ?? 0;
     const what = str(d, 'what', 'other');
+    const stdlib = stdlibWait(what, d, pid, names);
+    if (stdlib !== undefined) return `await ${stdlib}`;
     const name = str(d, 'name') || (what === 'task' ? names.task(pid, target) : undefined);
     return `await ${clip(what, 20)}${name ? ` ${quoted(name, '')}` : target ? ` #${target}` : ''}`;
   },

@@ -6,7 +6,7 @@ import { columnsOfModel, type EventColumns } from '../shared/traceColumns';
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import { LANE_PALETTE_SIZE, laneColorSlots } from './laneColors';
-import { waitState } from './laneStates';
+import { canBeStuckIn } from './laneStates';
 import type { TraceModel } from '../shared/traceModel';
 import { buildIntervalIndex, buildPointIndex, lowerBound, type IntervalIndex, type PointIndex } from './lod';
 import { cpuFraction } from './format';
@@ -168,7 +168,7 @@ export function buildModelIndex(model: TraceModel, cols: EventColumns = columnsO
     for (let k = markerCount[l]; k < markerCount[l + 1]; k++)
       if (last < 0 || markerTs[markerIds[k]] >= markerTs[last]) last = markerIds[k];
     // (Its completion would be a later marker; the model may already have run it to the end of the trace.)
-    if (last < 0 || waitState(MARKER_KINDS[cols.markerKind[last]]) === undefined) continue;
+    if (last < 0 || !canBeStuckIn(MARKER_KINDS[cols.markerKind[last]])) continue;
     const end = Math.max(
       model.duration,
       model.lanes[l].end,

@@ -3,6 +3,7 @@ import { lanePathNamer } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { button, clear, el } from './dom';
 import { formatCount } from './format';
+import { printNumbers } from './printNumbers';
 
 /**
  * Lines shown at once: the pane shows a window of the output, moved by its "earlier" / "more" buttons
@@ -139,7 +140,13 @@ export class OutputPane {
       );
       tag.style.borderColor = this.laneColor(o.lane);
       tag.style.color = this.laneColor(o.lane);
-      row.append(tag, el('span', { class: 'text' }, o.text));
+      // The print's number, as beside it on the canvas (on its first line only).
+      const n = i > 0 && lines[i - 1].order === o.order ? undefined : printNumbers(model).byOrder.get(o.order);
+      row.append(
+        el('span', { class: 'num' }, n !== undefined ? String(n) : ''),
+        tag,
+        el('span', { class: 'text' }, o.text),
+      );
       this.root.append(row);
     }
     this.end = Math.max(this.end, end);

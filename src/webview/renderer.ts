@@ -13,6 +13,7 @@ import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type R
 import { toX, visitIntervals, visitPoints, type IntervalIndex, type IntervalRun, type Scale } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
+import { printNumbers } from './printNumbers';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
@@ -324,10 +325,14 @@ function drawLane(f: Frame, row: LaneRow): void {
     for (const [a, z] of waitTexts) if (z > printX) until = Math.min(until, a <= printX ? printX : a);
     const room = Math.min(until, f.width) - printX - 3;
     const label = v.model.markers[printId]?.label;
-    if (room > 30 && label) {
+    // Its number (as in the output pane) and text; the number alone where the text has no room.
+    const n = printNumbers(v.model).byMarker.get(printId);
+    const head = n !== undefined ? `${n} ` : '';
+    if (room > 6 && label) {
       ctx.font = `10px ${theme.font}`;
-      const text = printLabels.fit(ctx, label.replace(/^print( \(\d+ lines\))?: /, ''), room);
-      if (text.length > 3) {
+      let text = room > 30 ? printLabels.fit(ctx, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
+      if (text.length <= head.length + 3) text = head !== '' && printLabels.width(ctx, head) <= room ? head : '';
+      if (text !== '') {
         ctx.globalAlpha = dimmed(f, { type: 'marker', index: printId }) ? 0.25 : 1;
         ctx.fillStyle = theme.foreground;
         ctx.textAlign = 'left';
@@ -401,7 +406,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
       });
     }
     if (run.count === 1 && (stuck || w > 40)) {
-      const label = v.model.markers[id]?.label;
+      const label = style.bandLabel ?? v.model.markers[id]?.label;
       // Past its start glyph and the label before it (waits on one lane may overlap), short of its end glyph.
       const x = Math.max(run.x0 + MARKER_R + 4, f.textLeft + 3, labelEnd + 8);
       const room = Math.min(run.x1 - MARKER_R, f.width) - x - 3;

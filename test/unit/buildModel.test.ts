@@ -725,3 +725,34 @@ void test("a thread blocked for a future's or pool's results waits for the call 
   );
   assert.equal(waitForGraph(m).sentence, 'MainThread waits for pool.map results');
 });
+
+void test("a task suspended in an asyncio function's own future has a wait band named after that function", () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
+    .ev(1, 1, 'task_create', { obj: 2, name: 'mirror', coro: 'download', parent: 1, internal: false })
+    .ev(1, 1, 'obj_new', { obj: 3, line: 4, name: 'jobs' });
+  const waits: [number, Record<string, unknown>][] = [
+    [10, { what: 'wait_for', call: 'download()' }],
+    [11, { what: 'wait', count: 3 }],
+    [12, { what: 'shield', task: 2 }],
+    [13, { what: 'as_completed' }],
+    [14, { what: 'join', obj: 3 }],
+    [15, { what: 'TaskGroup', count: 1 }],
+  ];
+  for (const [target, d] of waits) s.ev(1, 1, 'await', { target, ...d }).ev(1, 1, 'awake', { target }, 5_000_000);
+  const m = buildModel(s.events, {});
+  const awaits = m.markers.filter((x) => x.kind === 'await');
+  assert.deepEqual(
+    awaits.map((x) => x.label),
+    [
+      'await asyncio.wait_for(download())',
+      'await asyncio.wait(3 tasks)',
+      'await asyncio.shield("mirror")',
+      "await as_completed's next",
+      'await jobs.join()',
+      "await TaskGroup's end (1 task left)",
+    ],
+  );
+  assert.ok(awaits.every((x) => x.waitEnd !== undefined && x.waitEnd > x.ts));
+});

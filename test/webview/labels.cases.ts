@@ -113,12 +113,13 @@ export const labelCases: Case[] = [
       s.ev(2, 0, 'thread_end', { obj: 7 }, 1000);
       s.ev(1, 0, 'print', { stream: 'stdout', text: 'main ends' }, 500 * MS);
       const texts = await drawnTexts(page, buildModel(s.events, { title: 'prints.py', exitCode: 0 }));
-      const woke = texts.find((t) => t.text === 'worker woke up');
+      // Numbered in the order printed, as in the output pane: the worker's second print is the run's 2nd.
+      const woke = texts.find((t) => t.text === '2 worker woke up');
       assert.ok(woke, `the last print's text is drawn: ${texts.map((t) => t.text).join(' | ')}`);
       const sleep = texts.find((t) => t.text.startsWith('sleep 0.4'));
       assert.ok(sleep, 'the sleep is labelled');
       // The first print comes just before the sleep, whose label starts right after it: no room, no text over it.
-      const starts = texts.find((t) => t.text.startsWith('worker s'));
+      const starts = texts.find((t) => /^1( |$)/.test(t.text));
       if (starts) assert.ok(starts.x + starts.width <= sleep.x, `"${starts.text}" runs over "${sleep.text}"`);
     },
   },

@@ -2,10 +2,11 @@
  * Processes: meta and begin/end (in the process itself), start/started/join (seen from the parent).
  * A child can begin before its parent's start() returns, so start and join flows are drawn at the end.
  */
+import type { Marker } from '../../shared/traceModel';
 import { asData, bool, clip, num, str } from '../rawData';
 import type { RawEvent } from '../schema';
 import type { FamilyOf } from './handler';
-import type { Point } from './state';
+import type { BuildState, Point } from './state';
 
 type ProcessKind = 'meta' | 'proc_start' | 'proc_started' | 'proc_begin' | 'proc_end' | 'proc_join' | 'proc_joined';
 
@@ -99,6 +100,7 @@ export const processes: FamilyOf<ProcessKind> = (b) => {
       },
     },
     finish() {
+      startUps(b, begins);
       for (const x of begins) {
         const from = (x.parentKey !== null ? starts.get(x.parentKey) : undefined) ?? startByChild.get(x.pid);
         if (from) b.flow('start', from, x.at);
@@ -110,3 +112,32 @@ export const processes: FamilyOf<ProcessKind> = (b) => {
     },
   };
 };
+
+/**
+ * A child process's start-up: from its begin to its first traced step (the multiprocessing bootstrap, the
+ * tracer's set-up in the child; for spawn also the interpreter, imports and unpickling: 100-200 ms on a
+ * busy machine). Drawn as a band on the process's row (its begin's waitEnd), so the lane does not look idle
+ * or broken until then. The main process's start-up is the Timeline's folded start-up block instead.
+ */
+function startUps(b: BuildState, begins: readonly { pid: number; at: Point }[]): void {
+  const beginOf = new Map<number, Point>();
+  for (const x of begins) if (b.lanes[x.at.lane].info.origin !== 'main') beginOf.set(x.pid, x.at);
+  if (beginOf.size === 0) return;
+  const first = new Map<number, number>();
+  const see = (lane: number, ts: number, order: number): void => {
+    const pid = b.lanes[lane].pid;
+    const begin = beginOf.get(pid);
+    if (begin === undefined || order <= begin.order || ts < begin.ts) return;
+    if (!(ts >= (first.get(pid) ?? Infinity))) first.set(pid, ts);
+  };
+  const beginMarkers: Marker[] = [];
+  for (const s of b.spans) see(s.lane, s.start, s.order);
+  for (const m of b.markers) {
+    see(m.lane, m.ts, m.order);
+    if (m.kind === 'proc_begin' && beginOf.get(b.lanes[m.lane].pid)?.order === m.order) beginMarkers.push(m);
+  }
+  for (const m of beginMarkers) {
+    const end = first.get(b.lanes[m.lane].pid);
+    if (end !== undefined && end > m.ts && m.waitEnd === undefined) m.waitEnd = end;
+  }
+}

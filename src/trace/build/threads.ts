@@ -8,6 +8,8 @@ type ThreadKind = 'thread_start' | 'thread_begin' | 'thread_end' | 'thread_join'
 
 export const threads: FamilyOf<ThreadKind> = (b) => {
   const starts = new Map<string, Point>();
+  /** Each start's marker index: Thread.start blocks its caller until the new thread has begun. */
+  const startMarkers = new Map<string, number>();
   const ends = new Map<string, Point>();
   const keyOf = (ev: RawEvent): string => `${ev[2]}:${num(asData(ev[6]), 'obj') ?? -1}`;
   // Its name is known before the marker is labelled.
@@ -20,6 +22,7 @@ export const threads: FamilyOf<ThreadKind> = (b) => {
       thread_start(ev, ts) {
         learnName(ev);
         starts.set(keyOf(ev), b.marker('thread_start', ev, ts));
+        startMarkers.set(keyOf(ev), b.markers.length - 1);
       },
       thread_begin(ev, ts) {
         learnName(ev);
@@ -34,6 +37,12 @@ export const threads: FamilyOf<ThreadKind> = (b) => {
         if (nid !== undefined) L.info['native id'] = String(nid);
         const from = starts.get(key);
         if (from) b.flow('start', from, here);
+        // The starter waited in Thread.start from its start until now (the new thread signals that it
+        // began as it begins): a wait band, not time that looks like the starter's own work (an executor
+        // starting its worker: ~8 ms).
+        const start = startMarkers.get(key);
+        startMarkers.delete(key);
+        if (from && start !== undefined && from.lane !== here.lane && ts > from.ts) b.markers[start].waitEnd = ts;
       },
       thread_end(ev, ts) {
         const here = b.marker('thread_end', ev, ts);

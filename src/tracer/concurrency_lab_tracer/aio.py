@@ -10,7 +10,7 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import codes, core, io_calls, output, processes, queues, safe_text, sync
+from . import aio_waits, codes, core, io_calls, output, processes, queues, safe_text, sync
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -109,6 +109,8 @@ def patch(asyncio):
             task.add_done_callback(_task_done)
         return serial
 
+    stdlib_wait = aio_waits.awaited
+
     def awaited(value):
         serial = serial_of.get(id(value), 0)
         if serial:
@@ -116,6 +118,14 @@ def patch(asyncio):
             if me and waiting.get(me) != serial:
                 waiting[me] = serial
                 emit_raw('await', f'{{"target":{serial},"what":"{kind_of.get(serial, "future")}"}}', me)
+        else:
+            about = stdlib_wait(value)  # a future asyncio.wait, Queue.join, ... made to wait on
+            if about is not None:
+                me = current()
+                if me:
+                    serial = core.new_serial()
+                    waiting[me] = serial
+                    emit_raw('await', f'{{"target":{serial}{about}}}', me)
         return serial
 
     def resumed():
@@ -174,6 +184,7 @@ def patch(asyncio):
     _patch_cancel(asyncio, tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
+    aio_waits.patch(asyncio, base_events, tasks, serial_of)
     _patch_sleep(asyncio, tasks, current)
     _patch_exception_handler(base_events)
     _patch_locks(asyncio)

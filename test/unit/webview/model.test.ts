@@ -7,6 +7,8 @@ import { hitTest } from '../../../src/webview/hitTest';
 import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/modelIndex';
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
+import { WAIT_STATES, WAIT_STYLE, waitState } from '../../../src/webview/laneStates';
+import { printNumbers } from '../../../src/webview/printNumbers';
 import { fitWindow, foldedStartup } from '../../../src/webview/viewport';
 import { buildModel } from '../../../src/trace/buildModel';
 import { RawStream } from '../rawStream';
@@ -233,4 +235,83 @@ test("Fit folds the main module's imports and set-up: the activity starts at its
     { title: 'a.py', exitCode: 0 },
   );
   assert.equal(buildModelIndex(bare).activityStart, 77 * ms + 20_000);
+});
+
+test("a thread's start is a wait until the new thread begins; a lane that starts one and computes on is not stuck", () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'worker' }, 8_000_000)
+    .ev(2, 0, 'thread_end', { obj: 1 })
+    .ev(1, 0, 'thread_start', { obj: 2, name: 'last' }, 1_000_000)
+    .ev(3, 0, 'thread_begin', { obj: 2, name: 'last' }, 2_000_000)
+    .ev(3, 0, 'thread_end', { obj: 2 }, 50_000_000);
+  const m = buildModel(s.events, {});
+  const starts = m.markers.filter((x) => x.kind === 'thread_start');
+  const begins = m.markers.filter((x) => x.kind === 'thread_begin');
+  assert.deepEqual(
+    starts.map((x) => x.waitEnd),
+    begins.map((x) => x.ts),
+  );
+  assert.ok(starts[0].waitEnd! - starts[0].ts >= 8_000_000);
+  const ix = buildModelIndex(m);
+  // The main thread's last event is the second start: it ended when "last" began, not at the end of the run.
+  const last = m.markers.indexOf(starts[1]);
+  assert.equal(ix.stuck[last], 0);
+  assert.equal(ix.waitEnd[last], begins[1].ts);
+});
+
+test("a child process's start-up is a labelled band from its begin to its first step; the main process has none", () => {
+  const parent = new RawStream(10);
+  parent
+    .mainProcess()
+    .ev(1, 0, 'code', { id: 1, name: 'task1', qualname: 'task1', file: '/p/a.py', line: 3 })
+    .ev(1, 0, 'proc_start', { obj: 1, name: 'Process-1', method: 'fork', internal: false })
+    .ev(1, 0, 'proc_started', { obj: 1, child_pid: 11 }, 500_000);
+  const child = new RawStream(11, parent.ts + 1_000_000);
+  child
+    .ev(1, 0, 'proc_begin', { ppid: 10, name: 'Process-1', parent_obj: 1, parent_pid: 10, origin: 'multiprocessing' })
+    .ev(1, 0, 'code', { id: 1, name: 'task1', qualname: 'task1', file: '/p/a.py', line: 3 }, 0)
+    .ev(1, 0, 'call', [1, 0, 3], 120_000_000)
+    .ev(1, 0, 'return', [1, 10]);
+  const events = [...parent.events, ...child.events].sort((a, b) => a[1] - b[1]);
+  const m = buildModel(events, {});
+  const [main, begin] = m.markers.filter((x) => x.kind === 'proc_begin');
+  assert.equal(main.waitEnd, undefined);
+  const call = m.spans.find((s) => s.name === 'task1');
+  assert.ok(call);
+  assert.equal(begin.waitEnd, call.start);
+  assert.equal(WAIT_STYLE[waitState(begin.kind)!].bandLabel, 'process start-up (before its first step)');
+  assert.ok(!WAIT_STATES.includes('startup'), 'the band names itself: not in the legend');
+  assert.equal(buildModelIndex(m).stuck[m.markers.indexOf(begin)], 0);
+});
+
+test('prints are numbered 1…N in the order they happened, the same on the canvas and in the output pane', () => {
+  const s = new RawStream(1);
+  s.mainProcess()
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'print', { stream: 'stdout', text: 'worker says hi' })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'main: one\nmain: two' }, 50_000_000)
+    .ev(2, 0, 'print', { stream: 'stdout', text: 'worker done' }, 50_000_000);
+  const m = buildModel(s.events, {});
+  const n = printNumbers(m);
+  const prints = m.markers.map((x, i) => [x, i] as const).filter(([x]) => x.kind === 'print');
+  assert.deepEqual(
+    prints.map(([x, i]) => [n.byMarker.get(i), x.label]),
+    [
+      [1, 'print: worker says hi'],
+      [2, 'print: main: one\nmain: two'],
+      [3, 'print: worker done'],
+    ],
+  );
+  // Each output line finds its print's number by its order.
+  assert.deepEqual(
+    m.output.map((o) => [n.byOrder.get(o.order), o.text]),
+    [
+      [1, 'worker says hi'],
+      [2, 'main: one\nmain: two'],
+      [3, 'worker done'],
+    ],
+  );
 });

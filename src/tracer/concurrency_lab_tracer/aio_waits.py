@@ -1,0 +1,119 @@
+"""A task suspended in an asyncio function that waits on a future of its own making.
+
+asyncio.wait, as_completed, shield, Queue.join, TaskGroup's `async with` end and (3.8-3.11) wait_for
+each suspend the program's task on a future the stdlib makes with loop.create_future(), which the
+tracer does not know: the task's await had no target and drew no wait band. loop.create_future is
+wrapped (create_task already is); a future made by one of those functions (known by its code
+object, as in result_waits.py) is noted, and the program's await on it is written as an 'await' of
+that function: "await asyncio.wait(3 tasks)", "await q.join()". Nothing new is visible to the program:
+no done callback, no extra loop step, and the future is held only weakly.
+"""
+import sys
+from weakref import ref as weakref
+
+from . import core, sync
+from .encode import quote
+
+_getframe = sys._getframe
+_MAKERS = {}  # code object that calls create_future -> what the task waits in
+_ASKERS = {}  # code of Queue.get / Event.wait -> {code of the stdlib function that asked them -> what}
+_noted = {}  # id(future) -> (weak reference, its await's data after the target)
+
+
+def patch(asyncio, base_events, tasks, serial_of):
+    """Wrap loop.create_future; `serial_of`: aio's id(task or future) -> serial (to name an inner task)."""
+    from asyncio import locks, queues
+    _add(_MAKERS, getattr(tasks, 'wait_for', None), 'wait_for')
+    _add(_MAKERS, getattr(tasks, '_wait', None), 'wait')
+    _add(_MAKERS, getattr(tasks, 'shield', None), 'shield')
+    taskgroups = sys.modules.get('asyncio.taskgroups')
+    if taskgroups is not None:
+        _add(_MAKERS, taskgroups.TaskGroup.__aexit__, 'TaskGroup')
+    as_completed = getattr(tasks, '_AsCompletedIterator', None)  # 3.13+
+    one = getattr(as_completed, '_wait_for_one', None)
+    if one is None:  # 3.8-3.12: a function nested in as_completed
+        one = next((c for c in tasks.as_completed.__code__.co_consts if getattr(c, 'co_name', '') == '_wait_for_one'),
+                   None)
+    getters = {}
+    _add(getters, one, 'as_completed')
+    _add(_ASKERS, queues.Queue.get, getters)
+    joiners = {}
+    _add(joiners, queues.Queue.join, 'join')
+    _add(_ASKERS, locks.Event.wait, joiners)
+    orig = base_events.BaseEventLoop.create_future
+    makers = _MAKERS
+    askers = _ASKERS
+
+    def create_future(self):
+        fut = orig(self)
+        code = _getframe(1).f_code
+        if code in makers or code in askers:
+            _note(fut, _getframe(1), serial_of)
+        return fut
+
+    base_events.BaseEventLoop.create_future = core.impersonate(create_future, orig)
+
+
+def _add(table, func, what):
+    code = getattr(func, '__code__', func)
+    if type(code).__name__ == 'code':
+        table[code] = what
+
+
+def _note(fut, frame, serial_of):
+    what = _MAKERS.get(frame.f_code)
+    asked = frame
+    if what is None:  # Queue.get or Event.wait: for whom? (the tracer's own wrappers sit between)
+        wanted = _ASKERS[frame.f_code]
+        f = frame.f_back
+        for _ in range(3):
+            if f is None or f.f_code.co_filename == core.program:
+                return
+            what = wanted.get(f.f_code)
+            if what is not None:
+                asked = f
+                break
+            f = f.f_back
+        else:
+            return
+    data = f',"what":"{what}"' + _about(what, asked.f_locals, serial_of)
+    if len(_noted) > 256:  # futures never awaited (a shield nobody awaits): forget the dead ones
+        for key in [k for k, v in _noted.items() if v[0]() is None]:
+            del _noted[key]
+    try:
+        _noted[id(fut)] = (weakref(fut), data)
+    except TypeError:  # a future type without weak references: not named
+        pass
+
+
+def _about(what, local, serial_of):
+    """The rest of the await's data: what the stdlib function was given."""
+    if what in ('wait_for', 'shield'):
+        arg = local.get('fut') if what == 'wait_for' else local.get('inner', local.get('arg'))
+        serial = serial_of.get(id(arg), 0)
+        if serial:
+            return f',"task":{serial}'
+        name = getattr(arg, '__qualname__', None)
+        return f',"call":{quote(name + "()")}' if type(name) is str else ''
+    if what == 'wait':
+        fs = local.get('fs')
+        return f',"count":{len(fs)}' if hasattr(fs, '__len__') else ''
+    if what == 'TaskGroup':
+        pending = local.get('self')
+        pending = getattr(pending, '_tasks', None)
+        return f',"count":{len(pending)}' if hasattr(pending, '__len__') else ''
+    if what == 'join':
+        obj = sync.traced_obj(local.get('self'))
+        return f',"obj":{obj}' if obj else ''
+    return ''
+
+
+def awaited(value):
+    """The rest of the 'await' data when `value`, just yielded by the program's task, is a future noted
+    above (each is awaited once: forgotten here), else None."""
+    if not _noted:
+        return None
+    note = _noted.pop(id(value), None)
+    if note is None or note[0]() is not value:
+        return None
+    return note[1]

@@ -1,0 +1,32 @@
+/**
+ * Prints numbered 1…N in the order they happened. The number is written beside each print on the canvas
+ * (alone where its text has no room: busy lanes) and before its first line in the output pane, so which
+ * lane printed what, and in which order, reads without hovering. Pure.
+ */
+import type { TraceModel } from '../shared/traceModel';
+
+export interface PrintNumbers {
+  /** Marker index of a print → its number. */
+  byMarker: Map<number, number>;
+  /** A print's step order → its number (its output lines share that order). */
+  byOrder: Map<number, number>;
+}
+
+const cache = new WeakMap<TraceModel, PrintNumbers>();
+
+export function printNumbers(model: TraceModel): PrintNumbers {
+  const found = cache.get(model);
+  if (found) return found;
+  const prints: number[] = [];
+  model.markers.forEach((m, i) => {
+    if (m.kind === 'print') prints.push(i);
+  });
+  prints.sort((a, b) => model.markers[a].order - model.markers[b].order);
+  const numbers: PrintNumbers = { byMarker: new Map(), byOrder: new Map() };
+  prints.forEach((i, k) => {
+    numbers.byMarker.set(i, k + 1);
+    numbers.byOrder.set(model.markers[i].order, k + 1);
+  });
+  cache.set(model, numbers);
+  return numbers;
+}
