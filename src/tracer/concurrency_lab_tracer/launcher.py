@@ -213,10 +213,11 @@ def start_direct(tracer):
         if result['refused']:
             tracer.core.end_process(2)
             os._exit(2)
-    # The names the program gives its objects, parsed now: once the program runs, its audit hook would
-    # see a compile of ours (launch.py gets them with the compiled code, from program_cache).
-    from concurrency_lab_tracer import naming, program_cache
-    program_cache.object_names[program] = naming.names_in_source(source, program)
+    # The names the program gives its objects, known now: once the program runs, its audit hook would
+    # see a compile of ours. Kept in program_cache with the source, so a run of the same source parses
+    # nothing (launch.py gets them with the compiled code from there too).
+    from concurrency_lab_tracer import program_cache
+    program_cache.names(source, program)
     if hasattr(tracer.calls, 'main_unwound'):
         tracer.calls.main_unwound = main_unwound
     import atexit
