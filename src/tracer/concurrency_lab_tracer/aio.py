@@ -5,7 +5,7 @@ Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1
 """
 import sys
 from _thread import get_ident
-from types import CoroutineType
+from types import CoroutineType, GeneratorType
 from weakref import ref as weakref
 
 _getframe = sys._getframe
@@ -93,7 +93,7 @@ def patch(asyncio):
         kind_of[serial] = 'task'
         if coro is None:
             coro = task.get_coro()
-        qualname = getattr(coro, '__qualname__', None) or type(coro).__name__
+        qualname = _coro_name(coro)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
@@ -237,6 +237,14 @@ def _after_fork_child():
     waiting.clear()
     _making.clear()
     _held.clear()
+
+
+def _coro_name(coro):
+    """The __qualname__ of a task's coroutine (a native coroutine's or generator's own); for another
+    awaitable, its type's name (its class's __getattr__ never runs)."""
+    if type(coro) is CoroutineType or type(coro) is GeneratorType:
+        return coro.__qualname__
+    return safe_text.type_name(coro)
 
 
 def _describe_coro(qualname):
@@ -439,7 +447,7 @@ def _end_by_callback_if_unstarted(task):
     if not codes.task_roots:
         return
     coro = task.get_coro()
-    frame = getattr(coro, 'cr_frame', None)
+    frame = coro.cr_frame if type(coro) is CoroutineType else None  # (another awaitable's __getattr__ never runs)
     if frame is not None and id(frame) in codes.task_roots and not codes.started(coro):
         del codes.task_roots[id(frame)]
         task.add_done_callback(_task_done)

@@ -168,8 +168,8 @@ _CARRIED_INTERNAL = '_clab_internal'
 
 
 def _is_manager_server(proc):
-    target = getattr(proc, '_target', None)
-    return getattr(target, '__qualname__', '').endswith('_run_server')
+    target = vars(proc).get('_target')  # (the program's target is only looked at: no __getattr__ of its runs)
+    return target is not None and safe_text.callable_name(target).endswith('_run_server')
 
 
 def patch_process(mod):
