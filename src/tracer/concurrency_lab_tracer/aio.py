@@ -54,6 +54,7 @@ def patch(asyncio):
     global _CancelledError, EAGER
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
+    task_type = tasks.Task  # (asyncio's own, before _patch_task_class puts a subclass in its place)
     # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
     # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
     # runs on: an asyncio.Queue ping-pong would write once per item).
@@ -91,15 +92,17 @@ def patch(asyncio):
         serial = core.new_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = 'task'
+        # asyncio's own get_coro/get_name: a program's Task subclass may override them (its code)
+        own = task_type if isinstance(task, task_type) else type(task)
         if coro is None:
-            coro = task.get_coro()
+            coro = own.get_coro(task)
         qualname = _coro_name(coro)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
             if type(qualname) is str:
                 coro_json[qualname] = about
-        name = task.get_name()
+        name = own.get_name(task)
         name = quote(name) if type(name) is str else text(name)
         if line < 0:
             line = core.program_line()
@@ -423,7 +426,11 @@ def _patch_cancel(asyncio, tasks):
                 base.set_name(self, value)
                 serial = serial_of.get(id(self))  # (none while asyncio names a task it is making)
                 if serial:
-                    core.emit('task_name', {'obj': serial, 'name': str(self.get_name()), 'line': core.program_line()})
+                    # (asyncio's own get_name: a subclass's override would be the program's code; a name
+                    # asyncio did not make a str is not str()-ed, which would run the program's __str__)
+                    name = base.get_name(self)
+                    core.emit('task_name', {'obj': serial, 'name': name if type(name) is str else safe_text.text(name),
+                                            'line': core.program_line()})
 
         Task.__name__ = Task.__qualname__ = base.__name__
         Task.__module__ = base.__module__
