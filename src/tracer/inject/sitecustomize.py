@@ -25,8 +25,10 @@ def _clab_start():
         import concurrency_lab_tracer
         if concurrency_lab_tracer.activate():
             tracer = concurrency_lab_tracer
-        if not root:  # the run's first Python: its launcher and pre-run check
-            from concurrency_lab_tracer import launcher, preflight, program_loads  # noqa: F401
+        if not root:  # the run's first Python: its launcher, and the pre-run check when one is asked for
+            from concurrency_lab_tracer import launcher, program_loads  # noqa: F401
+            if os.environ.get('CONCURRENCY_LAB_CHECK'):
+                from concurrency_lab_tracer import preflight  # noqa: F401
     except Exception:
         pass  # never let the tracer stop the program from starting
     finally:
