@@ -105,7 +105,10 @@ class Check(unittest.TestCase):
                 f.write('VALUE = 1\n')
             program = os.path.join(work, 'main.py')
             with open(program, 'w') as f:
-                f.write('import sys, helper_mod\nprint(sys.dont_write_bytecode, sys.flags.dont_write_bytecode)\n')
+                # (threading, queue and asyncio: the tracer's modules that patch them are imported only then,
+                # after start-up, and their bytecode too is written)
+                f.write('import sys, helper_mod, threading, queue, asyncio\n'
+                        'print(sys.dont_write_bytecode, sys.flags.dont_write_bytecode)\n')
             out = os.path.join(d, 'out')
             os.mkdir(out)
             env = traced_env(out, program, extra={'CONCURRENCY_LAB_CHECK': os.path.join(out, 'check.json'),
@@ -115,8 +118,9 @@ class Check(unittest.TestCase):
                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
             self.assertEqual((p.returncode, p.stdout.decode()), (0, 'True 1\n'), p.stderr.decode())
             cached = os.listdir(os.path.join(tracer, 'concurrency_lab_tracer', '__pycache__'))
-            for module in ('__init__', 'core', 'launcher', 'preflight'):
+            for module in ('__init__', 'core', 'launcher', 'preflight', 'sync', 'queues', 'aio', 'naming'):
                 self.assertTrue(any(n.startswith(module + '.') for n in cached), (module, cached))
+            self.assertTrue(os.listdir(os.path.join(tracer, 'inject', '__pycache__')), 'sitecustomize.py too')
             self.assertFalse(os.path.exists(os.path.join(work, '__pycache__')), "the program's own modules are not cached")
         finally:
             shutil.rmtree(d, ignore_errors=True)

@@ -373,6 +373,33 @@ class ProgramCache(unittest.TestCase):
                   for e in t.events if e[5] in ('call', 'return', 'exc', 'code')] for t in (a, b)]
         self.assertEqual(shape[0], shape[1])
 
+    def test_object_names_come_from_the_cache(self):
+        """The run as the engine starts it (3.12+: the program file itself, which compiles nothing of
+        ours) stores the names of the program's objects with its source, and a later run of the same
+        source takes them from there instead of parsing the program again. Seen by changing the stored
+        names: the second run must name the lock as the cache says."""
+        import marshal
+        import uuid
+        source = CACHED % uuid.uuid4()
+        folder = tempfile.mkdtemp(prefix='clab-test-')
+        self.addCleanup(shutil.rmtree, folder, True)
+        path = os.path.join(folder, 'cached.py')
+        with open(path, 'w') as f:
+            f.write(source)
+        env = {'PYTHONDONTWRITEBYTECODE': '', 'XDG_CACHE_HOME': self.cache_home}
+        first = run_traced(None, program=path, cwd=folder, extra_env=env)
+        self.assertEqual([e[6].get('name') for e in first.kind('obj_new')], ['box_lock'])
+        cache = self.cache  # (one file: the first run stored what it parsed)
+        with open(cache, 'rb') as f:
+            record = list(marshal.loads(f.read()))
+        record[-1] = {line: 'named_by_the_cache' for line in record[-1]}
+        with open(cache, 'wb') as f:
+            f.write(marshal.dumps(tuple(record)))
+        second = run_traced(None, program=path, cwd=folder, extra_env=env)
+        self.assertEqual(second.stdout, 'from %s\n' % path)
+        self.assertEqual([e[6].get('name') for e in second.kind('obj_new')], ['named_by_the_cache'],
+                         'the second run parsed the program again')
+
     def files_under(self, top):
         return sorted(os.path.relpath(os.path.join(d, n), top) for d, _, names in os.walk(top) for n in names)
 

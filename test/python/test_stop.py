@@ -10,7 +10,7 @@ writes only when a later event is recorded, and none is) and is lost.
 import signal
 import unittest
 
-from tracing import VERSION, run_traced_until_blocked
+from tracing import VERSION, main_thread_asleep, run_traced_until_blocked
 
 PROGRAM = 'stop_in_wait.py'
 BURST = 200
@@ -57,6 +57,24 @@ class StoppedInATracedWait(unittest.TestCase):
         # Future.result waits on the standard library's own Condition (not the program's); a read of a
         # future that is not done has no event of its own.
         self.check('future_result', None)
+
+    def test_main_thread_ended_while_a_thread_computes(self):
+        # Stopped while Python's shutdown waits for a non-daemon thread that only computes: the main
+        # thread's last events (the burst, its print, the returns) were written as its last line ran.
+        # (Sent once the main thread has slept for a second: in the shutdown's wait, not the GIL's.)
+        t = run_traced_until_blocked(PROGRAM, signal.SIGTERM, ('main_ends',), asleep_when=main_thread_asleep,
+                                     polls=20)
+        self.assertEqual(t.code, -signal.SIGTERM, t.stderr)
+        self.assertEqual(t.stdout, 'ready\n')
+        names = {c['id']: c['name'] for c in t.codes().values()}
+        main_tid = 1
+        step = [cid for cid, name in names.items() if name == 'step']
+        self.assertEqual(len(step), 1, 'the code event of step()')
+        self.assertEqual(len([e for e in t.kind('call') if e[6][0] == step[0]]), BURST)
+        self.assertIn('ready', [e[6]['text'] for e in t.prints()])
+        returned = [names.get(e[6][0]) for e in t.kind('return') if e[3] == main_tid]
+        self.assertIn('main_ends', returned, 'the main thread\'s last events are in the trace')
+        self.assertEqual(t.kind('proc_end'), [], 'killed: no end record')
 
     def test_asyncio_sleep(self):
         self.check('asyncio_sleep', 'sleep')

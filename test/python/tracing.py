@@ -199,13 +199,14 @@ def run_traced(name, args=(), budget=0, cap=0, timeout=60, extra_env=None, cwd=N
     return Run(p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'), p.returncode, events, out_dir)
 
 
-def _all_threads_asleep(pid):
-    """Every thread of `pid` is in interruptible sleep (Linux /proc); True where /proc is missing."""
+def _all_threads_asleep(pid, only=None):
+    """Every thread of `pid` (or thread `only`) is in interruptible sleep (Linux /proc); True where
+    /proc is missing."""
     task_dir = '/proc/%d/task' % pid
     if not os.path.isdir(task_dir):
         return True
     try:
-        for tid in os.listdir(task_dir):
+        for tid in [only] if only else os.listdir(task_dir):
             with open(os.path.join(task_dir, tid, 'stat')) as f:
                 state = f.read().rsplit(')', 1)[1].split()[0]
             if state != 'S':
@@ -215,10 +216,16 @@ def _all_threads_asleep(pid):
     return True
 
 
-def run_traced_until_blocked(name, sig, args=(), wait_s=60):
+def main_thread_asleep(pid):
+    """The main thread of `pid` is in interruptible sleep (Linux /proc); True where /proc is missing."""
+    return _all_threads_asleep(pid, only=str(pid))
+
+
+def run_traced_until_blocked(name, sig, args=(), wait_s=60, asleep_when=_all_threads_asleep, polls=5):
     """Start a traced run; once it has printed its first line and every thread of it sleeps in the
-    kernel (five polls in a row: it is stuck), send `sig` (as the engine's Stop does). Not timed: a
-    slow machine only takes longer to get there (wait_s is for a program that never blocks)."""
+    kernel (`polls` polls in a row: it is stuck; or whatever `asleep_when(pid)` says), send `sig` (as
+    the engine's Stop does). Not timed: a slow machine only takes longer to get there (wait_s is for a
+    program that never blocks)."""
     import time
     program = program_path(name)
     out_dir = tempfile.mkdtemp(prefix='clab-test-')
@@ -230,8 +237,8 @@ def run_traced_until_blocked(name, sig, args=(), wait_s=60):
             first = p.stdout.readline()  # (blocks until the line, or EOF if the program failed)
             deadline = time.monotonic() + wait_s
             asleep = 0
-            while first and asleep < 5 and time.monotonic() < deadline:
-                asleep = asleep + 1 if _all_threads_asleep(p.pid) else 0
+            while first and asleep < polls and time.monotonic() < deadline:
+                asleep = asleep + 1 if asleep_when(p.pid) else 0
                 time.sleep(0.05)
             p.send_signal(sig)
             out, err = p.communicate(timeout=30)

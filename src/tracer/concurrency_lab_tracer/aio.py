@@ -5,7 +5,7 @@ Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1
 """
 import sys
 from _thread import get_ident
-from types import CoroutineType
+from types import CoroutineType, GeneratorType
 from weakref import ref as weakref
 
 _getframe = sys._getframe
@@ -54,6 +54,7 @@ def patch(asyncio):
     global _CancelledError, EAGER
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
+    task_type = tasks.Task  # (asyncio's own, before _patch_task_class puts a subclass in its place)
     # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
     # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
     # runs on: an asyncio.Queue ping-pong would write once per item).
@@ -91,15 +92,17 @@ def patch(asyncio):
         serial = core.new_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = 'task'
+        # asyncio's own get_coro/get_name: a program's Task subclass may override them (its code)
+        own = task_type if isinstance(task, task_type) else type(task)
         if coro is None:
-            coro = task.get_coro()
-        qualname = getattr(coro, '__qualname__', None) or type(coro).__name__
+            coro = own.get_coro(task)
+        qualname = _coro_name(coro)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
             if type(qualname) is str:
                 coro_json[qualname] = about
-        name = task.get_name()
+        name = own.get_name(task)
         name = quote(name) if type(name) is str else text(name)
         if line < 0:
             line = core.program_line()
@@ -248,6 +251,14 @@ def _after_fork_child():
     waiting.clear()
     _making.clear()
     _held.clear()
+
+
+def _coro_name(coro):
+    """The __qualname__ of a task's coroutine (a native coroutine's or generator's own); for another
+    awaitable, its type's name (its class's __getattr__ never runs)."""
+    if type(coro) is CoroutineType or type(coro) is GeneratorType:
+        return coro.__qualname__
+    return safe_text.type_name(coro)
 
 
 def _describe_coro(qualname):
@@ -426,7 +437,11 @@ def _patch_cancel(asyncio, tasks):
                 base.set_name(self, value)
                 serial = serial_of.get(id(self))  # (none while asyncio names a task it is making)
                 if serial:
-                    core.emit('task_name', {'obj': serial, 'name': str(self.get_name()), 'line': core.program_line()})
+                    # (asyncio's own get_name: a subclass's override would be the program's code; a name
+                    # asyncio did not make a str is not str()-ed, which would run the program's __str__)
+                    name = base.get_name(self)
+                    core.emit('task_name', {'obj': serial, 'name': name if type(name) is str else safe_text.text(name),
+                                            'line': core.program_line()})
 
         Task.__name__ = Task.__qualname__ = base.__name__
         Task.__module__ = base.__module__
@@ -450,7 +465,7 @@ def _end_by_callback_if_unstarted(task):
     if not codes.task_roots:
         return
     coro = task.get_coro()
-    frame = getattr(coro, 'cr_frame', None)
+    frame = coro.cr_frame if type(coro) is CoroutineType else None  # (another awaitable's __getattr__ never runs)
     if frame is not None and id(frame) in codes.task_roots and not codes.started(coro):
         del codes.task_roots[id(frame)]
         task.add_done_callback(_task_done)

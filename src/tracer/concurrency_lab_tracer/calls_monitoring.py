@@ -72,6 +72,8 @@ def _on_return(code, offset, retval):
             codes.root_ended(frame, None, st[0], task)
         else:
             emit_span('return', st[0], None, task)
+            if code is _main_code:  # the program run directly has run its last line (see launcher.main_ended)
+                core.flush()
     elif st[1] == 0 and not live and not st[5]:
         return DISABLE
 
@@ -228,6 +230,7 @@ def _on_raise(code, offset, exc):
 
 resumed = None  # asyncio patch: note that the running task woke up
 main_unwound = None  # launcher.main_unwound when the program runs directly (3.12+ root)
+_main_code = None  # its <module> code (its return writes what is pending: see launcher.main_ended)
 
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME  # (| io_calls' events, set by install)
 GLOBAL_EVENTS = E.PY_THROW | E.PY_UNWIND | E.RAISE  # these cannot be local
@@ -256,8 +259,9 @@ def _watch(code):
 def _main_started(module_code):
     """The program file run directly starts: PY_START was global only until its code could be seen
     (Python compiled it); from here on its code objects have local events, as when compiled by us."""
-    global _watched_ahead, _until_main
+    global _watched_ahead, _until_main, _main_code
     _until_main = False
+    _main_code = module_code
     if tool is None or _stopped:
         return
     _watched_ahead = True

@@ -18,6 +18,7 @@ timeout that is not 0) is the same wait, marked `loop`: waiting for I/O or timer
 span's off-CPU share instead.
 """
 import os
+import stat
 import sys
 from _thread import get_ident
 
@@ -142,7 +143,6 @@ def wrapped(wrapper, original):
 def _blocking_file(f):
     """A read of a pipe, tty or socket can block; a regular file's cannot wait on anyone."""
     try:
-        import stat
         return not stat.S_ISREG(os.fstat(f.fileno()).st_mode)
     except Exception:
         return False

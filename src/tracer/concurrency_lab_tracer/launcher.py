@@ -93,27 +93,41 @@ def main(launch_file):
         if result['refused']:
             return 2
 
+    # (one try in this function, not a function of its own: no frame of ours more below <module>)
     try:
-        if code is None:
-            raise not_compiled
-        exec(code, main_module.__dict__)
-    except SystemExit as e:
-        _note_exit(tracer, e.code)
-        raise
-    except KeyboardInterrupt as e:
-        # Python itself must end the process (it re-raises SIGINT after finalising, which gives the
-        # untraced exit status), so let it propagate with a hook that prints the program's frames only.
-        _note_uncaught(tracer, e, program)
-        sys.excepthook = _without_own_frames(sys.excepthook)
-        raise
-    except BaseException as e:
-        tb = _note_uncaught(tracer, e, program)
-        e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
-        _call_excepthook(e, tb)
-        _note_exit(tracer, 1)
-        return 1
-    _note_exit(tracer, 0)
-    return 0
+        try:
+            if code is None:
+                raise not_compiled
+            exec(code, main_module.__dict__)
+        except SystemExit as e:
+            _note_exit(tracer, e.code)
+            raise
+        except KeyboardInterrupt as e:
+            # Python itself must end the process (it re-raises SIGINT after finalising, which gives the
+            # untraced exit status), so let it propagate with a hook that prints the program's frames only.
+            _note_uncaught(tracer, e, program)
+            sys.excepthook = _without_own_frames(sys.excepthook)
+            raise
+        except BaseException as e:
+            tb = _note_uncaught(tracer, e, program)
+            e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
+            _call_excepthook(e, tb)
+            _note_exit(tracer, 1)
+            return 1
+        _note_exit(tracer, 0)
+        return 0
+    finally:
+        main_ended()
+
+
+def main_ended():
+    """The program's last line has run (or an exception left it): write what is pending now. Python's
+    shutdown may then wait a long time for a non-daemon thread, and a thread that only computes records
+    nothing that would write the main thread's last events before a Stop (the time bound writes only
+    when an event is recorded). Called here, and by the call hooks when the program runs directly."""
+    tracer = sys.modules.get('concurrency_lab_tracer')
+    if tracer is not None and tracer.active:
+        tracer.core.flush()
 
 
 def _call_excepthook(e, tb):
@@ -213,10 +227,11 @@ def start_direct(tracer):
         if result['refused']:
             tracer.core.end_process(2)
             os._exit(2)
-    # The names the program gives its objects, parsed now: once the program runs, its audit hook would
-    # see a compile of ours (launch.py gets them with the compiled code, from program_cache).
-    from concurrency_lab_tracer import naming, program_cache
-    program_cache.object_names[program] = naming.names_in_source(source, program)
+    # The names the program gives its objects, known now: once the program runs, its audit hook would
+    # see a compile of ours. Kept in program_cache with the source, so a run of the same source parses
+    # nothing (launch.py gets them with the compiled code from there too).
+    from concurrency_lab_tracer import program_cache
+    program_cache.names(source, program)
     if hasattr(tracer.calls, 'main_unwound'):
         tracer.calls.main_unwound = main_unwound
     import atexit
@@ -233,10 +248,11 @@ def main_unwound(exc):
     _main_unwound = True
     if isinstance(exc, SystemExit):
         _note_exit(tracer, exc.code)
-        return
-    _note_uncaught(tracer, exc, tracer.core.program)
-    if not isinstance(exc, KeyboardInterrupt):  # (that one ends the process by SIGINT)
-        _note_exit(tracer, 1)
+    else:
+        _note_uncaught(tracer, exc, tracer.core.program)
+        if not isinstance(exc, KeyboardInterrupt):  # (that one ends the process by SIGINT)
+            _note_exit(tracer, 1)
+    main_ended()
 
 
 def _at_direct_exit(tracer, report):

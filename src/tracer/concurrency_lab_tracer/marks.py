@@ -45,6 +45,9 @@ def set_serial(obj, value, **fields):
         _fields.setdefault(key, {}).update(fields)
 
 
+fields_of = _fields.get  # id(obj) -> {name: value} or None (for hot paths; never rebind _fields)
+
+
 def field(obj, name, default=None):
     entry = _fields.get(id(obj))
     return default if entry is None else entry.get(name, default)

@@ -12,7 +12,8 @@ holds any of them.
 import os
 import sys
 
-from . import core, io_calls, marks, runenv, safe_text
+from . import core, runenv  # (marks, safe_text, io_calls: imported by the patches that use them, applied
+#                             when the program imports what they patch, so an empty program loads none)
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -168,12 +169,14 @@ _CARRIED_INTERNAL = '_clab_internal'
 
 
 def _is_manager_server(proc):
-    target = getattr(proc, '_target', None)
-    return getattr(target, '__qualname__', '').endswith('_run_server')
+    from . import safe_text
+    target = vars(proc).get('_target')  # (the program's target is only looked at: no __getattr__ of its runs)
+    return target is not None and safe_text.callable_name(target).endswith('_run_server')
 
 
 def patch_process(mod):
     """multiprocessing.process.BaseProcess: start/join in the parent, _bootstrap in the child."""
+    from . import marks
     Base = mod.BaseProcess
     orig_start, orig_join, orig_bootstrap = Base.start, Base.join, Base._bootstrap
 
@@ -227,6 +230,7 @@ def _note_uncaught_via_print_exc(bootstrap):
     traceback.print_exc(), which is where we see it (wrapping run() would put a frame of ours in
     the traceback the child prints)."""
     import traceback
+    from . import safe_text
     real = traceback.print_exc
     code = getattr(bootstrap, '__code__', None)
 
@@ -289,6 +293,7 @@ def patch_connection(mod):
     """Flush before multiprocessing pipes block or hand data over: that is where pool and
     executor workers wait, and where Pool.terminate() finds them."""
     Base = mod._ConnectionBase
+    from . import io_calls
 
     def flushing_first(fn):
         def wrapper(self, *args, **kwargs):
@@ -313,6 +318,7 @@ def patch_forkserver(mod):
 
 
 def patch_subprocess(subprocess):
+    from . import marks
     Popen = subprocess.Popen
     orig_init, orig_wait = Popen.__init__, Popen.wait
     skip = (subprocess.__file__,)

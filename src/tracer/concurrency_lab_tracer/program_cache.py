@@ -100,7 +100,7 @@ def get(source, filename, make):
     when the program is compiled anyway, not while it runs (~0.5-1 ms, and a compile a program's
     audit hook would see)."""
     cached = load(source, filename)
-    if cached is not None:
+    if cached is not None and cached[0] is not None:  # (names alone, stored by names(): compile)
         code, specs, names = cached
     else:
         code, specs = make()
@@ -111,8 +111,24 @@ def get(source, filename, make):
     return code, specs
 
 
+def names(source, filename):
+    """The names the program gives its objects, for a run that compiles nothing of ours (3.12+, the
+    program file run directly: Python compiles it). Parsed only when this source is not stored yet,
+    and then stored without code (a later get() compiles and stores the code then)."""
+    cached = load(source, filename)
+    if cached is not None:
+        found = cached[2]
+    else:
+        from . import naming
+        found = naming.names_in_source(source, filename)
+        store(source, filename, None, (), found)
+    object_names[filename] = found
+    return found
+
+
 def load(source, filename):
-    """(code, state specs, object names) as stored for this source (see store), or None."""
+    """(code, state specs, object names) as stored for this source (see store), or None. The code is
+    None when only the names were stored (see names)."""
     path = _path(source)
     if path is None:
         return None
@@ -121,14 +137,14 @@ def load(source, filename):
             stamp, cached_source, cached_filename, code, specs, names = marshal.loads(f.read())
         if cached_source != source or stamp != _stamp():
             return None
-        return _renamed(code, cached_filename, filename), specs, names
+        return (_renamed(code, cached_filename, filename) if code is not None else None), specs, names
     except Exception:  # missing, unreadable, torn or from another format: rewrite instead
         return None
 
 
 def store(source, filename, code, specs, names):
-    """Keep the program's code (rewritten: with its functions' state specs; else specs is ()) and
-    the names of its objects (naming.names_in_source)."""
+    """Keep the program's code (rewritten: with its functions' state specs; else specs is (); None
+    from names()) and the names of its objects (naming.names_in_source)."""
     if sys.dont_write_bytecode:
         return
     path = _path(source, create=True)

@@ -132,6 +132,16 @@ def callable_name(fn, limit=80):
         return '?'
 
 
+def module_of(fn):
+    """The module a callable comes from, read as callable_name reads its name: a function's (method's,
+    builtin's, class's) own __module__, anything else's type's. '' when unknown."""
+    try:
+        module = getattr(fn, '__module__', None) if _is_builtin_callable(fn) else type(fn).__module__
+        return module if type(module) is str else ''
+    except Exception:
+        return ''
+
+
 def _is_builtin_callable(fn):
     """Functions, methods and builtins: reading their __qualname__ runs no program code."""
     return type(fn).__name__ in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',

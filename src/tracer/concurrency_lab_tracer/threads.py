@@ -16,12 +16,12 @@ _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process'
 
 def is_internal(thread):
     """Runtime plumbing (pool handlers, feeder/management threads, asyncio's executor shutdown)."""
-    cls_mod = type(thread).__module__ or ''
+    cls_mod = safe_text.module_of(thread)
     if cls_mod != 'threading':
         mod = cls_mod
-    else:
-        target = getattr(thread, '_target', None)
-        mod = (getattr(target, '__module__', None) or '') if target is not None else ''
+    else:  # (a plain Thread's _target is in its __dict__: the program's target is only looked at)
+        target = thread.__dict__.get('_target')
+        mod = safe_text.module_of(target) if target is not None else ''
     return mod.startswith(_INTERNAL_PREFIXES)
 
 

@@ -72,14 +72,14 @@ def got_from_queue(obj):
     name = t.__name__
     if name == '_CallItem' and t.__module__ == 'concurrent.futures.process':
         fn, args = obj.fn, obj.args
-        if type(fn) is _partial and getattr(fn.func, '__name__', '') == '_process_chunk' and fn.args and args:
+        if type(fn) is _partial and safe_text.callable_name(fn.func) == '_process_chunk' and fn.args and args:
             # ProcessPoolExecutor.map: _process_chunk(fn, chunk), each item of the chunk a tuple of arguments
             _chunk(fn.args[0], obj.work_id, args[0], True)
         else:
             _begin(fn, obj.work_id, _args_field(args, obj.kwargs))
     elif t is tuple and len(obj) == 5 and _pool_worker_code is not None and _caller_is_pool_worker():
         job, i, func, args, kwds = obj
-        fname = getattr(func, '__name__', '')
+        fname = safe_text.callable_name(func)  # (a program's callable object: no __getattr__ of its runs)
         if fname in ('mapstar', 'starmapstar') and type(args) is tuple and len(args) == 1 and \
                 type(args[0]) is tuple and len(args[0]) == 2:
             fn, chunk = args[0]  # Pool.map/imap/starmap: one function over a chunk of items

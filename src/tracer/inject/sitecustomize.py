@@ -25,8 +25,12 @@ def _clab_start():
         import concurrency_lab_tracer
         if concurrency_lab_tracer.activate():
             tracer = concurrency_lab_tracer
-        if not root:  # the run's first Python: its launcher and pre-run check
-            from concurrency_lab_tracer import launcher, preflight, program_loads  # noqa: F401
+        if not root:  # the run's first Python: its launcher, and the pre-run check when one is asked for
+            from concurrency_lab_tracer import launcher, program_loads  # noqa: F401
+            if os.environ.get('CONCURRENCY_LAB_CHECK'):
+                from concurrency_lab_tracer import preflight  # noqa: F401
+        if dont_write:
+            _cache_bytecode(os.path.join(tracer_dir, 'concurrency_lab_tracer'))
     except Exception:
         pass  # never let the tracer stop the program from starting
     finally:
@@ -46,6 +50,32 @@ def _clab_start():
             launcher.start_direct(tracer)
     except Exception:
         pass
+
+
+def _cache_bytecode(package):
+    """Told not to write bytecode, write that of the tracer's modules not imported yet, and of this
+    file, when it is missing or older than the source: they are imported later (when the program
+    imports what they patch), once bytecode writing is off again, and each would be compiled from
+    source on every run (several ms each). Two stats per file when the bytecode is there."""
+    external = sys.modules.get('_frozen_importlib_external')
+    files = [(__name__, os.path.abspath(__file__))]
+    files += [('concurrency_lab_tracer.' + name[:-3], os.path.join(package, name))
+              for name in os.listdir(package) if name.endswith('.py')]
+    for module, path in files:
+        if module in sys.modules and module != __name__:
+            continue  # (imported just now: its bytecode was written then)
+        folder = os.path.dirname(external.cache_from_source(path))
+        if not os.access(folder if os.path.isdir(folder) else os.path.dirname(path), os.W_OK):
+            continue  # (a read-only install: compiling it here would only cost, every run)
+        try:
+            if os.stat(external.cache_from_source(path)).st_mtime >= os.stat(path).st_mtime:
+                continue
+        except OSError:
+            pass
+        try:
+            external.SourceFileLoader(module, path).get_code(module)  # (writes the bytecode)
+        except Exception:
+            pass
 
 
 def _clab_chain():
