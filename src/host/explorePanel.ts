@@ -54,8 +54,8 @@ export class ExplorePanel implements vscode.Disposable {
     const webview = panel.webview;
     try {
       loadWebviewPage(panel, this.extensionUri, {
-        script: 'exploreView.js',
-        style: 'explore.css',
+        script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'exploreView.js'),
+        style: vscode.Uri.joinPath(this.extensionUri, 'media', 'explore.css'),
         title: 'Explore Interleavings',
       });
     } catch (e) {

@@ -144,8 +144,8 @@ export class TimelinePanel extends Disposable {
     const webview = panel.webview;
     // Load the page before adopting the panel: if that throws, no half-made panel is left behind.
     loadWebviewPage(panel, this.extensionUri, {
-      script: 'webview.js',
-      style: 'timeline.css',
+      script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'),
+      style: vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.css'),
       title: 'Concurrency Timeline',
     });
     this.panel = panel;

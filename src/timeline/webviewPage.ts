@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { buildTimelineHtml } from './html';
 
-/** One of our webview pages: its bundle in dist/, its stylesheet in media/. */
+/**
+ * One of our webview pages: its bundle and its stylesheet, as paths in our install folder (written out by
+ * the caller with joinPath, so the package test sees every file the extension loads).
+ */
 export interface WebviewPage {
-  script: string;
-  style: string;
+  script: vscode.Uri;
+  style: vscode.Uri;
   title: string;
 }
 
@@ -28,8 +31,8 @@ export function loadWebviewPage(panel: vscode.WebviewPanel, extensionUri: vscode
   webview.html = buildTimelineHtml({
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('base64'),
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', page.script)).toString(),
-    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', page.style)).toString(),
+    scriptUri: webview.asWebviewUri(page.script).toString(),
+    styleUri: webview.asWebviewUri(page.style).toString(),
     title: page.title,
   });
 }
