@@ -42,4 +42,27 @@ export class TextFitter {
     }
     return lo === 0 ? '' : text.slice(0, lo).trimEnd() + ELLIPSIS;
   }
+
+  /**
+   * Like fit, but a name whose number would be cut off (ForkPoolWorker-3, ThreadPoolExecutor-0_1) keeps its
+   * tail from a word start instead ("…Worker-3"): names that differ only there must still read apart.
+   */
+  fitKeepingTail(ctx: TextMeasurer, text: string, room: number): string {
+    const head = this.fit(ctx, text, room);
+    if (head === text || !/\d/.test(text.slice(Math.max(0, head.length - ELLIPSIS.length)))) return head;
+    for (let i = 1; i < text.length; i++) {
+      if (!isWordStart(text, i)) continue;
+      const tail = ELLIPSIS + text.slice(i).trimStart();
+      if (this.width(ctx, tail) <= room) return tail;
+    }
+    return head;
+  }
+}
+
+/** Where a word starts inside a name: after a separator, or a capital after a small letter (PoolWorker). */
+function isWordStart(text: string, i: number): boolean {
+  const prev = text[i - 1];
+  const c = text[i];
+  if (/[\s\-_.(›·]/.test(prev)) return !/[\s)]/.test(c);
+  return /[A-Z]/.test(c) && /[a-z]/.test(prev);
 }
