@@ -158,4 +158,29 @@ export const narrowCases: Case[] = [
         });
     },
   },
+  {
+    name: 'narrow: the step list names the thread of a child process by its own name first ("…› MainThread"), cutting the process part',
+    async run({ page, server }) {
+      const m = demoModel();
+      const child = m.lanes.find(
+        (l) => l.kind === 'thread' && l.parent >= 0 && m.lanes[l.parent].name !== 'MainProcess',
+      );
+      assert.ok(child, 'the demo has a thread in a child process');
+      const step = m.steps.findIndex((st) => st.lane === child.id);
+      assert.ok(step >= 0);
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(m), live: false });
+        await p.evaluate((i) => {
+          const list = document.querySelector('.steps');
+          if (list) list.scrollTop = Math.max(0, i * 20 - 40);
+        }, step);
+        const own = p.locator(`#step-${step} .lane-own`);
+        await own.waitFor({ state: 'attached', timeout: 5000 });
+        const got = await own.evaluate((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 }));
+        assert.deepEqual(got, { text: child.name, cut: false }, `the lane cell reads ${JSON.stringify(got)}`);
+        const cell = await p.locator(`#step-${step} .lane`).evaluate((e) => e.getBoundingClientRect().width);
+        assert.ok(cell < 110, `the LANE column is ${cell} px: too wide to test the cut`);
+      });
+    },
+  },
 ];
