@@ -62,7 +62,10 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
     const y2 = rowMidOf(f, e.holder);
     if (y1 === null || y2 === null || y1 === y2) return;
     const since = toX(s, v.model.markers[e.marker]?.ts ?? 0);
-    const x = Math.max(since + 8, end - k * EDGE_GAP_PX);
+    // Right of where the wait began, unless that is past the end: a run stopped as its lanes blocked ends
+    // with their waits, and its arrows stand in the last pixels rather than off the canvas.
+    const ideal = Math.max(since + 8, end - k * EDGE_GAP_PX);
+    const x = ideal > end ? end - k * EDGE_GAP_PX : ideal;
     if (x < f.v.gutterW || x > f.width) return;
     const cycle = inCycle.has(e.waiter) && inCycle.has(e.holder);
     const color = cycle ? theme.error : theme.warning;

@@ -183,4 +183,21 @@ export const narrowCases: Case[] = [
       });
     },
   },
+  {
+    name: 'narrow: a run stopped just as its lanes blocked still draws its whole wait-for cycle, inside the canvas',
+    async run({ page, server }) {
+      // Traced from media/demos/deadlock.py with a time limit: the model ends with the two lock waits.
+      const model = recorded('deadlock_stopped.json');
+      for (const size of [NARROW, { width: 1400, height: 800 }])
+        await withPage(page, server, size, async (p) => {
+          await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+          const waits = await p.evaluate(() => window.timelineProbe?.waits() ?? []);
+          const cycle = waits.filter((w) => w.cycle);
+          assert.equal(cycle.length, 2, `at ${size.width} px the cycle has ${cycle.length} arrows drawn`);
+          const canvas = await p.locator('canvas').boundingBox();
+          assert.ok(canvas);
+          for (const w of waits) assert.ok(w.x > 0 && w.x < canvas.width - 4, `arrow at x ${w.x} of ${canvas.width}`);
+        });
+    },
+  },
 ];
