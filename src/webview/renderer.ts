@@ -166,12 +166,14 @@ function laneLabel(lane: Lane): string {
 const labels = new TextFitter();
 
 /**
- * A lane's name cut to `room` so that lanes still read apart: a task keeps its coroutine (it comes
- * first), a process drops its pid before its name, and a numbered name keeps its number ("…Worker-3").
+ * A lane's name cut to `room` so that lanes still read apart: a task keeps its coroutine and its number
+ * ("task_job()…-2"), a process drops its pid before its name, and a numbered name keeps its number
+ * ("…Worker-3").
  */
 function fitLaneLabel(ctx: CanvasRenderingContext2D, lane: Lane, room: number): string {
   const whole = laneLabel(lane);
-  if (lane.kind === 'task' || labels.width(ctx, whole) <= room) return labels.fit(ctx, whole, room);
+  if (labels.width(ctx, whole) <= room) return whole;
+  if (lane.kind === 'task') return labels.fitKeepingNumber(ctx, whole, room);
   return labels.fitKeepingTail(ctx, lane.kind === 'process' ? lane.name : whole, room);
 }
 

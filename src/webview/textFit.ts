@@ -57,6 +57,25 @@ export class TextFitter {
     }
     return head;
   }
+
+  /**
+   * Like fit, but a name ending in a number keeps that number after the ellipsis ("task_job()…-2" for
+   * "task_job() · Task-2"): its head says what it is, the number which one.
+   */
+  fitKeepingNumber(ctx: TextMeasurer, text: string, room: number): string {
+    const head = this.fit(ctx, text, room);
+    const number = /[-_]?\d+(?:_\d+)*$/.exec(text)?.[0];
+    if (head === text || number === undefined) return head;
+    const at = (n: number): string => text.slice(0, n).replace(/[\s·›\-_]+$/, '') + ELLIPSIS + number;
+    let lo = 0;
+    let hi = text.length - number.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.width(ctx, at(mid)) <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo > 0 && this.width(ctx, at(lo)) <= room ? at(lo) : head;
+  }
 }
 
 /** Where a word starts inside a name: after a separator, or a capital after a small letter (PoolWorker). */

@@ -101,15 +101,33 @@ export const narrowCases: Case[] = [
         const t = b.lane({ kind: 'thread', name: `ThreadPoolExecutor-0_${i}`, parent: proc, pid: 10, tid: 2 + i });
         b.span(t, 'fetch', (10 + i) * MS, (50 + i) * MS, { cpu: 1 * MS });
       }
+      // Two asyncio tasks running the same coroutine, on the main thread.
+      for (const n of [2, 3]) {
+        const t = b.lane({
+          kind: 'task',
+          name: `Task-${n}`,
+          parent: main,
+          pid: 10,
+          tid: 1,
+          task: n,
+          info: { coroutine: 'download_everything' },
+        });
+        b.span(t, 'download_everything', (20 + n) * MS, (60 + n) * MS, { cpu: 1 * MS });
+      }
       const model = b.build();
       await withPage(page, server, NARROW, async (p) => {
         const texts = await drawnTexts(p, model);
         const gutter = await p.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
-        const names = texts.filter((t) => t.x < gutter && /0_\d|Thread|Pool/.test(t.text)).map((t) => t.text);
+        const names = texts.filter((t) => t.x < gutter && /0_\d|Thread|Pool|downl/.test(t.text)).map((t) => t.text);
         for (let i = 0; i < 3; i++)
           assert.ok(
             names.some((n) => n.endsWith(`-0_${i}`) && n.startsWith('…')),
             `worker ${i}'s number is cut off: ${names.join(' | ')}`,
+          );
+        for (const n of [2, 3])
+          assert.ok(
+            names.some((t) => t.startsWith('downl') && t.endsWith(`-${n}`)),
+            `task ${n} lost its coroutine or its number: ${texts.map((t) => t.text).join(' | ')}`,
           );
       });
     },

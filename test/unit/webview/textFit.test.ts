@@ -50,3 +50,12 @@ test('a numbered name cut short keeps its number from a word start; others keep 
   // Two workers that differ only in their number read apart however narrow, down to "…-3".
   assert.notEqual(f.fitKeepingTail(ctx, 'ForkPoolWorker-3', 28), f.fitKeepingTail(ctx, 'ForkPoolWorker-4', 28));
 });
+
+test("a task's name cut short keeps its coroutine and its number", () => {
+  const ctx = measurer();
+  const f = new TextFitter();
+  assert.equal(f.fitKeepingNumber(ctx, 'task_job() · Task-2', 98), 'task_job()…-2');
+  assert.equal(f.fitKeepingNumber(ctx, 'task_job() · Task-2', 200), 'task_job() · Task-2');
+  // No number: the head, as fit gives it.
+  assert.equal(f.fitKeepingNumber(ctx, 'heartbeat() · ticker', 70), f.fit(ctx, 'heartbeat() · ticker', 70));
+});
