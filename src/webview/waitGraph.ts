@@ -110,7 +110,9 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
     ctx.globalAlpha = 0.85;
     ctx.fillRect(lx, ly - 6, w, 12);
     ctx.globalAlpha = 1;
-    ctx.fillStyle = color;
+    // A cycle's label in the error colour; others in the text colour, since the warning colour is too pale to
+    // read as text on a light theme (its arrow keeps it).
+    ctx.fillStyle = cycle ? theme.error : theme.foreground;
     ctx.textAlign = 'left';
     ctx.fillText(label, lx + 4, ly);
   });

@@ -19,6 +19,8 @@ export interface DrawnText {
   /** Its width unsqueezed: more than `width` when fillText's maxWidth squeezed it. */
   natural: number;
   font: string;
+  /** The fill style it was drawn with ('#rrggbb' or 'rgba(…)'). */
+  fill: string;
   frame: number;
 }
 
@@ -33,7 +35,7 @@ export async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnTe
       const frame = Number(document.querySelector('canvas')?.dataset.frames ?? 0);
       const natural = this.measureText(text).width;
       const width = Math.min(natural, max ?? Infinity);
-      w.__texts.push({ text, x, y, width, natural, font: this.font, frame });
+      w.__texts.push({ text, x, y, width, natural, font: this.font, fill: String(this.fillStyle), frame });
       return max === undefined ? fill.call(this, text, x, y) : fill.call(this, text, x, y, max);
     };
   });

@@ -218,4 +218,43 @@ export const narrowCases: Case[] = [
         });
     },
   },
+  {
+    name: "light theme: the wait-for graph's labels read at WCAG AA contrast on the canvas background",
+    async run({ page, server }) {
+      const model = recorded('deadlock.json');
+      const p = await openTimeline(browserOf(page), server, { width: 1400, height: 800, theme: 'light' });
+      try {
+        const texts = await drawnTexts(p, model);
+        const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const graph = texts.filter((t) => /^(deadlock: |holds |must end first)/.test(t.text));
+        assert.ok(graph.length >= 2, `graph labels drawn: ${texts.map((t) => t.text).join(' | ')}`);
+        for (const g of graph) {
+          const ratio = contrast(g.fill, bg);
+          assert.ok(ratio >= 4.5, `"${g.text}" in ${g.fill} on ${bg}: contrast ${ratio.toFixed(2)}`);
+        }
+      } finally {
+        await p.context().close();
+      }
+    },
+  },
 ];
+
+/** WCAG 2 contrast ratio of two opaque CSS colours ('#rrggbb' or 'rgb(r, g, b)'). */
+function contrast(a: string, b: string): number {
+  const rgb = (c: string): number[] => {
+    const hex = /^#([0-9a-f]{6})$/i.exec(c);
+    if (hex) return [0, 2, 4].map((i) => parseInt(hex[1].slice(i, i + 2), 16));
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) throw new Error(`not a colour: ${c}`);
+    return m[1].split(',').slice(0, 3).map(Number);
+  };
+  const lum = (c: string): number => {
+    const [r, g, bl] = rgb(c).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
