@@ -35,7 +35,16 @@ export async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnTe
       const frame = Number(document.querySelector('canvas')?.dataset.frames ?? 0);
       const natural = this.measureText(text).width;
       const width = Math.min(natural, max ?? Infinity);
-      w.__texts.push({ text, x, y, width, natural, font: this.font, fill: String(this.fillStyle), frame });
+      w.__texts.push({
+        text,
+        x,
+        y,
+        width,
+        natural,
+        font: this.font,
+        fill: typeof this.fillStyle === 'string' ? this.fillStyle : 'pattern',
+        frame,
+      });
       return max === undefined ? fill.call(this, text, x, y) : fill.call(this, text, x, y, max);
     };
   });
