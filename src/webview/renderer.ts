@@ -166,14 +166,15 @@ function laneLabel(lane: Lane): string {
 const labels = new TextFitter();
 
 /**
- * A lane's name cut to `room` so that lanes still read apart: a task keeps its coroutine and its number
- * ("task_job()…-2"), a process drops its pid before its name, and a numbered name keeps its number
- * ("…Worker-3").
+ * A lane's name cut to `room` so that lanes still read apart: a task keeps the head of its coroutine
+ * and its whole name ("downl…mirror-1"), a process drops its pid before its name, and a numbered name
+ * keeps its number ("…Worker-3").
  */
 function fitLaneLabel(ctx: CanvasRenderingContext2D, lane: Lane, room: number): string {
   const whole = laneLabel(lane);
   if (labels.width(ctx, whole) <= room) return whole;
-  if (lane.kind === 'task') return labels.fitKeepingNumber(ctx, whole, room);
+  const coroutine = lane.kind === 'task' && whole !== lane.name ? whole.slice(0, whole.indexOf(' · ')) : '';
+  if (coroutine) return labels.fitHeadAndTail(ctx, coroutine, lane.name, room);
   return labels.fitKeepingTail(ctx, lane.kind === 'process' ? lane.name : whole, room);
 }
 

@@ -59,22 +59,20 @@ export class TextFitter {
   }
 
   /**
-   * Like fit, but a name ending in a number keeps that number after the ellipsis ("task_job()…-2" for
-   * "task_job() · Task-2"): its head says what it is, the number which one.
+   * `head…tail` in `room`, as much of `head` as fits (at least `minHead` characters) before the whole `tail`
+   * ("downl…mirror-1" for download() and mirror-1); else the tail alone, cut as fitKeepingTail cuts.
    */
-  fitKeepingNumber(ctx: TextMeasurer, text: string, room: number): string {
-    const head = this.fit(ctx, text, room);
-    const number = /[-_]?\d+(?:_\d+)*$/.exec(text)?.[0];
-    if (head === text || number === undefined) return head;
-    const at = (n: number): string => text.slice(0, n).replace(/[\s·›\-_]+$/, '') + ELLIPSIS + number;
-    let lo = 0;
-    let hi = text.length - number.length - 1;
+  fitHeadAndTail(ctx: TextMeasurer, head: string, tail: string, room: number, minHead = 3): string {
+    const at = (n: number): string => head.slice(0, n).trimEnd() + ELLIPSIS + tail;
+    if (this.width(ctx, at(minHead)) > room) return this.fitKeepingTail(ctx, tail, room);
+    let lo = minHead;
+    let hi = head.length;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.width(ctx, at(mid)) <= room) lo = mid;
       else hi = mid - 1;
     }
-    return lo > 0 && this.width(ctx, at(lo)) <= room ? at(lo) : head;
+    return at(lo);
   }
 }
 

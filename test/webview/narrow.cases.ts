@@ -118,7 +118,7 @@ export const narrowCases: Case[] = [
       await withPage(page, server, NARROW, async (p) => {
         const texts = await drawnTexts(p, model);
         const gutter = await p.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
-        const names = texts.filter((t) => t.x < gutter && /0_\d|Thread|Pool|downl/.test(t.text)).map((t) => t.text);
+        const names = texts.filter((t) => t.x < gutter && /0_\d|Thread|Pool|Task-/.test(t.text)).map((t) => t.text);
         for (let i = 0; i < 3; i++)
           assert.ok(
             names.some((n) => n.endsWith(`-0_${i}`) && n.startsWith('…')),
@@ -126,7 +126,7 @@ export const narrowCases: Case[] = [
           );
         for (const n of [2, 3])
           assert.ok(
-            names.some((t) => t.startsWith('downl') && t.endsWith(`-${n}`)),
+            names.some((t) => t.startsWith('do') && t.endsWith(`Task-${n}`)),
             `task ${n} lost its coroutine or its number: ${texts.map((t) => t.text).join(' | ')}`,
           );
       });

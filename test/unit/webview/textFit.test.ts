@@ -51,11 +51,11 @@ test('a numbered name cut short keeps its number from a word start; others keep 
   assert.notEqual(f.fitKeepingTail(ctx, 'ForkPoolWorker-3', 28), f.fitKeepingTail(ctx, 'ForkPoolWorker-4', 28));
 });
 
-test("a task's name cut short keeps its coroutine and its number", () => {
+test("a task's name cut short keeps its coroutine's head and its whole name", () => {
   const ctx = measurer();
   const f = new TextFitter();
-  assert.equal(f.fitKeepingNumber(ctx, 'task_job() · Task-2', 98), 'task_job()…-2');
-  assert.equal(f.fitKeepingNumber(ctx, 'task_job() · Task-2', 200), 'task_job() · Task-2');
-  // No number: the head, as fit gives it.
-  assert.equal(f.fitKeepingNumber(ctx, 'heartbeat() · ticker', 70), f.fit(ctx, 'heartbeat() · ticker', 70));
+  assert.equal(f.fitHeadAndTail(ctx, 'download()', 'mirror-1', 98), 'downl…mirror-1');
+  assert.equal(f.fitHeadAndTail(ctx, 'download()', 'Task-3', 98), 'downloa…Task-3');
+  // No room for three characters of the coroutine: the name alone, cut as fitKeepingTail cuts it.
+  assert.equal(f.fitHeadAndTail(ctx, 'download()', 'ThreadPoolExecutor-0_1', 98), '…Executor-0_1');
 });
