@@ -10,6 +10,8 @@
 //   {op:'waitFor', selector, target?, state?, timeoutMs?}
 //   {op:'waitForText', selector, pattern, flags?, target?, timeoutMs?}   until a match's text matches the RegExp
 //   {op:'click', selector, target?, timeoutMs?}       fails fast if something (a toast) covers the element
+//   {op:'viewport', width, height}                     resizes the window (a test of narrow and wide panels)
+//   {op:'boxes', selector, target?}                    the client rectangles of every match, {x,y,width,height}
 // target 'webview' (the default) is the content of the last visible ready webview; 'page' is the workbench.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -91,6 +93,23 @@ async function perform(page, req) {
         .first()
         .click({ timeout: Number.isFinite(req.timeoutMs) ? Number(req.timeoutMs) : 10000 });
       return {};
+    case 'viewport': {
+      const width = Number(req.width);
+      const height = Number(req.height);
+      if (!(width >= 320 && width <= 4000 && height >= 240 && height <= 4000))
+        throw new Error('viewport needs a width (320-4000) and height (240-4000)');
+      await page.setViewportSize({ width, height });
+      return {};
+    }
+    case 'boxes':
+      return {
+        boxes: await need().evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          }),
+        ),
+      };
     default:
       throw new Error(`unknown op ${JSON.stringify(req.op)}`);
   }

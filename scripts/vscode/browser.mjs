@@ -1,21 +1,16 @@
 // Headless Debian Chromium driven by playwright-core (which never downloads a browser of its own).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumPath } from './system.mjs';
 
 // Without the networking flags Chromium floods the log with refused connections on offline machines.
-// The same list as src/render/chromium.ts (HEADLESS_CHROMIUM_ARGS): this file runs before anything is compiled.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// One list with the render command's and the webview tests' (src/render/chromium.ts), read as JSON
+// because this file runs before anything is compiled.
+export const CHROMIUM_ARGS = JSON.parse(
+  readFileSync(new URL('../../src/render/chromiumArgs.json', import.meta.url), 'utf8'),
+);
 
 /**
  * Launches Chromium with a profile folder of our own, so leftovers can be found by that path.

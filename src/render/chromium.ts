@@ -1,20 +1,13 @@
 /**
- * How we start headless Debian Chromium (playwright-core never downloads a browser of its own): one
- * home for the render command and the webview tests. scripts/vscode/browser.mjs keeps a plain-JS copy of
- * the list because it runs before anything is compiled.
+ * How we start headless Debian Chromium (playwright-core never downloads a browser of its own): for the
+ * render command and the webview tests. The flags live in chromiumArgs.json, which
+ * scripts/vscode/browser.mjs reads too (it runs before anything is compiled); esbuild bundles the JSON.
  */
 import { existsSync } from 'node:fs';
+import chromiumArgs from './chromiumArgs.json';
 
 /** Without the networking flags Chromium floods the log with refused connections on offline machines. */
-export const HEADLESS_CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const HEADLESS_CHROMIUM_ARGS: readonly string[] = chromiumArgs;
 
 /** Flags that make text rendering the same from run to run (pictures compared with references). */
 export const STABLE_TEXT_ARGS: readonly string[] = [

@@ -192,8 +192,8 @@ export class TimelineApp implements CanvasHost {
 
   // ---- CanvasHost ---------------------------------------------------------------------------
 
-  labelColumn(): number {
-    return this.prefs.gutterPx ?? GUTTER_W;
+  labelColumn(): number | undefined {
+    return this.prefs.gutterPx;
   }
 
   setLabelColumn(px: number | undefined): void {
@@ -399,7 +399,7 @@ export class TimelineApp implements CanvasHost {
       layout: layoutLanes(model.lanes, laneDepths(index), this.layoutState),
       window,
       startup,
-      gutterW: this.labelColumn(),
+      gutterW: this.labelColumn() ?? GUTTER_W, // each frame fits it to the canvas
       scrollY: keep ? prev.scrollY : 0,
       ...(work ? { selected: -1, cursor: [], replay: -1 } : stepState()),
       matches: null,

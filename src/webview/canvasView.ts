@@ -7,7 +7,7 @@ import type { Scale } from './lod';
 import { cutLaneLabel, drawFrame, frameScale, labelColumnFit } from './renderer';
 import { Splitter } from './splitter';
 import type { Theme } from './theme';
-import { GUTTER_MIN_W, GUTTER_W, type EventRef, type ViewState } from './viewState';
+import { GUTTER_MIN_W, GUTTER_W, defaultGutterW, type EventRef, type ViewState } from './viewState';
 
 /** How long work queued for after the next frame waits for a frame that may never come. */
 const AFTER_FRAME_FALLBACK_MS = 250;
@@ -33,8 +33,8 @@ export interface CanvasHost {
   togglePlay(): void;
   /** A frame of the current model reached the canvas. */
   framePainted(): void;
-  /** The label column width the user chose, else the default (CSS px; each frame fits it to the canvas). */
-  labelColumn(): number;
+  /** The label column width the user chose (CSS px; each frame fits it to the canvas), undefined if none. */
+  labelColumn(): number | undefined;
   /** The user resized the label column (CSS px; undefined: the default width). */
   setLabelColumn(px: number | undefined): void;
 }
@@ -142,9 +142,10 @@ export class CanvasView {
     return Math.max(GUTTER_MIN_W, this.cssW - MIN_TIME_W);
   }
 
-  /** The width the user chose, as far as this canvas has room (a narrow panel keeps some time area). */
+  /** The width the user chose, else the default for this canvas, as far as it has room (a narrow panel keeps some time area). */
   private chosenGutterW(): number {
-    return Math.max(GUTTER_MIN_W, Math.min(this.host.labelColumn(), this.maxGutterW));
+    const chosen = this.host.labelColumn() ?? defaultGutterW(this.cssW);
+    return Math.max(GUTTER_MIN_W, Math.min(chosen, this.maxGutterW));
   }
 
   /** Width of the time area in CSS pixels (for zoom anchors and pans). */

@@ -20,6 +20,15 @@ export function button(label: string, aria: string, onClick: () => void, cls = '
   return b;
 }
 
+/**
+ * A lane's name in a cell that may be too narrow for it: its process part (`from`) is cut first, what the
+ * lane is called (`own`) last (CSS: .lane-from, .lane-own).
+ */
+export function laneNameSpans(parts: { from: string; own: string }): HTMLSpanElement[] {
+  const own = el('span', { class: 'lane-own' }, parts.own);
+  return parts.from ? [el('span', { class: 'lane-from' }, parts.from), own] : [own];
+}
+
 export function clear(node: Element): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }

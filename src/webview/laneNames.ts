@@ -28,3 +28,12 @@ export function lanePathNamer(model: TraceModel): (lane: number) => string {
   };
   return path;
 }
+
+/**
+ * A lane's path split where a narrow column cuts it: `from` (the process, `process-A › `) gives way first,
+ * `own` (what the lane itself is called) last, so "MainThread" of one process still reads in 100 px.
+ */
+export function splitLanePath(path: string, lane: Lane | undefined): { from: string; own: string } {
+  const own = lane ? laneTitle(lane) : path;
+  return path.endsWith(own) ? { from: path.slice(0, path.length - own.length), own } : { from: '', own: path };
+}

@@ -1,7 +1,7 @@
 /** Program output, each line tagged with the lane that printed it. Text only; clicking selects its step. */
-import { lanePathNamer } from './laneNames';
+import { lanePathNamer, splitLanePath } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
-import { button, clear, el } from './dom';
+import { button, clear, el, laneNameSpans } from './dom';
 import { formatCount } from './format';
 import { printNumbers } from './printNumbers';
 
@@ -133,11 +133,8 @@ export class OutputPane {
       const lane = model.lanes[o.lane];
       const row = el('div', { class: `line ${o.stream}`, tabindex: '-1' });
       row.dataset.order = String(o.order);
-      const tag = el(
-        'span',
-        { class: 'tag', title: lane ? `${lane.kind} ${this.laneName(o.lane)}` : '' },
-        this.laneName(o.lane),
-      );
+      const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${this.laneName(o.lane)}` : '' });
+      tag.append(...laneNameSpans(splitLanePath(this.laneName(o.lane), lane)));
       tag.style.borderColor = this.laneColor(o.lane);
       tag.style.color = this.laneColor(o.lane);
       // The print's number, as beside it on the canvas (on its first line only).

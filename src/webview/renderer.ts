@@ -18,7 +18,7 @@ import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
 import { TextFitter } from './textFit';
-import { drawWaitGraph } from './waitGraph';
+import { drawWaitGraph, type TextBox } from './waitGraph';
 import { eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
@@ -37,9 +37,10 @@ interface Frame {
   theme: Theme;
   width: number;
   height: number;
-  charW: number;
   /** Where labels in the time area may start: right of the label column and of the folded start-up block. */
   textLeft: number;
+  /** Boxes of the wait labels drawn so far this frame (the wait-for graph's labels keep off them). */
+  waitLabelBoxes: TextBox[];
 }
 
 export function drawFrame(
@@ -50,7 +51,7 @@ export function drawFrame(
   height: number,
 ): Scale {
   const s = frameScale(v, width);
-  const f: Frame = { ctx, v, s, theme, width, height, charW: 6.6, textLeft: v.gutterW };
+  const f: Frame = { ctx, v, s, theme, width, height, textLeft: v.gutterW, waitLabelBoxes: [] };
   const fold = startupFold(f);
   if (fold?.folded) f.textLeft = fold.x1;
   ctx.save();
@@ -75,7 +76,7 @@ export function drawFrame(
   drawErrors(f);
   drawCursor(f);
   const hiddenFlows = drawFlows(f).skipped;
-  drawWaitGraph(f, v.waits);
+  drawWaitGraph(f, v.waits, f.waitLabelBoxes);
   drawSelection(f);
   drawReplay(f);
   ctx.restore();
@@ -167,6 +168,19 @@ function laneLabel(lane: Lane): string {
 /** Lane names are measured once per font and text: the label column draws them every frame. */
 const labels = new TextFitter();
 
+/**
+ * A lane's name cut to `room` so that lanes still read apart: a task keeps the head of its coroutine
+ * and its whole name ("downl…mirror-1"), a process drops its pid before its name, and a numbered name
+ * keeps its number ("…Worker-3").
+ */
+function fitLaneLabel(ctx: CanvasRenderingContext2D, lane: Lane, room: number): string {
+  const whole = laneLabel(lane);
+  if (labels.width(ctx, whole) <= room) return whole;
+  const coroutine = lane.kind === 'task' && whole !== lane.name ? whole.slice(0, whole.indexOf(' · ')) : '';
+  if (coroutine) return labels.fitHeadAndTail(ctx, coroutine, lane.name, room);
+  return labels.fitKeepingTail(ctx, lane.kind === 'process' ? lane.name : whole, room);
+}
+
 /** Where a lane row's name starts in the label column, and its font. */
 function labelPlace(row: LaneRow, lane: Lane, theme: Theme): { x: number; font: string } {
   return { x: 8 + row.indent * 12 + 18, font: `${lane.kind === 'process' ? '600 ' : ''}11px ${theme.font}` };
@@ -224,7 +238,7 @@ function drawGutter(f: Frame, row: Row): void {
   const room = f.v.gutterW - label.x - LABEL_PAD;
   ctx.font = label.font;
   // Cut with an ellipsis, never squeezed; the hover shows the whole name.
-  ctx.fillText(labels.fit(ctx, laneLabel(lane), room), label.x, mid);
+  ctx.fillText(fitLaneLabel(ctx, lane, room), label.x, mid);
   ctx.font = `10px ${theme.font}`;
   ctx.fillStyle = theme.muted;
   if (row.h > MARKER_H + SPAN_H) ctx.fillText(labels.fit(ctx, lane.kind, room), label.x, mid + 13);
@@ -275,13 +289,14 @@ function drawLane(f: Frame, row: LaneRow): void {
         const dim = v.matches !== null && v.matches.spans[pending] !== 1;
         const name = cols.spanName(pending);
         const label = cols.spanOpen[pending] !== 0 ? `${name} …` : name;
-        const text = fitText(label, room, f.charW);
+        // Measured, not estimated from a character width: an estimate squeezed by maxWidth reads as a smudge.
+        const text = spanLabels.fit(ctx, label, room);
         const x = pendingX;
         over.push(() => {
           ctx.globalAlpha = dim ? 0.4 : 1;
           ctx.fillStyle = theme.foreground;
           ctx.textAlign = 'left';
-          ctx.fillText(text, x, sy + (SPAN_H - 2) / 2, room);
+          ctx.fillText(text, x, sy + (SPAN_H - 2) / 2);
         });
       }
       pending = -1;
@@ -424,6 +439,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
           });
           labelEnd = x + waitLabels.width(ctx, text);
           texts.push([x, labelEnd]);
+          f.waitLabelBoxes.push({ x0: x - 2, x1: labelEnd + 2, y0: top - 11, y1: top + 1 });
         }
         ctx.font = `11px ${theme.font}`;
       }
@@ -434,6 +450,8 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
 }
 
 const waitLabels = new TextFitter();
+const startupText = new TextFitter();
+const spanLabels = new TextFitter();
 const printLabels = new TextFitter();
 
 /**
@@ -455,12 +473,6 @@ function drawRunnable(f: Frame, x0: number, x1: number, top: number): void {
   ctx.lineWidth = 1;
   ctx.strokeRect(Math.round(x0) + 0.5, top + 0.5, Math.max(1, Math.round(x1 - x0) - 1), 4);
   ctx.globalAlpha = alpha;
-}
-
-function fitText(text: string, room: number, charW: number): string {
-  const max = Math.floor(room / charW);
-  if (text.length <= max) return text;
-  return max <= 1 ? '' : `${text.slice(0, max - 1)}…`;
 }
 
 function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {
@@ -565,11 +577,17 @@ function drawStartup(f: Frame): void {
   // apart, since the tracer cannot tell an import from the module's own work there.
   const moduleAt = v.index.programStart;
   const leadIn = Number.isFinite(moduleAt) && moduleAt < v.startup ? v.startup - moduleAt : 0;
-  const lines =
+  // The longest wording that fits the block, never squeezed: a narrow panel gets a short one, or none.
+  const wordings = [
     leadIn > 0
       ? ['Python start-up', formatDuration(moduleAt), 'imports, set-up', formatDuration(leadIn)]
-      : ['Python start-up', 'and imports', formatDuration(v.startup)];
-  lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13, w - 6));
+      : ['Python start-up', 'and imports', formatDuration(v.startup)],
+    ['start-up', formatDuration(v.startup)],
+    [formatDuration(v.startup)],
+  ];
+  ctx.font = `11px ${theme.font}`;
+  const lines = wordings.find((ls) => ls.every((t) => startupText.width(ctx, t) <= w - 6)) ?? [];
+  lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13));
   ctx.textAlign = 'left';
 }
 

@@ -3,9 +3,9 @@
  * steps the run has. Past a few hundred thousand rows the scroll height is scaled down (browsers
  * cap element heights), and scroll position maps proportionally onto the row range.
  */
-import { lanePathNamer } from './laneNames';
+import { lanePathNamer, splitLanePath } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
-import { clear, el } from './dom';
+import { clear, el, laneNameSpans } from './dom';
 import { formatOffset } from './format';
 import { Splitter } from './splitter';
 
@@ -199,7 +199,7 @@ export class StepList {
       const chip = el('span', { class: 'chip' });
       chip.style.backgroundColor = this.laneColors(st.lane);
       const laneCell = el('span', { class: 'lane' });
-      laneCell.append(chip, document.createTextNode(this.laneName(st.lane)));
+      laneCell.append(chip, ...laneNameSpans(splitLanePath(this.laneName(st.lane), model.lanes[st.lane])));
       laneCell.title = this.laneName(st.lane);
       const src = model.sources[st.source];
       row.append(

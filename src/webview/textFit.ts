@@ -42,4 +42,44 @@ export class TextFitter {
     }
     return lo === 0 ? '' : text.slice(0, lo).trimEnd() + ELLIPSIS;
   }
+
+  /**
+   * Like fit, but a name whose number would be cut off (ForkPoolWorker-3, ThreadPoolExecutor-0_1) keeps its
+   * tail from a word start instead ("…Worker-3"): names that differ only there must still read apart.
+   */
+  fitKeepingTail(ctx: TextMeasurer, text: string, room: number): string {
+    const head = this.fit(ctx, text, room);
+    if (head === text || !/\d/.test(text.slice(Math.max(0, head.length - ELLIPSIS.length)))) return head;
+    for (let i = 1; i < text.length; i++) {
+      if (!isWordStart(text, i)) continue;
+      const tail = ELLIPSIS + text.slice(i).trimStart();
+      if (this.width(ctx, tail) <= room) return tail;
+    }
+    return head;
+  }
+
+  /**
+   * `head…tail` in `room`, as much of `head` as fits (at least `minHead` characters) before the whole `tail`
+   * ("downl…mirror-1" for download() and mirror-1); else the tail alone, cut as fitKeepingTail cuts.
+   */
+  fitHeadAndTail(ctx: TextMeasurer, head: string, tail: string, room: number, minHead = 3): string {
+    const at = (n: number): string => head.slice(0, n).trimEnd() + ELLIPSIS + tail;
+    if (this.width(ctx, at(minHead)) > room) return this.fitKeepingTail(ctx, tail, room);
+    let lo = minHead;
+    let hi = head.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.width(ctx, at(mid)) <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    return at(lo);
+  }
+}
+
+/** Where a word starts inside a name: after a separator, or a capital after a small letter (PoolWorker). */
+function isWordStart(text: string, i: number): boolean {
+  const prev = text[i - 1];
+  const c = text[i];
+  if (/[\s\-_.(›·]/.test(prev)) return !/[\s)]/.test(c);
+  return /[A-Z]/.test(c) && /[a-z]/.test(prev);
 }

@@ -7,6 +7,17 @@ import type { TimeWindow } from './viewport';
 
 /** The label column's width (lane names, left of the time area) until the user resizes it (CSS px). */
 export const GUTTER_W = 190;
+/** A narrow panel's default label column: this share of the canvas, no narrower than GUTTER_NARROW_W. */
+const GUTTER_SHARE = 0.3;
+const GUTTER_NARROW_W = 110;
+
+/**
+ * The label column until the user drags it: GUTTER_W in a wide panel, about a third of a narrow one (a
+ * 420 px panel beside the editor keeps most of its width for time), never narrower than GUTTER_NARROW_W.
+ */
+export function defaultGutterW(canvasW: number): number {
+  return Math.max(GUTTER_NARROW_W, Math.min(GUTTER_W, Math.round(canvasW * GUTTER_SHARE)));
+}
 /** The narrowest label column the user can drag to. */
 export const GUTTER_MIN_W = 60;
 

@@ -27,10 +27,27 @@ export interface DrawnWait {
   headY: number;
 }
 
+/** A label's box on the canvas (CSS px). */
+export interface TextBox {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+function collides(b: TextBox, taken: readonly TextBox[]): boolean {
+  return taken.some((t) => b.x0 < t.x1 && t.x0 < b.x1 && b.y0 < t.y1 && t.y0 < b.y1);
+}
+
 /** The last frame's wait-for arrows (the browser tests read them through the app's probe). */
 export let lastWaits: DrawnWait[] = [];
 
-export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined): void {
+/**
+ * Draws the graph; `taken` holds the boxes of the labels already on the canvas (the red "stuck: …" of the
+ * wait bands): an arrow's label goes where it covers none of them, else it is left out (the banner says
+ * the whole cycle in words).
+ */
+export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, taken: readonly TextBox[] = []): void {
   lastWaits = [];
   if (!graph) return;
   const { ctx, v, s, theme } = f;
@@ -39,13 +56,16 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined): vo
   const inCycle = new Set(graph.cycle);
   const end = Math.min(f.width - 16, toX(s, v.model.duration) - 16);
   ctx.font = `10px ${theme.font}`;
-  const labelsOn = new Map<number, number>();
+  const placed: TextBox[] = [...taken];
   edges.forEach((e, k) => {
     const y1 = rowMidOf(f, e.waiter);
     const y2 = rowMidOf(f, e.holder);
     if (y1 === null || y2 === null || y1 === y2) return;
     const since = toX(s, v.model.markers[e.marker]?.ts ?? 0);
-    const x = Math.max(since + 8, end - k * EDGE_GAP_PX);
+    // Right of where the wait began, unless that is past the end: a run stopped as its lanes blocked ends
+    // with their waits, and its arrows stand in the last pixels rather than off the canvas.
+    const ideal = Math.max(since + 8, end - k * EDGE_GAP_PX);
+    const x = ideal > end ? end - k * EDGE_GAP_PX : ideal;
     if (x < f.v.gutterW || x > f.width) return;
     const cycle = inCycle.has(e.waiter) && inCycle.has(e.holder);
     const color = cycle ? theme.error : theme.warning;
@@ -72,16 +92,27 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined): vo
     const joined = /_join$/.test(v.model.markers[e.marker]?.kind ?? '');
     const label = `${cycle ? 'deadlock: ' : ''}${joined ? 'must end first' : `holds ${e.what}`}`;
     const w = ctx.measureText(label).width + 8;
-    const lx = Math.max(f.v.gutterW + 2, x - 8 - w);
-    // On the holder's row, stacked when several arrows end there.
-    const n = labelsOn.get(e.holder) ?? 0;
-    labelsOn.set(e.holder, n + 1);
-    const ly = y2 + n * 12;
+    // Beside the head on the holder's row (left of the arrow, else right), else a line lower, else nowhere.
+    const left = Math.max(f.v.gutterW + 2, x - 8 - w);
+    const spots = [
+      { lx: left, ly: y2 },
+      { lx: x + 10, ly: y2 },
+      { lx: left, ly: y2 + 12 },
+      { lx: x + 10, ly: y2 + 12 },
+    ];
+    const spot = spots.find(
+      (p) => p.lx + w <= f.width && !collides({ x0: p.lx, x1: p.lx + w, y0: p.ly - 6, y1: p.ly + 6 }, placed),
+    );
+    if (!spot) return;
+    const { lx, ly } = spot;
+    placed.push({ x0: lx, x1: lx + w, y0: ly - 6, y1: ly + 6 });
     ctx.fillStyle = theme.background;
     ctx.globalAlpha = 0.85;
     ctx.fillRect(lx, ly - 6, w, 12);
     ctx.globalAlpha = 1;
-    ctx.fillStyle = color;
+    // A cycle's label in the error colour; others in the text colour, since the warning colour is too pale to
+    // read as text on a light theme (its arrow keeps it).
+    ctx.fillStyle = cycle ? theme.error : theme.foreground;
     ctx.textAlign = 'left';
     ctx.fillText(label, lx + 4, ly);
   });

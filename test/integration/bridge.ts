@@ -9,6 +9,14 @@ interface BridgeReply {
   text?: string;
   count?: number;
   path?: string;
+  boxes?: Box[];
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 async function call(body: Record<string, unknown>): Promise<BridgeReply> {
@@ -81,4 +89,14 @@ export async function waitForText(
 /** Clicks like a user: fails (after timeoutMs, default 10 s) when something such as a toast covers the element. */
 export async function click(selector: string, target: BridgeTarget = 'webview', timeoutMs?: number): Promise<void> {
   await call({ op: 'click', selector, target, timeoutMs });
+}
+
+/** Resizes the browser window the workbench runs in (CSS pixels). */
+export async function setViewport(width: number, height: number): Promise<void> {
+  await call({ op: 'viewport', width, height });
+}
+
+/** The client rectangles of every element matching selector (in its frame's coordinates). */
+export async function boxes(selector: string, target: BridgeTarget = 'webview'): Promise<Box[]> {
+  return (await call({ op: 'boxes', selector, target })).boxes ?? [];
 }

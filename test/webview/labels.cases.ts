@@ -11,17 +11,21 @@ import { openTimeline, postAndPaint } from './harness';
 import { demoModel } from './models';
 import type { Case } from './timeline.cases';
 
-interface DrawnText {
+export interface DrawnText {
   text: string;
   x: number;
   y: number;
   width: number;
+  /** Its width unsqueezed: more than `width` when fillText's maxWidth squeezed it. */
+  natural: number;
   font: string;
+  /** The fill style it was drawn with ('#rrggbb' or 'rgba(…)'). */
+  fill: string;
   frame: number;
 }
 
 /** Loads `model` and returns the text of its last painted frame, where it was drawn and how wide it is. */
-async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnText[]> {
+export async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnText[]> {
   await page.evaluate(() => {
     const w = window as unknown as { __texts: DrawnText[] };
     w.__texts = [];
@@ -29,8 +33,18 @@ async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnText[]> {
     const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
     proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
       const frame = Number(document.querySelector('canvas')?.dataset.frames ?? 0);
-      const width = Math.min(this.measureText(text).width, max ?? Infinity);
-      w.__texts.push({ text, x, y, width, font: this.font, frame });
+      const natural = this.measureText(text).width;
+      const width = Math.min(natural, max ?? Infinity);
+      w.__texts.push({
+        text,
+        x,
+        y,
+        width,
+        natural,
+        font: this.font,
+        fill: typeof this.fillStyle === 'string' ? this.fillStyle : 'pattern',
+        frame,
+      });
       return max === undefined ? fill.call(this, text, x, y) : fill.call(this, text, x, y, max);
     };
   });

@@ -37,3 +37,25 @@ test('widths are measured once per font and text', () => {
   ctx.font = '600 11px x';
   assert.equal(f.width(ctx, 'abc'), 24, 'a width cached under another font');
 });
+
+test('a numbered name cut short keeps its number from a word start; others keep their head', () => {
+  const ctx = measurer();
+  const f = new TextFitter();
+  // 7 px a character: 70 px holds ten.
+  assert.equal(f.fitKeepingTail(ctx, 'ForkPoolWorker-3', 70), '…Worker-3');
+  assert.equal(f.fitKeepingTail(ctx, 'ThreadPoolExecutor-0_1', 105), '…Executor-0_1');
+  // Whole when it fits; no number cut off: the head, as fit gives it.
+  assert.equal(f.fitKeepingTail(ctx, 'MainThread', 70), 'MainThread');
+  assert.equal(f.fitKeepingTail(ctx, 'Thread-1 (target_function)', 98), 'Thread-1 (tar…');
+  // Two workers that differ only in their number read apart however narrow, down to "…-3".
+  assert.notEqual(f.fitKeepingTail(ctx, 'ForkPoolWorker-3', 28), f.fitKeepingTail(ctx, 'ForkPoolWorker-4', 28));
+});
+
+test("a task's name cut short keeps its coroutine's head and its whole name", () => {
+  const ctx = measurer();
+  const f = new TextFitter();
+  assert.equal(f.fitHeadAndTail(ctx, 'download()', 'mirror-1', 98), 'downl…mirror-1');
+  assert.equal(f.fitHeadAndTail(ctx, 'download()', 'Task-3', 98), 'downloa…Task-3');
+  // No room for three characters of the coroutine: the name alone, cut as fitKeepingTail cuts it.
+  assert.equal(f.fitHeadAndTail(ctx, 'download()', 'ThreadPoolExecutor-0_1', 98), '…Executor-0_1');
+});

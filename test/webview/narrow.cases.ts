@@ -1,0 +1,260 @@
+/**
+ * Browser tests of the Timeline in a narrow panel (about 420 px, beside the editor) against a wide one:
+ * the label column's default width, lane names that still read apart when cut, no squeezed text on the
+ * canvas, and a deadlock whose wait-for labels leave the red "stuck" labels readable.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { TraceModel } from '../../src/shared/traceModel';
+import { ROOT, openTimeline, postAndPaint, type PageServer } from './harness';
+import { drawnTexts, type DrawnText } from './labels.cases';
+import { ModelBuilder } from './modelBuilder';
+import { demoModel } from './models';
+import type { Case } from './timeline.cases';
+
+const MS = 1e6;
+const NARROW = { width: 420, height: 700 };
+
+function browserOf(page: Page): Browser {
+  const b = page.context().browser();
+  if (!b) throw new Error('no browser');
+  return b;
+}
+
+/** A fresh page of the given size (and saved state), closed after `fn`. */
+async function withPage<T>(
+  page: Page,
+  server: PageServer,
+  opts: { width: number; height: number; state?: unknown },
+  fn: (p: Page) => Promise<T>,
+): Promise<T> {
+  const p = await openTimeline(browserOf(page), server, opts);
+  try {
+    return await fn(p);
+  } finally {
+    await p.context().close();
+  }
+}
+
+async function gutterOf(page: Page, model: TraceModel): Promise<number> {
+  await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(model), live: false });
+  return page.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
+}
+
+/** A program whose own code starts after 120 ms of interpreter start-up and imports (folded at Fit). */
+function lateStartModel(): TraceModel {
+  const b = new ModelBuilder('late.py');
+  const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
+  const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
+  const worker = b.lane({ kind: 'thread', name: 'worker', parent: proc, pid: 10, tid: 2 });
+  b.span(main, '<module>', 110 * MS, 200 * MS, { cpu: 5 * MS });
+  b.span(main, 'main', 120 * MS, 195 * MS, { cpu: 5 * MS });
+  b.span(worker, 'crunch', 125 * MS, 190 * MS, { cpu: 60 * MS });
+  return b.build();
+}
+
+function recorded(name: string): TraceModel {
+  return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'models', name), 'utf8')) as TraceModel;
+}
+
+/** Pixel size of a canvas font string ("italic 600 10px sans" → 10). */
+function fontPx(font: string): number {
+  const m = /(\d+(?:\.\d+)?)px/.exec(font);
+  return m ? Number(m[1]) : NaN;
+}
+
+function overlaps(a: DrawnText, b: DrawnText): boolean {
+  const h = (t: DrawnText): number => fontPx(t.font);
+  return a.x < b.x + b.width && b.x < a.x + a.width && Math.abs(a.y - b.y) < (h(a) + h(b)) / 2;
+}
+
+export const narrowCases: Case[] = [
+  {
+    name: 'narrow: the label column defaults to about 30% of a 420 px panel and 190 px of a wide one; a dragged width stays',
+    async run({ page, server }) {
+      const m = demoModel();
+      const narrow = await withPage(page, server, NARROW, (p) => gutterOf(p, m));
+      assert.ok(narrow >= 110 && narrow <= 140, `label column ${narrow} px in a 420 px panel, want about 30%`);
+      const wide = await withPage(page, server, { width: 1400, height: 800 }, (p) => gutterOf(p, m));
+      assert.equal(wide, 190);
+      // A width the user chose is theirs, narrow or wide.
+      const state = { prefs: { gutterPx: 170 } };
+      assert.equal(await withPage(page, server, { ...NARROW, state }, (p) => gutterOf(p, m)), 170);
+      // The default follows the panel when it is resized.
+      await withPage(page, server, NARROW, async (p) => {
+        await gutterOf(p, m);
+        await p.setViewportSize({ width: 1400, height: 800 });
+        await p.waitForFunction(() => window.timelineProbe?.gutterW() === 190);
+      });
+    },
+  },
+  {
+    name: 'narrow: lane names cut short keep what tells them apart (a worker its number, a task its coroutine)',
+    async run({ page, server }) {
+      const b = new ModelBuilder('pools.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
+      const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
+      b.span(main, 'main', 1 * MS, 90 * MS, { cpu: 1 * MS });
+      for (let i = 0; i < 3; i++) {
+        const t = b.lane({ kind: 'thread', name: `ThreadPoolExecutor-0_${i}`, parent: proc, pid: 10, tid: 2 + i });
+        b.span(t, 'fetch', (10 + i) * MS, (50 + i) * MS, { cpu: 1 * MS });
+      }
+      // Two asyncio tasks running the same coroutine, on the main thread.
+      for (const n of [2, 3]) {
+        const t = b.lane({
+          kind: 'task',
+          name: `Task-${n}`,
+          parent: main,
+          pid: 10,
+          tid: 1,
+          task: n,
+          info: { coroutine: 'download_everything' },
+        });
+        b.span(t, 'download_everything', (20 + n) * MS, (60 + n) * MS, { cpu: 1 * MS });
+      }
+      const model = b.build();
+      await withPage(page, server, NARROW, async (p) => {
+        const texts = await drawnTexts(p, model);
+        const gutter = await p.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
+        const names = texts.filter((t) => t.x < gutter && /0_\d|Thread|Pool|Task-/.test(t.text)).map((t) => t.text);
+        for (let i = 0; i < 3; i++)
+          assert.ok(
+            names.some((n) => n.endsWith(`-0_${i}`) && n.startsWith('…')),
+            `worker ${i}'s number is cut off: ${names.join(' | ')}`,
+          );
+        for (const n of [2, 3])
+          assert.ok(
+            names.some((t) => t.startsWith('do') && t.endsWith(`Task-${n}`)),
+            `task ${n} lost its coroutine or its number: ${texts.map((t) => t.text).join(' | ')}`,
+          );
+      });
+    },
+  },
+  {
+    name: 'narrow: no text on the canvas is squeezed or drawn smaller than 10 px (demo, deadlock, a late start at 420 px)',
+    async run({ page, server }) {
+      for (const [what, model] of [
+        ['demo', demoModel()],
+        ['deadlock', recorded('deadlock.json')],
+        ['late start', lateStartModel()],
+      ] as const) {
+        await withPage(page, server, NARROW, async (p) => {
+          const texts = await drawnTexts(p, model);
+          assert.ok(texts.length > 5, `${what}: the frame draws text`);
+          const squeezed = texts.filter((t) => t.natural > t.width + 0.5).map((t) => t.text);
+          assert.deepEqual(squeezed, [], `${what}: squeezed to fit (sub-legible)`);
+          const tiny = texts.filter((t) => !(fontPx(t.font) >= 10)).map((t) => `${t.text} (${t.font})`);
+          assert.deepEqual(tiny, [], `${what}: text below 10 px`);
+          if (what === 'late start') {
+            // The folded start-up block is there, and says what it is in the room it has.
+            assert.ok(
+              texts.some((t) => /start-up|\d ms/.test(t.text) && t.x < 200),
+              `the start-up block is unlabelled: ${texts.map((t) => t.text).join(' | ')}`,
+            );
+          }
+        });
+      }
+    },
+  },
+  {
+    name: 'narrow: a deadlock at 420 px keeps its red "stuck" labels readable: no wait-for label covers one',
+    async run({ page, server }) {
+      const model = recorded('deadlock.json');
+      for (const size of [NARROW, { width: 1400, height: 800 }])
+        await withPage(page, server, size, async (p) => {
+          const texts = await drawnTexts(p, model);
+          const stuck = texts.filter((t) => t.text.startsWith('stuck: '));
+          assert.ok(stuck.length >= 2, `stuck labels drawn: ${texts.map((t) => t.text).join(' | ')}`);
+          const graph = texts.filter((t) => /^(deadlock: |holds |must end first)/.test(t.text));
+          for (const g of graph)
+            for (const s of stuck) assert.ok(!overlaps(g, s), `at ${size.width} px "${g.text}" covers "${s.text}"`);
+          // The wait-for arrows are still drawn.
+          const waits = await p.evaluate(() => window.timelineProbe?.waits() ?? []);
+          assert.ok(waits.filter((w) => w.cycle).length >= 2, 'the cycle is drawn');
+        });
+    },
+  },
+  {
+    name: 'narrow: the step list names the thread of a child process by its own name first ("…› MainThread"), cutting the process part',
+    async run({ page, server }) {
+      const m = demoModel();
+      const child = m.lanes.find(
+        (l) => l.kind === 'thread' && l.parent >= 0 && m.lanes[l.parent].name !== 'MainProcess',
+      );
+      assert.ok(child, 'the demo has a thread in a child process');
+      const step = m.steps.findIndex((st) => st.lane === child.id);
+      assert.ok(step >= 0);
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(m), live: false });
+        await p.evaluate((i) => {
+          const list = document.querySelector('.steps');
+          if (list) list.scrollTop = Math.max(0, i * 20 - 40);
+        }, step);
+        const own = p.locator(`#step-${step} .lane-own`);
+        await own.waitFor({ state: 'attached', timeout: 5000 });
+        const got = await own.evaluate((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 }));
+        assert.deepEqual(got, { text: child.name, cut: false }, `the lane cell reads ${JSON.stringify(got)}`);
+        const cell = await p.locator(`#step-${step} .lane`).evaluate((e) => e.getBoundingClientRect().width);
+        assert.ok(cell < 110, `the LANE column is ${cell} px: too wide to test the cut`);
+      });
+    },
+  },
+  {
+    name: 'narrow: a run stopped just as its lanes blocked still draws its whole wait-for cycle, inside the canvas',
+    async run({ page, server }) {
+      // Traced from media/demos/deadlock.py with a time limit: the model ends with the two lock waits.
+      const model = recorded('deadlock_stopped.json');
+      for (const size of [NARROW, { width: 1400, height: 800 }])
+        await withPage(page, server, size, async (p) => {
+          await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+          const waits = await p.evaluate(() => window.timelineProbe?.waits() ?? []);
+          const cycle = waits.filter((w) => w.cycle);
+          assert.equal(cycle.length, 2, `at ${size.width} px the cycle has ${cycle.length} arrows drawn`);
+          const canvas = await p.locator('canvas').boundingBox();
+          assert.ok(canvas);
+          for (const w of waits) assert.ok(w.x > 0 && w.x < canvas.width - 4, `arrow at x ${w.x} of ${canvas.width}`);
+        });
+    },
+  },
+  {
+    name: "light theme: the wait-for graph's labels read at WCAG AA contrast on the canvas background",
+    async run({ page, server }) {
+      const model = recorded('deadlock.json');
+      const p = await openTimeline(browserOf(page), server, { width: 1400, height: 800, theme: 'light' });
+      try {
+        const texts = await drawnTexts(p, model);
+        const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const graph = texts.filter((t) => /^(deadlock: |holds |must end first)/.test(t.text));
+        assert.ok(graph.length >= 2, `graph labels drawn: ${texts.map((t) => t.text).join(' | ')}`);
+        for (const g of graph) {
+          const ratio = contrast(g.fill, bg);
+          assert.ok(ratio >= 4.5, `"${g.text}" in ${g.fill} on ${bg}: contrast ${ratio.toFixed(2)}`);
+        }
+      } finally {
+        await p.context().close();
+      }
+    },
+  },
+];
+
+/** WCAG 2 contrast ratio of two opaque CSS colours ('#rrggbb' or 'rgb(r, g, b)'). */
+function contrast(a: string, b: string): number {
+  const rgb = (c: string): number[] => {
+    const hex = /^#([0-9a-f]{6})$/i.exec(c);
+    if (hex) return [0, 2, 4].map((i) => parseInt(hex[1].slice(i, i + 2), 16));
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) throw new Error(`not a colour: ${c}`);
+    return m[1].split(',').slice(0, 3).map(Number);
+  };
+  const lum = (c: string): number => {
+    const [r, g, bl] = rgb(c).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
