@@ -63,10 +63,12 @@ export class LaneFills {
    */
   private readonly pool: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D }[] = [];
   private pooled = 0;
+  private frames = 0;
 
   /** A new frame: its lanes may reuse the canvases of the last one. */
   beginFrame(): void {
     this.pooled = 0;
+    this.frames++;
   }
 
   /** Records a rectangle (CSS px), as ctx.fillRect would draw it with this fill style and global alpha. */
@@ -84,7 +86,10 @@ export class LaneFills {
   /** Draws what was recorded, in order, into [x0, x1) of the canvas (CSS px), and forgets it. */
   flush(ctx: CanvasRenderingContext2D, x0: number, x1: number): void {
     const columns = (x1 - x0) * (ctx.getTransform().a || 1);
-    if (this.n >= DENSE_MIN_RECTS && this.n * COLUMNS_PER_RECT >= columns) this.composite(ctx, x0, x1);
+    // Not in the page's first frame: making the lanes' canvases and compiling the loops then cost more
+    // (about 50 ms at 100k events) than the fillRects they save, and that frame is what a user waits for.
+    if (this.frames > 1 && this.n >= DENSE_MIN_RECTS && this.n * COLUMNS_PER_RECT >= columns)
+      this.composite(ctx, x0, x1);
     else
       for (let i = 0; i < this.n; i++) {
         ctx.fillStyle = this.styles[i];
