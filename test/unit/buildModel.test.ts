@@ -298,6 +298,24 @@ void test('ends written after the engine stopped the program do not count as end
   assert.deepEqual(plain.error?.stillRunning, []);
 });
 
+void test('a stopped run ends at the stop, so waits stuck until then have their width', () => {
+  const s = new RawStream(4, 0);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' }, 10).ev(
+    1,
+    0,
+    'lock_wait',
+    { obj: 7, prim: 'Lock', name: 'lock_b' },
+    10,
+  );
+  const t0 = s.events[0][1];
+  const last = s.events[s.events.length - 1][1];
+  const stopped = buildModel(s.events, { stoppedAt: last + 5_000, error: { code: 'timeout', message: 't' } });
+  assert.equal(stopped.duration, last + 5_000 - t0, 'the picture runs to the stop');
+  assert.equal(buildModel(s.events).duration, last - t0, 'a run that was not stopped ends at its last event');
+  // Events written after the stop (a child's last flush) still count: the later of the two ends the picture.
+  assert.equal(buildModel(s.events, { stoppedAt: t0 + 1 }).duration, last - t0);
+});
+
 void test('a child process that left no events still gets its lane from the parent, and counts as running', () => {
   const s = new RawStream(10, 0);
   s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })

@@ -121,7 +121,7 @@ export function finishModel(b: BuildState, events: readonly RawEvent[], opts: Bu
     title: opts.title ?? 'trace',
     python: b.python,
     t0: b.t0,
-    duration: events.length > 0 ? events[events.length - 1][1] - b.t0 : 0,
+    duration: events.length > 0 ? runEnd(events[events.length - 1][1], opts.stoppedAt) - b.t0 : 0,
     exitCode: opts.exitCode ?? null,
     signal: opts.signal ?? null,
     error: opts.error ?? null,
@@ -139,4 +139,13 @@ export function finishModel(b: BuildState, events: readonly RawEvent[], opts: Bu
     model.error = { ...model.error, stillRunning: stillRunning(model) };
   }
   return model;
+}
+
+/**
+ * Where the run's picture ends: its last event, or the moment the engine stopped it if that came later. A
+ * program stuck in a deadlock writes nothing while it waits, so its model would end where the waits begin
+ * and the stuck waits would have no width; the time it hung is the story.
+ */
+function runEnd(lastEvent: number, stoppedAt: number | undefined): number {
+  return stoppedAt !== undefined && stoppedAt > lastEvent ? stoppedAt : lastEvent;
 }
