@@ -471,7 +471,7 @@ def _patch_barrier(threading):
         obj = traced_obj(self)
         if obj is None:
             return orig_wait(self, timeout)
-        base = {'obj': obj, 'prim': 'Barrier', 'parties': self.parties}
+        base = {'obj': obj, 'prim': 'Barrier', 'parties': self._parties}  # (not a subclass's `parties`)
         key = marks.field(self, 'key')
         if key is not None:  # a multiprocessing Barrier (mpsync): the parties are in other processes
             base.update(prim='mp.Barrier', key=key)
