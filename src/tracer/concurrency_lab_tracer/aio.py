@@ -96,7 +96,7 @@ def patch(asyncio):
         own = task_type if isinstance(task, task_type) else type(task)
         if coro is None:
             coro = own.get_coro(task)
-        qualname = _coro_name(coro)
+        qualname = coro_name(coro)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
@@ -253,7 +253,7 @@ def _after_fork_child():
     _held.clear()
 
 
-def _coro_name(coro):
+def coro_name(coro):
     """The __qualname__ of a task's coroutine (a native coroutine's or generator's own); for another
     awaitable, its type's name (its class's __getattr__ never runs)."""
     if type(coro) is CoroutineType or type(coro) is GeneratorType:

@@ -93,7 +93,8 @@ def _about(what, local, serial_of):
         serial = serial_of.get(id(arg), 0)
         if serial:
             return f',"task":{serial}'
-        name = getattr(arg, '__qualname__', None)
+        from .aio import coro_name  # (loaded: aio patched asyncio; it imports this module)
+        name = coro_name(arg)  # (not getattr: a program awaitable's __getattr__ would run)
         return f',"call":{quote(name + "()")}' if type(name) is str else ''
     if what == 'wait':
         fs = local.get('fs')

@@ -447,7 +447,7 @@ def h_await(n, aw):
 def _await(f, aw):
     if f is None or not f.tok.cid:  # not recorded, or an async genexp in a plain function
         return aw
-    if aw.__class__ is CoroutineType and aw.cr_code is sleep_code:
+    if type(aw) is CoroutineType and aw.cr_code is sleep_code:  # (not aw.__class__: a proxy's property)
         # The twin reports this frame's suspension itself (see sleep_begin).
         global _sleeper
         _sleeper = (f, aw)

@@ -12,6 +12,9 @@ accepts (src/trace/readEvents.ts: 4 MiB; a character takes at most 12 bytes esca
 1M-character thread name would otherwise have lost its whole event.
 """
 from . import safe_text
+from .safe_text import TEXT_INT
+
+_LOW = -TEXT_INT  # (computed once: the dict path below compares every int field)
 
 try:
     from _json import encode_basestring_ascii as _quote
@@ -52,11 +55,19 @@ def text(v):
     return quote(v if type(v) is str else safe_text.text(v))
 
 
+def integer(v):
+    """JSON for an int (of any subclass: the builtin formatting, never the program's __str__/__repr__);
+    null for one too large to format (see safe_text.TEXT_INT), as for a float that is not finite."""
+    if type(v) is not int:
+        v = int.__index__(v)  # (an exact int: a subclass's own comparisons would run its code)
+    return str(v) if _LOW < v < TEXT_INT else 'null'
+
+
 def number(v):
     """JSON for an int/float the program supplied (what dumps() writes for it)."""
     t = type(v)
     if t is int:
-        return str(v)
+        return integer(v)
     if t is float and v - v == 0:  # finite (inf - inf and nan - nan are nan)
         return repr(v)
     return dumps(v)
@@ -78,7 +89,7 @@ def dumps(v):
             if tx is str:
                 append(qk + _quote(x if len(x) <= MAX_TEXT else truncated(x)))
             elif tx is int:
-                append(qk + str(x))
+                append(qk + (str(x) if _LOW < x < TEXT_INT else 'null'))
             elif x is None:
                 append(qk + 'null')
             elif x is True:
@@ -91,7 +102,7 @@ def dumps(v):
     if t is str:
         return quote(v)
     if t is int:
-        return str(v)
+        return integer(v)
     if v is None:
         return 'null'
     if v is True:
@@ -105,7 +116,7 @@ def dumps(v):
     if issubclass(t, bool):
         return 'true' if v else 'false'
     if issubclass(t, int):
-        return int.__repr__(v)
+        return integer(v)
     if issubclass(t, float):
         return float.__repr__(v) if float.__sub__(v, v) == 0 else 'null'
     if issubclass(t, str):

@@ -245,12 +245,17 @@ def patch_queues(mod):
     Simple.put, Simple.get = core.impersonate(put, orig_simple_put), core.impersonate(get, orig_simple_get)
 
 
+def _is_one_of(cls, classes):
+    """cls is one of classes, by identity: `in` would compare with ==, a metaclass's __eq__."""
+    return any(cls is c for c in classes)
+
+
 def _mark_queues(cls, traced_types, skip):
     orig_init = cls.__init__
 
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
-        if type(self) in traced_types and core.called_from_program(2, skip):
+        if _is_one_of(type(self), traced_types) and core.called_from_program(2, skip):
             marks.set_serial(self, new_named_serial(), key='queue:' + _semlock_key(self._rlock._semlock), puts=0)
 
     cls.__init__ = __init__

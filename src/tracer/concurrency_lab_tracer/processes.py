@@ -317,6 +317,26 @@ def patch_forkserver(mod):
     mod.main = core.impersonate(main, orig_main)
 
 
+def _command_name(args):
+    """The lane name of what Popen(args) runs: its command's first word, read as Popen reads it but
+    without touching what Popen alone may (an iterator is consumed once, by Popen; a path object or a
+    str subclass's own methods are not called here). 'subprocess' when that cannot be told."""
+    from . import safe_text
+    if type(args) is list or type(args) is tuple:
+        args = args[0] if args else None
+    t = type(args)
+    if issubclass(t, str):
+        command = str.__str__(args)
+    elif issubclass(t, bytes):
+        command = bytes.decode(args, sys.getfilesystemencoding(), 'surrogateescape')
+    elif safe_text.module_of(args) in ('pathlib', 'pathlib._local'):  # (the stdlib's own paths)
+        command = os.fspath(args)
+    else:
+        return 'subprocess'
+    words = command.split()
+    return os.path.basename(words[0]) if words else 'subprocess'
+
+
 def patch_subprocess(subprocess):
     from . import marks
     Popen = subprocess.Popen
@@ -330,8 +350,7 @@ def patch_subprocess(subprocess):
             kwargs['env'] = runenv.environ_for_child(os.environ if kwargs.get('env') is None else kwargs['env'])
             return orig_init(self, args, *rest, **kwargs)
         obj = core.new_serial()
-        first = args if isinstance(args, (str, bytes)) else (list(args)[0] if args else '')
-        name = os.path.basename(os.fsdecode(first).split()[0]) if first else 'subprocess'
+        name = _command_name(args)
         core.emit('proc_start', {'obj': obj, 'name': name, 'method': 'subprocess', 'internal': False,
                                  'line': core.program_line()})
         core.flush()

@@ -12,7 +12,10 @@ Every hook that puts a program value into an event uses this module.
 """
 LIMIT = 500  # characters of text for one value
 _ITEMS = 20  # elements of a tuple/list shown before '...'
-_BIG_INT_BITS = 4000  # str() of a huge int is slow (and limited on 3.11+): shown as <int>
+# str() of an int strictly between -TEXT_INT and TEXT_INT never raises and is quick: Python's lowest
+# int_max_str_digits is 640 (3.11+ raise ValueError past the limit, which a program may lower), and a
+# huge int's str() is slow before 3.11. Larger ints are shown as <int> (JSON: null, see encode).
+TEXT_INT = 10 ** 600
 
 _PLAIN = (str, bool, float, type(None), bytes)
 SMALL_INT = 10 ** 50  # its repr is under short_repr's limit
@@ -23,7 +26,7 @@ def _shown(v, limit, quoted):
     if t is str:
         return repr(v[:limit]) if quoted else v[:limit]
     if t is int:
-        return repr(v) if v.bit_length() <= _BIG_INT_BITS else '<int>'
+        return repr(v) if -TEXT_INT < v < TEXT_INT else '<int>'
     if t in _PLAIN:
         if t is bytes:
             v = v[:limit]
@@ -79,7 +82,7 @@ def _formats_in_c(cls):
 def _safe_arg(v, depth=0):
     t = type(v)
     if t is int:
-        return v.bit_length() <= _BIG_INT_BITS
+        return -TEXT_INT < v < TEXT_INT
     if t in _PLAIN:
         return True
     if (t is tuple or t is list) and depth < 2 and len(v) <= _ITEMS:

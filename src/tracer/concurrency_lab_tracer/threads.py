@@ -40,8 +40,11 @@ def obj_of(thread):
 
 
 def _describe(thread):
+    """The Thread's name and daemon flag as threading keeps them (in its __dict__): a subclass's `name`
+    or `daemon` property is program code, which Python never runs to start a thread."""
     info = _info(thread)
-    return {'obj': info[0], 'name': thread.name, 'daemon': thread.daemon, 'internal': info[1]}
+    own = thread.__dict__
+    return {'obj': info[0], 'name': own.get('_name'), 'daemon': own.get('_daemonic'), 'internal': info[1]}
 
 
 def patch_threading(threading):
@@ -61,6 +64,7 @@ def patch(threading):
     orig_start = Thread.start
     orig_bootstrap_inner = Thread._bootstrap_inner
     orig_join = Thread.join
+    orig_is_alive = Thread.is_alive
 
     def start(self):
         d = _describe(self)
@@ -82,7 +86,7 @@ def patch(threading):
         try:
             return orig_join(self, timeout)
         finally:
-            core.emit('thread_joined', {'obj': obj, 'alive': self.is_alive()})
+            core.emit('thread_joined', {'obj': obj, 'alive': orig_is_alive(self)})  # (not a subclass's own)
 
     Thread.start = core.impersonate(start, orig_start)
     # 3.12+: the call hooks see the new thread's _bootstrap_inner start and end, so the thread's stack
