@@ -159,21 +159,31 @@ export const narrowCases: Case[] = [
     },
   },
   {
-    name: 'narrow: a deadlock at 420 px keeps its red "stuck" labels readable: no wait-for label covers one',
+    name: 'narrow: a deadlock at 420 and 1400 px: no wait-for label covers other text (stuck labels, span names, prints)',
     async run({ page, server }) {
-      const model = recorded('deadlock.json');
-      for (const size of [NARROW, { width: 1400, height: 800 }])
-        await withPage(page, server, size, async (p) => {
-          const texts = await drawnTexts(p, model);
-          const stuck = texts.filter((t) => t.text.startsWith('stuck: '));
-          assert.ok(stuck.length >= 2, `stuck labels drawn: ${texts.map((t) => t.text).join(' | ')}`);
-          const graph = texts.filter((t) => /^(deadlock: |holds |must end first)/.test(t.text));
-          for (const g of graph)
-            for (const s of stuck) assert.ok(!overlaps(g, s), `at ${size.width} px "${g.text}" covers "${s.text}"`);
-          // The wait-for arrows are still drawn.
-          const waits = await p.evaluate(() => window.timelineProbe?.waits() ?? []);
-          assert.ok(waits.filter((w) => w.cycle).length >= 2, 'the cycle is drawn');
-        });
+      for (const name of ['deadlock.json', 'deadlock_stopped.json']) {
+        const model = recorded(name);
+        for (const size of [NARROW, { width: 1400, height: 800 }])
+          await withPage(page, server, size, async (p) => {
+            const texts = await drawnTexts(p, model);
+            const stuck = texts.filter((t) => t.text.startsWith('stuck: '));
+            // (a run stopped as its lanes blocked has short stuck bands: not all have room for a label)
+            assert.ok(
+              stuck.length >= (name === 'deadlock.json' ? 2 : 1),
+              `stuck labels drawn: ${texts.map((t) => t.text).join(' | ')}`,
+            );
+            const isGraph = (t: DrawnText): boolean => /^(deadlock: |holds |must end first)/.test(t.text);
+            const graph = texts.filter(isGraph);
+            assert.ok(graph.length >= 1, `${name}: graph labels drawn: ${texts.map((t) => t.text).join(' | ')}`);
+            for (const g of graph)
+              for (const t of texts)
+                if (!isGraph(t))
+                  assert.ok(!overlaps(g, t), `${name} at ${size.width} px: "${g.text}" covers "${t.text}"`);
+            // The wait-for arrows are still drawn.
+            const waits = await p.evaluate(() => window.timelineProbe?.waits() ?? []);
+            assert.ok(waits.filter((w) => w.cycle).length >= 2, 'the cycle is drawn');
+          });
+      }
     },
   },
   {
