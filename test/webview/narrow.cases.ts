@@ -187,6 +187,53 @@ export const narrowCases: Case[] = [
     },
   },
   {
+    name: 'narrow: a deadlock banner is one line at 420 px, unfolded by its button; a wide panel shows all of it',
+    async run({ page, server }) {
+      const model = recorded('deadlock.json');
+      const bannerOf = async (p: Page): Promise<{ h: number; waits: boolean }> =>
+        p.evaluate(() => {
+          const b = document.querySelector('.banner') as HTMLElement;
+          const waits = document.querySelector('.banner-waits') as HTMLElement | null;
+          return { h: b.getBoundingClientRect().height, waits: waits !== null && waits.offsetHeight > 0 };
+        });
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        const folded = await bannerOf(p);
+        assert.ok(folded.h <= 32, `the folded banner is ${folded.h} px high (one line: at most 32)`);
+        const line = await p.locator('.banner-summary').evaluate((e) => e.textContent ?? '');
+        assert.match(line, /^Deadlock: alice waits for lock_b held by bob/);
+        await p.locator('.banner-toggle').click();
+        const open = await bannerOf(p);
+        assert.ok(open.waits && open.h > folded.h + 20, `unfolded: ${JSON.stringify(open)}`);
+        assert.equal(await p.locator('.banner-toggle').getAttribute('aria-expanded'), 'true');
+      });
+      await withPage(page, server, { width: 1400, height: 800 }, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        assert.ok((await bannerOf(p)).waits, 'a wide panel shows the whole banner');
+      });
+    },
+  },
+  {
+    name: 'narrow: the LANE column names each lane by its shortest unambiguous name ("thread-A", "…ess-A › MainThread")',
+    async run({ page, server }) {
+      const model = recorded('three_patterns.json');
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        const cells = await p.evaluate(() =>
+          Array.from(document.querySelectorAll('.step')).map((r) => ({
+            lane: (r.querySelector('.lane') as HTMLElement).title,
+            text: r.querySelector('.lane')?.textContent?.replace(/\u00a0/g, ' ') ?? '',
+          })),
+        );
+        const byLane = new Map(cells.map((c) => [c.lane, c.text]));
+        assert.equal(byLane.get('MainProcess › thread-A'), 'thread-A', JSON.stringify([...byLane]));
+        assert.equal(byLane.get('MainProcess › MainThread'), 'MainProcess › MainThread');
+        // Different lanes read differently.
+        assert.equal(new Set(byLane.values()).size, byLane.size, JSON.stringify([...byLane]));
+      });
+    },
+  },
+  {
     name: 'narrow: the step list names the thread of a child process by its own name first ("…› MainThread"), cutting the process part',
     async run({ page, server }) {
       const m = demoModel();
@@ -207,7 +254,7 @@ export const narrowCases: Case[] = [
         const got = await own.evaluate((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 }));
         assert.deepEqual(got, { text: child.name, cut: false }, `the lane cell reads ${JSON.stringify(got)}`);
         const cell = await p.locator(`#step-${step} .lane`).evaluate((e) => e.getBoundingClientRect().width);
-        assert.ok(cell < 110, `the LANE column is ${cell} px: too wide to test the cut`);
+        assert.ok(cell <= 128, `the LANE column is ${cell} px: wider than a narrow panel's 128`);
       });
     },
   },
