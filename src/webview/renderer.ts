@@ -383,10 +383,15 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     const first = numbers.get(p.ids[i]) ?? 0;
     let [lo, hi] = [first, first];
     let head = `${first} `;
+    // The prints whose glyphs start under the number so far join it (found by search: a lane may have 100k
+    // prints in view); a lane's prints are numbered in time order, so the range runs first to last.
     let j = i + 1;
-    for (; j < end && toX(s, p.ts[j]) - MARKER_R <= x + printLabels.width(ctx, head); j++) {
-      const n = numbers.get(p.ids[j]) ?? first;
-      [lo, hi] = [Math.min(lo, n), Math.max(hi, n)];
+    for (;;) {
+      const next = upperBound(p.ts, toTime(s, x + printLabels.width(ctx, head) + MARKER_R), j, end);
+      if (next <= j) break;
+      j = next;
+      const last = numbers.get(p.ids[j - 1]) ?? first;
+      [lo, hi] = [Math.min(first, last), Math.max(first, last)];
       head = `${lo}–${hi} `;
     }
     // The text (a lone print's) runs up to the lane's next glyph and the next wait label, not into one.
