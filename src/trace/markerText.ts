@@ -66,6 +66,8 @@ function stdlibWait(what: string, d: Data, pid: number, names: NameLookup): stri
       return `TaskGroup's end${tasks ? ` (${tasks} left)` : ''}`;
     case 'join':
       return `${num(d, 'obj') !== undefined ? prim(d, pid, names) : 'queue'}.join()`;
+    case 'future': // the program's own loop.create_future(), named as it names it ("fut"); else an executor's
+      return num(d, 'obj') !== undefined ? prim(d, pid, names) : undefined;
     default:
       return undefined;
   }

@@ -48,13 +48,22 @@ export class Banner {
     head.append(el('strong', { class: 'banner-title' }, TITLES[err.code] ?? err.code));
     const where = errorWhere(err);
     if (where) head.append(el('span', { class: 'banner-where' }, where));
-    this.root.append(head, el('div', { class: 'banner-message' }, err.message));
     const deadlock = waits !== undefined && waits.cycle.length > 0;
-    if (waits && waits.sentence) {
-      this.root.append(
-        el('div', { class: 'banner-waits' }, `${deadlock ? 'Deadlock: ' : 'Stuck: '}${waits.sentence}.`),
-      );
-    }
+    const stuck = waits && waits.sentence ? `${deadlock ? 'Deadlock: ' : 'Stuck: '}${waits.sentence}.` : '';
+    // A narrow panel shows the banner as this one line (what is stuck, else the message), unfolded by its button
+    // (CSS: .banner.folded); a wide one always shows all of it.
+    head.append(el('span', { class: 'banner-summary', 'aria-hidden': 'true' }, stuck || err.message));
+    const toggle = el('button', { class: 'banner-toggle', type: 'button', 'aria-expanded': 'false' }, 'More');
+    toggle.addEventListener('click', () => {
+      const folded = this.root.classList.toggle('folded');
+      toggle.textContent = folded ? 'More' : 'Less';
+      toggle.setAttribute('aria-expanded', String(!folded));
+    });
+    head.append(toggle);
+    this.root.classList.add('folded');
+    this.root.classList.toggle('stuck', stuck !== ''); // (folded, what is stuck says more than the title)
+    this.root.append(head, el('div', { class: 'banner-message' }, err.message));
+    if (stuck) this.root.append(el('div', { class: 'banner-waits' }, stuck));
     if (err.hint && !deadlock) this.root.append(el('div', { class: 'banner-hint' }, err.hint));
     if (err.stillRunning && err.stillRunning.length > 0) {
       this.root.append(

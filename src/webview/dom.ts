@@ -21,12 +21,16 @@ export function button(label: string, aria: string, onClick: () => void, cls = '
 }
 
 /**
- * A lane's name in a cell that may be too narrow for it: its process part (`from`) is cut first, what the
- * lane is called (`own`) last (CSS: .lane-from, .lane-own).
+ * A lane's name in a cell that may be too narrow for it: its process part (`from`) is cut first, from its
+ * start ("…ess-A › ": process-A and process-B still read apart), what the lane is called (`own`) last (CSS:
+ * .lane-from, .lane-own; the inner span keeps the process part left to right inside the cut's right-to-left).
  */
 export function laneNameSpans(parts: { from: string; own: string }): HTMLSpanElement[] {
   const own = el('span', { class: 'lane-own' }, parts.own);
-  return parts.from ? [el('span', { class: 'lane-from' }, parts.from), own] : [own];
+  if (!parts.from) return [own];
+  const from = el('span', { class: 'lane-from' });
+  from.append(el('span', {}, parts.from.replace(/ $/, '\u00a0'))); // (a plain space would hang at the cut's end)
+  return [from, own];
 }
 
 export function clear(node: Element): void {

@@ -30,6 +30,30 @@ export function lanePathNamer(model: TraceModel): (lane: number) => string {
 }
 
 /**
+ * The shortest end of each lane's path that names it alone (a narrow panel's LANE column): "thread-A",
+ * "main() · Task-1", but "process-A › MainThread" where each process has a MainThread.
+ */
+export function shortLaneNamer(model: TraceModel): (lane: number) => string {
+  const parts = (id: number): string[] => {
+    const out: string[] = [];
+    for (let l = model.lanes[id]; l; l = model.lanes[l.parent]) {
+      out.unshift(laneTitle(l));
+      if (l.parent < 0) break;
+    }
+    return out;
+  };
+  const tail = (p: string[], k: number): string => p.slice(p.length - k).join(' › ');
+  const paths = model.lanes.map((l) => parts(l.id));
+  const seen = new Map<string, number>();
+  for (const p of paths) for (let k = 1; k <= p.length; k++) seen.set(tail(p, k), (seen.get(tail(p, k)) ?? 0) + 1);
+  const names = paths.map((p) => {
+    for (let k = 1; k < p.length; k++) if (seen.get(tail(p, k)) === 1) return tail(p, k);
+    return tail(p, p.length);
+  });
+  return (lane) => names[lane] ?? '?';
+}
+
+/**
  * A lane's path split where a narrow column cuts it: `from` (the process, `process-A › `) gives way first,
  * `own` (what the lane itself is called) last, so "MainThread" of one process still reads in 100 px.
  */

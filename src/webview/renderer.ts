@@ -10,7 +10,18 @@ import { LaneFills } from './bandRaster';
 import { drawFlows } from './flows';
 import { formatDuration, formatTick, niceTicks } from './format';
 import { GROUP_H, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H, type LaneRow, type Row } from './layout';
-import { toX, visitIntervals, visitPoints, type IntervalIndex, type IntervalRun, type Scale } from './lod';
+import {
+  lowerBound,
+  toTime,
+  toX,
+  upperBound,
+  visitIntervals,
+  visitPoints,
+  type IntervalIndex,
+  type IntervalRun,
+  type PointIndex,
+  type Scale,
+} from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { printNumbers } from './printNumbers';
@@ -39,8 +50,8 @@ interface Frame {
   height: number;
   /** Where labels in the time area may start: right of the label column and of the folded start-up block. */
   textLeft: number;
-  /** Boxes of the wait labels drawn so far this frame (the wait-for graph's labels keep off them). */
-  waitLabelBoxes: TextBox[];
+  /** Boxes of the text drawn on the lanes so far this frame: span names, prints, waits (the wait-for graph's labels keep off them). */
+  textBoxes: TextBox[];
 }
 
 export function drawFrame(
@@ -51,7 +62,7 @@ export function drawFrame(
   height: number,
 ): Scale {
   const s = frameScale(v, width);
-  const f: Frame = { ctx, v, s, theme, width, height, textLeft: v.gutterW, waitLabelBoxes: [] };
+  const f: Frame = { ctx, v, s, theme, width, height, textLeft: v.gutterW, textBoxes: [] };
   const fold = startupFold(f);
   if (fold?.folded) f.textLeft = fold.x1;
   ctx.save();
@@ -76,7 +87,7 @@ export function drawFrame(
   drawErrors(f);
   drawCursor(f);
   const hiddenFlows = drawFlows(f).skipped;
-  drawWaitGraph(f, v.waits, f.waitLabelBoxes);
+  drawWaitGraph(f, v.waits, f.textBoxes);
   drawSelection(f);
   drawReplay(f);
   ctx.restore();
@@ -292,6 +303,7 @@ function drawLane(f: Frame, row: LaneRow): void {
         // Measured, not estimated from a character width: an estimate squeezed by maxWidth reads as a smudge.
         const text = spanLabels.fit(ctx, label, room);
         const x = pendingX;
+        f.textBoxes.push({ x0: x, x1: x + spanLabels.width(ctx, text), y0: sy, y1: sy + SPAN_H - 2 });
         over.push(() => {
           ctx.globalAlpha = dim ? 0.4 : 1;
           ctx.fillStyle = theme.foreground;
@@ -330,35 +342,7 @@ function drawLane(f: Frame, row: LaneRow): void {
     ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
     stripFrom = -1;
   };
-  // What a print printed is written after its glyph, up to the lane's next glyph: the prints' order reads
-  // off the canvas.
-  let printId = -1;
-  let printX = 0;
-  const labelPrint = (until: number): void => {
-    if (printId < 0) return;
-    // (not over a wait's label on this row: up to the next one, or not at all inside one)
-    for (const [a, z] of waitTexts) if (z > printX) until = Math.min(until, a <= printX ? printX : a);
-    const room = Math.min(until, f.width) - printX - 3;
-    const label = v.model.markers[printId]?.label;
-    // Its number (as in the output pane) and text; the number alone where the text has no room.
-    const n = printNumbers(v.model).byMarker.get(printId);
-    const head = n !== undefined ? `${n} ` : '';
-    if (room > 6 && label) {
-      ctx.font = `10px ${theme.font}`;
-      let text = room > 30 ? printLabels.fit(ctx, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
-      if (text.length <= head.length + 3) text = head !== '' && printLabels.width(ctx, head) <= room ? head : '';
-      if (text !== '') {
-        ctx.globalAlpha = dimmed(f, { type: 'marker', index: printId }) ? 0.25 : 1;
-        ctx.fillStyle = theme.foreground;
-        ctx.textAlign = 'left';
-        ctx.fillText(text, printX, mid);
-      }
-      ctx.font = `11px ${theme.font}`;
-    }
-    printId = -1;
-  };
   visitPoints(lane.markers, s, 3, (b) => {
-    labelPrint(b.x - MARKER_R - 2);
     const id = lane.markers.ids[b.first];
     if (b.count > 3) {
       if (stripFrom >= 0 && b.x - stripTo > 4) flushStrip();
@@ -369,26 +353,107 @@ function drawLane(f: Frame, row: LaneRow): void {
     flushStrip();
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
     drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
-    for (let k = 0; k < b.count; k++) {
-      const m = lane.markers.ids[b.first + k];
-      if (MARKER_KINDS[cols.markerKind[m]] !== 'print') continue;
-      printId = m;
-      printX = Math.max(b.x + MARKER_R + 2, f.textLeft + 3);
-      break;
-    }
   });
-  labelPrint(Infinity);
   flushStrip();
   ctx.globalAlpha = 1;
+  // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
+  drawWaitTexts(f, waitTexts, drawPrintLabels(f, lane, mid, waitTexts));
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * What each print printed, after its glyph: its number (as in the output pane) and text up to the lane's next
+ * glyph, the number alone where the text has no room (a busy lane, or inside a wait's label: that label
+ * moves past it). Prints whose glyphs sit under one number (a burst) share one label, "3–7". Returns where
+ * the labels were written ([x0, x1] in order).
+ */
+function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly WaitText[]): [number, number][] {
+  const { ctx, v, s, theme } = f;
+  const p = lanePrints(f, lane);
+  const drawn: [number, number][] = [];
+  if (p.ids.length === 0) return drawn;
+  const numbers = printNumbers(v.model).byMarker;
+  ctx.font = `10px ${theme.font}`;
+  ctx.fillStyle = theme.foreground;
+  ctx.textAlign = 'left';
+  const end = upperBound(p.ts, s.t1);
+  for (let i = lowerBound(p.ts, s.t0); i < end;) {
+    const glyph = toX(s, p.ts[i]);
+    const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
+    const first = numbers.get(p.ids[i]) ?? 0;
+    let [lo, hi] = [first, first];
+    let head = `${first} `;
+    // The prints whose glyphs start under the number so far join it (found by search: a lane may have 100k
+    // prints in view); a lane's prints are numbered in time order, so the range runs first to last.
+    let j = i + 1;
+    for (;;) {
+      const next = upperBound(p.ts, toTime(s, x + printLabels.width(ctx, head) + MARKER_R), j, end);
+      if (next <= j) break;
+      j = next;
+      const last = numbers.get(p.ids[j - 1]) ?? first;
+      [lo, hi] = [Math.min(first, last), Math.max(first, last)];
+      head = `${lo}–${hi} `;
+    }
+    // The text (a lone print's) runs up to the lane's next glyph and the next wait label, not into one.
+    let until = f.width;
+    if (lo === hi) {
+      const next = lowerBound(lane.markers.ts, toTime(s, glyph + 3));
+      if (next < lane.markers.ts.length) until = Math.min(until, toX(s, lane.markers.ts[next]) - MARKER_R - 2);
+    }
+    for (const w of waits) if (w.end > x) until = Math.min(until, w.x <= x ? x : w.x);
+    const room = until - x - 3;
+    const label = lo === hi ? (v.model.markers[p.ids[i]]?.label ?? '') : '';
+    let text =
+      room > 30 && label ? printLabels.fit(ctx, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
+    if (text.length <= head.length + 3) text = head.trimEnd();
+    ctx.globalAlpha = dimmed(f, { type: 'marker', index: p.ids[i] }) ? 0.25 : 1;
+    ctx.fillText(text, x, mid);
+    const x1 = x + printLabels.width(ctx, text);
+    drawn.push([x, x1]);
+    f.textBoxes.push({ x0: x, x1, y0: mid - 6, y1: mid + 6 });
+    i = j;
+  }
+  ctx.font = `11px ${theme.font}`;
+  return drawn;
+}
+
+/** Each lane's prints in time order (marker ids), found once per lane. */
+const printIndexes = new WeakMap<LaneIndex, PointIndex>();
+
+function lanePrints(f: Frame, lane: LaneIndex): PointIndex {
+  let found = printIndexes.get(lane);
+  if (found === undefined) {
+    const { markerKind } = f.v.index.cols;
+    const at: number[] = [];
+    for (let i = 0; i < lane.markers.ids.length; i++)
+      if (MARKER_KINDS[markerKind[lane.markers.ids[i]]] === 'print') at.push(i);
+    found = {
+      ts: Float64Array.from(at, (i) => lane.markers.ts[i]),
+      ids: Int32Array.from(at, (i) => lane.markers.ids[i]),
+    };
+    printIndexes.set(lane, found);
+  }
+  return found;
 }
 
 /**
  * Wait bands: from a blocking call to when it returned, coloured by what the lane waits on (the legend
  * says which), dashed for sleeps, two lines for I/O, red and labelled for a wait that never ended.
  */
-/** Draws them; returns where their labels were written ([x0, x1] in order), for the labels after them. */
-function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): [number, number][] {
-  const texts: [number, number][] = [];
+/** A wait's label as planned: drawn after the prints' numbers, which it moves past (drawWaitTexts). */
+interface WaitText {
+  x: number;
+  /** Where its planned text ends, and where it must end at the latest. */
+  end: number;
+  right: number;
+  stuck: boolean;
+  label: string;
+  y: number;
+}
+
+/** Draws them; returns their labels as planned (in order), drawn once the prints' labels are. */
+function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): WaitText[] {
+  const texts: WaitText[] = [];
   const { ctx, v, s, theme } = f;
   const cols = v.index.cols;
   const top = y + MARKER_H - 6;
@@ -429,17 +494,8 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
         ctx.font = `10px ${theme.font}`;
         const text = waitLabel(ctx, stuck ? 'stuck: ' : '', label, room);
         if (text !== '') {
-          over.push(() => {
-            ctx.font = `10px ${theme.font}`;
-            ctx.globalAlpha = 1;
-            ctx.fillStyle = stuck ? theme.error : theme.muted;
-            ctx.textAlign = 'left';
-            ctx.fillText(text, x, top - 5);
-            ctx.font = `11px ${theme.font}`;
-          });
           labelEnd = x + waitLabels.width(ctx, text);
-          texts.push([x, labelEnd]);
-          f.waitLabelBoxes.push({ x0: x - 2, x1: labelEnd + 2, y0: top - 11, y1: top + 1 });
+          texts.push({ x, end: labelEnd, right: x + room, stuck, label, y: top - 5 });
         }
         ctx.font = `11px ${theme.font}`;
       }
@@ -447,6 +503,30 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
   });
   ctx.globalAlpha = 1;
   return texts;
+}
+
+/** Draws the wait labels, each moved past the prints' labels at its start and cut short of those after it. */
+function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [number, number][]): void {
+  const { ctx, theme } = f;
+  ctx.font = `10px ${theme.font}`;
+  ctx.textAlign = 'left';
+  let prevEnd = -Infinity;
+  for (const w of waits) {
+    let x = Math.max(w.x, prevEnd + 8);
+    let right = w.right;
+    for (const [a, z] of prints) {
+      if (z <= x || a >= Math.min(right, x + (w.end - w.x))) continue;
+      if (a <= x + 24) x = z + 6;
+      else right = a - 6;
+    }
+    const text = waitLabel(ctx, w.stuck ? 'stuck: ' : '', w.label, right - x);
+    if (text === '') continue;
+    ctx.fillStyle = w.stuck ? theme.error : theme.muted;
+    ctx.fillText(text, x, w.y);
+    prevEnd = x + waitLabels.width(ctx, text);
+    f.textBoxes.push({ x0: x - 2, x1: prevEnd + 2, y0: w.y - 6, y1: w.y + 6 });
+  }
+  ctx.font = `11px ${theme.font}`;
 }
 
 const waitLabels = new TextFitter();

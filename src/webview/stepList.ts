@@ -3,7 +3,7 @@
  * steps the run has. Past a few hundred thousand rows the scroll height is scaled down (browsers
  * cap element heights), and scroll position maps proportionally onto the row range.
  */
-import { lanePathNamer, splitLanePath } from './laneNames';
+import { lanePathNamer, shortLaneNamer, splitLanePath } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { clear, el, laneNameSpans } from './dom';
 import { formatOffset } from './format';
@@ -23,6 +23,8 @@ export interface StepListActions {
 /** Width of the LANE column's longest name, estimated per character of the 12 px UI font. */
 const LANE_CHAR_PX = 6.8;
 const MAX_LANE_COL_PX = 240;
+/** A narrow panel (as timeline.css says): the LANE column names each lane by its shortest unambiguous name. */
+const NARROW = '(max-width: 820px)';
 
 export class StepList {
   readonly root = el('div', { class: 'steps', tabindex: '0', role: 'listbox', 'aria-label': 'Execution order' });
@@ -36,6 +38,9 @@ export class StepList {
   private replay = -1;
   private laneColors: (lane: number) => string = () => 'transparent';
   private laneName: (lane: number) => string = () => '?';
+  /** What the LANE cell says: the path, or in a narrow panel the shortest name that tells the lane apart. */
+  private laneCellName: (lane: number) => string = () => '?';
+  private readonly narrow = window.matchMedia(NARROW);
   private pending = false;
   /** The LANE column's width the user chose, else it follows the longest lane name. */
   private userLaneWidth: number | undefined;
@@ -73,6 +78,9 @@ export class StepList {
     });
     this.root.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.schedule()).observe(this.root);
+    this.narrow.addEventListener('change', () => {
+      if (this.model) this.setData(this.model, this.rows, this.laneColors);
+    });
   }
 
   get headerEl(): HTMLElement {
@@ -84,8 +92,9 @@ export class StepList {
     this.rows = rows;
     this.laneColors = laneColors;
     this.laneName = lanePathNamer(model);
+    this.laneCellName = this.narrow.matches ? shortLaneNamer(model) : this.laneName;
     // The LANE column is as wide as its longest name needs (up to a limit), so names are not cut off.
-    const longest = model.lanes.reduce((n, l) => (l.internal ? n : Math.max(n, this.laneName(l.id).length)), 0);
+    const longest = model.lanes.reduce((n, l) => (l.internal ? n : Math.max(n, this.laneCellName(l.id).length)), 0);
     this.autoLaneWidth = `${Math.round(Math.min(MAX_LANE_COL_PX, 24 + longest * LANE_CHAR_PX))}px`;
     this.applyLaneWidth();
     this.spacer.style.height = `${Math.min(rows.length * ROW_H, MAX_SCROLL_PX)}px`;
@@ -199,7 +208,7 @@ export class StepList {
       const chip = el('span', { class: 'chip' });
       chip.style.backgroundColor = this.laneColors(st.lane);
       const laneCell = el('span', { class: 'lane' });
-      laneCell.append(chip, ...laneNameSpans(splitLanePath(this.laneName(st.lane), model.lanes[st.lane])));
+      laneCell.append(chip, ...laneNameSpans(splitLanePath(this.laneCellName(st.lane), model.lanes[st.lane])));
       laneCell.title = this.laneName(st.lane);
       const src = model.sources[st.source];
       row.append(

@@ -43,8 +43,8 @@ function collides(b: TextBox, taken: readonly TextBox[]): boolean {
 export let lastWaits: DrawnWait[] = [];
 
 /**
- * Draws the graph; `taken` holds the boxes of the labels already on the canvas (the red "stuck: …" of the
- * wait bands): an arrow's label goes where it covers none of them, else it is left out (the banner says
+ * Draws the graph; `taken` holds the boxes of the text already on the lanes (the red "stuck: …" of the
+ * wait bands, span names, prints): an arrow's label goes where it covers none of them, else it is left out (the banner says
  * the whole cycle in words).
  */
 export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, taken: readonly TextBox[] = []): void {
@@ -92,14 +92,13 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
     const joined = /_join$/.test(v.model.markers[e.marker]?.kind ?? '');
     const label = `${cycle ? 'deadlock: ' : ''}${joined ? 'must end first' : `holds ${e.what}`}`;
     const w = ctx.measureText(label).width + 8;
-    // Beside the head on the holder's row (left of the arrow, else right), else a line lower, else nowhere.
+    // Beside the head on the holder's row (left of the arrow, else right), else a line lower or higher, else
+    // nowhere: over no other text (`taken` has every label on the lanes, span names and prints too).
     const left = Math.max(f.v.gutterW + 2, x - 8 - w);
-    const spots = [
-      { lx: left, ly: y2 },
-      { lx: x + 10, ly: y2 },
-      { lx: left, ly: y2 + 12 },
-      { lx: x + 10, ly: y2 + 12 },
-    ];
+    const spots = [y2, y2 + 12, y2 - 12].flatMap((ly) => [
+      { lx: left, ly },
+      { lx: x + 10, ly },
+    ]);
     const spot = spots.find(
       (p) => p.lx + w <= f.width && !collides({ x0: p.lx, x1: p.lx + w, y0: p.ly - 6, y1: p.ly + 6 }, placed),
     );

@@ -38,6 +38,7 @@ class AsyncioStdlibWaits(TraceCase):
     def test_each_wait_is_an_await_named_after_its_function(self):
         expected = (['wait_for'] if sys.version_info < (3, 12) else []) + ['wait', 'shield', 'as_completed', 'join']
         expected += ['TaskGroup'] if sys.version_info >= (3, 11) else []
+        expected += ['future']  # the program's own loop.create_future()
         # (3.12+ wait_for runs the coroutine in the awaiting task itself: its own sleep is the wait)
         self.assertEqual([d['what'] for d in self.awaits()], expected)
 
@@ -52,6 +53,16 @@ class AsyncioStdlibWaits(TraceCase):
         self.assertEqual(puts, {by_what['join']['obj']})
         if 'TaskGroup' in by_what:
             self.assertEqual(by_what['TaskGroup']['count'], 1)
+
+    def test_the_programs_own_future_is_named_as_the_program_names_it(self):
+        # Both tasks that await it wait on it, named after the variable it was assigned to.
+        own = [e for e in self.trace.kind('await') if e[6].get('what') == 'future']
+        self.assertEqual(len(own), 2, own)
+        [obj] = {e[6]['obj'] for e in own}
+        [made] = [e[6] for e in self.trace.kind('obj_new') if e[6]['obj'] == obj]
+        self.assertEqual(made['name'], 'fut')
+        echo = [e[6]['obj'] for e in self.trace.kind('task_create') if e[6]['coro'] == 'echo']
+        self.assertEqual({e[4] for e in own}, {self.main_task()} | set(echo))
 
     def test_targets_are_fresh(self):
         targets = [d['target'] for d in self.awaits()]

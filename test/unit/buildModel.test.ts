@@ -749,7 +749,9 @@ void test("a task suspended in an asyncio function's own future has a wait band 
   s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
     .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
     .ev(1, 1, 'task_create', { obj: 2, name: 'mirror', coro: 'download', parent: 1, internal: false })
-    .ev(1, 1, 'obj_new', { obj: 3, line: 4, name: 'jobs' });
+    .ev(1, 1, 'obj_new', { obj: 3, line: 4, name: 'jobs' })
+    .ev(1, 1, 'obj_new', { obj: 4, line: 9, name: 'fut' })
+    .ev(1, 1, 'obj_new', { obj: 5, line: 20 });
   const waits: [number, Record<string, unknown>][] = [
     [10, { what: 'wait_for', call: 'download()' }],
     [11, { what: 'wait', count: 3 }],
@@ -757,6 +759,9 @@ void test("a task suspended in an asyncio function's own future has a wait band 
     [13, { what: 'as_completed' }],
     [14, { what: 'join', obj: 3 }],
     [15, { what: 'TaskGroup', count: 1 }],
+    // The program's own loop.create_future(): named as the program names it, else by its line.
+    [16, { what: 'future', prim: 'future', obj: 4 }],
+    [17, { what: 'future', prim: 'future', obj: 5 }],
   ];
   for (const [target, d] of waits) s.ev(1, 1, 'await', { target, ...d }).ev(1, 1, 'awake', { target }, 5_000_000);
   const m = buildModel(s.events, {});
@@ -770,6 +775,8 @@ void test("a task suspended in an asyncio function's own future has a wait band 
       "await as_completed's next",
       'await jobs.join()',
       "await TaskGroup's end (1 task left)",
+      'await fut',
+      'await future from line 20',
     ],
   );
   assert.ok(awaits.every((x) => x.waitEnd !== undefined && x.waitEnd > x.ts));

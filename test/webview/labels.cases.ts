@@ -115,7 +115,7 @@ export const labelCases: Case[] = [
     },
   },
   {
-    name: 'labels: what a print printed is written after its glyph, never over a wait label',
+    name: 'labels: every print carries its number, one inside a wait label too, a burst as one range ("2–6"), never over a wait label',
     async run({ page }) {
       const s = new RawStream(1);
       s.mainProcess();
@@ -123,18 +123,28 @@ export const labelCases: Case[] = [
       s.ev(2, 0, 'print', { stream: 'stdout', text: 'worker starts' });
       s.ev(2, 0, 'sleep', { secs: 0.4 });
       s.ev(2, 0, 'slept', { secs: 0.4 }, 400 * MS);
-      s.ev(2, 0, 'print', { stream: 'stdout', text: 'worker woke up' });
+      // (five prints, not one burst of five lines: stdout and stderr in turn)
+      for (let i = 0; i < 5; i++) s.ev(2, 0, 'print', { stream: i % 2 ? 'stderr' : 'stdout', text: `line ${i}` }, 2000);
       s.ev(2, 0, 'thread_end', { obj: 7 }, 1000);
       s.ev(1, 0, 'print', { stream: 'stdout', text: 'main ends' }, 500 * MS);
       const texts = await drawnTexts(page, buildModel(s.events, { title: 'prints.py', exitCode: 0 }));
-      // Numbered in the order printed, as in the output pane: the worker's second print is the run's 2nd.
-      const woke = texts.find((t) => t.text === '2 worker woke up');
-      assert.ok(woke, `the last print's text is drawn: ${texts.map((t) => t.text).join(' | ')}`);
+      const all = texts.map((t) => t.text).join(' | ');
+      // Numbered in the order printed, as in the output pane (the last one at the run's end: its number alone).
+      assert.ok(
+        texts.some((t) => /^7( |$)/.test(t.text)),
+        `the last print has its number: ${all}`,
+      );
       const sleep = texts.find((t) => t.text.startsWith('sleep 0.4'));
-      assert.ok(sleep, 'the sleep is labelled');
-      // The first print comes just before the sleep, whose label starts right after it: no room, no text over it.
+      assert.ok(sleep, `the sleep is labelled: ${all}`);
+      // The first print comes just before the sleep, where its label starts: the number is drawn, the label after it.
       const starts = texts.find((t) => /^1( |$)/.test(t.text));
-      if (starts) assert.ok(starts.x + starts.width <= sleep.x, `"${starts.text}" runs over "${sleep.text}"`);
+      assert.ok(starts, `the print before the sleep has its number: ${all}`);
+      assert.ok(starts.x + starts.width <= sleep.x, `"${starts.text}" runs over "${sleep.text}"`);
+      // Five prints 2 us apart are one glyph: their numbers as one range (each was "2" alone, 3-6 unnumbered).
+      assert.ok(
+        texts.some((t) => t.text.startsWith('2–6')),
+        `the burst reads "2–6": ${all}`,
+      );
     },
   },
   {

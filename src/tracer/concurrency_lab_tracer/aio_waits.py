@@ -7,17 +7,22 @@ wrapped (create_task already is); a future made by one of those functions (known
 object, as in result_waits.py) is noted, and the program's await on it is written as an 'await' of
 that function: "await asyncio.wait(3 tasks)", "await q.join()". Nothing new is visible to the program:
 no done callback, no extra loop step, and the future is held only weakly.
+
+A future the program makes itself (`fut = loop.create_future()`) is named as the program names it, like
+its locks (naming.py: the variable the line assigns it to, else "future from line 12"), and every await
+of it, by any task, is a wait on it. (`asyncio.Future()` is a C class that calls no create_future: those
+stay unnamed, with no band.)
 """
 import sys
 from weakref import ref as weakref
 
-from . import core, sync
+from . import core, naming, sync
 from .encode import quote
 
 _getframe = sys._getframe
 _MAKERS = {}  # code object that calls create_future -> what the task waits in
 _ASKERS = {}  # code of Queue.get / Event.wait -> {code of the stdlib function that asked them -> what}
-_noted = {}  # id(future) -> (weak reference, its await's data after the target)
+_noted = {}  # id(future) -> (weak reference, its await's data after the target, awaited more than once)
 
 
 def patch(asyncio, base_events, tasks, serial_of):
@@ -49,6 +54,8 @@ def patch(asyncio, base_events, tasks, serial_of):
         code = _getframe(1).f_code
         if code in makers or code in askers:
             _note(fut, _getframe(1), serial_of)
+        elif code.co_filename == core.program:
+            _remember(fut, f',"what":"future","prim":"future","obj":{naming.new_named_serial()}', True)
         return fut
 
     base_events.BaseEventLoop.create_future = core.impersonate(create_future, orig)
@@ -76,12 +83,16 @@ def _note(fut, frame, serial_of):
             f = f.f_back
         else:
             return
-    data = f',"what":"{what}"' + _about(what, asked.f_locals, serial_of)
+    _remember(fut, f',"what":"{what}"' + _about(what, asked.f_locals, serial_of), False)
+
+
+def _remember(fut, data, shared):
+    """`shared`: the program's own future, which any number of tasks may await (kept until it dies)."""
     if len(_noted) > 256:  # futures never awaited (a shield nobody awaits): forget the dead ones
         for key in [k for k, v in _noted.items() if v[0]() is None]:
             del _noted[key]
     try:
-        _noted[id(fut)] = (weakref(fut), data)
+        _noted[id(fut)] = (weakref(fut), data, shared)
     except TypeError:  # a future type without weak references: not named
         pass
 
@@ -111,10 +122,12 @@ def _about(what, local, serial_of):
 
 def awaited(value):
     """The rest of the 'await' data when `value`, just yielded by the program's task, is a future noted
-    above (each is awaited once: forgotten here), else None."""
+    above (the stdlib's are awaited once: forgotten here), else None."""
     if not _noted:
         return None
-    note = _noted.pop(id(value), None)
+    note = _noted.get(id(value))
     if note is None or note[0]() is not value:
         return None
+    if not note[2]:
+        del _noted[id(value)]
     return note[1]
