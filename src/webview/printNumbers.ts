@@ -12,10 +12,14 @@ export interface PrintNumbers {
   byOrder: Map<number, number>;
 }
 
-const cache = new WeakMap<TraceModel, PrintNumbers>();
+/**
+ * By the markers array, not the model: a big model's first frames are drawn before its marker objects
+ * exist, and `model.markers` is a new array once they do.
+ */
+const cache = new WeakMap<TraceModel['markers'], PrintNumbers>();
 
 export function printNumbers(model: TraceModel): PrintNumbers {
-  const found = cache.get(model);
+  const found = cache.get(model.markers);
   if (found) return found;
   const prints: number[] = [];
   model.markers.forEach((m, i) => {
@@ -27,6 +31,6 @@ export function printNumbers(model: TraceModel): PrintNumbers {
     numbers.byMarker.set(i, k + 1);
     numbers.byOrder.set(model.markers[i].order, k + 1);
   });
-  cache.set(model, numbers);
+  cache.set(model.markers, numbers);
   return numbers;
 }

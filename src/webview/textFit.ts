@@ -15,29 +15,56 @@ const ELLIPSIS = '…';
 const MAX_CACHED = 4000;
 
 export class TextFitter {
-  private readonly widths = new Map<string, number>();
+  /** Widths by font, then text. */
+  private readonly widths = new Map<string, Map<string, number>>();
+  private cached = 0;
 
   /** Width of `text` in the context's current font (CSS px). */
   width(ctx: TextMeasurer, text: string): number {
-    const key = `${ctx.font}\n${text}`;
-    let w = this.widths.get(key);
-    if (w === undefined) {
-      if (this.widths.size >= MAX_CACHED) this.widths.clear();
-      w = ctx.measureText(text).width;
-      this.widths.set(key, w);
-    }
-    return w;
+    return this.measure(ctx, this.fontTable(ctx), text);
   }
 
   /** `text` if it fits in `room` px, else its longest prefix that fits with '…' after it ('' if none does). */
   fit(ctx: TextMeasurer, text: string, room: number): string {
-    if (this.width(ctx, text) <= room) return text;
+    return this.fitIn(ctx, this.fontTable(ctx), text, room);
+  }
+
+  /**
+   * The widths of the context's current font. Read once per call, not per width: reading ctx.font
+   * serialises the font each time (3–4 µs in Chromium here), and a busy frame fits ~400 labels.
+   */
+  private fontTable(ctx: TextMeasurer): Map<string, number> {
+    const font = ctx.font;
+    let table = this.widths.get(font);
+    if (table === undefined) {
+      table = new Map();
+      this.widths.set(font, table);
+    }
+    return table;
+  }
+
+  private measure(ctx: TextMeasurer, table: Map<string, number>, text: string): number {
+    let w = table.get(text);
+    if (w === undefined) {
+      if (this.cached >= MAX_CACHED) {
+        for (const t of this.widths.values()) t.clear();
+        this.cached = 0;
+      }
+      w = ctx.measureText(text).width;
+      table.set(text, w);
+      this.cached++;
+    }
+    return w;
+  }
+
+  private fitIn(ctx: TextMeasurer, table: Map<string, number>, text: string, room: number): string {
+    if (this.measure(ctx, table, text) <= room) return text;
     // Binary search on the prefix length: the widths of prefixes grow with their length.
     let lo = 0;
     let hi = text.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.width(ctx, text.slice(0, mid).trimEnd() + ELLIPSIS) <= room) lo = mid;
+      if (this.measure(ctx, table, text.slice(0, mid).trimEnd() + ELLIPSIS) <= room) lo = mid;
       else hi = mid - 1;
     }
     return lo === 0 ? '' : text.slice(0, lo).trimEnd() + ELLIPSIS;
@@ -48,12 +75,16 @@ export class TextFitter {
    * tail from a word start instead ("…Worker-3"): names that differ only there must still read apart.
    */
   fitKeepingTail(ctx: TextMeasurer, text: string, room: number): string {
-    const head = this.fit(ctx, text, room);
+    return this.fitTail(ctx, this.fontTable(ctx), text, room);
+  }
+
+  private fitTail(ctx: TextMeasurer, table: Map<string, number>, text: string, room: number): string {
+    const head = this.fitIn(ctx, table, text, room);
     if (head === text || !/\d/.test(text.slice(Math.max(0, head.length - ELLIPSIS.length)))) return head;
     for (let i = 1; i < text.length; i++) {
       if (!isWordStart(text, i)) continue;
       const tail = ELLIPSIS + text.slice(i).trimStart();
-      if (this.width(ctx, tail) <= room) return tail;
+      if (this.measure(ctx, table, tail) <= room) return tail;
     }
     return head;
   }
@@ -63,13 +94,14 @@ export class TextFitter {
    * ("downl…mirror-1" for download() and mirror-1); else the tail alone, cut as fitKeepingTail cuts.
    */
   fitHeadAndTail(ctx: TextMeasurer, head: string, tail: string, room: number, minHead = 3): string {
+    const table = this.fontTable(ctx);
     const at = (n: number): string => head.slice(0, n).trimEnd() + ELLIPSIS + tail;
-    if (this.width(ctx, at(minHead)) > room) return this.fitKeepingTail(ctx, tail, room);
+    if (this.measure(ctx, table, at(minHead)) > room) return this.fitTail(ctx, table, tail, room);
     let lo = minHead;
     let hi = head.length;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.width(ctx, at(mid)) <= room) lo = mid;
+      if (this.measure(ctx, table, at(mid)) <= room) lo = mid;
       else hi = mid - 1;
     }
     return at(lo);

@@ -115,6 +115,12 @@ interface Result {
    */
   afterIdleMs: number[];
   frameP95OtherMs: number;
+  /**
+   * Timeline only: the same gestures on a page with no trace (nothing is drawn, every rAF is empty), run
+   * right after: what Chromium's frame pacing alone costs each frame. Its after-idle frames are the part
+   * of ours that is not our work.
+   */
+  emptyPage?: { framesMs: number[]; afterIdleMs: number[]; frameMedianMs: number };
   /** Our own draw() time per frame (timeline only). */
   drawMedianMs?: number;
   /** Timeline only: postMessage → the step list, output, filters and every deferred index ready. */
@@ -136,6 +142,7 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
   const loadedMs: number[] = [];
   let frames: number[] = [];
   let draws: number[] = [];
+  let emptyFrames: number[] = [];
   const parts: Record<string, number>[] = [];
   const jsonPostToPaint: number[] = [];
   for (let i = 0; i < loads; i++) {
@@ -177,6 +184,13 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
       await page.evaluate(() => performance.clearMeasures('timeline-draw'));
       frames = await measureFrames(page, { x: box.x + 190 + (box.width - 190) / 2, y: box.y + 200 }, gestures(100, 60));
       draws = await page.evaluate(() => performance.getEntriesByName('timeline-draw').map((e) => e.duration));
+      const empty = await openTimeline(browser, server, { width: 1400, height: 860 });
+      emptyFrames = await measureFrames(
+        empty,
+        { x: box.x + 190 + (box.width - 190) / 2, y: box.y + 200 },
+        gestures(100, 60),
+      );
+      await empty.context().close();
     }
     await page.context().close();
   }
@@ -186,6 +200,11 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
   r.loadedMedianMs = median(loadedMs);
   r.jsonPostToPaintMs = jsonPostToPaint.map((x) => Math.round(x * 10) / 10);
   r.jsonPostToPaintMedianMs = median(jsonPostToPaint);
+  r.emptyPage = {
+    framesMs: emptyFrames.map((x) => Math.round(x * 10) / 10),
+    afterIdleMs: AFTER_IDLE.map((i) => Math.round(emptyFrames[i] * 10) / 10),
+    frameMedianMs: median(emptyFrames),
+  };
   return r;
 }
 
@@ -341,7 +360,10 @@ export async function main(): Promise<void> {
   );
   for (const r of results)
     console.log(
-      `- ${r.viewer} ${r.events.toLocaleString('en-US')}: ${r.afterIdleMs.map(fmt).join(', ')} ms; p95 of the rest ${fmt(r.frameP95OtherMs)} ms`,
+      `- ${r.viewer} ${r.events.toLocaleString('en-US')}: ${r.afterIdleMs.map(fmt).join(', ')} ms; p95 of the rest ${fmt(r.frameP95OtherMs)} ms` +
+        (r.emptyPage
+          ? `; a page with no trace, same gestures: after idle ${r.emptyPage.afterIdleMs.map(fmt).join(', ')} ms, median ${fmt(r.emptyPage.frameMedianMs)} ms`
+          : ''),
     );
   console.log('\nTargets: timeline open ≤150 ms at 100k; frames ≤16 ms median/p95 at 100k.');
   writeFileSync(

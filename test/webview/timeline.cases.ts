@@ -670,6 +670,29 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'output lines out of view are not laid out until scrolled to (a window of 1000 shows a few dozen)',
+    async run({ page }) {
+      await postLarge(page, synthModel(100_000, 9));
+      // checkVisibility with contentVisibilityAuto: false for the text of a line whose layout and paint are skipped.
+      const laidOut = (i: number): Promise<boolean> =>
+        page.$$eval(
+          '.output .line .text',
+          (ns, i) =>
+            (ns[i] as HTMLElement & { checkVisibility(o: object): boolean }).checkVisibility({
+              contentVisibilityAuto: true,
+            }),
+          i,
+        );
+      assert.equal(await laidOut(0), true, 'the first line is in view');
+      assert.equal(await laidOut(999), false, 'the last line of the window is skipped while out of view');
+      await page.$$eval('.output .line', (ns) => ns[999].scrollIntoView());
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.equal(await laidOut(999), true, 'scrolled to, it is laid out');
+      const box = await page.locator('.output .line').nth(999).boundingBox();
+      assert.ok(box !== null && box.height >= 10, `it has its height (${JSON.stringify(box)})`);
+    },
+  },
+  {
     name: 'toolbar buttons post export, open, rerun; Stop shows while running',
     async run({ page }) {
       await load(page, demoModel());

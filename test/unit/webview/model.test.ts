@@ -315,3 +315,29 @@ test('prints are numbered 1…N in the order they happened, the same on the canv
     ],
   );
 });
+
+test("a big trace's print numbers are those of its objects, also when its first frame drew before they existed", () => {
+  // A big 'traceColumns' model is drawn from its columns while its marker objects are still being made:
+  // numbers asked for then must not stay as the numbers of the finished model (the canvas and the output
+  // pane of every big trace showed no print numbers).
+  const s = new RawStream(1);
+  s.mainProcess()
+    .ev(1, 0, 'thread_start', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'thread_begin', { obj: 1, name: 'worker' })
+    .ev(2, 0, 'print', { stream: 'stdout', text: 'one' })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'two' }, 50_000_000);
+  const built = buildModel(s.events, {});
+  const c = encodeTraceColumns(built);
+  const d = decodeTraceColumnsDeferred(c.head, c.data);
+  assert.equal(d.model.markers.length, 0, 'objects not made yet');
+  assert.equal(printNumbers(d.model).byMarker.size, 0);
+  d.finish();
+  const n = printNumbers(d.model);
+  const prints = d.model.markers.flatMap((x, i) => (x.kind === 'print' ? [i] : []));
+  assert.deepEqual(
+    prints.map((i) => n.byMarker.get(i)),
+    [1, 2],
+  );
+  assert.ok(d.model.output.length > 0);
+  for (const o of d.model.output) assert.ok(n.byOrder.has(o.order), `no number for output ${JSON.stringify(o.text)}`);
+});
