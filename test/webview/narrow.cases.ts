@@ -193,7 +193,7 @@ export const narrowCases: Case[] = [
       const bannerOf = async (p: Page): Promise<{ h: number; waits: boolean }> =>
         p.evaluate(() => {
           const b = document.querySelector('.banner') as HTMLElement;
-          const waits = document.querySelector('.banner-waits') as HTMLElement | null;
+          const waits = document.querySelector<HTMLElement>('.banner-waits');
           return { h: b.getBoundingClientRect().height, waits: waits !== null && waits.offsetHeight > 0 };
         });
       await withPage(page, server, NARROW, async (p) => {
