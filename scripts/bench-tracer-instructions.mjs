@@ -5,7 +5,7 @@
 // tree and optionally a reference tree. Untraced runs are the same for both trees, so traced now / then
 // is the tracer's cost change. Each count is the median of RUNS runs after one uncounted warm-up run
 // (which writes the tracer's bytecode). Prints a markdown table.
-//   node scripts/bench-tracer-instructions.mjs [--ref TREE] [--runs N] [--keep DIR]
+//   node scripts/bench-tracer-instructions.mjs [--ref TREE]... [--runs N] [--keep DIR]
 //   git worktree add --detach /tmp/ref c1c9116 && node scripts/bench-tracer-instructions.mjs --ref /tmp/ref
 //   BENCH_PYTHONS=3.8,3.13 (default 3.8,3.11,3.13)  BENCH_WORKLOADS=a,e (a-d as bench-tracer.mjs, e: empty)
 //   --keep DIR keeps every callgrind.out (DIR/<python>-<workload>-<tree>-<run>.<pid>) for callgrind_annotate.
@@ -19,7 +19,11 @@ import { ALL_WORKLOADS, chosen, pythons, runOf } from './tracer-bench-run.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const PROGRAMS = join(ROOT, 'test', 'fixtures', 'programs');
 const { values: opts } = parseArgs({
-  options: { ref: { type: 'string' }, runs: { type: 'string', default: '1' }, keep: { type: 'string' } },
+  options: {
+    ref: { type: 'string', multiple: true, default: [] },
+    runs: { type: 'string', default: '1' },
+    keep: { type: 'string' },
+  },
 });
 const RUNS = Math.max(1, Number(opts.runs));
 const scratch = mkdtempSync(join(tmpdir(), 'clab-instr-'));
@@ -32,8 +36,12 @@ const WORKLOADS = workloads.filter((w) =>
     workloads.map((x) => x.id),
   ).includes(w.id),
 );
-const trees = [{ name: 'this', tracer: join(ROOT, 'src', 'tracer') }];
-if (opts.ref) trees.unshift({ name: 'ref', tracer: join(resolve(opts.ref), 'src', 'tracer') });
+// --ref may be given more than once (the reference and main, say): a column and a ratio for each.
+const refs = opts.ref.map((dir, i) => ({ name: opts.ref.length > 1 ? `ref${i + 1}` : 'ref', dir: resolve(dir) }));
+const trees = [
+  ...refs.map((r) => ({ ...r, tracer: join(r.dir, 'src', 'tracer') })),
+  { name: 'this', tracer: join(ROOT, 'src', 'tracer') },
+];
 
 /** Instructions of one run (all its processes), or of the uncounted warm-up when `count` is false. */
 function run(python, program, tree, count, tag) {
@@ -93,18 +101,18 @@ for (const { python, version } of pythons(['3.8', '3.11', '3.13'])) {
   }
 }
 
-const refCol = opts.ref ? ' traced, ref (M) |' : '';
-const ratioCol = opts.ref ? ' this / ref |' : '';
+const refNote = refs.map((r) => `; ${r.name} = ${r.dir}`).join('');
 console.log(
-  `Traced-run instructions (callgrind, children included; median of ${RUNS} run(s) after a warm-up; load at start ${loadavg()[0].toFixed(1)})${opts.ref ? `; ref = ${resolve(opts.ref)}` : ''}\n`,
+  `Traced-run instructions (callgrind, children included; median of ${RUNS} run(s) after a warm-up; load at start ${loadavg()[0].toFixed(1)})${refNote}\n`,
 );
-console.log(`| Python | workload | untraced (M) |${refCol} traced, this (M) |${ratioCol} traced / untraced |`);
-console.log(`|---|---|---|${opts.ref ? '---|' : ''}---|${opts.ref ? '---|' : ''}---|`);
+const refCols = refs.map((r) => ` traced, ${r.name} (M) |`).join('');
+const ratioCols = refs.map((r) => ` this / ${r.name} |`).join('');
+console.log(`| Python | workload | untraced (M) |${refCols} traced, this (M) |${ratioCols} traced / untraced |`);
+console.log(`|---|---|---|${refs.map(() => '---|').join('')}---|${refs.map(() => '---|').join('')}---|`);
 for (const r of rows) {
   const now = median(r.counts.this);
-  const ref = opts.ref ? median(r.counts.ref) : 0;
-  const refCells = opts.ref ? ` ${M(ref)} |` : '';
-  const ratioCells = opts.ref ? ` ${(now / ref).toFixed(3)} |` : '';
+  const refCells = refs.map((ref) => ` ${M(median(r.counts[ref.name]))} |`).join('');
+  const ratioCells = refs.map((ref) => ` ${(now / median(r.counts[ref.name])).toFixed(3)} |`).join('');
   console.log(
     `| ${r.version} | (${r.workload}) ${r.label} | ${M(r.untraced)} |${refCells} ${M(now)} |${ratioCells} ${(now / r.untraced).toFixed(2)}x |`,
   );
