@@ -96,7 +96,7 @@ def patch(asyncio):
         own = task_type if isinstance(task, task_type) else type(task)
         if coro is None:
             coro = own.get_coro(task)
-        qualname = _coro_name(coro)
+        qualname = coro.__qualname__ if type(coro) is CoroutineType else _coro_name(coro)  # (hot: one call less)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
@@ -518,6 +518,9 @@ def _patch_sleep(asyncio, tasks, current):
     sleep_begin = getattr(calls, 'sleep_begin', None)
     sleep_end = getattr(calls, 'sleep_end', None)
     emit_span = core.emit_span
+    plain_future, traced_future = aio_waits.future_factories
+    _NUMBERS = core.NUMBERS
+    FLUSH_AFTER_S = core.FLUSH_AFTER_S
 
     async def sleep(delay, *args, **kwargs):
         caller = program_caller()
@@ -534,13 +537,15 @@ def _patch_sleep(asyncio, tasks, current):
             emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
         else:
             emit_span('sleep', span[0], f'{secs},{line}', span[1])
-        sync.flush_at_task_wait(delay)
+        if type(delay) not in _NUMBERS or not 0 <= delay < FLUSH_AFTER_S:  # (a shorter one writes nothing there)
+            sync.flush_at_task_wait(delay)
         try:
             if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
                 return await orig_sleep(delay, *args, **kwargs)
             # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
             loop = get_running_loop()
-            future = loop.create_future()
+            # (a future of ours: past aio_waits' create_future wrapper, whose frame look-up finds nothing here)
+            future = plain_future(loop) if type(loop).create_future is traced_future else loop.create_future()
             h = loop.call_later(delay, wake, future, None)
             try:
                 return await future
