@@ -10,7 +10,11 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import aio_waits, codes, core, io_calls, output, processes, queues, safe_text, sync
+from . import aio_waits, codes, core, output, processes, queues, safe_text, sync
+
+io_calls = None  # 3.12+ only (sys.monitoring): 3.8-3.11 have no I/O events, and importing it cost each process there
+if sys.version_info >= (3, 12):
+    from . import io_calls
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -58,11 +62,12 @@ def patch(asyncio):
     # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
     # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
     # runs on: an asyncio.Queue ping-pong would write once per item).
-    if io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
+    if io_calls is not None and io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
         sync.flush_at_task_wait = _no_flush
     else:
         sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)
-    io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
+    if io_calls is not None:
+        io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
     get_running_loop = events._get_running_loop
     current_task = tasks.current_task
