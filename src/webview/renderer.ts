@@ -374,6 +374,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   if (p.ids.length === 0) return drawn;
   const numbers = printNumbers(v.model).byMarker;
   ctx.font = `10px ${theme.font}`;
+  const numberWidth = printLabels.numberWidths(ctx);
   ctx.fillStyle = theme.foreground;
   ctx.textAlign = 'left';
   const end = upperBound(p.ts, s.t1);
@@ -387,7 +388,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     // prints in view); a lane's prints are numbered in time order, so the range runs first to last.
     let j = i + 1;
     for (;;) {
-      const next = upperBound(p.ts, toTime(s, x + printLabels.width(ctx, head) + MARKER_R), j, end);
+      const next = upperBound(p.ts, toTime(s, x + numberWidth(head) + MARKER_R), j, end);
       if (next <= j) break;
       j = next;
       const last = numbers.get(p.ids[j - 1]) ?? first;
@@ -408,7 +409,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     if (text.length <= head.length + 3) text = head.trimEnd();
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: p.ids[i] }) ? 0.25 : 1;
     ctx.fillText(text, x, mid);
-    const x1 = x + printLabels.width(ctx, text);
+    const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(ctx, text));
     drawn.push([x, x1]);
     f.textBoxes.push({ x0: x, x1, y0: mid - 6, y1: mid + 6 });
     i = j;

@@ -87,3 +87,16 @@ test("each fit reads the context's font once, not once per width it tries", () =
   font = '600 11px x';
   assert.equal(f.fit(ctx, 'a_rather_long_function_name_that_is_cut', 70), 'a_rather_…');
 });
+
+test("numbers are measured from their characters: a frame's many print numbers cost a few measurements", () => {
+  const ctx = measurer();
+  const f = new TextFitter();
+  const width = f.numberWidths(ctx);
+  assert.equal(width('12 '), 21);
+  assert.equal(width('3–7'), 21);
+  for (let n = 100; n < 600; n++) assert.equal(width(`${n}–${n + 9} `), 7 * `${n}–${n + 9} `.length);
+  // Ten digits, the dash and the space: each measured once, whatever the numbers.
+  assert.ok(ctx.calls <= 12, `measured ${ctx.calls} times`);
+  ctx.font = '600 11px x';
+  assert.equal(f.numberWidths(ctx)('42'), 16, 'a width cached under another font');
+});
