@@ -34,3 +34,12 @@ export function printNumbers(model: TraceModel): PrintNumbers {
   cache.set(model.markers, numbers);
   return numbers;
 }
+
+/**
+ * The label of `count` prints numbered lo…hi under one glyph: "3–7" when they are all of lo to hi, "2, 4"
+ * for two apart (other lanes printed between them), else "3…9" (not all of them: the output pane lists each).
+ */
+export function numberRange(lo: number, hi: number, count: number): string {
+  if (count >= hi - lo + 1) return `${lo}–${hi}`;
+  return count === 2 ? `${lo}, ${hi}` : `${lo}…${hi}`;
+}

@@ -24,7 +24,7 @@ import {
 } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
-import { printNumbers } from './printNumbers';
+import { numberRange, printNumbers } from './printNumbers';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
@@ -393,7 +393,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
       j = next;
       const last = numbers.get(p.ids[j - 1]) ?? first;
       [lo, hi] = [Math.min(first, last), Math.max(first, last)];
-      head = `${lo}–${hi} `;
+      head = `${numberRange(lo, hi, j - i)} `;
     }
     // The text (a lone print's) runs up to the lane's next glyph and the next wait label, not into one.
     let until = f.width;

@@ -8,7 +8,7 @@ import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/m
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
 import { WAIT_STATES, WAIT_STYLE, waitState } from '../../../src/webview/laneStates';
-import { printNumbers } from '../../../src/webview/printNumbers';
+import { numberRange, printNumbers } from '../../../src/webview/printNumbers';
 import { fitWindow, foldedStartup } from '../../../src/webview/viewport';
 import { buildModel } from '../../../src/trace/buildModel';
 import { RawStream } from '../rawStream';
@@ -340,4 +340,11 @@ test("a big trace's print numbers are those of its objects, also when its first 
   );
   assert.ok(d.model.output.length > 0);
   for (const o of d.model.output) assert.ok(n.byOrder.has(o.order), `no number for output ${JSON.stringify(o.text)}`);
+});
+
+test('prints under one glyph read as a range only when they are all of it: "3–7", "2, 4", "3…9"', () => {
+  assert.equal(numberRange(3, 7, 5), '3–7');
+  assert.equal(numberRange(2, 4, 2), '2, 4', 'two prints with another lane’s print between them');
+  assert.equal(numberRange(3, 9, 4), '3…9', 'four of seven numbers: not a range');
+  assert.equal(numberRange(5, 6, 2), '5–6');
 });
