@@ -272,6 +272,8 @@ export interface EventColumns {
   markerWaitEnd: Float64Array;
   /** NaN when the marker has no readyAt. */
   markerReadyAt: Float64Array;
+  /** marker.order (the prints' numbers are their ranks by it). */
+  markerOrder: Int32Array;
   /** Index into MARKER_KINDS / SEVERITIES. */
   markerKind: Int32Array;
   markerSeverity: Int32Array;
@@ -299,6 +301,7 @@ export function columnsOfModel(model: TraceModel): EventColumns {
     markerTs: new Float64Array(nm),
     markerWaitEnd: new Float64Array(nm),
     markerReadyAt: new Float64Array(nm),
+    markerOrder: new Int32Array(nm),
     markerKind: new Int32Array(nm),
     markerSeverity: new Int32Array(nm),
     flowFromLane: new Int32Array(nf),
@@ -322,6 +325,7 @@ export function columnsOfModel(model: TraceModel): EventColumns {
     c.markerTs[i] = m.ts;
     c.markerWaitEnd[i] = m.waitEnd ?? NaN;
     c.markerReadyAt[i] = m.readyAt ?? NaN;
+    c.markerOrder[i] = m.order;
     c.markerKind[i] = Math.max(0, MARKER_KINDS.indexOf(m.kind));
     c.markerSeverity[i] = Math.max(0, SEVERITIES.indexOf(m.severity));
   }
@@ -542,6 +546,7 @@ function eventColumns({ counts, f, n, base }: Layout, str: (i: number) => string
     markerTs: fcol('markers', 0),
     markerWaitEnd: fcol('markers', 1),
     markerReadyAt: fcol('markers', 2),
+    markerOrder: col('markers', 1),
     markerKind: col('markers', 2),
     markerSeverity: col('markers', 6),
     flowFromLane: col('flows', 1),

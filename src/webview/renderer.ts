@@ -24,7 +24,7 @@ import {
 } from './lod';
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
-import { numberRange, printNumbers } from './printNumbers';
+import { numberRange, printNumbersOf } from './printNumbers';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
@@ -372,7 +372,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   const p = lanePrints(f, lane);
   const drawn: [number, number][] = [];
   if (p.ids.length === 0) return drawn;
-  const numbers = printNumbers(v.model).byMarker;
+  const numbers = printNumbersOf(v.index.cols).byMarker;
   ctx.font = `10px ${theme.font}`;
   const numberWidth = printLabels.numberWidths(ctx);
   ctx.fillStyle = theme.foreground;

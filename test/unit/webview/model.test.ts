@@ -8,7 +8,7 @@ import { laneDepths, buildModelIndex, stepAtOrder } from '../../../src/webview/m
 import { layoutLanes, MARKER_H, MAX_SPAN_ROWS, RULER_H, SPAN_H } from '../../../src/webview/layout';
 import { markerCategory, markerStyle } from '../../../src/webview/markerStyle';
 import { WAIT_STATES, WAIT_STYLE, waitState } from '../../../src/webview/laneStates';
-import { numberRange, printNumbers } from '../../../src/webview/printNumbers';
+import { numberRange, printNumbers, printNumbersOf } from '../../../src/webview/printNumbers';
 import { fitWindow, foldedStartup } from '../../../src/webview/viewport';
 import { buildModel } from '../../../src/trace/buildModel';
 import { RawStream } from '../rawStream';
@@ -16,7 +16,7 @@ import { LANE_PALETTE_SIZE, laneColorSlots } from '../../../src/webview/laneColo
 import { lanePathNamer, laneTitle } from '../../../src/webview/laneNames';
 import { GUTTER_W, type ViewState } from '../../../src/webview/viewState';
 import { frameScale } from '../../../src/webview/renderer';
-import { decodeTraceColumnsDeferred, encodeTraceColumns } from '../../../src/shared/traceColumns';
+import { columnsOfModel, decodeTraceColumnsDeferred, encodeTraceColumns } from '../../../src/shared/traceColumns';
 import { demoModel } from '../../webview/models';
 
 test('the index maps every step to its event and back', () => {
@@ -331,7 +331,12 @@ test("a big trace's print numbers are those of its objects, also when its first 
   const d = decodeTraceColumnsDeferred(c.head, c.data);
   assert.equal(d.model.markers.length, 0, 'objects not made yet');
   assert.equal(printNumbers(d.model).byMarker.size, 0);
+  // The canvas numbers from the columns: already there in its first frames, and the same numbers after.
+  const early = printNumbersOf(d.columns);
+  assert.deepEqual([...early.byMarker.values()].sort(), [1, 2], 'the first frames draw every number');
   d.finish();
+  assert.deepEqual([...printNumbersOf(columnsOfModel(d.model)).byMarker], [...printNumbers(d.model).byMarker]);
+  assert.deepEqual([...early.byMarker], [...printNumbers(d.model).byMarker]);
   const n = printNumbers(d.model);
   const prints = d.model.markers.flatMap((x, i) => (x.kind === 'print' ? [i] : []));
   assert.deepEqual(
