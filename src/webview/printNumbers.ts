@@ -34,7 +34,11 @@ export function printNumbers(model: TraceModel): PrintNumbers {
   let found = byObjects.get(model.markers);
   if (!found) {
     const m = model.markers;
-    found = numbered(m.length, (i) => m[i].kind === 'print', (i) => m[i].order);
+    found = numbered(
+      m.length,
+      (i) => m[i].kind === 'print',
+      (i) => m[i].order,
+    );
     byObjects.set(model.markers, found);
   }
   return found;
@@ -44,7 +48,11 @@ export function printNumbers(model: TraceModel): PrintNumbers {
 export function printNumbersOf(cols: PrintColumns): PrintNumbers {
   let found = byColumns.get(cols.markerKind);
   if (!found) {
-    found = numbered(cols.markerKind.length, (i) => cols.markerKind[i] === PRINT, (i) => cols.markerOrder[i]);
+    found = numbered(
+      cols.markerKind.length,
+      (i) => cols.markerKind[i] === PRINT,
+      (i) => cols.markerOrder[i],
+    );
     byColumns.set(cols.markerKind, found);
   }
   return found;
