@@ -16,15 +16,55 @@ function groupAlive(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** SIGTERM the group led by pid, wait for the leader and the group to go, then SIGKILL what is left. */
+/**
+ * SIGTERM the group led by pid, wait for the leader and the group to go, then SIGKILL what is left, and every
+ * process that descended from the leader when we began: a child may have left the group (code-server
+ * resolves the shell environment with `bash -i -l`, an interactive shell that makes its own group, and a
+ * login script may start more under it); once the leader is gone those are re-parented and untraceable.
+ */
 export async function killGroup(pid, leaderExited, graceMs = 3000) {
   if (!pid) return;
+  const tree = descendants(pid);
   signalGroup(pid, 'SIGTERM');
+  for (const p of tree) signalPid(p, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   await Promise.race([leaderExited ?? Promise.resolve(), sleep(graceMs)]);
   while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
   if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+  for (const p of tree) signalPid(p, 'SIGKILL');
   for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(100);
+}
+
+function signalPid(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // gone already
+  }
+}
+
+/** Every living descendant of pid (Linux: parent links read from /proc; elsewhere none). */
+export function descendants(pid) {
+  if (process.platform !== 'linux') return [];
+  const children = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so read after the last ')'.
+    const stat = readProc(name, 'stat');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!Number.isInteger(ppid)) continue;
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(name));
+  }
+  const out = [];
+  const todo = [pid];
+  while (todo.length > 0) {
+    for (const c of children.get(todo.pop()) ?? []) {
+      out.push(c);
+      todo.push(c);
+    }
+  }
+  return out;
 }
 
 function readProc(pid, file) {

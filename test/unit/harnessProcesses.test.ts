@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The harness's own scripts are ES modules; this test tier compiles to CommonJS (whose import() is require).
+const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+const ROOT = join(__dirname, '..', '..', '..');
+
+interface Processes {
+  killGroup(pid: number, leaderExited?: Promise<unknown>, graceMs?: number): Promise<void>;
+  descendants(pid: number): number[];
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test(
+  'killGroup ends descendants that left the group: setsid, and an interactive shell (code-server resolves its environment with bash -i -l)',
+  { skip: process.platform !== 'linux' && 'reads /proc' },
+  async () => {
+    const m = (await importModule(pathToFileURL(join(ROOT, 'scripts', 'vscode', 'processes.mjs')).href)) as Processes;
+    const leader = spawn('bash', ['-c', 'setsid sleep 300 & bash -i -c "sleep 301" & sleep 302'], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((r) => leader.on('exit', r));
+    let tree: number[] = [];
+    for (let i = 0; i < 50 && tree.length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      tree = m.descendants(leader.pid ?? -1);
+    }
+    assert.ok(tree.length >= 4, `the three sleeps and the interactive bash are descendants: ${tree.length}`);
+    await m.killGroup(leader.pid ?? -1, exited, 1000);
+    await new Promise((r) => setTimeout(r, 300));
+    const left = tree.filter(alive);
+    for (const p of left) process.kill(p, 'SIGKILL');
+    assert.deepEqual(left, [], 'descendants left running');
+  },
+);
