@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 // The harness's own scripts are ES modules; this test tier compiles to CommonJS (whose import() is require).
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real import(): tsc would turn import() into require() here
 const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 const ROOT = join(__dirname, '..', '..', '..');
 
