@@ -73,6 +73,25 @@ function stdlibWait(what: string, d: Data, pid: number, names: NameLookup): stri
   }
 }
 
+/** What an await waits on: "task \"first\"", "fut", "asyncio.wait(3 tasks)", "blocking(2)" (an executor's job). */
+function awaitedThing(d: Data, pid: number, names: NameLookup): string {
+  const target = num(d, 'target') ?? 0;
+  const what = str(d, 'what', 'other');
+  const stdlib = stdlibWait(what, d, pid, names);
+  if (stdlib !== undefined) return stdlib;
+  const call = what === 'future' && target ? names.future(pid, target) : undefined;
+  if (call !== undefined) return clip(call, 80);
+  const name = str(d, 'name') || (what === 'task' ? names.task(pid, target) : undefined);
+  return `${clip(what, 20)}${name ? ` ${quoted(name, '')}` : target ? ` #${target}` : ''}`;
+}
+
+/** An executor future by the call it runs ("blocking(2)"), else by its serial ("future #9", "gather #5"). */
+function futureName(d: Data, pid: number, names: NameLookup): string {
+  const obj = objOf(d);
+  const call = obj >= 0 ? names.future(pid, obj) : undefined;
+  return call !== undefined ? clip(call, 80) : `${str(d, 'what') === 'gather' ? 'gather' : 'future'} #${obj}`;
+}
+
 function quoted(name: string | undefined, fallback: string): string {
   return name === undefined || name === '' ? fallback : `"${clip(name, 80)}"`;
 }
@@ -153,28 +172,24 @@ const TASKS = {
   },
   task_cancel: (d, pid, names) => `cancel task ${taskName(d, pid, names)}`,
   task_name: (d, pid, names) => `rename task ${taskName(d, pid, names)} to ${quoted(str(d, 'name'), '""')}`,
-  await: (d, pid, names) => {
-    const target = num(d, 'target') ?? 0;
-    const what = str(d, 'what', 'other');
-    const stdlib = stdlibWait(what, d, pid, names);
-    if (stdlib !== undefined) return `await ${stdlib}`;
-    const name = str(d, 'name') || (what === 'task' ? names.task(pid, target) : undefined);
-    return `await ${clip(what, 20)}${name ? ` ${quoted(name, '')}` : target ? ` #${target}` : ''}`;
-  },
+  await: (d, pid, names) => `await ${awaitedThing(d, pid, names)}`,
+  // Its data holds the await's fields too (build/tasks.ts), so it names what woke it as the await did.
   awake: (d, pid, names) => {
+    if (str(d, 'what')) return `resumed after ${awaitedThing(d, pid, names)}`;
     const target = num(d, 'target') ?? 0;
     const name = names.task(pid, target);
     return `resumed after ${name ? `task ${quoted(name, '')}` : target ? `#${target}` : 'await'}`;
   },
   future_submit: (d) =>
     `submit ${clip(str(d, 'fn', 'function'), 80)}(${clip(str(d, 'args'), 80)}) to ${clip(str(d, 'executor', 'executor'), 60)}`,
-  future_done: (d) => {
+  future_done: (d, pid, names) => {
     const state = str(d, 'state', 'ok');
-    return outcome(state !== 'error', `future #${objOf(d)} ${state === 'ok' ? 'done' : clip(state, 20)}`);
+    return outcome(state !== 'error', `${futureName(d, pid, names)} ${state === 'ok' ? 'done' : clip(state, 20)}`);
   },
-  future_read: (d) => {
+  future_read: (d, pid, names) => {
     const how = str(d, 'how', 'result');
-    return how === 'callback' ? `done callback on future #${objOf(d)}` : `${clip(how, 20)}() of future #${objOf(d)}`;
+    const future = futureName(d, pid, names);
+    return how === 'callback' ? `done callback on ${future}` : `${clip(how, 20)}() of ${future}`;
   },
   result_wait: (d, pid, names) => {
     const obj = num(d, 'obj');

@@ -780,4 +780,45 @@ void test("a task suspended in an asyncio function's own future has a wait band 
     ],
   );
   assert.ok(awaits.every((x) => x.waitEnd !== undefined && x.waitEnd > x.ts));
+  // The wake names what woke it as its await did, never by the await's serial ("resumed after #16").
+  assert.deepEqual(
+    m.markers.filter((x) => x.kind === 'awake').map((x) => x.label),
+    [
+      'resumed after asyncio.wait_for(download())',
+      'resumed after asyncio.wait(3 tasks)',
+      'resumed after asyncio.shield("mirror")',
+      "resumed after as_completed's next",
+      'resumed after jobs.join()',
+      "resumed after TaskGroup's end (1 task left)",
+      'resumed after fut',
+      'resumed after future from line 20',
+    ],
+  );
+});
+
+void test('an executor future and a gather are named by their call and kind, not only by serial', () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
+    .ev(1, 1, 'future_submit', { obj: 9, executor: 'ThreadPoolExecutor', fn: 'blocking', args: '2', line: 7 })
+    .ev(1, 1, 'future_read', { obj: 9, how: 'callback', line: 7 })
+    .ev(1, 1, 'await', { target: 9, what: 'future' })
+    .ev(1, 0, 'future_done', { obj: 9, state: 'ok' }, 1_000_000)
+    .ev(1, 1, 'awake', { target: 9 }, 1_000_000)
+    .ev(1, 1, 'await', { target: 12, what: 'gather' }, 1_000_000)
+    .ev(1, 1, 'future_done', { obj: 12, state: 'ok' }, 1_000_000)
+    .ev(1, 1, 'awake', { target: 12 }, 1_000_000);
+  const m = buildModel(s.events, {});
+  assert.deepEqual(
+    m.markers.filter((x) => /await|awake|future_(done|read)/.test(x.kind)).map((x) => x.label),
+    [
+      'done callback on blocking(2)',
+      'await blocking(2)',
+      'blocking(2) done',
+      'resumed after blocking(2)',
+      'await gather #12',
+      'gather #12 done',
+      'resumed after gather #12',
+    ],
+  );
 });

@@ -28,6 +28,8 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
   const lastDone = new Map<number, Point>();
   /** Each lane's open result wait: when it began and the one future it waits for ("pid:obj"), if one. */
   const resultWaits = new Map<number, { ts: number; future: string | undefined }>();
+  /** What each open await waits on ("pid:target" → its data): the wake that ends it is named the same way. */
+  const awaited = new Map<string, Record<string, unknown>>();
   return {
     handlers: {
       task_create(ev, ts) {
@@ -71,10 +73,18 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
       },
       await(ev, ts) {
         b.marker('await', ev, ts);
+        const d = asData(ev[6]);
+        const target = num(d, 'target');
+        if (target !== undefined) awaited.set(`${ev[2]}:${target}`, d);
       },
       awake(ev, ts) {
-        const here = b.marker('awake', ev, ts);
-        const from = done.get(`${ev[2]}:${num(asData(ev[6]), 'target') ?? -1}`);
+        // The wake carries only its target: give its label what the await said of it ("resumed after fut").
+        const d = asData(ev[6]);
+        const key = `${ev[2]}:${num(d, 'target') ?? -1}`;
+        const what = awaited.get(key);
+        awaited.delete(key);
+        const here = b.marker('awake', what ? [ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], { ...what, ...d }] : ev, ts);
+        const from = done.get(key);
         if (from && from.lane !== here.lane) b.flow('done', from, here);
       },
       future_submit(ev, ts) {
@@ -85,8 +95,14 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         b.submits.set(`${ev[2]}:${objOf(ev)}`, { at, call, source, line, flowed: false });
       },
       future_done(ev, ts) {
-        const here = b.marker('future_done', ev, ts);
         const key = `${ev[2]}:${objOf(ev)}`;
+        // A gather's end is named as its await named it ("gather #5 done", not "future #5").
+        const gather = awaited.get(key)?.what === 'gather';
+        const here = b.marker(
+          'future_done',
+          gather ? [ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], { ...asData(ev[6]), what: 'gather' }] : ev,
+          ts,
+        );
         done.set(key, here);
         lastDone.set(ev[2], here);
         // The submit's arrow goes to the work item when a worker's start of it was seen (work.ts), else here.
