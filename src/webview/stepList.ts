@@ -93,6 +93,9 @@ export class StepList {
     this.laneColors = laneColors;
     this.laneName = lanePathNamer(model);
     this.laneCellName = this.narrow.matches ? shortLaneNamer(model) : this.laneName;
+    // A narrow panel gives the step's text the room: SOURCE shrinks to the line number ("L12").
+    const srcHead = this.header.querySelector('.src');
+    if (srcHead) srcHead.textContent = this.narrow.matches ? 'line' : 'source';
     // The LANE column is as wide as its longest name needs (up to a limit), so names are not cut off.
     const longest = model.lanes.reduce((n, l) => (l.internal ? n : Math.max(n, this.laneCellName(l.id).length)), 0);
     this.autoLaneWidth = `${Math.round(Math.min(MAX_LANE_COL_PX, 24 + longest * LANE_CHAR_PX))}px`;
@@ -190,6 +193,7 @@ export class StepList {
     const count = Math.ceil(view / ROW_H) + 2;
     const first = Math.min(this.firstRow(), Math.max(0, this.rows.length - count + 2));
     const scaledList = this.rows.length * ROW_H > MAX_SCROLL_PX;
+    const narrow = this.narrow.matches;
     this.win.style.top = `${scaledList ? this.root.scrollTop : first * ROW_H}px`;
     for (let p = first; p < Math.min(this.rows.length, first + count); p++) {
       const i = this.rows[p];
@@ -211,13 +215,19 @@ export class StepList {
       laneCell.append(chip, ...laneNameSpans(splitLanePath(this.laneCellName(st.lane), model.lanes[st.lane])));
       laneCell.title = this.laneName(st.lane);
       const src = model.sources[st.source];
+      // Lines are shown as the user's document numbers them (a selection run is offset).
+      const line = st.line + model.lineOffset;
+      const where = src && st.line > 0 ? `${src.label}:${line}` : '';
+      const srcCell = el('span', { class: 'src' }, where && narrow ? `L${line}` : where);
+      if (where && narrow) srcCell.title = where;
+      const text = el('span', { class: 'text' }, st.text);
+      if (narrow) text.title = st.text;
       row.append(
         el('span', { class: 'n' }, String(i + 1)),
         el('span', { class: 't' }, formatOffset(st.ts)),
         laneCell,
-        el('span', { class: 'text' }, st.text),
-        // Lines are shown as the user's document numbers them (a selection run is offset).
-        el('span', { class: 'src' }, src && st.line > 0 ? `${src.label}:${st.line + model.lineOffset}` : ''),
+        text,
+        srcCell,
       );
       this.win.append(row);
     }

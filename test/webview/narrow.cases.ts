@@ -234,6 +234,49 @@ export const narrowCases: Case[] = [
     },
   },
   {
+    name: 'narrow: the STEP column gets the room; SOURCE is the line number ("L23", the file on hover)',
+    async run({ page, server }) {
+      const model = recorded('three_patterns.json');
+      const cellsOf = (p: Page) =>
+        p.evaluate(() =>
+          Array.from(document.querySelectorAll('.step')).map((r) => {
+            const w = (c: string) => (r.querySelector(c) as HTMLElement).getBoundingClientRect().width;
+            const src = r.querySelector('.src') as HTMLElement;
+            const t = r.querySelector('.t') as HTMLElement;
+            const n = r.querySelector('.n') as HTMLElement;
+            const cut = t.scrollWidth > t.clientWidth + 1 || n.scrollWidth > n.clientWidth + 1;
+            return { step: w('.text'), src: w('.src'), srcText: src.textContent ?? '', srcTitle: src.title, cut };
+          }),
+        );
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        const cells = await cellsOf(p);
+        const withLine = cells.filter((c) => c.srcText !== '');
+        assert.ok(withLine.length > 0, 'some steps have a line');
+        for (const c of withLine) {
+          assert.match(c.srcText, /^L\d+$/, `SOURCE reads ${c.srcText}`);
+          assert.match(c.srcTitle, /^three_patterns\.py:\d+$/, `its hover names the file: ${c.srcTitle}`);
+        }
+        const { step, src } = cells[0];
+        assert.ok(step >= 140 && step >= 3 * src, `STEP ${step} px, SOURCE ${src} px in a 420 px panel`);
+        assert.ok(
+          !cells.some((c) => c.cut),
+          `no step number or time is cut: ${JSON.stringify(cells.filter((c) => c.cut))}`,
+        );
+        assert.equal(await p.locator('.steps-header .src').textContent(), 'line');
+      });
+      await withPage(page, server, { width: 1400, height: 800 }, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        const cells = await cellsOf(p);
+        assert.ok(
+          cells.some((c) => /^three_patterns\.py:\d+$/.test(c.srcText)),
+          'a wide panel names the file',
+        );
+        assert.equal(await p.locator('.steps-header .src').textContent(), 'source');
+      });
+    },
+  },
+  {
     name: 'narrow: the step list names the thread of a child process by its own name first ("…› MainThread"), cutting the process part',
     async run({ page, server }) {
       const m = demoModel();
@@ -254,7 +297,7 @@ export const narrowCases: Case[] = [
         const got = await own.evaluate((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 }));
         assert.deepEqual(got, { text: child.name, cut: false }, `the lane cell reads ${JSON.stringify(got)}`);
         const cell = await p.locator(`#step-${step} .lane`).evaluate((e) => e.getBoundingClientRect().width);
-        assert.ok(cell <= 128, `the LANE column is ${cell} px: wider than a narrow panel's 128`);
+        assert.ok(cell <= 112, `the LANE column is ${cell} px: wider than a narrow panel's 112`);
       });
     },
   },
