@@ -19,7 +19,7 @@ const THEMES = [
 /** Window sizes: narrow puts the panel (half the editor area, no side bar) near 420 px; wide maximises it. */
 const NARROW = { width: 900, height: 760 };
 const WIDE = { width: 1500, height: 860 };
-const DEMO_IDS = ['three-patterns', 'deadlock', 'asyncio-cancellation', 'executor-pools'];
+const DEMO_IDS = ['three-patterns', 'deadlock', 'race-condition', 'asyncio-cancellation', 'executor-pools'];
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
