@@ -218,8 +218,12 @@ export class StepList {
       // Lines are shown as the user's document numbers them (a selection run is offset).
       const line = st.line + model.lineOffset;
       const where = src && st.line > 0 ? `${src.label}:${line}` : '';
-      const srcCell = el('span', { class: 'src' }, where && narrow ? `L${line}` : where);
-      if (where && narrow) srcCell.title = where;
+      const srcCell = el('span', { class: 'src' });
+      if (where && narrow) srcCell.append(`L${line}`);
+      // A long file name gives way, its line number never does ("asyncio_bloc…:12").
+      else if (where)
+        srcCell.append(el('span', { class: 'src-file' }, src.label), el('span', { class: 'src-line' }, `:${line}`));
+      if (where) srcCell.title = where;
       const text = el('span', { class: 'text' }, st.text);
       if (narrow) text.title = st.text;
       row.append(
