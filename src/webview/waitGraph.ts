@@ -24,7 +24,11 @@ export interface DrawnWait {
   holder: number;
   cycle: boolean;
   x: number;
+  /** Where it leaves the waiter's row. */
+  fromY: number;
   headY: number;
+  /** Where its label went (undefined: no room for it). */
+  label?: TextBox;
 }
 
 /** A label's box on the canvas (CSS px). */
@@ -57,6 +61,8 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
   const end = Math.min(f.width - 16, toX(s, v.model.duration) - 16);
   ctx.font = `10px ${theme.font}`;
   const placed: TextBox[] = [...taken];
+  /** Each arrow drawn, for the labels placed after all of them: none goes over another's arrow. */
+  const drawn: { e: (typeof edges)[number]; wait: DrawnWait; cycle: boolean; y2: number }[] = [];
   edges.forEach((e, k) => {
     const y1 = rowMidOf(f, e.waiter);
     const y2 = rowMidOf(f, e.holder);
@@ -87,24 +93,40 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
     ctx.lineTo(x + 4, y2 - dir * 8);
     ctx.closePath();
     ctx.fill();
-    lastWaits.push({ waiter: e.waiter, holder: e.holder, cycle, x, headY: y2 - dir * 5 });
+    const wait: DrawnWait = { waiter: e.waiter, holder: e.holder, cycle, x, fromY: y1, headY: y2 - dir * 5 };
+    lastWaits.push(wait);
+    drawn.push({ e, wait, cycle, y2 });
+    placed.push({ x0: x - 5, x1: x + 12, y0: Math.min(y1, y2) - 4, y1: Math.max(y1, y2) + 4 });
+  });
+  const leftmost = Math.min(...drawn.map((d) => d.wait.x));
+  // A cycle's labels are placed first: where room is short (a narrow panel) they are what must be read.
+  drawn.sort((a, b) => Number(b.cycle) - Number(a.cycle));
+  for (const { e, wait, cycle, y2 } of drawn) {
+    const { x } = wait;
     // "holds Lock #2" beside the head: what the holder keeps from the waiter (a joined lane must end).
     const joined = /_join$/.test(v.model.markers[e.marker]?.kind ?? '');
     const label = `${cycle ? 'deadlock: ' : ''}${joined ? 'must end first' : `holds ${e.what}`}`;
     const w = ctx.measureText(label).width + 8;
     // Beside the head on the holder's row (left of the arrow, else right), else a line lower or higher, else
     // nowhere: over no other text (`taken` has every label on the lanes, span names and prints too).
+    // When another arrow passes left of this one, left of every arrow, moving left past other labels (on the
+    // holder's row it still reads as the holder's).
     const left = Math.max(f.v.gutterW + 2, x - 8 - w);
+    const leftOfAll = [0, 1, 2, 3, 4, 5, 6, 7, 8]
+      .map((i) => leftmost - 8 - w - i * 30)
+      .filter((lx) => lx >= f.v.gutterW + 2);
     const spots = [y2, y2 + 12, y2 - 12].flatMap((ly) => [
       { lx: left, ly },
       { lx: x + 10, ly },
+      ...leftOfAll.map((lx) => ({ lx, ly })),
     ]);
     const spot = spots.find(
       (p) => p.lx + w <= f.width && !collides({ x0: p.lx, x1: p.lx + w, y0: p.ly - 6, y1: p.ly + 6 }, placed),
     );
-    if (!spot) return;
+    if (!spot) continue;
     const { lx, ly } = spot;
-    placed.push({ x0: lx, x1: lx + w, y0: ly - 6, y1: ly + 6 });
+    wait.label = { x0: lx, x1: lx + w, y0: ly - 6, y1: ly + 6 };
+    placed.push(wait.label);
     ctx.fillStyle = theme.background;
     ctx.globalAlpha = 0.85;
     ctx.fillRect(lx, ly - 6, w, 12);
@@ -114,7 +136,7 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
     ctx.fillStyle = cycle ? theme.error : theme.foreground;
     ctx.textAlign = 'left';
     ctx.fillText(label, lx + 4, ly);
-  });
+  }
   ctx.lineWidth = 1;
   ctx.font = `11px ${theme.font}`;
 }

@@ -159,7 +159,7 @@ export const narrowCases: Case[] = [
     },
   },
   {
-    name: 'narrow: a deadlock at 420 and 1400 px: no wait-for label covers other text (stuck labels, span names, prints)',
+    name: 'narrow: a deadlock at 420 and 1400 px: no wait-for label covers other text (stuck labels, span names, prints) or another arrow',
     async run({ page, server }) {
       for (const name of ['deadlock.json', 'deadlock_stopped.json']) {
         const model = recorded(name);
@@ -182,6 +182,18 @@ export const narrowCases: Case[] = [
             // The wait-for arrows are still drawn.
             const waits = await p.evaluate(() => window.timelineProbe?.waits() ?? []);
             assert.ok(waits.filter((w) => w.cycle).length >= 2, 'the cycle is drawn');
+            // No arrow's label lies across another arrow (its line, its dot, its head).
+            for (const w of waits)
+              for (const o of waits) {
+                const l = w.label;
+                if (o === w || !l) continue;
+                const [top, bottom] = [Math.min(o.fromY, o.headY) - 3, Math.max(o.fromY, o.headY) + 3];
+                const crosses = l.x0 < o.x + 10 && o.x - 4 < l.x1 && l.y0 < bottom && top < l.y1;
+                assert.ok(
+                  !crosses,
+                  `${name} at ${size.width} px: a label ${JSON.stringify(l)} lies on the arrow at x ${o.x}`,
+                );
+              }
           });
       }
     },
@@ -234,7 +246,7 @@ export const narrowCases: Case[] = [
     },
   },
   {
-    name: 'narrow: the STEP column gets the room; SOURCE is the line number ("L23", the file on hover)',
+    name: 'narrow: the STEP column gets the room; SOURCE is the line number ("L23", the file on hover); wide, a long file name is cut, never its line',
     async run({ page, server }) {
       const model = recorded('three_patterns.json');
       const cellsOf = (p: Page) =>
@@ -273,6 +285,24 @@ export const narrowCases: Case[] = [
           'a wide panel names the file',
         );
         assert.equal(await p.locator('.steps-header .src').textContent(), 'source');
+      });
+      // A file name too long for the SOURCE column is cut, its line number is not.
+      const long = {
+        ...model,
+        sources: model.sources.map((x) => ({ ...x, label: `a_much_longer_file_name_${x.label}` })),
+      };
+      await withPage(page, server, { width: 1400, height: 800 }, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(long), live: false });
+        const lines = await p.evaluate(() =>
+          Array.from(document.querySelectorAll('.step .src'))
+            .filter((e) => e.textContent)
+            .map((e) => {
+              const box = e.getBoundingClientRect();
+              const line = e.querySelector('.src-line')?.getBoundingClientRect();
+              return { text: e.textContent, lineShown: !!line && line.width > 10 && line.right <= box.right + 1 };
+            }),
+        );
+        assert.ok(lines.length > 0 && lines.every((l) => l.lineShown), JSON.stringify(lines.slice(0, 3)));
       });
     },
   },
