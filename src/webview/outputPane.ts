@@ -48,6 +48,9 @@ export class OutputPane {
     this.model = model;
     this.laneColor = laneColor;
     this.laneName = lanePathNamer(model);
+    // One tag width for every line (the text starts in one column), as wide as the lanes' names need, within limits.
+    const longest = model.lanes.reduce((n, l) => (l.internal ? n : Math.max(n, this.laneName(l.id).length)), 0);
+    this.root.style.setProperty('--out-tag', `${Math.round(Math.min(160, Math.max(40, 12 + longest * 6.2)))}px`);
     if (!append) {
       this.show(0);
       return;
