@@ -70,6 +70,7 @@ CodeType = types.CodeType
 CoroutineType = types.CoroutineType
 CO_ITERABLE_COROUTINE = codes.ITERABLE_COROUTINE
 CO_COROUTINE = codes.COROUTINE
+_class_name = type.__dict__['__name__'].__get__  # (not a metaclass's __name__ property)
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []
@@ -421,12 +422,12 @@ def _await_iter(aw):
         return aw
     getter = getattr(t, '__await__', None)
     if getter is None:
-        raise TypeError("object %.100s can't be used in 'await' expression" % t.__name__)
+        raise TypeError("object %.100s can't be used in 'await' expression" % _class_name(t))
     it = getter(aw)
     if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
         raise TypeError('__await__() returned a coroutine')
     if not hasattr(type(it), '__next__'):
-        raise TypeError("__await__() returned non-iterator of type '%.100s'" % type(it).__name__)
+        raise TypeError("__await__() returned non-iterator of type '%.100s'" % _class_name(type(it)))
     return it
 
 
