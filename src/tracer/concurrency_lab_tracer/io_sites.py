@@ -19,9 +19,9 @@ where __clab__ exists (see calls_ast): code shipped by value runs the original.
 
 Imported when a rewritten I/O call site first runs (a program without one never pays for it).
 """
-import os
-import stat
 import sys
+from _io import BufferedRandom as _BufferedRandom, BufferedReader as _BufferedReader, FileIO as _FileIO, \
+    TextIOWrapper as _TextIOWrapper
 from _thread import get_ident
 
 from . import core, io_calls
@@ -46,6 +46,7 @@ _PY = {}
 for _key, _shown in io_calls._PY_CALLS.items():
     _path, _qual = _key.split(':', 1)
     _PY[_path[:-3].replace('/', '.') + ':' + _qual] = _shown
+_PY_MODULES = frozenset(k.split(':', 1)[0] for k in _PY)  # (any other function is told apart by its module alone)
 
 _builtins = {}  # id(module-level builtin, os.read say) -> name shown or '' (kept alive in _keep: ids stay unique)
 _methods = {}  # (id(C type), method name) -> name shown or '' (static C types only: they live for ever)
@@ -90,29 +91,35 @@ def _name_of(fn, t):
         if type(fn) is not _FunctionType:
             return ''
     module = fn.__module__
-    return _PY.get(f'{module}:{fn.__qualname__}', '') if type(module) is str else ''
+    if type(module) is not str or module not in _PY_MODULES:
+        return ''
+    return _PY.get(f'{module}:{fn.__qualname__}', '')
 
 
 def _blocking_file(f):
-    """Can a read of this file wait on anyone (a pipe, tty, socket: not a regular file)? Asked only of
-    the io module's own classes, exactly (a subclass's fileno() is the program's code)."""
-    import _io
+    """Can a read of this file wait on anyone (a pipe, tty, socket: not a regular file or a device that
+    seeks)? Asked only of the io module's own classes, exactly (a subclass's methods are the program's
+    code). FileIO.seekable() asks the system once per file and keeps the answer."""
     t = type(f)
-    if t is _io.TextIOWrapper:
+    if t is _TextIOWrapper:
         f = f.buffer
         t = type(f)
-    if t is _io.BufferedReader or t is _io.BufferedRandom:
+    if t is _BufferedReader or t is _BufferedRandom:
         f = f.raw
         t = type(f)
-    if t is not _io.FileIO:
-        socket = sys.modules.get('socket')
-        return socket is not None and t is socket.__dict__.get('SocketIO')
-    return not stat.S_ISREG(os.fstat(f.fileno()).st_mode)
+    if t is _FileIO:
+        return not f.seekable()
+    socket = sys.modules.get('socket')
+    return socket is not None and t is socket.__dict__.get('SocketIO')
 
 
 def io(fn, late=0, depth=1):
     t = type(fn)
-    if t is not _BuiltinType and t is not _MethodType and t is not _FunctionType:
+    if t is _MethodType:  # (the commonest look-alike, a method of the program's, is told apart here)
+        module = fn.__func__.__module__ if type(fn.__func__) is _FunctionType else None
+        if type(module) is not str or module not in _PY_MODULES:
+            return fn
+    elif t is not _BuiltinType and t is not _FunctionType:
         return fn
     try:
         name = _name_of(fn, t)
