@@ -55,7 +55,7 @@ export const WAIT_STYLE: Record<
   future: { label: 'awaiting a task / future / pool results', color: 'purple', pattern: 'solid' },
   join: { label: 'waiting: thread / process start, end', color: 'blue', pattern: 'solid' },
   // A blocking I/O call (socket, pipe, select, input) or asyncio's event loop idle in its selector.
-  // Known on Python 3.12+ only: before, such a wait shows as a span's off-CPU share.
+  // 3.8-3.11 see only the program's own I/O calls (tracer io_sites), not the loop's idle wait.
   io: { label: 'in I/O (socket, pipe, select) / event loop idle', color: 'cyan', pattern: 'double' },
   sleep: { label: 'sleeping', color: 'muted', pattern: 'dashed' },
   // Not a wait: the process is busy starting (bootstrap, tracer set-up, for spawn the interpreter and

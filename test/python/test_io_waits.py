@@ -1,6 +1,7 @@
 """Blocking I/O: io_wait before the program's blocking call (socket, pipe, select, input), io_done after it,
 on the lane that made it; asyncio's loop idle in its selector and a task waiting on a stream read
-are the same wait. Python 3.12+ (sys.monitoring CALL events); before, no I/O events are written."""
+are the same wait. Python 3.12+ from sys.monitoring CALL events; 3.8-3.11 from the program's own call
+sites (io_sites: the rewrite), so there only the program's calls are seen, not the loop's or a stream's."""
 import unittest
 
 from tracing import VERSION, TraceCase, marker_line
@@ -30,12 +31,6 @@ class IoWaits(TraceCase):
     def test_the_program_cannot_tell(self):
         self.assertSameStdoutAsUntraced()
 
-    @unittest.skipIf(VERSION >= (3, 12), 'I/O calls are seen on 3.12+')
-    def test_no_io_events_before_312(self):
-        self.assertRanOk()
-        self.assertEqual(self.trace.kind('io_wait') + self.trace.kind('io_done'), [])
-
-    @unittest.skipUnless(VERSION >= (3, 12), 'sys.monitoring is 3.12+')
     def test_thread_io_calls_are_waits_on_their_lane(self):
         waits = self.waits()
         src = 'io_waits.py'
@@ -63,7 +58,7 @@ class IoWaits(TraceCase):
         # time.sleep, Event.wait, print, socket() and the program's own functions are not I/O waits.
         self.assertFalse({w[1] for w in waits} & {'time.sleep', 'print', 'socket.socket'})
 
-    @unittest.skipUnless(VERSION >= (3, 12), 'sys.monitoring is 3.12+')
+    @unittest.skipUnless(VERSION >= (3, 12), 'the loop and streams wait inside asyncio: seen with sys.monitoring')
     def test_asyncio_loop_idle_and_stream_reads(self):
         waits = self.waits()
         idle = [w for w in waits if w[4]]
@@ -72,6 +67,39 @@ class IoWaits(TraceCase):
         reads = [w for w in waits if w[1] == 'StreamReader.read' and type(w[0]) is int]
         self.assertTrue(reads, 'a task awaited a stream read: %r' % (waits,))
         self.assertTrue(any(w[3] > 20e6 for w in reads), 'one waited for the delayed ping: %r' % (reads,))
+
+
+class IoCallSites(IoWaits):
+    """Calls that raise, nest or only share a name with an I/O call (all Pythons; on 3.8-3.11 these are
+    what the call-site rewrite has to get right: io_sites)."""
+    PROGRAM = 'io_call_sites.py'
+    test_thread_io_calls_are_waits_on_their_lane = None
+    test_asyncio_loop_idle_and_stream_reads = None
+
+    def test_the_program_cannot_tell(self):
+        self.assertSameStdoutAsUntraced()
+
+    def test_a_call_that_raises_ends_its_wait(self):
+        src = self.PROGRAM
+        waits = {(w[1], w[2]): w for w in self.waits()}
+        done = [e[6] for e in self.trace.events if e[5] == 'io_done']
+        self.assertIn(('socket.recv', marker_line(src, 'timeout')), waits)
+        self.assertGreater(waits[('socket.recv', marker_line(src, 'timeout'))][3], 30e6)
+        self.assertIn(('os.read', marker_line(src, 'fails')), waits)
+        self.assertEqual(sum(1 for d in done if d.get('ok') is False), 2, done)
+
+    def test_nested_calls_wait_in_turn(self):
+        line = marker_line(self.PROGRAM, 'nested')
+        calls = [w[1] for w in self.waits() if w[2] == line]  # (waits() checks no lane waits twice at once)
+        self.assertEqual(calls, ['socket.recv', 'socket.recv', 'socket.sendall'])
+
+    def test_only_blocking_reads_wait(self):
+        src = self.PROGRAM
+        lines = {w[2] for w in self.waits()}
+        self.assertIn(marker_line(src, 'pipe'), lines)
+        self.assertNotIn(marker_line(src, 'regular'), lines)
+        self.assertEqual({w[1] for w in self.waits()},
+                         {'socket.recv', 'socket.sendall', 'file.read', 'os.read'})
 
 
 if __name__ == '__main__':

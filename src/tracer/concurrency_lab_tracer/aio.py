@@ -692,7 +692,7 @@ def _patch_queues(asyncio):
         if obj is None:
             return await orig_get(self)
         key = (id(self), core.current_task())
-        if self.empty():
+        if queues.looks_empty(self):
             core.emit('queue_get_wait', {'obj': obj, 'prim': prim_of(self), 'line': core.program_line()})
             sync.flush_at_task_wait()
             started[key] = perf_ns()

@@ -70,6 +70,7 @@ CodeType = types.CodeType
 CoroutineType = types.CoroutineType
 CO_ITERABLE_COROUTINE = codes.ITERABLE_COROUTINE
 CO_COROUTINE = codes.COROUTINE
+_class_name = type.__dict__['__name__'].__get__  # (not a metaclass's __name__ property)
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []
@@ -132,6 +133,8 @@ class Token(object):
         frame = _getframe(1)
         if exc is not None:
             _note_raised(self, exc)
+            if _io is not None and _io.stacks:
+                _io.raised(frame)
         if _last_reported:
             _last_reported.pop(id(frame), None)
         cid = self.cid
@@ -151,6 +154,8 @@ class GenFrame(object):
         if exc is not None:
             self.exc = exc
             _note_raised(self, exc)
+            if _io is not None and _io.stacks:
+                _io.raised(frame)
         if _last_reported:
             _last_reported.pop(id(frame), None)
         if self.pending:
@@ -399,6 +404,8 @@ def h_caught(n):
     if exc is None:
         return
     frame = _getframe(1)
+    if _io is not None and _io.stacks:
+        _io.raised(frame)
     if frame.f_code.co_flags & _GENERATOR_FLAGS:
         f = _live.get(id(frame))
     else:  # (a plain call's token is not reachable from here: its function's, while within budget)
@@ -421,12 +428,12 @@ def _await_iter(aw):
         return aw
     getter = getattr(t, '__await__', None)
     if getter is None:
-        raise TypeError("object %.100s can't be used in 'await' expression" % t.__name__)
+        raise TypeError("object %.100s can't be used in 'await' expression" % _class_name(t))
     it = getter(aw)
     if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
         raise TypeError('__await__() returned a coroutine')
     if not hasattr(type(it), '__next__'):
-        raise TypeError("__await__() returned non-iterator of type '%.100s'" % type(it).__name__)
+        raise TypeError("__await__() returned non-iterator of type '%.100s'" % _class_name(type(it)))
     return it
 
 
@@ -565,6 +572,29 @@ def h_afor(n, iterable):
     return _AsyncFor(f, it, anext)
 
 
+# --- blocking I/O calls (io_sites) --------------------------------------------------------------
+
+_io = None  # io_sites, once a rewritten I/O call site has run
+
+
+def h_io(fn, late=0):
+    """`__clab__.io(f)` until io_sites is loaded (then it is io_sites.io itself)."""
+    global _io
+    if _io is None:
+        from . import io_sites
+        _io = io_sites
+        helpers.io, helpers.io_end, helpers.io_go = io_sites.io, io_sites.end, io_sites.go
+    return _io.io(fn, late, 2)
+
+
+def h_io_end(value):
+    return _io.end(value, 2) if _io is not None else value
+
+
+def h_io_go(value):
+    return _io.go(value, 2) if _io is not None else value
+
+
 # Frames of this file sit between program frames only as await wrappers (and momentarily while
 # async with/for start an await): tracebacks and call lines skip them.
 HELPER_FILE = _await_steps.__code__.co_filename
@@ -573,7 +603,8 @@ HELPER_FILE = _await_steps.__code__.co_filename
 # A module object: its attributes are a dict lookup, and it is not in sys.modules.
 helpers = type(sys)('__clab__')
 helpers.__dict__.update(span=h_span, gspan=h_gspan, adopt=h_adopt, caught=h_caught, yielding=h_yielding,
-                        resumed=h_resumed, await_=h_await, awith=h_awith, afor=h_afor)
+                        resumed=h_resumed, await_=h_await, awith=h_awith, afor=h_afor, io=h_io, io_end=h_io_end,
+                        io_go=h_io_go)
 HELPERS_NAME = '__clab__'
 
 
@@ -647,6 +678,8 @@ def stop():
 
 def after_fork_child():
     codes.reset()
+    if _io is not None:
+        _io.after_fork_child()
     for ref, rewritten in _untraced:  # the child has its own budgets
         func = ref()
         if func is None:

@@ -40,8 +40,8 @@ def _qualname(code, frame):
         if first in ('self', 'cls'):
             owner = frame.f_locals.get(first)
             if owner is not None:
-                cls = owner if first == 'cls' and isinstance(owner, type) else type(owner)
-                return cls.__name__ + '.' + code.co_name
+                cls = owner if first == 'cls' and issubclass(type(owner), type) else type(owner)  # (no __class__ property runs)
+                return safe_text.class_name(cls) + '.' + code.co_name
     return code.co_name
 
 
@@ -101,7 +101,7 @@ serial_lookup = None  # set by the asyncio patch
 
 
 def skippable_exception(exc):
-    name = type(exc).__name__
+    name = safe_text.class_name(type(exc))
     return name in ('StopIteration', 'StopAsyncIteration', 'GeneratorExit')
 
 

@@ -14,8 +14,8 @@ on when a program site first calls it) or unwinds (PY_UNWIND, global already).
 asyncio's event loop idle in its selector (BaseEventLoop._run_once calling selector.select with a
 timeout that is not 0) is the same wait, marked `loop`: waiting for I/O or timers.
 
-3.8-3.11 have no such events without a profile function on every call: there the Timeline shows a
-span's off-CPU share instead.
+3.8-3.11 have no such events without a profile function on every call: there io_sites records the
+program's own call sites (rewritten, using the tables here), and the loop's idle wait is not seen.
 """
 import os
 import stat

@@ -12,7 +12,7 @@ import sys
 
 from . import core, marks, work_items
 from .naming import new_named_serial
-from .safe_text import short_repr
+from .safe_text import class_name, short_repr
 from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
 
 ITEM_TAG = '__clab_item__'
@@ -93,7 +93,7 @@ def _flushing(orig):
 
 
 def prim(self):
-    return 'mp.' + type(self).__name__
+    return 'mp.' + class_name(type(self))
 
 
 def _retrace(self):

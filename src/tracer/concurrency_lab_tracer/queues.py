@@ -21,11 +21,13 @@ _got = {}  # thread ident -> (put number, short repr) of the item its last trace
 
 
 class ItemLog(object):
-    """Put numbers of the items still in a queue, to tell a get which put it received."""
-    __slots__ = ('puts', 'pending', 'lifo')
+    """Put numbers of the items still in a queue, to tell a get which put it received, and how many
+    items it holds (puts - gets: the queue's own _qsize()/qsize() may be a subclass's, see looks_empty)."""
+    __slots__ = ('puts', 'gets', 'pending', 'lifo')
 
     def __init__(self, lifo):
         self.puts = 0
+        self.gets = 0
         self.pending = []  # [item, number] in insertion order
         self.lifo = lifo
 
@@ -35,6 +37,7 @@ class ItemLog(object):
         return self.puts
 
     def take(self, item):
+        self.gets += 1
         pending = self.pending
         order = range(len(pending) - 1, -1, -1) if self.lifo else range(len(pending))
         for i in order:
@@ -55,11 +58,13 @@ def _log(q):
     return log
 
 
-def _unlocked_size(q):
-    """Size without taking the queue's mutex: _put runs while queue.Queue holds it (not reentrant).
-    queue.Queue has _qsize(); the asyncio queues (single-threaded, no mutex) only have qsize()."""
-    size = getattr(q, '_qsize', None)
-    return size() if size is not None else q.qsize()
+def looks_empty(q):
+    """Does the queue hold no item, as its traced puts and gets tell (a get that finds it so waits)?
+    Not asked of the queue: its _qsize()/qsize()/empty() may be a subclass's, and untraced Python
+    calls them only as often as its own put and get do (put only for a bounded queue)."""
+    fields = _fields_of(id(q))
+    log = fields.get('items') if fields is not None else None
+    return log is None or log.puts == log.gets
 
 
 def value_json(item):
@@ -77,8 +82,9 @@ def wrap_store(cls, prim_of):
     def _put(self, item):
         obj = traced_obj(self)
         if obj is not None:
-            n = _log(self).add(item)
-            emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{_unlocked_size(self) + 1},'
+            log = _log(self)
+            n = log.add(item)
+            emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{n - log.gets},'
                                   f'"value":{value_json(item)},"line":{program_line()}}}')
         return orig_put(self, item)
 
@@ -121,7 +127,7 @@ def patch_queue_module(queue):
             return orig_get(self, block, timeout)
         prim = prim_of(self)
         t0 = 0
-        if block and not self._qsize():
+        if block and looks_empty(self):
             emit_raw('queue_get_wait', f'{obj_head(obj, prim)}"line":{program_line()}}}')
             core.flush_before_wait(timeout)
             t0 = perf_ns()

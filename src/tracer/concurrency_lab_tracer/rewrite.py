@@ -7,6 +7,17 @@ import copy
 
 HELPERS = '__clab__'  # the one builtins name the rewritten code reads (calls_ast's helper namespace)
 
+# Call sites that may block in I/O, by the name called (an attribute, or a name imported bare): the
+# callee is checked when the call runs (io_sites), so any other callable of these names only pays that.
+IO_ATTRS = frozenset((
+    'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'recvmsg', 'recvmsg_into', 'send', 'sendall', 'sendto',
+    'sendmsg', 'connect', 'connect_ex', 'accept', 'read', 'write', 'readv', 'writev', 'select', 'poll', 'control',
+    'input', 'read1', 'readline', 'readlines', 'readinto', 'readall', 'communicate', 'urlopen', 'create_connection',
+    'recv_bytes'))
+IO_NAMES = frozenset(('input', 'select', 'urlopen', 'create_connection'))
+# (Not `wait`: Event/Condition/Barrier/Popen waits are the program's commonest calls, and waits of their
+# own; os.wait*() are process joins, which 3.12+ records as I/O.)
+
 
 def _name(id_, ctx=None):
     return ast.Name(id=id_, ctx=ctx or ast.Load())
@@ -88,6 +99,27 @@ class _OwnScope(ast.NodeTransformer):
         if node.is_async:
             node.iter = self._wrap(node.iter, 'afor', node.iter)
         return node
+
+    def visit_Call(self, node):
+        """A call of an I/O name, `f(args)`: `__clab__.io_end(__clab__.io(f)(args))`. io returns f itself
+        (the call is made from the program's frame: same traceback, stack and evaluation order) and, when
+        f is an I/O callable, writes io_wait; io_end writes io_done and returns the call's value. When
+        the arguments call anything, io_wait waits for them: the last one evaluated goes through
+        `__clab__.io_go(...)` (io is told so by its second argument)."""
+        self.generic_visit(node)
+        func = node.func
+        if not ((isinstance(func, ast.Attribute) and func.attr in IO_ATTRS)
+                or (isinstance(func, ast.Name) and func.id in IO_NAMES)):
+            return node
+        last = node.keywords[-1] if node.keywords else node.args[-1] if node.args else None
+        late = last is not None and any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+                                        for a in node.args + node.keywords for n in ast.walk(a))
+        if late and isinstance(last, (ast.keyword, ast.Starred)):  # (f(*xs), f(k=v), f(**kw): the value)
+            last.value = ast.copy_location(_call('io_go', last.value), last.value)
+        elif late:
+            node.args[-1] = ast.copy_location(_call('io_go', last), last)
+        node.func = ast.copy_location(_call('io', func, *([ast.Constant(value=1)] if late else [])), func)
+        return ast.copy_location(_call('io_end', node), node)
 
     def visit_ExceptHandler(self, node):
         self.generic_visit(node)

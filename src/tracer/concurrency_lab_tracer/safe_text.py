@@ -61,10 +61,14 @@ def short_repr(v, limit=60):
         return '<%s object>' % type_name(v)
 
 
+class_name = type.__dict__['__name__'].__get__  # (a metaclass's __name__/__module__ properties never run)
+class_module = type.__dict__['__module__'].__get__
+
+
 def type_name(v):
     """The name of v's type, read from the type itself (a class may not lie about it: no __getattr__ runs)."""
     try:
-        name = type.__dict__['__name__'].__get__(type(v))
+        name = class_name(type(v))
         return name if type(name) is str else '?'
     except Exception:
         return '?'
@@ -123,7 +127,7 @@ def callable_name(fn, limit=80):
     try:
         for _ in range(10):  # (partials of partials)
             t = type(fn)
-            if t.__module__ == 'functools' and t.__name__ == 'partial':
+            if class_module(t) == 'functools' and class_name(t) == 'partial':
                 fn = fn.func
                 continue
             break
@@ -139,7 +143,7 @@ def module_of(fn):
     """The module a callable comes from, read as callable_name reads its name: a function's (method's,
     builtin's, class's) own __module__, anything else's type's. '' when unknown."""
     try:
-        module = getattr(fn, '__module__', None) if _is_builtin_callable(fn) else type(fn).__module__
+        module = getattr(fn, '__module__', None) if _is_builtin_callable(fn) else class_module(type(fn))
         return module if type(module) is str else ''
     except Exception:
         return ''
@@ -147,6 +151,7 @@ def module_of(fn):
 
 def _is_builtin_callable(fn):
     """Functions, methods and builtins: reading their __qualname__ runs no program code."""
-    return type(fn).__name__ in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',
-                                 'wrapper_descriptor', 'method-wrapper', 'classmethod_descriptor', 'type') \
-        and type(type(fn)).__module__ == 'builtins'
+    t = type(fn)
+    return type(t) is type and class_module(t) == 'builtins' and \
+        class_name(t) in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',
+                           'wrapper_descriptor', 'method-wrapper', 'classmethod_descriptor', 'type')

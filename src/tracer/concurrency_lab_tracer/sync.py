@@ -354,11 +354,19 @@ def _prim_name_beside(cls, names):
     return name
 
 
+# A class's name, module and MRO read from the type itself: a metaclass may define them as properties,
+# which `cls.__name__` would run (program code that Python would not run here).
+class_name = type.__dict__['__name__'].__get__
+class_module = type.__dict__['__module__'].__get__
+class_mro = type.__dict__['__mro__'].__get__
+
+
 def _stdlib_name(cls, names):
-    for klass in cls.__mro__:
-        if klass.__name__ in names and klass.__module__ in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
-            return klass.__name__
-    return cls.__name__
+    for klass in class_mro(cls):
+        name = class_name(klass)
+        if name in names and class_module(klass) in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
+            return name
+    return class_name(cls)
 
 
 def patch(threading):
