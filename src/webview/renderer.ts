@@ -547,11 +547,18 @@ function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [n
   f.pen.font = f.fonts.small;
   ctx.textAlign = 'left';
   let prevEnd = -Infinity;
+  // The prints' labels start in order (a), and each wait's label starts right of the last one's (x never
+  // goes back): a label ending before x is behind every later wait too, so the scan resumes where the last
+  // left off, and stops at the first label past this one's reach. Linear in waits + prints, not their product.
+  let from = 0;
   for (const w of waits) {
     let x = Math.max(w.x, prevEnd + 8);
     let right = w.right;
-    for (const [a, z] of prints) {
-      if (z <= x || a >= Math.min(right, x + (w.end - w.x))) continue;
+    while (from < prints.length && prints[from][1] <= x) from++;
+    for (let k = from; k < prints.length; k++) {
+      const [a, z] = prints[k];
+      if (a >= Math.min(right, x + (w.end - w.x))) break;
+      if (z <= x) continue;
       if (a <= x + 24) x = z + 6;
       else right = a - 6;
     }
