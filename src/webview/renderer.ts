@@ -28,7 +28,7 @@ import { numberRange, printNumbersOf } from './printNumbers';
 import { laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
-import { TextFitter } from './textFit';
+import { FontPen, TextFitter, type TextMeasurer } from './textFit';
 import { drawWaitGraph, type TextBox } from './waitGraph';
 import { eventLane, type EventRef, type ViewState } from './viewState';
 
@@ -52,6 +52,30 @@ interface Frame {
   textLeft: number;
   /** Boxes of the text drawn on the lanes so far this frame: span names, prints, waits (the wait-for graph's labels keep off them). */
   textBoxes: TextBox[];
+  /** Sets the context's font and says which it is without asking the context (see FontPen). */
+  pen: FontPen;
+  fonts: Fonts;
+}
+
+/** The fonts of a frame's text, made once per theme font. */
+interface Fonts {
+  /** Span names, lane names, the ruler (11 px). */
+  text: string;
+  /** Prints, wait labels, lane kinds (10 px). */
+  small: string;
+  /** The folded internal lanes. */
+  italic: string;
+}
+
+let fontsMade: Fonts | undefined;
+let fontsOfFamily = '';
+
+function fontsFor(theme: Theme): Fonts {
+  if (fontsMade === undefined || fontsOfFamily !== theme.font) {
+    fontsOfFamily = theme.font;
+    fontsMade = { text: `11px ${theme.font}`, small: `10px ${theme.font}`, italic: `italic 11px ${theme.font}` };
+  }
+  return fontsMade;
 }
 
 export function drawFrame(
@@ -62,13 +86,14 @@ export function drawFrame(
   height: number,
 ): Scale {
   const s = frameScale(v, width);
-  const f: Frame = { ctx, v, s, theme, width, height, textLeft: v.gutterW, textBoxes: [] };
+  const fonts = fontsFor(theme);
+  ctx.save();
+  const pen = new FontPen(ctx, fonts.text);
+  const f: Frame = { ctx, v, s, theme, width, height, textLeft: v.gutterW, textBoxes: [], pen, fonts };
   const fold = startupFold(f);
   if (fold?.folded) f.textLeft = fold.x1;
-  ctx.save();
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, width, height);
-  ctx.font = `11px ${theme.font}`;
   ctx.textBaseline = 'middle';
   drawGrid(f);
   ctx.save();
@@ -91,8 +116,11 @@ export function drawFrame(
   drawSelection(f);
   drawReplay(f);
   ctx.restore();
+  // The arrows and the wait-for graph set the font themselves, and restore() brings back the one saved.
+  pen.sync();
   for (const row of rows) drawGutter(f, row);
   ctx.restore();
+  pen.sync();
   drawRuler(f, hiddenFlows);
   ctx.restore();
   return s;
@@ -135,6 +163,7 @@ function drawRuler(f: Frame, hiddenFlows: number): void {
   const { step, first } = niceTicks(s.t0, s.t1, f.width - f.v.gutterW);
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'left';
+  f.pen.font = f.fonts.text;
   for (let t = first; t <= s.t1; t += step) {
     const x = Math.round(toX(s, t)) + 0.5;
     if (x < f.v.gutterW) continue;
@@ -142,7 +171,7 @@ function drawRuler(f: Frame, hiddenFlows: number): void {
     ctx.fillText(formatTick(t, step), x + 3, RULER_H / 2);
   }
   ctx.fillStyle = theme.foreground;
-  ctx.fillText(labels.fit(ctx, `${formatDuration(s.t1 - s.t0)} shown`, f.v.gutterW - 12), 8, RULER_H / 2);
+  ctx.fillText(labels.fit(f.pen, `${formatDuration(s.t1 - s.t0)} shown`, f.v.gutterW - 12), 8, RULER_H / 2);
   if (hiddenFlows > 0) {
     const note = `${hiddenFlows} more arrows: zoom in to see them`;
     ctx.textAlign = 'right';
@@ -184,7 +213,7 @@ const labels = new TextFitter();
  * and its whole name ("downl…mirror-1"), a process drops its pid before its name, and a numbered name
  * keeps its number ("…Worker-3").
  */
-function fitLaneLabel(ctx: CanvasRenderingContext2D, lane: Lane, room: number): string {
+function fitLaneLabel(ctx: TextMeasurer, lane: Lane, room: number): string {
   const whole = laneLabel(lane);
   if (labels.width(ctx, whole) <= room) return whole;
   const coroutine = lane.kind === 'task' && whole !== lane.name ? whole.slice(0, whole.indexOf(' · ')) : '';
@@ -230,16 +259,20 @@ function drawGutter(f: Frame, row: Row): void {
   ctx.textAlign = 'left';
   if (row.type === 'internal') {
     ctx.fillStyle = theme.muted;
-    ctx.font = `italic 11px ${theme.font}`;
+    f.pen.font = f.fonts.italic;
     const n = row.lanes.length;
-    ctx.fillText(labels.fit(ctx, `▸ ${n} internal lane${n === 1 ? '' : 's'}`, f.v.gutterW - x - 4), x, y + GROUP_H / 2);
-    ctx.font = `11px ${theme.font}`;
+    ctx.fillText(
+      labels.fit(f.pen, `▸ ${n} internal lane${n === 1 ? '' : 's'}`, f.v.gutterW - x - 4),
+      x,
+      y + GROUP_H / 2,
+    );
     return;
   }
   const lane = v.model.lanes[row.lane];
   const mid = y + MARKER_H / 2 + 2;
   if (row.hasChildren) {
     ctx.fillStyle = theme.muted;
+    f.pen.font = f.fonts.text;
     ctx.fillText(row.collapsed ? '▸' : '▾', x, mid);
   }
   ctx.fillStyle = laneColor(theme, v.index.laneSlot[row.lane]);
@@ -247,13 +280,14 @@ function drawGutter(f: Frame, row: Row): void {
   ctx.fillStyle = lane.internal ? theme.muted : theme.foreground;
   const label = labelPlace(row, lane, theme);
   const room = f.v.gutterW - label.x - LABEL_PAD;
-  ctx.font = label.font;
+  f.pen.font = label.font;
   // Cut with an ellipsis, never squeezed; the hover shows the whole name.
-  ctx.fillText(fitLaneLabel(ctx, lane, room), label.x, mid);
-  ctx.font = `10px ${theme.font}`;
-  ctx.fillStyle = theme.muted;
-  if (row.h > MARKER_H + SPAN_H) ctx.fillText(labels.fit(ctx, lane.kind, room), label.x, mid + 13);
-  ctx.font = `11px ${theme.font}`;
+  ctx.fillText(fitLaneLabel(f.pen, lane, room), label.x, mid);
+  if (row.h > MARKER_H + SPAN_H) {
+    f.pen.font = f.fonts.small;
+    ctx.fillStyle = theme.muted;
+    ctx.fillText(labels.fit(f.pen, lane.kind, room), label.x, mid + 13);
+  }
 }
 
 /** Spans are drawn at least MIN_SPAN_PX wide, so narrower ones closer than that merge into one run. */
@@ -301,10 +335,12 @@ function drawLane(f: Frame, row: LaneRow): void {
         const name = cols.spanName(pending);
         const label = cols.spanOpen[pending] !== 0 ? `${name} …` : name;
         // Measured, not estimated from a character width: an estimate squeezed by maxWidth reads as a smudge.
-        const text = spanLabels.fit(ctx, label, room);
+        f.pen.font = f.fonts.text;
+        const text = spanLabels.fit(f.pen, label, room);
         const x = pendingX;
-        f.textBoxes.push({ x0: x, x1: x + spanLabels.width(ctx, text), y0: sy, y1: sy + SPAN_H - 2 });
+        f.textBoxes.push({ x0: x, x1: x + spanLabels.width(f.pen, text), y0: sy, y1: sy + SPAN_H - 2 });
         over.push(() => {
+          f.pen.font = f.fonts.text;
           ctx.globalAlpha = dim ? 0.4 : 1;
           ctx.fillStyle = theme.foreground;
           ctx.textAlign = 'left';
@@ -373,8 +409,8 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   const drawn: [number, number][] = [];
   if (p.ids.length === 0) return drawn;
   const numbers = printNumbersOf(v.index.cols).byMarker;
-  ctx.font = `10px ${theme.font}`;
-  const numberWidth = printLabels.numberWidths(ctx);
+  f.pen.font = f.fonts.small;
+  const numberWidth = printLabels.numberWidths(f.pen);
   ctx.fillStyle = theme.foreground;
   ctx.textAlign = 'left';
   const end = upperBound(p.ts, s.t1);
@@ -405,16 +441,15 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     const room = until - x - 3;
     const label = lo === hi ? (v.model.markers[p.ids[i]]?.label ?? '') : '';
     let text =
-      room > 30 && label ? printLabels.fit(ctx, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
+      room > 30 && label ? printLabels.fit(f.pen, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
     if (text.length <= head.length + 3) text = head.trimEnd();
     ctx.globalAlpha = dimmed(f, { type: 'marker', index: p.ids[i] }) ? 0.25 : 1;
     ctx.fillText(text, x, mid);
-    const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(ctx, text));
+    const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(f.pen, text));
     drawn.push([x, x1]);
     f.textBoxes.push({ x0: x, x1, y0: mid - 6, y1: mid + 6 });
     i = j;
   }
-  ctx.font = `11px ${theme.font}`;
   return drawn;
 }
 
@@ -492,13 +527,12 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
       const x = Math.max(run.x0 + MARKER_R + 4, f.textLeft + 3, labelEnd + 8);
       const room = Math.min(run.x1 - MARKER_R, f.width) - x - 3;
       if (label && room > 30) {
-        ctx.font = `10px ${theme.font}`;
-        const text = waitLabel(ctx, stuck ? 'stuck: ' : '', label, room);
+        f.pen.font = f.fonts.small;
+        const text = waitLabel(f.pen, stuck ? 'stuck: ' : '', label, room);
         if (text !== '') {
-          labelEnd = x + waitLabels.width(ctx, text);
+          labelEnd = x + waitLabels.width(f.pen, text);
           texts.push({ x, end: labelEnd, right: x + room, stuck, label, y: top - 5 });
         }
-        ctx.font = `11px ${theme.font}`;
       }
     }
   });
@@ -509,25 +543,32 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
 /** Draws the wait labels, each moved past the prints' labels at its start and cut short of those after it. */
 function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [number, number][]): void {
   const { ctx, theme } = f;
-  ctx.font = `10px ${theme.font}`;
+  if (waits.length === 0) return;
+  f.pen.font = f.fonts.small;
   ctx.textAlign = 'left';
   let prevEnd = -Infinity;
+  // The prints' labels start in order (a), and each wait's label starts right of the last one's (x never
+  // goes back): a label ending before x is behind every later wait too, so the scan resumes where the last
+  // left off, and stops at the first label past this one's reach. Linear in waits + prints, not their product.
+  let from = 0;
   for (const w of waits) {
     let x = Math.max(w.x, prevEnd + 8);
     let right = w.right;
-    for (const [a, z] of prints) {
-      if (z <= x || a >= Math.min(right, x + (w.end - w.x))) continue;
+    while (from < prints.length && prints[from][1] <= x) from++;
+    for (let k = from; k < prints.length; k++) {
+      const [a, z] = prints[k];
+      if (a >= Math.min(right, x + (w.end - w.x))) break;
+      if (z <= x) continue;
       if (a <= x + 24) x = z + 6;
       else right = a - 6;
     }
-    const text = waitLabel(ctx, w.stuck ? 'stuck: ' : '', w.label, right - x);
+    const text = waitLabel(f.pen, w.stuck ? 'stuck: ' : '', w.label, right - x);
     if (text === '') continue;
     ctx.fillStyle = w.stuck ? theme.error : theme.muted;
     ctx.fillText(text, x, w.y);
-    prevEnd = x + waitLabels.width(ctx, text);
+    prevEnd = x + waitLabels.width(f.pen, text);
     f.textBoxes.push({ x0: x - 2, x1: prevEnd + 2, y0: w.y - 6, y1: w.y + 6 });
   }
-  ctx.font = `11px ${theme.font}`;
 }
 
 const waitLabels = new TextFitter();
@@ -539,7 +580,7 @@ const printLabels = new TextFitter();
  * A wait's label in `room` px: whole ("wait for pool.map results"), else what it waits on ("pool.map
  * results": the band's colour says how), cut short if it must be; '' when not even that fits.
  */
-function waitLabel(ctx: CanvasRenderingContext2D, prefix: string, label: string, room: number): string {
+function waitLabel(ctx: TextMeasurer, prefix: string, label: string, room: number): string {
   const whole = prefix + label;
   if (waitLabels.width(ctx, whole) <= room) return whole;
   const text = waitLabels.fit(ctx, prefix + waitedOnText(label), room);
@@ -666,8 +707,8 @@ function drawStartup(f: Frame): void {
     ['start-up', formatDuration(v.startup)],
     [formatDuration(v.startup)],
   ];
-  ctx.font = `11px ${theme.font}`;
-  const lines = wordings.find((ls) => ls.every((t) => startupText.width(ctx, t) <= w - 6)) ?? [];
+  f.pen.font = f.fonts.text;
+  const lines = wordings.find((ls) => ls.every((t) => startupText.width(f.pen, t) <= w - 6)) ?? [];
   lines.forEach((t, i) => ctx.fillText(t, cx, RULER_H + 14 + i * 13));
   ctx.textAlign = 'left';
 }

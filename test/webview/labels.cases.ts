@@ -8,6 +8,7 @@ import { buildModel } from '../../src/trace/buildModel';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { RawStream } from '../unit/rawStream';
 import { openTimeline, postAndPaint } from './harness';
+import { ModelBuilder } from './modelBuilder';
 import { demoModel } from './models';
 import type { Case } from './timeline.cases';
 
@@ -55,6 +56,37 @@ export async function drawnTexts(page: Page, model: TraceModel): Promise<DrawnTe
 }
 
 const MS = 1_000_000;
+
+/**
+ * Two threads printing in turn, 600 prints in a second: alone, in bursts a few microseconds apart, and under
+ * sleeps long enough to be labelled. Their numbers interleave, so a lane's labels read "12", "3–7", "2, 4"
+ * and "3…9".
+ */
+function busyPrintsModel(): TraceModel {
+  const b = new ModelBuilder('prints.py');
+  const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+  const lanes = [0, 1].map((t) =>
+    b.lane({ kind: 'thread', name: t === 0 ? 'MainThread' : 'printer', parent: proc, pid: 1, tid: t + 1 }),
+  );
+  let seed = 5;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let t = 1 * MS;
+  for (let k = 0; k < 600;) {
+    const lane = lanes[rnd() < 0.6 ? 0 : 1];
+    const burst = rnd() < 0.2 ? 2 + Math.floor(rnd() * 5) : 1;
+    for (let j = 0; j < burst && k < 600; j++, k++) b.print(lane, t + j * 2000, `line ${k}`);
+    if (rnd() < 0.05) b.marker(lane, 'sleep', t + burst * 2000, 'sleep 0.02 s', { waitEnd: t + 21 * MS });
+    t += rnd() < 0.05 ? 20 * MS : 0.3 * MS + rnd() * 1.2 * MS;
+  }
+  return b.build();
+}
+
+/** The print numbers a canvas label stands for: "12" and "12 text" one, "3–7" all of them, "2, 4" two, "3…9" some of 3 to 9. */
+function labelNumbers(text: string): { lo: number; hi: number } | null {
+  const m = /^(\d+)(?:(–|…|, )(\d+))?(?: |$)/.exec(text);
+  if (m === null) return null;
+  return { lo: Number(m[1]), hi: Number(m[3] ?? m[1]) };
+}
 
 export const labelCases: Case[] = [
   {
@@ -145,6 +177,51 @@ export const labelCases: Case[] = [
         texts.some((t) => t.text.startsWith('2–6')),
         `the burst reads "2–6": ${all}`,
       );
+    },
+  },
+  {
+    name: 'labels: no print loses its number on a busy canvas, wide or narrow (600 prints on two lanes, bursts and waits)',
+    async run({ page, server }) {
+      const model = busyPrintsModel();
+      const prints = model.markers.filter((m) => m.kind === 'print').sort((a, b) => a.order - b.order);
+      const browser = page.context().browser();
+      assert.ok(browser);
+      for (const width of [1280, 420]) {
+        const p: Page = width === 1280 ? page : await openTimeline(browser, server, { width, height: 600 });
+        try {
+          const texts = (await drawnTexts(p, model)).filter((t) => t.font.startsWith('10px'));
+          // Each lane's labels are on its row: the rows' y in the order of the lanes' first prints.
+          const rows = [...new Set(texts.filter((t) => labelNumbers(t.text) !== null).map((t) => t.y))];
+          assert.equal(rows.length, 2, `print labels on two rows at ${width} px: ${rows.join(', ')}`);
+          const missing: number[] = [];
+          prints.forEach((_m, k) => {
+            const n = k + 1;
+            const covered = texts.some((t) => {
+              const r = labelNumbers(t.text);
+              return r !== null && r.lo <= n && n <= r.hi;
+            });
+            if (!covered) missing.push(n);
+          });
+          assert.deepEqual(
+            missing,
+            [],
+            `at ${width} px every print's number is on the canvas; missing ${missing.length} of ${prints.length}`,
+          );
+          // …on its own lane's row: a number alone or a range's ends belong to the lane drawn there.
+          const laneOfNumber = new Map(prints.map((m, k) => [k + 1, m.lane]));
+          for (const y of rows) {
+            const lanes = new Set(
+              texts
+                .filter((t) => t.y === y)
+                .map((t) => labelNumbers(t.text))
+                .flatMap((r) => (r === null ? [] : [laneOfNumber.get(r.lo), laneOfNumber.get(r.hi)])),
+            );
+            assert.equal(lanes.size, 1, `the labels on row y=${y} (${width} px) are one lane's prints`);
+          }
+        } finally {
+          if (p !== page) await p.context().close();
+        }
+      }
     },
   },
   {

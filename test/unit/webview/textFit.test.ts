@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { TextFitter, type TextMeasurer } from '../../../src/webview/textFit';
+import { FontPen, TextFitter, type TextMeasurer } from '../../../src/webview/textFit';
 
 /** A stand-in canvas: every character is 7 px wide in '11px' and 8 px in '600 11px'; counts measurements. */
 function measurer(): TextMeasurer & { calls: number } {
@@ -99,4 +99,36 @@ test("numbers are measured from their characters: a frame's many print numbers c
   assert.ok(ctx.calls <= 12, `measured ${ctx.calls} times`);
   ctx.font = '600 11px x';
   assert.equal(f.numberWidths(ctx)('42'), 16, 'a width cached under another font');
+});
+
+test('FontPen: the font is read from the pen, set on the context only when it changes, and synced after a restore', () => {
+  let reads = 0;
+  let sets = 0;
+  let font = '11px x';
+  const ctx: TextMeasurer = {
+    get font() {
+      reads++;
+      return font;
+    },
+    set font(f: string) {
+      sets++;
+      font = f;
+    },
+    measureText: (text: string) => ({ width: text.length * (font.startsWith('10px') ? 6 : 7) }),
+  };
+  const pen = new FontPen(ctx, '10px x');
+  assert.equal(font, '10px x', 'the pen sets the font it starts with');
+  const fitter = new TextFitter();
+  assert.equal(fitter.width(pen, 'abc'), 18);
+  pen.font = '10px x';
+  pen.font = '10px x';
+  assert.equal(sets, 1, 'the same font again is not set again');
+  pen.font = '11px x';
+  assert.equal(fitter.width(pen, 'abc'), 21, 'widths are kept per font');
+  assert.equal(sets, 2);
+  assert.equal(reads, 0, 'the context font is never read back while drawing');
+  font = '10px x'; // a restore() behind the pen's back
+  pen.sync();
+  assert.equal(reads, 1);
+  assert.equal(pen.font, '10px x');
 });
