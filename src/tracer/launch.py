@@ -29,43 +29,17 @@ program that must not run (too old a Python, a syntax error, see preflight.py) i
 launcher writes its report and exits with status 2. Internal variables passed to children:
 CONCURRENCY_LAB_ROOT, CONCURRENCY_LAB_PARENT_OBJ, CONCURRENCY_LAB_PROC_INFO.
 
-This file must stay parseable by Python 2.7 and 3.6/3.7 (no f-strings, no walrus) so that an old
-interpreter can still report that it is too old.
+This file (and launch_old.py, which it runs on a Python older than 3.8) must stay parseable by
+Python 2.7 and 3.6/3.7 (no f-strings, no walrus) so that an old interpreter can still report that it
+is too old.
 """
 import os
 import sys
 
-
-
-def _settings():
-    """The run's settings: taken out of the environment by the tracer, when it started."""
-    runenv = getattr(sys.modules.get('concurrency_lab_tracer'), 'runenv', None)
-    return getattr(runenv, 'taken', None) or os.environ
-
-
-def _too_old(settings):
-    """On a Python older than the engine's minimum, report it (preflight.py's format) and say so."""
-    try:
-        minimum = tuple(int(x) for x in settings.get('CONCURRENCY_LAB_MIN_PYTHON', '').split('.'))
-    except ValueError:
-        return False
-    v = sys.version_info
-    if tuple(v[:len(minimum)]) >= minimum:
-        return False
-    report = settings.get('CONCURRENCY_LAB_CHECK')
-    if report:
-        import json
-        with open(report, 'w') as f:
-            f.write(json.dumps({'python': '%d.%d.%d' % (v[0], v[1], v[2]), 'version': [v[0], v[1], v[2]],
-                                'executable': sys.executable, 'too_old': True}))
-    return True
-
-
-if __name__ == '__main__' and _too_old(_settings()):
-    sys.exit(2)
-
-# The launcher lives in a module so that its bytecode is cached: Python compiles a script run by
-# path from source on every start, which cost ~1-2 ms per process here.
+# Python compiles this file from source on every start (only imported modules' bytecode is cached):
+# each statement here costs every run, so the version check and the launcher live in modules.
+if sys.version_info < (3, 8):  # (the tracer's own syntax: an older Python can only report it is too old)
+    exec(open(os.path.join(os.path.dirname(__file__), 'launch_old.py')).read())
 if 'concurrency_lab_tracer' not in sys.modules:  # (sitecustomize imports it in a traced run)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from concurrency_lab_tracer import launcher  # noqa: E402

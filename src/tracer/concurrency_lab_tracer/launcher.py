@@ -25,6 +25,25 @@ def _start_tracer(tracer_dir):
     return concurrency_lab_tracer
 
 
+def _too_old():
+    """On a Python older than the engine's minimum, write preflight.py's "too old" report (when one is
+    asked for) and say so. launch.py's check, made here (bytecode-cached) on 3.8+; launch_old.py makes
+    it on older Pythons. Settings are read where they are: taken by the tracer, else the environment."""
+    runenv = sys.modules.get('concurrency_lab_tracer.runenv')
+    settings = getattr(runenv, 'taken', None) or os.environ
+    minimum = settings.get('CONCURRENCY_LAB_MIN_PYTHON', '')
+    try:
+        if tuple(sys.version_info[:minimum.count('.') + 1]) >= tuple(int(x) for x in minimum.split('.')):
+            return False
+    except ValueError:
+        return False
+    report = settings.get('CONCURRENCY_LAB_CHECK')
+    if report:
+        from concurrency_lab_tracer import preflight
+        preflight.write(report, dict(preflight.base(), too_old=True))
+    return True
+
+
 def _strip_own_frames(tb):
     """Drop leading traceback entries that belong to the launcher."""
     while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) in _own_files:
@@ -34,6 +53,8 @@ def _strip_own_frames(tb):
 
 def main(launch_file):
     """Run the program named by sys.argv[1]; launch_file is launch.py's __file__."""
+    if _too_old():
+        return 2
     if len(sys.argv) < 2:
         sys.stderr.write('usage: launch.py <program.py> [args...]\n')
         return 2

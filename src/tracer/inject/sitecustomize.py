@@ -12,6 +12,23 @@ import sys
 def _clab_start():
     if not os.environ.get('CONCURRENCY_LAB_OUT'):
         return
+    # Start-up makes objects that live as long as the process (modules, functions): a garbage
+    # collection in the middle of it only walks them (~1.1M instructions of a 3.8 process). Python's
+    # own start-up imports no gc, so it leaves sys.modules as it found it.
+    imported = 'gc' in sys.modules
+    import gc
+    if not imported:
+        del sys.modules['gc']
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _clab_start_tracer()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _clab_start_tracer():
     tracer_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, tracer_dir)
     # The tracer's own bytecode is cached even when the user's environment asks Python not to write
