@@ -23,10 +23,14 @@ export function button(label: string, aria: string, onClick: () => void, cls = '
 /**
  * A lane's name in a cell that may be too narrow for it: its process part (`from`) is cut first, from its
  * start ("…ess-A › ": process-A and process-B still read apart), what the lane is called (`own`) last (CSS:
- * .lane-from, .lane-own; the inner span keeps the process part left to right inside the cut's right-to-left).
+ * .lane-from, .lane-own; the inner span keeps the process part left to right inside the cut's right-to-left). Inside
+ * `own`, a `tail` that tells the lane from its siblings (" · Task-2", see laneCut) stays whole as its head is cut.
  */
-export function laneNameSpans(parts: { from: string; own: string }): HTMLSpanElement[] {
-  const own = el('span', { class: 'lane-own' }, parts.own);
+export function laneNameSpans(parts: { from: string; own: string; tail?: string }): HTMLSpanElement[] {
+  const own = el('span', { class: parts.tail ? 'lane-own split' : 'lane-own' });
+  if (parts.tail)
+    own.append(el('span', { class: 'lane-head' }, parts.own), el('span', { class: 'lane-tail' }, parts.tail));
+  else own.textContent = parts.own;
   if (!parts.from) return [own];
   const from = el('span', { class: 'lane-from' });
   from.append(el('span', {}, parts.from.replace(/ $/, '\u00a0'))); // (a plain space would hang at the cut's end)

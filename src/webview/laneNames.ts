@@ -54,10 +54,87 @@ export function shortLaneNamer(model: TraceModel): (lane: number) => string {
 }
 
 /**
- * A lane's path split where a narrow column cuts it: `from` (the process, `process-A › `) gives way first,
- * `own` (what the lane itself is called) last, so "MainThread" of one process still reads in 100 px.
+ * Where a lane's title gives way when cut, so that it still reads apart from its siblings (the lanes with
+ * the same parent): `head` is cut from its end, `tail` is kept whole. The cut falls where siblings differ
+ * least: two `heartbeat()` tasks keep " · Task-2" and " · Task-3" whole; a task whose coroutine no sibling
+ * shares keeps its coroutine's start ("blocks_the_l…"); "ThreadPoolExecutor-0_1" beside "…-0_2" keeps
+ * "-0_1". A title no sibling shares a start with has no tail. Pure: one rule for the canvas's label column,
+ * the step list and the output pane.
  */
-export function splitLanePath(path: string, lane: Lane | undefined): { from: string; own: string } {
+export function laneCut(lane: Lane, siblings: readonly Lane[]): { head: string; tail: string } {
+  const title = laneTitle(lane);
+  const others = siblings.filter((s) => s.id !== lane.id);
+  if (title !== lane.name && lane.kind === 'task') {
+    const head = title.slice(0, title.length - lane.name.length - 3);
+    if (others.some((s) => s.kind === 'task' && laneTitle(s).startsWith(`${head} · `)))
+      return { head, tail: title.slice(head.length) };
+    return { head: title, tail: '' };
+  }
+  let shared = 0;
+  for (const s of others) {
+    const t = laneTitle(s);
+    let i = 0;
+    while (i < t.length && i < title.length && t[i] === title[i]) i++;
+    if (i < title.length) shared = Math.max(shared, i);
+  }
+  if (shared === 0) return { head: title, tail: '' };
+  // Back to the separator before the first difference ("-0_1", "-3", " (worker)"), kept with the tail; else
+  // to an underscore ("asyncio_2").
+  const sep = /[\s\-·(›]/;
+  let at = shared;
+  if (!sep.test(title[at])) {
+    while (at > 0 && !sep.test(title[at - 1])) at--;
+    at = Math.max(0, at - 1);
+  }
+  if (at === 0) at = Math.max(0, title.lastIndexOf('_', shared));
+  return at === 0 ? { head: title, tail: '' } : { head: title.slice(0, at), tail: title.slice(at) };
+}
+
+const cutters = new WeakMap<TraceModel, (lane: number) => { head: string; tail: string }>();
+
+/** laneCut for each lane of a model, worked out once per model (the canvas asks every frame). */
+export function laneCutter(model: TraceModel): (lane: number) => { head: string; tail: string } {
+  const known = cutters.get(model);
+  if (known) return known;
+  const byParent = new Map<number, Lane[]>();
+  for (const l of model.lanes) {
+    const list = byParent.get(l.parent);
+    if (list) list.push(l);
+    else byParent.set(l.parent, [l]);
+  }
+  const cache = new Map<number, { head: string; tail: string }>();
+  const cutter = (id: number): { head: string; tail: string } => {
+    let cut = cache.get(id);
+    if (cut === undefined) {
+      const lane = model.lanes[id];
+      cut = lane ? laneCut(lane, byParent.get(lane.parent) ?? []) : { head: '?', tail: '' };
+      cache.set(id, cut);
+    }
+    return cut;
+  };
+  cutters.set(model, cutter);
+  return cutter;
+}
+
+/** A lane's name in a cell: what gives way first (`from`, the process part), then `own`'s head, `tail` last. */
+export interface LaneNameParts {
+  from: string;
+  own: string;
+  tail: string;
+}
+
+/**
+ * A lane's path split where a narrow column cuts it: `from` (the process, `process-A › `) gives way first,
+ * then what the lane itself is called (`own`) from its end, and `tail` (what tells it from its siblings,
+ * see laneCut) last, so "MainThread" of one process and "heartbeat() · Task-2" still read in 100 px.
+ */
+export function splitLanePath(
+  path: string,
+  lane: Lane | undefined,
+  cut: { head: string; tail: string } = { head: lane ? laneTitle(lane) : path, tail: '' },
+): LaneNameParts {
   const own = lane ? laneTitle(lane) : path;
-  return path.endsWith(own) ? { from: path.slice(0, path.length - own.length), own } : { from: '', own: path };
+  if (!path.endsWith(own)) return { from: '', own: path, tail: '' };
+  const from = path.slice(0, path.length - own.length);
+  return cut.tail && own === cut.head + cut.tail ? { from, own: cut.head, tail: cut.tail } : { from, own, tail: '' };
 }

@@ -5,7 +5,7 @@
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import { waitedOnText } from '../shared/waitFor';
-import type { Lane } from '../shared/traceModel';
+import type { Lane, TraceModel } from '../shared/traceModel';
 import { LaneFills } from './bandRaster';
 import { drawFlows } from './flows';
 import { formatDuration, formatTick, niceTicks } from './format';
@@ -25,7 +25,7 @@ import {
 import { markerStyle, type MarkerShape } from './markerStyle';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { numberRange, printNumbersOf } from './printNumbers';
-import { laneTitle } from './laneNames';
+import { laneCutter, laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
 import { laneColor, type Theme } from './theme';
 import { FontPen, TextFitter, type TextMeasurer } from './textFit';
@@ -209,16 +209,17 @@ function laneLabel(lane: Lane): string {
 const labels = new TextFitter();
 
 /**
- * A lane's name cut to `room` so that lanes still read apart: a task keeps the head of its coroutine
- * and its whole name ("downl…mirror-1"), a process drops its pid before its name, and a numbered name
- * keeps its number ("…Worker-3").
+ * A lane's name cut to `room` so that lanes still read apart (laneCut: where its siblings differ least): two
+ * tasks of one coroutine keep their numbers ("heart…Task-2"), a task whose coroutine is its own keeps the
+ * coroutine's start, a process drops its pid before its name, and a numbered pool worker keeps its number ("Thr…-0_3").
  */
-function fitLaneLabel(ctx: TextMeasurer, lane: Lane, room: number): string {
+function fitLaneLabel(ctx: TextMeasurer, model: TraceModel, lane: Lane, room: number): string {
   const whole = laneLabel(lane);
   if (labels.width(ctx, whole) <= room) return whole;
-  const coroutine = lane.kind === 'task' && whole !== lane.name ? whole.slice(0, whole.indexOf(' · ')) : '';
-  if (coroutine) return labels.fitHeadAndTail(ctx, coroutine, lane.name, room);
-  return labels.fitKeepingTail(ctx, lane.kind === 'process' ? lane.name : whole, room);
+  if (lane.kind === 'process') return labels.fitKeepingTail(ctx, lane.name, room);
+  const { head, tail } = laneCutter(model)(lane.id);
+  // (a cut coroutine's ellipsis stands for the " · " too: "hear…Task-2" in a narrow column)
+  return tail ? labels.fitHeadAndTail(ctx, head, tail.replace(/^ · /, ''), room) : labels.fit(ctx, whole, room);
 }
 
 /** Where a lane row's name starts in the label column, and its font. */
@@ -282,7 +283,7 @@ function drawGutter(f: Frame, row: Row): void {
   const room = f.v.gutterW - label.x - LABEL_PAD;
   f.pen.font = label.font;
   // Cut with an ellipsis, never squeezed; the hover shows the whole name.
-  ctx.fillText(fitLaneLabel(f.pen, lane, room), label.x, mid);
+  ctx.fillText(fitLaneLabel(f.pen, v.model, lane, room), label.x, mid);
   if (row.h > MARKER_H + SPAN_H) {
     f.pen.font = f.fonts.small;
     ctx.fillStyle = theme.muted;

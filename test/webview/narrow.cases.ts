@@ -55,6 +55,23 @@ function lateStartModel(): TraceModel {
   return b.build();
 }
 
+/** Two asyncio tasks (Task-2, Task-3) running one coroutine on `thread`, each a span of it; their lanes. */
+function twoTasksOf(b: ModelBuilder, thread: number, coroutine: string): number[] {
+  return [2, 3].map((n) => {
+    const t = b.lane({
+      kind: 'task',
+      name: `Task-${n}`,
+      parent: thread,
+      pid: 10,
+      tid: 1,
+      task: n,
+      info: { coroutine },
+    });
+    b.span(t, coroutine, (20 + n) * MS, (60 + n) * MS, { cpu: 1 * MS });
+    return t;
+  });
+}
+
 function recorded(name: string): TraceModel {
   return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'models', name), 'utf8')) as TraceModel;
 }
@@ -102,18 +119,7 @@ export const narrowCases: Case[] = [
         b.span(t, 'fetch', (10 + i) * MS, (50 + i) * MS, { cpu: 1 * MS });
       }
       // Two asyncio tasks running the same coroutine, on the main thread.
-      for (const n of [2, 3]) {
-        const t = b.lane({
-          kind: 'task',
-          name: `Task-${n}`,
-          parent: main,
-          pid: 10,
-          tid: 1,
-          task: n,
-          info: { coroutine: 'download_everything' },
-        });
-        b.span(t, 'download_everything', (20 + n) * MS, (60 + n) * MS, { cpu: 1 * MS });
-      }
+      twoTasksOf(b, main, 'download_everything');
       const model = b.build();
       await withPage(page, server, NARROW, async (p) => {
         const texts = await drawnTexts(p, model);
@@ -121,7 +127,7 @@ export const narrowCases: Case[] = [
         const names = texts.filter((t) => t.x < gutter && /0_\d|Thread|Pool|Task-/.test(t.text)).map((t) => t.text);
         for (let i = 0; i < 3; i++)
           assert.ok(
-            names.some((n) => n.endsWith(`-0_${i}`) && n.startsWith('…')),
+            names.some((n) => n.endsWith(`-0_${i}`) && n.includes('…')),
             `worker ${i}'s number is cut off: ${names.join(' | ')}`,
           );
         for (const n of [2, 3])
@@ -129,6 +135,48 @@ export const narrowCases: Case[] = [
             names.some((t) => t.startsWith('do') && t.endsWith(`Task-${n}`)),
             `task ${n} lost its coroutine or its number: ${texts.map((t) => t.text).join(' | ')}`,
           );
+      });
+    },
+  },
+  {
+    name: 'narrow: the step list and output tags keep " · Task-N" whole for two tasks of one coroutine, cutting the coroutine',
+    async run({ page, server }) {
+      const b = new ModelBuilder('beats.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
+      const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
+      b.span(main, 'main', 1 * MS, 90 * MS, { cpu: 1 * MS });
+      for (const t of twoTasksOf(b, main, 'heartbeat_forever')) b.print(t, 30 * MS + t, `tick from lane ${t}`);
+      const model = b.build();
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        // What a person sees of each cell: the text of its parts, each cut to the part's own box.
+        const cells = await p.evaluate(() => {
+          const seen = (cell: Element): { name: string; shown: string; inside: boolean } => {
+            const box = cell.getBoundingClientRect();
+            let shown = '';
+            let inside = true;
+            for (const e of Array.from(cell.querySelectorAll('.lane-own, .lane-own > span'))) {
+              if (e.children.length) continue;
+              const r = e.getBoundingClientRect();
+              const he = e as HTMLElement;
+              const cut = he.scrollWidth > he.clientWidth + 1;
+              shown += cut ? `${e.textContent?.slice(0, 2)}…` : (e.textContent ?? '');
+              if (r.right > box.right + 0.5 || r.width < 1) inside = false;
+            }
+            return { name: (cell as HTMLElement).title, shown, inside };
+          };
+          return [
+            ...Array.from(document.querySelectorAll('.step .lane')).map(seen),
+            ...Array.from(document.querySelectorAll('.output .tag')).map(seen),
+          ];
+        });
+        const tasks = cells.filter((c) => /Task-\d/.test(c.name));
+        assert.ok(tasks.length >= 4, JSON.stringify(cells));
+        for (const c of tasks) {
+          const n = /Task-(\d)/.exec(c.name)?.[1];
+          assert.ok(c.inside && c.shown.endsWith(` · Task-${n}`), `a cell of Task-${n} reads ${JSON.stringify(c)}`);
+          assert.ok(c.shown.startsWith('he'), `a cell of Task-${n} lost its coroutine: ${JSON.stringify(c)}`);
+        }
       });
     },
   },

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { Lane, LaneKind } from '../../../src/shared/traceModel';
+import { laneCut, splitLanePath } from '../../../src/webview/laneNames';
+
+let next = 0;
+function lane(kind: LaneKind, name: string, coroutine?: string): Lane {
+  const id = next++;
+  return {
+    id,
+    kind,
+    parent: 0,
+    name,
+    pid: 1,
+    tid: 1,
+    task: kind === 'task' ? id : 0,
+    internal: false,
+    depth: kind === 'task' ? 2 : 1,
+    start: 0,
+    end: 1,
+    info: coroutine ? { coroutine } : {},
+  };
+}
+
+test('two tasks of one coroutine keep their task names whole: the number is what tells them apart', () => {
+  const a = lane('task', 'Task-2', 'heartbeat');
+  const b = lane('task', 'Task-4', 'heartbeat');
+  const main = lane('task', 'Task-1', 'main');
+  const siblings = [main, a, b];
+  assert.deepEqual(laneCut(a, siblings), { head: 'heartbeat()', tail: ' · Task-2' });
+  assert.deepEqual(laneCut(b, siblings), { head: 'heartbeat()', tail: ' · Task-4' });
+  // A coroutine no sibling shares is what tells its task apart: its start survives, the task name gives way.
+  assert.deepEqual(laneCut(main, siblings), { head: 'main() · Task-1', tail: '' });
+});
+
+test('a coroutine shared only as a prefix (task1 / task10) is not shared', () => {
+  const a = lane('task', 'Task-1', 'task1');
+  const b = lane('task', 'Task-2', 'task10');
+  assert.deepEqual(laneCut(a, [a, b]), { head: 'task1() · Task-1', tail: '' });
+});
+
+test('numbered siblings keep what differs from its separator on: "-0_1", "-3", "-1 (fetch)", "_2"', () => {
+  const pool = [0, 1, 2].map((i) => lane('thread', `ThreadPoolExecutor-0_${i}`));
+  assert.deepEqual(laneCut(pool[1], pool), { head: 'ThreadPoolExecutor', tail: '-0_1' });
+  const two = [lane('thread', 'ThreadPoolExecutor-0_0'), lane('thread', 'ThreadPoolExecutor-1_0')];
+  assert.deepEqual(laneCut(two[1], two), { head: 'ThreadPoolExecutor', tail: '-1_0' });
+  const workers = [lane('process', 'ForkPoolWorker-1'), lane('process', 'ForkPoolWorker-3')];
+  assert.deepEqual(laneCut(workers[1], workers), { head: 'ForkPoolWorker', tail: '-3' });
+  const threads = [lane('thread', 'Thread-1 (fetch)'), lane('thread', 'Thread-2 (fetch)')];
+  assert.deepEqual(laneCut(threads[0], threads), { head: 'Thread', tail: '-1 (fetch)' });
+  const loops = [lane('thread', 'asyncio_0'), lane('thread', 'asyncio_2')];
+  assert.deepEqual(laneCut(loops[1], loops), { head: 'asyncio', tail: '_2' });
+});
+
+test('a name no sibling shares a start with has no tail (it is cut from its end)', () => {
+  const main = lane('thread', 'MainThread');
+  const worker = lane('thread', 'thread-A');
+  assert.deepEqual(laneCut(main, [main, worker]), { head: 'MainThread', tail: '' });
+  assert.deepEqual(laneCut(worker, [worker]), { head: 'thread-A', tail: '' });
+  // A name that is the start of a sibling's ("worker" beside "worker-2") has nothing of its own to keep.
+  const w = lane('thread', 'worker');
+  const w2 = lane('thread', 'worker-2');
+  assert.deepEqual(laneCut(w, [w, w2]), { head: 'worker', tail: '' });
+  assert.deepEqual(laneCut(w2, [w, w2]), { head: 'worker', tail: '-2' });
+});
+
+test('splitLanePath: the process part gives way first, then the head; the tail is its own part', () => {
+  const t = lane('task', 'Task-2', 'heartbeat');
+  const cut = { head: 'heartbeat()', tail: ' · Task-2' };
+  assert.deepEqual(splitLanePath('process-A › MainThread › heartbeat() · Task-2', t, cut), {
+    from: 'process-A › MainThread › ',
+    own: 'heartbeat()',
+    tail: ' · Task-2',
+  });
+  assert.deepEqual(splitLanePath('heartbeat() · Task-2', t, cut), { from: '', own: 'heartbeat()', tail: ' · Task-2' });
+  assert.deepEqual(splitLanePath('heartbeat() · Task-2', t), { from: '', own: 'heartbeat() · Task-2', tail: '' });
+});
