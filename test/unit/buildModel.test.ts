@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildModel, stillRunning } from '../../src/trace/buildModel';
 import { waitForGraph } from '../../src/shared/waitFor';
+import { ordinal } from '../../src/trace/build/objects';
 import { BURST_GAP_NS } from '../../src/trace/build/output';
 import { EventFileReader } from '../../src/trace/readEvents';
 import { mergeStreams } from '../../src/trace/merge';
@@ -582,7 +583,7 @@ void test('objects are named as the program named them, else by type and the lin
       'wait for lock_b',
       'acquire lock_b',
       'acquire RLock from line 9',
-      'release self.lock (2)',
+      'release self.lock (2nd one)',
       'release Lock #77',
       'put 0 into jobs',
       "put 'job-1' into jobs",
@@ -821,4 +822,20 @@ void test('an executor future and a gather are named by their call and kind, not
       'resumed after gather #12',
     ],
   );
+});
+
+test('a name taken again is told by its ordinal ("2nd", "3rd", "11th", "22nd"), not a bare "(2)"', () => {
+  assert.deepEqual([2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal), [
+    '2nd',
+    '3rd',
+    '4th',
+    '11th',
+    '12th',
+    '13th',
+    '21st',
+    '22nd',
+    '23rd',
+    '101st',
+    '111th',
+  ]);
 });
