@@ -43,5 +43,25 @@ class ThreadQueues(TraceCase):
             self.assertTrue(after, 'a queue_get_wait is followed by its queue_get')
 
 
+class ReusedQueues(TraceCase):
+    """Each put and get names the queue as it is now (its events' head is kept between them)."""
+    PROGRAM = 'queues_reused.py'
+
+    def test_events_follow_a_new_serial_and_a_new_class(self):
+        self.assertRanOk()
+        events = sorted(self.trace.kind('queue_put') + self.trace.kind('queue_get'), key=lambda e: e[0])
+        seen = [(e[5], e[6]['prim'], e[6].get('value')) for e in events]
+        self.assertEqual(seen,
+                         [('queue_put', 'Queue', '1'), ('queue_get', 'Queue', '1'),
+                          ('queue_put', 'Queue', '2'), ('queue_get', 'Queue', '2'),
+                          ('queue_put', 'Queue', '3'), ('queue_get', 'Queue', '3'),
+                          ('queue_put', 'LifoQueue', '4'), ('queue_get', 'LifoQueue', '4')])
+        objs = [e[6]['obj'] for e in events]
+        self.assertEqual(objs[0], objs[1])
+        self.assertEqual(objs[2], objs[3])
+        self.assertNotEqual(objs[0], objs[2], '__init__ again gives the queue a new serial')
+        self.assertEqual(len(set(objs[4:])), 1)
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -12,6 +12,8 @@ from .naming import new_named_serial
 from .safe_text import SMALL_INT, short_repr
 from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
+_serial_of = marks.serials.get  # (bound once, as sync's: every traced put and get asks)
+
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
 program_line = core.program_line
@@ -22,23 +24,31 @@ _got = {}  # thread ident -> (put number, short repr) of the item its last trace
 
 class ItemLog(object):
     """Put numbers of the items still in a queue, to tell a get which put it received, and how many
-    items it holds (puts - gets: the queue's own _qsize()/qsize() may be a subclass's, see looks_empty)."""
-    __slots__ = ('puts', 'gets', 'pending', 'lifo')
+    items it holds (puts - gets: the queue's own _qsize()/qsize() may be a subclass's, see looks_empty).
+    Also the queue's event head (obj_head), made once: every put and get starts its event with it."""
+    __slots__ = ('puts', 'gets', 'pending', 'lifo', 'head', 'head_obj', 'head_cls')
 
     def __init__(self, lifo):
         self.puts = 0
         self.gets = 0
-        self.pending = []  # [item, number] in insertion order
+        self.pending = []  # (item, number) in insertion order
         self.lifo = lifo
+        self.head = None
+        self.head_obj = self.head_cls = None  # the serial and class head was made for
 
     def add(self, item):
-        self.puts += 1
-        self.pending.append([item, self.puts])
-        return self.puts
+        self.puts = n = self.puts + 1
+        self.pending.append((item, n))
+        return n
 
     def take(self, item):
         self.gets += 1
         pending = self.pending
+        if not pending:
+            return 0
+        end = -1 if self.lifo else 0
+        if pending[end][0] is item:  # (the queue's own order: every get of a Queue or LifoQueue)
+            return pending.pop(end)[1]
         order = range(len(pending) - 1, -1, -1) if self.lifo else range(len(pending))
         for i in order:
             if pending[i][0] is item:
@@ -56,6 +66,16 @@ def _log(q):
         log = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
         marks.set_field(q, 'items', log)
     return log
+
+
+def _head(log, q, obj, prim_of):
+    """obj_head(obj, prim_of(q)), kept in the queue's log while its serial and class stay the same."""
+    cls = type(q)  # (compared by identity: a metaclass's __eq__ never runs)
+    if log.head_cls is not cls or log.head_obj != obj:
+        log.head = obj_head(obj, prim_of(q))
+        log.head_obj = obj
+        log.head_cls = cls
+    return log.head
 
 
 def looks_empty(q):
@@ -80,18 +100,24 @@ def wrap_store(cls, prim_of):
     orig_get = cls.__dict__['_get']
 
     def _put(self, item):
-        obj = traced_obj(self)
+        obj = _serial_of(id(self))  # (traced_obj, _log and value_json's small int inlined: every put)
         if obj is not None:
-            log = _log(self)
+            fields = _fields_of(id(self))
+            log = fields.get('items') if fields is not None else None
+            if log is None:
+                log = _log(self)
             n = log.add(item)
-            emit_raw('queue_put', f'{obj_head(obj, prim_of(self))}"item":{n},"size":{n - log.gets},'
-                                  f'"value":{value_json(item)},"line":{program_line()}}}')
+            head = log.head if log.head_cls is type(self) and log.head_obj == obj else _head(log, self, obj, prim_of)
+            value = f'"{item}"' if type(item) is int and -SMALL_INT < item < SMALL_INT else value_json(item)
+            emit_raw('queue_put', f'{head}"item":{n},"size":{n - log.gets},"value":{value},'
+                                  f'"line":{program_line()}}}')
         return orig_put(self, item)
 
     def _get(self):
         item = orig_get(self)
-        if traced_obj(self) is not None:
-            _got[get_ident()] = (_log(self).take(item), value_json(item))
+        if _serial_of(id(self)) is not None:
+            value = f'"{item}"' if type(item) is int and -SMALL_INT < item < SMALL_INT else value_json(item)
+            _got[get_ident()] = (_log(self).take(item), value)
         return item
 
     cls._put = _put
@@ -99,11 +125,16 @@ def wrap_store(cls, prim_of):
 
 
 def emit_get(q, obj, prim, ok, t0):
+    _emit_got(obj_head(obj, prim), ok, t0, 4)
+
+
+def _emit_got(head, ok, t0, depth=3):
+    """queue_get; `depth`: program_line's depth of the program's frame that called get."""
     n, value = _got.pop(get_ident(), (0, None)) if ok else (0, None)
     shown = '' if value is None else f'"value":{value},'
-    emit_raw('queue_get', f'{obj_head(obj, prim)}"item":{n},{shown}'
+    emit_raw('queue_get', f'{head}"item":{n},{shown}'
                           f'"ok":{"true" if ok else "false"},"waited_ns":{perf_ns() - t0 if t0 else 0},'
-                          f'"line":{program_line(3)}}}')
+                          f'"line":{program_line(depth)}}}')
 
 
 def patch_queue_module(queue):
@@ -125,18 +156,19 @@ def patch_queue_module(queue):
         obj = traced_obj(self)
         if obj is None:
             return orig_get(self, block, timeout)
-        prim = prim_of(self)
+        log = _log(self)
+        head = log.head if log.head_cls is type(self) and log.head_obj == obj else _head(log, self, obj, prim_of)
         t0 = 0
-        if block and looks_empty(self):
-            emit_raw('queue_get_wait', f'{obj_head(obj, prim)}"line":{program_line()}}}')
+        if block and log.puts == log.gets:  # (looks_empty)
+            emit_raw('queue_get_wait', f'{head}"line":{program_line()}}}')
             core.flush_before_wait(timeout)
             t0 = perf_ns()
         try:
             item = orig_get(self, block, timeout)
         except BaseException:
-            emit_get(self, obj, prim, False, t0)
+            _emit_got(head, False, t0)
             raise
-        emit_get(self, obj, prim, True, t0)
+        _emit_got(head, True, t0)
         return item
 
     queue.Queue.get = get
