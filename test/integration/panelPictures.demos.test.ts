@@ -2,7 +2,8 @@
 // screenshotted with the panel narrow (beside the editor, ~420 px) and wide (maximised, ~1400 px). Each
 // is checked for what a narrow panel can get wrong: a toolbar on several rows, step-list headers on top
 // of each other or past the edge. The pictures go to CONCURRENCY_LAB_PICTURES (else a temp folder,
-// removed); with it set every demo is taken in both themes, else each in one (they alternate).
+// removed); with it set every demo is taken in both themes, else each in one (they alternate). One demo is
+// also taken beside the editor in a large window: the README's picture (see BESIDE_DEMO).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +20,10 @@ const THEMES = [
 /** Window sizes: narrow puts the panel (half the editor area, no side bar) near 420 px; wide maximises it. */
 const NARROW = { width: 900, height: 760 };
 const WIDE = { width: 1500, height: 860 };
+/** Beside: the panel next to the editor in a large window (~760 px), as the README's picture shows it. */
+const BESIDE = { width: 1600, height: 900 };
+/** The demo also taken beside the editor: its dark picture is the README's (media/screenshot-vscode.webp). */
+const BESIDE_DEMO = 'three-patterns';
 const DEMO_IDS = ['three-patterns', 'deadlock', 'race-condition', 'asyncio-cancellation', 'executor-pools'];
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,6 +74,18 @@ suite('the Timeline panel, narrow and wide, dark and light', function () {
         assert.ok(narrowBody && narrowBody.width > 360 && narrowBody.width < 480, `narrow panel ${narrowBody?.width}`);
         await screenshot(path.join(dir, `${id}-${theme.id}-narrow.png`), 'page');
         await checkLayout(`${id} ${theme.id} narrow`, narrowBody.width);
+
+        if (id === BESIDE_DEMO) {
+          await setViewport(BESIDE.width, BESIDE.height);
+          await settle(1500);
+          const besideBody = (await boxes('body'))[0];
+          assert.ok(
+            besideBody && besideBody.width > 650 && besideBody.width < 900,
+            `beside panel ${besideBody?.width}`,
+          );
+          await screenshot(path.join(dir, `${id}-${theme.id}-beside.png`), 'page');
+          await checkLayout(`${id} ${theme.id} beside`, besideBody.width);
+        }
 
         // Wide: the panel's group maximised.
         await setViewport(WIDE.width, WIDE.height);
