@@ -20,8 +20,8 @@ const THEMES = [
 /** Window sizes: narrow puts the panel (half the editor area, no side bar) near 420 px; wide maximises it. */
 const NARROW = { width: 900, height: 760 };
 const WIDE = { width: 1500, height: 860 };
-/** Beside: the panel next to the editor in a large window (~760 px), as the README's picture shows it. */
-const BESIDE = { width: 1600, height: 900 };
+/** Beside: the panel next to the editor in a large window (~670 px), as the README's picture shows it. */
+const BESIDE = { width: 1400, height: 800 };
 /** The demo also taken beside the editor: its dark picture is the README's (media/screenshot-vscode.webp). */
 const BESIDE_DEMO = 'three-patterns';
 const DEMO_IDS = ['three-patterns', 'deadlock', 'race-condition', 'asyncio-cancellation', 'executor-pools'];
