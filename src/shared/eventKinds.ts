@@ -49,7 +49,8 @@ export const EVENT_KINDS = {
   task_name: 'marker', //   {obj, name, line}                      renamed after it was made (Task.set_name)
   await: 'marker', //       {target: serial, what: "task"|"future"|"gather"|"sleep"|"lock"|"queue"|"event"|"other", name?}  a task blocks on target
   //                          what "wait_for"|"wait"|"shield"|"as_completed"|"TaskGroup"|"join": suspended in that asyncio
-  //                          function on a future of its own; with task?/call?/count?/obj? naming what it was given
+  //                          function on a future of its own; with task?/call?/count?/obj? naming what it was given;
+  //                          "gather" has count: the awaitables passed to asyncio.gather
   awake: 'marker', //       {target}                                  the awaiting task resumed after that target
 
   // --- synchronisation (threading and asyncio; multiprocessing ones carry key) ---------
@@ -72,7 +73,7 @@ export const EVENT_KINDS = {
   queue_get_wait: 'marker', // {obj, prim, key?}                    a blocking get begins
   queue_get: 'marker', //     {obj, prim, key?, item: the put number it received or 0 if unknown, value?: short safe repr, ok: bool, waited_ns}
   future_submit: 'marker', // {obj, executor, fn: qualname, args?: short safe repr of the arguments}  Executor.submit: obj is the future
-  future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error"}
+  future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error", what?: "gather", count?}
   future_read: 'marker', //   {obj, how: "result"|"exception"|"callback", line}  the program first looked at the finished future's
   //                          outcome (result()/exception() returned or raised after it finished) or gave it a done callback
   work_begin: 'model', //    {obj}  a ThreadPoolExecutor worker starts future obj's work item (its submit says what it runs);

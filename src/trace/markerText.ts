@@ -47,7 +47,8 @@ function waited(d: Data): string {
 
 /**
  * What a task waits in when it awaits an asyncio function that suspends it on a future of its own
- * (aio_waits.py): "asyncio.wait(3 tasks)", "q.join()"; undefined for other awaits.
+ * (aio_waits.py): "asyncio.wait(3 tasks)", "q.join()"; a gather by its children, "gather(3 tasks)"; undefined for
+ * other awaits.
  */
 function stdlibWait(what: string, d: Data, pid: number, names: NameLookup): string | undefined {
   const task = num(d, 'task');
@@ -64,6 +65,8 @@ function stdlibWait(what: string, d: Data, pid: number, names: NameLookup): stri
       return "as_completed's next";
     case 'TaskGroup':
       return `TaskGroup's end${tasks ? ` (${tasks} left)` : ''}`;
+    case 'gather': // asyncio.gather(a(), b(), c()): its children as the program passed them (aio.py)
+      return count === undefined ? undefined : `gather(${tasks})`;
     case 'join':
       return `${num(d, 'obj') !== undefined ? prim(d, pid, names) : 'queue'}.join()`;
     case 'future': // the program's own loop.create_future(), named as it names it ("fut"); else an executor's
@@ -73,7 +76,10 @@ function stdlibWait(what: string, d: Data, pid: number, names: NameLookup): stri
   }
 }
 
-/** What an await waits on: "task \"first\"", "fut", "asyncio.wait(3 tasks)", "blocking(2)" (an executor's job). */
+/**
+ * What an await waits on: "task \"first\"", "fut", "asyncio.wait(3 tasks)", "gather(3 tasks)", "blocking(2)" (an
+ * executor's job).
+ */
 function awaitedThing(d: Data, pid: number, names: NameLookup): string {
   const target = num(d, 'target') ?? 0;
   const what = str(d, 'what', 'other');
@@ -85,11 +91,16 @@ function awaitedThing(d: Data, pid: number, names: NameLookup): string {
   return `${clip(what, 20)}${name ? ` ${quoted(name, '')}` : target ? ` #${target}` : ''}`;
 }
 
-/** An executor future by the call it runs ("blocking(2)"), else by its serial ("future #9", "gather #5"). */
+/**
+ * An executor future by the call it runs ("blocking(2)"), a gather by its children ("gather(3 tasks)"), else
+ * by its serial ("future #9", "gather #5").
+ */
 function futureName(d: Data, pid: number, names: NameLookup): string {
   const obj = objOf(d);
   const call = obj >= 0 ? names.future(pid, obj) : undefined;
-  return call !== undefined ? clip(call, 80) : `${str(d, 'what') === 'gather' ? 'gather' : 'future'} #${obj}`;
+  if (call !== undefined) return clip(call, 80);
+  const gather = str(d, 'what') === 'gather';
+  return (gather ? stdlibWait('gather', d, pid, names) : undefined) ?? `${gather ? 'gather' : 'future'} #${obj}`;
 }
 
 function quoted(name: string | undefined, fallback: string): string {

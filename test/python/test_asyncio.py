@@ -471,3 +471,26 @@ class AsyncioForkWhileSleeping(TraceCase):
         slept = [e for e in self.trace.raw if e[5] == 'slept']
         self.assertEqual([type(e[6]).__name__ for e in slept if e[2] == child], ['dict'])
         self.assertEqual([type(e[6]).__name__ for e in slept if e[2] == parent], ['list', 'list'])
+
+
+class AsyncioGathers(TraceCase):
+    """A gather is named by its children, as the program wrote it ("await gather(3 tasks)"): the count is
+    the awaitables the program passed (asyncio's _GatheringFuture holds one child per argument)."""
+    PROGRAM = 'asyncio_gathers.py'
+
+    def test_the_program_cannot_tell(self):
+        self.assertSameStdoutAsUntraced()
+
+    def test_awaits_and_ends_carry_the_child_count(self):
+        awaits = [e for e in self.trace.kind('await') if e[6].get('what') == 'gather']
+        # three, twice, the nested one's outer gather, failing (the inner gather is awaited by no task;
+        # the empty one is done at once)
+        self.assertEqual([e[6].get('count') for e in awaits], [3, 2, 2, 2], awaits)
+        ends = {e[6]['obj']: e for e in self.trace.kind('future_done')}
+        for a in awaits:
+            end = ends.get(a[6]['target'])
+            self.assertIsNotNone(end, 'every awaited gather ends: %r' % (a,))
+            self.assertEqual((end[6].get('what'), end[6].get('count')), ('gather', a[6]['count']))
+        inner = [e for e in ends.values() if e[6]['obj'] not in {a[6]['target'] for a in awaits}]
+        self.assertEqual([(e[6].get('what'), e[6].get('count')) for e in inner], [('gather', 2), ('gather', 0)],
+                         'the nested one\'s inner gather and the empty one (done at once) end named too')

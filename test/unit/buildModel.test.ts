@@ -824,6 +824,33 @@ void test('an executor future and a gather are named by their call and kind, not
   );
 });
 
+void test('a gather is named by its children as the program wrote it: "await gather(3 tasks)", "gather(3 tasks) done"', () => {
+  const s = new RawStream(1);
+  s.ev(1, 0, 'proc_begin', { name: 'MainProcess' })
+    .ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', parent: 0, internal: false })
+    .ev(1, 1, 'await', { target: 12, what: 'gather', count: 3 }, 1_000_000)
+    .ev(1, 0, 'future_done', { obj: 12, state: 'ok', what: 'gather', count: 3 }, 2_000_000)
+    .ev(1, 1, 'awake', { target: 12 }, 2_000_000)
+    .ev(1, 1, 'await', { target: 13, what: 'gather', count: 1 }, 3_000_000)
+    .ev(1, 0, 'future_done', { obj: 13, state: 'error', what: 'gather', count: 1 }, 4_000_000)
+    .ev(1, 1, 'awake', { target: 13 }, 4_000_000)
+    // never awaited by a task: the tracer's own what/count name its end
+    .ev(1, 0, 'future_done', { obj: 14, state: 'cancelled', what: 'gather', count: 2 }, 5_000_000);
+  const m = buildModel(s.events, {});
+  assert.deepEqual(
+    m.markers.filter((x) => /await|awake|future_done/.test(x.kind)).map((x) => x.label),
+    [
+      'await gather(3 tasks)',
+      'gather(3 tasks) done',
+      'resumed after gather(3 tasks)',
+      'await gather(1 task)',
+      'gather(1 task) error',
+      'resumed after gather(1 task)',
+      'gather(2 tasks) cancelled',
+    ],
+  );
+});
+
 test('a name taken again is told by its ordinal ("2nd", "3rd", "11th", "22nd"), not a bare "(2)"', () => {
   assert.deepEqual([2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal), [
     '2nd',

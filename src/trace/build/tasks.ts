@@ -96,11 +96,15 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
       },
       future_done(ev, ts) {
         const key = `${ev[2]}:${objOf(ev)}`;
-        // A gather's end is named as its await named it ("gather #5 done", not "future #5").
-        const gather = awaited.get(key)?.what === 'gather';
+        // A gather's end is named as its await named it ("gather(3 tasks) done", not "future #5"); the tracer
+        // says so itself since it counts a gather's children (older traces: from the await).
+        const before = awaited.get(key);
+        const gather = before?.what === 'gather';
         const here = b.marker(
           'future_done',
-          gather ? [ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], { ...asData(ev[6]), what: 'gather' }] : ev,
+          gather
+            ? [ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], { what: 'gather', count: before.count, ...asData(ev[6]) }]
+            : ev,
           ts,
         );
         done.set(key, here);

@@ -22,7 +22,7 @@ perf_ns = core.perf_ns
 emit_raw = core.emit_raw
 program_caller = core.program_caller
 serial_of = {}  # id(task or future) -> serial, removed when it is done (ids are reused)
-kind_of = {}  # serial -> "task" | "future" | "gather"
+kind_of = {}  # serial -> what an await of it is, as the JSON after '"what":' ('"task"', '"gather","count":3')
 waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'awake' is due)
 _INTERNAL_CORO = ('shutdown_asyncgens', 'shutdown_default_executor', '_cancel_all_tasks')
 _patched = False
@@ -96,7 +96,7 @@ def patch(asyncio):
         `line`: of the program code that created it, when the caller knows it (-1: look it up)."""
         serial = core.new_serial()
         serial_of[id(task)] = serial
-        kind_of[serial] = 'task'
+        kind_of[serial] = '"task"'
         # asyncio's own get_coro/get_name: a program's Task subclass may override them (its code)
         own = task_type if isinstance(task, task_type) else type(task)
         if coro is None:
@@ -125,7 +125,7 @@ def patch(asyncio):
             me = current()
             if me and waiting.get(me) != serial:
                 waiting[me] = serial
-                emit_raw('await', f'{{"target":{serial},"what":"{kind_of.get(serial, "future")}"}}', me)
+                emit_raw('await', f'{{"target":{serial},"what":{kind_of.get(serial, _FUTURE)}}}', me)
         else:
             about = stdlib_wait(value)  # a future asyncio.wait, Queue.join, ... made to wait on
             if about is not None:
@@ -476,11 +476,16 @@ def _end_by_callback_if_unstarted(task):
         task.add_done_callback(_task_done)
 
 
-def _future_done(fut):
+_FUTURE = '"future"'
+_GATHER = '"gather"'
+
+
+def _gather_done(fut):
+    """A gather's end, named as its await is ("gather(3 tasks) done")."""
     serial = serial_of.pop(id(fut), 0)
     if serial:
         state = 'cancelled' if fut.cancelled() else ('error' if fut.exception() is not None else 'ok')
-        core.emit('future_done', {'obj': serial, 'state': state})
+        emit_raw('future_done', f'{{"obj":{serial},"state":"{state}","what":{kind_of.get(serial, _GATHER)}}}')
 
 
 def _patch_gather(asyncio, tasks):
@@ -491,8 +496,11 @@ def _patch_gather(asyncio, tasks):
         if id(fut) not in serial_of:
             serial = core.new_serial()
             serial_of[id(fut)] = serial
-            kind_of[serial] = 'gather'
-            fut.add_done_callback(_future_done)
+            # Its children: asyncio's _GatheringFuture holds one per argument, repeats included (gather
+            # appends each argument's future to _children), so the count is the arguments' (a tuple's
+            # length: nothing of the program's runs, no attribute of the future is read).
+            kind_of[serial] = f'"gather","count":{len(aws)}'
+            fut.add_done_callback(_gather_done)
         return fut
 
     tasks.gather = asyncio.gather = core.impersonate(gather, orig_gather)
@@ -507,7 +515,7 @@ def _patch_executor(base_events):
         serial = futures.last_submitted()
         if serial and id(fut) not in serial_of:
             serial_of[id(fut)] = serial
-            kind_of[serial] = 'future'
+            kind_of[serial] = '"future"'
             fut.add_done_callback(lambda f: serial_of.pop(id(f), None))
         return fut
 
