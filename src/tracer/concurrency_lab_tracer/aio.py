@@ -97,17 +97,19 @@ def patch(asyncio):
         serial = core.new_serial()
         serial_of[id(task)] = serial
         kind_of[serial] = '"task"'
-        # asyncio's own get_coro/get_name: a program's Task subclass may override them (its code)
-        own = task_type if isinstance(task, task_type) else type(task)
-        if coro is None:
+        # asyncio's own get_coro/get_name: a program's Task subclass may override them (its code). A task
+        # factory's object that is no Task is asked nothing (asyncio never asks it either); issubclass of
+        # its type, not isinstance: that reads a program's __class__ property.
+        own = task_type if issubclass(type(task), task_type) else None
+        if coro is None and own is not None:
             coro = own.get_coro(task)
-        qualname = coro.__qualname__ if type(coro) is CoroutineType else coro_name(coro)  # (hot: one call less)
+        qualname = coro.__qualname__ if type(coro) is CoroutineType else coro_name(task if coro is None else coro)
         about = coro_json.get(qualname) if type(qualname) is str else None
         if about is None:
             about = _describe_coro(qualname)
             if type(qualname) is str:
                 coro_json[qualname] = about
-        name = own.get_name(task)
+        name = own.get_name(task) if own is not None else safe_text.type_name(task)
         name = quote(name) if type(name) is str else text(name)
         if line < 0:
             line = core.program_line()
@@ -358,11 +360,11 @@ def _task_ended(coro, exc, cid, frame_task):
         core.emit_span('return', cid, None, frame_task)
     if exc is None:
         _write_done(task, cancelled_as_it_returned, None)
-    elif isinstance(exc, GeneratorExit):
+    elif issubclass(type(exc), GeneratorExit):  # (by its type, as asyncio matches it: not its __class__)
         return  # closed, not finished: asyncio never ends such a task
-    elif isinstance(exc, _CancelledError):
+    elif issubclass(type(exc), _CancelledError):
         _write_done(task, True, None)
-    elif isinstance(exc, StopIteration):
+    elif issubclass(type(exc), StopIteration):
         _write_done(task, False, RuntimeError('coroutine raised StopIteration'))
     else:
         _write_done(task, False, exc)

@@ -65,6 +65,8 @@ _STDLIB = os.path.dirname(os.__file__) + os.sep
 _BuiltinType = type(len)
 _DescriptorType = type(str.join)
 _FunctionType = type(lambda: None)
+_class_mro = type.__dict__['__mro__'].__get__
+_class_dict = type.__dict__['__dict__'].__get__
 
 mon = None  # calls_monitoring's real sys.monitoring functions (set by install)
 tool = None
@@ -84,8 +86,8 @@ def _c_key(fn):
     self = fn.__self__
     if type(self) is type(sys):
         return f'{self.__name__}.{fn.__qualname__}'
-    for cls in type(self).__mro__:  # a method bound to an object: the descriptor its class defines
-        d = cls.__dict__.get(fn.__name__)
+    for cls in _class_mro(type(self)):  # a method bound to an object: the descriptor its class defines
+        d = _class_dict(cls).get(fn.__name__)  # (type's own __mro__/__dict__: a metaclass's properties never run)
         if d is not None:
             return _c_key(d) if type(d) is _DescriptorType else ''
     return ''

@@ -105,7 +105,7 @@ def exception_message(exc, limit=LIMIT):
             return ''
         if not all(_safe_arg(a) for a in _args_of(exc)):
             return ''
-        if isinstance(exc, OSError):
+        if issubclass(type(exc), OSError):  # (its type: isinstance reads a __class__ property)
             for name in ('filename', 'filename2'):
                 if not _safe_arg(OSError.__dict__[name].__get__(exc)):
                     return ''
