@@ -85,7 +85,7 @@ export const EVENT_KINDS = {
   //                                                               (it stands for that frame's yield, which is not written)
   slept: 'marker', //         {secs}                               it ended
   //                          [codeId, cpuNs, secs]                ... and that frame resumes (stands for its resume)
-  io_wait: 'marker', //       {call: "socket.recv", line, loop?: true}  a blocking I/O call begins (3.12+); loop: asyncio's event loop waits in its selector for I/O or timers
+  io_wait: 'marker', //       {call: "socket.recv", line, loop?: true}  a blocking I/O call begins (3.8-3.11: the program's own calls); loop: asyncio's event loop waits in its selector for I/O or timers
   io_done: 'marker', //       {call, ok?: false}                   it returned (ok false: it raised)
   result_wait: 'marker', //   {what: "result"|"as_completed"|"wait"|"Executor.map"|"pool.map"|"pool.starmap"|"pool.apply"|"pool.imap"|"AsyncResult.get"|"AsyncResult.wait", obj?: the future (result), line}
   //                          a thread blocks until a future's or a pool's results come (stdlib-internal waits)

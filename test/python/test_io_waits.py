@@ -1,7 +1,7 @@
 """Blocking I/O: io_wait before the program's blocking call (socket, pipe, select, input), io_done after it,
 on the lane that made it; asyncio's loop idle in its selector and a task waiting on a stream read
 are the same wait. Python 3.12+ from sys.monitoring CALL events; 3.8-3.11 from the program's own call
-sites (io_sites: the rewrite), so there only the program's calls are seen, not the loop's or a stream's."""
+sites (io_sites: the rewrite) and asyncio's loop's select call (aio_idle), so there a stream's is not seen."""
 import unittest
 
 from tracing import VERSION, TraceCase, marker_line
@@ -58,12 +58,20 @@ class IoWaits(TraceCase):
         # time.sleep, Event.wait, print, socket() and the program's own functions are not I/O waits.
         self.assertFalse({w[1] for w in waits} & {'time.sleep', 'print', 'socket.socket'})
 
-    @unittest.skipUnless(VERSION >= (3, 12), 'the loop and streams wait inside asyncio: seen with sys.monitoring')
-    def test_asyncio_loop_idle_and_stream_reads(self):
+    def test_asyncio_loop_idle(self):
+        """Every version: 3.12+ from sys.monitoring, 3.8-3.11 from BaseEventLoop._run_once's select call,
+        rewritten as the program's I/O calls are (aio_idle)."""
         waits = self.waits()
         idle = [w for w in waits if w[4]]
         self.assertTrue(idle, 'the event loop waited in its selector')
         self.assertTrue(all(w[0] == 'MainThread' and w[1] == 'selector.select' for w in idle), idle)
+        self.assertTrue(any(w[3] > 20e6 for w in idle), 'it waited for the delayed ping: %r' % (idle,))
+        self.assertEqual({w[2] for w in idle}, {marker_line('io_waits.py', 'asyncio_run')},
+                         'drawn at the program line that runs the loop')
+
+    @unittest.skipUnless(VERSION >= (3, 12), 'streams wait inside asyncio: seen with sys.monitoring')
+    def test_asyncio_stream_reads(self):
+        waits = self.waits()
         reads = [w for w in waits if w[1] == 'StreamReader.read' and type(w[0]) is int]
         self.assertTrue(reads, 'a task awaited a stream read: %r' % (waits,))
         self.assertTrue(any(w[3] > 20e6 for w in reads), 'one waited for the delayed ping: %r' % (reads,))
@@ -74,7 +82,8 @@ class IoCallSites(IoWaits):
     what the call-site rewrite has to get right: io_sites)."""
     PROGRAM = 'io_call_sites.py'
     test_thread_io_calls_are_waits_on_their_lane = None
-    test_asyncio_loop_idle_and_stream_reads = None
+    test_asyncio_loop_idle = None
+    test_asyncio_stream_reads = None
 
     def test_the_program_cannot_tell(self):
         self.assertSameStdoutAsUntraced()

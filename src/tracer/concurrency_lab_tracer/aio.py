@@ -59,10 +59,21 @@ def patch(asyncio):
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
     task_type = tasks.Task  # (asyncio's own, before _patch_task_class puts a subclass in its place)
-    # Where a task's traced wait writes pending events (sync.flush_at_task_wait): 3.12+ writes them as
-    # the loop goes idle, once for all tasks; 3.8-3.11 when no other callback is ready (else the loop
-    # runs on: an asyncio.Queue ping-pong would write once per item).
-    if io_calls is not None and io_calls.watch_loop(base_events):  # the loop idle in its selector: waiting for I/O or timers (3.12+)
+    # The loop idle in its selector, waiting for I/O or timers: seen by io_calls (3.12+), else by aio_idle
+    # (3.8-3.11, in a process running the rewritten program, whose helpers it adds to). Where a task's
+    # traced wait writes pending events (sync.flush_at_task_wait): where that is seen, as the loop goes
+    # idle, once for all tasks; else when no other callback is ready (else the loop runs on: an
+    # asyncio.Queue ping-pong would write once per item).
+    if io_calls is not None:
+        loop_watched = io_calls.watch_loop(base_events)
+    else:
+        helpers = getattr(_mechanism(), 'helpers', None)
+        if helpers is not None:
+            from . import aio_idle
+            loop_watched = aio_idle.watch(base_events, helpers)
+        else:
+            loop_watched = False
+    if loop_watched:
         sync.flush_at_task_wait = _no_flush
     else:
         sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)

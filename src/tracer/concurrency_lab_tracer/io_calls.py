@@ -15,7 +15,7 @@ asyncio's event loop idle in its selector (BaseEventLoop._run_once calling selec
 timeout that is not 0) is the same wait, marked `loop`: waiting for I/O or timers.
 
 3.8-3.11 have no such events without a profile function on every call: there io_sites records the
-program's own call sites (rewritten, using the tables here), and the loop's idle wait is not seen.
+program's own call sites (rewritten, using the tables here), and aio_idle the loop's idle wait.
 """
 import os
 import stat

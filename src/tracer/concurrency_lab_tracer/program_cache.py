@@ -133,8 +133,7 @@ def load(source, filename):
     if path is None:
         return None
     try:
-        with open(os.open(path, os.O_RDONLY | _NOFOLLOW), 'rb') as f:
-            stamp, cached_source, cached_filename, code, specs, names = marshal.loads(f.read())
+        stamp, cached_source, cached_filename, code, specs, names = read(path)
         if cached_source != source or stamp != _stamp():
             return None
         return (_renamed(code, cached_filename, filename) if code is not None else None), specs, names
@@ -150,9 +149,20 @@ def store(source, filename, code, specs, names):
     path = _path(source, create=True)
     if path is None:
         return
+    write(path, lambda: marshal.dumps((_stamp(), source, filename, code, specs, names)))
+
+
+def read(path):
+    """The marshalled value in this cache file (not following a symlink); raises when there is none."""
+    with open(os.open(path, os.O_RDONLY | _NOFOLLOW), 'rb') as f:
+        return marshal.loads(f.read())
+
+
+def write(path, data):
+    """Store the bytes data() makes in this cache file, 0600, atomically; nothing when that fails."""
     tmp = '%s.%d.tmp' % (path, os.getpid())
     try:
-        data = marshal.dumps((_stamp(), source, filename, code, specs, names))
+        data = data()
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600), 'wb') as f:
             f.write(data)
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one

@@ -1,0 +1,99 @@
+"""aio_idle (3.8-3.11): BaseEventLoop._run_once's code compiled again with its select call between the
+rewrite's helpers, as invisible as the program's own rewrite: same lines (and 3.11's caret positions) for
+every instruction asyncio's code had, the same locals, and the select call made by _run_once's frame.
+(The Timeline's side of it, the idle band, is test_io_waits' test_asyncio_loop_idle.)"""
+import dis
+import marshal
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from unittest import mock
+
+from tracing import TRACER_DIR
+
+sys.path.insert(0, TRACER_DIR)
+from concurrency_lab_tracer import aio_idle, program_cache  # noqa: E402
+
+from asyncio import base_events  # noqa: E402
+
+ORIGINAL = base_events.BaseEventLoop._run_once.__code__
+
+
+def lines(code):
+    return sorted({line for _, line in dis.findlinestarts(code) if line is not None})
+
+
+@unittest.skipIf(sys.version_info >= (3, 12), '3.12+ sees the select call with sys.monitoring (io_calls)')
+class RunOnceRewrite(unittest.TestCase):
+    def setUp(self):
+        self.new = aio_idle._rewritten(ORIGINAL)
+        self.assertIsNotNone(self.new, 'asyncio\'s _run_once has its one self._selector.select(timeout) call')
+
+    def test_same_code_shape(self):
+        for attr in ('co_name', 'co_filename', 'co_firstlineno', 'co_varnames', 'co_argcount', 'co_freevars',
+                     'co_cellvars', 'co_flags'):
+            self.assertEqual(getattr(self.new, attr), getattr(ORIGINAL, attr), attr)
+        if hasattr(ORIGINAL, 'co_qualname'):
+            self.assertEqual(self.new.co_qualname, ORIGINAL.co_qualname)
+        self.assertEqual(lines(self.new), lines(ORIGINAL), 'no line gained or lost (a settrace sees the same lines)')
+        self.assertEqual(set(self.new.co_names) - set(ORIGINAL.co_names), {'__clab__', 'loop_wait', 'loop_woke'})
+
+    @unittest.skipUnless(hasattr(ORIGINAL, 'co_positions'), '3.11: tracebacks underline by column')
+    def test_same_positions(self):
+        self.assertLessEqual(set(ORIGINAL.co_positions()), set(self.new.co_positions()),
+                             'every position of asyncio\'s code is still there (the select call\'s carets)')
+
+    def test_same_traceback_when_select_raises(self):
+        """A signal handler's exception in select (a KeyboardInterrupt): the _run_once frame's lines, 3.11's
+        carets included, read as asyncio's."""
+        import builtins
+        import collections
+        import traceback
+        import types
+
+        class Interrupted(Exception):
+            pass
+
+        class Selector(object):
+            def select(self, timeout):
+                raise Interrupted()
+
+        loop = types.SimpleNamespace(_scheduled=[], _ready=collections.deque(), _stopping=False,
+                                     _timer_cancelled_count=0, _debug=False, _selector=Selector())
+
+        def text(code):
+            run_once = types.FunctionType(code, base_events.__dict__, '_run_once')
+            try:
+                run_once(loop)
+            except Interrupted:
+                return traceback.format_exc().split('\n', 3)[3]  # (from the _run_once frame down)
+            self.fail('select raised')
+
+        helpers = types.SimpleNamespace(loop_wait=aio_idle.loop_wait, loop_woke=aio_idle.loop_woke)
+        with mock.patch.object(builtins, '__clab__', helpers, create=True), \
+                mock.patch.object(aio_idle.core, 'emit_raw'), mock.patch.object(aio_idle.core, 'program_line_from'), \
+                mock.patch.object(aio_idle.core, 'flush_before_wait'):
+            self.assertEqual(text(self.new), text(ORIGINAL))
+            aio_idle._waiting.clear()
+
+    def test_cached_once_then_loaded(self):
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        with mock.patch.object(program_cache, 'folder', lambda create: folder), \
+                mock.patch.object(sys, 'dont_write_bytecode', False), \
+                mock.patch.object(aio_idle, '_rewritten', wraps=aio_idle._rewritten) as rewritten:
+            first = aio_idle._cached(ORIGINAL)
+            second = aio_idle._cached(ORIGINAL)
+        self.assertEqual(rewritten.call_count, 1, 'the second process loads what the first stored')
+        self.assertEqual(first, second)
+        (name,) = os.listdir(folder)
+        self.assertEqual(os.stat(os.path.join(folder, name)).st_mode & 0o777, 0o600)
+        with open(os.path.join(folder, name), 'rb') as f:
+            stamp, code = marshal.loads(f.read())
+        self.assertEqual(code, first)
+
+
+if __name__ == '__main__':
+    unittest.main()
