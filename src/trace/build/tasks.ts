@@ -20,6 +20,9 @@ type TaskKind =
   | 'result_wait'
   | 'result_ready';
 
+/** A gather's child count as its await gave it, to spread into its end's data (nothing when there is none). */
+const countOf = (d: Record<string, unknown>): { count?: unknown } => (d.count === undefined ? {} : { count: d.count });
+
 export const tasks: FamilyOf<TaskKind> = (b) => {
   /** Where each task or future ended ("pid:obj"): an awaiter that wakes after it draws a flow from there. */
   const done = new Map<string, Point>();
@@ -100,10 +103,19 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         // says so itself since it counts a gather's children (older traces: from the await).
         const before = awaited.get(key);
         const gather = before?.what === 'gather';
+        const d = asData(ev[6]);
         const here = b.marker(
           'future_done',
           gather
-            ? [ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], { what: 'gather', count: before.count, ...asData(ev[6]) }]
+            ? [
+                ev[0],
+                ev[1],
+                ev[2],
+                ev[3],
+                ev[4],
+                ev[5],
+                { ...d, what: 'gather', ...countOf(d.count === undefined ? before : d) },
+              ]
             : ev,
           ts,
         );
