@@ -17,7 +17,12 @@ export function raceSentence(model: Pick<TraceModel, 'lanes' | 'lineOffset'>, ra
   return `${head}${who(b.lane)} read it at ${at(b.line)}, nothing ordering that after ${who(a.lane)}'s write at ${at(a.line)} — what it reads depends on timing`;
 }
 
-/** Every race of the model in words (none for a model without races). */
+/**
+ * Every race of the model in words (none for a model without races): those that can lose an update (the
+ * later access is a write) first, else in the order they were found.
+ */
 export function raceSentences(model: Pick<TraceModel, 'lanes' | 'lineOffset' | 'races'>): string[] {
-  return (model.races ?? []).map((r) => raceSentence(model, r));
+  const races = model.races ?? [];
+  const loses = races.filter((r) => r.accesses[1].kind === 'write');
+  return [...loses, ...races.filter((r) => !loses.includes(r))].map((r) => raceSentence(model, r));
 }

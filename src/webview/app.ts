@@ -2,6 +2,7 @@
 import type { HostMessage, WebviewMessage } from '../shared/protocol';
 import { decodeTraceColumnsDeferred, type EventColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
+import { raceSentences } from '../shared/raceText';
 import { Banner } from './banner';
 import { CanvasView, type CanvasHost } from './canvasView';
 import { el } from './dom';
@@ -416,7 +417,8 @@ export class TimelineApp implements CanvasHost {
         ? waitForGraph(model)
         : undefined;
     this.v.waits = waits;
-    this.banner.setError(model.error, waits);
+    this.banner.setError(model.error, waits, raceSentences(model));
+    this.legend.showRaces((model.races?.length ?? 0) > 0);
     this.syncReplayBar();
     this.redraw();
     const token = ++this.modelToken;

@@ -5,39 +5,7 @@ import { buildModel } from '../../src/trace/buildModel';
 import { raceSentence, raceSentences } from '../../src/shared/raceText';
 import { validateModel } from '../../src/trace/validateModel';
 import type { TraceModel } from '../../src/shared/traceModel';
-import { RawStream } from './rawStream';
-
-const FILE = '/p/race_condition.py';
-
-/** Main starts two threads; each reads Counter.value at L31 and writes it at L33; a race event names two accesses. */
-function racyStream(race: { first: number; second: number } | null): RawStream {
-  const s = new RawStream(100).mainProcess();
-  s.ev(1, 0, 'code', { id: 1, name: 'work', qualname: 'work', file: FILE, line: 29 });
-  for (const [tid, name, obj] of [
-    [2, 'unsafe-0', 7],
-    [3, 'unsafe-1', 8],
-  ] as const) {
-    s.ev(1, 0, 'thread_start', { obj, name, daemon: false, internal: false });
-    s.ev(tid, 0, 'thread_begin', { obj, name, daemon: false, internal: false, ident: tid, native_id: tid });
-    s.ev(tid, 0, 'call', [1, 0, 29]);
-  }
-  // ids 1 and 2: unsafe-0 reads, unsafe-1 reads; 3: unsafe-0 writes; 4: unsafe-1 writes
-  s.ev(2, 0, 'shared_access', { id: 1, line: 31, kind: 'read' });
-  s.ev(3, 0, 'shared_access', { id: 2, line: 31, kind: 'read' });
-  s.ev(2, 0, 'shared_access', { id: 3, line: 33, kind: 'write' });
-  if (race) {
-    const side = (id: number): Record<string, unknown> => ({
-      id,
-      lane: id % 2 === 1 ? 'unsafe-0' : 'unsafe-1',
-      line: id <= 2 ? 31 : 33,
-      kind: id <= 2 ? 'read' : 'write',
-      file: FILE,
-    });
-    s.ev(2, 0, 'race', { target: 'Counter.value', first: side(race.first), second: side(race.second) });
-  }
-  s.ev(3, 0, 'shared_access', { id: 4, line: 33, kind: 'write' });
-  return s;
-}
+import { RACE_FILE as FILE, racyStream } from './sampleStreams';
 
 const model = (race: { first: number; second: number } | null): TraceModel =>
   buildModel(racyStream(race).events, { title: 'race_condition.py · seed 0' });
@@ -138,5 +106,23 @@ void test('validateModel checks races: two accesses, each a shared_access marker
   assert.match(
     bad((c) => ((c.races as unknown) = {})),
     /model\.races: expected an array/,
+  );
+});
+
+void test('races in words: those that can lose an update first, else in the order found', () => {
+  const s = racyStream({ first: 3, second: 2 }); // unsafe-0's write, then unsafe-1's read: found first
+  s.ev(3, 0, 'race', {
+    target: 'Counter.value',
+    first: { id: 2, lane: 'unsafe-1', line: 31, kind: 'read' },
+    second: { id: 4, lane: 'unsafe-0', line: 33, kind: 'write' },
+  });
+  const m = buildModel(s.events, {});
+  assert.deepEqual(
+    m.races?.map((r) => r.accesses.map((a) => a.kind).join('→')),
+    ['write→read', 'read→write'],
+  );
+  assert.deepEqual(
+    raceSentences(m).map((t) => t.split(' — ')[1]),
+    ['updates can be lost', 'what it reads depends on timing'],
   );
 });
