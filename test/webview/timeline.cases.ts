@@ -26,6 +26,7 @@ import { HOSTILE, demoModel, synthModel } from './models';
 import { buildModel } from '../../src/trace/buildModel';
 import { RawStream } from '../unit/rawStream';
 import { racyStream } from '../unit/sampleStreams';
+import { ModelBuilder } from './modelBuilder';
 
 /** Models recorded by the CLI from media/demos (test/fixtures/models): what the real model builder makes. */
 function recordedModels(): [string, TraceModel][] {
@@ -833,6 +834,51 @@ export const cases: Case[] = [
       // the filter's 'Data races' kind lists exactly them
       await page.selectOption('select[aria-label="Filter by kind"]', 'race');
       await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('2 of ') === true);
+    },
+  },
+  {
+    name: "a Pool's internal lanes fold on the canvas and their steps fold in the list; unfolded, they are listed with the same numbers",
+    async run({ page }) {
+      const b = new ModelBuilder('pool.py', '/p/pool.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const main = b.lane({ kind: 'thread', name: 'MainThread', pid: 1, tid: 1, parent: proc });
+      const handlers = ['Thread-1 (_handle_workers)', 'Thread-2 (_handle_tasks)'].map((name, i) =>
+        b.lane({ kind: 'thread', name, pid: 1, tid: 2 + i, parent: proc, internal: true }),
+      );
+      b.span(main, '<module>', 0, 100_000_000);
+      b.marker(main, 'thread_start', 1_000_000, 'start thread "Thread-1 (_handle_workers)"');
+      b.marker(handlers[0], 'thread_begin', 2_000_000, 'thread "Thread-1 (_handle_workers)" begins');
+      b.marker(main, 'thread_start', 3_000_000, 'start thread "Thread-2 (_handle_tasks)"');
+      b.marker(handlers[1], 'thread_begin', 4_000_000, 'thread "Thread-2 (_handle_tasks)" begins');
+      b.marker(main, 'result_wait', 5_000_000, 'wait for pool.map results', { waitEnd: 90_000_000 });
+      b.marker(handlers[0], 'thread_end', 95_000_000, 'thread "Thread-1 (_handle_workers)" ends');
+      const m = b.build();
+      const internal = new Set(handlers);
+      const own = m.steps.flatMap((st, i) => (internal.has(st.lane) ? [] : [i]));
+      const listed = async (): Promise<{ step: number; n: string }[]> =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('.step')].map((r) => ({
+            step: Number(r.dataset.step),
+            n: r.querySelector('.n')?.textContent ?? '',
+          })),
+        );
+      await load(page, m);
+      await page.waitForFunction(() => document.querySelector('.status')?.textContent !== '');
+      assert.deepEqual(
+        (await listed()).map((r) => r.step),
+        own,
+        'the folded lanes have no rows',
+      );
+      assert.equal(await page.textContent('.status'), '3 internal steps folded');
+      // numbers are each step's place in the whole run, as the canvas, replay and export number it
+      for (const r of await listed()) assert.equal(r.n, String(r.step + 1));
+      await page.click('button[aria-label="Show runtime-internal lanes"]');
+      await page.waitForFunction((n) => document.querySelectorAll('.step').length === n, m.steps.length);
+      assert.deepEqual(
+        (await listed()).map((r) => r.n),
+        m.steps.map((_, i) => String(i + 1)),
+      );
+      assert.equal(await page.textContent('.status'), '');
     },
   },
   {
