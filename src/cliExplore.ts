@@ -214,8 +214,10 @@ async function replayToTrace(
   if (!(await writeOrSay(out, exportChromeTrace(result.model)))) return 2;
   echoProgramOutput(result.record);
   const f = result.record.failure;
+  const races = result.model.races?.length ?? 0;
   console.error(
-    `seed ${seed} replayed and traced: ${result.model.stats.events} events written to ${out}${f ? ` (${f.kind}: ${f.message})` : ''}`,
+    `seed ${seed} replayed and traced: ${result.model.stats.events} events written to ${out}${f ? ` (${f.kind}: ${f.message})` : ''}` +
+      (races > 0 ? `; ${races} data race${races === 1 ? '' : 's'} marked on the Timeline` : ''),
   );
   return f ? 1 : 0;
 }

@@ -100,6 +100,10 @@ export const EVENT_KINDS = {
   sched_pick: 'marker', //  {index, lane, parts?: true}   the explorer's scheduler moved the baton to this lane at decision
   //                                                    `index` of the schedule; parts: the decision where Compare found
   //                                                    two schedules part
+  shared_access: 'marker', // {id, line, kind: "read"|"write"}  a shared access the race detector checked (attribute, global or
+  //                          subscript in the program's code); a marker only when a 'race' names it, nothing otherwise
+  race: 'model', //         {target, first: {id, lane, line, kind}, second: {…}}  the detector proved a data race between
+  //                          two of this run's accesses (by shared_access id; second is the access just made)
 } as const satisfies Record<string, 'marker' | 'model'>;
 
 type Declared = typeof EVENT_KINDS;

@@ -148,6 +148,28 @@ export interface Step {
   line: number;
 }
 
+/**
+ * A data race the explorer's race detector proved in the run this model shows (a traced replay of one
+ * schedule: src/tracer/concurrency_lab_explore/replay_trace.py): two accesses to one location, at least
+ * one a write, neither ordered before the other by any synchronisation. A plain traced run records no
+ * accesses and has none.
+ */
+export interface DataRace {
+  /** The location as the program names it ("Counter.value"). */
+  target: string;
+  /** The two accesses in the order they ran; each is a 'shared_access' marker on its lane. */
+  accesses: [RaceAccess, RaceAccess];
+}
+
+export interface RaceAccess {
+  /** Index into TraceModel.markers: the access's mark, a step of its own. */
+  marker: number;
+  /** Its lane and line (the marker's, here too so the banner needs no marker objects). */
+  lane: number;
+  line: number;
+  kind: 'read' | 'write';
+}
+
 export interface OutputLine {
   order: number;
   ts: number;
@@ -207,6 +229,8 @@ export interface TraceModel {
   steps: Step[];
   output: OutputLine[];
   stats: TraceStats;
+  /** Data races proven in this run, in the order they were found; absent when there are none. */
+  races?: DataRace[];
   /**
    * Editor line mapping for a selection run: line L of the traced file is line L + lineOffset
    * of the user's document. 0 for a file run.

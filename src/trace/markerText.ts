@@ -321,6 +321,17 @@ const EXPLORER = {
       ? [`the compared schedules part here: this one runs ${where}`, 'warn']
       : `the explorer switches to ${where}`;
   },
+  // A shared access becomes a marker only when a 'race' names it (build/races.ts gives it the race's facts:
+  // target, and the other access's lane, line and kind).
+  shared_access: (d) => {
+    const kind = str(d, 'kind') === 'write' ? 'write' : 'read';
+    const other = `${clip(str(d, 'other_lane', 'another lane'), 80)}'s ${str(d, 'other_kind') === 'write' ? 'write' : 'read'}`;
+    const line = num(d, 'other_line');
+    return [
+      `data race: ${kind} ${clip(str(d, 'target', 'a shared value'), 80)}, unordered with ${other}${line ? ` at L${line}` : ''}`,
+      'error',
+    ];
+  },
 } satisfies Partial<Record<MarkerKind, Text>>;
 
 const TEXTS: Readonly<Record<MarkerKind, Text>> = {

@@ -20,6 +20,7 @@ const MARKER_KINDS: ReadonlySet<string> = new Set(MARKER_LIST);
 const FLOW_KINDS: ReadonlySet<string> = new Set(FLOW_LIST);
 const LANE_KINDS: ReadonlySet<string> = new Set(LANE_LIST);
 const ERROR_CODES: ReadonlySet<string> = new Set(ERROR_LIST);
+const ACCESS_KINDS: ReadonlySet<string> = new Set(['read', 'write']);
 
 class Invalid extends Error {}
 
@@ -210,6 +211,23 @@ function check(v: unknown): TraceModel {
     oneOf(o, 'stream', p, new Set(['stdout', 'stderr']));
     text(o, 'text', p);
   });
+  if (m.races !== undefined)
+    arr(m.races, 'model.races').forEach((x, i) => {
+      const p = `model.races[${i}]`;
+      const r = obj(x, p);
+      text(r, 'target', p);
+      const accesses = arr(r.accesses, `${p}.accesses`);
+      if (accesses.length !== 2) fail(`${p}.accesses`, 'expected two accesses');
+      accesses.forEach((y, j) => {
+        const q = `${p}.accesses[${j}]`;
+        const a = obj(y, q);
+        const at = int(a, 'marker', q, 0, markers.length - 1);
+        if ((markers[at] as Obj).kind !== 'shared_access') fail(`${q}.marker`, 'expected a shared_access marker');
+        int(a, 'lane', q, 0, nLanes - 1);
+        int(a, 'line', q, 0, 1e9);
+        oneOf(a, 'kind', q, ACCESS_KINDS);
+      });
+    });
   const st = obj(m.stats, 'model.stats');
   int(st, 'events', 'model.stats', 0, Number.MAX_SAFE_INTEGER);
   numRecord(st.eventsByKind, 'model.stats.eventsByKind');

@@ -2,6 +2,7 @@
 import type { HostMessage, WebviewMessage } from '../shared/protocol';
 import { decodeTraceColumnsDeferred, type EventColumns } from '../shared/traceColumns';
 import type { TraceModel } from '../shared/traceModel';
+import { raceSentences } from '../shared/raceText';
 import { Banner } from './banner';
 import { CanvasView, type CanvasHost } from './canvasView';
 import { el } from './dom';
@@ -16,7 +17,7 @@ import {
   stepsOnLine,
   type StepFilter,
 } from './filter';
-import { RULER_H, layoutLanes, type Row } from './layout';
+import { RULER_H, foldedLanesChanged, layoutLanes, unfoldedSteps, type Row } from './layout';
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
 import { lanePathNamer } from './laneNames';
 import { Legend } from './legend';
@@ -416,7 +417,8 @@ export class TimelineApp implements CanvasHost {
         ? waitForGraph(model)
         : undefined;
     this.v.waits = waits;
-    this.banner.setError(model.error, waits);
+    this.banner.setError(model.error, waits, raceSentences(model));
+    this.legend.showRaces((model.races?.length ?? 0) > 0);
     this.syncReplayBar();
     this.redraw();
     const token = ++this.modelToken;
@@ -467,9 +469,12 @@ export class TimelineApp implements CanvasHost {
 
   private relayout(): void {
     if (!this.v) return;
+    const before = this.v.layout;
     this.v.layout = layoutLanes(this.v.model.lanes, laneDepths(this.v.index), this.layoutState);
     this.scrollBy(0);
-    this.redraw();
+    // A group folded or unfolded: the list follows (applyFilter redraws).
+    if (foldedLanesChanged(before, this.v.layout)) this.applyFilter(this.filterState);
+    else this.redraw();
   }
 
   private applyFilter(f: StepFilter): void {
@@ -477,16 +482,25 @@ export class TimelineApp implements CanvasHost {
     const v = this.v;
     if (!v) return;
     const lanes = f.lane >= 0 && f.lane < v.model.lanes.length ? laneSubtree(v.model, f.lane) : undefined;
-    const rows = filterSteps(v.model, f, lanes);
-    v.matches = isFilterActive(f) ? eventMatches(v.model, rows) : null;
+    const matching = filterSteps(v.model, f, lanes);
+    v.matches = isFilterActive(f) ? eventMatches(v.model, matching) : null;
     if (this.layoutState.laneFilter !== f.lane) {
       this.layoutState.laneFilter = f.lane;
       v.layout = layoutLanes(v.model.lanes, laneDepths(v.index), this.layoutState);
       v.scrollY = 0;
     }
+    // The list agrees with the canvas: steps of lanes folded into an "N internal lanes" row are not listed
+    // until that group is unfolded. A step keeps its number (its place in the whole run) either way.
+    const rows = unfoldedSteps(v.model, matching, v.layout);
+    const folded = matching.length - rows.length;
+    const foldedNote = folded > 0 ? `${folded} internal step${folded === 1 ? '' : 's'} folded` : '';
     this.list.setData(v.model, rows, (l) => this.laneColorOf(l));
     this.list.setSelected(v.selected, true);
-    this.toolbar.setStatus(isFilterActive(f) ? `${rows.length} of ${v.model.steps.length} steps match` : '');
+    this.toolbar.setStatus(
+      isFilterActive(f)
+        ? `${rows.length} of ${v.model.steps.length} steps match${foldedNote ? ` (${foldedNote})` : ''}`
+        : foldedNote,
+    );
     this.redraw();
   }
 

@@ -37,14 +37,46 @@ export class Banner {
   /**
    * `waits`: the wait-for graph of the lanes stuck at the end. A cycle is a deadlock: it is said as
    * one, in words, instead of the generic "look for a deadlock, or raise the time limit" hint.
+   * `races`: the data races proven in the run shown, in words (src/shared/raceText.ts). Without an error
+   * they make a banner of their own, folded on a narrow panel to the first one, as a deadlock is.
    */
-  setError(err: RunError | null, waits?: WaitForGraph): void {
+  setError(err: RunError | null, waits?: WaitForGraph, races: readonly string[] = []): void {
     clear(this.root);
-    this.root.hidden = err === null;
-    if (err === null) return;
+    this.root.hidden = err === null && races.length === 0;
+    this.root.classList.remove('race');
+    if (err === null && races.length === 0) return;
+    const toggle = el('button', { class: 'banner-toggle', type: 'button', 'aria-expanded': 'false' }, 'More');
+    toggle.addEventListener('click', () => {
+      const folded = this.root.classList.toggle('folded');
+      toggle.textContent = folded ? 'More' : 'Less';
+      toggle.setAttribute('aria-expanded', String(!folded));
+    });
+    this.root.classList.add('folded');
+    const head = el('div', { class: 'banner-head' });
+    const raceLines = races.map((r) => el('div', { class: 'banner-race' }, `${r}.`));
+    if (err === null) {
+      delete this.root.dataset.code;
+      this.root.classList.remove('info');
+      this.root.classList.add('race', 'stuck'); // (folded, the race says more than the title)
+      const more = races.length > 1 ? ` (+${races.length - 1} more)` : '';
+      head.append(
+        el('strong', { class: 'banner-title' }, races.length > 1 ? `${races.length} data races` : 'Data race'),
+        el('span', { class: 'banner-summary', 'aria-hidden': 'true' }, `${races[0]}${more}`),
+        toggle,
+      );
+      this.root.append(
+        head,
+        ...raceLines,
+        el(
+          'div',
+          { class: 'banner-hint' },
+          "The explorer's race detector proved this in the schedule shown: the marks on the lanes are the accesses.",
+        ),
+      );
+      return;
+    }
     this.root.dataset.code = err.code;
     this.root.classList.toggle('info', err.code === 'cancelled');
-    const head = el('div', { class: 'banner-head' });
     head.append(el('strong', { class: 'banner-title' }, TITLES[err.code] ?? err.code));
     const where = errorWhere(err);
     if (where) head.append(el('span', { class: 'banner-where' }, where));
@@ -53,17 +85,11 @@ export class Banner {
     // A narrow panel shows the banner as this one line (what is stuck, else the message), unfolded by its button
     // (CSS: .banner.folded); a wide one always shows all of it.
     head.append(el('span', { class: 'banner-summary', 'aria-hidden': 'true' }, stuck || err.message));
-    const toggle = el('button', { class: 'banner-toggle', type: 'button', 'aria-expanded': 'false' }, 'More');
-    toggle.addEventListener('click', () => {
-      const folded = this.root.classList.toggle('folded');
-      toggle.textContent = folded ? 'More' : 'Less';
-      toggle.setAttribute('aria-expanded', String(!folded));
-    });
     head.append(toggle);
-    this.root.classList.add('folded');
     this.root.classList.toggle('stuck', stuck !== ''); // (folded, what is stuck says more than the title)
     this.root.append(head, el('div', { class: 'banner-message' }, err.message));
     if (stuck) this.root.append(el('div', { class: 'banner-waits' }, stuck));
+    this.root.append(...raceLines);
     if (err.hint && !deadlock) this.root.append(el('div', { class: 'banner-hint' }, err.hint));
     if (err.stillRunning && err.stillRunning.length > 0) {
       this.root.append(

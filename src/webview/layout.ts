@@ -2,7 +2,7 @@
  * Vertical layout of the lanes: process → thread → task, runtime-internal lanes folded into one
  * group row per parent until expanded. Pure: works on the model's lanes and plain state.
  */
-import type { Lane } from '../shared/traceModel';
+import type { Lane, TraceModel } from '../shared/traceModel';
 
 export const RULER_H = 22;
 export const MARKER_H = 16;
@@ -162,4 +162,24 @@ export function rowAt(layout: Layout, y: number): number {
     else return mid;
   }
   return -1;
+}
+
+/** Is `lane` folded into an "N internal lanes" row (not drawn as a lane of its own)? */
+export function inFoldedGroup(layout: Layout, lane: number): boolean {
+  const r = lane >= 0 && lane < layout.rowOfLane.length ? layout.rowOfLane[lane] : -1;
+  return r >= 0 && layout.rows[r].type === 'internal';
+}
+
+/** The steps of `rows` (step indices, ascending) whose lane is not folded into an internal-lanes row. */
+export function unfoldedSteps(model: TraceModel, rows: Int32Array, layout: Layout): Int32Array {
+  const folded = model.lanes.map((l) => inFoldedGroup(layout, l.id));
+  if (!folded.includes(true)) return rows;
+  return rows.filter((i) => !folded[model.steps[i].lane]);
+}
+
+/** Did a lane go into or out of a folded internal-lanes row between two layouts of one model? */
+export function foldedLanesChanged(a: Layout, b: Layout): boolean {
+  if (a.rowOfLane.length !== b.rowOfLane.length) return true;
+  for (let l = 0; l < a.rowOfLane.length; l++) if (inFoldedGroup(a, l) !== inFoldedGroup(b, l)) return true;
+  return false;
 }

@@ -62,7 +62,18 @@ export class Legend {
     this.root.classList.toggle('folded', !open);
   }
 
+  /** Whether the model shown has proven data races: their mark joins the legend (only then). */
+  private races = false;
+  private theme: Theme | undefined;
+
+  showRaces(on: boolean): void {
+    if (on === this.races) return;
+    this.races = on;
+    if (this.theme) this.render(this.theme);
+  }
+
   render(theme: Theme): void {
+    this.theme = theme;
     clear(this.items);
     const item = (sw: Swatch, text: string): void => {
       const swatch = el('span', { class: `swatch ${sw.kind}`, 'aria-hidden': 'true' });
@@ -97,5 +108,6 @@ export class Legend {
       );
     item({ kind: 'band', color: 'error', pattern: 'solid' }, 'stuck');
     for (const [glyph, color, text] of MARKERS) item({ kind: 'glyph', glyph, color }, text);
+    if (this.races) item({ kind: 'glyph', glyph: '◆', color: 'error' }, 'data race');
   }
 }

@@ -3,7 +3,7 @@ import type { MarkerKind } from '../shared/traceModel';
 
 export type MarkerShape = 'triangle' | 'diamond' | 'circle' | 'square' | 'bar' | 'cross' | 'dot';
 export type MarkerCategory =
-  'lifecycle' | 'task' | 'lock' | 'event' | 'queue' | 'future' | 'sleep' | 'io' | 'print' | 'exception';
+  'lifecycle' | 'task' | 'lock' | 'event' | 'queue' | 'future' | 'sleep' | 'io' | 'print' | 'race' | 'exception';
 /** Theme colour roles; the theme module maps them to --vscode-charts-* colours. */
 export type ColorRole =
   'blue' | 'purple' | 'orange' | 'yellow' | 'green' | 'cyan' | 'muted' | 'foreground' | 'error' | 'warning';
@@ -24,6 +24,7 @@ const CATEGORY_STYLE: Record<MarkerCategory, { shape: MarkerShape; color: ColorR
   sleep: { shape: 'bar', color: 'muted' },
   io: { shape: 'bar', color: 'cyan' },
   print: { shape: 'dot', color: 'foreground' },
+  race: { shape: 'diamond', color: 'warning' },
   exception: { shape: 'cross', color: 'error' },
 };
 
@@ -37,6 +38,7 @@ export const MARKER_CATEGORIES: { id: MarkerCategory; label: string }[] = [
   { id: 'sleep', label: 'Sleeps' },
   { id: 'io', label: 'I/O calls' },
   { id: 'print', label: 'Prints' },
+  { id: 'race', label: 'Data races' },
   { id: 'exception', label: 'Exceptions & limits' },
 ];
 
@@ -50,6 +52,7 @@ export function markerCategory(kind: MarkerKind): MarkerCategory {
   if (kind === 'sleep' || kind === 'slept') return 'sleep';
   if (kind === 'io_wait' || kind === 'io_done') return 'io';
   if (kind === 'print') return 'print';
+  if (kind === 'shared_access') return 'race';
   return 'exception';
 }
 

@@ -183,3 +183,76 @@ void test('Compare: two schedules in one Timeline, one process each, both marked
   assert.ok(parts.every((m) => m.severity === 'warn'));
   assert.notEqual(c.model.lanes[parts[0].lane].pid, c.model.lanes[parts[1].lane].pid);
 });
+
+void test('explore --replay SEED --trace OUT of a racy schedule: the Timeline marks the two accesses the detector proved, on their lanes, and says it', async () => {
+  const { importChromeTrace } = await import('../../src/trace/chromeTrace');
+  const { raceSentences } = await import('../../src/shared/raceText');
+  await withTempDir(async (dir) => {
+    const program = join(repoRoot, 'media', 'demos', 'race_condition.py');
+    const json = join(dir, 'explore.json');
+    const found = await runCli([program, '--runs', '1', '--json', json]);
+    assert.equal(found.code, 1, found.stderr);
+    const schedule = (
+      JSON.parse(await readFile(json, 'utf8')) as {
+        schedules: {
+          seed: number;
+          races: { target: string; accesses: { lane: string; line: number; kind: string }[] }[];
+        }[];
+      }
+    ).schedules[0];
+    assert.ok(schedule.races.length > 0, 'the first schedule has the race');
+    const out = join(dir, 'replay.json');
+    const r = await runCli([program, '--replay', String(schedule.seed), '--trace', out]);
+    assert.equal(r.code, 0, r.stderr); // (a failure makes it 1, a race does not)
+    const imported = importChromeTrace(await readFile(out, 'utf8'));
+    assert.ok('model' in imported, 'error' in imported ? imported.error : '');
+    const m = imported.model;
+    // exactly the races the explorer reported for this schedule, with the same lanes, lines and kinds
+    const shown = (m.races ?? []).map((x) => ({
+      target: x.target,
+      accesses: x.accesses.map((a) => ({ lane: m.lanes[a.lane].name, line: a.line, kind: a.kind })),
+    }));
+    assert.deepEqual(
+      shown,
+      schedule.races.map((x) => ({
+        target: x.target,
+        accesses: x.accesses.map((a) => ({ lane: a.lane, line: a.line, kind: a.kind })),
+      })),
+    );
+    for (const race of m.races ?? [])
+      for (const a of race.accesses) {
+        const mark = m.markers[a.marker];
+        assert.equal(mark.kind, 'shared_access');
+        assert.equal(mark.lane, a.lane);
+        assert.equal(mark.severity, 'error');
+        assert.equal(m.sources[mark.source]?.file, program, 'the mark opens the program at its line');
+        assert.ok(
+          m.steps.some((s) => s.ref.type === 'marker' && s.ref.index === a.marker),
+          'the mark is a step',
+        );
+      }
+    assert.match(r.stderr, new RegExp(`; ${shown.length} data races? marked on the Timeline$`, 'm'));
+    // only the raced accesses are marks: the run made hundreds of accesses
+    const marks = m.markers.filter((x) => x.kind === 'shared_access').length;
+    assert.ok(marks <= 2 * (m.races ?? []).length && (m.stats.eventsByKind.shared_access ?? 0) > 100, String(marks));
+    // the lost updates' race, in words: two threads of the unsafe half, the read at L31 and the write at L33
+    assert.ok(
+      raceSentences(m).some((s) => /^Data race on Counter\.value: unsafe-\d .*L3[13].*unsafe-\d .*L3[13]/.test(s)),
+      raceSentences(m).join('\n'),
+    );
+    // a correct program's replay has none
+    const ok = join(dir, 'ok.json');
+    const clean = await runCli([
+      join(repoRoot, 'test', 'fixtures', 'explore', 'correct', 'locked_counter.py'),
+      '--replay',
+      '0',
+      '--trace',
+      ok,
+    ]);
+    assert.equal(clean.code, 0, clean.stderr);
+    const okModel = importChromeTrace(await readFile(ok, 'utf8'));
+    assert.ok('model' in okModel);
+    assert.equal(okModel.model.races, undefined);
+    assert.equal(okModel.model.markers.filter((x) => x.kind === 'shared_access').length, 0);
+  }, 'cl-explore-');
+});

@@ -169,6 +169,14 @@ suite('explore', function () {
       model.markers.some((m) => m.kind === 'sched_pick'),
       "the explorer's switches are in the Timeline",
     );
+    // the race the detector proved in this schedule: in the model, its two accesses marked on t0 and t1
+    const races = model.races ?? [];
+    assert.ok(races.length > 0, 'the lost update shows its race');
+    for (const r of races) {
+      assert.equal(r.target, 'Account.balance');
+      assert.deepEqual(r.accesses.map((a) => model.lanes[a.lane].name).sort(), ['t0', 't1']);
+      for (const a of r.accesses) assert.equal(model.markers[a.marker].kind, 'shared_access');
+    }
 
     const c = (await explorer.compare(lost.seed, right.seed))!;
     assert.ok(c.model, c.error);

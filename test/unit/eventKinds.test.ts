@@ -20,7 +20,15 @@ function modelOfOne(kind: (typeof ALL_EVENT_KINDS)[number]) {
     text: 'hi',
     what: 'calls',
     code: 1,
+    id: 1,
   });
+  // A shared access is a marker when a race names it (and only then: test/unit/races.test.ts).
+  if (kind === 'shared_access')
+    s.ev(2, 0, 'shared_access', { id: 2, line: 3, kind: 'write' }).ev(2, 0, 'race', {
+      target: 'x',
+      first: { id: 1, lane: 'MainThread', line: 0, kind: 'read' },
+      second: { id: 2, lane: 'Thread-1', line: 3, kind: 'write' },
+    });
   return { model: buildModel(s.events), index: before };
 }
 

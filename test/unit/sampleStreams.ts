@@ -29,3 +29,35 @@ export function asyncioStream(): RawStream {
     .ev(1, 1, 'task_done', { obj: 1, state: 'error', error: 'ValueError: <b>bad</b>' });
   return s;
 }
+
+export const RACE_FILE = '/p/race_condition.py';
+
+/** Main starts two threads; each reads Counter.value at L31 and writes it at L33; a race event names two accesses. */
+export function racyStream(race: { first: number; second: number } | null, target = 'Counter.value'): RawStream {
+  const s = new RawStream(100).mainProcess();
+  s.ev(1, 0, 'code', { id: 1, name: 'work', qualname: 'work', file: RACE_FILE, line: 29 });
+  for (const [tid, name, obj] of [
+    [2, 'unsafe-0', 7],
+    [3, 'unsafe-1', 8],
+  ] as const) {
+    s.ev(1, 0, 'thread_start', { obj, name, daemon: false, internal: false });
+    s.ev(tid, 0, 'thread_begin', { obj, name, daemon: false, internal: false, ident: tid, native_id: tid });
+    s.ev(tid, 0, 'call', [1, 0, 29]);
+  }
+  // ids 1 and 2: unsafe-0 reads, unsafe-1 reads; 3: unsafe-0 writes; 4: unsafe-1 writes
+  s.ev(2, 0, 'shared_access', { id: 1, line: 31, kind: 'read' });
+  s.ev(3, 0, 'shared_access', { id: 2, line: 31, kind: 'read' });
+  s.ev(2, 0, 'shared_access', { id: 3, line: 33, kind: 'write' });
+  if (race) {
+    const side = (id: number): Record<string, unknown> => ({
+      id,
+      lane: id % 2 === 1 ? 'unsafe-0' : 'unsafe-1',
+      line: id <= 2 ? 31 : 33,
+      kind: id <= 2 ? 'read' : 'write',
+      file: RACE_FILE,
+    });
+    s.ev(2, 0, 'race', { target, first: side(race.first), second: side(race.second) });
+  }
+  s.ev(3, 0, 'shared_access', { id: 4, line: 33, kind: 'write' });
+  return s;
+}

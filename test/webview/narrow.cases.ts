@@ -12,6 +12,8 @@ import { ROOT, openTimeline, postAndPaint, type PageServer } from './harness';
 import { drawnTexts, type DrawnText } from './labels.cases';
 import { ModelBuilder } from './modelBuilder';
 import { demoModel } from './models';
+import { buildModel } from '../../src/trace/buildModel';
+import { racyStream } from '../unit/sampleStreams';
 import type { Case } from './timeline.cases';
 
 const MS = 1e6;
@@ -270,6 +272,33 @@ export const narrowCases: Case[] = [
       await withPage(page, server, { width: 1400, height: 800 }, async (p) => {
         await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
         assert.ok((await bannerOf(p)).waits, 'a wide panel shows the whole banner');
+      });
+    },
+  },
+  {
+    name: 'narrow: a race banner is one line at 420 px (the race in words, how many more), unfolded by its button',
+    async run({ page, server }) {
+      const s = racyStream({ first: 2, second: 3 });
+      s.ev(3, 0, 'race', {
+        target: 'Counter.value',
+        first: { id: 3, lane: 'unsafe-0', line: 33, kind: 'write' },
+        second: { id: 4, lane: 'unsafe-1', line: 33, kind: 'write' },
+      });
+      const model = buildModel(s.events, { title: 'race_condition.py · seed 0' });
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        const height = (): Promise<number> =>
+          p.evaluate(() => (document.querySelector('.banner') as HTMLElement).getBoundingClientRect().height);
+        const folded = await height();
+        assert.ok(folded <= 32, `the folded banner is ${folded} px high (one line: at most 32)`);
+        assert.equal(
+          await p.locator('.banner-summary').textContent(),
+          'Data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost (+1 more)',
+        );
+        await p.locator('.banner-toggle').click();
+        assert.equal(await p.locator('.banner-race').count(), 2);
+        assert.ok((await height()) > folded + 20, 'unfolded, both races show');
+        assert.equal(await p.locator('.banner-title').textContent(), '2 data races');
       });
     },
   },

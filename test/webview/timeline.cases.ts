@@ -25,6 +25,8 @@ import {
 import { HOSTILE, demoModel, synthModel } from './models';
 import { buildModel } from '../../src/trace/buildModel';
 import { RawStream } from '../unit/rawStream';
+import { racyStream } from '../unit/sampleStreams';
+import { ModelBuilder } from './modelBuilder';
 
 /** Models recorded by the CLI from media/demos (test/fixtures/models): what the real model builder makes. */
 function recordedModels(): [string, TraceModel][] {
@@ -775,6 +777,108 @@ export const cases: Case[] = [
         found = colorDistance(px, hex('#f14c4c')) < 80;
       }
       assert.ok(found, 'no error-coloured ring around the exception');
+    },
+  },
+  {
+    name: 'a race the explorer proved: a banner says it in words (as text), its two accesses are marks on their lanes and steps that open their lines',
+    async run({ page }) {
+      const target = '<img src=x onerror=alert(6)>.value';
+      const m = buildModel(racyStream({ first: 2, second: 3 }, target).events, { title: 'race_condition.py · seed 0' });
+      await load(page, m);
+      await page.waitForSelector('.banner.race:not([hidden])');
+      assert.equal(await page.textContent('.banner-title'), 'Data race');
+      assert.deepEqual(await page.locator('.banner-race').allTextContents(), [
+        `Data race on ${target}: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost.`,
+      ]);
+      assert.equal(await page.locator('.banner img, .step img').count(), 0, 'the target stays text');
+      assert.ok((await page.locator('.legend-item').allTextContents()).includes('◆data race'), 'the legend says it');
+      // the two marks: on their lanes, ringed in the error colour, each a step that reveals its line
+      const marks = m.steps
+        .map((st, i) => ({ st, i }))
+        .filter(({ st }) => st.ref.type === 'marker' && m.markers[st.ref.index].kind === 'shared_access');
+      assert.deepEqual(
+        marks.map(({ st }) => [m.lanes[st.lane].name, st.line]),
+        [
+          ['unsafe-1', 31],
+          ['unsafe-0', 33],
+        ],
+      );
+      for (const { i, st } of marks) {
+        const b = await stepBox(page, i);
+        let found = false;
+        for (let dx = -9; dx <= 9 && !found; dx++) {
+          const px = await pixel(page, b.x + b.w / 2 + dx, b.y + b.h / 2 - 1);
+          found = colorDistance(px, hex('#f14c4c')) < 80;
+        }
+        assert.ok(found, `no error-coloured mark at step ${i + 1}`);
+        await clearPosted(page);
+        const p = await canvasPoint(page, b.x + b.w / 2, b.y + b.h / 2);
+        await page.mouse.click(p.x, p.y);
+        await page.waitForSelector(`.step.selected[data-step="${i}"]`);
+        assert.deepEqual(reveals(await posted(page)), [
+          { type: 'reveal', source: st.source, line: st.line, preserveFocus: true },
+        ]);
+      }
+      // keyboard: ']' from the event before the first mark on its lane reaches the mark, and says it
+      const first = marks[0];
+      let before = first.i - 1;
+      while (m.steps[before].lane !== first.st.lane) before--;
+      await page.click(`.step[data-step="${before}"]`);
+      await page.focus('canvas');
+      await page.keyboard.press(']');
+      assert.equal(await selected(page), first.i);
+      assert.match(
+        (await page.textContent('.sr-only[role=status]')) ?? '',
+        /data race: read .*unsafe-0's write at L33/,
+      );
+      // the filter's 'Data races' kind lists exactly them
+      await page.selectOption('select[aria-label="Filter by kind"]', 'race');
+      await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('2 of ') === true);
+    },
+  },
+  {
+    name: "a Pool's internal lanes fold on the canvas and their steps fold in the list; unfolded, they are listed with the same numbers",
+    async run({ page }) {
+      const b = new ModelBuilder('pool.py', '/p/pool.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const main = b.lane({ kind: 'thread', name: 'MainThread', pid: 1, tid: 1, parent: proc });
+      const handlers = ['Thread-1 (_handle_workers)', 'Thread-2 (_handle_tasks)'].map((name, i) =>
+        b.lane({ kind: 'thread', name, pid: 1, tid: 2 + i, parent: proc, internal: true }),
+      );
+      b.span(main, '<module>', 0, 100_000_000);
+      b.marker(main, 'thread_start', 1_000_000, 'start thread "Thread-1 (_handle_workers)"');
+      b.marker(handlers[0], 'thread_begin', 2_000_000, 'thread "Thread-1 (_handle_workers)" begins');
+      b.marker(main, 'thread_start', 3_000_000, 'start thread "Thread-2 (_handle_tasks)"');
+      b.marker(handlers[1], 'thread_begin', 4_000_000, 'thread "Thread-2 (_handle_tasks)" begins');
+      b.marker(main, 'result_wait', 5_000_000, 'wait for pool.map results', { waitEnd: 90_000_000 });
+      b.marker(handlers[0], 'thread_end', 95_000_000, 'thread "Thread-1 (_handle_workers)" ends');
+      const m = b.build();
+      const internal = new Set(handlers);
+      const own = m.steps.flatMap((st, i) => (internal.has(st.lane) ? [] : [i]));
+      const listed = async (): Promise<{ step: number; n: string }[]> =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('.step')].map((r) => ({
+            step: Number(r.dataset.step),
+            n: r.querySelector('.n')?.textContent ?? '',
+          })),
+        );
+      await load(page, m);
+      await page.waitForFunction(() => document.querySelector('.status')?.textContent !== '');
+      assert.deepEqual(
+        (await listed()).map((r) => r.step),
+        own,
+        'the folded lanes have no rows',
+      );
+      assert.equal(await page.textContent('.status'), '3 internal steps folded');
+      // numbers are each step's place in the whole run, as the canvas, replay and export number it
+      for (const r of await listed()) assert.equal(r.n, String(r.step + 1));
+      await page.click('button[aria-label="Show runtime-internal lanes"]');
+      await page.waitForFunction((n) => document.querySelectorAll('.step').length === n, m.steps.length);
+      assert.deepEqual(
+        (await listed()).map((r) => r.n),
+        m.steps.map((_, i) => String(i + 1)),
+      );
+      assert.equal(await page.textContent('.status'), '');
     },
   },
   {

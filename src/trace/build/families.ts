@@ -10,6 +10,7 @@ import { objects } from './objects';
 import { output } from './output';
 import { processes } from './processes';
 import { queues } from './queues';
+import { races } from './races';
 import { signals } from './signals';
 import { sleeps } from './sleeps';
 import { spans } from './spans';
@@ -31,6 +32,7 @@ export const FAMILIES = {
   io,
   work,
   output,
+  races,
 } as const;
 
 /** Every kind's handler over `b`, and what runs after the last event. */
@@ -48,6 +50,7 @@ export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Han
     io: io(b),
     work: work(b),
     output: output(b),
+    races: races(b),
   } satisfies Record<keyof typeof FAMILIES, unknown>;
   const all = {
     ...f.spans.handlers,
@@ -62,6 +65,7 @@ export function makeHandlers(b: BuildState): { handlers: ReadonlyMap<string, Han
     ...f.io.handlers,
     ...f.work.handlers,
     ...f.output.handlers,
+    ...f.races.handlers,
   } satisfies Handlers<EventKind>;
   return {
     // A Map: a kind read from the stream never reaches Object.prototype's names.

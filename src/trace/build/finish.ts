@@ -11,6 +11,7 @@ import {
 } from '../../shared/traceModel';
 import type { RawEvent } from '../schema';
 import type { BuildOptions } from './options';
+import { placeRaces } from './races';
 import type { BuildState, TmpLane } from './state';
 
 /** Index of lanes in display order: each process, then its threads by tid, each followed by its tasks. */
@@ -133,6 +134,7 @@ export function finishModel(b: BuildState, events: readonly RawEvent[], opts: Bu
     steps: b.steps,
     output: b.output,
     stats,
+    ...(b.races.length > 0 ? { races: placeRaces(b.races, b.markers) } : {}),
     lineOffset: opts.lineOffset ?? 0,
   };
   if (model.error && model.error.code === 'timeout' && model.error.stillRunning === undefined) {

@@ -5,12 +5,24 @@
  */
 import { basename } from 'node:path';
 import type { MarkerKind } from '../../shared/eventKinds';
-import type { Flow, FlowKind, Lane, LaneKind, Marker, OutputLine, Source, Span, Step } from '../../shared/traceModel';
+import type {
+  DataRace,
+  Flow,
+  FlowKind,
+  Lane,
+  LaneKind,
+  Marker,
+  OutputLine,
+  Source,
+  Span,
+  Step,
+} from '../../shared/traceModel';
 import type { RawEvent } from '../schema';
 import { asData, clip, num, str, type Data } from '../rawData';
 import { markerText, type NameLookup } from '../markerText';
 import type { Handle } from './handler';
 import type { BuildOptions } from './options';
+import type { RaceScan } from './races';
 
 /** A lane while it is being built: the model's fields plus bookkeeping. */
 export interface TmpLane extends Omit<Lane, 'id' | 'depth'> {
@@ -87,6 +99,9 @@ export class BuildState {
   readonly eventsByKind: Record<string, number> = {};
   suppressedCalls = 0;
   droppedEvents = 0;
+  /** The stream's races, read before the pass (build/races.ts), and those whose two accesses became markers. */
+  raceScan: RaceScan = { refs: new Map(), targets: [] };
+  races: DataRace[] = [];
   python = '';
   /** First event's absolute ts: event times in the model are relative to it. */
   t0 = 0;

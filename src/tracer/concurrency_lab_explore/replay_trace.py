@@ -8,6 +8,10 @@ replayed order. The tracer's own sink, 'meta' record, call hooks (function spans
 wrappers put on the model classes in the replay child only. Each decision of the scheduler that had a
 choice also leaves a 'sched_pick' marker, so two replays can be compared decision by decision.
 
+Each shared access the race detector checks leaves a 'shared_access' event (its id, line, read or write),
+and each race the detector proves in this run a 'race' event naming its two accesses by id, written right
+after the second one: the Timeline marks exactly those two accesses, where they happened, and no other.
+
 Only primitives the program itself creates are recorded (a queue's inner lock is not), as in tracing.
 """
 import os
@@ -64,6 +68,7 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
         calls.watch_program(code)
     _wrap_prims(prims)
     _wrap_block(scheduler)
+    _wrap_races(scheduler.detector)
     MARK[0] = mark
     _record_picks(scheduler, mark)
 
@@ -237,6 +242,8 @@ def _wrap_threads(prims):
                     end['error'] = error
                 core.emit('thread_end', end)
                 core.flush()
+                # its ident may be reused by the program's next thread, which is a lane of its own (as in tracing)
+                core.forget_thread(ident)
         self.run = run
         return orig_start(self)
 
@@ -267,6 +274,32 @@ def _wrap_sleep(prims):
             core.emit('slept', {'secs': seconds})
 
     prims._sleep = sleep
+
+
+def _wrap_races(detector):
+    """Number each checked access ('shared_access'), carry the number in the access's site (the detector
+    keeps sites in its shadows and hands them to _report), and write a 'race' event for each race it
+    reports."""
+    orig_access, orig_report = detector.access, detector._report
+    serial = [0]
+
+    def access(lane, key, is_write, site, target, obj):
+        serial[0] += 1
+        n = serial[0]
+        core.emit('shared_access', {'id': n, 'line': site[0], 'kind': site[1]})
+        return orig_access(lane, key, is_write, (site[0], site[1], n), target, obj)
+
+    def report(target, first_lane, first_site, second_lane, second_site):
+        before = len(detector.races)
+        orig_report(target, first_lane, first_site, second_lane, second_site)
+        if len(detector.races) > before and len(first_site) > 2 and len(second_site) > 2:
+            race = detector.races[-1]
+            core.emit('race', {'target': race['target'],
+                               'first': dict(race['accesses'][0], id=first_site[2], file=core.program),
+                               'second': dict(race['accesses'][1], id=second_site[2], file=core.program)})
+
+    detector.access = access
+    detector._report = report
 
 
 def _record_picks(scheduler, mark):

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { Lane } from '../../../src/shared/traceModel';
-import { GROUP_H, laneHeight, layoutLanes, rowAt, type LayoutState } from '../../../src/webview/layout';
+import type { Lane, TraceModel } from '../../../src/shared/traceModel';
+import {
+  GROUP_H,
+  foldedLanesChanged,
+  laneHeight,
+  layoutLanes,
+  rowAt,
+  unfoldedSteps,
+  type LayoutState,
+} from '../../../src/webview/layout';
 
 function lane(id: number, kind: Lane['kind'], parent: number, name: string, internal = false): Lane {
   return {
@@ -80,4 +88,22 @@ test('a parent cycle does not hang and still shows every lane', () => {
   const cyc = [lane(0, 'thread', 1, 'a'), lane(1, 'thread', 0, 'b')];
   const l = layoutLanes(cyc, [0, 0], base);
   assert.equal(l.rows.length, 2);
+});
+
+test('the step list leaves out the steps of lanes folded into a group row, and only those', () => {
+  // one step per lane, in lane order
+  const model = { lanes, steps: lanes.map((l) => ({ lane: l.id })) } as unknown as TraceModel;
+  const all = Int32Array.from(lanes.map((l) => l.id));
+  const folded = layoutLanes(lanes, depths, base);
+  assert.deepEqual([...unfoldedSteps(model, all, folded)], [0, 1, 2, 4]);
+  // a collapsed process hides its lanes (internal ones too) under its own row: their steps stay listed
+  const collapsed = layoutLanes(lanes, depths, { ...base, collapsed: new Set([0]) });
+  assert.deepEqual([...unfoldedSteps(model, all, collapsed)], [0, 1, 2, 3, 4]);
+  const shown = layoutLanes(lanes, depths, { ...base, showAllInternal: true });
+  assert.deepEqual([...unfoldedSteps(model, all, shown)], [0, 1, 2, 3, 4, 5]);
+  const one = layoutLanes(lanes, depths, { ...base, internalShown: new Set([0]) });
+  assert.deepEqual([...unfoldedSteps(model, all, one)], [0, 1, 2, 3, 4]);
+  assert.equal(foldedLanesChanged(folded, shown), true);
+  assert.equal(foldedLanesChanged(folded, collapsed), true);
+  assert.equal(foldedLanesChanged(folded, layoutLanes(lanes, depths, base)), false);
 });

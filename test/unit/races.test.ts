@@ -1,0 +1,128 @@
+// The explorer's proven data races in the trace model: build (src/trace/build/races.ts), validation and words.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { buildModel } from '../../src/trace/buildModel';
+import { raceSentence, raceSentences } from '../../src/shared/raceText';
+import { validateModel } from '../../src/trace/validateModel';
+import type { TraceModel } from '../../src/shared/traceModel';
+import { RACE_FILE as FILE, racyStream } from './sampleStreams';
+
+const model = (race: { first: number; second: number } | null): TraceModel =>
+  buildModel(racyStream(race).events, { title: 'race_condition.py · seed 0' });
+
+void test('a proven race marks exactly its two accesses, on their lanes, at their lines, as steps', () => {
+  const m = model({ first: 2, second: 3 });
+  assert.equal(m.races?.length, 1);
+  const race = m.races?.[0];
+  assert.ok(race);
+  const [a, b] = race.accesses;
+  const marks = m.markers.filter((x) => x.kind === 'shared_access');
+  assert.equal(marks.length, 2, 'the other accesses are no marks');
+  assert.deepEqual(
+    [a, b].map((x) => [m.lanes[x.lane].name, x.line, x.kind, m.markers[x.marker].lane === x.lane]),
+    [
+      ['unsafe-1', 31, 'read', true],
+      ['unsafe-0', 33, 'write', true],
+    ],
+  );
+  // in the order they ran, each a step that opens the program's file at the access's line
+  assert.ok(m.markers[a.marker].order < m.markers[b.marker].order);
+  for (const x of [a, b]) {
+    const mark = m.markers[x.marker];
+    assert.equal(mark.severity, 'error');
+    assert.equal(m.sources[mark.source]?.file, FILE);
+    assert.equal(mark.line, x.line);
+    assert.ok(m.steps.some((st) => st.ref.type === 'marker' && st.ref.index === x.marker));
+  }
+  assert.equal(m.markers[a.marker].label, "data race: read Counter.value, unordered with unsafe-0's write at L33");
+  assert.equal(m.markers[b.marker].label, "data race: write Counter.value, unordered with unsafe-1's read at L31");
+  assert.deepEqual(raceSentences(m), [
+    'Data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost',
+  ]);
+});
+
+void test('no race event, no races: the accesses stay unmarked (a plain run records none at all)', () => {
+  const m = model(null);
+  assert.equal(m.races, undefined);
+  assert.equal(m.markers.filter((x) => x.kind === 'shared_access').length, 0);
+  assert.equal(m.stats.eventsByKind.shared_access, 4);
+  assert.deepEqual(raceSentences(m), []);
+});
+
+void test('a race naming an access the stream does not have is not shown (only what the run proved, with its marks)', () => {
+  const s = racyStream(null);
+  s.ev(2, 0, 'race', {
+    target: 'Counter.value',
+    first: { id: 99, lane: 'unsafe-1', line: 31, kind: 'read' },
+    second: { id: 3, lane: 'unsafe-0', line: 33, kind: 'write' },
+  });
+  const m = buildModel(s.events, {});
+  assert.equal(m.races, undefined);
+});
+
+void test('races in words: write then read, write then write; lines as the document numbers them', () => {
+  const m = model({ first: 3, second: 4 });
+  const base = { lanes: m.lanes, lineOffset: 0 };
+  const [w0, w1] = m.races![0].accesses;
+  assert.equal(
+    raceSentence(base, m.races![0]),
+    'Data race on Counter.value: unsafe-0 wrote at L33 and unsafe-1 wrote at L33, nothing ordering the two — updates can be lost',
+  );
+  assert.equal(
+    raceSentence({ ...base, lineOffset: 10 }, { target: 'x', accesses: [w0, { ...w1, kind: 'read', line: 31 }] }),
+    "Data race on x: unsafe-1 read it at L41, nothing ordering that after unsafe-0's write at L43 — what it reads depends on timing",
+  );
+});
+
+void test('validateModel checks races: two accesses, each a shared_access marker, lanes in range, read or write', () => {
+  const m = JSON.parse(JSON.stringify(model({ first: 2, second: 3 }))) as TraceModel;
+  assert.ok('model' in validateModel(m));
+  const bad = (f: (x: TraceModel) => void): string => {
+    const c = JSON.parse(JSON.stringify(m)) as TraceModel;
+    f(c);
+    const r = validateModel(c);
+    return 'error' in r ? r.error : '';
+  };
+  assert.match(
+    bad((c) => (c.races![0].accesses[0].marker = c.markers.length)),
+    /model\.races\[0\]\.accesses\[0\]\.marker/,
+  );
+  assert.match(
+    bad((c) => (c.races![0].accesses[0].marker = c.markers.findIndex((x) => x.kind !== 'shared_access'))),
+    /expected a shared_access marker/,
+  );
+  assert.match(
+    bad((c) => (c.races![0].accesses[1].lane = c.lanes.length)),
+    /model\.races\[0\]\.accesses\[1\]\.lane/,
+  );
+  assert.match(
+    bad((c) => (c.races![0].accesses as unknown[]).pop()),
+    /expected two accesses/,
+  );
+  assert.match(
+    bad((c) => ((c.races![0].accesses[0] as { kind: string }).kind = 'poke')),
+    /accesses\[0\]\.kind: unexpected value/,
+  );
+  assert.match(
+    bad((c) => ((c.races as unknown) = {})),
+    /model\.races: expected an array/,
+  );
+});
+
+void test('races in words: those that can lose an update first, else in the order found', () => {
+  const s = racyStream({ first: 3, second: 2 }); // unsafe-0's write, then unsafe-1's read: found first
+  s.ev(3, 0, 'race', {
+    target: 'Counter.value',
+    first: { id: 2, lane: 'unsafe-1', line: 31, kind: 'read' },
+    second: { id: 4, lane: 'unsafe-0', line: 33, kind: 'write' },
+  });
+  const m = buildModel(s.events, {});
+  assert.deepEqual(
+    m.races?.map((r) => r.accesses.map((a) => a.kind).join('→')),
+    ['write→read', 'read→write'],
+  );
+  assert.deepEqual(
+    raceSentences(m).map((t) => t.split(' — ')[1]),
+    ['updates can be lost', 'what it reads depends on timing'],
+  );
+});
