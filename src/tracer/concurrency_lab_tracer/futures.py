@@ -4,10 +4,10 @@ a finished future's outcome (future_read: result(), exception() or add_done_call
 tell an exception nobody retrieved from one the program saw."""
 from _thread import get_ident
 
-from . import core, marks, result_waits, safe_text, work_items
+from . import core, result_waits, safe_text, work_items
 from .encode import quote, text
 
-_serial_of = marks.serials.get
+_serial_of = core.serials.get
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
 _reserved = {}  # thread ident -> serial for the Future that submit() is about to create
 _read = set()  # serials of futures whose future_read is written (one each: a loop of result() calls stays cheap)
@@ -49,7 +49,7 @@ def patch_base(base):
         orig_init(self, *args, **kwargs)
         serial = _reserved.pop(get_ident(), None)
         if serial is not None:
-            marks.set_serial(self, serial)
+            core.set_serial(self, serial)
 
     Future.__init__ = __init__
     orig_set_result, orig_set_exception = Future.set_result, Future.set_exception

@@ -12,7 +12,7 @@ holds any of them.
 import os
 import sys
 
-from . import core, runenv  # (marks, safe_text, io_calls: imported by the patches that use them, applied
+from . import core, runenv  # (safe_text, io_calls: imported by the patches that use them, applied
 #                             when the program imports what they patch, so an empty program loads none)
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
@@ -176,7 +176,6 @@ def _is_manager_server(proc):
 
 def patch_process(mod):
     """multiprocessing.process.BaseProcess: start/join in the parent, _bootstrap in the child."""
-    from . import marks
     Base = mod.BaseProcess
     orig_start, orig_join, orig_bootstrap = Base.start, Base.join, Base._bootstrap
 
@@ -184,7 +183,7 @@ def patch_process(mod):
         global _pending
         obj = core.new_serial()
         internal = _is_manager_server(self)
-        marks.set_serial(self, obj, internal=internal)
+        core.set_serial(self, obj, internal=internal)
         method = start_method_of(self)
         core.emit('proc_start', {'obj': obj, 'name': self.name, 'method': method, 'internal': internal,
                                  'line': core.program_line()})
@@ -202,7 +201,7 @@ def patch_process(mod):
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
 
     def join(self, timeout=None):
-        obj = marks.serial(self)
+        obj = core.serial(self)
         if obj is None:
             return orig_join(self, timeout)
         core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line()})
@@ -341,7 +340,6 @@ def _command_name(args):
 
 
 def patch_subprocess(subprocess):
-    from . import marks
     Popen = subprocess.Popen
     orig_init, orig_wait = Popen.__init__, Popen.wait
     skip = (subprocess.__file__,)
@@ -360,11 +358,11 @@ def patch_subprocess(subprocess):
         env = kwargs.get('env')
         kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
-        marks.set_serial(self, obj)
+        core.set_serial(self, obj)
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
 
     def wait(self, timeout=None, **kwargs):
-        obj = marks.serial(self)
+        obj = core.serial(self)
         if obj is None or self.returncode is not None:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
         core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line(3)})

@@ -6,13 +6,13 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 """
 from _thread import get_ident
 
-from . import core, marks
+from . import core
 from .encode import quote
 from .naming import new_named_serial
 from .safe_text import SMALL_INT, short_repr
 from .sync import mark_if_program, obj_head, prim_name, traced_obj
 
-_serial_of = marks.serials.get  # (bound once, as sync's: every traced put and get asks)
+_serial_of = core.serials.get  # (bound once, as sync's: every traced put and get asks)
 
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
@@ -56,15 +56,15 @@ class ItemLog(object):
         return 0
 
 
-_fields_of = marks.fields_of
+_fields_of = core.fields_of
 
 
 def _log(q):
-    fields = _fields_of(id(q))  # (marks.field inlined: every traced put and get asks)
+    fields = _fields_of(id(q))  # (core.field inlined: every traced put and get asks)
     log = fields.get('items') if fields is not None else None
     if log is None:
         log = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
-        marks.set_field(q, 'items', log)
+        core.set_field(q, 'items', log)
     return log
 
 
@@ -187,16 +187,16 @@ def _patch_simple_queue(queue):
                 if cls is SimpleQueue and not core.called_from_program():
                     return base()
                 self = base.__new__(cls)
-                marks.set_serial(self, new_named_serial(), puts=0, gets=0)
+                core.set_serial(self, new_named_serial(), puts=0, gets=0)
                 return self
 
             def put(self, item, block=True, timeout=None):
                 # FIFO: the n-th get receives the n-th put.
-                obj = marks.serial(self)
+                obj = core.serial(self)
                 if obj is None:
                     return base.put(self, item, block, timeout)
-                n = marks.field(self, 'puts') + 1
-                marks.set_field(self, 'puts', n)
+                n = core.field(self, 'puts') + 1
+                core.set_field(self, 'puts', n)
                 core.emit('queue_put', {'obj': obj, 'prim': 'SimpleQueue', 'item': n,
                                         'size': base.qsize(self) + 1, 'value': short_repr(item),
                                         'line': core.program_line()})
@@ -206,7 +206,7 @@ def _patch_simple_queue(queue):
                 return self.put(item, False)
 
             def get(self, block=True, timeout=None):
-                obj = marks.serial(self)
+                obj = core.serial(self)
                 if obj is None:
                     return base.get(self, block, timeout)
                 t0 = 0
@@ -220,8 +220,8 @@ def _patch_simple_queue(queue):
                     core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': 0, 'ok': False,
                                             'waited_ns': perf_ns() - t0 if t0 else 0})
                     raise
-                n = marks.field(self, 'gets') + 1
-                marks.set_field(self, 'gets', n)
+                n = core.field(self, 'gets') + 1
+                core.set_field(self, 'gets', n)
                 core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'value': short_repr(item), 'ok': True,
                                         'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line()})
                 return item

@@ -8,7 +8,7 @@ try:
 except ImportError:  # platforms without native thread ids
     _native_id = None
 
-from . import core, marks, output, safe_text
+from . import core, output, safe_text
 from .encode import number
 
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
@@ -28,10 +28,10 @@ def is_internal(thread):
 def _info(thread):
     """[serial, internal?, error text or None] of a Thread, kept beside it (marks: not in its
     __dict__, and without hashing it, which would run a subclass's __hash__/__eq__)."""
-    info = marks.field(thread, 'thread')
+    info = core.field(thread, 'thread')
     if info is None:
         info = [core.new_serial(), is_internal(thread), None]
-        marks.set_field(thread, 'thread', info)
+        core.set_field(thread, 'thread', info)
     return info
 
 
@@ -133,7 +133,7 @@ def _end(thread, begun):
     """The thread is done (in it, after threading forgot it): its lane ends."""
     obj, tid, ident = begun
     end = {'obj': obj}
-    info = marks.field(thread, 'thread')
+    info = core.field(thread, 'thread')
     err = info[2] if info is not None else None
     if err:
         end['error'] = err
