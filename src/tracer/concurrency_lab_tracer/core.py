@@ -417,9 +417,10 @@ def impersonate(wrapper, original, module=None):
 serials = {}  # id(obj) -> the object's serial (hot paths bind serials.get: never rebind this dict)
 _fields = {}  # id(obj) -> {name: value}: the rest of what we note about it
 _refs = {}  # id(obj) -> weak reference whose callback forgets the entries
+_tables = [serials, _fields, _refs]  # (and the tables made by mark_table)
 
 
-def _forget(key, tables=(serials, _fields, _refs)):
+def _forget(key, tables=_tables):
     # (no globals: the callback may run while the interpreter is clearing modules at exit)
     for table in tables:
         table.pop(key, None)
@@ -462,3 +463,18 @@ def set_field(obj, name, value):
     key = id(obj)
     if _watch(obj, key):
         _fields.setdefault(key, {})[name] = value
+
+
+def mark_table():
+    """A table of ours keyed by id(obj), like serials: an object's entry is forgotten as it dies. For
+    a hot path that wants its entry in one lookup (bind table.get); entries are added by set_mark."""
+    table = {}
+    _tables.append(table)
+    return table
+
+
+def set_mark(table, obj, value):
+    """table[id(obj)] = value (table made by mark_table), when obj can be traced."""
+    key = id(obj)
+    if _watch(obj, key):
+        table[key] = value
