@@ -27,7 +27,7 @@ def load_tracer():
     if added:
         sys.path.insert(0, here)
     try:
-        from concurrency_lab_tracer import codes, core as tracer_core, meta, output, safe_text  # noqa: F401
+        from concurrency_lab_tracer import codes, core as tracer_core, encode, meta, output  # noqa: F401
         if sys.version_info >= (3, 12):
             from concurrency_lab_tracer import calls_monitoring  # noqa: F401
         else:
@@ -228,8 +228,8 @@ def _wrap_threads(prims):
             try:
                 body()
             except BaseException as e:
-                from concurrency_lab_tracer import safe_text
-                error = '%s: %s' % (safe_text.type_name(e), safe_text.exception_message(e))
+                from concurrency_lab_tracer import encode
+                error = '%s: %s' % (encode.type_name(e), encode.exception_message(e))
                 raise
             finally:
                 end = {'obj': info['obj']}

@@ -12,8 +12,8 @@ holds any of them.
 import os
 import sys
 
-from . import core, runenv  # (safe_text, io_calls: imported by the patches that use them, applied
-#                             when the program imports what they patch, so an empty program loads none)
+from . import core, encode, runenv  # (io_calls: imported by the patch that uses it, applied when the
+#                                     program imports what it patches, so an empty program loads none)
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -169,9 +169,8 @@ _CARRIED_INTERNAL = '_clab_internal'
 
 
 def _is_manager_server(proc):
-    from . import safe_text
     target = vars(proc).get('_target')  # (the program's target is only looked at: no __getattr__ of its runs)
-    return target is not None and safe_text.callable_name(target).endswith('_run_server')
+    return target is not None and encode.callable_name(target).endswith('_run_server')
 
 
 def patch_process(mod):
@@ -229,7 +228,6 @@ def _note_uncaught_via_print_exc(bootstrap):
     traceback.print_exc(), which is where we see it (wrapping run() would put a frame of ours in
     the traceback the child prints)."""
     import traceback
-    from . import safe_text
     real = traceback.print_exc
     code = getattr(bootstrap, '__code__', None)
 
@@ -239,7 +237,7 @@ def _note_uncaught_via_print_exc(bootstrap):
                 e = sys.exc_info()[1]
                 if e is not None and not isinstance(e, SystemExit):
                     from .threads import tb_program_line
-                    core.emit('exc', {'type': safe_text.type_name(e), 'msg': safe_text.exception_message(e),
+                    core.emit('exc', {'type': encode.type_name(e), 'msg': encode.exception_message(e),
                                       'file': core.program, 'line': tb_program_line(e.__traceback__),
                                       'uncaught': True, 'where': 'process'})
         except Exception:
@@ -323,7 +321,6 @@ def _command_name(args):
     """The lane name of what Popen(args) runs: its command's first word, read as Popen reads it but
     without touching what Popen alone may (an iterator is consumed once, by Popen; a path object or a
     str subclass's own methods are not called here). 'subprocess' when that cannot be told."""
-    from . import safe_text
     if type(args) is list or type(args) is tuple:
         args = args[0] if args else None
     t = type(args)
@@ -331,7 +328,7 @@ def _command_name(args):
         command = str.__str__(args)
     elif issubclass(t, bytes):
         command = bytes.decode(args, sys.getfilesystemencoding(), 'surrogateescape')
-    elif safe_text.module_of(args) in ('pathlib', 'pathlib._local'):  # (the stdlib's own paths)
+    elif encode.module_of(args) in ('pathlib', 'pathlib._local'):  # (the stdlib's own paths)
         command = os.fspath(args)
     else:
         return 'subprocess'

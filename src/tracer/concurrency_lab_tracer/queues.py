@@ -7,9 +7,8 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 from _thread import get_ident
 
 from . import core
-from .encode import quote
+from .encode import SMALL_INT, quote, short_repr
 from .naming import new_named_serial
-from .safe_text import SMALL_INT, short_repr
 from .sync import mark_if_program, obj_head, prim_name
 
 _serial_of = core.serials.get  # (bound once, as sync's: every traced put and get asks)
