@@ -1,4 +1,4 @@
-"""Processes: begin/end in every process, multiprocessing start/join, fork children,
+"""Processes: the meta record and begin/end in every process, multiprocessing start/join, fork children,
 spawn/forkserver helpers and subprocess-launched Pythons, os._exit.
 
 How a child learns who it is: a fork child inherits `_pending` (set by Process.start in the
@@ -11,6 +11,7 @@ holds any of them.
 """
 import os
 import sys
+import time
 
 from . import core, encode, runenv  # (io_calls: imported by the patch that uses it, applied when the
 #                                     program imports what it patches, so an empty program loads none)
@@ -53,6 +54,31 @@ def child_env(obj, origin, internal, name):
     """Who the child is (added to the run's settings, which runenv.for_child adds)."""
     return {PARENT_OBJ: str(obj) if obj is not None else '',
             PROC_INFO: '%d|%s|%d|%s' % (os.getpid(), origin, 1 if internal else 0, name)}
+
+
+VERSION = '0.1.0'
+mechanism = 'none'  # how calls are traced in this process: 'ast', 'settrace' or 'monitoring'
+
+
+def emit_meta():
+    """The 'meta' record that opens every process's event file."""
+    mp = sys.modules.get('multiprocessing')
+    method = None
+    if mp is not None:
+        try:
+            method = mp.get_start_method(allow_none=True)
+        except Exception:
+            method = None
+    ts = core.perf_ns()
+    epoch = time.time_ns()
+    core.emit('meta', {
+        'python': '%d.%d.%d' % sys.version_info[:3], 'impl': sys.implementation.name, 'platform': sys.platform,
+        'clock': 'perf_counter_ns', 'perf_ns': ts, 'epoch_ns': epoch, 'tracer': VERSION, 'file': core.program,
+        'argv': list(getattr(sys, 'argv', []) or []), 'start_method': method, 'mechanism': mechanism,
+        'call_budget': core.call_budget, 'event_cap': core.event_cap,
+        # The run's token: the engine reads only event files that open with it (see eventTail.ts).
+        'run': runenv.setting('CONCURRENCY_LAB_RUN', ''),
+    })
 
 
 def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
@@ -131,8 +157,7 @@ def _begin_fork_child():
     core.reset_threads_after_fork()
     for hook in after_fork_hooks:
         hook()
-    from . import meta
-    meta.emit_meta()
+    emit_meta()
     if _pending is not None:
         p = _pending
         emit_begin('multiprocessing', p['obj'], p['internal'], p['name'], parent_pid=p['pid'])
