@@ -194,7 +194,7 @@ class AsyncioTaskEnds(TraceCase):
         self.assertEqual(printed, ['ok', 'error ValueError: bad value', 'cancelled', 'cancelled',
                                    'error RuntimeError: coroutine raised StopIteration', 'ok', 'ok',
                                    'error Unprintable: <unprintable>'])
-        # The trace never runs the program's __str__ (see safe_text): the unprintable one is its type alone.
+        # The trace never runs the program's __str__ (see encode.plain_text): the unprintable one is its type alone.
         self.assertEqual([ends.get(t['obj']) for t in created[:8]], printed[:7] + ['error Unprintable'])
         self.assertEqual(len(created), 8 + 12)
         self.assertEqual([ends.get(t['obj']) for t in created[8:]], ['ok'] * 12)

@@ -1,6 +1,6 @@
 """Objects are named as the program names them (the variable a primitive was assigned to when it was
 made, else nothing and the creating line), and queue values are short safe reprs (naming.py,
-safe_text.short_repr)."""
+encode.short_repr)."""
 import unittest
 
 from tracing import TraceCase, marker_line

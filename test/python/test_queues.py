@@ -50,6 +50,7 @@ class ReusedQueues(TraceCase):
     def test_events_follow_a_new_serial_and_a_new_class(self):
         self.assertRanOk()
         events = sorted(self.trace.kind('queue_put') + self.trace.kind('queue_get'), key=lambda e: e[0])
+        events = events[:8]
         seen = [(e[5], e[6]['prim'], e[6].get('value')) for e in events]
         self.assertEqual(seen,
                          [('queue_put', 'Queue', '1'), ('queue_get', 'Queue', '1'),
@@ -61,6 +62,13 @@ class ReusedQueues(TraceCase):
         self.assertEqual(objs[2], objs[3])
         self.assertNotEqual(objs[0], objs[2], '__init__ again gives the queue a new serial')
         self.assertEqual(len(set(objs[4:])), 1)
+
+    def test_a_new_queue_numbers_its_items_from_one(self):
+        """Short-lived queues (a new one usually gets a dead one's id): a dead queue's item log is
+        forgotten with it, so the next queue's first put is item 1 again, and its get receives it."""
+        late = [e for e in self.trace.kind('queue_put') + self.trace.kind('queue_get') if int(e[6]['value']) >= 10]
+        self.assertEqual(len(late), 10)
+        self.assertEqual([e[6]['item'] for e in late], [1] * 10)
 
 
 if __name__ == '__main__':

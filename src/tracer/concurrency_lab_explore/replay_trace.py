@@ -31,7 +31,7 @@ def load_tracer():
     if added:
         sys.path.insert(0, here)
     try:
-        from concurrency_lab_tracer import codes, core as tracer_core, meta, output, safe_text  # noqa: F401
+        from concurrency_lab_tracer import codes, core as tracer_core, encode, output, processes  # noqa: F401
         if sys.version_info >= (3, 12):
             from concurrency_lab_tracer import calls_monitoring  # noqa: F401
         else:
@@ -46,7 +46,7 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
     """In the replay child, before the program runs: open the sink, write meta and proc_begin, start
     the call hooks and output proxy, and wrap the model primitives."""
     import concurrency_lab_tracer as tracer
-    from concurrency_lab_tracer import meta, output, runenv
+    from concurrency_lab_tracer import output, processes, runenv
     core.out_dir = os.path.abspath(out_dir)
     core.program = program
     core.call_budget = tracer.DEFAULT_CALL_BUDGET
@@ -56,11 +56,11 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
     core.tid_of(get_ident())
     if sys.version_info >= (3, 12):
         from concurrency_lab_tracer import calls_monitoring as calls
-        meta.mechanism = 'monitoring'
+        processes.mechanism = 'monitoring'
     else:
         from concurrency_lab_tracer import calls_settrace as calls
-        meta.mechanism = 'settrace'
-    meta.emit_meta()
+        processes.mechanism = 'settrace'
+    processes.emit_meta()
     core.emit('proc_begin', {'ppid': os.getppid(), 'name': 'MainProcess', 'parent_obj': None, 'parent_pid': None,
                              'origin': 'main', 'internal': False})
     output.install()
@@ -233,8 +233,8 @@ def _wrap_threads(prims):
             try:
                 body()
             except BaseException as e:
-                from concurrency_lab_tracer import safe_text
-                error = '%s: %s' % (safe_text.type_name(e), safe_text.exception_message(e))
+                from concurrency_lab_tracer import encode
+                error = '%s: %s' % (encode.type_name(e), encode.exception_message(e))
                 raise
             finally:
                 end = {'obj': info['obj']}

@@ -34,21 +34,21 @@ def activate():
     core.event_cap = _int_env('CONCURRENCY_LAB_EVENT_CAP', DEFAULT_EVENT_CAP)
     core.open_sink()
 
-    from . import meta, output, processes, threads
+    from . import output, processes, threads
     origin, parent_obj, internal, name = processes.identity_from_env()
     if origin == 'multiprocessing' and name == 'forkserver':
         processes.role = 'forkserver'
     core.tid_of(__import__('_thread').get_ident())
     if sys.version_info >= (3, 12):
         from . import calls_monitoring as calls
-        meta.mechanism = 'monitoring'
+        processes.mechanism = 'monitoring'
     elif os.environ.get(MECHANISM_ENV) == 'settrace':
         from . import calls_settrace as calls
-        meta.mechanism = 'settrace'
+        processes.mechanism = 'settrace'
     else:
         from . import calls_ast as calls, program_loads
-        meta.mechanism = 'settrace' if program_loads.runs_program_directly() else 'ast'
-    meta.emit_meta()
+        processes.mechanism = 'settrace' if program_loads.runs_program_directly() else 'ast'
+    processes.emit_meta()
     processes.emit_begin(origin, parent_obj, internal, name)
     core.flush()
 

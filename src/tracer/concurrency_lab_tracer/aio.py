@@ -10,7 +10,7 @@ from weakref import ref as weakref
 
 _getframe = sys._getframe
 
-from . import aio_waits, codes, core, output, processes, queues, safe_text, sync
+from . import aio_waits, codes, core, encode, output, processes, queues, sync
 
 io_calls = None  # 3.12+ only (sys.monitoring): 3.8-3.11 have no I/O events, and importing it cost each process there
 if sys.version_info >= (3, 12):
@@ -120,7 +120,7 @@ def patch(asyncio):
             about = _describe_coro(qualname)
             if type(qualname) is str:
                 coro_json[qualname] = about
-        name = own.get_name(task) if own is not None else safe_text.type_name(task)
+        name = own.get_name(task) if own is not None else encode.type_name(task)
         name = quote(name) if type(name) is str else text(name)
         if line < 0:
             line = core.program_line()
@@ -276,7 +276,7 @@ def coro_name(coro):
     awaitable, its type's name (its class's __getattr__ never runs)."""
     if type(coro) is CoroutineType or type(coro) is GeneratorType:
         return coro.__qualname__
-    return safe_text.type_name(coro)
+    return encode.type_name(coro)
 
 
 def _describe_coro(qualname):
@@ -390,7 +390,7 @@ def _write_done(task, cancelled, exc):
     elif exc is None:
         payload = f'{{"obj":{serial},"state":"ok"}}'
     else:
-        error = safe_text.exception_text(exc)
+        error = encode.exception_text(exc)
         payload = f'{{"obj":{serial},"state":"error","error":{quote(error[:500])}}}'
     # A partial line the task printed last ends with it (while it may still be the running task,
     # so it is forgotten only after: a lookup of an unknown running task would register it anew).
@@ -458,7 +458,7 @@ def _patch_cancel(asyncio, tasks):
                     # (asyncio's own get_name: a subclass's override would be the program's code; a name
                     # asyncio did not make a str is not str()-ed, which would run the program's __str__)
                     name = base.get_name(self)
-                    core.emit('task_name', {'obj': serial, 'name': name if type(name) is str else safe_text.text(name),
+                    core.emit('task_name', {'obj': serial, 'name': name if type(name) is str else encode.plain_text(name),
                                             'line': core.program_line()})
 
         Task.__name__ = Task.__qualname__ = base.__name__
@@ -598,7 +598,7 @@ def _patch_exception_handler(base_events):
     def call_exception_handler(self, context):
         exc = context.get('exception')
         if exc is not None and context.get('future') is not None:
-            core.emit('exc', {'type': safe_text.type_name(exc), 'msg': safe_text.exception_message(exc), 'file': core.program,
+            core.emit('exc', {'type': encode.type_name(exc), 'msg': encode.exception_message(exc), 'file': core.program,
                               'line': 0, 'uncaught': True, 'where': 'task'})
         return orig(self, context)
 

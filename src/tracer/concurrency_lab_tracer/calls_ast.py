@@ -640,10 +640,10 @@ def _rewritten(source, filename):
 def use_settrace():
     global fallback
     if fallback is None:
-        from . import calls_settrace, meta
+        from . import calls_settrace, processes
         fallback = calls_settrace
         calls_settrace.resumed = resumed
-        meta.mechanism = 'settrace'
+        processes.mechanism = 'settrace'
         calls_settrace.install()
 
 

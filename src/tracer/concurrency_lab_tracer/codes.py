@@ -2,7 +2,7 @@
 import itertools
 from _thread import get_ident
 
-from . import core, safe_text
+from . import core, encode
 
 # co_flags of code that suspends
 GENERATOR = 0x20
@@ -41,7 +41,7 @@ def _qualname(code, frame):
             owner = frame.f_locals.get(first)
             if owner is not None:
                 cls = owner if first == 'cls' and issubclass(type(owner), type) else type(owner)  # (no __class__ property runs)
-                return safe_text.class_name(cls) + '.' + code.co_name
+                return encode.class_name(cls) + '.' + code.co_name
     return code.co_name
 
 
@@ -101,7 +101,7 @@ serial_lookup = None  # set by the asyncio patch
 
 
 def skippable_exception(exc):
-    name = safe_text.class_name(type(exc))
+    name = encode.class_name(type(exc))
     return name in ('StopIteration', 'StopAsyncIteration', 'GeneratorExit')
 
 
@@ -118,12 +118,12 @@ def exc_where():
 
 
 def emit_exc(exc, line, uncaught):
-    core.emit('exc', {'type': safe_text.type_name(exc), 'msg': message(exc), 'file': core.program, 'line': line,
+    core.emit('exc', {'type': encode.type_name(exc), 'msg': message(exc), 'file': core.program, 'line': line,
                       'uncaught': uncaught, 'where': exc_where()})
 
 
 def message(exc):
-    return safe_text.exception_message(exc)
+    return encode.exception_message(exc)
 
 
 # Tasks whose end is reported by the end of their program coroutine rather than by a done callback

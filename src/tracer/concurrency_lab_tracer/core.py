@@ -1,4 +1,6 @@
-"""Per-process event sink and the small amount of state every hook shares.
+"""Per-process event sink and the small amount of state every hook shares, including what the
+tracer knows about the program's objects (marks, at the end; kept here rather than in a module of
+their own: every process imports core, and each module imported costs ~0.4M instructions at start-up).
 
 Events are lines `[seq,ts,pid,tid,task,"kind",data]` (see src/trace/schema.ts) appended to an
 in-memory list and written with os.write when ~1k lines are pending, when an event is recorded
@@ -21,6 +23,7 @@ import os
 import sys
 import time
 from _thread import allocate_lock, get_ident
+from _weakref import ref as _weak_ref  # (the C module: `weakref` costs ~1 ms to import at start-up)
 
 from .encode import dumps
 
@@ -65,11 +68,11 @@ CPU_RESOLUTION_NS = 20000
 # Set by the asyncio patch once asyncio is imported; returns the running task's serial or 0.
 current_task = None
 
-_serials = itertools.count(1)
+_next_serial = itertools.count(1)
 
 
 def new_serial():
-    return next(_serials)
+    return next(_next_serial)
 
 
 def tid_of(ident):
@@ -401,3 +404,77 @@ def impersonate(wrapper, original, module=None):
             pass
     wrapper.__module__ = module or getattr(original, '__module__', None) or wrapper.__module__
     return wrapper
+
+
+# Marks: what the tracer knows about the program's objects (a lock's serial, a queue's put count, the
+# Process a child was started for), kept beside them rather than in them: an object's __dict__,
+# vars(), copies and pickles stay exactly the program's.
+#
+# The tables are keyed by id(): a WeakKeyDictionary would hash the object and compare it with
+# __eq__, running the program's code (or failing on an unhashable subclass). A weak reference's
+# callback forgets an object's entries as it dies, before its id can be reused. An object that
+# cannot be weakly referenced is simply not traced.
+serials = {}  # id(obj) -> the object's serial (hot paths bind serials.get: never rebind this dict)
+_fields = {}  # id(obj) -> {name: value}: the rest of what we note about it
+_refs = {}  # id(obj) -> weak reference whose callback forgets the entries
+_tables = [serials, _fields, _refs]  # (and the tables made by mark_table)
+
+
+def _forget(key, tables=_tables):
+    # (no globals: the callback may run while the interpreter is clearing modules at exit)
+    for table in tables:
+        table.pop(key, None)
+
+
+def _watch(obj, key):
+    if key in _refs:
+        return True
+    try:
+        _refs[key] = _weak_ref(obj, lambda _ref, key=key, forget=_forget: forget(key))
+    except TypeError:
+        return False
+    return True
+
+
+def serial(obj):
+    """The object's serial, or None when it is not traced."""
+    return serials.get(id(obj))
+
+
+def set_serial(obj, value, **fields):
+    """Trace the object under serial `value`, with other fields of ours about it."""
+    key = id(obj)
+    if not _watch(obj, key):
+        return
+    serials[key] = value
+    if fields:
+        _fields.setdefault(key, {}).update(fields)
+
+
+fields_of = _fields.get  # id(obj) -> {name: value} or None (for hot paths; never rebind _fields)
+
+
+def field(obj, name, default=None):
+    entry = _fields.get(id(obj))
+    return default if entry is None else entry.get(name, default)
+
+
+def set_field(obj, name, value):
+    key = id(obj)
+    if _watch(obj, key):
+        _fields.setdefault(key, {})[name] = value
+
+
+def mark_table():
+    """A table of ours keyed by id(obj), like serials: an object's entry is forgotten as it dies. For
+    a hot path that wants its entry in one lookup (bind table.get); entries are added by set_mark."""
+    table = {}
+    _tables.append(table)
+    return table
+
+
+def set_mark(table, obj, value):
+    """table[id(obj)] = value (table made by mark_table), when obj can be traced."""
+    key = id(obj)
+    if _watch(obj, key):
+        table[key] = value

@@ -1,18 +1,171 @@
-"""Minimal JSON encoder for event data (str, int, float, bool, None, list/tuple, dict).
+"""The trace's text for values: JSON for event data, and text of the program's values that never
+runs the program's code. (One module, not two: every process imports it, and each module imported
+costs ~0.4M instructions at start-up.)
 
-Importing the json package pulls in re and costs milliseconds per process start; the C string
-escaper alone is enough. Output is ASCII, so program text cannot break a line.
+JSON: a minimal encoder for event data (str, int, float, bool, None, list/tuple, dict). Importing the
+json package pulls in re and costs milliseconds per process start; the C string escaper alone is
+enough. Output is ASCII, so program text cannot break a line. Hot events build their data with
+f-strings instead of dumps(): `quote` for any string that is not a literal of ours, `number` for a
+value the program passed (sleep seconds). Every string the program supplies (names, print text,
+messages) is bounded to MAX_TEXT characters, the rest replaced by a visible "…(truncated N chars)": a
+line stays far below what the reader accepts (src/trace/readEvents.ts: 4 MiB; a character takes at
+most 12 bytes escaped), where a 1M-character thread name would otherwise have lost its whole event.
 
-Hot events build their data with f-strings instead of dumps(): `quote` for any string that is not
-a literal of ours, `number` for a value the program passed (sleep seconds).
-
-Every string the program supplies (names, print text, messages) is bounded to MAX_TEXT characters,
-the rest replaced by a visible "…(truncated N chars)": a line stays far below what the reader
-accepts (src/trace/readEvents.ts: 4 MiB; a character takes at most 12 bytes escaped), where a
-1M-character thread name would otherwise have lost its whole event.
+Text of the program's values, without ever running the program's code: an untraced program never has
+str()/repr() taken of its exceptions, callables or values unless it asks, so neither may the tracer:
+a __str__ can raise (a ThreadPoolExecutor job would never finish), sleep, print or count its calls,
+and a repr of a large object costs its size. So text is only made from builtin values whose
+formatting is C code that runs no Python (str, int, float, bytes, None, bool, and tuples/lists of
+them), bounded in length; anything else is described by its type alone. Exceptions get their message
+when their type formats it in C from such arguments; otherwise the message is left out (the type is
+still recorded). Every hook that puts a program value into an event uses this module.
 """
-from . import safe_text
-from .safe_text import TEXT_INT
+LIMIT = 500  # characters of text for one value
+_ITEMS = 20  # elements of a tuple/list shown before '...'
+# str() of an int strictly between -TEXT_INT and TEXT_INT never raises and is quick: Python's lowest
+# int_max_str_digits is 640 (3.11+ raise ValueError past the limit, which a program may lower), and a
+# huge int's str() is slow before 3.11. Larger ints are shown as <int> (JSON: null, see integer).
+TEXT_INT = 10 ** 600
+
+_PLAIN = (str, bool, float, type(None), bytes)
+SMALL_INT = 10 ** 50  # its repr is under short_repr's limit
+
+
+def _shown(v, limit, quoted):
+    t = type(v)
+    if t is str:
+        return repr(v[:limit]) if quoted else v[:limit]
+    if t is int:
+        return repr(v) if -TEXT_INT < v < TEXT_INT else '<int>'
+    if t in _PLAIN:
+        if t is bytes:
+            v = v[:limit]
+        return repr(v)
+    if t is tuple or t is list:
+        parts = [_shown(x, limit, True) for x in v[:_ITEMS]]
+        if len(v) > _ITEMS:
+            parts.append('...')
+        if t is tuple:
+            return '(' + ', '.join(parts) + (',)' if len(v) == 1 else ')')
+        return '[' + ', '.join(parts) + ']'
+    return '<%s object>' % type_name(v)
+
+
+def plain_text(v, limit=LIMIT):
+    """str(v) for builtin values (bounded); '<TypeName object>' for anything else. Never raises."""
+    try:
+        return _shown(v, limit, False)[:limit]
+    except Exception:
+        return '<%s object>' % type_name(v)
+
+
+def short_repr(v, limit=60):
+    """repr(v) for builtin values, short ('hello' quoted, as the program would print it in a list; cut
+    with an ellipsis); '<TypeName object>' for anything else. For the values a queue carries. Never raises."""
+    if type(v) is int and -SMALL_INT < v < SMALL_INT:  # (the commonest item, without _shown's tests)
+        return repr(v)
+    try:
+        shown = _shown(v, limit, True)
+        return shown if len(shown) <= limit else shown[:limit - 1] + '\u2026'
+    except Exception:
+        return '<%s object>' % type_name(v)
+
+
+class_name = type.__dict__['__name__'].__get__  # (a metaclass's __name__/__module__ properties never run)
+class_module = type.__dict__['__module__'].__get__
+
+
+def type_name(v):
+    """The name of v's type, read from the type itself (a class may not lie about it: no __getattr__ runs)."""
+    try:
+        name = class_name(type(v))
+        return name if type(name) is str else '?'
+    except Exception:
+        return '?'
+
+
+def _formats_in_c(cls):
+    """Is the __str__ this exception class uses one of CPython's own (a slot wrapper, not Python code)?"""
+    for klass in type.__dict__['__mro__'].__get__(cls):
+        method = type.__dict__['__dict__'].__get__(klass).get('__str__')
+        if method is not None:
+            return type(method).__name__ in ('wrapper_descriptor', 'method-wrapper')
+    return False
+
+
+def _safe_arg(v, depth=0):
+    t = type(v)
+    if t is int:
+        return -TEXT_INT < v < TEXT_INT
+    if t in _PLAIN:
+        return True
+    if (t is tuple or t is list) and depth < 2 and len(v) <= _ITEMS:
+        return all(_safe_arg(x, depth + 1) for x in v)
+    return False
+
+
+_args_of = BaseException.__dict__['args'].__get__
+
+
+def exception_message(exc, limit=LIMIT):
+    """str(exc) when Python would compute it in C from builtin values only (a builtin or plain
+    subclassed exception raised with strings and numbers); '' when that could run program code."""
+    try:
+        if not _formats_in_c(type(exc)):
+            return ''
+        if not all(_safe_arg(a) for a in _args_of(exc)):
+            return ''
+        if issubclass(type(exc), OSError):  # (its type: isinstance reads a __class__ property)
+            for name in ('filename', 'filename2'):
+                if not _safe_arg(OSError.__dict__[name].__get__(exc)):
+                    return ''
+        return str(exc)[:limit]
+    except Exception:
+        return ''
+
+
+def exception_text(exc, limit=LIMIT):
+    """'TypeName: message' (or just 'TypeName' when the message is left out; see exception_message)."""
+    message = exception_message(exc, limit)
+    name = type_name(exc)
+    return ('%s: %s' % (name, message) if message else name)[:limit]
+
+
+def callable_name(fn, limit=80):
+    """A name for a callable without calling or repr-ing it: a function's own __qualname__, a partial's
+    function's, else its type's."""
+    try:
+        for _ in range(10):  # (partials of partials)
+            t = type(fn)
+            if class_module(t) == 'functools' and class_name(t) == 'partial':
+                fn = fn.func
+                continue
+            break
+        qualname = getattr(fn, '__qualname__', None) if _is_builtin_callable(fn) else None
+        if type(qualname) is str:
+            return qualname[:limit]
+        return type_name(fn)[:limit]
+    except Exception:
+        return '?'
+
+
+def module_of(fn):
+    """The module a callable comes from, read as callable_name reads its name: a function's (method's,
+    builtin's, class's) own __module__, anything else's type's. '' when unknown."""
+    try:
+        module = getattr(fn, '__module__', None) if _is_builtin_callable(fn) else class_module(type(fn))
+        return module if type(module) is str else ''
+    except Exception:
+        return ''
+
+
+def _is_builtin_callable(fn):
+    """Functions, methods and builtins: reading their __qualname__ runs no program code."""
+    t = type(fn)
+    return type(t) is type and class_module(t) == 'builtins' and \
+        class_name(t) in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',
+                           'wrapper_descriptor', 'method-wrapper', 'classmethod_descriptor', 'type')
+
 
 _LOW = -TEXT_INT  # (computed once: the dict path below compares every int field)
 
@@ -52,12 +205,12 @@ def quote(s):
 
 def text(v):
     """JSON for a name that should be a str (task names, qualnames) but need not be."""
-    return quote(v if type(v) is str else safe_text.text(v))
+    return quote(v if type(v) is str else plain_text(v))
 
 
 def integer(v):
     """JSON for an int (of any subclass: the builtin formatting, never the program's __str__/__repr__);
-    null for one too large to format (see safe_text.TEXT_INT), as for a float that is not finite."""
+    null for one too large to format (see TEXT_INT), as for a float that is not finite."""
     if type(v) is not int:
         v = int.__index__(v)  # (an exact int: a subclass's own comparisons would run its code)
     return str(v) if _LOW < v < TEXT_INT else 'null'
@@ -112,7 +265,7 @@ def dumps(v):
     if t is list or t is tuple:
         return '[' + ','.join([dumps(x) for x in v]) + ']'
     # Subclasses (IntEnum, str subclasses...) and anything else: the builtin C formatting only, never
-    # the program's own __str__/__repr__ (see safe_text).
+    # the program's own __str__/__repr__ (see plain_text).
     if issubclass(t, bool):
         return 'true' if v else 'false'
     if issubclass(t, int):
@@ -121,4 +274,4 @@ def dumps(v):
         return float.__repr__(v) if float.__sub__(v, v) == 0 else 'null'
     if issubclass(t, str):
         return quote(str.__str__(v))
-    return quote(safe_text.text(v))
+    return quote(plain_text(v))

@@ -4,10 +4,10 @@ a finished future's outcome (future_read: result(), exception() or add_done_call
 tell an exception nobody retrieved from one the program saw."""
 from _thread import get_ident
 
-from . import core, marks, result_waits, safe_text, work_items
+from . import core, encode, result_waits, work_items
 from .encode import quote, text
 
-_serial_of = marks.serials.get
+_serial_of = core.serials.get
 _last = {}  # thread ident -> serial of the future it submitted last (asyncio's run_in_executor reads it)
 _reserved = {}  # thread ident -> serial for the Future that submit() is about to create
 _read = set()  # serials of futures whose future_read is written (one each: a loop of result() calls stays cheap)
@@ -25,8 +25,8 @@ def _wrap_submit(cls):
         # returns), and future_submit is written before the work can start.
         serial = core.new_serial()
         ident = get_ident()
-        name = safe_text.callable_name(fn)
-        core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(safe_text.class_name(type(self)))},'
+        name = encode.callable_name(fn)
+        core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(encode.class_name(type(self)))},'
                                        f'"fn":{text(name)},"args":{quote(work_items.args_text(args, kwargs))},'
                                        f'"line":{core.program_line()}}}')
         _reserved[ident] = serial
@@ -49,7 +49,7 @@ def patch_base(base):
         orig_init(self, *args, **kwargs)
         serial = _reserved.pop(get_ident(), None)
         if serial is not None:
-            marks.set_serial(self, serial)
+            core.set_serial(self, serial)
 
     Future.__init__ = __init__
     orig_set_result, orig_set_exception = Future.set_result, Future.set_exception
@@ -65,7 +65,7 @@ def patch_base(base):
         obj = _serial_of(id(self))
         if obj is not None:
             work_items.future_finishing(obj)
-            core.emit('future_done', {'obj': obj, 'state': 'error', 'error': safe_text.exception_text(exception)})
+            core.emit('future_done', {'obj': obj, 'state': 'error', 'error': encode.exception_text(exception)})
         return orig_set_exception(self, exception)
 
     orig_running = Future.set_running_or_notify_cancel

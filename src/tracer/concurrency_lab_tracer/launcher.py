@@ -191,8 +191,8 @@ def _note_uncaught(tracer, e, program):
     """Record an exception that ends the program; returns its traceback without launcher frames."""
     tb = _strip_own_frames(e.__traceback__)
     if tracer is not None:
-        from concurrency_lab_tracer import safe_text, threads
-        tracer.core.emit('exc', {'type': safe_text.type_name(e), 'msg': safe_text.exception_message(e), 'file': program,
+        from concurrency_lab_tracer import encode, threads
+        tracer.core.emit('exc', {'type': encode.type_name(e), 'msg': encode.exception_message(e), 'file': program,
                                  'line': threads.tb_program_line(tb) or getattr(e, 'lineno', 0) or 0,
                                  'uncaught': True, 'where': 'main'})
     return tb

@@ -10,9 +10,9 @@ state; fork children inherit them with the object. Queue items travel as
 import os
 import sys
 
-from . import core, marks, work_items
+from . import core, work_items
 from .naming import new_named_serial
-from .safe_text import class_name, short_repr
+from .encode import class_name, short_repr
 from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
 
 ITEM_TAG = '__clab_item__'
@@ -31,7 +31,7 @@ def _semlock_key(semlock):
 
 def _mark(self, semlock, depth=3):
     if core.called_from_program(depth, _skip_files()):
-        marks.set_serial(self, new_named_serial(), key=_semlock_key(semlock))
+        core.set_serial(self, new_named_serial(), key=_semlock_key(semlock))
 
 
 _IDENT_TAG = '__clab_ident__'
@@ -44,8 +44,8 @@ def _carry_identity(cls):
 
     def __getstate__(self):
         state = orig_get(self)
-        obj = marks.serial(self)
-        return (state, (_IDENT_TAG, obj, marks.field(self, 'key'))) if obj is not None else state
+        obj = core.serial(self)
+        return (state, (_IDENT_TAG, obj, core.field(self, 'key'))) if obj is not None else state
 
     def __setstate__(self, state):
         ident = None
@@ -53,7 +53,7 @@ def _carry_identity(cls):
             state, ident = state
         orig_set(self, state)
         if ident is not None:
-            marks.set_serial(self, ident[1], key=ident[2])
+            core.set_serial(self, ident[1], key=ident[2])
             _retrace(self)
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
@@ -64,9 +64,9 @@ def _carry_identity_in_dict(cls):
     copy of the dict, never in the object's own."""
     def __getstate__(self):
         state = dict(vars(self))
-        obj = marks.serial(self)
+        obj = core.serial(self)
         if obj is not None:
-            state[_IDENT_TAG] = (obj, marks.field(self, 'key'))
+            state[_IDENT_TAG] = (obj, core.field(self, 'key'))
         return state
 
     def __setstate__(self, state):
@@ -74,19 +74,19 @@ def _carry_identity_in_dict(cls):
         ident = state.pop(_IDENT_TAG, None)
         vars(self).update(state)
         if ident is not None:
-            marks.set_serial(self, ident[0], key=ident[1])
+            core.set_serial(self, ident[0], key=ident[1])
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
 
 
 def _key_of(self):
-    return {'key': marks.field(self, 'key')}
+    return {'key': core.field(self, 'key')}
 
 
 def _flushing(orig):
     """The waiters are in other processes: let the event reach the file before they wake."""
     def call(self, *args, **kwargs):
-        if marks.serial(self) is not None:
+        if core.serial(self) is not None:
             core.flush()
         return orig(self, *args, **kwargs)
     return call
@@ -112,7 +112,7 @@ def patch_synchronize(mod):
 
     def _make_methods(self):
         orig_make(self)
-        if marks.serial(self) is not None:
+        if core.serial(self) is not None:
             _trace_lock_methods(self)
 
     def __enter__(self):
@@ -146,7 +146,7 @@ def _trace_init(cls):
 
 def _trace_lock_methods(self):
     semlock = self._semlock
-    obj, key = marks.serial(self), marks.field(self, 'key')
+    obj, key = core.serial(self), core.field(self, 'key')
     name = prim(self)
     reentrant = name == 'mp.RLock'
 
@@ -168,7 +168,7 @@ def _trace_lock_methods(self):
 
 def _keyed_wait(orig_wait, begin, end, prim):
     def wait(self, timeout=None):
-        obj = marks.serial(self)
+        obj = core.serial(self)
         if obj is None:
             return orig_wait(self, timeout)
         return blocking_call(begin, end, dict(_key_of(self), obj=obj, prim=prim), lambda: orig_wait(self, timeout))
@@ -256,7 +256,7 @@ def _mark_queues(cls, traced_types, skip):
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
         if _is_one_of(type(self), traced_types) and core.called_from_program(2, skip):
-            marks.set_serial(self, new_named_serial(), key='queue:' + _semlock_key(self._rlock._semlock), puts=0)
+            core.set_serial(self, new_named_serial(), key='queue:' + _semlock_key(self._rlock._semlock), puts=0)
 
     cls.__init__ = __init__
 
@@ -264,13 +264,13 @@ def _mark_queues(cls, traced_types, skip):
 def _traced_put(orig_put):
     """A queue's put recording queue_put and tagging the item; orig_put(self, obj, block, timeout)."""
     def put(self, obj, block=True, timeout=None):
-        ident = marks.serial(self)
+        ident = core.serial(self)
         if ident is None:
             work_items.putting_result(obj)  # a pool worker's result ends its work item (work_items.py)
             return orig_put(self, obj, block, timeout)
-        n = marks.field(self, 'puts', 0) + 1
-        marks.set_field(self, 'puts', n)
-        core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': marks.field(self, 'key'), 'item': n,
+        n = core.field(self, 'puts', 0) + 1
+        core.set_field(self, 'puts', n)
+        core.emit('queue_put', {'obj': ident, 'prim': prim(self), 'key': core.field(self, 'key'), 'item': n,
                                 'size': -1, 'value': short_repr(obj), 'line': core.program_line()})
         core.flush()
         return orig_put(self, (ITEM_TAG, os.getpid(), n, obj), block, timeout)
@@ -280,12 +280,12 @@ def _traced_put(orig_put):
 def _traced_get(orig_get):
     """A queue's get recording the wait and the put it received; orig_get(self, block, timeout)."""
     def get(self, block=True, timeout=None):
-        ident = marks.serial(self)
+        ident = core.serial(self)
         if ident is None:
             got = orig_get(self, block, timeout)
             work_items.got_from_queue(got)  # a pool worker's next call item (work_items.py)
             return got
-        base = {'obj': ident, 'prim': prim(self), 'key': marks.field(self, 'key')}
+        base = {'obj': ident, 'prim': prim(self), 'key': core.field(self, 'key')}
         core.emit('queue_get_wait', dict(base, line=core.program_line()))
         core.flush()
         t0 = core.perf_ns()
@@ -310,8 +310,8 @@ def _carry_queue_identity(cls):
 
     def __getstate__(self):
         state = orig_getstate(self)
-        ident = marks.serial(self)
-        return (state, (ident, marks.field(self, 'key'))) if ident is not None else state
+        ident = core.serial(self)
+        return (state, (ident, core.field(self, 'key'))) if ident is not None else state
 
     def __setstate__(self, state):
         ident = None
@@ -319,6 +319,6 @@ def _carry_queue_identity(cls):
             state, ident = state
         orig_setstate(self, state)
         if ident is not None:
-            marks.set_serial(self, ident[0], key=ident[1], puts=0)
+            core.set_serial(self, ident[0], key=ident[1], puts=0)
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__

@@ -1,4 +1,4 @@
-"""Processes: begin/end in every process, multiprocessing start/join, fork children,
+"""Processes: the meta record and begin/end in every process, multiprocessing start/join, fork children,
 spawn/forkserver helpers and subprocess-launched Pythons, os._exit.
 
 How a child learns who it is: a fork child inherits `_pending` (set by Process.start in the
@@ -11,9 +11,10 @@ holds any of them.
 """
 import os
 import sys
+import time
 
-from . import core, runenv  # (marks, safe_text, io_calls: imported by the patches that use them, applied
-#                             when the program imports what they patch, so an empty program loads none)
+from . import core, encode, runenv  # (io_calls: imported by the patch that uses it, applied when the
+#                                     program imports what it patches, so an empty program loads none)
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
 PROC_INFO = 'CONCURRENCY_LAB_PROC_INFO'  # "ppid|origin|internal(0/1)|name"
@@ -53,6 +54,31 @@ def child_env(obj, origin, internal, name):
     """Who the child is (added to the run's settings, which runenv.for_child adds)."""
     return {PARENT_OBJ: str(obj) if obj is not None else '',
             PROC_INFO: '%d|%s|%d|%s' % (os.getpid(), origin, 1 if internal else 0, name)}
+
+
+VERSION = '0.1.0'
+mechanism = 'none'  # how calls are traced in this process: 'ast', 'settrace' or 'monitoring'
+
+
+def emit_meta():
+    """The 'meta' record that opens every process's event file."""
+    mp = sys.modules.get('multiprocessing')
+    method = None
+    if mp is not None:
+        try:
+            method = mp.get_start_method(allow_none=True)
+        except Exception:
+            method = None
+    ts = core.perf_ns()
+    epoch = time.time_ns()
+    core.emit('meta', {
+        'python': '%d.%d.%d' % sys.version_info[:3], 'impl': sys.implementation.name, 'platform': sys.platform,
+        'clock': 'perf_counter_ns', 'perf_ns': ts, 'epoch_ns': epoch, 'tracer': VERSION, 'file': core.program,
+        'argv': list(getattr(sys, 'argv', []) or []), 'start_method': method, 'mechanism': mechanism,
+        'call_budget': core.call_budget, 'event_cap': core.event_cap,
+        # The run's token: the engine reads only event files that open with it (see eventTail.ts).
+        'run': runenv.setting('CONCURRENCY_LAB_RUN', ''),
+    })
 
 
 def emit_begin(origin, parent_obj, internal, name, parent_pid=None):
@@ -131,8 +157,7 @@ def _begin_fork_child():
     core.reset_threads_after_fork()
     for hook in after_fork_hooks:
         hook()
-    from . import meta
-    meta.emit_meta()
+    emit_meta()
     if _pending is not None:
         p = _pending
         emit_begin('multiprocessing', p['obj'], p['internal'], p['name'], parent_pid=p['pid'])
@@ -169,14 +194,12 @@ _CARRIED_INTERNAL = '_clab_internal'
 
 
 def _is_manager_server(proc):
-    from . import safe_text
     target = vars(proc).get('_target')  # (the program's target is only looked at: no __getattr__ of its runs)
-    return target is not None and safe_text.callable_name(target).endswith('_run_server')
+    return target is not None and encode.callable_name(target).endswith('_run_server')
 
 
 def patch_process(mod):
     """multiprocessing.process.BaseProcess: start/join in the parent, _bootstrap in the child."""
-    from . import marks
     Base = mod.BaseProcess
     orig_start, orig_join, orig_bootstrap = Base.start, Base.join, Base._bootstrap
 
@@ -184,7 +207,7 @@ def patch_process(mod):
         global _pending
         obj = core.new_serial()
         internal = _is_manager_server(self)
-        marks.set_serial(self, obj, internal=internal)
+        core.set_serial(self, obj, internal=internal)
         method = start_method_of(self)
         core.emit('proc_start', {'obj': obj, 'name': self.name, 'method': method, 'internal': internal,
                                  'line': core.program_line()})
@@ -202,7 +225,7 @@ def patch_process(mod):
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
 
     def join(self, timeout=None):
-        obj = marks.serial(self)
+        obj = core.serial(self)
         if obj is None:
             return orig_join(self, timeout)
         core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line()})
@@ -230,7 +253,6 @@ def _note_uncaught_via_print_exc(bootstrap):
     traceback.print_exc(), which is where we see it (wrapping run() would put a frame of ours in
     the traceback the child prints)."""
     import traceback
-    from . import safe_text
     real = traceback.print_exc
     code = getattr(bootstrap, '__code__', None)
 
@@ -240,7 +262,7 @@ def _note_uncaught_via_print_exc(bootstrap):
                 e = sys.exc_info()[1]
                 if e is not None and not isinstance(e, SystemExit):
                     from .threads import tb_program_line
-                    core.emit('exc', {'type': safe_text.type_name(e), 'msg': safe_text.exception_message(e),
+                    core.emit('exc', {'type': encode.type_name(e), 'msg': encode.exception_message(e),
                                       'file': core.program, 'line': tb_program_line(e.__traceback__),
                                       'uncaught': True, 'where': 'process'})
         except Exception:
@@ -324,7 +346,6 @@ def _command_name(args):
     """The lane name of what Popen(args) runs: its command's first word, read as Popen reads it but
     without touching what Popen alone may (an iterator is consumed once, by Popen; a path object or a
     str subclass's own methods are not called here). 'subprocess' when that cannot be told."""
-    from . import safe_text
     if type(args) is list or type(args) is tuple:
         args = args[0] if args else None
     t = type(args)
@@ -332,7 +353,7 @@ def _command_name(args):
         command = str.__str__(args)
     elif issubclass(t, bytes):
         command = bytes.decode(args, sys.getfilesystemencoding(), 'surrogateescape')
-    elif safe_text.module_of(args) in ('pathlib', 'pathlib._local'):  # (the stdlib's own paths)
+    elif encode.module_of(args) in ('pathlib', 'pathlib._local'):  # (the stdlib's own paths)
         command = os.fspath(args)
     else:
         return 'subprocess'
@@ -341,7 +362,6 @@ def _command_name(args):
 
 
 def patch_subprocess(subprocess):
-    from . import marks
     Popen = subprocess.Popen
     orig_init, orig_wait = Popen.__init__, Popen.wait
     skip = (subprocess.__file__,)
@@ -360,11 +380,11 @@ def patch_subprocess(subprocess):
         env = kwargs.get('env')
         kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
-        marks.set_serial(self, obj)
+        core.set_serial(self, obj)
         core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
 
     def wait(self, timeout=None, **kwargs):
-        obj = marks.serial(self)
+        obj = core.serial(self)
         if obj is None or self.returncode is not None:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
         core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line(3)})

@@ -6,13 +6,12 @@ queue's own lock and before the item is stored, so it always precedes the matchi
 """
 from _thread import get_ident
 
-from . import core, marks
-from .encode import quote
+from . import core
+from .encode import SMALL_INT, quote, short_repr
 from .naming import new_named_serial
-from .safe_text import SMALL_INT, short_repr
-from .sync import mark_if_program, obj_head, prim_name, traced_obj
+from .sync import mark_if_program, obj_head, prim_name
 
-_serial_of = marks.serials.get  # (bound once, as sync's: every traced put and get asks)
+_serial_of = core.serials.get  # (bound once, as sync's: every traced put and get asks)
 
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
@@ -56,25 +55,22 @@ class ItemLog(object):
         return 0
 
 
-_fields_of = marks.fields_of
+_logs = core.mark_table()  # id(queue) -> its ItemLog (made by _new_log at its first traced put or get)
+_log_of = _logs.get  # (bound once: every traced put and get looks up its queue's log)
 
 
-def _log(q):
-    fields = _fields_of(id(q))  # (marks.field inlined: every traced put and get asks)
-    log = fields.get('items') if fields is not None else None
-    if log is None:
-        log = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
-        marks.set_field(q, 'items', log)
+def _new_log(q):
+    log = ItemLog(prim_name(q, QUEUE_NAMES) == 'LifoQueue')
+    core.set_mark(_logs, q, log)
     return log
 
 
 def _head(log, q, obj, prim_of):
     """obj_head(obj, prim_of(q)), kept in the queue's log while its serial and class stay the same."""
-    cls = type(q)  # (compared by identity: a metaclass's __eq__ never runs)
-    if log.head_cls is not cls or log.head_obj != obj:
+    if log.head_cls is not type(q) or log.head_obj != obj:  # (the class by identity: a metaclass's __eq__ never runs)
         log.head = obj_head(obj, prim_of(q))
         log.head_obj = obj
-        log.head_cls = cls
+        log.head_cls = type(q)
     return log.head
 
 
@@ -82,12 +78,11 @@ def looks_empty(q):
     """Does the queue hold no item, as its traced puts and gets tell (a get that finds it so waits)?
     Not asked of the queue: its _qsize()/qsize()/empty() may be a subclass's, and untraced Python
     calls them only as often as its own put and get do (put only for a bounded queue)."""
-    fields = _fields_of(id(q))
-    log = fields.get('items') if fields is not None else None
+    log = _log_of(id(q))
     return log is None or log.puts == log.gets
 
 
-def value_json(item):
+def _value_text(item):
     """short_repr(item) as JSON text; a small int (the commonest item) in one step."""
     if type(item) is int and -SMALL_INT < item < SMALL_INT:
         return f'"{item}"'
@@ -100,24 +95,18 @@ def wrap_store(cls, prim_of):
     orig_get = cls.__dict__['_get']
 
     def _put(self, item):
-        obj = _serial_of(id(self))  # (traced_obj, _log and value_json's small int inlined: every put)
+        obj = _serial_of(id(self))
         if obj is not None:
-            fields = _fields_of(id(self))
-            log = fields.get('items') if fields is not None else None
-            if log is None:
-                log = _log(self)
+            log = _log_of(id(self)) or _new_log(self)
             n = log.add(item)
-            head = log.head if log.head_cls is type(self) and log.head_obj == obj else _head(log, self, obj, prim_of)
-            value = f'"{item}"' if type(item) is int and -SMALL_INT < item < SMALL_INT else value_json(item)
-            emit_raw('queue_put', f'{head}"item":{n},"size":{n - log.gets},"value":{value},'
-                                  f'"line":{program_line()}}}')
+            emit_raw('queue_put', f'{_head(log, self, obj, prim_of)}"item":{n},"size":{n - log.gets},'
+                                  f'"value":{_value_text(item)},"line":{program_line()}}}')
         return orig_put(self, item)
 
     def _get(self):
         item = orig_get(self)
         if _serial_of(id(self)) is not None:
-            value = f'"{item}"' if type(item) is int and -SMALL_INT < item < SMALL_INT else value_json(item)
-            _got[get_ident()] = (_log(self).take(item), value)
+            _got[get_ident()] = ((_log_of(id(self)) or _new_log(self)).take(item), _value_text(item))
         return item
 
     cls._put = _put
@@ -153,11 +142,11 @@ def patch_queue_module(queue):
     orig_get = queue.Queue.get
 
     def get(self, block=True, timeout=None):
-        obj = traced_obj(self)
+        obj = _serial_of(id(self))
         if obj is None:
             return orig_get(self, block, timeout)
-        log = _log(self)
-        head = log.head if log.head_cls is type(self) and log.head_obj == obj else _head(log, self, obj, prim_of)
+        log = _log_of(id(self)) or _new_log(self)
+        head = _head(log, self, obj, prim_of)
         t0 = 0
         if block and log.puts == log.gets:  # (looks_empty)
             emit_raw('queue_get_wait', f'{head}"line":{program_line()}}}')
@@ -187,16 +176,16 @@ def _patch_simple_queue(queue):
                 if cls is SimpleQueue and not core.called_from_program():
                     return base()
                 self = base.__new__(cls)
-                marks.set_serial(self, new_named_serial(), puts=0, gets=0)
+                core.set_serial(self, new_named_serial(), puts=0, gets=0)
                 return self
 
             def put(self, item, block=True, timeout=None):
                 # FIFO: the n-th get receives the n-th put.
-                obj = marks.serial(self)
+                obj = core.serial(self)
                 if obj is None:
                     return base.put(self, item, block, timeout)
-                n = marks.field(self, 'puts') + 1
-                marks.set_field(self, 'puts', n)
+                n = core.field(self, 'puts') + 1
+                core.set_field(self, 'puts', n)
                 core.emit('queue_put', {'obj': obj, 'prim': 'SimpleQueue', 'item': n,
                                         'size': base.qsize(self) + 1, 'value': short_repr(item),
                                         'line': core.program_line()})
@@ -206,7 +195,7 @@ def _patch_simple_queue(queue):
                 return self.put(item, False)
 
             def get(self, block=True, timeout=None):
-                obj = marks.serial(self)
+                obj = core.serial(self)
                 if obj is None:
                     return base.get(self, block, timeout)
                 t0 = 0
@@ -220,8 +209,8 @@ def _patch_simple_queue(queue):
                     core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': 0, 'ok': False,
                                             'waited_ns': perf_ns() - t0 if t0 else 0})
                     raise
-                n = marks.field(self, 'gets') + 1
-                marks.set_field(self, 'gets', n)
+                n = core.field(self, 'gets') + 1
+                core.set_field(self, 'gets', n)
                 core.emit('queue_get', {'obj': obj, 'prim': 'SimpleQueue', 'item': n, 'value': short_repr(item), 'ok': True,
                                         'waited_ns': perf_ns() - t0 if t0 else 0, 'line': core.program_line()})
                 return item

@@ -8,7 +8,7 @@ one of those above (known by its code object: no new wrapper, nothing the progra
 """
 import sys
 
-from . import core, marks
+from . import core
 
 _getframe = sys._getframe
 # code object of the stdlib function that calls Event/Condition.wait -> what the caller waits for
@@ -52,7 +52,7 @@ def wait(orig, self, timeout):
     head = ''
     if what == 'result':
         fut = frame.f_locals.get('self')  # Future.result's own frame (the stdlib's, not the program's)
-        obj = marks.serials.get(id(fut))
+        obj = core.serials.get(id(fut))
         if obj is not None:
             head = f'"obj":{obj},'
     f = frame.f_back

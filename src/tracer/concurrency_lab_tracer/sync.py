@@ -4,7 +4,7 @@ Only primitives the program itself creates are traced (the stdlib's internal loc
 Events that can unblock another thread are written before the real operation; a blocking
 acquire is a lock_wait before and lock_acquired after.
 """
-from . import core, marks, result_waits
+from . import core, result_waits
 from .encode import dumps, quote
 from .naming import new_named_serial
 
@@ -305,7 +305,7 @@ class TracedRLock(object):
         return repr(self._lock)
 
 
-_serial_of = marks.serials.get  # (bound once: every acquire, release, put and get asks)
+_serial_of = core.serials.get  # (bound once: every acquire, release, put and get asks)
 
 
 def traced_obj(self):
@@ -315,7 +315,7 @@ def traced_obj(self):
 def mark_if_program(self, depth=3):
     """Give a primitive a serial when the program (not the stdlib) constructed it."""
     if core.called_from_program(depth):
-        marks.set_serial(self, new_named_serial())
+        core.set_serial(self, new_named_serial())
 
 
 def wrap_init(cls):
@@ -329,7 +329,7 @@ def wrap_init(cls):
 
 
 _prim_names = {}  # (type, names) -> prim_name's answer (every put/get/release asks)
-_fields_of = marks.fields_of
+_fields_of = core.fields_of
 
 
 def prim_name(self, names):
@@ -350,7 +350,7 @@ def _prim_name_beside(cls, names):
     name = fields.get(names) if fields is not None else None
     if name is None:
         name = _stdlib_name(cls, names)
-        marks.set_field(cls, names, name)
+        core.set_field(cls, names, name)
     return name
 
 
@@ -480,7 +480,7 @@ def _patch_barrier(threading):
         if obj is None:
             return orig_wait(self, timeout)
         base = {'obj': obj, 'prim': 'Barrier', 'parties': self._parties}  # (not a subclass's `parties`)
-        key = marks.field(self, 'key')
+        key = core.field(self, 'key')
         if key is not None:  # a multiprocessing Barrier (mpsync): the parties are in other processes
             base.update(prim='mp.Barrier', key=key)
         return blocking_call('barrier_wait', 'barrier_pass', base, lambda: orig_wait(self, timeout),

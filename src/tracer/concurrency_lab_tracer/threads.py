@@ -8,7 +8,7 @@ try:
 except ImportError:  # platforms without native thread ids
     _native_id = None
 
-from . import core, marks, output, safe_text
+from . import core, encode, output
 from .encode import number
 
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
@@ -16,22 +16,22 @@ _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process'
 
 def is_internal(thread):
     """Runtime plumbing (pool handlers, feeder/management threads, asyncio's executor shutdown)."""
-    cls_mod = safe_text.module_of(thread)
+    cls_mod = encode.module_of(thread)
     if cls_mod != 'threading':
         mod = cls_mod
     else:  # (a plain Thread's _target is in its __dict__: the program's target is only looked at)
         target = thread.__dict__.get('_target')
-        mod = safe_text.module_of(target) if target is not None else ''
+        mod = encode.module_of(target) if target is not None else ''
     return mod.startswith(_INTERNAL_PREFIXES)
 
 
 def _info(thread):
     """[serial, internal?, error text or None] of a Thread, kept beside it (marks: not in its
     __dict__, and without hashing it, which would run a subclass's __hash__/__eq__)."""
-    info = marks.field(thread, 'thread')
+    info = core.field(thread, 'thread')
     if info is None:
         info = [core.new_serial(), is_internal(thread), None]
-        marks.set_field(thread, 'thread', info)
+        core.set_field(thread, 'thread', info)
     return info
 
 
@@ -103,8 +103,8 @@ def patch(threading):
         if args.exc_type is not SystemExit and exc is not None:
             thread = args.thread
             if thread is not None:
-                _info(thread)[2] = safe_text.exception_text(exc)
-            core.emit('exc', {'type': safe_text.type_name(exc), 'msg': safe_text.exception_message(exc), 'file': core.program,
+                _info(thread)[2] = encode.exception_text(exc)
+            core.emit('exc', {'type': encode.type_name(exc), 'msg': encode.exception_message(exc), 'file': core.program,
                               'line': tb_program_line(args.exc_traceback), 'uncaught': True, 'where': 'thread'})
         return orig_hook(args)
 
@@ -133,7 +133,7 @@ def _end(thread, begun):
     """The thread is done (in it, after threading forgot it): its lane ends."""
     obj, tid, ident = begun
     end = {'obj': obj}
-    info = marks.field(thread, 'thread')
+    info = core.field(thread, 'thread')
     err = info[2] if info is not None else None
     if err:
         end['error'] = err

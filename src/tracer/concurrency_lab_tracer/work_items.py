@@ -9,13 +9,13 @@ has finished it (before its result is handed back), so the worker's lane shows o
   arguments; the end is the worker putting the result on its result queue.
 
 Only hooks the tracer already has are used (Future methods, multiprocessing queue get/put): nothing
-new is wrapped. Argument text comes from safe_text (builtin values only; never a program __repr__).
+new is wrapped. Argument text comes from encode (builtin values only; never a program __repr__).
 """
 import sys
 from _thread import get_ident
 from functools import partial as _partial
 
-from . import core, result_waits, safe_text
+from . import core, encode, result_waits
 from .encode import quote, text
 
 _getframe = sys._getframe
@@ -27,12 +27,12 @@ _ARGS_LIMIT = 60
 
 def args_text(args, kwargs=None):
     """'3, 'slow'' for a call's arguments: short safe reprs, bounded."""
-    parts = [safe_text.short_repr(a, 30) for a in args[:4]]
+    parts = [encode.short_repr(a, 30) for a in args[:4]]
     if len(args) > 4:
         parts.append('\u2026')
     if kwargs:
         for k in list(kwargs)[:3]:
-            parts.append(f'{safe_text.text(k, 20)}={safe_text.short_repr(kwargs[k], 20)}')
+            parts.append(f'{encode.plain_text(k, 20)}={encode.short_repr(kwargs[k], 20)}')
     shown = ', '.join(parts)
     return shown if len(shown) <= _ARGS_LIMIT else shown[:_ARGS_LIMIT - 1] + '\u2026'
 
@@ -72,14 +72,14 @@ def got_from_queue(obj):
     name = t.__name__
     if name == '_CallItem' and t.__module__ == 'concurrent.futures.process':
         fn, args = obj.fn, obj.args
-        if type(fn) is _partial and safe_text.callable_name(fn.func) == '_process_chunk' and fn.args and args:
+        if type(fn) is _partial and encode.callable_name(fn.func) == '_process_chunk' and fn.args and args:
             # ProcessPoolExecutor.map: _process_chunk(fn, chunk), each item of the chunk a tuple of arguments
             _chunk(fn.args[0], obj.work_id, args[0], True)
         else:
             _begin(fn, obj.work_id, _args_field(args, obj.kwargs))
     elif t is tuple and len(obj) == 5 and _pool_worker_code is not None and _caller_is_pool_worker():
         job, i, func, args, kwds = obj
-        fname = safe_text.callable_name(func)  # (a program's callable object: no __getattr__ of its runs)
+        fname = encode.callable_name(func)  # (a program's callable object: no __getattr__ of its runs)
         if fname in ('mapstar', 'starmapstar') and type(args) is tuple and len(args) == 1 and \
                 type(args[0]) is tuple and len(args[0]) == 2:
             fn, chunk = args[0]  # Pool.map/imap/starmap: one function over a chunk of items
@@ -98,7 +98,7 @@ def _chunk(fn, job, chunk, star):
     else:
         if star:
             chunk = [x[0] if type(x) is tuple and len(x) == 1 else x for x in chunk]
-        _begin(fn, job, f'"items":{quote(safe_text.short_repr(list(chunk), _ARGS_LIMIT))},"n":{len(chunk)}')
+        _begin(fn, job, f'"items":{quote(encode.short_repr(list(chunk), _ARGS_LIMIT))},"n":{len(chunk)}')
 
 
 def _args_field(args, kwargs):
@@ -122,7 +122,7 @@ def _begin(fn, job, what):
         core.emit_raw('work_end', '{}')  # (the last item ended without a result put: it raised BaseException)
     _proc_item[ident] = True
     job = job if type(job) is int else 0
-    core.emit_raw('work_begin', f'{{"fn":{text(safe_text.callable_name(fn))},{what},"job":{job}}}')
+    core.emit_raw('work_begin', f'{{"fn":{text(encode.callable_name(fn))},{what},"job":{job}}}')
 
 
 def putting_result(obj):
