@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global CanvasRenderingContext2D, requestAnimationFrame, WheelEvent -- these run in the page (page.evaluate) */
+/* global CanvasRenderingContext2D, requestAnimationFrame -- these run in the page (page.evaluate) */
 // Canvas calls per Timeline frame at 100k events: a deterministic companion to bench:timeline, whose
 // frame times swing with the machine's load. Instruments CanvasRenderingContext2D's drawing methods on
 // the bench page, runs bench:timeline's gestures (20 zoom-ins, 30 pans, 10 zoom-outs on the same synthetic
@@ -9,7 +9,8 @@
 //
 // Each --tree (default: this one) must be built (npm run build) and have its tests compiled
 // (npx tsc -p tsconfig.test.json): its own harness serves its own dist/webview.js, so trees compare
-// side by side (e.g. a detached worktree of main).
+// side by side (e.g. a detached worktree of main). The gestures and their dispatch are this tree's
+// (test/webview/gestures.ts, shared with bench:timeline), so every tree gets the same ones.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,14 +57,7 @@ const METHODS = [
   'font set',
 ];
 
-/** The same gestures as test/webview/bench.ts (gestures(100, 60)). */
-function gestures() {
-  const out = [];
-  for (let i = 0; i < 20; i++) out.push({ group: 'zoom-in', deltaX: 0, deltaY: -100, ctrlKey: true });
-  for (let i = 0; i < 30; i++) out.push({ group: 'pan', deltaX: 60, deltaY: 0, ctrlKey: false });
-  for (let i = 0; i < 10; i++) out.push({ group: 'zoom-out', deltaX: 0, deltaY: 100, ctrlKey: true });
-  return out;
-}
+const { gestures, WHEEL_SCRIPT } = createRequire(`${here}/`)(`${here}/out/test/webview/gestures.js`);
 
 async function countTree(tree) {
   const require = createRequire(`${tree}/`);
@@ -76,6 +70,7 @@ async function countTree(tree) {
     await harness.postLarge(page, synthModel(events, 7), false, 'columns');
     const box = await page.locator('canvas').boundingBox();
     const at = { x: box.x + 190 + (box.width - 190) / 2, y: box.y + 200 };
+    await page.evaluate(WHEEL_SCRIPT);
     return await page.evaluate(
       async ({ at, specs, methods }) => {
         const counts = Object.fromEntries(methods.map((m) => [m, 0]));
@@ -115,24 +110,14 @@ async function countTree(tree) {
         take();
         for (const s of [{ group: 'fit', deltaX: 0, deltaY: 0, ctrlKey: true }, ...specs]) {
           const before = Number(canvas.dataset.frames);
-          target.dispatchEvent(
-            new WheelEvent('wheel', {
-              deltaX: s.deltaX,
-              deltaY: s.deltaY,
-              ctrlKey: s.ctrlKey,
-              clientX: at.x,
-              clientY: at.y,
-              bubbles: true,
-              cancelable: true,
-            }),
-          );
+          window.__benchWheel(target, at, s);
           await frame();
           await frame();
           out.push({ group: s.group, drew: Number(canvas.dataset.frames) > before, ...take() });
         }
         return out;
       },
-      { at, specs: gestures(), methods: METHODS },
+      { at, specs: gestures(100, 60), methods: METHODS },
     );
   } finally {
     await browser.close();

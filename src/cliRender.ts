@@ -1,5 +1,5 @@
 /**
- * concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light]
+ * concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light|hc-dark|hc-light]
  *
  * Exit code: 0 when the picture was written, 2 when not.
  */

@@ -1,5 +1,5 @@
 /**
- * `concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light]`.
+ * `concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light|hc-dark|hc-light]`.
  * INPUT is a model (`trace --json`), an exported trace (`trace --chrome`, Export Trace…) or a Python
  * file, which is traced first with the `trace` command's defaults.
  */
@@ -9,7 +9,7 @@ import { importChromeTrace } from '../trace/chromeTrace';
 import { validateModel } from '../trace/validateModel';
 import { DEFAULT_RENDER, renderTimelinePng, type RenderOptions } from './renderTimeline';
 
-export const RENDER_USAGE = `usage: concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light]
+export const RENDER_USAGE = `usage: concurrency-lab render INPUT --png OUT.png [--width W] [--height H] [--theme dark|light|hc-dark|hc-light]
 
 Draws the Timeline of INPUT as VS Code shows it in a panel of that size (headless Chromium).
 INPUT: a model written by \`trace --json\`, a trace written by \`trace --chrome\` or Export Trace…,
@@ -19,7 +19,7 @@ options:
   --png OUT          the PNG to write (required)
   --width W          panel width in CSS pixels (default ${DEFAULT_RENDER.width})
   --height H         panel height in CSS pixels (default ${DEFAULT_RENDER.height})
-  --theme T          dark (Dark Modern, default) or light (Light Modern)
+  --theme T          dark (Dark Modern, default), light (Light Modern), hc-dark or hc-light (High Contrast)
   --scale N          device pixels per CSS pixel (default 1)
 Chromium: /usr/bin/chromium, or the CHROMIUM_PATH environment variable.`;
 
@@ -51,8 +51,8 @@ export function parseRenderArgs(argv: readonly string[]): RenderArgs | { error: 
         else if (a === '--width') out.width = Math.round(size(v, a, 200, 8000));
         else if (a === '--height') out.height = Math.round(size(v, a, 150, 8000));
         else if (a === '--scale') out.scale = size(v, a, 0.5, 4);
-        else if (v === 'dark' || v === 'light') out.theme = v;
-        else throw new Error(`--theme expects dark or light, got "${v}"`);
+        else if (v === 'dark' || v === 'light' || v === 'hc-dark' || v === 'hc-light') out.theme = v;
+        else throw new Error(`--theme expects dark, light, hc-dark or hc-light, got "${v}"`);
       } else if (a.startsWith('-')) {
         // A trace option (validated by the trace command), with its value when it takes one.
         out.traceArgs.push(a);

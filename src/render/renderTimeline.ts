@@ -14,12 +14,18 @@ import type { Browser, Page } from 'playwright-core';
 import type { TraceModel } from '../shared/traceModel';
 import { buildTimelineHtml } from '../timeline/html';
 import { chromiumPath, HEADLESS_CHROMIUM_ARGS, STABLE_TEXT_ARGS } from './chromium';
-import { VSCODE_THEMES, type ThemeKind } from './vscodeThemes';
+import {
+  THEME_BODY_CLASSES,
+  VSCODE_HC_THEMES,
+  VSCODE_THEMES,
+  type HighContrastKind,
+  type ThemeKind,
+} from './vscodeThemes';
 
 export interface RenderOptions {
   width: number;
   height: number;
-  theme: ThemeKind;
+  theme: ThemeKind | HighContrastKind;
   /** Device pixels per CSS pixel (1 = what the tests compare). */
   scale?: number;
   /** Runs on the settled page just before the screenshot (tests use it to make a deliberate change). */
@@ -117,7 +123,7 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
           else await route.fulfill({ status: 404, body: '' });
         });
         await page.addInitScript(
-          ({ vars, kind }) => {
+          ({ vars, classes }) => {
             const w = window as unknown as RenderGlobals & { acquireVsCodeApi(): unknown };
             w.__errors = [];
             w.__ready = false;
@@ -142,8 +148,8 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
                 varsSet = true;
               }
               if (!document.body) return false;
-              document.body.classList.add(`vscode-${kind}`);
-              document.body.dataset.vscodeThemeKind = `vscode-${kind}`;
+              for (const c of classes) document.body.classList.add(c);
+              document.body.dataset.vscodeThemeKind = classes[classes.length - 1];
               return true;
             };
             if (!mark()) {
@@ -153,7 +159,7 @@ export async function openRenderer(assets: TimelineAssets = findAssets()): Promi
               obs.observe(document, { childList: true, subtree: true });
             }
           },
-          { vars: VSCODE_THEMES[opts.theme], kind: opts.theme },
+          { vars: { ...VSCODE_THEMES, ...VSCODE_HC_THEMES }[opts.theme], classes: THEME_BODY_CLASSES[opts.theme] },
         );
         await page.goto(`${ORIGIN}/`);
         await page.waitForFunction(() => (window as unknown as RenderGlobals).__ready);

@@ -660,6 +660,7 @@ export class TimelineApp implements CanvasHost {
         const r = this.v?.layout.rows[row];
         return r ? RULER_H + r.y - (this.v?.scrollY ?? 0) : -1;
       },
+      theme: () => this.currentTheme,
       stepBox: (step: number) => {
         const v = this.v;
         const s = this.canvas.scaleNow();
@@ -700,4 +701,6 @@ export interface TimelineProbe {
   rowTop(row: number): number;
   flows(): { arrows: number; skipped: number; trunks: number; ends: { row: number; count: number; group: boolean }[] };
   stepBox(step: number): { x: number; y: number; w: number; h: number } | null;
+  /** The colours the canvas draws with, as read from the page's theme variables. */
+  theme(): Theme;
 }

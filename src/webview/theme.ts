@@ -43,8 +43,12 @@ export function readTheme(): Theme {
   const muted = cssVar(style, '--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d');
   const error = cssVar(style, '--vscode-editorError-foreground', red);
   const warning = cssVar(style, '--vscode-editorWarning-foreground', yellow);
+  const background = cssVar(style, '--vscode-editor-background', light ? '#ffffff' : '#1e1e1e');
+  // State bands, markers and lane colours must stand out from the lanes (WCAG 1.4.11, 3:1): VS Code's
+  // charts-orange is #d18616 in every theme, 2.9:1 on a light editor.
+  const [b3, p3, o3, y3, g3, c3] = [blue, purple, orange, yellow, green, cyan].map((c) => legible(c, background, 3));
   return {
-    background: cssVar(style, '--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
+    background,
     foreground: fg,
     muted,
     border: cssVar(style, '--vscode-panel-border', light ? '#e5e5e5' : '#3c3c3c'),
@@ -60,11 +64,48 @@ export function readTheme(): Theme {
     warning,
     font: cssVar(style, '--vscode-font-family', 'system-ui, sans-serif'),
     monoFont: cssVar(style, '--vscode-editor-font-family', 'monospace'),
-    roles: { blue, purple, orange, yellow, green, cyan, muted, foreground: fg, error, warning },
+    roles: { blue: b3, purple: p3, orange: o3, yellow: y3, green: g3, cyan: c3, muted, foreground: fg, error, warning },
     // No red: red means an error or a stuck wait.
-    palette: [blue, green, orange, purple, yellow, cyan],
+    palette: [b3, g3, o3, p3, y3, c3],
     dark: !light,
   };
+}
+
+function hexRgb(color: string): [number, number, number] | null {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color);
+  if (!m || m[2] !== undefined) return null;
+  const h = m[1].length === 3 ? [...m[1]].map((c) => c + c).join('') : m[1];
+  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+function luminance(rgb: readonly number[]): number {
+  const f = (v: number): number => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
+}
+
+/**
+ * `color`, or the nearest shade of it (mixed toward black on a light background, white on a dark one)
+ * with at least `min`:1 WCAG contrast on `background`. Colours other than opaque #rgb / #rrggbb are kept.
+ */
+export function legible(color: string, background: string, min: number): string {
+  const c = hexRgb(color);
+  const b = hexRgb(background);
+  if (!c || !b) return color;
+  const lb = luminance(b);
+  const ratio = (rgb: readonly number[]): number => {
+    const l = luminance(rgb);
+    return (Math.max(l, lb) + 0.05) / (Math.min(l, lb) + 0.05);
+  };
+  if (ratio(c) >= min) return color;
+  const to = lb > 0.18 ? 0 : 255;
+  for (let k = 1; k <= 20; k++) {
+    const mixed = c.map((v) => Math.round(v + ((to - v) * k) / 20));
+    if (ratio(mixed) >= min) return `#${mixed.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+  }
+  return color;
 }
 
 /** Calls `onChange` when VS Code switches theme (it swaps the body class and the variables). */

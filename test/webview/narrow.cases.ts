@@ -57,6 +57,15 @@ function lateStartModel(): TraceModel {
   return b.build();
 }
 
+/** A process whose MainThread runs `main` for 90 ms: the start of the lane-name tests' models. */
+function mainThreadModel(file: string): { b: ModelBuilder; proc: number; main: number } {
+  const b = new ModelBuilder(file);
+  const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
+  const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
+  b.span(main, 'main', 1 * MS, 90 * MS, { cpu: 1 * MS });
+  return { b, proc, main };
+}
+
 /** Two asyncio tasks (Task-2, Task-3) running one coroutine on `thread`, each a span of it; their lanes. */
 function twoTasksOf(b: ModelBuilder, thread: number, coroutine: string): number[] {
   return [2, 3].map((n) => {
@@ -112,10 +121,7 @@ export const narrowCases: Case[] = [
   {
     name: 'narrow: lane names cut short keep what tells them apart (a worker its number, a task its coroutine)',
     async run({ page, server }) {
-      const b = new ModelBuilder('pools.py');
-      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
-      const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
-      b.span(main, 'main', 1 * MS, 90 * MS, { cpu: 1 * MS });
+      const { b, proc, main } = mainThreadModel('pools.py');
       for (let i = 0; i < 3; i++) {
         const t = b.lane({ kind: 'thread', name: `ThreadPoolExecutor-0_${i}`, parent: proc, pid: 10, tid: 2 + i });
         b.span(t, 'fetch', (10 + i) * MS, (50 + i) * MS, { cpu: 1 * MS });
@@ -143,10 +149,7 @@ export const narrowCases: Case[] = [
   {
     name: 'narrow: the step list and output tags keep " · Task-N" whole for two tasks of one coroutine, cutting the coroutine',
     async run({ page, server }) {
-      const b = new ModelBuilder('beats.py');
-      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 10 });
-      const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10, tid: 1 });
-      b.span(main, 'main', 1 * MS, 90 * MS, { cpu: 1 * MS });
+      const { b, main } = mainThreadModel('beats.py');
       for (const t of twoTasksOf(b, main, 'heartbeat_forever')) b.print(t, 30 * MS + t, `tick from lane ${t}`);
       const model = b.build();
       await withPage(page, server, NARROW, async (p) => {

@@ -10,6 +10,7 @@ import { layoutCases } from './layout.cases';
 import { labelCases } from './labels.cases';
 import { densityCases } from './density.cases';
 import { narrowCases } from './narrow.cases';
+import { contrastCases } from './contrast.cases';
 import { openRenderer, visualCases } from './visual';
 
 const TEST_TIMEOUT_MS = 30_000;
@@ -22,7 +23,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-const cases = [...timelineCases, ...layoutCases, ...labelCases, ...densityCases, ...narrowCases];
+const cases = [...timelineCases, ...layoutCases, ...labelCases, ...densityCases, ...narrowCases, ...contrastCases];
 
 export async function main(filter?: string): Promise<number> {
   // A concurrent `npm run build` empties dist/ for a moment: give it a few seconds to come back.

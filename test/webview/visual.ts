@@ -25,7 +25,7 @@ const MAX_CHANGED_SHARE = 0.004;
 
 interface Shot {
   model: string;
-  theme: 'dark' | 'light';
+  theme: 'dark' | 'light' | 'hc-dark' | 'hc-light';
   width: number;
 }
 
@@ -41,6 +41,9 @@ const SHOTS: Shot[] = [
     'executor_pools',
   ].flatMap((model) => (['dark', 'light'] as const).map((theme) => ({ model, theme, width: 1400 }))),
   { model: 'deadlock', theme: 'dark', width: 400 },
+  // High contrast: outlines and borders instead of fills (contrastBorder), VS Code's hc-black / hc-light.
+  { model: 'three_patterns', theme: 'hc-dark', width: 1400 },
+  { model: 'three_patterns', theme: 'hc-light', width: 1400 },
 ];
 
 function shotName(s: Shot): string {
