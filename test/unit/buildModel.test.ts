@@ -510,6 +510,28 @@ void test('a task renamed after it was made: its lane and later labels take the 
   assert.equal(m.stats.eventsByKind.task_name, 1);
 });
 
+void test('two print statements in a row are two steps, each with its own line; the prints of one line are one burst', () => {
+  const s = new RawStream(1)
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'locked: 200', line: 53 })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'race observed', line: 62 })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'tick 1', line: 70 })
+    .ev(1, 0, 'print', { stream: 'stdout', text: 'tick 2', line: 70 });
+  const m = buildModel(s.events);
+  assert.deepEqual(
+    m.steps.map((x) => [x.text, x.line]),
+    [
+      ['print: locked: 200', 53],
+      ['print: race observed', 62],
+      ['print (2 lines): tick 1', 70],
+    ],
+  );
+  assert.deepEqual(
+    m.output.map((o) => m.steps.findIndex((x) => x.order === o.order)),
+    [0, 1, 2, 2],
+    'each output line belongs to the step of the print that wrote it',
+  );
+});
+
 void test('output becomes one step per burst: one lane, one stream, no other step between, no pause', () => {
   const s = new RawStream(1)
     .ev(1, 0, 'print', { stream: 'stdout', text: 'a' })

@@ -6,10 +6,12 @@ import type { FamilyOf } from './handler';
 /** Longest output line kept in the model (the supervisor's raw stdout keeps everything up to its cap). */
 const MAX_OUTPUT_LINE = 10_000;
 /**
- * Output lines become one step per burst: consecutive lines of one lane and one stream, with no other
- * step between them (another lane's event or the same lane's own ends a burst, so the step list keeps
- * the execution order), each written within BURST_GAP_NS of the one before (a pause is a new step: a
- * loop that prints a tick a second shows one step per tick).
+ * Output lines become one step per burst: consecutive lines of one lane and one stream, written by one
+ * line of the program (a loop's print, or one print of several lines; two print statements in a row are
+ * two steps, each with its own number and source line), with no other step between them (another lane's
+ * event or the same lane's own ends a burst, so the step list keeps the execution order), each written
+ * within BURST_GAP_NS of the one before (a pause is a new step: a loop that prints a tick a second shows
+ * one step per tick).
  */
 export const BURST_GAP_NS = 50_000_000;
 /** How much of a burst the hover card shows (the output pane has every line). */
@@ -23,6 +25,8 @@ interface Burst {
   tid: number;
   task: number;
   stream: string;
+  /** The program line that wrote it (0: unknown, as for a partial line flushed at exit). */
+  line: number;
   lastTs: number;
   lines: string[];
 }
@@ -35,6 +39,7 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pic
         const d = asData(ev[6]);
         const stream = str(d, 'stream') === 'stderr' ? 'stderr' : 'stdout';
         const text = clip(str(d, 'text'), MAX_OUTPUT_LINE);
+        const line = num(d, 'line') ?? 0;
         const [, , pid, tid, task] = ev;
         const b0 = burst;
         if (
@@ -44,6 +49,7 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pic
           b0.tid === tid &&
           b0.task === task &&
           b0.stream === stream &&
+          b0.line === line &&
           ts - b0.lastTs <= BURST_GAP_NS
         ) {
           b.laneOf(pid, tid, task, ts); // extends the lane's time range
@@ -58,7 +64,7 @@ export const output: FamilyOf<'print' | 'exc' | 'limit' | 'summary' | 'sched_pic
         }
         const here = b.marker('print', ev, ts);
         const marker = b.markers[b.markers.length - 1];
-        burst = { marker, step: b.steps[b.steps.length - 1], pid, tid, task, stream, lastTs: ts, lines: [text] };
+        burst = { marker, step: b.steps[b.steps.length - 1], pid, tid, task, stream, line, lastTs: ts, lines: [text] };
         b.output.push({ order: here.order, ts, lane: here.lane, stream, text });
       },
       exc(ev, ts) {
