@@ -86,6 +86,13 @@ function luminance(rgb: readonly number[]): number {
   return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
 }
 
+/** WCAG 2 contrast ratio of two opaque sRGB colours ([r, g, b], 0–255): 1 to 21. */
+export function contrastRatio(a: readonly number[], b: readonly number[]): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
 /**
  * `color`, or the nearest shade of it (mixed toward black on a light background, white on a dark one)
  * with at least `min`:1 WCAG contrast on `background`. Colours other than opaque #rgb / #rrggbb are kept.
@@ -94,13 +101,9 @@ export function legible(color: string, background: string, min: number): string 
   const c = hexRgb(color);
   const b = hexRgb(background);
   if (!c || !b) return color;
-  const lb = luminance(b);
-  const ratio = (rgb: readonly number[]): number => {
-    const l = luminance(rgb);
-    return (Math.max(l, lb) + 0.05) / (Math.min(l, lb) + 0.05);
-  };
+  const ratio = (rgb: readonly number[]): number => contrastRatio(rgb, b);
   if (ratio(c) >= min) return color;
-  const to = lb > 0.18 ? 0 : 255;
+  const to = luminance(b) > 0.18 ? 0 : 255;
   for (let k = 1; k <= 20; k++) {
     const mixed = c.map((v) => Math.round(v + ((to - v) * k) / 20));
     if (ratio(mixed) >= min) return `#${mixed.map((v) => v.toString(16).padStart(2, '0')).join('')}`;

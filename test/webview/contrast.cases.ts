@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceModel } from '../../src/shared/traceModel';
-import type { Theme } from '../../src/webview/theme';
+import { contrastRatio, type Theme } from '../../src/webview/theme';
 import { ROOT, openTimeline, postAndPaint, THEMES, type TestTheme } from './harness';
 import type { Case } from './timeline.cases';
 
@@ -50,7 +50,7 @@ export const contrastCases: Case[] = (Object.keys(THEMES) as TestTheme[]).map((t
       await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(m), live: false });
       const t = await page.evaluate(() => window.timelineProbe?.theme() ?? null);
       assert.ok(t, 'no theme from the page');
-      const ratios = await page.evaluate((ps) => {
+      const paints = await page.evaluate((ps) => {
         // Each colour as the canvas paints it: drawn over its background, alpha and all, then read back.
         const c = document.createElement('canvas');
         c.width = c.height = 1;
@@ -66,19 +66,9 @@ export const contrastCases: Case[] = (Object.keys(THEMES) as TestTheme[]).map((t
           ctx.fillRect(0, 0, 1, 1);
           return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
         };
-        const lum = (rgb: number[]): number => {
-          const f = (v: number): number => {
-            const s = v / 255;
-            return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
-          };
-          return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
-        };
-        return ps.map((p) => {
-          const a = lum(painted(p.color, p.on));
-          const b = lum(painted(p.on, p.on));
-          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-        });
+        return ps.map((p) => [painted(p.color, p.on), painted(p.on, p.on)]);
       }, pairs(t));
+      const ratios = paints.map(([fg, bg]) => contrastRatio(fg, bg));
       const list = pairs(t);
       const bad = list
         .map((p, i) => ({ p, r: ratios[i] }))

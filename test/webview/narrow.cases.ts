@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceModel } from '../../src/shared/traceModel';
+import { contrastRatio } from '../../src/webview/theme';
 import { ROOT, openTimeline, postAndPaint, type PageServer } from './harness';
 import { drawnTexts, type DrawnText } from './labels.cases';
 import { ModelBuilder } from './modelBuilder';
@@ -458,13 +459,5 @@ function contrast(a: string, b: string): number {
     if (!m) throw new Error(`not a colour: ${c}`);
     return m[1].split(',').slice(0, 3).map(Number);
   };
-  const lum = (c: string): number => {
-    const [r, g, bl] = rgb(c).map((v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
+  return contrastRatio(rgb(a), rgb(b));
 }
