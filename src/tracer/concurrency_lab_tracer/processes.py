@@ -260,10 +260,13 @@ def _note_uncaught_via_print_exc(bootstrap):
         try:
             if sys._getframe(1).f_code is code:
                 e = sys.exc_info()[1]
-                if e is not None and not isinstance(e, SystemExit):
+                # (by type and BaseException's own field, as Python matches and prints it: a __class__ or
+                # __traceback__ property of the program's exception class never runs)
+                if e is not None and not issubclass(type(e), SystemExit):
                     from .threads import tb_program_line
+                    tb = BaseException.__dict__['__traceback__'].__get__(e)
                     core.emit('exc', {'type': encode.type_name(e), 'msg': encode.exception_message(e),
-                                      'file': core.program, 'line': tb_program_line(e.__traceback__),
+                                      'file': core.program, 'line': tb_program_line(tb),
                                       'uncaught': True, 'where': 'process'})
         except Exception:
             pass
