@@ -24,6 +24,8 @@ _MAKERS = {}  # code object that calls create_future -> what the task waits in
 _ASKERS = {}  # code of Queue.get / Event.wait -> {code of the stdlib function that asked them -> what}
 _noted = {}  # id(future) -> (weak reference, its await's data after the target, awaited more than once)
 future_factories = (None, None)  # (loop.create_future as asyncio has it, our wrapper of it), once patched
+_TaskGroup = None  # 3.11+: asyncio's TaskGroup, and the attribute dict of one through its own __dict__ slot
+_group_dict = None
 
 
 def patch(asyncio, base_events, tasks, serial_of):
@@ -35,6 +37,9 @@ def patch(asyncio, base_events, tasks, serial_of):
     taskgroups = sys.modules.get('asyncio.taskgroups')
     if taskgroups is not None:
         _add(_MAKERS, taskgroups.TaskGroup.__aexit__, 'TaskGroup')
+        global _TaskGroup, _group_dict
+        _TaskGroup = taskgroups.TaskGroup
+        _group_dict = _TaskGroup.__dict__['__dict__'].__get__
     as_completed = getattr(tasks, '_AsCompletedIterator', None)  # 3.13+
     one = getattr(as_completed, '_wait_for_one', None)
     if one is None:  # 3.8-3.12: a function nested in as_completed
@@ -114,9 +119,13 @@ def _about(what, local, serial_of):
         fs = local.get('fs')
         return f',"count":{len(fs)}' if hasattr(fs, '__len__') else ''
     if what == 'TaskGroup':
-        pending = local.get('self')
-        pending = getattr(pending, '_tasks', None)
-        return f',"count":{len(pending)}' if hasattr(pending, '__len__') else ''
+        # (its own field, read from its dict: a subclass's __getattribute__ or _tasks property is program
+        # code, which TaskGroup never runs for us; a set's own len)
+        group = local.get('self')
+        if _TaskGroup is None or not issubclass(type(group), _TaskGroup):
+            return ''
+        pending = dict.get(_group_dict(group), '_tasks')
+        return f',"count":{len(pending)}' if type(pending) is set else ''
     if what == 'join':
         obj = sync.traced_obj(local.get('self'))
         return f',"obj":{obj}' if obj else ''
