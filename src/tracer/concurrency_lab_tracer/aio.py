@@ -88,19 +88,15 @@ def patch(asyncio):
     _Task = task_type
     _must_cancel_field = task_type.__dict__.get('_must_cancel')
     # The loop idle in its selector, waiting for I/O or timers: seen by io_calls (3.12+), else by aio_idle
-    # (3.8-3.11, in a process running the rewritten program, whose helpers it adds to). Where a task's
+    # (3.8-3.11; in a process running the rewritten program it adds to its helpers). Where a task's
     # traced wait writes pending events (sync.flush_at_task_wait): where that is seen, as the loop goes
     # idle, once for all tasks; else when no other callback is ready (else the loop runs on: an
     # asyncio.Queue ping-pong would write once per item).
     if io_calls is not None:
         loop_watched = io_calls.watch_loop(base_events)
     else:
-        helpers = getattr(_mechanism(), 'helpers', None)
-        if helpers is not None:
-            from . import aio_idle
-            loop_watched = aio_idle.watch(base_events, helpers)
-        else:
-            loop_watched = False
+        from . import aio_idle
+        loop_watched = aio_idle.watch(base_events, getattr(_mechanism(), 'helpers', None))
     if loop_watched:
         sync.flush_at_task_wait = _no_flush
     else:
@@ -171,7 +167,11 @@ def patch(asyncio):
             about = stdlib_wait(value)  # a future asyncio.wait, Queue.join, ... made to wait on
             if about is not None:
                 me = current()
-                if me:
+                if me and type(about) is tuple:  # a stream read's, drain's, sock_recv's... (3.8-3.11): as on 3.12+
+                    waiting[me] = about
+                    line = core.program_line_from(_getframe(1))
+                    emit_raw('io_wait', f'{{"call":{about[0]},"line":{line}}}', me)
+                elif me:
                     serial = core.new_serial()
                     waiting[me] = serial
                     emit_raw('await', f'{{"target":{serial}{about}}}', me)
@@ -182,7 +182,9 @@ def patch(asyncio):
             return
         me = current()
         target = waiting.pop(me, None) if me else None
-        if target is not None:
+        if type(target) is tuple:
+            emit_raw('io_done', f'{{"call":{target[0]}}}', me)
+        elif target is not None:
             emit_raw('awake', f'{{"target":{target}}}', me)
 
     core.current_task = current
@@ -233,7 +235,7 @@ def patch(asyncio):
     _patch_cancel(asyncio, tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
-    aio_waits.patch(asyncio, base_events, tasks, serial_of)
+    aio_waits.patch(asyncio, base_events, tasks, serial_of, io_calls is None)
     _patch_sleep(asyncio, tasks, current)
     _patch_exception_handler(base_events)
     _patch_locks(asyncio)
