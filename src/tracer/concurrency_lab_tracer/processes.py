@@ -395,6 +395,8 @@ def patch_subprocess(subprocess):
     Popen = subprocess.Popen
     orig_init, orig_wait = Popen.__init__, Popen.wait
     skip = (subprocess.__file__,)
+    # (its pid and returncode from its own dict: a subclass's __getattribute__ or properties never run)
+    fields = Popen.__dict__['__dict__'].__get__
 
     def __init__(self, args, *rest, **kwargs):
         if len(rest) >= 9:  # env given by position
@@ -411,18 +413,20 @@ def patch_subprocess(subprocess):
         kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
         core.set_serial(self, obj)
-        core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
+        core.emit('proc_started', {'obj': obj, 'child_pid': dict.get(fields(self), 'pid')})
 
     def wait(self, timeout=None, **kwargs):
         obj = core.serial(self)
-        if obj is None or self.returncode is not None:
+        own = fields(self)
+        if obj is None or dict.get(own, 'returncode') is not None:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
-        core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line(3)})
+        core.emit('proc_join', {'obj': obj, 'child_pid': dict.get(own, 'pid'), 'line': core.program_line(3)})
         core.flush()
         try:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
         finally:
-            if self.returncode is not None:
-                core.emit('proc_joined', {'obj': obj, 'child_pid': self.pid, 'exitcode': self.returncode})
+            code = dict.get(own, 'returncode')
+            if code is not None:
+                core.emit('proc_joined', {'obj': obj, 'child_pid': dict.get(own, 'pid'), 'exitcode': code})
 
     Popen.__init__, Popen.wait = __init__, wait
