@@ -78,6 +78,58 @@ class RunOnceRewrite(unittest.TestCase):
             self.assertEqual(text(self.new), text(ORIGINAL))
             aio_idle._waiting.clear()
 
+    def test_bound_for_a_process_without_the_builtin(self):
+        """A process traced with the settrace fallback has no __clab__ builtin: _bound makes the helpers a
+        constant of the code, which keeps its size, lines and positions, runs them around the select call,
+        and reads as asyncio's in a traceback."""
+        import builtins
+        import collections
+        import traceback
+        import types
+
+        calls = []
+        helpers = types.SimpleNamespace(loop_wait=lambda t: calls.append(('wait', t)) or t,
+                                        loop_woke=lambda events: calls.append(('woke', events)) or events)
+        bound = aio_idle._bound(self.new, helpers)
+        self.assertIsNotNone(bound)
+        self.assertFalse(hasattr(builtins, '__clab__'))
+        self.assertEqual(len(bound.co_code), len(self.new.co_code))
+        self.assertEqual(list(dis.findlinestarts(bound)), list(dis.findlinestarts(self.new)))
+        if hasattr(ORIGINAL, 'co_positions'):
+            self.assertEqual(list(bound.co_positions()), list(self.new.co_positions()))
+        self.assertNotIn('__clab__', [i.argval for i in dis.get_instructions(bound) if i.opname == 'LOAD_GLOBAL'])
+
+        class Interrupted(Exception):
+            pass
+
+        class Selector(object):
+            fail = False
+
+            def select(self, timeout):
+                if self.fail:
+                    raise Interrupted()
+                return []
+
+        loop = types.SimpleNamespace(_scheduled=[], _ready=collections.deque(), _stopping=False,
+                                     _timer_cancelled_count=0, _debug=False, _selector=Selector(),
+                                     _process_events=lambda events: None, time=lambda: 0.0, _clock_resolution=1e-9)
+
+        def run(code):
+            types.FunctionType(code, base_events.__dict__, '_run_once')(loop)
+
+        run(bound)
+        self.assertEqual(calls, [('wait', None), ('woke', [])])
+        loop._selector.fail = True
+
+        def text(code):
+            try:
+                run(code)
+            except Interrupted:
+                return traceback.format_exc().split('\n', 3)[3]  # (from the _run_once frame down)
+            self.fail('select raised')
+
+        self.assertEqual(text(bound), text(ORIGINAL))
+
     def test_cached_once_then_loaded(self):
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder)

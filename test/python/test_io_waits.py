@@ -1,10 +1,11 @@
 """Blocking I/O: io_wait before the program's blocking call (socket, pipe, select, input), io_done after it,
 on the lane that made it; asyncio's loop idle in its selector and a task waiting on a stream read
 are the same wait. Python 3.12+ from sys.monitoring CALL events; 3.8-3.11 from the program's own call
-sites (io_sites: the rewrite) and asyncio's loop's select call (aio_idle), so there a stream's is not seen."""
+sites (io_sites: the rewrite), asyncio's loop's select call (aio_idle) and the futures asyncio's I/O
+coroutines make (aio_waits), also in a process traced with the settrace fallback."""
 import unittest
 
-from tracing import VERSION, TraceCase, marker_line
+from tracing import VERSION, TraceCase, marker_line, run_traced
 
 
 class IoWaits(TraceCase):
@@ -69,12 +70,17 @@ class IoWaits(TraceCase):
         self.assertEqual({w[2] for w in idle}, {marker_line('io_waits.py', 'asyncio_run')},
                          'drawn at the program line that runs the loop')
 
-    @unittest.skipUnless(VERSION >= (3, 12), 'streams wait inside asyncio: seen with sys.monitoring')
     def test_asyncio_stream_reads(self):
+        """Every version: 3.12+ sees asyncio's StreamReader._wait_for_data suspend (sys.monitoring), 3.8-3.11
+        the program's task await the future it makes (aio_waits)."""
         waits = self.waits()
         reads = [w for w in waits if w[1] == 'StreamReader.read' and type(w[0]) is int]
         self.assertTrue(reads, 'a task awaited a stream read: %r' % (waits,))
         self.assertTrue(any(w[3] > 20e6 for w in reads), 'one waited for the delayed ping: %r' % (reads,))
+        self.assertEqual({w[2] for w in reads}, {marker_line('io_waits.py', 'stream_read'),
+                                                  marker_line('io_waits.py', 'echo_read')}, 'at the awaiting lines')
+        connects = [w for w in waits if w[1] == 'loop.sock_connect']
+        self.assertTrue(connects and all(type(w[0]) is int for w in connects), waits)
 
 
 class IoCallSites(IoWaits):
@@ -109,6 +115,21 @@ class IoCallSites(IoWaits):
         self.assertNotIn(marker_line(src, 'regular'), lines)
         self.assertEqual({w[1] for w in self.waits()},
                          {'socket.recv', 'socket.sendall', 'file.read', 'os.read'})
+
+
+@unittest.skipIf(VERSION >= (3, 12), '3.12+ traces every process with sys.monitoring')
+class IoWaitsSettrace(IoWaits):
+    """The same program in a process traced with the settrace fallback (a child started on the program
+    file itself, or CONCURRENCY_LAB_MECHANISM=settrace): asyncio's waits are drawn as in a rewritten one."""
+    test_thread_io_calls_are_waits_on_their_lane = None  # (call sites are the rewrite's: io_sites)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.trace = run_traced(cls.PROGRAM, extra_env={'CONCURRENCY_LAB_MECHANISM': 'settrace'})
+
+    def test_traced_with_settrace(self):
+        meta = self.trace.kind('meta')[0][6]
+        self.assertEqual(meta.get('mechanism'), 'settrace', meta)
 
 
 if __name__ == '__main__':

@@ -80,5 +80,14 @@ class ThreadLanes(TraceCase):
             self.assertFalse(e[6]['internal'], e)
 
 
+class JoinTimeout(TraceCase):
+    """thread_joined's `alive` is is_alive() as threading computes it, read from the Thread's fields."""
+    PROGRAM = 'thread_join_timeout.py'
+
+    def test_alive_after_each_join(self):
+        self.assertSameStdoutAsUntraced()
+        self.assertEqual([j[6]['alive'] for j in self.trace.kind('thread_joined')], [True, False, False])
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -35,6 +35,31 @@ _held = {}  # thread ident -> [tasks that ended while being made]
 _CancelledError = None
 EAGER = False  # set by patch: tasks can start inside loop.create_task (3.12+)
 _running_task = None  # set by patch: the running asyncio task, or None
+_Task = None  # set by patch: asyncio's own Task type (C, else its Python twin), before our subclass
+_must_cancel_field = None  # set by patch: its _must_cancel as the C Task keeps it (or None)
+
+
+def _ask(task, method):
+    """task.<method>() as asyncio's Task implements it, for a task of the program's own Task subclass too
+    (its override or __getattribute__ is program code, which asyncio's C Task never runs on itself); an
+    object a task factory made that is no Task is asked its own method (as asyncio asks it)."""
+    if issubclass(type(task), _Task):  # (by type: isinstance would read a __class__ property)
+        return getattr(_Task, method)(task)
+    return getattr(task, method)()
+
+
+def _add_done_callback(task, fn):
+    if issubclass(type(task), _Task):
+        _Task.add_done_callback(task, fn)
+    else:
+        task.add_done_callback(fn)
+
+
+def _must_cancel(task):
+    """Is a cancel() due at the task's next step (Task.__step reads its own field, not an attribute)."""
+    if _must_cancel_field is not None and issubclass(type(task), _Task):
+        return bool(_must_cancel_field.__get__(task))
+    return bool(getattr(task, '_must_cancel', False))  # (asyncio's Python Task reads the attribute itself)
 
 
 def _no_flush(timeout=None):
@@ -59,20 +84,19 @@ def patch(asyncio):
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
     task_type = tasks.Task  # (asyncio's own, before _patch_task_class puts a subclass in its place)
+    global _Task, _must_cancel_field
+    _Task = task_type
+    _must_cancel_field = task_type.__dict__.get('_must_cancel')
     # The loop idle in its selector, waiting for I/O or timers: seen by io_calls (3.12+), else by aio_idle
-    # (3.8-3.11, in a process running the rewritten program, whose helpers it adds to). Where a task's
+    # (3.8-3.11; in a process running the rewritten program it adds to its helpers). Where a task's
     # traced wait writes pending events (sync.flush_at_task_wait): where that is seen, as the loop goes
     # idle, once for all tasks; else when no other callback is ready (else the loop runs on: an
     # asyncio.Queue ping-pong would write once per item).
     if io_calls is not None:
         loop_watched = io_calls.watch_loop(base_events)
     else:
-        helpers = getattr(_mechanism(), 'helpers', None)
-        if helpers is not None:
-            from . import aio_idle
-            loop_watched = aio_idle.watch(base_events, helpers)
-        else:
-            loop_watched = False
+        from . import aio_idle
+        loop_watched = aio_idle.watch(base_events, getattr(_mechanism(), 'helpers', None))
     if loop_watched:
         sync.flush_at_task_wait = _no_flush
     else:
@@ -127,7 +151,7 @@ def patch(asyncio):
         emit_raw('task_create', f'{{"obj":{serial},"name":{name},{about}{parent},"line":{line}}}',
                  serial if running else parent)
         if not _ends_with_its_coroutine(task, coro):
-            task.add_done_callback(_task_done)
+            _add_done_callback(task, _task_done)
         return serial
 
     stdlib_wait = aio_waits.awaited
@@ -143,7 +167,11 @@ def patch(asyncio):
             about = stdlib_wait(value)  # a future asyncio.wait, Queue.join, ... made to wait on
             if about is not None:
                 me = current()
-                if me:
+                if me and type(about) is tuple:  # a stream read's, drain's, sock_recv's... (3.8-3.11): as on 3.12+
+                    waiting[me] = about
+                    line = core.program_line_from(_getframe(1))
+                    emit_raw('io_wait', f'{{"call":{about[0]},"line":{line}}}', me)
+                elif me:
                     serial = core.new_serial()
                     waiting[me] = serial
                     emit_raw('await', f'{{"target":{serial}{about}}}', me)
@@ -154,7 +182,9 @@ def patch(asyncio):
             return
         me = current()
         target = waiting.pop(me, None) if me else None
-        if target is not None:
+        if type(target) is tuple:
+            emit_raw('io_done', f'{{"call":{target[0]}}}', me)
+        elif target is not None:
             emit_raw('awake', f'{{"target":{target}}}', me)
 
     core.current_task = current
@@ -205,7 +235,7 @@ def patch(asyncio):
     _patch_cancel(asyncio, tasks)
     _patch_gather(asyncio, tasks)
     _patch_executor(base_events)
-    aio_waits.patch(asyncio, base_events, tasks, serial_of)
+    aio_waits.patch(asyncio, base_events, tasks, serial_of, io_calls is None)
     _patch_sleep(asyncio, tasks, current)
     _patch_exception_handler(base_events)
     _patch_locks(asyncio)
@@ -294,7 +324,7 @@ def _tell_mechanisms(name, value):
 def _ends_with_its_coroutine(task, coro):
     """Let the end of the task's program coroutine report the task's end (see codes.task_roots):
     a done callback would cost the event loop one more step per task."""
-    if type(coro) is not CoroutineType or task.done():
+    if type(coro) is not CoroutineType or _ask(task, 'done'):
         return False
     frame = coro.cr_frame
     if frame is None or frame.f_code.co_filename != core.program:
@@ -326,8 +356,8 @@ def _add_done_callbacks(coros):
     hold no reference to them). Once per function that runs out of budget."""
     wanted = set(id(c) for c in coros)
     for task in _all_tasks():
-        if id(task.get_coro()) in wanted and not task.done():
-            task.add_done_callback(_task_done)
+        if id(_ask(task, 'get_coro')) in wanted and not _ask(task, 'done'):
+            _add_done_callback(task, _task_done)
 
 
 def _all_tasks():
@@ -344,10 +374,10 @@ def _all_tasks():
 
 
 def _task_done(task):
-    if task.cancelled():
+    if _ask(task, 'cancelled'):
         _write_done(task, True, None)
     else:
-        _write_done(task, False, task.exception())
+        _write_done(task, False, _ask(task, 'exception'))
 
 
 def _task_ended(coro, exc, cid, frame_task):
@@ -355,11 +385,11 @@ def _task_ended(coro, exc, cid, frame_task):
     `cid`, unless 0) and end the task as asyncio's Task.__step will end it right after. A task
     that ends ok ends with the return itself: its data's third item is 1 (see schema.ts)."""
     task = _running_task()
-    if task is None or task.get_coro() is not coro:
+    if task is None or _ask(task, 'get_coro') is not coro:
         if cid:
             core.emit_span('return', cid, None, frame_task)
         return
-    cancelled_as_it_returned = exc is None and bool(getattr(task, '_must_cancel', False))
+    cancelled_as_it_returned = exc is None and _must_cancel(task)
     if exc is None and cid and not cancelled_as_it_returned:
         serial = serial_of.get(id(task), 0)
         if serial == frame_task:
@@ -446,7 +476,7 @@ def _patch_cancel(asyncio, tasks):
 
             def cancel(self, *args, **kwargs):
                 serial = serial_of.get(id(self))
-                if serial and not self.done():
+                if serial and not base.done(self):  # (asyncio's: a subclass's done() is program code)
                     core.emit('task_cancel', {'obj': serial, 'line': core.program_line()})
                     _end_by_callback_if_unstarted(self)
                 return base.cancel(self, *args, **kwargs)
@@ -482,11 +512,11 @@ def _end_by_callback_if_unstarted(task):
     the unstarted coroutine), so no hook of ours sees its end: a done callback reports it."""
     if not codes.task_roots:
         return
-    coro = task.get_coro()
+    coro = _ask(task, 'get_coro')
     frame = coro.cr_frame if type(coro) is CoroutineType else None  # (another awaitable's __getattr__ never runs)
     if frame is not None and id(frame) in codes.task_roots and not codes.started(coro):
         del codes.task_roots[id(frame)]
-        task.add_done_callback(_task_done)
+        _add_done_callback(task, _task_done)
 
 
 _FUTURE = '"future"'

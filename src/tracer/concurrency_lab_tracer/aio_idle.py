@@ -14,8 +14,11 @@ call is still made by _run_once's own frame (tracebacks, 3.11's carets, inspect.
 recursion depth are as untraced); loop_woke writes io_done and returns what select returned. The
 function object stays asyncio's own (identity, name, signature, source): only its __code__ differs
 (its co_names and bytecode), as the program's own rewritten functions do. It costs two small calls
-per loop iteration, and only in processes that import asyncio and run the rewritten program (the
-__clab__ builtin exists there); a loop whose _run_once is its own is not watched.
+per loop iteration, and only in processes that import asyncio; a loop whose _run_once is its own is
+not watched. A process that runs the rewritten program has the __clab__ builtin the new code reads; in
+one traced with the settrace fallback (no builtin of ours: the program was not rewritten) the code's
+loads of that name are made loads of a constant holding the two helpers instead (_bound: the same
+size, offsets and lines), so nothing is added to builtins there either.
 
 The rewrite (ast, ~22M instructions on 3.8: ~4% of an asyncio program's traced run) is kept in the
 program cache's private folder (program_cache.folder), one file per Python, used while this Python,
@@ -56,13 +59,15 @@ def loop_woke(events):
 
 
 def watch(base_events, helpers):
-    """Rewrite BaseEventLoop._run_once's select call (see above); True when it is watched."""
-    if getattr(builtins, '__clab__', None) is not helpers:
-        return False  # not the rewritten program's process (or settrace): its code would find no helpers
+    """Rewrite BaseEventLoop._run_once's select call (see above); True when it is watched. `helpers`: the
+    rewritten program's __clab__ namespace, when this process runs it (else None)."""
     fn = base_events.BaseEventLoop.__dict__.get('_run_once')
     code = getattr(fn, '__code__', None)
     try:
         new = _cached(code)
+        if helpers is None or getattr(builtins, '__clab__', None) is not helpers:
+            helpers = type(sys)('__clab__')  # (settrace: its code gets them as a constant)
+            new = _bound(new, helpers)
     except Exception:
         new = None
     if new is None:
@@ -151,6 +156,36 @@ def _helper(name, arg):
     import ast
     helpers = ast.Name(id='__clab__', ctx=ast.Load())
     return ast.Call(func=ast.Attribute(value=helpers, attr=name, ctx=ast.Load()), args=[arg], keywords=[])
+
+
+def _bound(code, helpers):
+    """code with each load of the global __clab__ made a load of the constant `helpers`: LOAD_GLOBAL and
+    LOAD_CONST have the same size and stack effect (3.11: LOAD_GLOBAL's inline caches become NOPs, and one
+    that also pushes NULL is not changed: None is returned)."""
+    import dis
+    import opcode
+    if code is None or '__clab__' not in code.co_names:
+        return None
+    consts = code.co_consts + (helpers,)
+    index = len(consts) - 1
+    if index > 255:
+        return None
+    caches = getattr(opcode, '_inline_cache_entries', None)
+    load_global = opcode.opmap['LOAD_GLOBAL']
+    skip = caches[load_global] if caches else 0
+    raw = bytearray(code.co_code)
+    found = 0
+    for ins in dis.get_instructions(code):
+        if ins.opcode != load_global or ins.argval != '__clab__':
+            continue
+        at = ins.offset
+        if (caches and ins.arg & 1) or (at >= 2 and raw[at - 2] == opcode.EXTENDED_ARG):
+            return None
+        raw[at:at + 2] = bytes((opcode.opmap['LOAD_CONST'], index))
+        for k in range(skip):
+            raw[at + 2 + 2 * k:at + 4 + 2 * k] = bytes((opcode.opmap['NOP'], 0))
+        found += 1
+    return code.replace(co_code=bytes(raw), co_consts=consts) if found == 2 else None
 
 
 def _const(code, name):

@@ -12,6 +12,11 @@ A future the program makes itself (`fut = loop.create_future()`) is named as the
 its locks (naming.py: the variable the line assigns it to, else "future from line 12"), and every await
 of it, by any task, is a wait on it. (`asyncio.Future()` is a C class that calls no create_future: those
 stay unnamed, with no band.)
+
+On 3.8-3.11 the asyncio coroutines that wait on a socket or pipe (IO_COROUTINES: a stream read, drain,
+a subprocess's wait, loop.sock_*) are known the same way, by the future they make: the program's
+task awaiting one writes the io_wait/io_done that sys.monitoring writes on 3.12+ (io_calls), so a
+stream read draws the same "in I/O" band on every version.
 """
 import sys
 from weakref import ref as weakref
@@ -24,10 +29,34 @@ _MAKERS = {}  # code object that calls create_future -> what the task waits in
 _ASKERS = {}  # code of Queue.get / Event.wait -> {code of the stdlib function that asked them -> what}
 _noted = {}  # id(future) -> (weak reference, its await's data after the target, awaited more than once)
 future_factories = (None, None)  # (loop.create_future as asyncio has it, our wrapper of it), once patched
+# asyncio's coroutines that wait on a socket or pipe, by module and qualname -> the name shown
+# ('StreamReader.' gets the read method's name from the frame): seen by io_calls on 3.12+, here before.
+IO_COROUTINES = {
+    ('streams', 'StreamReader._wait_for_data'): 'StreamReader.',
+    ('streams', 'FlowControlMixin._drain_helper'): 'StreamWriter.drain',
+    ('base_subprocess', 'BaseSubprocessTransport._wait'): 'Process.wait',
+}
+for _name in ('sock_recv', 'sock_recv_into', 'sock_recvfrom', 'sock_recvfrom_into', 'sock_sendall', 'sock_sendto',
+              'sock_connect', 'sock_accept'):
+    IO_COROUTINES[('selector_events', 'BaseSelectorEventLoop.' + _name)] = 'loop.' + _name
+_IO_MAKERS = {}  # 3.8-3.11: code of one of them -> its name shown (see io_name)
 
 
-def patch(asyncio, base_events, tasks, serial_of):
-    """Wrap loop.create_future; `serial_of`: aio's id(task or future) -> serial (to name an inner task)."""
+def io_name(name, frame):
+    """The name an I/O wait is shown with: a stream read's is that of the StreamReader method reading."""
+    if name == 'StreamReader.':
+        func_name = frame.f_locals.get('func_name')  # (asyncio's own string, from its own frame)
+        name += func_name if type(func_name) is str else 'read'
+    return name
+
+
+_TaskGroup = None  # 3.11+: asyncio's TaskGroup, and the attribute dict of one through its own __dict__ slot
+_group_dict = None
+
+
+def patch(asyncio, base_events, tasks, serial_of, io_waits=False):
+    """Wrap loop.create_future; `serial_of`: aio's id(task or future) -> serial (to name an inner task).
+    `io_waits`: note the futures of asyncio's I/O coroutines too (when io_calls does not see them)."""
     from asyncio import locks, queues
     _add(_MAKERS, getattr(tasks, 'wait_for', None), 'wait_for')
     _add(_MAKERS, getattr(tasks, '_wait', None), 'wait')
@@ -35,6 +64,9 @@ def patch(asyncio, base_events, tasks, serial_of):
     taskgroups = sys.modules.get('asyncio.taskgroups')
     if taskgroups is not None:
         _add(_MAKERS, taskgroups.TaskGroup.__aexit__, 'TaskGroup')
+        global _TaskGroup, _group_dict
+        _TaskGroup = taskgroups.TaskGroup
+        _group_dict = _TaskGroup.__dict__['__dict__'].__get__
     as_completed = getattr(tasks, '_AsCompletedIterator', None)  # 3.13+
     one = getattr(as_completed, '_wait_for_one', None)
     if one is None:  # 3.8-3.12: a function nested in as_completed
@@ -46,15 +78,24 @@ def patch(asyncio, base_events, tasks, serial_of):
     joiners = {}
     _add(joiners, queues.Queue.join, 'join')
     _add(_ASKERS, locks.Event.wait, joiners)
+    if io_waits:
+        for (module, qualname), name in IO_COROUTINES.items():
+            obj = getattr(asyncio, module, None)
+            for part in qualname.split('.'):
+                obj = getattr(obj, part, None)
+            _add(_IO_MAKERS, obj, name)
     orig = base_events.BaseEventLoop.create_future
     makers = _MAKERS
     askers = _ASKERS
+    io_makers = _IO_MAKERS
 
     def create_future(self):
         fut = orig(self)
         code = _getframe(1).f_code
         if code in makers or code in askers:
             _note(fut, _getframe(1), serial_of)
+        elif code in io_makers:  # (a tuple: aio writes io_wait/io_done for it, not an 'await')
+            _remember(fut, (quote(io_name(io_makers[code], _getframe(1))),), False)
         elif code.co_filename == core.program:
             _remember(fut, f',"what":"future","prim":"future","obj":{naming.new_named_serial()}', True)
         return fut
@@ -114,9 +155,13 @@ def _about(what, local, serial_of):
         fs = local.get('fs')
         return f',"count":{len(fs)}' if hasattr(fs, '__len__') else ''
     if what == 'TaskGroup':
-        pending = local.get('self')
-        pending = getattr(pending, '_tasks', None)
-        return f',"count":{len(pending)}' if hasattr(pending, '__len__') else ''
+        # (its own field, read from its dict: a subclass's __getattribute__ or _tasks property is program
+        # code, which TaskGroup never runs for us; a set's own len)
+        group = local.get('self')
+        if _TaskGroup is None or not issubclass(type(group), _TaskGroup):
+            return ''
+        pending = dict.get(_group_dict(group), '_tasks')
+        return f',"count":{len(pending)}' if type(pending) is set else ''
     if what == 'join':
         obj = sync.traced_obj(local.get('self'))
         return f',"obj":{obj}' if obj else ''

@@ -384,7 +384,7 @@ def _note_raised(f, exc):
         if f.pending:
             _resume(f)  # thrown in (throw/close/cancel) while suspended
         f = f.tok
-    tb = _splice(exc.__traceback__)
+    tb = _splice(codes.exc_traceback(exc))
     if tb is None or tb.tb_next is not None or not f.cid or codes.skippable_exception(exc):
         return
     frame = tb.tb_frame
@@ -414,7 +414,7 @@ def h_caught(n):
     if f is not None:
         _note_raised(f, exc)
     else:
-        _splice(exc.__traceback__)
+        _splice(codes.exc_traceback(exc))
 
 
 # --- await -----------------------------------------------------------------------------------

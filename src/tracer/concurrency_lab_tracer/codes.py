@@ -105,9 +105,18 @@ def skippable_exception(exc):
     return name in ('StopIteration', 'StopAsyncIteration', 'GeneratorExit')
 
 
+def exc_traceback(exc):
+    """A program exception's traceback as BaseException keeps it (its class's __traceback__ property is
+    program code, which Python never runs to raise, catch or print it)."""
+    return _traceback_of(exc) if issubclass(type(exc), BaseException) else None
+
+
+_traceback_of = BaseException.__dict__['__traceback__'].__get__
+
+
 def raise_origin(exc):
     """True in the frame where the exception started (not frames it merely passes through)."""
-    tb = getattr(exc, '__traceback__', None)
+    tb = exc_traceback(exc)
     return tb is None or tb.tb_next is None
 
 

@@ -207,9 +207,7 @@ def is_io_code(code):
 
 def _aio_name(code, frame):
     name = _aio_codes.get(id(code))
-    if name == 'StreamReader.':
-        name += str(frame.f_locals.get('func_name', 'read'))
-    return name
+    return io_name(name, frame) if name == 'StreamReader.' else name
 
 
 def suspended(code, frame):
@@ -252,17 +250,12 @@ def watch_loop(base_events):
         return False
 
 
-# asyncio's coroutines that wait on a socket or pipe, by module and qualname -> the name shown
-# ('StreamReader.' gets the read method's name from the frame).
-_AIO_CALLS = {
-    ('streams', 'StreamReader._wait_for_data'): 'StreamReader.',
-    ('streams', 'FlowControlMixin._drain_helper'): 'StreamWriter.drain',
-    ('base_subprocess', 'BaseSubprocessTransport._wait'): 'Process.wait',
-}
-for _name in ('sock_recv', 'sock_recv_into', 'sock_recvfrom', 'sock_recvfrom_into', 'sock_sendall', 'sock_sendto',
-              'sock_connect', 'sock_accept'):
-    _AIO_CALLS[('selector_events', 'BaseSelectorEventLoop.' + _name)] = 'loop.' + _name
 _aio_codes = {}  # id(code) -> name shown, for the coroutines above (their PY_YIELD/PY_RESUME)
+
+
+def io_name(name, frame):
+    from .aio_waits import io_name
+    return io_name(name, frame)
 
 
 def watch_asyncio(asyncio):
@@ -270,7 +263,8 @@ def watch_asyncio(asyncio):
     if mon is None or tool is None:
         return
     E = mon.events
-    for (module, qualname), name in _AIO_CALLS.items():
+    from .aio_waits import IO_COROUTINES  # (loaded: aio, which calls this, imports it)
+    for (module, qualname), name in IO_COROUTINES.items():
         try:
             obj = getattr(asyncio, module)
             for part in qualname.split('.'):

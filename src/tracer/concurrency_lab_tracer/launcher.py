@@ -7,6 +7,17 @@ import sys
 # Files whose frames an uncaught exception's traceback leaves out (launch.py is added by main).
 _own_files = {os.path.abspath(__file__)}
 
+# A program exception's fields as BaseException keeps them, and its methods as BaseException's: its
+# class's properties, __getattr__/__getattribute__ and overrides are program code, which Python itself
+# never runs to end the program with it (it reads the C fields; an except clause matches by type).
+_traceback_of = BaseException.__dict__['__traceback__'].__get__
+_context = BaseException.__dict__['__context__']
+_with_traceback = BaseException.with_traceback
+_exit_code_slot = SystemExit.__dict__['code']
+_syntax_lineno = SyntaxError.__dict__['lineno'].__get__
+_mro = type.__dict__['__mro__'].__get__
+_class_dict = type.__dict__['__dict__'].__get__
+
 
 def _start_tracer(tracer_dir):
     """The tracer, started by inject/sitecustomize.py (which also took the run's settings out of the
@@ -121,7 +132,7 @@ def main(launch_file):
                 raise not_compiled
             exec(code, main_module.__dict__)
         except SystemExit as e:
-            _note_exit(tracer, e.code)
+            _note_exit(tracer, _exit_code(e))
             raise
         except KeyboardInterrupt as e:
             # Python itself must end the process (it re-raises SIGINT after finalising, which gives the
@@ -131,7 +142,7 @@ def main(launch_file):
             raise
         except BaseException as e:
             tb = _note_uncaught(tracer, e, program)
-            e.with_traceback(tb)  # the default hook prints the exception's own __traceback__
+            _with_traceback(e, tb)  # the default hook prints the exception's own __traceback__
             _call_excepthook(e, tb)
             _note_exit(tracer, 1)
             return 1
@@ -161,11 +172,11 @@ def _call_excepthook(e, tb):
             sys.stdout.flush()
         except Exception:
             pass
-        if failure.__context__ is e:  # (Python calls the hook outside any handler)
-            failure.__context__ = None
-        failure_tb = _strip_own_frames(failure.__traceback__)
+        if _context.__get__(failure) is e:  # (Python calls the hook outside any handler)
+            _context.__set__(failure, None)
+        failure_tb = _strip_own_frames(_traceback_of(failure))
         sys.stderr.write('Error in sys.excepthook:\n')
-        sys.__excepthook__(type(failure), failure.with_traceback(failure_tb), failure_tb)
+        sys.__excepthook__(type(failure), _with_traceback(failure, failure_tb), failure_tb)
         sys.stderr.write('\nOriginal exception was:\n')
         sys.__excepthook__(type(e), e, tb)
 
@@ -189,29 +200,51 @@ def _report_path(tracer):
 
 def _note_uncaught(tracer, e, program):
     """Record an exception that ends the program; returns its traceback without launcher frames."""
-    tb = _strip_own_frames(e.__traceback__)
+    tb = _strip_own_frames(_traceback_of(e))
     if tracer is not None:
         from concurrency_lab_tracer import encode, threads
+        line = threads.tb_program_line(tb)
+        if not line and issubclass(type(e), SyntaxError):
+            line = _syntax_lineno(e)
         tracer.core.emit('exc', {'type': encode.type_name(e), 'msg': encode.exception_message(e), 'file': program,
-                                 'line': threads.tb_program_line(tb) or getattr(e, 'lineno', 0) or 0,
-                                 'uncaught': True, 'where': 'main'})
+                                 'line': line if type(line) is int else 0, 'uncaught': True, 'where': 'main'})
     return tb
 
 
 def _without_own_frames(hook):
     def excepthook(exc_type, exc, tb):
         tb = _strip_own_frames(tb)
-        hook(exc_type, exc.with_traceback(tb) if exc is not None else exc, tb)
+        hook(exc_type, _with_traceback(exc, tb) if exc is not None else exc, tb)
     return excepthook
+
+
+def _exit_code(e):
+    """The code a SystemExit ends the program with (Python reads its `code` once, itself), read
+    without running program code: its C field, unless its class overrides `code` or attribute lookup;
+    then _UNKNOWN (the process's end then gives no exit code)."""
+    for klass in _mro(type(e)):
+        if klass is SystemExit:
+            return _exit_code_slot.__get__(e)
+        own = _class_dict(klass)
+        if 'code' in own or '__getattribute__' in own:
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+_UNKNOWN = object()
 
 
 def _note_exit(tracer, code):
     if tracer is None:
         return
-    if code is None:
+    if code is _UNKNOWN:
+        code = None
+    elif code is None:
         code = 0
-    elif not isinstance(code, int):
-        code = 1
+    elif issubclass(type(code), int):  # (as Python tells an exit status: by type, no __class__ property runs)
+        code = int.__int__(code)  # (an exact int: no subclass __int__/__repr__ runs when it is written)
+    else:
+        code = 1  # (Python prints it and ends with status 1)
     tracer.processes.exit_hint = code
 
 
@@ -267,13 +300,17 @@ def main_unwound(exc):
     if not direct or _main_unwound or tracer is None:
         return
     _main_unwound = True
-    if isinstance(exc, SystemExit):
-        _note_exit(tracer, exc.code)
+    if issubclass(type(exc), SystemExit):  # (by type, as Python matches it: isinstance reads __class__)
+        _note_exit(tracer, _exit_code(exc))
     else:
         _note_uncaught(tracer, exc, tracer.core.program)
-        if not isinstance(exc, KeyboardInterrupt):  # (that one ends the process by SIGINT)
+        if not issubclass(type(exc), KeyboardInterrupt):  # (that one ends the process by SIGINT)
             _note_exit(tracer, 1)
     main_ended()
+
+
+def _is_program_name(name, program):
+    return type(name) is str and name == program  # (a str's own ==: another object's __eq__ never runs)
 
 
 def _at_direct_exit(tracer, report):
@@ -281,8 +318,8 @@ def _at_direct_exit(tracer, report):
     report says so, as launch.py's does. Otherwise the program returned, unless it was seen to end
     by an exception."""
     exc = getattr(sys, 'last_exc', None)
-    if (report and isinstance(exc, SyntaxError) and exc.__traceback__ is None
-            and getattr(exc, 'filename', None) == tracer.core.program):
+    if (report and issubclass(type(exc), SyntaxError) and _traceback_of(exc) is None
+            and _is_program_name(SyntaxError.__dict__['filename'].__get__(exc), tracer.core.program)):
         from concurrency_lab_tracer import preflight
         preflight.write(report, preflight.syntax_error(exc))
         return

@@ -85,7 +85,8 @@ class StreamProxy(object):
 def install():
     for name in ('stdout', 'stderr'):
         stream = getattr(sys, name, None)
-        if stream is None or isinstance(stream, StreamProxy):
+        # (by type: a stream set before the tracer starts, e.g. by a .pth file, may have a __class__ property)
+        if stream is None or type(stream) is StreamProxy:
             continue
         proxy = StreamProxy(stream, name)
         _proxies.append(proxy)

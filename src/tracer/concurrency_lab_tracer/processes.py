@@ -28,8 +28,16 @@ after_fork_hooks = []
 
 
 def start_method_of(proc):
-    method = getattr(proc, '_start_method', None)
-    if method:
+    """The Process's _start_method (its context's Process class sets it), looked up as Python would
+    but in the instance's and its classes' own dicts: no property or __getattribute__ of the program's runs."""
+    method = dict.get(_fields(proc), '_start_method')
+    if method is None:
+        for klass in type.__dict__['__mro__'].__get__(type(proc)):
+            own = type.__dict__['__dict__'].__get__(klass)
+            if '_start_method' in own:
+                method = own['_start_method']
+                break
+    if type(method) is str and method:
         return method
     try:
         import multiprocessing
@@ -169,7 +177,7 @@ def _begin_fork_child():
 
 def _finish_deferred_begin(proc):
     global _deferred_begin
-    carried = vars(proc) if proc is not None else {}
+    carried = _fields(proc) if proc is not None else {}
     parent_obj, internal = carried.pop(_CARRIED_OBJ, None), carried.pop(_CARRIED_INTERNAL, False)
     if _deferred_begin is None:
         return
@@ -180,8 +188,8 @@ def _finish_deferred_begin(proc):
         data = {'ppid': os.getppid(), 'name': 'forkserver child', 'parent_obj': None, 'parent_pid': None,
                 'origin': 'multiprocessing', 'internal': False}
     else:
-        data = {'ppid': os.getppid(), 'name': proc.name, 'parent_obj': parent_obj,
-                'parent_pid': getattr(proc, '_parent_pid', None), 'origin': 'multiprocessing',
+        data = {'ppid': os.getppid(), 'name': dict.get(carried, '_name'), 'parent_obj': parent_obj,
+                'parent_pid': dict.get(carried, '_parent_pid'), 'origin': 'multiprocessing',
                 'internal': bool(internal)}
     core.insert_reserved(seq, ts, 'proc_begin', dumps(data))
 
@@ -194,13 +202,29 @@ _CARRIED_INTERNAL = '_clab_internal'
 
 
 def _is_manager_server(proc):
-    target = vars(proc).get('_target')  # (the program's target is only looked at: no __getattr__ of its runs)
+    target = dict.get(_fields(proc), '_target')  # (the program's target is only looked at: no __getattr__ of its runs)
     return target is not None and encode.callable_name(target).endswith('_run_server')
+
+
+_fields = None  # a Process's attribute dict, where multiprocessing keeps its fields (set by patch_process)
+
+
+def _popen_of(proc):
+    return dict.get(_fields(proc), '_popen')
+
+
+def _pid_of(proc):
+    """Process.pid as multiprocessing computes it, from its fields (a subclass's pid or __getattribute__
+    is program code, as are a name property and a __dict__ property: never run by the tracer)."""
+    popen = _popen_of(proc)
+    return popen.pid if popen is not None else None
 
 
 def patch_process(mod):
     """multiprocessing.process.BaseProcess: start/join in the parent, _bootstrap in the child."""
     Base = mod.BaseProcess
+    global _fields
+    _fields = Base.__dict__['__dict__'].__get__
     orig_start, orig_join, orig_bootstrap = Base.start, Base.join, Base._bootstrap
 
     def start(self):
@@ -209,11 +233,12 @@ def patch_process(mod):
         internal = _is_manager_server(self)
         core.set_serial(self, obj, internal=internal)
         method = start_method_of(self)
-        core.emit('proc_start', {'obj': obj, 'name': self.name, 'method': method, 'internal': internal,
+        carried = _fields(self)
+        name = dict.get(carried, '_name')
+        core.emit('proc_start', {'obj': obj, 'name': name, 'method': method, 'internal': internal,
                                  'line': core.program_line()})
         core.flush()
-        _pending = {'obj': obj, 'name': self.name, 'internal': internal, 'pid': os.getpid()}
-        carried = vars(self)
+        _pending = {'obj': obj, 'name': name, 'internal': internal, 'pid': os.getpid()}
         if method == 'forkserver':  # see _CARRIED_OBJ
             carried[_CARRIED_OBJ], carried[_CARRIED_INTERNAL] = obj, internal
         try:
@@ -222,18 +247,20 @@ def patch_process(mod):
             _pending = None
             carried.pop(_CARRIED_OBJ, None)
             carried.pop(_CARRIED_INTERNAL, None)
-        core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
+        core.emit('proc_started', {'obj': obj, 'child_pid': _pid_of(self)})
 
     def join(self, timeout=None):
         obj = core.serial(self)
         if obj is None:
             return orig_join(self, timeout)
-        core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line()})
+        core.emit('proc_join', {'obj': obj, 'child_pid': _pid_of(self), 'line': core.program_line()})
         core.flush()
         try:
             return orig_join(self, timeout)
         finally:
-            core.emit('proc_joined', {'obj': obj, 'child_pid': self.pid, 'exitcode': self.exitcode})
+            popen = _popen_of(self)  # (Process.exitcode: its Popen's poll())
+            core.emit('proc_joined', {'obj': obj, 'child_pid': _pid_of(self),
+                                      'exitcode': popen.poll() if popen is not None else None})
 
     def _bootstrap(self, *args, **kwargs):
         _finish_deferred_begin(self)
@@ -260,10 +287,13 @@ def _note_uncaught_via_print_exc(bootstrap):
         try:
             if sys._getframe(1).f_code is code:
                 e = sys.exc_info()[1]
-                if e is not None and not isinstance(e, SystemExit):
+                # (by type and BaseException's own field, as Python matches and prints it: a __class__ or
+                # __traceback__ property of the program's exception class never runs)
+                if e is not None and not issubclass(type(e), SystemExit):
                     from .threads import tb_program_line
+                    tb = BaseException.__dict__['__traceback__'].__get__(e)
                     core.emit('exc', {'type': encode.type_name(e), 'msg': encode.exception_message(e),
-                                      'file': core.program, 'line': tb_program_line(e.__traceback__),
+                                      'file': core.program, 'line': tb_program_line(tb),
                                       'uncaught': True, 'where': 'process'})
         except Exception:
             pass
@@ -365,6 +395,8 @@ def patch_subprocess(subprocess):
     Popen = subprocess.Popen
     orig_init, orig_wait = Popen.__init__, Popen.wait
     skip = (subprocess.__file__,)
+    # (its pid and returncode from its own dict: a subclass's __getattribute__ or properties never run)
+    fields = Popen.__dict__['__dict__'].__get__
 
     def __init__(self, args, *rest, **kwargs):
         if len(rest) >= 9:  # env given by position
@@ -381,18 +413,20 @@ def patch_subprocess(subprocess):
         kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
         core.set_serial(self, obj)
-        core.emit('proc_started', {'obj': obj, 'child_pid': self.pid})
+        core.emit('proc_started', {'obj': obj, 'child_pid': dict.get(fields(self), 'pid')})
 
     def wait(self, timeout=None, **kwargs):
         obj = core.serial(self)
-        if obj is None or self.returncode is not None:
+        own = fields(self)
+        if obj is None or dict.get(own, 'returncode') is not None:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
-        core.emit('proc_join', {'obj': obj, 'child_pid': self.pid, 'line': core.program_line(3)})
+        core.emit('proc_join', {'obj': obj, 'child_pid': dict.get(own, 'pid'), 'line': core.program_line(3)})
         core.flush()
         try:
             return orig_wait(self, timeout, **kwargs) if timeout is not None or kwargs else orig_wait(self)
         finally:
-            if self.returncode is not None:
-                core.emit('proc_joined', {'obj': obj, 'child_pid': self.pid, 'exitcode': self.returncode})
+            code = dict.get(own, 'returncode')
+            if code is not None:
+                core.emit('proc_joined', {'obj': obj, 'child_pid': dict.get(own, 'pid'), 'exitcode': code})
 
     Popen.__init__, Popen.wait = __init__, wait

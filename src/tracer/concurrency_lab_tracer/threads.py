@@ -14,13 +14,23 @@ from .encode import number
 _INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
 
 
+def _own_dict(thread):
+    """The Thread's attribute dict, where threading keeps its fields, read through Thread's own
+    __dict__ slot (set by patch): a subclass's __dict__ property, __getattribute__ or __getattr__ is
+    program code, which threading never runs to read its fields."""
+    return _thread_dict(thread)
+
+
+_thread_dict = None
+
+
 def is_internal(thread):
     """Runtime plumbing (pool handlers, feeder/management threads, asyncio's executor shutdown)."""
     cls_mod = encode.module_of(thread)
     if cls_mod != 'threading':
         mod = cls_mod
     else:  # (a plain Thread's _target is in its __dict__: the program's target is only looked at)
-        target = thread.__dict__.get('_target')
+        target = dict.get(_own_dict(thread), '_target')  # (dict's own get: the dict may be a subclass)
         mod = encode.module_of(target) if target is not None else ''
     return mod.startswith(_INTERNAL_PREFIXES)
 
@@ -43,8 +53,26 @@ def _describe(thread):
     """The Thread's name and daemon flag as threading keeps them (in its __dict__): a subclass's `name`
     or `daemon` property is program code, which Python never runs to start a thread."""
     info = _info(thread)
-    own = thread.__dict__
-    return {'obj': info[0], 'name': own.get('_name'), 'daemon': own.get('_daemonic'), 'internal': info[1]}
+    own = _own_dict(thread)
+    return {'obj': info[0], 'name': dict.get(own, '_name'), 'daemon': dict.get(own, '_daemonic'), 'internal': info[1]}
+
+
+def _alive_after_join(thread, timeout):
+    """is_alive() after join(timeout) returned, from threading's fields (its is_alive reads them through
+    the program's attribute hooks): a join without timeout returns once the thread is done."""
+    if timeout is None:
+        return False
+    own = _own_dict(thread)
+    started = dict.get(own, '_started')
+    if started is None or not started.is_set():  # (threading's Event)
+        return False
+    handle = dict.get(own, '_handle')  # 3.13+: the thread's _ThreadHandle
+    if handle is not None:
+        return not handle.is_done()
+    if dict.get(own, '_is_stopped'):
+        return False
+    lock = dict.get(own, '_tstate_lock')  # (released as the thread's state is deleted)
+    return lock is not None and lock.locked()
 
 
 def patch_threading(threading):
@@ -61,10 +89,11 @@ threading_hooks = []  # e.g. settrace for threads started later
 
 def patch(threading):
     Thread = threading.Thread
+    global _thread_dict
+    _thread_dict = Thread.__dict__['__dict__'].__get__
     orig_start = Thread.start
     orig_bootstrap_inner = Thread._bootstrap_inner
     orig_join = Thread.join
-    orig_is_alive = Thread.is_alive
 
     def start(self):
         d = _describe(self)
@@ -86,7 +115,7 @@ def patch(threading):
         try:
             return orig_join(self, timeout)
         finally:
-            core.emit('thread_joined', {'obj': obj, 'alive': orig_is_alive(self)})  # (not a subclass's own)
+            core.emit('thread_joined', {'obj': obj, 'alive': _alive_after_join(self, timeout)})
 
     Thread.start = core.impersonate(start, orig_start)
     # 3.12+: the call hooks see the new thread's _bootstrap_inner start and end, so the thread's stack
