@@ -22,7 +22,6 @@ import { asData, clip, num, str, type Data } from '../rawData';
 import { markerText, type NameLookup } from '../markerText';
 import type { Handle } from './handler';
 import type { BuildOptions } from './options';
-import type { RaceScan } from './races';
 
 /** A lane while it is being built: the model's fields plus bookkeeping. */
 export interface TmpLane extends Omit<Lane, 'id' | 'depth'> {
@@ -109,8 +108,9 @@ export class BuildState {
   readonly eventsByKind: Record<string, number> = {};
   suppressedCalls = 0;
   droppedEvents = 0;
-  /** The stream's races, read before the pass (build/races.ts), and those whose two accesses became markers. */
-  raceScan: RaceScan = { refs: new Map(), targets: [] };
+  /** The events being built (build/races.ts reads a replay's races ahead of their accesses). */
+  stream: readonly RawEvent[] = [];
+  /** The races whose two accesses became markers. */
   races: DataRace[] = [];
   python = '';
   /** First event's absolute ts: event times in the model are relative to it. */
