@@ -110,6 +110,9 @@ export class TimelineApp implements CanvasHost {
     this.list = new StepList({
       select: (step, focusEditor) => this.select(step, { reveal: true, focusEditor, scrollList: true }),
       laneWidth: (px) => this.savePrefs({ laneColPx: px }),
+      showInternal: () => {
+        if (!this.layoutState.showAllInternal) this.toggleInternal();
+      },
     });
     if (this.prefs.laneColPx !== undefined) this.list.setLaneWidth(this.prefs.laneColPx);
     this.output = new OutputPane((order) => this.selectOrder(order));
@@ -492,15 +495,11 @@ export class TimelineApp implements CanvasHost {
     // The list agrees with the canvas: steps of lanes folded into an "N internal lanes" row are not listed
     // until that group is unfolded. A step keeps its number (its place in the whole run) either way.
     const rows = unfoldedSteps(v.model, matching, v.layout);
-    const folded = matching.length - rows.length;
-    const foldedNote = folded > 0 ? `${folded} internal step${folded === 1 ? '' : 's'} folded` : '';
+    // (How many are folded, the list's header says: a narrow toolbar shrinks its status away.)
+    this.list.setFolded(matching.length - rows.length);
     this.list.setData(v.model, rows, (l) => this.laneColorOf(l));
     this.list.setSelected(v.selected, true);
-    this.toolbar.setStatus(
-      isFilterActive(f)
-        ? `${rows.length} of ${v.model.steps.length} steps match${foldedNote ? ` (${foldedNote})` : ''}`
-        : foldedNote,
-    );
+    this.toolbar.setStatus(isFilterActive(f) ? `${rows.length} of ${v.model.steps.length} steps match` : '');
     this.redraw();
   }
 
