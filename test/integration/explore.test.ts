@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import { EXPLORER_SOURCE, type ExploreOutcome } from '../../src/host/exploreController';
+import { raceSentences } from '../../src/shared/raceText';
 import { click, count, countInView, waitForText } from './bridge';
 import { closeAll, waitUntil } from './workbench';
 
@@ -183,7 +184,18 @@ suite('explore', function () {
     assert.equal(timeline.currentModel, c.model);
     assert.deepEqual(
       c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name.replace(/ \(pid \d+\)$/, '')),
-      [`seed ${lost.seed}`, `seed ${right.seed}`],
+      [lost, right].map((o) => `seed ${o.seed} (${o.failure ? 'failing' : 'passing'})`),
+    );
+    // The banner's races say in which schedule they were proven (both have lanes t0 and t1).
+    const said = raceSentences(c.model);
+    const lostName = `In seed ${lost.seed} (${lost.failure ? 'failing' : 'passing'}): data race on Account.balance`;
+    assert.ok(
+      said.some((x) => x.startsWith(lostName)),
+      said.join('\n'),
+    );
+    assert.ok(
+      said.every((x) => /^In seed \d+ \((failing|passing)\): data race on /.test(x)),
+      said.join('\n'),
     );
     const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
     assert.equal(parts.length, 2);

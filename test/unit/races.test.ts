@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../src/trace/buildModel';
 import { raceSentence, raceSentences } from '../../src/shared/raceText';
+import { compareModel } from '../../src/explore/compareReplays';
 import { validateModel } from '../../src/trace/validateModel';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { RACE_FILE as FILE, asyncioStream, racyStream } from './sampleStreams';
@@ -151,4 +152,26 @@ void test("one pass: a plain run's build reads each event once; only a replay's 
   const m = buildModel(r.events);
   assert.equal(m.races?.length, 1);
   assert.equal(r.reads(), 2 * racy.length + 2, 'a replay: the pass, and one read-ahead for its races');
+});
+
+void test('Compare: the race sentences and the lanes say which seed, and which side (failing or passing) each is', () => {
+  const failing = { seed: 3, failure: { kind: 'exception' as const, message: 'AssertionError' } };
+  const passing = { seed: 7, failure: null };
+  const m = compareModel(
+    { file: FILE },
+    { ...failing, events: racyStream({ first: 2, second: 3 }).events },
+    { ...passing, events: racyStream({ first: 1, second: 4 }).events },
+    5,
+  );
+  assert.deepEqual(
+    m.lanes.filter((l) => l.kind === 'process').map((l) => l.name),
+    ['seed 3 (failing)', 'seed 7 (passing)'],
+  );
+  assert.match(m.title, /· seed 3 \(failing\) vs seed 7 \(passing\) \(part at decision 5\)$/);
+  assert.deepEqual(raceSentences(m).sort(), [
+    'In seed 3 (failing): data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost',
+    'In seed 7 (passing): data race on Counter.value: unsafe-1 wrote at L33 while unsafe-0 had read it at L31 — updates can be lost',
+  ]);
+  // One process: the sentence as before, no "In …".
+  assert.ok(raceSentences(model({ first: 2, second: 3 }))[0].startsWith('Data race on Counter.value: '));
 });
