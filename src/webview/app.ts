@@ -152,7 +152,7 @@ export class TimelineApp implements CanvasHost {
     this.legend.render(this.currentTheme);
     main.append(this.canvas.root, canvasSplit.root, this.legend.root, this.toolbar.replayBar, this.bottom);
     this.applySplits();
-    root.append(this.toolbar.root, this.banner.root, main, this.banner.notice, this.announcer);
+    root.append(this.toolbar.root, this.banner.root, this.banner.hint, main, this.banner.notice, this.announcer);
     this.toolbar.setReplay(-1, 0, false);
     watchTheme(() => {
       this.currentTheme = readTheme();
@@ -166,9 +166,12 @@ export class TimelineApp implements CanvasHost {
   handle(msg: HostMessage): void {
     switch (msg.type) {
       case 'traceJson':
+        // (A hint speaks of the model it came after: the next one takes it away.)
+        if (!msg.live) this.banner.hideHint();
         this.setModel(parseModel(msg.json), msg.live);
         break;
       case 'traceColumns': {
+        if (!msg.live) this.banner.hideHint();
         const began = performance.now();
         const d = decodeTraceColumnsDeferred(msg.head, msg.data);
         performance.measure('timeline-decode', { start: began });
@@ -187,6 +190,9 @@ export class TimelineApp implements CanvasHost {
         break;
       case 'notice':
         this.banner.showNotice(msg.level, msg.text);
+        break;
+      case 'exploreHint':
+        this.banner.showHint(msg.text, () => this.post({ type: 'explore' }));
         break;
       case 'snapshot':
         this.post({ type: 'image', id: msg.id, png: this.canvas.canvas.toDataURL('image/png') });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import { EXPLORER_SOURCE, type ExploreOutcome } from '../../src/host/exploreController';
+import type { RunOutcome } from '../../src/host/runController';
 import { raceSentences } from '../../src/shared/raceText';
 import { click, count, countInView, waitForText } from './bridge';
 import { closeAll, waitUntil } from './workbench';
@@ -206,6 +207,33 @@ suite('explore', function () {
         .map((o) => o.text)
         .sort(),
       ['balance 10', 'balance 20'],
+    );
+  });
+
+  test('after a plain Run of threads that share state, the Timeline offers Explore; its button explores that file', async () => {
+    await openScratch('lost_update3.py', LOST_UPDATE);
+    const run = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(run.model?.exitCode, 0, JSON.stringify(run.model?.error ?? run.refused));
+    await waitForText(
+      '.hint .hint-text',
+      /^This run shows one schedule of its 3 threads, .*Explore runs other schedules/,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    const { explorer } = await api();
+    const explored = new Promise<ExploreOutcome>((resolve) => {
+      const sub = explorer.onDidFinish((o) => {
+        sub.dispose();
+        resolve(o);
+      });
+    });
+    await click('.hint-action');
+    const o = await explored;
+    assert.equal(o.error, undefined, o.error);
+    assert.ok(
+      o.summary?.races.some((r) => r.target === 'Account.balance'),
+      'the exploration of that file found its lost update',
     );
   });
 

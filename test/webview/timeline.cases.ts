@@ -940,6 +940,53 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'after a plain Run the hint offers "Explore other schedules…" once: keyboard, one line at 420 px, gone with the next model',
+    async run({ page: first, server }) {
+      const browser = first.context().browser();
+      assert.ok(browser);
+      for (const width of [1280, 420]) {
+        const page = await openTimeline(browser, server, { width, height: 700 });
+        try {
+          const m = demoModel();
+          await load(page, m);
+          assert.equal(await page.isHidden('.hint'), true, 'no hint before the host offers one');
+          const text =
+            'This run shows one schedule of its 3 threads, and several of them use the same Lock. Explore runs other schedules to find one that breaks it.';
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          assert.equal(await page.textContent('.hint .hint-text'), text);
+          const box = await page.evaluate(() => {
+            const h = document.querySelector('.hint')?.getBoundingClientRect();
+            const b = document.querySelector('.hint-action')?.getBoundingClientRect();
+            return { h: h?.height ?? 0, right: b?.right ?? 9999, w: b?.width ?? 0 };
+          });
+          assert.ok(box.h > 0 && box.h < 32, `one line: ${box.h}px`);
+          assert.ok(box.w > 0 && box.right <= width, `the button is in view: ${JSON.stringify(box)}`);
+          // keyboard: the button is a focusable control; Enter asks the host to explore, once, and the hint goes
+          await clearPosted(page);
+          await page.focus('.hint-action');
+          await page.keyboard.press('Enter');
+          await page.waitForFunction(() => document.querySelector('.hint')?.hasAttribute('hidden') === true);
+          assert.deepEqual(
+            (await posted(page)).filter((p) => p.type === 'explore'),
+            [{ type: 'explore' }],
+          );
+          // offered again, then dismissed; offered again, then a new model takes it away
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          await page.click('.hint-close');
+          assert.equal(await page.isHidden('.hint'), true);
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          await load(page, m);
+          assert.equal(await page.isHidden('.hint'), true, 'the next model takes the hint away');
+        } finally {
+          await page.context().close();
+        }
+      }
+    },
+  },
+  {
     name: 'XSS: markup in prints, lane/function names and exceptions stays text',
     async run({ page }) {
       const m = demoModel({ hostile: true, error: true });
