@@ -38,6 +38,10 @@ export function activate(context: vscode.ExtensionContext): ConcurrencyLabApi {
       onRerun: () => void controller.runs?.rerun(),
       onExport: () => void exportTrace(timeline),
       onOpen: () => void openTrace(timeline),
+      onExplore: () => {
+        const uri = controller.runs?.lastRunUri;
+        if (uri) void vscode.commands.executeCommand('concurrencyLab.exploreInterleavings', uri);
+      },
     },
     log,
   );

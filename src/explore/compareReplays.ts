@@ -20,7 +20,16 @@ export interface CompareResult {
   cancelled: boolean;
 }
 
-/** One schedule's events as the process "seed S" starting at `start`, with a pid of its own. */
+/**
+ * What Compare calls a schedule, on its process lane, in the title and in the banner's race sentences:
+ * its seed and its side, "seed 3 (failing)" (the explorer saw it fail: an exception, a deadlock, a
+ * timeout) or "seed 7 (passing)".
+ */
+export function scheduleName(r: Pick<ExploreRecord, 'seed' | 'failure'>): string {
+  return `seed ${r.seed} (${r.failure ? 'failing' : 'passing'})`;
+}
+
+/** One schedule's events as the process `name` starting at `start`, with a pid of its own. */
 function relabel(events: readonly RawEvent[], name: string, start: number, pid: number): RawEvent[] {
   const shift = events.length ? start - events[0][1] : 0;
   return events.map((e) => {
@@ -34,28 +43,38 @@ function relabel(events: readonly RawEvent[], name: string, start: number, pid: 
 
 export async function compareReplays(
   o: Omit<ReplayTracedOptions, 'seed' | 'markDecision'>,
-  a: Pick<ExploreRecord, 'seed' | 'decisions'>,
-  b: Pick<ExploreRecord, 'seed' | 'decisions'>,
+  a: Pick<ExploreRecord, 'seed' | 'decisions' | 'failure'>,
+  b: Pick<ExploreRecord, 'seed' | 'decisions' | 'failure'>,
 ): Promise<CompareResult> {
   const partsAt = firstDivergence(a.decisions, b.decisions);
   const ra = await replayEvents({ ...o, seed: a.seed, markDecision: partsAt });
   if (!ra.events || !ra.record) return { error: ra.error, cancelled: ra.cancelled };
   const rb = await replayEvents({ ...o, seed: b.seed, markDecision: partsAt });
   if (!rb.events || !rb.record) return { error: rb.error, cancelled: rb.cancelled };
-  const start = ra.events[0]?.[1] ?? 0;
-  const pidA = ra.events[0]?.[2] ?? 1;
-  const pidB = (rb.events[0]?.[2] ?? 2) === pidA ? pidA + 1 : (rb.events[0]?.[2] ?? 2);
+  const model = compareModel(o, { ...a, events: ra.events }, { ...b, events: rb.events }, partsAt);
+  return { model, partsAt, records: [ra.record, rb.record], cancelled: false };
+}
+
+/** The two schedules' events as one model: each its own process, named by scheduleName, from the same instant. */
+export function compareModel(
+  o: Pick<ReplayTracedOptions, 'file' | 'title' | 'sourceLabel'>,
+  a: Pick<ExploreRecord, 'seed' | 'failure'> & { events: readonly RawEvent[] },
+  b: Pick<ExploreRecord, 'seed' | 'failure'> & { events: readonly RawEvent[] },
+  partsAt: number | undefined,
+): TraceModel {
+  const start = a.events[0]?.[1] ?? 0;
+  const pidA = a.events[0]?.[2] ?? 1;
+  const pidB = (b.events[0]?.[2] ?? 2) === pidA ? pidA + 1 : (b.events[0]?.[2] ?? 2);
   const events = [
-    ...relabel(ra.events, `seed ${a.seed}`, start, pidA),
-    ...relabel(rb.events, `seed ${b.seed}`, start, pidB),
+    ...relabel(a.events, scheduleName(a), start, pidA),
+    ...relabel(b.events, scheduleName(b), start, pidB),
   ]
     // one stream in time order (within a schedule, seq order is time order)
     .sort((x, y) => x[1] - y[1] || (x[2] === y[2] ? x[0] - y[0] : x[2] === pidA ? -1 : 1));
   const label = o.sourceLabel ?? o.file.split(/[\\/]/).pop() ?? o.file;
   const where = partsAt === undefined ? 'the same schedule' : `part at decision ${partsAt}`;
-  const model = buildModel(events, {
-    title: o.title ?? `${label} · seed ${a.seed} vs seed ${b.seed} (${where})`,
+  return buildModel(events, {
+    title: o.title ?? `${label} · ${scheduleName(a)} vs ${scheduleName(b)} (${where})`,
     sourceLabel: (file) => (file === o.file ? label : (file.split(/[\\/]/).pop() ?? file)),
   });
-  return { model, partsAt, records: [ra.record, rb.record], cancelled: false };
 }

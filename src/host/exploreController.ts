@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compareReplays, type CompareResult } from '../explore/compareReplays';
+import { compareReplays, scheduleName, type CompareResult } from '../explore/compareReplays';
 import { findingDiagnostics, type FindingDiagnostic } from '../explore/diagnosticsMap';
 import { runExplore } from '../explore/exploreRun';
 import { replayTraced } from '../explore/replayTraced';
@@ -340,8 +340,8 @@ export class ExploreController implements vscode.Disposable {
     this.timeline.notice(
       'info',
       r.partsAt === undefined
-        ? `Seeds ${seedA} and ${seedB} made the same scheduling decisions.`
-        : `Seed ${seedA} (top) and seed ${seedB} (below) part at scheduling decision ${r.partsAt}: see the highlighted "schedules part here" marker in each.`,
+        ? `Top: ${scheduleName(a)}; below: ${scheduleName(b)}. They made the same scheduling decisions.`
+        : `Top: ${scheduleName(a)}; below: ${scheduleName(b)}. They part at scheduling decision ${r.partsAt}: see the highlighted "schedules part here" marker in each.`,
     );
     return r;
   }

@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkPython } from '../checks/engine';
+import { exploreHint } from '../explore/exploreHint';
 import { runTraced, supervisorSpec } from '../run/runTraced';
 import { SpareSupervisors } from '../run/spareSupervisors';
 import type { ProgramSource } from '../run/types';
@@ -131,6 +133,11 @@ export class RunController extends Disposable {
     if (!current) return;
     current.abort.abort();
     await current.done;
+  }
+
+  /** The document of the last Run (what the Timeline's Explore hint explores). */
+  get lastRunUri(): vscode.Uri | undefined {
+    return this.lastRequest?.uri;
   }
 
   async rerun(): Promise<RunOutcome> {
@@ -282,6 +289,12 @@ export class RunController extends Disposable {
     });
     this.log.info(`Finished ${what}: ${summarize(model)}`);
     if (model.error) this.explain(model.error, request, model);
+    // One schedule was shown; if its threads touch shared state, offer the others (a whole file only: Explore
+    // runs the file, a selection's lines would be another program).
+    if (!request.program.isSelection && !model.error) {
+      const hint = exploreHint(model, checkPython(request.program.text));
+      if (hint) this.timeline.exploreHint(hint);
+    }
     const found = this.runDiagnostics.publish(request.uri, model);
     if (found > 0)
       this.log.info(

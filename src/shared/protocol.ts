@@ -35,7 +35,12 @@ export type HostMessage =
   /** Export finished / failed: show a short note. */
   | { type: 'notice'; level: 'info' | 'error'; text: string }
   /** Save Timeline as Image…: answer with an 'image' of the canvas as drawn now. */
-  | { type: 'snapshot'; id: number };
+  | { type: 'snapshot'; id: number }
+  /**
+   * After a plain Run whose threads or tasks touch shared state (src/explore/exploreHint.ts): offer, once,
+   * "Explore other schedules…" with this sentence. The next model the webview is given takes it away.
+   */
+  | { type: 'exploreHint'; text: string };
 
 // ---- webview → host ------------------------------------------------------------------------
 
@@ -47,6 +52,8 @@ export type WebviewMessage =
   | { type: 'rerun' }
   | { type: 'export' }
   | { type: 'open' }
+  /** The hint's "Explore other schedules…": explore the program of the last Run. */
+  | { type: 'explore' }
   /** Telemetry-free log line for the output channel (errors inside the webview). */
   | { type: 'log'; level: 'info' | 'error'; text: string }
   /** The first frame of a trace just received is on the screen (`npm run bench:run` times Run → this). */
@@ -81,6 +88,7 @@ export function parseWebviewMessage(raw: unknown, sourceCount: number): WebviewM
     case 'rerun':
     case 'export':
     case 'open':
+    case 'explore':
       return Object.keys(raw).length === 1 ? { type: raw.type } : undefined;
     case 'reveal':
       if (
@@ -140,6 +148,8 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
       return (raw.level === 'info' || raw.level === 'error') && typeof raw.text === 'string';
     case 'snapshot':
       return typeof raw.id === 'number';
+    case 'exploreHint':
+      return typeof raw.text === 'string';
     default:
       return false;
   }

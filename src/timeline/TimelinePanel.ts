@@ -18,6 +18,8 @@ export interface TimelineHandlers {
   onRerun(): void;
   onExport(): void;
   onOpen(): void;
+  /** The Explore hint's button: explore the last Run's program. */
+  onExplore(): void;
 }
 
 /**
@@ -140,6 +142,11 @@ export class TimelinePanel extends Disposable {
     this.post({ type: 'notice', level, text });
   }
 
+  /** Offers "Explore other schedules…" under the toolbar until the next model (see exploreHint.ts). */
+  exploreHint(text: string): void {
+    this.post({ type: 'exploreHint', text });
+  }
+
   private attach(panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
     // Load the page before adopting the panel: if that throws, no half-made panel is left behind.
@@ -200,6 +207,9 @@ export class TimelinePanel extends Disposable {
         break;
       case 'open':
         this.handlers.onOpen();
+        break;
+      case 'explore':
+        this.handlers.onExplore();
         break;
       case 'image':
         break; // answered through onDidReceiveMessage (requestImage)

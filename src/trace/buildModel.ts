@@ -10,7 +10,6 @@ import type { RawEvent } from './schema';
 import { makeHandlers } from './build/families';
 import { finishModel } from './build/finish';
 import type { BuildOptions } from './build/options';
-import { scanRaces } from './build/races';
 import { BuildState } from './build/state';
 
 export type { BuildOptions } from './build/options';
@@ -18,7 +17,7 @@ export { stillRunning } from './build/finish';
 
 export function buildModel(events: readonly RawEvent[], opts: BuildOptions = {}): TraceModel {
   const b = new BuildState(opts);
-  b.raceScan = scanRaces(events);
+  b.stream = events;
   const { handlers, finish } = makeHandlers(b);
   b.apply = (ev, ts) => handlers.get(ev[5])?.(ev, ts);
   b.t0 = events.length > 0 ? events[0][1] : 0;

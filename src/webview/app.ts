@@ -110,6 +110,9 @@ export class TimelineApp implements CanvasHost {
     this.list = new StepList({
       select: (step, focusEditor) => this.select(step, { reveal: true, focusEditor, scrollList: true }),
       laneWidth: (px) => this.savePrefs({ laneColPx: px }),
+      showInternal: () => {
+        if (!this.layoutState.showAllInternal) this.toggleInternal();
+      },
     });
     if (this.prefs.laneColPx !== undefined) this.list.setLaneWidth(this.prefs.laneColPx);
     this.output = new OutputPane((order) => this.selectOrder(order));
@@ -149,7 +152,7 @@ export class TimelineApp implements CanvasHost {
     this.legend.render(this.currentTheme);
     main.append(this.canvas.root, canvasSplit.root, this.legend.root, this.toolbar.replayBar, this.bottom);
     this.applySplits();
-    root.append(this.toolbar.root, this.banner.root, main, this.banner.notice, this.announcer);
+    root.append(this.toolbar.root, this.banner.root, this.banner.hint, main, this.banner.notice, this.announcer);
     this.toolbar.setReplay(-1, 0, false);
     watchTheme(() => {
       this.currentTheme = readTheme();
@@ -163,9 +166,12 @@ export class TimelineApp implements CanvasHost {
   handle(msg: HostMessage): void {
     switch (msg.type) {
       case 'traceJson':
+        // (A hint speaks of the model it came after: the next one takes it away.)
+        if (!msg.live) this.banner.hideHint();
         this.setModel(parseModel(msg.json), msg.live);
         break;
       case 'traceColumns': {
+        if (!msg.live) this.banner.hideHint();
         const began = performance.now();
         const d = decodeTraceColumnsDeferred(msg.head, msg.data);
         performance.measure('timeline-decode', { start: began });
@@ -184,6 +190,9 @@ export class TimelineApp implements CanvasHost {
         break;
       case 'notice':
         this.banner.showNotice(msg.level, msg.text);
+        break;
+      case 'exploreHint':
+        this.banner.showHint(msg.text, () => this.post({ type: 'explore' }));
         break;
       case 'snapshot':
         this.post({ type: 'image', id: msg.id, png: this.canvas.canvas.toDataURL('image/png') });
@@ -492,15 +501,11 @@ export class TimelineApp implements CanvasHost {
     // The list agrees with the canvas: steps of lanes folded into an "N internal lanes" row are not listed
     // until that group is unfolded. A step keeps its number (its place in the whole run) either way.
     const rows = unfoldedSteps(v.model, matching, v.layout);
-    const folded = matching.length - rows.length;
-    const foldedNote = folded > 0 ? `${folded} internal step${folded === 1 ? '' : 's'} folded` : '';
+    // (How many are folded, the list's header says: a narrow toolbar shrinks its status away.)
+    this.list.setFolded(matching.length - rows.length);
     this.list.setData(v.model, rows, (l) => this.laneColorOf(l));
     this.list.setSelected(v.selected, true);
-    this.toolbar.setStatus(
-      isFilterActive(f)
-        ? `${rows.length} of ${v.model.steps.length} steps match${foldedNote ? ` (${foldedNote})` : ''}`
-        : foldedNote,
-    );
+    this.toolbar.setStatus(isFilterActive(f) ? `${rows.length} of ${v.model.steps.length} steps match` : '');
     this.redraw();
   }
 

@@ -27,11 +27,36 @@ export function errorWhere(err: RunError): string {
 export class Banner {
   readonly root = el('div', { class: 'banner', role: 'alert' });
   readonly notice = el('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
+  /** The hint toward Explore after a plain Run: one quiet line under the toolbar until dismissed or replaced. */
+  readonly hint = el('div', { class: 'hint', role: 'note', 'aria-label': 'Hint' });
   private noticeTimer = 0;
 
   constructor() {
     this.root.hidden = true;
     this.notice.hidden = true;
+    this.hint.hidden = true;
+  }
+
+  /** Shows `text` with "Explore other schedules…" (which calls `explore`) and a dismiss button. */
+  showHint(text: string, explore: () => void): void {
+    const go = el('button', { type: 'button', class: 'btn hint-action' }, 'Explore other schedules…');
+    go.addEventListener('click', () => {
+      this.hideHint();
+      explore();
+    });
+    const close = el(
+      'button',
+      { type: 'button', class: 'btn hint-close', 'aria-label': 'Dismiss the hint', title: 'Dismiss' },
+      '✕',
+    );
+    close.addEventListener('click', () => this.hideHint());
+    this.hint.replaceChildren(el('span', { class: 'hint-text', title: text }, text), go, close);
+    this.hint.hidden = false;
+  }
+
+  hideHint(): void {
+    this.hint.hidden = true;
+    this.hint.replaceChildren();
   }
 
   /**

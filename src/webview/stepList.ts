@@ -5,7 +5,7 @@
  */
 import { laneCutter, lanePathNamer, shortLaneNamer, splitLanePath } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
-import { clear, el, laneNameSpans } from './dom';
+import { button, clear, el, laneNameSpans } from './dom';
 import { formatOffset } from './format';
 import { Splitter } from './splitter';
 
@@ -18,6 +18,8 @@ export interface StepListActions {
   select(step: number, focusEditor: boolean): void;
   /** The user dragged the LANE column to this width (CSS px). */
   laneWidth(px: number | undefined): void;
+  /** The header's "N internal steps folded" was pressed: show the runtime-internal lanes. */
+  showInternal(): void;
 }
 
 /** Width of the LANE column's longest name, estimated per character of the 12 px UI font. */
@@ -31,6 +33,11 @@ export class StepList {
   private readonly spacer = el('div', { class: 'steps-spacer' });
   private readonly win = el('div', { class: 'steps-window' });
   private readonly header = el('div', { class: 'steps-header', 'aria-hidden': 'true' });
+  /**
+   * "N internal steps folded" in the header of the list it speaks of (not the toolbar's status, which a
+   * narrow panel shrinks away); pressing it shows the internal lanes. Hidden when nothing is folded.
+   */
+  private readonly foldNote: HTMLButtonElement;
   private model: TraceModel | null = null;
   private rows: Int32Array = new Int32Array(0);
   private selected = -1;
@@ -56,6 +63,10 @@ export class StepList {
     ]) {
       this.header.append(el('span', { class: cls }, text));
     }
+    this.foldNote = button('', '', () => actions.showInternal(), 'fold-note');
+    this.foldNote.hidden = true;
+    const textHead = this.header.querySelector('.text') as HTMLElement;
+    textHead.replaceChildren(el('span', { class: 'label', 'aria-hidden': 'true' }, 'step'), this.foldNote);
     const laneHead = this.header.querySelector('.lane') as HTMLElement;
     const resizer = new Splitter({
       orientation: 'vertical',
@@ -67,7 +78,8 @@ export class StepList {
     });
     // The header is hidden from screen readers (the rows say it all); its handle must not be.
     this.header.removeAttribute('aria-hidden');
-    for (const cell of Array.from(this.header.children)) cell.setAttribute('aria-hidden', 'true');
+    for (const cell of Array.from(this.header.children))
+      if (cell !== textHead) cell.setAttribute('aria-hidden', 'true');
     resizer.root.classList.add('col-resizer');
     laneHead.append(resizer.root);
     this.root.append(this.spacer, this.win);
@@ -102,6 +114,18 @@ export class StepList {
     this.applyLaneWidth();
     this.spacer.style.height = `${Math.min(rows.length * ROW_H, MAX_SCROLL_PX)}px`;
     this.render();
+  }
+
+  /** How many of the steps are not listed because their lanes are folded into "N internal lanes" rows. */
+  setFolded(n: number): void {
+    const text = `${n} internal step${n === 1 ? '' : 's'} folded`;
+    this.foldNote.hidden = n === 0;
+    this.foldNote.replaceChildren(
+      el('span', { class: 'long' }, text),
+      el('span', { class: 'short', 'aria-hidden': 'true' }, `${n} folded`),
+    );
+    this.foldNote.setAttribute('aria-label', `${text}: show the internal lanes`);
+    this.foldNote.title = `${text}: show the internal lanes`;
   }
 
   /** A LANE column width the user chose (undefined: follow the names again). */

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import { EXPLORER_SOURCE, type ExploreOutcome } from '../../src/host/exploreController';
+import type { RunOutcome } from '../../src/host/runController';
+import { raceSentences } from '../../src/shared/raceText';
 import { click, count, countInView, waitForText } from './bridge';
 import { closeAll, waitUntil } from './workbench';
 
@@ -183,7 +185,18 @@ suite('explore', function () {
     assert.equal(timeline.currentModel, c.model);
     assert.deepEqual(
       c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name.replace(/ \(pid \d+\)$/, '')),
-      [`seed ${lost.seed}`, `seed ${right.seed}`],
+      [lost, right].map((o) => `seed ${o.seed} (${o.failure ? 'failing' : 'passing'})`),
+    );
+    // The banner's races say in which schedule they were proven (both have lanes t0 and t1).
+    const said = raceSentences(c.model);
+    const lostName = `In seed ${lost.seed} (${lost.failure ? 'failing' : 'passing'}): data race on Account.balance`;
+    assert.ok(
+      said.some((x) => x.startsWith(lostName)),
+      said.join('\n'),
+    );
+    assert.ok(
+      said.every((x) => /^In seed \d+ \((failing|passing)\): data race on /.test(x)),
+      said.join('\n'),
     );
     const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
     assert.equal(parts.length, 2);
@@ -194,6 +207,33 @@ suite('explore', function () {
         .map((o) => o.text)
         .sort(),
       ['balance 10', 'balance 20'],
+    );
+  });
+
+  test('after a plain Run of threads that share state, the Timeline offers Explore; its button explores that file', async () => {
+    await openScratch('lost_update3.py', LOST_UPDATE);
+    const run = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(run.model?.exitCode, 0, JSON.stringify(run.model?.error ?? run.refused));
+    await waitForText(
+      '.hint .hint-text',
+      /^This run shows one schedule of its 3 threads, .*Explore runs other schedules/,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    const { explorer } = await api();
+    const explored = new Promise<ExploreOutcome>((resolve) => {
+      const sub = explorer.onDidFinish((o) => {
+        sub.dispose();
+        resolve(o);
+      });
+    });
+    await click('.hint-action');
+    const o = await explored;
+    assert.equal(o.error, undefined, o.error);
+    assert.ok(
+      o.summary?.races.some((r) => r.target === 'Account.balance'),
+      'the exploration of that file found its lost update',
     );
   });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseWebviewMessage } from '../../src/shared/protocol';
+import { isHostMessage, parseWebviewMessage } from '../../src/shared/protocol';
 
 test('reveal with a valid source index passes', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'reveal', source: 1, line: 3, preserveFocus: true }, 2), {
@@ -48,4 +48,11 @@ test('image answers must be a PNG data URL of base64 and nothing else', () => {
   assert.equal(parseWebviewMessage({ type: 'image', id: 3, png: `${png}"><script>` }, 0), undefined);
   assert.equal(parseWebviewMessage({ type: 'image', id: -1, png }, 0), undefined);
   assert.equal(parseWebviewMessage({ type: 'image', id: 3, png, path: '/etc/passwd' }, 0), undefined);
+});
+
+test("explore (the Explore hint's button) is exactly its type; exploreHint carries its text", () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'explore' }, 0), { type: 'explore' });
+  assert.equal(parseWebviewMessage({ type: 'explore', file: '/etc/passwd' }, 0), undefined);
+  assert.equal(isHostMessage({ type: 'exploreHint', text: 'x' }), true);
+  assert.equal(isHostMessage({ type: 'exploreHint', text: 1 }), false);
 });

@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../src/trace/buildModel';
 import { raceSentence, raceSentences } from '../../src/shared/raceText';
+import { compareModel } from '../../src/explore/compareReplays';
 import { validateModel } from '../../src/trace/validateModel';
 import type { TraceModel } from '../../src/shared/traceModel';
-import { RACE_FILE as FILE, racyStream } from './sampleStreams';
+import { RACE_FILE as FILE, asyncioStream, racyStream } from './sampleStreams';
+import type { RawEvent } from '../../src/trace/schema';
 
 const model = (race: { first: number; second: number } | null): TraceModel =>
   buildModel(racyStream(race).events, { title: 'race_condition.py · seed 0' });
@@ -125,4 +127,51 @@ void test('races in words: those that can lose an update first, else in the orde
     raceSentences(m).map((t) => t.split(' — ')[1]),
     ['updates can be lost', 'what it reads depends on timing'],
   );
+});
+
+/** The events with each read of an event counted (for-of and indexing both go through `get`). */
+function counted(events: readonly RawEvent[]): { events: readonly RawEvent[]; reads: () => number } {
+  let reads = 0;
+  const proxy = new Proxy(events, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { events: proxy, reads: () => reads };
+}
+
+void test("one pass: a plain run's build reads each event once; only a replay's first access reads ahead for its races", () => {
+  const plain = asyncioStream().events;
+  const p = counted(plain);
+  buildModel(p.events);
+  // (the pass, plus the first and last events' times)
+  assert.equal(p.reads(), plain.length + 2, 'no second pass over a run that has no shared accesses');
+  const racy = racyStream({ first: 2, second: 3 }).events;
+  const r = counted(racy);
+  const m = buildModel(r.events);
+  assert.equal(m.races?.length, 1);
+  assert.equal(r.reads(), 2 * racy.length + 2, 'a replay: the pass, and one read-ahead for its races');
+});
+
+void test('Compare: the race sentences and the lanes say which seed, and which side (failing or passing) each is', () => {
+  const failing = { seed: 3, failure: { kind: 'exception' as const, message: 'AssertionError' } };
+  const passing = { seed: 7, failure: null };
+  const m = compareModel(
+    { file: FILE },
+    { ...failing, events: racyStream({ first: 2, second: 3 }).events },
+    { ...passing, events: racyStream({ first: 1, second: 4 }).events },
+    5,
+  );
+  assert.deepEqual(
+    m.lanes.filter((l) => l.kind === 'process').map((l) => l.name),
+    ['seed 3 (failing)', 'seed 7 (passing)'],
+  );
+  assert.match(m.title, /· seed 3 \(failing\) vs seed 7 \(passing\) \(part at decision 5\)$/);
+  assert.deepEqual(raceSentences(m).sort(), [
+    'In seed 3 (failing): data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost',
+    'In seed 7 (passing): data race on Counter.value: unsafe-1 wrote at L33 while unsafe-0 had read it at L31 — updates can be lost',
+  ]);
+  // One process: the sentence as before, no "In …".
+  assert.ok(raceSentences(model({ first: 2, second: 3 }))[0].startsWith('Data race on Counter.value: '));
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TraceModel } from '../../src/shared/traceModel';
+import { contrastRatio } from '../../src/webview/theme';
 import { ROOT, canvasPoint, frames, openTimeline, pixel, postAndPaint, waitPaint } from './harness';
 import { ModelBuilder } from './modelBuilder';
 import { demoModel } from './models';
@@ -65,24 +66,29 @@ function recorded(name: string): TraceModel {
   return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'models', name), 'utf8')) as TraceModel;
 }
 
-/** WCAG 2 contrast ratio of two CSS colours as the page resolves them (alpha composited on `under`). */
+/**
+ * Defines `window.__colours(el)`: an element's text colour and its background as the page composites
+ * them (alpha and opacity over the backgrounds beneath), as [r, g, b]. The ratio is computed in Node
+ * by theme.contrastRatio, the formula's one home.
+ */
 function contrastScript(): string {
   return `(() => {
     const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
     const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3]));
-    const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
     const bgOf = (el) => { const stack = []; for (let n = el; n; n = n.parentElement) { const c = parse(getComputedStyle(n).backgroundColor); if (c && c[3] > 0) { stack.push(c); if (c[3] >= 1) break; } } let base = [255, 255, 255]; for (let i = stack.length - 1; i >= 0; i--) base = over(stack[i], base); return base; };
     const opacityOf = (el) => { let o = 1; for (let n = el; n; n = n.parentElement) o *= Number(getComputedStyle(n).opacity); return o; };
-    window.__contrast = (el) => { const bg = bgOf(el); const fg0 = parse(getComputedStyle(el).color); const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacityOf(el)], bg); const a = lum(fg), b = lum(bg); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+    window.__colours = (el) => { const bg = bgOf(el); const fg0 = parse(getComputedStyle(el).color); const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacityOf(el)], bg); return { fg, bg }; };
   })()`;
 }
 
+/** WCAG 2 contrast ratio of an element's text on its background, as the page paints them. */
 async function contrastOf(page: Page, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
+  const { fg, bg } = await page.evaluate((sel) => {
     const el = document.querySelector(sel);
     if (!el) throw new Error(`no ${sel}`);
-    return (window as unknown as { __contrast(e: Element): number }).__contrast(el);
+    return (window as unknown as { __colours(e: Element): { fg: number[]; bg: number[] } }).__colours(el);
   }, selector);
+  return contrastRatio(fg, bg);
 }
 
 export const layoutCases: Case[] = [

@@ -13,6 +13,7 @@ import {
   clearPosted,
   cspViolations,
   frames,
+  openTimeline,
   pixel,
   postAndPaint,
   postToPage,
@@ -870,22 +871,119 @@ export const cases: Case[] = [
           })),
         );
       await load(page, m);
-      await page.waitForFunction(() => document.querySelector('.status')?.textContent !== '');
+      await page.waitForSelector('.steps-header .fold-note:not([hidden])');
       assert.deepEqual(
         (await listed()).map((r) => r.step),
         own,
         'the folded lanes have no rows',
       );
-      assert.equal(await page.textContent('.status'), '3 internal steps folded');
+      // The list's header says so (the toolbar's status shrinks away in a narrow panel).
+      assert.equal(await page.textContent('.steps-header .fold-note .long'), '3 internal steps folded');
       // numbers are each step's place in the whole run, as the canvas, replay and export number it
       for (const r of await listed()) assert.equal(r.n, String(r.step + 1));
-      await page.click('button[aria-label="Show runtime-internal lanes"]');
+      // Pressing it (by keyboard: it is a button in the tab order) shows the internal lanes.
+      await page.focus('.steps-header .fold-note');
+      await page.keyboard.press('Enter');
       await page.waitForFunction((n) => document.querySelectorAll('.step').length === n, m.steps.length);
       assert.deepEqual(
         (await listed()).map((r) => r.n),
         m.steps.map((_, i) => String(i + 1)),
       );
-      assert.equal(await page.textContent('.status'), '');
+      assert.equal(await page.isHidden('.steps-header .fold-note'), true);
+      assert.equal(await page.getAttribute('button[aria-label="Show runtime-internal lanes"]', 'aria-pressed'), 'true');
+    },
+  },
+  {
+    name: 'at 420 px "N internal steps folded" stays in view, whole, and the toolbar stays one row',
+    async run({ page: first, server }) {
+      const browser = first.context().browser();
+      assert.ok(browser);
+      const page = await openTimeline(browser, server, { width: 420, height: 800 });
+      try {
+        const b = new ModelBuilder('pool.py', '/p/pool.py');
+        const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+        const main = b.lane({ kind: 'thread', name: 'MainThread', pid: 1, tid: 1, parent: proc });
+        const handler = b.lane({
+          kind: 'thread',
+          name: 'Thread-1 (_handle_workers)',
+          pid: 1,
+          tid: 2,
+          parent: proc,
+          internal: true,
+        });
+        b.span(main, '<module>', 0, 100_000_000);
+        for (let i = 0; i < 6; i++) b.marker(handler, 'thread_begin', 2_000_000 + i * 1_000_000, `internal ${i}`);
+        b.marker(main, 'result_wait', 20_000_000, 'wait for pool.map results', { waitEnd: 90_000_000 });
+        await load(page, b.build());
+        await page.waitForSelector('.step');
+        const note = await page.evaluate(() => {
+          const n = document.querySelector<HTMLElement>('.steps-header .fold-note');
+          if (!n) return null;
+          const r = n.getBoundingClientRect();
+          return {
+            text: n.innerText,
+            label: n.getAttribute('aria-label'),
+            w: r.width,
+            right: r.right,
+            cut: n.scrollWidth > n.clientWidth + 1,
+            toolbar: document.querySelector('.toolbar')?.getBoundingClientRect().height ?? 99,
+          };
+        });
+        assert.ok(note, 'no folded note in the list header');
+        assert.equal(note.label, '6 internal steps folded: show the internal lanes');
+        assert.match(note.text, /\b6\b.*folded/);
+        assert.ok(note.w > 0 && note.right <= 420 && !note.cut, JSON.stringify(note));
+        assert.ok(note.toolbar < 40, `toolbar height ${note.toolbar}`);
+      } finally {
+        await page.context().close();
+      }
+    },
+  },
+  {
+    name: 'after a plain Run the hint offers "Explore other schedules…" once: keyboard, one line at 420 px, gone with the next model',
+    async run({ page: first, server }) {
+      const browser = first.context().browser();
+      assert.ok(browser);
+      for (const width of [1280, 420]) {
+        const page = await openTimeline(browser, server, { width, height: 700 });
+        try {
+          const m = demoModel();
+          await load(page, m);
+          assert.equal(await page.isHidden('.hint'), true, 'no hint before the host offers one');
+          const text =
+            'This run shows one schedule of its 3 threads, and several of them use the same Lock. Explore runs other schedules to find one that breaks it.';
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          assert.equal(await page.textContent('.hint .hint-text'), text);
+          const box = await page.evaluate(() => {
+            const h = document.querySelector('.hint')?.getBoundingClientRect();
+            const b = document.querySelector('.hint-action')?.getBoundingClientRect();
+            return { h: h?.height ?? 0, right: b?.right ?? 9999, w: b?.width ?? 0 };
+          });
+          assert.ok(box.h > 0 && box.h < 32, `one line: ${box.h}px`);
+          assert.ok(box.w > 0 && box.right <= width, `the button is in view: ${JSON.stringify(box)}`);
+          // keyboard: the button is a focusable control; Enter asks the host to explore, once, and the hint goes
+          await clearPosted(page);
+          await page.focus('.hint-action');
+          await page.keyboard.press('Enter');
+          await page.waitForFunction(() => document.querySelector('.hint')?.hasAttribute('hidden') === true);
+          assert.deepEqual(
+            (await posted(page)).filter((p) => p.type === 'explore'),
+            [{ type: 'explore' }],
+          );
+          // offered again, then dismissed; offered again, then a new model takes it away
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          await page.click('.hint-close');
+          assert.equal(await page.isHidden('.hint'), true);
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          await load(page, m);
+          assert.equal(await page.isHidden('.hint'), true, 'the next model takes the hint away');
+        } finally {
+          await page.context().close();
+        }
+      }
     },
   },
   {

@@ -1,7 +1,9 @@
 /**
  * The explorer's proven data races (a traced replay only). Each 'race' event names two of the run's
  * 'shared_access' events by id; those two become markers where they happened, and the rest of the
- * accesses nothing. The race event comes after both accesses, so `scanRaces` reads the races first.
+ * accesses nothing. The race event comes after both accesses, so `scanRaces` reads the races ahead,
+ * once, at the stream's first access: only a replay writes accesses, so a plain run's build never
+ * scans (the model's one pass stays one pass).
  */
 import type { DataRace, Marker, RaceAccess } from '../../shared/traceModel';
 import { asData, clip, num, str, type Data } from '../rawData';
@@ -81,12 +83,19 @@ function place(a: RaceAccess, markers: readonly Marker[]): RaceAccess {
 }
 
 export const races: FamilyOf<'shared_access' | 'race'> = (b) => {
-  const found: (RaceAccess | undefined)[][] = b.raceScan.targets.map(() => [undefined, undefined]);
+  let scan: RaceScan | undefined;
+  let found: (RaceAccess | undefined)[][] = [];
+  const scanned = (): RaceScan => {
+    if (scan) return scan;
+    scan = scanRaces(b.stream);
+    found = scan.targets.map(() => [undefined, undefined]);
+    return scan;
+  };
   return {
     handlers: {
       shared_access(ev, ts) {
         const d = asData(ev[6]);
-        const refs = b.raceScan.refs.get(`${ev[2]}:${num(d, 'id') ?? -1}`);
+        const refs = scanned().refs.get(`${ev[2]}:${num(d, 'id') ?? -1}`);
         if (!refs) return;
         // An access in two races is one marker: its text names the first race it is part of.
         const first = refs[0];
@@ -105,13 +114,13 @@ export const races: FamilyOf<'shared_access' | 'race'> = (b) => {
           found[r.race][r.role] = { marker, lane: -1, line: 0, kind: data.kind as RaceAccess['kind'] };
       },
       race() {
-        // read by scanRaces before the pass
+        // read by scanRaces at the first access (a race names two accesses before it)
       },
     },
     finish() {
       b.races = [];
       found.forEach(([x, y], i) => {
-        if (x && y) b.races.push({ target: b.raceScan.targets[i], accesses: [x, y] });
+        if (scan && x && y) b.races.push({ target: scan.targets[i], accesses: [x, y] });
       });
     },
   };

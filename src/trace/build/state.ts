@@ -22,7 +22,6 @@ import { asData, clip, num, str, type Data } from '../rawData';
 import { markerText, type NameLookup } from '../markerText';
 import type { Handle } from './handler';
 import type { BuildOptions } from './options';
-import type { RaceScan } from './races';
 
 /** A lane while it is being built: the model's fields plus bookkeeping. */
 export interface TmpLane extends Omit<Lane, 'id' | 'depth'> {
@@ -83,6 +82,16 @@ export class PairIndex<V> {
   }
 }
 
+/** What made an object whose end the runtime reports: the ends of tasks, futures and threads point there. */
+type Made = 'task' | 'future' | 'thread';
+const MADE_BY: Partial<Record<MarkerKind, Made>> = {
+  task_done: 'task',
+  future_done: 'future',
+  thread_begin: 'thread',
+  thread_end: 'thread',
+};
+const NOWHERE = { source: -1, line: 0 } as const;
+
 export class BuildState {
   readonly lanes: TmpLane[] = [];
   readonly processLanes = new Map<number, number>();
@@ -99,8 +108,9 @@ export class BuildState {
   readonly eventsByKind: Record<string, number> = {};
   suppressedCalls = 0;
   droppedEvents = 0;
-  /** The stream's races, read before the pass (build/races.ts), and those whose two accesses became markers. */
-  raceScan: RaceScan = { refs: new Map(), targets: [] };
+  /** The events being built (build/races.ts reads a replay's races ahead of their accesses). */
+  stream: readonly RawEvent[] = [];
+  /** The races whose two accesses became markers. */
   races: DataRace[] = [];
   python = '';
   /** First event's absolute ts: event times in the model are relative to it. */
@@ -148,6 +158,8 @@ export class BuildState {
   readonly createdAt = new Map<number, Point>();
   /** Open waits ("lane:kind" → marker index) whose completion draws their wait bar. */
   readonly pendingWaits = new Map<string, number>();
+  /** Where each task, future and thread ("what:pid:obj") was made: the source of its end (markerSource). */
+  private readonly made = new Map<string, { source: number; line: number }>();
   /** The order of each event that ended a wait → that wait's marker: a flow into it says when the wait's cause happened. */
   private readonly waitEndedBy = new Map<number, number>();
 
@@ -285,8 +297,22 @@ export class BuildState {
     return this.opts.stoppedAt === undefined || ev[1] <= this.opts.stoppedAt;
   }
 
-  /** Where a marker points in the source: the event's own file/line, else the function it happened in. */
-  private markerSource(lane: number, d: Data): { source: number; line: number } {
+  /**
+   * Where a marker points in the source, never at a line that did not run then:
+   * - the event's own file/line;
+   * - else, for the end of a wait (`wait`: its marker), where that wait began: the frame is still there;
+   * - else, for an end the runtime reports outside the program's frames (a task or future done in the
+   *   event loop, a thread's begin or end), where the thing was made (`made`), else nowhere: the frame
+   *   on the lane's stack (the module waiting in run_until_complete) is not at its first line;
+   * - else the function it happened in.
+   */
+  private markerSource(
+    lane: number,
+    kind: MarkerKind,
+    pid: number,
+    d: Data,
+    wait: number | undefined,
+  ): { source: number; line: number } {
     const file = str(d, 'file');
     const line = num(d, 'line');
     const stack = this.lanes[lane].stack;
@@ -296,10 +322,20 @@ export class BuildState {
       // another file (the stdlib) would point into the wrong document.
       const known = this.sourceIndex.get(file);
       if (known !== undefined) return { source: known, line: line ?? 0 };
-      return top ? { source: top.source, line: top.line } : { source: -1, line: 0 };
+      return top ? { source: top.source, line: top.line } : NOWHERE;
     }
-    if (top) return { source: top.source, line: line ?? top.line };
-    return { source: -1, line: line ?? 0 };
+    if (line !== undefined) return { source: top ? top.source : -1, line };
+    if (wait !== undefined) return { source: this.markers[wait].source, line: this.markers[wait].line };
+    const made = MADE_BY[kind];
+    if (made !== undefined) return this.made.get(`${made}:${pid}:${num(d, 'obj') ?? -1}`) ?? NOWHERE;
+    if (top) return { source: top.source, line: top.line };
+    return NOWHERE;
+  }
+
+  /** Records where a task, future or thread was made (the marker just made), for its end's source. */
+  madeHere(what: Made, pid: number, obj: number | undefined): void {
+    const m = this.markers[this.markers.length - 1];
+    if (obj !== undefined && m.source >= 0 && m.line > 0) this.made.set(`${what}:${pid}:${obj}`, m);
   }
 
   /** Wait `w` was answered at `ts` (a release, a put, a set, a task's end): runnable from then until it ended. */
@@ -323,7 +359,9 @@ export class BuildState {
     const here: Point = { lane, ts, order };
     if (!onProcess) this.touch(lane, here);
     const text = markerText(kind, d, pid, this.names);
-    const where = this.markerSource(lane, d);
+    const waitKind = WAIT_END[kind];
+    const wait = waitKind !== undefined ? this.pendingWaits.get(`${lane}:${waitKind}`) : undefined;
+    const where = this.markerSource(lane, kind, pid, d, wait);
     const index = this.markers.length;
     this.markers.push({
       lane,
@@ -346,13 +384,11 @@ export class BuildState {
       line: where.line,
     });
 
-    const waitKind = WAIT_END[kind];
     if (waitKind !== undefined) {
-      const key = `${lane}:${waitKind}`;
-      const w = this.pendingWaits.get(key);
+      const w = wait;
       if (w !== undefined) {
         this.markers[w].waitEnd = ts;
-        this.pendingWaits.delete(key);
+        this.pendingWaits.delete(`${lane}:${waitKind}`);
         this.waitEndedBy.set(order, w);
         // A sleep's cause is its own clock: the lane could run again once its time was up.
         const secs = num(d, 'secs');

@@ -42,6 +42,7 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         const key = `${pid}:${obj}`;
         if (str(d, 'name')) b.taskNames.set(key, clip(str(d, 'name'), 200));
         const here = b.marker('task_create', ev, ts);
+        b.madeHere('task', pid, obj);
         const task = b.taskLane(pid, ev[3], obj, ts);
         b.createdAt.set(task, here);
         const T = b.lanes[task];
@@ -94,6 +95,7 @@ export const tasks: FamilyOf<TaskKind> = (b) => {
         const d = asData(ev[6]);
         const call = `${clip(str(d, 'fn', 'function'), 80)}(${clip(str(d, 'args'), 80)})`;
         const at = b.marker('future_submit', ev, ts);
+        b.madeHere('future', ev[2], objOf(ev));
         const { source, line } = b.markers[b.markers.length - 1];
         b.submits.set(`${ev[2]}:${objOf(ev)}`, { at, call, source, line, flowed: false });
       },

@@ -23,6 +23,7 @@ export const threads: FamilyOf<ThreadKind> = (b) => {
         learnName(ev);
         starts.set(keyOf(ev), b.marker('thread_start', ev, ts));
         startMarkers.set(keyOf(ev), b.markers.length - 1);
+        b.madeHere('thread', ev[2], num(asData(ev[6]), 'obj'));
       },
       thread_begin(ev, ts) {
         learnName(ev);

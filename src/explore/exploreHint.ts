@@ -1,0 +1,52 @@
+/**
+ * After a plain Run: should the Timeline offer "Explore other schedules…"? Only when the run had two or
+ * more threads (or tasks) that touch shared state, as the Lab already knows it: the static checks (src/checks,
+ * the editor's diagnostics) found a hazard that depends on the schedule (CL205: shared state updated with no
+ * lock held; CL204: two locks taken in opposite orders), or the run's own markers show two lanes using one
+ * lock, queue, event, condition or barrier. No second detector. Pure (no vscode), so unit-tested.
+ */
+import type { TraceModel } from '../shared/traceModel';
+
+/** The checks whose hazard shows only in some schedules, and what it is in a few words. */
+const SCHEDULE_HAZARDS: Readonly<Record<string, string>> = {
+  CL205: 'shared state is updated with no lock held',
+  CL204: 'two locks are taken in opposite orders',
+};
+
+/** The hint's sentence, or undefined when there is nothing for Explore to settle. */
+export function exploreHint(
+  model: Pick<TraceModel, 'lanes' | 'markers'>,
+  /** The static checks' findings for the program (src/checks: only their codes are read). */
+  findings: readonly { code: string }[],
+): string | undefined {
+  const own = (kind: 'thread' | 'task'): number => model.lanes.filter((l) => l.kind === kind && !l.internal).length;
+  const threads = own('thread');
+  const tasks = own('task');
+  if (threads < 2 && tasks < 2) return undefined;
+  const lanes = threads >= 2 ? `${threads} threads` : `${tasks} tasks`;
+  const found = Object.keys(SCHEDULE_HAZARDS).filter((code) => findings.some((f) => f.code === code));
+  if (found.length > 0) {
+    const what = found.map((code) => SCHEDULE_HAZARDS[code]).join(', and ');
+    return `This run shows one schedule of its ${lanes}, and in this file ${what}. Explore runs other schedules to find one that breaks it.`;
+  }
+  const shared = sharedObject(model);
+  if (shared === undefined) return undefined;
+  return `This run shows one schedule of its ${lanes}, and several of them use the same ${shared}. Explore runs other schedules to find one that breaks it.`;
+}
+
+const SYNC = /^(lock|queue|event|cond|barrier)_/;
+
+/** The kind ("Lock", "Queue") of a synchronisation object two of the program's own lanes used, if any. */
+function sharedObject(model: Pick<TraceModel, 'lanes' | 'markers'>): string | undefined {
+  const users = new Map<string, Set<number>>();
+  for (const m of model.markers) {
+    const lane = model.lanes[m.lane];
+    if (!SYNC.test(m.kind) || !lane || lane.internal || m.detail.obj === undefined) continue;
+    const key = m.detail.key ? `k:${m.detail.key}` : `${lane.pid}:${m.detail.obj}`;
+    const set = users.get(key) ?? new Set<number>();
+    set.add(m.lane);
+    users.set(key, set);
+    if (set.size >= 2) return m.detail.prim || 'object';
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+// After a plain Run, the Timeline's hint toward Explore (src/explore/exploreHint.ts): when, and in what words.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPython } from '../../src/checks/engine';
+import { exploreHint } from '../../src/explore/exploreHint';
+import type { Lane, TraceModel } from '../../src/shared/traceModel';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const read = (...p: string[]): string => readFileSync(join(ROOT, ...p), 'utf8');
+const recorded = (name: string): TraceModel => JSON.parse(read('test', 'fixtures', 'models', name)) as TraceModel;
+
+function lanes(...spec: [Lane['kind'], boolean?][]): Pick<TraceModel, 'lanes' | 'markers'> {
+  const all = [['process'], ...spec].map(([kind, internal], id) => ({ id, kind, internal: internal === true, pid: 1 }));
+  return { lanes: all as Lane[], markers: [] };
+}
+
+void test('a lost update the static checks see (CL205) in a run of two threads: Explore is offered, in words', () => {
+  const findings = checkPython(read('test', 'fixtures', 'explore', 'racy', 'lost_update_attr.py'));
+  assert.equal(
+    exploreHint(lanes(['thread'], ['thread'], ['thread']), findings),
+    'This run shows one schedule of its 3 threads, and in this file shared state is updated with no lock held. Explore runs other schedules to find one that breaks it.',
+  );
+});
+
+void test('the deadlock demo: its threads used the same lock in the run', () => {
+  const findings = checkPython(read('media', 'demos', 'deadlock.py'));
+  assert.match(
+    exploreHint(recorded('deadlock.json'), findings) ?? '',
+    /its \d+ threads, and several of them use the same Lock\./,
+  );
+  assert.match(exploreHint(recorded('producer_consumer.json'), []) ?? '', /use the same Queue\./);
+});
+
+void test('no hint: one lane, only internal lanes besides, or nothing shared and nothing the checks see', () => {
+  const racy = [{ code: 'CL205' }];
+  assert.equal(exploreHint(lanes(['thread']), racy), undefined, 'one lane');
+  assert.equal(exploreHint(lanes(['thread'], ['thread', true]), racy), undefined, 'internal');
+  assert.equal(exploreHint(lanes(['thread'], ['thread']), [{ code: 'CL101' }]), undefined);
+  for (const [model, program] of [
+    ['seed_threads.json', 'seed_threads.py'],
+    ['seed_asyncio.json', 'seed_asyncio.py'],
+  ]) {
+    const m = recorded(model);
+    assert.ok(m.lanes.filter((l) => l.kind !== 'process').length >= 2, model);
+    assert.equal(exploreHint(m, checkPython(read('test', 'fixtures', 'programs', program))), undefined, model);
+  }
+  // tasks count as lanes too
+  assert.match(exploreHint(lanes(['thread'], ['task'], ['task']), racy) ?? '', /its 2 tasks/);
+});
