@@ -22,12 +22,17 @@ export interface CompareResult {
 
 /**
  * What Compare calls a schedule, on its process lane, in the title and in the banner's race sentences:
- * its seed and its side, "seed 3 (failing)" (the explorer saw it fail: an exception, a deadlock, a
- * timeout) or "seed 7 (passing)".
+ * its seed and what the explorer saw of it: "seed 3 (failing)" (an exception, a deadlock, a timeout),
+ * "seed 5 (racy)" (no failure, but a data race proven in it: a lost update is no failure to the explorer,
+ * and "passing" beside "data race … updates can be lost" would contradict itself), or "seed 7 (passing)".
  */
-export function scheduleName(r: Pick<ExploreRecord, 'seed' | 'failure'>): string {
-  return `seed ${r.seed} (${r.failure ? 'failing' : 'passing'})`;
+export function scheduleName(r: ScheduleSide): string {
+  const side = r.failure ? 'failing' : r.races?.length ? 'racy' : 'passing';
+  return `seed ${r.seed} (${side})`;
 }
+
+/** What scheduleName reads of an explored schedule (races: absent when unknown). */
+export type ScheduleSide = Pick<ExploreRecord, 'seed' | 'failure'> & { races?: readonly unknown[] };
 
 /** One schedule's events as the process `name` starting at `start`, with a pid of its own. */
 function relabel(events: readonly RawEvent[], name: string, start: number, pid: number): RawEvent[] {
@@ -43,8 +48,8 @@ function relabel(events: readonly RawEvent[], name: string, start: number, pid: 
 
 export async function compareReplays(
   o: Omit<ReplayTracedOptions, 'seed' | 'markDecision'>,
-  a: Pick<ExploreRecord, 'seed' | 'decisions' | 'failure'>,
-  b: Pick<ExploreRecord, 'seed' | 'decisions' | 'failure'>,
+  a: ScheduleSide & Pick<ExploreRecord, 'decisions'>,
+  b: ScheduleSide & Pick<ExploreRecord, 'decisions'>,
 ): Promise<CompareResult> {
   const partsAt = firstDivergence(a.decisions, b.decisions);
   const ra = await replayEvents({ ...o, seed: a.seed, markDecision: partsAt });
@@ -58,8 +63,8 @@ export async function compareReplays(
 /** The two schedules' events as one model: each its own process, named by scheduleName, from the same instant. */
 export function compareModel(
   o: Pick<ReplayTracedOptions, 'file' | 'title' | 'sourceLabel'>,
-  a: Pick<ExploreRecord, 'seed' | 'failure'> & { events: readonly RawEvent[] },
-  b: Pick<ExploreRecord, 'seed' | 'failure'> & { events: readonly RawEvent[] },
+  a: ScheduleSide & { events: readonly RawEvent[] },
+  b: ScheduleSide & { events: readonly RawEvent[] },
   partsAt: number | undefined,
 ): TraceModel {
   const start = a.events[0]?.[1] ?? 0;

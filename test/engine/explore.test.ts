@@ -172,7 +172,7 @@ void test('Compare: two schedules in one Timeline, one process each, both marked
   const processes = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name);
   assert.deepEqual(
     processes.map((n) => n.replace(/ \(pid \d+\)$/, '')),
-    [a, b].map((r) => `seed ${r.seed} (${r.failure ? 'failing' : 'passing'})`),
+    [a, b].map((r) => `seed ${r.seed} (${r.failure ? 'failing' : r.races.length ? 'racy' : 'passing'})`),
   );
   const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
   assert.equal(parts.length, 2, 'one mark in each schedule');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../src/trace/buildModel';
 import { raceSentence, raceSentences } from '../../src/shared/raceText';
-import { compareModel } from '../../src/explore/compareReplays';
+import { compareModel, scheduleName } from '../../src/explore/compareReplays';
 import { validateModel } from '../../src/trace/validateModel';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { RACE_FILE as FILE, asyncioStream, racyStream } from './sampleStreams';
@@ -154,24 +154,27 @@ void test("one pass: a plain run's build reads each event once; only a replay's 
   assert.equal(r.reads(), 2 * racy.length + 2, 'a replay: the pass, and one read-ahead for its races');
 });
 
-void test('Compare: the race sentences and the lanes say which seed, and which side (failing or passing) each is', () => {
-  const failing = { seed: 3, failure: { kind: 'exception' as const, message: 'AssertionError' } };
-  const passing = { seed: 7, failure: null };
+void test('Compare: the race sentences and the lanes say which seed, and which side (failing, racy or passing) each is', () => {
+  const race = raceSentences(model({ first: 2, second: 3 }));
+  const failing = { seed: 3, failure: { kind: 'exception' as const, message: 'AssertionError' }, races: race };
+  const racy = { seed: 7, failure: null, races: race };
   const m = compareModel(
     { file: FILE },
     { ...failing, events: racyStream({ first: 2, second: 3 }).events },
-    { ...passing, events: racyStream({ first: 1, second: 4 }).events },
+    { ...racy, events: racyStream({ first: 1, second: 4 }).events },
     5,
   );
   assert.deepEqual(
     m.lanes.filter((l) => l.kind === 'process').map((l) => l.name),
-    ['seed 3 (failing)', 'seed 7 (passing)'],
+    ['seed 3 (failing)', 'seed 7 (racy)'],
   );
-  assert.match(m.title, /· seed 3 \(failing\) vs seed 7 \(passing\) \(part at decision 5\)$/);
+  assert.match(m.title, /· seed 3 \(failing\) vs seed 7 \(racy\) \(part at decision 5\)$/);
   assert.deepEqual(raceSentences(m).sort(), [
     'In seed 3 (failing): data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost',
-    'In seed 7 (passing): data race on Counter.value: unsafe-1 wrote at L33 while unsafe-0 had read it at L31 — updates can be lost',
+    'In seed 7 (racy): data race on Counter.value: unsafe-1 wrote at L33 while unsafe-0 had read it at L31 — updates can be lost',
   ]);
+  // No failure and no race: passing.
+  assert.equal(scheduleName({ seed: 9, failure: null, races: [] }), 'seed 9 (passing)');
   // One process: the sentence as before, no "In …".
   assert.ok(raceSentences(model({ first: 2, second: 3 }))[0].startsWith('Data race on Counter.value: '));
 });
