@@ -409,7 +409,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   const p = lanePrints(f, lane);
   const drawn: [number, number][] = [];
   if (p.ids.length === 0) return drawn;
-  const numbers = printNumbersOf(v.index.cols).byMarker;
+  const numbers = printNumbersOf(v.index.cols).ofMarker;
   f.pen.font = f.fonts.small;
   const numberWidth = printLabels.numberWidths(f.pen);
   ctx.fillStyle = theme.foreground;
@@ -418,7 +418,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   for (let i = lowerBound(p.ts, s.t0); i < end;) {
     const glyph = toX(s, p.ts[i]);
     const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
-    const first = numbers.get(p.ids[i]) ?? 0;
+    const first = numbers[p.ids[i]];
     let [lo, hi] = [first, first];
     let head = `${first} `;
     // The prints whose glyphs start under the number so far join it (found by search: a lane may have 100k
@@ -428,7 +428,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
       const next = upperBound(p.ts, toTime(s, x + numberWidth(head) + MARKER_R), j, end);
       if (next <= j) break;
       j = next;
-      const last = numbers.get(p.ids[j - 1]) ?? first;
+      const last = numbers[p.ids[j - 1]] || first;
       [lo, hi] = [Math.min(first, last), Math.max(first, last)];
       head = `${numberRange(lo, hi, j - i)} `;
     }
