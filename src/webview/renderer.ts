@@ -22,7 +22,7 @@ import {
   type PointIndex,
   type Scale,
 } from './lod';
-import { markerStyle, type MarkerShape } from './markerStyle';
+import { GlyphBatch, glyphStyle } from './glyphs';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { numberRange, printNumbersOf } from './printNumbers';
 import { laneCutter, laneTitle } from './laneNames';
@@ -310,6 +310,8 @@ function dimmed(f: Frame, ref: EventRef): boolean {
 
 /** One lane's span and wait fills, drawn together after its walk (see bandRaster.ts). */
 const fills = new LaneFills();
+/** A lane's marker glyphs, a few paths (see glyphs.ts). */
+const glyphs = new GlyphBatch();
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
@@ -374,6 +376,8 @@ function drawLane(f: Frame, row: LaneRow): void {
   let stripTo = -1;
   const flushStrip = (): void => {
     if (stripFrom < 0) return;
+    // (the glyphs before it first, as they were drawn before it)
+    glyphs.flush(ctx);
     ctx.globalAlpha = v.matches ? 0.35 : 0.7;
     ctx.fillStyle = theme.muted;
     ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
@@ -388,10 +392,12 @@ function drawLane(f: Frame, row: LaneRow): void {
       return;
     }
     flushStrip();
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
-    drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
+    const st = glyphStyle(cols.markerKind[id], cols.markerSeverity[id]);
+    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.25 : 1;
+    glyphs.add(ctx, st.shape, theme.roles[st.color], alpha, b.x, mid, MARKER_R);
   });
   flushStrip();
+  glyphs.flush(ctx);
   ctx.globalAlpha = 1;
   // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
   drawWaitTexts(f, waitTexts, drawPrintLabels(f, lane, mid, waitTexts));
@@ -598,58 +604,15 @@ function drawRunnable(f: Frame, x0: number, x1: number, top: number): void {
   ctx.globalAlpha = alpha;
 }
 
-function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {
-  ctx.beginPath();
-  switch (shape) {
-    case 'triangle':
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y + r);
-      ctx.lineTo(x - r, y + r);
-      ctx.closePath();
-      break;
-    case 'diamond':
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y);
-      ctx.lineTo(x, y + r);
-      ctx.lineTo(x - r, y);
-      ctx.closePath();
-      break;
-    case 'square':
-      ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
-      break;
-    case 'bar':
-      ctx.rect(x - 1, y - r, 2, r * 2);
-      break;
-    case 'dot':
-      ctx.arc(x, y, r * 0.6, 0, Math.PI * 2);
-      break;
-    case 'circle':
-    case 'cross':
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      break;
-  }
-}
-
 /** Marker `id`'s glyph, from the index columns (the marker objects may not exist yet). */
 function drawMarkerGlyph(f: Frame, id: number, x: number, y: number, r: number): void {
   const { ctx, theme } = f;
   const cols = f.v.index.cols;
-  const st = markerStyle(MARKER_KINDS[cols.markerKind[id]], SEVERITIES[cols.markerSeverity[id]]);
-  ctx.fillStyle = theme.roles[st.color];
-  if (st.shape === 'cross') {
-    ctx.strokeStyle = theme.roles[st.color];
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.moveTo(x - r, y - r);
-    ctx.lineTo(x + r, y + r);
-    ctx.moveTo(x + r, y - r);
-    ctx.lineTo(x - r, y + r);
-    ctx.stroke();
-    ctx.lineWidth = 1;
-    return;
-  }
-  shapePath(ctx, st.shape, x, y, r);
-  ctx.fill();
+  const st = glyphStyle(cols.markerKind[id], cols.markerSeverity[id]);
+  const alpha = ctx.globalAlpha;
+  glyphs.add(ctx, st.shape, theme.roles[st.color], alpha, x, y, r);
+  glyphs.flush(ctx);
+  ctx.globalAlpha = alpha;
 }
 
 /** Narrower than this, the start-up block covers what it folds; wider (zoomed in on it), it is a veil. */
