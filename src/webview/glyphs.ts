@@ -74,8 +74,11 @@ export class GlyphBatch {
   private shapes = new Uint8Array(256);
   /** Index into `paints` of each pending glyph. */
   private paintOf = new Int32Array(256);
-  /** The colour and alpha of each path being gathered, in the order they first came. */
-  private paints: { color: string; alpha: number; stroke: boolean }[] = [];
+  /** The colour, alpha and kind (stroked or filled) of each path being gathered, in the order they first came. */
+  private colors: string[] = [];
+  private alphas: number[] = [];
+  private strokes: boolean[] = [];
+  private paints = 0;
   /** Pending glyphs' extent: a new glyph inside it (with room for both) may share a pixel with one. */
   private x0 = Infinity;
   private x1 = -Infinity;
@@ -99,11 +102,13 @@ export class GlyphBatch {
       this.flush(ctx);
     if (this.n === this.xs.length) this.grow();
     const stroke = shape === 'cross';
-    let p = this.paints.length - 1;
-    while (p >= 0 && !this.same(p, color, alpha, stroke)) p--;
+    let p = this.paints - 1;
+    while (p >= 0 && !(this.colors[p] === color && this.alphas[p] === alpha && this.strokes[p] === stroke)) p--;
     if (p < 0) {
-      p = this.paints.length;
-      this.paints.push({ color, alpha, stroke });
+      p = this.paints++;
+      this.colors[p] = color;
+      this.alphas[p] = alpha;
+      this.strokes[p] = stroke;
     }
     const i = this.n++;
     this.xs[i] = x;
@@ -120,13 +125,13 @@ export class GlyphBatch {
 
   /** Draws what is pending: one path per colour. Leaves globalAlpha at 1 and lineWidth at 1. */
   flush(ctx: CanvasRenderingContext2D): void {
-    for (let p = 0; p < this.paints.length; p++) {
-      const { color, alpha, stroke } = this.paints[p];
-      ctx.globalAlpha = alpha;
+    for (let p = 0; p < this.paints; p++) {
+      const color = this.colors[p];
+      ctx.globalAlpha = this.alphas[p];
       ctx.beginPath();
       for (let i = 0; i < this.n; i++)
         if (this.paintOf[i] === p) glyphPath(ctx, SHAPES[this.shapes[i]], this.xs[i], this.ys[i], this.rs[i]);
-      if (stroke) {
+      if (this.strokes[p]) {
         ctx.strokeStyle = color;
         ctx.lineWidth = CROSS_LINE_W;
         ctx.stroke();
@@ -139,14 +144,9 @@ export class GlyphBatch {
     }
     ctx.globalAlpha = 1;
     this.n = 0;
-    this.paints.length = 0;
+    this.paints = 0;
     this.x0 = this.y0 = Infinity;
     this.x1 = this.y1 = -Infinity;
-  }
-
-  private same(p: number, color: string, alpha: number, stroke: boolean): boolean {
-    const q = this.paints[p];
-    return q.color === color && q.alpha === alpha && q.stroke === stroke;
   }
 
   private grow(): void {

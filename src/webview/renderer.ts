@@ -425,7 +425,8 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     const glyph = toX(s, p.ts[i]);
     const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
     const first = numbers[p.ids[i]];
-    let [lo, hi] = [first, first];
+    let lo = first;
+    let hi = first;
     let head = `${first} `;
     // The prints whose glyphs start under the number so far join it (found by search: a lane may have 100k
     // prints in view); a lane's prints are numbered in time order, so the range runs first to last.
@@ -435,7 +436,8 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
       if (next <= j) break;
       j = next;
       const last = numbers[p.ids[j - 1]] || first;
-      [lo, hi] = [Math.min(first, last), Math.max(first, last)];
+      lo = Math.min(first, last);
+      hi = Math.max(first, last);
       head = `${numberRange(lo, hi, j - i)} `;
     }
     // The text (a lone print's) runs up to the lane's next glyph and the next wait label, not into one.
@@ -507,20 +509,20 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
     const style = WAIT_STYLE[state];
     const stuck = v.index.stuck[id] === 1;
     const w = Math.max(1, run.x1 - run.x0);
-    const alpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
+    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.2 : 0.85;
     const color = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
-    const fill = (x: number, top: number, w: number, h: number): void => fills.rect(x, top, w, h, color, alpha);
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
     const ready = cols.markerReadyAt[id];
     const xr =
       run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
     const wWait = Math.max(xr - run.x0, Math.min(w, 1));
     if (style.pattern === 'dashed' && run.count === 1) {
-      for (let x = run.x0; x < run.x0 + wWait; x += 6) fill(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
+      for (let x = run.x0; x < run.x0 + wWait; x += 6)
+        fills.rect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3, color, alpha);
     } else if (style.pattern === 'double' && run.count === 1) {
-      fill(run.x0, top, wWait, 2);
-      fill(run.x0, top + 3, wWait, 2);
-    } else fill(run.x0, top, wWait, 5);
+      fills.rect(run.x0, top, wWait, 2, color, alpha);
+      fills.rect(run.x0, top + 3, wWait, 2, color, alpha);
+    } else fills.rect(run.x0, top, wWait, 5, color, alpha);
     if (run.x0 + w - xr >= 1) {
       const end = run.x0 + w;
       over.push(() => {
