@@ -125,9 +125,20 @@ export interface IntervalRun {
  * Visits the intervals visible in [s.t0, s.t1]. Intervals narrower than `minPx` pixels (what the
  * caller draws them at least as wide as) that follow each other closer than that are merged into one
  * run; the walk then jumps by binary search to the next column.
+ *
+ * `run` is one object per walk, filled anew for each visit (valid during the call only): a frame visits
+ * thousands of runs, and an object each made the frames' garbage (and their collections).
  */
 export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: IntervalRun) => void, minPx = 1): void {
   const n = ix.starts.length;
+  const run: IntervalRun = { first: 0, count: 0, x0: 0, x1: 0 };
+  const emit = (first: number, count: number, x0: number, x1: number): void => {
+    run.first = first;
+    run.count = count;
+    run.x0 = x0;
+    run.x1 = x1;
+    visit(run);
+  };
   let i = lowerBound(ix.maxEnd, s.t0);
   while (i < n) {
     const start = ix.starts[i];
@@ -139,7 +150,7 @@ export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: Interva
     const x0 = toX(s, start);
     let x1 = toX(s, ix.ends[i]);
     if (x1 - x0 >= minPx) {
-      visit({ first: i, count: 1, x0, x1 });
+      emit(i, 1, x0, x1);
       i++;
       continue;
     }
@@ -160,7 +171,7 @@ export function visitIntervals(ix: IntervalIndex, s: Scale, visit: (run: Interva
       x1 = Math.max(x1, toX(s, ix.ends[next - 1]));
       j = next;
     }
-    visit({ first, count: j - first, x0: Math.floor(x0), x1 });
+    emit(first, j - first, Math.floor(x0), x1);
     i = j;
   }
 }
@@ -172,14 +183,21 @@ export interface PointBucket {
   x: number;
 }
 
-/** Visits the points in [s.t0, s.t1], merging those closer than `bucketPx` into one bucket. */
+/**
+ * Visits the points in [s.t0, s.t1], merging those closer than `bucketPx` into one bucket. `b` is one
+ * object per walk, filled anew for each visit (valid during the call only), as in visitIntervals.
+ */
 export function visitPoints(ix: PointIndex, s: Scale, bucketPx: number, visit: (b: PointBucket) => void): void {
   const n = ix.ts.length;
+  const b: PointBucket = { first: 0, count: 0, x: 0 };
   let i = lowerBound(ix.ts, s.t0);
   while (i < n && ix.ts[i] <= s.t1) {
     const x = toX(s, ix.ts[i]);
     const next = lowerBoundFrom(ix.ts, toTime(s, x + bucketPx), i + 1);
-    visit({ first: i, count: next - i, x });
+    b.first = i;
+    b.count = next - i;
+    b.x = x;
+    visit(b);
     i = next;
   }
 }

@@ -22,7 +22,7 @@ import {
   type PointIndex,
   type Scale,
 } from './lod';
-import { markerStyle, type MarkerShape } from './markerStyle';
+import { GlyphBatch, glyphStyle } from './glyphs';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { numberRange, printNumbersOf } from './printNumbers';
 import { laneCutter, laneTitle } from './laneNames';
@@ -310,6 +310,8 @@ function dimmed(f: Frame, ref: EventRef): boolean {
 
 /** One lane's span and wait fills, drawn together after its walk (see bandRaster.ts). */
 const fills = new LaneFills();
+/** A lane's marker glyphs, a few paths (see glyphs.ts). */
+const glyphs = new GlyphBatch();
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
@@ -374,6 +376,8 @@ function drawLane(f: Frame, row: LaneRow): void {
   let stripTo = -1;
   const flushStrip = (): void => {
     if (stripFrom < 0) return;
+    // (the glyphs before it first, as they were drawn before it)
+    glyphs.flush(ctx);
     ctx.globalAlpha = v.matches ? 0.35 : 0.7;
     ctx.fillStyle = theme.muted;
     ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
@@ -388,10 +392,12 @@ function drawLane(f: Frame, row: LaneRow): void {
       return;
     }
     flushStrip();
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: id }) ? 0.25 : 1;
-    drawMarkerGlyph(f, id, b.x, mid, MARKER_R);
+    const st = glyphStyle(cols.markerKind[id], cols.markerSeverity[id]);
+    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.25 : 1;
+    glyphs.add(ctx, st.shape, theme.roles[st.color], alpha, b.x, mid, MARKER_R);
   });
   flushStrip();
+  glyphs.flush(ctx);
   ctx.globalAlpha = 1;
   // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
   drawWaitTexts(f, waitTexts, drawPrintLabels(f, lane, mid, waitTexts));
@@ -409,7 +415,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   const p = lanePrints(f, lane);
   const drawn: [number, number][] = [];
   if (p.ids.length === 0) return drawn;
-  const numbers = printNumbersOf(v.index.cols).byMarker;
+  const numbers = printNumbersOf(v.index.cols).ofMarker;
   f.pen.font = f.fonts.small;
   const numberWidth = printLabels.numberWidths(f.pen);
   ctx.fillStyle = theme.foreground;
@@ -418,8 +424,9 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   for (let i = lowerBound(p.ts, s.t0); i < end;) {
     const glyph = toX(s, p.ts[i]);
     const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
-    const first = numbers.get(p.ids[i]) ?? 0;
-    let [lo, hi] = [first, first];
+    const first = numbers[p.ids[i]];
+    let lo = first;
+    let hi = first;
     let head = `${first} `;
     // The prints whose glyphs start under the number so far join it (found by search: a lane may have 100k
     // prints in view); a lane's prints are numbered in time order, so the range runs first to last.
@@ -428,8 +435,9 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
       const next = upperBound(p.ts, toTime(s, x + numberWidth(head) + MARKER_R), j, end);
       if (next <= j) break;
       j = next;
-      const last = numbers.get(p.ids[j - 1]) ?? first;
-      [lo, hi] = [Math.min(first, last), Math.max(first, last)];
+      const last = numbers[p.ids[j - 1]] || first;
+      lo = Math.min(first, last);
+      hi = Math.max(first, last);
       head = `${numberRange(lo, hi, j - i)} `;
     }
     // The text (a lone print's) runs up to the lane's next glyph and the next wait label, not into one.
@@ -501,20 +509,20 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
     const style = WAIT_STYLE[state];
     const stuck = v.index.stuck[id] === 1;
     const w = Math.max(1, run.x1 - run.x0);
-    const alpha = dimmed(f, { type: 'marker', index: id }) ? 0.2 : 0.85;
+    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.2 : 0.85;
     const color = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
-    const fill = (x: number, top: number, w: number, h: number): void => fills.rect(x, top, w, h, color, alpha);
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
     const ready = cols.markerReadyAt[id];
     const xr =
       run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
     const wWait = Math.max(xr - run.x0, Math.min(w, 1));
     if (style.pattern === 'dashed' && run.count === 1) {
-      for (let x = run.x0; x < run.x0 + wWait; x += 6) fill(x, top + 1, Math.min(3, run.x0 + wWait - x), 3);
+      for (let x = run.x0; x < run.x0 + wWait; x += 6)
+        fills.rect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3, color, alpha);
     } else if (style.pattern === 'double' && run.count === 1) {
-      fill(run.x0, top, wWait, 2);
-      fill(run.x0, top + 3, wWait, 2);
-    } else fill(run.x0, top, wWait, 5);
+      fills.rect(run.x0, top, wWait, 2, color, alpha);
+      fills.rect(run.x0, top + 3, wWait, 2, color, alpha);
+    } else fills.rect(run.x0, top, wWait, 5, color, alpha);
     if (run.x0 + w - xr >= 1) {
       const end = run.x0 + w;
       over.push(() => {
@@ -598,58 +606,15 @@ function drawRunnable(f: Frame, x0: number, x1: number, top: number): void {
   ctx.globalAlpha = alpha;
 }
 
-function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {
-  ctx.beginPath();
-  switch (shape) {
-    case 'triangle':
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y + r);
-      ctx.lineTo(x - r, y + r);
-      ctx.closePath();
-      break;
-    case 'diamond':
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y);
-      ctx.lineTo(x, y + r);
-      ctx.lineTo(x - r, y);
-      ctx.closePath();
-      break;
-    case 'square':
-      ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
-      break;
-    case 'bar':
-      ctx.rect(x - 1, y - r, 2, r * 2);
-      break;
-    case 'dot':
-      ctx.arc(x, y, r * 0.6, 0, Math.PI * 2);
-      break;
-    case 'circle':
-    case 'cross':
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      break;
-  }
-}
-
 /** Marker `id`'s glyph, from the index columns (the marker objects may not exist yet). */
 function drawMarkerGlyph(f: Frame, id: number, x: number, y: number, r: number): void {
   const { ctx, theme } = f;
   const cols = f.v.index.cols;
-  const st = markerStyle(MARKER_KINDS[cols.markerKind[id]], SEVERITIES[cols.markerSeverity[id]]);
-  ctx.fillStyle = theme.roles[st.color];
-  if (st.shape === 'cross') {
-    ctx.strokeStyle = theme.roles[st.color];
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.moveTo(x - r, y - r);
-    ctx.lineTo(x + r, y + r);
-    ctx.moveTo(x + r, y - r);
-    ctx.lineTo(x - r, y + r);
-    ctx.stroke();
-    ctx.lineWidth = 1;
-    return;
-  }
-  shapePath(ctx, st.shape, x, y, r);
-  ctx.fill();
+  const st = glyphStyle(cols.markerKind[id], cols.markerSeverity[id]);
+  const alpha = ctx.globalAlpha;
+  glyphs.add(ctx, st.shape, theme.roles[st.color], alpha, x, y, r);
+  glyphs.flush(ctx);
+  ctx.globalAlpha = alpha;
 }
 
 /** Narrower than this, the start-up block covers what it folds; wider (zoomed in on it), it is a veil. */

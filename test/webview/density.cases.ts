@@ -168,4 +168,64 @@ export const densityCases: Case[] = [
       assert.ok((await strongest(print.y + 2, print.y + 10)) > 80, 'the print between two long spans is drawn');
     },
   },
+  {
+    name: 'marker glyphs: apart, a few paths a frame (one per colour); overlapping, still stacked in time order',
+    async run({ page }) {
+      const b = new ModelBuilder('glyphs.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      // 60 glyphs of three colours, ~20 px apart at Fit: none touches another.
+      const kinds = ['queue_put', 'lock_acquired', 'event_set'] as const;
+      for (let k = 0; k < 60; k++) b.marker(th, kinds[k % 3], k * 10 * MS, kinds[k % 3]);
+      // Then a green circle, an orange square and, ~5 px after it and overlapping it, another green circle: the
+      // later one must be on top, though its colour's path began before the square.
+      const a = b.marker(th, 'queue_put', 605 * MS, 'put a');
+      const sq = b.marker(th, 'lock_acquired', 640 * MS, 'square');
+      const c = b.marker(th, 'queue_put', 642.5 * MS, 'put c');
+      const m = b.build();
+      await page.evaluate(() => {
+        const w = window as unknown as { __paths: number };
+        w.__paths = 0;
+        const proto = CanvasRenderingContext2D.prototype;
+        for (const name of ['fill', 'stroke'] as const) {
+          const orig = Object.getOwnPropertyDescriptor(proto, name)?.value as (...a: unknown[]) => void;
+          Object.defineProperty(proto, name, {
+            configurable: true,
+            writable: true,
+            value(this: CanvasRenderingContext2D, ...args: unknown[]) {
+              w.__paths++;
+              return orig.apply(this, args);
+            },
+          });
+        }
+      });
+      await load(page, m);
+      await page.evaluate(() => ((window as unknown as { __paths: number }).__paths = 0));
+      await load(page, m);
+      const paths = await page.evaluate(() => (window as unknown as { __paths: number }).__paths);
+      // Drawn one by one that was 63+ fills; now a path per colour (and per overlap), plus the frame's few others.
+      assert.ok(paths <= 16, `${paths} fills and strokes in a frame of 63 glyphs`);
+      const centre = async (marker: number): Promise<number> => {
+        const box = await stepBox(
+          page,
+          m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === marker),
+        );
+        return box.x + box.w / 2;
+      };
+      const [xa, xs, xc] = [await centre(a), await centre(sq), await centre(c)];
+      assert.ok(xs - xa > 20, 'the first circle stands apart');
+      assert.ok(xc - xs > 3.5 && xc - xs < 7, `the second circle overlaps the square (${xc - xs} px apart)`);
+      const box = await stepBox(
+        page,
+        m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === c),
+      );
+      // (a glyph's middle: MARKER_H / 2 - 1 below its lane's top, the box's 1 px below that top)
+      const y = Math.round(box.y + 6);
+      const overlap = await pixel(page, Math.round((xs + 3.6 + xc - 4.5) / 2), y);
+      const green = await pixel(page, Math.round(xc + 1), y);
+      const orange = await pixel(page, Math.round(xs - 1), y);
+      assert.notDeepEqual(green, orange);
+      assert.deepEqual(overlap, green, 'where they overlap, the later glyph is on top');
+    },
+  },
 ];

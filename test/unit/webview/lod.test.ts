@@ -50,7 +50,7 @@ test('wide intervals are visited one by one, only when visible', () => {
     s.map((x) => x + 50),
   );
   const runs: IntervalRun[] = [];
-  visitIntervals(ix, scale(120, 260, 140), (r) => runs.push(r));
+  visitIntervals(ix, scale(120, 260, 140), (r) => runs.push({ ...r }));
   assert.deepEqual(
     runs.map((r) => [r.first, r.count]),
     [
@@ -68,7 +68,7 @@ test('a million sub-pixel intervals collapse to about one run per column, with f
     Float64Array.from({ length: n }, (_, i) => i * 10 + 4),
   );
   const runs: IntervalRun[] = [];
-  visitIntervals(ix, scale(0, n * 10, 1000), (r) => runs.push(r));
+  visitIntervals(ix, scale(0, n * 10, 1000), (r) => runs.push({ ...r }));
   // Gaps of 6 ns are far below a pixel (10,000 ns): the whole lane is one busy block.
   assert.ok(runs.length <= 2, `runs=${runs.length}`);
   assert.equal(
@@ -89,7 +89,7 @@ test('sub-pixel blocks stop at real gaps and before a wide interval', () => {
     iv.map((x) => x[1]),
   );
   const runs: IntervalRun[] = [];
-  visitIntervals(ix, scale(0, 30000, 300), (r) => runs.push(r)); // 100 ns per pixel
+  visitIntervals(ix, scale(0, 30000, 300), (r) => runs.push({ ...r })); // 100 ns per pixel
   assert.deepEqual(
     runs.map((r) => r.count),
     [100, 1, 100],
@@ -143,4 +143,37 @@ test('point visits are bounded by the width, not the number of points', () => {
   });
   assert.ok(visits <= 401, `visits=${visits}`);
   assert.equal(total, n);
+});
+
+test('a walk hands its visitor one object, filled anew, not one per run or bucket (a frame visits thousands)', () => {
+  const n = 5000;
+  const ix = buildIntervalIndex(
+    Int32Array.from({ length: n }, (_, i) => i),
+    Float64Array.from({ length: n }, (_, i) => i * 40),
+    Float64Array.from({ length: n }, (_, i) => i * 40 + 25),
+  );
+  const runs = new Set<IntervalRun>();
+  let visits = 0;
+  let covered = 0;
+  // 2.5 px wide, 4 px apart: each its own run.
+  visitIntervals(ix, scale(0, n * 40, n * 4), (r) => {
+    runs.add(r);
+    visits++;
+    covered += r.count;
+  });
+  assert.ok(visits > 1000, `visits=${visits}`);
+  assert.equal(covered, n);
+  assert.equal(runs.size, 1, `${runs.size} run objects for ${visits} runs`);
+  const points = buildPointIndex(
+    Int32Array.from({ length: n }, (_, i) => i),
+    Float64Array.from({ length: n }, (_, i) => i * 40),
+  );
+  const buckets = new Set<object>();
+  let bucketVisits = 0;
+  visitPoints(points, scale(0, n * 40, n * 4), 3, (b) => {
+    buckets.add(b);
+    bucketVisits++;
+  });
+  assert.equal(bucketVisits, n);
+  assert.equal(buckets.size, 1, `${buckets.size} bucket objects for ${bucketVisits} buckets`);
 });

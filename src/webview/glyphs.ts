@@ -1,0 +1,166 @@
+/**
+ * Marker glyphs (triangles, dots, squares…) drawn as few canvas paths.
+ *
+ * Why: zooming in from Fit on a 100k-event trace puts up to ~1,600 separate glyphs on the canvas, and each
+ * was its own beginPath, path and fill: ~5,000 canvas calls in the frame's script, and as many small paths
+ * for the software raster. Glyphs that touch no pixel of another pending one are gathered, one path per
+ * colour, and filled at once: the picture is the same pixel for pixel (no pixel gets two glyphs' coverage
+ * in one fill), drawn in a handful of calls. A glyph that may share a pixel with a pending one first
+ * draws everything pending, so overlaps stack in the order they always did.
+ */
+import { MARKER_KINDS } from '../shared/eventKinds';
+import { SEVERITIES } from '../shared/traceModel';
+import { markerStyle, type MarkerShape, type MarkerStyle } from './markerStyle';
+
+const styles: (MarkerStyle | undefined)[] = [];
+
+/** markerStyle of a marker's kind and severity codes (the index columns), made once per pair. */
+export function glyphStyle(kind: number, severity: number): MarkerStyle {
+  const key = kind * SEVERITIES.length + severity;
+  return (styles[key] ??= markerStyle(MARKER_KINDS[kind], SEVERITIES[severity]));
+}
+
+/** Adds a glyph's outline to the context's current path (a new subpath: nothing joins it to the last one). */
+export function glyphPath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {
+  switch (shape) {
+    case 'triangle':
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y + r);
+      ctx.lineTo(x - r, y + r);
+      ctx.closePath();
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      break;
+    case 'square':
+      ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+      break;
+    case 'bar':
+      ctx.rect(x - 1, y - r, 2, r * 2);
+      break;
+    case 'dot':
+      ctx.moveTo(x + r * 0.6, y);
+      ctx.arc(x, y, r * 0.6, 0, Math.PI * 2);
+      break;
+    case 'circle':
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      break;
+    case 'cross':
+      ctx.moveTo(x - r, y - r);
+      ctx.lineTo(x + r, y + r);
+      ctx.moveTo(x + r, y - r);
+      ctx.lineTo(x - r, y + r);
+      break;
+  }
+}
+
+/** A cross is stroked this wide; every other shape is filled. */
+const CROSS_LINE_W = 2;
+/** Glyphs whose centres are this much further apart than their radii share no pixel (the cross's line and anti-aliasing included). */
+const CLEAR_PX = 4;
+
+const SHAPES: MarkerShape[] = ['triangle', 'diamond', 'square', 'bar', 'dot', 'circle', 'cross'];
+
+export class GlyphBatch {
+  private n = 0;
+  private xs = new Float64Array(256);
+  private ys = new Float64Array(256);
+  private rs = new Float64Array(256);
+  private shapes = new Uint8Array(256);
+  /** Index into `paints` of each pending glyph. */
+  private paintOf = new Int32Array(256);
+  /** The colour, alpha and kind (stroked or filled) of each path being gathered, in the order they first came. */
+  private colors: string[] = [];
+  private alphas: number[] = [];
+  private strokes: boolean[] = [];
+  private paints = 0;
+  /** Pending glyphs' extent: a new glyph inside it (with room for both) may share a pixel with one. */
+  private x0 = Infinity;
+  private x1 = -Infinity;
+  private y0 = Infinity;
+  private y1 = -Infinity;
+  /** Fill and stroke calls made, for tests. */
+  paths = 0;
+
+  /** Queues a glyph, as ctx.globalAlpha = alpha and a fill (a stroke for a cross) in `color` would draw it. */
+  add(
+    ctx: CanvasRenderingContext2D,
+    shape: MarkerShape,
+    color: string,
+    alpha: number,
+    x: number,
+    y: number,
+    r: number,
+  ): void {
+    const reach = r + CLEAR_PX;
+    if (this.n > 0 && x > this.x0 - reach && x < this.x1 + reach && y > this.y0 - reach && y < this.y1 + reach)
+      this.flush(ctx);
+    if (this.n === this.xs.length) this.grow();
+    const stroke = shape === 'cross';
+    let p = this.paints - 1;
+    while (p >= 0 && !(this.colors[p] === color && this.alphas[p] === alpha && this.strokes[p] === stroke)) p--;
+    if (p < 0) {
+      p = this.paints++;
+      this.colors[p] = color;
+      this.alphas[p] = alpha;
+      this.strokes[p] = stroke;
+    }
+    const i = this.n++;
+    this.xs[i] = x;
+    this.ys[i] = y;
+    this.rs[i] = r;
+    this.shapes[i] = SHAPES.indexOf(shape);
+    this.paintOf[i] = p;
+    // (the extent of what is pending, widened by this glyph's own radius so the next glyph's test covers it)
+    this.x0 = Math.min(this.x0, x - r);
+    this.x1 = Math.max(this.x1, x + r);
+    this.y0 = Math.min(this.y0, y - r);
+    this.y1 = Math.max(this.y1, y + r);
+  }
+
+  /** Draws what is pending: one path per colour. Leaves globalAlpha at 1 and lineWidth at 1. */
+  flush(ctx: CanvasRenderingContext2D): void {
+    for (let p = 0; p < this.paints; p++) {
+      const color = this.colors[p];
+      ctx.globalAlpha = this.alphas[p];
+      ctx.beginPath();
+      for (let i = 0; i < this.n; i++)
+        if (this.paintOf[i] === p) glyphPath(ctx, SHAPES[this.shapes[i]], this.xs[i], this.ys[i], this.rs[i]);
+      if (this.strokes[p]) {
+        ctx.strokeStyle = color;
+        ctx.lineWidth = CROSS_LINE_W;
+        ctx.stroke();
+        ctx.lineWidth = 1;
+      } else {
+        ctx.fillStyle = color;
+        ctx.fill();
+      }
+      this.paths++;
+    }
+    ctx.globalAlpha = 1;
+    this.n = 0;
+    this.paints = 0;
+    this.x0 = this.y0 = Infinity;
+    this.x1 = this.y1 = -Infinity;
+  }
+
+  private grow(): void {
+    const size = this.xs.length * 2;
+    for (const k of ['xs', 'ys', 'rs'] as const) {
+      const a = new Float64Array(size);
+      a.set(this[k]);
+      this[k] = a;
+    }
+    const shapes = new Uint8Array(size);
+    shapes.set(this.shapes);
+    this.shapes = shapes;
+    const paintOf = new Int32Array(size);
+    paintOf.set(this.paintOf);
+    this.paintOf = paintOf;
+  }
+}
