@@ -9,6 +9,8 @@
 //   git worktree add --detach /tmp/ref c1c9116 && node scripts/bench-tracer-instructions.mjs --ref /tmp/ref
 //   BENCH_PYTHONS=3.8,3.13 (default 3.8,3.11,3.13)  BENCH_WORKLOADS=a,e (a-d as bench-tracer.mjs, e: empty)
 //   --keep DIR keeps every callgrind.out (DIR/<python>-<workload>-<tree>-<run>.<pid>) for callgrind_annotate.
+//   PYTHONHASHSEED is 0 in every run (BENCH_HASHSEED=N or random to change it), so counts repeat: (e) to a
+//   few instructions, (b)-(d) to ~0.1% (their flushes are bounded in wall time, which callgrind stretches).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -50,6 +52,9 @@ function run(python, program, tree, count, tag) {
   // Each tree's own program cache (see program_cache.py), warmed by the warm-up run: two trees (or
   // another checkout's runs) sharing the user's would evict each other's entry for the program.
   if (tree) env.XDG_CACHE_HOME = join(scratch, `cache-${tree.name}`);
+  // One string-hash seed for every run: dict lookups' probe lengths depend on it, and a random seed moved
+  // (c) by up to ~2M instructions between runs of the same tree (3.8); BENCH_HASHSEED=random restores it.
+  env.PYTHONHASHSEED = process.env.BENCH_HASHSEED ?? '0';
   const cgDir = mkdtempSync(join(scratch, 'cg-'));
   const argv = count
     ? ['--tool=callgrind', '--trace-children=yes', `--callgrind-out-file=${join(cgDir, 'cg.%p')}`, python, ...args]

@@ -8,7 +8,7 @@
  *
  * The tracer's event files go to a folder whose name is a per-run secret inside a folder other users'
  * programs cannot list (mode 0300 while the program runs), and every event file opens with the run's
- * token (eventTail.ts): neither is shown to the program (runenv.py), so a program that writes event
+ * token (eventTail.ts): neither is shown to the program (processes.take_run_settings), so a program that writes event
  * files cannot add lanes or errors to its trace.
  */
 import { randomBytes } from 'node:crypto';

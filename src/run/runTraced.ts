@@ -41,7 +41,7 @@ type StopReason = 'timeout' | 'cancelled' | 'output-cap';
 
 /**
  * The user's environment with the tracer's settings added (runSettings: the run's own). The tracer takes
- * them all out again before the program runs (runenv.py), so the program sees the environment an
+ * them all out again before the program runs (processes.take_run_settings), so the program sees the environment an
  * untraced `python FILE` gets: no PYTHONUNBUFFERED or PYTHONUTF8 either (they change sys.flags and
  * buffering, which a program can see; the tracer records output as it is written, whatever the
  * buffering, so live lanes need neither).

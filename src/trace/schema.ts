@@ -57,7 +57,7 @@ export type RawEvent = [
   data: unknown,
 ];
 
-/** Environment variables the run engine sets for the tracer (taken out before the program runs: runenv.py). */
+/** Environment variables the run engine sets for the tracer (taken out before the program runs: processes.take_run_settings). */
 export const TRACER_ENV = {
   /** Directory that receives events-<pid>.jsonl files; its presence switches the tracer on. */
   outDir: 'CONCURRENCY_LAB_OUT',

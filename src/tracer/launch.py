@@ -19,7 +19,7 @@ Launch contract (the Node run engine relies on exactly this):
                                                     tracer in every Python of the run (spawn/forkserver/
                                                     subprocess children too)
 
-Before the program runs, all of that is taken out again (concurrency_lab_tracer/runenv.py): the
+Before the program runs, all of that is taken out again (processes.take_run_settings): the
 program's os.environ, PYTHONPATH and sys.path are what `python program.py` gives. The program runs
 as __main__ with __file__ set, sys.argv[0] = the program path and sys.path[0] = its (real) directory,
 so spawn/forkserver children can re-import it; sys.orig_argv (3.10+) leaves launch.py out. Its

@@ -72,7 +72,7 @@ test('the package lists only runtime files and every file the manifest names', {
     'dist/tracer/launch.py',
     'dist/tracer/probe.py',
     'dist/tracer/concurrency_lab_tracer/preflight.py',
-    'dist/tracer/concurrency_lab_tracer/runenv.py',
+    'dist/tracer/concurrency_lab_tracer/processes.py',
     'dist/tracer/inject/sitecustomize.py',
     'media/timeline.css',
     ...manifest.contributes.snippets.map((s) => s.path.replace(/^\.\//, '')),

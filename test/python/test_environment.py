@@ -1,5 +1,5 @@
 """The program's environment is the untraced one: os.environ, PYTHONPATH, sys.path, sys.flags and the
-modules it can import are what `python program.py` gives (runenv.py), on the program's own Pythons too,
+modules it can import are what `python program.py` gives (processes.take_run_settings), on the program's own Pythons too,
 while its children are still traced."""
 import json
 import os

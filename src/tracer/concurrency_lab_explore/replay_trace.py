@@ -46,12 +46,12 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
     """In the replay child, before the program runs: open the sink, write meta and proc_begin, start
     the call hooks and output proxy, and wrap the model primitives."""
     import concurrency_lab_tracer as tracer
-    from concurrency_lab_tracer import output, processes, runenv
+    from concurrency_lab_tracer import output, processes
     core.out_dir = os.path.abspath(out_dir)
     core.program = program
     core.call_budget = tracer.DEFAULT_CALL_BUDGET
     core.event_cap = tracer.DEFAULT_EVENT_CAP
-    runenv.taken['CONCURRENCY_LAB_RUN'] = run_token
+    processes.run_settings['CONCURRENCY_LAB_RUN'] = run_token
     core.open_sink()
     core.tid_of(get_ident())
     if sys.version_info >= (3, 12):

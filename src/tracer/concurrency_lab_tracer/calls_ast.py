@@ -448,10 +448,19 @@ def h_await(n, aw):
     f = _live.get(id(frame))
     if f is None and frame.f_code.co_name in _COMPREHENSIONS:
         f = _gen_of(frame)
-    return _await(f, aw)
+    # _await(f, aw), inlined: one call less per await (~1K instructions on 3.8), the commonest
+    # suspension of a coroutine
+    if f is None or not f.tok.cid:
+        return aw
+    if type(aw) is CoroutineType and aw.cr_code is sleep_code:
+        global _sleeper
+        _sleeper = (f, aw)
+        return aw
+    return _await_steps(f, aw)
 
 
 def _await(f, aw):
+    """What an await of the recorded frame f awaits: async with and async for (h_await inlines it)."""
     if f is None or not f.tok.cid:  # not recorded, or an async genexp in a plain function
         return aw
     if type(aw) is CoroutineType and aw.cr_code is sleep_code:  # (not aw.__class__: a proxy's property)

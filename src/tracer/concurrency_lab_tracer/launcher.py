@@ -31,8 +31,8 @@ def _start_tracer(tracer_dir):
         sys.path.insert(0, tracer_dir)
     import concurrency_lab_tracer
     concurrency_lab_tracer.activate()
-    from concurrency_lab_tracer import runenv
-    runenv.take()
+    from concurrency_lab_tracer import processes
+    processes.take_run_settings()
     return concurrency_lab_tracer
 
 
@@ -40,8 +40,8 @@ def _too_old():
     """On a Python older than the engine's minimum, write preflight.py's "too old" report (when one is
     asked for) and say so. launch.py's check, made here (bytecode-cached) on 3.8+; launch_old.py makes
     it on older Pythons. Settings are read where they are: taken by the tracer, else the environment."""
-    runenv = sys.modules.get('concurrency_lab_tracer.runenv')
-    settings = getattr(runenv, 'taken', None) or os.environ
+    processes = sys.modules.get('concurrency_lab_tracer.processes')
+    settings = getattr(processes, 'run_settings', None) or os.environ
     minimum = settings.get('CONCURRENCY_LAB_MIN_PYTHON', '')
     try:
         if tuple(sys.version_info[:minimum.count('.') + 1]) >= tuple(int(x) for x in minimum.split('.')):
@@ -193,8 +193,8 @@ def _script_loader(program):
 def _report_path(tracer):
     """Where the pre-run report goes (preflight.py), if the engine asked for one."""
     if tracer is not None:
-        from concurrency_lab_tracer import runenv
-        return runenv.taken.get('CONCURRENCY_LAB_CHECK')
+        from concurrency_lab_tracer import processes
+        return processes.run_settings.get('CONCURRENCY_LAB_CHECK')
     return os.environ.get('CONCURRENCY_LAB_CHECK')
 
 
@@ -271,8 +271,8 @@ def start_direct(tracer):
     except OSError:
         source = b''  # Python then says it cannot open the file, as untraced
     if report:
-        from concurrency_lab_tracer import preflight, runenv
-        if preflight.too_old(runenv.taken.get('CONCURRENCY_LAB_MIN_PYTHON', '')):  # (as launch.py checks it)
+        from concurrency_lab_tracer import preflight, processes
+        if preflight.too_old(processes.run_settings.get('CONCURRENCY_LAB_MIN_PYTHON', '')):  # (as launch.py checks it)
             preflight.write(report, dict(preflight.base(), too_old=True))
             tracer.core.end_process(2)
             os._exit(2)

@@ -6,14 +6,14 @@ forking thread); a spawned interpreter reads CONCURRENCY_LAB_PARENT_OBJ and
 CONCURRENCY_LAB_PROC_INFO, which the parent puts in the child's environment only (and which a
 grandchild ignores because the recorded parent pid is not its own parent). The root process is the
 one started without CONCURRENCY_LAB_ROOT: every launch path below adds it, with the run's other
-settings, to the child's environment alone (runenv.for_child); the program's own os.environ never
-holds any of them.
+settings, to the child's environment alone (for_child); the program's own os.environ never
+holds any of them (take_run_settings, at the end of this module).
 """
 import os
 import sys
 import time
 
-from . import core, encode, runenv  # (io_calls: imported by the patch that uses it, applied when the
+from . import core, encode  # (io_calls: imported by the patch that uses it, applied when the
 #                                     program imports what it patches, so an empty program loads none)
 
 PARENT_OBJ = 'CONCURRENCY_LAB_PARENT_OBJ'
@@ -59,7 +59,7 @@ def identity_from_env():
 
 
 def child_env(obj, origin, internal, name):
-    """Who the child is (added to the run's settings, which runenv.for_child adds)."""
+    """Who the child is (added to the run's settings, which for_child adds)."""
     return {PARENT_OBJ: str(obj) if obj is not None else '',
             PROC_INFO: '%d|%s|%d|%s' % (os.getpid(), origin, 1 if internal else 0, name)}
 
@@ -85,7 +85,7 @@ def emit_meta():
         'argv': list(getattr(sys, 'argv', []) or []), 'start_method': method, 'mechanism': mechanism,
         'call_budget': core.call_budget, 'event_cap': core.event_cap,
         # The run's token: the engine reads only event files that open with it (see eventTail.ts).
-        'run': runenv.setting('CONCURRENCY_LAB_RUN', ''),
+        'run': run_setting('CONCURRENCY_LAB_RUN', ''),
     })
 
 
@@ -118,11 +118,11 @@ def _patch_launchers():
 
     def execv(path, args):
         core.end_process(None)
-        return real_execve(path, args, runenv.environ_for_child(None))
+        return real_execve(path, args, environ_for_child(None))
 
     def execve(path, args, env):
         core.end_process(None)
-        return real_execve(path, args, runenv.environ_for_child(env))
+        return real_execve(path, args, environ_for_child(env))
 
     os.__dict__['execv'] = core.impersonate(execv, real_execv, 'os')
     os.__dict__['execve'] = core.impersonate(execve, real_execve, 'os')
@@ -140,7 +140,7 @@ def _patch_launchers():
 
 def _spawning(real):
     def posix_spawn(path, argv, env, *args, **kwargs):
-        return real(path, argv, runenv.environ_for_child(env), *args, **kwargs)
+        return real(path, argv, environ_for_child(env), *args, **kwargs)
     return posix_spawn
 
 
@@ -327,7 +327,7 @@ def patch_util(util):
 def _with_env(extra, fn):
     """Run fn (which starts a child that inherits os.environ) with the run's settings and `extra` in
     os.environ, then put os.environ back as it was."""
-    env = runenv.for_child(os.environ, extra)
+    env = for_child(os.environ, extra)
     env = {k: v for k, v in env.items() if os.environ.get(k) != v}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -402,7 +402,7 @@ def patch_subprocess(subprocess):
         if len(rest) >= 9:  # env given by position
             return orig_init(self, args, *rest, **kwargs)
         if not core.called_from_program(2, skip):
-            kwargs['env'] = runenv.environ_for_child(os.environ if kwargs.get('env') is None else kwargs['env'])
+            kwargs['env'] = environ_for_child(os.environ if kwargs.get('env') is None else kwargs['env'])
             return orig_init(self, args, *rest, **kwargs)
         obj = core.new_serial()
         name = _command_name(args)
@@ -410,7 +410,7 @@ def patch_subprocess(subprocess):
                                  'line': core.program_line()})
         core.flush()
         env = kwargs.get('env')
-        kwargs['env'] = runenv.environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
+        kwargs['env'] = environ_for_child(os.environ if env is None else env, child_env(obj, 'subprocess', False, name))
         orig_init(self, args, *rest, **kwargs)
         core.set_serial(self, obj)
         core.emit('proc_started', {'obj': obj, 'child_pid': dict.get(fields(self), 'pid')})
@@ -430,3 +430,99 @@ def patch_subprocess(subprocess):
                 core.emit('proc_joined', {'obj': obj, 'child_pid': dict.get(own, 'pid'), 'exitcode': code})
 
     Popen.__init__, Popen.wait = __init__, wait
+
+
+# --- the run's environment: the program sees exactly the environment it would see untraced ---------
+#
+# The engine hands the tracer its settings in CONCURRENCY_LAB_* variables and puts <tracer>/inject
+# first on PYTHONPATH, so that inject/sitecustomize.py starts the tracer in every Python of the run.
+# As soon as the tracer is on, take_run_settings() removes all of that from os.environ (and so from
+# the C environment: os.environ's deletes unset the variable), gives PYTHONPATH back its own value
+# and takes the inject folder off sys.path. The settings are kept in run_settings, and for_child()
+# adds them back only in the environments of the children the tracer starts or sees started
+# (subprocess, multiprocessing spawn/forkserver helpers, os.exec*, os.posix_spawn*, os.system), where
+# the child's own sitecustomize takes them out again before its program runs.
+#
+# Consequences worth knowing: a non-Python child (a shell) sees our variables, and passes them on to
+# the Pythons it starts, which is how those get traced; /proc/<pid>/environ still shows the variables
+# a process was started with (the kernel keeps the original block).
+#
+# (This lived in a module of its own, runenv.py; each module imported at start-up costs every
+# process ~0.43M instructions.)
+
+PREFIX = 'CONCURRENCY_LAB_'
+INJECT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'inject')
+
+# Our variables as this process received them (ROOT, PROC_INFO and PARENT_OBJ are per child: the
+# launch path that starts a child sets them; see child_env).
+run_settings = {}
+_PER_CHILD = (PROC_INFO, PARENT_OBJ)
+
+
+# A sys.path entry can be the inject folder only if it names it, or if it is relative (to the working
+# folder): the rest are passed over without the abspath/normcase of _same_dir (measured: ~0.4M
+# instructions per process start on 3.8). Elsewhere than POSIX every entry is checked.
+_INJECT_NAME = os.path.basename(INJECT_DIR).lower()
+_ABSOLUTE = ('/',) if os.name == 'posix' else ()
+
+
+def _same_dir(a, b):
+    try:
+        return os.path.normcase(os.path.abspath(a or '.')) == os.path.normcase(os.path.abspath(b))
+    except (TypeError, ValueError):
+        return False
+
+
+def _without_inject(pythonpath):
+    """PYTHONPATH as the user gave it: our inject folder was put first (see runTraced.ts)."""
+    parts = pythonpath.split(os.pathsep)
+    if parts and _same_dir(parts[0], INJECT_DIR):
+        parts = parts[1:]
+    return os.pathsep.join(parts)
+
+
+def take_run_settings():
+    """Remove every trace of the tracer from this process's environment and sys.path (once)."""
+    if run_settings:
+        return
+    for key in [k for k in os.environ if k.startswith(PREFIX)]:
+        run_settings[key] = os.environ.pop(key)
+    for key in _PER_CHILD:
+        run_settings.pop(key, None)
+    run_settings.setdefault(ROOT, str(os.getpid()))
+    given = os.environ.get('PYTHONPATH')
+    if given is not None:
+        user = _without_inject(given)
+        if user:
+            os.environ['PYTHONPATH'] = user
+        else:
+            del os.environ['PYTHONPATH']
+    sys.path[:] = [p for p in sys.path
+                   if type(p) is str and _INJECT_NAME not in p.lower() and p.startswith(_ABSOLUTE)
+                   or not _same_dir(p, INJECT_DIR)]
+
+
+def run_setting(name, default=None):
+    """One of the run's settings, before or after take_run_settings()."""
+    return run_settings.get(name, os.environ.get(name, default))
+
+
+def for_child(env, extra=None):
+    """A copy of `env` (the environment a child is given) with the run's settings added back."""
+    out = dict(env)
+    out.update(run_settings)
+    if extra:
+        out.update(extra)
+    user = _without_inject(out.get('PYTHONPATH') or '')
+    out['PYTHONPATH'] = INJECT_DIR + (os.pathsep + user if user else '')
+    return out
+
+
+def environ_for_child(env, extra=None):
+    """for_child() for a bytes or str mapping as os.execve/posix_spawn accept it."""
+    if env is None:
+        env = os.environ
+    if any(isinstance(k, bytes) for k in env):
+        decoded = {os.fsdecode(k): os.fsdecode(v) for k, v in env.items()}
+        return {os.fsencode(k): os.fsencode(v) for k, v in for_child(decoded, extra).items()}
+    return for_child(env, extra)

@@ -1,6 +1,6 @@
 """Starts the Concurrency Lab tracer in every Python of a traced run (only when
 CONCURRENCY_LAB_OUT is set), takes the run's settings out of the environment and this folder off
-sys.path (see concurrency_lab_tracer/runenv.py), then runs any sitecustomize this file shadows. The
+sys.path (see concurrency_lab_tracer/processes.py, take_run_settings), then runs any sitecustomize this file shadows. The
 program sees what it would untraced: when no sitecustomize of the user's took its place, this module
 ends by raising the ImportError Python's site takes for "there is no sitecustomize", which also takes
 it out of sys.modules. In the run's first Python started on the program file itself (3.12+, see
@@ -53,8 +53,8 @@ def _clab_start_tracer():
     finally:
         sys.dont_write_bytecode = dont_write
     try:
-        from concurrency_lab_tracer import runenv
-        runenv.take()
+        from concurrency_lab_tracer import processes
+        processes.take_run_settings()
     except Exception:
         pass
     finally:
