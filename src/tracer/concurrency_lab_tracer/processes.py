@@ -522,7 +522,7 @@ def environ_for_child(env, extra=None):
     """for_child() for a bytes or str mapping as os.execve/posix_spawn accept it."""
     if env is None:
         env = os.environ
-    if any(isinstance(k, bytes) for k in env):
+    if any(issubclass(type(k), bytes) for k in env):  # (by type: a str subclass's __class__ property never runs)
         decoded = {os.fsdecode(k): os.fsdecode(v) for k, v in env.items()}
         return {os.fsencode(k): os.fsencode(v) for k, v in for_child(decoded, extra).items()}
     return for_child(env, extra)
