@@ -37,6 +37,8 @@ EAGER = False  # set by patch: tasks can start inside loop.create_task (3.12+)
 _running_task = None  # set by patch: the running asyncio task, or None
 _Task = None  # set by patch: asyncio's own Task type (C, else its Python twin), before our subclass
 _must_cancel_field = None  # set by patch: its _must_cancel as the C Task keeps it (or None)
+_task_is_done = _task_coro = None  # set by patch: _Task.done, _Task.get_coro (_ask's, bound once for the
+# two per-task paths, _ends_with_its_coroutine and _task_ended: a call of _ask costs ~1.5K instructions)
 
 
 def _ask(task, method):
@@ -84,8 +86,9 @@ def patch(asyncio):
     _CancelledError = asyncio.CancelledError
     EAGER = hasattr(tasks, 'eager_task_factory')
     task_type = tasks.Task  # (asyncio's own, before _patch_task_class puts a subclass in its place)
-    global _Task, _must_cancel_field
+    global _Task, _must_cancel_field, _task_is_done, _task_coro
     _Task = task_type
+    _task_is_done, _task_coro = task_type.done, task_type.get_coro
     _must_cancel_field = task_type.__dict__.get('_must_cancel')
     # The loop idle in its selector, waiting for I/O or timers: seen by io_calls (3.12+), else by aio_idle
     # (3.8-3.11; in a process running the rewritten program it adds to its helpers). Where a task's
@@ -324,7 +327,7 @@ def _tell_mechanisms(name, value):
 def _ends_with_its_coroutine(task, coro):
     """Let the end of the task's program coroutine report the task's end (see codes.task_roots):
     a done callback would cost the event loop one more step per task."""
-    if type(coro) is not CoroutineType or _ask(task, 'done'):
+    if type(coro) is not CoroutineType or (_task_is_done(task) if issubclass(type(task), _Task) else task.done()):
         return False
     frame = coro.cr_frame
     if frame is None or frame.f_code.co_filename != core.program:
@@ -385,11 +388,13 @@ def _task_ended(coro, exc, cid, frame_task):
     `cid`, unless 0) and end the task as asyncio's Task.__step will end it right after. A task
     that ends ok ends with the return itself: its data's third item is 1 (see schema.ts)."""
     task = _running_task()
-    if task is None or _ask(task, 'get_coro') is not coro:
+    own = issubclass(type(task), _Task)  # (_ask, written out: this runs once per task)
+    if task is None or (_task_coro(task) if own else task.get_coro()) is not coro:
         if cid:
             core.emit_span('return', cid, None, frame_task)
         return
-    cancelled_as_it_returned = exc is None and _must_cancel(task)
+    cancelled_as_it_returned = exc is None and (
+        bool(_must_cancel_field.__get__(task)) if own and _must_cancel_field is not None else _must_cancel(task))
     if exc is None and cid and not cancelled_as_it_returned:
         serial = serial_of.get(id(task), 0)
         if serial == frame_task:
