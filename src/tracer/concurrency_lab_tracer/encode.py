@@ -73,6 +73,18 @@ def short_repr(v, limit=60):
 
 class_name = type.__dict__['__name__'].__get__  # (a metaclass's __name__/__module__ properties never run)
 class_module = type.__dict__['__module__'].__get__
+class_mro = type.__dict__['__mro__'].__get__
+class_dict = type.__dict__['__dict__'].__get__
+
+
+def class_lookup(cls, name):
+    """What `cls.<name>` finds in its MRO, read from the classes' own dicts (None: none defines it):
+    a metaclass's __mro__/__dict__/__getattribute__ and the attribute's own descriptor never run."""
+    for klass in class_mro(cls):
+        value = class_dict(klass).get(name)
+        if value is not None:
+            return value
+    return None
 
 
 def type_name(v):
@@ -86,11 +98,8 @@ def type_name(v):
 
 def _formats_in_c(cls):
     """Is the __str__ this exception class uses one of CPython's own (a slot wrapper, not Python code)?"""
-    for klass in type.__dict__['__mro__'].__get__(cls):
-        method = type.__dict__['__dict__'].__get__(klass).get('__str__')
-        if method is not None:
-            return type(method).__name__ in ('wrapper_descriptor', 'method-wrapper')
-    return False
+    method = class_lookup(cls, '__str__')
+    return method is not None and type(method).__name__ in ('wrapper_descriptor', 'method-wrapper')
 
 
 def _safe_arg(v, depth=0):

@@ -23,7 +23,7 @@ import sys
 from _thread import get_ident
 
 from . import core
-from .encode import quote
+from .encode import class_lookup, quote
 
 _getframe = sys._getframe
 
@@ -65,8 +65,6 @@ _STDLIB = os.path.dirname(os.__file__) + os.sep
 _BuiltinType = type(len)
 _DescriptorType = type(str.join)
 _FunctionType = type(lambda: None)
-_class_mro = type.__dict__['__mro__'].__get__
-_class_dict = type.__dict__['__dict__'].__get__
 
 mon = None  # calls_monitoring's real sys.monitoring functions (set by install)
 tool = None
@@ -86,11 +84,8 @@ def _c_key(fn):
     self = fn.__self__
     if type(self) is type(sys):
         return f'{self.__name__}.{fn.__qualname__}'
-    for cls in _class_mro(type(self)):  # a method bound to an object: the descriptor its class defines
-        d = _class_dict(cls).get(fn.__name__)  # (type's own __mro__/__dict__: a metaclass's properties never run)
-        if d is not None:
-            return _c_key(d) if type(d) is _DescriptorType else ''
-    return ''
+    d = class_lookup(type(self), fn.__name__)  # a method bound to an object: the descriptor its class defines
+    return _c_key(d) if type(d) is _DescriptorType else ''
 
 
 def _name_of(fn):

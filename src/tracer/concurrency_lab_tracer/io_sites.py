@@ -25,7 +25,7 @@ from _io import BufferedRandom as _BufferedRandom, BufferedReader as _BufferedRe
 from _thread import get_ident
 
 from . import core, io_calls
-from .encode import quote
+from .encode import class_lookup, class_module, quote
 
 _getframe = sys._getframe
 _BuiltinType = type(len)
@@ -34,9 +34,6 @@ _MethodType = type(core.flush_before_wait.__get__(0))
 _MethodDescriptorType = type(str.join)
 _ModuleType = type(sys)
 _HEAPTYPE = 1 << 9
-_class_mro = type.__dict__['__mro__'].__get__
-_class_dict = type.__dict__['__dict__'].__get__
-_class_module = type.__dict__['__module__'].__get__
 _class_flags = type.__dict__['__flags__'].__get__
 
 _C = io_calls._C_CALLS  # "module.qualname" of a C callable -> the name shown
@@ -63,12 +60,9 @@ def _c_method(cls, name):
         if found is not None:
             return found
     found = ''
-    for klass in _class_mro(cls):
-        d = _class_dict(klass).get(name)
-        if d is not None:
-            if type(d) is _MethodDescriptorType:
-                found = _C.get(f'{_class_module(d.__objclass__)}.{d.__qualname__}', '')
-            break
+    d = class_lookup(cls, name)
+    if type(d) is _MethodDescriptorType:
+        found = _C.get(f'{class_module(d.__objclass__)}.{d.__qualname__}', '')
     if static:
         _methods[(id(cls), name)] = found
     return found

@@ -32,8 +32,8 @@ def start_method_of(proc):
     but in the instance's and its classes' own dicts: no property or __getattribute__ of the program's runs."""
     method = dict.get(_fields(proc), '_start_method')
     if method is None:
-        for klass in type.__dict__['__mro__'].__get__(type(proc)):
-            own = type.__dict__['__dict__'].__get__(klass)
+        for klass in encode.class_mro(type(proc)):
+            own = encode.class_dict(klass)
             if '_start_method' in own:
                 method = own['_start_method']
                 break

@@ -5,7 +5,7 @@ Events that can unblock another thread are written before the real operation; a 
 acquire is a lock_wait before and lock_acquired after.
 """
 from . import core, result_waits
-from .encode import dumps, quote
+from .encode import class_module, class_mro, class_name, dumps, quote
 from .naming import new_named_serial
 
 perf_ns = core.perf_ns
@@ -352,13 +352,6 @@ def _prim_name_beside(cls, names):
         name = _stdlib_name(cls, names)
         core.set_field(cls, names, name)
     return name
-
-
-# A class's name, module and MRO read from the type itself: a metaclass may define them as properties,
-# which `cls.__name__` would run (program code that Python would not run here).
-class_name = type.__dict__['__name__'].__get__
-class_module = type.__dict__['__module__'].__get__
-class_mro = type.__dict__['__mro__'].__get__
 
 
 def _stdlib_name(cls, names):
