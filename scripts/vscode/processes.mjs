@@ -18,18 +18,38 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * SIGTERM the group led by pid, wait for the leader and the group to go, then SIGKILL what is left, and every
- * process that descended from the leader when we began: a child may have left the group (code-server
- * resolves the shell environment with `bash -i -l`, an interactive shell that makes its own group, and a
- * login script may start more under it); once the leader is gone those are re-parented and untraceable.
+ * process that descended from the leader while we watched: a child may have left the group (code-server
+ * resolves the shell environment with `bash -i -l`, an interactive shell that makes its own group, ignores
+ * SIGTERM, and whose login scripts start more under it, possibly while we stop it); once its parent is gone
+ * such a process is re-parented and untraceable, so the tree is re-read while it is alive, and frozen
+ * (SIGSTOP: a stopped process cannot fork) before anything in it is killed.
  */
 export async function killGroup(pid, leaderExited, graceMs = 3000) {
   if (!pid) return;
-  const tree = descendants(pid);
+  const tree = new Set(descendants(pid));
+  const grow = (signal) => {
+    let added = 0;
+    for (const root of [pid, ...tree])
+      for (const p of descendants(root))
+        if (!tree.has(p)) {
+          tree.add(p);
+          signalPid(p, signal);
+          added += 1;
+        }
+    return added;
+  };
   signalGroup(pid, 'SIGTERM');
   for (const p of tree) signalPid(p, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  await Promise.race([leaderExited ?? Promise.resolve(), sleep(graceMs)]);
+  let left = false;
+  void (leaderExited ?? Promise.resolve()).then(() => (left = true));
+  while (!left && Date.now() < deadline) {
+    grow('SIGTERM');
+    await sleep(100);
+  }
   while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+  for (const p of tree) signalPid(p, 'SIGSTOP');
+  for (let i = 0; i < 10 && grow('SIGSTOP') > 0; i++);
   if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
   for (const p of tree) signalPid(p, 'SIGKILL');
   for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(100);

@@ -12,6 +12,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 interface Processes {
   killGroup(pid: number, leaderExited?: Promise<unknown>, graceMs?: number): Promise<void>;
   descendants(pid: number): number[];
+  processesMatching(markers: string[]): { pid: number; cmdline: string }[];
 }
 
 const alive = (pid: number): boolean => {
@@ -44,5 +45,33 @@ test(
     const left = tree.filter(alive);
     for (const p of left) process.kill(p, 'SIGKILL');
     assert.deepEqual(left, [], 'descendants left running');
+  },
+);
+
+test(
+  'killGroup ends a process the group starts while it is being stopped (a login script running as the shell gets SIGTERM)',
+  { skip: process.platform !== 'linux' && 'reads /proc' },
+  async () => {
+    const m = (await importModule(pathToFileURL(join(ROOT, 'scripts', 'vscode', 'processes.mjs')).href)) as Processes;
+    const marker = `clab-killgroup-late-${process.pid}-${Date.now()}`;
+    // The leader answers SIGTERM by starting a process in a session of its own (outside the group, and
+    // after any snapshot taken before the signal), then keeps running until it is killed.
+    const leader = spawn('bash', ['-c', 'trap "setsid sleep 300 &" TERM; while :; do sleep 0.1; done'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, CLAB_TEST_MARKER: marker },
+    });
+    const exited = new Promise((r) => leader.on('exit', r));
+    for (let i = 0; i < 50 && m.descendants(leader.pid ?? -1).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await m.killGroup(leader.pid ?? -1, exited, 2000);
+    await new Promise((r) => setTimeout(r, 300));
+    const left = m.processesMatching([marker]);
+    for (const p of left) process.kill(p.pid, 'SIGKILL');
+    assert.deepEqual(
+      left.map((p) => p.cmdline),
+      [],
+      'processes started during the stop were left running',
+    );
   },
 );
