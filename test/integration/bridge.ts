@@ -19,6 +19,13 @@ export interface Box {
   height: number;
 }
 
+/**
+ * How long a pass's first look into a webview may wait. A fresh profile's first webview (its service worker,
+ * a browser that just started, cold disk caches) has taken over 10 s, and on fresh CI machines over 30 s, to
+ * become ready; later webviews take well under a second. A wait that succeeds costs only its real time.
+ */
+export const FIRST_WEBVIEW_MS = 90_000;
+
 async function call(body: Record<string, unknown>): Promise<BridgeReply> {
   const url = process.env.CONCURRENCY_LAB_BRIDGE_URL;
   const token = process.env.CONCURRENCY_LAB_BRIDGE_TOKEN;

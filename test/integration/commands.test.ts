@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConcurrencyLabApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/runController';
-import { count, waitFor, waitForText } from './bridge';
+import { count, FIRST_WEBVIEW_MS, waitFor, waitForText } from './bridge';
 import { closeAll, openUntitled, waitUntil } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
@@ -86,7 +86,8 @@ suite('commands', function () {
     assert.equal(span.line + model.lineOffset, 5, 'work() is defined on line 5 of the document');
   });
 
-  test("Run Selection of a script's main block brings the definitions it uses and says so", async () => {
+  test("Run Selection of a script's main block brings the definitions it uses and says so", async function () {
+    this.timeout(60_000 + FIRST_WEBVIEW_MS);
     const uri = writeScratch(
       'main_block.py',
       [
@@ -125,9 +126,9 @@ suite('commands', function () {
       .map((o) => o.text)
       .join('\n');
     assert.ok(stderr.includes(`File "${uri.fsPath}", line 13`), stderr);
-    // The first wait of the pass on the webview's page: a fresh profile's first webview (its service worker,
-    // cold caches) can take over 10 s to become ready on a new machine; the notice text stays in the page.
-    await waitForText('.notice', /Also ran definitions: N, worker/, { timeoutMs: 30_000 });
+    // The first wait of the pass on the webview's page (see FIRST_WEBVIEW_MS); the notice text stays in the
+    // page after the notice hides.
+    await waitForText('.notice', /Also ran definitions: N, worker/, { timeoutMs: FIRST_WEBVIEW_MS });
   });
 
   test('Run Selection with nothing selected explains itself and runs nothing', async () => {

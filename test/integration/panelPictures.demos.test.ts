@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/runController';
-import { boxes, screenshot, setViewport, waitFor, type Box } from './bridge';
+import { boxes, FIRST_WEBVIEW_MS, screenshot, setViewport, waitFor, type Box } from './bridge';
 import { closeAll } from './workbench';
 
 const THEMES = [
@@ -65,7 +65,7 @@ suite('the Timeline panel, narrow and wide, dark and light', function () {
         await vscode.commands.executeCommand('workbench.action.closePanel');
         const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', id);
         assert.ok(outcome?.model, `the demo ran (refused: ${outcome?.refused ?? '-'})`);
-        await waitFor('.steps .step', { timeoutMs: 30_000 });
+        await waitFor('.steps .step', { timeoutMs: FIRST_WEBVIEW_MS });
         await vscode.commands.executeCommand('notifications.clearAll');
         await settle(1500);
 
