@@ -5,6 +5,7 @@ Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1
 """
 import sys
 from _thread import get_ident
+from _collections import deque  # (the C module: asyncio's _ready is one)
 from types import CoroutineType, GeneratorType
 from weakref import ref as weakref
 
@@ -68,11 +69,24 @@ def _no_flush(timeout=None):
     pass
 
 
-def _flush_unless_ready(get_running_loop):
+def _flush_unless_ready(get_running_loop, loop_class):
+    """flush_at_task_wait where the loop's idle wait is not seen: write pending events unless the loop
+    has callbacks ready to run. Its `_ready` deque is read from the loop's own instance dict, through
+    AbstractEventLoop's __dict__ slot: a program loop class's property or __getattr__ never runs (a
+    loop that keeps no plain deque there, or is no AbstractEventLoop, gets the write)."""
+    fields = loop_class.__dict__['__dict__'].__get__
+    get = dict.get
+
     def flush_at_task_wait(timeout=None):
         loop = get_running_loop()
-        if loop is None or not getattr(loop, '_ready', None):
-            core.flush_before_wait(timeout)
+        if loop is not None:
+            try:
+                ready = get(fields(loop), '_ready')
+            except TypeError:
+                ready = None
+            if type(ready) is deque and ready:
+                return
+        core.flush_before_wait(timeout)
     return flush_at_task_wait
 
 
@@ -103,7 +117,7 @@ def patch(asyncio):
     if loop_watched:
         sync.flush_at_task_wait = _no_flush
     else:
-        sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)
+        sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop, events.AbstractEventLoop)
     if io_calls is not None:
         io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
