@@ -418,6 +418,20 @@ def h_caught(n):
         _splice(codes.exc_traceback(exc))
 
 
+_FunctionType = types.FunctionType
+_SlotWrapper = type(object.__init__)
+_MethodDescriptor = type(str.join)
+_AWITH_ENTER_FIRST = sys.version_info >= (3, 11)  # (3.8-3.10 look __aexit__ up first)
+
+
+def _bound(d, obj, t):
+    """A protocol method d found in the MRO dicts of obj's type t (encode.class_lookup: no metaclass code
+    runs, and a method only the metaclass has is not found), bound as Python's slots bind it: by the
+    object's own __get__ (a function: a bound method; a staticmethod: its function)."""
+    get = class_lookup(type(d), '__get__')
+    return d if get is None else get(d, obj, t)
+
+
 # --- await -----------------------------------------------------------------------------------
 
 def _await_iter(aw):
@@ -427,13 +441,18 @@ def _await_iter(aw):
         return aw.__await__()
     if t is GeneratorType and aw.gi_code.co_flags & CO_ITERABLE_COROUTINE:
         return aw
-    getter = getattr(t, '__await__', None)
+    # (__await__ and __next__ as Python's type slots find them: see _bound)
+    getter = class_lookup(t, '__await__')
     if getter is None:
         raise TypeError("object %.100s can't be used in 'await' expression" % _class_name(t))
-    it = getter(aw)
+    kind = type(getter)
+    if kind is _FunctionType or kind is _SlotWrapper or kind is _MethodDescriptor:
+        it = getter(aw)
+    else:
+        it = _bound(getter, aw, t)()
     if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
         raise TypeError('__await__() returned a coroutine')
-    if not hasattr(type(it), '__next__'):
+    if class_lookup(type(it), '__next__') is None:
         raise TypeError("__await__() returned non-iterator of type '%.100s'" % _class_name(type(it)))
     return it
 
@@ -541,20 +560,6 @@ class _AsyncWith(object):
 
     def __aexit__(self, typ, value, tb):
         return _await(self.f, self.exit(typ, value, tb))
-
-
-_FunctionType = types.FunctionType
-_SlotWrapper = type(object.__init__)
-_MethodDescriptor = type(str.join)
-_AWITH_ENTER_FIRST = sys.version_info >= (3, 11)  # (3.8-3.10 look __aexit__ up first)
-
-
-def _bound(d, obj, t):
-    """A protocol method d found in the MRO dicts of obj's type t (encode.class_lookup: no metaclass code
-    runs, and a method only the metaclass has is not found), bound as Python's slots bind it: by the
-    object's own __get__ (a function: a bound method; a staticmethod: its function)."""
-    get = class_lookup(type(d), '__get__')
-    return d if get is None else get(d, obj, t)
 
 
 def h_awith(n, cm):

@@ -75,12 +75,17 @@ class_name = type.__dict__['__name__'].__get__  # (a metaclass's __name__/__modu
 class_module = type.__dict__['__module__'].__get__
 class_mro = type.__dict__['__mro__'].__get__
 class_dict = type.__dict__['__dict__'].__get__
+_type_getattribute = type.__getattribute__
 
 
 def class_lookup(cls, name):
     """What `cls.<name>` finds in its MRO, read from the classes' own dicts (None: none defines it):
     a metaclass's __mro__/__dict__/__getattribute__ and the attribute's own descriptor never run."""
-    for klass in class_mro(cls):
+    mro = class_mro(cls)
+    if mro is None:  # a C type Python readies on first use (3.8: an async generator's asend awaitable)
+        _type_getattribute(cls, '__mro__')  # (type's own: that readies it)
+        mro = class_mro(cls)
+    for klass in mro:
         value = class_dict(klass).get(name)
         if value is not None:
             return value
