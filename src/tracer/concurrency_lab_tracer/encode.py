@@ -27,7 +27,9 @@ _ITEMS = 20  # elements of a tuple/list shown before '...'
 # huge int's str() is slow before 3.11. Larger ints are shown as <int> (JSON: null, see integer).
 TEXT_INT = 10 ** 600
 
-_PLAIN = (str, bool, float, type(None), bytes)
+# The builtin types (besides int) whose text is C code that runs no Python are told by identity: `t in
+# (str, ...)` would compare t with each, running a program metaclass's __eq__.
+_NoneType = type(None)
 SMALL_INT = 10 ** 50  # its repr is under short_repr's limit
 
 
@@ -37,7 +39,7 @@ def _shown(v, limit, quoted):
         return repr(v[:limit]) if quoted else v[:limit]
     if t is int:
         return repr(v) if -TEXT_INT < v < TEXT_INT else '<int>'
-    if t in _PLAIN:
+    if t is bool or t is float or t is _NoneType or t is bytes:
         if t is bytes:
             v = v[:limit]
         return repr(v)
@@ -76,6 +78,8 @@ class_module = type.__dict__['__module__'].__get__
 class_mro = type.__dict__['__mro__'].__get__
 class_dict = type.__dict__['__dict__'].__get__
 _type_getattribute = type.__getattribute__
+_SlotWrapper = type(object.__str__)
+_MethodWrapper = type(object().__str__)
 
 
 def class_lookup(cls, name):
@@ -103,15 +107,15 @@ def type_name(v):
 
 def _formats_in_c(cls):
     """Is the __str__ this exception class uses one of CPython's own (a slot wrapper, not Python code)?"""
-    method = class_lookup(cls, '__str__')
-    return method is not None and type(method).__name__ in ('wrapper_descriptor', 'method-wrapper')
+    kind = type(class_lookup(cls, '__str__'))  # (by identity: its __name__ read, or compared, could be program code)
+    return kind is _SlotWrapper or kind is _MethodWrapper
 
 
 def _safe_arg(v, depth=0):
     t = type(v)
     if t is int:
         return -TEXT_INT < v < TEXT_INT
-    if t in _PLAIN:
+    if t is str or t is bool or t is float or t is _NoneType or t is bytes:
         return True
     if (t is tuple or t is list) and depth < 2 and len(v) <= _ITEMS:
         return all(_safe_arg(x, depth + 1) for x in v)
