@@ -427,12 +427,12 @@ def _patch_semaphore(threading):
 def _patch_event(threading):
     Ev = threading.Event
     wrap_init(Ev)
-    orig_wait = Ev.wait
+    orig_wait, is_set = Ev.wait, Ev.is_set
 
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
-            return result_waits.wait(orig_wait, self, timeout)  # (its inner Condition wait writes first)
+            return result_waits.wait(orig_wait, self, timeout, is_set)  # (its inner Condition wait writes first)
         return blocking_call('event_wait', 'event_woken', {'obj': obj, 'prim': 'Event'}, lambda: orig_wait(self, timeout),
                              timeout=timeout)
 
