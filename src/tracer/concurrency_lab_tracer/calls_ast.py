@@ -62,7 +62,7 @@ import types
 from _weakref import ref as _weakref  # (the C module: importing `weakref` costs ~1 ms at start-up)
 
 from . import codes, core, program_loads
-from .encode import class_lookup
+from .encode import class_lookup, class_text
 
 emit_span = core.emit_span
 _getframe = sys._getframe
@@ -71,7 +71,6 @@ CodeType = types.CodeType
 CoroutineType = types.CoroutineType
 CO_ITERABLE_COROUTINE = codes.ITERABLE_COROUTINE
 CO_COROUTINE = codes.COROUTINE
-_class_name = type.__dict__['__name__'].__get__  # (not a metaclass's __name__ property)
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []
@@ -444,7 +443,7 @@ def _await_iter(aw):
     # (__await__ and __next__ as Python's type slots find them: see _bound)
     getter = class_lookup(t, '__await__')
     if getter is None:
-        raise TypeError("object %.100s can't be used in 'await' expression" % _class_name(t))
+        raise TypeError("object %.100s can't be used in 'await' expression" % class_text(t))
     kind = type(getter)
     if kind is _FunctionType or kind is _SlotWrapper or kind is _MethodDescriptor:
         it = getter(aw)
@@ -453,7 +452,7 @@ def _await_iter(aw):
     if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
         raise TypeError('__await__() returned a coroutine')
     if class_lookup(type(it), '__next__') is None:
-        raise TypeError("__await__() returned non-iterator of type '%.100s'" % _class_name(type(it)))
+        raise TypeError("__await__() returned non-iterator of type '%.100s'" % class_text(type(it)))
     return it
 
 

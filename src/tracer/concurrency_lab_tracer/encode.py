@@ -78,8 +78,10 @@ class_module = type.__dict__['__module__'].__get__
 class_mro = type.__dict__['__mro__'].__get__
 class_dict = type.__dict__['__dict__'].__get__
 _type_getattribute = type.__getattribute__
+_str_copy = str.__str__  # (of a str subclass: a plain copy, without running its methods)
 _SlotWrapper = type(object.__str__)
 _MethodWrapper = type(object().__str__)
+from _functools import partial as _partial  # noqa: E402  (C, built in: the type functools.partial is)
 
 
 def class_lookup(cls, name):
@@ -99,10 +101,16 @@ def class_lookup(cls, name):
 def type_name(v):
     """The name of v's type, read from the type itself (a class may not lie about it: no __getattr__ runs)."""
     try:
-        name = class_name(type(v))
-        return name if type(name) is str else '?'
+        return class_text(type(v))
     except Exception:
         return '?'
+
+
+def class_text(cls):
+    """cls's __name__ as a plain str: one the program set as a str subclass of its own is copied, so that
+    no __eq__/__hash__/__len__/__add__ of its runs where the tracer compares, looks up or joins it."""
+    name = class_name(cls)
+    return name if type(name) is str else _str_copy(name)
 
 
 def _formats_in_c(cls):
@@ -154,8 +162,7 @@ def callable_name(fn, limit=80):
     function's, else its type's."""
     try:
         for _ in range(10):  # (partials of partials)
-            t = type(fn)
-            if class_module(t) == 'functools' and class_name(t) == 'partial':
+            if type(fn) is _partial:
                 fn = fn.func
                 continue
             break
@@ -177,12 +184,20 @@ def module_of(fn):
         return ''
 
 
+_FunctionType = type(_shown)
+_BUILTIN_CALLABLES = (_FunctionType, type(_FunctionType.__get__(_shown, 1)), type(len), type(str.join), _SlotWrapper,
+                      _MethodWrapper, type(dict.__dict__['fromkeys']), type)
+
+
 def _is_builtin_callable(fn):
-    """Functions, methods and builtins: reading their __qualname__ runs no program code."""
+    """Functions, methods and builtins: reading their __qualname__ runs no program code. (Their types are
+    told by identity: a program class's __module__ or __name__ may be a str subclass of its own, whose
+    __eq__ a comparison of names would run.)"""
     t = type(fn)
-    return type(t) is type and class_module(t) == 'builtins' and \
-        class_name(t) in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',
-                           'wrapper_descriptor', 'method-wrapper', 'classmethod_descriptor', 'type')
+    for kind in _BUILTIN_CALLABLES:
+        if t is kind:
+            return True
+    return False
 
 
 _LOW = -TEXT_INT  # (computed once: the dict path below compares every int field)

@@ -5,7 +5,7 @@ Events that can unblock another thread are written before the real operation; a 
 acquire is a lock_wait before and lock_acquired after.
 """
 from . import core, result_waits
-from .encode import class_module, class_mro, class_name, dumps, quote
+from .encode import class_module, class_mro, class_name, class_text, dumps, quote
 from .naming import new_named_serial
 
 perf_ns = core.perf_ns
@@ -356,10 +356,13 @@ def _prim_name_beside(cls, names):
 
 def _stdlib_name(cls, names):
     for klass in class_mro(cls):
-        name = class_name(klass)
-        if name in names and class_module(klass) in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
+        name, module = class_name(klass), class_module(klass)
+        # (plain str first: a program class's __name__/__module__ may be a str subclass whose __hash__/__eq__
+        # a lookup would run)
+        if type(name) is str and type(module) is str and name in names and \
+                module in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
             return name
-    return class_name(cls)
+    return class_text(cls)
 
 
 def patch(threading):
