@@ -20,6 +20,8 @@ them), bounded in length; anything else is described by its type alone. Exceptio
 when their type formats it in C from such arguments; otherwise the message is left out (the type is
 still recorded). Every hook that puts a program value into an event uses this module.
 """
+from sys import modules as _modules
+
 LIMIT = 500  # characters of text for one value
 _ITEMS = 20  # elements of a tuple/list shown before '...'
 # str() of an int strictly between -TEXT_INT and TEXT_INT never raises and is quick: Python's lowest
@@ -81,7 +83,6 @@ _type_getattribute = type.__getattribute__
 _str_copy = str.__str__  # (of a str subclass: a plain copy, without running its methods)
 _SlotWrapper = type(object.__str__)
 _MethodWrapper = type(object().__str__)
-from _functools import partial as _partial  # noqa: E402  (C, built in: the type functools.partial is)
 
 
 def class_lookup(cls, name):
@@ -161,8 +162,12 @@ def callable_name(fn, limit=80):
     """A name for a callable without calling or repr-ing it: a function's own __qualname__, a partial's
     function's, else its type's."""
     try:
+        # (functools.partial is _functools' C type; not imported yet, there is none: importing it here would
+        # cost every process ~0.3M instructions)
+        functools = _modules.get('_functools')
+        partial = functools.partial if functools is not None else None
         for _ in range(10):  # (partials of partials)
-            if type(fn) is _partial:
+            if type(fn) is partial:
                 fn = fn.func
                 continue
             break
