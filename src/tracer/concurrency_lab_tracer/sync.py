@@ -409,7 +409,7 @@ def _patch_semaphore(threading):
         obj = traced_obj(self)
         if obj is not None:
             emit_release(obj_head(obj, prim_name(self, names)), program_line())
-        return orig_release(self, n) if n != 1 else orig_release(self)
+        return orig_release(self) if type(n) is int and n == 1 else orig_release(self, n)  # (an int subclass's __ne__ never runs)
 
     Sem.acquire = acquire
     Sem.__enter__ = acquire
@@ -422,7 +422,7 @@ def _patch_semaphore(threading):
             obj = traced_obj(self)
             if obj is not None:
                 emit_release(obj_head(obj, 'BoundedSemaphore'), program_line())
-            return b_release(self, n) if n != 1 else b_release(self)
+            return b_release(self) if type(n) is int and n == 1 else b_release(self, n)
 
         threading.BoundedSemaphore.release = bounded_release
 
