@@ -594,7 +594,6 @@ def _patch_sleep(asyncio, tasks, current):
     sleep_end = getattr(calls, 'sleep_end', None)
     emit_span = core.emit_span
     plain_future, traced_future = aio_waits.future_factories
-    _NUMBERS = core.NUMBERS
     FLUSH_AFTER_S = core.FLUSH_AFTER_S
 
     async def sleep(delay, *args, **kwargs):
@@ -612,10 +611,11 @@ def _patch_sleep(asyncio, tasks, current):
             emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
         else:
             emit_span('sleep', span[0], f'{secs},{line}', span[1])
-        if type(delay) not in _NUMBERS or not 0 <= delay < FLUSH_AFTER_S:  # (a shorter one writes nothing there)
+        plain = type(delay) is int or type(delay) is float  # (by identity: `in` would run a metaclass's __eq__)
+        if not plain or not 0 <= delay < FLUSH_AFTER_S:  # (a shorter one writes nothing there)
             sync.flush_at_task_wait(delay)
         try:
-            if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
+            if args or kwargs or wake is None or not plain or not delay > 0:
                 return await orig_sleep(delay, *args, **kwargs)
             # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
             loop = get_running_loop()
