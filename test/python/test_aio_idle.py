@@ -147,5 +147,66 @@ class RunOnceRewrite(unittest.TestCase):
         self.assertEqual(code, first)
 
 
+class FlushUnlessReady(unittest.TestCase):
+    """Where the loop's idle wait is not seen (3.12+: the program took the sys.monitoring ids, which the
+    catalogue's event_loop_ready_reads checks; 3.8-3.11: _run_once could not be rewritten, which no program
+    can cause), a task's wait writes pending events unless the loop has callbacks ready: asked of the
+    loop's own instance dict, never through a program loop class's attributes."""
+
+    def setUp(self):
+        import asyncio
+        from concurrency_lab_tracer import aio, core
+        self.asyncio = asyncio
+        self.flushes = []
+        patcher = mock.patch.object(core, 'flush_before_wait', lambda timeout=None: self.flushes.append(timeout))
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.loop = None
+        self.flush = aio._flush_unless_ready(lambda: self.loop, asyncio.AbstractEventLoop)
+
+    def test_flushes_only_when_nothing_is_ready(self):
+        self.loop = self.asyncio.new_event_loop()
+        self.addCleanup(self.loop.close)
+        self.flush(1.5)
+        self.loop.call_soon(print)
+        self.flush(2.5)
+        self.assertEqual(self.flushes, [1.5])
+        self.loop = None
+        self.flush()
+        self.assertEqual(self.flushes, [1.5, None], 'no running loop: written')
+
+    def test_program_loop_attributes_never_run(self):
+        reads = []
+
+        class Noting(self.asyncio.SelectorEventLoop):
+            @property
+            def _ready(self):
+                reads.append('_ready')
+                return self.__dict__['_queue']
+
+            @_ready.setter
+            def _ready(self, value):
+                self.__dict__['_queue'] = value
+
+            def __getattr__(self, name):
+                reads.append(name)
+                raise AttributeError(name)
+
+        class Bare(object):  # (a duck-typed loop: no AbstractEventLoop)
+            def __getattr__(self, name):
+                reads.append(name)
+                raise AttributeError(name)
+
+        self.loop = Noting()
+        self.addCleanup(self.loop.close)
+        self.loop.call_soon(print)
+        reads.clear()
+        self.flush()
+        self.loop = Bare()
+        self.flush()
+        self.assertEqual(reads, [])
+        self.assertEqual(len(self.flushes), 2, 'a loop whose _ready is not its own plain deque: written')
+
+
 if __name__ == '__main__':
     unittest.main()

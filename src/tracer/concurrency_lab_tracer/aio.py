@@ -5,6 +5,7 @@ Applied lazily when the program imports asyncio (importing it eagerly costs ~0.1
 """
 import sys
 from _thread import get_ident
+from _collections import deque  # (the C module: asyncio's _ready is one)
 from types import CoroutineType, GeneratorType
 from weakref import ref as weakref
 
@@ -68,11 +69,24 @@ def _no_flush(timeout=None):
     pass
 
 
-def _flush_unless_ready(get_running_loop):
+def _flush_unless_ready(get_running_loop, loop_class):
+    """flush_at_task_wait where the loop's idle wait is not seen: write pending events unless the loop
+    has callbacks ready to run. Its `_ready` deque is read from the loop's own instance dict, through
+    AbstractEventLoop's __dict__ slot: a program loop class's property or __getattr__ never runs (a
+    loop that keeps no plain deque there, or is no AbstractEventLoop, gets the write)."""
+    fields = loop_class.__dict__['__dict__'].__get__
+    get = dict.get
+
     def flush_at_task_wait(timeout=None):
         loop = get_running_loop()
-        if loop is None or not getattr(loop, '_ready', None):
-            core.flush_before_wait(timeout)
+        if loop is not None:
+            try:
+                ready = get(fields(loop), '_ready')
+            except TypeError:
+                ready = None
+            if type(ready) is deque and ready:
+                return
+        core.flush_before_wait(timeout)
     return flush_at_task_wait
 
 
@@ -103,7 +117,7 @@ def patch(asyncio):
     if loop_watched:
         sync.flush_at_task_wait = _no_flush
     else:
-        sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop)
+        sync.flush_at_task_wait = _flush_unless_ready(events._get_running_loop, events.AbstractEventLoop)
     if io_calls is not None:
         io_calls.watch_asyncio(asyncio)  # a task waiting on a stream, socket or subprocess (3.12+)
 
@@ -580,7 +594,6 @@ def _patch_sleep(asyncio, tasks, current):
     sleep_end = getattr(calls, 'sleep_end', None)
     emit_span = core.emit_span
     plain_future, traced_future = aio_waits.future_factories
-    _NUMBERS = core.NUMBERS
     FLUSH_AFTER_S = core.FLUSH_AFTER_S
 
     async def sleep(delay, *args, **kwargs):
@@ -598,10 +611,11 @@ def _patch_sleep(asyncio, tasks, current):
             emit_raw('sleep', f'{{"secs":{secs},"line":{line}}}', me)
         else:
             emit_span('sleep', span[0], f'{secs},{line}', span[1])
-        if type(delay) not in _NUMBERS or not 0 <= delay < FLUSH_AFTER_S:  # (a shorter one writes nothing there)
+        plain = type(delay) is int or type(delay) is float  # (by identity: `in` would run a metaclass's __eq__)
+        if not plain or not 0 <= delay < FLUSH_AFTER_S:  # (a shorter one writes nothing there)
             sync.flush_at_task_wait(delay)
         try:
-            if args or kwargs or wake is None or (type(delay) is not int and type(delay) is not float) or not delay > 0:
+            if args or kwargs or wake is None or not plain or not delay > 0:
                 return await orig_sleep(delay, *args, **kwargs)
             # The common case, done here as asyncio.sleep does it (3.8-3.13): one coroutine less per sleep.
             loop = get_running_loop()

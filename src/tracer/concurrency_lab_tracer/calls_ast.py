@@ -62,6 +62,7 @@ import types
 from _weakref import ref as _weakref  # (the C module: importing `weakref` costs ~1 ms at start-up)
 
 from . import codes, core, program_loads
+from .encode import class_lookup, class_text
 
 emit_span = core.emit_span
 _getframe = sys._getframe
@@ -70,7 +71,6 @@ CodeType = types.CodeType
 CoroutineType = types.CoroutineType
 CO_ITERABLE_COROUTINE = codes.ITERABLE_COROUTINE
 CO_COROUTINE = codes.COROUTINE
-_class_name = type.__dict__['__name__'].__get__  # (not a metaclass's __name__ property)
 
 resumed = None  # asyncio patch: note that the running task woke up
 _all_states = []
@@ -417,6 +417,20 @@ def h_caught(n):
         _splice(codes.exc_traceback(exc))
 
 
+_FunctionType = types.FunctionType
+_SlotWrapper = type(object.__init__)
+_MethodDescriptor = type(str.join)
+_AWITH_ENTER_FIRST = sys.version_info >= (3, 11)  # (3.8-3.10 look __aexit__ up first)
+
+
+def _bound(d, obj, t):
+    """A protocol method d found in the MRO dicts of obj's type t (encode.class_lookup: no metaclass code
+    runs, and a method only the metaclass has is not found), bound as Python's slots bind it: by the
+    object's own __get__ (a function: a bound method; a staticmethod: its function)."""
+    get = class_lookup(type(d), '__get__')
+    return d if get is None else get(d, obj, t)
+
+
 # --- await -----------------------------------------------------------------------------------
 
 def _await_iter(aw):
@@ -426,14 +440,19 @@ def _await_iter(aw):
         return aw.__await__()
     if t is GeneratorType and aw.gi_code.co_flags & CO_ITERABLE_COROUTINE:
         return aw
-    getter = getattr(t, '__await__', None)
+    # (__await__ and __next__ as Python's type slots find them: see _bound)
+    getter = class_lookup(t, '__await__')
     if getter is None:
-        raise TypeError("object %.100s can't be used in 'await' expression" % _class_name(t))
-    it = getter(aw)
+        raise TypeError("object %.100s can't be used in 'await' expression" % class_text(t))
+    kind = type(getter)
+    if kind is _FunctionType or kind is _SlotWrapper or kind is _MethodDescriptor:
+        it = getter(aw)
+    else:
+        it = _bound(getter, aw, t)()
     if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
         raise TypeError('__await__() returned a coroutine')
-    if not hasattr(type(it), '__next__'):
-        raise TypeError("__await__() returned non-iterator of type '%.100s'" % _class_name(type(it)))
+    if class_lookup(type(it), '__next__') is None:
+        raise TypeError("__await__() returned non-iterator of type '%.100s'" % class_text(type(it)))
     return it
 
 
@@ -530,16 +549,16 @@ def sleep_end(token):
 
 
 class _AsyncWith(object):
-    __slots__ = ('f', 'cm', 'enter', 'exit')
+    __slots__ = ('f', 'enter', 'exit')
 
-    def __init__(self, f, cm, enter, exit):
-        self.f, self.cm, self.enter, self.exit = f, cm, enter, exit
+    def __init__(self, f, enter, exit):
+        self.f, self.enter, self.exit = f, enter, exit
 
     def __aenter__(self):
-        return _await(self.f, self.enter(self.cm))
+        return _await(self.f, self.enter())
 
     def __aexit__(self, typ, value, tb):
-        return _await(self.f, self.exit(self.cm, typ, value, tb))
+        return _await(self.f, self.exit(typ, value, tb))
 
 
 def h_awith(n, cm):
@@ -547,38 +566,70 @@ def h_awith(n, cm):
     if f is None:
         return cm
     t = type(cm)
-    enter = getattr(t, '__aenter__', None)
-    exit = getattr(t, '__aexit__', None)
+    enter, exit = class_lookup(t, '__aenter__'), class_lookup(t, '__aexit__')
     if enter is None or exit is None:
         return cm  # let `async with` raise its own error
-    return _AsyncWith(f, cm, enter, exit)
+    if _AWITH_ENTER_FIRST:
+        enter = _bound(enter, cm, t)
+        exit = _bound(exit, cm, t)
+    else:
+        exit = _bound(exit, cm, t)
+        enter = _bound(enter, cm, t)
+    return _AsyncWith(f, enter, exit)
 
 
 class _AsyncFor(object):
-    __slots__ = ('f', 'it', 'anext')
+    """The iterator `async for` gets: each step is the program iterator's __anext__, found as Python's
+    slot finds it (the method found when the loop started; a descriptor of the program's is asked on
+    every step, as Python asks it)."""
+    __slots__ = ('f', 'it', 'anext', 'get', 't')
 
-    def __init__(self, f, it, anext):
-        self.f, self.it, self.anext = f, it, anext
+    def __init__(self, f, it, anext, get, t):
+        self.f, self.it, self.anext, self.get, self.t = f, it, anext, get, t
 
     def __aiter__(self):
         return self
 
     def __anext__(self):
-        return _await(self.f, self.anext(self.it))
+        get = self.get
+        if get is None:
+            return _await(self.f, self.anext(self.it))
+        return _await(self.f, get(self.anext, self.it, self.t)())
 
 
 def h_afor(n, iterable):
     f = _gen_of(_getframe(1))
     if f is None:
         return iterable
-    aiter = getattr(type(iterable), '__aiter__', None)
+    t = type(iterable)
+    aiter = class_lookup(t, '__aiter__')
     if aiter is None:
         return iterable  # let `async for` raise its own error
-    it = aiter(iterable)
-    anext = getattr(type(it), '__anext__', None)
+    it = _bound(aiter, iterable, t)()
+    t = type(it)
+    anext = class_lookup(t, '__anext__')
     if anext is None:
-        return iterable
-    return _AsyncFor(f, it, anext)
+        return _Gave(it)  # (Python's own `async for` says it has no __anext__; __aiter__ is not called again)
+    kind = type(anext)
+    if kind is _FunctionType or kind is _SlotWrapper or kind is _MethodDescriptor:
+        return _AsyncFor(f, it, anext, None, t)  # (their __get__ is C: called unbound, as Python's slot calls them)
+    get = class_lookup(kind, '__get__')
+    return _AsyncFor(f, it, anext, _unbound if get is None else get, t)
+
+
+def _unbound(d, obj, t):
+    return d  # (no __get__: Python calls the attribute itself, without the instance)
+
+
+class _Gave(object):
+    """What a program's __aiter__ returned, handed to Python's `async for` as its own __aiter__ result."""
+    __slots__ = ('it',)
+
+    def __init__(self, it):
+        self.it = it
+
+    def __aiter__(self):
+        return self.it
 
 
 # --- blocking I/O calls (io_sites) --------------------------------------------------------------

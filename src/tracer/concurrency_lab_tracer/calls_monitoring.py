@@ -377,6 +377,7 @@ _originals = {}
 def _give_up_tool():
     global tool
     stop()
+    io_calls.give_up()
     for ev in (E.PY_START, E.PY_RETURN, E.PY_YIELD, E.PY_RESUME, E.PY_THROW, E.PY_UNWIND, E.RAISE, E.CALL, E.C_RETURN,
                E.C_RAISE):
         mon.register_callback(tool, ev, None)

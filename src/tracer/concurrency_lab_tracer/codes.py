@@ -41,7 +41,7 @@ def _qualname(code, frame):
             owner = frame.f_locals.get(first)
             if owner is not None:
                 cls = owner if first == 'cls' and issubclass(type(owner), type) else type(owner)  # (no __class__ property runs)
-                return encode.class_name(cls) + '.' + code.co_name
+                return encode.class_text(cls) + '.' + code.co_name
     return code.co_name
 
 
@@ -101,8 +101,8 @@ serial_lookup = None  # set by the asyncio patch
 
 
 def skippable_exception(exc):
-    name = encode.class_name(type(exc))
-    return name in ('StopIteration', 'StopAsyncIteration', 'GeneratorExit')
+    t = type(exc)  # (by identity: comparing its name would run a str subclass's __eq__ set as __name__)
+    return t is StopIteration or t is StopAsyncIteration or t is GeneratorExit
 
 
 def exc_traceback(exc):

@@ -237,7 +237,6 @@ def _write_pending():
     _append(data)
 
 
-NUMBERS = (int, float)
 
 
 def flush_before_wait(timeout=None):
@@ -246,8 +245,10 @@ def flush_before_wait(timeout=None):
     program stopped while stuck in it loses nothing. A shorter wait needs no write of its own: the
     program records again within the bound. (Only an int or float is compared: a program's own
     number type would run its code.)"""
-    if _buf and (type(timeout) not in NUMBERS or timeout < 0 or timeout >= FLUSH_AFTER_S):
-        flush()
+    if _buf:
+        t = type(timeout)  # (by identity: `in (int, float)` would run a program metaclass's __eq__)
+        if (t is not int and t is not float) or timeout < 0 or timeout >= FLUSH_AFTER_S:
+            flush()
 
 
 # (O_BINARY: Windows would otherwise write each \n as \r\n)

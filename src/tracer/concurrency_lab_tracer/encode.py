@@ -20,6 +20,8 @@ them), bounded in length; anything else is described by its type alone. Exceptio
 when their type formats it in C from such arguments; otherwise the message is left out (the type is
 still recorded). Every hook that puts a program value into an event uses this module.
 """
+from sys import modules as _modules
+
 LIMIT = 500  # characters of text for one value
 _ITEMS = 20  # elements of a tuple/list shown before '...'
 # str() of an int strictly between -TEXT_INT and TEXT_INT never raises and is quick: Python's lowest
@@ -27,7 +29,9 @@ _ITEMS = 20  # elements of a tuple/list shown before '...'
 # huge int's str() is slow before 3.11. Larger ints are shown as <int> (JSON: null, see integer).
 TEXT_INT = 10 ** 600
 
-_PLAIN = (str, bool, float, type(None), bytes)
+# The builtin types (besides int) whose text is C code that runs no Python are told by identity: `t in
+# (str, ...)` would compare t with each, running a program metaclass's __eq__.
+_NoneType = type(None)
 SMALL_INT = 10 ** 50  # its repr is under short_repr's limit
 
 
@@ -37,7 +41,7 @@ def _shown(v, limit, quoted):
         return repr(v[:limit]) if quoted else v[:limit]
     if t is int:
         return repr(v) if -TEXT_INT < v < TEXT_INT else '<int>'
-    if t in _PLAIN:
+    if t is bool or t is float or t is _NoneType or t is bytes:
         if t is bytes:
             v = v[:limit]
         return repr(v)
@@ -75,12 +79,20 @@ class_name = type.__dict__['__name__'].__get__  # (a metaclass's __name__/__modu
 class_module = type.__dict__['__module__'].__get__
 class_mro = type.__dict__['__mro__'].__get__
 class_dict = type.__dict__['__dict__'].__get__
+_type_getattribute = type.__getattribute__
+_str_copy = str.__str__  # (of a str subclass: a plain copy, without running its methods)
+_SlotWrapper = type(object.__str__)
+_MethodWrapper = type(object().__str__)
 
 
 def class_lookup(cls, name):
     """What `cls.<name>` finds in its MRO, read from the classes' own dicts (None: none defines it):
     a metaclass's __mro__/__dict__/__getattribute__ and the attribute's own descriptor never run."""
-    for klass in class_mro(cls):
+    mro = class_mro(cls)
+    if mro is None:  # a C type Python readies on first use (3.8: an async generator's asend awaitable)
+        _type_getattribute(cls, '__mro__')  # (type's own: that readies it)
+        mro = class_mro(cls)
+    for klass in mro:
         value = class_dict(klass).get(name)
         if value is not None:
             return value
@@ -90,23 +102,29 @@ def class_lookup(cls, name):
 def type_name(v):
     """The name of v's type, read from the type itself (a class may not lie about it: no __getattr__ runs)."""
     try:
-        name = class_name(type(v))
-        return name if type(name) is str else '?'
+        return class_text(type(v))
     except Exception:
         return '?'
 
 
+def class_text(cls):
+    """cls's __name__ as a plain str: one the program set as a str subclass of its own is copied, so that
+    no __eq__/__hash__/__len__/__add__ of its runs where the tracer compares, looks up or joins it."""
+    name = class_name(cls)
+    return name if type(name) is str else _str_copy(name)
+
+
 def _formats_in_c(cls):
     """Is the __str__ this exception class uses one of CPython's own (a slot wrapper, not Python code)?"""
-    method = class_lookup(cls, '__str__')
-    return method is not None and type(method).__name__ in ('wrapper_descriptor', 'method-wrapper')
+    kind = type(class_lookup(cls, '__str__'))  # (by identity: its __name__ read, or compared, could be program code)
+    return kind is _SlotWrapper or kind is _MethodWrapper
 
 
 def _safe_arg(v, depth=0):
     t = type(v)
     if t is int:
         return -TEXT_INT < v < TEXT_INT
-    if t in _PLAIN:
+    if t is str or t is bool or t is float or t is _NoneType or t is bytes:
         return True
     if (t is tuple or t is list) and depth < 2 and len(v) <= _ITEMS:
         return all(_safe_arg(x, depth + 1) for x in v)
@@ -144,9 +162,12 @@ def callable_name(fn, limit=80):
     """A name for a callable without calling or repr-ing it: a function's own __qualname__, a partial's
     function's, else its type's."""
     try:
+        # (functools.partial is _functools' C type; not imported yet, there is none: importing it here would
+        # cost every process ~0.3M instructions)
+        functools = _modules.get('_functools')
+        partial = functools.partial if functools is not None else None
         for _ in range(10):  # (partials of partials)
-            t = type(fn)
-            if class_module(t) == 'functools' and class_name(t) == 'partial':
+            if type(fn) is partial:
                 fn = fn.func
                 continue
             break
@@ -168,12 +189,20 @@ def module_of(fn):
         return ''
 
 
+_FunctionType = type(_shown)
+_BUILTIN_CALLABLES = (_FunctionType, type(_FunctionType.__get__(_shown, 1)), type(len), type(str.join), _SlotWrapper,
+                      _MethodWrapper, type(dict.__dict__['fromkeys']), type)
+
+
 def _is_builtin_callable(fn):
-    """Functions, methods and builtins: reading their __qualname__ runs no program code."""
+    """Functions, methods and builtins: reading their __qualname__ runs no program code. (Their types are
+    told by identity: a program class's __module__ or __name__ may be a str subclass of its own, whose
+    __eq__ a comparison of names would run.)"""
     t = type(fn)
-    return type(t) is type and class_module(t) == 'builtins' and \
-        class_name(t) in ('function', 'method', 'builtin_function_or_method', 'method_descriptor',
-                           'wrapper_descriptor', 'method-wrapper', 'classmethod_descriptor', 'type')
+    for kind in _BUILTIN_CALLABLES:
+        if t is kind:
+            return True
+    return False
 
 
 _LOW = -TEXT_INT  # (computed once: the dict path below compares every int field)

@@ -26,7 +26,7 @@ def _wrap_submit(cls):
         serial = core.new_serial()
         ident = get_ident()
         name = encode.callable_name(fn)
-        core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(encode.class_name(type(self)))},'
+        core.emit_raw('future_submit', f'{{"obj":{serial},"executor":{quote(encode.type_name(self))},'
                                        f'"fn":{text(name)},"args":{quote(work_items.args_text(args, kwargs))},'
                                        f'"line":{core.program_line()}}}')
         _reserved[ident] = serial

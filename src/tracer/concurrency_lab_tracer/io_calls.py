@@ -65,6 +65,7 @@ _STDLIB = os.path.dirname(os.__file__) + os.sep
 _BuiltinType = type(len)
 _DescriptorType = type(str.join)
 _FunctionType = type(lambda: None)
+_CodeType = type((lambda: None).__code__)
 
 mon = None  # calls_monitoring's real sys.monitoring functions (set by install)
 tool = None
@@ -123,7 +124,7 @@ def wrapped(wrapper, original):
     """The tracer replaced a stdlib I/O function with `wrapper` (processes.py flushes before a pipe blocks):
     the program's calls of `wrapper` are that I/O call, ended by the wrapper's return."""
     code = getattr(original, '__code__', None)
-    if mon is None or code is None or not code.co_filename.startswith(_STDLIB):
+    if mon is None or tool is None or code is None or not code.co_filename.startswith(_STDLIB):
         return
     name = _PY_CALLS.get(f'{code.co_filename[len(_STDLIB):].replace(os.sep, "/")}:{code.co_qualname}')
     if not name:
@@ -251,6 +252,22 @@ _aio_codes = {}  # id(code) -> name shown, for the coroutines above (their PY_YI
 def io_name(name, frame):
     from .aio_waits import io_name
     return io_name(name, frame)
+
+
+def give_up():
+    """calls_monitoring gives our tool id to the program that takes it: the local events set here on
+    asyncio's and the stdlib's code are cleared (they would call the program's callbacks, as it now owns
+    the id) and none is set again."""
+    global tool
+    if tool is None:
+        return
+    for code in _keep + [_loop_code]:
+        if type(code) is _CodeType:
+            try:
+                mon.set_local_events(tool, code, 0)
+            except ValueError:
+                pass
+    tool = None
 
 
 def watch_asyncio(asyncio):

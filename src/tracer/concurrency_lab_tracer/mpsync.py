@@ -12,7 +12,7 @@ import sys
 
 from . import core, work_items
 from .naming import new_named_serial
-from .encode import class_name, short_repr
+from .encode import class_text, short_repr
 from .sync import acquire_traced, announcing, blocking_call, emit_release, obj_head
 
 ITEM_TAG = '__clab_item__'
@@ -93,7 +93,7 @@ def _flushing(orig):
 
 
 def prim(self):
-    return 'mp.' + class_name(type(self))
+    return 'mp.' + class_text(type(self))
 
 
 def _retrace(self):

@@ -509,20 +509,52 @@ def run_setting(name, default=None):
 
 def for_child(env, extra=None):
     """A copy of `env` (the environment a child is given) with the run's settings added back."""
-    out = dict(env)
+    out = _plain_keys(env)
     out.update(run_settings)
     if extra:
         out.update(extra)
-    user = _without_inject(out.get('PYTHONPATH') or '')
+    user = out.get('PYTHONPATH')
+    if user is not None and type(user) is not str:
+        try:
+            user = _plain_text(user)
+        except TypeError:  # not text: Python refuses it when it starts the child
+            return out
+    user = _without_inject(user or '')
     out['PYTHONPATH'] = INJECT_DIR + (os.pathsep + user if user else '')
     return out
 
 
+_str_copy = str.__str__  # (of a str subclass: a plain str copy; its class's __str__ never runs)
+
+
+def _plain_text(v):
+    """A key or PYTHONPATH's value as the child gets it, as plain text: Python encodes each with
+    os.fsencode, so the child sees plain strings. A program's str or bytes subclass is copied as the
+    plain one without running its methods; anything else is what os.fsdecode makes of it (an
+    os.PathLike's __fspath__ runs once, as it would when Python encodes it; the child gets our copy)."""
+    t = type(v)
+    if issubclass(t, str):
+        return _str_copy(v)
+    if issubclass(t, bytes):
+        return os.fsdecode(bytes.__getitem__(v, slice(None)))  # (a plain bytes copy: its decode never runs)
+    return os.fsdecode(v)
+
+
+def _plain_keys(env):
+    """env (a str or bytes mapping, as subprocess and os.exec*/posix_spawn accept) as a dict with plain
+    str keys, so that looking ours up runs no __eq__/__hash__ of a program's key class. A dict is read
+    through dict's own items (a dict subclass's methods never run, as before); of two keys that are the
+    same text, the first is kept (a child's Python and getenv() take the first)."""
+    items = dict.items(env) if issubclass(type(env), dict) else env.items()
+    out = {}
+    for k, v in items:
+        if type(k) is not str:
+            k = _plain_text(k)
+        if k not in out:
+            out[k] = v
+    return out
+
+
 def environ_for_child(env, extra=None):
-    """for_child() for a bytes or str mapping as os.execve/posix_spawn accept it."""
-    if env is None:
-        env = os.environ
-    if any(issubclass(type(k), bytes) for k in env):  # (by type: a str subclass's __class__ property never runs)
-        decoded = {os.fsdecode(k): os.fsdecode(v) for k, v in env.items()}
-        return {os.fsencode(k): os.fsencode(v) for k, v in for_child(decoded, extra).items()}
-    return for_child(env, extra)
+    """for_child() for a bytes or str mapping as os.execve/posix_spawn accept it (None: os.environ)."""
+    return for_child(os.environ if env is None else env, extra)

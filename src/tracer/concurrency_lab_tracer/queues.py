@@ -192,7 +192,8 @@ def _patch_simple_queue(queue):
                 return base.put(self, item, block, timeout)
 
             def put_nowait(self, item):
-                return self.put(item, False)
+                # (our put, not self.put: the C SimpleQueue's put_nowait never runs a subclass's put override)
+                return SimpleQueue.put(self, item, False)
 
             def get(self, block=True, timeout=None):
                 obj = core.serial(self)
@@ -216,7 +217,7 @@ def _patch_simple_queue(queue):
                 return item
 
             def get_nowait(self):
-                return self.get(False)
+                return SimpleQueue.get(self, False)  # (as put_nowait)
 
         SimpleQueue.__module__ = 'queue'
         SimpleQueue.__qualname__ = 'SimpleQueue'

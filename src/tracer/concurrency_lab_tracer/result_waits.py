@@ -42,12 +42,13 @@ def _add(table, func, what):
         table[code] = what
 
 
-def wait(orig, self, timeout):
-    """An untraced Event/Condition.wait(timeout): a result wait when a future's or pool's code asks."""
+def wait(orig, self, timeout, is_set=None):
+    """An untraced Event/Condition.wait(timeout): a result wait when a future's or pool's code asks.
+    `is_set`: Event's own (AsyncResult.get waits on its event even when its result is there); nothing
+    is read of self, which may be a program subclass's (made outside the program's main file)."""
     frame = _getframe(2)  # the stdlib function calling wait (1 is sync.py's wrapper)
     what = _WAITERS.get(frame.f_code)
-    is_set = getattr(self, 'is_set', None)  # (an Event: AsyncResult.get waits on it even when its result is there)
-    if what is None or (is_set is not None and is_set()):
+    if what is None or (is_set is not None and is_set(self)):
         return orig(self, timeout)
     head = ''
     if what == 'result':

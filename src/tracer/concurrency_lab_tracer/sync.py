@@ -5,7 +5,7 @@ Events that can unblock another thread are written before the real operation; a 
 acquire is a lock_wait before and lock_acquired after.
 """
 from . import core, result_waits
-from .encode import class_module, class_mro, class_name, dumps, quote
+from .encode import class_module, class_mro, class_name, class_text, dumps, quote
 from .naming import new_named_serial
 
 perf_ns = core.perf_ns
@@ -356,10 +356,13 @@ def _prim_name_beside(cls, names):
 
 def _stdlib_name(cls, names):
     for klass in class_mro(cls):
-        name = class_name(klass)
-        if name in names and class_module(klass) in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
+        name, module = class_name(klass), class_module(klass)
+        # (plain str first: a program class's __name__/__module__ may be a str subclass whose __hash__/__eq__
+        # a lookup would run)
+        if type(name) is str and type(module) is str and name in names and \
+                module in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
             return name
-    return class_name(cls)
+    return class_text(cls)
 
 
 def patch(threading):
@@ -406,7 +409,7 @@ def _patch_semaphore(threading):
         obj = traced_obj(self)
         if obj is not None:
             emit_release(obj_head(obj, prim_name(self, names)), program_line())
-        return orig_release(self, n) if n != 1 else orig_release(self)
+        return orig_release(self) if type(n) is int and n == 1 else orig_release(self, n)  # (an int subclass's __ne__ never runs)
 
     Sem.acquire = acquire
     Sem.__enter__ = acquire
@@ -419,7 +422,7 @@ def _patch_semaphore(threading):
             obj = traced_obj(self)
             if obj is not None:
                 emit_release(obj_head(obj, 'BoundedSemaphore'), program_line())
-            return b_release(self, n) if n != 1 else b_release(self)
+            return b_release(self) if type(n) is int and n == 1 else b_release(self, n)
 
         threading.BoundedSemaphore.release = bounded_release
 
@@ -427,12 +430,12 @@ def _patch_semaphore(threading):
 def _patch_event(threading):
     Ev = threading.Event
     wrap_init(Ev)
-    orig_wait = Ev.wait
+    orig_wait, is_set = Ev.wait, Ev.is_set
 
     def wait(self, timeout=None):
         obj = traced_obj(self)
         if obj is None:
-            return result_waits.wait(orig_wait, self, timeout)  # (its inner Condition wait writes first)
+            return result_waits.wait(orig_wait, self, timeout, is_set)  # (its inner Condition wait writes first)
         return blocking_call('event_wait', 'event_woken', {'obj': obj, 'prim': 'Event'}, lambda: orig_wait(self, timeout),
                              timeout=timeout)
 
