@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RULES } from '../../src/checks/catalog';
 import { checkPython } from '../../src/checks/engine';
 import { exploreHint } from '../../src/explore/exploreHint';
 import type { Lane, TraceModel } from '../../src/shared/traceModel';
@@ -48,4 +49,22 @@ void test('no hint: one lane, only internal lanes besides, or nothing shared and
   }
   // tasks count as lanes too
   assert.match(exploreHint(lanes(['thread'], ['task'], ['task']), racy) ?? '', /its 2 tasks/);
+});
+
+void test("a schedule hazard is worded once, in the checks' catalogue, and the hint says those words", () => {
+  const rules = RULES.filter((r) => r.scheduleHazard !== undefined);
+  assert.deepEqual(
+    rules.map((r) => r.code),
+    ['CL204', 'CL205'],
+  );
+  for (const r of rules) {
+    const hint = exploreHint(lanes(['thread'], ['thread']), [{ code: r.code }]) ?? '';
+    assert.ok(hint.includes(`in this file ${r.scheduleHazard}.`), hint);
+    // one home: the hint's module does not word the rule itself
+    assert.ok(!read('src', 'explore', 'exploreHint.ts').includes(r.scheduleHazard ?? ''), r.code);
+  }
+  assert.match(
+    exploreHint(lanes(['thread'], ['thread']), [{ code: 'CL205' }, { code: 'CL204' }]) ?? '',
+    /in this file two locks are taken in opposite orders, and shared state is updated with no lock held\./,
+  );
 });
