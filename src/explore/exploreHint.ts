@@ -11,25 +11,34 @@ import type { TraceModel } from '../shared/traceModel';
 /** The checks whose hazard shows only in some schedules: the catalogue words each (its scheduleHazard). */
 const SCHEDULE_HAZARDS = RULES.filter((r) => r.scheduleHazard !== undefined);
 
-/** The hint's sentence, or undefined when there is nothing for Explore to settle. */
+/**
+ * The hint's sentence, or undefined when there is nothing for Explore to settle. A run that failed with the
+ * program's own exception (an assertion a race broke) gets it too, worded for a failure: that is when other
+ * schedules tell most (which fail, which pass). A run the Lab ended or could not finish (a timeout, Stop, a
+ * cap, a crash) gets none: its banner says what to do first.
+ */
 export function exploreHint(
-  model: Pick<TraceModel, 'lanes' | 'markers'>,
+  model: Pick<TraceModel, 'lanes' | 'markers' | 'error'>,
   /** The static checks' findings for the program (src/checks: only their codes are read). */
   findings: readonly { code: string }[],
 ): string | undefined {
+  if (model.error && model.error.code !== 'uncaught-exception') return undefined;
   const own = (kind: 'thread' | 'task'): number => model.lanes.filter((l) => l.kind === kind && !l.internal).length;
   const threads = own('thread');
   const tasks = own('task');
   if (threads < 2 && tasks < 2) return undefined;
   const lanes = threads >= 2 ? `${threads} threads` : `${tasks} tasks`;
+  const [shows, explore] = model.error
+    ? [`This run failed in one schedule of its ${lanes}`, 'Explore runs other schedules to tell which ones fail.']
+    : [`This run shows one schedule of its ${lanes}`, 'Explore runs other schedules to find one that breaks it.'];
   const found = SCHEDULE_HAZARDS.filter((r) => findings.some((f) => f.code === r.code));
   if (found.length > 0) {
     const what = found.map((r) => r.scheduleHazard).join(', and ');
-    return `This run shows one schedule of its ${lanes}, and in this file ${what}. Explore runs other schedules to find one that breaks it.`;
+    return `${shows}, and in this file ${what}. ${explore}`;
   }
   const shared = sharedObject(model);
   if (shared === undefined) return undefined;
-  return `This run shows one schedule of its ${lanes}, and several of them use the same ${shared}. Explore runs other schedules to find one that breaks it.`;
+  return `${shows}, and several of them use the same ${shared}. ${explore}`;
 }
 
 const SYNC = /^(lock|queue|event|cond|barrier)_/;

@@ -12,9 +12,9 @@ const ROOT = join(__dirname, '..', '..', '..');
 const read = (...p: string[]): string => readFileSync(join(ROOT, ...p), 'utf8');
 const recorded = (name: string): TraceModel => JSON.parse(read('test', 'fixtures', 'models', name)) as TraceModel;
 
-function lanes(...spec: [Lane['kind'], boolean?][]): Pick<TraceModel, 'lanes' | 'markers'> {
+function lanes(...spec: [Lane['kind'], boolean?][]): Pick<TraceModel, 'lanes' | 'markers' | 'error'> {
   const all = [['process'], ...spec].map(([kind, internal], id) => ({ id, kind, internal: internal === true, pid: 1 }));
-  return { lanes: all as Lane[], markers: [] };
+  return { lanes: all as Lane[], markers: [], error: null };
 }
 
 void test('a lost update the static checks see (CL205) in a run of two threads: Explore is offered, in words', () => {
@@ -28,7 +28,8 @@ void test('a lost update the static checks see (CL205) in a run of two threads: 
 void test('the deadlock demo: its threads used the same lock in the run', () => {
   const findings = checkPython(read('media', 'demos', 'deadlock.py'));
   assert.match(
-    exploreHint(recorded('deadlock.json'), findings) ?? '',
+    // (recorded stopped at its time limit, when no hint is offered: as a run of it that got through)
+    exploreHint({ ...recorded('deadlock.json'), error: null }, findings) ?? '',
     /its \d+ threads, and several of them use the same Lock\./,
   );
   assert.match(exploreHint(recorded('producer_consumer.json'), []) ?? '', /use the same Queue\./);
@@ -67,4 +68,18 @@ void test("a schedule hazard is worded once, in the checks' catalogue, and the h
     exploreHint(lanes(['thread'], ['thread']), [{ code: 'CL205' }, { code: 'CL204' }]) ?? '',
     /in this file two locks are taken in opposite orders, and shared state is updated with no lock held\./,
   );
+});
+
+void test("a run the program's own exception ended (an assertion a race broke) gets the hint, worded for a failure; a run the Lab ended gets none", () => {
+  const two = lanes(['thread'], ['thread']);
+  const failed = (code: NonNullable<TraceModel['error']>['code']): Pick<TraceModel, 'lanes' | 'markers' | 'error'> => ({
+    ...two,
+    error: { code, message: 'x' },
+  });
+  assert.equal(
+    exploreHint(failed('uncaught-exception'), [{ code: 'CL205' }]),
+    'This run failed in one schedule of its 2 threads, and in this file shared state is updated with no lock held. Explore runs other schedules to tell which ones fail.',
+  );
+  for (const code of ['timeout', 'cancelled', 'event-cap', 'crashed', 'tracer-failed'] as const)
+    assert.equal(exploreHint(failed(code), [{ code: 'CL205' }]), undefined, code);
 });
