@@ -41,10 +41,15 @@ export function laneNameSpans(parts: {
   if (!parts.from) return [own];
   // (a plain space would hang at the cut's end)
   if (parts.fromTail !== undefined) {
+    // What tells the process apart ("-1") never gives way; the separator after it does, last, from its start.
+    const at = parts.fromTail.indexOf(' › ');
+    const id = at > 0 ? parts.fromTail.slice(0, at) : '';
     const from = el('span', { class: 'lane-from split' });
-    const tail = el('span', { class: 'lane-from-tail' });
-    tail.append(el('span', {}, parts.fromTail.replace(/ $/, '\u00a0')));
-    from.append(el('span', { class: 'lane-from-head' }, parts.from), tail);
+    const sep = el('span', { class: 'lane-from-sep' });
+    sep.append(el('span', {}, parts.fromTail.slice(id.length).replace(/ $/, '\u00a0')));
+    from.append(el('span', { class: 'lane-from-head' }, parts.from));
+    if (id) from.append(el('span', { class: 'lane-from-id' }, id));
+    from.append(sep);
     return [from, own];
   }
   const from = el('span', { class: 'lane-from' });
