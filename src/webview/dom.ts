@@ -41,14 +41,19 @@ export function laneNameSpans(parts: {
   if (!parts.from) return [own];
   // (a plain space would hang at the cut's end)
   if (parts.fromTail !== undefined) {
-    // What tells the process apart ("-1") never gives way; the separator after it does, last, from its start.
+    // What tells the process apart ("-1", " 1000000001 (racy)") gives way last, from its start; the separator
+    // after it before it.
     const at = parts.fromTail.indexOf(' › ');
     const id = at > 0 ? parts.fromTail.slice(0, at) : '';
     const from = el('span', { class: 'lane-from split' });
     const sep = el('span', { class: 'lane-from-sep' });
     sep.append(el('span', {}, parts.fromTail.slice(id.length).replace(/ $/, '\u00a0')));
     from.append(el('span', { class: 'lane-from-head' }, parts.from));
-    if (id) from.append(el('span', { class: 'lane-from-id' }, id));
+    if (id) {
+      const idSpan = el('span', { class: 'lane-from-id' });
+      idSpan.append(el('span', {}, id));
+      from.append(idSpan);
+    }
     from.append(sep);
     return [from, own];
   }
