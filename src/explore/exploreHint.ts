@@ -28,17 +28,18 @@ export function exploreHint(
   const tasks = own('task');
   if (threads < 2 && tasks < 2) return undefined;
   const lanes = threads >= 2 ? `${threads} threads` : `${tasks} tasks`;
+  // What Explore is for comes first: a panel beside the editor shows only the start of this one line.
   const [shows, explore] = model.error
-    ? [`This run failed in one schedule of its ${lanes}`, 'Explore runs other schedules to tell which ones fail.']
-    : [`This run shows one schedule of its ${lanes}`, 'Explore runs other schedules to find one that breaks it.'];
+    ? ['this run failed in one schedule', 'Explore runs other schedules to tell which ones fail.']
+    : ['this run shows one schedule', 'Explore runs other schedules to find one that breaks it.'];
   const found = SCHEDULE_HAZARDS.filter((r) => findings.some((f) => f.code === r.code));
   if (found.length > 0) {
     const what = found.map((r) => r.scheduleHazard).join(', and ');
-    return `${shows}, and in this file ${what}. ${explore}`;
+    return `In this file ${what}: ${shows} of its ${lanes}. ${explore}`;
   }
   const shared = sharedObject(model);
   if (shared === undefined) return undefined;
-  return `${shows}, and several of them use the same ${shared}. ${explore}`;
+  return `Several of its ${lanes} use the same ${shared}: ${shows} of them. ${explore}`;
 }
 
 const SYNC = /^(lock|queue|event|cond|barrier)_/;

@@ -249,7 +249,7 @@ suite('explore', function () {
     assert.equal(run.model?.exitCode, 0, JSON.stringify(run.model?.error ?? run.refused));
     await waitForText(
       '.hint .hint-text',
-      /^This run shows one schedule of its 3 threads, .*Explore runs other schedules/,
+      /^In this file .*: this run shows one schedule of its 3 threads\. Explore runs other schedules/,
       {
         timeoutMs: 30_000,
       },
@@ -281,7 +281,7 @@ suite('explore', function () {
     assert.equal(run.model?.error?.code, 'uncaught-exception', JSON.stringify(run.model?.error ?? run.refused));
     await waitForText(
       '.hint .hint-text',
-      /^This run failed in one schedule of its 3 threads, .*Explore runs other schedules to tell which ones fail\.$/,
+      /^In this file .*: this run failed in one schedule of its 3 threads\. Explore runs other schedules to tell which ones fail\.$/,
       { timeoutMs: 30_000 },
     );
     await pictures('explore-hint-failed', (await api()).timeline);

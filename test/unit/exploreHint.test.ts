@@ -21,7 +21,7 @@ void test('a lost update the static checks see (CL205) in a run of two threads: 
   const findings = checkPython(read('test', 'fixtures', 'explore', 'racy', 'lost_update_attr.py'));
   assert.equal(
     exploreHint(lanes(['thread'], ['thread'], ['thread']), findings),
-    'This run shows one schedule of its 3 threads, and in this file shared state is updated with no lock held. Explore runs other schedules to find one that breaks it.',
+    'In this file shared state is updated with no lock held: this run shows one schedule of its 3 threads. Explore runs other schedules to find one that breaks it.',
   );
 });
 
@@ -30,9 +30,9 @@ void test('the deadlock demo: its threads used the same lock in the run', () => 
   assert.match(
     // (recorded stopped at its time limit, when no hint is offered: as a run of it that got through)
     exploreHint({ ...recorded('deadlock.json'), error: null }, findings) ?? '',
-    /its \d+ threads, and several of them use the same Lock\./,
+    /^Several of its \d+ threads use the same Lock: this run shows one schedule of them\./,
   );
-  assert.match(exploreHint(recorded('producer_consumer.json'), []) ?? '', /use the same Queue\./);
+  assert.match(exploreHint(recorded('producer_consumer.json'), []) ?? '', /use the same Queue: /);
 });
 
 void test('no hint: one lane, only internal lanes besides, or nothing shared and nothing the checks see', () => {
@@ -60,13 +60,13 @@ void test("a schedule hazard is worded once, in the checks' catalogue, and the h
   );
   for (const r of rules) {
     const hint = exploreHint(lanes(['thread'], ['thread']), [{ code: r.code }]) ?? '';
-    assert.ok(hint.includes(`in this file ${r.scheduleHazard}.`), hint);
+    assert.ok(hint.startsWith(`In this file ${r.scheduleHazard}: `), hint);
     // one home: the hint's module does not word the rule itself
     assert.ok(!read('src', 'explore', 'exploreHint.ts').includes(r.scheduleHazard ?? ''), r.code);
   }
   assert.match(
     exploreHint(lanes(['thread'], ['thread']), [{ code: 'CL205' }, { code: 'CL204' }]) ?? '',
-    /in this file two locks are taken in opposite orders, and shared state is updated with no lock held\./,
+    /^In this file two locks are taken in opposite orders, and shared state is updated with no lock held: /,
   );
 });
 
@@ -78,7 +78,7 @@ void test("a run the program's own exception ended (an assertion a race broke) g
   });
   assert.equal(
     exploreHint(failed('uncaught-exception'), [{ code: 'CL205' }]),
-    'This run failed in one schedule of its 2 threads, and in this file shared state is updated with no lock held. Explore runs other schedules to tell which ones fail.',
+    'In this file shared state is updated with no lock held: this run failed in one schedule of its 2 threads. Explore runs other schedules to tell which ones fail.',
   );
   for (const code of ['timeout', 'cancelled', 'event-cap', 'crashed', 'tracer-failed'] as const)
     assert.equal(exploreHint(failed(code), [{ code: 'CL205' }]), undefined, code);
