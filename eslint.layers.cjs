@@ -11,7 +11,7 @@ const LAYERS = {
   patterns: { may: ['shared'], vscode: false, node: false }, // the pattern catalog: pure data
   trace: { may: ['shared'], vscode: false, node: true }, // the trace model
   run: { may: ['trace', 'shared'], vscode: false, node: true }, // the run engine
-  explore: { may: ['run', 'trace', 'shared'], vscode: false, node: true }, // run orchestration over the engine
+  explore: { may: ['run', 'trace', 'shared', 'checks'], vscode: false, node: true }, // run orchestration over the engine (checks: the catalogue's words)
   timeline: { may: ['shared'], vscode: true, node: true }, // the panel (VS Code glue)
   host: { may: ['run', 'trace', 'shared', 'patterns', 'timeline', 'explore', 'checks'], vscode: true, node: true },
   commands: {

@@ -5,7 +5,8 @@
  */
 import type { RuleInfo } from './types';
 
-const rule = (code: string, severity: RuleInfo['severity'], title: string): RuleInfo => ({ code, severity, title });
+const rule = (code: string, severity: RuleInfo['severity'], title: string, scheduleHazard?: string): RuleInfo =>
+  scheduleHazard === undefined ? { code, severity, title } : { code, severity, title, scheduleHazard };
 
 export const RULES: readonly RuleInfo[] = [
   // asyncio: blocking the event loop
@@ -45,11 +46,17 @@ export const RULES: readonly RuleInfo[] = [
     'warning',
     'A threading lock held across await blocks every thread that wants it while the coroutine sleeps',
   ),
-  rule('CL204', 'warning', 'Two locks taken in opposite orders in this file: two threads can deadlock'),
+  rule(
+    'CL204',
+    'warning',
+    'Two locks taken in opposite orders in this file: two threads can deadlock',
+    'two locks are taken in opposite orders',
+  ),
   rule(
     'CL205',
     'warning',
     'Read-modify-write of shared state in a thread target with no lock held: updates can be lost',
+    'shared state is updated with no lock held',
   ),
   rule('CL206', 'warning', 'run() runs the target in this thread; start() starts a new one'),
   rule('CL207', 'warning', 'A lock created in the with statement is new each time and protects nothing'),

@@ -28,4 +28,9 @@ export interface RuleInfo {
   code: string;
   severity: Severity;
   title: string;
+  /**
+   * For a hazard that shows only in some schedules: it as a clause ("two locks are taken in opposite
+   * orders"), which the Timeline's hint toward Explore says after "in this file". Unset for other rules.
+   */
+  scheduleHazard?: string;
 }

@@ -1,37 +1,45 @@
 /**
  * After a plain Run: should the Timeline offer "Explore other schedules…"? Only when the run had two or
  * more threads (or tasks) that touch shared state, as the Lab already knows it: the static checks (src/checks,
- * the editor's diagnostics) found a hazard that depends on the schedule (CL205: shared state updated with no
- * lock held; CL204: two locks taken in opposite orders), or the run's own markers show two lanes using one
+ * the editor's diagnostics) found a hazard that depends on the schedule (the rules the catalogue gives a
+ * scheduleHazard, in its words: CL204, CL205), or the run's own markers show two lanes using one
  * lock, queue, event, condition or barrier. No second detector. Pure (no vscode), so unit-tested.
  */
+import { RULES } from '../checks/catalog';
 import type { TraceModel } from '../shared/traceModel';
 
-/** The checks whose hazard shows only in some schedules, and what it is in a few words. */
-const SCHEDULE_HAZARDS: Readonly<Record<string, string>> = {
-  CL205: 'shared state is updated with no lock held',
-  CL204: 'two locks are taken in opposite orders',
-};
+/** The checks whose hazard shows only in some schedules: the catalogue words each (its scheduleHazard). */
+const SCHEDULE_HAZARDS = RULES.filter((r) => r.scheduleHazard !== undefined);
 
-/** The hint's sentence, or undefined when there is nothing for Explore to settle. */
+/**
+ * The hint's sentence, or undefined when there is nothing for Explore to settle. A run that failed with the
+ * program's own exception (an assertion a race broke) gets it too, worded for a failure: that is when other
+ * schedules tell most (which fail, which pass). A run the Lab ended or could not finish (a timeout, Stop, a
+ * cap, a crash) gets none: its banner says what to do first.
+ */
 export function exploreHint(
-  model: Pick<TraceModel, 'lanes' | 'markers'>,
+  model: Pick<TraceModel, 'lanes' | 'markers' | 'error'>,
   /** The static checks' findings for the program (src/checks: only their codes are read). */
   findings: readonly { code: string }[],
 ): string | undefined {
+  if (model.error && model.error.code !== 'uncaught-exception') return undefined;
   const own = (kind: 'thread' | 'task'): number => model.lanes.filter((l) => l.kind === kind && !l.internal).length;
   const threads = own('thread');
   const tasks = own('task');
   if (threads < 2 && tasks < 2) return undefined;
   const lanes = threads >= 2 ? `${threads} threads` : `${tasks} tasks`;
-  const found = Object.keys(SCHEDULE_HAZARDS).filter((code) => findings.some((f) => f.code === code));
+  // What Explore is for comes first: a panel beside the editor shows only the start of this one line.
+  const [shows, explore] = model.error
+    ? ['this run failed in one schedule', 'Explore runs other schedules to tell which ones fail.']
+    : ['this run shows one schedule', 'Explore runs other schedules to find one that breaks it.'];
+  const found = SCHEDULE_HAZARDS.filter((r) => findings.some((f) => f.code === r.code));
   if (found.length > 0) {
-    const what = found.map((code) => SCHEDULE_HAZARDS[code]).join(', and ');
-    return `This run shows one schedule of its ${lanes}, and in this file ${what}. Explore runs other schedules to find one that breaks it.`;
+    const what = found.map((r) => r.scheduleHazard).join(', and ');
+    return `In this file ${what}: ${shows} of its ${lanes}. ${explore}`;
   }
   const shared = sharedObject(model);
   if (shared === undefined) return undefined;
-  return `This run shows one schedule of its ${lanes}, and several of them use the same ${shared}. Explore runs other schedules to find one that breaks it.`;
+  return `Several of its ${lanes} use the same ${shared}: ${shows} of them. ${explore}`;
 }
 
 const SYNC = /^(lock|queue|event|cond|barrier)_/;

@@ -290,8 +290,9 @@ export class RunController extends Disposable {
     this.log.info(`Finished ${what}: ${summarize(model)}`);
     if (model.error) this.explain(model.error, request, model);
     // One schedule was shown; if its threads touch shared state, offer the others (a whole file only: Explore
-    // runs the file, a selection's lines would be another program).
-    if (!request.program.isSelection && !model.error) {
+    // runs the file, a selection's lines would be another program). After the program's own exception too
+    // (exploreHint decides which runs).
+    if (!request.program.isSelection) {
       const hint = exploreHint(model, checkPython(request.program.text));
       if (hint) this.timeline.exploreHint(hint);
     }

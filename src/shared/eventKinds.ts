@@ -73,7 +73,7 @@ export const EVENT_KINDS = {
   queue_get_wait: 'marker', // {obj, prim, key?}                    a blocking get begins
   queue_get: 'marker', //     {obj, prim, key?, item: the put number it received or 0 if unknown, value?: short safe repr, ok: bool, waited_ns}
   future_submit: 'marker', // {obj, executor, fn: qualname, args?: short safe repr of the arguments}  Executor.submit: obj is the future
-  future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error", what?: "gather", count?}
+  future_done: 'marker', //   {obj, state: "ok"|"cancelled"|"error", what?: "gather", count?, line? (a gather's call)}
   future_read: 'marker', //   {obj, how: "result"|"exception"|"callback", line}  the program first looked at the finished future's
   //                          outcome (result()/exception() returned or raised after it finished) or gave it a done callback
   work_begin: 'model', //    {obj}  a ThreadPoolExecutor worker starts future obj's work item (its submit says what it runs);

@@ -116,11 +116,17 @@ export function laneCutter(model: TraceModel): (lane: number) => { head: string;
   return cutter;
 }
 
-/** A lane's name in a cell: what gives way first (`from`, the process part), then `own`'s head, `tail` last. */
+/**
+ * A lane's name in a cell: what gives way first (`from`, the process part), then `own`'s head, `tail` last.
+ * `fromTail`, when set, is the end of the process part that tells it from its siblings (`-1 › ` of
+ * `Process-1 › `, or just ` › `): `from` is then cut from its end before it, so both ends of the process
+ * part stay ("Pro…-1 › MainThread", "Mai… › MainThread"), not only its last letters ("…s › MainThread").
+ */
 export interface LaneNameParts {
   from: string;
   own: string;
   tail: string;
+  fromTail?: string;
 }
 
 /**
@@ -137,4 +143,25 @@ export function splitLanePath(
   if (!path.endsWith(own)) return { from: '', own: path, tail: '' };
   const from = path.slice(0, path.length - own.length);
   return cut.tail && own === cut.head + cut.tail ? { from, own: cut.head, tail: cut.tail } : { from, own, tail: '' };
+}
+
+/**
+ * splitLanePath for lane `id` of `model` shown as `path`, with its process part (`from`) split where
+ * laneCut splits the lane it starts with: what tells that lane from its siblings (its number) is kept
+ * with the separator as `fromTail`, the rest is cut from its end. One rule for the step list and output.
+ */
+export function laneNameParts(model: TraceModel, path: string, id: number): LaneNameParts {
+  const lane = model.lanes[id];
+  const cutter = laneCutter(model);
+  const parts = splitLanePath(path, lane, lane ? cutter(id) : undefined);
+  if (!parts.from || !lane) return parts;
+  // The lane `from` starts with: as many levels up as it has parts.
+  let first: Lane | undefined = lane;
+  for (let k = parts.from.split(' › ').length - 1; k > 0 && first; k--) first = model.lanes[first.parent];
+  if (!first) return parts;
+  const title = laneTitle(first);
+  if (!parts.from.startsWith(`${title} › `)) return parts;
+  const cut = cutter(first.id);
+  const head = cut.tail && title === cut.head + cut.tail ? cut.head : title;
+  return { ...parts, from: head, fromTail: parts.from.slice(head.length) };
 }

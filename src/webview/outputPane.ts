@@ -1,5 +1,5 @@
 /** Program output, each line tagged with the lane that printed it. Text only; clicking selects its step. */
-import { laneCutter, lanePathNamer, splitLanePath } from './laneNames';
+import { laneNameParts, lanePathNamer } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { button, clear, el, laneNameSpans } from './dom';
 import { formatCount } from './format';
@@ -149,7 +149,7 @@ export class OutputPane {
       const row = el('div', { class: `line ${o.stream}`, tabindex: '-1' });
       row.dataset.order = String(o.order);
       const tag = el('span', { class: 'tag', title: lane ? `${lane.kind} ${this.laneName(o.lane)}` : '' });
-      tag.append(...laneNameSpans(splitLanePath(this.laneName(o.lane), lane, laneCutter(model)(o.lane))));
+      tag.append(...laneNameSpans(laneNameParts(model, this.laneName(o.lane), o.lane)));
       tag.style.borderColor = this.laneColor(o.lane);
       tag.style.color = this.laneColor(o.lane);
       // The print's number, as beside it on the canvas (on its first line only).

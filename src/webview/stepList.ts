@@ -3,7 +3,7 @@
  * steps the run has. Past a few hundred thousand rows the scroll height is scaled down (browsers
  * cap element heights), and scroll position maps proportionally onto the row range.
  */
-import { laneCutter, lanePathNamer, shortLaneNamer, splitLanePath } from './laneNames';
+import { laneNameParts, lanePathNamer, shortLaneNamer } from './laneNames';
 import type { TraceModel } from '../shared/traceModel';
 import { button, clear, el, laneNameSpans } from './dom';
 import { formatOffset } from './format';
@@ -236,10 +236,7 @@ export class StepList {
       const chip = el('span', { class: 'chip' });
       chip.style.backgroundColor = this.laneColors(st.lane);
       const laneCell = el('span', { class: 'lane' });
-      laneCell.append(
-        chip,
-        ...laneNameSpans(splitLanePath(this.laneCellName(st.lane), model.lanes[st.lane], laneCutter(model)(st.lane))),
-      );
+      laneCell.append(chip, ...laneNameSpans(laneNameParts(model, this.laneCellName(st.lane), st.lane)));
       laneCell.title = this.laneName(st.lane);
       const src = model.sources[st.source];
       // Lines are shown as the user's document numbers them (a selection run is offset).

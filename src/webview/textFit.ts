@@ -134,11 +134,16 @@ export class TextFitter {
   private fitTail(ctx: TextMeasurer, table: Map<string, number>, text: string, room: number): string {
     const head = this.fitIn(ctx, table, text, room);
     if (head === text || !/\d/.test(text.slice(Math.max(0, head.length - ELLIPSIS.length)))) return head;
-    for (let i = 1; i < text.length; i++) {
-      if (!isWordStart(text, i)) continue;
-      const tail = ELLIPSIS + text.slice(i).trimStart();
-      if (this.measure(ctx, table, tail) <= room) return tail;
-    }
+    // The tail kept must still show the number's last digit: "seed 1000000001 (racy)" beside "…0 (racy)"
+    // differs there, not in "(racy)". A word start if one fits, else the longest end that does ("…01 (racy)").
+    let last = text.length - 1;
+    while (last > 0 && !/\d/.test(text[last])) last--;
+    for (const anywhere of [false, true])
+      for (let i = 1; i <= last; i++) {
+        if (!anywhere && !isWordStart(text, i)) continue;
+        const tail = ELLIPSIS + text.slice(i).trimStart();
+        if (this.measure(ctx, table, tail) <= room) return tail;
+      }
     return head;
   }
 

@@ -11,7 +11,7 @@ import type { ConcurrencyLabApi } from '../../src/extension';
 import { EXPLORER_SOURCE, type ExploreOutcome } from '../../src/host/exploreController';
 import type { RunOutcome } from '../../src/host/runController';
 import { raceSentences } from '../../src/shared/raceText';
-import { click, count, countInView, waitForText } from './bridge';
+import { click, count, countInView, screenshot, setViewport, waitForText } from './bridge';
 import { closeAll, waitUntil } from './workbench';
 
 const EXTENSION_ID = 'concurrency-lab.python-concurrency-lab';
@@ -59,6 +59,38 @@ function processesMentioning(needle: string): string[] {
   return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.includes(needle) && !l.includes('ps -eo'));
+}
+
+/**
+ * CONCURRENCY_LAB_PICTURES=<dir>: the window with the Timeline as it is now, beside the editor (~670 px) and
+ * its group maximised (~1500 px), dark and light, to look at (`<name>-<theme>-<beside|wide>.png`).
+ */
+async function pictures(name: string, timeline: { show(preserveFocus?: boolean): void }): Promise<void> {
+  const dir = process.env.CONCURRENCY_LAB_PICTURES;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const cfg = vscode.workspace.getConfiguration('workbench');
+  for (const [theme, id] of [
+    ['Default Dark Modern', 'dark'],
+    ['Default Light Modern', 'light'],
+  ]) {
+    await cfg.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await setViewport(1400, 800);
+    timeline.show(false);
+    await settle(1500);
+    await screenshot(path.join(dir, `${name}-${id}-beside.png`), 'page');
+    await setViewport(1500, 860);
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+    await settle(1500);
+    await screenshot(path.join(dir, `${name}-${id}-wide.png`), 'page');
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+  }
+  await cfg.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  await setViewport(1400, 900);
 }
 
 suite('explore', function () {
@@ -183,6 +215,7 @@ suite('explore', function () {
     const c = (await explorer.compare(lost.seed, right.seed))!;
     assert.ok(c.model, c.error);
     assert.equal(timeline.currentModel, c.model);
+    await pictures('compare-after-explore', timeline);
     // The lost update is no failure to the explorer, but its race is proven: "racy", never "passing".
     const sides = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name.replace(/ \(pid \d+\)$/, ''));
     assert.equal(sides[0], `seed ${lost.seed} (racy)`);
@@ -216,12 +249,13 @@ suite('explore', function () {
     assert.equal(run.model?.exitCode, 0, JSON.stringify(run.model?.error ?? run.refused));
     await waitForText(
       '.hint .hint-text',
-      /^This run shows one schedule of its 3 threads, .*Explore runs other schedules/,
+      /^In this file .*: this run shows one schedule of its 3 threads\. Explore runs other schedules/,
       {
         timeoutMs: 30_000,
       },
     );
-    const { explorer } = await api();
+    const { explorer, timeline } = await api();
+    await pictures('explore-hint', timeline);
     const explored = new Promise<ExploreOutcome>((resolve) => {
       const sub = explorer.onDidFinish((o) => {
         sub.dispose();
@@ -235,6 +269,22 @@ suite('explore', function () {
       o.summary?.races.some((r) => r.target === 'Account.balance'),
       'the exploration of that file found its lost update',
     );
+  });
+
+  test('after a Run that a race broke (its assertion failed), the Timeline offers Explore, worded for the failure', async () => {
+    // Two deposits of 10 are asserted to make 30: the run ends in the program's own AssertionError.
+    await openScratch(
+      'lost_update_assert.py',
+      LOST_UPDATE.replace(/\n$/, '\nassert acct.balance == 30, acct.balance\n'),
+    );
+    const run = await vscode.commands.executeCommand<RunOutcome>('concurrencyLab.runFile');
+    assert.equal(run.model?.error?.code, 'uncaught-exception', JSON.stringify(run.model?.error ?? run.refused));
+    await waitForText(
+      '.hint .hint-text',
+      /^In this file .*: this run failed in one schedule of its 3 threads\. Explore runs other schedules to tell which ones fail\.$/,
+      { timeoutMs: 30_000 },
+    );
+    await pictures('explore-hint-failed', (await api()).timeline);
   });
 
   test("Explore on a selection explores just those lines, diagnostics at the editor's line numbers", async () => {

@@ -494,3 +494,11 @@ class AsyncioGathers(TraceCase):
         inner = [e for e in ends.values() if e[6]['obj'] not in {a[6]['target'] for a in awaits}]
         self.assertEqual([(e[6].get('what'), e[6].get('count')) for e in inner], [('gather', 2), ('gather', 0)],
                          'the nested one\'s inner gather and the empty one (done at once) end named too')
+
+    def test_each_end_carries_the_line_that_called_gather(self):
+        # A gather ends in the event loop, outside the program's frames: its end says where asyncio.gather
+        # was called (in the order they were made: the nested one's inner gather before its outer one).
+        ends = sorted(self.trace.kind('future_done'), key=lambda e: e[6]['obj'])
+        self.assertEqual([e[6].get('line') for e in ends],
+                         [marker_line(self.PROGRAM, m) for m in ('three', 'twice', 'nested', 'nested', 'failing', 'empty')],
+                         ends)

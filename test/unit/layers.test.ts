@@ -38,6 +38,7 @@ const CASES: [file: string, source: string, blocked: boolean][] = [
   ['src/checks/probe.ts', "import { x } from '../trace/schema';", true],
   ['src/explore/probe.ts', "import { x } from '../run/runTraced';", false],
   ['src/explore/probe.ts', "import { x } from '../host/settings';", true],
+  ['src/explore/probe.ts', "import { x } from '../checks/catalog';", false],
   ['src/host/probe.ts', "import { x } from '../run/runTraced';", false],
   ['src/host/probe.ts', "import * as vscode from 'vscode';", false],
   ['src/host/probe.ts', "import { x } from '../webview/app';", true],

@@ -42,6 +42,27 @@ void test("seed_asyncio (3.11): the tasks' and the gather's ends link to the cre
   assert.ok(!r.some((x) => x.endsWith('→ 1') && !x.includes('call <module>')), r.join('\n'));
 });
 
+void test("a gather's end links to the line that called asyncio.gather, which the tracer now writes", () => {
+  // As the tracer writes it since it notes gather's caller: the end, in the loop, carries that line.
+  const s = new RawStream(4613).mainProcess();
+  s.ev(1, 0, 'code', { id: 1, name: '<module>', qualname: '<module>', file: FILE, line: 1 });
+  s.ev(1, 0, 'call', [1, 1, 1]);
+  s.ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', internal: false, parent: 0, line: 24 });
+  s.ev(1, 1, 'code', { id: 2, name: 'main', qualname: 'main', file: FILE, line: 18 });
+  s.ev(1, 1, 'call', [2, 2, 18]);
+  s.ev(1, 1, 'await', { target: 3, what: 'gather', count: 2 });
+  s.ev(1, 0, 'future_done', { obj: 3, state: 'ok', what: 'gather', count: 2, line: 20 });
+  s.ev(1, 1, 'awake', { target: 3 });
+  s.ev(1, 1, 'return', [2, 3, 1]);
+  s.ev(1, 0, 'return', [1, 6]);
+  s.ev(1, 0, 'proc_end', { exitcode: 0 });
+  const m = buildModel(s.events);
+  const r = rows(m);
+  assert.ok(r.includes('MainThread: gather(2 tasks) done → 20'), r.join('\n'));
+  const end = m.steps.find((x) => x.text === 'gather(2 tasks) done');
+  assert.equal(end && m.sources[end.source]?.file, FILE, 'in the program file, as the other ends link');
+});
+
 void test("an executor future's end links to its submit, a thread's begin and end to its start", () => {
   const s = new RawStream(10).mainProcess();
   s.ev(1, 0, 'code', { id: 1, name: '<module>', qualname: '<module>', file: FILE, line: 1 });

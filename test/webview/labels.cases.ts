@@ -267,4 +267,47 @@ export const labelCases: Case[] = [
       assert.equal((await legend(first)).expanded, 'true');
     },
   },
+  {
+    name: 'legend: folded, it shows whole items only (no item cut at its end), narrow and wide, dark and light',
+    async run({ page: first, server }) {
+      const browser = first.context().browser();
+      assert.ok(browser);
+      for (const theme of ['dark', 'light'] as const)
+        for (const width of [700, 1500]) {
+          const p = await openTimeline(browser, server, { width, height: 800, theme });
+          try {
+            await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(demoModel()), live: false });
+            if ((await p.getAttribute('.legend-toggle', 'aria-expanded')) === 'true') await p.click('.legend-toggle');
+            const got = await p.evaluate(() => {
+              const box = (document.querySelector('.legend-items') as HTMLElement).getBoundingClientRect();
+              const legendBox = (document.querySelector('.legend') as HTMLElement).getBoundingClientRect();
+              // An item shows when any of it is inside the items' box (its overflow is hidden).
+              const items = Array.from(document.querySelectorAll('.legend-item')).map((e) => {
+                const r = e.getBoundingClientRect();
+                const shows = r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+                const whole =
+                  r.left >= box.left - 0.5 &&
+                  r.right <= box.right + 0.5 &&
+                  r.top >= box.top - 0.5 &&
+                  r.bottom <= box.bottom + 0.5;
+                return { text: e.textContent ?? '', shows, whole };
+              });
+              return {
+                items,
+                height: legendBox.height,
+                mask: getComputedStyle(document.querySelector('.legend-items') as HTMLElement).maskImage,
+              };
+            });
+            const shown = got.items.filter((i) => i.shows);
+            assert.ok(shown.length >= 3, `${theme} ${width} px: ${JSON.stringify(got.items)}`);
+            const cut = shown.filter((i) => !i.whole).map((i) => i.text);
+            assert.deepEqual(cut, [], `${theme} ${width} px: folded, these items show cut`);
+            assert.ok(got.height <= 24, `${theme} ${width} px: folded, the legend is one line: ${got.height} px`);
+            assert.ok(!got.mask || got.mask === 'none', `${theme} ${width} px: no fade over a whole item: ${got.mask}`);
+          } finally {
+            await p.context().close();
+          }
+        }
+    },
+  },
 ];

@@ -413,6 +413,51 @@ export const narrowCases: Case[] = [
     },
   },
   {
+    name: 'narrow: a child process\'s thread keeps both ends of its process\'s name in the LANE cell ("P…-1 › MainThread", not "…1 › ")',
+    async run({ page, server }) {
+      // Three processes, each with a MainThread: at 420 px the process part is cut. Which characters show is
+      // read from the layout: a character shows when no box that clips it (overflow hidden) cuts it off.
+      const model = recorded('seed_multiprocessing.json');
+      await withPage(page, server, NARROW, async (p) => {
+        await postAndPaint(p, { type: 'traceJson', json: JSON.stringify(model), live: false });
+        const cells = await p.evaluate(() =>
+          Array.from(document.querySelectorAll<HTMLElement>('.step .lane')).map((cell) => {
+            const shown: string[] = [];
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const text = n.textContent ?? '';
+              for (let i = 0; i < text.length; i++) {
+                const r = document.createRange();
+                r.setStart(n, i);
+                r.setEnd(n, i + 1);
+                const box = r.getBoundingClientRect();
+                let visible = box.width > 0;
+                for (let e = n.parentElement; e && visible; e = e === cell ? null : e.parentElement) {
+                  if (getComputedStyle(e).overflowX !== 'hidden') continue;
+                  const clip = e.getBoundingClientRect();
+                  visible = box.left >= clip.left - 0.5 && box.right <= clip.right + 0.5;
+                }
+                shown.push(visible ? text[i] : '');
+              }
+            }
+            return { title: cell.title, shown: shown.join('').replace(/\u00a0/g, ' ') };
+          }),
+        );
+        const threads = cells.filter((c) => c.title.endsWith(' › MainThread'));
+        assert.ok(threads.length >= 3, JSON.stringify(cells));
+        for (const c of threads) {
+          const proc = c.title.slice(0, -' › MainThread'.length);
+          assert.ok(c.shown.endsWith(' › MainThread'), `the thread's name shows whole: ${JSON.stringify(c)}`);
+          assert.ok(c.shown.startsWith(proc[0]), `the process name's start shows: ${JSON.stringify(c)}`);
+          const number = /\d+$/.exec(proc)?.[0];
+          if (number) assert.ok(c.shown.includes(`${number} › `), `the process's number shows: ${JSON.stringify(c)}`);
+        }
+        // and the three read apart
+        assert.equal(new Set(threads.map((c) => c.shown)).size, new Set(threads.map((c) => c.title)).size);
+      });
+    },
+  },
+  {
     name: 'narrow: a run stopped just as its lanes blocked still draws its whole wait-for cycle, inside the canvas',
     async run({ page, server }) {
       // Traced from media/demos/deadlock.py with a time limit: the model ends with the two lock waits.

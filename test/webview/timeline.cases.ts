@@ -951,7 +951,7 @@ export const cases: Case[] = [
           await load(page, m);
           assert.equal(await page.isHidden('.hint'), true, 'no hint before the host offers one');
           const text =
-            'This run shows one schedule of its 3 threads, and several of them use the same Lock. Explore runs other schedules to find one that breaks it.';
+            'Several of its 3 threads use the same Lock: this run shows one schedule of them. Explore runs other schedules to find one that breaks it.';
           await postToPage(page, { type: 'exploreHint', text });
           await page.waitForSelector('.hint:not([hidden])');
           assert.equal(await page.textContent('.hint .hint-text'), text);

@@ -22,6 +22,7 @@ from .sync import announcing, blocking_await, mark_if_program, prim_name, traced
 perf_ns = core.perf_ns
 emit_raw = core.emit_raw
 program_caller = core.program_caller
+program_line = core.program_line
 serial_of = {}  # id(task or future) -> serial, removed when it is done (ids are reused)
 kind_of = {}  # serial -> what an await of it is, as the JSON after '"what":' ('"task"', '"gather","count":3')
 waiting = {}  # task serial -> serial it is awaiting (an 'await' was written, 'awake' is due)
@@ -313,6 +314,7 @@ def _after_fork_child():
     id, and would be taken for it)."""
     serial_of.clear()
     kind_of.clear()
+    _gather_line.clear()
     waiting.clear()
     _making.clear()
     _held.clear()
@@ -542,12 +544,18 @@ _FUTURE = '"future"'
 _GATHER = '"gather"'
 
 
+_gather_line = {}  # gather serial -> line of the program code that called asyncio.gather (its end links there)
+
+
 def _gather_done(fut):
-    """A gather's end, named as its await is ("gather(3 tasks) done")."""
+    """A gather's end, named as its await is ("gather(3 tasks) done"), at the line that called gather (it
+    ends in the event loop, outside the program's frames)."""
     serial = serial_of.pop(id(fut), 0)
     if serial:
         state = 'cancelled' if fut.cancelled() else ('error' if fut.exception() is not None else 'ok')
-        emit_raw('future_done', f'{{"obj":{serial},"state":"{state}","what":{kind_of.get(serial, _GATHER)}}}')
+        line = _gather_line.pop(serial, 0)
+        emit_raw('future_done',
+                 f'{{"obj":{serial},"state":"{state}","what":{kind_of.get(serial, _GATHER)},"line":{line}}}')
 
 
 def _patch_gather(asyncio, tasks):
@@ -562,6 +570,9 @@ def _patch_gather(asyncio, tasks):
             # appends each argument's future to _children), so the count is the arguments' (a tuple's
             # length: nothing of the program's runs, no attribute of the future is read).
             kind_of[serial] = f'"gather","count":{len(aws)}'
+            # The caller's line from its frame (f_lineno: no object of the program's is read); once per
+            # gather, nothing on a task's path.
+            _gather_line[serial] = program_line()
             fut.add_done_callback(_gather_done)
         return fut
 

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { Lane, LaneKind } from '../../../src/shared/traceModel';
-import { laneCut, splitLanePath } from '../../../src/webview/laneNames';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lane, LaneKind, TraceModel } from '../../../src/shared/traceModel';
+import {
+  laneCut,
+  laneNameParts,
+  lanePathNamer,
+  splitLanePath,
+  type LaneNameParts,
+} from '../../../src/webview/laneNames';
 
 let next = 0;
 function lane(kind: LaneKind, name: string, coroutine?: string): Lane {
@@ -74,4 +82,35 @@ test('splitLanePath: the process part gives way first, then the head; the tail i
   });
   assert.deepEqual(splitLanePath('heartbeat() · Task-2', t, cut), { from: '', own: 'heartbeat()', tail: ' · Task-2' });
   assert.deepEqual(splitLanePath('heartbeat() · Task-2', t), { from: '', own: 'heartbeat() · Task-2', tail: '' });
+});
+
+test('laneNameParts: the process part keeps what tells it from its sibling processes (its number) with the separator', () => {
+  const model = JSON.parse(
+    readFileSync(
+      join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models', 'seed_multiprocessing.json'),
+      'utf8',
+    ),
+  ) as TraceModel;
+  const path = lanePathNamer(model);
+  const parts = (name: string, parent: string): LaneNameParts => {
+    const l = model.lanes.find((x) => x.name === name && model.lanes[x.parent]?.name === parent);
+    assert.ok(l, `${parent} › ${name}`);
+    return laneNameParts(model, path(l.id), l.id);
+  };
+  assert.deepEqual(parts('MainThread', 'Process-1'), {
+    from: 'Process',
+    fromTail: '-1 › ',
+    own: 'MainThread',
+    tail: '',
+  });
+  // a process no sibling shares a start with: its start tells it apart, only the separator is kept
+  assert.deepEqual(parts('MainThread', 'MainProcess'), {
+    from: 'MainProcess',
+    fromTail: ' › ',
+    own: 'MainThread',
+    tail: '',
+  });
+  const proc = model.lanes.find((x) => x.name === 'Process-2');
+  assert.ok(proc);
+  assert.deepEqual(laneNameParts(model, path(proc.id), proc.id), { from: '', own: 'Process', tail: '-2' });
 });

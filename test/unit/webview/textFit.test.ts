@@ -49,6 +49,9 @@ test('a numbered name cut short keeps its number from a word start; others keep 
   assert.equal(f.fitKeepingTail(ctx, 'Thread-1 (target_function)', 98), 'Thread-1 (tar…');
   // Two workers that differ only in their number read apart however narrow, down to "…-3".
   assert.notEqual(f.fitKeepingTail(ctx, 'ForkPoolWorker-3', 28), f.fitKeepingTail(ctx, 'ForkPoolWorker-4', 28));
+  // Compare's sides differ in their seed's last digit, not in the word after it: that digit stays.
+  assert.equal(f.fitKeepingTail(ctx, 'seed 1000000001 (racy)', 70), '…01 (racy)');
+  assert.equal(f.fitKeepingTail(ctx, 'seed 1000000001 (racy)', 91), '…00001 (racy)');
 });
 
 test("a task's name cut short keeps its coroutine's head and its whole name", () => {
