@@ -1,6 +1,6 @@
 /**
  * Compare: two explored schedules replayed traced and shown in ONE Timeline, one above the other (each
- * schedule is a process group of its own, named by its seed, both starting at the same instant), with
+ * schedule is a process group of its own, named A or B and its seed, both starting at the same instant), with
  * the first scheduling decision where they part marked in both ('sched_pick' with parts: true). Pure
  * Node, like replayTraced.
  */
@@ -26,10 +26,17 @@ export interface CompareResult {
  * "seed 5 (racy)" (no failure, but a data race proven in it: a lost update is no failure to the explorer,
  * and "passing" beside "data race … updates can be lost" would contradict itself), or "seed 7 (passing)".
  */
-export function scheduleName(r: ScheduleSide): string {
+export function scheduleName(r: ScheduleSide, letter?: CompareLetter): string {
   const side = r.failure ? 'failing' : r.races?.length ? 'racy' : 'passing';
-  return `seed ${r.seed} (${side})`;
+  return `${letter ? `${letter} · ` : ''}seed ${r.seed} (${side})`;
 }
+
+/**
+ * Compare's two sides lead their names with A and B: explored seeds are long numbers that may differ in one
+ * digit ("seed 1000000001" beside "seed 1000000000"), and a narrow LANE cell that keeps a name's start must
+ * still tell the sides apart.
+ */
+export type CompareLetter = 'A' | 'B';
 
 /** What scheduleName reads of an explored schedule (races: absent when unknown). */
 export type ScheduleSide = Pick<ExploreRecord, 'seed' | 'failure'> & { races?: readonly unknown[] };
@@ -71,15 +78,15 @@ export function compareModel(
   const pidA = a.events[0]?.[2] ?? 1;
   const pidB = (b.events[0]?.[2] ?? 2) === pidA ? pidA + 1 : (b.events[0]?.[2] ?? 2);
   const events = [
-    ...relabel(a.events, scheduleName(a), start, pidA),
-    ...relabel(b.events, scheduleName(b), start, pidB),
+    ...relabel(a.events, scheduleName(a, 'A'), start, pidA),
+    ...relabel(b.events, scheduleName(b, 'B'), start, pidB),
   ]
     // one stream in time order (within a schedule, seq order is time order)
     .sort((x, y) => x[1] - y[1] || (x[2] === y[2] ? x[0] - y[0] : x[2] === pidA ? -1 : 1));
   const label = o.sourceLabel ?? o.file.split(/[\\/]/).pop() ?? o.file;
   const where = partsAt === undefined ? 'the same schedule' : `part at decision ${partsAt}`;
   return buildModel(events, {
-    title: o.title ?? `${label} · ${scheduleName(a)} vs ${scheduleName(b)} (${where})`,
+    title: o.title ?? `${label} · ${scheduleName(a, 'A')} vs ${scheduleName(b, 'B')} (${where})`,
     sourceLabel: (file) => (file === o.file ? label : (file.split(/[\\/]/).pop() ?? file)),
   });
 }

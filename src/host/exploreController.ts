@@ -340,8 +340,8 @@ export class ExploreController implements vscode.Disposable {
     this.timeline.notice(
       'info',
       r.partsAt === undefined
-        ? `Top: ${scheduleName(a)}; below: ${scheduleName(b)}. They made the same scheduling decisions.`
-        : `Top: ${scheduleName(a)}; below: ${scheduleName(b)}. They part at scheduling decision ${r.partsAt}: see the highlighted "schedules part here" marker in each.`,
+        ? `Top: ${scheduleName(a, 'A')}; below: ${scheduleName(b, 'B')}. They made the same scheduling decisions.`
+        : `Top: ${scheduleName(a, 'A')}; below: ${scheduleName(b, 'B')}. They part at scheduling decision ${r.partsAt}: see the highlighted "schedules part here" marker in each.`,
     );
     return r;
   }

@@ -6,8 +6,8 @@ import type { DataRace, TraceModel } from './traceModel';
 
 /**
  * "Data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost".
- * Where the model shows several processes (Compare: one per schedule, "seed 3 (failing)"), it says in which:
- * "In seed 3 (failing): data race on …", since both schedules have lanes of the same names.
+ * Where the model shows several processes (Compare: one per schedule, "A · seed 3 (failing)"), it says in which:
+ * "In A · seed 3 (failing): data race on …", since both schedules have lanes of the same names.
  */
 export function raceSentence(model: Pick<TraceModel, 'lanes' | 'lineOffset'>, race: DataRace): string {
   const [a, b] = race.accesses;

@@ -218,17 +218,17 @@ suite('explore', function () {
     await pictures('compare-after-explore', timeline);
     // The lost update is no failure to the explorer, but its race is proven: "racy", never "passing".
     const sides = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name.replace(/ \(pid \d+\)$/, ''));
-    assert.equal(sides[0], `seed ${lost.seed} (racy)`);
-    assert.match(sides[1], new RegExp(`^seed ${right.seed} \\((racy|passing)\\)$`));
+    assert.equal(sides[0], `A · seed ${lost.seed} (racy)`);
+    assert.match(sides[1], new RegExp(`^B · seed ${right.seed} \\((racy|passing)\\)$`));
     // The banner's races say in which schedule they were proven (both have lanes t0 and t1).
     const said = raceSentences(c.model);
-    const lostName = `In seed ${lost.seed} (racy): data race on Account.balance`;
+    const lostName = `In A · seed ${lost.seed} (racy): data race on Account.balance`;
     assert.ok(
       said.some((x) => x.startsWith(lostName)),
       said.join('\n'),
     );
     assert.ok(
-      said.every((x) => /^In seed \d+ \(racy\): data race on /.test(x)),
+      said.every((x) => /^In [AB] · seed \d+ \(racy\): data race on /.test(x)),
       said.join('\n'),
     );
     const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');

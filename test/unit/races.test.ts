@@ -166,12 +166,12 @@ void test('Compare: the race sentences and the lanes say which seed, and which s
   );
   assert.deepEqual(
     m.lanes.filter((l) => l.kind === 'process').map((l) => l.name),
-    ['seed 3 (failing)', 'seed 7 (racy)'],
+    ['A · seed 3 (failing)', 'B · seed 7 (racy)'],
   );
-  assert.match(m.title, /· seed 3 \(failing\) vs seed 7 \(racy\) \(part at decision 5\)$/);
+  assert.match(m.title, /· A · seed 3 \(failing\) vs B · seed 7 \(racy\) \(part at decision 5\)$/);
   assert.deepEqual(raceSentences(m).sort(), [
-    'In seed 3 (failing): data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost',
-    'In seed 7 (racy): data race on Counter.value: unsafe-1 wrote at L33 while unsafe-0 had read it at L31 — updates can be lost',
+    'In A · seed 3 (failing): data race on Counter.value: unsafe-0 wrote at L33 while unsafe-1 had read it at L31 — updates can be lost',
+    'In B · seed 7 (racy): data race on Counter.value: unsafe-1 wrote at L33 while unsafe-0 had read it at L31 — updates can be lost',
   ]);
   // No failure and no race: passing.
   assert.equal(scheduleName({ seed: 9, failure: null, races: [] }), 'seed 9 (passing)');
