@@ -172,7 +172,9 @@ void test('Compare: two schedules in one Timeline, one process each, both marked
   const processes = c.model.lanes.filter((l) => l.kind === 'process').map((l) => l.name);
   assert.deepEqual(
     processes.map((n) => n.replace(/ \(pid \d+\)$/, '')),
-    [a, b].map((r) => `seed ${r.seed} (${r.failure ? 'failing' : r.races.length ? 'racy' : 'passing'})`),
+    [a, b].map(
+      (r, i) => `${'AB'[i]} · seed ${r.seed} (${r.failure ? 'failing' : r.races.length ? 'racy' : 'passing'})`,
+    ),
   );
   const parts = c.model.markers.filter((m) => m.kind === 'sched_pick' && m.detail.parts === 'true');
   assert.equal(parts.length, 2, 'one mark in each schedule');
@@ -182,6 +184,13 @@ void test('Compare: two schedules in one Timeline, one process each, both marked
   );
   assert.ok(parts.every((m) => m.severity === 'warn'));
   assert.notEqual(c.model.lanes[parts[0].lane].pid, c.model.lanes[parts[1].lane].pid);
+  // A replayed thread's start links to the line that started it (t.start(), line 21), as a traced run's does.
+  const starts = c.model.markers.filter((m) => m.kind === 'thread_start');
+  assert.ok(starts.length >= 4, `thread starts: ${starts.length}`);
+  assert.deepEqual(
+    starts.map((m) => m.line),
+    starts.map(() => 21),
+  );
 });
 
 void test('explore --replay SEED --trace OUT of a racy schedule: the Timeline marks the two accesses the detector proved, on their lanes, and says it', async () => {

@@ -220,7 +220,7 @@ def _wrap_threads(prims):
         if _obj(self) is None:
             self.__dict__['_cl_obj'] = core.new_serial()
         info = {'obj': _obj(self), 'name': self.name, 'daemon': self.daemon, 'internal': False}
-        core.emit('thread_start', info)
+        core.emit('thread_start', dict(info, line=_line()))  # where the program started it, as when traced
         body = self.run
 
         def run():
