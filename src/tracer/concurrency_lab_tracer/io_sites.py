@@ -87,7 +87,9 @@ def _name_of(fn, t):
     module = fn.__module__
     if type(module) is not str or module not in _PY_MODULES:
         return ''
-    return _PY.get(f'{module}:{fn.__qualname__}', '')
+    qualname = fn.__qualname__
+    # (a program's str subclass would run its __format__ in the f-string: no stdlib function has one)
+    return _PY.get(f'{module}:{qualname}', '') if type(qualname) is str else ''
 
 
 def _blocking_file(f):
