@@ -4,6 +4,7 @@
 //   node scripts/test-all.mjs              all tiers
 //   node scripts/test-all.mjs unit python  only those
 import { spawn } from 'node:child_process';
+import { failedTestCollector, shownFailures } from './failureReasons.mjs';
 
 const TIERS = {
   static: [
@@ -30,50 +31,11 @@ for (const t of wanted) {
   }
 }
 
-// How each tier's runner marks a failed test: mocha's ✖ (unit, integration, webview) and unittest's FAIL:/ERROR:.
-const FAILED_TEST_LINE = /^\s*(✖|FAIL:|ERROR:)/;
-
-/**
- * Follows a runner's output and appends, to the last failed test's line, the first lines of its error:
- * mocha indents the error under the ✖ line; unittest prints a traceback after FAIL:/ERROR: whose last
- * line before the blank line is the exception.
- */
-function failureReasons() {
-  let mode = 'none';
-  let indent = 0;
-  let taken = 0;
-  let lastTraceLine = '';
-  return (line, failedLines) => {
-    const at = failedLines.length - 1;
-    if (FAILED_TEST_LINE.test(line)) {
-      mode = /^\s*✖/.test(line) ? 'mocha' : 'unittest';
-      indent = line.search(/\S/);
-      taken = 0;
-      lastTraceLine = '';
-      return;
-    }
-    if (mode === 'mocha') {
-      if (line.trim() === '') return; // assert's diffs have blank lines inside
-      if (line.search(/\S/) <= indent || taken >= 6) mode = 'none';
-      else {
-        failedLines[at] += `\n      ${line.trim()}`;
-        taken += 1;
-      }
-    } else if (mode === 'unittest') {
-      if (line.trim() === '' && lastTraceLine) {
-        failedLines[at] += `\n      ${lastTraceLine}`;
-        mode = 'none';
-      } else if (line.trim() && !/^-+$/.test(line.trim())) lastTraceLine = line.trim();
-    }
-  };
-}
-
 function run(cmd, args) {
   return new Promise((resolve) => {
     let tail = '';
     let partial = '';
-    const failedLines = [];
-    const why = failureReasons();
+    const failed = failedTestCollector();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
     child.stdout.on('data', (b) => {
       process.stdout.write(b);
@@ -82,12 +44,11 @@ function run(cmd, args) {
       // a CI log people see) says which and why.
       const lines = (partial + b.toString()).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (FAILED_TEST_LINE.test(line)) failedLines.push(line.trim());
-        why(line, failedLines);
-      }
+      for (const line of lines) failed.line(line);
     });
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), tail, failedLines }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 1 : 0), tail, failedLines: failed.failedLines }),
+    );
     child.on('error', (e) => {
       console.error(`could not start ${cmd}: ${e.message}`);
       resolve({ code: 1, tail: '', failedLines: [] });
@@ -121,7 +82,7 @@ for (const tier of Object.keys(TIERS).filter((t) => wanted.includes(t))) {
 }
 
 console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)}s) ===`);
-for (const t of [...new Set(failedTests)].slice(0, 40)) console.log(t.length > 1200 ? `${t.slice(0, 1200)}…` : t);
+for (const t of shownFailures(failedTests).slice(0, 40)) console.log(t.length > 1200 ? `${t.slice(0, 1200)}…` : t);
 for (const f of failures) console.log(`FAILED ${f}`);
 if (passed === 0 && failed === 0) {
   console.log('no tests ran');

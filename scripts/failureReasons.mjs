@@ -1,0 +1,86 @@
+// What the CI summary says of each failed test: the line that names it, and what its runner said went wrong.
+// (A module of its own so that a unit test can feed it runners' output: test/unit/harnessFailures.test.ts.)
+
+// How each tier's runner marks a failed test: mocha's ✖ (unit, integration, webview) and unittest's FAIL:/ERROR:.
+export const FAILED_TEST_LINE = /^\s*(✖|FAIL:|ERROR:)/;
+
+// Node's spec reporter lists the failures again under this line at its end: it names no test.
+const FAILING_TESTS_HEADING = /^\s*✖ failing tests:\s*$/;
+// unittest's lines around a failure's block ("=====" before its FAIL:/ERROR: line, "-----" after it and
+// before "Ran N tests").
+const SEPARATOR = /^(={20,}|-{20,})$/;
+
+/**
+ * Follows a runner's output and appends, to the last failed test's line, what failed it.
+ * - mocha and node's spec reporter indent the error under the ✖ line: its first six lines.
+ * - unittest prints a block: FAIL:/ERROR:, a line of dashes, then a traceback. The exception is the first
+ *   unindented line after "Traceback (most recent call last):" (its message may go on over more lines, an
+ *   assertEqual's diff); of chained tracebacks ("During handling of the above exception…"), the last one's,
+ *   the exception the test ended with. A FAIL:/ERROR: line not followed by dashes heads no block (the copy
+ *   scripts/test-python.mjs lists before a failed suite's output): it gets no reason.
+ */
+export function failureReasons() {
+  let mode = 'none';
+  let indent = 0;
+  let taken = 0;
+  let base = '';
+  let inTrace = false;
+  let lastLine = '';
+  return (line, failedLines) => {
+    const at = failedLines.length - 1;
+    if (FAILED_TEST_LINE.test(line)) {
+      mode = /^\s*✖/.test(line) ? 'mocha' : 'unittest-head';
+      indent = line.search(/\S/);
+      taken = 0;
+      base = failedLines[at];
+      inTrace = false;
+      lastLine = '';
+      return;
+    }
+    const text = line.trim();
+    if (mode === 'mocha') {
+      if (text === '') return; // assert's diffs have blank lines inside
+      if (line.search(/\S/) <= indent || taken >= 6) mode = 'none';
+      else {
+        failedLines[at] += `\n      ${text}`;
+        taken += 1;
+      }
+    } else if (mode === 'unittest-head') {
+      mode = /^-{20,}$/.test(text) ? 'unittest' : 'none';
+    } else if (mode === 'unittest') {
+      if (SEPARATOR.test(text)) {
+        // the block's end: no exception line of the usual shape (an exception group's): its last line
+        if (failedLines[at] === base && lastLine) failedLines[at] = `${base}\n      ${lastLine}`;
+        mode = 'none';
+      } else if (/^Traceback \(most recent call last\):/.test(line)) inTrace = true;
+      else if (inTrace && /^\S/.test(line)) {
+        failedLines[at] = `${base}\n      ${text}`;
+        inTrace = false;
+      } else if (text) lastLine = text;
+    }
+  };
+}
+
+/** Collects the failed tests' lines (with their reasons) from a runner's output, line by line. */
+export function failedTestCollector() {
+  const failedLines = [];
+  const why = failureReasons();
+  return {
+    failedLines,
+    line(line) {
+      if (FAILING_TESTS_HEADING.test(line)) return;
+      if (FAILED_TEST_LINE.test(line)) failedLines.push(line.trim());
+      why(line, failedLines);
+    },
+  };
+}
+
+/**
+ * The summary's lines: each failed test once. A line without a reason is left out when the same test is
+ * there with one (scripts/test-python.mjs lists a failed suite's FAIL:/ERROR: lines before its output).
+ */
+export function shownFailures(lines) {
+  const unique = [...new Set(lines)];
+  const withReason = new Set(unique.filter((l) => l.includes('\n')).map((l) => l.slice(0, l.indexOf('\n'))));
+  return unique.filter((l) => l.includes('\n') || !withReason.has(l));
+}
