@@ -389,6 +389,14 @@ def patch(threading):
     _patch_barrier(threading)
 
 
+def _without_n(traced_release):
+    """release(self) for 3.8, whose Semaphore.release takes no n (named `release`: Python's TypeError for
+    an n names the code)."""
+    def release(self):
+        return traced_release(self)
+    return release
+
+
 def _patch_semaphore(threading):
     Sem = threading.Semaphore
     for cls in (threading.Semaphore, threading.BoundedSemaphore):
@@ -411,6 +419,12 @@ def _patch_semaphore(threading):
             emit_release(obj_head(obj, prim_name(self, names)), program_line())
         return orig_release(self) if type(n) is int and n == 1 else orig_release(self, n)  # (an int subclass's __ne__ never runs)
 
+    # 3.8's release takes no n: a call with one is refused as Python refuses it, before anything is written
+    # (a release(1) must not release).
+    takes_n = orig_release.__code__.co_argcount > 1
+    if not takes_n:
+        release = _without_n(release)
+
     Sem.acquire = acquire
     Sem.__enter__ = acquire
     Sem.release = release
@@ -423,6 +437,9 @@ def _patch_semaphore(threading):
             if obj is not None:
                 emit_release(obj_head(obj, 'BoundedSemaphore'), program_line())
             return b_release(self) if type(n) is int and n == 1 else b_release(self, n)
+
+        if not takes_n:
+            bounded_release = _without_n(bounded_release)
 
         threading.BoundedSemaphore.release = bounded_release
 
