@@ -13,11 +13,12 @@ const SEPARATOR = /^(={20,}|-{20,})$/;
 /**
  * Follows a runner's output and appends, to the last failed test's line, what failed it.
  * - mocha and node's spec reporter indent the error under the ✖ line: its first six lines.
- * - unittest prints a block: FAIL:/ERROR:, a line of dashes, then a traceback. The exception is the first
- *   unindented line after "Traceback (most recent call last):" (its message may go on over more lines, an
- *   assertEqual's diff); of chained tracebacks ("During handling of the above exception…"), the last one's,
- *   the exception the test ended with. A FAIL:/ERROR: line not followed by dashes heads no block (the copy
- *   scripts/test-python.mjs lists before a failed suite's output): it gets no reason.
+ * - unittest prints a block: FAIL:/ERROR: (then the test's description, if it has one), a line of dashes,
+ *   a traceback. The exception is the first unindented line after "Traceback (most recent call last):" (its
+ *   message may go on over more lines, an assertEqual's diff); of chained tracebacks ("During handling of
+ *   the above exception…"), the last one's: the exception the test ended with. A FAIL:/ERROR: line with no
+ *   dashes before the next blank line heads no block (the copy scripts/test-python.mjs lists before a
+ *   failed suite's output): it gets no reason.
  */
 export function failureReasons() {
   let mode = 'none';
@@ -46,7 +47,9 @@ export function failureReasons() {
         taken += 1;
       }
     } else if (mode === 'unittest-head') {
-      mode = /^-{20,}$/.test(text) ? 'unittest' : 'none';
+      // (a test's description, its docstring's first line, may come between)
+      if (/^-{20,}$/.test(text)) mode = 'unittest';
+      else if (text === '' || SEPARATOR.test(text)) mode = 'none';
     } else if (mode === 'unittest') {
       if (SEPARATOR.test(text)) {
         // the block's end: no exception line of the usual shape (an exception group's): its last line

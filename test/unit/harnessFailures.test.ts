@@ -55,6 +55,7 @@ RuntimeError: while handling
 
 ======================================================================
 FAIL: test_str (test_fake.T.test_str)
+A test's description (its docstring's first line, as the catalogue's tests give their case)
 ----------------------------------------------------------------------
 Traceback (most recent call last):
   File "/tmp/r11/test_fake.py", line 4, in test_str
