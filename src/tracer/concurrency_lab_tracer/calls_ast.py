@@ -421,6 +421,7 @@ _FunctionType = types.FunctionType
 _SlotWrapper = type(object.__init__)
 _MethodDescriptor = type(str.join)
 _AWITH_ENTER_FIRST = sys.version_info >= (3, 11)  # (3.8-3.10 look __aexit__ up first)
+_MISSING = object()  # (class_lookup's answer when no class has the name; None is a value a class may set)
 
 
 def _bound(d, obj, t):
@@ -440,9 +441,10 @@ def _await_iter(aw):
         return aw.__await__()
     if t is GeneratorType and aw.gi_code.co_flags & CO_ITERABLE_COROUTINE:
         return aw
-    # (__await__ and __next__ as Python's type slots find them: see _bound)
-    getter = class_lookup(t, '__await__')
-    if getter is None:
+    # (__await__ and __next__ as Python's type slots find them: see _bound; one set to None is called, as
+    # Python calls it)
+    getter = class_lookup(t, '__await__', _MISSING)
+    if getter is _MISSING:
         raise TypeError("object %.100s can't be used in 'await' expression" % class_text(t))
     kind = type(getter)
     if kind is _FunctionType or kind is _SlotWrapper or kind is _MethodDescriptor:
@@ -451,7 +453,7 @@ def _await_iter(aw):
         it = _bound(getter, aw, t)()
     if type(it) is CoroutineType or (type(it) is GeneratorType and it.gi_code.co_flags & CO_ITERABLE_COROUTINE):
         raise TypeError('__await__() returned a coroutine')
-    if class_lookup(type(it), '__next__') is None:
+    if class_lookup(type(it), '__next__', _MISSING) is _MISSING:
         raise TypeError("__await__() returned non-iterator of type '%.100s'" % class_text(type(it)))
     return it
 
@@ -568,7 +570,7 @@ def h_awith(n, cm):
     t = type(cm)
     enter, exit = class_lookup(t, '__aenter__'), class_lookup(t, '__aexit__')
     if enter is None or exit is None:
-        return cm  # let `async with` raise its own error
+        return cm  # let `async with` raise its own error (none, or one set to None, which Python calls)
     if _AWITH_ENTER_FIRST:
         enter = _bound(enter, cm, t)
         exit = _bound(exit, cm, t)
@@ -604,12 +606,12 @@ def h_afor(n, iterable):
     t = type(iterable)
     aiter = class_lookup(t, '__aiter__')
     if aiter is None:
-        return iterable  # let `async for` raise its own error
+        return iterable  # let `async for` raise its own error (as for async with)
     it = _bound(aiter, iterable, t)()
     t = type(it)
     anext = class_lookup(t, '__anext__')
     if anext is None:
-        return _Gave(it)  # (Python's own `async for` says it has no __anext__; __aiter__ is not called again)
+        return _Gave(it)  # (Python's own `async for` raises: none, or None; __aiter__ is not called again)
     kind = type(anext)
     if kind is _FunctionType or kind is _SlotWrapper or kind is _MethodDescriptor:
         return _AsyncFor(f, it, anext, None, t)  # (their __get__ is C: called unbound, as Python's slot calls them)

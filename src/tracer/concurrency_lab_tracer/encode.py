@@ -85,18 +85,23 @@ _SlotWrapper = type(object.__str__)
 _MethodWrapper = type(object().__str__)
 
 
-def class_lookup(cls, name):
-    """What `cls.<name>` finds in its MRO, read from the classes' own dicts (None: none defines it):
-    a metaclass's __mro__/__dict__/__getattribute__ and the attribute's own descriptor never run."""
+def class_lookup(cls, name, missing=None):
+    """What `cls.<name>` finds in its MRO, read from the classes' own dicts: the value in the first that
+    has the name, as Python's type slots find it (a subclass's `__aenter__ = None` hides its base's: None
+    is returned, and Python calls it), `missing` when none has it. A metaclass's
+    __mro__/__dict__/__getattribute__ and the attribute's own descriptor never run."""
     mro = class_mro(cls)
     if mro is None:  # a C type Python readies on first use (3.8: an async generator's asend awaitable)
         _type_getattribute(cls, '__mro__')  # (type's own: that readies it)
         mro = class_mro(cls)
     for klass in mro:
-        value = class_dict(klass).get(name)
-        if value is not None:
+        value = class_dict(klass).get(name, _MISSING)
+        if value is not _MISSING:
             return value
-    return None
+    return missing
+
+
+_MISSING = object()
 
 
 def type_name(v):
