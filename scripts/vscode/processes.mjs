@@ -29,13 +29,13 @@ export async function killGroup(pid, leaderExited, graceMs = 3000) {
   const tree = new Set(descendants(pid));
   const grow = (signal) => {
     let added = 0;
-    for (const root of [pid, ...tree])
-      for (const p of descendants(root))
-        if (!tree.has(p)) {
-          tree.add(p);
-          signalPid(p, signal);
-          added += 1;
-        }
+    for (const p of descendants([pid, ...tree]))
+      // (one read of /proc for the whole tree)
+      if (!tree.has(p)) {
+        tree.add(p);
+        signalPid(p, signal);
+        added += 1;
+      }
     return added;
   };
   signalGroup(pid, 'SIGTERM');
@@ -47,7 +47,10 @@ export async function killGroup(pid, leaderExited, graceMs = 3000) {
     grow('SIGTERM');
     await sleep(100);
   }
-  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+  while (groupAlive(pid) && Date.now() < deadline) {
+    grow('SIGTERM'); // (the leader gone, its group's processes may still start more)
+    await sleep(100);
+  }
   for (const p of tree) signalPid(p, 'SIGSTOP');
   for (let i = 0; i < 10 && grow('SIGSTOP') > 0; i++);
   if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
@@ -63,7 +66,10 @@ function signalPid(pid, signal) {
   }
 }
 
-/** Every living descendant of pid (Linux: parent links read from /proc; elsewhere none). */
+/**
+ * Every living descendant of pid, or of any of several pids, each once (Linux: parent links read from /proc, once;
+ * elsewhere none).
+ */
 export function descendants(pid) {
   if (process.platform !== 'linux') return [];
   const children = new Map();
@@ -77,9 +83,12 @@ export function descendants(pid) {
     children.get(ppid).push(Number(name));
   }
   const out = [];
-  const todo = [pid];
+  const seen = new Set(Array.isArray(pid) ? pid : [pid]);
+  const todo = [...seen];
   while (todo.length > 0) {
     for (const c of children.get(todo.pop()) ?? []) {
+      if (seen.has(c)) continue; // (a root that descends from another root)
+      seen.add(c);
       out.push(c);
       todo.push(c);
     }

@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 interface Processes {
   killGroup(pid: number, leaderExited?: Promise<unknown>, graceMs?: number): Promise<void>;
-  descendants(pid: number): number[];
+  descendants(pid: number | number[]): number[];
   processesMatching(markers: string[]): { pid: number; cmdline: string }[];
 }
 
@@ -73,5 +73,29 @@ test(
       [],
       'processes started during the stop were left running',
     );
+  },
+);
+
+test(
+  "descendants of several processes in one read of /proc (killGroup's tree, re-read every 100 ms while it stops)",
+  { skip: process.platform !== 'linux' && 'reads /proc' },
+  async () => {
+    const m = (await importModule(pathToFileURL(join(ROOT, 'scripts', 'vscode', 'processes.mjs')).href)) as Processes;
+    const leaders = [0, 1].map(() =>
+      spawn('bash', ['-c', 'sleep 300 & sleep 301 & wait'], { detached: true, stdio: 'ignore' }),
+    );
+    try {
+      const [a, b] = leaders.map((l) => l.pid ?? -1);
+      for (let i = 0; i < 50 && (m.descendants(a).length < 2 || m.descendants(b).length < 2); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const each = [...m.descendants(a), ...m.descendants(b)].sort();
+      assert.equal(each.length, 4);
+      assert.deepEqual([...m.descendants([a, b])].sort(), each);
+      // a root under another root: its descendants once, itself not among them
+      const child = m.descendants(a)[0];
+      assert.deepEqual([...m.descendants([a, child])].sort(), [...m.descendants(a)].filter((p) => p !== child).sort());
+    } finally {
+      for (const l of leaders) if (l.pid) process.kill(-l.pid, 'SIGKILL');
+    }
   },
 );
