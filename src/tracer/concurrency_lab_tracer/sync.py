@@ -356,13 +356,21 @@ def _prim_name_beside(cls, names):
 
 def _stdlib_name(cls, names):
     for klass in class_mro(cls):
-        name, module = class_name(klass), class_module(klass)
+        name = class_name(klass)
         # (plain str first: a program class's __name__/__module__ may be a str subclass whose __hash__/__eq__
         # a lookup would run)
-        if type(name) is str and type(module) is str and name in names and \
-                module in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
-            return name
+        if type(name) is str and name in names:
+            module = _module_or_none(klass)
+            if type(module) is str and module in ('threading', 'queue', 'asyncio.locks', 'asyncio.queues'):
+                return name
     return class_text(cls)
+
+
+def _module_or_none(cls):
+    try:
+        return class_module(cls)
+    except AttributeError:  # (a class that type() made where the globals have no __name__ has none)
+        return None
 
 
 def patch(threading):
