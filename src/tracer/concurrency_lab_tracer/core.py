@@ -237,8 +237,6 @@ def _write_pending():
     _append(data)
 
 
-
-
 def flush_before_wait(timeout=None):
     """A traced wait is about to block: write what is pending when the wait may outlast the time
     bound (no timeout, a negative one as Lock.acquire's -1, or one of at least FLUSH_AFTER_S), so a

@@ -44,8 +44,9 @@ def _add(table, func, what):
 
 def wait(orig, self, timeout, is_set=None):
     """An untraced Event/Condition.wait(timeout): a result wait when a future's or pool's code asks.
-    `is_set`: Event's own (AsyncResult.get waits on its event even when its result is there); nothing
-    is read of self, which may be a program subclass's (made outside the program's main file)."""
+    `is_set`: Event's own (AsyncResult.get waits on its event even when its result is there), asked
+    only when a stdlib waiter calls: a program subclass's is_set never runs (its _flag is read, as
+    Event.wait reads it)."""
     frame = _getframe(2)  # the stdlib function calling wait (1 is sync.py's wrapper)
     what = _WAITERS.get(frame.f_code)
     if what is None or (is_set is not None and is_set(self)):
