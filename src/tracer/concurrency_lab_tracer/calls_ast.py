@@ -420,7 +420,7 @@ def h_caught(n):
 _FunctionType = types.FunctionType
 _SlotWrapper = type(object.__init__)
 _MethodDescriptor = type(str.join)
-_AWITH_ENTER_FIRST = sys.version_info >= (3, 11)  # (3.8-3.10 look __aexit__ up first)
+_AWITH_ENTER_FIRST = sys.version_info >= (3, 9)  # (3.8 looks __aexit__ up first)
 _MISSING = object()  # (class_lookup's answer when no class has the name; None is a value a class may set)
 
 
