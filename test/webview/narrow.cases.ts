@@ -440,11 +440,16 @@ export const narrowCases: Case[] = [
                 shown.push(visible ? text[i] : '');
               }
             }
-            return { title: cell.title, shown: shown.join('').replace(/\u00a0/g, ' ') };
+            return { title: cell.title, shown: shown.join('').replace(/\u00a0/g, ' '), length: shown.length };
           }),
         );
         const threads = cells.filter((c) => c.title.endsWith(' › MainThread'));
         assert.ok(threads.length >= 3, JSON.stringify(cells));
+        // (the rule under test is the cut's: at this width the process part is cut in the child processes' cells)
+        assert.ok(
+          threads.some((c) => c.shown.length < c.length),
+          `no cell is cut at this width: ${JSON.stringify(threads)}`,
+        );
         for (const c of threads) {
           const proc = c.title.slice(0, -' › MainThread'.length);
           assert.ok(c.shown.endsWith(' › MainThread'), `the thread's name shows whole: ${JSON.stringify(c)}`);
