@@ -1,8 +1,8 @@
 /**
  * Compare: two explored schedules replayed traced and shown in ONE Timeline, one above the other (each
- * schedule is a process group of its own, named A or B and its seed, both starting at the same instant), with
- * the first scheduling decision where they part marked in both ('sched_pick' with parts: true). Pure
- * Node, like replayTraced.
+ * schedule is a process group of its own, named A or B and its seed, the two programs' first lines at the
+ * same instant), with the first scheduling decision where they part marked in both ('sched_pick' with
+ * parts: true). Pure Node, like replayTraced.
  */
 import type { TraceModel } from '../shared/traceModel';
 import { buildModel } from '../trace/buildModel';
@@ -41,9 +41,20 @@ export type CompareLetter = 'A' | 'B';
 /** What scheduleName reads of an explored schedule (races: absent when unknown). */
 export type ScheduleSide = Pick<ExploreRecord, 'seed' | 'failure'> & { races?: readonly unknown[] };
 
-/** One schedule's events as the process `name` starting at `start`, with a pid of its own. */
+/**
+ * When a schedule's program begins: its first call (the `<module>` of the program's file), else its first
+ * event. What comes before is the interpreter's start-up and imports, whose length differs from replay to
+ * replay (a cold cache, a busy machine: tens of ms), so Compare lines the two sides up here, not on their
+ * first events.
+ */
+function programStart(events: readonly RawEvent[]): number {
+  for (const e of events) if (e[5] === 'call') return e[1];
+  return events[0]?.[1] ?? 0;
+}
+
+/** One schedule's events as the process `name` whose program begins at `start`, with a pid of its own. */
 function relabel(events: readonly RawEvent[], name: string, start: number, pid: number): RawEvent[] {
-  const shift = events.length ? start - events[0][1] : 0;
+  const shift = start - programStart(events);
   return events.map((e) => {
     const data =
       e[5] === 'proc_begin' && typeof e[6] === 'object' && e[6] !== null
@@ -67,14 +78,17 @@ export async function compareReplays(
   return { model, partsAt, records: [ra.record, rb.record], cancelled: false };
 }
 
-/** The two schedules' events as one model: each its own process, named by scheduleName, from the same instant. */
+/**
+ * The two schedules' events as one model: each its own process, named by scheduleName, the two programs
+ * starting at the same instant.
+ */
 export function compareModel(
   o: Pick<ReplayTracedOptions, 'file' | 'title' | 'sourceLabel'>,
   a: ScheduleSide & { events: readonly RawEvent[] },
   b: ScheduleSide & { events: readonly RawEvent[] },
   partsAt: number | undefined,
 ): TraceModel {
-  const start = a.events[0]?.[1] ?? 0;
+  const start = programStart(a.events);
   const pidA = a.events[0]?.[2] ?? 1;
   const pidB = (b.events[0]?.[2] ?? 2) === pidA ? pidA + 1 : (b.events[0]?.[2] ?? 2);
   const events = [
