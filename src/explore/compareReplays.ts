@@ -52,15 +52,18 @@ function programStart(events: readonly RawEvent[]): number {
   return events[0]?.[1] ?? 0;
 }
 
-/** One schedule's events as the process `name` whose program begins at `start`, with a pid of its own. */
-function relabel(events: readonly RawEvent[], name: string, start: number, pid: number): RawEvent[] {
+/**
+ * One schedule's events as the process `name` whose program begins at `start`, with a pid of its own; none
+ * before `floor` (a start-up longer than that is drawn from there: only its length is lost).
+ */
+function relabel(events: readonly RawEvent[], name: string, start: number, pid: number, floor = -Infinity): RawEvent[] {
   const shift = start - programStart(events);
   return events.map((e) => {
     const data =
       e[5] === 'proc_begin' && typeof e[6] === 'object' && e[6] !== null
         ? { ...(e[6] as Record<string, unknown>), name }
         : e[6];
-    return [e[0], e[1] + shift, pid, e[3], e[4], e[5], data];
+    return [e[0], Math.max(e[1] + shift, floor), pid, e[3], e[4], e[5], data];
   });
 }
 
@@ -91,10 +94,11 @@ export function compareModel(
   const start = programStart(a.events);
   const pidA = a.events[0]?.[2] ?? 1;
   const pidB = (b.events[0]?.[2] ?? 2) === pidA ? pidA + 1 : (b.events[0]?.[2] ?? 2);
-  const events = [
-    ...relabel(a.events, scheduleName(a, 'A'), start, pidA),
-    ...relabel(b.events, scheduleName(b, 'B'), start, pidB),
-  ]
+  const sideA = relabel(a.events, scheduleName(a, 'A'), start, pidA);
+  // Processes are listed by when they start: B's start-up, when longer than A's, begins just after A's, so
+  // that A stays above B.
+  const sideB = relabel(b.events, scheduleName(b, 'B'), start, pidB, (sideA[0]?.[1] ?? start) + 1);
+  const events = [...sideA, ...sideB]
     // one stream in time order (within a schedule, seq order is time order)
     .sort((x, y) => x[1] - y[1] || (x[2] === y[2] ? x[0] - y[0] : x[2] === pidA ? -1 : 1));
   const label = o.sourceLabel ?? o.file.split(/[\\/]/).pop() ?? o.file;
