@@ -50,7 +50,7 @@ export const EVENT_KINDS = {
   await: 'marker', //       {target: serial, what: "task"|"future"|"gather"|"sleep"|"lock"|"queue"|"event"|"other", name?}  a task blocks on target
   //                          what "wait_for"|"wait"|"shield"|"as_completed"|"TaskGroup"|"join": suspended in that asyncio
   //                          function on a future of its own; with task?/call?/count?/obj? naming what it was given;
-  //                          "gather" has count: the awaitables passed to asyncio.gather
+  //                          "gather" has count: the awaitables passed to asyncio.gather, and line: the await's own
   awake: 'marker', //       {target}                                  the awaiting task resumed after that target
 
   // --- synchronisation (threading and asyncio; multiprocessing ones carry key) ---------

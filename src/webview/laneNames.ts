@@ -58,11 +58,25 @@ export function shortLaneNamer(model: TraceModel): (lane: number) => string {
  * the same parent): `head` is cut from its end, `tail` is kept whole. The cut falls where siblings differ
  * least: two `heartbeat()` tasks keep " · Task-2" and " · Task-3" whole; a task whose coroutine no sibling
  * shares keeps its coroutine's start ("blocks_the_l…"); "ThreadPoolExecutor-0_1" beside "…-0_2" keeps
- * "-0_1". A title no sibling shares a start with has no tail. Pure: one rule for the canvas's label column,
- * the step list and the output pane.
+ * "-0_1". A thread or task no sibling shares a start with is cut where it differs from its `cousins` (the
+ * model's lanes of its kind under other parents): "download_worker_thread_0" in one process beside "…_1" in
+ * another keeps "_0". A title nothing shares a start with has no tail. Pure: one rule for the canvas's label
+ * column, the step list and the output pane.
  */
-export function laneCut(lane: Lane, siblings: readonly Lane[]): { head: string; tail: string } {
+export function laneCut(
+  lane: Lane,
+  siblings: readonly Lane[],
+  cousins: readonly Lane[] = [],
+): { head: string; tail: string } {
   const title = laneTitle(lane);
+  const cut = siblingCut(lane, title, siblings);
+  if (cut.tail || lane.kind === 'process') return cut;
+  const others: string[] = [];
+  for (const c of cousins) if (c.kind === lane.kind && c.parent !== lane.parent) others.push(laneTitle(c));
+  return others.length > 0 ? differingEnd(title, others) : cut;
+}
+
+function siblingCut(lane: Lane, title: string, siblings: readonly Lane[]): { head: string; tail: string } {
   const others = siblings.filter((s) => s.id !== lane.id);
   if (title !== lane.name && lane.kind === 'task') {
     const head = title.slice(0, title.length - lane.name.length - 3);
@@ -70,9 +84,13 @@ export function laneCut(lane: Lane, siblings: readonly Lane[]): { head: string; 
       return { head, tail: title.slice(head.length) };
     return { head: title, tail: '' };
   }
+  return differingEnd(title, others.map(laneTitle));
+}
+
+/** `title` split before where it differs from the one of `others` it shares the longest start with. */
+function differingEnd(title: string, others: readonly string[]): { head: string; tail: string } {
   let shared = 0;
-  for (const s of others) {
-    const t = laneTitle(s);
+  for (const t of others) {
     let i = 0;
     while (i < t.length && i < title.length && t[i] === title[i]) i++;
     if (i < title.length) shared = Math.max(shared, i);
@@ -97,17 +115,22 @@ export function laneCutter(model: TraceModel): (lane: number) => { head: string;
   const known = cutters.get(model);
   if (known) return known;
   const byParent = new Map<number, Lane[]>();
-  for (const l of model.lanes) {
-    const list = byParent.get(l.parent);
+  const byKind = new Map<string, Lane[]>();
+  const add = <K>(map: Map<K, Lane[]>, key: K, l: Lane): void => {
+    const list = map.get(key);
     if (list) list.push(l);
-    else byParent.set(l.parent, [l]);
+    else map.set(key, [l]);
+  };
+  for (const l of model.lanes) {
+    add(byParent, l.parent, l);
+    add(byKind, l.kind, l);
   }
   const cache = new Map<number, { head: string; tail: string }>();
   const cutter = (id: number): { head: string; tail: string } => {
     let cut = cache.get(id);
     if (cut === undefined) {
       const lane = model.lanes[id];
-      cut = lane ? laneCut(lane, byParent.get(lane.parent) ?? []) : { head: '?', tail: '' };
+      cut = lane ? laneCut(lane, byParent.get(lane.parent) ?? [], byKind.get(lane.kind)) : { head: '?', tail: '' };
       cache.set(id, cut);
     }
     return cut;

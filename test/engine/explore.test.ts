@@ -184,6 +184,10 @@ void test('Compare: two schedules in one Timeline, one process each, both marked
   );
   assert.ok(parts.every((m) => m.severity === 'warn'));
   assert.notEqual(c.model.lanes[parts[0].lane].pid, c.model.lanes[parts[1].lane].pid);
+  // The two replays start up for different times; their programs' first lines are at the same instant.
+  const modules = c.model.spans.filter((s) => s.name === '<module>');
+  assert.equal(modules.length, 2);
+  assert.equal(modules[0].start, modules[1].start);
   // A replayed thread's start links to the line that started it (t.start(), line 21), as a traced run's does.
   const starts = c.model.markers.filter((m) => m.kind === 'thread_start');
   assert.ok(starts.length >= 4, `thread starts: ${starts.length}`);

@@ -2,7 +2,7 @@ import os
 import sys
 import unittest
 
-from tracing import TraceCase, VERSION, marker_line
+from tracing import TraceCase, VERSION, marker_line, run_traced
 
 
 class AsyncioTasks(TraceCase):
@@ -502,3 +502,38 @@ class AsyncioGathers(TraceCase):
         self.assertEqual([e[6].get('line') for e in ends],
                          [marker_line(self.PROGRAM, m) for m in ('three', 'twice', 'nested', 'nested', 'failing', 'empty')],
                          ends)
+
+
+class AsyncioGatherAwaits(TraceCase):
+    """The await of a gather links to the line of that await (the program's frame as it suspends), not to
+    its coroutine's `async def` line; its end, to the line that called gather."""
+    PROGRAM = 'asyncio_gather_awaits.py'
+
+    def test_the_program_cannot_tell(self):
+        self.assertSameStdoutAsUntraced()
+
+    def test_each_await_carries_its_own_line(self):
+        awaits = [e for e in self.trace.kind('await') if e[6].get('what') == 'gather']
+        self.assertEqual([e[6].get('line') for e in awaits],
+                         [marker_line(self.PROGRAM, m) for m in ('same', 'later', 'helper', 'multi')], awaits)
+        # the end of the one made on an earlier line links to where it was made
+        ends = {e[6]['obj']: e for e in self.trace.kind('future_done')}
+        self.assertEqual(ends[awaits[1][6]['target']][6].get('line'), marker_line(self.PROGRAM, 'made'))
+
+    def test_other_awaits_carry_no_line(self):
+        # (the cost stays on gathers: a task's or a sleep's await is written as before)
+        others = [e for e in self.trace.kind('await') if e[6].get('what') != 'gather']
+        self.assertTrue(others)
+        self.assertFalse([e for e in others if 'line' in e[6]], others)
+
+
+@unittest.skipIf(VERSION >= (3, 12), '3.12+ traces every process with sys.monitoring')
+class AsyncioGatherAwaitsSettrace(AsyncioGatherAwaits):
+    """The same under the settrace fallback (3.8-3.11: a child started on the program file itself)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.trace = run_traced(cls.PROGRAM, extra_env={'CONCURRENCY_LAB_MECHANISM': 'settrace'})
+
+    def test_traced_with_settrace(self):
+        self.assertEqual(self.trace.kind('meta')[0][6].get('mechanism'), 'settrace')

@@ -7,6 +7,7 @@ import { compareModel, scheduleName } from '../../src/explore/compareReplays';
 import { validateModel } from '../../src/trace/validateModel';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { RACE_FILE as FILE, asyncioStream, racyStream } from './sampleStreams';
+import { RawStream } from './rawStream';
 import type { RawEvent } from '../../src/trace/schema';
 
 const model = (race: { first: number; second: number } | null): TraceModel =>
@@ -152,6 +153,40 @@ void test("one pass: a plain run's build reads each event once; only a replay's 
   const m = buildModel(r.events);
   assert.equal(m.races?.length, 1);
   assert.equal(r.reads(), 2 * racy.length + 2, 'a replay: the pass, and one read-ahead for its races');
+});
+
+void test("Compare: the two schedules line up on their programs' first lines, not on their interpreters' start-ups", () => {
+  // A replay of the same program: start-up (before <module>'s first line) takes `startup` ns, then the
+  // program's steps follow at the same pace.
+  const replay = (pid: number, startup: number): RawEvent[] => {
+    const s = new RawStream(pid, 5_000_000_000).mainProcess();
+    s.ev(1, 0, 'code', { id: 1, name: '<module>', qualname: '<module>', file: FILE, line: 1 }, startup);
+    s.ev(1, 0, 'call', [1, 0, 1]);
+    s.ev(1, 0, 'thread_start', { obj: 7, name: 't0', daemon: false, internal: false });
+    s.ev(1, 0, 'return', [1, 0]);
+    return s.events;
+  };
+  const passing = { seed: 1, failure: null, races: [] };
+  // B's interpreter took 70 ms longer to start up (a cold cache, a busy machine).
+  const m = compareModel(
+    { file: FILE },
+    { ...passing, events: replay(100, 5e6) },
+    { ...passing, seed: 2, events: replay(100, 75e6) },
+    0,
+  );
+  const modules = m.spans.filter((x) => x.name === '<module>');
+  assert.equal(modules.length, 2);
+  assert.equal(modules[0].start, modules[1].start, "both programs' first lines at the same instant");
+  const starts = m.markers.filter((x) => x.kind === 'thread_start');
+  assert.equal(starts.length, 2);
+  assert.equal(starts[0].ts, starts[1].ts, 'equal steps at the same x');
+  // A above B (processes are listed by when they start): B's longer start-up begins just after A's.
+  assert.deepEqual(
+    m.lanes.filter((l) => l.kind === 'process').map((l) => l.name),
+    ['A · seed 1 (passing)', 'B · seed 2 (passing)'],
+  );
+  const begins = m.markers.filter((x) => x.kind === 'proc_begin').map((x) => modules[0].start - x.ts);
+  assert.deepEqual(begins, [5e6 + 1000, 5e6 + 999]);
 });
 
 void test('Compare: the race sentences and the lanes say which seed, and which side (failing, racy or passing) each is', () => {

@@ -50,7 +50,8 @@ void test("a gather's end links to the line that called asyncio.gather, which th
   s.ev(1, 0, 'task_create', { obj: 1, name: 'Task-1', coro: 'main', internal: false, parent: 0, line: 24 });
   s.ev(1, 1, 'code', { id: 2, name: 'main', qualname: 'main', file: FILE, line: 18 });
   s.ev(1, 1, 'call', [2, 2, 18]);
-  s.ev(1, 1, 'await', { target: 3, what: 'gather', count: 2 });
+  // (its await, at the line of that await, the tracer writes too: the span's line is main's `async def`)
+  s.ev(1, 1, 'await', { target: 3, what: 'gather', count: 2, line: 21 });
   s.ev(1, 0, 'future_done', { obj: 3, state: 'ok', what: 'gather', count: 2, line: 20 });
   s.ev(1, 1, 'awake', { target: 3 });
   s.ev(1, 1, 'return', [2, 3, 1]);
@@ -59,6 +60,7 @@ void test("a gather's end links to the line that called asyncio.gather, which th
   const m = buildModel(s.events);
   const r = rows(m);
   assert.ok(r.includes('MainThread: gather(2 tasks) done → 20'), r.join('\n'));
+  assert.ok(r.includes('Task-1: await gather(2 tasks) → 21'), r.join('\n'));
   const end = m.steps.find((x) => x.text === 'gather(2 tasks) done');
   assert.equal(end && m.sources[end.source]?.file, FILE, 'in the program file, as the other ends link');
 });

@@ -180,6 +180,48 @@ export const labelCases: Case[] = [
     },
   },
   {
+    name: "labels: the label column keeps a lane name's start and what tells it apart (one download_worker_thread_N in each of two processes)",
+    async run({ page, server }) {
+      // Each process has one worker thread, so siblings tell nothing; the number is what differs across the model.
+      const b = new ModelBuilder('resize.py');
+      const root = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      b.span(b.lane({ kind: 'thread', name: 'MainThread', parent: root, pid: 1, tid: 1 }), '<module>', 0, 60 * MS);
+      for (const n of [0, 1]) {
+        const pid = 10 + n;
+        const proc = b.lane({ kind: 'process', name: `ImageResizerProcess-${n}`, parent: root, pid });
+        b.span(b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid, tid: 1 }), 'work', 5 * MS, 50 * MS);
+        const worker = b.lane({ kind: 'thread', name: `download_worker_thread_${n}`, parent: proc, pid, tid: 2 });
+        b.span(worker, 'inner', 10 * MS, 40 * MS);
+      }
+      const model = b.build();
+      const browser = page.context().browser();
+      assert.ok(browser);
+      for (const width of [1280, 500]) {
+        const p: Page = width === 1280 ? page : await openTimeline(browser, server, { width, height: 600 });
+        try {
+          const texts = await drawnTexts(p, model);
+          const gutterW = await p.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
+          const labels = texts
+            .filter((t) => t.x < gutterW && t.text.startsWith('dow'))
+            .sort((x, y) => x.y - y.y)
+            .map((t) => t.text);
+          assert.equal(labels.length, 2, `two worker labels at ${width} px: ${labels.join(' | ')}`);
+          for (const [n, text] of labels.entries()) {
+            if (!text.includes('…')) assert.equal(text, `download_worker_thread_${n}`);
+            else assert.match(text, new RegExp(`^down\\w*…_${n}$`), `at ${width} px`);
+          }
+          if (width === 500)
+            assert.ok(
+              labels.every((t) => t.includes('…')),
+              `cut at 500 px: ${labels.join(' | ')}`,
+            );
+        } finally {
+          if (p !== page) await p.context().close();
+        }
+      }
+    },
+  },
+  {
     name: 'labels: no print loses its number on a busy canvas, wide or narrow (600 prints on two lanes, bursts and waits)',
     async run({ page, server }) {
       const model = busyPrintsModel();

@@ -180,7 +180,13 @@ def patch(asyncio):
             me = current()
             if me and waiting.get(me) != serial:
                 waiting[me] = serial
-                emit_raw('await', f'{{"target":{serial},"what":{kind_of.get(serial, _FUTURE)}}}', me)
+                if serial in _gather_line:
+                    # A gather's await links to its own line: the program's frame suspending in it (its span
+                    # is the coroutine's, whose line is the `async def`). One look, on gathers only.
+                    line = core.program_line_from(_getframe(1))
+                    emit_raw('await', f'{{"target":{serial},"what":{kind_of.get(serial, _GATHER)},"line":{line}}}', me)
+                else:
+                    emit_raw('await', f'{{"target":{serial},"what":{kind_of.get(serial, _FUTURE)}}}', me)
         else:
             about = stdlib_wait(value)  # a future asyncio.wait, Queue.join, ... made to wait on
             if about is not None:

@@ -72,6 +72,27 @@ test('a name no sibling shares a start with has no tail (it is cut from its end)
   assert.deepEqual(laneCut(w2, [w, w2]), { head: 'worker', tail: '-2' });
 });
 
+test('a thread or task no sibling shares a start with keeps what tells it from its kind under other parents', () => {
+  // One download worker in each of two processes: siblings tell nothing, the other process's worker does.
+  const inA = { ...lane('thread', 'download_worker_thread_0'), parent: 1 };
+  const inB = { ...lane('thread', 'download_worker_thread_1'), parent: 2 };
+  const mainA = { ...lane('thread', 'MainThread'), parent: 1 };
+  const mainB = { ...lane('thread', 'MainThread'), parent: 2 };
+  const all = [mainA, inA, mainB, inB];
+  assert.deepEqual(laneCut(inA, [mainA, inA], all), { head: 'download_worker_thread', tail: '_0' });
+  assert.deepEqual(laneCut(inB, [mainB, inB], all), { head: 'download_worker_thread', tail: '_1' });
+  // without them, as before: cut from its end
+  assert.deepEqual(laneCut(inA, [mainA, inA]), { head: 'download_worker_thread_0', tail: '' });
+  // the same name elsewhere tells nothing; siblings decide first; processes keep their own rule
+  assert.deepEqual(laneCut(mainA, [mainA, inA], all), { head: 'MainThread', tail: '' });
+  const pool = [0, 1].map((i) => ({ ...lane('thread', `ThreadPoolExecutor-0_${i}`), parent: 1 }));
+  const far = { ...lane('thread', 'ThreadPoolExecutor-0_0_x'), parent: 2 };
+  assert.deepEqual(laneCut(pool[0], pool, [...pool, far]), { head: 'ThreadPoolExecutor', tail: '-0_0' });
+  const p1 = { ...lane('process', 'Resizer-1'), parent: 5 };
+  const p2 = { ...lane('process', 'Resizer-2'), parent: 6 };
+  assert.deepEqual(laneCut(p1, [p1], [p1, p2]), { head: 'Resizer-1', tail: '' });
+});
+
 test('splitLanePath: the process part gives way first, then the head; the tail is its own part', () => {
   const t = lane('task', 'Task-2', 'heartbeat');
   const cut = { head: 'heartbeat()', tail: ' · Task-2' };
