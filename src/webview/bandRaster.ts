@@ -90,12 +90,17 @@ export class LaneFills {
     // (about 50 ms at 100k events) than the fillRects they save, and that frame is what a user waits for.
     if (this.frames > 1 && this.n >= DENSE_MIN_RECTS && this.n * COLUMNS_PER_RECT >= columns)
       this.composite(ctx, x0, x1);
-    else
+    else {
+      // A style or alpha is set only when it changes: setting one costs more than the fillRect (the string
+      // crosses into the canvas each time), and a lane's rectangles mostly share both.
+      let style = '';
+      let alpha = -1;
       for (let i = 0; i < this.n; i++) {
-        ctx.fillStyle = this.styles[i];
-        ctx.globalAlpha = this.alphas[i];
+        if (this.styles[i] !== style) ctx.fillStyle = style = this.styles[i];
+        if (this.alphas[i] !== alpha) ctx.globalAlpha = alpha = this.alphas[i];
         ctx.fillRect(this.xs[i], this.ys[i], this.ws[i], this.hs[i]);
       }
+    }
     ctx.globalAlpha = 1;
     this.n = 0;
   }

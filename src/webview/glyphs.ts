@@ -164,3 +164,46 @@ export class GlyphBatch {
     this.paintOf = paintOf;
   }
 }
+
+/**
+ * Ticks: glyphs too crowded for their shape, drawn as thin bars on whole pixels (see the renderer's marker
+ * row). Ticks never overlap one another (their marks are at least 3 px apart and 2 px wide), so each colour
+ * and alpha is one path filled once, the same pixels as a fillRect each, for about half the cost.
+ */
+export class TickBatch {
+  private readonly xs: number[] = [];
+  private readonly paintOf: number[] = [];
+  private colors: string[] = [];
+  private alphas: number[] = [];
+  /** Fills made, for tests. */
+  paths = 0;
+
+  add(color: string, alpha: number, x: number): void {
+    let p = this.colors.length - 1;
+    while (p >= 0 && !(this.colors[p] === color && this.alphas[p] === alpha)) p--;
+    if (p < 0) {
+      p = this.colors.length;
+      this.colors.push(color);
+      this.alphas.push(alpha);
+    }
+    this.xs.push(x);
+    this.paintOf.push(p);
+  }
+
+  /** Draws them `w` wide from `top`, `h` tall. Leaves globalAlpha at 1. */
+  flush(ctx: CanvasRenderingContext2D, top: number, w: number, h: number): void {
+    for (let p = 0; p < this.colors.length; p++) {
+      ctx.globalAlpha = this.alphas[p];
+      ctx.fillStyle = this.colors[p];
+      ctx.beginPath();
+      for (let i = 0; i < this.xs.length; i++) if (this.paintOf[i] === p) ctx.rect(this.xs[i], top, w, h);
+      ctx.fill();
+      this.paths++;
+    }
+    ctx.globalAlpha = 1;
+    this.xs.length = 0;
+    this.paintOf.length = 0;
+    this.colors = [];
+    this.alphas = [];
+  }
+}

@@ -22,7 +22,7 @@ import {
   type PointIndex,
   type Scale,
 } from './lod';
-import { GlyphBatch, glyphStyle } from './glyphs';
+import { GlyphBatch, glyphStyle, TickBatch } from './glyphs';
 import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { numberRange, printNumbersOf } from './printNumbers';
 import { laneCutter, laneTitle } from './laneNames';
@@ -33,6 +33,10 @@ import { drawWaitGraph, type TextBox } from './waitGraph';
 import { eventLane, type EventRef, type ViewState } from './viewState';
 
 const MARKER_R = 4.5;
+/** Glyphs whose centres are closer than this to a neighbour's would overlap it: they are drawn as ticks. */
+const CROWDED_PX = 5;
+/** A tick's width (CSS px, on whole pixels: a rectangle on pixel edges costs the raster next to nothing). */
+const TICK_W = 2;
 const MIN_SPAN_PX = 2;
 const MAX_CURSOR_MARKS = 2000;
 
@@ -312,6 +316,8 @@ function dimmed(f: Frame, ref: EventRef): boolean {
 const fills = new LaneFills();
 /** A lane's marker glyphs, a few paths (see glyphs.ts). */
 const glyphs = new GlyphBatch();
+/** A lane's crowded glyphs, drawn as ticks (see drawMarkerRow). */
+const ticks = new TickBatch();
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
@@ -370,37 +376,67 @@ function drawLane(f: Frame, row: LaneRow): void {
   for (const draw of over) draw();
   ctx.globalAlpha = 1;
   const mid = y + MARKER_H / 2 - 1;
-  // Dense buckets that touch are drawn as one activity strip: at 100k+ events zoomed out that is a
-  // handful of rectangles per lane instead of thousands of glyphs.
+  drawMarkerRow(f, lane.markers, mid);
+  // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
+  drawWaitTexts(f, waitTexts, drawPrintLabels(f, lane, mid, waitTexts));
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * A lane's marker row. Where a glyph would overlap its neighbour it is drawn as a tick, a thin bar in
+ * its colour: overlapping shapes can't be told apart anyway, a row of ticks still shows how many and of
+ * what kind, and each costs a rectangle, not an anti-aliased path (at mid zoom on a 100k trace up to
+ * 1,600 of them a frame). A glyph with room around it keeps its shape. Buckets too dense even for ticks
+ * (more than 3 markers in 3 px) join a muted activity strip: at 100k+ events zoomed out that is a
+ * handful of rectangles per lane instead of thousands of marks.
+ */
+function drawMarkerRow(f: Frame, markers: PointIndex, mid: number): void {
+  const { ctx, v, theme } = f;
+  const cols = v.index.cols;
+  const top = Math.round(mid - MARKER_R);
   let stripFrom = -1;
   let stripTo = -1;
+  let prevX = -Infinity;
+  // The glyph waiting for its next neighbour's position, which decides between its shape and a tick.
+  let held = -1;
+  let heldX = 0;
+  const place = (nextX: number): void => {
+    if (held < 0) return;
+    const st = glyphStyle(cols.markerKind[held], cols.markerSeverity[held]);
+    const alpha = v.matches !== null && v.matches.markers[held] !== 1 ? 0.25 : 1;
+    const color = theme.roles[st.color];
+    if (heldX - prevX < CROWDED_PX || nextX - heldX < CROWDED_PX) {
+      ticks.add(color, alpha, Math.round(heldX - TICK_W / 2));
+    } else glyphs.add(ctx, st.shape, color, alpha, heldX, mid, MARKER_R);
+    prevX = heldX;
+    held = -1;
+  };
   const flushStrip = (): void => {
     if (stripFrom < 0) return;
-    // (the glyphs before it first, as they were drawn before it)
-    glyphs.flush(ctx);
     ctx.globalAlpha = v.matches ? 0.35 : 0.7;
     ctx.fillStyle = theme.muted;
-    ctx.fillRect(stripFrom - 1, mid - MARKER_R, stripTo - stripFrom + 3, MARKER_R * 2);
+    ctx.fillRect(stripFrom - 1, top, stripTo - stripFrom + 3, MARKER_R * 2);
+    prevX = stripTo;
     stripFrom = -1;
   };
-  visitPoints(lane.markers, s, 3, (b) => {
-    const id = lane.markers.ids[b.first];
+  ctx.globalAlpha = 1;
+  visitPoints(markers, f.s, 3, (b) => {
     if (b.count > 3) {
+      place(b.x);
       if (stripFrom >= 0 && b.x - stripTo > 4) flushStrip();
       if (stripFrom < 0) stripFrom = b.x;
       stripTo = b.x;
       return;
     }
     flushStrip();
-    const st = glyphStyle(cols.markerKind[id], cols.markerSeverity[id]);
-    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.25 : 1;
-    glyphs.add(ctx, st.shape, theme.roles[st.color], alpha, b.x, mid, MARKER_R);
+    place(b.x);
+    held = markers.ids[b.first];
+    heldX = b.x;
   });
   flushStrip();
+  place(Infinity);
+  ticks.flush(ctx, top, TICK_W, MARKER_R * 2);
   glyphs.flush(ctx);
-  ctx.globalAlpha = 1;
-  // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
-  drawWaitTexts(f, waitTexts, drawPrintLabels(f, lane, mid, waitTexts));
   ctx.globalAlpha = 1;
 }
 
@@ -421,6 +457,9 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   ctx.fillStyle = theme.foreground;
   ctx.textAlign = 'left';
   const end = upperBound(p.ts, s.t1);
+  // The wait labels that start at or before this label (waits[0, nextWait)), and the furthest one of them ends.
+  let nextWait = 0;
+  let reach = -Infinity;
   for (let i = lowerBound(p.ts, s.t0); i < end;) {
     const glyph = toX(s, p.ts[i]);
     const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
@@ -446,7 +485,11 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
       const next = lowerBound(lane.markers.ts, toTime(s, glyph + 3));
       if (next < lane.markers.ts.length) until = Math.min(until, toX(s, lane.markers.ts[next]) - MARKER_R - 2);
     }
-    for (const w of waits) if (w.end > x) until = Math.min(until, w.x <= x ? x : w.x);
+    // Wait labels start in order, and so do these (x never goes back): a label inside one stops at once, else
+    // at the next one's start. Walked once per lane, not once per print label.
+    while (nextWait < waits.length && waits[nextWait].x <= x) reach = Math.max(reach, waits[nextWait++].end);
+    if (reach > x) until = Math.min(until, x);
+    else if (nextWait < waits.length) until = Math.min(until, waits[nextWait].x);
     const room = until - x - 3;
     const label = lo === hi ? (v.model.markers[p.ids[i]]?.label ?? '') : '';
     let text =

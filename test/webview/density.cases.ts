@@ -228,4 +228,76 @@ export const densityCases: Case[] = [
       assert.deepEqual(overlap, green, 'where they overlap, the later glyph is on top');
     },
   },
+  {
+    name: 'crowded marker glyphs: thin ticks in their colours, a handful of fills a frame; a glyph with room keeps its shape',
+    async run({ page }) {
+      const b = new ModelBuilder('crowded.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      // 80 groups of three glyphs ~4 px apart at Fit (overlapping, so crowded), the groups ~13 px apart; then,
+      // alone, an orange square.
+      const groups: number[][] = [];
+      for (let k = 0; k < 80; k++) {
+        const t = k * 12 * MS;
+        groups.push([
+          b.marker(th, 'queue_put', t, 'put'),
+          b.marker(th, 'lock_acquired', t + 3.7 * MS, 'lock'),
+          b.marker(th, 'queue_put', t + 7.4 * MS, 'put'),
+        ]);
+      }
+      const lone = b.marker(th, 'lock_acquired', 1000 * MS, 'alone');
+      const m = b.build();
+      await page.evaluate(() => {
+        const w = window as unknown as { __paths: number };
+        w.__paths = 0;
+        const proto = CanvasRenderingContext2D.prototype;
+        for (const name of ['fill', 'stroke'] as const) {
+          const orig = Object.getOwnPropertyDescriptor(proto, name)?.value as (...a: unknown[]) => void;
+          Object.defineProperty(proto, name, {
+            configurable: true,
+            writable: true,
+            value(this: CanvasRenderingContext2D, ...args: unknown[]) {
+              w.__paths++;
+              return orig.apply(this, args);
+            },
+          });
+        }
+      });
+      await load(page, m);
+      await page.evaluate(() => ((window as unknown as { __paths: number }).__paths = 0));
+      await load(page, m);
+      const paths = await page.evaluate(() => (window as unknown as { __paths: number }).__paths);
+      // As overlapping shapes each was its own fill (240+); as ticks, one path per colour.
+      assert.ok(paths <= 16, `${paths} fills and strokes in a frame of 240 crowded glyphs`);
+      const bg = await page.evaluate(() => {
+        const c = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim();
+        return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+      });
+      const near = (p: number[], q: number[]): boolean => p.every((v, i) => Math.abs(v - q[i]) <= 12);
+      const centre = async (marker: number): Promise<{ x: number; y: number }> => {
+        const box = await stepBox(
+          page,
+          m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === marker),
+        );
+        // (a glyph's middle: MARKER_H / 2 - 1 below its lane's top, the box's 1 px below that top)
+        return { x: box.x + box.w / 2, y: Math.round(box.y + 6) };
+      };
+      const [put, lock] = groups[40];
+      const a = await centre(put);
+      const c = await centre(lock);
+      assert.ok(c.x - a.x > 3 && c.x - a.x < 5, `the group is crowded (${c.x - a.x} px apart)`);
+      const green = await pixel(page, Math.round(a.x - 0.5), a.y);
+      const orange = await pixel(page, Math.round(c.x - 0.5), c.y);
+      assert.ok(!near(green, bg) && !near(orange, bg) && !near(green, orange), 'each tick in its own colour');
+      // Where the circle's shape would reach (3 px left of its centre, 1.5 px inside its edge), the tick leaves
+      // the background.
+      assert.ok(near(await pixel(page, Math.round(a.x - 3), a.y), bg), 'a crowded glyph is a thin tick, not its shape');
+      const alone = await centre(lone);
+      assert.ok(near(await pixel(page, Math.round(alone.x + 2), alone.y), orange), 'a glyph with room is its square');
+      assert.ok(
+        near(await pixel(page, Math.round(alone.x - 2), alone.y + 2), orange),
+        'a glyph with room is its square',
+      );
+    },
+  },
 ];
