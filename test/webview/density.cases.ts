@@ -38,6 +38,33 @@ async function load(page: Page, model: TraceModel): Promise<void> {
 }
 
 /**
+ * Fills and strokes in one frame of `model` (the page's second: its first draws mark by mark, see
+ * LaneFills.flush): how many paths its glyphs cost.
+ */
+async function pathsOfFrame(page: Page, model: TraceModel): Promise<number> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __paths: number };
+    w.__paths = 0;
+    const proto = CanvasRenderingContext2D.prototype;
+    for (const name of ['fill', 'stroke'] as const) {
+      const orig = Object.getOwnPropertyDescriptor(proto, name)?.value as (...a: unknown[]) => void;
+      Object.defineProperty(proto, name, {
+        configurable: true,
+        writable: true,
+        value(this: CanvasRenderingContext2D, ...args: unknown[]) {
+          w.__paths++;
+          return orig.apply(this, args);
+        },
+      });
+    }
+  });
+  await load(page, model);
+  await page.evaluate(() => ((window as unknown as { __paths: number }).__paths = 0));
+  await load(page, model);
+  return page.evaluate(() => (window as unknown as { __paths: number }).__paths);
+}
+
+/**
  * Compares the canvas's rows [0, y1) (CSS px, at devicePixelRatio 1) with what they were at the last call
  * (kept in the page): how many channel values differ by more than `tolerance`, and the largest difference.
  */
@@ -183,26 +210,7 @@ export const densityCases: Case[] = [
       const sq = b.marker(th, 'lock_acquired', 640 * MS, 'square');
       const c = b.marker(th, 'queue_put', 642.5 * MS, 'put c');
       const m = b.build();
-      await page.evaluate(() => {
-        const w = window as unknown as { __paths: number };
-        w.__paths = 0;
-        const proto = CanvasRenderingContext2D.prototype;
-        for (const name of ['fill', 'stroke'] as const) {
-          const orig = Object.getOwnPropertyDescriptor(proto, name)?.value as (...a: unknown[]) => void;
-          Object.defineProperty(proto, name, {
-            configurable: true,
-            writable: true,
-            value(this: CanvasRenderingContext2D, ...args: unknown[]) {
-              w.__paths++;
-              return orig.apply(this, args);
-            },
-          });
-        }
-      });
-      await load(page, m);
-      await page.evaluate(() => ((window as unknown as { __paths: number }).__paths = 0));
-      await load(page, m);
-      const paths = await page.evaluate(() => (window as unknown as { __paths: number }).__paths);
+      const paths = await pathsOfFrame(page, m);
       // Drawn one by one that was 63+ fills; now a path per colour (and per overlap), plus the frame's few others.
       assert.ok(paths <= 16, `${paths} fills and strokes in a frame of 63 glyphs`);
       const centre = async (marker: number): Promise<number> => {
@@ -247,26 +255,7 @@ export const densityCases: Case[] = [
       }
       const lone = b.marker(th, 'lock_acquired', 1000 * MS, 'alone');
       const m = b.build();
-      await page.evaluate(() => {
-        const w = window as unknown as { __paths: number };
-        w.__paths = 0;
-        const proto = CanvasRenderingContext2D.prototype;
-        for (const name of ['fill', 'stroke'] as const) {
-          const orig = Object.getOwnPropertyDescriptor(proto, name)?.value as (...a: unknown[]) => void;
-          Object.defineProperty(proto, name, {
-            configurable: true,
-            writable: true,
-            value(this: CanvasRenderingContext2D, ...args: unknown[]) {
-              w.__paths++;
-              return orig.apply(this, args);
-            },
-          });
-        }
-      });
-      await load(page, m);
-      await page.evaluate(() => ((window as unknown as { __paths: number }).__paths = 0));
-      await load(page, m);
-      const paths = await page.evaluate(() => (window as unknown as { __paths: number }).__paths);
+      const paths = await pathsOfFrame(page, m);
       // As overlapping shapes each was its own fill (240+); as ticks, one path per colour.
       assert.ok(paths <= 16, `${paths} fills and strokes in a frame of 240 crowded glyphs`);
       const bg = await page.evaluate(() => {
