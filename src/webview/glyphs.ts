@@ -84,8 +84,6 @@ export class GlyphBatch {
   private x1 = -Infinity;
   private y0 = Infinity;
   private y1 = -Infinity;
-  /** Fill and stroke calls made, for tests. */
-  paths = 0;
 
   /** Queues a glyph, as ctx.globalAlpha = alpha and a fill (a stroke for a cross) in `color` would draw it. */
   add(
@@ -140,7 +138,6 @@ export class GlyphBatch {
         ctx.fillStyle = color;
         ctx.fill();
       }
-      this.paths++;
     }
     ctx.globalAlpha = 1;
     this.n = 0;
@@ -173,10 +170,8 @@ export class GlyphBatch {
 export class TickBatch {
   private readonly xs: number[] = [];
   private readonly paintOf: number[] = [];
-  private colors: string[] = [];
-  private alphas: number[] = [];
-  /** Fills made, for tests. */
-  paths = 0;
+  private readonly colors: string[] = [];
+  private readonly alphas: number[] = [];
 
   add(color: string, alpha: number, x: number): void {
     let p = this.colors.length - 1;
@@ -198,12 +193,11 @@ export class TickBatch {
       ctx.beginPath();
       for (let i = 0; i < this.xs.length; i++) if (this.paintOf[i] === p) ctx.rect(this.xs[i], top, w, h);
       ctx.fill();
-      this.paths++;
     }
     ctx.globalAlpha = 1;
     this.xs.length = 0;
     this.paintOf.length = 0;
-    this.colors = [];
-    this.alphas = [];
+    this.colors.length = 0;
+    this.alphas.length = 0;
   }
 }
