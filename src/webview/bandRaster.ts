@@ -54,9 +54,9 @@ export class LaneFills {
   private hs = new Float64Array(256);
   private alphas = new Float64Array(256);
   private styles: string[] = [];
-  /** Premultiplied RGBA per device column, one row per slab (a stretch of rows no rectangle edge crosses). */
-  private acc = new Float32Array(0);
+  /** A row of pixels per slab (a stretch of rows no rectangle edge crosses), and the same bytes as words. */
   private image: ImageData | null = null;
+  private words = new Uint32Array(0);
   /**
    * One small canvas per lane of the frame: writing into a canvas the frame has already drawn from would
    * copy it first (the frame keeps a snapshot until it is rasterised).
@@ -135,19 +135,27 @@ export class LaneFills {
     const dpr = ctx.getTransform().a || 1;
     const c0 = Math.floor(x0 * dpr);
     const cols = Math.ceil(x1 * dpr) - c0;
+    if (this.image === null || this.image.width < cols || this.image.height < slabs) {
+      this.image = new ImageData(Math.max(cols, this.image?.width ?? 0), Math.max(slabs, this.image?.height ?? 0));
+      this.words = new Uint32Array(this.image.data.buffer);
+    }
     // (kept all zero between uses: each slab clears the columns it wrote once they are drawn)
-    if (this.acc.length < slabs * cols * 4) this.acc = new Float32Array(slabs * cols * 4);
-    const acc = this.acc;
+    const px = this.image.data;
+    const words = this.words;
+    const stride = this.image.width;
     const slabOf = new Map(ys.map((y, k) => [y, k]));
-    // The columns each slab was written in: [lo, hi).
+    // The columns each slab was written in: [lo, hi). Columns at or past hi are still clear.
     const lo = new Int32Array(slabs).fill(cols);
     const hi = new Int32Array(slabs);
     let style = '';
     let color = rgba(ctx, this.styles[0]);
+    let packedAlpha = -1;
+    let packed = 0;
     for (let i = 0; i < n; i++) {
       if (this.styles[i] !== style) {
         style = this.styles[i];
         color = rgba(ctx, style);
+        packedAlpha = -1;
       }
       const alpha = this.alphas[i] * color[3];
       // Device columns, clipped to the band; partial coverage at fractional ends.
@@ -158,47 +166,34 @@ export class LaneFills {
       const last = (slabOf.get(this.ys[i] + this.hs[i]) as number) - 1;
       const from = Math.floor(a);
       const to = Math.ceil(b);
+      // Whole columns [inner, outer); a fractional end is a column of its own, blended with its coverage.
+      const inner = Math.min(Math.ceil(a), to);
+      const outer = Math.max(Math.floor(b), inner);
+      if (outer > inner && packedAlpha !== alpha) {
+        packed = pack(color, alpha);
+        packedAlpha = alpha;
+      }
       for (let s = first; s <= last; s++) {
+        const row = s * stride;
+        const clear = hi[s];
         if (from < lo[s]) lo[s] = from;
-        if (to > hi[s]) hi[s] = to;
-        const row = s * cols * 4;
-        for (let c = from; c < b; c++) {
-          const cover = Math.min(c + 1, b) - Math.max(c, a);
-          const sa = alpha * cover;
-          const o = row + c * 4;
-          const keep = 1 - sa;
-          acc[o] = color[0] * sa + acc[o] * keep;
-          acc[o + 1] = color[1] * sa + acc[o + 1] * keep;
-          acc[o + 2] = color[2] * sa + acc[o + 2] * keep;
-          acc[o + 3] = sa + acc[o + 3] * keep;
-        }
+        if (to > clear) hi[s] = to;
+        if (from < inner) blend(px, (row + from) * 4, color, alpha * (Math.min(from + 1, b) - a));
+        // What the slab has not written yet is clear: a whole column there is the colour itself.
+        const fresh = Math.max(inner, Math.min(clear, outer));
+        for (let c = inner; c < fresh; c++) blend(px, (row + c) * 4, color, alpha);
+        if (outer > fresh) words.fill(packed, row + fresh, row + outer);
+        if (outer < to) blend(px, (row + outer) * 4, color, alpha * (b - outer));
       }
     }
-    if (this.image === null || this.image.width < cols || this.image.height < slabs)
-      this.image = new ImageData(Math.max(cols, this.image?.width ?? 0), Math.max(slabs, this.image?.height ?? 0));
     const off = this.pool[this.pooled] ?? this.newCanvas();
     this.pooled++;
     if (off.canvas.width < cols || off.canvas.height < slabs) {
       off.canvas.width = Math.max(cols, off.canvas.width);
       off.canvas.height = Math.max(slabs, off.canvas.height);
     }
-    const px = this.image.data;
-    const stride = this.image.width * 4;
-    for (let s = 0; s < slabs; s++) {
-      for (let c = lo[s]; c < hi[s]; c++) {
-        const i = (s * cols + c) * 4;
-        const o = s * stride + c * 4;
-        const a = acc[i + 3];
-        // ImageData is not premultiplied.
-        const k = a > 0 ? 255 / a : 0;
-        px[o] = acc[i] * k + 0.5;
-        px[o + 1] = acc[i + 1] * k + 0.5;
-        px[o + 2] = acc[i + 2] * k + 0.5;
-        px[o + 3] = a * 255 + 0.5;
-      }
-      if (hi[s] > lo[s]) acc.fill(0, (s * cols + lo[s]) * 4, (s * cols + hi[s]) * 4);
-    }
     off.ctx.putImageData(this.image, 0, 0, 0, 0, cols, slabs);
+    for (let s = 0; s < slabs; s++) if (hi[s] > lo[s]) words.fill(0, s * stride + lo[s], s * stride + hi[s]);
     const smoothing = ctx.imageSmoothingEnabled;
     // Stretched only vertically, each source row repeated: no blending with the row next to it.
     ctx.imageSmoothingEnabled = false;
@@ -210,4 +205,32 @@ export class LaneFills {
     }
     ctx.imageSmoothingEnabled = smoothing;
   }
+}
+
+/** Four bytes as one word of the image, in the platform's byte order (the image's bytes are RGBA). */
+const packBytes = new Uint8ClampedArray(4);
+const packWord = new Uint32Array(packBytes.buffer);
+
+/** `color` at `alpha` as one pixel of ImageData (not premultiplied; the clamped bytes round to nearest). */
+function pack(color: Float32Array, alpha: number): number {
+  packBytes[0] = color[0] * 255;
+  packBytes[1] = color[1] * 255;
+  packBytes[2] = color[2] * 255;
+  packBytes[3] = alpha * 255;
+  return packWord[0];
+}
+
+/**
+ * Source-over of `color` at `alpha` onto the pixel at byte `o` of ImageData (not premultiplied): what the
+ * canvas does to a pixel a rectangle covers by `alpha` of its opacity.
+ */
+function blend(px: Uint8ClampedArray, o: number, color: Float32Array, alpha: number): void {
+  const da = px[o + 3] / 255;
+  const keep = da * (1 - alpha);
+  const out = alpha + keep;
+  if (out <= 0) return;
+  px[o] = (color[0] * 255 * alpha + px[o] * keep) / out;
+  px[o + 1] = (color[1] * 255 * alpha + px[o + 1] * keep) / out;
+  px[o + 2] = (color[2] * 255 * alpha + px[o + 2] * keep) / out;
+  px[o + 3] = out * 255;
 }

@@ -91,7 +91,7 @@ async function compareRows(page: Page, y1: number, tolerance: number): Promise<{
 
 /**
  * One thread: wide spans at depth 0 with waits between them (drawn wider than a pixel, edges at fractional
- * pixels, each with its own CPU share), and, with `crowd`, 300 thin spans at depth 3 that make the lane dense.
+ * pixels, each with its own CPU share), two waits that overlap, and, with `crowd`, 300 thin spans at depth 3 that make the lane dense.
  */
 function wideMarks(crowd: boolean): TraceModel {
   const b = new ModelBuilder('dense.py');
@@ -104,6 +104,10 @@ function wideMarks(crowd: boolean): TraceModel {
     b.span(th, `step_${k}`, t, t + 33.3 * MS, { depth: 0, cpu: (33.3 * MS * (k % 5)) / 5 });
     b.marker(th, k % 2 ? 'lock_wait' : 'queue_get_wait', t + 34.1 * MS, 'wait', { waitEnd: t + 34.1 * MS + 14.7 * MS });
   }
+  // Two waits that overlap (the second starts while the first still waits): composited, the second is blended
+  // over the first where they overlap, as the canvas does, not painted over it.
+  b.marker(th, 'lock_wait', 962.3 * MS, 'first', { waitEnd: 984.6 * MS });
+  b.marker(th, 'queue_get_wait', 971.9 * MS, 'second', { waitEnd: 995.1 * MS });
   if (crowd)
     for (let k = 0; k < 300; k++) {
       const t = 5 * MS + k * 3.1 * MS;
