@@ -38,6 +38,8 @@ const CROWDED_PX = 5;
 /** A tick's width (CSS px, on whole pixels: a rectangle on pixel edges costs the raster next to nothing). */
 const TICK_W = 2;
 const MIN_SPAN_PX = 2;
+/** A span's name cut shorter than this many characters (before its '…') is not drawn. */
+const MIN_CUT_NAME = 3;
 const MAX_CURSOR_MARKS = 2000;
 
 export function frameScale(v: ViewState, widthCss: number): Scale {
@@ -346,6 +348,11 @@ function drawLane(f: Frame, row: LaneRow): void {
         // Measured, not estimated from a character width: an estimate squeezed by maxWidth reads as a smudge.
         f.pen.font = f.fonts.text;
         const text = spanLabels.fit(f.pen, label, room);
+        // A name cut to a letter or two ("c…", "up…") says nothing and crowds the row: whole or 3+ letters.
+        if (text !== label && text.length <= MIN_CUT_NAME) {
+          pending = -1;
+          return;
+        }
         const x = pendingX;
         f.textBoxes.push({ x0: x, x1: x + spanLabels.width(f.pen, text), y0: sy, y1: sy + SPAN_H - 2 });
         over.push(() => {

@@ -111,6 +111,30 @@ export const labelCases: Case[] = [
     },
   },
   {
+    name: 'labels: a span name is drawn whole or cut to 3+ letters, never to one or two ("c…")',
+    async run({ page }) {
+      // 15 spans back to back, 30 to 100 units long (at Fit ~20 to ~70 px: room for 1 to 5 letters and '…'), then 4
+      // of 200 units, where the name fits whole.
+      const b = new ModelBuilder('cut.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      let t = 0;
+      for (const k of [...Array.from({ length: 15 }, (_, i) => 30 + 5 * i), 200, 200, 200, 200]) {
+        b.span(th, 'compute', t, t + k * MS, { depth: 0 });
+        t += k * MS;
+      }
+      const texts = (await drawnTexts(page, b.build())).filter((x) => x.text.startsWith('c'));
+      const cut = texts.filter((x) => x.text.endsWith('…'));
+      for (const x of cut) assert.ok(x.text.length > 3, `"${x.text}" is cut to fewer than 3 letters`);
+      const said = texts.map((x) => x.text).join(' | ');
+      assert.ok(cut.length >= 3, `names are cut to 3+ letters where that fits: ${said}`);
+      assert.ok(
+        texts.some((x) => x.text === 'compute'),
+        `the widest spans are named whole: ${said}`,
+      );
+    },
+  },
+  {
     name: 'labels: the labels of waits that overlap on one lane do not overlap',
     async run({ page }) {
       // A join that a sleep starts inside (as asyncio's wait_for sleeps in the task that awaits).
