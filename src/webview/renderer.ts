@@ -308,18 +308,49 @@ function spanAlpha(f: Frame, i: number): number {
   return frac < 0 ? 0.45 : 0.18 + 0.72 * frac;
 }
 
-function dimmed(f: Frame, ref: EventRef): boolean {
-  const m = f.v.matches;
-  if (m === null) return false;
-  return ref.type === 'span' ? m.spans[ref.index] !== 1 : m.markers[ref.index] !== 1;
-}
-
 /** One lane's span and wait fills, drawn together after its walk (see bandRaster.ts). */
 const fills = new LaneFills();
 /** A lane's marker glyphs, a few paths (see glyphs.ts). */
 const glyphs = new GlyphBatch();
 /** A lane's crowded glyphs, drawn as ticks (see drawMarkerRow). */
 const ticks = new TickBatch();
+
+/**
+ * A lane's span names, drawn in one pass over its fills: a busy frame names ~200 spans, and setting the
+ * font, colour and alignment for each (strings that cross into the canvas every time) cost more than
+ * drawing them.
+ */
+class SpanNames {
+  private readonly texts: string[] = [];
+  private readonly xs: number[] = [];
+  private readonly ys: number[] = [];
+  private readonly alphas: number[] = [];
+
+  push(text: string, x: number, y: number, alpha: number): void {
+    this.texts.push(text);
+    this.xs.push(x);
+    this.ys.push(y);
+    this.alphas.push(alpha);
+  }
+
+  /** Draws and forgets them. Leaves globalAlpha at 1. */
+  draw(f: Frame): void {
+    const { ctx } = f;
+    if (this.texts.length > 0) {
+      f.pen.font = f.fonts.text;
+      ctx.fillStyle = f.theme.foreground;
+      ctx.textAlign = 'left';
+      let alpha = -1;
+      for (let i = 0; i < this.texts.length; i++) {
+        if (this.alphas[i] !== alpha) ctx.globalAlpha = alpha = this.alphas[i];
+        ctx.fillText(this.texts[i], this.xs[i], this.ys[i]);
+      }
+    }
+    ctx.globalAlpha = 1;
+    this.texts.length = this.xs.length = this.ys.length = this.alphas.length = 0;
+  }
+}
+const spanNames = new SpanNames();
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
@@ -355,13 +386,7 @@ function drawLane(f: Frame, row: LaneRow): void {
         }
         const x = pendingX;
         f.textBoxes.push({ x0: x, x1: x + spanLabels.width(f.pen, text), y0: sy, y1: sy + SPAN_H - 2 });
-        over.push(() => {
-          f.pen.font = f.fonts.text;
-          ctx.globalAlpha = dim ? 0.4 : 1;
-          ctx.fillStyle = theme.foreground;
-          ctx.textAlign = 'left';
-          ctx.fillText(text, x, sy + (SPAN_H - 2) / 2);
-        });
+        spanNames.push(text, x, sy + (SPAN_H - 2) / 2, dim ? 0.4 : 1);
       }
       pending = -1;
     };
@@ -381,6 +406,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   }
   fills.flush(ctx, f.v.gutterW, f.width);
   for (const draw of over) draw();
+  spanNames.draw(f);
   ctx.globalAlpha = 1;
   const mid = y + MARKER_H / 2 - 1;
   drawMarkerRow(f, lane.markers, mid);
@@ -467,6 +493,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   // The wait labels that start at or before this label (waits[0, nextWait)), and the furthest one of them ends.
   let nextWait = 0;
   let reach = -Infinity;
+  let alpha = -1;
   for (let i = lowerBound(p.ts, s.t0); i < end;) {
     const glyph = toX(s, p.ts[i]);
     const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
@@ -502,7 +529,9 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     let text =
       room > 30 && label ? printLabels.fit(f.pen, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
     if (text.length <= head.length + 3) text = head.trimEnd();
-    ctx.globalAlpha = dimmed(f, { type: 'marker', index: p.ids[i] }) ? 0.25 : 1;
+    // (set only when it changes: a busy frame draws ~100 of these, nearly all at one alpha)
+    const a = v.matches !== null && v.matches.markers[p.ids[i]] !== 1 ? 0.25 : 1;
+    if (a !== alpha) ctx.globalAlpha = alpha = a;
     ctx.fillText(text, x, mid);
     const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(f.pen, text));
     drawn.push([x, x1]);
