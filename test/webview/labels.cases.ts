@@ -135,6 +135,37 @@ export const labelCases: Case[] = [
     },
   },
   {
+    name: 'labels: while searching, the names of spans that match are drawn solid and the others faded',
+    async run({ page }) {
+      const b = new ModelBuilder('search.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      for (let k = 0; k < 6; k++) b.span(th, k % 2 ? 'beta_work' : 'alpha_work', k * 100 * MS, (k * 100 + 90) * MS);
+      await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(b.build()), live: false });
+      await page.evaluate(() => {
+        const w = window as unknown as { __alphas: Record<string, number[]> };
+        w.__alphas = {};
+        const proto = CanvasRenderingContext2D.prototype;
+        const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
+        proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+          (w.__alphas[text] ??= []).push(this.globalAlpha);
+          return fill.call(this, text, x, y);
+        };
+      });
+      await page.fill('input[type=search]', 'alpha_work');
+      await page.waitForFunction(
+        () => ((window as unknown as { __alphas: Record<string, number[]> }).__alphas['beta_work']?.length ?? 0) >= 3,
+      );
+      const alphas = await page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+      assert.deepEqual(
+        [...new Set(alphas['alpha_work'])],
+        [1],
+        `the matches' names: ${alphas['alpha_work'].join(', ')}`,
+      );
+      assert.deepEqual([...new Set(alphas['beta_work'])], [0.4], `the other names: ${alphas['beta_work'].join(', ')}`);
+    },
+  },
+  {
     name: 'labels: the labels of waits that overlap on one lane do not overlap',
     async run({ page }) {
       // A join that a sleep starts inside (as asyncio's wait_for sleeps in the task that awaits).
