@@ -15,8 +15,9 @@
  * - Chromium's work per frame (frameTrace.ts), the measure the 16 ms target is read against: a CDP
  *   performance trace of the same gestures, each frame's busy time on the renderer's main thread (event,
  *   rAF with our draw, style, paint, canvas raster, commit), its compositor thread and viz's draw and swap,
- *   from the gesture to the swap that shows it, without the waits between them. Also its CPU (thread)
- *   time, which a loaded machine inflates less.
+ *   from the gesture to the swap that shows it, without the waits between them, on 3 fresh pages pooled
+ *   (180 frames: one page's p95 swings by several ms from run to run here). Also its CPU (thread) time,
+ *   which a loaded machine inflates less.
  *   Why this one: driving BeginFrames on demand (--enable-begin-frame-control with
  *   HeadlessExperimental.beginFrame) would remove the pacing directly, but Debian's Chromium 156 runs the
  *   new headless mode, which has no HeadlessExperimental domain ('HeadlessExperimental.beginFrame'
@@ -175,6 +176,10 @@ interface Result {
 }
 
 interface WorkSummary {
+  /** Fresh pages the gestures ran on, each traced, pooled in the figures below (the empty page: one). */
+  pages?: number;
+  /** Each page's own p95. */
+  pageP95Ms?: number[];
   frames: number;
   /** Frames whose swap was found (a frame that changed nothing on screen has none). */
   presented: number;
@@ -221,7 +226,8 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
   let frames: number[] = [];
   let draws: number[] = [];
   let emptyFrames: number[] = [];
-  let work: FrameWork[] = [];
+  const work: FrameWork[] = [];
+  const pageP95: number[] = [];
   let emptyWork: FrameWork[] = [];
   const parts: Record<string, number>[] = [];
   const jsonPostToPaint: number[] = [];
@@ -268,11 +274,17 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
       const empty = await openTimeline(browser, server, { width: 1400, height: 860 });
       emptyFrames = await measureFrames(empty, at, gestures(100, 60));
       await empty.context().close();
-      // Chromium's work per frame, from a performance trace, on fresh pages (the gestures above moved this one).
-      const tp = await openTimeline(browser, server, { width: 1400, height: 860 });
-      await postLarge(tp, model, false, 'columns');
-      work = await traceFrames(browser, tp, at, gestures(100, 60), `timeline-${events}`);
-      await tp.context().close();
+      // Chromium's work per frame, from a performance trace, on fresh pages (the gestures above moved this one):
+      // WORK_PAGES of them, pooled, since one page's p95 (its 3rd slowest frame of 60) swings by several ms
+      // from run to run on a shared machine.
+      for (let p = 0; p < WORK_PAGES; p++) {
+        const tp = await openTimeline(browser, server, { width: 1400, height: 860 });
+        await postLarge(tp, model, false, 'columns');
+        const page = await traceFrames(browser, tp, at, gestures(100, 60), `timeline-${events}${p ? `-${p + 1}` : ''}`);
+        await tp.context().close();
+        work.push(...page);
+        pageP95.push(p95(page.map((f) => f.totalMs)));
+      }
       const te = await openTimeline(browser, server, { width: 1400, height: 860 });
       emptyWork = await traceFrames(browser, te, at, gestures(100, 60), `empty-${events}`);
       await te.context().close();
@@ -291,7 +303,7 @@ async function benchTimeline(browser: Browser, server: PageServer, events: numbe
     frameMedianMs: median(emptyFrames),
     work: summariseWork(emptyWork),
   };
-  r.work = summariseWork(work);
+  r.work = { ...summariseWork(work), pages: WORK_PAGES, pageP95Ms: pageP95.map((x) => Math.round(x * 100) / 100) };
   return r;
 }
 
@@ -388,11 +400,13 @@ const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(
 
 /**
  * Knobs for quick or side-by-side runs (e.g. against an older commit's tree): BENCH_TIMELINE_SIZES
- * ("100000,1000000"), BENCH_TIMELINE_LOADS (page loads per size), BENCH_TIMELINE_TRACE_DIR (keep the
- * performance traces there), BENCH_TIMELINE_ONLY=1 (no speedscope,
+ * ("100000,1000000"), BENCH_TIMELINE_LOADS (page loads per size), BENCH_TIMELINE_WORK_PAGES (traced pages,
+ * default 3), BENCH_TIMELINE_TRACE_DIR (keep the performance traces there), BENCH_TIMELINE_ONLY=1 (no speedscope,
  * no 'traceJson' comparison).
  */
 const TIMELINE_ONLY = process.env.BENCH_TIMELINE_ONLY === '1';
+/** Pages whose gestures are traced for Chromium's work per frame (BENCH_TIMELINE_WORK_PAGES, default 3). */
+const WORK_PAGES = Math.max(1, Number(process.env.BENCH_TIMELINE_WORK_PAGES ?? 3));
 
 export async function main(): Promise<void> {
   mkdirSync(BENCH_DIR, { recursive: true });
@@ -460,7 +474,7 @@ export async function main(): Promise<void> {
     const w = r.work as WorkSummary;
     const e = r.emptyPage?.work;
     console.log(
-      `- ${r.events.toLocaleString('en-US')} events: median ${fmt(w.medianMs)} ms, p95 ${fmt(w.p95Ms)} ms, max ${fmt(w.maxMs)} ms over ${w.frames} frames (${w.presented} presented); CPU time median ${fmt(w.cpuMedianMs)} / p95 ${fmt(w.cpuP95Ms)} ms; main thread median ${fmt(w.mainMedianMs)} / p95 ${fmt(w.mainP95Ms)} ms, compositor ${fmt(w.compositorMedianMs)} ms, viz ${fmt(w.vizMedianMs)} ms; gesture → swap wall clock median ${fmt(w.wallMedianMs)} ms` +
+      `- ${r.events.toLocaleString('en-US')} events: median ${fmt(w.medianMs)} ms, p95 ${fmt(w.p95Ms)} ms, max ${fmt(w.maxMs)} ms over ${w.frames} frames of ${w.pages ?? 1} pages (${w.presented} presented; each page's p95 ${(w.pageP95Ms ?? []).map(fmt).join(', ')} ms); CPU time median ${fmt(w.cpuMedianMs)} / p95 ${fmt(w.cpuP95Ms)} ms; main thread median ${fmt(w.mainMedianMs)} / p95 ${fmt(w.mainP95Ms)} ms, compositor ${fmt(w.compositorMedianMs)} ms, viz ${fmt(w.vizMedianMs)} ms; gesture → swap wall clock median ${fmt(w.wallMedianMs)} ms` +
         (e
           ? `; a page with no trace: median ${fmt(e.medianMs)} ms, p95 ${fmt(e.p95Ms)} ms (${e.presented} presented), wall ${fmt(e.wallMedianMs)} ms`
           : ''),
