@@ -287,6 +287,31 @@ suite('explore', function () {
     await pictures('explore-hint-failed', (await api()).timeline);
   });
 
+  test('after the deadlock demo is stopped at its time limit, the Timeline offers Explore, worded for the deadlock; its button finds it', async () => {
+    const run = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'deadlock');
+    assert.equal(run?.model?.error?.code, 'timeout', JSON.stringify(run?.model?.error ?? run?.refused));
+    await waitForText(
+      '.hint .hint-text',
+      /^Several of its 3 threads use the same Lock: this run deadlocked in one schedule of them\. Explore runs other schedules to tell which ones deadlock\.$/,
+      { timeoutMs: 30_000 },
+    );
+    const { explorer, timeline } = await api();
+    await pictures('explore-hint-deadlock', timeline);
+    const explored = new Promise<ExploreOutcome>((resolve) => {
+      const sub = explorer.onDidFinish((o) => {
+        sub.dispose();
+        resolve(o);
+      });
+    });
+    await click('.hint-action');
+    const o = await explored;
+    assert.equal(o.error, undefined, o.error);
+    assert.ok(
+      o.summary?.deadlocks.some((d) => d.cycle.map((c) => c.lane).join() === 'alice,bob'),
+      JSON.stringify(o.summary?.deadlocks),
+    );
+  });
+
   test("Explore on a selection explores just those lines, diagnostics at the editor's line numbers", async () => {
     const editor = await openScratch(
       'selection.py',
