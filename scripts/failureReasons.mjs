@@ -64,15 +64,24 @@ export function failureReasons() {
   };
 }
 
-/** Collects the failed tests' lines (with their reasons) from a runner's output, line by line. */
+// scripts/test-python.mjs heads each Python's results with "--- Python 3.12.1: 3 passed, …": the tests that
+// fail below it failed on that Python (a test may fail on one and pass on the others).
+const PYTHON_HEADING = /^--- Python (\S+): /;
+
+/**
+ * Collects the failed tests' lines (with their reasons) from a runner's output, line by line. Under a Python's
+ * heading, a failed test's line says which Python it failed on.
+ */
 export function failedTestCollector() {
   const failedLines = [];
   const why = failureReasons();
+  let python = '';
   return {
     failedLines,
     line(line) {
       if (FAILING_TESTS_HEADING.test(line)) return;
-      if (FAILED_TEST_LINE.test(line)) failedLines.push(line.trim());
+      python = PYTHON_HEADING.exec(line)?.[1] ?? python;
+      if (FAILED_TEST_LINE.test(line)) failedLines.push(`${line.trim()}${python ? ` on Python ${python}` : ''}`);
       why(line, failedLines);
     },
   };
@@ -81,9 +90,37 @@ export function failedTestCollector() {
 /**
  * The summary's lines: each failed test once. A line without a reason is left out when the same test is
  * there with one (scripts/test-python.mjs lists a failed suite's FAIL:/ERROR: lines before its output).
+ * A test that failed the same way on several Pythons is one line that names them all.
  */
 export function shownFailures(lines) {
   const unique = [...new Set(lines)];
   const withReason = new Set(unique.filter((l) => l.includes('\n')).map((l) => l.slice(0, l.indexOf('\n'))));
-  return unique.filter((l) => l.includes('\n') || !withReason.has(l));
+  return onEachPython(unique.filter((l) => l.includes('\n') || !withReason.has(l)));
+}
+
+const ON_PYTHON = / on Python (\S+)$/;
+
+/** "FAIL: t on Python 3.12.1" and "FAIL: t on Python 3.13.0", with the same reason: "FAIL: t on Python 3.12.1, 3.13.0". */
+function onEachPython(lines) {
+  const shown = [];
+  const same = new Map();
+  for (const line of lines) {
+    const cut = line.includes('\n') ? line.indexOf('\n') : line.length;
+    const python = ON_PYTHON.exec(line.slice(0, cut));
+    if (!python) {
+      shown.push({ line });
+      continue;
+    }
+    const test = line.slice(0, python.index);
+    const reason = line.slice(cut);
+    const seen = same.get(test + reason);
+    if (seen) seen.versions.push(python[1]);
+    else {
+      const entry = { test, reason, versions: [python[1]] };
+      same.set(test + reason, entry);
+      shown.push(entry);
+    }
+  }
+  const byVersion = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+  return shown.map((e) => e.line ?? `${e.test} on Python ${e.versions.sort(byVersion).join(', ')}${e.reason}`);
 }

@@ -70,6 +70,8 @@ function parseCounts(text) {
     skipped,
     passed: Math.max(0, ran - failed - skipped - (fields.expected_failures ?? 0)),
     ok: summary?.[1] === 'OK',
+    // unittest printed its result (OK or FAILED): the suite ran to its end, neither crashed nor hung
+    finished: summary !== null,
   };
 }
 
@@ -86,14 +88,23 @@ function runSuite({ python, version }) {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const timer = setTimeout(() => child.kill('SIGKILL'), SUITE_TIMEOUT_MS);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, SUITE_TIMEOUT_MS);
     child.stdout.on('data', (b) => (output += b));
     child.stderr.on('data', (b) => (output += b));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const counts = parseCounts(output);
       if (code !== 0 && counts.failed === 0) counts.failed = 1; // crashed or timed out without a summary
-      done({ version, python, code, signal, output, secs: (Date.now() - started) / 1000, ...counts });
+      const ended = timedOut
+        ? `was stopped at its ${SUITE_TIMEOUT_MS / 1000} s limit`
+        : signal
+          ? `was killed by ${signal}`
+          : `exited with code ${code}`;
+      done({ version, python, code, signal, ended, output, secs: (Date.now() - started) / 1000, ...counts });
     });
   });
 }
@@ -121,6 +132,8 @@ await Promise.all(
         const failures = r.output.split('\n').filter((l) => /(\.\.\. (FAIL|ERROR)$)|^(FAIL|ERROR):/.test(l));
         console.log(failures.join('\n'));
         console.log(r.output.slice(-6000));
+        // A suite that crashed or hung has no FAIL:/ERROR: block of its own: this line puts it in the CI summary.
+        if (!r.finished) console.log(`ERROR: the suite ${r.ended} before unittest's summary`);
       }
     }
   }),

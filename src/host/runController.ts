@@ -9,7 +9,7 @@ import type { ProgramSource } from '../run/types';
 import { Disposable } from '../shared/disposable';
 import type { RunProgress } from '../shared/protocol';
 import { type RunError, type TraceModel, unreadableNote } from '../shared/traceModel';
-import { waitForGraph } from '../shared/waitFor';
+import { waitsAtStop } from '../shared/waitFor';
 import type { SourceLink, TimelinePanel } from '../timeline/TimelinePanel';
 import { describeOrigin, InterpreterService } from './interpreter';
 import { RunDiagnostics } from './runDiagnostics';
@@ -317,7 +317,7 @@ export class RunController extends Disposable {
   private explain(error: RunError, request: RunRequest, model: TraceModel): void {
     const where = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';
     // A deadlock is said as one: a longer time limit would not help it.
-    const waits = error.code === 'timeout' || error.code === 'cancelled' ? waitForGraph(model) : undefined;
+    const waits = waitsAtStop(model);
     const deadlock = waits !== undefined && waits.cycle.length > 0;
     const text = deadlock
       ? `${error.message} Deadlock: ${waits.sentence}.`

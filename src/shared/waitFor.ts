@@ -45,7 +45,16 @@ function waitedOn(m: Marker): string {
   return waitedOnText(m.label);
 }
 
-export function waitForGraph(model: TraceModel): WaitForGraph {
+/**
+ * The wait-for graph of a run the Lab stopped (its time limit, or Stop): only then did its lanes' last
+ * blocking calls never return. Undefined for a run that ended any other way.
+ */
+export function waitsAtStop(model: Pick<TraceModel, 'lanes' | 'markers' | 'error'>): WaitForGraph | undefined {
+  const code = model.error?.code;
+  return code === 'timeout' || code === 'cancelled' ? waitForGraph(model) : undefined;
+}
+
+export function waitForGraph(model: Pick<TraceModel, 'lanes' | 'markers'>): WaitForGraph {
   // The last event of each lane, and who holds each lock when the trace ends.
   const last = new Map<number, number>();
   const holder = new Map<string, number>();

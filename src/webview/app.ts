@@ -21,7 +21,7 @@ import { RULER_H, foldedLanesChanged, layoutLanes, unfoldedSteps, type Row } fro
 import { buildModelIndex, laneDepths, stepAtOrder } from './modelIndex';
 import { lanePathNamer } from './laneNames';
 import { Legend } from './legend';
-import { waitForGraph } from '../shared/waitFor';
+import { waitsAtStop } from '../shared/waitFor';
 import { OutputPane } from './outputPane';
 import { eventRect } from './renderer';
 import { StepList } from './stepList';
@@ -421,10 +421,7 @@ export class TimelineApp implements CanvasHost {
     this.paintToReport = live;
     this.toolbar.setTitle(model.title);
     document.title = model.title;
-    const waits =
-      model.error && (model.error.code === 'timeout' || model.error.code === 'cancelled') && !work
-        ? waitForGraph(model)
-        : undefined;
+    const waits = work ? undefined : waitsAtStop(model);
     this.v.waits = waits;
     this.banner.setError(model.error, waits, raceSentences(model));
     this.legend.showRaces((model.races?.length ?? 0) > 0);

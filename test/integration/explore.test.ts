@@ -93,6 +93,21 @@ async function pictures(name: string, timeline: { show(preserveFocus?: boolean):
   await setViewport(1400, 900);
 }
 
+/** Clicks the Timeline hint's "Explore other schedules…" and waits for that exploration's outcome. */
+async function exploreFromHint(): Promise<ExploreOutcome> {
+  const { explorer } = await api();
+  const explored = new Promise<ExploreOutcome>((resolve) => {
+    const sub = explorer.onDidFinish((o) => {
+      sub.dispose();
+      resolve(o);
+    });
+  });
+  await click('.hint-action');
+  const o = await explored;
+  assert.equal(o.error, undefined, o.error);
+  return o;
+}
+
 suite('explore', function () {
   this.timeout(180_000);
   suiteTeardown(async () => {
@@ -254,17 +269,8 @@ suite('explore', function () {
         timeoutMs: 30_000,
       },
     );
-    const { explorer, timeline } = await api();
-    await pictures('explore-hint', timeline);
-    const explored = new Promise<ExploreOutcome>((resolve) => {
-      const sub = explorer.onDidFinish((o) => {
-        sub.dispose();
-        resolve(o);
-      });
-    });
-    await click('.hint-action');
-    const o = await explored;
-    assert.equal(o.error, undefined, o.error);
+    await pictures('explore-hint', (await api()).timeline);
+    const o = await exploreFromHint();
     assert.ok(
       o.summary?.races.some((r) => r.target === 'Account.balance'),
       'the exploration of that file found its lost update',
@@ -285,6 +291,22 @@ suite('explore', function () {
       { timeoutMs: 30_000 },
     );
     await pictures('explore-hint-failed', (await api()).timeline);
+  });
+
+  test('after the deadlock demo is stopped at its time limit, the Timeline offers Explore, worded for the deadlock; its button finds it', async () => {
+    const run = await vscode.commands.executeCommand<RunOutcome | undefined>('concurrencyLab.openDemo', 'deadlock');
+    assert.equal(run?.model?.error?.code, 'timeout', JSON.stringify(run?.model?.error ?? run?.refused));
+    await waitForText(
+      '.hint .hint-text',
+      /^Several of its 3 threads use the same Lock: this run deadlocked in one schedule of them\. Explore runs other schedules to tell which ones deadlock\.$/,
+      { timeoutMs: 30_000 },
+    );
+    await pictures('explore-hint-deadlock', (await api()).timeline);
+    const o = await exploreFromHint();
+    assert.ok(
+      o.summary?.deadlocks.some((d) => d.cycle.map((c) => c.lane).join() === 'alice,bob'),
+      JSON.stringify(o.summary?.deadlocks),
+    );
   });
 
   test("Explore on a selection explores just those lines, diagnostics at the editor's line numbers", async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { RULES } from '../../src/checks/catalog';
 import { checkPython } from '../../src/checks/engine';
 import { exploreHint } from '../../src/explore/exploreHint';
-import type { Lane, TraceModel } from '../../src/shared/traceModel';
+import type { Lane, Marker, TraceModel } from '../../src/shared/traceModel';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const read = (...p: string[]): string => readFileSync(join(ROOT, ...p), 'utf8');
@@ -28,7 +28,7 @@ void test('a lost update the static checks see (CL205) in a run of two threads: 
 void test('the deadlock demo: its threads used the same lock in the run', () => {
   const findings = checkPython(read('media', 'demos', 'deadlock.py'));
   assert.match(
-    // (recorded stopped at its time limit, when no hint is offered: as a run of it that got through)
+    // (recorded stopped at its time limit: as a run of it that got through)
     exploreHint({ ...recorded('deadlock.json'), error: null }, findings) ?? '',
     /^Several of its \d+ threads use the same Lock: this run shows one schedule of them\./,
   );
@@ -82,4 +82,50 @@ void test("a run the program's own exception ended (an assertion a race broke) g
   );
   for (const code of ['timeout', 'cancelled', 'event-cap', 'crashed', 'tracer-failed'] as const)
     assert.equal(exploreHint(failed(code), [{ code: 'CL205' }]), undefined, code);
+});
+
+void test('a run stopped in a deadlock (a cycle of waits, at its time limit or Stop) gets the hint, worded for a deadlock', () => {
+  const findings = checkPython(read('media', 'demos', 'deadlock.py'));
+  const deadlocked =
+    'Several of its 3 threads use the same Lock: this run deadlocked in one schedule of them. Explore runs other schedules to tell which ones deadlock.';
+  // the demo's recorded run, stopped at its time limit with alice and bob each waiting for the other's lock
+  const timedOut = recorded('deadlock.json');
+  assert.equal(timedOut.error?.code, 'timeout');
+  assert.equal(exploreHint(timedOut, findings), deadlocked);
+  assert.equal(exploreHint(recorded('deadlock_stopped.json'), findings), deadlocked);
+  // the user pressed Stop while they waited: the same deadlock
+  const stopped = { ...timedOut, error: { code: 'cancelled' as const, message: 'Stopped.' } };
+  assert.equal(exploreHint(stopped, findings), deadlocked);
+  // what the static checks see leads, as after any run
+  assert.match(
+    exploreHint(timedOut, [{ code: 'CL204' }]) ?? '',
+    /^In this file two locks are taken in opposite orders: this run deadlocked in one schedule of its 3 threads\. /,
+  );
+});
+
+void test('a run stopped with nothing in a cycle (an endless loop, one wait no one else holds) gets no hint', () => {
+  // Two threads that take one lock in turn forever (while True: with lock: ...; time.sleep(0.05)), stopped at
+  // the time limit: the last markers of a real 3.12 run.
+  const marker = (lane: number, kind: string, label: string, detail: Record<string, string>) =>
+    ({ lane, kind, label, detail, ts: 0, order: 0, source: 0, line: 10, severity: 'info' }) as Marker;
+  const lock = { obj: '1', prim: 'Lock' };
+  const spinning = {
+    ...lanes(['thread'], ['thread'], ['thread']),
+    markers: [2, 3].flatMap((lane) => [
+      marker(lane, 'lock_acquired', 'acquire lock', lock),
+      marker(lane, 'lock_release', 'release lock', lock),
+      marker(lane, 'sleep', 'sleep 0.05 s', { secs: '0.05', state: 'still waiting when the run ended' }),
+    ]),
+  };
+  assert.match(exploreHint(spinning, []) ?? '', /use the same Lock: this run shows one schedule/, 'had it ended');
+  for (const code of ['timeout', 'cancelled'] as const)
+    assert.equal(exploreHint({ ...spinning, error: { code, message: 'x' } }, []), undefined, code);
+  // the demo stopped while only bob waited (for the lock alice holds): no cycle, no deadlock
+  const demo = recorded('deadlock.json');
+  const lastWait = demo.markers.map((m) => m.kind).lastIndexOf('lock_wait');
+  const oneWaits = { ...demo, markers: [...demo.markers.slice(0, lastWait), ...demo.markers.slice(lastWait + 1)] };
+  assert.equal(exploreHint(oneWaits, []), undefined);
+  // a cap or a crash, even in a deadlock: its banner says what to do first
+  for (const code of ['event-cap', 'crashed'] as const)
+    assert.equal(exploreHint({ ...demo, error: { code, message: 'x' } }, []), undefined, code);
 });
