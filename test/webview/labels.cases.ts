@@ -277,6 +277,41 @@ export const labelCases: Case[] = [
     },
   },
   {
+    name: 'labels: a print number over a crowded marker row reads on a plate: no tick colour runs through its digits',
+    async run({ page }) {
+      // 12 prints 80 ms apart, locks and queue puts every 3 ms around them: at Fit (~1 px per ms) the row is
+      // ticks in their colours, and each print's number (only that: its text has no room) is drawn over them.
+      const b = new ModelBuilder('crowded_prints.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      for (let k = 0; k < 330; k++) {
+        const t = k * 3 * MS;
+        if (k % 27 !== 10) b.marker(th, k % 2 ? 'lock_acquired' : 'queue_put', t, k % 2 ? 'lock' : 'put');
+        else b.print(th, t, `line ${k}`);
+      }
+      const texts = await drawnTexts(page, b.build());
+      const numbers = texts.filter((t) => /^\d+$/.test(t.text) && t.y > 22); // (not the ruler's 0)
+      assert.equal(numbers.length, 12, `the prints' numbers: ${texts.map((t) => t.text).join(' | ')}`);
+      // Ticks are saturated colours; the background, the text and their anti-aliased blends are greys.
+      const coloured = await page.evaluate((boxes) => {
+        const ctx = document.querySelector('canvas')?.getContext('2d');
+        if (!ctx) throw new Error('no canvas');
+        return boxes.map((b) => {
+          const px = ctx.getImageData(Math.round(b.x), Math.round(b.y - 4), Math.round(b.width), 8).data;
+          let n = 0;
+          for (let i = 0; i < px.length; i += 4)
+            if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 40) n++;
+          return n;
+        });
+      }, numbers);
+      // (drawn without plates, 16–60 pixels of each box were a tick's colour)
+      assert.ok(
+        coloured.every((n) => n <= 2),
+        `pixels of a tick's colour inside each number: ${coloured.join(', ')}`,
+      );
+    },
+  },
+  {
     name: 'labels: no print loses its number on a busy canvas, wide or narrow (600 prints on two lanes, bursts and waits)',
     async run({ page, server }) {
       const model = busyPrintsModel();
