@@ -593,6 +593,8 @@ interface WaitText {
   end: number;
   right: number;
   stuck: boolean;
+  /** A search is on and did not match its wait. */
+  dim: boolean;
   label: string;
   y: number;
 }
@@ -610,7 +612,8 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
     const style = WAIT_STYLE[state];
     const stuck = v.index.stuck[id] === 1;
     const w = Math.max(1, run.x1 - run.x0);
-    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.2 : 0.85;
+    const dim = v.matches !== null && v.matches.markers[id] !== 1;
+    const alpha = dim ? 0.2 : 0.85;
     const color = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
     const ready = cols.markerReadyAt[id];
@@ -641,7 +644,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
         const text = waitLabel(f.pen, stuck ? 'stuck: ' : '', label, room);
         if (text !== '') {
           labelEnd = x + waitLabels.width(f.pen, text);
-          texts.push({ x, end: labelEnd, right: x + room, stuck, label, y: top - 5 });
+          texts.push({ x, end: labelEnd, right: x + room, stuck, dim, label, y: top - 5 });
         }
       }
     }
@@ -675,10 +678,13 @@ function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [n
     const text = waitLabel(f.pen, w.stuck ? 'stuck: ' : '', w.label, right - x);
     if (text === '') continue;
     ctx.fillStyle = w.stuck ? theme.error : theme.muted;
+    // Faded as a span's name is when the search did not match its wait (the band's own 0.2 is too faint for text).
+    ctx.globalAlpha = w.dim ? DIM_TEXT_ALPHA : 1;
     ctx.fillText(text, x, w.y);
     prevEnd = x + waitLabels.width(f.pen, text);
     f.textBoxes.push({ x0: x - 2, x1: prevEnd + 2, y0: w.y - 6, y1: w.y + 6 });
   }
+  ctx.globalAlpha = 1;
 }
 
 const waitLabels = new TextFitter();

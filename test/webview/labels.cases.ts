@@ -166,6 +166,49 @@ export const labelCases: Case[] = [
     },
   },
   {
+    name: 'labels: while searching, the labels of waits that match are drawn solid and the others faded',
+    async run({ page }) {
+      // A lane whose last print does not match: its number is drawn at 0.25, and the wait labels drawn after
+      // it must not take that alpha over (nor the 1 of a print that matches).
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(1, 0, 'obj_new', { obj: 5, line: 3, name: 'lock_a' });
+      s.ev(1, 0, 'lock_wait', { obj: 5, prim: 'Lock' });
+      s.ev(1, 0, 'lock_acquired', { obj: 5, prim: 'Lock', ok: true, waited_ns: 300 * MS, contended: true }, 300 * MS);
+      s.ev(1, 0, 'sleep', { secs: 0.3 }, 10 * MS);
+      s.ev(1, 0, 'slept', { secs: 0.3 }, 300 * MS);
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'done' }, 10 * MS);
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'waits.py', exitCode: 0 }));
+      const lockLabel = texts.find((t) => t.text.includes('lock_a'))?.text;
+      const sleepLabel = texts.find((t) => t.text.startsWith('sleep'))?.text;
+      assert.ok(lockLabel && sleepLabel, `both waits are labelled: ${texts.map((t) => t.text).join(' | ')}`);
+      await page.evaluate(() => {
+        const w = window as unknown as { __alphas: Record<string, number[]> };
+        w.__alphas = {};
+        const proto = CanvasRenderingContext2D.prototype;
+        const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
+        proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+          (w.__alphas[text] ??= []).push(this.globalAlpha);
+          return fill.call(this, text, x, y);
+        };
+      });
+      await page.fill('input[type=search]', 'lock_a');
+      await page.waitForFunction(
+        (t) => ((window as unknown as { __alphas: Record<string, number[]> }).__alphas[t]?.length ?? 0) >= 1,
+        sleepLabel,
+      );
+      const alphas = await page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+      const print = Object.keys(alphas).filter((t) => /^1( |$)/.test(t));
+      assert.deepEqual(
+        print.flatMap((t) => alphas[t]),
+        [0.25],
+        `the print's number, faded (it does not match): ${print.join(' | ')}`,
+      );
+      assert.deepEqual([...new Set(alphas[lockLabel])], [1], `"${lockLabel}": ${alphas[lockLabel]?.join(', ')}`);
+      assert.deepEqual([...new Set(alphas[sleepLabel])], [0.4], `"${sleepLabel}": ${alphas[sleepLabel]?.join(', ')}`);
+    },
+  },
+  {
     name: 'labels: the labels of waits that overlap on one lane do not overlap',
     async run({ page }) {
       // A join that a sleep starts inside (as asyncio's wait_for sleeps in the task that awaits).
