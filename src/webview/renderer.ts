@@ -796,8 +796,8 @@ function laneY(f: Frame, lane: number): { y: number; row: Row } | null {
 /** Uncaught exceptions must be findable at any zoom: a ring around each, never merged away. */
 function drawErrors(f: Frame): void {
   const { ctx, v, s, theme } = f;
-  ctx.strokeStyle = theme.error;
-  ctx.lineWidth = 2;
+  // Solid while searching too: an exception must stay findable whatever the search matched.
+  ctx.globalAlpha = 1;
   const cols = v.index.cols;
   for (let k = 0; k < v.index.errors.length && k < 500; k++) {
     const id = v.index.errors[k];
@@ -807,6 +807,9 @@ function drawErrors(f: Frame): void {
     if (at === null) continue;
     const x = toX(s, ts);
     const y = at.y + MARKER_H / 2 - 1;
+    // Set for each ring: the glyph drawn in the last one left its own stroke (a cross's width) behind.
+    ctx.strokeStyle = theme.error;
+    ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.arc(x, y, MARKER_R + 3, 0, Math.PI * 2);
     ctx.stroke();
@@ -847,6 +850,8 @@ function drawCursor(f: Frame): void {
   const { ctx, v, theme } = f;
   if (v.cursor.length === 0) return;
   ctx.fillStyle = theme.highlight;
+  // (its own alpha, not what the drawing before it left: the highlight's colour carries its translucency)
+  ctx.globalAlpha = 1;
   for (let k = 0; k < v.cursor.length && k < MAX_CURSOR_MARKS; k++) {
     const st = v.model.steps[v.cursor[k]];
     const b = eventBox(f, st.ref);
@@ -866,6 +871,7 @@ function drawSelection(f: Frame): void {
     if (!b) continue;
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
+    ctx.globalAlpha = 1;
     ctx.strokeRect(b.x, b.y, b.w, b.h);
   }
   ctx.lineWidth = 1;
