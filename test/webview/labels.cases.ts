@@ -88,6 +88,35 @@ function labelNumbers(text: string): { lo: number; hi: number } | null {
   return { lo: Number(m[1]), hi: Number(m[3] ?? m[1]) };
 }
 
+/**
+ * Searches for `query` and returns the globalAlpha of each fillText by its text, once `until` has been drawn
+ * `times` times since the search began.
+ */
+async function alphasWhileSearching(
+  page: Page,
+  query: string,
+  until: string,
+  times: number,
+): Promise<Record<string, number[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __alphas: Record<string, number[]> };
+    w.__alphas = {};
+    const proto = CanvasRenderingContext2D.prototype;
+    const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
+    proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+      (w.__alphas[text] ??= []).push(this.globalAlpha);
+      return fill.call(this, text, x, y);
+    };
+  });
+  await page.fill('input[type=search]', query);
+  await page.waitForFunction(
+    ({ until, times }) =>
+      ((window as unknown as { __alphas: Record<string, number[]> }).__alphas[until]?.length ?? 0) >= times,
+    { until, times },
+  );
+  return page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+}
+
 export const labelCases: Case[] = [
   {
     name: 'labels: a span narrower than its name is named past its end, up to the next span of its row',
@@ -142,21 +171,7 @@ export const labelCases: Case[] = [
       const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
       for (let k = 0; k < 6; k++) b.span(th, k % 2 ? 'beta_work' : 'alpha_work', k * 100 * MS, (k * 100 + 90) * MS);
       await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(b.build()), live: false });
-      await page.evaluate(() => {
-        const w = window as unknown as { __alphas: Record<string, number[]> };
-        w.__alphas = {};
-        const proto = CanvasRenderingContext2D.prototype;
-        const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
-        proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
-          (w.__alphas[text] ??= []).push(this.globalAlpha);
-          return fill.call(this, text, x, y);
-        };
-      });
-      await page.fill('input[type=search]', 'alpha_work');
-      await page.waitForFunction(
-        () => ((window as unknown as { __alphas: Record<string, number[]> }).__alphas['beta_work']?.length ?? 0) >= 3,
-      );
-      const alphas = await page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+      const alphas = await alphasWhileSearching(page, 'alpha_work', 'beta_work', 3);
       assert.deepEqual(
         [...new Set(alphas['alpha_work'])],
         [1],
@@ -182,22 +197,7 @@ export const labelCases: Case[] = [
       const lockLabel = texts.find((t) => t.text.includes('lock_a'))?.text;
       const sleepLabel = texts.find((t) => t.text.startsWith('sleep'))?.text;
       assert.ok(lockLabel && sleepLabel, `both waits are labelled: ${texts.map((t) => t.text).join(' | ')}`);
-      await page.evaluate(() => {
-        const w = window as unknown as { __alphas: Record<string, number[]> };
-        w.__alphas = {};
-        const proto = CanvasRenderingContext2D.prototype;
-        const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
-        proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
-          (w.__alphas[text] ??= []).push(this.globalAlpha);
-          return fill.call(this, text, x, y);
-        };
-      });
-      await page.fill('input[type=search]', 'lock_a');
-      await page.waitForFunction(
-        (t) => ((window as unknown as { __alphas: Record<string, number[]> }).__alphas[t]?.length ?? 0) >= 1,
-        sleepLabel,
-      );
-      const alphas = await page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+      const alphas = await alphasWhileSearching(page, 'lock_a', sleepLabel, 1);
       const print = Object.keys(alphas).filter((t) => /^1( |$)/.test(t));
       assert.deepEqual(
         print.flatMap((t) => alphas[t]),
