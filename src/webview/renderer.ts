@@ -315,42 +315,67 @@ const glyphs = new GlyphBatch();
 /** A lane's crowded glyphs, drawn as ticks (see drawMarkerRow). */
 const ticks = new TickBatch();
 
+/** How faded the text of what a search did not match is drawn (span names, wait labels). */
+const DIM_TEXT_ALPHA = 0.4;
+/** A print number's plate hides this much of the marks under it (the number's own alpha times this). */
+const PLATE_ALPHA = 0.85;
+/** A plate's margin left and right of its text (CSS px). */
+const PLATE_PAD = 1;
+
 /**
- * A lane's span names, drawn in one pass over its fills: a busy frame names ~200 spans, and setting the
- * font, colour and alignment for each (strings that cross into the canvas every time) cost more than
- * drawing them.
+ * Labels drawn in one pass once their lane's walk is done: a busy frame draws ~200 span names and ~100 print
+ * numbers, and setting the font, colour and alignment for each (strings that cross into the canvas every
+ * time) cost more than drawing them. Every style a label needs is set here, none is left from what ran
+ * before.
  */
-class SpanNames {
+class LabelBatch {
   private readonly texts: string[] = [];
   private readonly xs: number[] = [];
+  private readonly x1s: number[] = [];
   private readonly ys: number[] = [];
   private readonly alphas: number[] = [];
 
-  push(text: string, x: number, y: number, alpha: number): void {
+  /** A label `text` from x to x1 (its measured end), its middle at y. */
+  push(text: string, x: number, x1: number, y: number, alpha: number): void {
     this.texts.push(text);
     this.xs.push(x);
+    this.x1s.push(x1);
     this.ys.push(y);
     this.alphas.push(alpha);
   }
 
-  /** Draws and forgets them. Leaves globalAlpha at 1. */
-  draw(f: Frame): void {
+  /**
+   * Draws and forgets them, in `font`. With `plate` (its top and height), each label first gets a plate of
+   * the background behind it, all plates before any text: a label reads over a crowded marker row, and no
+   * plate covers another label. Leaves globalAlpha at 1.
+   */
+  draw(f: Frame, font: string, plate?: { top: number; h: number }): void {
     const { ctx } = f;
-    if (this.texts.length > 0) {
-      f.pen.font = f.fonts.text;
+    const n = this.texts.length;
+    if (n > 0) {
+      let alpha = -1;
+      if (plate !== undefined) {
+        ctx.fillStyle = f.theme.background;
+        for (let i = 0; i < n; i++) {
+          const a = this.alphas[i] * PLATE_ALPHA;
+          if (a !== alpha) ctx.globalAlpha = alpha = a;
+          ctx.fillRect(this.xs[i] - PLATE_PAD, plate.top, this.x1s[i] - this.xs[i] + 2 * PLATE_PAD, plate.h);
+        }
+      }
+      f.pen.font = font;
       ctx.fillStyle = f.theme.foreground;
       ctx.textAlign = 'left';
-      let alpha = -1;
-      for (let i = 0; i < this.texts.length; i++) {
+      for (let i = 0; i < n; i++) {
         if (this.alphas[i] !== alpha) ctx.globalAlpha = alpha = this.alphas[i];
         ctx.fillText(this.texts[i], this.xs[i], this.ys[i]);
       }
     }
     ctx.globalAlpha = 1;
-    this.texts.length = this.xs.length = this.ys.length = this.alphas.length = 0;
+    this.texts.length = this.xs.length = this.x1s.length = this.ys.length = this.alphas.length = 0;
   }
 }
-const spanNames = new SpanNames();
+const spanNames = new LabelBatch();
+const printNumberLabels = new LabelBatch();
 
 function drawLane(f: Frame, row: LaneRow): void {
   const { ctx, v, s, theme } = f;
@@ -385,8 +410,9 @@ function drawLane(f: Frame, row: LaneRow): void {
           return;
         }
         const x = pendingX;
-        f.textBoxes.push({ x0: x, x1: x + spanLabels.width(f.pen, text), y0: sy, y1: sy + SPAN_H - 2 });
-        spanNames.push(text, x, sy + (SPAN_H - 2) / 2, dim ? 0.4 : 1);
+        const x1 = x + spanLabels.width(f.pen, text);
+        f.textBoxes.push({ x0: x, x1, y0: sy, y1: sy + SPAN_H - 2 });
+        spanNames.push(text, x, x1, sy + (SPAN_H - 2) / 2, dim ? DIM_TEXT_ALPHA : 1);
       }
       pending = -1;
     };
@@ -406,8 +432,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   }
   fills.flush(ctx, f.v.gutterW, f.width);
   for (const draw of over) draw();
-  spanNames.draw(f);
-  ctx.globalAlpha = 1;
+  spanNames.draw(f, f.fonts.text);
   const mid = y + MARKER_H / 2 - 1;
   drawMarkerRow(f, lane.markers, mid);
   // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
@@ -480,20 +505,17 @@ function drawMarkerRow(f: Frame, markers: PointIndex, mid: number): void {
  * the labels were written ([x0, x1] in order).
  */
 function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly WaitText[]): [number, number][] {
-  const { ctx, v, s, theme } = f;
+  const { v, s } = f;
   const p = lanePrints(f, lane);
   const drawn: [number, number][] = [];
   if (p.ids.length === 0) return drawn;
   const numbers = printNumbersOf(v.index.cols).ofMarker;
   f.pen.font = f.fonts.small;
   const numberWidth = printLabels.numberWidths(f.pen);
-  ctx.fillStyle = theme.foreground;
-  ctx.textAlign = 'left';
   const end = upperBound(p.ts, s.t1);
   // The wait labels that start at or before this label (waits[0, nextWait)), and the furthest one of them ends.
   let nextWait = 0;
   let reach = -Infinity;
-  let alpha = -1;
   for (let i = lowerBound(p.ts, s.t0); i < end;) {
     const glyph = toX(s, p.ts[i]);
     const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
@@ -529,15 +551,15 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     let text =
       room > 30 && label ? printLabels.fit(f.pen, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
     if (text.length <= head.length + 3) text = head.trimEnd();
-    // (set only when it changes: a busy frame draws ~100 of these, nearly all at one alpha)
     const a = v.matches !== null && v.matches.markers[p.ids[i]] !== 1 ? 0.25 : 1;
-    if (a !== alpha) ctx.globalAlpha = alpha = a;
-    ctx.fillText(text, x, mid);
     const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(f.pen, text));
+    printNumberLabels.push(text, x, x1, mid, a);
     drawn.push([x, x1]);
     f.textBoxes.push({ x0: x, x1, y0: mid - 6, y1: mid + 6 });
     i = j;
   }
+  // The plate spans the marker row, whose crowded glyphs (ticks) would otherwise run through the digits.
+  printNumberLabels.draw(f, f.fonts.small, { top: Math.round(mid - MARKER_R), h: MARKER_R * 2 });
   return drawn;
 }
 
@@ -571,6 +593,8 @@ interface WaitText {
   end: number;
   right: number;
   stuck: boolean;
+  /** A search is on and did not match its wait. */
+  dim: boolean;
   label: string;
   y: number;
 }
@@ -588,7 +612,8 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
     const style = WAIT_STYLE[state];
     const stuck = v.index.stuck[id] === 1;
     const w = Math.max(1, run.x1 - run.x0);
-    const alpha = v.matches !== null && v.matches.markers[id] !== 1 ? 0.2 : 0.85;
+    const dim = v.matches !== null && v.matches.markers[id] !== 1;
+    const alpha = dim ? 0.2 : 0.85;
     const color = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
     const ready = cols.markerReadyAt[id];
@@ -619,7 +644,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
         const text = waitLabel(f.pen, stuck ? 'stuck: ' : '', label, room);
         if (text !== '') {
           labelEnd = x + waitLabels.width(f.pen, text);
-          texts.push({ x, end: labelEnd, right: x + room, stuck, label, y: top - 5 });
+          texts.push({ x, end: labelEnd, right: x + room, stuck, dim, label, y: top - 5 });
         }
       }
     }
@@ -653,10 +678,13 @@ function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [n
     const text = waitLabel(f.pen, w.stuck ? 'stuck: ' : '', w.label, right - x);
     if (text === '') continue;
     ctx.fillStyle = w.stuck ? theme.error : theme.muted;
+    // Faded as a span's name is when the search did not match its wait (the band's own 0.2 is too faint for text).
+    ctx.globalAlpha = w.dim ? DIM_TEXT_ALPHA : 1;
     ctx.fillText(text, x, w.y);
     prevEnd = x + waitLabels.width(f.pen, text);
     f.textBoxes.push({ x0: x - 2, x1: prevEnd + 2, y0: w.y - 6, y1: w.y + 6 });
   }
+  ctx.globalAlpha = 1;
 }
 
 const waitLabels = new TextFitter();
@@ -768,8 +796,8 @@ function laneY(f: Frame, lane: number): { y: number; row: Row } | null {
 /** Uncaught exceptions must be findable at any zoom: a ring around each, never merged away. */
 function drawErrors(f: Frame): void {
   const { ctx, v, s, theme } = f;
-  ctx.strokeStyle = theme.error;
-  ctx.lineWidth = 2;
+  // Solid while searching too: an exception must stay findable whatever the search matched.
+  ctx.globalAlpha = 1;
   const cols = v.index.cols;
   for (let k = 0; k < v.index.errors.length && k < 500; k++) {
     const id = v.index.errors[k];
@@ -779,6 +807,9 @@ function drawErrors(f: Frame): void {
     if (at === null) continue;
     const x = toX(s, ts);
     const y = at.y + MARKER_H / 2 - 1;
+    // Set for each ring: the glyph drawn in the last one left its own stroke (a cross's width) behind.
+    ctx.strokeStyle = theme.error;
+    ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.arc(x, y, MARKER_R + 3, 0, Math.PI * 2);
     ctx.stroke();
@@ -819,6 +850,8 @@ function drawCursor(f: Frame): void {
   const { ctx, v, theme } = f;
   if (v.cursor.length === 0) return;
   ctx.fillStyle = theme.highlight;
+  // (its own alpha, not what the drawing before it left: the highlight's colour carries its translucency)
+  ctx.globalAlpha = 1;
   for (let k = 0; k < v.cursor.length && k < MAX_CURSOR_MARKS; k++) {
     const st = v.model.steps[v.cursor[k]];
     const b = eventBox(f, st.ref);
@@ -838,6 +871,7 @@ function drawSelection(f: Frame): void {
     if (!b) continue;
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
+    ctx.globalAlpha = 1;
     ctx.strokeRect(b.x, b.y, b.w, b.h);
   }
   ctx.lineWidth = 1;

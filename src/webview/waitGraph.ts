@@ -79,6 +79,7 @@ export function drawWaitGraph(f: FlowFrame, graph: WaitForGraph | undefined, tak
     ctx.strokeStyle = color;
     ctx.fillStyle = color;
     ctx.lineWidth = cycle ? 2.5 : 1.5;
+    ctx.globalAlpha = 1;
     // Out of the stuck band, down (or up) to the holder's row, head on it.
     ctx.beginPath();
     ctx.arc(x, y1, 3, 0, Math.PI * 2);

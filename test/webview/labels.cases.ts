@@ -88,6 +88,35 @@ function labelNumbers(text: string): { lo: number; hi: number } | null {
   return { lo: Number(m[1]), hi: Number(m[3] ?? m[1]) };
 }
 
+/**
+ * Searches for `query` and returns the globalAlpha of each fillText by its text, once `until` has been drawn
+ * `times` times since the search began.
+ */
+async function alphasWhileSearching(
+  page: Page,
+  query: string,
+  until: string,
+  times: number,
+): Promise<Record<string, number[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __alphas: Record<string, number[]> };
+    w.__alphas = {};
+    const proto = CanvasRenderingContext2D.prototype;
+    const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
+    proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+      (w.__alphas[text] ??= []).push(this.globalAlpha);
+      return fill.call(this, text, x, y);
+    };
+  });
+  await page.fill('input[type=search]', query);
+  await page.waitForFunction(
+    ({ until, times }) =>
+      ((window as unknown as { __alphas: Record<string, number[]> }).__alphas[until]?.length ?? 0) >= times,
+    { until, times },
+  );
+  return page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+}
+
 export const labelCases: Case[] = [
   {
     name: 'labels: a span narrower than its name is named past its end, up to the next span of its row',
@@ -142,27 +171,41 @@ export const labelCases: Case[] = [
       const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
       for (let k = 0; k < 6; k++) b.span(th, k % 2 ? 'beta_work' : 'alpha_work', k * 100 * MS, (k * 100 + 90) * MS);
       await postAndPaint(page, { type: 'traceJson', json: JSON.stringify(b.build()), live: false });
-      await page.evaluate(() => {
-        const w = window as unknown as { __alphas: Record<string, number[]> };
-        w.__alphas = {};
-        const proto = CanvasRenderingContext2D.prototype;
-        const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
-        proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
-          (w.__alphas[text] ??= []).push(this.globalAlpha);
-          return fill.call(this, text, x, y);
-        };
-      });
-      await page.fill('input[type=search]', 'alpha_work');
-      await page.waitForFunction(
-        () => ((window as unknown as { __alphas: Record<string, number[]> }).__alphas['beta_work']?.length ?? 0) >= 3,
-      );
-      const alphas = await page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+      const alphas = await alphasWhileSearching(page, 'alpha_work', 'beta_work', 3);
       assert.deepEqual(
         [...new Set(alphas['alpha_work'])],
         [1],
         `the matches' names: ${alphas['alpha_work'].join(', ')}`,
       );
       assert.deepEqual([...new Set(alphas['beta_work'])], [0.4], `the other names: ${alphas['beta_work'].join(', ')}`);
+    },
+  },
+  {
+    name: 'labels: while searching, the labels of waits that match are drawn solid and the others faded',
+    async run({ page }) {
+      // A lane whose last print does not match: its number is drawn at 0.25, and the wait labels drawn after
+      // it must not take that alpha over (nor the 1 of a print that matches).
+      const s = new RawStream(1);
+      s.mainProcess();
+      s.ev(1, 0, 'obj_new', { obj: 5, line: 3, name: 'lock_a' });
+      s.ev(1, 0, 'lock_wait', { obj: 5, prim: 'Lock' });
+      s.ev(1, 0, 'lock_acquired', { obj: 5, prim: 'Lock', ok: true, waited_ns: 300 * MS, contended: true }, 300 * MS);
+      s.ev(1, 0, 'sleep', { secs: 0.3 }, 10 * MS);
+      s.ev(1, 0, 'slept', { secs: 0.3 }, 300 * MS);
+      s.ev(1, 0, 'print', { stream: 'stdout', text: 'done' }, 10 * MS);
+      const texts = await drawnTexts(page, buildModel(s.events, { title: 'waits.py', exitCode: 0 }));
+      const lockLabel = texts.find((t) => t.text.includes('lock_a'))?.text;
+      const sleepLabel = texts.find((t) => t.text.startsWith('sleep'))?.text;
+      assert.ok(lockLabel && sleepLabel, `both waits are labelled: ${texts.map((t) => t.text).join(' | ')}`);
+      const alphas = await alphasWhileSearching(page, 'lock_a', sleepLabel, 1);
+      const print = Object.keys(alphas).filter((t) => /^1( |$)/.test(t));
+      assert.deepEqual(
+        print.flatMap((t) => alphas[t]),
+        [0.25],
+        `the print's number, faded (it does not match): ${print.join(' | ')}`,
+      );
+      assert.deepEqual([...new Set(alphas[lockLabel])], [1], `"${lockLabel}": ${alphas[lockLabel]?.join(', ')}`);
+      assert.deepEqual([...new Set(alphas[sleepLabel])], [0.4], `"${sleepLabel}": ${alphas[sleepLabel]?.join(', ')}`);
     },
   },
   {
@@ -274,6 +317,41 @@ export const labelCases: Case[] = [
           if (p !== page) await p.context().close();
         }
       }
+    },
+  },
+  {
+    name: 'labels: a print number over a crowded marker row reads on a plate: no tick colour runs through its digits',
+    async run({ page }) {
+      // 12 prints 80 ms apart, locks and queue puts every 3 ms around them: at Fit (~1 px per ms) the row is
+      // ticks in their colours, and each print's number (only that: its text has no room) is drawn over them.
+      const b = new ModelBuilder('crowded_prints.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      for (let k = 0; k < 330; k++) {
+        const t = k * 3 * MS;
+        if (k % 27 !== 10) b.marker(th, k % 2 ? 'lock_acquired' : 'queue_put', t, k % 2 ? 'lock' : 'put');
+        else b.print(th, t, `line ${k}`);
+      }
+      const texts = await drawnTexts(page, b.build());
+      const numbers = texts.filter((t) => /^\d+$/.test(t.text) && t.y > 22); // (not the ruler's 0)
+      assert.equal(numbers.length, 12, `the prints' numbers: ${texts.map((t) => t.text).join(' | ')}`);
+      // Ticks are saturated colours; the background, the text and their anti-aliased blends are greys.
+      const coloured = await page.evaluate((boxes) => {
+        const ctx = document.querySelector('canvas')?.getContext('2d');
+        if (!ctx) throw new Error('no canvas');
+        return boxes.map((b) => {
+          const px = ctx.getImageData(Math.round(b.x), Math.round(b.y - 4), Math.round(b.width), 8).data;
+          let n = 0;
+          for (let i = 0; i < px.length; i += 4)
+            if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 40) n++;
+          return n;
+        });
+      }, numbers);
+      // (drawn without plates, 16–60 pixels of each box were a tick's colour)
+      assert.ok(
+        coloured.every((n) => n <= 2),
+        `pixels of a tick's colour inside each number: ${coloured.join(', ')}`,
+      );
     },
   },
   {

@@ -755,6 +755,48 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'every uncaught exception is ringed alike: the glyph drawn in one ring does not thin the next',
+    async run({ page }) {
+      const b = new ModelBuilder('errors.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      for (let t = 0; t < 3; t++) {
+        const th = b.lane({ kind: 'thread', name: `worker-${t}`, parent: proc, pid: 1, tid: t + 1 });
+        b.span(th, 'work', 0, 900 * 1_000_000);
+        b.marker(th, 'exc', (200 + t * 300) * 1_000_000, `ValueError: ${t}`, { severity: 'error' });
+      }
+      await page.evaluate(() => {
+        const w = window as unknown as { __rings: { width: number; style: string; alpha: number }[] };
+        w.__rings = [];
+        const proto = CanvasRenderingContext2D.prototype;
+        const arc = Object.getOwnPropertyDescriptor(proto, 'arc')?.value as CanvasRenderingContext2D['arc'];
+        const stroke = Object.getOwnPropertyDescriptor(proto, 'stroke')?.value as () => void;
+        let lastRadius = 0;
+        proto.arc = function (this: CanvasRenderingContext2D, x: number, y: number, r: number, a0: number, a1: number) {
+          lastRadius = r;
+          return arc.call(this, x, y, r, a0, a1);
+        };
+        proto.stroke = function (this: CanvasRenderingContext2D) {
+          // (the ring: an arc of MARKER_R + 3, the last path before the stroke)
+          if (lastRadius === 7.5)
+            w.__rings.push({
+              width: this.lineWidth,
+              style: typeof this.strokeStyle === 'string' ? this.strokeStyle : 'pattern',
+              alpha: this.globalAlpha,
+            });
+          lastRadius = 0;
+          return stroke.call(this);
+        };
+      });
+      await load(page, b.build());
+      const rings = await page.evaluate(
+        () => (window as unknown as { __rings: { width: number; style: string; alpha: number }[] }).__rings,
+      );
+      assert.ok(rings.length >= 3, `rings drawn: ${rings.length}`);
+      const looks = new Set(rings.map((r) => JSON.stringify(r)));
+      assert.deepEqual([...looks], [JSON.stringify({ ...rings[0], width: 2, alpha: 1 })], [...looks].join(' | '));
+    },
+  },
+  {
     name: 'a fitted live view keeps fitting as the run grows',
     async run({ page }) {
       await load(page, demoModel({ until: 300 }), true);
