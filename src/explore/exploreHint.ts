@@ -41,7 +41,10 @@ export function exploreHint(
   }
   const shared = sharedObject(model);
   if (shared === undefined) return undefined;
-  return `Several of its ${lanes} use the same ${shared}: ${shows} of them. ${explore}`;
+  // Counted among the lanes of the kind that shared it: tasks sharing an asyncio.Lock in a thread
+  // the program started are "its 3 tasks", not its 2 threads (the main one only joined).
+  const sharers = shared.kind === 'task' ? `${tasks} tasks` : `${threads} threads`;
+  return `Several of its ${sharers} use the same ${shared.prim}: ${shows} of them. ${explore}`;
 }
 
 /** How the run ended, as the hint tells it: [what this run shows, what Explore does about it]. */
@@ -60,8 +63,13 @@ function ended(model: Pick<TraceModel, 'lanes' | 'markers' | 'error'>): keyof ty
 
 const SYNC = /^(lock|queue|event|cond|barrier)_/;
 
-/** The kind ("Lock", "Queue") of a synchronisation object two of the program's own lanes used, if any. */
-function sharedObject(model: Pick<TraceModel, 'lanes' | 'markers'>): string | undefined {
+/**
+ * The kind ("Lock", "Queue") of a synchronisation object two of the program's own lanes used, if any, and
+ * whether only tasks used it.
+ */
+function sharedObject(
+  model: Pick<TraceModel, 'lanes' | 'markers'>,
+): { prim: string; kind: 'thread' | 'task' } | undefined {
   const users = new Map<string, Set<number>>();
   for (const m of model.markers) {
     const lane = model.lanes[m.lane];
@@ -70,7 +78,9 @@ function sharedObject(model: Pick<TraceModel, 'lanes' | 'markers'>): string | un
     const set = users.get(key) ?? new Set<number>();
     set.add(m.lane);
     users.set(key, set);
-    if (set.size >= 2) return m.detail.prim || 'object';
+    if (set.size < 2) continue;
+    const byTasks = [...set].every((id) => model.lanes[id]?.kind === 'task');
+    return { prim: m.detail.prim || 'object', kind: byTasks ? 'task' : 'thread' };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import unittest
 
-from tracing import TraceCase
+from tracing import VERSION, TraceCase
 
 
 class ThreadLanes(TraceCase):
@@ -78,6 +78,32 @@ class ThreadLanes(TraceCase):
     def test_executor_threads_are_not_internal(self):
         for e in self.trace.kind('thread_begin'):
             self.assertFalse(e[6]['internal'], e)
+
+
+class OwnThreadsRunningLoops(TraceCase):
+    """A thread is internal when the runtime starts it, not because its target is the runtime's: the
+    program's thread with target=asyncio.run or loop.run_forever is the program's."""
+    PROGRAM = 'threads_own_loops.py'
+
+    def test_the_program_started_threads_are_its_own_and_the_runtime_ones_internal(self):
+        self.assertSameStdoutAsUntraced()
+        begins = self.trace.kind('thread_begin')
+        own = {e[6]['name'] for e in begins if not e[6]['internal']}
+        self.assertLessEqual({'by-asyncio-run', 'by-run-forever', 'by-lambda', 'executor-user', 'dummy-process'}, own)
+        # besides: the default executor's thread and the thread Pool's 2 workers, which run the program's work
+        self.assertEqual(len(own), 5 + 3, own)
+        internal = [e[6]['name'] for e in begins if e[6]['internal']]
+        # the thread Pool's 3 handlers; 3.9+: asyncio.run's executor shutdown
+        self.assertEqual(len(internal), 3 if VERSION < (3, 9) else 4, internal)
+        starts = {e[6]['obj']: e[6]['internal'] for e in self.trace.kind('thread_start')}
+        self.assertEqual(starts, {e[6]['obj']: e[6]['internal'] for e in begins}, 'start and begin agree')
+
+    def test_the_thread_pool_work_runs_in_the_program_lanes(self):
+        codes = self.trace.codes()
+        squares = {e[3] for e in self.trace.kind('call') if codes[(e[2], e[6][0])]['name'] == 'square'}
+        internal = {e[3] for e in self.trace.kind('thread_begin') if e[6]['internal']}
+        self.assertTrue(squares)
+        self.assertFalse(squares & internal)
 
 
 class JoinTimeout(TraceCase):

@@ -11,7 +11,7 @@ except ImportError:  # platforms without native thread ids
 from . import core, encode, output
 from .encode import number
 
-_INTERNAL_PREFIXES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
+_RUNTIME_PACKAGES = ('multiprocessing', 'asyncio', 'concurrent.futures.process')
 
 
 def _own_dict(thread):
@@ -24,35 +24,53 @@ def _own_dict(thread):
 _thread_dict = None
 
 
-def is_internal(thread):
-    """Runtime plumbing (pool handlers, feeder/management threads, asyncio's executor shutdown)."""
-    cls_mod = encode.module_of(thread)
-    if cls_mod != 'threading':
-        mod = cls_mod
-    else:  # (a plain Thread's _target is in its __dict__: the program's target is only looked at)
-        target = dict.get(_own_dict(thread), '_target')  # (dict's own get: the dict may be a subclass)
-        mod = encode.module_of(target) if target is not None else ''
-    return mod.startswith(_INTERNAL_PREFIXES)
+def started_by_runtime(starter):
+    """Is a thread runtime plumbing (pool handlers, feeder/management threads, asyncio's executor
+    shutdown)? Told by who starts it, `starter` being the frame that called Thread.start: the runtime's
+    own code. Not by what it runs: a thread the program starts with target=asyncio.run or
+    loop.run_forever runs the program's tasks, and is the program's."""
+    # A runtime class's own start (multiprocessing.dummy's Process) passes the call on: who called it
+    # decides.
+    while starter is not None and starter.f_code.co_name == 'start' and _in_runtime(starter):
+        starter = starter.f_back
+    return starter is not None and _in_runtime(starter)
 
 
-def _info(thread):
+def _in_runtime(frame):
+    module = dict.get(frame.f_globals, '__name__')
+    # (A whole package name: the program's own multiprocessing_utils.py is not multiprocessing.)
+    return type(module) is str and any(module == p or module.startswith(p + '.') for p in _RUNTIME_PACKAGES)
+
+
+def _info(thread, starter=None):
     """[serial, internal?, error text or None] of a Thread, kept beside it (marks: not in its
-    __dict__, and without hashing it, which would run a subclass's __hash__/__eq__)."""
+    __dict__, and without hashing it, which would run a subclass's __hash__/__eq__). `starter`: the
+    frame starting it, when called from Thread.start."""
     info = core.field(thread, 'thread')
     if info is None:
-        info = [core.new_serial(), is_internal(thread), None]
+        info = [core.new_serial(), False, None]
         core.set_field(thread, 'thread', info)
+    if starter is not None:
+        info[1] = started_by_runtime(starter) and not _pool_worker(thread)
     return info
+
+
+def _pool_worker(thread):
+    """A thread pool's worker (multiprocessing.pool.ThreadPool, multiprocessing.dummy.Pool) runs the
+    program's functions, as a process Pool's workers and a ThreadPoolExecutor's do: the program's lane.
+    (Its handler threads are the pool's plumbing.)"""
+    pool = sys.modules.get('multiprocessing.pool')
+    return pool is not None and dict.get(_own_dict(thread), '_target') is getattr(pool, 'worker', None)
 
 
 def obj_of(thread):
     return _info(thread)[0]
 
 
-def _describe(thread):
+def _describe(thread, starter=None):
     """The Thread's name and daemon flag as threading keeps them (in its __dict__): a subclass's `name`
     or `daemon` property is program code, which Python never runs to start a thread."""
-    info = _info(thread)
+    info = _info(thread, starter)
     own = _own_dict(thread)
     return {'obj': info[0], 'name': dict.get(own, '_name'), 'daemon': dict.get(own, '_daemonic'), 'internal': info[1]}
 
@@ -96,7 +114,7 @@ def patch(threading):
     orig_join = Thread.join
 
     def start(self):
-        d = _describe(self)
+        d = _describe(self, sys._getframe(1))
         d['line'] = core.program_line()
         core.emit('thread_start', d)
         return orig_start(self)
