@@ -317,6 +317,19 @@ const ticks = new TickBatch();
 
 /** How faded the text of what a search did not match is drawn (span names, wait labels). */
 const DIM_TEXT_ALPHA = 0.4;
+/** How faded a marker's glyph or a print's number is drawn when a search did not match it. */
+const DIM_MARK_ALPHA = 0.25;
+
+/** A search is on and did not match this span or marker: it is drawn faded. */
+function unmatched(f: Frame, type: EventRef['type'], index: number): boolean {
+  const m = f.v.matches;
+  return m !== null && (type === 'span' ? m.spans : m.markers)[index] !== 1;
+}
+
+/** The top of a lane's marker row (whole pixels), whose middle is `mid`: its glyphs, ticks and plates. */
+function markerRowTop(mid: number): number {
+  return Math.round(mid - MARKER_R);
+}
 /** A print number's plate hides this much of the marks under it (the number's own alpha times this). */
 const PLATE_ALPHA = 0.85;
 /** A plate's margin left and right of its text (CSS px). */
@@ -398,7 +411,7 @@ function drawLane(f: Frame, row: LaneRow): void {
       if (pending < 0) return;
       const room = Math.min(until, f.width) - pendingX - 3;
       if (room > 20) {
-        const dim = v.matches !== null && v.matches.spans[pending] !== 1;
+        const dim = unmatched(f, 'span', pending);
         const name = cols.spanName(pending);
         const label = cols.spanOpen[pending] !== 0 ? `${name} …` : name;
         // Measured, not estimated from a character width: an estimate squeezed by maxWidth reads as a smudge.
@@ -421,7 +434,7 @@ function drawLane(f: Frame, row: LaneRow): void {
       const id = ix.ids[run.first];
       // At least 2 px: an asyncio task's 50 us step between resume and yield still shows as a running slice.
       const w = Math.max(MIN_SPAN_PX, run.x1 - run.x0);
-      const dim = v.matches !== null && v.matches.spans[id] !== 1;
+      const dim = unmatched(f, 'span', id);
       fills.rect(run.x0, sy, w, SPAN_H - 2, color, (run.count > 1 ? 0.5 : spanAlpha(f, id)) * (dim ? 0.3 : 1));
       if (run.count === 1 && run.x0 + w > f.textLeft) {
         pending = id;
@@ -451,7 +464,7 @@ function drawLane(f: Frame, row: LaneRow): void {
 function drawMarkerRow(f: Frame, markers: PointIndex, mid: number): void {
   const { ctx, v, theme } = f;
   const cols = v.index.cols;
-  const top = Math.round(mid - MARKER_R);
+  const top = markerRowTop(mid);
   let stripFrom = -1;
   let stripTo = -1;
   let prevX = -Infinity;
@@ -461,7 +474,7 @@ function drawMarkerRow(f: Frame, markers: PointIndex, mid: number): void {
   const place = (nextX: number): void => {
     if (held < 0) return;
     const st = glyphStyle(cols.markerKind[held], cols.markerSeverity[held]);
-    const alpha = v.matches !== null && v.matches.markers[held] !== 1 ? 0.25 : 1;
+    const alpha = unmatched(f, 'marker', held) ? DIM_MARK_ALPHA : 1;
     const color = theme.roles[st.color];
     if (heldX - prevX < CROWDED_PX || nextX - heldX < CROWDED_PX) {
       ticks.add(color, alpha, Math.round(heldX - TICK_W / 2));
@@ -551,7 +564,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     let text =
       room > 30 && label ? printLabels.fit(f.pen, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
     if (text.length <= head.length + 3) text = head.trimEnd();
-    const a = v.matches !== null && v.matches.markers[p.ids[i]] !== 1 ? 0.25 : 1;
+    const a = unmatched(f, 'marker', p.ids[i]) ? DIM_MARK_ALPHA : 1;
     const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(f.pen, text));
     printNumberLabels.push(text, x, x1, mid, a);
     drawn.push([x, x1]);
@@ -559,7 +572,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     i = j;
   }
   // The plate spans the marker row, whose crowded glyphs (ticks) would otherwise run through the digits.
-  printNumberLabels.draw(f, f.fonts.small, { top: Math.round(mid - MARKER_R), h: MARKER_R * 2 });
+  printNumberLabels.draw(f, f.fonts.small, { top: markerRowTop(mid), h: MARKER_R * 2 });
   return drawn;
 }
 
@@ -612,7 +625,7 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
     const style = WAIT_STYLE[state];
     const stuck = v.index.stuck[id] === 1;
     const w = Math.max(1, run.x1 - run.x0);
-    const dim = v.matches !== null && v.matches.markers[id] !== 1;
+    const dim = unmatched(f, 'marker', id);
     const alpha = dim ? 0.2 : 0.85;
     const color = stuck || SEVERITIES[cols.markerSeverity[id]] === 'error' ? theme.error : theme.roles[style.color];
     // Runnable from readyAt (its cause happened) until it ran again: the rest of the band is hollow.
