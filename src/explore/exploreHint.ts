@@ -28,30 +28,25 @@ export function exploreHint(
   const outcome = ended(model);
   if (outcome === undefined) return undefined;
   const own = (kind: 'thread' | 'task'): number => model.lanes.filter((l) => l.kind === kind && !l.internal).length;
-  const threads = own('thread');
-  const tasks = own('task');
-  if (threads < 2 && tasks < 2) return undefined;
-  const lanes = threads >= 2 ? `${threads} threads` : `${tasks} tasks`;
-  // What Explore is for comes first: a panel beside the editor shows only the start of this one line.
+  if (own('thread') < 2 && own('task') < 2) return undefined;
+  // In the order a panel beside the editor shows it (two lines there): what this run showed, why another
+  // schedule could end otherwise, then what Explore does.
   const [shows, explore] = WORDS[outcome];
   const found = SCHEDULE_HAZARDS.filter((r) => findings.some((f) => f.code === r.code));
   if (found.length > 0) {
     const what = found.map((r) => r.scheduleHazard).join(', and ');
-    return `In this file ${what}: ${shows} of its ${lanes}. ${explore}`;
+    return `${shows}: in this file ${what}. ${explore}`;
   }
-  const shared = sharedObject(model);
+  const shared = sharedObjects(model);
   if (shared === undefined) return undefined;
-  // Counted among the lanes of the kind that shared it: tasks sharing an asyncio.Lock in a thread
-  // the program started are "its 3 tasks", not its 2 threads (the main one only joined).
-  const sharers = shared.kind === 'task' ? `${tasks} tasks` : `${threads} threads`;
-  return `Several of its ${sharers} use the same ${shared.prim}: ${shows} of them. ${explore}`;
+  return `${shows}: ${shared}. ${explore}`;
 }
 
-/** How the run ended, as the hint tells it: [what this run shows, what Explore does about it]. */
+/** How the run ended, as the hint tells it: [what this run showed, what Explore does about it]. */
 const WORDS = {
-  ran: ['this run shows one schedule', 'Explore runs other schedules to find one that breaks it.'],
-  failed: ['this run failed in one schedule', 'Explore runs other schedules to tell which ones fail.'],
-  deadlocked: ['this run deadlocked in one schedule', 'Explore runs other schedules to tell which ones deadlock.'],
+  ran: ['This run shows one schedule', 'Explore runs other schedules to find one that breaks it.'],
+  failed: ['This run failed in one schedule', 'Explore runs other schedules to tell which ones fail.'],
+  deadlocked: ['This run deadlocked in one schedule', 'Explore runs other schedules to tell which ones deadlock.'],
 } as const;
 
 /** How the run ended, if other schedules could end it otherwise; undefined if not (see exploreHint). */
@@ -64,23 +59,40 @@ function ended(model: Pick<TraceModel, 'lanes' | 'markers' | 'error'>): keyof ty
 const SYNC = /^(lock|queue|event|cond|barrier)_/;
 
 /**
- * The kind ("Lock", "Queue") of a synchronisation object two of the program's own lanes used, if any, and
- * whether only tasks used it.
+ * Which of the program's own lanes used one synchronisation object (a Lock, a Queue…) with another, and
+ * what they shared: "alice and bob share 2 Locks", "3 threads share one Queue". Only those lanes count:
+ * a MainThread that started and joined them shares nothing. Undefined when no object had two users.
  */
-function sharedObject(
-  model: Pick<TraceModel, 'lanes' | 'markers'>,
-): { prim: string; kind: 'thread' | 'task' } | undefined {
-  const users = new Map<string, Set<number>>();
+function sharedObjects(model: Pick<TraceModel, 'lanes' | 'markers'>): string | undefined {
+  const users = new Map<string, { prim: string; lanes: Set<number> }>();
   for (const m of model.markers) {
     const lane = model.lanes[m.lane];
     if (!SYNC.test(m.kind) || !lane || lane.internal || m.detail.obj === undefined) continue;
     const key = m.detail.key ? `k:${m.detail.key}` : `${lane.pid}:${m.detail.obj}`;
-    const set = users.get(key) ?? new Set<number>();
-    set.add(m.lane);
-    users.set(key, set);
-    if (set.size < 2) continue;
-    const byTasks = [...set].every((id) => model.lanes[id]?.kind === 'task');
-    return { prim: m.detail.prim || 'object', kind: byTasks ? 'task' : 'thread' };
+    const obj = users.get(key) ?? { prim: m.detail.prim || 'object', lanes: new Set<number>() };
+    obj.lanes.add(m.lane);
+    users.set(key, obj);
   }
-  return undefined;
+  const sharedBy = [...users.values()].filter((o) => o.lanes.size >= 2);
+  if (sharedBy.length === 0) return undefined;
+  const sharers = model.lanes.filter((l) => sharedBy.some((o) => o.lanes.has(l.id)));
+  const prims = new Map<string, number>();
+  for (const o of sharedBy) prims.set(o.prim, (prims.get(o.prim) ?? 0) + 1);
+  const what = [...prims].map(([prim, n]) => (n === 1 ? `one ${prim}` : `${n} ${prim}s`));
+  return `${who(sharers)} share ${listed(what)}`;
+}
+
+/** Two lanes by their names ("alice and bob"), when those read apart and short; more by their count. */
+function who(lanes: readonly { kind: string; name: string }[]): string {
+  const names = lanes.map((l) => l.name);
+  if (names.length === 2 && names[0] !== names[1] && names.every((n) => n.length > 0 && n.length <= 20))
+    return listed(names);
+  const kinds = new Set(lanes.map((l) => l.kind));
+  const kind = kinds.size === 1 && (kinds.has('thread') || kinds.has('task')) ? [...kinds][0] : 'lane';
+  return `${lanes.length} ${kind}s`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

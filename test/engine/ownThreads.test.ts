@@ -46,10 +46,10 @@ for (const python of [MAIN_PYTHON, OLD_PYTHON]) {
       assert.equal(squares.length, 3);
       assert.ok(squares.every((s) => shown(model, model.lanes[s.lane])));
       assert.equal(model.lanes.filter((l) => l.kind === 'thread' && l.internal).length, python === OLD_PYTHON ? 3 : 4);
-      // Its tasks shared an asyncio.Lock: the hint counts the tasks, not the threads.
+      // Three of its tasks shared an asyncio.Lock: the hint counts those tasks, not all 7 nor the threads.
       assert.match(
         exploreHint(model, checkPython(program)) ?? '',
-        /^Several of its 7 tasks use the same asyncio\.Lock: this run shows one schedule of them\./,
+        /^This run shows one schedule: 3 tasks share one asyncio\.Lock\. /,
       );
     },
   );

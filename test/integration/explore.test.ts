@@ -264,7 +264,7 @@ suite('explore', function () {
     assert.equal(run.model?.exitCode, 0, JSON.stringify(run.model?.error ?? run.refused));
     await waitForText(
       '.hint .hint-text',
-      /^In this file .*: this run shows one schedule of its 3 threads\. Explore runs other schedules/,
+      /^This run shows one schedule: in this file .*\. Explore runs other schedules to find one that breaks it\.$/,
       {
         timeoutMs: 30_000,
       },
@@ -287,7 +287,7 @@ suite('explore', function () {
     assert.equal(run.model?.error?.code, 'uncaught-exception', JSON.stringify(run.model?.error ?? run.refused));
     await waitForText(
       '.hint .hint-text',
-      /^In this file .*: this run failed in one schedule of its 3 threads\. Explore runs other schedules to tell which ones fail\.$/,
+      /^This run failed in one schedule: in this file .*\. Explore runs other schedules to tell which ones fail\.$/,
       { timeoutMs: 30_000 },
     );
     await pictures('explore-hint-failed', (await api()).timeline);
@@ -298,7 +298,7 @@ suite('explore', function () {
     assert.equal(run?.model?.error?.code, 'timeout', JSON.stringify(run?.model?.error ?? run?.refused));
     await waitForText(
       '.hint .hint-text',
-      /^Several of its 3 threads use the same Lock: this run deadlocked in one schedule of them\. Explore runs other schedules to tell which ones deadlock\.$/,
+      /^This run deadlocked in one schedule: alice and bob share 2 Locks\. Explore runs other schedules to tell which ones deadlock\.$/,
       { timeoutMs: 30_000 },
     );
     await pictures('explore-hint-deadlock', (await api()).timeline);

@@ -13,7 +13,13 @@ const read = (...p: string[]): string => readFileSync(join(ROOT, ...p), 'utf8');
 const recorded = (name: string): TraceModel => JSON.parse(read('test', 'fixtures', 'models', name)) as TraceModel;
 
 function lanes(...spec: [Lane['kind'], boolean?][]): Pick<TraceModel, 'lanes' | 'markers' | 'error'> {
-  const all = [['process'], ...spec].map(([kind, internal], id) => ({ id, kind, internal: internal === true, pid: 1 }));
+  const all = [['process'], ...spec].map(([kind, internal], id) => ({
+    id,
+    kind,
+    name: id === 1 ? 'MainThread' : `${kind}-${id}`,
+    internal: internal === true,
+    pid: 1,
+  }));
   return { lanes: all as Lane[], markers: [], error: null };
 }
 
@@ -21,18 +27,88 @@ void test('a lost update the static checks see (CL205) in a run of two threads: 
   const findings = checkPython(read('test', 'fixtures', 'explore', 'racy', 'lost_update_attr.py'));
   assert.equal(
     exploreHint(lanes(['thread'], ['thread'], ['thread']), findings),
-    'In this file shared state is updated with no lock held: this run shows one schedule of its 3 threads. Explore runs other schedules to find one that breaks it.',
+    'This run shows one schedule: in this file shared state is updated with no lock held. Explore runs other schedules to find one that breaks it.',
   );
 });
 
-void test('the deadlock demo: its threads used the same lock in the run', () => {
+void test('the deadlock demo: its threads used the same locks in the run; the hint names those threads, not MainThread', () => {
   const findings = checkPython(read('media', 'demos', 'deadlock.py'));
-  assert.match(
-    // (recorded stopped at its time limit: as a run of it that got through)
-    exploreHint({ ...recorded('deadlock.json'), error: null }, findings) ?? '',
-    /^Several of its \d+ threads use the same Lock: this run shows one schedule of them\./,
+  const demo = recorded('deadlock.json');
+  // MainThread started alice and bob and joined them: a lane of its own, but it shares no lock
+  assert.deepEqual(
+    demo.lanes.filter((l) => l.kind === 'thread').map((l) => l.name),
+    ['MainThread', 'alice', 'bob'],
   );
-  assert.match(exploreHint(recorded('producer_consumer.json'), []) ?? '', /use the same Queue: /);
+  assert.equal(
+    // (recorded stopped at its time limit: as a run of it that got through)
+    exploreHint({ ...demo, error: null }, findings),
+    'This run shows one schedule: alice and bob share 2 Locks. Explore runs other schedules to find one that breaks it.',
+  );
+  // a producer and two consumers (and a MainThread that only joined them): three, counted
+  assert.equal(
+    exploreHint(recorded('producer_consumer.json'), []),
+    'This run shows one schedule: 3 threads share one Queue. Explore runs other schedules to find one that breaks it.',
+  );
+});
+
+void test('what the lanes share is said in a few words: whose, which kinds, how many', () => {
+  const marker = (lane: number, kind: string, obj: string, prim: string) =>
+    ({
+      lane,
+      kind,
+      label: kind,
+      detail: { obj, prim },
+      ts: 0,
+      order: 0,
+      source: 0,
+      line: 1,
+      severity: 'info',
+    }) as Marker;
+  const run = (markers: Marker[], ...spec: [Lane['kind'], boolean?][]) =>
+    exploreHint({ ...lanes(...spec), markers }, []);
+  const three: [Lane['kind']][] = [['thread'], ['thread'], ['thread']];
+  assert.equal(
+    run(
+      [
+        marker(2, 'lock_acquired', '1', 'Lock'),
+        marker(3, 'queue_put', '2', 'Queue'),
+        marker(3, 'lock_wait', '3', 'Lock'),
+      ],
+      ...three,
+    ),
+    undefined,
+    'nothing two lanes used',
+  );
+  assert.match(
+    run(
+      [
+        marker(2, 'lock_acquired', '1', 'Lock'),
+        marker(3, 'lock_wait', '1', 'Lock'),
+        marker(2, 'queue_put', '2', 'Queue'),
+        marker(3, 'queue_get', '2', 'Queue'),
+      ],
+      ...three,
+    ) ?? '',
+    /: thread-2 and thread-3 share one Lock and one Queue\. /,
+  );
+  // two lanes of one name are counted, not named twice; an internal lane is no sharer
+  const twins = { ...lanes(...three), markers: [1, 2, 3].map((l) => marker(l, 'event_set', '1', 'Event')) };
+  twins.lanes[2] = { ...twins.lanes[2], name: 'worker' };
+  twins.lanes[3] = { ...twins.lanes[3], name: 'worker' };
+  assert.match(exploreHint(twins, []) ?? '', /: 3 threads share one Event\. /);
+  twins.lanes[1] = { ...twins.lanes[1], internal: true };
+  assert.match(exploreHint(twins, []) ?? '', /: 2 threads share one Event\. /);
+  // tasks are named as tasks are (Task-2), counted as tasks
+  assert.match(
+    run(
+      [2, 3, 4].map((l) => marker(l, 'lock_acquired', '1', 'asyncio.Lock')),
+      ['thread'],
+      ['task'],
+      ['task'],
+      ['task'],
+    ) ?? '',
+    /: 3 tasks share one asyncio\.Lock\. /,
+  );
 });
 
 void test('no hint: one lane, only internal lanes besides, or nothing shared and nothing the checks see', () => {
@@ -49,7 +125,7 @@ void test('no hint: one lane, only internal lanes besides, or nothing shared and
     assert.equal(exploreHint(m, checkPython(read('test', 'fixtures', 'programs', program))), undefined, model);
   }
   // tasks count as lanes too
-  assert.match(exploreHint(lanes(['thread'], ['task'], ['task']), racy) ?? '', /its 2 tasks/);
+  assert.match(exploreHint(lanes(['thread'], ['task'], ['task']), racy) ?? '', /^This run shows one schedule: /);
 });
 
 void test("a schedule hazard is worded once, in the checks' catalogue, and the hint says those words", () => {
@@ -60,13 +136,13 @@ void test("a schedule hazard is worded once, in the checks' catalogue, and the h
   );
   for (const r of rules) {
     const hint = exploreHint(lanes(['thread'], ['thread']), [{ code: r.code }]) ?? '';
-    assert.ok(hint.startsWith(`In this file ${r.scheduleHazard}: `), hint);
+    assert.ok(hint.startsWith(`This run shows one schedule: in this file ${r.scheduleHazard}. `), hint);
     // one home: the hint's module does not word the rule itself
     assert.ok(!read('src', 'explore', 'exploreHint.ts').includes(r.scheduleHazard ?? ''), r.code);
   }
   assert.match(
     exploreHint(lanes(['thread'], ['thread']), [{ code: 'CL205' }, { code: 'CL204' }]) ?? '',
-    /^In this file two locks are taken in opposite orders, and shared state is updated with no lock held: /,
+    /^This run shows one schedule: in this file two locks are taken in opposite orders, and shared state is updated with no lock held\. /,
   );
 });
 
@@ -78,7 +154,7 @@ void test("a run the program's own exception ended (an assertion a race broke) g
   });
   assert.equal(
     exploreHint(failed('uncaught-exception'), [{ code: 'CL205' }]),
-    'In this file shared state is updated with no lock held: this run failed in one schedule of its 2 threads. Explore runs other schedules to tell which ones fail.',
+    'This run failed in one schedule: in this file shared state is updated with no lock held. Explore runs other schedules to tell which ones fail.',
   );
   for (const code of ['timeout', 'cancelled', 'event-cap', 'crashed', 'tracer-failed'] as const)
     assert.equal(exploreHint(failed(code), [{ code: 'CL205' }]), undefined, code);
@@ -87,7 +163,7 @@ void test("a run the program's own exception ended (an assertion a race broke) g
 void test('a run stopped in a deadlock (a cycle of waits, at its time limit or Stop) gets the hint, worded for a deadlock', () => {
   const findings = checkPython(read('media', 'demos', 'deadlock.py'));
   const deadlocked =
-    'Several of its 3 threads use the same Lock: this run deadlocked in one schedule of them. Explore runs other schedules to tell which ones deadlock.';
+    'This run deadlocked in one schedule: alice and bob share 2 Locks. Explore runs other schedules to tell which ones deadlock.';
   // the demo's recorded run, stopped at its time limit with alice and bob each waiting for the other's lock
   const timedOut = recorded('deadlock.json');
   assert.equal(timedOut.error?.code, 'timeout');
@@ -99,7 +175,7 @@ void test('a run stopped in a deadlock (a cycle of waits, at its time limit or S
   // what the static checks see leads, as after any run
   assert.match(
     exploreHint(timedOut, [{ code: 'CL204' }]) ?? '',
-    /^In this file two locks are taken in opposite orders: this run deadlocked in one schedule of its 3 threads\. /,
+    /^This run deadlocked in one schedule: in this file two locks are taken in opposite orders\. /,
   );
 });
 
@@ -117,7 +193,11 @@ void test('a run stopped with nothing in a cycle (an endless loop, one wait no o
       marker(lane, 'sleep', 'sleep 0.05 s', { secs: '0.05', state: 'still waiting when the run ended' }),
     ]),
   };
-  assert.match(exploreHint(spinning, []) ?? '', /use the same Lock: this run shows one schedule/, 'had it ended');
+  assert.match(
+    exploreHint(spinning, []) ?? '',
+    /^This run shows one schedule: thread-2 and thread-3 share one Lock\./,
+    'had it ended',
+  );
   for (const code of ['timeout', 'cancelled'] as const)
     assert.equal(exploreHint({ ...spinning, error: { code, message: 'x' } }, []), undefined, code);
   // the demo stopped while only bob waited (for the lock alice holds): no cycle, no deadlock
