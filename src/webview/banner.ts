@@ -27,7 +27,10 @@ export function errorWhere(err: RunError): string {
 export class Banner {
   readonly root = el('div', { class: 'banner', role: 'alert' });
   readonly notice = el('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
-  /** The hint toward Explore after a plain Run: one quiet line under the toolbar until dismissed or replaced. */
+  /**
+   * The hint toward Explore after a plain Run: a quiet line under the toolbar (two in a narrow panel) until
+   * dismissed or replaced.
+   */
   readonly hint = el('div', { class: 'hint', role: 'note', 'aria-label': 'Hint' });
   private noticeTimer = 0;
 
@@ -39,7 +42,9 @@ export class Banner {
 
   /** Shows `text` with "Explore other schedules…" (which calls `explore`) and a dismiss button. */
   showHint(text: string, explore: () => void): void {
-    const go = el('button', { type: 'button', class: 'btn hint-action' }, 'Explore other schedules…');
+    // A narrow panel shows "Explore…" (CSS: .hint-more), to leave the sentence room; its name stays whole.
+    const go = el('button', { type: 'button', class: 'btn hint-action', 'aria-label': 'Explore other schedules…' });
+    go.append('Explore', el('span', { class: 'hint-more' }, ' other schedules'), '…');
     go.addEventListener('click', () => {
       this.hideHint();
       explore();

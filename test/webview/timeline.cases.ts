@@ -982,7 +982,7 @@ export const cases: Case[] = [
     },
   },
   {
-    name: 'after a plain Run the hint offers "Explore other schedules…" once: keyboard, one line at 420 px, gone with the next model',
+    name: 'after a plain Run the hint offers "Explore other schedules…" once: keyboard; what the run showed and why read whole at 420 px (two lines), all of it in one line at 1280; gone with the next model',
     async run({ page: first, server }) {
       const browser = first.context().browser();
       assert.ok(browser);
@@ -992,18 +992,69 @@ export const cases: Case[] = [
           const m = demoModel();
           await load(page, m);
           assert.equal(await page.isHidden('.hint'), true, 'no hint before the host offers one');
-          const text =
-            'Several of its 3 threads use the same Lock: this run shows one schedule of them. Explore runs other schedules to find one that breaks it.';
+          const toolbar = async (): Promise<string> =>
+            page.evaluate(() => JSON.stringify(document.querySelector('.toolbar')?.getBoundingClientRect()));
+          const before = await toolbar();
+          // (src/explore/exploreHint.ts's words for the deadlock demo)
+          const shown = 'This run deadlocked in one schedule: alice and bob share 2 Locks.';
+          const text = `${shown} Explore runs other schedules to tell which ones deadlock.`;
           await postToPage(page, { type: 'exploreHint', text });
           await page.waitForSelector('.hint:not([hidden])');
           assert.equal(await page.textContent('.hint .hint-text'), text);
-          const box = await page.evaluate(() => {
-            const h = document.querySelector('.hint')?.getBoundingClientRect();
-            const b = document.querySelector('.hint-action')?.getBoundingClientRect();
-            return { h: h?.height ?? 0, right: b?.right ?? 9999, w: b?.width ?? 0 };
-          });
-          assert.ok(box.h > 0 && box.h < 32, `one line: ${box.h}px`);
-          assert.ok(box.w > 0 && box.right <= width, `the button is in view: ${JSON.stringify(box)}`);
+          assert.equal(await toolbar(), before, 'the hint does not move the toolbar');
+          const box = await page.evaluate((upTo) => {
+            const rect = (s: string): DOMRect | undefined => document.querySelector(s)?.getBoundingClientRect();
+            const t = document.querySelector('.hint-text');
+            const node = t?.firstChild;
+            /** Where the sentence's character `i` is drawn (a line the clamp hides draws it below the box). */
+            const char = (i: number): DOMRect | undefined => {
+              if (!node) return undefined;
+              const r = document.createRange();
+              r.setStart(node, i);
+              r.setEnd(node, i + 1);
+              return r.getBoundingClientRect();
+            };
+            const text = t?.getBoundingClientRect();
+            const len = node?.textContent?.length ?? 0;
+            const fits = (c: DOMRect | undefined, margin: number): boolean =>
+              !!c && !!text && c.bottom <= text.bottom + 0.5 && c.right <= text.right - margin;
+            return {
+              h: rect('.hint')?.height ?? 0,
+              // the lines it shows: the tops of the characters drawn inside its box
+              lines: new Set(
+                Array.from({ length: len }, (_, i) => char(i))
+                  .filter((c) => c && text && c.bottom <= text.bottom + 0.5)
+                  .map((c) => Math.round(c?.top ?? 0)),
+              ).size,
+              // what the run showed and why, whole and clear of the ellipsis at the end of the last line
+              shown: fits(char(upTo - 1), 16),
+              all: fits(char(len - 1), 0),
+              buttons: ['.hint-action', '.hint-close'].map((s) => {
+                const b = rect(s);
+                return b
+                  ? { w: b.width, right: b.right, bottom: b.bottom, hint: rect('.hint')?.bottom ?? 0 }
+                  : undefined;
+              }),
+            };
+          }, shown.length);
+          assert.ok(box.shown, `what the run showed reads whole: ${JSON.stringify(box)}`);
+          if (width === 1280) {
+            assert.ok(
+              box.h > 0 && box.h < 32 && box.lines === 1 && box.all,
+              `one line, all of it: ${JSON.stringify(box)}`,
+            );
+          } else assert.ok(box.lines === 2 && box.h < 40, `two lines at most: ${JSON.stringify(box)}`);
+          for (const b of box.buttons)
+            assert.ok(
+              b && b.w > 0 && b.right <= width && b.bottom <= b.hint,
+              `the buttons are in view: ${JSON.stringify(box)}`,
+            );
+          // narrow, the button says "Explore…"; its name is still the whole of it
+          assert.equal(
+            await page.getByRole('button', { name: 'Explore other schedules…', exact: true }).isVisible(),
+            true,
+          );
+          assert.equal(await page.innerText('.hint-action'), width === 1280 ? 'Explore other schedules…' : 'Explore…');
           // keyboard: the button is a focusable control; Enter asks the host to explore, once, and the hint goes
           await clearPosted(page);
           await page.focus('.hint-action');
@@ -1014,6 +1065,11 @@ export const cases: Case[] = [
             [{ type: 'explore' }],
           );
           // offered again, then dismissed; offered again, then a new model takes it away
+          await postToPage(page, { type: 'exploreHint', text });
+          await page.waitForSelector('.hint:not([hidden])');
+          await page.focus('.hint-close');
+          await page.keyboard.press('Enter');
+          assert.equal(await page.isHidden('.hint'), true, 'dismissed from the keyboard');
           await postToPage(page, { type: 'exploreHint', text });
           await page.waitForSelector('.hint:not([hidden])');
           await page.click('.hint-close');
