@@ -11,7 +11,8 @@ const FAILING_TESTS_HEADING = /^\s*✖ failing tests:\s*$/;
 const SEPARATOR = /^(={20,}|-{20,})$/;
 
 /**
- * Follows a runner's output and appends, to the last failed test's line, what failed it.
+ * Follows a runner's output and gives the last failed test (`{ test, python, reason }`, see failedTestCollector)
+ * the lines of what failed it (its `reason`).
  * - mocha and node's spec reporter indent the error under the ✖ line: its first six lines.
  * - unittest prints a block: FAIL:/ERROR: (then the test's description, if it has one), a line of dashes,
  *   a traceback. The exception is the first unindented line after "Traceback (most recent call last):" (its
@@ -23,17 +24,13 @@ const SEPARATOR = /^(={20,}|-{20,})$/;
 export function failureReasons() {
   let mode = 'none';
   let indent = 0;
-  let taken = 0;
-  let base = '';
   let inTrace = false;
   let lastLine = '';
-  return (line, failedLines) => {
-    const at = failedLines.length - 1;
+  return (line, failed) => {
+    const last = failed[failed.length - 1];
     if (FAILED_TEST_LINE.test(line)) {
       mode = /^\s*✖/.test(line) ? 'mocha' : 'unittest-head';
       indent = line.search(/\S/);
-      taken = 0;
-      base = failedLines[at];
       inTrace = false;
       lastLine = '';
       return;
@@ -41,11 +38,8 @@ export function failureReasons() {
     const text = line.trim();
     if (mode === 'mocha') {
       if (text === '') return; // assert's diffs have blank lines inside
-      if (line.search(/\S/) <= indent || taken >= 6) mode = 'none';
-      else {
-        failedLines[at] += `\n      ${text}`;
-        taken += 1;
-      }
+      if (line.search(/\S/) <= indent || last.reason.length >= 6) mode = 'none';
+      else last.reason.push(text);
     } else if (mode === 'unittest-head') {
       // (a test's description, its docstring's first line, may come between)
       if (/^-{20,}$/.test(text)) mode = 'unittest';
@@ -53,11 +47,11 @@ export function failureReasons() {
     } else if (mode === 'unittest') {
       if (SEPARATOR.test(text)) {
         // the block's end: no exception line of the usual shape (an exception group's): its last line
-        if (failedLines[at] === base && lastLine) failedLines[at] = `${base}\n      ${lastLine}`;
+        if (last.reason.length === 0 && lastLine) last.reason = [lastLine];
         mode = 'none';
       } else if (/^Traceback \(most recent call last\):/.test(line)) inTrace = true;
       else if (inTrace && /^\S/.test(line)) {
-        failedLines[at] = `${base}\n      ${text}`;
+        last.reason = [text];
         inTrace = false;
       } else if (text) lastLine = text;
     }
@@ -69,58 +63,44 @@ export function failureReasons() {
 const PYTHON_HEADING = /^--- Python (\S+): /;
 
 /**
- * Collects the failed tests' lines (with their reasons) from a runner's output, line by line. Under a Python's
- * heading, a failed test's line says which Python it failed on.
+ * Collects the failed tests from a runner's output, line by line: each as `{ test, python, reason }`, its
+ * line, the Python it failed on ('' outside the Python tier) and the lines of what failed it.
  */
 export function failedTestCollector() {
-  const failedLines = [];
+  const failed = [];
   const why = failureReasons();
   let python = '';
   return {
-    failedLines,
+    failed,
     line(line) {
       if (FAILING_TESTS_HEADING.test(line)) return;
       python = PYTHON_HEADING.exec(line)?.[1] ?? python;
-      if (FAILED_TEST_LINE.test(line)) failedLines.push(`${line.trim()}${python ? ` on Python ${python}` : ''}`);
-      why(line, failedLines);
+      if (FAILED_TEST_LINE.test(line)) failed.push({ test: line.trim(), python, reason: [] });
+      why(line, failed);
     },
   };
 }
 
 /**
- * The summary's lines: each failed test once. A line without a reason is left out when the same test is
- * there with one (scripts/test-python.mjs lists a failed suite's FAIL:/ERROR: lines before its output).
- * A test that failed the same way on several Pythons is one line that names them all.
+ * The summary's lines: each failed test once, with what failed it on lines of its own. A test without a reason
+ * is left out when the same test (on the same Python) is there with one (scripts/test-python.mjs lists a failed
+ * suite's FAIL:/ERROR: lines before its output). A test that failed the same way on several Pythons is one
+ * line that names them all: "FAIL: t on Python 3.12.1, 3.13.0".
  */
-export function shownFailures(lines) {
-  const unique = [...new Set(lines)];
-  const withReason = new Set(unique.filter((l) => l.includes('\n')).map((l) => l.slice(0, l.indexOf('\n'))));
-  return onEachPython(unique.filter((l) => l.includes('\n') || !withReason.has(l)));
-}
-
-const ON_PYTHON = / on Python (\S+)$/;
-
-/** "FAIL: t on Python 3.12.1" and "FAIL: t on Python 3.13.0", with the same reason: "FAIL: t on Python 3.12.1, 3.13.0". */
-function onEachPython(lines) {
-  const shown = [];
-  const same = new Map();
-  for (const line of lines) {
-    const cut = line.includes('\n') ? line.indexOf('\n') : line.length;
-    const python = ON_PYTHON.exec(line.slice(0, cut));
-    if (!python) {
-      shown.push({ line });
-      continue;
-    }
-    const test = line.slice(0, python.index);
-    const reason = line.slice(cut);
-    const seen = same.get(test + reason);
-    if (seen) seen.versions.push(python[1]);
-    else {
-      const entry = { test, reason, versions: [python[1]] };
-      same.set(test + reason, entry);
-      shown.push(entry);
-    }
+export function shownFailures(failed) {
+  const reasonOf = (f) => f.reason.map((r) => `\n      ${r}`).join('');
+  const withReason = new Set(failed.filter((f) => f.reason.length > 0).map((f) => `${f.python}\n${f.test}`));
+  const shown = new Map(); // a test and its reason (and, for a test of no Python's, that) -> its Pythons
+  for (const f of failed) {
+    if (f.reason.length === 0 && withReason.has(`${f.python}\n${f.test}`)) continue;
+    const key = `${f.python ? '' : 'no Python\n'}${f.test}${reasonOf(f)}`;
+    const entry = shown.get(key) ?? { f, pythons: new Set() };
+    if (f.python) entry.pythons.add(f.python);
+    shown.set(key, entry);
   }
   const byVersion = (a, b) => a.localeCompare(b, undefined, { numeric: true });
-  return shown.map((e) => e.line ?? `${e.test} on Python ${e.versions.sort(byVersion).join(', ')}${e.reason}`);
+  return [...shown.values()].map(({ f, pythons }) => {
+    const on = pythons.size > 0 ? ` on Python ${[...pythons].sort(byVersion).join(', ')}` : '';
+    return `${f.test}${on}${reasonOf(f)}`;
+  });
 }

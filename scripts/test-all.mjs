@@ -46,12 +46,10 @@ function run(cmd, args) {
       partial = lines.pop() ?? '';
       for (const line of lines) failed.line(line);
     });
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 1 : 0), tail, failedLines: failed.failedLines }),
-    );
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), tail, failedTests: failed.failed }));
     child.on('error', (e) => {
       console.error(`could not start ${cmd}: ${e.message}`);
-      resolve({ code: 1, tail: '', failedLines: [] });
+      resolve({ code: 1, tail: '', failedTests: [] });
     });
   });
 }
@@ -65,8 +63,8 @@ for (const tier of Object.keys(TIERS).filter((t) => wanted.includes(t))) {
   console.log(`\n=== ${tier} ===`);
   for (const [cmd, args] of TIERS[tier]) {
     const t0 = Date.now();
-    const { code, tail, failedLines } = await run(cmd, args);
-    failedTests.push(...failedLines.map((l) => `${tier}: ${l}`));
+    const { code, tail, failedTests: failedHere } = await run(cmd, args);
+    failedTests.push(...failedHere.map((f) => ({ ...f, test: `${tier}: ${f.test}` })));
     const counts = [...tail.matchAll(/^\S*:?\s*(\d+) passed, (\d+) failed/gm)].pop();
     if (counts) {
       passed += Number(counts[1]);

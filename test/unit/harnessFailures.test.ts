@@ -11,9 +11,16 @@ import { pathToFileURL } from 'node:url';
 const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** A failed test as the collector keeps it: its line, the Python it failed on ('' if none), what failed it. */
+interface FailedTest {
+  test: string;
+  python: string;
+  reason: string[];
+}
+
 interface FailureReasons {
-  failedTestCollector(): { failedLines: string[]; line(line: string): void };
-  shownFailures(lines: readonly string[]): string[];
+  failedTestCollector(): { failed: FailedTest[]; line(line: string): void };
+  shownFailures(failed: readonly FailedTest[]): string[];
 }
 
 const load = async (): Promise<FailureReasons> =>
@@ -23,7 +30,7 @@ async function failures(output: string): Promise<string[]> {
   const m = await load();
   const c = m.failedTestCollector();
   for (const line of output.split('\n')) c.line(line);
-  return m.shownFailures(c.failedLines);
+  return m.shownFailures(c.failed);
 }
 
 // What scripts/test-python.mjs prints of a Python whose suite failed: its status line, the FAIL/ERROR lines
