@@ -4,9 +4,11 @@
  * Why: zooming in from Fit on a 100k-event trace puts up to ~1,600 separate glyphs on the canvas, and each
  * was its own beginPath, path and fill: ~5,000 canvas calls in the frame's script, and as many small paths
  * for the software raster. Glyphs that touch no pixel of another pending one are gathered, one path per
- * colour, and filled at once: the picture is the same pixel for pixel (no pixel gets two glyphs' coverage
- * in one fill), drawn in a handful of calls. A glyph that may share a pixel with a pending one first
- * draws everything pending, so overlaps stack in the order they always did.
+ * colour, and filled at once, drawn in a handful of calls. A glyph that may share a pixel with a pending one
+ * of another colour first draws everything pending, so overlaps of different colours stack in time order.
+ * One that overlaps only glyphs of its own colour and alpha joins their path: the fill covers their union,
+ * the same pixels as before except where two anti-aliased edges cross (and a faded pair's overlap is no
+ * darker than either, as a faded glyph should be; stacked, it was twice as dark).
  */
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
@@ -61,8 +63,20 @@ export function glyphPath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: 
 
 /** A cross is stroked this wide; every other shape is filled. */
 const CROSS_LINE_W = 2;
-/** Glyphs whose centres are this much further apart than their radii share no pixel (the cross's line and anti-aliasing included). */
-const CLEAR_PX = 4;
+/**
+ * How far each shape reaches from its centre, in radii (glyphPath's outlines), and past that what may still
+ * be painted: a pixel of anti-aliasing on each side, and half a cross's line.
+ */
+const REACH: Record<MarkerShape, number> = {
+  triangle: 1,
+  diamond: 1,
+  square: 0.8,
+  bar: 0,
+  dot: 0.6,
+  circle: 1,
+  cross: 1,
+};
+const CLEAR_PX = 1 + CROSS_LINE_W / 2;
 
 const SHAPES: MarkerShape[] = ['triangle', 'diamond', 'square', 'bar', 'dot', 'circle', 'cross'];
 
@@ -79,11 +93,11 @@ export class GlyphBatch {
   private alphas: number[] = [];
   private strokes: boolean[] = [];
   private paints = 0;
-  /** Pending glyphs' extent: a new glyph inside it (with room for both) may share a pixel with one. */
-  private x0 = Infinity;
-  private x1 = -Infinity;
-  private y0 = Infinity;
-  private y1 = -Infinity;
+  /**
+   * Each paint's pending glyphs' extent (x0, x1, y0, y1 at 4 * p): a new glyph of another paint inside one
+   * (with room for both) may share a pixel with one of them.
+   */
+  private extents = new Float64Array(32);
 
   /** Queues a glyph, as ctx.globalAlpha = alpha and a fill (a stroke for a cross) in `color` would draw it. */
   add(
@@ -95,30 +109,54 @@ export class GlyphBatch {
     y: number,
     r: number,
   ): void {
-    const reach = r + CLEAR_PX;
-    if (this.n > 0 && x > this.x0 - reach && x < this.x1 + reach && y > this.y0 - reach && y < this.y1 + reach)
-      this.flush(ctx);
-    if (this.n === this.xs.length) this.grow();
+    // (a bar's reach is its 1 px half-width, not a share of r)
+    const reach = (shape === 'bar' ? 1 : REACH[shape] * r) + CLEAR_PX;
     const stroke = shape === 'cross';
-    let p = this.paints - 1;
-    while (p >= 0 && !(this.colors[p] === color && this.alphas[p] === alpha && this.strokes[p] === stroke)) p--;
-    if (p < 0) {
-      p = this.paints++;
-      this.colors[p] = color;
-      this.alphas[p] = alpha;
-      this.strokes[p] = stroke;
+    let p = this.paintIndex(color, alpha, stroke);
+    const e = this.extents;
+    for (let q = 0; q < this.paints; q++) {
+      const k = 4 * q;
+      if (q !== p && x + reach > e[k] && x - reach < e[k + 1] && y + reach > e[k + 2] && y - reach < e[k + 3]) {
+        this.flush(ctx);
+        p = -1;
+        break;
+      }
     }
+    if (p < 0) p = this.newPaint(color, alpha, stroke);
+    if (this.n === this.xs.length) this.grow();
     const i = this.n++;
     this.xs[i] = x;
     this.ys[i] = y;
     this.rs[i] = r;
     this.shapes[i] = SHAPES.indexOf(shape);
     this.paintOf[i] = p;
-    // (the extent of what is pending, widened by this glyph's own radius so the next glyph's test covers it)
-    this.x0 = Math.min(this.x0, x - r);
-    this.x1 = Math.max(this.x1, x + r);
-    this.y0 = Math.min(this.y0, y - r);
-    this.y1 = Math.max(this.y1, y + r);
+    // (its paint's pending glyphs' extent, each glyph's reach included: two glyphs share no pixel when their reaches don't meet)
+    const k = 4 * p;
+    e[k] = Math.min(e[k], x - reach);
+    e[k + 1] = Math.max(e[k + 1], x + reach);
+    e[k + 2] = Math.min(e[k + 2], y - reach);
+    e[k + 3] = Math.max(e[k + 3], y + reach);
+  }
+
+  /** The pending path of this colour, alpha and kind, or -1. */
+  private paintIndex(color: string, alpha: number, stroke: boolean): number {
+    let p = this.paints - 1;
+    while (p >= 0 && !(this.colors[p] === color && this.alphas[p] === alpha && this.strokes[p] === stroke)) p--;
+    return p;
+  }
+
+  private newPaint(color: string, alpha: number, stroke: boolean): number {
+    const p = this.paints++;
+    this.colors[p] = color;
+    this.alphas[p] = alpha;
+    this.strokes[p] = stroke;
+    if (this.extents.length < 4 * this.paints) {
+      const e = new Float64Array(this.extents.length * 2);
+      e.set(this.extents);
+      this.extents = e;
+    }
+    this.extents.set([Infinity, -Infinity, Infinity, -Infinity], 4 * p);
+    return p;
   }
 
   /** Draws what is pending: one path per colour. Leaves globalAlpha at 1 and lineWidth at 1. */
@@ -142,8 +180,6 @@ export class GlyphBatch {
     ctx.globalAlpha = 1;
     this.n = 0;
     this.paints = 0;
-    this.x0 = this.y0 = Infinity;
-    this.x1 = this.y1 = -Infinity;
   }
 
   private grow(): void {

@@ -560,9 +560,8 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     if (reach > x) until = Math.min(until, x);
     else if (nextWait < waits.length) until = Math.min(until, waits[nextWait].x);
     const room = until - x - 3;
-    const label = lo === hi ? (v.model.markers[p.ids[i]]?.label ?? '') : '';
-    let text =
-      room > 30 && label ? printLabels.fit(f.pen, head + label.replace(/^print( \(\d+ lines\))?: /, ''), room) : '';
+    const said = room > 30 && lo === hi ? printedText(v.model, p.ids[i]) : '';
+    let text = said ? printLabels.fit(f.pen, head + said, room) : '';
     if (text.length <= head.length + 3) text = head.trimEnd();
     const a = unmatched(f, 'marker', p.ids[i]) ? DIM_MARK_ALPHA : 1;
     const x1 = x + (text.length < head.length ? numberWidth(text) : printLabels.width(f.pen, text));
@@ -575,6 +574,23 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   printNumberLabels.draw(f, f.fonts.small, { top: markerRowTop(mid), h: MARKER_R * 2 });
   return drawn;
 }
+
+/**
+ * What print marker `id` printed, as its label on the canvas says it (its label without "print: "), kept per
+ * print: a busy frame labels ~100 prints. By the markers array: it is a new one once the marker objects
+ * exist (a big model's first frames have none, and their prints show numbers only).
+ */
+function printedText(model: TraceModel, id: number): string {
+  let texts = printedTexts.get(model.markers);
+  if (texts === undefined) printedTexts.set(model.markers, (texts = new Map<number, string>()));
+  let text = texts.get(id);
+  if (text === undefined) {
+    text = (model.markers[id]?.label ?? '').replace(/^print( \(\d+ lines\))?: /, '');
+    texts.set(id, text);
+  }
+  return text;
+}
+const printedTexts = new WeakMap<TraceModel['markers'], Map<number, string>>();
 
 /** Each lane's prints in time order (marker ids), found once per lane. */
 const printIndexes = new WeakMap<LaneIndex, PointIndex>();

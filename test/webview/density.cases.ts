@@ -241,6 +241,54 @@ export const densityCases: Case[] = [
     },
   },
   {
+    name: 'marker glyphs: overlapping neighbours of one colour share a path; a faded pair is no darker where they overlap',
+    async run({ page }) {
+      const b = new ModelBuilder('bursts.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const th = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 1, tid: 1 });
+      // 30 pairs of green circles ~6 px apart at Fit (overlapping, but not so close that they are ticks), an
+      // orange square ~25 px after each pair.
+      const pairs: number[][] = [];
+      for (let k = 0; k < 30; k++) {
+        const t = k * 33 * MS;
+        pairs.push([b.marker(th, 'queue_put', t, 'put'), b.marker(th, 'queue_put', t + 5 * MS, 'put')]);
+        b.marker(th, 'lock_acquired', t + 20 * MS, 'lock');
+      }
+      const m = b.build();
+      // Each overlap was a fill of its own (60+); now the circles are one path, the squares another.
+      const paths = await pathsOfFrame(page, m);
+      assert.ok(paths <= 12, `${paths} fills and strokes in a frame of 30 overlapping pairs`);
+      const at = async (marker: number): Promise<{ x: number; y: number }> => {
+        const box = await stepBox(
+          page,
+          m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === marker),
+        );
+        return { x: box.x + box.w / 2, y: Math.round(box.y + 6) };
+      };
+      const [p, q] = [await at(pairs[15][0]), await at(pairs[15][1])];
+      assert.ok(q.x - p.x >= 5 && q.x - p.x < 8, `the pair overlaps (${q.x - p.x} px apart)`);
+      const solid = await pixel(page, Math.round(p.x - 2), p.y);
+      // Searching for the squares fades the circles: one faded path, so where the two overlap the canvas
+      // shows one faded circle's colour, not two stacked.
+      await page.evaluate(() => {
+        const box = document.querySelector('input[type="search"]') as HTMLInputElement;
+        box.value = 'lock';
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForTimeout(400);
+      const alone = await pixel(page, Math.round(p.x - 2), p.y);
+      const both = await pixel(page, Math.round((p.x + q.x) / 2), p.y);
+      assert.ok(
+        alone.some((v, i) => Math.abs(v - solid[i]) > 20),
+        `the search fades the circles (${solid.join(',')} → ${alone.join(',')})`,
+      );
+      assert.ok(
+        both.every((v, i) => Math.abs(v - alone[i]) <= 3),
+        `the overlap ${both.join(',')} is as faded as one circle ${alone.join(',')}`,
+      );
+    },
+  },
+  {
     name: 'crowded marker glyphs: thin ticks in their colours, a handful of fills a frame; a glyph with room keeps its shape',
     async run({ page }) {
       const b = new ModelBuilder('crowded.py');
