@@ -183,8 +183,8 @@ export const labelCases: Case[] = [
   {
     name: 'labels: while searching, the labels of waits that match are drawn solid and the others faded',
     async run({ page }) {
-      // A lane whose last print does not match: its number is drawn at 0.25, and the wait labels drawn after
-      // it must not take that alpha over (nor the 1 of a print that matches).
+      // A lane whose last print does not match: its number is drawn faded (0.4, as all faded text), and the
+      // wait labels drawn after it must not take that alpha over (nor the 1 of a print that matches).
       const s = new RawStream(1);
       s.mainProcess();
       s.ev(1, 0, 'obj_new', { obj: 5, line: 3, name: 'lock_a' });
@@ -201,8 +201,8 @@ export const labelCases: Case[] = [
       const print = Object.keys(alphas).filter((t) => /^1( |$)/.test(t));
       assert.deepEqual(
         print.flatMap((t) => alphas[t]),
-        [0.25],
-        `the print's number, faded (it does not match): ${print.join(' | ')}`,
+        [0.4],
+        `the print's number, faded as text is (it does not match): ${print.join(' | ')}`,
       );
       assert.deepEqual([...new Set(alphas[lockLabel])], [1], `"${lockLabel}": ${alphas[lockLabel]?.join(', ')}`);
       assert.deepEqual([...new Set(alphas[sleepLabel])], [0.4], `"${sleepLabel}": ${alphas[sleepLabel]?.join(', ')}`);
