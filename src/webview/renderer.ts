@@ -398,7 +398,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   const color = laneColor(theme, v.index.laneSlot[row.lane]);
   // Labels and outlines go over the fills, so they are drawn once the fills are.
   const over: (() => void)[] = [];
-  const waitTexts = drawWaits(f, lane, y, over);
+  const waitTexts = drawWaits(f, lane, row.lane, y, over);
   const spanRows = Math.min(lane.spans.length, MAX_SPAN_ROWS);
   for (let d = 0; d < spanRows; d++) {
     const ix = lane.spans[d];
@@ -449,7 +449,7 @@ function drawLane(f: Frame, row: LaneRow): void {
   const mid = y + MARKER_H / 2 - 1;
   drawMarkerRow(f, lane.markers, mid);
   // The prints' numbers first, then the wait labels around them: a number is never hidden by a label.
-  drawWaitTexts(f, waitTexts, drawPrintLabels(f, lane, mid, waitTexts));
+  drawWaitTexts(f, row.lane, waitTexts, drawPrintLabels(f, lane, row.lane, mid, waitTexts));
   ctx.globalAlpha = 1;
 }
 
@@ -517,7 +517,13 @@ function drawMarkerRow(f: Frame, markers: PointIndex, mid: number): void {
  * moves past it). Prints whose glyphs sit under one number (a burst) share one label, "3–7". Returns where
  * the labels were written ([x0, x1] in order).
  */
-function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly WaitText[]): [number, number][] {
+function drawPrintLabels(
+  f: Frame,
+  lane: LaneIndex,
+  laneId: number,
+  mid: number,
+  waits: readonly WaitText[],
+): [number, number][] {
   const { v, s } = f;
   const p = lanePrints(f, lane);
   const drawn: [number, number][] = [];
@@ -531,8 +537,8 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
   let reach = -Infinity;
   for (let i = lowerBound(p.ts, s.t0); i < end;) {
     const glyph = toX(s, p.ts[i]);
-    const x = Math.max(glyph + MARKER_R + 2, f.textLeft + 3);
     const first = numbers[p.ids[i]];
+    const x = pastRings(f, laneId, Math.max(glyph + MARKER_R + 2, f.textLeft + 3), numberWidth(`${first}`));
     let lo = first;
     let hi = first;
     let head = `${first} `;
@@ -559,6 +565,7 @@ function drawPrintLabels(f: Frame, lane: LaneIndex, mid: number, waits: readonly
     while (nextWait < waits.length && waits[nextWait].x <= x) reach = Math.max(reach, waits[nextWait++].end);
     if (reach > x) until = Math.min(until, x);
     else if (nextWait < waits.length) until = Math.min(until, waits[nextWait].x);
+    until = Math.min(until, nextRing(f, laneId, x) - 2);
     const room = until - x - 3;
     const said = room > 30 && lo === hi ? printedText(v.model, p.ids[i]) : '';
     let text = said ? printLabels.fit(f.pen, head + said, room) : '';
@@ -628,8 +635,11 @@ interface WaitText {
   y: number;
 }
 
+/** A wait's label needs this much room (CSS px), or it is not drawn. */
+const WAIT_LABEL_MIN = 30;
+
 /** Draws them; returns their labels as planned (in order), drawn once the prints' labels are. */
-function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): WaitText[] {
+function drawWaits(f: Frame, lane: LaneIndex, laneId: number, y: number, over: (() => void)[]): WaitText[] {
   const texts: WaitText[] = [];
   const { ctx, v, s, theme } = f;
   const cols = v.index.cols;
@@ -666,9 +676,9 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
     if (run.count === 1 && (stuck || w > 40)) {
       const label = style.bandLabel ?? v.model.markers[id]?.label;
       // Past its start glyph and the label before it (waits on one lane may overlap), short of its end glyph.
-      const x = Math.max(run.x0 + MARKER_R + 4, f.textLeft + 3, labelEnd + 8);
+      const x = pastRings(f, laneId, Math.max(run.x0 + MARKER_R + 4, f.textLeft + 3, labelEnd + 8), WAIT_LABEL_MIN);
       const room = Math.min(run.x1 - MARKER_R, f.width) - x - 3;
-      if (label && room > 30) {
+      if (label && room > WAIT_LABEL_MIN) {
         f.pen.font = f.fonts.small;
         const text = waitLabel(f.pen, stuck ? 'stuck: ' : '', label, room);
         if (text !== '') {
@@ -683,7 +693,12 @@ function drawWaits(f: Frame, lane: LaneIndex, y: number, over: (() => void)[]): 
 }
 
 /** Draws the wait labels, each moved past the prints' labels at its start and cut short of those after it. */
-function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [number, number][]): void {
+function drawWaitTexts(
+  f: Frame,
+  laneId: number,
+  waits: readonly WaitText[],
+  prints: readonly [number, number][],
+): void {
   const { ctx, theme } = f;
   if (waits.length === 0) return;
   f.pen.font = f.fonts.small;
@@ -704,6 +719,8 @@ function drawWaitTexts(f: Frame, waits: readonly WaitText[], prints: readonly [n
       if (a <= x + 24) x = z + 6;
       else right = a - 6;
     }
+    x = pastRings(f, laneId, x, WAIT_LABEL_MIN);
+    right = Math.min(right, nextRing(f, laneId, x) - 2);
     const text = waitLabel(f.pen, w.stuck ? 'stuck: ' : '', w.label, right - x);
     if (text === '') continue;
     ctx.fillStyle = w.stuck ? theme.error : theme.muted;
@@ -822,13 +839,62 @@ function laneY(f: Frame, lane: number): { y: number; row: Row } | null {
   return { y: rowTop(f, row), row };
 }
 
+/** An exception's ring (drawErrors): its radius, and how far its 2 px line reaches past it. */
+const RING_R = MARKER_R + 3;
+const RING_REACH = RING_R + 1;
+/** Exceptions ringed in a frame, at most (the first ones). */
+const MAX_RINGS = 500;
+
+/** Each lane's ringed exceptions' times, in order (found once per model): labels in the marker row step past them. */
+const ringTimes = new WeakMap<Int32Array, Map<number, Float64Array>>();
+
+function laneRingTimes(f: Frame, lane: number): Float64Array | undefined {
+  const { errors, cols } = f.v.index;
+  let byLane = ringTimes.get(errors);
+  if (byLane === undefined) {
+    const lists = new Map<number, number[]>();
+    for (let k = 0; k < errors.length && k < MAX_RINGS; k++) {
+      const l = cols.markerLane[errors[k]];
+      lists.set(l, [...(lists.get(l) ?? []), cols.markerTs[errors[k]]]);
+    }
+    byLane = new Map([...lists].map(([l, ts]) => [l, Float64Array.from(ts).sort()]));
+    ringTimes.set(errors, byLane);
+  }
+  return byLane.get(lane);
+}
+
+/**
+ * Where a label meant to start at x on lane `lane`'s marker row may start: past any exception's ring that
+ * its first `w` px would cross (a thread that prints and then raises rings the print's number otherwise).
+ */
+function pastRings(f: Frame, lane: number, x: number, w: number): number {
+  const rings = laneRingTimes(f, lane);
+  if (rings === undefined) return x;
+  const { s } = f;
+  // Rings in time order: each one crossed moves x right, past it, so the search only goes forward.
+  for (let i = lowerBound(rings, toTime(s, x - RING_REACH)); i < rings.length; i++) {
+    const cx = toX(s, rings[i]);
+    if (cx - RING_REACH >= x + w) break;
+    if (cx + RING_REACH > x) x = cx + RING_REACH + 2;
+  }
+  return x;
+}
+
+/** Where the next exception's ring right of x starts on lane `lane`'s marker row (Infinity: none): labels end short of it. */
+function nextRing(f: Frame, lane: number, x: number): number {
+  const rings = laneRingTimes(f, lane);
+  if (rings === undefined) return Infinity;
+  const i = lowerBound(rings, toTime(f.s, x + RING_REACH));
+  return i < rings.length ? toX(f.s, rings[i]) - RING_REACH : Infinity;
+}
+
 /** Uncaught exceptions must be findable at any zoom: a ring around each, never merged away. */
 function drawErrors(f: Frame): void {
   const { ctx, v, s, theme } = f;
   // Solid while searching too: an exception must stay findable whatever the search matched.
   ctx.globalAlpha = 1;
   const cols = v.index.cols;
-  for (let k = 0; k < v.index.errors.length && k < 500; k++) {
+  for (let k = 0; k < v.index.errors.length && k < MAX_RINGS; k++) {
     const id = v.index.errors[k];
     const ts = cols.markerTs[id];
     if (ts < s.t0 || ts > s.t1) continue;
@@ -840,7 +906,7 @@ function drawErrors(f: Frame): void {
     ctx.strokeStyle = theme.error;
     ctx.lineWidth = 2;
     ctx.beginPath();
-    ctx.arc(x, y, MARKER_R + 3, 0, Math.PI * 2);
+    ctx.arc(x, y, RING_R, 0, Math.PI * 2);
     ctx.stroke();
     drawMarkerGlyph(f, id, x, y, MARKER_R);
   }
