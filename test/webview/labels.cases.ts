@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { buildModel } from '../../src/trace/buildModel';
 import type { TraceModel } from '../../src/shared/traceModel';
 import { RawStream } from '../unit/rawStream';
-import { openTimeline, postAndPaint } from './harness';
+import { openTimeline, postAndPaint, stepBox } from './harness';
 import { ModelBuilder } from './modelBuilder';
 import { demoModel } from './models';
 import type { Case } from './timeline.cases';
@@ -92,29 +92,41 @@ function labelNumbers(text: string): { lo: number; hi: number } | null {
  * Searches for `query` and returns the globalAlpha of each fillText by its text, once `until` has been drawn
  * `times` times since the search began.
  */
+/**
+ * The alpha each text is drawn with once the search `query` shows on the canvas: the frames from the first
+ * one that drew `until` (a text the search does not match) faded, until it was drawn faded `times` times.
+ * Frames drawn before the search applied (the load's last ones, the keystrokes' before the search runs) are
+ * left out: on a busy machine one of them can come after the query is typed.
+ */
 async function alphasWhileSearching(
   page: Page,
   query: string,
   until: string,
   times: number,
 ): Promise<Record<string, number[]>> {
+  type Drawn = Record<string, { a: number; frame: number }[]>;
   await page.evaluate(() => {
-    const w = window as unknown as { __alphas: Record<string, number[]> };
+    const w = window as unknown as { __alphas: Drawn };
     w.__alphas = {};
     const proto = CanvasRenderingContext2D.prototype;
     const fill = Object.getOwnPropertyDescriptor(proto, 'fillText')?.value as CanvasRenderingContext2D['fillText'];
     proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
-      (w.__alphas[text] ??= []).push(this.globalAlpha);
+      const frame = Number(document.querySelector('canvas')?.dataset.frames ?? 0);
+      (w.__alphas[text] ??= []).push({ a: this.globalAlpha, frame });
       return fill.call(this, text, x, y);
     };
   });
   await page.fill('input[type=search]', query);
   await page.waitForFunction(
     ({ until, times }) =>
-      ((window as unknown as { __alphas: Record<string, number[]> }).__alphas[until]?.length ?? 0) >= times,
+      ((window as unknown as { __alphas: Drawn }).__alphas[until] ?? []).filter((d) => d.a < 1).length >= times,
     { until, times },
   );
-  return page.evaluate(() => (window as unknown as { __alphas: Record<string, number[]> }).__alphas);
+  const drawn = await page.evaluate(() => (window as unknown as { __alphas: Drawn }).__alphas);
+  const from = Math.min(...drawn[until].filter((d) => d.a < 1).map((d) => d.frame));
+  return Object.fromEntries(
+    Object.entries(drawn).map(([text, ds]) => [text, ds.filter((d) => d.frame >= from).map((d) => d.a)]),
+  );
 }
 
 export const labelCases: Case[] = [
@@ -483,6 +495,51 @@ export const labelCases: Case[] = [
             await p.context().close();
           }
         }
+    },
+  },
+  {
+    name: "labels: a print's number and a wait's label step past an exception's ring, never under it",
+    async run({ page }) {
+      // Threads that print and then raise (the print's glyph a hair before the exception's), and one whose
+      // wait begins as an exception is ringed: the number and the wait's label would start inside the ring.
+      const b = new ModelBuilder('raise.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const rings: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const th = b.lane({ kind: 'thread', name: `Thread-${k + 1}`, parent: proc, pid: 1, tid: k + 2 });
+        const t = (100 + k * 300) * MS;
+        b.print(th, t, `worker ${k} about to fail`);
+        rings.push(b.marker(th, 'exc', t + 0.2 * MS, 'uncaught ValueError', { severity: 'error' }));
+      }
+      const th = b.lane({ kind: 'thread', name: 'Waiter', parent: proc, pid: 1, tid: 9 });
+      rings.push(b.marker(th, 'exc', 200 * MS, 'uncaught KeyError', { severity: 'error' }));
+      b.marker(th, 'lock_wait', 200.1 * MS, 'wait for lock_a', { waitEnd: 700 * MS });
+      const m = b.build();
+      const texts = await drawnTexts(page, m);
+      // A ring's radius is MARKER_R + 3 (renderer.ts), its line 2 px wide.
+      const REACH = 4.5 + 3 + 1;
+      let checked = 0;
+      for (const id of rings) {
+        const box = await stepBox(
+          page,
+          m.steps.findIndex((st) => st.ref.type === 'marker' && st.ref.index === id),
+        );
+        const cx = box.x + box.w / 2;
+        const cy = box.y + 6;
+        for (const t of texts) {
+          if (Math.abs(t.y - cy) > REACH || t.x + t.width < cx - REACH - 40 || t.x > cx + REACH + 40) continue;
+          checked++;
+          assert.ok(
+            t.x >= cx + REACH || t.x + t.width <= cx - REACH,
+            `"${t.text}" at ${t.x.toFixed(1)}–${(t.x + t.width).toFixed(1)} crosses the ring at ${cx.toFixed(1)}`,
+          );
+        }
+      }
+      assert.ok(
+        texts.some((t) => /^[123]\b/.test(t.text)),
+        `the prints' numbers are drawn: ${texts.map((t) => t.text).join(' | ')}`,
+      );
+      assert.ok(checked >= 4, `${checked} labels beside the rings were checked`);
     },
   },
 ];
