@@ -13,6 +13,7 @@ import {
 import type { Fix } from '../types';
 import { withItems } from './asyncio';
 import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THREADS } from './kinds';
+import { targetDefs } from './targets';
 
 export function checkThreads(ctx: CheckContext): void {
   for (const call of ctx.calls) {
@@ -403,7 +404,12 @@ function unlockedUpdates(ctx: CheckContext): void {
   }
 }
 
-/** Functions run by threads, with how many runs the file makes (2 for one started in a loop or mapped). */
+/**
+ * Functions run by threads, with how many runs the file makes (2 for one started in a loop or mapped).
+ * A target that is a parameter counts once per call of its helper that passes a def there (twice when
+ * the helper starts it in a loop or is called in one): `run(unsafe_increment)` with
+ * `def run(worker): [Thread(target=worker) for _ in range(2)]` is two runs of unsafe_increment.
+ */
 function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: number }> {
   const targets = new Map<number, { def: SyntaxNode; runs: number }>();
   for (const call of ctx.calls) {
@@ -420,10 +426,10 @@ function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: 
         many = m === 'map';
       }
     }
-    const def = fn ? ctx.names.functionDef(fn) : undefined;
-    if (!def) continue;
-    const runs = (targets.get(def.node.from)?.runs ?? 0) + (many || inLoop(call) ? 2 : 1);
-    targets.set(def.node.from, { def: def.node, runs });
+    for (const { def, helperCall } of fn ? targetDefs(ctx, fn) : []) {
+      const each = many || inLoop(call) || (helperCall && inLoop(helperCall)) ? 2 : 1;
+      targets.set(def.node.from, { def: def.node, runs: (targets.get(def.node.from)?.runs ?? 0) + each });
+    }
   }
   return targets;
 }

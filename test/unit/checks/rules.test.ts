@@ -602,8 +602,67 @@ const CASES: Record<string, Case> = {
         a = threading.Thread(target=work, args=("a",))
         b = threading.Thread(target=work, args=("a",))
       `,
+      // The target is a parameter: the functions passed to the helper are what the threads run.
+      py`
+        import threading
+        def unsafe(c):
+            v = c.value
+            c.value = v + 1  # <-
+        def run(worker, label):
+            threads = [threading.Thread(target=worker, args=(c,)) for _ in range(2)]
+        run(unsafe, "unsafe")
+      `,
+      py`
+        import threading
+        def unsafe(c):
+            c.hits += 1  # <-
+        def run(label, worker=None):
+            a = threading.Thread(target=worker)
+            a.start()
+            a.join()
+        run("one", worker=unsafe)
+        run("two", worker=unsafe)
+      `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def unsafe(c):
+            c.hits += 1  # <-
+        def fan_out(fn, items):
+            with ThreadPoolExecutor() as ex:
+                for item in items:
+                    ex.submit(fn, item)
+        fan_out(unsafe, [1, 2, 3])
+      `,
     ],
     clean: [
+      // A helper that calls what it is given, in this thread: no thread runs unsafe.
+      py`
+        import threading
+        def unsafe(c):
+            c.hits += 1
+        def twice(fn, c):
+            for _ in range(2):
+                fn(c)
+            threads = [threading.Thread(target=print) for _ in range(2)]
+        twice(unsafe, c)
+      `,
+      // The demo's locked worker, through the same helper as a racy one.
+      py`
+        import threading
+        def unsafe(c):
+            c.hits += 1
+        def safe(c):
+            with c.lock:
+                v = c.value
+                c.value = v + 1
+        def run(worker):
+            threads = [threading.Thread(target=worker, args=(c,)) for _ in range(2)]
+        run(safe)
+        run(print)
+        def other(unsafe_fn):
+            threading.Thread(target=unsafe_fn).start()
+        other(unsafe)
+      `,
       py`
         import threading
         count = 0
