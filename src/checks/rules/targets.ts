@@ -58,3 +58,8 @@ function paramSlot(ctx: CheckContext, def: SyntaxNode, name: string): { name: st
   }
   return undefined;
 }
+
+/** A rule already reported `code` at this node: a def passed to a helper that starts it twice is one finding. */
+export function alreadyReported(ctx: CheckContext, code: string, node: SyntaxNode): boolean {
+  return ctx.findings.some((f) => f.code === code && f.from === node.from && f.to === node.to);
+}

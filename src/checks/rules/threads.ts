@@ -13,7 +13,7 @@ import {
 import type { Fix } from '../types';
 import { withItems } from './asyncio';
 import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THREADS } from './kinds';
-import { targetDefs } from './targets';
+import { alreadyReported, targetDefs } from './targets';
 
 export function checkThreads(ctx: CheckContext): void {
   for (const call of ctx.calls) {
@@ -93,17 +93,20 @@ function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
   );
 }
 
-/** CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. */
+/**
+ * CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. Through a helper's
+ * parameter (`def run(worker): Thread(target=worker)`), it is reported where the coroutine function is passed.
+ */
 function coroutineAsCallable(ctx: CheckContext, call: SyntaxNode): void {
   const arg = callableArgument(ctx, call);
-  const def = arg && ctx.names.functionDef(arg.node);
-  if (arg && def?.isAsync)
-    ctx.report(
-      'CL115',
-      arg.node,
-      [],
-      `${ctx.src(arg.node)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`,
-    );
+  for (const { def, via } of arg ? targetDefs(ctx, arg.node) : [])
+    if (def.isAsync && !alreadyReported(ctx, 'CL115', via))
+      ctx.report(
+        'CL115',
+        via,
+        [],
+        `${ctx.src(via)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`,
+      );
 }
 
 /** A def whose own body (not nested defs) has `return <value>` or yield. */

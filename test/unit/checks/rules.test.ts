@@ -339,8 +339,37 @@ const CASES: Record<string, Case> = {
         async def poll(): pass
         t = threading.Thread(target=poll)  # <-
       `,
+      // Through a helper's parameter: reported once where it is passed, positionally or by keyword.
+      py`
+        import threading
+        async def poll(): pass
+        def plain(): pass
+        def run(worker, n=2):
+            for _ in range(n):
+                threading.Thread(target=worker).start()
+        run(plain)
+        run(poll)  # <-
+        run(n=1, worker=poll)  # <-
+      `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        async def poll(): pass
+        def off(fn):
+            with ThreadPoolExecutor() as ex:
+                return ex.submit(fn).result()
+        off(poll)  # <-
+      `,
     ],
     clean: [
+      // A helper that runs the coroutine function itself and starts a thread with something else.
+      py`
+        import asyncio, threading
+        async def poll(): pass
+        def run(coro_fn, other):
+            threading.Thread(target=other).start()
+            asyncio.run(coro_fn())
+        run(poll, print)
+      `,
       py`
         import threading, asyncio
         async def poll(): pass
@@ -817,6 +846,16 @@ const CASES: Record<string, Case> = {
             def work(): pass
             p = multiprocessing.Process(target=work)  # <-
       `,
+      py`
+        import multiprocessing
+        def start(fn):
+            p = multiprocessing.Process(target=fn)
+            p.start()
+            return p
+        def main():
+            def job(): pass
+            start(job).join()  # <-
+      `,
     ],
     clean: [
       py`
@@ -824,6 +863,19 @@ const CASES: Record<string, Case> = {
         def work(): pass
         def main():
             p = multiprocessing.Process(target=work)
+      `,
+      // A module-level def through the helper; a nested one passed where no process runs it.
+      py`
+        import multiprocessing
+        def start(fn, log):
+            log()
+            p = multiprocessing.Process(target=fn)
+            p.start()
+            p.join()
+        def work(): pass
+        def main():
+            def note(): pass
+            start(work, note)
       `,
     ],
   },
@@ -841,6 +893,15 @@ const CASES: Record<string, Case> = {
             def sq(x): return x * x
             with ProcessPoolExecutor() as ex:
                 f = ex.submit(sq, 2)  # <-
+      `,
+      py`
+        from concurrent.futures import ProcessPoolExecutor
+        def fan_out(fn, items):
+            with ProcessPoolExecutor() as ex:
+                return list(ex.map(fn, items))
+        def main():
+            def square(x): return x * x
+            print(fan_out(square, range(3)))  # <-
       `,
     ],
     clean: [
