@@ -31,6 +31,30 @@ void test('a lost update the static checks see (CL205) in a run of two threads: 
   );
 });
 
+void test('the race demo: the static checks see its lost update, so the hint gives that, not the lock the fixed half shares', () => {
+  // Its threads are made in a helper, run(worker, label), passed unsafe_increment and then safe_increment.
+  const findings = checkPython(read('media', 'demos', 'race_condition.py'));
+  const run = lanes(['thread'], ['thread'], ['thread'], ['thread'], ['thread']);
+  ['unsafe-0', 'unsafe-1', 'locked-0', 'locked-1'].forEach((name, i) => (run.lanes[i + 2].name = name));
+  const lock = { obj: '1', prim: 'Lock' };
+  run.markers = [4, 5].map((lane): Marker => ({
+    lane,
+    kind: 'lock_acquired',
+    label: 'acquire',
+    detail: lock,
+    ts: 0,
+    order: 0,
+    source: 0,
+    line: 40,
+    severity: 'info',
+  }));
+  assert.match(exploreHint(run, []) ?? '', /: locked-0 and locked-1 share one Lock\. /, 'what the run alone shows');
+  assert.equal(
+    exploreHint(run, findings),
+    'This run shows one schedule: in this file shared state is updated with no lock held. Explore runs other schedules to find one that breaks it.',
+  );
+});
+
 void test('the deadlock demo: its threads used the same locks in the run; the hint names those threads, not MainThread', () => {
   const findings = checkPython(read('media', 'demos', 'deadlock.py'));
   const demo = recorded('deadlock.json');

@@ -3,6 +3,7 @@ import type { CheckContext } from '../context';
 import { enclosingScope, indentUnit, lineEndAfter, lineStart, statementsOf, type SyntaxNode } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { EXECUTORS, MP_POOLS, PROCESS_POOLS, PROCESS_STARTERS, PROCESSES } from './kinds';
+import { alreadyReported, targetDefs } from './targets';
 
 export function checkProcesses(ctx: CheckContext): void {
   for (const call of ctx.calls) {
@@ -137,14 +138,16 @@ function processTarget(ctx: CheckContext, target: SyntaxNode | undefined, code: 
     );
     return;
   }
-  const def = ctx.names.functionDef(target);
-  if (def && enclosingScope(def.node)) {
-    const what = enclosingScope(def.node)!.name === 'ClassDefinition' ? 'a class body' : 'a function';
+  // Through a helper's parameter (`def start(fn): Process(target=fn)`), reported where the def is passed.
+  for (const { def, via } of targetDefs(ctx, target)) {
+    const scope = enclosingScope(def.node);
+    if (!scope || alreadyReported(ctx, code, via)) continue;
+    const what = scope.name === 'ClassDefinition' ? 'a class body' : 'a function';
     ctx.report(
       code,
-      target,
+      via,
       [],
-      `${ctx.src(target)} is defined inside ${what}, so it cannot be pickled${code === 'CL303' ? ' under spawn or forkserver' : ' to send to a worker process'}: move it to module level`,
+      `${ctx.src(via)} is defined inside ${what}, so it cannot be pickled${code === 'CL303' ? ' under spawn or forkserver' : ' to send to a worker process'}: move it to module level`,
     );
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { Fix } from '../types';
 import { withItems } from './asyncio';
 import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THREADS } from './kinds';
+import { alreadyReported, targetDefs } from './targets';
 
 export function checkThreads(ctx: CheckContext): void {
   for (const call of ctx.calls) {
@@ -92,17 +93,20 @@ function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
   );
 }
 
-/** CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. */
+/**
+ * CL115: `Thread(target=some_async_def)`: the thread only creates a coroutine. Through a helper's
+ * parameter (`def run(worker): Thread(target=worker)`), it is reported where the coroutine function is passed.
+ */
 function coroutineAsCallable(ctx: CheckContext, call: SyntaxNode): void {
   const arg = callableArgument(ctx, call);
-  const def = arg && ctx.names.functionDef(arg.node);
-  if (arg && def?.isAsync)
-    ctx.report(
-      'CL115',
-      arg.node,
-      [],
-      `${ctx.src(arg.node)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`,
-    );
+  for (const { def, via } of arg ? targetDefs(ctx, arg.node) : [])
+    if (def.isAsync && !alreadyReported(ctx, 'CL115', via))
+      ctx.report(
+        'CL115',
+        via,
+        [],
+        `${ctx.src(via)} is a coroutine function: the worker only creates a coroutine and never runs it. Run it with asyncio.run() inside a plain function, or schedule it on the event loop`,
+      );
 }
 
 /** A def whose own body (not nested defs) has `return <value>` or yield. */
@@ -403,7 +407,12 @@ function unlockedUpdates(ctx: CheckContext): void {
   }
 }
 
-/** Functions run by threads, with how many runs the file makes (2 for one started in a loop or mapped). */
+/**
+ * Functions run by threads, with how many runs the file makes (2 for one started in a loop or mapped).
+ * A target that is a parameter counts once per call of its helper that passes a def there (twice when
+ * the helper starts it in a loop or is called in one): `run(unsafe_increment)` with
+ * `def run(worker): [Thread(target=worker) for _ in range(2)]` is two runs of unsafe_increment.
+ */
 function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: number }> {
   const targets = new Map<number, { def: SyntaxNode; runs: number }>();
   for (const call of ctx.calls) {
@@ -420,10 +429,10 @@ function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: 
         many = m === 'map';
       }
     }
-    const def = fn ? ctx.names.functionDef(fn) : undefined;
-    if (!def) continue;
-    const runs = (targets.get(def.node.from)?.runs ?? 0) + (many || inLoop(call) ? 2 : 1);
-    targets.set(def.node.from, { def: def.node, runs });
+    for (const { def, helperCall } of fn ? targetDefs(ctx, fn) : []) {
+      const each = many || inLoop(call) || (helperCall && inLoop(helperCall)) ? 2 : 1;
+      targets.set(def.node.from, { def: def.node, runs: (targets.get(def.node.from)?.runs ?? 0) + each });
+    }
   }
   return targets;
 }

@@ -339,8 +339,37 @@ const CASES: Record<string, Case> = {
         async def poll(): pass
         t = threading.Thread(target=poll)  # <-
       `,
+      // Through a helper's parameter: reported once where it is passed, positionally or by keyword.
+      py`
+        import threading
+        async def poll(): pass
+        def plain(): pass
+        def run(worker, n=2):
+            for _ in range(n):
+                threading.Thread(target=worker).start()
+        run(plain)
+        run(poll)  # <-
+        run(n=1, worker=poll)  # <-
+      `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        async def poll(): pass
+        def off(fn):
+            with ThreadPoolExecutor() as ex:
+                return ex.submit(fn).result()
+        off(poll)  # <-
+      `,
     ],
     clean: [
+      // A helper that runs the coroutine function itself and starts a thread with something else.
+      py`
+        import asyncio, threading
+        async def poll(): pass
+        def run(coro_fn, other):
+            threading.Thread(target=other).start()
+            asyncio.run(coro_fn())
+        run(poll, print)
+      `,
       py`
         import threading, asyncio
         async def poll(): pass
@@ -602,8 +631,67 @@ const CASES: Record<string, Case> = {
         a = threading.Thread(target=work, args=("a",))
         b = threading.Thread(target=work, args=("a",))
       `,
+      // The target is a parameter: the functions passed to the helper are what the threads run.
+      py`
+        import threading
+        def unsafe(c):
+            v = c.value
+            c.value = v + 1  # <-
+        def run(worker, label):
+            threads = [threading.Thread(target=worker, args=(c,)) for _ in range(2)]
+        run(unsafe, "unsafe")
+      `,
+      py`
+        import threading
+        def unsafe(c):
+            c.hits += 1  # <-
+        def run(label, worker=None):
+            a = threading.Thread(target=worker)
+            a.start()
+            a.join()
+        run("one", worker=unsafe)
+        run("two", worker=unsafe)
+      `,
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def unsafe(c):
+            c.hits += 1  # <-
+        def fan_out(fn, items):
+            with ThreadPoolExecutor() as ex:
+                for item in items:
+                    ex.submit(fn, item)
+        fan_out(unsafe, [1, 2, 3])
+      `,
     ],
     clean: [
+      // A helper that calls what it is given, in this thread: no thread runs unsafe.
+      py`
+        import threading
+        def unsafe(c):
+            c.hits += 1
+        def twice(fn, c):
+            for _ in range(2):
+                fn(c)
+            threads = [threading.Thread(target=print) for _ in range(2)]
+        twice(unsafe, c)
+      `,
+      // The demo's locked worker, through the same helper as a racy one.
+      py`
+        import threading
+        def unsafe(c):
+            c.hits += 1
+        def safe(c):
+            with c.lock:
+                v = c.value
+                c.value = v + 1
+        def run(worker):
+            threads = [threading.Thread(target=worker, args=(c,)) for _ in range(2)]
+        run(safe)
+        run(print)
+        def other(unsafe_fn):
+            threading.Thread(target=unsafe_fn).start()
+        other(unsafe)
+      `,
       py`
         import threading
         count = 0
@@ -758,6 +846,16 @@ const CASES: Record<string, Case> = {
             def work(): pass
             p = multiprocessing.Process(target=work)  # <-
       `,
+      py`
+        import multiprocessing
+        def start(fn):
+            p = multiprocessing.Process(target=fn)
+            p.start()
+            return p
+        def main():
+            def job(): pass
+            start(job).join()  # <-
+      `,
     ],
     clean: [
       py`
@@ -765,6 +863,19 @@ const CASES: Record<string, Case> = {
         def work(): pass
         def main():
             p = multiprocessing.Process(target=work)
+      `,
+      // A module-level def through the helper; a nested one passed where no process runs it.
+      py`
+        import multiprocessing
+        def start(fn, log):
+            log()
+            p = multiprocessing.Process(target=fn)
+            p.start()
+            p.join()
+        def work(): pass
+        def main():
+            def note(): pass
+            start(work, note)
       `,
     ],
   },
@@ -782,6 +893,15 @@ const CASES: Record<string, Case> = {
             def sq(x): return x * x
             with ProcessPoolExecutor() as ex:
                 f = ex.submit(sq, 2)  # <-
+      `,
+      py`
+        from concurrent.futures import ProcessPoolExecutor
+        def fan_out(fn, items):
+            with ProcessPoolExecutor() as ex:
+                return list(ex.map(fn, items))
+        def main():
+            def square(x): return x * x
+            print(fan_out(square, range(3)))  # <-
       `,
     ],
     clean: [
