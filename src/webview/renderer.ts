@@ -855,7 +855,9 @@ function laneRingTimes(f: Frame, lane: number): Float64Array | undefined {
     const lists = new Map<number, number[]>();
     for (let k = 0; k < errors.length && k < MAX_RINGS; k++) {
       const l = cols.markerLane[errors[k]];
-      lists.set(l, [...(lists.get(l) ?? []), cols.markerTs[errors[k]]]);
+      const ts = lists.get(l) ?? [];
+      ts.push(cols.markerTs[errors[k]]);
+      lists.set(l, ts);
     }
     byLane = new Map([...lists].map(([l, ts]) => [l, Float64Array.from(ts).sort()]));
     ringTimes.set(errors, byLane);
