@@ -10,6 +10,7 @@ import type { RawEvent } from '../trace/schema';
 import { replayEvents, type ReplayTracedOptions } from './replayTraced';
 import { firstDivergence } from './tableModel';
 import type { ExploreRecord } from './types';
+import { sideName, type CompareLetter } from '../shared/compareSides';
 
 export interface CompareResult {
   model?: TraceModel;
@@ -28,15 +29,9 @@ export interface CompareResult {
  */
 export function scheduleName(r: ScheduleSide, letter?: CompareLetter): string {
   const side = r.failure ? 'failing' : r.races?.length ? 'racy' : 'passing';
-  return `${letter ? `${letter} · ` : ''}seed ${r.seed} (${side})`;
+  const schedule = `seed ${r.seed} (${side})`;
+  return letter ? sideName(letter, schedule) : schedule;
 }
-
-/**
- * Compare's two sides lead their names with A and B: explored seeds are long numbers that may differ in one
- * digit ("seed 1000000001" beside "seed 1000000000"), and a narrow LANE cell that keeps a name's start must
- * still tell the sides apart.
- */
-export type CompareLetter = 'A' | 'B';
 
 /** What scheduleName reads of an explored schedule (races: absent when unknown). */
 export type ScheduleSide = Pick<ExploreRecord, 'seed' | 'failure'> & { races?: readonly unknown[] };

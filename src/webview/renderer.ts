@@ -5,6 +5,7 @@
 import { MARKER_KINDS } from '../shared/eventKinds';
 import { SEVERITIES } from '../shared/traceModel';
 import { waitedOnText } from '../shared/waitFor';
+import { splitSideName } from '../shared/compareSides';
 import type { Lane, TraceModel } from '../shared/traceModel';
 import { LaneFills } from './bandRaster';
 import { drawFlows } from './flows';
@@ -217,12 +218,19 @@ const labels = new TextFitter();
 /**
  * A lane's name cut to `room` so that lanes still read apart (laneCut: where its siblings differ least): two
  * tasks of one coroutine keep their numbers ("heart…Task-2"), a task whose coroutine is its own keeps the
- * coroutine's start, a process drops its pid before its name, and a numbered pool worker keeps its number ("Thr…-0_3").
+ * coroutine's start, a process drops its pid before its name (Compare's sides keep their letter), and a numbered
+ * pool worker keeps its number ("Thr…-0_3").
  */
 function fitLaneLabel(ctx: TextMeasurer, model: TraceModel, lane: Lane, room: number): string {
   const whole = laneLabel(lane);
   if (labels.width(ctx, whole) <= room) return whole;
-  if (lane.kind === 'process') return labels.fitKeepingTail(ctx, lane.name, room);
+  if (lane.kind === 'process') {
+    // Compare's sides keep their letter ("A · …01 (failing)"): past it, the cut keeps the seed's last digits.
+    const side = splitSideName(lane.name);
+    if (side === undefined) return labels.fitKeepingTail(ctx, lane.name, room);
+    const rest = labels.fitKeepingTail(ctx, side.rest, room - labels.width(ctx, side.lead));
+    return rest === '' ? side.lead.trimEnd() : side.lead + rest;
+  }
   const { head, tail } = laneCutter(model)(lane.id);
   // (a cut coroutine's ellipsis stands for the " · " too: "hear…Task-2" in a narrow column)
   return tail ? labels.fitHeadAndTail(ctx, head, tail.replace(/^ · /, ''), room) : labels.fit(ctx, whole, room);

@@ -148,6 +148,28 @@ export const narrowCases: Case[] = [
     },
   },
   {
+    name: "narrow: Compare's two sides keep their letter when the label column cuts their names (A · …01, B · …00)",
+    async run({ page, server }) {
+      const b = new ModelBuilder('compare.py');
+      for (const [k, name] of ['A · seed 1000000001 (failing)', 'B · seed 1000000000 (passing)'].entries()) {
+        const proc = b.lane({ kind: 'process', name, pid: 10 + k });
+        const main = b.lane({ kind: 'thread', name: 'MainThread', parent: proc, pid: 10 + k, tid: 1 });
+        b.span(main, '<module>', 10 * MS, 90 * MS, { cpu: 5 * MS });
+      }
+      const model = b.build();
+      await withPage(page, server, NARROW, async (p) => {
+        const texts = await drawnTexts(p, model);
+        const gutter = await p.evaluate(() => window.timelineProbe?.gutterW() ?? -1);
+        const names = texts.filter((t) => t.x < gutter && /seed|…|^[AB] ·/.test(t.text)).map((t) => t.text);
+        const a = names.find((n) => n.startsWith('A · '));
+        const bName = names.find((n) => n.startsWith('B · '));
+        assert.ok(a && bName, `both sides keep their letter: ${names.join(' | ')}`);
+        assert.ok(a.includes('…') && bName.includes('…'), `the names are cut in a narrow column: ${a} | ${bName}`);
+        assert.ok(/1\b/.test(a) && /0\b/.test(bName), `and keep the seeds' last digits: ${a} | ${bName}`);
+      });
+    },
+  },
+  {
     name: 'narrow: the step list and output tags keep " · Task-N" whole for two tasks of one coroutine, cutting the coroutine',
     async run({ page, server }) {
       const { b, main } = mainThreadModel('beats.py');
