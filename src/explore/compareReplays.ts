@@ -10,7 +10,7 @@ import type { RawEvent } from '../trace/schema';
 import { replayEvents, type ReplayTracedOptions } from './replayTraced';
 import { firstDivergence } from './tableModel';
 import type { ExploreRecord } from './types';
-import { sideName, type CompareLetter } from '../shared/compareSides';
+import { scheduleText, sideName, type CompareLetter } from '../shared/compareSides';
 
 export interface CompareResult {
   model?: TraceModel;
@@ -29,7 +29,7 @@ export interface CompareResult {
  */
 export function scheduleName(r: ScheduleSide, letter?: CompareLetter): string {
   const side = r.failure ? 'failing' : r.races?.length ? 'racy' : 'passing';
-  const schedule = `seed ${r.seed} (${side})`;
+  const schedule = scheduleText(r.seed, side);
   return letter ? sideName(letter, schedule) : schedule;
 }
 

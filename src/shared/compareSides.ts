@@ -12,8 +12,17 @@ export function sideName(letter: CompareLetter, schedule: string): string {
   return `${letter} · ${schedule}`;
 }
 
-/** A name made by sideName, split: its lead ("A · ") and the rest; undefined for any other name. */
-export function splitSideName(name: string): { lead: string; rest: string } | undefined {
+/** A schedule as Compare and the Explore table name it: its seed, and how it ended ("failing", "passing"). */
+export function scheduleText(seed: number, outcome: string): string {
+  return `seed ${seed} (${outcome})`;
+}
+
+/**
+ * A name made by sideName, split: its lead ("A · "), the rest, and the rest's outcome in its parentheses
+ * ("(failing)"; '' if it has none); undefined for any other name.
+ */
+export function splitSideName(name: string): { lead: string; rest: string; outcome: string } | undefined {
   const m = /^([AB]) · (.+)$/s.exec(name);
-  return m ? { lead: `${m[1]} · `, rest: m[2] } : undefined;
+  if (m === null) return undefined;
+  return { lead: `${m[1]} · `, rest: m[2], outcome: / (\([^()]+\))$/.exec(m[2])?.[1] ?? '' };
 }

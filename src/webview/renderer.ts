@@ -225,10 +225,14 @@ function fitLaneLabel(ctx: TextMeasurer, model: TraceModel, lane: Lane, room: nu
   const whole = laneLabel(lane);
   if (labels.width(ctx, whole) <= room) return whole;
   if (lane.kind === 'process') {
-    // Compare's sides keep their letter ("A · …01 (failing)"): past it, the cut keeps the seed's last digits.
+    // Compare's sides keep their letter, then the seed's last digits and how it ended ("A · …01 (failing)"),
+    // else how it ended ("B · (passing)"): the letter tells the sides apart, the outcome what each one is.
     const side = splitSideName(lane.name);
     if (side === undefined) return labels.fitKeepingTail(ctx, lane.name, room);
-    const rest = labels.fitKeepingTail(ctx, side.rest, room - labels.width(ctx, side.lead));
+    const left = room - labels.width(ctx, side.lead);
+    const rest = labels.fitKeepingTail(ctx, side.rest, left);
+    if (rest !== side.rest && !rest.startsWith('…') && side.outcome && labels.width(ctx, side.outcome) <= left)
+      return side.lead + side.outcome;
     return rest === '' ? side.lead.trimEnd() : side.lead + rest;
   }
   const { head, tail } = laneCutter(model)(lane.id);

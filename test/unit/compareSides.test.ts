@@ -10,8 +10,8 @@ const FAILURE: RunFailure = { kind: 'exception', message: 'AssertionError: lost 
 test('a side name splits back into its letter lead and the schedule', () => {
   const name = scheduleName({ seed: 1000000001, failure: FAILURE }, 'B');
   assert.equal(name, 'B · seed 1000000001 (failing)');
-  assert.deepEqual(splitSideName(name), { lead: 'B · ', rest: 'seed 1000000001 (failing)' });
-  assert.deepEqual(splitSideName(sideName('A', 'x')), { lead: 'A · ', rest: 'x' });
+  assert.deepEqual(splitSideName(name), { lead: 'B · ', rest: 'seed 1000000001 (failing)', outcome: '(failing)' });
+  assert.deepEqual(splitSideName(sideName('A', 'x')), { lead: 'A · ', rest: 'x', outcome: '' });
 });
 
 test('other names are not side names', () => {
