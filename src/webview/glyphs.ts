@@ -64,17 +64,18 @@ export function glyphPath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: 
 /** A cross is stroked this wide; every other shape is filled. */
 const CROSS_LINE_W = 2;
 /**
- * How far each shape reaches from its centre, in radii (glyphPath's outlines), and past that what may still
- * be painted: a pixel of anti-aliasing on each side, and half a cross's line.
+ * How far each shape reaches from its centre (glyphPath's outlines): [radii, px], a share of its radius and
+ * a fixed width (a bar is 2 px wide whatever its radius). Past that, CLEAR_PX may still be painted: a pixel
+ * of anti-aliasing on each side, and half a cross's line.
  */
-const REACH: Record<MarkerShape, number> = {
-  triangle: 1,
-  diamond: 1,
-  square: 0.8,
-  bar: 0,
-  dot: 0.6,
-  circle: 1,
-  cross: 1,
+const REACH: Record<MarkerShape, readonly [number, number]> = {
+  triangle: [1, 0],
+  diamond: [1, 0],
+  square: [0.8, 0],
+  bar: [0, 1],
+  dot: [0.6, 0],
+  circle: [1, 0],
+  cross: [1, 0],
 };
 const CLEAR_PX = 1 + CROSS_LINE_W / 2;
 
@@ -109,8 +110,8 @@ export class GlyphBatch {
     y: number,
     r: number,
   ): void {
-    // (a bar's reach is its 1 px half-width, not a share of r)
-    const reach = (shape === 'bar' ? 1 : REACH[shape] * r) + CLEAR_PX;
+    const [radii, px] = REACH[shape];
+    const reach = radii * r + px + CLEAR_PX;
     const stroke = shape === 'cross';
     let p = this.paintIndex(color, alpha, stroke);
     const e = this.extents;
