@@ -23,7 +23,7 @@ import { lanePathNamer } from './laneNames';
 import { Legend } from './legend';
 import { waitsAtStop } from '../shared/waitFor';
 import { OutputPane } from './outputPane';
-import { eventRect } from './renderer';
+import { eventRect, lastFrameFills } from './renderer';
 import { StepList } from './stepList';
 import { laneColor, readTheme, watchTheme, type Theme } from './theme';
 import { Splitter } from './splitter';
@@ -658,6 +658,7 @@ export class TimelineApp implements CanvasHost {
       lanesBuilt: () => this.v?.index.builtLanes() ?? 0,
       flows: () => lastFlows,
       waits: () => lastWaits,
+      fills: () => lastFrameFills(),
       rowTop: (row: number) => {
         const r = this.v?.layout.rows[row];
         return r ? RULER_H + r.y - (this.v?.scrollY ?? 0) : -1;
@@ -699,6 +700,8 @@ export interface TimelineProbe {
   /** The last frame's flow arrows: drawn, left out, trunks, and each arrow's end row (a folded group or not) and count. */
   /** The last frame's wait-for arrows (a run stuck at a timeout or Stop). */
   waits(): DrawnWait[];
+  /** The span and wait rectangles the last frame recorded (its fills' work: a few per pixel column at most). */
+  fills(): number;
   /** Canvas y (CSS px) of a layout row's top, -1 if there is no such row. */
   rowTop(row: number): number;
   flows(): { arrows: number; skipped: number; trunks: number; ends: { row: number; count: number; group: boolean }[] };

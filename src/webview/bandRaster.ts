@@ -64,16 +64,20 @@ export class LaneFills {
   private readonly pool: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D }[] = [];
   private pooled = 0;
   private frames = 0;
+  /** Rectangles recorded since the frame began (a test's measure of a frame's work, see TimelineProbe). */
+  recorded = 0;
 
   /** A new frame: its lanes may reuse the canvases of the last one. */
   beginFrame(): void {
     this.pooled = 0;
     this.frames++;
+    this.recorded = 0;
   }
 
   /** Records a rectangle (CSS px), as ctx.fillRect would draw it with this fill style and global alpha. */
   rect(x: number, y: number, w: number, h: number, style: string, alpha: number): void {
     if (this.n === this.xs.length) this.grow();
+    this.recorded++;
     const i = this.n++;
     this.xs[i] = x;
     this.ws[i] = w;

@@ -40,6 +40,10 @@ export function canBeStuckIn(kind: MarkerKind): boolean {
 /** How a wait band is drawn: one bar, dashes (sleeping: nobody else is involved) or two thin lines (in I/O). */
 export type BandPattern = 'solid' | 'dashed' | 'double';
 
+/** A 'dashed' band: dashes DASH_W px long, one every DASH_STEP px (the canvas and the legend's swatch). */
+export const DASH_W = 3;
+export const DASH_STEP = 6;
+
 export const WAIT_STYLE: Record<
   WaitState,
   {

@@ -6,7 +6,7 @@
  * unfolds it; a narrow panel starts folded. The app remembers the user's choice.
  */
 import { clear, el } from './dom';
-import { RUNNABLE_STYLE, WAIT_STATES, WAIT_STYLE, type BandPattern } from './laneStates';
+import { DASH_STEP, DASH_W, RUNNABLE_STYLE, WAIT_STATES, WAIT_STYLE, type BandPattern } from './laneStates';
 import type { ColorRole } from './markerStyle';
 import type { Theme } from './theme';
 
@@ -84,7 +84,7 @@ export class Legend {
         const c = sw.color === 'error' ? theme.error : theme.roles[sw.color];
         swatch.style.background =
           sw.pattern === 'dashed'
-            ? `repeating-linear-gradient(90deg, ${c} 0 3px, transparent 3px 6px)`
+            ? `repeating-linear-gradient(90deg, ${c} 0 ${DASH_W}px, transparent ${DASH_W}px ${DASH_STEP}px)`
             : sw.pattern === 'double'
               ? `linear-gradient(180deg, ${c} 0 40%, transparent 40% 60%, ${c} 60%)`
               : c;

@@ -24,7 +24,7 @@ import {
   type Scale,
 } from './lod';
 import { GlyphBatch, glyphStyle, TickBatch } from './glyphs';
-import { RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
+import { DASH_STEP, DASH_W, RUNNABLE_STYLE, WAIT_STYLE, waitState } from './laneStates';
 import { numberRange, printNumbersOf } from './printNumbers';
 import { laneCutter, laneTitle } from './laneNames';
 import type { LaneIndex } from './modelIndex';
@@ -322,6 +322,11 @@ function spanAlpha(f: Frame, i: number): number {
 
 /** One lane's span and wait fills, drawn together after its walk (see bandRaster.ts). */
 const fills = new LaneFills();
+
+/** How many span and wait rectangles the last frame recorded, over all its lanes. */
+export function lastFrameFills(): number {
+  return fills.recorded;
+}
 /** A lane's marker glyphs, a few paths (see glyphs.ts). */
 const glyphs = new GlyphBatch();
 /** A lane's crowded glyphs, drawn as ticks (see drawMarkerRow). */
@@ -672,8 +677,12 @@ function drawWaits(f: Frame, lane: LaneIndex, laneId: number, y: number, over: (
       run.count === 1 && ready > cols.markerTs[id] ? Math.min(run.x0 + w, Math.max(run.x0, toX(s, ready))) : run.x0 + w;
     const wWait = Math.max(xr - run.x0, Math.min(w, 1));
     if (style.pattern === 'dashed' && run.count === 1) {
-      for (let x = run.x0; x < run.x0 + wWait; x += 6)
-        fills.rect(x, top + 1, Math.min(3, run.x0 + wWait - x), 3, color, alpha);
+      // Only the dashes in view, each where it would be counting from the wait's start (so they keep their
+      // place as the view pans): zoomed far into a long sleep its band is millions of pixels wide.
+      const end = Math.min(run.x0 + wWait, f.width);
+      const skip = Math.max(0, Math.floor((v.gutterW - run.x0) / DASH_STEP));
+      for (let x = run.x0 + skip * DASH_STEP; x < end; x += DASH_STEP)
+        fills.rect(x, top + 1, Math.min(DASH_W, run.x0 + wWait - x), 3, color, alpha);
     } else if (style.pattern === 'double' && run.count === 1) {
       fills.rect(run.x0, top, wWait, 2, color, alpha);
       fills.rect(run.x0, top + 3, wWait, 2, color, alpha);

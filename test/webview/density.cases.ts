@@ -341,4 +341,36 @@ export const densityCases: Case[] = [
       );
     },
   },
+  {
+    name: 'zoomed a million times into long waits of every kind, a frame records a few fills per pixel column, not per pixel of the waits',
+    async run({ page }) {
+      // Waits of 10 s, each drawn its own way: dashes (sleeping), a bar (a lock), two lines (in I/O), a hollow
+      // runnable end; zoomed in until 10 s is hundreds of millions of pixels wide, around their middle.
+      const b = new ModelBuilder('waits.py');
+      const proc = b.lane({ kind: 'process', name: 'MainProcess', pid: 1 });
+      const kinds = ['sleep', 'lock_wait', 'io_wait', 'queue_get_wait'] as const;
+      kinds.forEach((kind, k) => {
+        const th = b.lane({ kind: 'thread', name: `t${k}`, parent: proc, pid: 1, tid: k + 1 });
+        b.span(th, 'main', 0, 10_100 * MS, { depth: 0 });
+        b.marker(th, kind, 50 * MS, `${kind} 10 s`, { waitEnd: 10_050 * MS });
+      });
+      const m = b.build();
+      // The queue's item came at 6 s: from there to the end of the wait the lane was runnable.
+      const q = m.markers.findIndex((mk) => mk.kind === 'queue_get_wait');
+      m.markers[q].readyAt = 6_000 * MS;
+      await load(page, m);
+      const width = await page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).clientWidth);
+      // A sleep's dashes in view are one per 6 px of the canvas; everything else is a rectangle or two per lane.
+      const bound = width / 6 + 20;
+      const fit = await page.evaluate(() => window.timelineProbe?.fills() ?? -1);
+      assert.ok(fit > kinds.length && fit <= bound, `${fit} fills at Fit in a frame ${width} px wide`);
+      await page.focus('canvas');
+      for (let i = 0; i < 22; i++) await page.keyboard.press('+');
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      const w = await page.evaluate(() => window.timelineProbe?.window() ?? { start: 0, end: Infinity });
+      assert.ok(w.end - w.start < 0.5 * MS, `zoomed into half a millisecond or less (${w.end - w.start} ns)`);
+      const fills = await page.evaluate(() => window.timelineProbe?.fills() ?? -1);
+      assert.ok(fills > kinds.length && fills <= bound, `${fills} fills zoomed in, in a frame ${width} px wide`);
+    },
+  },
 ];
