@@ -1,12 +1,15 @@
 /**
  * Every demo runs traced through the real run engine on every Python 3.8+ found: it exits 0 (the
  * deadlock demo: stopped by the timeout, with both threads reported as still running), shows the
- * lanes it is about, and prints what it promises.
+ * lanes it is about, and prints what it promises. The race demo also runs plainly, several times
+ * on each Python: it must show its race on every run, not on most.
  */
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DEMOS } from '../../src/patterns/demos';
 import {
   describeRun,
@@ -83,6 +86,26 @@ function blockingClaims(stdout: string): string[] {
   return problems;
 }
 
+/** The race demo's counts of lost updates, from its "unsafe: ..." and "locked: ..." lines (absent: no such line). */
+function lostUpdates(stdout: string): { unsafe?: number; locked?: number } {
+  const count = (label: string): number | undefined => {
+    const m = new RegExp(`^${label}: expected 200, got \\d+ \\((-?\\d+) updates lost\\)$`, 'm').exec(stdout);
+    return m ? Number(m[1]) : undefined;
+  };
+  return { unsafe: count('unsafe'), locked: count('locked') };
+}
+
+/** The race demo shows its race on every run: the unsafe half lost updates, the locked half none, and it says so. */
+function raceClaims(stdout: string): string[] {
+  const { unsafe, locked } = lostUpdates(stdout);
+  const problems: string[] = [];
+  if (unsafe === undefined || !(unsafe > 0)) problems.push(`the unsafe half lost ${unsafe ?? 'no line of'} updates`);
+  if (locked !== 0) problems.push(`the locked half lost ${locked ?? 'no line of'} updates`);
+  for (const verdict of ['race condition observed', 'lock fixed it'])
+    if (!stdout.split('\n').includes(verdict)) problems.push(`no "${verdict}" line`);
+  return problems;
+}
+
 const EXPECTED: Record<string, DemoExpectation> = {
   'three-patterns': {
     lanes: { process: 3, thread: 3, task: 3 },
@@ -107,6 +130,7 @@ const EXPECTED: Record<string, DemoExpectation> = {
     markers: ['lock_acquired', 'lock_release'],
     names: ['unsafe-0', 'unsafe-1', 'locked-0', 'locked-1'],
     stdout: ['locked: expected 200, got 200 (0 updates lost)', 'lock fixed it'],
+    claims: raceClaims,
   },
   deadlock: {
     lanes: { thread: 3 },
@@ -142,6 +166,8 @@ const EXPECTED: Record<string, DemoExpectation> = {
 
 /** Demos finish in a few seconds; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 20_000;
+/** Plain runs of the race demo per Python: a newcomer runs it once, so every run must show the race. */
+const RACE_RUNS = 5;
 /** The deadlock demo hangs by design: a short timeout keeps the suite quick. */
 const DEADLOCK_TIMEOUT_MS = 4000;
 
@@ -191,3 +217,24 @@ void describe(`demos run traced on Python ${pythons.map((p) => p.version).join('
     }
   }
 });
+
+void describe(
+  `the race demo run plainly ${RACE_RUNS} times on Python ${pythons.map((p) => p.version).join(', ')}`,
+  { concurrency: 2 },
+  () => {
+    const program = join(demoDir, 'race_condition.py');
+    const run = promisify(execFile);
+    for (const py of pythons) {
+      void test(
+        `race-condition loses updates unlocked and none locked on every run, on ${py.version}`,
+        { timeout: 60_000 },
+        async () => {
+          for (let i = 1; i <= RACE_RUNS; i++) {
+            const { stdout, stderr } = await run(py.path, [program], { timeout: RUN_TIMEOUT_MS, encoding: 'utf8' });
+            assert.deepEqual(raceClaims(stdout), [], `run ${i} of ${RACE_RUNS} on ${py.version}:\n${stdout}${stderr}`);
+          }
+        },
+      );
+    }
+  },
+);

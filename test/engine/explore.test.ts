@@ -248,9 +248,9 @@ void test('explore --replay SEED --trace OUT of a racy schedule: the Timeline ma
     // only the raced accesses are marks: the run made hundreds of accesses
     const marks = m.markers.filter((x) => x.kind === 'shared_access').length;
     assert.ok(marks <= 2 * (m.races ?? []).length && (m.stats.eventsByKind.shared_access ?? 0) > 100, String(marks));
-    // the lost updates' race, in words: two threads of the unsafe half, the read at L31 and the write at L33
+    // the lost updates' race, in words: two threads of the unsafe half, the read at L41 and the write at L43
     assert.ok(
-      raceSentences(m).some((s) => /^Data race on Counter\.value: unsafe-\d .*L3[13].*unsafe-\d .*L3[13]/.test(s)),
+      raceSentences(m).some((s) => /^Data race on Counter\.value: unsafe-\d .*L4[13].*unsafe-\d .*L4[13]/.test(s)),
       raceSentences(m).join('\n'),
     );
     // a correct program's replay has none

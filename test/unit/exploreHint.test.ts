@@ -45,7 +45,7 @@ void test('the race demo: the static checks see its lost update, so the hint giv
     ts: 0,
     order: 0,
     source: 0,
-    line: 40,
+    line: 49,
     severity: 'info',
   }));
   assert.match(exploreHint(run, []) ?? '', /: locked-0 and locked-1 share one Lock\. /, 'what the run alone shows');
