@@ -446,7 +446,7 @@ export class TimelineApp implements CanvasHost {
           }
         },
         () => {
-          this.toolbar.setLanes(model.lanes);
+          this.toolbar.setLanes(model);
           if (!keep) this.filterState = this.toolbar.readFilter();
           this.output.setModel(model, (l) => this.laneColorOf(l));
         },

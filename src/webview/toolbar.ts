@@ -1,8 +1,9 @@
 /** The toolbar and replay bar: buttons, search/filter inputs, run status. DOM only, no state of its own. */
 import type { RunProgress } from '../shared/protocol';
-import type { Lane } from '../shared/traceModel';
+import type { TraceModel } from '../shared/traceModel';
 import { button, clear, el } from './dom';
 import { formatCount } from './format';
+import { shortLaneNamer } from './laneNames';
 import { MARKER_CATEGORIES } from './markerStyle';
 import type { StepFilter } from './filter';
 import { OverflowMenu } from './overflowMenu';
@@ -34,7 +35,7 @@ export class Toolbar {
     'aria-label': 'Search steps',
     class: 'search',
   });
-  private readonly laneSelect = el('select', { 'aria-label': 'Filter by lane' });
+  private readonly laneSelect = el('select', { class: 'lane-filter', 'aria-label': 'Filter by lane' });
   private readonly kindSelect = el('select', { 'aria-label': 'Filter by kind' });
   private readonly status = el('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly progress = el('progress', { class: 'progress', 'aria-label': 'Run progress' });
@@ -133,14 +134,18 @@ export class Toolbar {
     this.title.title = text;
   }
 
-  setLanes(lanes: Lane[]): void {
+  setLanes(model: TraceModel): void {
+    const lanes = model.lanes;
     const keep = this.laneSelect.value;
     clear(this.laneSelect);
     this.laneSelect.append(el('option', { value: '-1' }, 'All lanes'));
+    // Indented as a tree when open; closed, the select shows the chosen lane's text alone, so each names its
+    // lane alone as the step list does ("Process-1 › MainThread", not one of several "MainThread"s).
+    const name = shortLaneNamer(model);
     for (const l of lanes) {
       const indent = '\u00a0\u00a0'.repeat(Math.max(0, l.depth));
       this.laneSelect.append(
-        el('option', { value: String(l.id) }, `${indent}${l.name}${l.internal ? ' (internal)' : ''}`),
+        el('option', { value: String(l.id) }, `${indent}${name(l.id)}${l.internal ? ' (internal)' : ''}`),
       );
     }
     this.laneSelect.value = keep !== '' && Number(keep) < lanes.length ? keep : '-1';

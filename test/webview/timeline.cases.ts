@@ -484,6 +484,29 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'the lane filter names each lane alone, as the step list does: closed, it says whose MainThread',
+    async run({ page }) {
+      const m = demoModel();
+      await load(page, m);
+      const options = await page.$$eval('select[aria-label="Filter by lane"] option', (os) =>
+        os.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o.textContent ?? '').replace(/\u00a0/g, ' ') })),
+      );
+      const texts = options.map((o) => o.text.trim());
+      assert.equal(new Set(texts).size, texts.length, `every lane reads apart: ${texts.join(' | ')}`);
+      const second = m.lanes.find((l) => l.name === 'MainThread' && m.lanes[l.parent]?.name === 'Process-1');
+      assert.ok(second);
+      await page.selectOption('select[aria-label="Filter by lane"]', String(second.id));
+      const shown = await page.$eval('select[aria-label="Filter by lane"]', (s) => {
+        const sel = s as HTMLSelectElement;
+        return (sel.options[sel.selectedIndex].textContent ?? '').replace(/\u00a0/g, ' ').trim();
+      });
+      assert.equal(shown, 'Process-1 › MainThread');
+      // A task is named after its coroutine, as on the canvas; the tree still shows in the indent.
+      const task = options.find((o) => o.value === String(m.lanes.find((l) => l.name === 'Task-1')?.id));
+      assert.ok(task && /^ {4}\S/.test(task.text) && task.text.includes('amain() · Task-1'), JSON.stringify(task));
+    },
+  },
+  {
     name: 'keyboard and wheel zoom, fit, and pan',
     async run({ page }) {
       await load(page, demoModel());
