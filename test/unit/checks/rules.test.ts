@@ -359,6 +359,22 @@ const CASES: Record<string, Case> = {
                 return ex.submit(fn).result()
         off(poll)  # <-
       `,
+      // Every call that runs a function in another thread or a worker: Timer, to_thread, run_in_executor, pools.
+      py`
+        import asyncio, threading
+        from multiprocessing.pool import ThreadPool
+        from concurrent.futures import ThreadPoolExecutor
+        async def poll(): pass
+        async def main():
+            await asyncio.to_thread(poll)  # <-
+            await asyncio.get_running_loop().run_in_executor(None, poll)  # <-
+        t = threading.Timer(1, poll)  # <-
+        u = threading.Timer(1, function=poll)  # <-
+        with ThreadPool(2) as pool:
+            r = pool.apply_async(poll)  # <-
+        with ThreadPoolExecutor() as ex:
+            print(list(ex.map(poll, [1])))  # <-
+      `,
     ],
     clean: [
       // A helper that runs the coroutine function itself and starts a thread with something else.
@@ -662,6 +678,56 @@ const CASES: Record<string, Case> = {
                     ex.submit(fn, item)
         fan_out(unsafe, [1, 2, 3])
       `,
+      // Every call that runs a function in another thread counts: a Timer, to_thread, run_in_executor,
+      // a thread pool's apply_async/map, a concurrent.futures executor.
+      py`
+        import threading
+        count = 0
+        def tick():
+            global count
+            count += 1  # <-
+        timers = [threading.Timer(0.1, tick) for _ in range(3)]
+      `,
+      py`
+        import threading
+        def tick(c):
+            c.hits += 1  # <-
+        threading.Timer(1.0, function=tick, args=(c,)).start()
+        threading.Thread(target=tick, args=(c,)).start()
+      `,
+      py`
+        import asyncio
+        def work(c):
+            c.hits += 1  # <-
+        async def main(c):
+            await asyncio.gather(*(asyncio.to_thread(work, c) for _ in range(4)))
+      `,
+      py`
+        import asyncio
+        stats = {"n": 0}
+        def work():
+            stats["n"] += 1  # <-
+        async def main():
+            loop = asyncio.get_running_loop()
+            a = loop.run_in_executor(None, work)
+            b = loop.run_in_executor(None, work)
+            await asyncio.gather(a, b)
+      `,
+      py`
+        from multiprocessing.pool import ThreadPool
+        def work(c):
+            c.hits += 1  # <-
+        with ThreadPool(4) as pool:
+            results = [pool.apply_async(work, (c,)) for _ in range(4)]
+      `,
+      py`
+        import concurrent.futures
+        stats = {"n": 0}
+        def work(i):
+            stats["n"] += 1  # <-
+        with concurrent.futures.ThreadPoolExecutor() as ex:
+            list(ex.map(work, range(4)))
+      `,
     ],
     clean: [
       // A helper that calls what it is given, in this thread: no thread runs unsafe.
@@ -733,6 +799,49 @@ const CASES: Record<string, Case> = {
             out.result = x * 2
             acct.name = acct.name_template
         threads = [threading.Thread(target=work, args=(a, o)) for _ in range(4)]
+      `,
+      // A Timer whose function only reads the shared state.
+      py`
+        import threading
+        count = 0
+        def report():
+            print(count)
+            seen = count + 1
+        timers = [threading.Timer(0.1, report) for _ in range(3)]
+      `,
+      // Awaited one at a time: one thread runs it at a time.
+      py`
+        import asyncio
+        def work(c):
+            c.hits += 1
+        async def main(c):
+            for _ in range(3):
+                await asyncio.to_thread(work, c)
+            loop = asyncio.get_running_loop()
+            for _ in range(3):
+                await loop.run_in_executor(None, work, c)
+            await asyncio.to_thread(work, c)
+      `,
+      py`
+        from multiprocessing.pool import ThreadPool
+        def work(c):
+            c.hits += 1
+        def sync(c):
+            with ThreadPool(2) as pool:
+                for _ in range(3):
+                    pool.apply(work, (c,))
+      `,
+      // A process pool's workers each have their own copy of the state.
+      py`
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+        stats = {"n": 0}
+        def work():
+            stats["n"] += 1
+        async def main():
+            loop = asyncio.get_running_loop()
+            with ProcessPoolExecutor() as pool:
+                await asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(4)))
       `,
     ],
   },
