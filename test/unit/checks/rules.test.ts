@@ -965,6 +965,18 @@ const CASES: Record<string, Case> = {
             def job(): pass
             start(job).join()  # <-
       `,
+      // A lambda through a helper's parameter: reported once, where it is passed, however often it starts.
+      py`
+        import multiprocessing
+        def work(n): pass
+        def start(fn, n=2):
+            ps = [multiprocessing.Process(target=fn) for _ in range(n)]
+            extra = multiprocessing.Process(target=fn)
+            return ps
+        def main():
+            start(lambda: work(1))  # <-
+            start(n=1, fn=lambda: work(2))  # <-
+      `,
     ],
     clean: [
       py`
@@ -985,6 +997,16 @@ const CASES: Record<string, Case> = {
         def main():
             def note(): pass
             start(work, note)
+      `,
+      // A lambda given to a helper that starts a thread, not a process.
+      py`
+        import threading
+        def start(fn):
+            t = threading.Thread(target=fn)
+            t.start()
+            return t
+        def main():
+            start(lambda: print(1)).join()
       `,
     ],
   },
@@ -1012,6 +1034,25 @@ const CASES: Record<string, Case> = {
             def square(x): return x * x
             print(fan_out(square, range(3)))  # <-
       `,
+      // The pool is a parameter too: what the caller passes there makes it a process pool.
+      py`
+        from multiprocessing import Pool
+        def submit_all(pool, fn):
+            return pool.map(fn, [1, 2])
+        def main():
+            def sq(x): return x * x
+            with Pool() as pool:
+                submit_all(pool, sq)  # <-
+                submit_all(pool, lambda x: x)  # <-
+      `,
+      py`
+        from concurrent.futures import ProcessPoolExecutor
+        def fan_out(fn, items):
+            with ProcessPoolExecutor() as ex:
+                return [ex.submit(fn, i) for i in items]
+        def main():
+            fan_out(lambda i: i * 2, range(3))  # <-
+      `,
     ],
     clean: [
       py`
@@ -1019,6 +1060,20 @@ const CASES: Record<string, Case> = {
         def main():
             with ThreadPoolExecutor() as ex:
                 print(list(ex.map(lambda x: x, range(3))))
+      `,
+      // The same helper given a thread pool; a lambda the helper calls itself.
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def submit_all(pool, fn):
+            return list(pool.map(fn, [1, 2]))
+        def twice(fn):
+            return [fn(1), fn(2)]
+        def main():
+            def sq(x): return x * x
+            with ThreadPoolExecutor() as ex:
+                submit_all(ex, sq)
+                submit_all(ex, lambda x: x)
+            twice(lambda x: x)
       `,
     ],
   },
