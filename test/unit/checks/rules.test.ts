@@ -375,6 +375,16 @@ const CASES: Record<string, Case> = {
         with ThreadPoolExecutor() as ex:
             print(list(ex.map(poll, [1])))  # <-
       `,
+      // A method of the class itself, and functools.partial of a coroutine function.
+      py`
+        import threading, functools
+        async def fetch(n): pass
+        class Poller:
+            async def poll(self): pass
+            def start(self):
+                threading.Thread(target=self.poll).start()  # <-
+                threading.Thread(target=functools.partial(fetch, 1)).start()  # <-
+      `,
     ],
     clean: [
       // A helper that runs the coroutine function itself and starts a thread with something else.
@@ -450,6 +460,15 @@ const CASES: Record<string, Case> = {
             print(1)
         with ThreadPoolExecutor() as ex:
             fut = ex.submit(work())  # <-
+      `,
+      py`
+        import threading
+        from multiprocessing.pool import ThreadPool
+        def work(n):
+            print(n)
+        t = threading.Timer(1.0, function=work(1))  # <-
+        with ThreadPool(2) as pool:
+            r = pool.apply_async(work(2))  # <-
       `,
     ],
     clean: [
@@ -728,6 +747,37 @@ const CASES: Record<string, Case> = {
         with concurrent.futures.ThreadPoolExecutor() as ex:
             list(ex.map(work, range(4)))
       `,
+      // A method of the class itself, on the same instance in every thread.
+      py`
+        import threading
+        class Counter:
+            def __init__(self):
+                self.n = 0
+            def bump(self):
+                self.n += 1  # <-
+            def run(self):
+                threads = [threading.Thread(target=self.bump) for _ in range(4)]
+      `,
+      // functools.partial, a thread pool passed to a helper, _thread, multiprocessing.dummy's Pool.
+      py`
+        import threading, functools, _thread
+        from concurrent.futures import ThreadPoolExecutor
+        from multiprocessing.dummy import Pool
+        def add(c, n):
+            c.total += n  # <-
+        def hit(c):
+            c.hits += 1  # <-
+        def tick(c):
+            c.ticks += 1  # <-
+        def fan_out(ex, fn, items):
+            return [ex.submit(fn, i) for i in items]
+        threads = [threading.Thread(target=functools.partial(add, c, 1)) for _ in range(2)]
+        with ThreadPoolExecutor() as ex:
+            fan_out(ex, hit, [c, c])
+        _thread.start_new_thread(tick, (c,))
+        with Pool(2) as pool:
+            pool.apply_async(tick, (c,))
+      `,
     ],
     clean: [
       // A helper that calls what it is given, in this thread: no thread runs unsafe.
@@ -842,6 +892,27 @@ const CASES: Record<string, Case> = {
             loop = asyncio.get_running_loop()
             with ProcessPoolExecutor() as pool:
                 await asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(4)))
+      `,
+      // Each worker starts one thread on its own method; a process pool through the helper.
+      py`
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+        class Worker:
+            def __init__(self):
+                self.done = 0
+            def run(self):
+                self.done += 1
+            def start(self):
+                threading.Thread(target=self.run).start()
+        workers = [Worker() for _ in range(4)]
+        for w in workers:
+            w.start()
+        def hit(c):
+            c.hits += 1
+        def fan_out(ex, fn, items):
+            return [ex.submit(fn, i) for i in items]
+        with ProcessPoolExecutor() as ex:
+            fan_out(ex, hit, [c, c])
       `,
     ],
   },
@@ -977,6 +1048,12 @@ const CASES: Record<string, Case> = {
             start(lambda: work(1))  # <-
             start(n=1, fn=lambda: work(2))  # <-
       `,
+      py`
+        import multiprocessing, functools
+        def main():
+            def work(n): pass
+            p = multiprocessing.Process(target=functools.partial(work, 1))  # <-
+      `,
     ],
     clean: [
       py`
@@ -1007,6 +1084,16 @@ const CASES: Record<string, Case> = {
             return t
         def main():
             start(lambda: print(1)).join()
+      `,
+      // A bound method is pickled with its instance.
+      py`
+        import multiprocessing
+        class Job:
+            def work(self): pass
+            def start(self):
+                p = multiprocessing.Process(target=self.work)
+                p.start()
+                return p
       `,
     ],
   },
@@ -1052,6 +1139,14 @@ const CASES: Record<string, Case> = {
                 return [ex.submit(fn, i) for i in items]
         def main():
             fan_out(lambda i: i * 2, range(3))  # <-
+      `,
+      py`
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+        async def main():
+            loop = asyncio.get_running_loop()
+            with ProcessPoolExecutor() as pool:
+                await loop.run_in_executor(pool, lambda: 2 * 2)  # <-
       `,
     ],
     clean: [
