@@ -1078,12 +1078,11 @@ const CASES: Record<string, Case> = {
       // A lambda given to a helper that starts a thread, not a process.
       py`
         import threading
-        def start(fn):
-            t = threading.Thread(target=fn)
-            t.start()
-            return t
+        def in_background(fn, name="bg"):
+            threading.Thread(target=fn, name=name, daemon=True).start()
         def main():
-            start(lambda: print(1)).join()
+            in_background(lambda: print(1))
+            in_background(fn=lambda: print(2), name="two")
       `,
       // A bound method is pickled with its instance.
       py`
