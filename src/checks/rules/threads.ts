@@ -4,6 +4,7 @@ import {
   childrenOf,
   enclosingFunction,
   indentAt,
+  isAsyncDef,
   indentUnit,
   lineEndAfter,
   lineStart,
@@ -388,7 +389,7 @@ function unlockedUpdates(ctx: CheckContext): void {
  * Functions run by threads, with how many runs the file makes: each call that hands one to a
  * thread (targets.ts) is one run, two when it runs once per item (`ex.map`) or is made in a loop
  * without waiting for it; the calls one function waits for one at a time (`await asyncio.to_thread(f)`,
- * in a loop or not) are one run between them. A
+ * in a loop or not, or a helper that waits for its own) are one run between them. A
  * target that is a parameter counts once per call of its helper that passes a def there (twice when
  * the helper starts it in a loop or is called in one): `run(unsafe_increment)` with
  * `def run(worker): [Thread(target=worker) for _ in range(2)]` is two runs of unsafe_increment.
@@ -396,17 +397,17 @@ function unlockedUpdates(ctx: CheckContext): void {
 function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: number }> {
   const targets = new Map<number, { def: SyntaxNode; runs: number }>();
   const repeated = (node: SyntaxNode): boolean => inLoop(node) && !ctx.isAwaited(node);
-  // Handoffs a function waits for, one after another, are one run between them.
+  // Runs a function waits for one after another (itself, or through a helper it waits for) are one run.
   const waitedIn = new Set<string>();
   for (const h of handoffs(ctx))
     for (const { def, runner, helperCall } of targetsOf(ctx, h)) {
       if (!def || runner !== 'thread') continue;
-      let each = h.many || (repeated(h.call) && !h.waited) || (helperCall && repeated(helperCall)) ? 2 : 1;
-      if (each === 1 && h.waited && !helperCall) {
-        const key = `${def.node.from} ${enclosingFunction(h.call)?.from ?? -1}`;
-        if (waitedIn.has(key)) each = 0;
+      let each: number;
+      if (h.waited && (!helperCall || ctx.isAwaited(helperCall) || !isAsyncDef(enclosingFunction(h.call)))) {
+        const key = `${def.node.from} ${enclosingFunction(helperCall ?? h.call)?.from ?? -1}`;
+        each = waitedIn.has(key) ? 0 : 1;
         waitedIn.add(key);
-      }
+      } else each = h.many || repeated(h.call) || (helperCall && repeated(helperCall)) ? 2 : 1;
       targets.set(def.node.from, { def: def.node, runs: (targets.get(def.node.from)?.runs ?? 0) + each });
     }
   return targets;

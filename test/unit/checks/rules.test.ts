@@ -747,6 +747,16 @@ const CASES: Record<string, Case> = {
         with concurrent.futures.ThreadPoolExecutor() as ex:
             list(ex.map(work, range(4)))
       `,
+      // Coroutines that each await their own run, gathered: they run at once.
+      py`
+        import asyncio
+        def work(c):
+            c.hits += 1  # <-
+        async def off(fn, c):
+            return await asyncio.to_thread(fn, c)
+        async def main(c):
+            await asyncio.gather(off(work, c), off(work, c))
+      `,
       // A method of the class itself, on the same instance in every thread.
       py`
         import threading
@@ -892,6 +902,18 @@ const CASES: Record<string, Case> = {
             loop = asyncio.get_running_loop()
             with ProcessPoolExecutor() as pool:
                 await asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(4)))
+      `,
+      // A helper that waits for the run before it returns, called in a loop: one run at a time.
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def work(c):
+            c.hits += 1
+        def run_one(ex, fn, c):
+            return ex.submit(fn, c).result()
+        with ThreadPoolExecutor() as ex:
+            for _ in range(3):
+                run_one(ex, work, c)
+            run_one(ex, work, c)
       `,
       // Each worker starts one thread on its own method; a process pool through the helper.
       py`
