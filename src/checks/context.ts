@@ -200,6 +200,21 @@ export class CheckContext {
   statementOf(node: SyntaxNode): SyntaxNode {
     return statementOf(node);
   }
+
+  /** The def `self.m` names, in a method of a class of this file that defines `m` itself. */
+  ownMethod(expr: SyntaxNode): { node: SyntaxNode; isAsync: boolean } | undefined {
+    if (expr.name !== 'MemberExpression' || expr.firstChild?.name !== 'VariableName') return undefined;
+    const prop = expr.getChild('PropertyName');
+    const cls = enclosingFunction(expr)?.parent?.parent;
+    if (this.src(expr.firstChild) !== 'self' || !prop || cls?.name !== 'ClassDefinition') return undefined;
+    const body = cls.getChild('Body');
+    for (const s of body ? statementsOf(body) : []) {
+      const def = s.name === 'DecoratedStatement' ? s.getChild('FunctionDefinition') : s;
+      if (def?.name === 'FunctionDefinition' && this.src(def.getChild('VariableName')!) === this.src(prop))
+        return { node: def, isAsync: def.firstChild?.name === 'async' };
+    }
+    return undefined;
+  }
 }
 
 function isMainTest(cond: string): boolean {

@@ -130,6 +130,13 @@ const CASES: FixCase[] = [
     stdout: 'work 1 worker\n',
   },
   {
+    name: 'Timer(t, function=f(x)) → function=f, args=(x,)',
+    code: 'CL201',
+    program:
+      'import threading\n\n\ndef work(n):\n    print("work", n, threading.current_thread() is not threading.main_thread())\n\n\nt = threading.Timer(0.01, function=work(1))\nt.start()\nt.join()\n',
+    stdout: 'work 1 True\n',
+  },
+  {
     name: 'acquire/release → with lock:',
     code: 'CL202',
     program:

@@ -177,9 +177,7 @@ function addAwait(call: SyntaxNode): Fix {
 function notAwaited(ctx: CheckContext, call: SyntaxNode): void {
   const f = call.firstChild;
   if (!f) return;
-  let def = ctx.names.functionDef(f);
-  if (!def && f.name === 'MemberExpression' && ctx.src(f.firstChild!) === 'self')
-    def = methodOfOwnClass(ctx, call, ctx.src(f.getChild('PropertyName')!));
+  const def = ctx.names.functionDef(f) ?? ctx.ownMethod(f);
   if (!def?.isAsync) return;
   const name = ctx.src(f);
   const fixes: Fix[] = [];
@@ -201,23 +199,6 @@ function notAwaited(ctx: CheckContext, call: SyntaxNode): void {
     fixes,
     `${name}() is a coroutine function: calling it without await creates a coroutine that never runs`,
   );
-}
-
-function methodOfOwnClass(
-  ctx: CheckContext,
-  call: SyntaxNode,
-  method: string,
-): { node: SyntaxNode; isAsync: boolean } | undefined {
-  const fn = enclosingFunction(call);
-  const cls = fn?.parent?.parent;
-  if (cls?.name !== 'ClassDefinition') return undefined;
-  const body = cls.getChild('Body');
-  for (const s of body ? statementsOf(body) : []) {
-    const def = s.name === 'DecoratedStatement' ? s.getChild('FunctionDefinition') : s;
-    if (def?.name === 'FunctionDefinition' && ctx.src(def.getChild('VariableName')!) === method)
-      return { node: def, isAsync: def.firstChild?.name === 'async' };
-  }
-  return undefined;
 }
 
 function isCreateTask(ctx: CheckContext, call: SyntaxNode, q: string | undefined): boolean {

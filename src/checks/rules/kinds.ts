@@ -34,7 +34,22 @@ export const THREAD_EXECUTORS = set(
   'concurrent.futures.ThreadPoolExecutor',
   'concurrent.futures.thread.ThreadPoolExecutor',
   'multiprocessing.pool.ThreadPool',
+  'multiprocessing.dummy.Pool',
 );
+/** Methods of executors and pools that run their first argument in a worker. */
+export const POOL_METHODS = set(
+  'submit',
+  'apply',
+  'apply_async',
+  'map',
+  'map_async',
+  'imap',
+  'imap_unordered',
+  'starmap',
+  'starmap_async',
+);
+/** Those that run it once per item: several runs at once. */
+export const MANY_POOL_METHODS = set('map', 'map_async', 'imap', 'imap_unordered', 'starmap', 'starmap_async');
 /** Starting one of these at module level re-runs the module in every spawned child. */
 export const PROCESS_STARTERS = set(...PROCESSES, ...PROCESS_POOLS, 'multiprocessing.Manager');
 export const BLOCKING_QUEUES = set(

@@ -2,8 +2,8 @@
 import type { CheckContext } from '../context';
 import { enclosingScope, indentUnit, lineEndAfter, lineStart, statementsOf, type SyntaxNode } from '../syntax';
 import type { Fix, TextEdit } from '../types';
-import { EXECUTORS, MP_POOLS, PROCESS_POOLS, PROCESS_STARTERS, PROCESSES } from './kinds';
-import { alreadyReported, targetDefs } from './targets';
+import { EXECUTORS, MP_POOLS, PROCESS_STARTERS, PROCESSES } from './kinds';
+import { alreadyReported, handoffAt, targetsOf } from './targets';
 
 export function checkProcesses(ctx: CheckContext): void {
   for (const call of ctx.calls) {
@@ -17,8 +17,7 @@ export function checkProcesses(ctx: CheckContext): void {
       );
     }
     if (q && MP_POOLS.has(q)) poolNeverClosed(ctx, call);
-    if (q && PROCESSES.has(q)) processTarget(ctx, ctx.args(call).keywords.get('target'), 'CL303');
-    poolSubmit(ctx, call);
+    unpicklableTarget(ctx, call);
     lostFuture(ctx, call);
   }
 }
@@ -124,24 +123,31 @@ function poolWithFix(ctx: CheckContext, stmt: SyntaxNode, name: string): Fix[] {
   ];
 }
 
-/** A lambda, or a def nested in a function, where a process needs a picklable callable. */
-function processTarget(ctx: CheckContext, target: SyntaxNode | undefined, code: 'CL303' | 'CL304'): void {
-  if (!target) return;
-  if (target.name === 'LambdaExpression') {
-    ctx.report(
-      code,
-      target,
-      [],
-      code === 'CL303'
-        ? 'A lambda as a process target cannot be pickled under spawn or forkserver (macOS, Windows, Linux from Python 3.14): use a module-level def'
-        : 'A lambda cannot be pickled to send to a worker process: use a module-level def',
-    );
-    return;
-  }
-  // Through a helper's parameter (`def start(fn): Process(target=fn)`), reported where the def is passed.
-  for (const { def, via } of targetDefs(ctx, target)) {
+/**
+ * CL303 (a Process target) and CL304 (sent to a process pool, or to run_in_executor with one): a
+ * lambda, or a def nested in a function or class body, which a process needs pickled. Reported where
+ * it is written, once: at the argument a helper's caller passes when it comes through a parameter
+ * (`def start(fn): Process(target=fn)` … `start(lambda: work(1))`).
+ */
+function unpicklableTarget(ctx: CheckContext, call: SyntaxNode): void {
+  const h = handoffAt(ctx, call);
+  if (!h) return;
+  const code = PROCESSES.has(ctx.callee(call) ?? '') ? 'CL303' : 'CL304';
+  for (const { via, def, method, runner } of targetsOf(ctx, h)) {
+    if (runner !== 'process' || method || alreadyReported(ctx, code, via)) continue;
+    if (!def) {
+      ctx.report(
+        code,
+        via,
+        [],
+        code === 'CL303'
+          ? 'A lambda as a process target cannot be pickled under spawn or forkserver (macOS, Windows, Linux from Python 3.14): use a module-level def'
+          : 'A lambda cannot be pickled to send to a worker process: use a module-level def',
+      );
+      continue;
+    }
     const scope = enclosingScope(def.node);
-    if (!scope || alreadyReported(ctx, code, via)) continue;
+    if (!scope) continue;
     const what = scope.name === 'ClassDefinition' ? 'a class body' : 'a function';
     ctx.report(
       code,
@@ -150,30 +156,6 @@ function processTarget(ctx: CheckContext, target: SyntaxNode | undefined, code: 
       `${ctx.src(via)} is defined inside ${what}, so it cannot be pickled${code === 'CL303' ? ' under spawn or forkserver' : ' to send to a worker process'}: move it to module level`,
     );
   }
-}
-
-/** CL304: pool.map(lambda …) / executor.submit(nested) on a process pool. */
-function poolSubmit(ctx: CheckContext, call: SyntaxNode): void {
-  const m = ctx.methodName(call);
-  if (
-    !m ||
-    ![
-      'map',
-      'imap',
-      'imap_unordered',
-      'starmap',
-      'map_async',
-      'starmap_async',
-      'apply',
-      'apply_async',
-      'submit',
-    ].includes(m)
-  )
-    return;
-  const recv = ctx.receiver(call)!;
-  const type = ctx.names.typeOf(recv);
-  if (!type || !PROCESS_POOLS.has(type)) return;
-  processTarget(ctx, ctx.args(call).positional[0], 'CL304');
 }
 
 /**

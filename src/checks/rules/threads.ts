@@ -5,6 +5,7 @@ import {
   enclosingFunction,
   indentAt,
   indentUnit,
+  isAsyncDef,
   lineEndAfter,
   lineStart,
   SCOPE_NODES,
@@ -12,8 +13,8 @@ import {
 } from '../syntax';
 import type { Fix } from '../types';
 import { withItems } from './asyncio';
-import { ASYNC_LOCKS, EXECUTORS, PROCESSES, THREAD_EXECUTORS, THREAD_LOCKS, THREADS } from './kinds';
-import { alreadyReported, targetDefs } from './targets';
+import { ASYNC_LOCKS, PROCESSES, THREAD_LOCKS, THREADS } from './kinds';
+import { alreadyReported, handoffAt, handoffs, targetsOf } from './targets';
 
 export function checkThreads(ctx: CheckContext): void {
   for (const call of ctx.calls) {
@@ -30,64 +31,41 @@ export function checkThreads(ctx: CheckContext): void {
   unlockedUpdates(ctx);
 }
 
-/** Where a callable is expected: Thread/Process target=, submit(f), to_thread(f), run_in_executor(ex, f), Timer(t, f). */
-export function callableArgument(
-  ctx: CheckContext,
-  call: SyntaxNode,
-): { node: SyntaxNode; kind: 'target' | 'first' | 'second' } | undefined {
-  const q = ctx.callee(call);
-  const args = ctx.args(call);
-  if (q && (THREADS.has(q) || PROCESSES.has(q))) {
-    if (q === 'threading.Timer') return args.positional[1] ? { node: args.positional[1], kind: 'second' } : undefined;
-    const t = args.keywords.get('target');
-    return t ? { node: t, kind: 'target' } : undefined;
-  }
-  if (q === 'asyncio.to_thread') return args.positional[0] ? { node: args.positional[0], kind: 'first' } : undefined;
-  const m = ctx.methodName(call);
-  const recv = ctx.receiver(call);
-  const type = recv ? ctx.names.typeOf(recv) : undefined;
-  if (m === 'submit' && type && EXECUTORS.has(type))
-    return args.positional[0] ? { node: args.positional[0], kind: 'first' } : undefined;
-  if (m === 'run_in_executor' && args.positional[1]) return { node: args.positional[1], kind: 'second' };
-  return undefined;
-}
-
 /** CL201: `Thread(target=f())` where f is a function of this file that returns nothing. */
 function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
-  const arg = callableArgument(ctx, call);
-  if (!arg || arg.node.name !== 'CallExpression') return;
-  const fn = arg.node.firstChild!;
+  const h = handoffAt(ctx, call);
+  if (!h || h.fn.name !== 'CallExpression') return;
+  const fn = h.fn.firstChild!;
   const def = ctx.names.functionDef(fn);
   if (!def || def.isAsync || returnsValue(def.node)) return;
   const name = ctx.src(fn);
-  const inner = arg.node.getChild('ArgList');
+  const inner = h.fn.getChild('ArgList');
   const innerArgs = inner ? ctx.text.slice(inner.from + 1, inner.to - 1).trim() : '';
   const outer = ctx.args(call);
   let fix: Fix | undefined;
   if (innerArgs === '')
-    fix = { title: `Pass ${name} itself: ${name}`, edits: [{ from: arg.node.from, to: arg.node.to, text: name }] };
+    fix = { title: `Pass ${name} itself: ${name}`, edits: [{ from: h.fn.from, to: h.fn.to, text: name }] };
   else if (
-    arg.kind === 'target' &&
+    h.slot === 'target' &&
     !outer.keywords.has('args') &&
     !outer.keywords.has('kwargs') &&
     !/\w\s*=(?!=)/.test(innerArgs.replace(/\([^()]*\)/g, '')) &&
     !innerArgs.includes('*')
   ) {
-    const tuple =
-      ctx.args(arg.node).positional.length === 1 ? `(${innerArgs.replace(/,\s*$/, '')},)` : `(${innerArgs})`;
+    const tuple = ctx.args(h.fn).positional.length === 1 ? `(${innerArgs.replace(/,\s*$/, '')},)` : `(${innerArgs})`;
     fix = {
-      title: `Pass ${name} and its arguments: target=${name}, args=…`,
-      edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, args=${tuple}` }],
+      title: `Pass ${name} and its arguments: ${ctx.src(h.fn.prevSibling!.prevSibling!)}=${name}, args=…`,
+      edits: [{ from: h.fn.from, to: h.fn.to, text: `${name}, args=${tuple}` }],
     };
-  } else if (arg.kind === 'first' && ctx.args(call).positional.length === 1 && outer.keywords.size === 0) {
+  } else if (h.variadic && h.slot === 'first' && outer.positional.length === 1 && outer.keywords.size === 0) {
     fix = {
       title: `Pass ${name} and its arguments separately`,
-      edits: [{ from: arg.node.from, to: arg.node.to, text: `${name}, ${innerArgs}` }],
+      edits: [{ from: h.fn.from, to: h.fn.to, text: `${name}, ${innerArgs}` }],
     };
   }
   ctx.report(
     'CL201',
-    arg.node,
+    h.fn,
     fix ? [fix] : [],
     `${name}() runs now, in this thread, and the worker gets its result (None): pass ${name} itself`,
   );
@@ -98,9 +76,9 @@ function callableIsCall(ctx: CheckContext, call: SyntaxNode): void {
  * parameter (`def run(worker): Thread(target=worker)`), it is reported where the coroutine function is passed.
  */
 function coroutineAsCallable(ctx: CheckContext, call: SyntaxNode): void {
-  const arg = callableArgument(ctx, call);
-  for (const { def, via } of arg ? targetDefs(ctx, arg.node) : [])
-    if (def.isAsync && !alreadyReported(ctx, 'CL115', via))
+  const h = handoffAt(ctx, call);
+  for (const { def, via } of h ? targetsOf(ctx, h) : [])
+    if (def?.isAsync && !alreadyReported(ctx, 'CL115', via))
       ctx.report(
         'CL115',
         via,
@@ -408,32 +386,30 @@ function unlockedUpdates(ctx: CheckContext): void {
 }
 
 /**
- * Functions run by threads, with how many runs the file makes (2 for one started in a loop or mapped).
- * A target that is a parameter counts once per call of its helper that passes a def there (twice when
+ * Functions run by threads, with how many runs the file makes: each call that hands one to a
+ * thread (targets.ts) is one run, two when it runs once per item (`ex.map`) or is made in a loop
+ * without waiting for it; the calls one function waits for one at a time (`await asyncio.to_thread(f)`,
+ * in a loop or not, or a helper that waits for its own) are one run between them. A
+ * target that is a parameter counts once per call of its helper that passes a def there (twice when
  * the helper starts it in a loop or is called in one): `run(unsafe_increment)` with
  * `def run(worker): [Thread(target=worker) for _ in range(2)]` is two runs of unsafe_increment.
  */
 function threadTargets(ctx: CheckContext): Map<number, { def: SyntaxNode; runs: number }> {
   const targets = new Map<number, { def: SyntaxNode; runs: number }>();
-  for (const call of ctx.calls) {
-    const q = ctx.callee(call);
-    let fn: SyntaxNode | undefined;
-    let many = false;
-    if (q && THREADS.has(q) && q !== 'threading.Timer') fn = ctx.args(call).keywords.get('target');
-    else {
-      const m = ctx.methodName(call);
-      const recv = ctx.receiver(call);
-      const type = recv ? ctx.names.typeOf(recv) : undefined;
-      if (type && THREAD_EXECUTORS.has(type) && (m === 'submit' || m === 'map')) {
-        fn = ctx.args(call).positional[0];
-        many = m === 'map';
-      }
-    }
-    for (const { def, helperCall } of fn ? targetDefs(ctx, fn) : []) {
-      const each = many || inLoop(call) || (helperCall && inLoop(helperCall)) ? 2 : 1;
+  const repeated = (node: SyntaxNode): boolean => inLoop(node) && !ctx.isAwaited(node);
+  // Runs a function waits for one after another (itself, or through a helper it waits for) are one run.
+  const waitedIn = new Set<string>();
+  for (const h of handoffs(ctx))
+    for (const { def, runner, helperCall } of targetsOf(ctx, h)) {
+      if (!def || runner !== 'thread') continue;
+      let each: number;
+      if (h.waited && (!helperCall || ctx.isAwaited(helperCall) || !isAsyncDef(enclosingFunction(h.call)))) {
+        const key = `${def.node.from} ${enclosingFunction(helperCall ?? h.call)?.from ?? -1}`;
+        each = waitedIn.has(key) ? 0 : 1;
+        waitedIn.add(key);
+      } else each = h.many || repeated(h.call) || (helperCall && repeated(helperCall)) ? 2 : 1;
       targets.set(def.node.from, { def: def.node, runs: (targets.get(def.node.from)?.runs ?? 0) + each });
     }
-  }
   return targets;
 }
 

@@ -359,6 +359,32 @@ const CASES: Record<string, Case> = {
                 return ex.submit(fn).result()
         off(poll)  # <-
       `,
+      // Every call that runs a function in another thread or a worker: Timer, to_thread, run_in_executor, pools.
+      py`
+        import asyncio, threading
+        from multiprocessing.pool import ThreadPool
+        from concurrent.futures import ThreadPoolExecutor
+        async def poll(): pass
+        async def main():
+            await asyncio.to_thread(poll)  # <-
+            await asyncio.get_running_loop().run_in_executor(None, poll)  # <-
+        t = threading.Timer(1, poll)  # <-
+        u = threading.Timer(1, function=poll)  # <-
+        with ThreadPool(2) as pool:
+            r = pool.apply_async(poll)  # <-
+        with ThreadPoolExecutor() as ex:
+            print(list(ex.map(poll, [1])))  # <-
+      `,
+      // A method of the class itself, and functools.partial of a coroutine function.
+      py`
+        import threading, functools
+        async def fetch(n): pass
+        class Poller:
+            async def poll(self): pass
+            def start(self):
+                threading.Thread(target=self.poll).start()  # <-
+                threading.Thread(target=functools.partial(fetch, 1)).start()  # <-
+      `,
     ],
     clean: [
       // A helper that runs the coroutine function itself and starts a thread with something else.
@@ -434,6 +460,15 @@ const CASES: Record<string, Case> = {
             print(1)
         with ThreadPoolExecutor() as ex:
             fut = ex.submit(work())  # <-
+      `,
+      py`
+        import threading
+        from multiprocessing.pool import ThreadPool
+        def work(n):
+            print(n)
+        t = threading.Timer(1.0, function=work(1))  # <-
+        with ThreadPool(2) as pool:
+            r = pool.apply_async(work(2))  # <-
       `,
     ],
     clean: [
@@ -662,6 +697,97 @@ const CASES: Record<string, Case> = {
                     ex.submit(fn, item)
         fan_out(unsafe, [1, 2, 3])
       `,
+      // Every call that runs a function in another thread counts: a Timer, to_thread, run_in_executor,
+      // a thread pool's apply_async/map, a concurrent.futures executor.
+      py`
+        import threading
+        count = 0
+        def tick():
+            global count
+            count += 1  # <-
+        timers = [threading.Timer(0.1, tick) for _ in range(3)]
+      `,
+      py`
+        import threading
+        def tick(c):
+            c.hits += 1  # <-
+        threading.Timer(1.0, function=tick, args=(c,)).start()
+        threading.Thread(target=tick, args=(c,)).start()
+      `,
+      py`
+        import asyncio
+        def work(c):
+            c.hits += 1  # <-
+        async def main(c):
+            await asyncio.gather(*(asyncio.to_thread(work, c) for _ in range(4)))
+      `,
+      py`
+        import asyncio
+        stats = {"n": 0}
+        def work():
+            stats["n"] += 1  # <-
+        async def main():
+            loop = asyncio.get_running_loop()
+            a = loop.run_in_executor(None, work)
+            b = loop.run_in_executor(None, work)
+            await asyncio.gather(a, b)
+      `,
+      py`
+        from multiprocessing.pool import ThreadPool
+        def work(c):
+            c.hits += 1  # <-
+        with ThreadPool(4) as pool:
+            results = [pool.apply_async(work, (c,)) for _ in range(4)]
+      `,
+      py`
+        import concurrent.futures
+        stats = {"n": 0}
+        def work(i):
+            stats["n"] += 1  # <-
+        with concurrent.futures.ThreadPoolExecutor() as ex:
+            list(ex.map(work, range(4)))
+      `,
+      // Coroutines that each await their own run, gathered: they run at once.
+      py`
+        import asyncio
+        def work(c):
+            c.hits += 1  # <-
+        async def off(fn, c):
+            return await asyncio.to_thread(fn, c)
+        async def main(c):
+            await asyncio.gather(off(work, c), off(work, c))
+      `,
+      // A method of the class itself, on the same instance in every thread.
+      py`
+        import threading
+        class Counter:
+            def __init__(self):
+                self.n = 0
+            def bump(self):
+                self.n += 1  # <-
+            def run(self):
+                threads = [threading.Thread(target=self.bump) for _ in range(4)]
+      `,
+      // functools.partial, a thread pool passed to a helper, _thread, multiprocessing.dummy's Pool.
+      py`
+        import threading, functools, _thread
+        from concurrent.futures import ThreadPoolExecutor
+        from multiprocessing.dummy import Pool
+        def add(c, n):
+            c.total += n  # <-
+        def hit(c):
+            c.hits += 1  # <-
+        def tick(c):
+            c.ticks += 1  # <-
+        def fan_out(ex, fn, items):
+            return [ex.submit(fn, i) for i in items]
+        threads = [threading.Thread(target=functools.partial(add, c, 1)) for _ in range(2)]
+        with ThreadPoolExecutor() as ex:
+            fan_out(ex, hit, [c, c])
+        _thread.start_new_thread(tick, (c,))
+        with Pool(2) as pool:
+            pool.apply_async(tick, (c,))
+      `,
     ],
     clean: [
       // A helper that calls what it is given, in this thread: no thread runs unsafe.
@@ -733,6 +859,82 @@ const CASES: Record<string, Case> = {
             out.result = x * 2
             acct.name = acct.name_template
         threads = [threading.Thread(target=work, args=(a, o)) for _ in range(4)]
+      `,
+      // A Timer whose function only reads the shared state.
+      py`
+        import threading
+        count = 0
+        def report():
+            print(count)
+            seen = count + 1
+        timers = [threading.Timer(0.1, report) for _ in range(3)]
+      `,
+      // Awaited one at a time: one thread runs it at a time.
+      py`
+        import asyncio
+        def work(c):
+            c.hits += 1
+        async def main(c):
+            for _ in range(3):
+                await asyncio.to_thread(work, c)
+            loop = asyncio.get_running_loop()
+            for _ in range(3):
+                await loop.run_in_executor(None, work, c)
+            await asyncio.to_thread(work, c)
+      `,
+      py`
+        from multiprocessing.pool import ThreadPool
+        def work(c):
+            c.hits += 1
+        def sync(c):
+            with ThreadPool(2) as pool:
+                for _ in range(3):
+                    pool.apply(work, (c,))
+      `,
+      // A process pool's workers each have their own copy of the state.
+      py`
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+        stats = {"n": 0}
+        def work():
+            stats["n"] += 1
+        async def main():
+            loop = asyncio.get_running_loop()
+            with ProcessPoolExecutor() as pool:
+                await asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(4)))
+      `,
+      // A helper that waits for the run before it returns, called in a loop: one run at a time.
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def work(c):
+            c.hits += 1
+        def run_one(ex, fn, c):
+            return ex.submit(fn, c).result()
+        with ThreadPoolExecutor() as ex:
+            for _ in range(3):
+                run_one(ex, work, c)
+            run_one(ex, work, c)
+      `,
+      // Each worker starts one thread on its own method; a process pool through the helper.
+      py`
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+        class Worker:
+            def __init__(self):
+                self.done = 0
+            def run(self):
+                self.done += 1
+            def start(self):
+                threading.Thread(target=self.run).start()
+        workers = [Worker() for _ in range(4)]
+        for w in workers:
+            w.start()
+        def hit(c):
+            c.hits += 1
+        def fan_out(ex, fn, items):
+            return [ex.submit(fn, i) for i in items]
+        with ProcessPoolExecutor() as ex:
+            fan_out(ex, hit, [c, c])
       `,
     ],
   },
@@ -856,6 +1058,24 @@ const CASES: Record<string, Case> = {
             def job(): pass
             start(job).join()  # <-
       `,
+      // A lambda through a helper's parameter: reported once, where it is passed, however often it starts.
+      py`
+        import multiprocessing
+        def work(n): pass
+        def start(fn, n=2):
+            ps = [multiprocessing.Process(target=fn) for _ in range(n)]
+            extra = multiprocessing.Process(target=fn)
+            return ps
+        def main():
+            start(lambda: work(1))  # <-
+            start(n=1, fn=lambda: work(2))  # <-
+      `,
+      py`
+        import multiprocessing, functools
+        def main():
+            def work(n): pass
+            p = multiprocessing.Process(target=functools.partial(work, 1))  # <-
+      `,
     ],
     clean: [
       py`
@@ -876,6 +1096,25 @@ const CASES: Record<string, Case> = {
         def main():
             def note(): pass
             start(work, note)
+      `,
+      // A lambda given to a helper that starts a thread, not a process.
+      py`
+        import threading
+        def in_background(fn, name="bg"):
+            threading.Thread(target=fn, name=name, daemon=True).start()
+        def main():
+            in_background(lambda: print(1))
+            in_background(fn=lambda: print(2), name="two")
+      `,
+      // A bound method is pickled with its instance.
+      py`
+        import multiprocessing
+        class Job:
+            def work(self): pass
+            def start(self):
+                p = multiprocessing.Process(target=self.work)
+                p.start()
+                return p
       `,
     ],
   },
@@ -903,6 +1142,33 @@ const CASES: Record<string, Case> = {
             def square(x): return x * x
             print(fan_out(square, range(3)))  # <-
       `,
+      // The pool is a parameter too: what the caller passes there makes it a process pool.
+      py`
+        from multiprocessing import Pool
+        def submit_all(pool, fn):
+            return pool.map(fn, [1, 2])
+        def main():
+            def sq(x): return x * x
+            with Pool() as pool:
+                submit_all(pool, sq)  # <-
+                submit_all(pool, lambda x: x)  # <-
+      `,
+      py`
+        from concurrent.futures import ProcessPoolExecutor
+        def fan_out(fn, items):
+            with ProcessPoolExecutor() as ex:
+                return [ex.submit(fn, i) for i in items]
+        def main():
+            fan_out(lambda i: i * 2, range(3))  # <-
+      `,
+      py`
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+        async def main():
+            loop = asyncio.get_running_loop()
+            with ProcessPoolExecutor() as pool:
+                await loop.run_in_executor(pool, lambda: 2 * 2)  # <-
+      `,
     ],
     clean: [
       py`
@@ -910,6 +1176,20 @@ const CASES: Record<string, Case> = {
         def main():
             with ThreadPoolExecutor() as ex:
                 print(list(ex.map(lambda x: x, range(3))))
+      `,
+      // The same helper given a thread pool; a lambda the helper calls itself.
+      py`
+        from concurrent.futures import ThreadPoolExecutor
+        def submit_all(pool, fn):
+            return list(pool.map(fn, [1, 2]))
+        def twice(fn):
+            return [fn(1), fn(2)]
+        def main():
+            def sq(x): return x * x
+            with ThreadPoolExecutor() as ex:
+                submit_all(ex, sq)
+                submit_all(ex, lambda x: x)
+            twice(lambda x: x)
       `,
     ],
   },
