@@ -7,7 +7,7 @@
 // repository's README with the same pictures through their relative links.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { REPO_ROOT } from './vscode/codeServer.mjs';
 
 const TYPES = {
@@ -19,7 +19,7 @@ const TYPES = {
 };
 
 /** README text with every `![alt](relative/picture)` of a raster picture inlined as a data: URI. */
-function inlinePictures(markdown, root = REPO_ROOT) {
+function inlinePictures(markdown, root) {
   return markdown.replace(/!\[([^\]]*)\]\(((?!\w+:)[^)\s]+)\)/g, (all, alt, file) => {
     const type = TYPES[extname(file).toLowerCase()];
     if (!type) return all;
@@ -28,17 +28,21 @@ function inlinePictures(markdown, root = REPO_ROOT) {
 }
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// node scripts/package.mjs [--no-build] [--out FILE]   (--no-build: package the dist/ already built)
+// node scripts/package.mjs [--no-build] [--out FILE] [--root DIR]
+//   --no-build: package the dist/ already built; --root: package a copy of the project in DIR (its manifest,
+//   media, snippets, .vscodeignore, esbuild.mjs, and src/ and node_modules/ or links to them) instead of this
+//   one, so a test can build and measure what ships without replacing the development build in dist/.
 const argv = process.argv.slice(2);
+const root = argv.includes('--root') ? resolve(argv[argv.indexOf('--root') + 1]) : REPO_ROOT;
 const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'python-concurrency-lab.vsix';
-const outDir = join(REPO_ROOT, 'out', 'package');
+const outDir = join(root, 'out', 'package');
 mkdirSync(outDir, { recursive: true });
 const readme = join(outDir, 'README.md');
-writeFileSync(readme, inlinePictures(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')));
+writeFileSync(readme, inlinePictures(readFileSync(join(root, 'README.md'), 'utf8'), root));
 if (!argv.includes('--no-build')) run('node', ['esbuild.mjs', '--production']);
 // vsce looks the README up relative to the package root.
 run('npx', [
