@@ -19,19 +19,21 @@ import sys
 from _thread import get_ident
 
 core = None  # concurrency_lab_tracer.core, once started
+naming = None  # concurrency_lab_tracer.naming, once started
 MARK = [None]  # the decision index Compare marks
 
 
 def load_tracer():
     """Import the tracer package that sits next to ours, before the child's clocks turn virtual (the
     sink's timestamps are real: the Timeline shows how long each step of the replay really took)."""
-    global core
+    global core, naming
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     added = here not in sys.path
     if added:
         sys.path.insert(0, here)
     try:
-        from concurrency_lab_tracer import codes, core as tracer_core, encode, output, processes  # noqa: F401
+        from concurrency_lab_tracer import codes, core as tracer_core, encode, naming as tracer_naming, output, processes, queues  # noqa: F401
+        from concurrency_lab_tracer import aio  # noqa: F401
         if sys.version_info >= (3, 12):
             from concurrency_lab_tracer import calls_monitoring  # noqa: F401
         else:
@@ -40,6 +42,7 @@ def load_tracer():
         if added:
             sys.path.remove(here)
     core = tracer_core
+    naming = tracer_naming
 
 
 def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
@@ -64,9 +67,12 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
     core.emit('proc_begin', {'ppid': os.getppid(), 'name': 'MainProcess', 'parent_obj': None, 'parent_pid': None,
                              'origin': 'main', 'internal': False})
     output.install()
+    tracer.calls = calls  # (the asyncio patch asks it for the call hooks' sleep and task-end support)
     if calls.install() and hasattr(calls, 'watch_program'):
         calls.watch_program(code)
     _wrap_prims(prims)
+    _patch_queues()
+    _patch_asyncio()
     _wrap_block(scheduler)
     _wrap_races(scheduler.detector)
     MARK[0] = mark
@@ -262,18 +268,60 @@ def _wrap_threads(prims):
 
 
 def _wrap_sleep(prims):
+    """'sleep' and 'slept' around a time.sleep the program's own code calls (as threads.patch_sleep
+    writes them). The child's time.sleep was set to prims._sleep before this runs (virtual time comes
+    first), so it is time.sleep that gets the wrapper, not only the module attribute."""
+    import time
+    from concurrency_lab_tracer.encode import number
     orig = prims._sleep
 
     def sleep(seconds):
-        if prims._active() is None:
+        caller = core.program_caller() if prims._active() is not None else None
+        if caller is None:
             return orig(seconds)
-        core.emit('sleep', {'secs': seconds, 'line': core.program_line(2)})
+        n = number(seconds)
+        core.emit_raw('sleep', '{"secs":%s,"line":%d}' % (n, caller.f_lineno or 0))
         try:
             return orig(seconds)
         finally:
-            core.emit('slept', {'secs': seconds})
+            core.emit_raw('slept', '{"secs":%s}' % n)
 
+    core.impersonate(sleep, orig)  # (the same name and module as the untraced replay's time.sleep)
     prims._sleep = sleep
+    if time.sleep is orig:
+        time.sleep = sleep
+
+
+def _patch_queues():
+    """queue.Queue, LifoQueue and PriorityQueue as the tracer records them (queues.py): the program's
+    queues named after their variable (obj_new), each put numbered, each get naming the put it
+    received, a get that finds the queue empty first a 'queue_get_wait'. The tracer's wrappers call no
+    method of the queue (the item count is theirs), so they add no scheduling point: the replay keeps
+    its schedule. queue.SimpleQueue is the explorer's own (prims.SimpleQueue, on an inner Queue): its
+    inner queue is recorded under the SimpleQueue's name."""
+    import queue
+    from concurrency_lab_tracer import queues
+    simple = queue.SimpleQueue
+    queues.patch_queue_module(queue)
+    queue.SimpleQueue = simple  # (the tracer's SimpleQueue subclass asks the queue its size: a scheduling point)
+    orig_init = simple.__dict__['__init__']
+
+    def __init__(self):
+        orig_init(self)
+        if core.called_from_program(2):
+            core.set_serial(self.__dict__['_q'], naming.new_named_serial())
+
+    simple.__init__ = __init__
+
+
+def _patch_asyncio():
+    """Tasks (task_create/task_done/task_cancel/task_name, each its own lane), awaits, asyncio.sleep and
+    the asyncio primitives and queues, by the tracer's own asyncio patch (aio.py): the explorer runs the
+    real event loop (its selector is the model's, see concurrency_lab_explore/aio.py), so the tasks are
+    asyncio's and the patch applies as in a traced run."""
+    import asyncio
+    from concurrency_lab_tracer import aio
+    aio.patch(asyncio)
 
 
 def _wrap_races(detector):
