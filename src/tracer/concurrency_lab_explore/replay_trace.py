@@ -322,6 +322,28 @@ def _patch_asyncio():
     import asyncio
     from concurrency_lab_tracer import aio
     aio.patch(asyncio)
+    if aio.io_calls is not None:
+        _watch_idle_loop()
+
+
+def _watch_idle_loop():
+    """3.12+: the loop idle in its selector ('io_wait'/'io_done', "loop": true), which io_calls sees as
+    a call of a stdlib selector's select; the explorer's loop calls the model's (ModelSelector), so it is
+    written here, as io_calls writes it: a select with a timeout other than 0 (no callback ready).
+    (3.8-3.11: aio_idle rewrites _run_once's select call, whichever selector it calls.)"""
+    from . import aio as model_aio
+    orig = model_aio.ModelSelector.select
+
+    def select(self, timeout=None):
+        if timeout == 0 or self._loop is None or model_aio.prims._active() is None:
+            return orig(self, timeout)
+        core.emit_raw('io_wait', '{"call":"selector.select","line":%d,"loop":true}' % core.program_line())
+        try:
+            return orig(self, timeout)
+        finally:
+            core.emit_raw('io_done', '{"call":"selector.select","loop":true}')
+
+    model_aio.ModelSelector.select = select
 
 
 def _wrap_races(detector):
