@@ -95,13 +95,14 @@ def _line():
 
 
 def _mark_program_made(cls):
-    """Give an instance a serial when the program's own code made it (the frame above __init__)."""
+    """Give an instance a serial when the program's own code made it (the frame above __init__), named
+    after the variable the program assigns it to, as the tracer names it (naming.py: obj_new)."""
     orig = cls.__dict__['__init__']
 
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
         if sys._getframe(1).f_code.co_filename == core.program:
-            self.__dict__['_cl_obj'] = core.new_serial()
+            self.__dict__['_cl_obj'] = naming.new_named_serial()
 
     cls.__init__ = __init__
 
