@@ -74,7 +74,20 @@ def names(events):
     return dict((e[6]['obj'], e[6].get('name')) for e in events if e[5] == 'obj_new')
 
 
-class ThreadsAndQueues(unittest.TestCase):
+class SameOutcome(object):
+    """A traced replay is the schedule the untraced replay of its seed runs: the same decisions, output
+    and end (what it records changes nothing the program or the scheduler sees)."""
+    program = None
+
+    def test_a_traced_replay_prints_and_ends_as_the_untraced_one(self):
+        for seed in SEEDS:
+            traced, _ = replay(self.program, seed)
+            plain, _ = replay(self.program, seed, traced=False)
+            for key in ('stdout', 'exitCode', 'failure', 'decisions'):
+                self.assertEqual(traced[key], plain[key], (seed, key))
+
+
+class ThreadsAndQueues(SameOutcome, unittest.TestCase):
     program = fixture('queue_sleeps.py')
 
     def test_sleeps_and_queue_traffic_as_a_traced_run_records_them(self):
@@ -119,15 +132,8 @@ class ThreadsAndQueues(unittest.TestCase):
                 self.assertEqual(mine, ['sleep', 'slept'] * (len(mine) // 2), (seed, lane))
                 self.assertTrue(mine, lane)
 
-    def test_a_traced_replay_prints_and_ends_as_the_untraced_one(self):
-        for seed in SEEDS:
-            traced, _ = replay(self.program, seed)
-            plain, _ = replay(self.program, seed, traced=False)
-            for key in ('stdout', 'exitCode', 'failure', 'decisions'):
-                self.assertEqual(traced[key], plain[key], (seed, key))
 
-
-class AsyncioTasks(unittest.TestCase):
+class AsyncioTasks(SameOutcome, unittest.TestCase):
     program = fixture('asyncio_tasks.py')
 
     def test_task_lanes_awaits_sleeps_and_the_cancel_as_a_traced_run_records_them(self):
@@ -152,13 +158,6 @@ class AsyncioTasks(unittest.TestCase):
             slow_done = [e[0] for e in events if e[5] == 'task_done' and tasks[e[6]['obj']] == 'slow']
             self.assertLess(min(seq['slept']), seq['task_cancel'][0], seed)
             self.assertLess(seq['task_cancel'][0], slow_done[0], seed)
-
-    def test_a_traced_replay_prints_and_ends_as_the_untraced_one(self):
-        for seed in SEEDS:
-            traced, _ = replay(self.program, seed)
-            plain, _ = replay(self.program, seed, traced=False)
-            for key in ('stdout', 'exitCode', 'failure', 'decisions'):
-                self.assertEqual(traced[key], plain[key], (seed, key))
 
 
 if __name__ == '__main__':
