@@ -160,5 +160,29 @@ class AsyncioTasks(SameOutcome, unittest.TestCase):
             self.assertLess(seq['task_cancel'][0], slow_done[0], seed)
 
 
+class Locks(unittest.TestCase):
+    def test_a_wait_is_written_only_while_another_lane_holds_the_lock(self):
+        """As a traced acquire writes 'lock_wait' only when it finds the lock held: a replayed acquire is
+        also a scheduling point, where a lane passed over with the lock free has not waited for it."""
+        program = os.path.join(ROOT, 'test', 'fixtures', 'explore', 'correct', 'locked_counter.py')
+        waits = 0
+        for seed in range(8):
+            _, events = replay(program, seed)
+            holder = {}  # lock serial -> the tid holding it
+            for e in sorted(events, key=lambda e: e[0]):
+                obj = e[6].get('obj') if isinstance(e[6], dict) else None
+                if e[5] == 'lock_acquired' and e[6]['ok']:
+                    holder[obj] = e[3]
+                elif e[5] == 'lock_release':
+                    holder.pop(obj, None)
+                elif e[5] == 'lock_wait':
+                    waits += 1
+                    self.assertIn(obj, holder, 'a wait for a free lock (seed %d)' % seed)
+                    self.assertNotEqual(holder[obj], e[3], seed)
+            self.assertEqual(sum(1 for e in events if e[5] == 'lock_acquired'), 3, seed)
+            self.assertEqual(set(names(events).values()), {'lock'}, seed)
+        self.assertGreater(waits, 0, 'some schedule makes a thread wait for the lock')
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -111,11 +111,17 @@ def _mark_program_made(cls):
 # the lane that blocks, at the moment it does: a lock found free may be taken by another lane at the
 # scheduling point before the acquire).
 _WAIT_BEGIN = {}
+# lane index -> (lane, primitive, wait event) of an acquire that found its lock free at its scheduling
+# point: no wait, unless another lane takes the lock first (then the wait is written on its lane then).
+_DEFERRED = {}
+_WAITED = set()  # lane indexes whose acquire wrote its wait
 
 
 def _acquiring(orig, active, skip=None, nested=None):
     """`skip`: a subclass whose own wrapper records it (RLock calls Lock.acquire); `nested`: true when an
-    acquire only counts up (an RLock its lane holds), which records nothing, as in tracing."""
+    acquire only counts up (an RLock its lane holds), which records nothing, as in tracing. A wait is
+    written only when the lock is held by another lane, as a traced acquire that finds it held writes
+    one: an acquire is also a scheduling point, where a lane may be passed over with the lock free."""
     def acquire(self, blocking=True, timeout=None):
         obj = _obj(self)
         s = active()
@@ -130,11 +136,24 @@ def _acquiring(orig, active, skip=None, nested=None):
         try:
             ok = orig(self, blocking, timeout)
         finally:
-            waited = _WAIT_BEGIN.pop(lane, None) is None
+            _WAIT_BEGIN.pop(lane, None)
+            waited = lane in _WAITED
+            _WAITED.discard(lane)
         core.emit('lock_acquired', dict(base, ok=bool(ok), waited_ns=core.perf_ns() - t0 if waited else 0,
                                         contended=waited or not ok, line=_line()))
+        if ok:
+            _now_held(self)
         return ok
     return acquire
+
+
+def _now_held(prim):
+    """The running lane took `prim`: a lane that asked for it while it was free now waits for it."""
+    for index, (lane, waiting, begin) in list(_DEFERRED.items()):
+        if waiting is prim and not prim._cl_ready():
+            del _DEFERRED[index]
+            _WAITED.add(index)
+            core.emit_on(lane.thread, *begin)
 
 
 def _wrap_block(scheduler):
@@ -142,10 +161,18 @@ def _wrap_block(scheduler):
     orig = cls.block
 
     def block(self, waiting, deadline=None):
-        begin = _WAIT_BEGIN.pop(self.current.index, None)
+        lane = self.current
+        begin = _WAIT_BEGIN.pop(lane.index, None)
         if begin is not None:
-            core.emit(*begin)
-        return orig(self, waiting, deadline)
+            if waiting._cl_ready():
+                _DEFERRED[lane.index] = (lane, waiting, begin)
+            else:
+                _WAITED.add(lane.index)
+                core.emit(*begin)
+        try:
+            return orig(self, waiting, deadline)
+        finally:
+            _DEFERRED.pop(lane.index, None)
 
     cls.block = block
 
