@@ -160,6 +160,27 @@ class AsyncioTasks(SameOutcome, unittest.TestCase):
             self.assertLess(seq['task_cancel'][0], slow_done[0], seed)
 
 
+class ThreadPool(SameOutcome, unittest.TestCase):
+    program = fixture('thread_pool.py')
+
+    def test_submits_work_items_and_results_as_a_traced_run_records_them(self):
+        real = run_traced(None, program=self.program).events
+        kinds = ('future_submit', 'future_done', 'future_read', 'work_begin', 'work_end')
+        self.assertEqual(counts(real, kinds), dict((k, 5) for k in kinds))
+        for seed in SEEDS:
+            record, events = replay(self.program, seed)
+            self.assertEqual(record['stdout'], '5\n[1, 4]\n', seed)
+            self.assertEqual(counts(events, kinds), counts(real, kinds), seed)
+            lanes = dict((e[0], lane) for lane, e in lanes_of(events))
+            self.assertEqual(set(lanes[e[0]] for e in events if e[5] == 'future_submit'), {'MainThread'}, seed)
+            workers = set(lanes[e[0]] for e in events if e[5] in ('work_begin', 'work_end', 'future_done'))
+            self.assertTrue(workers and all(w.startswith('ThreadPoolExecutor-') for w in workers), workers)
+            # a result wait names the future it waits for, as in a traced run
+            for e in events:
+                if e[5] == 'result_wait':
+                    self.assertIn(e[6]['what'], ('result', 'Executor.map'), seed)
+
+
 class Locks(unittest.TestCase):
     def test_a_wait_is_written_only_while_another_lane_holds_the_lock(self):
         """As a traced acquire writes 'lock_wait' only when it finds the lock held: a replayed acquire is

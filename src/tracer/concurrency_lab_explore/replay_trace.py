@@ -20,20 +20,21 @@ from _thread import get_ident
 
 core = None  # concurrency_lab_tracer.core, once started
 naming = None  # concurrency_lab_tracer.naming, once started
+result_waits = None  # concurrency_lab_tracer.result_waits, once started
 MARK = [None]  # the decision index Compare marks
 
 
 def load_tracer():
     """Import the tracer package that sits next to ours, before the child's clocks turn virtual (the
     sink's timestamps are real: the Timeline shows how long each step of the replay really took)."""
-    global core, naming
+    global core, naming, result_waits
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     added = here not in sys.path
     if added:
         sys.path.insert(0, here)
     try:
         from concurrency_lab_tracer import codes, core as tracer_core, encode, naming as tracer_naming, output, processes, queues  # noqa: F401
-        from concurrency_lab_tracer import aio  # noqa: F401
+        from concurrency_lab_tracer import aio, futures, result_waits as tracer_result_waits  # noqa: F401
         if sys.version_info >= (3, 12):
             from concurrency_lab_tracer import calls_monitoring  # noqa: F401
         else:
@@ -43,6 +44,7 @@ def load_tracer():
             sys.path.remove(here)
     core = tracer_core
     naming = tracer_naming
+    result_waits = tracer_result_waits
 
 
 def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
@@ -72,6 +74,7 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
         calls.watch_program(code)
     _wrap_prims(prims)
     _patch_queues()
+    _patch_futures()
     _patch_asyncio()
     _wrap_block(scheduler)
     _wrap_races(scheduler.detector)
@@ -186,11 +189,17 @@ def _releasing(orig, skip=None, last=None):
     return release
 
 
-def _waiting(orig, begin, end, prim, result_fields=None):
+def _waiting(orig, begin, end, prim, result_fields=None, results=False):
+    """`results`: a wait on such a primitive the program did not make (the standard library's own, a
+    Future's say) goes to result_waits.wait, which records it when it is a wait for pool or future
+    results (it looks for the stdlib caller two frames up: called from here, not through a lambda).
+    An Event's flag is read as its own field there: the model's is_set() is a scheduling point."""
     def wait(self, timeout=None):
         obj = _obj(self)
         if obj is None:
-            return orig(self, timeout)
+            if not results:
+                return orig(self, timeout)
+            return result_waits.wait(orig, self, timeout, _flag if prim == 'Event' else None)
         base = {'obj': obj, 'prim': prim}
         if prim == 'Barrier':
             base['parties'] = self.parties
@@ -235,8 +244,8 @@ def _wrap_prims(prims):
     prims.Semaphore.release = _releasing(prims.Semaphore.release)
     prims.Event.set = _announcing(prims.Event.set, 'event_set', 'Event')
     prims.Event.clear = _announcing(prims.Event.clear, 'event_clear', 'Event')
-    prims.Event.wait = _waiting(prims.Event.wait, 'event_wait', 'event_woken', 'Event')
-    prims.Condition.wait = _waiting(prims.Condition.wait, 'cond_wait', 'cond_woken', 'Condition')
+    prims.Event.wait = _waiting(prims.Event.wait, 'event_wait', 'event_woken', 'Event', results=True)
+    prims.Condition.wait = _waiting(prims.Condition.wait, 'cond_wait', 'cond_woken', 'Condition', results=True)
     prims.Condition.notify = _announcing(prims.Condition.notify, 'cond_notify', 'Condition', lambda n=1: {'n': n})
     orig_notify = prims.Condition.notify
     prims.Condition.notify_all = prims.Condition.notifyAll = lambda self: orig_notify(self, len(self._waiters))
@@ -340,6 +349,21 @@ def _patch_queues():
             core.set_serial(self.__dict__['_q'], naming.new_named_serial())
 
     simple.__init__ = __init__
+
+
+def _flag(event):
+    return event._flag
+
+
+def _patch_futures():
+    """concurrent.futures as the tracer records it (futures.py, work_items.py): each submit, the work
+    item on the worker's lane, the future's end and its first read. Its wrappers read the future's
+    fields and no primitive of the model: no scheduling point is added."""
+    import concurrent.futures._base as base
+    import concurrent.futures.thread as thread
+    from concurrency_lab_tracer import futures
+    futures.patch_base(base)
+    futures.patch_thread(thread)
 
 
 def _patch_asyncio():
