@@ -3,9 +3,12 @@ order the explorer chose.
 
 The explorer's lanes run one at a time, so every event written here lands in the stream in the
 replayed order. The tracer's own sink, 'meta' record, call hooks (function spans) and output proxy
-(prints per lane) are reused as they are; the synchronisation events come from the model primitives
-(the tracer's wrappers sit on the real primitives, which a schedule does not use), written by thin
-wrappers put on the model classes in the replay child only. Each decision of the scheduler that had a
+(prints per lane) are reused as they are, and so are its patches of what runs on top of the model
+primitives unchanged: queue.Queue (queues.py), concurrent.futures (futures.py) and asyncio (aio.py:
+tasks, awaits, asyncio.sleep, asyncio's primitives and queues), applied in the replay child. The
+threading primitives' events and time.sleep's come from thin wrappers put on the model classes in the
+replay child only (the tracer's wrappers sit on the real primitives, which a schedule does not use).
+None of them adds a scheduling point: a traced replay runs the schedule the untraced one runs. Each decision of the scheduler that had a
 choice also leaves a 'sched_pick' marker, so two replays can be compared decision by decision.
 
 Each shared access the race detector checks leaves a 'shared_access' event (its id, line, read or write),
