@@ -249,9 +249,11 @@ def _wrap_prims(prims):
     prims.Event.clear = _announcing(prims.Event.clear, 'event_clear', 'Event')
     prims.Event.wait = _waiting(prims.Event.wait, 'event_wait', 'event_woken', 'Event', results=True)
     prims.Condition.wait = _waiting(prims.Condition.wait, 'cond_wait', 'cond_woken', 'Condition', results=True)
-    prims.Condition.notify = _announcing(prims.Condition.notify, 'cond_notify', 'Condition', lambda n=1: {'n': n})
-    orig_notify = prims.Condition.notify
-    prims.Condition.notify_all = prims.Condition.notifyAll = lambda self: orig_notify(self, len(self._waiters))
+    plain_notify = prims.Condition.notify
+    prims.Condition.notify = _announcing(plain_notify, 'cond_notify', 'Condition', lambda n=1: {'n': n})
+    # n -1: all of them, as the tracer writes a notify_all
+    prims.Condition.notify_all = prims.Condition.notifyAll = _announcing(
+        lambda self: plain_notify(self, len(self._waiters)), 'cond_notify', 'Condition', lambda: {'n': -1})
     prims.Barrier.wait = _waiting(prims.Barrier.wait, 'barrier_wait', 'barrier_pass', 'Barrier',
                                   lambda index: {'ok': index is not None, 'index': -1 if index is None else index})
     _wrap_threads(prims)
