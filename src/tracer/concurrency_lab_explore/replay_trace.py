@@ -8,8 +8,9 @@ primitives unchanged: queue.Queue (queues.py), concurrent.futures (futures.py) a
 tasks, awaits, asyncio.sleep, asyncio's primitives and queues), applied in the replay child. The
 threading primitives' events and time.sleep's come from thin wrappers put on the model classes in the
 replay child only (the tracer's wrappers sit on the real primitives, which a schedule does not use).
-None of them adds a scheduling point: a traced replay runs the schedule the untraced one runs. Each decision of the scheduler that had a
-choice also leaves a 'sched_pick' marker, so two replays can be compared decision by decision.
+None of them adds a scheduling point: a traced replay runs the schedule the untraced one runs. Each
+decision of the scheduler that had a choice also leaves a 'sched_pick' marker, so two replays can be
+compared decision by decision.
 
 Each shared access the race detector checks leaves a 'shared_access' event (its id, line, read or write),
 and each race the detector proves in this run a 'race' event naming its two accesses by id, written right
@@ -36,8 +37,9 @@ def load_tracer():
     if added:
         sys.path.insert(0, here)
     try:
-        from concurrency_lab_tracer import codes, core as tracer_core, encode, naming as tracer_naming, output, processes, queues  # noqa: F401
-        from concurrency_lab_tracer import aio, futures, result_waits as tracer_result_waits  # noqa: F401
+        from concurrency_lab_tracer import codes, core as tracer_core, encode, output, processes  # noqa: F401
+        from concurrency_lab_tracer import aio, futures, queues  # noqa: F401
+        from concurrency_lab_tracer import naming as tracer_naming, result_waits as tracer_result_waits
         if sys.version_info >= (3, 12):
             from concurrency_lab_tracer import calls_monitoring  # noqa: F401
         else:
@@ -340,7 +342,7 @@ def _patch_queues():
     received, a get that finds the queue empty first a 'queue_get_wait'. The tracer's wrappers call no
     method of the queue (the item count is theirs), so they add no scheduling point: the replay keeps
     its schedule. queue.SimpleQueue is the explorer's own (prims.SimpleQueue, on an inner Queue): its
-    inner queue is recorded under the SimpleQueue's name."""
+    inner queue is recorded under the SimpleQueue's variable (its "prim" then says Queue)."""
     import queue
     from concurrency_lab_tracer import queues
     simple = queue.SimpleQueue
