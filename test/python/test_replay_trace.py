@@ -181,6 +181,25 @@ class ThreadPool(SameOutcome, unittest.TestCase):
                     self.assertIn(e[6]['what'], ('result', 'Executor.map'), seed)
 
 
+class SimpleQueues(SameOutcome, unittest.TestCase):
+    program = fixture('simple_queue.py')
+
+    def test_puts_and_gets_named_and_linked_as_a_traced_run_records_them(self):
+        real = run_traced(None, program=self.program).events
+        for seed in SEEDS:
+            record, events = replay(self.program, seed)
+            self.assertEqual(record['stdout'], 'got 0\ngot 1\ngot 2\n', seed)
+            self.assertEqual(counts(events, ('queue_put', 'queue_get')), counts(real, ('queue_put', 'queue_get')), seed)
+            shown = names(events)
+            self.assertEqual(set(shown[e[6]['obj']] for e in events if e[5].startswith('queue_')), {'inbox'}, seed)
+            ordered = sorted(events, key=lambda e: e[0])
+            put_at = dict((e[6]['item'], e[0]) for e in ordered if e[5] == 'queue_put')
+            gets = [e for e in ordered if e[5] == 'queue_get']
+            self.assertEqual([g[6]['item'] for g in gets], [1, 2, 3, 4], seed)
+            for g in gets:
+                self.assertLess(put_at[g[6]['item']], g[0], seed)
+
+
 class Locks(unittest.TestCase):
     def test_a_wait_is_written_only_while_another_lane_holds_the_lock(self):
         """As a traced acquire writes 'lock_wait' only when it finds the lock held: a replayed acquire is
