@@ -79,6 +79,11 @@ class SameOutcome(object):
     and end (what it records changes nothing the program or the scheduler sees)."""
     program = None
 
+    def replays(self):
+        """(seed, record, events) of the traced replay of each seed, and the events of a traced run."""
+        real = run_traced(None, program=self.program).events
+        return real, [(seed,) + replay(self.program, seed) for seed in SEEDS]
+
     def test_a_traced_replay_prints_and_ends_as_the_untraced_one(self):
         for seed in SEEDS:
             traced, _ = replay(self.program, seed)
@@ -91,11 +96,10 @@ class ThreadsAndQueues(SameOutcome, unittest.TestCase):
     program = fixture('queue_sleeps.py')
 
     def test_sleeps_and_queue_traffic_as_a_traced_run_records_them(self):
-        real = run_traced(None, program=self.program).events
+        real, replays = self.replays()
         self.assertEqual(counts(real, ('sleep', 'slept', 'queue_put', 'queue_get')),
                          {'sleep': 8, 'slept': 8, 'queue_put': 5, 'queue_get': 5})
-        for seed in SEEDS:
-            record, events = replay(self.program, seed)
+        for seed, record, events in replays:
             self.assertIsNone(record['failure'], seed)
             self.assertEqual(counts(events, ('sleep', 'slept', 'queue_put', 'queue_get')),
                              counts(real, ('sleep', 'slept', 'queue_put', 'queue_get')), seed)
@@ -137,9 +141,8 @@ class AsyncioTasks(SameOutcome, unittest.TestCase):
     program = fixture('asyncio_tasks.py')
 
     def test_task_lanes_awaits_sleeps_and_the_cancel_as_a_traced_run_records_them(self):
-        real = run_traced(None, program=self.program).events
-        for seed in SEEDS:
-            record, events = replay(self.program, seed)
+        real, replays = self.replays()
+        for seed, record, events in replays:
             self.assertIsNone(record['failure'], seed)
             self.assertEqual(record['stdout'], 'fast done\nslow cancelled\nmain done\n')
             created = [e[6]['name'] for e in events if e[5] == 'task_create']
@@ -164,11 +167,10 @@ class ThreadPool(SameOutcome, unittest.TestCase):
     program = fixture('thread_pool.py')
 
     def test_submits_work_items_and_results_as_a_traced_run_records_them(self):
-        real = run_traced(None, program=self.program).events
+        real, replays = self.replays()
         kinds = ('future_submit', 'future_done', 'future_read', 'work_begin', 'work_end')
         self.assertEqual(counts(real, kinds), dict((k, 5) for k in kinds))
-        for seed in SEEDS:
-            record, events = replay(self.program, seed)
+        for seed, record, events in replays:
             self.assertEqual(record['stdout'], '5\n[1, 4]\n', seed)
             self.assertEqual(counts(events, kinds), counts(real, kinds), seed)
             lanes = dict((e[0], lane) for lane, e in lanes_of(events))
@@ -185,9 +187,8 @@ class SimpleQueues(SameOutcome, unittest.TestCase):
     program = fixture('simple_queue.py')
 
     def test_puts_and_gets_named_and_linked_as_a_traced_run_records_them(self):
-        real = run_traced(None, program=self.program).events
-        for seed in SEEDS:
-            record, events = replay(self.program, seed)
+        real, replays = self.replays()
+        for seed, record, events in replays:
             self.assertEqual(record['stdout'], 'got 0\ngot 1\ngot 2\n', seed)
             self.assertEqual(counts(events, ('queue_put', 'queue_get')), counts(real, ('queue_put', 'queue_get')), seed)
             shown = names(events)
