@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { MAIN_PYTHON, repoRoot, tracerDir, withTempDir } from './engineHelpers';
+import { dirname, join } from 'node:path';
+import { MAIN_PYTHON, repoRoot, run, tracerDir, withTempDir } from './engineHelpers';
 
 const cli = join(repoRoot, 'out', 'src', 'cli.js');
 const racy = (name: string): string => join(repoRoot, 'test', 'fixtures', 'explore', 'racy', name);
@@ -268,4 +268,77 @@ void test('explore --replay SEED --trace OUT of a racy schedule: the Timeline ma
     assert.equal(okModel.model.races, undefined);
     assert.equal(okModel.model.markers.filter((x) => x.kind === 'shared_access').length, 0);
   }, 'cl-explore-');
+});
+
+void test('Open in Timeline of a queue program and an asyncio program: the marks, waits, arrows and task lanes a traced run shows', async () => {
+  const { replayTraced } = await import('../../src/explore/replayTraced');
+  type Model = NonNullable<Awaited<ReturnType<typeof replayTraced>>['model']>;
+  const lane = (m: Model, i: number): string => m.lanes[i].name;
+  /** Lane name -> the kinds of marks on it (the explorer's own sched_pick and race marks left out). */
+  const kindsByLane = (m: Model, leaveOut: string[] = []): Record<string, string[]> => {
+    const out: Record<string, Set<string>> = {};
+    for (const x of m.markers)
+      if (!['sched_pick', 'shared_access', ...leaveOut].includes(x.kind))
+        (out[lane(m, x.lane)] ??= new Set()).add(x.kind);
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+  };
+  const count = (m: Model, kind: string): number => m.markers.filter((x) => x.kind === kind).length;
+  for (const [name, seed] of [
+    ['queue_sleeps.py', 2],
+    ['asyncio_tasks.py', 1],
+  ] as const) {
+    const file = join(repoRoot, 'test', 'fixtures', 'explore', 'traced', name);
+    const replayed = await replayTraced({
+      python: MAIN_PYTHON,
+      file,
+      cwd: dirname(file),
+      tracerDir,
+      seed,
+      timeoutS: 20,
+    });
+    assert.ok(replayed.model, replayed.error);
+    const m = replayed.model;
+    const traced = await run(await readFile(file, 'utf8'));
+    const t = traced.model;
+    assert.equal(t.exitCode, 0);
+    // whether a get finds the queue empty is the schedule's (virtual time), the rest is the program's
+    assert.deepEqual(kindsByLane(m, ['queue_get_wait']), kindsByLane(t, ['queue_get_wait']), name);
+    for (const kind of ['sleep', 'slept', 'queue_put', 'queue_get', 'task_create', 'task_cancel', 'task_done', 'await'])
+      assert.equal(count(m, kind), count(t, kind), `${name}: ${kind}`);
+    assert.deepEqual(m.flows.map((f) => f.kind).sort(), t.flows.map((f) => f.kind).sort(), `${name}: the same arrows`);
+    const lanesOf = (x: Model): string[] => x.lanes.map((l) => `${l.kind} ${l.name}`).sort();
+    assert.deepEqual(lanesOf(m), lanesOf(t), `${name}: the same lanes`);
+    if (name === 'queue_sleeps.py') {
+      // each put's arrow goes from the producer to the consumer's get, which comes after it in the replay
+      const puts = m.flows.filter((f) => f.kind === 'put');
+      assert.equal(puts.length, 5);
+      for (const f of puts) {
+        assert.deepEqual([lane(m, f.fromLane), lane(m, f.toLane)], ['producer', 'consumer']);
+        assert.ok(f.fromOrder < f.toOrder, 'the put before its get');
+      }
+      // the queue is called what the program calls it, as in the traced run
+      const labels = m.markers.filter((x) => x.kind === 'queue_put').map((x) => x.label);
+      assert.deepEqual(labels, [
+        'put 0 into jobs',
+        'put 1 into jobs',
+        'put 2 into jobs',
+        'put 3 into jobs',
+        'put None into jobs',
+      ]);
+      assert.deepEqual(
+        labels,
+        t.markers.filter((x) => x.kind === 'queue_put').map((x) => x.label),
+      );
+    } else {
+      assert.deepEqual(
+        m.lanes
+          .filter((l) => l.kind === 'task')
+          .map((l) => l.name)
+          .filter((n) => !/^Task-\d+$/.test(n)),
+        ['fast', 'slow'],
+      );
+      const cancel = m.markers.find((x) => x.kind === 'task_cancel')!;
+      assert.equal(lane(m, cancel.lane), 'Task-1', 'main cancels slow');
+    }
+  }
 });

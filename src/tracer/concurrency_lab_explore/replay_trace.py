@@ -3,10 +3,14 @@ order the explorer chose.
 
 The explorer's lanes run one at a time, so every event written here lands in the stream in the
 replayed order. The tracer's own sink, 'meta' record, call hooks (function spans) and output proxy
-(prints per lane) are reused as they are; the synchronisation events come from the model primitives
-(the tracer's wrappers sit on the real primitives, which a schedule does not use), written by thin
-wrappers put on the model classes in the replay child only. Each decision of the scheduler that had a
-choice also leaves a 'sched_pick' marker, so two replays can be compared decision by decision.
+(prints per lane) are reused as they are, and so are its patches of what runs on top of the model
+primitives unchanged: queue.Queue (queues.py), concurrent.futures (futures.py) and asyncio (aio.py:
+tasks, awaits, asyncio.sleep, asyncio's primitives and queues), applied in the replay child. The
+threading primitives' events and time.sleep's come from thin wrappers put on the model classes in the
+replay child only (the tracer's wrappers sit on the real primitives, which a schedule does not use).
+None of them adds a scheduling point: a traced replay runs the schedule the untraced one runs. Each
+decision of the scheduler that had a choice also leaves a 'sched_pick' marker, so two replays can be
+compared decision by decision.
 
 Each shared access the race detector checks leaves a 'shared_access' event (its id, line, read or write),
 and each race the detector proves in this run a 'race' event naming its two accesses by id, written right
@@ -19,19 +23,23 @@ import sys
 from _thread import get_ident
 
 core = None  # concurrency_lab_tracer.core, once started
+naming = None  # concurrency_lab_tracer.naming, once started
+result_waits = None  # concurrency_lab_tracer.result_waits, once started
 MARK = [None]  # the decision index Compare marks
 
 
 def load_tracer():
     """Import the tracer package that sits next to ours, before the child's clocks turn virtual (the
     sink's timestamps are real: the Timeline shows how long each step of the replay really took)."""
-    global core
+    global core, naming, result_waits
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     added = here not in sys.path
     if added:
         sys.path.insert(0, here)
     try:
         from concurrency_lab_tracer import codes, core as tracer_core, encode, output, processes  # noqa: F401
+        from concurrency_lab_tracer import aio, futures, queues  # noqa: F401
+        from concurrency_lab_tracer import naming as tracer_naming, result_waits as tracer_result_waits
         if sys.version_info >= (3, 12):
             from concurrency_lab_tracer import calls_monitoring  # noqa: F401
         else:
@@ -40,6 +48,8 @@ def load_tracer():
         if added:
             sys.path.remove(here)
     core = tracer_core
+    naming = tracer_naming
+    result_waits = tracer_result_waits
 
 
 def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
@@ -64,9 +74,13 @@ def start(out_dir, program, code, run_token, prims, scheduler, mark=None):
     core.emit('proc_begin', {'ppid': os.getppid(), 'name': 'MainProcess', 'parent_obj': None, 'parent_pid': None,
                              'origin': 'main', 'internal': False})
     output.install()
+    tracer.calls = calls  # (the asyncio patch asks it for the call hooks' sleep and task-end support)
     if calls.install() and hasattr(calls, 'watch_program'):
         calls.watch_program(code)
     _wrap_prims(prims)
+    _patch_queues()
+    _patch_futures()
+    _patch_asyncio()
     _wrap_block(scheduler)
     _wrap_races(scheduler.detector)
     MARK[0] = mark
@@ -89,13 +103,14 @@ def _line():
 
 
 def _mark_program_made(cls):
-    """Give an instance a serial when the program's own code made it (the frame above __init__)."""
+    """Give an instance a serial when the program's own code made it (the frame above __init__), named
+    after the variable the program assigns it to, as the tracer names it (naming.py: obj_new)."""
     orig = cls.__dict__['__init__']
 
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
         if sys._getframe(1).f_code.co_filename == core.program:
-            self.__dict__['_cl_obj'] = core.new_serial()
+            self.__dict__['_cl_obj'] = naming.new_named_serial()
 
     cls.__init__ = __init__
 
@@ -104,11 +119,17 @@ def _mark_program_made(cls):
 # the lane that blocks, at the moment it does: a lock found free may be taken by another lane at the
 # scheduling point before the acquire).
 _WAIT_BEGIN = {}
+# lane index -> (lane, primitive, wait event) of an acquire that found its lock free at its scheduling
+# point: no wait, unless another lane takes the lock first (then the wait is written on its lane then).
+_DEFERRED = {}
+_WAITED = set()  # lane indexes whose acquire wrote its wait
 
 
 def _acquiring(orig, active, skip=None, nested=None):
     """`skip`: a subclass whose own wrapper records it (RLock calls Lock.acquire); `nested`: true when an
-    acquire only counts up (an RLock its lane holds), which records nothing, as in tracing."""
+    acquire only counts up (an RLock its lane holds), which records nothing, as in tracing. A wait is
+    written only when the lock is held by another lane, as a traced acquire that finds it held writes
+    one: an acquire is also a scheduling point, where a lane may be passed over with the lock free."""
     def acquire(self, blocking=True, timeout=None):
         obj = _obj(self)
         s = active()
@@ -123,11 +144,24 @@ def _acquiring(orig, active, skip=None, nested=None):
         try:
             ok = orig(self, blocking, timeout)
         finally:
-            waited = _WAIT_BEGIN.pop(lane, None) is None
+            _WAIT_BEGIN.pop(lane, None)
+            waited = lane in _WAITED
+            _WAITED.discard(lane)
         core.emit('lock_acquired', dict(base, ok=bool(ok), waited_ns=core.perf_ns() - t0 if waited else 0,
                                         contended=waited or not ok, line=_line()))
+        if ok:
+            _now_held(self)
         return ok
     return acquire
+
+
+def _now_held(prim):
+    """The running lane took `prim`: a lane that asked for it while it was free now waits for it."""
+    for index, (lane, waiting, begin) in list(_DEFERRED.items()):
+        if waiting is prim and not prim._cl_ready():
+            del _DEFERRED[index]
+            _WAITED.add(index)
+            core.emit_on(lane.thread, *begin)
 
 
 def _wrap_block(scheduler):
@@ -135,10 +169,18 @@ def _wrap_block(scheduler):
     orig = cls.block
 
     def block(self, waiting, deadline=None):
-        begin = _WAIT_BEGIN.pop(self.current.index, None)
+        lane = self.current
+        begin = _WAIT_BEGIN.pop(lane.index, None)
         if begin is not None:
-            core.emit(*begin)
-        return orig(self, waiting, deadline)
+            if waiting._cl_ready():
+                _DEFERRED[lane.index] = (lane, waiting, begin)
+            else:
+                _WAITED.add(lane.index)
+                core.emit(*begin)
+        try:
+            return orig(self, waiting, deadline)
+        finally:
+            _DEFERRED.pop(lane.index, None)
 
     cls.block = block
 
@@ -152,11 +194,17 @@ def _releasing(orig, skip=None, last=None):
     return release
 
 
-def _waiting(orig, begin, end, prim, result_fields=None):
+def _waiting(orig, begin, end, prim, result_fields=None, results=False):
+    """`results`: a wait on such a primitive the program did not make (the standard library's own, a
+    Future's say) goes to result_waits.wait, which records it when it is a wait for pool or future
+    results (it looks for the stdlib caller two frames up: called from here, not through a lambda).
+    An Event's flag is read as its own field there: the model's is_set() is a scheduling point."""
     def wait(self, timeout=None):
         obj = _obj(self)
         if obj is None:
-            return orig(self, timeout)
+            if not results:
+                return orig(self, timeout)
+            return result_waits.wait(orig, self, timeout, _flag if prim == 'Event' else None)
         base = {'obj': obj, 'prim': prim}
         if prim == 'Barrier':
             base['parties'] = self.parties
@@ -201,11 +249,13 @@ def _wrap_prims(prims):
     prims.Semaphore.release = _releasing(prims.Semaphore.release)
     prims.Event.set = _announcing(prims.Event.set, 'event_set', 'Event')
     prims.Event.clear = _announcing(prims.Event.clear, 'event_clear', 'Event')
-    prims.Event.wait = _waiting(prims.Event.wait, 'event_wait', 'event_woken', 'Event')
-    prims.Condition.wait = _waiting(prims.Condition.wait, 'cond_wait', 'cond_woken', 'Condition')
-    prims.Condition.notify = _announcing(prims.Condition.notify, 'cond_notify', 'Condition', lambda n=1: {'n': n})
-    orig_notify = prims.Condition.notify
-    prims.Condition.notify_all = prims.Condition.notifyAll = lambda self: orig_notify(self, len(self._waiters))
+    prims.Event.wait = _waiting(prims.Event.wait, 'event_wait', 'event_woken', 'Event', results=True)
+    prims.Condition.wait = _waiting(prims.Condition.wait, 'cond_wait', 'cond_woken', 'Condition', results=True)
+    plain_notify = prims.Condition.notify
+    prims.Condition.notify = _announcing(plain_notify, 'cond_notify', 'Condition', lambda n=1: {'n': n})
+    # n -1: all of them, as the tracer writes a notify_all
+    prims.Condition.notify_all = prims.Condition.notifyAll = _announcing(
+        lambda self: plain_notify(self, len(self._waiters)), 'cond_notify', 'Condition', lambda: {'n': -1})
     prims.Barrier.wait = _waiting(prims.Barrier.wait, 'barrier_wait', 'barrier_pass', 'Barrier',
                                   lambda index: {'ok': index is not None, 'index': -1 if index is None else index})
     _wrap_threads(prims)
@@ -262,18 +312,97 @@ def _wrap_threads(prims):
 
 
 def _wrap_sleep(prims):
+    """'sleep' and 'slept' around a time.sleep the program's own code calls (as threads.patch_sleep
+    writes them). The child's time.sleep was set to prims._sleep before this runs (virtual time comes
+    first), so it is time.sleep that gets the wrapper, not only the module attribute."""
+    import time
+    from concurrency_lab_tracer.encode import number
     orig = prims._sleep
 
     def sleep(seconds):
-        if prims._active() is None:
+        caller = core.program_caller() if prims._active() is not None else None
+        if caller is None:
             return orig(seconds)
-        core.emit('sleep', {'secs': seconds, 'line': core.program_line(2)})
+        n = number(seconds)
+        core.emit_raw('sleep', '{"secs":%s,"line":%d}' % (n, caller.f_lineno or 0))
         try:
             return orig(seconds)
         finally:
-            core.emit('slept', {'secs': seconds})
+            core.emit_raw('slept', '{"secs":%s}' % n)
 
+    core.impersonate(sleep, orig)  # (the same name and module as the untraced replay's time.sleep)
     prims._sleep = sleep
+    if time.sleep is orig:
+        time.sleep = sleep
+
+
+def _patch_queues():
+    """queue.Queue, LifoQueue and PriorityQueue as the tracer records them (queues.py): the program's
+    queues named after their variable (obj_new), each put numbered, each get naming the put it
+    received, a get that finds the queue empty first a 'queue_get_wait'. The tracer's wrappers call no
+    method of the queue (the item count is theirs), so they add no scheduling point: the replay keeps
+    its schedule. queue.SimpleQueue is the explorer's own (prims.SimpleQueue, on an inner Queue): its
+    inner queue is recorded under the SimpleQueue's variable (its "prim" then says Queue)."""
+    import queue
+    from concurrency_lab_tracer import queues
+    simple = queue.SimpleQueue
+    queues.patch_queue_module(queue)
+    queue.SimpleQueue = simple  # (the tracer's SimpleQueue subclass asks the queue its size: a scheduling point)
+    orig_init = simple.__dict__['__init__']
+
+    def __init__(self):
+        orig_init(self)
+        if core.called_from_program(2):
+            core.set_serial(self.__dict__['_q'], naming.new_named_serial())
+
+    simple.__init__ = __init__
+
+
+def _flag(event):
+    return event._flag
+
+
+def _patch_futures():
+    """concurrent.futures as the tracer records it (futures.py, work_items.py): each submit, the work
+    item on the worker's lane, the future's end and its first read. Its wrappers read the future's
+    fields and no primitive of the model: no scheduling point is added."""
+    import concurrent.futures._base as base
+    import concurrent.futures.thread as thread
+    from concurrency_lab_tracer import futures
+    futures.patch_base(base)
+    futures.patch_thread(thread)
+
+
+def _patch_asyncio():
+    """Tasks (task_create/task_done/task_cancel/task_name, each its own lane), awaits, asyncio.sleep and
+    the asyncio primitives and queues, by the tracer's own asyncio patch (aio.py): the explorer runs the
+    real event loop (its selector is the model's, see concurrency_lab_explore/aio.py), so the tasks are
+    asyncio's and the patch applies as in a traced run."""
+    import asyncio
+    from concurrency_lab_tracer import aio
+    aio.patch(asyncio)
+    if aio.io_calls is not None:
+        _watch_idle_loop()
+
+
+def _watch_idle_loop():
+    """3.12+: the loop idle in its selector ('io_wait'/'io_done', "loop": true), which io_calls sees as
+    a call of a stdlib selector's select; the explorer's loop calls the model's (ModelSelector), so it is
+    written here, as io_calls writes it: a select with a timeout other than 0 (no callback ready).
+    (3.8-3.11: aio_idle rewrites _run_once's select call, whichever selector it calls.)"""
+    from . import aio as model_aio
+    orig = model_aio.ModelSelector.select
+
+    def select(self, timeout=None):
+        if timeout == 0 or self._loop is None or model_aio.prims._active() is None:
+            return orig(self, timeout)
+        core.emit_raw('io_wait', '{"call":"selector.select","line":%d,"loop":true}' % core.program_line())
+        try:
+            return orig(self, timeout)
+        finally:
+            core.emit_raw('io_done', '{"call":"selector.select","loop":true}')
+
+    model_aio.ModelSelector.select = select
 
 
 def _wrap_races(detector):

@@ -178,6 +178,17 @@ def emit(kind, data):
     emit_raw(kind, dumps(data))
 
 
+def emit_on(ident, kind, data):
+    """Write an event in another thread's lane, as of now (the explorer's traced replay: a lane that
+    starts waiting while another one runs, see replay_trace.py)."""
+    seq = next(_seq)
+    if event_cap and seq >= event_cap:
+        _over_cap()
+        return
+    tid_of(ident)
+    _buf.append(f'[{seq},{perf_ns()},{_ctx[ident][0]}0,"{kind}",{dumps(data)}]\n')
+
+
 def emit_forced(kind, data):
     """Write even past the event cap (limit and summary records)."""
     task = current_task() if current_task is not None else 0
