@@ -1,17 +1,23 @@
 /**
  * Every snippet, expanded with its default placeholder values, runs traced through the real run
  * engine on every Python 3.8+ found, and must exit 0 with the lanes it is about. Snippets whose
- * declared minimum version is above a Python are reported as skipped with the reason.
+ * declared minimum version is above a Python are reported as skipped with the reason. The pitfall
+ * snippets that teach a failure (lost updates, a deadlock) and the fix beside one must show what they
+ * teach in their output on every run: traced, plainly several times, and with their threads starting
+ * late (as on a busy machine).
  */
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPattern, loadCatalog, supportsPython } from '../../src/patterns/catalog';
 import {
   describeRun,
   findPythons,
+  lateThreads,
   repoRoot,
+  runPlain,
   runTracedText,
   unmetExpectations,
   type TraceExpectation,
@@ -93,6 +99,22 @@ const EXPECTED: Record<string, TraceExpectation> = {
   'deadlock-fixed': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['t1', 't2'] },
 };
 
+/** What a pitfall snippet teaches, checked in its output: the problems found (none when it shows it). */
+const SHOWS: Record<string, (stdout: string) => string[]> = {
+  'race-condition': (stdout) => {
+    const m = /^expected \d+, got \d+: (\d+) updates were lost$/m.exec(stdout);
+    return m && Number(m[1]) > 0 ? [] : [`no update lost: ${m?.[0] ?? 'no result line'}`];
+  },
+  'race-fixed': (stdout) => {
+    const m = /^expected (\d+), got (\d+)$/m.exec(stdout);
+    return m && m[1] === m[2] ? [] : [`updates lost under the lock: ${m?.[0] ?? 'no result line'}`];
+  },
+};
+/** Plain runs of each pitfall snippet per Python: a newcomer runs one once, so every run must show it. */
+const PLAIN_RUNS = 5;
+/** How late each further thread starts in the late-threads run: longer than any "meanwhile" sleep a snippet had. */
+const LATE_START_S = 0.3;
+
 /** A snippet finishes in well under a second; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 15_000;
 
@@ -125,7 +147,43 @@ void describe(`snippets run traced on Python ${pythons.map((p) => p.version).joi
         assert.equal(r.model.error, null, describeRun(r));
         assert.notEqual(r.stdout.trim(), '', describeRun(r));
         assert.deepEqual(unmetExpectations(r.model, EXPECTED[entry.prefix] ?? { lanes: {} }), [], describeRun(r));
+        assert.deepEqual(SHOWS[entry.prefix]?.(r.stdout) ?? [], [], describeRun(r));
       });
     }
   }
 });
+
+void describe(
+  `pitfall snippets run plainly ${PLAIN_RUNS} times and with late threads on Python ${pythons.map((p) => p.version).join(', ')}`,
+  { concurrency: 2 },
+  () => {
+    for (const [prefix, shows] of Object.entries(SHOWS)) {
+      const entry = findPattern(catalog, prefix);
+      for (const py of pythons) {
+        void test(`${prefix} shows what it teaches on every run, on ${py.version}`, { timeout: 90_000 }, async () => {
+          assert.ok(entry && supportsPython(entry, py.version), prefix);
+          const dir = mkdtempSync(join(tmpdir(), 'cl-snippet-'));
+          const program = join(dir, `${prefix.replace(/-/g, '_')}.py`);
+          writeFileSync(program, entry.preview);
+          try {
+            const runs = [
+              ...Array.from({ length: PLAIN_RUNS }, (_, i) => ({
+                how: `plain run ${i + 1} of ${PLAIN_RUNS}`,
+                args: [program],
+              })),
+              { how: `threads ${LATE_START_S} s late`, args: [lateThreads, String(LATE_START_S), program] },
+            ];
+            for (const { how, args } of runs) {
+              const r = await runPlain(py.path, args, RUN_TIMEOUT_MS);
+              const why = `${prefix}, ${how}, on ${py.version}:\n${r.stdout}${r.stderr}`;
+              assert.equal(r.code, 0, why);
+              assert.deepEqual(shows(r.stdout), [], why);
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        });
+      }
+    }
+  },
+);

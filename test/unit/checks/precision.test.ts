@@ -21,7 +21,7 @@ const LESSONS: Record<string, string[]> = {
   // The race demo's unlocked worker (its threads are made in a helper that is passed the worker).
   'demo race_condition.py': ['CL205:43'],
   // The race snippet reads the counter into a local and writes it back, unlocked: the race it teaches.
-  'snippet race-condition': ['CL205:12'],
+  'snippet race-condition': ['CL205:13'],
 };
 
 function samples(): Array<[string, string]> {
