@@ -109,6 +109,15 @@ const SHOWS: Record<string, (stdout: string) => string[]> = {
     const m = /^expected (\d+), got (\d+)$/m.exec(stdout);
     return m && m[1] === m[2] ? [] : [`updates lost under the lock: ${m?.[0] ?? 'no result line'}`];
   },
+  deadlock: (stdout) => {
+    const lines = stdout.split('\n').filter((l) => l !== '');
+    const problems: string[] = [];
+    if (!lines.some((l) => /^t[12] gave up after [\d.]+ s: deadlock$/.test(l)))
+      problems.push('no thread gave up: no deadlock');
+    const other = lines.filter((l) => !/^t[12] (gave up after [\d.]+ s: deadlock|got both locks)$/.test(l));
+    if (lines.length !== 2 || other.length > 0) problems.push(`not one line per thread: ${JSON.stringify(lines)}`);
+    return problems;
+  },
 };
 /** Plain runs of each pitfall snippet per Python: a newcomer runs one once, so every run must show it. */
 const PLAIN_RUNS = 5;
