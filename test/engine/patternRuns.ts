@@ -116,8 +116,8 @@ export async function runTracedText(
 }
 
 /**
- * test/fixtures/programs/late_threads.py: `python late_threads.py DELAY PROGRAM` runs PROGRAM with its n-th
- * thread starting n × DELAY s late, as on a busy machine.
+ * test/fixtures/programs/late_threads.py: `python late_threads.py DELAY PROGRAM` runs PROGRAM with each of its
+ * threads starting DELAY s later than the one before (the first DELAY s late), as on a busy machine.
  */
 export const lateThreads = join(repoRoot, 'test', 'fixtures', 'programs', 'late_threads.py');
 
