@@ -13,7 +13,8 @@ import { DEMOS } from '../../src/patterns/demos';
 import {
   describeRun,
   findPythons,
-  lateThreads,
+  everyRun,
+  PLAIN_RUNS,
   repoRoot,
   runPlain,
   runTracedText,
@@ -177,13 +178,6 @@ const EXPECTED: Record<string, DemoExpectation> = {
 
 /** Demos finish in a few seconds; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 20_000;
-/** Plain runs of a failure demo per Python: a newcomer runs it once, so every run must show the failure. */
-const PLAIN_RUNS = 5;
-/**
- * How late each further thread starts in the late-threads run: longer than the sleep the deadlock demo
- * once relied on for "the other thread takes its first lock meanwhile" (0.1 s).
- */
-const LATE_START_S = 0.3;
 /** The deadlock demo hangs by design: a short timeout keeps the suite quick. */
 const DEADLOCK_TIMEOUT_MS = 4000;
 
@@ -253,14 +247,7 @@ void describe(
         demo.hangs && (demo.claims(stdout).length === 0 || stdout.includes('never gets here'));
       for (const py of pythons) {
         void test(`${demo.id} shows its failure on every run, on ${py.version}`, { timeout: 90_000 }, async () => {
-          const runs = [
-            ...Array.from({ length: PLAIN_RUNS }, (_, i) => ({
-              how: `plain run ${i + 1} of ${PLAIN_RUNS}`,
-              args: [program],
-            })),
-            { how: `threads ${LATE_START_S} s late`, args: [lateThreads, String(LATE_START_S), program] },
-          ];
-          for (const { how, args } of runs) {
+          for (const { how, args } of everyRun(program)) {
             const r = await runPlain(py.path, args, RUN_TIMEOUT_MS, enough);
             const why = `${demo.id}, ${how}, on ${py.version}:\n${r.stdout}${r.stderr}`;
             assert.deepEqual(demo.claims(r.stdout), [], why);

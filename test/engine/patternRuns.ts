@@ -121,6 +121,22 @@ export async function runTracedText(
  */
 export const lateThreads = join(repoRoot, 'test', 'fixtures', 'programs', 'late_threads.py');
 
+/** Plain runs of a demo or snippet that teaches a failure, per Python: a newcomer runs it once, so every run must show it. */
+export const PLAIN_RUNS = 5;
+/**
+ * How late each thread starts in the late-threads run: longer than any sleep a demo or snippet relied on
+ * to give a thread time to start ("the other thread takes its first lock meanwhile": 0.1 s).
+ */
+export const LATE_START_S = 0.3;
+
+/** The runs of `program` that must each show what it teaches: PLAIN_RUNS plain ones, then one with late threads. */
+export function everyRun(program: string): { how: string; args: string[] }[] {
+  return [
+    ...Array.from({ length: PLAIN_RUNS }, (_, i) => ({ how: `plain run ${i + 1} of ${PLAIN_RUNS}`, args: [program] })),
+    { how: `threads ${LATE_START_S} s late`, args: [lateThreads, String(LATE_START_S), program] },
+  ];
+}
+
 export interface PlainRun {
   stdout: string;
   stderr: string;

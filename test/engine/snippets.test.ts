@@ -15,7 +15,8 @@ import { findPattern, loadCatalog, supportsPython } from '../../src/patterns/cat
 import {
   describeRun,
   findPythons,
-  lateThreads,
+  everyRun,
+  PLAIN_RUNS,
   repoRoot,
   runPlain,
   runTracedText,
@@ -127,11 +128,6 @@ const SHOWS: Record<string, (stdout: string) => string[]> = {
     return problems;
   },
 };
-/** Plain runs of each of those snippets per Python: a newcomer runs one once, so every run must show it. */
-const PLAIN_RUNS = 5;
-/** How late each further thread starts in the late-threads run: longer than any "meanwhile" sleep a snippet had. */
-const LATE_START_S = 0.3;
-
 /** A snippet finishes in well under a second; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 15_000;
 
@@ -188,14 +184,7 @@ void describe(
           const program = join(dir, `${prefix.replace(/-/g, '_')}.py`);
           writeFileSync(program, entry.preview);
           try {
-            const runs = [
-              ...Array.from({ length: PLAIN_RUNS }, (_, i) => ({
-                how: `plain run ${i + 1} of ${PLAIN_RUNS}`,
-                args: [program],
-              })),
-              { how: `threads ${LATE_START_S} s late`, args: [lateThreads, String(LATE_START_S), program] },
-            ];
-            for (const { how, args } of runs) {
+            for (const { how, args } of everyRun(program)) {
               const r = await runPlain(py.path, args, RUN_TIMEOUT_MS);
               const why = `${prefix}, ${how}, on ${py.version}:\n${r.stdout}${r.stderr}`;
               assert.equal(r.code, 0, why);
