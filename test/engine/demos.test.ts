@@ -1,20 +1,22 @@
 /**
  * Every demo runs traced through the real run engine on every Python 3.8+ found: it exits 0 (the
  * deadlock demo: stopped by the timeout, with both threads reported as still running), shows the
- * lanes it is about, and prints what it promises. The race demo also runs plainly, several times
- * on each Python: it must show its race on every run, not on most.
+ * lanes it is about, and prints what it promises. The demos that teach a failure (the race, the
+ * deadlock) also run plainly, several times on each Python and once with their threads starting late
+ * (as on a busy machine): they must show it on every run, not on most.
  */
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DEMOS } from '../../src/patterns/demos';
 import {
   describeRun,
   findPythons,
+  everyRun,
+  PLAIN_RUNS,
   repoRoot,
+  runPlain,
   runTracedText,
   unmetExpectations,
   type TraceExpectation,
@@ -106,6 +108,15 @@ function raceClaims(stdout: string): string[] {
   return problems;
 }
 
+/** The deadlock demo deadlocks on every run: each thread waits for the lock the other holds, and neither gets both. */
+function deadlockClaims(stdout: string): string[] {
+  const problems: string[] = [];
+  for (const line of ['alice waits for lock B, held by bob', 'bob waits for lock A, held by alice'])
+    if (!stdout.split('\n').includes(line)) problems.push(`no "${line}" line`);
+  if (stdout.includes('never gets here')) problems.push('a thread got both locks: no deadlock');
+  return problems;
+}
+
 const EXPECTED: Record<string, DemoExpectation> = {
   'three-patterns': {
     lanes: { process: 3, thread: 3, task: 3 },
@@ -137,6 +148,7 @@ const EXPECTED: Record<string, DemoExpectation> = {
     markers: ['lock_wait'],
     names: ['alice', 'bob'],
     stdout: ['alice waits for lock B, held by bob', 'bob waits for lock A, held by alice'],
+    claims: deadlockClaims,
   },
   'producer-consumer': {
     lanes: { thread: 4 },
@@ -166,8 +178,6 @@ const EXPECTED: Record<string, DemoExpectation> = {
 
 /** Demos finish in a few seconds; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 20_000;
-/** Plain runs of the race demo per Python: a newcomer runs it once, so every run must show the race. */
-const RACE_RUNS = 5;
 /** The deadlock demo hangs by design: a short timeout keeps the suite quick. */
 const DEADLOCK_TIMEOUT_MS = 4000;
 
@@ -218,23 +228,34 @@ void describe(`demos run traced on Python ${pythons.map((p) => p.version).join('
   }
 });
 
+/**
+ * The demos that teach a failure, and when a plain run of one has shown enough: the race demo ends by
+ * itself; the deadlock demo never does, so its run is stopped once both threads wait (or one got through).
+ */
+const FAILURE_DEMOS = [
+  { id: 'race-condition', file: 'race_condition.py', claims: raceClaims, hangs: false },
+  { id: 'deadlock', file: 'deadlock.py', claims: deadlockClaims, hangs: true },
+] as const;
+
 void describe(
-  `the race demo run plainly ${RACE_RUNS} times on Python ${pythons.map((p) => p.version).join(', ')}`,
+  `the failure demos run plainly ${PLAIN_RUNS} times and with late threads on Python ${pythons.map((p) => p.version).join(', ')}`,
   { concurrency: 2 },
   () => {
-    const program = join(demoDir, 'race_condition.py');
-    const run = promisify(execFile);
-    for (const py of pythons) {
-      void test(
-        `race-condition loses updates unlocked and none locked on every run, on ${py.version}`,
-        { timeout: 60_000 },
-        async () => {
-          for (let i = 1; i <= RACE_RUNS; i++) {
-            const { stdout, stderr } = await run(py.path, [program], { timeout: RUN_TIMEOUT_MS, encoding: 'utf8' });
-            assert.deepEqual(raceClaims(stdout), [], `run ${i} of ${RACE_RUNS} on ${py.version}:\n${stdout}${stderr}`);
+    for (const demo of FAILURE_DEMOS) {
+      const program = join(demoDir, demo.file);
+      const enough = (stdout: string): boolean =>
+        demo.hangs && (demo.claims(stdout).length === 0 || stdout.includes('never gets here'));
+      for (const py of pythons) {
+        void test(`${demo.id} shows its failure on every run, on ${py.version}`, { timeout: 90_000 }, async () => {
+          for (const { how, args } of everyRun(program)) {
+            const r = await runPlain(py.path, args, RUN_TIMEOUT_MS, enough);
+            const why = `${demo.id}, ${how}, on ${py.version}:\n${r.stdout}${r.stderr}`;
+            assert.deepEqual(demo.claims(r.stdout), [], why);
+            if (demo.hangs) assert.ok(r.stopped && !r.timedOut, `it should hang until stopped: ${why}`);
+            else assert.equal(r.code, 0, why);
           }
-        },
-      );
+        });
+      }
     }
   },
 );

@@ -1,8 +1,9 @@
 /**
  * Shared by snippets.test.ts and demos.test.ts: the Pythons to test on, a traced run of a program
- * text through the real run engine, and lane counting for the assertions.
+ * text through the real run engine, a plain run (also with its threads starting late), and lane
+ * counting for the assertions.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,4 +113,75 @@ export async function runTracedText(
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+/**
+ * test/fixtures/programs/late_threads.py: `python late_threads.py DELAY PROGRAM` runs PROGRAM with each of its
+ * threads starting DELAY s later than the one before (the first DELAY s late), as on a busy machine.
+ */
+export const lateThreads = join(repoRoot, 'test', 'fixtures', 'programs', 'late_threads.py');
+
+/** Plain runs of a demo or snippet that teaches a failure, per Python: a newcomer runs it once, so every run must show it. */
+export const PLAIN_RUNS = 5;
+/**
+ * How late each thread starts in the late-threads run: longer than any sleep a demo or snippet relied on
+ * to give a thread time to start ("the other thread takes its first lock meanwhile": 0.1 s).
+ */
+export const LATE_START_S = 0.3;
+
+/** The runs of `program` that must each show what it teaches: PLAIN_RUNS plain ones, then one with late threads. */
+export function everyRun(program: string): { how: string; args: string[] }[] {
+  return [
+    ...Array.from({ length: PLAIN_RUNS }, (_, i) => ({ how: `plain run ${i + 1} of ${PLAIN_RUNS}`, args: [program] })),
+    { how: `threads ${LATE_START_S} s late`, args: [lateThreads, String(LATE_START_S), program] },
+  ];
+}
+
+export interface PlainRun {
+  stdout: string;
+  stderr: string;
+  /** The exit code when the program ended by itself; null when this stopped it. */
+  code: number | null;
+  /** True when this stopped the program: `enough` held, or the time limit passed (`timedOut`). */
+  stopped: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * Runs `python args` untraced, in a scratch working directory. A program that never ends by itself (a
+ * deadlock) is stopped as soon as `enough(stdout so far)` holds, or at `timeoutMs`.
+ */
+export function runPlain(
+  python: string,
+  args: string[],
+  timeoutMs: number,
+  enough: (stdout: string) => boolean = () => false,
+): Promise<PlainRun> {
+  const cwd = mkdtempSync(join(tmpdir(), 'cl-plain-'));
+  return new Promise<PlainRun>((resolve, reject) => {
+    const child = spawn(python, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let stopped = false;
+    let timedOut = false;
+    const stop = (): void => {
+      stopped = true;
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!stopped && enough(stdout)) stop();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ stdout, stderr, code: stopped ? null : code, stopped, timedOut });
+    });
+  });
 }

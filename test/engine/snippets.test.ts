@@ -1,17 +1,24 @@
 /**
  * Every snippet, expanded with its default placeholder values, runs traced through the real run
  * engine on every Python 3.8+ found, and must exit 0 with the lanes it is about. Snippets whose
- * declared minimum version is above a Python are reported as skipped with the reason.
+ * declared minimum version is above a Python are reported as skipped with the reason. The snippets
+ * that teach a failure or an interruption (lost updates, a deadlock, work cancelled while it runs) and
+ * the fix beside one must show what they teach in their output on every run: traced, plainly several
+ * times, and with their threads starting late (as on a busy machine).
  */
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPattern, loadCatalog, supportsPython } from '../../src/patterns/catalog';
 import {
   describeRun,
   findPythons,
+  everyRun,
+  PLAIN_RUNS,
   repoRoot,
+  runPlain,
   runTracedText,
   unmetExpectations,
   type TraceExpectation,
@@ -93,6 +100,34 @@ const EXPECTED: Record<string, TraceExpectation> = {
   'deadlock-fixed': { lanes: { thread: 3 }, markers: ['lock_acquired', 'lock_release'], names: ['t1', 't2'] },
 };
 
+/** What a snippet teaches, checked in its output: the problems found (none when it shows it). */
+const SHOWS: Record<string, (stdout: string) => string[]> = {
+  // shutdown(cancel_futures=True) while the pool is busy: a running job finished, queued ones were cancelled
+  'exec-cancel': (stdout) => {
+    const m = /^finished (\d+) jobs, cancelled (\d+)$/m.exec(stdout);
+    const [finished, cancelled] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    return finished >= 1 && cancelled >= 1 && finished + cancelled === 10
+      ? []
+      : [`not "a running job finished, queued ones were cancelled": ${m?.[0] ?? 'no result line'}`];
+  },
+  'race-condition': (stdout) => {
+    const m = /^expected \d+, got \d+: (\d+) updates were lost$/m.exec(stdout);
+    return m && Number(m[1]) > 0 ? [] : [`no update lost: ${m?.[0] ?? 'no result line'}`];
+  },
+  'race-fixed': (stdout) => {
+    const m = /^expected (\d+), got (\d+)$/m.exec(stdout);
+    return m && m[1] === m[2] ? [] : [`updates lost under the lock: ${m?.[0] ?? 'no result line'}`];
+  },
+  deadlock: (stdout) => {
+    const lines = stdout.split('\n').filter((l) => l !== '');
+    const problems: string[] = [];
+    if (!lines.some((l) => /^t[12] gave up after [\d.]+ s: deadlock$/.test(l)))
+      problems.push('no thread gave up: no deadlock');
+    const other = lines.filter((l) => !/^t[12] (gave up after [\d.]+ s: deadlock|got both locks)$/.test(l));
+    if (lines.length !== 2 || other.length > 0) problems.push(`not one line per thread: ${JSON.stringify(lines)}`);
+    return problems;
+  },
+};
 /** A snippet finishes in well under a second; the margin is for a loaded machine. */
 const RUN_TIMEOUT_MS = 15_000;
 
@@ -125,7 +160,41 @@ void describe(`snippets run traced on Python ${pythons.map((p) => p.version).joi
         assert.equal(r.model.error, null, describeRun(r));
         assert.notEqual(r.stdout.trim(), '', describeRun(r));
         assert.deepEqual(unmetExpectations(r.model, EXPECTED[entry.prefix] ?? { lanes: {} }), [], describeRun(r));
+        assert.deepEqual(SHOWS[entry.prefix]?.(r.stdout) ?? [], [], describeRun(r));
       });
     }
   }
 });
+
+void describe(
+  `failure snippets run plainly ${PLAIN_RUNS} times and with late threads on Python ${pythons.map((p) => p.version).join(', ')}`,
+  { concurrency: 2 },
+  () => {
+    for (const [prefix, shows] of Object.entries(SHOWS)) {
+      const entry = findPattern(catalog, prefix);
+      for (const py of pythons) {
+        const name = `${prefix} shows what it teaches on every run, on ${py.version}`;
+        if (entry && !supportsPython(entry, py.version)) {
+          void test(name, { skip: `declared minimum is Python ${entry.minPython}` }, () => undefined);
+          continue;
+        }
+        void test(name, { timeout: 90_000 }, async () => {
+          assert.ok(entry, `no snippet ${prefix}`);
+          const dir = mkdtempSync(join(tmpdir(), 'cl-snippet-'));
+          const program = join(dir, `${prefix.replace(/-/g, '_')}.py`);
+          writeFileSync(program, entry.preview);
+          try {
+            for (const { how, args } of everyRun(program)) {
+              const r = await runPlain(py.path, args, RUN_TIMEOUT_MS);
+              const why = `${prefix}, ${how}, on ${py.version}:\n${r.stdout}${r.stderr}`;
+              assert.equal(r.code, 0, why);
+              assert.deepEqual(shows(r.stdout), [], why);
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        });
+      }
+    }
+  },
+);

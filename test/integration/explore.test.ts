@@ -298,7 +298,7 @@ suite('explore', function () {
     assert.equal(run?.model?.error?.code, 'timeout', JSON.stringify(run?.model?.error ?? run?.refused));
     await waitForText(
       '.hint .hint-text',
-      /^This run deadlocked in one schedule: alice and bob share 2 Locks\. Explore runs other schedules to tell which ones deadlock\.$/,
+      /^This run deadlocked in one schedule: alice and bob share 2 Locks and one Barrier\. Explore runs other schedules to tell which ones deadlock\.$/,
       { timeoutMs: 30_000 },
     );
     await pictures('explore-hint-deadlock', (await api()).timeline);

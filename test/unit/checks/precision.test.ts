@@ -17,11 +17,11 @@ const LESSONS: Record<string, string[]> = {
   'snippet async-blocking': ['CL101:12'],
   'demo asyncio_blocking.py': ['CL101:33'],
   // The deadlock demo takes each lock with a bare acquire() and never releases it, on purpose.
-  'demo deadlock.py': ['CL202:24'],
+  'demo deadlock.py': ['CL202:32'],
   // The race demo's unlocked worker (its threads are made in a helper that is passed the worker).
   'demo race_condition.py': ['CL205:43'],
   // The race snippet reads the counter into a local and writes it back, unlocked: the race it teaches.
-  'snippet race-condition': ['CL205:12'],
+  'snippet race-condition': ['CL205:13'],
 };
 
 function samples(): Array<[string, string]> {
